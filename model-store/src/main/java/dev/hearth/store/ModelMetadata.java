@@ -1,0 +1,54 @@
+package dev.hearth.store;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The {@code metadata.json} of one stored version: identity, signature, metrics, the resolved training settings,
+ * provenance, free tags and the SHA-256 of every file. {@code formatVersion} is written first; readers refuse a
+ * newer format.
+ *
+ * @param formatVersion metadata format; see {@link #FORMAT_VERSION}
+ * @param name model name
+ * @param version version number, allocated by the store
+ * @param createdAt ISO-8601 instant of the commit
+ * @param creator user and host that published
+ * @param framework the framework and model class that reads {@code model.zip}, e.g. {@code dl4j-multilayer}
+ * @param signature inputs, outputs and normaliser
+ * @param metrics evaluation metrics on the held-out split
+ * @param training resolved training settings
+ * @param provenance where the model came from (dataset, Spark app, versions, timings)
+ * @param tags free key/value tags
+ * @param files per-file checksums and sizes
+ */
+@JsonPropertyOrder({"formatVersion", "name", "version", "createdAt", "creator", "framework"})
+public record ModelMetadata(
+        int formatVersion,
+        String name,
+        int version,
+        String createdAt,
+        String creator,
+        String framework,
+        Signature signature,
+        Map<String, Double> metrics,
+        Map<String, String> training,
+        Map<String, Object> provenance,
+        Map<String, String> tags,
+        Map<String, FileEntry> files) {
+
+    /** The metadata format this code writes and the newest it reads. */
+    public static final int FORMAT_VERSION = 1;
+
+    public ModelMetadata {
+        metrics = sorted(metrics);
+        training = sorted(training);
+        provenance = sorted(provenance);
+        tags = sorted(tags);
+        files = sorted(files);
+    }
+
+    private static <V> Map<String, V> sorted(Map<String, V> m) {
+        return m == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(m));
+    }
+}

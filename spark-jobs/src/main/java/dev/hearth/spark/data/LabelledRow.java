@@ -1,0 +1,27 @@
+package dev.hearth.spark.data;
+
+import java.io.Serializable;
+
+/**
+ * One parsed example: its raw label text and its raw features. A plain class rather than a record because Spark's
+ * Kryo sets fields reflectively, which records forbid.
+ */
+public final class LabelledRow implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private String label;
+    private float[] features;
+
+    public LabelledRow(String label, float[] features) {
+        this.label = label;
+        this.features = features;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public float[] features() {
+        return features;
+    }
+}

@@ -1,0 +1,2 @@
+/** Spark-side plumbing shared by the jobs: loading Hearth's Spark configuration. */
+package dev.hearth.spark;

@@ -1,0 +1,33 @@
+package dev.hearth.spark;
+
+import java.nio.file.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** A real local[2] SparkSession configured from the project's conf/spark-defaults.conf, bound to loopback. */
+public final class LocalSpark {
+    private LocalSpark() {}
+
+    /** The project's root directory (surefire passes it as {@code hearth.root}). */
+    public static Path projectRoot() {
+        String root = System.getProperty("hearth.root");
+        return root != null ? Path.of(root) : Path.of("..").toAbsolutePath().normalize();
+    }
+
+    /** The project's Spark defaults file. */
+    public static Path sparkDefaults() {
+        return projectRoot().resolve("conf/spark-defaults.conf");
+    }
+
+    /** Starts a session on local[2]. */
+    public static SparkSession start(String appName) {
+        SparkConf conf = SparkConfFile.apply(sparkDefaults(), new SparkConf())
+                .setMaster("local[2]")
+                .setAppName(appName)
+                .set("spark.driver.host", "127.0.0.1")
+                .set("spark.driver.bindAddress", "127.0.0.1")
+                .set("spark.ui.enabled", "false")
+                .set("spark.sql.shuffle.partitions", "2");
+        return SparkSession.builder().config(conf).getOrCreate();
+    }
+}
