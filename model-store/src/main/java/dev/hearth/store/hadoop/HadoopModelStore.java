@@ -12,9 +12,9 @@ import dev.hearth.store.ModelStore;
 import dev.hearth.store.ModelStoreException;
 import dev.hearth.store.ModelVersion;
 import java.io.FileNotFoundException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -30,9 +30,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +71,9 @@ public final class HadoopModelStore implements ModelStore {
     /** A store rooted at {@code root} on the file system that root's URI names. */
     public HadoopModelStore(Path root, Configuration conf) {
         try {
-            this.fs = root.getFileSystem(conf);
+            FileSystem any = root.getFileSystem(conf);
+            // Hadoop's local FS adds .crc side files; the store's own SHA-256 already covers every byte.
+            this.fs = any instanceof LocalFileSystem local ? local.getRaw() : any;
             this.root = fs.makeQualified(root);
         } catch (IOException e) {
             throw new ModelStoreException("cannot open store at " + root + ": " + e.getMessage(), e);
@@ -216,6 +220,8 @@ public final class HadoopModelStore implements ModelStore {
             bytes = in.readAllBytes();
         } catch (FileNotFoundException e) {
             throw new IntegrityException(p.toString(), entry.sha256(), "<missing file>");
+        } catch (ChecksumException e) {
+            throw new IntegrityException(p.toString(), entry.sha256(), "<unreadable: " + e.getMessage() + ">");
         } catch (IOException e) {
             throw new ModelStoreException("cannot read " + p + ": " + e.getMessage(), e);
         }
@@ -257,15 +263,24 @@ public final class HadoopModelStore implements ModelStore {
 
     private FileEntry writeHashed(Path path, ModelDraft.FileWriter writer) throws IOException {
         MessageDigest digest = newDigest();
-        long size;
-        try (FSDataOutputStream raw = fs.create(path, false);
-                OutputStream out = new DigestOutputStream(raw, digest)) {
-            writer.writeTo(out);
-            out.flush();
+        try (FSDataOutputStream raw = fs.create(path, false)) {
+            DigestOutputStream hashing = new DigestOutputStream(raw, digest);
+            // Writers (e.g. DL4J's ModelSerializer) may close the stream they get; the store must still sync it.
+            writer.writeTo(new FilterOutputStream(hashing) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    hashing.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    hashing.flush();
+                }
+            });
+            hashing.flush();
             raw.hsync();
-            size = raw.getPos();
+            return new FileEntry(HexFormat.of().formatHex(digest.digest()), raw.getPos());
         }
-        return new FileEntry(HexFormat.of().formatHex(digest.digest()), size);
     }
 
     private Path versionDir(String name, int version) {

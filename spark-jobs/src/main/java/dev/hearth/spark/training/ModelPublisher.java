@@ -1,5 +1,8 @@
 package dev.hearth.spark.training;
 
+import static dev.hearth.store.ModelFiles.DL4J_MULTILAYER;
+import static dev.hearth.store.ModelFiles.MODEL_FILE;
+
 import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.ModelVersion;
@@ -11,11 +14,6 @@ import org.deeplearning4j.util.ModelSerializer;
 
 /** Publishes a trained DL4J network with its signature, metrics, settings and provenance to the store. */
 public final class ModelPublisher {
-    /** The framework tag that tells readers {@code model.zip} is a DL4J {@code MultiLayerNetwork}. */
-    public static final String FRAMEWORK = "dl4j-multilayer";
-    /** The model file inside every version. */
-    public static final String MODEL_FILE = "model.zip";
-
     private final ModelStore store;
 
     public ModelPublisher(ModelStore store) {
@@ -27,6 +25,6 @@ public final class ModelPublisher {
             Map<String, Double> metrics, Map<String, String> settings, Map<String, Object> provenance) {
         Map<String, ModelDraft.FileWriter> files = new LinkedHashMap<>();
         files.put(MODEL_FILE, out -> ModelSerializer.writeModel(network, out, false));
-        return store.publish(name, new ModelDraft(FRAMEWORK, signature, metrics, settings, provenance, Map.of(), files));
+        return store.publish(name, new ModelDraft(DL4J_MULTILAYER, signature, metrics, settings, provenance, Map.of(), files));
     }
 }

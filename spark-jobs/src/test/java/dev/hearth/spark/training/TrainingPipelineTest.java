@@ -70,7 +70,7 @@ class TrainingPipelineTest {
         assertThat(v.metadata().training()).containsEntry("train.epochs", "30");
         assertThat(v.metadata().provenance()).containsEntry("sparkMaster", "local[2]")
                 .containsEntry("trainingApproach", "export");
-        assertThat(store.readFile(v, ModelPublisher.MODEL_FILE)).isNotEmpty();
+        assertThat(store.readFile(v, dev.hearth.store.ModelFiles.MODEL_FILE)).isNotEmpty();
     }
 
     @Test

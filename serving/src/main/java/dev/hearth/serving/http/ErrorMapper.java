@@ -1,0 +1,65 @@
+package dev.hearth.serving.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.store.IntegrityException;
+import dev.hearth.store.InvalidNameException;
+import dev.hearth.store.ModelNotFoundException;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place that maps exceptions to HTTP statuses and writes {@code {"error": "..."}} bodies. */
+public final class ErrorMapper {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+
+    private final ObjectMapper mapper;
+
+    public ErrorMapper(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** The HTTP status for an exception. */
+    static int status(Exception e) {
+        if (e instanceof BadRequestException || e instanceof InvalidNameException) {
+            return 400;
+        }
+        if (e instanceof ModelNotFoundException) {
+            return 404;
+        }
+        if (e instanceof HttpResponseException h) {
+            return h.getStatus();
+        }
+        return 500;
+    }
+
+    /** Writes the error response for {@code e}. */
+    public void handle(Exception e, Context ctx) {
+        int status = status(e);
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof HttpResponseException) {
+            message = switch (status) {
+                case 404 -> "no endpoint " + ctx.method() + " " + ctx.path();
+                case 405 -> "method " + ctx.method() + " not allowed on " + ctx.path();
+                case 413 -> "request body is larger than the server's limit";
+                default -> message;
+            };
+        } else if (status >= 500) {
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            if (!(e instanceof IntegrityException)) {
+                message = "internal error: " + message;
+            }
+        }
+        write(ctx, status, message);
+    }
+
+    /** Writes an error body with a status. */
+    public void write(Context ctx, int status, String message) {
+        try {
+            ctx.status(status).contentType("application/json").result(mapper.writeValueAsBytes(Map.of("error", message)));
+        } catch (java.io.IOException io) {
+            ctx.status(500).result("{\"error\":\"cannot encode error\"}");
+        }
+    }
+}
