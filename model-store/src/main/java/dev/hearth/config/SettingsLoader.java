@@ -68,6 +68,44 @@ public final class SettingsLoader {
         return new Settings(values);
     }
 
+    /**
+     * Checks that a documented settings file in {@code conf/} lists exactly the declared settings, each with its
+     * default and a comment line above it; returns the problems found (empty when the file is true).
+     */
+    public List<String> documentationProblems(Path confFile) {
+        List<String> problems = new ArrayList<>();
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(confFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return List.of("cannot read " + confFile + ": " + e.getMessage());
+        }
+        Map<String, String> documented = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            String key = eq < 0 ? line : line.substring(0, eq).strip();
+            documented.put(key, eq < 0 ? "" : line.substring(eq + 1).strip());
+            if (i == 0 || !lines.get(i - 1).strip().startsWith("#")) {
+                problems.add(key + " has no comment line above it");
+            }
+        }
+        for (Setting s : declared.values()) {
+            if (!documented.containsKey(s.key())) {
+                problems.add(s.key() + " is missing");
+            } else if (!documented.get(s.key()).equals(s.defaultValue())) {
+                problems.add(s.key() + " is documented as '" + documented.get(s.key()) + "' but defaults to '"
+                        + s.defaultValue() + "'");
+            }
+        }
+        documented.keySet().stream().filter(k -> !declared.containsKey(k))
+                .forEach(k -> problems.add(k + " is not a known setting"));
+        return problems;
+    }
+
     private void put(Map<String, String> values, String key, String value, String where) {
         if (!declared.containsKey(key)) {
             throw new SettingsException("unknown setting '" + key + "' " + where + suggestion(key));

@@ -53,4 +53,15 @@ class SettingsLoaderTest {
         assertThatThrownBy(() -> loader.load(null, List.of("store.root=${env:HEARTH_NO_SUCH_VAR}/x")))
                 .hasMessageContaining("store.root refers to undefined [${env:HEARTH_NO_SUCH_VAR}]");
     }
+
+    @Test
+    void documentationCheckFindsMissingWrongAndUncommentedKeys() throws Exception {
+        Path file = dir.resolve("doc.properties");
+        Files.writeString(file, "# epochs\ntrain.epochs=4\ntrain.rate=0.1\n# x\nbogus=1\n# m\nmode=auto\n");
+        assertThat(loader.documentationProblems(file)).containsExactlyInAnyOrder(
+                "train.epochs is documented as '4' but defaults to '3'",
+                "train.rate has no comment line above it",
+                "store.root is missing",
+                "bogus is not a known setting");
+    }
 }
