@@ -101,6 +101,11 @@ public final class HadoopModelStore implements ModelStore {
         return root.toString();
     }
 
+    /** The qualified root path. */
+    Path rootPath() {
+        return root;
+    }
+
     @Override
     public ModelVersion publish(String name, ModelDraft draft) {
         ModelNames.validate("model name", name);

@@ -1,22 +1,14 @@
 package dev.hearth.spark.data;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import org.apache.hadoop.io.LongWritable;
-import org.apache.hadoop.io.Text;
-import org.apache.hadoop.mapred.FileSplit;
-import org.apache.hadoop.mapred.InputSplit;
-import org.apache.hadoop.mapred.TextInputFormat;
-import org.apache.spark.api.java.JavaHadoopRDD;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import scala.Tuple2;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * Reads labelled CSV (plain or compressed, one file or a directory, on any Hadoop file system) into
- * {@link LabelledRow}s. The label column is found by name in the header, or by index. A malformed row fails the
- * job with the file, the row number and the offending value.
+ * {@link LabelledRow}s. The label column is found by name in the header, or by index; feature columns are all
+ * others unless listed explicitly. A malformed row names the file, the row number and the offending value.
  */
 public final class CsvDatasetReader {
     private final JavaSparkContext sc;
@@ -25,90 +17,61 @@ public final class CsvDatasetReader {
         this.sc = sc;
     }
 
+    /** Reads the schema from the first line and parses every row. */
+    public LabelledData read(DatasetSpec spec, LongAccumulator skipped) {
+        CsvSchema schema = schema(spec.path(), spec.labelColumn(), spec.header(), spec.delimiter(), spec.features());
+        return new LabelledData(
+                TextInput.parse(sc, spec.path(), (line, row, fromStart, where) ->
+                        schema.header() && fromStart && row == 1 ? null : parseLine(line, schema, where),
+                        spec.skipBadRows(), skipped),
+                schema.featureNames(), spec.path());
+    }
+
     /**
-     * Reads the header (or counts the columns) of the first line and locates the label column.
+     * Reads the header (or counts the columns) of the first line and locates label and feature columns.
      *
-     * @param path input path
      * @param labelColumn the label column's name, or its 0-based index
-     * @param header whether the input has a header line
-     * @param delimiter field delimiter
+     * @param features explicit feature column names (or indexes); empty for all but the label
      */
-    public CsvSchema schema(String path, String labelColumn, boolean header, char delimiter) {
+    public CsvSchema schema(String path, String labelColumn, boolean header, char delimiter, List<String> features) {
         List<String> first = sc.textFile(path).take(1);
         if (first.isEmpty()) {
-            throw new DataFormatException("input " + path + " is empty: no rows to train on");
+            throw new DataFormatException("input " + path + " is empty: no rows to read");
         }
         String[] cells = split(first.get(0), delimiter);
         List<String> columns = new ArrayList<>();
         for (int i = 0; i < cells.length; i++) {
             columns.add(header ? cells[i].strip() : "c" + i);
         }
-        int labelIndex = columns.indexOf(labelColumn);
-        if (labelIndex < 0 && labelColumn.chars().allMatch(Character::isDigit) && !labelColumn.isEmpty()) {
-            labelIndex = Integer.parseInt(labelColumn);
-        }
-        if (labelIndex < 0 || labelIndex >= columns.size()) {
-            throw new DataFormatException("data.label.column '" + labelColumn + "' is neither a column of " + path
-                    + " (columns: " + abbreviate(columns) + ") nor an index below " + columns.size());
-        }
         if (columns.size() < 2) {
             throw new DataFormatException("input " + path + " has " + columns.size()
                     + " column; expected a label and at least one feature (check data.delimiter)");
         }
-        return new CsvSchema(columns, labelIndex, delimiter, header);
+        int labelIndex = column(columns, labelColumn, "data.label.column", path);
+        if (features.isEmpty()) {
+            return CsvSchema.allFeatures(columns, labelIndex, delimiter, header);
+        }
+        List<Integer> indexes = new ArrayList<>();
+        for (String f : features) {
+            int i = column(columns, f, "data.features entry", path);
+            if (i == labelIndex) {
+                throw new DataFormatException("data.features lists the label column '" + f + "'");
+            }
+            indexes.add(i);
+        }
+        return new CsvSchema(columns, labelIndex, indexes, delimiter, header);
     }
 
-    /**
-     * Parses every data row of {@code path}; lazily, so errors surface when the rows are first used. Files are
-     * split only at file-system block boundaries so that errors can name exact row numbers in all but very large
-     * files; the rows are then spread over the cluster's default parallelism.
-     */
-    public JavaRDD<LabelledRow> read(String path, CsvSchema schema) {
-        @SuppressWarnings("unchecked")
-        JavaHadoopRDD<LongWritable, Text> lines = (JavaHadoopRDD<LongWritable, Text>)
-                sc.hadoopFile(path, TextInputFormat.class, LongWritable.class, Text.class, 1);
-        JavaRDD<LabelledRow> rows = lines.mapPartitionsWithInputSplit((split, it) -> parse(split, it, schema), true);
-        int parallelism = sc.defaultParallelism();
-        return rows.getNumPartitions() < parallelism ? rows.repartition(parallelism) : rows;
-    }
-
-    private static Iterator<LabelledRow> parse(
-            InputSplit split, Iterator<Tuple2<LongWritable, Text>> it, CsvSchema schema) {
-        FileSplit fileSplit = (FileSplit) split;
-        String file = fileSplit.getPath().getName();
-        boolean fromStart = fileSplit.getStart() == 0;
-        return new Iterator<>() {
-            private long row;
-            private LabelledRow next = advance();
-
-            private LabelledRow advance() {
-                while (it.hasNext()) {
-                    Tuple2<LongWritable, Text> t = it.next();
-                    row++;
-                    String line = t._2().toString();
-                    if (line.isBlank() || (schema.header() && fromStart && row == 1)) {
-                        continue;
-                    }
-                    String where = fromStart
-                            ? "row " + row + " of " + file
-                            : "line at byte " + t._1().get() + " of " + file;
-                    return parseLine(line, schema, where);
-                }
-                return null;
-            }
-
-            @Override
-            public boolean hasNext() {
-                return next != null;
-            }
-
-            @Override
-            public LabelledRow next() {
-                LabelledRow r = next;
-                next = advance();
-                return r;
-            }
-        };
+    private static int column(List<String> columns, String name, String setting, String path) {
+        int index = columns.indexOf(name);
+        if (index < 0 && !name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
+            index = Integer.parseInt(name);
+        }
+        if (index < 0 || index >= columns.size()) {
+            throw new DataFormatException(setting + " '" + name + "' is neither a column of " + path
+                    + " (columns: " + abbreviate(columns) + ") nor an index below " + columns.size());
+        }
+        return index;
     }
 
     /** Parses one line; {@code where} names it in errors (e.g. "row 17 of part-00003.csv"). */
@@ -118,31 +81,16 @@ public final class CsvDatasetReader {
         if (cells.length != expected) {
             throw new DataFormatException(where + " has " + cells.length + " fields, expected " + expected);
         }
-        float[] features = new float[expected - 1];
-        String label = null;
-        int f = 0;
-        for (int i = 0; i < cells.length; i++) {
-            String cell = cells[i].strip();
-            if (i == schema.labelIndex()) {
-                if (cell.isEmpty()) {
-                    throw new DataFormatException(where + " has an empty label in column '"
-                            + schema.columns().get(i) + "'");
-                }
-                label = cell;
-                continue;
-            }
-            float v;
-            try {
-                v = Float.parseFloat(cell);
-            } catch (NumberFormatException e) {
-                throw new DataFormatException(where + " has non-numeric value '" + cell + "' in feature column '"
-                        + schema.columns().get(i) + "'");
-            }
-            if (!Float.isFinite(v)) {
-                throw new DataFormatException(where + " has non-finite value '" + cell + "' in feature column '"
-                        + schema.columns().get(i) + "'");
-            }
-            features[f++] = v;
+        String label = cells[schema.labelIndex()].strip();
+        if (label.isEmpty()) {
+            throw new DataFormatException(where + " has an empty label in column '"
+                    + schema.columns().get(schema.labelIndex()) + "'");
+        }
+        List<Integer> idx = schema.featureIndexes();
+        float[] features = new float[idx.size()];
+        for (int f = 0; f < features.length; f++) {
+            int i = idx.get(f);
+            features[f] = FeatureValues.parse(cells[i].strip(), schema.columns().get(i), where);
         }
         return new LabelledRow(label, features);
     }

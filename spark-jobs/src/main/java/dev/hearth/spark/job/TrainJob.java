@@ -5,6 +5,7 @@ import dev.hearth.spark.training.ParameterAveragingEngine;
 import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.spark.training.TrainingPipeline;
 import dev.hearth.spark.training.TrainingSummary;
+import dev.hearth.store.hadoop.HadoopCheckpointStore;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,6 +39,13 @@ public final class TrainJob implements Callable<Integer> {
     @Option(names = "--store", description = "shortcut for --set store.root=...")
     String store;
 
+    @Option(names = "--resume", description = "continue the model's last interrupted run from its latest checkpoint")
+    boolean resume;
+
+    @Option(names = "--warm-start", paramLabel = "REF",
+            description = "initialise from a stored model (name, name/N, name@alias); shortcut for --set model.warm.start=...")
+    String warmStart;
+
     @Override
     public Integer call() {
         List<String> all = new ArrayList<>(overrides);
@@ -50,20 +58,30 @@ public final class TrainJob implements Callable<Integer> {
         if (store != null) {
             all.add(TrainSettings.STORE_ROOT + "=" + store);
         }
+        if (warmStart != null) {
+            all.add(TrainSettings.MODEL_WARM_START + "=" + warmStart);
+        }
         Settings settings = TrainSettings.loader().load(config, all);
         SparkSession spark = SparkSessions.open("hearth train " + settings.get(TrainSettings.MODEL_NAME));
         try {
-            HadoopModelStore modelStore = HadoopModelStore.open(
-                    settings.require(TrainSettings.STORE_ROOT), spark.sparkContext().hadoopConfiguration());
-            TrainingSummary summary = new TrainingPipeline(spark, modelStore, new ParameterAveragingEngine())
-                    .run(settings);
-            System.out.printf(Locale.ROOT, "published %s  test accuracy %.4f  (%d train / %d test examples)  %s%n",
-                    summary.published().ref(), summary.metrics().get("accuracy"), summary.trainExamples(),
+            String root = settings.require(TrainSettings.STORE_ROOT);
+            var hadoop = spark.sparkContext().hadoopConfiguration();
+            TrainingSummary summary = new TrainingPipeline(spark, HadoopModelStore.open(root, hadoop),
+                    new HadoopCheckpointStore(root, hadoop), new ParameterAveragingEngine()).run(settings, resume);
+            System.out.printf(Locale.ROOT, "published %s  test %s  (%d train / %d test examples)  %s%n",
+                    summary.published().ref(), metricsLine(summary.metrics()), summary.trainExamples(),
                     summary.testExamples(), summary.published().location());
             return 0;
         } finally {
             spark.stop();
         }
+    }
+
+    static String metricsLine(java.util.Map<String, Double> metrics) {
+        StringBuilder b = new StringBuilder();
+        metrics.forEach((k, v) -> b.append(b.length() == 0 ? "" : "  ").append(k).append(' ')
+                .append(String.format(Locale.ROOT, "%.4f", v)));
+        return b.toString();
     }
 
     public static void main(String[] args) {

@@ -1,34 +1,33 @@
 package dev.hearth.spark.training;
 
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.evaluation.regression.RegressionEvaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@link TrainingEngine} on DL4J's {@link ParameterAveragingTrainingMaster}: every executor fits minibatches with
- * its ND4J backend and the driver averages parameters every {@code averagingFrequency} minibatches.
+ * its ND4J backend and the driver averages parameters (and updater state) every {@code averagingFrequency}
+ * minibatches.
  */
 public final class ParameterAveragingEngine implements TrainingEngine {
     private static final Logger LOG = LoggerFactory.getLogger(ParameterAveragingEngine.class);
 
     @Override
-    public Trained fit(JavaSparkContext sc, MultiLayerConfiguration conf, JavaRDD<DataSet> train, long examples,
-            TrainingOptions options) {
+    public Session open(JavaSparkContext sc, MultiLayerNetwork network, TrainingOptions options) {
         String approach = chooseApproach(sc, options.approach());
         String exportDir = exportDirectory(sc, options.exportDirectory());
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(
@@ -38,49 +37,60 @@ public final class ParameterAveragingEngine implements TrainingEngine {
                 .workerPrefetchNumBatches(options.prefetchBatches())
                 .rddTrainingApproach(approach.equals("export") ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct)
                 .exportDirectory(exportDir)
+                .repartionData(repartition(options.repartition()))
+                .rngSeed(options.seed())
                 .saveUpdater(true)
                 .build();
-        SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, conf, master);
-        List<EpochResult> epochs = new ArrayList<>();
-        long start = System.nanoTime();
-        try {
-            for (int epoch = 1; epoch <= options.epochs(); epoch++) {
-                sc.setJobDescription("hearth train: epoch " + epoch + "/" + options.epochs());
-                long t0 = System.nanoTime();
+        SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, network, master);
+        return new Session() {
+            @Override
+            public double fitEpoch(JavaRDD<DataSet> train) {
                 spark.fit(train);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                EpochResult r = new EpochResult(epoch, spark.getScore(), examples / seconds, seconds);
-                epochs.add(r);
-                double elapsed = (System.nanoTime() - start) / 1e9;
-                LOG.info(String.format(Locale.ROOT,
-                        "epoch %d/%d  loss %.4f  %.0f examples/s  %.1f s  elapsed %.1f s  ETA %.1f s",
-                        epoch, options.epochs(), r.score(), r.examplesPerSecond(), seconds, elapsed,
-                        elapsed / epoch * (options.epochs() - epoch)));
+                return spark.getScore();
             }
-        } finally {
-            sc.setJobDescription(null);
-            if (!master.deleteTempFiles(sc)) {
-                LOG.warn("Could not delete exported minibatches under {}", exportDir);
+
+            @Override
+            public EvaluationReport evaluate(JavaRDD<DataSet> data, List<String> labels) {
+                Evaluation e = spark.evaluate(data, labels);
+                return EvaluationReport.of(e, labels);
             }
-        }
-        return new Trained(spark.getNetwork(), epochs, approach);
+
+            @Override
+            public EvaluationReport evaluateRegression(JavaRDD<DataSet> data, long examples) {
+                RegressionEvaluation e = spark.evaluateRegression(data);
+                return EvaluationReport.of(e, examples);
+            }
+
+            @Override
+            public MultiLayerNetwork network() {
+                return spark.getNetwork();
+            }
+
+            @Override
+            public String approach() {
+                return approach;
+            }
+
+            @Override
+            public void close() {
+                if (!master.deleteTempFiles(sc)) {
+                    LOG.warn("Could not delete exported minibatches under {}", exportDir);
+                }
+            }
+        };
     }
 
-    @Override
-    public Evaluation evaluate(JavaSparkContext sc, MultiLayerNetwork network, JavaRDD<DataSet> data,
-            List<String> labels) {
-        sc.setJobDescription("hearth train: evaluate on the test split");
-        try {
-            ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(1).build();
-            return new SparkDl4jMultiLayer(sc, network, master).evaluate(data, labels);
-        } finally {
-            sc.setJobDescription(null);
-        }
+    private static Repartition repartition(String setting) {
+        return switch (setting) {
+            case "always" -> Repartition.Always;
+            case "never" -> Repartition.Never;
+            default -> Repartition.NumPartitionsWorkersDiffers;
+        };
     }
 
     /**
-     * Export writes minibatches to files that every executor must read, so it needs a shared default file
-     * system: fine in local mode or with HDFS/S3 as default FS, not with {@code file:} on a cluster.
+     * Export writes minibatches to files that every executor must read, so it needs a shared default file system:
+     * fine in local mode or with HDFS/S3 as default FS, not with {@code file:} on a cluster.
      */
     static String chooseApproach(JavaSparkContext sc, String requested) {
         String master = sc.master();
@@ -98,7 +108,7 @@ public final class ParameterAveragingEngine implements TrainingEngine {
         return choice;
     }
 
-    private static String exportDirectory(JavaSparkContext sc, String configured) {
+    static String exportDirectory(JavaSparkContext sc, String configured) {
         if (configured != null && !configured.isBlank()) {
             return configured;
         }

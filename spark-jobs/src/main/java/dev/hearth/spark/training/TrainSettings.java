@@ -9,49 +9,79 @@ public final class TrainSettings {
     public static final String DATA_PATH = "data.path";
     public static final String DATA_FORMAT = "data.format";
     public static final String DATA_LABEL_COLUMN = "data.label.column";
+    public static final String DATA_FEATURES = "data.features";
     public static final String DATA_HEADER = "data.header";
     public static final String DATA_DELIMITER = "data.delimiter";
+    public static final String DATA_LIBSVM_ZERO_BASED = "data.libsvm.zero.based";
+    public static final String DATA_FEATURE_COUNT = "data.feature.count";
+    public static final String DATA_ON_ERROR = "data.on.error";
+    public static final String DATA_VALIDATION_PATH = "data.validation.path";
+    public static final String DATA_TEST_PATH = "data.test.path";
+    public static final String SPLIT_VALIDATION_FRACTION = "split.validation.fraction";
     public static final String SPLIT_TEST_FRACTION = "split.test.fraction";
     public static final String SPLIT_SEED = "split.seed";
     public static final String NORMALIZER = "normalizer";
+    public static final String NETWORK_CONFIG = "network.config";
+    public static final String NETWORK_HEAD = "network.head";
+    public static final String NETWORK_INPUT_SHAPE = "network.input.shape";
     public static final String NETWORK_HIDDEN = "network.hidden";
     public static final String NETWORK_ACTIVATION = "network.activation";
+    public static final String NETWORK_DROPOUT = "network.dropout";
     public static final String NETWORK_UPDATER = "network.updater";
     public static final String NETWORK_LEARNING_RATE = "network.learning.rate";
     public static final String NETWORK_L2 = "network.l2";
     public static final String NETWORK_SEED = "network.seed";
     public static final String TRAIN_EPOCHS = "train.epochs";
+    public static final String TRAIN_PATIENCE = "train.early.stopping.patience";
     public static final String TRAIN_BATCH_SIZE = "train.batch.size.per.worker";
     public static final String TRAIN_AVERAGING_FREQUENCY = "train.averaging.frequency";
     public static final String TRAIN_PREFETCH = "train.prefetch.batches";
     public static final String TRAIN_APPROACH = "train.approach";
     public static final String TRAIN_EXPORT_DIR = "train.export.dir";
+    public static final String TRAIN_REPARTITION = "train.repartition";
+    public static final String TRAIN_CHECKPOINT = "train.checkpoint";
     public static final String MODEL_NAME = "model.name";
+    public static final String MODEL_WARM_START = "model.warm.start";
     public static final String STORE_ROOT = "store.root";
 
     /** The declared settings, in the order {@code conf/train.properties} lists them. */
     public static final List<Setting> ALL = List.of(
-            new Setting(DATA_PATH, "", "labelled CSV file or directory on any Hadoop path (file://, hdfs://, s3a://); .gz ok"),
-            new Setting(DATA_FORMAT, "csv", "input format: csv"),
-            new Setting(DATA_LABEL_COLUMN, "label", "label column: a header name or a 0-based index"),
-            new Setting(DATA_HEADER, "true", "whether CSV files start with a header line"),
-            new Setting(DATA_DELIMITER, ",", "CSV field delimiter (one character)"),
-            new Setting(SPLIT_TEST_FRACTION, "0.2", "fraction of rows held out for the test evaluation"),
-            new Setting(SPLIT_SEED, "42", "seed of the train/test split"),
+            new Setting(DATA_PATH, "", "labelled data: a file or directory on any Hadoop path (file://, hdfs://, s3a://)"),
+            new Setting(DATA_FORMAT, "csv", "input format: csv (plain or .gz), libsvm, or parquet"),
+            new Setting(DATA_LABEL_COLUMN, "label", "label column: a header/column name, or a 0-based index for CSV without header"),
+            new Setting(DATA_FEATURES, "", "feature columns, comma-separated (CSV/Parquet); empty = all but the label; one Parquet array/vector column is flattened"),
+            new Setting(DATA_HEADER, "true", "CSV: whether files start with a header line"),
+            new Setting(DATA_DELIMITER, ",", "CSV: field delimiter (one character)"),
+            new Setting(DATA_LIBSVM_ZERO_BASED, "false", "LibSVM: whether feature indices start at 0 (default: 1-based)"),
+            new Setting(DATA_FEATURE_COUNT, "0", "LibSVM: number of features; 0 = the largest index in the data"),
+            new Setting(DATA_ON_ERROR, "fail", "bad rows (wrong field count, non-numeric, NaN/Inf, missing label): fail, or skip and count"),
+            new Setting(DATA_VALIDATION_PATH, "", "separate validation data (same format); empty = split from data.path"),
+            new Setting(DATA_TEST_PATH, "", "separate test data (same format); empty = split from data.path"),
+            new Setting(SPLIT_VALIDATION_FRACTION, "0.1", "fraction of data.path held out for per-epoch validation (0 = none)"),
+            new Setting(SPLIT_TEST_FRACTION, "0.2", "fraction of data.path held out for the final test evaluation"),
+            new Setting(SPLIT_SEED, "42", "seed of the splits and of the in-partition shuffle"),
             new Setting(NORMALIZER, "minmax", "feature normalisation fitted on the training split: none, minmax or standardize"),
+            new Setting(NETWORK_CONFIG, "", "network spec file (YAML or JSON, see conf/networks/); empty = a dense network from the network.* settings below"),
+            new Setting(NETWORK_HEAD, "classification", "output head: classification (softmax) or regression (identity + MSE)"),
+            new Setting(NETWORK_INPUT_SHAPE, "", "input shape, e.g. 1,28,28 for image rows (channels,height,width); empty = flat features"),
             new Setting(NETWORK_HIDDEN, "256", "hidden dense layer sizes, comma-separated (e.g. 256,128)"),
             new Setting(NETWORK_ACTIVATION, "relu", "activation of hidden layers: relu, tanh, sigmoid, leakyrelu, elu"),
+            new Setting(NETWORK_DROPOUT, "0.0", "drop probability on the input of each hidden layer"),
             new Setting(NETWORK_UPDATER, "adam", "optimiser: adam, sgd or nesterovs"),
             new Setting(NETWORK_LEARNING_RATE, "0.001", "learning rate of the optimiser"),
             new Setting(NETWORK_L2, "0.0", "L2 weight regularisation"),
             new Setting(NETWORK_SEED, "12345", "seed of weight initialisation"),
-            new Setting(TRAIN_EPOCHS, "3", "passes over the training split"),
+            new Setting(TRAIN_EPOCHS, "3", "maximum passes over the training split"),
+            new Setting(TRAIN_PATIENCE, "0", "stop after this many epochs without a better validation metric (0 = never); the best epoch is kept"),
             new Setting(TRAIN_BATCH_SIZE, "64", "minibatch size each worker fits"),
             new Setting(TRAIN_AVERAGING_FREQUENCY, "5", "minibatches each worker fits between parameter averaging rounds"),
             new Setting(TRAIN_PREFETCH, "2", "minibatches each worker prefetches asynchronously (0 = off)"),
-            new Setting(TRAIN_APPROACH, "auto", "how workers read minibatches: export (files on the default FS), direct (RDD), or auto"),
+            new Setting(TRAIN_APPROACH, "auto", "how workers read minibatches: export (files on the default FS), direct (RDD), or auto (export when the default FS is shared)"),
             new Setting(TRAIN_EXPORT_DIR, "", "directory for exported minibatches (default: a temp dir on the default FS); deleted after training"),
+            new Setting(TRAIN_REPARTITION, "auto", "repartition minibatches to the workers: auto (when counts differ), always, never"),
+            new Setting(TRAIN_CHECKPOINT, "true", "checkpoint after every epoch into the store's staging area (needed for --resume)"),
             new Setting(MODEL_NAME, "", "name the trained model is published under"),
+            new Setting(MODEL_WARM_START, "", "initialise from a stored model of the same architecture: name, name/N or name@alias"),
             new Setting(STORE_ROOT, "${user.home}/.hearth/store", "model store root: a local path or a Hadoop URI"));
 
     private TrainSettings() {}

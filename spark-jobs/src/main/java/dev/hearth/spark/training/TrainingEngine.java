@@ -3,28 +3,40 @@ package dev.hearth.spark.training;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * The one seam all training goes through: distributed fit and distributed evaluation of a network on minibatch
- * RDDs. Store, serving and jobs depend on this interface only, so the engine can be replaced.
+ * The one seam all training and distributed evaluation go through. Store, serving and the jobs depend on this
+ * interface only, so the engine can be replaced (e.g. by gradient sharing) without touching them.
  */
 public interface TrainingEngine {
 
-    /** The result of training: the fitted network and per-epoch progress. */
-    record Trained(MultiLayerNetwork network, List<EpochResult> epochs, String approach) {}
-
     /**
-     * Trains a new network on {@code train}.
+     * Opens a session that trains (and evaluates) {@code network} in place.
      *
-     * @param examples number of training examples (for throughput figures)
+     * @param network an initialised network: fresh, warm-started or restored from a checkpoint
      */
-    Trained fit(JavaSparkContext sc, MultiLayerConfiguration conf, JavaRDD<DataSet> train, long examples,
-            TrainingOptions options);
+    Session open(JavaSparkContext sc, MultiLayerNetwork network, TrainingOptions options);
 
-    /** Evaluates {@code network} on {@code data} with one distributed pass. */
-    Evaluation evaluate(JavaSparkContext sc, MultiLayerNetwork network, JavaRDD<DataSet> data, List<String> labels);
+    /** A training session over one network; {@link #close()} releases its temporary files. */
+    interface Session extends AutoCloseable {
+        /** One pass over {@code train}; returns the training loss afterwards. */
+        double fitEpoch(JavaRDD<DataSet> train);
+
+        /** Classification metrics of the current network on {@code data}, in one distributed pass. */
+        EvaluationReport evaluate(JavaRDD<DataSet> data, List<String> labels);
+
+        /** Regression metrics of the current network on {@code data} ({@code examples} rows). */
+        EvaluationReport evaluateRegression(JavaRDD<DataSet> data, long examples);
+
+        /** The network being trained. */
+        MultiLayerNetwork network();
+
+        /** How minibatches reach the workers ({@code export} or {@code direct}). */
+        String approach();
+
+        @Override
+        void close();
+    }
 }

@@ -2,146 +2,241 @@ package dev.hearth.spark.training;
 
 import static dev.hearth.spark.training.TrainSettings.*;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.config.Settings;
-import dev.hearth.config.SettingsException;
-import dev.hearth.spark.data.CsvDatasetReader;
-import dev.hearth.spark.data.CsvSchema;
+import dev.hearth.spark.data.DatasetLoader;
 import dev.hearth.spark.data.FeatureStatistics;
+import dev.hearth.spark.data.LabelEncoding;
 import dev.hearth.spark.data.LabelledRow;
 import dev.hearth.spark.data.MiniBatcher;
-import dev.hearth.store.ModelNames;
+import dev.hearth.spark.network.NetworkBuilder;
+import dev.hearth.store.CheckpointStore;
+import dev.hearth.store.ModelDraft;
+import dev.hearth.store.ModelFiles;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.NormalizerSpec;
 import dev.hearth.store.Signature;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.nd4j.evaluation.classification.Evaluation;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The train job's logic on a given {@link SparkSession}: read labelled CSV, split, fit the normaliser, cut
- * minibatches, train through the {@link TrainingEngine}, evaluate on the held-out split and publish. Nothing is
- * published unless every step succeeded.
+ * The train job's logic on a given {@link SparkSession}: read, split, fit the normaliser, cut minibatches, train
+ * through the {@link TrainingEngine} with validation, early stopping and per-epoch checkpoints, evaluate on the
+ * test split and publish with charts and provenance. Nothing is published unless every step succeeded.
  */
 public final class TrainingPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingPipeline.class);
 
     private final SparkSession spark;
     private final ModelStore store;
+    private final CheckpointStore checkpoints;
     private final TrainingEngine engine;
 
-    public TrainingPipeline(SparkSession spark, ModelStore store, TrainingEngine engine) {
+    public TrainingPipeline(SparkSession spark, ModelStore store, CheckpointStore checkpoints, TrainingEngine engine) {
         this.spark = spark;
         this.store = store;
+        this.checkpoints = checkpoints;
         this.engine = engine;
     }
 
-    /** Runs the whole pipeline with resolved settings. */
+    /** A pipeline whose checkpoints live in the same store root (Hadoop file system). */
+    public TrainingPipeline(SparkSession spark, ModelStore store, TrainingEngine engine) {
+        this(spark, store, new dev.hearth.store.hadoop.HadoopCheckpointStore(store.root(),
+                spark.sparkContext().hadoopConfiguration()), engine);
+    }
+
+    /** Runs a new training run. */
     public TrainingSummary run(Settings s) {
-        String modelName = ModelNames.validate(MODEL_NAME, s.require(MODEL_NAME));
-        String path = s.require(DATA_PATH);
-        s.getChoice(DATA_FORMAT, List.of("csv"));
-        TrainingOptions options = new TrainingOptions(
-                s.getInt(TRAIN_EPOCHS, 1),
-                s.getInt(TRAIN_BATCH_SIZE, 1),
-                s.getInt(TRAIN_AVERAGING_FREQUENCY, 1),
-                s.getInt(TRAIN_PREFETCH, 0),
-                s.getChoice(TRAIN_APPROACH, List.of("auto", "export", "direct")),
-                s.get(TRAIN_EXPORT_DIR));
-        double testFraction = s.getDouble(SPLIT_TEST_FRACTION, 0.01, 0.99);
-        String normalizerKind = s.getChoice(NORMALIZER,
-                List.of(NormalizerSpec.NONE, NormalizerSpec.MINMAX, NormalizerSpec.STANDARDIZE));
-        String delimiter = s.get(DATA_DELIMITER);
-        if (delimiter.length() != 1) {
-            throw new SettingsException(DATA_DELIMITER + " must be one character but was '" + delimiter + "'");
-        }
-        LOG.info("Training {} from {} with settings {}", modelName, path, s.asMap());
+        return run(s, false);
+    }
+
+    /** Runs the pipeline; with {@code resume} it continues the model's latest checkpointed run. */
+    public TrainingSummary run(Settings s, boolean resume) {
+        TrainJobConfig cfg = TrainJobConfig.of(s, spark.sparkContext().hadoopConfiguration());
+        String modelName = cfg.modelName();
+        LOG.info("Training {} from {} with settings {}", modelName, cfg.data().path(), s.asMap());
+        RunCheckpoints runCheckpoints = new RunCheckpoints(checkpoints);
+        RunCheckpoints.Restored restored = resume ? runCheckpoints.restore(modelName, s.asMap()) : null;
+        String run = restored != null ? restored.state().run()
+                : "run-" + Instant.now().toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
 
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         long started = System.nanoTime();
-        sc.setJobDescription("hearth train: read " + path);
-        CsvDatasetReader reader = new CsvDatasetReader(sc);
-        CsvSchema schema = reader.schema(path, s.get(DATA_LABEL_COLUMN), s.getBoolean(DATA_HEADER), delimiter.charAt(0));
-        JavaRDD<LabelledRow> rows = reader.read(path, schema).persist(StorageLevel.MEMORY_AND_DISK_SER());
-        List<JavaRDD<DataSet>> cached = new ArrayList<>();
+        DatasetLoader loader = new DatasetLoader(spark);
+        List<JavaRDD<?>> cached = new ArrayList<>();
         try {
-            List<String> labels = sortedLabels(rows.map(LabelledRow::label).distinct().collect());
-            LOG.info("{} features, {} classes {}", schema.featureCount(), labels.size(), labels);
-            long seed = s.getLong(SPLIT_SEED);
-            JavaRDD<LabelledRow>[] split = rows.randomSplit(new double[] {1 - testFraction, testFraction}, seed);
-            sc.setJobDescription("hearth train: fit " + normalizerKind + " normaliser");
-            FeatureStatistics stats = FeatureStatistics.of(split[0], schema.featureCount());
-            NormalizerSpec normalizer = stats.normalizer(normalizerKind);
-            int batch = options.batchSizePerWorker();
-            JavaRDD<DataSet> train = MiniBatcher.batches(split[0], batch, labels, normalizer, schema.featureCount(), seed);
-            JavaRDD<DataSet> test = MiniBatcher.batches(split[1], batch, labels, normalizer, schema.featureCount(), seed)
-                    .persist(StorageLevel.MEMORY_AND_DISK_SER());
-            cached.add(test);
+            Splits splits = Splits.of(loader, cfg, cached);
+            sc.setJobDescription("hearth train " + modelName + ": labels");
+            LabelEncoding encoding = restored != null
+                    ? (restored.state().labels().isEmpty() ? LabelEncoding.regression()
+                            : LabelEncoding.classes(restored.state().labels()))
+                    : cfg.network().isClassification()
+                            ? LabelEncoding.classes(LabelEncoding.sorted(
+                                    splits.train().map(LabelledRow::label).distinct().collect()))
+                            : LabelEncoding.regression();
+            sc.setJobDescription("hearth train " + modelName + ": fit " + cfg.normalizer() + " normaliser");
+            FeatureStatistics stats = FeatureStatistics.of(splits.train(), splits.featureCount());
+            NormalizerSpec normalizer = restored != null ? restored.state().normalizer() : stats.normalizer(cfg.normalizer());
+            long skipped = loader.skippedRows();
+            if (skipped > 0) {
+                LOG.warn("Skipped {} malformed rows (data.on.error=skip)", skipped);
+            }
+            if (!encoding.isRegression()) {
+                LOG.info("{} features, {} classes {}", splits.featureCount(), encoding.outputs(),
+                        encoding.labels().size() <= 20 ? encoding.labels() : encoding.outputs());
+            }
+            int batch = cfg.options().batchSizePerWorker();
+            long seed = cfg.seed();
+            JavaRDD<DataSet> train = MiniBatcher.batches(splits.train(), batch, encoding, normalizer, splits.featureCount(), seed);
+            JavaRDD<DataSet> validation = splits.validation() == null ? null : keep(cached,
+                    MiniBatcher.batches(splits.validation(), batch, encoding, normalizer, splits.featureCount(), seed));
+            JavaRDD<DataSet> test = keep(cached,
+                    MiniBatcher.batches(splits.test(), batch, encoding, normalizer, splits.featureCount(), seed));
 
-            MultiLayerConfiguration conf = NetworkFactory.classifier(s, schema.featureCount(), labels.size());
-            TrainingEngine.Trained trained = engine.fit(sc, conf, train, stats.count(), options);
-            Evaluation eval = engine.evaluate(sc, trained.network(), test, labels);
-            Map<String, Double> metrics = metrics(eval);
-            long testExamples = (long) eval.getNumRowCounter();
-            LOG.info("Test split: {} examples, accuracy {}, macro-F1 {}", testExamples, metrics.get("accuracy"),
-                    metrics.get("f1"));
+            MultiLayerNetwork network;
+            String parent = null;
+            if (restored != null) {
+                network = restored.network();
+                LOG.info("Resuming run {} after epoch {}", run, restored.state().epoch());
+            } else {
+                MultiLayerConfiguration conf = NetworkBuilder.build(cfg.network(), splits.featureCount(), encoding.outputs());
+                network = new MultiLayerNetwork(conf);
+                network.init();
+                if (!cfg.warmStart().isEmpty()) {
+                    StoredModels.Loaded from = StoredModels.load(store, cfg.warmStart());
+                    WarmStart.copyParameters(from, network, encoding, splits.featureCount());
+                    parent = from.version().ref().toString();
+                    LOG.info("Warm start from {}", parent);
+                }
+            }
 
-            Signature signature = new Signature("input", "FP32", schema.featureCount(), schema.featureNames(), labels,
-                    normalizer);
-            Map<String, Object> provenance = provenance(sc, path, stats.count(), testExamples, trained, started);
-            ModelVersion version = new ModelPublisher(store).publish(
-                    modelName, trained.network(), signature, metrics, s.asMap(), provenance);
-            return new TrainingSummary(version, metrics, trained.epochs(), stats.count(), testExamples);
+            try (TrainingEngine.Session session = engine.open(sc, network, cfg.options())) {
+                String name = encoding.isRegression() ? "mse" : "accuracy";
+                java.util.function.DoubleSupplier validate = validation == null ? () -> Double.NaN : () -> {
+                    sc.setJobDescription("hearth train " + modelName + ": validation " + name);
+                    return encoding.isRegression()
+                            ? session.evaluateRegression(validation, splits.validationCount()).primary()
+                            : session.evaluate(validation, encoding.labels()).primary();
+                };
+                TrainingLoop.EpochListener listener = !cfg.checkpoint() ? (e, h, b, best) -> {} : (e, h, b, best) ->
+                        runCheckpoints.save(modelName, new TrainingState(run, e, h, b, encoding.labels(), normalizer,
+                                s.asMap()), session.network(), best);
+                TrainingLoop.Result result = new TrainingLoop(sc, modelName).run(session, train, splits.trainCount(),
+                        cfg.epochs(), cfg.patience(), validate, !encoding.isRegression(),
+                        restored == null ? List.of() : restored.state().history(),
+                        restored == null ? 0 : restored.state().bestEpoch(),
+                        restored == null ? null : restored.best(),
+                        listener, line -> System.out.println(line));
+
+                sc.setJobDescription("hearth train " + modelName + ": test evaluation");
+                EvaluationReport report = encoding.isRegression()
+                        ? session.evaluateRegression(test, splits.testCount())
+                        : session.evaluate(test, encoding.labels());
+                LOG.info("Test split: {} examples, {}", report.examples(), report.summary());
+
+                Map<String, Object> provenance = provenance(sc, cfg, splits, session.approach(), result, started,
+                        skipped, parent, run, restored);
+                ModelVersion version = publish(modelName, session.network(), cfg, splits, encoding, normalizer, report,
+                        result, s.asMap(), provenance);
+                if (cfg.checkpoint()) {
+                    runCheckpoints.delete(modelName, run);
+                }
+                return new TrainingSummary(version, report.summary(), result.history(), splits.trainCount(),
+                        report.examples());
+            }
         } finally {
             cached.forEach(JavaRDD::unpersist);
-            rows.unpersist();
             sc.setJobDescription(null);
         }
     }
 
-    /** Labels in numeric order when all are numbers, else in text order. */
-    static List<String> sortedLabels(List<String> labels) {
-        List<String> out = new ArrayList<>(labels);
-        boolean numeric = out.stream().allMatch(l -> l.matches("-?\\d+(\\.\\d+)?"));
-        out.sort(numeric ? Comparator.comparingDouble(Double::parseDouble) : Comparator.naturalOrder());
-        return out;
+    private static <T> JavaRDD<T> keep(List<JavaRDD<?>> cached, JavaRDD<T> rdd) {
+        rdd.persist(StorageLevel.MEMORY_AND_DISK_SER());
+        cached.add(rdd);
+        return rdd;
     }
 
-    private static Map<String, Double> metrics(Evaluation eval) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("accuracy", eval.accuracy());
-        m.put("f1", eval.f1(org.nd4j.evaluation.EvaluationAveraging.Macro));
-        m.put("precision", eval.precision(org.nd4j.evaluation.EvaluationAveraging.Macro));
-        m.put("recall", eval.recall(org.nd4j.evaluation.EvaluationAveraging.Macro));
-        return m;
+    private ModelVersion publish(String name, MultiLayerNetwork network, TrainJobConfig cfg, Splits splits,
+            LabelEncoding encoding, NormalizerSpec normalizer, EvaluationReport report, TrainingLoop.Result result,
+            Map<String, String> settings, Map<String, Object> provenance) {
+        Signature signature = new Signature("input", "FP32", splits.featureCount(), splits.featureNames(),
+                encoding.labels(), normalizer);
+        Map<String, Object> evaluation = new LinkedHashMap<>();
+        evaluation.put("examples", report.examples());
+        evaluation.put("metrics", report.metrics());
+        evaluation.put("labels", report.labels());
+        evaluation.put("confusionMatrix", report.confusion());
+        evaluation.put("history", result.history());
+        evaluation.put("bestEpoch", result.bestEpoch());
+        byte[] evaluationJson;
+        try {
+            evaluationJson = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(evaluation);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, ModelDraft.FileWriter> files = new LinkedHashMap<>();
+        files.put(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(network, out, false));
+        files.put("evaluation.json", out -> out.write(evaluationJson));
+        files.put("learning-curve.png", out -> out.write(
+                Charts.learningCurve(result.history(), encoding.isRegression() ? "mse" : "accuracy")));
+        if (!encoding.isRegression()) {
+            files.put("confusion-matrix.png", out -> out.write(Charts.confusionMatrix(report.confusion(), report.labels())));
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("head", cfg.network().head());
+        return store.publish(name, new ModelDraft(ModelFiles.DL4J_MULTILAYER, signature, report.summary(), settings,
+                provenance, tags, files));
     }
 
-    private static Map<String, Object> provenance(JavaSparkContext sc, String path, long trainExamples,
-            long testExamples, TrainingEngine.Trained trained, long started) {
+    private static Map<String, Object> provenance(JavaSparkContext sc, TrainJobConfig cfg, Splits splits, String approach,
+            TrainingLoop.Result result, long started, long skipped, String parent, String run,
+            RunCheckpoints.Restored restored) {
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("dataset", path);
-        p.put("trainExamples", trainExamples);
-        p.put("testExamples", testExamples);
+        p.put("dataset", cfg.data().path());
+        p.put("datasetFormat", cfg.data().format());
+        p.put("datasetFingerprint", Fingerprints.of(cfg.data().path(), sc.hadoopConfiguration()));
+        p.put("trainExamples", splits.trainCount());
+        p.put("validationExamples", splits.validationCount());
+        p.put("testExamples", splits.testCount());
+        p.put("skippedRows", skipped);
         p.put("sparkAppId", sc.sc().applicationId());
         p.put("sparkMaster", sc.master());
         p.put("sparkVersion", sc.version());
-        p.put("dl4jVersion", versionOf(org.deeplearning4j.nn.multilayer.MultiLayerNetwork.class));
+        p.put("dl4jVersion", versionOf(MultiLayerNetwork.class));
         p.put("javaVersion", System.getProperty("java.version"));
         p.put("engine", "dl4j-parameter-averaging");
-        p.put("trainingApproach", trained.approach());
-        p.put("epochSeconds", trained.epochs().stream().map(EpochResult::seconds).toList());
+        p.put("trainingApproach", approach);
+        p.put("epochs", result.history().size());
+        p.put("bestEpoch", result.bestEpoch());
+        p.put("stoppedEarly", result.stoppedEarly());
+        p.put("epochSeconds", result.history().stream().map(EpochResult::seconds).toList());
         p.put("wallSeconds", (System.nanoTime() - started) / 1e9);
+        p.put("run", run);
+        if (restored != null) {
+            p.put("resumedAfterEpoch", restored.state().epoch());
+        }
+        if (parent != null) {
+            p.put("parentVersion", parent);
+        }
+        String git = System.getenv("HEARTH_GIT_COMMIT");
+        if (git != null && !git.isBlank()) {
+            p.put("gitCommit", git);
+        }
         return p;
     }
 

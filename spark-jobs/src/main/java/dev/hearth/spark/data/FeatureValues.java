@@ -1,0 +1,23 @@
+package dev.hearth.spark.data;
+
+/** Parses one feature value, refusing non-numeric and non-finite text with the row, column and value named. */
+final class FeatureValues {
+    private FeatureValues() {}
+
+    static float parse(String cell, String column, String where) {
+        float v;
+        try {
+            v = Float.parseFloat(cell);
+        } catch (NumberFormatException e) {
+            throw new DataFormatException(where + " has non-numeric value '" + cell + "' in feature column '" + column + "'");
+        }
+        return check(v, cell, column, where);
+    }
+
+    static float check(float v, String text, String column, String where) {
+        if (!Float.isFinite(v)) {
+            throw new DataFormatException(where + " has non-finite value '" + text + "' in feature column '" + column + "'");
+        }
+        return v;
+    }
+}

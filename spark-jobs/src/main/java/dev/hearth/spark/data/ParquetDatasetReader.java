@@ -1,0 +1,156 @@
+package dev.hearth.spark.data;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Reads Parquet with a label column and either numeric feature columns or one array/vector feature column (the
+ * shape Spark ML pipelines write). Nulls and non-finite values name the file, the column and the value.
+ */
+public final class ParquetDatasetReader {
+    private static final String FILE = "__hearth_file";
+
+    private final SparkSession spark;
+
+    public ParquetDatasetReader(SparkSession spark) {
+        this.spark = spark;
+    }
+
+    public LabelledData read(DatasetSpec spec, LongAccumulator skipped) {
+        Dataset<Row> df = spark.read().parquet(spec.path());
+        StructType schema = df.schema();
+        List<String> names = List.of(schema.fieldNames());
+        String label = spec.labelColumn();
+        if (!names.contains(label)) {
+            throw new DataFormatException("data.label.column '" + label + "' is not a column of " + spec.path()
+                    + " (columns: " + names + ")");
+        }
+        List<String> featureColumns = new ArrayList<>(spec.features());
+        if (featureColumns.isEmpty()) {
+            names.stream().filter(n -> !n.equals(label)).forEach(featureColumns::add);
+        }
+        for (String f : featureColumns) {
+            if (!names.contains(f)) {
+                throw new DataFormatException("data.features entry '" + f + "' is not a column of " + spec.path()
+                        + " (columns: " + names + ")");
+            }
+        }
+        boolean vectorColumn = featureColumns.size() == 1 && !(type(schema, featureColumns.get(0)) instanceof NumericType);
+        List<String> featureNames;
+        if (vectorColumn) {
+            int width = width(df, featureColumns.get(0));
+            featureNames = new ArrayList<>();
+            for (int i = 0; i < width; i++) {
+                featureNames.add(featureColumns.get(0) + "[" + i + "]");
+            }
+        } else {
+            for (String f : featureColumns) {
+                if (!(type(schema, f) instanceof NumericType)) {
+                    throw new DataFormatException("feature column '" + f + "' of " + spec.path() + " has type "
+                            + type(schema, f).simpleString() + "; expected a number (or one array/vector column)");
+                }
+            }
+            featureNames = List.copyOf(featureColumns);
+        }
+        List<String> selected = new ArrayList<>(featureColumns);
+        selected.add(0, label);
+        Dataset<Row> rows = df.selectExpr(selected.stream().map(c -> "`" + c + "`").toArray(String[]::new))
+                .withColumn(FILE, functions.input_file_name());
+        int width = featureNames.size();
+        boolean skip = spec.skipBadRows();
+        List<String> columns = List.copyOf(featureColumns);
+        return new LabelledData(rows.javaRDD().flatMap(r -> {
+            try {
+                return List.of(toRow(r, columns, vectorColumn, width)).iterator();
+            } catch (DataFormatException e) {
+                if (!skip) {
+                    throw e;
+                }
+                skipped.add(1);
+                return java.util.Collections.<LabelledRow>emptyIterator();
+            }
+        }), featureNames, spec.path());
+    }
+
+    private static LabelledRow toRow(Row r, List<String> columns, boolean vectorColumn, int width) {
+        String file = r.getString(r.length() - 1);
+        String where = "a row of " + file.substring(file.lastIndexOf('/') + 1);
+        if (r.isNullAt(0)) {
+            throw new DataFormatException(where + " has a null label");
+        }
+        String label = r.get(0).toString();
+        float[] features = new float[width];
+        if (vectorColumn) {
+            Object v = r.get(1);
+            if (v == null) {
+                throw new DataFormatException(where + " has a null '" + columns.get(0) + "'");
+            }
+            double[] values = v instanceof Vector vec ? vec.toArray() : toDoubles(r.getList(1), where, columns.get(0));
+            if (values.length != width) {
+                throw new DataFormatException(where + " has " + values.length + " values in '" + columns.get(0)
+                        + "', expected " + width);
+            }
+            for (int i = 0; i < width; i++) {
+                features[i] = FeatureValues.check((float) values[i], Double.toString(values[i]), columns.get(0), where);
+            }
+        } else {
+            for (int i = 0; i < width; i++) {
+                if (r.isNullAt(i + 1)) {
+                    throw new DataFormatException(where + " has a null in feature column '" + columns.get(i) + "'");
+                }
+                double d = ((Number) r.get(i + 1)).doubleValue();
+                features[i] = FeatureValues.check((float) d, Double.toString(d), columns.get(i), where);
+            }
+        }
+        return new LabelledRow(label, features);
+    }
+
+    private static double[] toDoubles(List<Object> list, String where, String column) {
+        double[] out = new double[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            Object o = list.get(i);
+            if (!(o instanceof Number n)) {
+                throw new DataFormatException(where + " has non-numeric element " + o + " in '" + column + "'");
+            }
+            out[i] = n.doubleValue();
+        }
+        return out;
+    }
+
+    private static int width(Dataset<Row> df, String column) {
+        DataType t = type(df.schema(), column);
+        List<Row> first = df.select(column).where(functions.col(column).isNotNull()).limit(1).collectAsList();
+        if (first.isEmpty()) {
+            throw new DataFormatException("feature column '" + column + "' has no non-null value");
+        }
+        Object v = first.get(0).get(0);
+        if (v instanceof Vector vec) {
+            return vec.size();
+        }
+        if (t instanceof ArrayType) {
+            return first.get(0).getList(0).size();
+        }
+        throw new DataFormatException("feature column '" + column + "' has type " + t.simpleString()
+                + "; expected numbers, an array of numbers or an ML vector");
+    }
+
+    private static DataType type(StructType schema, String column) {
+        for (StructField f : schema.fields()) {
+            if (f.name().equals(column)) {
+                return f.dataType();
+            }
+        }
+        throw new IllegalArgumentException(column);
+    }
+}

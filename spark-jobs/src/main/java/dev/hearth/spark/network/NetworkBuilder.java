@@ -1,0 +1,123 @@
+package dev.hearth.spark.network;
+
+import dev.hearth.config.SettingsException;
+import java.util.List;
+import java.util.Locale;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+import org.nd4j.linalg.schedule.StepSchedule;
+
+/** Builds the DL4J configuration of a {@link NetworkSpec} for a dataset's feature count and outputs. */
+public final class NetworkBuilder {
+    private NetworkBuilder() {}
+
+    /**
+     * The configuration for {@code features} inputs and {@code outputs} outputs (classes, or 1 for regression).
+     * An empty input shape means {@code [features]}.
+     */
+    public static MultiLayerConfiguration build(NetworkSpec spec, int features, int outputs) {
+        List<Integer> shape = spec.input().isEmpty() ? List.of(features) : spec.input();
+        int size = shape.stream().reduce(1, (a, b) -> a * b);
+        if (size != features) {
+            throw new SettingsException("network.input " + shape + " holds " + size + " values but the data has "
+                    + features + " features");
+        }
+        if (shape.size() == 2) {
+            throw new SettingsException("network.input must be [features] or [channels, height, width] but was " + shape);
+        }
+        if (spec.isClassification() && outputs < 2) {
+            throw new SettingsException("a classification head needs at least 2 classes but the data has " + outputs);
+        }
+        boolean image = shape.size() == 3;
+        for (int i = 0; i < spec.layers().size(); i++) {
+            String t = spec.layers().get(i).type();
+            if (!image && (t.equals("conv") || t.equals("pool"))) {
+                throw new SettingsException("network.layers[" + i + "] is a " + t
+                        + " layer, which needs an image input; set network.input to [channels, height, width]");
+            }
+        }
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+                .seed(spec.seed())
+                .dataType(DataType.FLOAT)
+                .updater(updater(spec))
+                .l2(spec.l2())
+                .weightInit(WeightInit.RELU)
+                .list();
+        int index = 0;
+        for (LayerSpec l : spec.layers()) {
+            switch (l.type()) {
+                case "dense" -> {
+                    DenseLayer.Builder b = new DenseLayer.Builder().nOut(l.units()).activation(activation(l.activation()))
+                            .weightInit(weightInit(l.activation()));
+                    if (l.dropout() > 0) {
+                        b.dropOut(1 - l.dropout());
+                    }
+                    list.layer(index++, b.build());
+                }
+                case "conv" -> {
+                    ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(l.kernel().get(0), l.kernel().get(1))
+                            .stride(l.stride().get(0), l.stride().get(1))
+                            .nOut(l.filters())
+                            .activation(activation(l.activation()))
+                            .weightInit(weightInit(l.activation()));
+                    if (l.dropout() > 0) {
+                        b.dropOut(1 - l.dropout());
+                    }
+                    list.layer(index++, b.build());
+                }
+                case "pool" -> list.layer(index++, new SubsamplingLayer.Builder(
+                                l.pooling().equals("avg") ? SubsamplingLayer.PoolingType.AVG : SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(l.kernel().get(0), l.kernel().get(1))
+                        .stride(l.stride().get(0), l.stride().get(1))
+                        .build());
+                default -> list.layer(index++, new DropoutLayer.Builder(1 - l.dropout()).build());
+            }
+        }
+        OutputLayer.Builder out = spec.isClassification()
+                ? new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).nOut(outputs)
+                : new OutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).nOut(1);
+        list.layer(index, out.weightInit(WeightInit.XAVIER).build());
+        list.setInputType(image
+                ? InputType.convolutionalFlat(shape.get(1), shape.get(2), shape.get(0))
+                : InputType.feedForward(features));
+        return list.build();
+    }
+
+    private static IUpdater updater(NetworkSpec spec) {
+        ISchedule schedule = switch (spec.schedule()) {
+            case "exponential" -> new ExponentialSchedule(ScheduleType.ITERATION, spec.learningRate(), spec.decay());
+            case "step" -> new StepSchedule(ScheduleType.ITERATION, spec.learningRate(), spec.decay(), spec.decaySteps());
+            default -> null;
+        };
+        return switch (spec.updater()) {
+            case "sgd" -> schedule == null ? new Sgd(spec.learningRate()) : new Sgd(schedule);
+            case "nesterovs" -> schedule == null ? new Nesterovs(spec.learningRate(), 0.9) : new Nesterovs(schedule, 0.9);
+            default -> schedule == null ? new Adam(spec.learningRate()) : new Adam(schedule);
+        };
+    }
+
+    private static Activation activation(String name) {
+        return Activation.valueOf(name.toUpperCase(Locale.ROOT));
+    }
+
+    private static WeightInit weightInit(String activation) {
+        return activation.equals("relu") || activation.equals("leakyrelu") ? WeightInit.RELU : WeightInit.XAVIER;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.hearth.spark.training;
+
+import static dev.hearth.spark.training.TrainSettings.*;
+
+import dev.hearth.config.Settings;
+import dev.hearth.config.SettingsException;
+import dev.hearth.spark.data.DatasetSpec;
+import dev.hearth.spark.network.NetworkSpec;
+import dev.hearth.store.ModelNames;
+import dev.hearth.store.NormalizerSpec;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * The train job's settings, validated up front (before any data is read) into typed values; every error names
+ * the key, the value and the rule.
+ *
+ * @param modelName validated model name
+ * @param data the training input
+ * @param validationPath separate validation input, or empty
+ * @param testPath separate test input, or empty
+ * @param validationFraction share of {@code data} held out for validation
+ * @param testFraction share of {@code data} held out for testing
+ * @param seed split and shuffle seed
+ * @param normalizer normaliser kind
+ * @param network the network spec
+ * @param options engine options
+ * @param epochs maximum epochs
+ * @param patience early-stopping patience (0 = off)
+ * @param checkpoint whether to checkpoint every epoch
+ * @param warmStart model reference to initialise from, or empty
+ */
+public record TrainJobConfig(
+        String modelName, DatasetSpec data, String validationPath, String testPath, double validationFraction,
+        double testFraction, long seed, String normalizer, NetworkSpec network, TrainingOptions options, int epochs,
+        int patience, boolean checkpoint, String warmStart) {
+
+    /** Validates and converts the settings. */
+    public static TrainJobConfig of(Settings s, Configuration hadoop) {
+        String modelName = ModelNames.validate(MODEL_NAME, s.require(MODEL_NAME));
+        int epochs = s.getInt(TRAIN_EPOCHS, 1);
+        int patience = s.getInt(TRAIN_PATIENCE, 0);
+        long seed = s.getLong(SPLIT_SEED);
+        TrainingOptions options = new TrainingOptions(
+                s.getInt(TRAIN_BATCH_SIZE, 1),
+                s.getInt(TRAIN_AVERAGING_FREQUENCY, 1),
+                s.getInt(TRAIN_PREFETCH, 0),
+                s.getChoice(TRAIN_APPROACH, List.of("auto", "export", "direct")),
+                s.get(TRAIN_EXPORT_DIR),
+                s.getChoice(TRAIN_REPARTITION, List.of("auto", "always", "never")),
+                seed);
+        String validationPath = s.get(DATA_VALIDATION_PATH);
+        String testPath = s.get(DATA_TEST_PATH);
+        double validationFraction = validationPath.isEmpty() ? s.getDouble(SPLIT_VALIDATION_FRACTION, 0, 0.9) : 0;
+        double testFraction = testPath.isEmpty() ? s.getDouble(SPLIT_TEST_FRACTION, 0.001, 0.9) : 0;
+        if (validationFraction + testFraction >= 0.95) {
+            throw new SettingsException(SPLIT_VALIDATION_FRACTION + " + " + SPLIT_TEST_FRACTION + " must leave at least 5% "
+                    + "for training but add up to " + (validationFraction + testFraction));
+        }
+        String normalizer = s.getChoice(NORMALIZER,
+                List.of(NormalizerSpec.NONE, NormalizerSpec.MINMAX, NormalizerSpec.STANDARDIZE));
+        String format = s.getChoice(DATA_FORMAT, List.of("csv", "libsvm", "parquet"));
+        String delimiter = s.get(DATA_DELIMITER).replace("\\t", "\t");
+        if (delimiter.length() != 1) {
+            throw new SettingsException(DATA_DELIMITER + " must be one character but was '" + delimiter + "'");
+        }
+        List<String> features = s.get(DATA_FEATURES).isEmpty() ? List.of()
+                : Arrays.stream(s.get(DATA_FEATURES).split(",")).map(String::strip).toList();
+        DatasetSpec data = new DatasetSpec(s.require(DATA_PATH), format, s.require(DATA_LABEL_COLUMN),
+                s.getBoolean(DATA_HEADER), delimiter.charAt(0), features, s.getBoolean(DATA_LIBSVM_ZERO_BASED),
+                s.getInt(DATA_FEATURE_COUNT, 0),
+                s.getChoice(DATA_ON_ERROR, List.of("fail", "skip")).equals("skip"));
+        NetworkSpec network = NetworkSpecResolver.resolve(s, hadoop);
+        return new TrainJobConfig(modelName, data, validationPath, testPath, validationFraction, testFraction, seed,
+                normalizer, network, options, epochs, patience, s.getBoolean(TRAIN_CHECKPOINT), s.get(MODEL_WARM_START));
+    }
+}

@@ -1,0 +1,111 @@
+package dev.hearth.spark.training;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The epoch loop: fit one epoch, measure the validation metric, print one progress line (also set as the Spark
+ * job description), checkpoint, stop early after {@code patience} epochs without improvement, and finally restore
+ * the best epoch's parameters.
+ */
+public final class TrainingLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+
+    /** The loop's result: the history and which epoch the network now holds. */
+    public record Result(List<EpochResult> history, int bestEpoch, boolean stoppedEarly) {}
+
+    /** Called after every epoch with the state to checkpoint. */
+    public interface EpochListener {
+        void afterEpoch(int epoch, List<EpochResult> history, int bestEpoch, MultiLayerNetwork best);
+    }
+
+    private final JavaSparkContext sc;
+    private final String modelName;
+
+    public TrainingLoop(JavaSparkContext sc, String modelName) {
+        this.sc = sc;
+        this.modelName = modelName;
+    }
+
+    /**
+     * Trains from {@code startEpoch + 1} to {@code epochs}.
+     *
+     * @param validation returns the validation metric of the current network, or NaN when there is none
+     * @param higherIsBetter whether a larger validation metric is better
+     * @param history epochs already done (resume), else empty
+     * @param bestEpoch best epoch so far (resume), else 0
+     * @param bestNetwork the best epoch's network when it differs from the current one (resume), else null
+     */
+    public Result run(TrainingEngine.Session session, JavaRDD<DataSet> train, long examples, int epochs, int patience,
+            java.util.function.DoubleSupplier validation, boolean higherIsBetter, List<EpochResult> history,
+            int bestEpoch, MultiLayerNetwork bestNetwork, EpochListener listener, Consumer<String> progress) {
+        List<EpochResult> done = new ArrayList<>(history);
+        int last = done.size();
+        // Parameters of the best epoch; null while the best epoch is the current one.
+        INDArray bestParams = bestNetwork == null || bestEpoch == last ? null : bestNetwork.params().dup();
+        double bestValue = bestEpoch > 0 ? done.get(bestEpoch - 1).validation() : Double.NaN;
+        double elapsed = done.stream().mapToDouble(EpochResult::seconds).sum();
+        boolean stopped = false;
+        for (int epoch = last + 1; epoch <= epochs; epoch++) {
+            sc.setJobDescription(String.format(Locale.ROOT, "hearth train %s: epoch %d/%d%s", modelName, epoch, epochs,
+                    done.isEmpty() ? "" : " (previous: " + line(done.get(done.size() - 1), epochs, elapsed) + ")"));
+            if (bestParams == null && bestEpoch > 0 && bestEpoch == epoch - 1) {
+                bestParams = session.network().params().dup();
+            }
+            long t0 = System.nanoTime();
+            double loss = session.fitEpoch(train);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double value = validation.getAsDouble();
+            EpochResult r = new EpochResult(epoch, loss, value, examples / seconds, seconds);
+            done.add(r);
+            elapsed += seconds;
+            boolean improved = Double.isNaN(value)
+                    || Double.isNaN(bestValue)
+                    || (higherIsBetter ? value > bestValue : value < bestValue);
+            if (improved) {
+                bestEpoch = epoch;
+                bestValue = value;
+                bestParams = null;
+            }
+            String text = line(r, epochs, elapsed) + (epoch == bestEpoch ? "  *best*" : "");
+            progress.accept(text);
+            LOG.info("{}", text);
+            listener.afterEpoch(epoch, done, bestEpoch,
+                    bestParams == null ? null : withParams(session.network(), bestParams));
+            if (patience > 0 && epoch - bestEpoch >= patience) {
+                LOG.info("Early stopping after epoch {}: no better validation metric for {} epochs; keeping epoch {}",
+                        epoch, patience, bestEpoch);
+                stopped = true;
+                break;
+            }
+        }
+        if (bestParams != null) {
+            session.network().setParams(bestParams);
+            LOG.info("Restored the parameters of the best epoch {}", bestEpoch);
+        }
+        sc.setJobDescription(null);
+        return new Result(done, bestEpoch, stopped);
+    }
+
+    private static MultiLayerNetwork withParams(MultiLayerNetwork network, INDArray params) {
+        MultiLayerNetwork copy = network.clone();
+        copy.setParams(params);
+        return copy;
+    }
+
+    private static String line(EpochResult r, int epochs, double elapsed) {
+        double eta = elapsed / r.epoch() * (epochs - r.epoch());
+        return String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  validation %s  %.0f examples/s  %.1f s  elapsed %.1f s  ETA %.1f s",
+                r.epoch(), epochs, r.loss(), Double.isNaN(r.validation()) ? "-" : String.format(Locale.ROOT, "%.4f", r.validation()),
+                r.examplesPerSecond(), r.seconds(), elapsed, eta);
+    }
+}
