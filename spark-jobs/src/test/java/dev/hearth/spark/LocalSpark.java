@@ -21,8 +21,13 @@ public final class LocalSpark {
 
     /** Starts a session on local[2]. */
     public static SparkSession start(String appName) {
+        return start(appName, "local[2]");
+    }
+
+    /** Starts a session on a local master such as {@code local[1]}. */
+    public static SparkSession start(String appName, String master) {
         SparkConf conf = SparkConfFile.apply(sparkDefaults(), new SparkConf())
-                .setMaster("local[2]")
+                .setMaster(master)
                 .setAppName(appName)
                 .set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1")

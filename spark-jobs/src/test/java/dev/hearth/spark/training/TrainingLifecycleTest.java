@@ -1,0 +1,218 @@
+package dev.hearth.spark.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hearth.config.Settings;
+import dev.hearth.config.SettingsException;
+import dev.hearth.spark.LocalSpark;
+import dev.hearth.store.ModelRef;
+import dev.hearth.store.ModelVersion;
+import dev.hearth.store.hadoop.HadoopCheckpointStore;
+import dev.hearth.store.hadoop.HadoopModelStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.DataSet;
+
+/** Resume after a crash, warm start, early stopping and the regression head, on real local[2] Spark. */
+class TrainingLifecycleTest {
+    private static SparkSession spark;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        spark = LocalSpark.start("training-lifecycle-test");
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    private static String resource(String name) throws Exception {
+        return Path.of(TrainingLifecycleTest.class.getResource("/dev/hearth/spark/data/" + name).toURI()).toString();
+    }
+
+    private HadoopModelStore store() {
+        return HadoopModelStore.open(dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+    }
+
+    private HadoopCheckpointStore checkpoints() {
+        return new HadoopCheckpointStore(dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+    }
+
+    private static Settings digits(String... extra) throws Exception {
+        List<String> s = new ArrayList<>(List.of("data.path=" + resource("digits-8x8.csv"), "model.name=digits",
+                "network.hidden=32", "network.learning.rate=0.01", "train.batch.size.per.worker=32", "train.epochs=4"));
+        s.addAll(List.of(extra));
+        return TrainSettings.loader().load(null, s);
+    }
+
+    /** An engine whose driver "crashes" (throws) when it starts epoch {@code crashAt}. */
+    private static TrainingEngine crashingAt(int crashAt) {
+        ParameterAveragingEngine real = new ParameterAveragingEngine();
+        return (sc, network, options) -> {
+            TrainingEngine.Session s = real.open(sc, network, options);
+            return new ForwardingSession(s) {
+                private int epochs;
+
+                @Override
+                public double fitEpoch(JavaRDD<DataSet> train) {
+                    if (++epochs == crashAt) {
+                        throw new IllegalStateException("driver crashed in epoch " + crashAt);
+                    }
+                    return super.fitEpoch(train);
+                }
+            };
+        };
+    }
+
+    @Test
+    void resumeContinuesAnInterruptedRunFromItsLastCheckpoint() throws Exception {
+        HadoopModelStore store = store();
+        assertThatThrownBy(() -> new TrainingPipeline(spark, store, checkpoints(), crashingAt(3)).run(digits(), false))
+                .hasMessageContaining("driver crashed in epoch 3");
+        assertThat(store.listVersions("digits")).isEmpty();
+        assertThat(checkpoints().latest("digits")).hasValueSatisfying(c -> assertThat(c.epoch()).isEqualTo(2));
+
+        TrainingSummary summary = new TrainingPipeline(spark, store, checkpoints(), new ParameterAveragingEngine())
+                .run(digits(), true);
+        assertThat(summary.epochs()).extracting(EpochResult::epoch).containsExactly(1, 2, 3, 4);
+        assertThat(summary.metrics().get("accuracy")).isGreaterThan(0.85);
+        assertThat(summary.published().metadata().provenance()).containsEntry("resumedAfterEpoch", 2);
+        assertThat(checkpoints().latest("digits")).isEmpty();
+    }
+
+    @Test
+    void resumeRefusesWithoutCheckpointOrWithOtherSettings() throws Exception {
+        assertThatThrownBy(() -> new TrainingPipeline(spark, store(), checkpoints(), new ParameterAveragingEngine())
+                        .run(digits(), true))
+                .isInstanceOf(SettingsException.class)
+                .hasMessage("--resume: no checkpoint of model 'digits' to resume from");
+        assertThatThrownBy(() -> new TrainingPipeline(spark, store(), checkpoints(), crashingAt(2)).run(digits(), false))
+                .hasMessageContaining("crashed");
+        assertThatThrownBy(() -> new TrainingPipeline(spark, store(), checkpoints(), new ParameterAveragingEngine())
+                        .run(digits("network.learning.rate=0.5"), true))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("network.learning.rate (0.01 -> 0.5)");
+    }
+
+    @Test
+    void warmStartInitialisesFromAStoredModelAndRecordsTheParent() throws Exception {
+        HadoopModelStore store = store();
+        ModelVersion first = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
+                .run(digits("train.epochs=2")).published();
+        TrainingSummary second = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
+                .run(digits("train.epochs=1", "model.warm.start=digits/1"));
+        assertThat(second.published().version()).isEqualTo(2);
+        assertThat(second.published().metadata().provenance()).containsEntry("parentVersion", "digits/1");
+        // One more epoch from a trained start beats (or matches) a single epoch from scratch by a wide margin.
+        assertThat(second.metrics().get("accuracy")).isGreaterThan(0.85);
+        assertThat(first.version()).isEqualTo(1);
+
+        assertThatThrownBy(() -> new TrainingPipeline(spark, store, new ParameterAveragingEngine())
+                        .run(digits("network.hidden=16", "model.warm.start=digits")))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("parameter 0_W has shape [64, 32] but the configured network needs [64, 16]")
+                .satisfies(e -> assertThat(store.listVersions("digits")).hasSize(2));
+    }
+
+    @Test
+    void earlyStoppingKeepsTheBestEpoch() throws Exception {
+        TrainingSummary s = new TrainingPipeline(spark, store(), new ParameterAveragingEngine()).run(digits(
+                "train.epochs=30", "train.early.stopping.patience=2", "network.learning.rate=0.05",
+                "split.validation.fraction=0.2"));
+        ModelVersion v = s.published();
+        int best = ((Number) v.metadata().provenance().get("bestEpoch")).intValue();
+        double bestValidation = s.epochs().get(best - 1).validation();
+        assertThat(s.epochs()).allSatisfy(e -> assertThat(e.validation()).isLessThanOrEqualTo(bestValidation));
+        if (Boolean.TRUE.equals(v.metadata().provenance().get("stoppedEarly"))) {
+            assertThat(s.epochs()).hasSize(best + 2);
+        }
+    }
+
+    @Test
+    void regressionHeadReportsMseMaeAndR2() throws Exception {
+        TrainingSummary s = new TrainingPipeline(spark, store(), new ParameterAveragingEngine()).run(
+                TrainSettings.loader().load(null, List.of("data.path=" + resource("iris.csv"), "model.name=petals",
+                        "data.label.column=petal_width", "data.features=sepal_length,sepal_width,petal_length",
+                        "network.head=regression", "network.hidden=16", "network.learning.rate=0.01",
+                        "train.epochs=40", "train.batch.size.per.worker=8", "normalizer=standardize")));
+        assertThat(s.metrics()).containsKeys("mse", "mae", "r2");
+        assertThat(s.metrics().get("r2")).isGreaterThan(0.8);
+        assertThat(s.published().metadata().signature().labelNames()).isEmpty();
+        assertThat(s.published().metadata().files()).doesNotContainKey("confusion-matrix.png");
+        ModelVersion v = store().resolve(ModelRef.parse("petals"));
+        assertThat(v.metadata().tags()).containsEntry("head", "regression");
+    }
+
+    @Test
+    void sparkJobDescriptionIsSetDuringTraining() throws Exception {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<String> seen = new ArrayList<>();
+        TrainingEngine spying = (c, network, options) -> {
+            TrainingEngine.Session s = new ParameterAveragingEngine().open(c, network, options);
+            return new ForwardingSession(s) {
+                @Override
+                public double fitEpoch(JavaRDD<DataSet> train) {
+                    seen.add(sc.getLocalProperty("spark.job.description"));
+                    return super.fitEpoch(train);
+                }
+            };
+        };
+        new TrainingPipeline(spark, store(), spying).run(digits("train.epochs=2"));
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(0)).isEqualTo("hearth train digits: epoch 1/2");
+        assertThat(seen.get(1)).startsWith("hearth train digits: epoch 2/2 (previous: epoch 1/2  loss ");
+    }
+
+    /** Delegates every call; tests override one. */
+    private static class ForwardingSession implements TrainingEngine.Session {
+        private final TrainingEngine.Session s;
+
+        ForwardingSession(TrainingEngine.Session s) {
+            this.s = s;
+        }
+
+        @Override
+        public double fitEpoch(JavaRDD<DataSet> train) {
+            return s.fitEpoch(train);
+        }
+
+        @Override
+        public EvaluationReport evaluate(JavaRDD<DataSet> data, List<String> labels) {
+            return s.evaluate(data, labels);
+        }
+
+        @Override
+        public EvaluationReport evaluateRegression(JavaRDD<DataSet> data, long examples) {
+            return s.evaluateRegression(data, examples);
+        }
+
+        @Override
+        public MultiLayerNetwork network() {
+            return s.network();
+        }
+
+        @Override
+        public String approach() {
+            return s.approach();
+        }
+
+        @Override
+        public void close() {
+            s.close();
+        }
+    }
+}
