@@ -43,11 +43,11 @@ public final class CsvDatasetReader {
         for (int i = 0; i < cells.length; i++) {
             columns.add(header ? cells[i].strip() : "c" + i);
         }
-        if (columns.size() < 2) {
+        if (columns.size() < (labelColumn.isEmpty() ? 1 : 2)) {
             throw new DataFormatException("input " + path + " has " + columns.size()
                     + " column; expected a label and at least one feature (check data.delimiter)");
         }
-        int labelIndex = column(columns, labelColumn, "data.label.column", path);
+        int labelIndex = labelColumn.isEmpty() ? -1 : column(columns, labelColumn, "data.label.column", path);
         if (features.isEmpty()) {
             return CsvSchema.allFeatures(columns, labelIndex, delimiter, header);
         }
@@ -81,8 +81,8 @@ public final class CsvDatasetReader {
         if (cells.length != expected) {
             throw new DataFormatException(where + " has " + cells.length + " fields, expected " + expected);
         }
-        String label = cells[schema.labelIndex()].strip();
-        if (label.isEmpty()) {
+        String label = schema.labelIndex() < 0 ? null : cells[schema.labelIndex()].strip();
+        if (label != null && label.isEmpty()) {
             throw new DataFormatException(where + " has an empty label in column '"
                     + schema.columns().get(schema.labelIndex()) + "'");
         }

@@ -8,7 +8,7 @@ import java.util.List;
  * which columns are features, and the delimiter.
  *
  * @param columns column names in file order
- * @param labelIndex index of the label column
+ * @param labelIndex index of the label column, -1 for unlabelled input (batch scoring)
  * @param featureIndexes indexes of the feature columns, in feature order
  * @param delimiter field delimiter
  * @param header whether files start with a header line
@@ -18,7 +18,7 @@ public record CsvSchema(List<String> columns, int labelIndex, List<Integer> feat
     public CsvSchema {
         columns = List.copyOf(columns);
         featureIndexes = List.copyOf(featureIndexes);
-        if (labelIndex < 0 || labelIndex >= columns.size()) {
+        if (labelIndex < -1 || labelIndex >= columns.size()) {
             throw new IllegalArgumentException("label index " + labelIndex + " outside 0.." + (columns.size() - 1));
         }
     }

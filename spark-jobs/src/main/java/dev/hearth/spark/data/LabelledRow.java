@@ -3,7 +3,7 @@ package dev.hearth.spark.data;
 import java.io.Serializable;
 
 /**
- * One parsed example: its raw label text and its raw features. A plain class rather than a record because Spark's
+ * One parsed example: its raw label text (null when unlabelled, for batch scoring) and its raw features. A plain class rather than a record because Spark's
  * Kryo sets fields reflectively, which records forbid.
  */
 public final class LabelledRow implements Serializable {

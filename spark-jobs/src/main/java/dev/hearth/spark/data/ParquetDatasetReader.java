@@ -32,13 +32,16 @@ public final class ParquetDatasetReader {
         StructType schema = df.schema();
         List<String> names = List.of(schema.fieldNames());
         String label = spec.labelColumn();
-        if (!names.contains(label)) {
+        if (!label.isEmpty() && !names.contains(label)) {
             throw new DataFormatException("data.label.column '" + label + "' is not a column of " + spec.path()
                     + " (columns: " + names + ")");
         }
         List<String> featureColumns = new ArrayList<>(spec.features());
         if (featureColumns.isEmpty()) {
             names.stream().filter(n -> !n.equals(label)).forEach(featureColumns::add);
+            if (featureColumns.isEmpty()) {
+                throw new DataFormatException("input " + spec.path() + " has no feature columns besides '" + label + "'");
+            }
         }
         for (String f : featureColumns) {
             if (!names.contains(f)) {
@@ -64,7 +67,8 @@ public final class ParquetDatasetReader {
             featureNames = List.copyOf(featureColumns);
         }
         List<String> selected = new ArrayList<>(featureColumns);
-        selected.add(0, label);
+        selected.add(0, label.isEmpty() ? featureColumns.get(0) : label);
+        boolean labelled = !label.isEmpty();
         Dataset<Row> rows = df.selectExpr(selected.stream().map(c -> "`" + c + "`").toArray(String[]::new))
                 .withColumn(FILE, functions.input_file_name());
         int width = featureNames.size();
@@ -72,7 +76,7 @@ public final class ParquetDatasetReader {
         List<String> columns = List.copyOf(featureColumns);
         return new LabelledData(rows.javaRDD().flatMap(r -> {
             try {
-                return List.of(toRow(r, columns, vectorColumn, width)).iterator();
+                return List.of(toRow(r, columns, vectorColumn, width, labelled)).iterator();
             } catch (DataFormatException e) {
                 if (!skip) {
                     throw e;
@@ -83,13 +87,13 @@ public final class ParquetDatasetReader {
         }), featureNames, spec.path());
     }
 
-    private static LabelledRow toRow(Row r, List<String> columns, boolean vectorColumn, int width) {
+    private static LabelledRow toRow(Row r, List<String> columns, boolean vectorColumn, int width, boolean labelled) {
         String file = r.getString(r.length() - 1);
         String where = "a row of " + file.substring(file.lastIndexOf('/') + 1);
-        if (r.isNullAt(0)) {
+        if (labelled && r.isNullAt(0)) {
             throw new DataFormatException(where + " has a null label");
         }
-        String label = r.get(0).toString();
+        String label = labelled ? r.get(0).toString() : null;
         float[] features = new float[width];
         if (vectorColumn) {
             Object v = r.get(1);

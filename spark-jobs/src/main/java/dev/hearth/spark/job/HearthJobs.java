@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         name = "hearth-jobs",
         mixinStandardHelpOptions = true,
         description = "Hearth Spark jobs.",
-        subcommands = {TrainJob.class})
+        subcommands = {TrainJob.class, EvaluateJob.class, PredictJob.class, DoctorJob.class})
 public final class HearthJobs implements Runnable {
     @Override
     public void run() {

@@ -16,6 +16,11 @@ final class SparkSessions {
 
     private SparkSessions() {}
 
+    /** A session exactly as submitted, without Hearth's safety defaults (for the doctor, which must see the truth). */
+    static SparkSession openAsConfigured(String appName) {
+        return SparkSession.builder().appName(appName).getOrCreate();
+    }
+
     static SparkSession open(String appName) {
         SparkConf conf = new SparkConf();
         SparkSession.Builder builder = SparkSession.builder().appName(appName);

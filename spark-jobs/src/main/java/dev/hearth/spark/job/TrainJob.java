@@ -7,37 +7,29 @@ import dev.hearth.spark.training.TrainingPipeline;
 import dev.hearth.spark.training.TrainingSummary;
 import dev.hearth.store.hadoop.HadoopCheckpointStore;
 import dev.hearth.store.hadoop.HadoopModelStore;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code hearth train}: trains a network on Spark and publishes it to the model store. */
 @Command(
         name = "train",
         mixinStandardHelpOptions = true,
-        description = "Train a classifier on labelled CSV with DL4J parameter averaging on Spark and publish it.",
+        description = "Train a network on labelled data (CSV, LibSVM, Parquet) with DL4J parameter averaging on Spark"
+                + " and publish it to the model store.",
         footer = "%nSettings (defaults < --config file < --set): see conf/train.properties.")
 public final class TrainJob implements Callable<Integer> {
-    @Option(names = "--config", description = "settings file (properties), e.g. conf/quickstart.properties")
-    Path config;
-
-    @Option(names = "--set", description = "override one setting, key=value (repeatable)")
-    List<String> overrides = new ArrayList<>();
-
-    @Option(names = "--data", description = "shortcut for --set data.path=...")
-    String data;
+    @Mixin
+    JobOptions options = new JobOptions();
 
     @Option(names = "--model", description = "shortcut for --set model.name=...")
     String model;
-
-    @Option(names = "--store", description = "shortcut for --set store.root=...")
-    String store;
 
     @Option(names = "--resume", description = "continue the model's last interrupted run from its latest checkpoint")
     boolean resume;
@@ -48,20 +40,14 @@ public final class TrainJob implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> all = new ArrayList<>(overrides);
-        if (data != null) {
-            all.add(TrainSettings.DATA_PATH + "=" + data);
-        }
+        List<String> extra = new ArrayList<>();
         if (model != null) {
-            all.add(TrainSettings.MODEL_NAME + "=" + model);
-        }
-        if (store != null) {
-            all.add(TrainSettings.STORE_ROOT + "=" + store);
+            extra.add(TrainSettings.MODEL_NAME + "=" + model);
         }
         if (warmStart != null) {
-            all.add(TrainSettings.MODEL_WARM_START + "=" + warmStart);
+            extra.add(TrainSettings.MODEL_WARM_START + "=" + warmStart);
         }
-        Settings settings = TrainSettings.loader().load(config, all);
+        Settings settings = options.settings(extra);
         SparkSession spark = SparkSessions.open("hearth train " + settings.get(TrainSettings.MODEL_NAME));
         try {
             String root = settings.require(TrainSettings.STORE_ROOT);
@@ -77,7 +63,7 @@ public final class TrainJob implements Callable<Integer> {
         }
     }
 
-    static String metricsLine(java.util.Map<String, Double> metrics) {
+    static String metricsLine(Map<String, Double> metrics) {
         StringBuilder b = new StringBuilder();
         metrics.forEach((k, v) -> b.append(b.length() == 0 ? "" : "  ").append(k).append(' ')
                 .append(String.format(Locale.ROOT, "%.4f", v)));

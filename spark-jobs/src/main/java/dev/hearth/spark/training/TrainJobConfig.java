@@ -36,9 +36,24 @@ public record TrainJobConfig(
         double testFraction, long seed, String normalizer, NetworkSpec network, TrainingOptions options, int epochs,
         int patience, boolean checkpoint, String warmStart) {
 
+    /** The {@code data.*} settings as a dataset spec (shared by train, evaluate and predict). */
+    public static DatasetSpec dataset(Settings s) {
+        String format = s.getChoice(DATA_FORMAT, List.of("csv", "libsvm", "parquet"));
+        String delimiter = s.get(DATA_DELIMITER).replace("\\t", "\t");
+        if (delimiter.length() != 1) {
+            throw new SettingsException(DATA_DELIMITER + " must be one character but was '" + delimiter + "'");
+        }
+        List<String> features = s.get(DATA_FEATURES).isEmpty() ? List.of()
+                : Arrays.stream(s.get(DATA_FEATURES).split(",")).map(String::strip).toList();
+        return new DatasetSpec(s.require(DATA_PATH), format, s.get(DATA_LABEL_COLUMN), s.getBoolean(DATA_HEADER),
+                delimiter.charAt(0), features, s.getBoolean(DATA_LIBSVM_ZERO_BASED), s.getInt(DATA_FEATURE_COUNT, 0),
+                s.getChoice(DATA_ON_ERROR, List.of("fail", "skip")).equals("skip"));
+    }
+
     /** Validates and converts the settings. */
     public static TrainJobConfig of(Settings s, Configuration hadoop) {
         String modelName = ModelNames.validate(MODEL_NAME, s.require(MODEL_NAME));
+        s.require(DATA_LABEL_COLUMN);
         int epochs = s.getInt(TRAIN_EPOCHS, 1);
         int patience = s.getInt(TRAIN_PATIENCE, 0);
         long seed = s.getLong(SPLIT_SEED);
@@ -60,17 +75,7 @@ public record TrainJobConfig(
         }
         String normalizer = s.getChoice(NORMALIZER,
                 List.of(NormalizerSpec.NONE, NormalizerSpec.MINMAX, NormalizerSpec.STANDARDIZE));
-        String format = s.getChoice(DATA_FORMAT, List.of("csv", "libsvm", "parquet"));
-        String delimiter = s.get(DATA_DELIMITER).replace("\\t", "\t");
-        if (delimiter.length() != 1) {
-            throw new SettingsException(DATA_DELIMITER + " must be one character but was '" + delimiter + "'");
-        }
-        List<String> features = s.get(DATA_FEATURES).isEmpty() ? List.of()
-                : Arrays.stream(s.get(DATA_FEATURES).split(",")).map(String::strip).toList();
-        DatasetSpec data = new DatasetSpec(s.require(DATA_PATH), format, s.require(DATA_LABEL_COLUMN),
-                s.getBoolean(DATA_HEADER), delimiter.charAt(0), features, s.getBoolean(DATA_LIBSVM_ZERO_BASED),
-                s.getInt(DATA_FEATURE_COUNT, 0),
-                s.getChoice(DATA_ON_ERROR, List.of("fail", "skip")).equals("skip"));
+        DatasetSpec data = dataset(s);
         NetworkSpec network = NetworkSpecResolver.resolve(s, hadoop);
         return new TrainJobConfig(modelName, data, validationPath, testPath, validationFraction, testFraction, seed,
                 normalizer, network, options, epochs, patience, s.getBoolean(TRAIN_CHECKPOINT), s.get(MODEL_WARM_START));

@@ -4,7 +4,7 @@ import dev.hearth.config.Setting;
 import dev.hearth.config.SettingsLoader;
 import java.util.List;
 
-/** Every setting of the {@code train} job with its default; {@code conf/train.properties} documents the same. */
+/** Every setting of the {@code train}, {@code evaluate} and {@code predict} jobs with its default; {@code conf/train.properties} documents the same. */
 public final class TrainSettings {
     public static final String DATA_PATH = "data.path";
     public static final String DATA_FORMAT = "data.format";
@@ -43,6 +43,8 @@ public final class TrainSettings {
     public static final String MODEL_NAME = "model.name";
     public static final String MODEL_WARM_START = "model.warm.start";
     public static final String STORE_ROOT = "store.root";
+    public static final String PREDICT_OUTPUT = "predict.output.path";
+    public static final String PREDICT_FORMAT = "predict.output.format";
 
     /** The declared settings, in the order {@code conf/train.properties} lists them. */
     public static final List<Setting> ALL = List.of(
@@ -82,7 +84,9 @@ public final class TrainSettings {
             new Setting(TRAIN_CHECKPOINT, "true", "checkpoint after every epoch into the store's staging area (needed for --resume)"),
             new Setting(MODEL_NAME, "", "name the trained model is published under"),
             new Setting(MODEL_WARM_START, "", "initialise from a stored model of the same architecture: name, name/N or name@alias"),
-            new Setting(STORE_ROOT, "${user.home}/.hearth/store", "model store root: a local path or a Hadoop URI"));
+            new Setting(STORE_ROOT, "${user.home}/.hearth/store", "model store root: a local path or a Hadoop URI"),
+            new Setting(PREDICT_OUTPUT, "", "predict job: where to write the scored rows (a directory on any Hadoop path)"),
+            new Setting(PREDICT_FORMAT, "parquet", "predict job: output format, parquet or csv"));
 
     private TrainSettings() {}
 
