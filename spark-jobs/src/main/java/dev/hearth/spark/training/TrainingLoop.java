@@ -3,7 +3,6 @@ package dev.hearth.spark.training;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -47,7 +46,7 @@ public final class TrainingLoop {
      */
     public Result run(TrainingEngine.Session session, JavaRDD<DataSet> train, long examples, int epochs, int patience,
             java.util.function.DoubleSupplier validation, boolean higherIsBetter, List<EpochResult> history,
-            int bestEpoch, MultiLayerNetwork bestNetwork, EpochListener listener, Consumer<String> progress) {
+            int bestEpoch, MultiLayerNetwork bestNetwork, EpochListener listener) {
         List<EpochResult> done = new ArrayList<>(history);
         int last = done.size();
         // Parameters of the best epoch; null while the best epoch is the current one.
@@ -77,7 +76,6 @@ public final class TrainingLoop {
                 bestParams = null;
             }
             String text = line(r, epochs, elapsed) + (epoch == bestEpoch ? "  *best*" : "");
-            progress.accept(text);
             LOG.info("{}", text);
             listener.afterEpoch(epoch, done, bestEpoch,
                     bestParams == null ? null : withParams(session.network(), bestParams));

@@ -141,7 +141,7 @@ public final class TrainingPipeline {
                         restored == null ? List.of() : restored.state().history(),
                         restored == null ? 0 : restored.state().bestEpoch(),
                         restored == null ? null : restored.best(),
-                        listener, line -> System.out.println(line));
+                        listener);
 
                 sc.setJobDescription("hearth train " + modelName + ": test evaluation");
                 EvaluationReport report = encoding.isRegression()
