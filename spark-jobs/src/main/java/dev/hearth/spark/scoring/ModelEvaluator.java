@@ -32,6 +32,10 @@ public final class ModelEvaluator {
 
     /** Evaluates {@code ref} on {@code data}; labels unseen in training fail with the label named. */
     public EvaluationReport evaluate(String ref, DatasetSpec data, int batchSize) {
+        if (data.labelColumn().isEmpty()) {
+            throw new dev.hearth.config.SettingsException("data.label.column is required to evaluate (labels are compared"
+                    + " with predictions)");
+        }
         StoredModels.Loaded model = StoredModels.load(store, ref);
         Signature sig = model.version().metadata().signature();
         LabelledData input = new DatasetLoader(spark).read(data);
