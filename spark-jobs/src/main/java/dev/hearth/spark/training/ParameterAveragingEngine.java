@@ -31,7 +31,7 @@ public final class ParameterAveragingEngine implements TrainingEngine {
         String approach = chooseApproach(sc, options.approach());
         String exportDir = exportDirectory(sc, options.exportDirectory());
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(
-                        options.batchSizePerWorker())
+                        options.workers() > 0 ? options.workers() : sc.defaultParallelism(), options.batchSizePerWorker())
                 .batchSizePerWorker(options.batchSizePerWorker())
                 .averagingFrequency(options.averagingFrequency())
                 .workerPrefetchNumBatches(options.prefetchBatches())

@@ -58,6 +58,7 @@ public record TrainJobConfig(
         int patience = s.getInt(TRAIN_PATIENCE, 0);
         long seed = s.getLong(SPLIT_SEED);
         TrainingOptions options = new TrainingOptions(
+                s.getInt(TRAIN_WORKERS, 0),
                 s.getInt(TRAIN_BATCH_SIZE, 1),
                 s.getInt(TRAIN_AVERAGING_FREQUENCY, 1),
                 s.getInt(TRAIN_PREFETCH, 0),

@@ -33,6 +33,7 @@ public final class TrainSettings {
     public static final String NETWORK_SEED = "network.seed";
     public static final String TRAIN_EPOCHS = "train.epochs";
     public static final String TRAIN_PATIENCE = "train.early.stopping.patience";
+    public static final String TRAIN_WORKERS = "train.workers";
     public static final String TRAIN_BATCH_SIZE = "train.batch.size.per.worker";
     public static final String TRAIN_AVERAGING_FREQUENCY = "train.averaging.frequency";
     public static final String TRAIN_PREFETCH = "train.prefetch.batches";
@@ -75,6 +76,7 @@ public final class TrainSettings {
             new Setting(NETWORK_SEED, "12345", "seed of weight initialisation"),
             new Setting(TRAIN_EPOCHS, "3", "maximum passes over the training split"),
             new Setting(TRAIN_PATIENCE, "0", "stop after this many epochs without a better validation metric (0 = never); the best epoch is kept"),
+            new Setting(TRAIN_WORKERS, "0", "training workers (parallel model replicas); 0 = Spark's default parallelism (total executor cores)"),
             new Setting(TRAIN_BATCH_SIZE, "64", "minibatch size each worker fits"),
             new Setting(TRAIN_AVERAGING_FREQUENCY, "5", "minibatches each worker fits between parameter averaging rounds"),
             new Setting(TRAIN_PREFETCH, "2", "minibatches each worker prefetches asynchronously (0 = off)"),

@@ -3,6 +3,7 @@ package dev.hearth.spark.training;
 /**
  * How an engine trains: the distributed-training knobs.
  *
+ * @param workers number of training workers, 0 = Spark's default parallelism
  * @param batchSizePerWorker minibatch size each worker fits
  * @param averagingFrequency minibatches between averaging rounds
  * @param prefetchBatches minibatches prefetched per worker
@@ -12,5 +13,5 @@ package dev.hearth.spark.training;
  * @param seed seed of the engine's random choices (data distribution to workers)
  */
 public record TrainingOptions(
-        int batchSizePerWorker, int averagingFrequency, int prefetchBatches, String approach, String exportDirectory,
+        int workers, int batchSizePerWorker, int averagingFrequency, int prefetchBatches, String approach, String exportDirectory,
         String repartition, long seed) {}

@@ -1,0 +1,81 @@
+package dev.hearth.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real driver crash: the train job (spark-submit of the jobs jar, local[2]) is killed with SIGKILL after it has
+ * checkpointed a few epochs; {@code --resume} then continues from the last checkpoint and publishes.
+ */
+class ResumeAfterDriverKillIT {
+    @TempDir
+    Path dir;
+
+    private List<String> submit(Path data, Path store, String... extra) throws Exception {
+        Path root = Processes.root();
+        List<String> cmd = new ArrayList<>(List.of(Processes.java()));
+        cmd.addAll(Processes.jvmArgs());
+        cmd.addAll(List.of("-Xmx2g", "-cp", Files.readString(root.resolve("spark-jobs/target/classpath.txt")).strip(),
+                "org.apache.spark.deploy.SparkSubmit", "--master", "local[2]",
+                "--properties-file", root.resolve("conf/spark-defaults.conf").toString(),
+                "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
+                "--class", "dev.hearth.spark.job.TrainJob", root.resolve("spark-jobs/target/hearth-spark-jobs.jar").toString(),
+                "--data", data.toString(), "--model", "digits", "--store", store.toString(),
+                "--set", "network.hidden=32", "--set", "network.learning.rate=0.01", "--set", "train.epochs=40",
+                "--set", "train.batch.size.per.worker=32"));
+        cmd.addAll(List.of(extra));
+        return cmd;
+    }
+
+    private static Optional<Integer> checkpointedEpoch(Path store) throws Exception {
+        Path runs = store.resolve("digits/_checkpoints");
+        if (!Files.isDirectory(runs)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.walk(runs)) {
+            return files.filter(p -> p.getFileName().toString().equals("_COMPLETE"))
+                    .map(p -> Integer.parseInt(p.getParent().getFileName().toString().substring("epoch-".length())))
+                    .max(Integer::compare);
+        }
+    }
+
+    @Test
+    void killedDriverResumesFromItsLastCheckpoint() throws Exception {
+        Path data = Path.of(getClass().getResource("digits-8x8.csv").toURI());
+        Path store = dir.resolve("store");
+        try (Processes processes = new Processes()) {
+            List<String> out = new ArrayList<>();
+            Process driver = processes.startAndAwait(submit(data, store), l -> l.contains("epoch 3/40"), out,
+                    Duration.ofMinutes(3));
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (checkpointedEpoch(store).orElse(0) < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            driver.descendants().forEach(ProcessHandle::destroyForcibly);
+            driver.destroyForcibly().waitFor();
+            int saved = checkpointedEpoch(store).orElseThrow();
+            assertThat(saved).isGreaterThanOrEqualTo(3).isLessThan(40);
+            assertThat(store.resolve("digits/versions")).doesNotExist();
+
+            Processes.Result resumed = processes.run(submit(data, store, "--resume"), Duration.ofMinutes(5));
+            assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+            assertThat(resumed.output()).contains("published digits/1").contains("Resuming run");
+            JsonNode meta = new ObjectMapper().readTree(store.resolve("digits/versions/1/metadata.json").toFile());
+            assertThat(meta.at("/provenance/resumedAfterEpoch").asInt()).isEqualTo(saved);
+            assertThat(meta.at("/provenance/epochs").asInt()).isEqualTo(40);
+            assertThat(meta.at("/metrics/accuracy").asDouble()).isGreaterThan(0.9);
+            assertThat(store.resolve("digits/_checkpoints")).isEmptyDirectory();
+        }
+    }
+}
