@@ -32,6 +32,20 @@ final class Processes implements AutoCloseable {
                 "-Dlog4j2.configurationFile=" + root().resolve("conf/log4j2.properties"));
     }
 
+    /** The command line of spark-submit (Spark's SparkSubmit class from the jobs' classpath) on local[2]. */
+    static List<String> sparkSubmit(String mainClass, List<String> args) throws IOException {
+        Path root = root();
+        List<String> cmd = new ArrayList<>(List.of(java()));
+        cmd.addAll(jvmArgs());
+        cmd.addAll(List.of("-Xmx2g", "-cp", Files.readString(root.resolve("spark-jobs/target/classpath.txt")).strip(),
+                "org.apache.spark.deploy.SparkSubmit", "--master", "local[2]",
+                "--properties-file", root.resolve("conf/spark-defaults.conf").toString(),
+                "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
+                "--class", mainClass, root.resolve("spark-jobs/target/hearth-spark-jobs.jar").toString()));
+        cmd.addAll(args);
+        return cmd;
+    }
+
     /** Runs a command to completion (bounded), returning its exit code and combined output. */
     Result run(List<String> command, Duration timeout) throws IOException, InterruptedException, TimeoutException {
         Process p = start(command);

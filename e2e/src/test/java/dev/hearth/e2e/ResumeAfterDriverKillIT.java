@@ -22,20 +22,12 @@ class ResumeAfterDriverKillIT {
     @TempDir
     Path dir;
 
-    private List<String> submit(Path data, Path store, String... extra) throws Exception {
-        Path root = Processes.root();
-        List<String> cmd = new ArrayList<>(List.of(Processes.java()));
-        cmd.addAll(Processes.jvmArgs());
-        cmd.addAll(List.of("-Xmx2g", "-cp", Files.readString(root.resolve("spark-jobs/target/classpath.txt")).strip(),
-                "org.apache.spark.deploy.SparkSubmit", "--master", "local[2]",
-                "--properties-file", root.resolve("conf/spark-defaults.conf").toString(),
-                "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
-                "--class", "dev.hearth.spark.job.TrainJob", root.resolve("spark-jobs/target/hearth-spark-jobs.jar").toString(),
-                "--data", data.toString(), "--model", "digits", "--store", store.toString(),
-                "--set", "network.hidden=32", "--set", "network.learning.rate=0.01", "--set", "train.epochs=40",
-                "--set", "train.batch.size.per.worker=32"));
-        cmd.addAll(List.of(extra));
-        return cmd;
+    private static List<String> submit(Path data, Path store, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--data", data.toString(), "--model", "digits",
+                "--store", store.toString(), "--set", "network.hidden=32", "--set", "network.learning.rate=0.01",
+                "--set", "train.epochs=40", "--set", "train.batch.size.per.worker=32"));
+        args.addAll(List.of(extra));
+        return Processes.sparkSubmit("dev.hearth.spark.job.TrainJob", args);
     }
 
     private static Optional<Integer> checkpointedEpoch(Path store) throws Exception {

@@ -33,14 +33,7 @@ class TrainServePredictIT {
         Path data = Path.of(getClass().getResource("digits-8x8.csv").toURI());
         Path store = dir.resolve("store");
         try (Processes processes = new Processes()) {
-            List<String> submit = new ArrayList<>(List.of(Processes.java()));
-            submit.addAll(Processes.jvmArgs());
-            submit.addAll(List.of("-Xmx2g", "-cp", Files.readString(root.resolve("spark-jobs/target/classpath.txt")).strip(),
-                    "org.apache.spark.deploy.SparkSubmit", "--master", "local[2]",
-                    "--properties-file", root.resolve("conf/spark-defaults.conf").toString(),
-                    "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
-                    "--class", "dev.hearth.spark.job.TrainJob",
-                    root.resolve("spark-jobs/target/hearth-spark-jobs.jar").toString(),
+            List<String> submit = Processes.sparkSubmit("dev.hearth.spark.job.TrainJob", List.of(
                     "--data", data.toString(), "--model", "digits", "--store", store.toString(),
                     "--set", "network.hidden=64", "--set", "network.learning.rate=0.01",
                     "--set", "train.epochs=6", "--set", "train.batch.size.per.worker=32"));
