@@ -1,6 +1,8 @@
 package dev.hearth.store;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A versioned store of trained models. Versions are numbered by the store, immutable once committed, never
@@ -25,9 +27,9 @@ public interface ModelStore {
     List<ModelVersion> listVersions(String name);
 
     /**
-     * Resolves a reference to a committed version.
+     * Resolves a reference ({@code name}, {@code name/N}, {@code name@alias}) to a committed version.
      *
-     * @throws ModelNotFoundException when the model or version does not exist
+     * @throws ModelNotFoundException when the model, version or alias does not exist
      */
     ModelVersion resolve(ModelRef ref);
 
@@ -41,4 +43,80 @@ public interface ModelStore {
 
     /** A human-readable location of the store's root, for logs. */
     String root();
+
+    /**
+     * Points {@code alias} of model {@code name} at {@code version}, as a compare-and-swap: succeeds only if the
+     * alias currently points to {@code expectedCurrent} ({@code null}: the alias must not exist or be removed).
+     * The move is appended to the audit log.
+     *
+     * @param reason free text recorded in the audit log, may be null
+     * @return the audit entry of the move
+     * @throws VersionConflictException when the alias points elsewhere or another writer moved it meanwhile
+     * @throws ModelNotFoundException when {@code version} is not a committed version
+     * @throws InvalidNameException when the model name or alias breaks {@link ModelNames#RULE}
+     */
+    AuditEvent setAlias(String name, String alias, int version, Integer expectedCurrent, String reason);
+
+    /**
+     * Removes {@code alias}, as a compare-and-swap from {@code expectedCurrent}; recorded in the audit log.
+     *
+     * @throws VersionConflictException when the alias points elsewhere or moved meanwhile
+     * @throws ModelNotFoundException when the alias does not exist
+     */
+    AuditEvent removeAlias(String name, String alias, int expectedCurrent, String reason);
+
+    /**
+     * Returns {@code alias} to the target it had before its last move; recorded in the audit log.
+     *
+     * @throws ModelNotFoundException when the alias has no previous target or that version is gone
+     * @throws VersionConflictException when another writer moved the alias meanwhile
+     */
+    AuditEvent rollback(String name, String alias, String reason);
+
+    /** Current aliases of a model and the versions they point to, sorted by alias. */
+    Map<String, Integer> aliases(String name);
+
+    /** Every move of {@code alias}, oldest first. */
+    List<AuditEvent> aliasHistory(String name, String alias);
+
+    /** The model's whole audit log (alias moves, removals, rollbacks, deletions), oldest first. */
+    List<AuditEvent> auditLog(String name);
+
+    /**
+     * Deletes a committed version: its commit marker first (readers stop seeing it), then its files. The number
+     * stays reserved and is never reused. Recorded in the audit log.
+     *
+     * @throws VersionConflictException when an alias points to it or an unexpired lease holds it
+     * @throws ModelNotFoundException when it does not exist
+     */
+    AuditEvent delete(String name, int version, String reason);
+
+    /**
+     * Re-hashes every file of {@code version} against its metadata.
+     *
+     * @throws IntegrityException naming the first file whose bytes do not match
+     */
+    void verify(ModelVersion version);
+
+    /**
+     * Records that {@code holder} has {@code version} loaded, until now + {@code ttl}; replaces the holder's
+     * earlier lease on this model. Garbage collection keeps leased versions.
+     *
+     * @return the lease written
+     */
+    Lease writeLease(String name, String holder, int version, Duration ttl);
+
+    /** Drops every lease {@code holder} has on model {@code name}; no-op when there is none. */
+    void releaseLease(String name, String holder);
+
+    /** Leases on a model, expired ones included. */
+    List<Lease> leases(String name);
+
+    /**
+     * Garbage collection over all models: removes leftovers of crashed publishes older than the grace period
+     * and committed versions the policy drops, never a version an alias points to or an unexpired lease holds.
+     *
+     * @param apply false for a dry run that only reports
+     */
+    GcReport gc(RetentionPolicy policy, boolean apply);
 }

@@ -4,21 +4,33 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
- * Creates a file only if it does not exist, atomically across processes. HDFS's {@code create(path, false)} is
- * atomic in the NameNode; Hadoop's local file system checks then creates (a race), so on {@code file://} the JDK's
- * {@code O_CREAT|O_EXCL} is used instead.
+ * Creates a small file only if it does not exist yet, atomically with its content, so that of several processes
+ * creating the same path exactly one wins and nobody ever reads a half-written file. Temporary files are named
+ * {@code _tmp.*} next to the target; readers ignore them and garbage collection removes abandoned ones.
+ *
+ * <ul>
+ *   <li>local file system: write a temporary file, then hard-link it to the target ({@code link(2)} fails if the
+ *       target exists);
+ *   <li>HDFS and other {@link CommitMode#RENAME} file systems: write a temporary file, then rename it (HDFS
+ *       rename never replaces an existing file);
+ *   <li>object stores ({@link CommitMode#MARKER}): {@code create(overwrite=false)}, which is only as exclusive
+ *       as the store's conditional writes (see the README).
+ * </ul>
  */
 final class ExclusiveCreator {
-    private final FileSystem fs;
+    static final String TMP_PREFIX = "_tmp.";
 
-    ExclusiveCreator(FileSystem fs) {
+    private final FileSystem fs;
+    private final CommitMode mode;
+
+    ExclusiveCreator(FileSystem fs, CommitMode mode) {
         this.fs = fs;
+        this.mode = mode;
     }
 
     /**
@@ -27,17 +39,41 @@ final class ExclusiveCreator {
      * @return true if this call created it, false if it already existed
      */
     boolean create(Path path, byte[] content) throws IOException {
-        if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
-            java.nio.file.Path local = java.nio.file.Path.of(fs.makeQualified(path).toUri());
-            Files.createDirectories(local.getParent());
-            try (OutputStream out = Files.newOutputStream(
-                    local, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+        if (mode == CommitMode.MARKER) {
+            return createIfAbsent(path, content);
+        }
+        Path tmp = new Path(path.getParent(), TMP_PREFIX + path.getName() + "." + UUID.randomUUID());
+        try {
+            fs.mkdirs(path.getParent());
+            try (OutputStream out = fs.create(tmp, false)) {
                 out.write(content);
-            } catch (FileAlreadyExistsException e) {
+            }
+            if ("file".equals(fs.getUri().getScheme())) {
+                return link(tmp, path);
+            }
+            if (fs.rename(tmp, path)) {
+                return true;
+            }
+            if (fs.exists(path)) {
                 return false;
             }
-            return true;
+            throw new IOException("cannot create " + path + ": rename from " + tmp + " failed");
+        } finally {
+            fs.delete(tmp, false);
         }
+    }
+
+    private boolean link(Path tmp, Path path) throws IOException {
+        java.nio.file.Path target = java.nio.file.Path.of(fs.makeQualified(path).toUri());
+        try {
+            Files.createLink(target, java.nio.file.Path.of(fs.makeQualified(tmp).toUri()));
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        }
+    }
+
+    private boolean createIfAbsent(Path path, byte[] content) throws IOException {
         try (OutputStream out = fs.create(path, false)) {
             out.write(content);
             return true;

@@ -5,7 +5,6 @@ import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelNames;
 import dev.hearth.store.ModelNotFoundException;
 import dev.hearth.store.ModelStoreException;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Comparator;
@@ -52,17 +51,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
             fs.mkdirs(tmp);
             for (Map.Entry<String, ModelDraft.FileWriter> f : files.entrySet()) {
                 try (FSDataOutputStream out = fs.create(new Path(tmp, f.getKey()), true)) {
-                    f.getValue().writeTo(new FilterOutputStream(out) {
-                        @Override
-                        public void write(byte[] b, int off, int len) throws IOException {
-                            out.write(b, off, len);
-                        }
-
-                        @Override
-                        public void close() throws IOException {
-                            out.flush();
-                        }
-                    });
+                    f.getValue().writeTo(new CloseShieldOutputStream(out));
                     out.hsync();
                 }
             }

@@ -1,72 +1,50 @@
 package dev.hearth.store.hadoop;
 
+import dev.hearth.store.AuditEvent;
 import dev.hearth.store.FileEntry;
+import dev.hearth.store.GcReport;
 import dev.hearth.store.IntegrityException;
+import dev.hearth.store.Lease;
 import dev.hearth.store.MetadataJson;
 import dev.hearth.store.ModelDraft;
-import dev.hearth.store.ModelMetadata;
 import dev.hearth.store.ModelNames;
 import dev.hearth.store.ModelNotFoundException;
 import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.ModelStoreException;
 import dev.hearth.store.ModelVersion;
+import dev.hearth.store.RetentionPolicy;
+import dev.hearth.store.Sha256;
+import dev.hearth.store.VersionConflictException;
 import java.io.FileNotFoundException;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumException;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * {@link ModelStore} on a Hadoop {@link FileSystem}. Layout under the root:
- *
- * <pre>
- * &lt;name&gt;/ids/&lt;n&gt;                      version number reservations (exclusive create, never deleted)
- * &lt;name&gt;/_staging/&lt;uuid&gt;/             a publish in progress
- * &lt;name&gt;/versions/&lt;n&gt;/model.zip       the committed version's files ...
- * &lt;name&gt;/versions/&lt;n&gt;/metadata.json   ... its metadata with per-file SHA-256 ...
- * &lt;name&gt;/versions/&lt;n&gt;/_COMMITTED      ... and the commit marker, written last
- * </pre>
- *
- * A publish writes everything under {@code _staging}, reserves the next free number with an exclusive create,
- * then renames the staging directory into {@code versions/} in one step. Readers only see versions that have
- * the commit marker.
+ * {@link ModelStore} on a Hadoop {@link FileSystem} ({@code file://}, {@code hdfs://}, {@code s3a://}); the
+ * layout is described in {@link StoreLayout} and the module README. Versions are committed atomically
+ * ({@link CommitMode}); readers only see versions that have the commit marker.
  */
 public final class HadoopModelStore implements ModelStore {
-    static final String IDS = "ids";
-    static final String STAGING = "_staging";
-    static final String VERSIONS = "versions";
-    static final String METADATA = ModelDraft.METADATA_FILE;
-    static final String COMMITTED = "_COMMITTED";
-
-    private static final Logger LOG = LoggerFactory.getLogger(HadoopModelStore.class);
-
     private final FileSystem fs;
-    private final Path root;
-    private final ExclusiveCreator exclusive;
+    private final StoreLayout layout;
     private final MetadataJson json = new MetadataJson();
+    private final Publisher publisher;
+    private final AliasLog aliasLog;
+    private final AuditFiles audit;
+    private final LeaseFiles leaseFiles;
 
     /** A store rooted at {@code root} on the file system that root's URI names. */
     public HadoopModelStore(Path root, Configuration conf) {
@@ -74,11 +52,17 @@ public final class HadoopModelStore implements ModelStore {
             FileSystem any = root.getFileSystem(conf);
             // Hadoop's local FS adds .crc side files; the store's own SHA-256 already covers every byte.
             this.fs = any instanceof LocalFileSystem local ? local.getRaw() : any;
-            this.root = fs.makeQualified(root);
+            this.layout = new StoreLayout(fs, fs.makeQualified(root));
         } catch (IOException e) {
             throw new ModelStoreException("cannot open store at " + root + ": " + e.getMessage(), e);
         }
-        this.exclusive = new ExclusiveCreator(fs);
+        CommitMode mode = CommitMode.of(fs.getUri().getScheme(), conf);
+        ExclusiveCreator exclusive = new ExclusiveCreator(fs, mode);
+        JsonFiles files = new JsonFiles(fs, json.mapper());
+        this.publisher = new Publisher(layout, exclusive, mode, json);
+        this.aliasLog = new AliasLog(layout, exclusive, files);
+        this.audit = new AuditFiles(layout, exclusive, files);
+        this.leaseFiles = new LeaseFiles(layout, files);
     }
 
     /**
@@ -98,131 +82,241 @@ public final class HadoopModelStore implements ModelStore {
 
     @Override
     public String root() {
-        return root.toString();
+        return layout.root().toString();
     }
 
     /** The qualified root path. */
     Path rootPath() {
-        return root;
+        return layout.root();
     }
 
     @Override
     public ModelVersion publish(String name, ModelDraft draft) {
         ModelNames.validate("model name", name);
-        Path modelDir = new Path(root, name);
-        Path staging = new Path(modelDir, STAGING + "/" + UUID.randomUUID());
-        try {
-            fs.mkdirs(staging);
-            Map<String, FileEntry> files = new LinkedHashMap<>();
-            for (Map.Entry<String, ModelDraft.FileWriter> f : draft.files().entrySet()) {
-                files.put(f.getKey(), writeHashed(new Path(staging, f.getKey()), f.getValue()));
-            }
-            int version = allocateVersion(modelDir);
-            ModelMetadata metadata = new ModelMetadata(
-                    ModelMetadata.FORMAT_VERSION,
-                    name,
-                    version,
-                    Instant.now().toString(),
-                    creator(),
-                    draft.framework(),
-                    draft.signature(),
-                    draft.metrics(),
-                    draft.training(),
-                    draft.provenance(),
-                    draft.tags(),
-                    files);
-            byte[] meta = json.write(metadata);
-            writeHashed(new Path(staging, METADATA), out -> out.write(meta));
-            writeHashed(new Path(staging, COMMITTED), out -> out.write(
-                    ("version " + version + "\n").getBytes(StandardCharsets.UTF_8)));
-            Path target = versionDir(name, version);
-            fs.mkdirs(target.getParent());
-            if (!fs.rename(staging, target)) {
-                throw new ModelStoreException("cannot commit " + name + "/" + version + ": rename of " + staging
-                        + " to " + target + " failed");
-            }
-            LOG.info("Published {}/{} to {}", name, version, target);
-            return new ModelVersion(name, version, target.toString(), metadata);
-        } catch (IOException e) {
-            throw new ModelStoreException("cannot publish " + name + " to " + root + ": " + e.getMessage(), e);
-        } finally {
-            deleteQuietly(staging);
-        }
+        return io("publish " + name + " to " + root(), () -> publisher.publish(name, draft));
     }
 
     @Override
     public List<String> listModels() {
-        List<String> names = new ArrayList<>();
-        try {
-            if (!fs.exists(root)) {
-                return names;
-            }
-            for (FileStatus st : fs.listStatus(root)) {
-                String n = st.getPath().getName();
-                if (st.isDirectory() && isValidName(n) && !listVersions(n).isEmpty()) {
+        return io("list models in " + root(), () -> {
+            List<String> names = new ArrayList<>();
+            for (String n : layout.modelDirs()) {
+                if (!listVersions(n).isEmpty()) {
                     names.add(n);
                 }
             }
-        } catch (IOException e) {
-            throw new ModelStoreException("cannot list models in " + root + ": " + e.getMessage(), e);
-        }
-        names.sort(Comparator.naturalOrder());
-        return names;
+            return names;
+        });
     }
 
     @Override
     public List<ModelVersion> listVersions(String name) {
         ModelNames.validate("model name", name);
-        Path dir = new Path(new Path(root, name), VERSIONS);
-        List<ModelVersion> out = new ArrayList<>();
-        try {
-            if (!fs.exists(dir)) {
-                return out;
-            }
-            for (FileStatus st : fs.listStatus(dir)) {
-                Integer n = parseVersion(st.getPath().getName());
-                if (n != null && st.isDirectory() && fs.exists(new Path(st.getPath(), COMMITTED))) {
-                    out.add(load(name, n));
+        return io("list versions of " + name, () -> {
+            List<ModelVersion> out = new ArrayList<>();
+            for (int n : layout.versionDirs(name)) {
+                if (layout.isCommitted(name, n)) {
+                    try {
+                        out.add(load(name, n));
+                    } catch (FileNotFoundException e) {
+                        // deleted between the listing and the read
+                    }
                 }
             }
-        } catch (IOException e) {
-            throw new ModelStoreException("cannot list versions of " + name + ": " + e.getMessage(), e);
-        }
-        out.sort(Comparator.comparingInt(ModelVersion::version));
-        return out;
+            out.sort(Comparator.comparingInt(ModelVersion::version));
+            return out;
+        });
     }
 
     @Override
     public ModelVersion resolve(ModelRef ref) {
+        if (ref.alias() != null) {
+            int target = io("read alias " + ref, () -> aliasLog.target(ref.name(), ref.alias()));
+            return resolve(new ModelRef(ref.name(), target));
+        }
         if (ref.pinnedVersion().isPresent()) {
-            int v = ref.version();
-            try {
-                if (!fs.exists(new Path(versionDir(ref.name(), v), COMMITTED))) {
-                    throw new ModelNotFoundException("model " + ref + " not found in " + root);
+            return io("read " + ref, () -> {
+                if (!layout.isCommitted(ref.name(), ref.version())) {
+                    throw new ModelNotFoundException("model " + ref + " not found in " + root());
                 }
-            } catch (IOException e) {
-                throw new ModelStoreException("cannot read " + ref + ": " + e.getMessage(), e);
-            }
-            return load(ref.name(), v);
+                return load(ref.name(), ref.version());
+            });
         }
         List<ModelVersion> versions = listVersions(ref.name());
         if (versions.isEmpty()) {
-            throw new ModelNotFoundException("model '" + ref.name() + "' has no committed version in " + root);
+            throw new ModelNotFoundException("model '" + ref.name() + "' has no committed version in " + root());
         }
         return versions.get(versions.size() - 1);
     }
 
     @Override
     public byte[] readFile(ModelVersion version, String file) {
+        FileEntry entry = entry(version, file);
+        Path p = new Path(layout.version(version.name(), version.version()), file);
+        byte[] bytes = readOrIntegrity(p, entry, InputStream::readAllBytes);
+        String actual = Sha256.hex(bytes);
+        if (!actual.equals(entry.sha256())) {
+            throw new IntegrityException(p.toString(), entry.sha256(), actual);
+        }
+        return bytes;
+    }
+
+    @Override
+    public void verify(ModelVersion version) {
+        for (String file : version.metadata().files().keySet()) {
+            FileEntry entry = entry(version, file);
+            Path p = new Path(layout.version(version.name(), version.version()), file);
+            String actual = readOrIntegrity(p, entry, Sha256::hex);
+            if (!actual.equals(entry.sha256())) {
+                throw new IntegrityException(p.toString(), entry.sha256(), actual);
+            }
+        }
+    }
+
+    @Override
+    public AuditEvent setAlias(String name, String alias, int version, Integer expectedCurrent, String reason) {
+        ModelNames.validate("model name", name);
+        ModelNames.validate("alias", alias);
+        requireCommitted(name, version);
+        return io("set alias " + alias + " of " + name,
+                () -> aliasLog.move(name, alias, version, expectedCurrent, AuditEvent.ALIAS_SET, reason));
+    }
+
+    @Override
+    public AuditEvent removeAlias(String name, String alias, int expectedCurrent, String reason) {
+        ModelNames.validate("model name", name);
+        ModelNames.validate("alias", alias);
+        return io("remove alias " + alias + " of " + name, () -> {
+            aliasLog.target(name, alias);
+            return aliasLog.move(name, alias, null, expectedCurrent, AuditEvent.ALIAS_REMOVE, reason);
+        });
+    }
+
+    @Override
+    public AuditEvent rollback(String name, String alias, String reason) {
+        ModelNames.validate("model name", name);
+        ModelNames.validate("alias", alias);
+        return io("roll back alias " + alias + " of " + name, () -> {
+            AliasLog.Head head = aliasLog.head(name, alias);
+            if (head.event() == null || head.event().from() == null) {
+                throw new ModelNotFoundException(
+                        "alias '" + alias + "' of model '" + name + "' has no previous target to roll back to");
+            }
+            int previous = head.event().from();
+            requireCommitted(name, previous);
+            return aliasLog.move(name, alias, previous, head.target(), AuditEvent.ROLLBACK, reason);
+        });
+    }
+
+    @Override
+    public Map<String, Integer> aliases(String name) {
+        ModelNames.validate("model name", name);
+        return io("list aliases of " + name, () -> aliasLog.current(name));
+    }
+
+    @Override
+    public List<AuditEvent> aliasHistory(String name, String alias) {
+        ModelNames.validate("model name", name);
+        ModelNames.validate("alias", alias);
+        return io("read history of alias " + alias + " of " + name, () -> aliasLog.history(name, alias));
+    }
+
+    @Override
+    public List<AuditEvent> auditLog(String name) {
+        ModelNames.validate("model name", name);
+        return io("read audit log of " + name, () -> {
+            List<AuditEvent> all = new ArrayList<>(audit.list(name));
+            for (String alias : aliasLog.names(name)) {
+                all.addAll(aliasLog.history(name, alias));
+            }
+            all.sort(Comparator.comparing(e -> Instant.parse(e.at())));
+            return all;
+        });
+    }
+
+    @Override
+    public AuditEvent delete(String name, int version, String reason) {
+        ModelNames.validate("model name", name);
+        requireCommitted(name, version);
+        return io("delete " + name + "/" + version, () -> {
+            List<String> pointing = new ArrayList<>();
+            aliasLog.current(name).forEach((a, v) -> {
+                if (v == version) {
+                    pointing.add(a);
+                }
+            });
+            if (!pointing.isEmpty()) {
+                throw new VersionConflictException("cannot delete " + name + "/" + version + ": alias(es) "
+                        + pointing + " point to it; move or remove them first");
+            }
+            for (Lease l : leaseFiles.active(name, Instant.now())) {
+                if (l.version() == version) {
+                    throw new VersionConflictException("cannot delete " + name + "/" + version + ": leased by "
+                            + l.holder() + " until " + l.expiresAt() + " (a server has it loaded)");
+                }
+            }
+            layout.removeVersion(name, version);
+            return audit.record(name, AuditEvent.DELETE, version, reason);
+        });
+    }
+
+    @Override
+    public Lease writeLease(String name, String holder, int version, Duration ttl) {
+        ModelNames.validate("model name", name);
+        return io("write lease of " + holder + " on " + name, () -> leaseFiles.write(name, holder, version, ttl));
+    }
+
+    @Override
+    public void releaseLease(String name, String holder) {
+        ModelNames.validate("model name", name);
+        io("release lease of " + holder + " on " + name, () -> {
+            leaseFiles.release(name, holder);
+            return null;
+        });
+    }
+
+    @Override
+    public List<Lease> leases(String name) {
+        ModelNames.validate("model name", name);
+        return io("list leases of " + name, () -> leaseFiles.list(name));
+    }
+
+    @Override
+    public GcReport gc(RetentionPolicy policy, boolean apply) {
+        GarbageCollector gc = new GarbageCollector(this, layout, aliasLog, leaseFiles, audit);
+        return io("collect garbage in " + root(), () -> gc.run(policy, apply));
+    }
+
+    private void requireCommitted(String name, int version) {
+        boolean committed = io("read " + name + "/" + version, () -> layout.isCommitted(name, version));
+        if (!committed) {
+            throw new ModelNotFoundException("model " + name + "/" + version + " not found in " + root());
+        }
+    }
+
+    private ModelVersion load(String name, int version) throws IOException {
+        Path dir = layout.version(name, version);
+        Path metaPath = new Path(dir, StoreLayout.METADATA);
+        byte[] bytes;
+        try (InputStream in = fs.open(metaPath)) {
+            bytes = in.readAllBytes();
+        }
+        return new ModelVersion(name, version, dir.toString(), json.read(bytes, metaPath.toString()));
+    }
+
+    private static FileEntry entry(ModelVersion version, String file) {
         FileEntry entry = version.metadata().files().get(file);
         if (entry == null) {
-            throw new ModelNotFoundException(
-                    "file '" + file + "' is not part of " + version.ref() + " (has " + version.metadata().files().keySet() + ")");
+            throw new ModelNotFoundException("file '" + file + "' is not part of " + version.ref() + " (has "
+                    + version.metadata().files().keySet() + ")");
         }
-        Path p = new Path(versionDir(version.name(), version.version()), file);
-        byte[] bytes;
+        return entry;
+    }
+
+    /** Reads a stored file; a missing or unreadable file is an integrity failure, other I/O errors are not. */
+    private <T> T readOrIntegrity(Path p, FileEntry entry, StreamReader<T> reader) {
         try (InputStream in = fs.open(p)) {
-            bytes = in.readAllBytes();
+            return reader.read(in);
         } catch (FileNotFoundException e) {
             throw new IntegrityException(p.toString(), entry.sha256(), "<missing file>");
         } catch (ChecksumException e) {
@@ -230,112 +324,23 @@ public final class HadoopModelStore implements ModelStore {
         } catch (IOException e) {
             throw new ModelStoreException("cannot read " + p + ": " + e.getMessage(), e);
         }
-        String actual = sha256(bytes);
-        if (!actual.equals(entry.sha256())) {
-            throw new IntegrityException(p.toString(), entry.sha256(), actual);
-        }
-        return bytes;
     }
 
-    private ModelVersion load(String name, int version) {
-        Path dir = versionDir(name, version);
-        Path metaPath = new Path(dir, METADATA);
-        byte[] bytes;
-        try (InputStream in = fs.open(metaPath)) {
-            bytes = in.readAllBytes();
+    private static <T> T io(String what, IoAction<T> action) {
+        try {
+            return action.run();
         } catch (IOException e) {
-            throw new ModelStoreException("cannot read " + metaPath + ": " + e.getMessage(), e);
-        }
-        return new ModelVersion(name, version, dir.toString(), json.read(bytes, metaPath.toString()));
-    }
-
-    private int allocateVersion(Path modelDir) throws IOException {
-        Path ids = new Path(modelDir, IDS);
-        fs.mkdirs(ids);
-        int next = 1;
-        for (FileStatus st : fs.listStatus(ids)) {
-            Integer n = parseVersion(st.getPath().getName());
-            if (n != null) {
-                next = Math.max(next, n + 1);
-            }
-        }
-        byte[] owner = (creator() + " " + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8);
-        while (!exclusive.create(new Path(ids, Integer.toString(next)), owner)) {
-            next++;
-        }
-        return next;
-    }
-
-    private FileEntry writeHashed(Path path, ModelDraft.FileWriter writer) throws IOException {
-        MessageDigest digest = newDigest();
-        try (FSDataOutputStream raw = fs.create(path, false)) {
-            DigestOutputStream hashing = new DigestOutputStream(raw, digest);
-            // Writers (e.g. DL4J's ModelSerializer) may close the stream they get; the store must still sync it.
-            writer.writeTo(new FilterOutputStream(hashing) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    hashing.write(b, off, len);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    hashing.flush();
-                }
-            });
-            hashing.flush();
-            raw.hsync();
-            return new FileEntry(HexFormat.of().formatHex(digest.digest()), raw.getPos());
+            throw new ModelStoreException("cannot " + what + ": " + e.getMessage(), e);
         }
     }
 
-    private Path versionDir(String name, int version) {
-        return new Path(new Path(new Path(root, name), VERSIONS), Integer.toString(version));
+    @FunctionalInterface
+    private interface IoAction<T> {
+        T run() throws IOException;
     }
 
-    private void deleteQuietly(Path p) {
-        try {
-            fs.delete(p, true);
-        } catch (IOException e) {
-            LOG.warn("Could not remove staging directory {}: {}", p, e.getMessage());
-        }
-    }
-
-    private static Integer parseVersion(String s) {
-        if (s.isEmpty() || s.length() > 9 || !s.chars().allMatch(Character::isDigit)) {
-            return null;
-        }
-        int n = Integer.parseInt(s);
-        return n >= 1 ? n : null;
-    }
-
-    private static boolean isValidName(String n) {
-        try {
-            ModelNames.validate("model name", n);
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(newDigest().digest(bytes));
-    }
-
-    private static MessageDigest newDigest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
-        }
-    }
-
-    private static String creator() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "unknown-host";
-        }
-        return System.getProperty("user.name", "unknown") + "@" + host;
+    @FunctionalInterface
+    private interface StreamReader<T> {
+        T read(InputStream in) throws IOException;
     }
 }

@@ -11,6 +11,7 @@ import dev.hearth.spark.data.LabelledRow;
 import dev.hearth.spark.data.MiniBatcher;
 import dev.hearth.spark.network.NetworkBuilder;
 import dev.hearth.store.CheckpointStore;
+import dev.hearth.store.DatasetFingerprint;
 import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelFiles;
 import dev.hearth.store.ModelStore;
@@ -209,7 +210,8 @@ public final class TrainingPipeline {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("dataset", cfg.data().path());
         p.put("datasetFormat", cfg.data().format());
-        p.put("datasetFingerprint", Fingerprints.of(cfg.data().path(), sc.hadoopConfiguration()));
+        p.putAll(DatasetFingerprint.of(new org.apache.hadoop.fs.Path(cfg.data().path()), sc.hadoopConfiguration())
+                .toProvenance());
         p.put("trainExamples", splits.trainCount());
         p.put("validationExamples", splits.validationCount());
         p.put("testExamples", splits.testCount());

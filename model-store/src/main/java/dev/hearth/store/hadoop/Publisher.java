@@ -1,0 +1,153 @@
+package dev.hearth.store.hadoop;
+
+import dev.hearth.store.FileEntry;
+import dev.hearth.store.MetadataJson;
+import dev.hearth.store.ModelDraft;
+import dev.hearth.store.ModelMetadata;
+import dev.hearth.store.ModelStoreException;
+import dev.hearth.store.ModelVersion;
+import dev.hearth.store.Sha256;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a new version and commits it in one atomic step ({@link CommitMode}). Version numbers come from an
+ * exclusive create of {@code ids/<n>}, so concurrent publishers on any number of machines get distinct numbers
+ * and a number is never reused, even after its version is deleted.
+ */
+final class Publisher {
+    private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
+
+    private final StoreLayout layout;
+    private final FileSystem fs;
+    private final ExclusiveCreator exclusive;
+    private final CommitMode mode;
+    private final MetadataJson json;
+
+    Publisher(StoreLayout layout, ExclusiveCreator exclusive, CommitMode mode, MetadataJson json) {
+        this.layout = layout;
+        this.fs = layout.fs();
+        this.exclusive = exclusive;
+        this.mode = mode;
+        this.json = json;
+    }
+
+    ModelVersion publish(String name, ModelDraft draft) throws IOException {
+        return mode == CommitMode.RENAME ? publishByRename(name, draft) : publishByMarker(name, draft);
+    }
+
+    /** Stage, reserve, rename: a crash at any point leaves no {@code versions/<n>} at all. */
+    private ModelVersion publishByRename(String name, ModelDraft draft) throws IOException {
+        Path staging = new Path(layout.dir(name, StoreLayout.STAGING), UUID.randomUUID().toString());
+        try {
+            fs.mkdirs(staging);
+            Map<String, FileEntry> files = writeFiles(staging, draft);
+            int version = allocate(name);
+            ModelMetadata metadata = writeMetadataAndMarker(staging, name, version, draft, files);
+            Path target = layout.version(name, version);
+            fs.mkdirs(target.getParent());
+            if (!fs.rename(staging, target)) {
+                throw new ModelStoreException("cannot commit " + name + "/" + version + ": rename of " + staging
+                        + " to " + target + " failed");
+            }
+            LOG.info("Published {}/{} to {}", name, version, target);
+            return new ModelVersion(name, version, target.toString(), metadata);
+        } finally {
+            try {
+                fs.delete(staging, true);
+            } catch (IOException e) {
+                LOG.warn("Could not remove staging directory {}: {}", staging, e.getMessage());
+            }
+        }
+    }
+
+    /** Reserve, write in place, marker last: readers ignore the directory until the marker exists. */
+    private ModelVersion publishByMarker(String name, ModelDraft draft) throws IOException {
+        int version = allocate(name);
+        Path target = layout.version(name, version);
+        ModelMetadata metadata;
+        try {
+            metadata = metadata(name, version, draft, writeFiles(target, draft));
+            byte[] meta = json.write(metadata);
+            writeHashed(new Path(target, StoreLayout.METADATA), out -> out.write(meta));
+        } catch (IOException | RuntimeException e) {
+            fs.delete(target, true);
+            throw e;
+        }
+        if (!exclusive.create(new Path(target, StoreLayout.COMMITTED), marker(version))) {
+            throw new ModelStoreException("cannot commit " + name + "/" + version + ": " + target
+                    + "/_COMMITTED already exists (two publishers got the same number; see README on S3)");
+        }
+        LOG.info("Published {}/{} to {}", name, version, target);
+        return new ModelVersion(name, version, target.toString(), metadata);
+    }
+
+    private Map<String, FileEntry> writeFiles(Path dir, ModelDraft draft) throws IOException {
+        Map<String, FileEntry> files = new LinkedHashMap<>();
+        for (Map.Entry<String, ModelDraft.FileWriter> f : draft.files().entrySet()) {
+            files.put(f.getKey(), writeHashed(new Path(dir, f.getKey()), f.getValue()));
+        }
+        return files;
+    }
+
+    private ModelMetadata writeMetadataAndMarker(
+            Path dir, String name, int version, ModelDraft draft, Map<String, FileEntry> files) throws IOException {
+        ModelMetadata metadata = metadata(name, version, draft, files);
+        byte[] meta = json.write(metadata);
+        writeHashed(new Path(dir, StoreLayout.METADATA), out -> out.write(meta));
+        writeHashed(new Path(dir, StoreLayout.COMMITTED), out -> out.write(marker(version)));
+        return metadata;
+    }
+
+    private static ModelMetadata metadata(String name, int version, ModelDraft draft, Map<String, FileEntry> files) {
+        return new ModelMetadata(ModelMetadata.FORMAT_VERSION, name, version, Instant.now().toString(),
+                StoreLayout.who(), draft.framework(), draft.signature(), draft.metrics(), draft.training(),
+                draft.provenance(), draft.tags(), files);
+    }
+
+    private static byte[] marker(int version) {
+        return ("version " + version + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Reserves the lowest free number above every reservation seen; on a lost race tries the next. */
+    private int allocate(String name) throws IOException {
+        Path ids = layout.dir(name, StoreLayout.IDS);
+        int next = 1;
+        for (FileStatus st : layout.children(ids)) {
+            Integer n = StoreLayout.parseNumber(st.getPath().getName());
+            if (n != null) {
+                next = Math.max(next, n + 1);
+            }
+        }
+        byte[] owner = (StoreLayout.who() + " " + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8);
+        while (!exclusive.create(new Path(ids, Integer.toString(next)), owner)) {
+            next++;
+        }
+        return next;
+    }
+
+    private FileEntry writeHashed(Path path, ModelDraft.FileWriter writer) throws IOException {
+        MessageDigest digest = Sha256.newDigest();
+        try (FSDataOutputStream raw = fs.create(path, false)) {
+            DigestOutputStream hashing = new DigestOutputStream(raw, digest);
+            // Writers (e.g. DL4J's ModelSerializer) may close the stream they get; the store must still sync it.
+            writer.writeTo(new CloseShieldOutputStream(hashing));
+            hashing.flush();
+            raw.hsync();
+            return new FileEntry(HexFormat.of().formatHex(digest.digest()), raw.getPos());
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.hearth.store.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hearth.store.GcCandidate;
+import dev.hearth.store.GcReport;
+import dev.hearth.store.ModelRef;
+import dev.hearth.store.ModelVersion;
+import dev.hearth.store.RetentionPolicy;
+import dev.hearth.store.VersionConflictException;
+import dev.hearth.store.hadoop.HadoopModelStore;
+import dev.hearth.store.testing.Drafts;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store against a real HDFS (MiniDFSCluster on 127.0.0.1, ephemeral ports). */
+class HdfsModelStoreIT {
+    @TempDir
+    static Path base;
+
+    private static MiniDFSCluster cluster;
+    private static Configuration conf;
+
+    @BeforeAll
+    static void startHdfs() throws Exception {
+        conf = new Configuration();
+        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.resolve("hdfs").toString());
+        conf.set("dfs.namenode.rpc-address", "127.0.0.1:0");
+        conf.set("dfs.namenode.http-address", "127.0.0.1:0");
+        conf.set("dfs.datanode.address", "127.0.0.1:0");
+        conf.set("dfs.datanode.http.address", "127.0.0.1:0");
+        conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
+        conf.setBoolean("dfs.permissions.enabled", false);
+        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).nameNodePort(0).build();
+        cluster.waitActive();
+    }
+
+    @AfterAll
+    static void stopHdfs() {
+        if (cluster != null) {
+            cluster.shutdown();
+        }
+    }
+
+    private static HadoopModelStore store(String root) {
+        return HadoopModelStore.open("hdfs://127.0.0.1:" + cluster.getNameNodePort() + "/" + root,
+                cluster.getConfiguration(0));
+    }
+
+    @Test
+    void publishLoadAliasVerifyAndGc() throws Exception {
+        HadoopModelStore store = store("models");
+        assertThat(store.root()).startsWith("hdfs://127.0.0.1:");
+        ModelVersion v1 = store.publish("iris", Drafts.text("one", 0.8));
+        ModelVersion v2 = store.publish("iris", Drafts.random(3_000_000, 7));
+        assertThat(v2.version()).isEqualTo(2);
+        assertThat(new String(store.readFile(v1, "model.zip"), StandardCharsets.UTF_8)).isEqualTo("one");
+        store.verify(store.resolve(ModelRef.parse("iris/2")));
+
+        store.setAlias("iris", "production", 1, null, "first");
+        assertThatThrownBy(() -> store.setAlias("iris", "production", 2, null, "stale"))
+                .isInstanceOf(VersionConflictException.class);
+        store.setAlias("iris", "production", 2, 1, "second");
+        assertThat(store.resolve(ModelRef.parse("iris@production")).version()).isEqualTo(2);
+        store.rollback("iris", "production", "back");
+        assertThat(store.resolve(ModelRef.parse("iris@production")).version()).isEqualTo(1);
+
+        FileSystem fs = cluster.getFileSystem();
+        org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path("/models/iris/_staging/crashed");
+        try (OutputStream out = fs.create(new org.apache.hadoop.fs.Path(staging, "model.zip"))) {
+            out.write(1);
+        }
+        store.publish("iris", Drafts.text("three", 0.9));
+        GcReport report = store.gc(new RetentionPolicy(1, Duration.ZERO, Duration.ZERO), true);
+        assertThat(report.candidates()).extracting(GcCandidate::version).containsExactly(null, 2);
+        assertThat(report.kept()).extracting(GcCandidate::version).containsExactly(1);
+        assertThat(fs.exists(staging)).isFalse();
+        assertThat(store.listVersions("iris")).extracting(ModelVersion::version).containsExactly(1, 3);
+        assertThat(store.publish("iris", Drafts.text("four", 0.9)).version()).isEqualTo(4);
+    }
+
+    @Test
+    void concurrentPublishersAndAliasRaceOnHdfs() throws Exception {
+        HadoopModelStore store = store("race");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<Integer>> futures = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            int n = i;
+            futures.add(pool.submit(() -> store.publish("m", Drafts.text("v" + n, 0.5)).version()));
+        }
+        List<Integer> versions = new ArrayList<>();
+        for (Future<Integer> f : futures) {
+            versions.add(f.get());
+        }
+        assertThat(versions).containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, 20).boxed().toList());
+        List<Future<Boolean>> cas = new ArrayList<>();
+        for (int target : new int[] {5, 6}) {
+            cas.add(pool.submit(() -> {
+                try {
+                    store.setAlias("m", "staging", target, null, "race");
+                    return true;
+                } catch (VersionConflictException e) {
+                    return false;
+                }
+            }));
+        }
+        int wins = 0;
+        for (Future<Boolean> f : cas) {
+            wins += f.get() ? 1 : 0;
+        }
+        pool.shutdown();
+        assertThat(wins).isEqualTo(1);
+    }
+
+    @Test
+    void publishVersusPlainCopyOnHdfs() throws Exception {
+        Path local = base.resolve("bytes.bin");
+        PublishBenchmark.Result r = PublishBenchmark.run(store("bench"), cluster.getFileSystem(),
+                new org.apache.hadoop.fs.Path("/copy"), local);
+        Files.writeString(Path.of("target", "publish-benchmark-hdfs.txt"), r.describe("hdfs (MiniDFSCluster)"));
+        System.out.print(r.describe("hdfs (MiniDFSCluster)"));
+    }
+}
