@@ -35,9 +35,6 @@ class StandaloneHdfsTrainingIT {
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneHdfsTrainingIT.class);
     private static final String EXPORT_ROOT = "/tmp/hearth-export";
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path dir;
-
     private MiniHdfs hdfs;
     private StandaloneCluster cluster;
     private SparkSession spark;
@@ -47,7 +44,7 @@ class StandaloneHdfsTrainingIT {
     final LogsOnFailure logsOnFailure = new LogsOnFailure(() -> cluster == null ? "(no cluster)" : cluster.logs());
 
     @BeforeAll
-    void startCluster() {
+    void startCluster(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) {
         hdfs = MiniHdfs.start(dir.resolve("hdfs"));
         cluster = StandaloneCluster.start(dir.resolve("cluster"), 2, 1, "1536m");
         spark = ClusterSpark.start("standalone-hdfs-training-it", cluster, hdfs, 2, dir.resolve("driver-local"));
