@@ -35,32 +35,28 @@ class StandaloneHdfsTrainingIT {
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneHdfsTrainingIT.class);
     private static final String EXPORT_ROOT = "/tmp/hearth-export";
 
+    private ClusterEnvironment env;
     private MiniHdfs hdfs;
     private StandaloneCluster cluster;
     private SparkSession spark;
-    private final TaskActivity activity = new TaskActivity();
+    private TaskActivity activity;
 
     @RegisterExtension
     final LogsOnFailure logsOnFailure = new LogsOnFailure(() -> cluster == null ? "(no cluster)" : cluster.logs());
 
     @BeforeAll
     void startCluster(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) {
-        hdfs = MiniHdfs.start(dir.resolve("hdfs"));
-        cluster = StandaloneCluster.start(dir.resolve("cluster"), 2, 1, "1536m");
-        spark = ClusterSpark.start("standalone-hdfs-training-it", cluster, hdfs, 2, dir.resolve("driver-local"));
-        spark.sparkContext().addSparkListener(activity);
+        env = ClusterEnvironment.start(dir, "standalone-hdfs-training-it");
+        hdfs = env.hdfs();
+        cluster = env.cluster();
+        spark = env.spark();
+        activity = env.activity();
     }
 
     @AfterAll
     void stopCluster() {
-        if (spark != null) {
-            spark.stop();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (hdfs != null) {
-            hdfs.close();
+        if (env != null) {
+            env.close();
         }
     }
 
