@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExecutorKillIT {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorKillIT.class);
-    private static final int EPOCHS = 12;
+    private static final int EPOCHS = 10;
     /** Kill once export and the first epoch are over, so the kill hits parameter-averaging rounds. */
     private static final String KILL_DURING = "hearth train: epoch 2/";
 

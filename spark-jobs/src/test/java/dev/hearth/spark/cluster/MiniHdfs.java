@@ -39,6 +39,8 @@ public final class MiniHdfs implements AutoCloseable {
         conf.set("dfs.namenode.rpc-bind-host", "127.0.0.1");
         conf.set("dfs.namenode.http-address", "127.0.0.1:0");
         conf.set("dfs.namenode.servicerpc-bind-host", "127.0.0.1");
+        // The DataNode counts as up at its first heartbeat (default every 3 s).
+        conf.set("dfs.heartbeat.interval", "1");
         MiniDFSCluster cluster = null;
         try {
             cluster = new MiniDFSCluster.Builder(conf, baseDir.toFile())

@@ -58,6 +58,17 @@ final class SparkHome {
         return s.endsWith(".jar") && Files.isRegularFile(entry) && APPLICATION_GROUPS.stream().noneMatch(s::contains);
     }
 
+    /** Removes the links in {@code jars/} (never their targets), once no process uses them any more. */
+    void unlinkJars() {
+        try (var links = Files.list(dir.resolve("jars"))) {
+            for (Path link : links.toList()) {
+                Files.deleteIfExists(link);
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot remove the jar links in {}: {}", dir, e.toString());
+        }
+    }
+
     /** The directory to export as {@code SPARK_HOME}. */
     Path dir() {
         return dir;

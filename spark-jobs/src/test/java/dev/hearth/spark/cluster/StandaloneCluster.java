@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -38,15 +39,17 @@ public final class StandaloneCluster implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
     private final Path dir;
+    private final SparkHome home;
     private final String masterUrl;
     private final int masterWebUiPort;
     private final DaemonProcess master;
     private final List<DaemonProcess> workers;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private StandaloneCluster(Path dir, String masterUrl, int masterWebUiPort, DaemonProcess master,
+    private StandaloneCluster(Path dir, SparkHome home, String masterUrl, int masterWebUiPort, DaemonProcess master,
             List<DaemonProcess> workers) {
         this.dir = dir;
+        this.home = home;
         this.masterUrl = masterUrl;
         this.masterWebUiPort = masterWebUiPort;
         this.master = master;
@@ -69,8 +72,12 @@ public final class StandaloneCluster implements AutoCloseable {
                         "--host", LOOPBACK, "--port", String.valueOf(ports[0]), "--webui-port", String.valueOf(ports[1])),
                 environment(home, dir.resolve("master-local")), dir.resolve("master.log"));
         List<DaemonProcess> started = new ArrayList<>();
-        StandaloneCluster cluster = new StandaloneCluster(dir, masterUrl, ports[1], master, started);
+        StandaloneCluster cluster = new StandaloneCluster(dir, home, masterUrl, ports[1], master, started);
         try {
+            // A Worker that finds no Master retries only after 5-15 s: start Workers once the Master answers.
+            Poll.until("the master's web UI to answer", REGISTRATION_TIMEOUT, Duration.ofMillis(100),
+                    () -> cluster.requireAlive().aliveWorkers().isPresent(), cluster::logs);
+            LOG.info("Master {} up after {} ms", masterUrl, (System.nanoTime() - t0) / 1_000_000);
             for (int i = 0; i < workers; i++) {
                 Path workDir = dir.resolve("worker-" + i);
                 Files.createDirectories(workDir);
@@ -86,7 +93,7 @@ public final class StandaloneCluster implements AutoCloseable {
                         environment(home, workDir.resolve("local")), dir.resolve("worker-" + i + ".log")));
             }
             Poll.until(workers + " workers registered with " + masterUrl, REGISTRATION_TIMEOUT, Duration.ofMillis(250),
-                    () -> cluster.requireAlive().aliveWorkers() >= workers, cluster::logs);
+                    () -> cluster.requireAlive().aliveWorkers().orElse(0) >= workers, cluster::logs);
         } catch (IOException e) {
             cluster.close();
             throw new UncheckedIOException(e);
@@ -123,19 +130,21 @@ public final class StandaloneCluster implements AutoCloseable {
         return out;
     }
 
-    /** Workers the Master reports alive, from its JSON status page; 0 while it is not answering yet. */
-    public int aliveWorkers() {
+    /** Workers the Master reports alive, from its JSON status page; empty while it is not answering. */
+    public OptionalInt aliveWorkers() {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + LOOPBACK + ":" + masterWebUiPort + "/json/"))
                 .timeout(Duration.ofSeconds(5)).build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             Matcher m = ALIVE_WORKERS.matcher(response.body());
-            return response.statusCode() == 200 && m.find() ? Integer.parseInt(m.group(1)) : 0;
+            return response.statusCode() == 200 && m.find()
+                    ? OptionalInt.of(Integer.parseInt(m.group(1)))
+                    : OptionalInt.empty();
         } catch (IOException e) {
-            return 0;
+            return OptionalInt.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return 0;
+            return OptionalInt.empty();
         }
     }
 
@@ -171,6 +180,7 @@ public final class StandaloneCluster implements AutoCloseable {
             }
         }
         master.stop(STOP_GRACE);
+        home.unlinkJars();
     }
 
     private StandaloneCluster requireAlive() {
@@ -187,6 +197,9 @@ public final class StandaloneCluster implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "@" + BuildArtifacts.jvmArgsFile(),
                 "-Xmx256m",
+                // Master and Workers only pass messages: spare the 2 cores the JIT's C2 work and a parallel GC.
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
                 "-cp", home.classpath(),
                 mainClass));
         cmd.addAll(List.of(args));

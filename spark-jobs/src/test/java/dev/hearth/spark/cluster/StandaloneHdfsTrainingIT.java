@@ -72,7 +72,7 @@ class StandaloneHdfsTrainingIT {
                         "model.name=digits",
                         "network.hidden=64",
                         "network.learning.rate=0.01",
-                        "train.epochs=8",
+                        "train.epochs=6",
                         "train.batch.size.per.worker=32",
                         "store.root=" + storeRoot)));
 
@@ -81,7 +81,7 @@ class StandaloneHdfsTrainingIT {
                 summary.epochs().stream().map(e -> String.format("%.1f", e.seconds())).toList(),
                 activity.executorsWithTasks(), activity.failedAttempts());
         assertThat(summary.metrics().get("accuracy")).isGreaterThanOrEqualTo(0.85);
-        assertThat(summary.epochs()).hasSize(8);
+        assertThat(summary.epochs()).hasSize(6);
         assertThat(activity.executorsWithTasks()).as("executors that ran tasks").hasSize(2);
 
         List<ModelVersion> versions = store.listVersions("digits");
