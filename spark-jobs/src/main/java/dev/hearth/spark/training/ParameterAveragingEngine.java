@@ -76,6 +76,15 @@ public final class ParameterAveragingEngine implements TrainingEngine {
                 if (!master.deleteTempFiles(sc)) {
                     LOG.warn("Could not delete exported minibatches under {}", exportDir);
                 }
+                // DL4J deletes only <dir>/<master uid>/<rdd id>/; a directory Hearth chose is removed whole.
+                if (options.exportDirectory() == null || options.exportDirectory().isBlank()) {
+                    Path dir = new Path(exportDir);
+                    try {
+                        dir.getFileSystem(sc.hadoopConfiguration()).delete(dir, true);
+                    } catch (java.io.IOException e) {
+                        LOG.warn("Could not delete export directory {}: {}", exportDir, e.toString());
+                    }
+                }
             }
         };
     }
