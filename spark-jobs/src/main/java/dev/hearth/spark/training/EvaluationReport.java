@@ -3,7 +3,6 @@ package dev.hearth.spark.training;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.evaluation.EvaluationAveraging;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.evaluation.regression.RegressionEvaluation;
 
@@ -31,18 +30,31 @@ public record EvaluationReport(long examples, Map<String, Double> metrics, List<
     static EvaluationReport of(Evaluation e, List<String> labels) {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("accuracy", e.accuracy());
-        m.put("f1", e.f1(EvaluationAveraging.Macro));
-        m.put("precision", e.precision(EvaluationAveraging.Macro));
-        m.put("recall", e.recall(EvaluationAveraging.Macro));
-        long[][] confusion = new long[labels.size()][labels.size()];
-        for (int i = 0; i < labels.size(); i++) {
-            m.put("precision." + labels.get(i), e.precision(i));
-            m.put("recall." + labels.get(i), e.recall(i));
-            m.put("f1." + labels.get(i), e.f1(i));
+        // Macro averages computed here: DL4J reports the positive class's value for two-class problems.
+        int n = labels.size();
+        double precision = 0;
+        double recall = 0;
+        double f1 = 0;
+        Map<String, Double> perClass = new LinkedHashMap<>();
+        long[][] confusion = new long[n][n];
+        for (int i = 0; i < n; i++) {
+            double p = e.precision(i);
+            double r = e.recall(i);
+            double f = e.f1(i);
+            precision += p / n;
+            recall += r / n;
+            f1 += f / n;
+            perClass.put("precision." + labels.get(i), p);
+            perClass.put("recall." + labels.get(i), r);
+            perClass.put("f1." + labels.get(i), f);
             for (int j = 0; j < labels.size(); j++) {
                 confusion[i][j] = e.getConfusionMatrix().getCount(i, j);
             }
         }
+        m.put("f1", f1);
+        m.put("precision", precision);
+        m.put("recall", recall);
+        m.putAll(perClass);
         return new EvaluationReport(e.getNumRowCounter(), m, List.copyOf(labels), confusion);
     }
 
