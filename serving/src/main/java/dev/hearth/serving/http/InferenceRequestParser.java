@@ -101,6 +101,9 @@ public final class InferenceRequestParser {
     }
 
     private JsonNode object(byte[] body, String what) {
+        if (new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            throw new BadRequestException("request body is empty; expected a JSON object with an " + what);
+        }
         JsonNode root;
         try {
             root = mapper.readTree(body);
