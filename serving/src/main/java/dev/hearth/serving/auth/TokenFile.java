@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -79,7 +80,7 @@ public final class TokenFile {
             for (String s : f[3].split(",")) {
                 scopes.add(Scopes.validate(s));
             }
-            entries.put(f[0], new Entry(f[0], f[1], f[2], Set.copyOf(scopes), f[4]));
+            entries.put(f[0], new Entry(f[0], f[1], f[2], Collections.unmodifiableSet(scopes), f[4]));
         }
         return new TokenFile(entries);
     }

@@ -7,7 +7,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code hearth tokens}: create, list and revoke the server's bearer tokens. */
 @Command(name = "tokens", mixinStandardHelpOptions = true,
@@ -20,6 +22,9 @@ public final class TokensCommand {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create a token and print it (it is shown only this once).")
     static final class Create implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--file", description = "token file (default: ~/.hearth/tokens, as auth.tokens.file)")
         Path file = Path.of(DEFAULT_FILE);
 
@@ -29,7 +34,8 @@ public final class TokensCommand {
 
         @Override
         public Integer call() throws Exception {
-            System.out.println(TokenFile.create(file, scopes));
+            spec.commandLine().getOut().println(TokenFile.create(file, scopes));
+            spec.commandLine().getOut().flush();
             return 0;
         }
     }
@@ -37,14 +43,18 @@ public final class TokensCommand {
     /** {@code tokens list}: ids and scopes, never tokens. */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List token ids and scopes.")
     static final class ListTokens implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--file", description = "token file")
         Path file = Path.of(DEFAULT_FILE);
 
         @Override
         public Integer call() {
             for (TokenFile.Entry e : TokenFile.read(file).entries()) {
-                System.out.println(e.id() + "\t" + String.join(",", e.scopes()) + "\t" + e.created());
+                spec.commandLine().getOut().println(e.id() + "\t" + String.join(",", e.scopes()) + "\t" + e.created());
             }
+            spec.commandLine().getOut().flush();
             return 0;
         }
     }
@@ -52,6 +62,9 @@ public final class TokensCommand {
     /** {@code tokens revoke ID}. */
     @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Remove a token by id.")
     static final class Revoke implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Option(names = "--file", description = "token file")
         Path file = Path.of(DEFAULT_FILE);
 
@@ -61,14 +74,15 @@ public final class TokensCommand {
         @Override
         public Integer call() throws Exception {
             if (!TokenFile.revoke(file, id)) {
-                System.err.println("error: no token with id " + id + " in " + file);
+                spec.commandLine().getErr().println("error: no token with id " + id + " in " + file);
                 return 1;
             }
             return 0;
         }
     }
 
-    public static void main(String[] args) {
+    /** The command line with its error handling, for {@link #main} and tests. */
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new TokensCommand());
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof IllegalArgumentException) {
@@ -77,6 +91,10 @@ public final class TokensCommand {
             }
             throw e;
         });
-        System.exit(cl.execute(args));
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
     }
 }

@@ -8,6 +8,7 @@ import dev.hearth.serving.auth.TokenFile;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
@@ -59,7 +60,8 @@ class AuthTest {
         for (String t : List.of(predictA, predictAll, readA, readAll, manage)) {
             assertThat(file).doesNotContain(t).doesNotContain(t.substring(t.lastIndexOf('_') + 1));
         }
-        assertThat(Files.getPosixFilePermissions(tokens).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThat(Files.getPosixFilePermissions(tokens)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE);
     }
 
     @Test
