@@ -99,7 +99,8 @@ public final class ModelServer implements Callable<Integer> {
         InFlight inFlight = new InFlight();
         HttpApi.Options options = new HttpApi.Options(settings.getLong(ServingSettings.MAX_BODY_BYTES),
                 settings.getInt(ServingSettings.MAX_ROWS, 1), settings.getLong(ServingSettings.REQUEST_TIMEOUT_MS),
-                settings.getBoolean(ServingSettings.MANAGEMENT_ENABLED), settings.getBoolean(ServingSettings.ACCESS_LOG));
+                settings.getBoolean(ServingSettings.MANAGEMENT_ENABLED), settings.getBoolean(ServingSettings.ACCESS_LOG),
+                settings.getLong(ServingSettings.SHUTDOWN_TIMEOUT_MS));
         String host = settings.require(ServingSettings.HOST);
         int port = settings.getInt(ServingSettings.PORT, 0);
         TlsConnector tls = settings.getBoolean(ServingSettings.TLS_ENABLED) ? tls(settings) : null;

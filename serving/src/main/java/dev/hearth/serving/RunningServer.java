@@ -38,6 +38,11 @@ public final class RunningServer {
         return url;
     }
 
+    /** Requests being handled now (for tests in this module). */
+    int inFlight() {
+        return inFlight.count();
+    }
+
     /** The served models (for tests and tools in this module). */
     ModelRegistry registry() {
         return registry;

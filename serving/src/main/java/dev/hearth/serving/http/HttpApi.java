@@ -5,6 +5,7 @@ import dev.hearth.serving.metrics.ServingMetrics;
 import dev.hearth.serving.model.ModelRegistry;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 
 /** Builds the HTTP server: routes with their access rules, limits, TLS, access log, metrics and error mapping. */
 public final class HttpApi {
@@ -16,9 +17,10 @@ public final class HttpApi {
      * @param requestTimeoutMillis longest wait for a forward pass
      * @param management whether the management endpoints exist
      * @param accessLog whether to write access-log lines
+     * @param shutdownTimeoutMillis how long Jetty's graceful stop waits for responses still being written
      */
     public record Options(long maxBodyBytes, int maxRows, long requestTimeoutMillis, boolean management,
-            boolean accessLog) {}
+            boolean accessLog, long shutdownTimeoutMillis) {}
 
     private final ModelRegistry registry;
     private final ServingMetrics metrics;
@@ -57,6 +59,11 @@ public final class HttpApi {
             cfg.requestLogger.http((ctx, ms) -> {
                 inFlight.leave(ctx);
                 accessLog.log(ctx, ms);
+            });
+            // Jetty's graceful stop waits (up to the timeout) for requests whose responses are still being written.
+            cfg.jetty.modifyServer(server -> {
+                server.setHandler(new StatisticsHandler());
+                server.setStopTimeout(options.shutdownTimeoutMillis());
             });
             if (tls != null) {
                 cfg.jetty.addConnector((server, http) -> tls.connector(server, http, host, port));
