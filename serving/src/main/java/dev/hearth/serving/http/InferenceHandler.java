@@ -9,6 +9,7 @@ import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,52 +36,62 @@ public final class InferenceHandler {
     /** {@code POST /v2/models/{name}/infer} on the version the model's policy serves. */
     public void infer(Context ctx) throws IOException {
         ModelSlot slot = registry.slot(ctx.pathParam("name"));
-        LoadedModel model = slot.acquire();
-        try {
-            inferOn(ctx, slot, model);
-        } finally {
-            model.release();
-        }
+        inferOn(ctx, slot, slot.acquire());
     }
 
     /** {@code POST /v2/models/{name}/versions/{version}/infer} on one committed version. */
     public void inferVersion(Context ctx) throws IOException {
         ModelSlot slot = registry.slot(ctx.pathParam("name"));
-        LoadedModel model = registry.acquireVersion(slot.name(), Paths.version(ctx));
-        try {
-            inferOn(ctx, slot, model);
-        } finally {
-            model.release();
-        }
+        inferOn(ctx, slot, registry.acquireVersion(slot.name(), Paths.version(ctx)));
     }
 
     /** {@code POST /v1/models/{name}:predict} with {@code {"instances": [[...], ...]}}. */
     public void predictV1(Context ctx) throws IOException {
         ModelSlot slot = registry.slot(ctx.pathParam("name"));
         LoadedModel model = slot.acquire();
+        InferenceRequest request;
         try {
             AccessLog.tag(ctx, model);
-            InferenceRequest request = parser.parseInstances(ctx.bodyAsBytes(), model.signature());
+            request = parser.parseInstances(ctx.bodyAsBytes(), model.signature());
             AccessLog.rows(ctx, request.rows());
-            float[] p = run(slot, model, request);
-            ctx.contentType("application/json").result(encodeV1(model, request, p));
-        } finally {
+        } catch (RuntimeException e) {
             model.release();
+            throw e;
         }
+        float[] p = run(slot, model, request);
+        ctx.contentType("application/json").result(encodeV1(model, request, p));
     }
 
+    /** Runs a request on {@code model}, which the caller acquired; it is released here. */
     private void inferOn(Context ctx, ModelSlot slot, LoadedModel model) throws IOException {
-        AccessLog.tag(ctx, model);
-        InferenceRequest request = parser.parse(ctx.bodyAsBytes(), model.signature());
-        AccessLog.rows(ctx, request.rows());
+        InferenceRequest request;
+        try {
+            AccessLog.tag(ctx, model);
+            request = parser.parse(ctx.bodyAsBytes(), model.signature());
+            AccessLog.rows(ctx, request.rows());
+        } catch (RuntimeException e) {
+            model.release();
+            throw e;
+        }
         float[] p = run(slot, model, request);
         ctx.contentType("application/json").result(encode(model, request, p));
     }
 
+    /**
+     * Submits the request to the model's batcher and waits for its result. The model stays acquired until the
+     * forward pass is over, even when the wait times out, so a swap never frees a network still queued for use.
+     */
     private float[] run(ModelSlot slot, LoadedModel model, InferenceRequest request) {
+        CompletableFuture<float[]> result;
         try {
-            return slot.batcher().submit(model, request.features(), request.rows())
-                    .get(timeoutMillis, TimeUnit.MILLISECONDS);
+            result = slot.batcher().submit(model, request.features(), request.rows());
+        } catch (RuntimeException e) {
+            model.release();
+            throw e;
+        }
+        result.whenComplete((r, e) -> model.release());
+        try {
+            return result.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new ServiceUnavailableException("inference did not finish within " + timeoutMillis
                     + " ms (server.request.timeout.ms)");
