@@ -1,5 +1,6 @@
 package dev.hearth.serving.http;
 
+import dev.hearth.serving.model.ModelNotReadyException;
 import dev.hearth.serving.model.ModelRegistry;
 import dev.hearth.serving.model.ModelSlot;
 import io.javalin.http.Context;
@@ -21,7 +22,7 @@ public final class ManagementHandler {
         registry.reload(name);
         ModelSlot slot = registry.slot(name);
         if (slot.peek() == null) {
-            throw new dev.hearth.serving.model.ModelNotReadyException("model '" + name + "' could not be loaded: "
+            throw new ModelNotReadyException("model '" + name + "' could not be loaded: "
                     + slot.problem());
         }
         ctx.contentType("application/json").result("{\"name\":\"" + name + "\",\"version\":\""
