@@ -45,7 +45,7 @@ class TrainServePredictIT {
             List<String> serve = new ArrayList<>(List.of(Processes.java()));
             serve.addAll(Processes.jvmArgs());
             serve.addAll(List.of("-Xmx1g", "-jar", root.resolve("serving/target/hearth-serving.jar").toString(),
-                    "--store", store.toString(), "--port", "0"));
+                    "--store", store.toString(), "--port", "0", "--set", "auth.enabled=false"));
             processes.startAndAwait(serve, l -> l.startsWith("listening on "), serverOut, Duration.ofMinutes(2));
             String base;
             synchronized (serverOut) {

@@ -1,18 +1,31 @@
 package dev.hearth.serving;
 
 import dev.hearth.config.Settings;
+import dev.hearth.serving.auth.TokenFile;
+import dev.hearth.serving.http.AccessControl;
 import dev.hearth.serving.http.HttpApi;
+import dev.hearth.serving.http.InFlight;
+import dev.hearth.serving.http.TlsConnector;
+import dev.hearth.serving.metrics.ServingMetrics;
+import dev.hearth.serving.model.BatchingConfig;
 import dev.hearth.serving.model.ModelLoader;
 import dev.hearth.serving.model.ModelRegistry;
+import dev.hearth.serving.model.ServingPolicy;
+import dev.hearth.serving.model.StoreWatcher;
+import dev.hearth.store.ModelNames;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import io.javalin.Javalin;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +37,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
-        description = "Serve the latest version of models from the Hearth store over HTTP (Open Inference Protocol v2).",
+        description = "Serve models from the Hearth store over HTTP(S) (Open Inference Protocol v2), hot-swapping new versions.",
         footer = "%nSettings (defaults < --config file < --set): see conf/serving.properties.")
 public final class ModelServer implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
@@ -51,37 +64,116 @@ public final class ModelServer implements Callable<Integer> {
             all.add(ServingSettings.STORE_ROOT + "=" + store);
         }
         Settings settings = ServingSettings.loader().load(config, all);
-        LOG.info("Model server settings {}", settings.asMap());
-        Javalin app = start(settings);
+        LOG.info("Model server settings {}", redacted(settings));
+        RunningServer server = start(settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.stop();
+            server.stop();
             stopped.countDown();
         }, "hearth-shutdown"));
         stopped.await();
         return 0;
     }
 
+    private static Map<String, String> redacted(Settings settings) {
+        Map<String, String> copy = new TreeMap<>(settings.asMap());
+        copy.computeIfPresent(ServingSettings.TLS_KEYSTORE_PASSWORD, (k, v) -> v.isEmpty() ? v : "***");
+        return copy;
+    }
+
     /**
-     * Starts the HTTP server (answering 503 on readiness meanwhile), then loads the configured models; returns
-     * the running, ready server. If a model cannot be loaded the server is stopped and the error rethrown.
+     * Starts the HTTP server, loads the configured models and starts watching the store; returns the running
+     * server. Models that cannot be loaded are reported by readiness and metadata, not fatal.
      */
-    public static Javalin start(Settings settings) {
+    public static RunningServer start(Settings settings) {
+        ServingMetrics metrics = new ServingMetrics();
         ModelStore modelStore = HadoopModelStore.open(settings.require(ServingSettings.STORE_ROOT), new Configuration());
-        List<String> models = Arrays.stream(settings.get(ServingSettings.MODELS).split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).toList();
-        ModelRegistry registry = new ModelRegistry(modelStore, new ModelLoader(modelStore), models);
-        Javalin app = HttpApi.create(registry, settings.getLong(ServingSettings.MAX_BODY_BYTES));
-        app.start(settings.require(ServingSettings.HOST), settings.getInt(ServingSettings.PORT, 0));
+        List<ServingPolicy> policies = Arrays.stream(settings.get(ServingSettings.MODELS).split(","))
+                .map(String::strip).filter(s -> !s.isEmpty()).map(ServingPolicy::parse).toList();
+        Function<String, BatchingConfig> batching = batching(settings);
+        ModelRegistry registry = new ModelRegistry(modelStore, new ModelLoader(modelStore), policies, batching,
+                settings.getInt(ServingSettings.VERSION_CACHE_SIZE, 1), settings.getLong(ServingSettings.OFFHEAP_BUDGET),
+                metrics);
+        boolean authEnabled = settings.getBoolean(ServingSettings.AUTH_ENABLED);
+        AccessControl access = new AccessControl(authEnabled ? tokens(settings) : null, authEnabled);
+        InFlight inFlight = new InFlight();
+        HttpApi.Options options = new HttpApi.Options(settings.getLong(ServingSettings.MAX_BODY_BYTES),
+                settings.getInt(ServingSettings.MAX_ROWS, 1), settings.getLong(ServingSettings.REQUEST_TIMEOUT_MS),
+                settings.getBoolean(ServingSettings.MANAGEMENT_ENABLED), settings.getBoolean(ServingSettings.ACCESS_LOG),
+                settings.getLong(ServingSettings.SHUTDOWN_TIMEOUT_MS));
+        String host = settings.require(ServingSettings.HOST);
+        int port = settings.getInt(ServingSettings.PORT, 0);
+        TlsConnector tls = settings.getBoolean(ServingSettings.TLS_ENABLED) ? tls(settings) : null;
+        Javalin app = new HttpApi(registry, metrics, access, inFlight, options).create(tls, host, port);
+        if (tls != null) {
+            app.start();
+        } else {
+            app.start(host, port);
+        }
+        StoreWatcher watcher = new StoreWatcher(registry, settings.getLong(ServingSettings.POLL_INTERVAL_MS));
         try {
-            registry.loadAll();
+            registry.refresh();
         } catch (RuntimeException e) {
             app.stop();
+            registry.close();
             throw e;
         }
-        LOG.info("Serving {} on http://{}:{}", registry.names(), settings.get(ServingSettings.HOST), app.port());
-        System.out.println("listening on http://" + settings.get(ServingSettings.HOST) + ":" + app.port());
-        return app;
+        watcher.start();
+        String url = (tls != null ? "https://" : "http://") + host + ":" + app.port();
+        LOG.info("Serving {} on {} (auth {}, batching {})", registry.names(), url, authEnabled ? "on" : "off",
+                settings.get(ServingSettings.BATCHING_ENABLED));
+        if (!registry.isReady()) {
+            LOG.warn("Not ready: {}", registry.notReadyReasons());
+        }
+        System.out.println("listening on " + url);
+        return new RunningServer(app, registry, watcher, inFlight, settings.getLong(ServingSettings.SHUTDOWN_TIMEOUT_MS),
+                url);
+    }
+
+    private static TokenFile tokens(Settings settings) {
+        Path file = Path.of(settings.require(ServingSettings.TOKENS_FILE));
+        TokenFile tokens = TokenFile.read(file);
+        if (tokens.size() == 0) {
+            throw new IllegalArgumentException("auth.enabled=true but the token file " + file + " has no tokens;"
+                    + " create one with: bin/hearth tokens create --file " + file + " --scope 'predict:*'"
+                    + " (or set auth.enabled=false)");
+        }
+        LOG.info("Access control on: {} tokens from {}", tokens.size(), file);
+        return tokens;
+    }
+
+    private static TlsConnector tls(Settings settings) {
+        if (settings.isSet(ServingSettings.TLS_KEYSTORE)) {
+            return TlsConnector.fromPkcs12(Path.of(settings.get(ServingSettings.TLS_KEYSTORE)),
+                    settings.get(ServingSettings.TLS_KEYSTORE_PASSWORD));
+        }
+        if (settings.isSet(ServingSettings.TLS_CERT) && settings.isSet(ServingSettings.TLS_KEY)) {
+            return TlsConnector.fromPem(Path.of(settings.get(ServingSettings.TLS_CERT)),
+                    Path.of(settings.get(ServingSettings.TLS_KEY)));
+        }
+        throw new IllegalArgumentException("tls.enabled=true needs tls.keystore (PKCS#12) or tls.cert and tls.key (PEM)");
+    }
+
+    /** Batching limits per model: the defaults, overridden by {@code batching.per.model} entries. */
+    static Function<String, BatchingConfig> batching(Settings settings) {
+        boolean enabled = settings.getBoolean(ServingSettings.BATCHING_ENABLED);
+        BatchingConfig defaults = new BatchingConfig(enabled, settings.getInt(ServingSettings.BATCH_MAX_SIZE, 1),
+                settings.getLong(ServingSettings.BATCH_MAX_DELAY_US));
+        Map<String, BatchingConfig> perModel = new HashMap<>();
+        for (String entry : settings.get(ServingSettings.BATCH_PER_MODEL).split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            String[] f = entry.strip().split(":");
+            try {
+                perModel.put(ModelNames.validate("batching.per.model name", f[0]),
+                        new BatchingConfig(enabled, Integer.parseInt(f[1]), Long.parseLong(f[2])));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(ServingSettings.BATCH_PER_MODEL
+                        + " entries must be name:maxRows:maxDelayMicros but was '" + entry + "'", e);
+            }
+        }
+        return name -> perModel.getOrDefault(name, defaults);
     }
 
     public static void main(String[] args) {

@@ -9,16 +9,54 @@ public final class ServingSettings {
     public static final String HOST = "server.host";
     public static final String PORT = "server.port";
     public static final String MAX_BODY_BYTES = "server.max.body.bytes";
+    public static final String MAX_ROWS = "server.max.rows";
+    public static final String REQUEST_TIMEOUT_MS = "server.request.timeout.ms";
+    public static final String SHUTDOWN_TIMEOUT_MS = "server.shutdown.timeout.ms";
+    public static final String MANAGEMENT_ENABLED = "server.management.enabled";
+    public static final String ACCESS_LOG = "server.access.log";
     public static final String STORE_ROOT = "store.root";
     public static final String MODELS = "serving.models";
+    public static final String POLL_INTERVAL_MS = "serving.poll.interval.ms";
+    public static final String VERSION_CACHE_SIZE = "serving.version.cache.size";
+    public static final String OFFHEAP_BUDGET = "serving.offheap.budget.bytes";
+    public static final String BATCHING_ENABLED = "batching.enabled";
+    public static final String BATCH_MAX_SIZE = "batching.max.batch.size";
+    public static final String BATCH_MAX_DELAY_US = "batching.max.delay.us";
+    public static final String BATCH_PER_MODEL = "batching.per.model";
+    public static final String AUTH_ENABLED = "auth.enabled";
+    public static final String TOKENS_FILE = "auth.tokens.file";
+    public static final String TLS_ENABLED = "tls.enabled";
+    public static final String TLS_KEYSTORE = "tls.keystore";
+    public static final String TLS_KEYSTORE_PASSWORD = "tls.keystore.password";
+    public static final String TLS_CERT = "tls.cert";
+    public static final String TLS_KEY = "tls.key";
 
     /** The declared settings, in the order {@code conf/serving.properties} lists them. */
     public static final List<Setting> ALL = List.of(
             new Setting(HOST, "127.0.0.1", "interface to listen on (0.0.0.0 for all)"),
             new Setting(PORT, "8080", "TCP port to listen on (0 picks a free port)"),
             new Setting(MAX_BODY_BYTES, "16777216", "largest accepted request body in bytes"),
+            new Setting(MAX_ROWS, "10000", "most rows in one inference request"),
+            new Setting(REQUEST_TIMEOUT_MS, "30000", "longest an inference may wait for its forward pass"),
+            new Setting(SHUTDOWN_TIMEOUT_MS, "30000", "how long shutdown waits for in-flight requests"),
+            new Setting(MANAGEMENT_ENABLED, "false", "enable the management endpoints (load, unload)"),
+            new Setting(ACCESS_LOG, "true", "one JSON access-log line per request"),
             new Setting(STORE_ROOT, "${user.home}/.hearth/store", "model store root: a local path or a Hadoop URI"),
-            new Setting(MODELS, "", "comma-separated model names to serve (latest version); empty serves every model in the store"));
+            new Setting(MODELS, "", "models to serve: name (latest), name/N (pinned) or name@alias; empty: every model"),
+            new Setting(POLL_INTERVAL_MS, "5000", "how often the store is checked for new versions (0: never)"),
+            new Setting(VERSION_CACHE_SIZE, "2", "other versions kept loaded for /versions/{v} requests"),
+            new Setting(OFFHEAP_BUDGET, "0", "most bytes of model parameters held at once (0: no limit)"),
+            new Setting(BATCHING_ENABLED, "true", "merge concurrent requests into one forward pass"),
+            new Setting(BATCH_MAX_SIZE, "64", "most rows in one merged forward pass"),
+            new Setting(BATCH_MAX_DELAY_US, "2000", "how long a batch waits for more requests, microseconds"),
+            new Setting(BATCH_PER_MODEL, "", "per-model batching: name:maxRows:maxDelayMicros,..."),
+            new Setting(AUTH_ENABLED, "true", "require bearer tokens (all but health endpoints)"),
+            new Setting(TOKENS_FILE, "${user.home}/.hearth/tokens", "token file written by bin/hearth tokens create"),
+            new Setting(TLS_ENABLED, "false", "serve HTTPS"),
+            new Setting(TLS_KEYSTORE, "", "PKCS#12 key store with the server key and certificate chain"),
+            new Setting(TLS_KEYSTORE_PASSWORD, "", "password of the PKCS#12 key store"),
+            new Setting(TLS_CERT, "", "PEM certificate chain (with tls.key, instead of tls.keystore)"),
+            new Setting(TLS_KEY, "", "PEM private key, unencrypted PKCS#8 (with tls.cert)"));
 
     private ServingSettings() {}
 

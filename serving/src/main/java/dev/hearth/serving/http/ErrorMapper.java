@@ -1,6 +1,8 @@
 package dev.hearth.serving.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.serving.model.ModelLoadException;
+import dev.hearth.serving.model.ModelNotReadyException;
 import dev.hearth.store.IntegrityException;
 import dev.hearth.store.InvalidNameException;
 import dev.hearth.store.ModelNotFoundException;
@@ -25,8 +27,18 @@ public final class ErrorMapper {
         if (e instanceof BadRequestException || e instanceof InvalidNameException) {
             return 400;
         }
+        if (e instanceof UnauthorizedException) {
+            return 401;
+        }
+        if (e instanceof ForbiddenException) {
+            return 403;
+        }
         if (e instanceof ModelNotFoundException) {
             return 404;
+        }
+        if (e instanceof ModelNotReadyException || e instanceof ModelLoadException
+                || e instanceof ServiceUnavailableException) {
+            return 503;
         }
         if (e instanceof HttpResponseException h) {
             return h.getStatus();
@@ -45,11 +57,14 @@ public final class ErrorMapper {
                 case 413 -> "request body is larger than the server's limit";
                 default -> message;
             };
-        } else if (status >= 500) {
+        } else if (status == 500) {
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
             if (!(e instanceof IntegrityException)) {
                 message = "internal error: " + message;
             }
+        }
+        if (status == 401) {
+            ctx.header("WWW-Authenticate", "Bearer");
         }
         write(ctx, status, message);
     }

@@ -1,34 +1,94 @@
 package dev.hearth.serving.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.serving.metrics.ServingMetrics;
 import dev.hearth.serving.model.ModelRegistry;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 
-/** Builds the HTTP server: routes, body limit and error mapping. */
+/** Builds the HTTP server: routes with their access rules, limits, TLS, access log, metrics and error mapping. */
 public final class HttpApi {
-    private HttpApi() {}
+    /**
+     * Limits and switches of the HTTP layer.
+     *
+     * @param maxBodyBytes largest accepted request body
+     * @param maxRows most rows per inference request
+     * @param requestTimeoutMillis longest wait for a forward pass
+     * @param management whether the management endpoints exist
+     * @param accessLog whether to write access-log lines
+     * @param shutdownTimeoutMillis how long Jetty's graceful stop waits for responses still being written
+     */
+    public record Options(long maxBodyBytes, int maxRows, long requestTimeoutMillis, boolean management,
+            boolean accessLog, long shutdownTimeoutMillis) {}
+
+    private final ModelRegistry registry;
+    private final ServingMetrics metrics;
+    private final AccessControl access;
+    private final InFlight inFlight;
+    private final Options options;
+
+    public HttpApi(ModelRegistry registry, ServingMetrics metrics, AccessControl access, InFlight inFlight,
+            Options options) {
+        this.registry = registry;
+        this.metrics = metrics;
+        this.access = access;
+        this.inFlight = inFlight;
+        this.options = options;
+    }
 
     /**
      * A configured, not yet started server.
      *
-     * @param maxBodyBytes largest accepted request body
+     * @param tls HTTPS key material, or null for plain HTTP
      */
-    public static Javalin create(ModelRegistry registry, long maxBodyBytes) {
+    public Javalin create(TlsConnector tls, String host, int port) {
         ObjectMapper mapper = new ObjectMapper();
         ErrorMapper errors = new ErrorMapper(mapper);
-        InferenceHandler inference =
-                new InferenceHandler(registry, new InferenceRequestParser(mapper), mapper.getFactory());
-        MetadataHandler metadata = new MetadataHandler(registry, mapper, errors);
+        InferenceHandler inference = new InferenceHandler(registry,
+                new InferenceRequestParser(mapper, options.maxRows()), mapper.getFactory(),
+                options.requestTimeoutMillis());
+        String version = HttpApi.class.getPackage().getImplementationVersion();
+        MetadataHandler metadata = new MetadataHandler(registry, mapper, errors, version == null ? "dev" : version);
+        AccessLog accessLog = new AccessLog(mapper, metrics, options.accessLog());
+        OpenApiHandler openApi = new OpenApiHandler();
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
-            cfg.http.maxRequestSize = maxBodyBytes;
+            cfg.http.maxRequestSize = options.maxBodyBytes();
             cfg.useVirtualThreads = false;
+            cfg.requestLogger.http((ctx, ms) -> {
+                inFlight.leave(ctx);
+                accessLog.log(ctx, ms);
+            });
+            // Jetty's graceful stop waits (up to the timeout) for requests whose responses are still being written.
+            cfg.jetty.modifyServer(server -> {
+                server.setHandler(new StatisticsHandler());
+                server.setStopTimeout(options.shutdownTimeoutMillis());
+            });
+            if (tls != null) {
+                cfg.jetty.addConnector((server, http) -> tls.connector(server, http, host, port));
+            }
         });
-        app.get("/v2/health/live", metadata::live);
-        app.get("/v2/health/ready", metadata::ready);
-        app.get("/v2/models/{name}", metadata::model);
-        app.post("/v2/models/{name}/infer", inference::infer);
+        app.before(inFlight::enter);
+        app.beforeMatched(access::check);
+        app.get("/v2/health/live", metadata::live, Access.OPEN);
+        app.get("/v2/health/ready", metadata::ready, Access.OPEN);
+        app.get("/v2", metadata::server, Access.AUTHENTICATED);
+        app.get("/openapi.json", openApi::get, Access.AUTHENTICATED);
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                .result(metrics.scrape()), Access.READ_ALL);
+        app.get("/v2/models/{name}", metadata::model, Access.READ);
+        app.get("/v2/models/{name}/ready", metadata::modelReady, Access.READ);
+        app.get("/v2/models/{name}/versions/{version}", metadata::version, Access.READ);
+        app.get("/v2/models/{name}/versions/{version}/ready", metadata::versionReady, Access.READ);
+        app.post("/v2/models/{name}/infer", inference::infer, Access.PREDICT);
+        app.post("/v2/models/{name}/versions/{version}/infer", inference::inferVersion, Access.PREDICT);
+        app.post("/v1/models/{name}:predict", inference::predictV1, Access.PREDICT);
+        if (options.management()) {
+            ManagementHandler management = new ManagementHandler(registry);
+            app.post("/v2/repository/models/{name}/load", management::load, Access.MANAGE);
+            app.post("/v2/repository/models/{name}/unload", management::unload, Access.MANAGE);
+        }
         // Javalin's own responses (unknown route, body too large) need their own registration to be mapped.
         app.exception(HttpResponseException.class, errors::handle);
         app.exception(Exception.class, errors::handle);

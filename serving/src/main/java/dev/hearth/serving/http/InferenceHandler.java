@@ -4,28 +4,116 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.hearth.serving.model.LoadedModel;
 import dev.hearth.serving.model.ModelRegistry;
+import dev.hearth.serving.model.ModelSlot;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-/** {@code POST /v2/models/{name}/infer}: class probabilities and predicted labels for rows of raw features. */
+/**
+ * Inference endpoints: {@code POST /v2/models/{name}[/versions/{v}]/infer} (Open Inference Protocol v2) and
+ * {@code POST /v1/models/{name}:predict} (TF-Serving-style instances). Requests go through the model's
+ * micro-batcher; the model version is held for the whole request, so a hot swap never cuts a request short.
+ */
 public final class InferenceHandler {
     private final ModelRegistry registry;
     private final InferenceRequestParser parser;
     private final JsonFactory json;
+    private final long timeoutMillis;
 
-    public InferenceHandler(ModelRegistry registry, InferenceRequestParser parser, JsonFactory json) {
+    public InferenceHandler(ModelRegistry registry, InferenceRequestParser parser, JsonFactory json,
+            long timeoutMillis) {
         this.registry = registry;
         this.parser = parser;
         this.json = json;
+        this.timeoutMillis = timeoutMillis;
     }
 
+    /** {@code POST /v2/models/{name}/infer} on the version the model's policy serves. */
     public void infer(Context ctx) throws IOException {
-        LoadedModel model = registry.get(ctx.pathParam("name"));
-        InferenceRequest request = parser.parse(ctx.bodyAsBytes(), model.signature());
-        float[] probabilities = model.predict(request.features(), request.rows());
-        ctx.contentType("application/json").result(encode(model, request, probabilities));
+        ModelSlot slot = registry.slot(ctx.pathParam("name"));
+        inferOn(ctx, slot, slot.acquire());
+    }
+
+    /** {@code POST /v2/models/{name}/versions/{version}/infer} on one committed version. */
+    public void inferVersion(Context ctx) throws IOException {
+        ModelSlot slot = registry.slot(ctx.pathParam("name"));
+        inferOn(ctx, slot, registry.acquireVersion(slot.name(), Paths.version(ctx)));
+    }
+
+    /** {@code POST /v1/models/{name}:predict} with {@code {"instances": [[...], ...]}}. */
+    public void predictV1(Context ctx) throws IOException {
+        ModelSlot slot = registry.slot(ctx.pathParam("name"));
+        LoadedModel model = slot.acquire();
+        InferenceRequest request;
+        try {
+            AccessLog.tag(ctx, model);
+            request = parser.parseInstances(ctx.bodyAsBytes(), model.signature());
+            AccessLog.rows(ctx, request.rows());
+        } catch (RuntimeException e) {
+            model.release();
+            throw e;
+        }
+        float[] p = run(slot, model, request);
+        ctx.contentType("application/json").result(encodeV1(model, request, p));
+    }
+
+    /** Runs a request on {@code model}, which the caller acquired; it is released here. */
+    private void inferOn(Context ctx, ModelSlot slot, LoadedModel model) throws IOException {
+        InferenceRequest request;
+        try {
+            AccessLog.tag(ctx, model);
+            request = parser.parse(ctx.bodyAsBytes(), model.signature());
+            AccessLog.rows(ctx, request.rows());
+        } catch (RuntimeException e) {
+            model.release();
+            throw e;
+        }
+        float[] p = run(slot, model, request);
+        ctx.contentType("application/json").result(encode(model, request, p));
+    }
+
+    /**
+     * Submits the request to the model's batcher and waits for its result. The model stays acquired until the
+     * forward pass is over, even when the wait times out, so a swap never frees a network still queued for use.
+     */
+    private float[] run(ModelSlot slot, LoadedModel model, InferenceRequest request) {
+        CompletableFuture<float[]> result;
+        try {
+            result = slot.batcher().submit(model, request.features(), request.rows());
+        } catch (RuntimeException e) {
+            model.release();
+            throw e;
+        }
+        result.whenComplete((r, e) -> model.release());
+        try {
+            return result.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ServiceUnavailableException("inference did not finish within " + timeoutMillis
+                    + " ms (server.request.timeout.ms)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceUnavailableException("inference was interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static int argmax(float[] p, int row, int classes) {
+        int best = 0;
+        for (int c = 1; c < classes; c++) {
+            if (p[row * classes + c] > p[row * classes + best]) {
+                best = c;
+            }
+        }
+        return best;
     }
 
     private byte[] encode(LoadedModel model, InferenceRequest request, float[] p) throws IOException {
@@ -65,15 +153,33 @@ public final class InferenceHandler {
                 g.writeEndArray();
                 g.writeArrayFieldStart("data");
                 for (int r = 0; r < request.rows(); r++) {
-                    int best = 0;
-                    for (int c = 1; c < classes; c++) {
-                        if (p[r * classes + c] > p[r * classes + best]) {
-                            best = c;
-                        }
-                    }
-                    g.writeString(labels.get(best));
+                    g.writeString(labels.get(argmax(p, r, classes)));
                 }
                 g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        return bytes.toByteArray();
+    }
+
+    private byte[] encodeV1(LoadedModel model, InferenceRequest request, float[] p) throws IOException {
+        int classes = model.classes();
+        List<String> labels = model.signature().labelNames();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + p.length * 12);
+        try (JsonGenerator g = json.createGenerator(bytes)) {
+            g.writeStartObject();
+            g.writeStringField("model_version", Integer.toString(model.version().version()));
+            g.writeArrayFieldStart("predictions");
+            for (int r = 0; r < request.rows(); r++) {
+                g.writeStartObject();
+                g.writeArrayFieldStart(InferenceRequestParser.PROBABILITIES);
+                for (int c = 0; c < classes; c++) {
+                    g.writeNumber(p[r * classes + c]);
+                }
+                g.writeEndArray();
+                g.writeStringField(InferenceRequestParser.LABEL, labels.get(argmax(p, r, classes)));
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -21,25 +21,21 @@ public final class InferenceRequestParser {
     private static final Set<String> DATATYPES = Set.of("FP32", "FP64", "INT32", "INT64", "FP16", "INT16", "INT8");
 
     private final ObjectMapper mapper;
+    private final int maxRows;
 
-    public InferenceRequestParser(ObjectMapper mapper) {
+    /** @param maxRows most rows one request may carry */
+    public InferenceRequestParser(ObjectMapper mapper, int maxRows) {
         this.mapper = mapper;
+        this.maxRows = maxRows;
     }
 
     /** Parses {@code body} for a model with {@code signature}. */
     public InferenceRequest parse(byte[] body, Signature signature) {
-        JsonNode root;
-        try {
-            root = mapper.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new BadRequestException("request body is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new BadRequestException("request body cannot be read: " + e.getMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new BadRequestException("request body must be a JSON object with an 'inputs' array");
-        }
+        JsonNode root = object(body, "'inputs' array");
         JsonNode idNode = root.get("id");
+        if (idNode != null && !idNode.isNull() && !idNode.isTextual()) {
+            throw new BadRequestException("'id' must be a string but was " + idNode);
+        }
         String id = idNode == null || idNode.isNull() ? null : idNode.asText();
         JsonNode inputs = root.get("inputs");
         if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
@@ -50,6 +46,9 @@ public final class InferenceRequestParser {
                     + signature.inputName() + "')");
         }
         JsonNode input = inputs.get(0);
+        if (!input.isObject()) {
+            throw new BadRequestException("inputs[0] must be an object with name, datatype, shape and data");
+        }
         String name = text(input, "name", "inputs[0].name");
         if (!name.equals(signature.inputName())) {
             throw new BadRequestException("inputs[0].name is '" + name + "' but the model's input is '"
@@ -61,8 +60,62 @@ public final class InferenceRequestParser {
                     + datatype + "'");
         }
         int rows = rows(input.get("shape"), signature.featureCount());
-        float[] data = data(input.get("data"), rows * signature.featureCount());
+        float[] data = data(input.get("data"), rows * signature.featureCount(), datatype);
         return new InferenceRequest(id, name, rows, data, outputs(root.get("outputs")));
+    }
+
+    /**
+     * Parses a TF-Serving-style {@code {"instances": [[f0, f1, ...], ...]}} body (each instance one row of raw
+     * features).
+     */
+    public InferenceRequest parseInstances(byte[] body, Signature signature) {
+        JsonNode root = object(body, "'instances' array");
+        JsonNode instances = root.get("instances");
+        if (instances == null || !instances.isArray() || instances.isEmpty()) {
+            throw new BadRequestException("'instances' must be a non-empty array of rows");
+        }
+        int rows = instances.size();
+        checkRows(rows);
+        int width = signature.featureCount();
+        for (int r = 0; r < rows; r++) {
+            JsonNode row = instances.get(r);
+            if (!row.isArray() || row.size() != width) {
+                throw new BadRequestException("instances[" + r + "] must be an array of " + width
+                        + " numbers but was " + abbreviate(row));
+            }
+        }
+        float[] data = data(instances, rows * width, "FP32");
+        return new InferenceRequest(null, signature.inputName(), rows, data, List.of());
+    }
+
+    private void checkRows(int rows) {
+        if (rows > maxRows) {
+            throw new BadRequestException("request has " + rows + " rows but the server accepts at most " + maxRows
+                    + " (server.max.rows)");
+        }
+    }
+
+    private static String abbreviate(JsonNode node) {
+        String s = node.toString();
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    }
+
+    private JsonNode object(byte[] body, String what) {
+        if (new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            throw new BadRequestException("request body is empty; expected a JSON object with an " + what);
+        }
+        JsonNode root;
+        try {
+            root = mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new BadRequestException("request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new BadRequestException("request body cannot be read: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new BadRequestException("request body must be a JSON object with an " + what);
+        }
+        return root;
     }
 
     private static String text(JsonNode node, String field, String path) {
@@ -73,7 +126,7 @@ public final class InferenceRequestParser {
         return v.asText();
     }
 
-    private static int rows(JsonNode shape, int featureCount) {
+    private int rows(JsonNode shape, int featureCount) {
         if (shape == null || !shape.isArray() || shape.size() != 2 || !shape.get(0).canConvertToInt()
                 || !shape.get(1).canConvertToInt() || !shape.get(0).isIntegralNumber()
                 || !shape.get(1).isIntegralNumber()) {
@@ -84,6 +137,7 @@ public final class InferenceRequestParser {
         if (rows < 1) {
             throw new BadRequestException("inputs[0].shape[0] (rows) must be >= 1 but was " + rows);
         }
+        checkRows(rows);
         if (cols != featureCount) {
             throw new BadRequestException("inputs[0].shape[1] is " + cols + " but the model takes " + featureCount
                     + " features");
@@ -91,27 +145,31 @@ public final class InferenceRequestParser {
         return rows;
     }
 
-    private static float[] data(JsonNode data, int expected) {
+    private static float[] data(JsonNode data, int expected, String datatype) {
         if (data == null || !data.isArray()) {
             throw new BadRequestException("inputs[0].data must be an array of numbers");
         }
         float[] out = new float[expected];
         int[] n = {0};
-        flatten(data, out, n, expected);
+        flatten(data, out, n, expected, datatype.startsWith("INT"));
         if (n[0] != expected) {
             throw new BadRequestException("inputs[0].data has " + n[0] + " values but shape needs " + expected);
         }
         return out;
     }
 
-    private static void flatten(JsonNode node, float[] out, int[] n, int expected) {
+    private static void flatten(JsonNode node, float[] out, int[] n, int expected, boolean integral) {
         for (JsonNode v : node) {
             if (v.isArray()) {
-                flatten(v, out, n, expected);
+                flatten(v, out, n, expected, integral);
                 continue;
             }
             if (!v.isNumber()) {
                 throw new BadRequestException("inputs[0].data[" + n[0] + "] must be a number but was " + v);
+            }
+            if (integral && !v.isIntegralNumber()) {
+                throw new BadRequestException("inputs[0].data[" + n[0] + "] must be an integer for an INT datatype"
+                        + " but was " + v);
             }
             if (n[0] >= expected) {
                 n[0]++;

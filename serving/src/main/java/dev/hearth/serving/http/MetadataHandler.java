@@ -3,6 +3,8 @@ package dev.hearth.serving.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.serving.model.LoadedModel;
 import dev.hearth.serving.model.ModelRegistry;
+import dev.hearth.serving.model.ModelSlot;
+import dev.hearth.store.ModelVersion;
 import dev.hearth.store.Signature;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -10,44 +12,135 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Health and metadata endpoints: {@code /v2/health/live}, {@code /v2/health/ready}, {@code /v2/models/{name}}. */
+/**
+ * Health and metadata endpoints (Open Inference Protocol v2): server liveness, readiness and metadata, model
+ * and model-version metadata and readiness. Metadata explains why a model or version is not served.
+ */
 public final class MetadataHandler {
     private final ModelRegistry registry;
     private final ObjectMapper mapper;
     private final ErrorMapper errors;
+    private final String serverVersion;
 
-    public MetadataHandler(ModelRegistry registry, ObjectMapper mapper, ErrorMapper errors) {
+    public MetadataHandler(ModelRegistry registry, ObjectMapper mapper, ErrorMapper errors, String serverVersion) {
         this.registry = registry;
         this.mapper = mapper;
         this.errors = errors;
+        this.serverVersion = serverVersion;
     }
 
     public void live(Context ctx) {
         ctx.status(200).contentType("application/json").result("{\"live\":true}");
     }
 
-    public void ready(Context ctx) {
+    public void ready(Context ctx) throws IOException {
         if (registry.isReady()) {
             ctx.status(200).contentType("application/json").result("{\"ready\":true}");
         } else {
-            errors.write(ctx, 503, "models are still loading");
+            errors.write(ctx, 503, "not ready: " + String.join("; ", registry.notReadyReasons()));
         }
     }
 
-    public void model(Context ctx) throws IOException {
-        LoadedModel m = registry.get(ctx.pathParam("name"));
-        Signature s = m.signature();
+    /** {@code GET /v2}: server metadata. */
+    public void server(Context ctx) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", m.version().name());
-        body.put("versions", List.of(Integer.toString(m.version().version())));
-        body.put("platform", m.version().metadata().framework());
+        body.put("name", "hearth");
+        body.put("version", serverVersion);
+        body.put("extensions", List.of("model_repository", "v1_predict"));
+        body.put("models", registry.names());
+        json(ctx, body);
+    }
+
+    /** {@code GET /v2/models/{name}}: the served version's signature, committed versions, and status. */
+    public void model(Context ctx) throws IOException {
+        ModelSlot slot = registry.slot(ctx.pathParam("name"));
+        LoadedModel m = slot.peek();
+        Map<String, Object> body;
+        if (m == null) {
+            body = new LinkedHashMap<>();
+            body.put("name", slot.name());
+            body.put("versions", registry.committedVersions(slot.name()).stream().map(String::valueOf).toList());
+            body.put("platform", "dl4j-multilayer");
+            body.put("inputs", List.of());
+            body.put("outputs", List.of());
+        } else {
+            body = describe(m.version(), registry.committedVersions(slot.name()));
+        }
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("policy", slot.policy().toString());
+        status.put("served_version", slot.currentVersion() == 0 ? null : Integer.toString(slot.currentVersion()));
+        status.put("ready", m != null);
+        status.put("problem", slot.problem());
+        Map<String, String> refused = new LinkedHashMap<>();
+        slot.refused().forEach((v, why) -> refused.put(Integer.toString(v), why));
+        status.put("refused_versions", refused);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> parameters = (Map<String, Object>) body.get("parameters");
+        if (parameters == null) {
+            parameters = new LinkedHashMap<>();
+            body.put("parameters", parameters);
+        }
+        parameters.put("serving", status);
+        json(ctx, body);
+    }
+
+    /** {@code GET /v2/models/{name}/versions/{version}}: one committed version's signature. */
+    public void version(Context ctx) throws IOException {
+        ModelSlot slot = registry.slot(ctx.pathParam("name"));
+        ModelVersion v = registry.describe(slot.name(), Paths.version(ctx));
+        Map<String, Object> body = describe(v, List.of(v.version()));
+        String refused = slot.refused().get(v.version());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> parameters = (Map<String, Object>) body.get("parameters");
+        parameters.put("serving", Map.of("ready", refused == null, "problem", refused == null ? "" : refused));
+        json(ctx, body);
+    }
+
+    /** {@code GET /v2/models/{name}/ready}. */
+    public void modelReady(Context ctx) throws IOException {
+        ModelSlot slot = registry.slot(ctx.pathParam("name"));
+        if (slot.peek() == null) {
+            errors.write(ctx, 503, "model '" + slot.name() + "' is not ready"
+                    + (slot.problem() == null ? " (loading)" : ": " + slot.problem()));
+            return;
+        }
+        json(ctx, Map.of("name", slot.name(), "version", Integer.toString(slot.currentVersion()), "ready", true));
+    }
+
+    /** {@code GET /v2/models/{name}/versions/{version}/ready}: committed and not refused. */
+    public void versionReady(Context ctx) throws IOException {
+        ModelSlot slot = registry.slot(ctx.pathParam("name"));
+        ModelVersion v = registry.describe(slot.name(), Paths.version(ctx));
+        String refused = slot.refused().get(v.version());
+        if (refused != null) {
+            errors.write(ctx, 503, "version " + v.version() + " of '" + slot.name() + "' is not served: " + refused);
+            return;
+        }
+        json(ctx, Map.of("name", slot.name(), "version", Integer.toString(v.version()), "ready", true));
+    }
+
+    private static Map<String, Object> describe(ModelVersion v, List<Integer> versions) {
+        Signature s = v.metadata().signature();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", v.name());
+        body.put("versions", versions.stream().map(String::valueOf).toList());
+        body.put("platform", v.metadata().framework());
         body.put("inputs", List.of(Map.of("name", s.inputName(), "datatype", s.datatype(),
                 "shape", List.of(-1, s.featureCount()))));
         body.put("outputs", List.of(
                 Map.of("name", InferenceRequestParser.PROBABILITIES, "datatype", "FP32",
                         "shape", List.of(-1, s.labelNames().size())),
                 Map.of("name", InferenceRequestParser.LABEL, "datatype", "BYTES", "shape", List.of(-1))));
-        body.put("parameters", Map.of("labels", s.labelNames(), "metrics", m.version().metadata().metrics()));
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("version", Integer.toString(v.version()));
+        parameters.put("labels", s.labelNames());
+        parameters.put("features", s.featureNames());
+        parameters.put("metrics", v.metadata().metrics());
+        body.put("parameters", parameters);
+        return body;
+    }
+
+    private void json(Context ctx, Object body) throws IOException {
         ctx.contentType("application/json").result(mapper.writeValueAsBytes(body));
     }
 }

@@ -2,22 +2,36 @@ package dev.hearth.serving.model;
 
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.Signature;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One model version in memory, ready for inference: the DL4J network plus the signature and normaliser it was
  * trained with. Inference takes raw features and applies the stored normaliser first.
+ *
+ * <p>Lifetime: users {@link #tryAcquire()} before and {@link #release()} after using the model. After
+ * {@link #retire()} no new user can acquire it, and the network is closed (its off-heap memory freed) when the
+ * last user releases it, so in-flight requests finish on the model they started with.
  */
 public final class LoadedModel {
+    private static final Logger LOG = LoggerFactory.getLogger(LoadedModel.class);
+    private static final int RETIRED = Integer.MIN_VALUE / 2;
+
     private final ModelVersion version;
     private final MultiLayerNetwork network;
+    private final long bytes;
+    /** Number of current users; negative (offset by RETIRED) once retired. */
+    private final AtomicInteger users = new AtomicInteger();
 
     public LoadedModel(ModelVersion version, MultiLayerNetwork network) {
         this.version = version;
         this.network = network;
+        this.bytes = network.numParams() * network.params().dataType().width();
     }
 
     public ModelVersion version() {
@@ -26,6 +40,61 @@ public final class LoadedModel {
 
     public Signature signature() {
         return version.metadata().signature();
+    }
+
+    /** Off-heap bytes held by the parameters; what the off-heap budget counts. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** Registers one user; false when the model is retired (the caller should look up the current model again). */
+    public boolean tryAcquire() {
+        while (true) {
+            int n = users.get();
+            if (n < 0) {
+                return false;
+            }
+            if (users.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Ends one use; closes the network if the model is retired and this was the last user. */
+    public void release() {
+        if (users.decrementAndGet() == RETIRED) {
+            close();
+        }
+    }
+
+    /** Refuses new users; the network is closed now if unused, else when the last user releases it. */
+    public void retire() {
+        while (true) {
+            int n = users.get();
+            if (n < 0) {
+                return;
+            }
+            if (users.compareAndSet(n, n + RETIRED)) {
+                if (n == 0) {
+                    close();
+                }
+                return;
+            }
+        }
+    }
+
+    /** Whether the network has been closed (retired and unused). */
+    public boolean isReleased() {
+        return users.get() == RETIRED - 1;
+    }
+
+    private void close() {
+        if (users.compareAndSet(RETIRED, RETIRED - 1)) {
+            synchronized (network) {
+                network.close();
+            }
+            LOG.info("Released {} ({} bytes of parameters)", version.ref(), bytes);
+        }
     }
 
     /**

@@ -3,8 +3,9 @@ package dev.hearth.serving.model;
 import static dev.hearth.store.ModelFiles.DL4J_MULTILAYER;
 import static dev.hearth.store.ModelFiles.MODEL_FILE;
 
-import dev.hearth.store.ModelFormatException;
+import dev.hearth.store.IntegrityException;
 import dev.hearth.store.ModelStore;
+import dev.hearth.store.ModelStoreException;
 import dev.hearth.store.ModelVersion;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -13,7 +14,10 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads a version's model file from the store (SHA-256 verified) and restores the DL4J network. */
+/**
+ * Reads a version's model file from the store (SHA-256 verified), restores the DL4J network and runs a warm-up
+ * inference; a version that fails any step is refused with a {@link ModelLoadException} naming the reason.
+ */
 public final class ModelLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
 
@@ -23,22 +27,66 @@ public final class ModelLoader {
         this.store = store;
     }
 
-    /** Loads and verifies one version. */
+    /** Loads, verifies and warms up one version. */
     public LoadedModel load(ModelVersion version) {
         if (!DL4J_MULTILAYER.equals(version.metadata().framework())) {
-            throw new ModelFormatException("model " + version.ref() + " has framework '" + version.metadata().framework()
-                    + "' but this server reads '" + DL4J_MULTILAYER + "'");
+            throw new ModelLoadException("format", "model " + version.ref() + " has framework '"
+                    + version.metadata().framework() + "' but this server reads '" + DL4J_MULTILAYER + "'", null);
         }
         long t0 = System.nanoTime();
-        byte[] bytes = store.readFile(version, MODEL_FILE);
+        byte[] bytes;
+        try {
+            bytes = store.readFile(version, MODEL_FILE);
+        } catch (IntegrityException e) {
+            throw new ModelLoadException("integrity", "version " + version.ref() + " failed SHA-256 verification: "
+                    + e.getMessage(), e);
+        } catch (ModelStoreException e) {
+            throw new ModelLoadException("read", "cannot read " + version.ref() + ": " + e.getMessage(), e);
+        }
         MultiLayerNetwork network;
         try {
             network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false);
         } catch (IOException | RuntimeException e) {
-            throw new ModelFormatException("cannot restore " + version.ref() + ": " + e.getMessage(), e);
+            throw new ModelLoadException("format", "cannot restore " + version.ref() + ": " + e.getMessage(), e);
         }
-        LOG.info("Loaded {} ({} parameters, {} bytes) in {} ms", version.ref(), network.numParams(), bytes.length,
-                (System.nanoTime() - t0) / 1_000_000);
-        return new LoadedModel(version, network);
+        LoadedModel model = new LoadedModel(version, network);
+        warmUp(model);
+        LOG.info("Loaded {} ({} parameters, {} bytes) and warmed it up in {} ms", version.ref(), network.numParams(),
+                bytes.length, (System.nanoTime() - t0) / 1_000_000);
+        return model;
+    }
+
+    /** The size the model file declares, an estimate of what loading it will take, checked before loading. */
+    public static long declaredBytes(ModelVersion version) {
+        var entry = version.metadata().files() == null ? null : version.metadata().files().get(MODEL_FILE);
+        return entry == null ? 0 : entry.size();
+    }
+
+    private static void warmUp(LoadedModel model) {
+        int width = model.signature().featureCount();
+        float[] out;
+        try {
+            out = model.predict(new float[width], 1);
+        } catch (RuntimeException e) {
+            model.retire();
+            throw new ModelLoadException("warmup", "warm-up inference of " + model.version().ref() + " failed: "
+                    + e.getMessage(), e);
+        }
+        String problem = null;
+        if (out.length != model.classes()) {
+            problem = "it returned " + out.length + " values but the signature has " + model.classes() + " labels";
+        } else {
+            for (float v : out) {
+                if (!Float.isFinite(v)) {
+                    problem = "it returned a non-finite value " + v;
+                    break;
+                }
+            }
+        }
+        if (problem != null) {
+            model.retire();
+            throw new ModelLoadException("warmup", "warm-up inference of " + model.version().ref() + " failed: "
+                    + problem, null);
+        }
     }
 }

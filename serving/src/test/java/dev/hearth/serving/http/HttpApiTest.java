@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.config.Settings;
 import dev.hearth.serving.ModelServer;
+import dev.hearth.serving.RunningServer;
 import dev.hearth.serving.ServingSettings;
 import dev.hearth.serving.TestModels;
 import dev.hearth.store.hadoop.HadoopModelStore;
-import io.javalin.Javalin;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +33,7 @@ class HttpApiTest {
     @TempDir
     static Path dir;
 
-    private static Javalin server;
+    private static RunningServer server;
     private static MultiLayerNetwork network;
     private static String base;
 
@@ -43,7 +43,8 @@ class HttpApiTest {
         network = TestModels.network(7);
         TestModels.publish(store, "iris", network);
         Settings settings = ServingSettings.loader().load(null, List.of(
-                "server.port=0", "store.root=" + store.root(), "server.max.body.bytes=4096"));
+                "server.port=0", "store.root=" + store.root(), "server.max.body.bytes=4096", "auth.enabled=false",
+                "serving.poll.interval.ms=0"));
         server = ModelServer.start(settings);
         base = "http://127.0.0.1:" + server.port();
     }

@@ -1,0 +1,2 @@
+/** Prometheus metrics of the model server (Micrometer). */
+package dev.hearth.serving.metrics;

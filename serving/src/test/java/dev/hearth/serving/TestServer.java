@@ -1,0 +1,82 @@
+package dev.hearth.serving;
+
+import dev.hearth.config.Settings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A real server started from settings, with a real JDK HTTP client and an optional bearer token. */
+public final class TestServer implements AutoCloseable {
+    private final RunningServer server;
+    private final HttpClient client;
+    private final String token;
+
+    private TestServer(RunningServer server, HttpClient client, String token) {
+        this.server = server;
+        this.client = client;
+        this.token = token;
+    }
+
+    /** Starts a server on a free loopback port with these {@code key=value} settings. */
+    public static TestServer start(String token, HttpClient client, String... settings) {
+        List<String> all = new ArrayList<>(List.of("server.port=0", "server.host=127.0.0.1"));
+        all.addAll(List.of(settings));
+        Settings s = ServingSettings.loader().load(null, all);
+        return new TestServer(ModelServer.start(s), client, token);
+    }
+
+    public static TestServer start(String token, String... settings) {
+        return start(token, HttpClient.newHttpClient(), settings);
+    }
+
+    public String url() {
+        return server.url();
+    }
+
+    public RunningServer server() {
+        return server;
+    }
+
+    public HttpResponse<String> get(String path) throws Exception {
+        return send(request(path, token).GET().build());
+    }
+
+    public HttpResponse<String> post(String path, String body) throws Exception {
+        return post(path, body, token);
+    }
+
+    public HttpResponse<String> post(String path, String body, String bearer) throws Exception {
+        return send(request(path, bearer).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").build());
+    }
+
+    public HttpResponse<String> get(String path, String bearer) throws Exception {
+        return send(request(path, bearer).GET().build());
+    }
+
+    private HttpRequest.Builder request(String path, String bearer) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return b;
+    }
+
+    private HttpResponse<String> send(HttpRequest r) throws Exception {
+        return client.send(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** An OIP v2 request for the 4-feature test model. */
+    public static String infer(String id, String shape, String data) {
+        return "{\"id\":\"" + id + "\",\"inputs\":[{\"name\":\"input\",\"shape\":" + shape
+                + ",\"datatype\":\"FP32\",\"data\":" + data + "}]}";
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.hearth.serving.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hearth.serving.TestModels;
+import dev.hearth.serving.TestServer;
+import dev.hearth.serving.auth.TokenFile;
+import dev.hearth.store.hadoop.HadoopModelStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The access-control matrix: no token, wrong token, wrong scope, right scope, per endpoint kind. */
+class AuthTest {
+    @TempDir
+    static Path dir;
+
+    private static TestServer server;
+    private static String predictA;
+    private static String predictAll;
+    private static String readA;
+    private static String readAll;
+    private static String manage;
+    private static Path tokens;
+
+    @BeforeAll
+    static void start() throws Exception {
+        HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
+        TestModels.publish(store, "model-a", TestModels.network(1));
+        TestModels.publish(store, "model-b", TestModels.network(2));
+        tokens = dir.resolve("tokens");
+        predictA = TokenFile.create(tokens, List.of("predict:model-a"));
+        predictAll = TokenFile.create(tokens, List.of("predict:*"));
+        readA = TokenFile.create(tokens, List.of("read:model-a"));
+        readAll = TokenFile.create(tokens, List.of("read:*"));
+        manage = TokenFile.create(tokens, List.of("manage"));
+        server = TestServer.start(null, "store.root=" + store.root(), "auth.tokens.file=" + tokens,
+                "serving.poll.interval.ms=0", "server.management.enabled=true");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static int infer(String model, String token) throws Exception {
+        return server.post("/v2/models/" + model + "/infer", TestServer.infer("1", "[1,4]", "[1,2,3,4]"), token)
+                .statusCode();
+    }
+
+    @Test
+    void tokenFileHoldsOnlySaltedHashes() throws Exception {
+        String file = Files.readString(tokens);
+        for (String t : List.of(predictA, predictAll, readA, readAll, manage)) {
+            assertThat(file).doesNotContain(t).doesNotContain(t.substring(t.lastIndexOf('_') + 1));
+        }
+        assertThat(Files.getPosixFilePermissions(tokens)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE);
+    }
+
+    @Test
+    void healthIsOpen() throws Exception {
+        assertThat(server.get("/v2/health/live", null).statusCode()).isEqualTo(200);
+        assertThat(server.get("/v2/health/ready", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void inferenceMatrix() throws Exception {
+        assertThat(infer("model-a", null)).isEqualTo(401);
+        assertThat(infer("model-a", "hearth_000000000000_wrong")).isEqualTo(401);
+        assertThat(infer("model-a", predictA.substring(0, predictA.length() - 1) + "x")).isEqualTo(401);
+        assertThat(infer("model-a", readA)).isEqualTo(403);
+        assertThat(infer("model-b", predictA)).isEqualTo(403);
+        assertThat(infer("model-a", manage)).isEqualTo(403);
+        assertThat(infer("model-a", predictA)).isEqualTo(200);
+        assertThat(infer("model-a", predictAll)).isEqualTo(200);
+        assertThat(infer("model-b", predictAll)).isEqualTo(200);
+        var basic = server.post("/v2/models/model-a/infer", "{}", null);
+        assertThat(basic.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+    }
+
+    @Test
+    void metadataMatrix() throws Exception {
+        assertThat(server.get("/v2/models/model-a", null).statusCode()).isEqualTo(401);
+        assertThat(server.get("/v2/models/model-a", predictA).statusCode()).isEqualTo(403);
+        assertThat(server.get("/v2/models/model-b", readA).statusCode()).isEqualTo(403);
+        assertThat(server.get("/v2/models/model-a", readA).statusCode()).isEqualTo(200);
+        assertThat(server.get("/v2/models/model-b/versions/1", readAll).statusCode()).isEqualTo(200);
+        assertThat(server.get("/metrics", readA).statusCode()).isEqualTo(403);
+        assertThat(server.get("/metrics", readAll).statusCode()).isEqualTo(200);
+        assertThat(server.get("/metrics", null).statusCode()).isEqualTo(401);
+        assertThat(server.get("/v2", null).statusCode()).isEqualTo(401);
+        assertThat(server.get("/v2", predictA).statusCode()).isEqualTo(200);
+        assertThat(server.get("/openapi.json", "garbage").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void managementMatrix() throws Exception {
+        assertThat(server.post("/v2/repository/models/model-b/load", "", null).statusCode()).isEqualTo(401);
+        assertThat(server.post("/v2/repository/models/model-b/load", "", predictAll).statusCode()).isEqualTo(403);
+        assertThat(server.post("/v2/repository/models/model-b/load", "", readAll).statusCode()).isEqualTo(403);
+        assertThat(server.post("/v2/repository/models/model-b/load", "", manage).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void managementIsOffByDefault() throws Exception {
+        try (TestServer plain = TestServer.start(manage, "store.root=" + dir.resolve("store"),
+                "auth.tokens.file=" + tokens, "serving.poll.interval.ms=0", "serving.models=model-a")) {
+            assertThat(plain.post("/v2/repository/models/model-a/load", "").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void serverRefusesToStartWithAuthButNoTokens() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestServer.start(null,
+                "store.root=" + dir.resolve("store"), "auth.tokens.file=" + dir.resolve("none"),
+                "serving.poll.interval.ms=0"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bin/hearth tokens create");
+    }
+}

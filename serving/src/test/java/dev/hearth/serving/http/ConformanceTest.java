@@ -1,0 +1,152 @@
+package dev.hearth.serving.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.serving.TestModels;
+import dev.hearth.serving.TestServer;
+import dev.hearth.store.hadoop.HadoopModelStore;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every endpoint of the API and its error codes, on a real server with two versions of one model, a pinned
+ * model, and a configured model that does not exist (never ready).
+ */
+class ConformanceTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
+        TestModels.publish(store, "iris", TestModels.network(1));
+        TestModels.publish(store, "iris", TestModels.network(2));
+        TestModels.publish(store, "pinned", TestModels.network(3));
+        TestModels.publish(store, "pinned", TestModels.network(4));
+        server = TestServer.start(null, "store.root=" + store.root(), "auth.enabled=false",
+                "serving.models=iris,pinned/1,ghost", "serving.poll.interval.ms=0", "server.max.rows=100",
+                "server.management.enabled=true");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static JsonNode ok(HttpResponse<String> r) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private static String error(HttpResponse<String> r, int status) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        return JSON.readTree(r.body()).get("error").asText();
+    }
+
+    @Test
+    void serverMetadataAndHealth() throws Exception {
+        JsonNode meta = ok(server.get("/v2"));
+        assertThat(meta.get("name").asText()).isEqualTo("hearth");
+        assertThat(meta.get("models").toString()).contains("iris", "pinned", "ghost");
+        assertThat(server.get("/v2/health/live").statusCode()).isEqualTo(200);
+        // 'ghost' is configured but not in the store: the server is up but not ready, and says why.
+        assertThat(error(server.get("/v2/health/ready"), 503)).contains("ghost", "cannot resolve");
+    }
+
+    @Test
+    void modelMetadataFollowsThePolicy() throws Exception {
+        JsonNode iris = ok(server.get("/v2/models/iris"));
+        assertThat(iris.get("versions").toString()).isEqualTo("[\"1\",\"2\"]");
+        assertThat(iris.get("platform").asText()).isEqualTo("dl4j-multilayer");
+        assertThat(iris.get("inputs").get(0).get("shape").toString()).isEqualTo("[-1,4]");
+        assertThat(iris.get("inputs").get(0).get("datatype").asText()).isEqualTo("FP32");
+        assertThat(iris.get("outputs").get(0).get("shape").toString()).isEqualTo("[-1,3]");
+        assertThat(iris.get("parameters").get("serving").get("served_version").asText()).isEqualTo("2");
+        JsonNode pinned = ok(server.get("/v2/models/pinned"));
+        assertThat(pinned.get("parameters").get("serving").get("served_version").asText()).isEqualTo("1");
+        JsonNode v1 = ok(server.get("/v2/models/iris/versions/1"));
+        assertThat(v1.get("versions").toString()).isEqualTo("[\"1\"]");
+        assertThat(v1.get("parameters").get("version").asText()).isEqualTo("1");
+    }
+
+    @Test
+    void readinessPerModelAndVersion() throws Exception {
+        assertThat(ok(server.get("/v2/models/iris/ready")).get("ready").asBoolean()).isTrue();
+        assertThat(ok(server.get("/v2/models/iris/versions/1/ready")).get("ready").asBoolean()).isTrue();
+        assertThat(error(server.get("/v2/models/ghost/ready"), 503)).contains("not ready");
+        assertThat(error(server.get("/v2/models/iris/versions/9/ready"), 404)).isNotEmpty();
+        assertThat(error(server.get("/v2/models/nope/ready"), 404)).contains("not served");
+    }
+
+    @Test
+    void inferOnPolicyVersionAndOnAddressedVersions() throws Exception {
+        String req = TestServer.infer("a", "[1,4]", "[1,2,3,4]");
+        JsonNode latest = ok(server.post("/v2/models/iris/infer", req));
+        assertThat(latest.get("model_version").asText()).isEqualTo("2");
+        assertThat(latest.get("id").asText()).isEqualTo("a");
+        JsonNode v1 = ok(server.post("/v2/models/iris/versions/1/infer", req));
+        assertThat(v1.get("model_version").asText()).isEqualTo("1");
+        assertThat(v1.get("outputs").get(0).get("data").toString())
+                .isNotEqualTo(latest.get("outputs").get(0).get("data").toString());
+        JsonNode v2 = ok(server.post("/v2/models/iris/versions/2/infer", req));
+        assertThat(v2.get("outputs").toString()).isEqualTo(latest.get("outputs").toString());
+        assertThat(error(server.post("/v2/models/iris/versions/7/infer", req), 404)).isNotEmpty();
+        assertThat(error(server.post("/v2/models/iris/versions/x/infer", req), 400)).contains("model version");
+        assertThat(error(server.post("/v2/models/ghost/infer", req), 503)).contains("no version loaded");
+    }
+
+    @Test
+    void integerAndFloat64InputsAreAccepted() throws Exception {
+        for (String type : new String[] {"INT32", "INT64", "FP64", "FP32"}) {
+            String req = "{\"inputs\":[{\"name\":\"input\",\"shape\":[2,4],\"datatype\":\"" + type
+                    + "\",\"data\":[[1,2,3,4],[5,6,7,8]]}]}";
+            JsonNode body = ok(server.post("/v2/models/iris/infer", req));
+            assertThat(body.get("outputs").get(1).get("data")).hasSize(2);
+        }
+    }
+
+    @Test
+    void v1PredictTakesInstances() throws Exception {
+        JsonNode body = ok(server.post("/v1/models/iris:predict", "{\"instances\":[[1,2,3,4],[4,3,2,1]]}"));
+        assertThat(body.get("predictions")).hasSize(2);
+        assertThat(body.get("predictions").get(0).get("probabilities")).hasSize(3);
+        assertThat(body.get("predictions").get(0).get("label").asText()).isIn("a", "b", "c");
+        JsonNode v2 = ok(server.post("/v2/models/iris/infer", TestServer.infer("x", "[1,4]", "[1,2,3,4]")));
+        assertThat(body.get("predictions").get(0).get("probabilities").toString())
+                .isEqualTo(v2.get("outputs").get(0).get("data").toString());
+        assertThat(error(server.post("/v1/models/iris:predict", "{\"instances\":[[1,2,3]]}"), 400))
+                .contains("instances[0]");
+    }
+
+    @Test
+    void openApiDocumentAndMetrics() throws Exception {
+        JsonNode doc = ok(server.get("/openapi.json"));
+        assertThat(doc.get("openapi").asText()).startsWith("3.");
+        assertThat(doc.get("paths").has("/v2/models/{name}/infer")).isTrue();
+        HttpResponse<String> metrics = server.get("/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("hearth_requests_seconds_count", "hearth_model_version{model=\"iris\"",
+                "hearth_queue_depth", "hearth_model_load_seconds");
+    }
+
+    @Test
+    void managementUnloadsAndReloads() throws Exception {
+        String req = TestServer.infer("m", "[1,4]", "[1,2,3,4]");
+        ok(server.post("/v2/repository/models/pinned/unload", ""));
+        assertThat(error(server.post("/v2/models/pinned/infer", req), 503)).contains("no version loaded");
+        JsonNode loaded = ok(server.post("/v2/repository/models/pinned/load", ""));
+        assertThat(loaded.get("version").asText()).isEqualTo("1");
+        assertThat(ok(server.post("/v2/models/pinned/infer", req)).get("model_version").asText()).isEqualTo("1");
+    }
+}
