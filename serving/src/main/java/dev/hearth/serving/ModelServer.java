@@ -9,6 +9,7 @@ import dev.hearth.serving.http.TlsConnector;
 import dev.hearth.serving.metrics.ServingMetrics;
 import dev.hearth.serving.model.BatchingConfig;
 import dev.hearth.serving.model.ModelLoader;
+import dev.hearth.serving.model.LeaseKeeper;
 import dev.hearth.serving.model.ModelRegistry;
 import dev.hearth.serving.model.ServingPolicy;
 import dev.hearth.serving.model.StoreWatcher;
@@ -93,7 +94,8 @@ public final class ModelServer implements Callable<Integer> {
         Function<String, BatchingConfig> batching = batching(settings);
         ModelRegistry registry = new ModelRegistry(modelStore, new ModelLoader(modelStore), policies, batching,
                 settings.getInt(ServingSettings.VERSION_CACHE_SIZE, 1), settings.getLong(ServingSettings.OFFHEAP_BUDGET),
-                metrics);
+                metrics, new LeaseKeeper(modelStore, LeaseKeeper.processHolder(),
+                        java.time.Duration.ofMillis(settings.getLong(ServingSettings.LEASE_TTL_MS))));
         boolean authEnabled = settings.getBoolean(ServingSettings.AUTH_ENABLED);
         AccessControl access = new AccessControl(authEnabled ? tokens(settings) : null, authEnabled);
         InFlight inFlight = new InFlight();

@@ -17,6 +17,7 @@ public final class ServingSettings {
     public static final String STORE_ROOT = "store.root";
     public static final String MODELS = "serving.models";
     public static final String POLL_INTERVAL_MS = "serving.poll.interval.ms";
+    public static final String LEASE_TTL_MS = "serving.lease.ttl.ms";
     public static final String VERSION_CACHE_SIZE = "serving.version.cache.size";
     public static final String OFFHEAP_BUDGET = "serving.offheap.budget.bytes";
     public static final String BATCHING_ENABLED = "batching.enabled";
@@ -44,6 +45,7 @@ public final class ServingSettings {
             new Setting(STORE_ROOT, "${user.home}/.hearth/store", "model store root: a local path or a Hadoop URI"),
             new Setting(MODELS, "", "models to serve: name (latest), name/N (pinned) or name@alias; empty: every model"),
             new Setting(POLL_INTERVAL_MS, "5000", "how often the store is checked for new versions (0: never)"),
+            new Setting(LEASE_TTL_MS, "60000", "lease on each served version, renewed while serving, so store gc never deletes it (0: no leases)"),
             new Setting(VERSION_CACHE_SIZE, "2", "other versions kept loaded for /versions/{v} requests"),
             new Setting(OFFHEAP_BUDGET, "0", "most bytes of model parameters held at once (0: no limit)"),
             new Setting(BATCHING_ENABLED, "true", "merge concurrent requests into one forward pass"),

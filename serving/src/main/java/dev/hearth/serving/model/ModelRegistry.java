@@ -34,6 +34,7 @@ public final class ModelRegistry implements AutoCloseable {
     private final VersionCache cache;
     private final Object loadLock = new Object();
     private volatile boolean started;
+    private final LeaseKeeper leases;
 
     /**
      * @param configured policies of the models to serve; empty means the latest version of every model in the store
@@ -42,8 +43,10 @@ public final class ModelRegistry implements AutoCloseable {
      * @param offHeapBudget most bytes of model parameters held at once; 0 for no limit
      */
     public ModelRegistry(ModelStore store, ModelLoader loader, List<ServingPolicy> configured,
-            Function<String, BatchingConfig> batching, int versionCacheSize, long offHeapBudget, ModelEvents events) {
+            Function<String, BatchingConfig> batching, int versionCacheSize, long offHeapBudget, ModelEvents events,
+            LeaseKeeper leases) {
         this.store = store;
+        this.leases = leases;
         this.loader = loader;
         this.configured = List.copyOf(configured);
         this.batching = batching;
@@ -80,6 +83,14 @@ public final class ModelRegistry implements AutoCloseable {
             }
         }
         started = true;
+        leases.renew(servedVersions());
+    }
+
+    /** The version each model slot serves now, 0 when none. */
+    private Map<String, Integer> servedVersions() {
+        Map<String, Integer> served = new java.util.LinkedHashMap<>();
+        slots.forEach((name, slot) -> served.put(name, slot.currentVersion()));
+        return served;
     }
 
     private void refresh(ModelSlot slot) {
@@ -249,5 +260,6 @@ public final class ModelRegistry implements AutoCloseable {
         slots.values().forEach(s -> s.batcher().close());
         slots.values().forEach(s -> s.swap(null));
         cache.evict(null);
+        leases.releaseAll();
     }
 }
