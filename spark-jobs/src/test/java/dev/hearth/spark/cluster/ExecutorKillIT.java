@@ -43,7 +43,7 @@ class ExecutorKillIT {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorKillIT.class);
     private static final int EPOCHS = 10;
     /** Kill once export and the first epoch are over, so the kill hits parameter-averaging rounds. */
-    private static final String KILL_DURING = "hearth train: epoch 2/";
+    private static final String KILL_DURING = "hearth train digits: epoch 2/";
 
     private ClusterEnvironment env;
 
