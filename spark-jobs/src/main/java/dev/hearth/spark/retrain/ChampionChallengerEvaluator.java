@@ -50,13 +50,14 @@ public final class ChampionChallengerEvaluator {
         }
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         LabelledData input = new DatasetLoader(spark).read(data);
-        Broadcast<List<Candidate>> models = sc.broadcast(List.copyOf(candidates));
+        // Java-serialised: Kryo's FieldSerializer cannot build records.
+        Broadcast<byte[]> models = sc.broadcast(javaBytes(new ArrayList<>(candidates)));
         int k = labels.size();
         int n = candidates.size();
         sc.setJobDescription("hearth retrain: evaluate " + candidates.stream().map(Candidate::name).toList() + " on "
                 + data.path());
         try {
-            JavaRDD<long[][][]> partial = input.rows().mapPartitions(it -> java.util.Collections.singletonList(score(it, models.value(), batchSize))
+            JavaRDD<long[][][]> partial = input.rows().mapPartitions(it -> java.util.Collections.singletonList(score(it, fromJavaBytes(models.value()), batchSize))
                     .iterator());
             long[][][] total = partial.treeAggregate(new long[n][k][k], ChampionChallengerEvaluator::add,
                     ChampionChallengerEvaluator::add);
@@ -68,6 +69,23 @@ public final class ChampionChallengerEvaluator {
         } finally {
             models.destroy();
             sc.setJobDescription(null);
+        }
+    }
+
+    private static byte[] javaBytes(ArrayList<Candidate> candidates) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(candidates);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Candidate> fromJavaBytes(byte[] bytes) throws java.io.IOException, ClassNotFoundException {
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            return (List<Candidate>) in.readObject();
         }
     }
 
