@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
         description = "Run retrains on the cron schedules of conf/schedules.yaml (Quartz cron, explicit time zone per"
                 + " entry); one child process per fire, never two runs of a model at once; stop with SIGTERM.")
 public final class SchedulerJob implements Callable<Integer> {
-    @Option(names = "--schedules", defaultValue = "conf/schedules.yaml", description = "schedules file (default: ${DEFAULT-VALUE})")
+    @Option(names = "--schedules", defaultValue = "${sys:hearth.conf:-conf}/schedules.yaml", description = "schedules file (default: ${DEFAULT-VALUE})")
     Path schedules;
 
     @Override

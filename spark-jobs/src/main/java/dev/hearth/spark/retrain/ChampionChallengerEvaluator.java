@@ -84,7 +84,19 @@ public final class ChampionChallengerEvaluator {
 
     @SuppressWarnings("unchecked")
     private static List<Candidate> fromJavaBytes(byte[] bytes) throws java.io.IOException, ClassNotFoundException {
-        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes))) {
+        // Resolve through the task's context loader: on a cluster the jobs jar is not on the system class path.
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes)) {
+            @Override
+            protected Class<?> resolveClass(java.io.ObjectStreamClass desc) throws java.io.IOException,
+                    ClassNotFoundException {
+                try {
+                    return Class.forName(desc.getName(), false, loader);
+                } catch (ClassNotFoundException e) {
+                    return super.resolveClass(desc);
+                }
+            }
+        }) {
             return (List<Candidate>) in.readObject();
         }
     }

@@ -71,26 +71,29 @@ public final class RetrainScheduler implements AutoCloseable {
             data.put("stateDir", config.stateDir());
             JobDetail job = JobBuilder.newJob(RunJob.class).withIdentity(e.model(), "retrain").usingJobData(data)
                     .storeDurably().build();
-            Trigger trigger = TriggerBuilder.newTrigger().withIdentity(e.model(), "retrain")
+            Instant missed = missedFire(e, state, Instant.now());
+            TriggerBuilder<org.quartz.CronTrigger> builder = TriggerBuilder.newTrigger().withIdentity(e.model(), "retrain")
                     .withSchedule(CronScheduleBuilder.cronSchedule(e.cron())
                             .inTimeZone(TimeZone.getTimeZone(e.timeZone()))
-                            .withMisfireHandlingInstructionFireAndProceed())
-                    .build();
-            scheduler.scheduleJob(job, trigger);
-            Instant missed = missedFire(e, state, Instant.now());
+                            .withMisfireHandlingInstructionFireAndProceed());
             if (missed != null) {
+                // Starting the trigger at the missed fire makes Quartz see it as misfired: it fires once now
+                // (coalescing every missed fire) and then proceeds on schedule.
                 LOG.info("{}: fire at {} was missed while the scheduler was down; running it once now", e.model(), missed);
-                JobDataMap once = new JobDataMap();
-                once.put("catchUpFireTime", missed.toString());
-                scheduler.triggerJob(job.getKey(), once);
+                builder.startAt(Date.from(missed));
             }
+            Trigger trigger = builder.build();
+            scheduler.scheduleJob(job, trigger);
             LOG.info("{}: cron '{}' in {} -> next fire {}", e.model(), e.cron(), e.timeZone(),
                     trigger.getFireTimeAfter(new Date()));
         }
         scheduler.start();
     }
 
-    /** The latest fire of {@code e} after its last handled one and before {@code now}, when the policy runs it. */
+    /**
+     * The latest fire of {@code e} after its last handled one and strictly before {@code now}, when the policy runs
+     * missed fires; else null.
+     */
     static Instant missedFire(ScheduleConfig.Entry e, Path state, Instant now) throws IOException {
         Path last = state.resolve(e.model() + ".last-fire");
         if (!e.runMissedOnce() || !Files.exists(last)) {
@@ -132,8 +135,8 @@ public final class RetrainScheduler implements AutoCloseable {
         public void execute(JobExecutionContext ctx) {
             JobDataMap d = ctx.getMergedJobDataMap();
             String model = d.getString("model");
-            String fire = d.containsKey("catchUpFireTime") ? d.getString("catchUpFireTime")
-                    : ctx.getScheduledFireTime().toInstant().toString();
+            // For a coalesced (misfired) fire Quartz reports the time it actually fired.
+            String fire = ctx.getScheduledFireTime().toInstant().toString();
             Path state = Path.of(d.getString("stateDir"));
             List<String> argv = new ArrayList<>();
             for (String a : d.getString("command").split("\u0000")) {

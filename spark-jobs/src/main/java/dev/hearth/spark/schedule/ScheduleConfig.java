@@ -1,6 +1,5 @@
 package dev.hearth.spark.schedule;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.hearth.config.SettingsException;
@@ -19,7 +18,6 @@ import org.quartz.CronExpression;
  * @param stateDir directory of the run log and the last-fire files (survives restarts)
  * @param schedules one entry per model
  */
-@JsonIgnoreProperties(ignoreUnknown = false)
 public record ScheduleConfig(String stateDir, List<Entry> schedules) {
 
     /**
@@ -62,6 +60,24 @@ public record ScheduleConfig(String stateDir, List<Entry> schedules) {
         }
     }
 
+    /** Replaces {@code ${NAME}} by the environment variable or, failing that, the system property. */
+    static String expand(String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Za-z0-9_.]+)}").matcher(value);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            String v = System.getenv(m.group(1));
+            if (v == null) {
+                v = System.getProperty(m.group(1));
+            }
+            if (v == null) {
+                throw new SettingsException("stateDir uses ${" + m.group(1) + "} but no such variable is set");
+            }
+            m.appendReplacement(b, java.util.regex.Matcher.quoteReplacement(v));
+        }
+        m.appendTail(b);
+        return b.toString();
+    }
+
     /** Reads and validates a schedules file. */
     public static ScheduleConfig load(Path file) {
         ScheduleConfig c;
@@ -73,6 +89,7 @@ public record ScheduleConfig(String stateDir, List<Entry> schedules) {
         if (c.stateDir() == null || c.stateDir().isBlank()) {
             throw new SettingsException("stateDir is required in " + file);
         }
+        c = new ScheduleConfig(expand(c.stateDir()), c.schedules() == null ? List.of() : c.schedules());
         Set<String> seen = new HashSet<>();
         for (Entry e : c.schedules() == null ? List.<Entry>of() : c.schedules()) {
             e.validate();
