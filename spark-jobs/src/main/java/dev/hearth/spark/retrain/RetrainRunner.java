@@ -86,9 +86,10 @@ public final class RetrainRunner {
         List<Partition> fresh = Partitions.newerThan(all, watermark);
         List<String> freshNames = fresh.stream().map(Partition::dt).toList();
         if (fresh.isEmpty()) {
-            return RetrainReport.early(cfg.model(), RetrainOutcome.NO_NEW_DATA, "no partition newer than watermark "
-                    + watermark + " under " + cfg.dataRoot() + " (" + all.size() + " partitions): nothing to do",
-                    watermark, freshNames);
+            String which = watermark == null ? "no dt=YYYY-MM-DD partition with data"
+                    : "no partition newer than watermark " + watermark;
+            return RetrainReport.early(cfg.model(), RetrainOutcome.NO_NEW_DATA, which + " under " + cfg.dataRoot()
+                    + " (" + all.size() + " partitions): nothing to do", watermark, freshNames);
         }
         List<Partition> window = Partitions.window(all, fresh, cfg.lastN());
         List<String> windowNames = window.stream().map(Partition::dt).toList();

@@ -102,6 +102,12 @@ class RetrainRunnerTest {
 
         // day 3 was consumed even though it was rejected: running again is a no-op
         assertThat(runner.run(settings(), false).outcome()).isEqualTo(RetrainOutcome.NO_NEW_DATA);
+
+        // bin/hearth models rollback digits production undoes the last promotion
+        if (champion == 2) {
+            store.rollback("digits", "production", "undo day 2");
+            assertThat(store.aliases("digits")).containsEntry("production", 1);
+        }
     }
 
     @Test
