@@ -119,4 +119,30 @@ public interface ModelStore {
      * @param apply false for a dry run that only reports
      */
     GcReport gc(RetentionPolicy policy, boolean apply);
+
+    /**
+     * Takes the exclusive lock {@code purpose} (e.g. {@code retrain}) of model {@code name} for {@code ttl}. Works
+     * across processes and machines; an expired lock (a crashed holder) is taken over.
+     *
+     * @param holder free text naming the holder, shown to whoever finds the lock held
+     * @return the lock, to pass to {@link #releaseLock(StoreLock)}
+     * @throws LockHeldException when an unexpired lock exists or another process took it at the same moment
+     */
+    StoreLock acquireLock(String name, String purpose, String holder, Duration ttl);
+
+    /** Releases {@code lock} if it is still the caller's (not taken over after expiry); otherwise a no-op. */
+    void releaseLock(StoreLock lock);
+
+    /** The current lock {@code purpose} of model {@code name}, expired or not; null when there is none. */
+    StoreLock currentLock(String name, String purpose);
+
+    /**
+     * Appends a free-form event (e.g. a retrain decision) to the model's audit log.
+     *
+     * @param action a short kebab-case action name such as {@code retrain-rejected}
+     * @param version the version the event is about
+     * @param reason free text
+     * @return the recorded event
+     */
+    AuditEvent recordEvent(String name, String action, int version, String reason);
 }

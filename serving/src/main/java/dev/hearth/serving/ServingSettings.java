@@ -50,7 +50,7 @@ public final class ServingSettings {
             new Setting(OFFHEAP_BUDGET, "0", "most bytes of model parameters held at once (0: no limit)"),
             new Setting(BATCHING_ENABLED, "true", "merge concurrent requests into one forward pass"),
             new Setting(BATCH_MAX_SIZE, "64", "most rows in one merged forward pass"),
-            new Setting(BATCH_MAX_DELAY_US, "2000", "how long a batch waits for more requests, microseconds"),
+            new Setting(BATCH_MAX_DELAY_US, "0", "how long a batch waits for more requests, microseconds (0: merge only what is already queued)"),
             new Setting(BATCH_PER_MODEL, "", "per-model batching: name:maxRows:maxDelayMicros,..."),
             new Setting(AUTH_ENABLED, "true", "require bearer tokens (all but health endpoints)"),
             new Setting(TOKENS_FILE, "${user.home}/.hearth/tokens", "token file written by bin/hearth tokens create"),

@@ -15,6 +15,7 @@ import dev.hearth.store.ModelStoreException;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.RetentionPolicy;
 import dev.hearth.store.Sha256;
+import dev.hearth.store.StoreLock;
 import dev.hearth.store.VersionConflictException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -45,6 +46,7 @@ public final class HadoopModelStore implements ModelStore {
     private final AliasLog aliasLog;
     private final AuditFiles audit;
     private final LeaseFiles leaseFiles;
+    private final LockFiles lockFiles;
 
     /** A store rooted at {@code root} on the file system that root's URI names. */
     public HadoopModelStore(Path root, Configuration conf) {
@@ -63,6 +65,7 @@ public final class HadoopModelStore implements ModelStore {
         this.aliasLog = new AliasLog(layout, exclusive, files);
         this.audit = new AuditFiles(layout, exclusive, files);
         this.leaseFiles = new LeaseFiles(layout, files);
+        this.lockFiles = new LockFiles(layout, exclusive, files);
     }
 
     /**
@@ -285,6 +288,33 @@ public final class HadoopModelStore implements ModelStore {
     public GcReport gc(RetentionPolicy policy, boolean apply) {
         GarbageCollector gc = new GarbageCollector(this, layout, aliasLog, leaseFiles, audit);
         return io("collect garbage in " + root(), () -> gc.run(policy, apply));
+    }
+
+    @Override
+    public StoreLock acquireLock(String name, String purpose, String holder, Duration ttl) {
+        ModelNames.validate("model name", name);
+        return io("acquire lock " + purpose + " of " + name, () -> lockFiles.acquire(name, purpose, holder, ttl));
+    }
+
+    @Override
+    public void releaseLock(StoreLock lock) {
+        io("release lock " + lock.purpose() + " of " + lock.model(), () -> {
+            lockFiles.release(lock);
+            return null;
+        });
+    }
+
+    @Override
+    public StoreLock currentLock(String name, String purpose) {
+        ModelNames.validate("model name", name);
+        return io("read lock " + purpose + " of " + name, () -> lockFiles.current(name, purpose));
+    }
+
+    @Override
+    public AuditEvent recordEvent(String name, String action, int version, String reason) {
+        ModelNames.validate("model name", name);
+        ModelNames.validate("audit action", action);
+        return io("record " + action + " of " + name, () -> audit.record(name, action, version, reason));
     }
 
     private void requireCommitted(String name, int version) {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         name = "hearth-jobs",
         mixinStandardHelpOptions = true,
         description = "Hearth Spark jobs.",
-        subcommands = {TrainJob.class, EvaluateJob.class, PredictJob.class, DoctorJob.class})
+        subcommands = {TrainJob.class, EvaluateJob.class, PredictJob.class, DoctorJob.class, RetrainJob.class,
+            SchedulerJob.class})
 public final class HearthJobs implements Runnable {
     @Override
     public void run() {

@@ -68,6 +68,14 @@ public final class TrainingPipeline {
 
     /** Runs the pipeline; with {@code resume} it continues the model's latest checkpointed run. */
     public TrainingSummary run(Settings s, boolean resume) {
+        return run(s, resume, PublishDecorator.NONE);
+    }
+
+    /**
+     * Runs the pipeline and lets {@code decorator} add tags and provenance computed from the trained network before
+     * the version is published.
+     */
+    public TrainingSummary run(Settings s, boolean resume, PublishDecorator decorator) {
         TrainJobConfig cfg = TrainJobConfig.of(s, spark.sparkContext().hadoopConfiguration());
         String modelName = cfg.modelName();
         LOG.info("Training {} from {} with settings {}", modelName, cfg.data().path(), s.asMap());
@@ -153,7 +161,7 @@ public final class TrainingPipeline {
                 Map<String, Object> provenance = provenance(sc, cfg, splits, session.approach(), result, started,
                         skipped, parent, run, restored);
                 ModelVersion version = publish(modelName, session.network(), cfg, splits, encoding, normalizer, report,
-                        result, s.asMap(), provenance);
+                        result, s.asMap(), provenance, decorator);
                 if (cfg.checkpoint()) {
                     runCheckpoints.delete(modelName, run);
                 }
@@ -174,7 +182,7 @@ public final class TrainingPipeline {
 
     private ModelVersion publish(String name, MultiLayerNetwork network, TrainJobConfig cfg, Splits splits,
             LabelEncoding encoding, NormalizerSpec normalizer, EvaluationReport report, TrainingLoop.Result result,
-            Map<String, String> settings, Map<String, Object> provenance) {
+            Map<String, String> settings, Map<String, Object> provenance, PublishDecorator decorator) {
         Signature signature = new Signature("input", "FP32", splits.featureCount(), splits.featureNames(),
                 encoding.labels(), normalizer);
         Map<String, Object> evaluation = new LinkedHashMap<>();
@@ -190,8 +198,18 @@ public final class TrainingPipeline {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
+        byte[] modelZip;
+        try {
+            java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+            ModelSerializer.writeModel(network, zip, false);
+            modelZip = zip.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot serialise the network of " + name, e);
+        }
+        PublishDecorator.Decoration extra = decorator.decorate(network, modelZip, signature, report);
+        provenance.putAll(extra.provenance());
         Map<String, ModelDraft.FileWriter> files = new LinkedHashMap<>();
-        files.put(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(network, out, false));
+        files.put(ModelFiles.MODEL_FILE, out -> out.write(modelZip));
         files.put("evaluation.json", out -> out.write(evaluationJson));
         files.put("learning-curve.png", out -> out.write(
                 Charts.learningCurve(result.history(), encoding.isRegression() ? "mse" : "accuracy")));
@@ -200,6 +218,7 @@ public final class TrainingPipeline {
         }
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("head", cfg.network().head());
+        tags.putAll(extra.tags());
         return store.publish(name, new ModelDraft(ModelFiles.DL4J_MULTILAYER, signature, report.summary(), settings,
                 provenance, tags, files));
     }
@@ -210,8 +229,11 @@ public final class TrainingPipeline {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("dataset", cfg.data().path());
         p.put("datasetFormat", cfg.data().format());
-        p.putAll(DatasetFingerprint.of(new org.apache.hadoop.fs.Path(cfg.data().path()), sc.hadoopConfiguration())
-                .toProvenance());
+        // A glob or a list of paths has no single fingerprint; its caller records one per input (see retrain).
+        if (!isPattern(cfg.data().path())) {
+            p.putAll(DatasetFingerprint.of(new org.apache.hadoop.fs.Path(cfg.data().path()), sc.hadoopConfiguration())
+                    .toProvenance());
+        }
         p.put("trainExamples", splits.trainCount());
         p.put("validationExamples", splits.validationCount());
         p.put("testExamples", splits.testCount());
@@ -240,6 +262,10 @@ public final class TrainingPipeline {
             p.put("gitCommit", git);
         }
         return p;
+    }
+
+    private static boolean isPattern(String path) {
+        return path.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{' || c == ',');
     }
 
     private static String versionOf(Class<?> c) {

@@ -1,0 +1,84 @@
+package dev.hearth.spark.job;
+
+import dev.hearth.config.Settings;
+import dev.hearth.spark.retrain.RetrainOutcome;
+import dev.hearth.spark.retrain.RetrainReport;
+import dev.hearth.spark.retrain.RetrainRunner;
+import dev.hearth.spark.retrain.RetrainSettings;
+import dev.hearth.spark.training.ParameterAveragingEngine;
+import dev.hearth.spark.training.TrainSettings;
+import dev.hearth.store.hadoop.HadoopModelStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hearth retrain}: one scheduled-retrain step for one model; the exit code says what happened. */
+@Command(name = "retrain", mixinStandardHelpOptions = true,
+        description = "Retrain a model on new dt=YYYY-MM-DD partitions, gate the challenger against the champion on a"
+                + " fixed evaluation set, publish it tagged with the decision and promote it by compare-and-swap.",
+        footer = {"%nExit codes: 0 promoted, 10 rejected by the gate, 20 no new data, 30 alias conflict or lock held,"
+                + " 1 failure (2: bad settings).",
+                "Settings (defaults < --config < --set): conf/retrain.properties and conf/train.properties."})
+public final class RetrainJob implements Callable<Integer> {
+    @Option(names = "--config", description = "settings file (properties): retrain.* and train keys")
+    Path config;
+
+    @Option(names = "--set", description = "override one setting, key=value (repeatable)")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--model", description = "shortcut for --set model.name=...")
+    String model;
+
+    @Option(names = "--data-root", description = "shortcut for --set retrain.data.root=...")
+    String dataRoot;
+
+    @Option(names = "--store", description = "shortcut for --set store.root=...")
+    String store;
+
+    @Option(names = "--report", description = "write the JSON report here")
+    Path report;
+
+    @Option(names = "--dry-run", description = "take the lock, compute the window, train nothing (exit 0, or 20/30)")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> all = new ArrayList<>(overrides);
+        if (model != null) {
+            all.add(TrainSettings.MODEL_NAME + "=" + model);
+        }
+        if (dataRoot != null) {
+            all.add(RetrainSettings.DATA_ROOT + "=" + dataRoot);
+        }
+        if (store != null) {
+            all.add(TrainSettings.STORE_ROOT + "=" + store);
+        }
+        Settings settings = RetrainSettings.loader().load(config, all);
+        SparkSession spark = SparkSessions.open("hearth retrain " + settings.get(TrainSettings.MODEL_NAME));
+        try {
+            RetrainReport r = new RetrainRunner(spark, HadoopModelStore.open(settings.require(TrainSettings.STORE_ROOT),
+                    spark.sparkContext().hadoopConfiguration()), new ParameterAveragingEngine()).run(settings, dryRun);
+            return finish(r, report);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    static int finish(RetrainReport r, Path reportPath) throws java.io.IOException {
+        if (reportPath != null) {
+            Files.writeString(reportPath, r.toJson(), StandardCharsets.UTF_8);
+        }
+        (r.outcome() == RetrainOutcome.FAILED ? System.err : System.out).println(r.summaryLine());
+        return r.exitCode();
+    }
+
+    public static void main(String[] args) {
+        System.exit(HearthJobs.commandLine(new RetrainJob()).execute(args));
+    }
+}

@@ -1,0 +1,200 @@
+package dev.hearth.spark.retrain;
+
+import dev.hearth.spark.data.DataFormatException;
+import dev.hearth.spark.data.DatasetLoader;
+import dev.hearth.spark.data.DatasetSpec;
+import dev.hearth.spark.data.LabelledData;
+import dev.hearth.spark.data.LabelledRow;
+import dev.hearth.spark.training.EvaluationReport;
+import dev.hearth.spark.training.StoredModels;
+import dev.hearth.store.NormalizerSpec;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Scores several models (challenger and champion) on the same labelled evaluation set in one distributed pass:
+ * the models' {@code model.zip} bytes are broadcast, each partition restores them once, normalises every row with
+ * each model's own normaliser, and the per-model confusion matrices are summed with {@code treeAggregate}.
+ */
+public final class ChampionChallengerEvaluator {
+    /** One model to score: its serialized network, normaliser and label order. */
+    public record Candidate(String name, byte[] modelZip, NormalizerSpec normalizer, List<String> labels)
+            implements Serializable {}
+
+    private final SparkSession spark;
+
+    public ChampionChallengerEvaluator(SparkSession spark) {
+        this.spark = spark;
+    }
+
+    /** One report per candidate, in order; all candidates must share the label set. */
+    public List<EvaluationReport> evaluate(DatasetSpec data, List<Candidate> candidates, int batchSize) {
+        List<String> labels = candidates.get(0).labels();
+        for (Candidate c : candidates) {
+            if (!c.labels().equals(labels)) {
+                throw new DataFormatException("cannot compare " + c.name() + " (labels " + c.labels() + ") with "
+                        + candidates.get(0).name() + " (labels " + labels + ")");
+            }
+        }
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        LabelledData input = new DatasetLoader(spark).read(data);
+        // Java-serialised: Kryo's FieldSerializer cannot build records.
+        Broadcast<byte[]> models = sc.broadcast(javaBytes(new ArrayList<>(candidates)));
+        int k = labels.size();
+        int n = candidates.size();
+        sc.setJobDescription("hearth retrain: evaluate " + candidates.stream().map(Candidate::name).toList() + " on "
+                + data.path());
+        try {
+            JavaRDD<long[][][]> partial = input.rows().mapPartitions(it -> java.util.Collections.singletonList(score(it, fromJavaBytes(models.value()), batchSize))
+                    .iterator());
+            long[][][] total = partial.treeAggregate(new long[n][k][k], ChampionChallengerEvaluator::add,
+                    ChampionChallengerEvaluator::add);
+            List<EvaluationReport> out = new ArrayList<>();
+            for (int m = 0; m < n; m++) {
+                out.add(report(total[m], labels));
+            }
+            return out;
+        } finally {
+            models.destroy();
+            sc.setJobDescription(null);
+        }
+    }
+
+    private static byte[] javaBytes(ArrayList<Candidate> candidates) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(candidates);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Candidate> fromJavaBytes(byte[] bytes) throws java.io.IOException, ClassNotFoundException {
+        // Resolve through the task's context loader: on a cluster the jobs jar is not on the system class path.
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes)) {
+            @Override
+            protected Class<?> resolveClass(java.io.ObjectStreamClass desc) throws java.io.IOException,
+                    ClassNotFoundException {
+                try {
+                    return Class.forName(desc.getName(), false, loader);
+                } catch (ClassNotFoundException e) {
+                    return super.resolveClass(desc);
+                }
+            }
+        }) {
+            return (List<Candidate>) in.readObject();
+        }
+    }
+
+    private static long[][][] score(Iterator<LabelledRow> it, List<Candidate> candidates, int batchSize) {
+        int n = candidates.size();
+        List<String> labels = candidates.get(0).labels();
+        int k = labels.size();
+        Map<String, Integer> index = new LinkedHashMap<>();
+        for (int i = 0; i < k; i++) {
+            index.put(labels.get(i), i);
+        }
+        List<MultiLayerNetwork> nets = new ArrayList<>();
+        for (Candidate c : candidates) {
+            nets.add(StoredModels.restore(c.modelZip(), c.name()));
+        }
+        long[][][] confusion = new long[n][k][k];
+        List<LabelledRow> batch = new ArrayList<>(batchSize);
+        while (it.hasNext()) {
+            batch.add(it.next());
+            if (batch.size() == batchSize || !it.hasNext()) {
+                int[] actual = new int[batch.size()];
+                for (int r = 0; r < actual.length; r++) {
+                    Integer a = index.get(batch.get(r).label());
+                    if (a == null) {
+                        throw new DataFormatException("evaluation label '" + batch.get(r).label()
+                                + "' is not one of the models' labels " + labels);
+                    }
+                    actual[r] = a;
+                }
+                for (int m = 0; m < n; m++) {
+                    int[] predicted = predict(nets.get(m), candidates.get(m).normalizer(), batch);
+                    for (int r = 0; r < actual.length; r++) {
+                        confusion[m][actual[r]][predicted[r]]++;
+                    }
+                }
+                batch.clear();
+            }
+        }
+        return confusion;
+    }
+
+    private static int[] predict(MultiLayerNetwork net, NormalizerSpec normalizer, List<LabelledRow> rows) {
+        int features = rows.get(0).features().length;
+        float[] x = new float[rows.size() * features];
+        for (int r = 0; r < rows.size(); r++) {
+            System.arraycopy(rows.get(r).features(), 0, x, r * features, features);
+            normalizer.apply(x, r * features, features);
+        }
+        INDArray in = Nd4j.create(x, new long[] {rows.size(), features}, DataType.FLOAT);
+        return net.output(in, false).argMax(1).toIntVector();
+    }
+
+    private static long[][][] add(long[][][] a, long[][][] b) {
+        for (int m = 0; m < a.length; m++) {
+            for (int i = 0; i < a[m].length; i++) {
+                for (int j = 0; j < a[m][i].length; j++) {
+                    a[m][i][j] += b[m][i][j];
+                }
+            }
+        }
+        return a;
+    }
+
+    /** Accuracy, macro precision/recall/F1 and per-class precision/recall/F1 from a confusion matrix. */
+    static EvaluationReport report(long[][] c, List<String> labels) {
+        int k = labels.size();
+        long total = 0;
+        long correct = 0;
+        Map<String, Double> perClass = new LinkedHashMap<>();
+        double sumP = 0;
+        double sumR = 0;
+        double sumF = 0;
+        for (int i = 0; i < k; i++) {
+            long row = 0;
+            long col = 0;
+            for (int j = 0; j < k; j++) {
+                row += c[i][j];
+                col += c[j][i];
+                total += c[i][j];
+            }
+            correct += c[i][i];
+            double p = col == 0 ? 0 : (double) c[i][i] / col;
+            double r = row == 0 ? 0 : (double) c[i][i] / row;
+            double f = p + r == 0 ? 0 : 2 * p * r / (p + r);
+            perClass.put("precision." + labels.get(i), p);
+            perClass.put("recall." + labels.get(i), r);
+            perClass.put("f1." + labels.get(i), f);
+            sumP += p;
+            sumR += r;
+            sumF += f;
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("accuracy", total == 0 ? 0 : (double) correct / total);
+        m.put("f1", sumF / k);
+        m.put("precision", sumP / k);
+        m.put("recall", sumR / k);
+        m.putAll(perClass);
+        return new EvaluationReport(total, m, List.copyOf(labels), c);
+    }
+}

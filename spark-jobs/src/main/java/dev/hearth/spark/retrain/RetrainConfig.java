@@ -1,0 +1,53 @@
+package dev.hearth.spark.retrain;
+
+import static dev.hearth.spark.retrain.RetrainSettings.*;
+
+import dev.hearth.config.Settings;
+import dev.hearth.config.SettingsException;
+import dev.hearth.spark.training.TrainSettings;
+import dev.hearth.store.ModelNames;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The retrain settings, validated up front.
+ *
+ * @param model model name
+ * @param dataRoot root of the {@code dt=YYYY-MM-DD} partitions
+ * @param lastN window size for {@code last-n}; 0 for {@code since-watermark}
+ * @param warm whether to warm-start from the champion
+ * @param evalPath the fixed evaluation set
+ * @param gate thresholds
+ * @param infra infra-check budgets
+ * @param promoteAlias alias to move
+ * @param stagingAlias alias moved first, or empty
+ * @param lockTtl lock time to live
+ * @param evalBatch rows per inference batch in the evaluation pass
+ */
+public record RetrainConfig(String model, String dataRoot, int lastN, boolean warm, String evalPath, Gate.Thresholds gate,
+        InfraCheck.Budget infra, String promoteAlias, String stagingAlias, Duration lockTtl, int evalBatch) {
+
+    /** Validates and converts. */
+    public static RetrainConfig of(Settings s) {
+        String model = ModelNames.validate(TrainSettings.MODEL_NAME, s.require(TrainSettings.MODEL_NAME));
+        boolean lastN = s.getChoice(WINDOW, List.of("since-watermark", "last-n")).equals("last-n");
+        Gate.Thresholds gate = new Gate.Thresholds(s.getChoice(GATE_METRIC, List.of("accuracy", "f1")),
+                s.getDouble(GATE_MIN_ACCURACY, 0, 1), s.getDouble(GATE_MIN_F1, 0, 1),
+                s.getDouble(GATE_MARGIN_ABSOLUTE, -1, 1), s.getDouble(GATE_MARGIN_RELATIVE, -1, 10),
+                s.getDouble(GATE_MAX_RECALL_DROP, 0, 1));
+        InfraCheck.Budget infra = new InfraCheck.Budget(s.getInt(INFRA_CALLS, 1), s.getDouble(INFRA_MAX_P99, 0, 1e9),
+                s.getDouble(INFRA_MAX_OFFHEAP, 0, 1e9));
+        String promote = ModelNames.validate(PROMOTE_ALIAS, s.require(PROMOTE_ALIAS));
+        String staging = s.get(STAGING_ALIAS);
+        if (!staging.isEmpty()) {
+            ModelNames.validate(STAGING_ALIAS, staging);
+            if (staging.equals(promote)) {
+                throw new SettingsException(STAGING_ALIAS + " must differ from " + PROMOTE_ALIAS + " but both are '"
+                        + promote + "'");
+            }
+        }
+        return new RetrainConfig(model, s.require(DATA_ROOT), lastN ? s.getInt(WINDOW_PARTITIONS, 1) : 0,
+                s.getChoice(START, List.of("warm", "scratch")).equals("warm"), s.require(EVAL_PATH), gate, infra,
+                promote, staging, Duration.ofMinutes(s.getInt(LOCK_TTL, 1)), s.getInt(EVAL_BATCH, 1));
+    }
+}

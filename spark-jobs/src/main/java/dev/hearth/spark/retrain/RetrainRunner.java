@@ -1,0 +1,228 @@
+package dev.hearth.spark.retrain;
+
+import dev.hearth.config.Settings;
+import dev.hearth.spark.retrain.Partitions.Partition;
+import dev.hearth.spark.training.EvaluationReport;
+import dev.hearth.spark.training.PublishDecorator;
+import dev.hearth.spark.training.TrainJobConfig;
+import dev.hearth.spark.training.TrainSettings;
+import dev.hearth.spark.training.TrainingEngine;
+import dev.hearth.spark.training.TrainingPipeline;
+import dev.hearth.spark.training.TrainingSummary;
+import dev.hearth.spark.training.StoredModels;
+import dev.hearth.store.LockHeldException;
+import dev.hearth.store.ModelFiles;
+import dev.hearth.store.ModelVersion;
+import dev.hearth.store.ModelStore;
+import dev.hearth.store.StoreLock;
+import dev.hearth.store.VersionConflictException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One retrain of one model: take the store lock, find the partitions newer than the watermark, train a challenger
+ * (warm-started from the champion), evaluate challenger and champion on the fixed evaluation set in one pass, run
+ * the gate and the infra check, publish the challenger tagged with the decision, and move the promote alias by
+ * compare-and-swap from the champion it was evaluated against.
+ */
+public final class RetrainRunner {
+    /** Runs between publishing a passing challenger and moving the alias (tests use it to simulate a race). */
+    @FunctionalInterface
+    public interface BeforePromotion {
+        void run(ModelVersion challenger, Integer champion);
+    }
+
+    /** The provenance key holding the newest partition a version was trained on. */
+    public static final String WATERMARK = "retrain.watermark";
+    public static final String LOCK_PURPOSE = "retrain";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RetrainRunner.class);
+
+    private final SparkSession spark;
+    private final ModelStore store;
+    private final TrainingEngine engine;
+    private final BeforePromotion beforePromotion;
+
+    public RetrainRunner(SparkSession spark, ModelStore store, TrainingEngine engine, BeforePromotion beforePromotion) {
+        this.spark = spark;
+        this.store = store;
+        this.engine = engine;
+        this.beforePromotion = beforePromotion;
+    }
+
+    public RetrainRunner(SparkSession spark, ModelStore store, TrainingEngine engine) {
+        this(spark, store, engine, (challenger, champion) -> {});
+    }
+
+    /** Runs one retrain; failures other than the outcomes below propagate as exceptions (exit 1). */
+    public RetrainReport run(Settings settings, boolean dryRun) {
+        RetrainConfig cfg = RetrainConfig.of(settings);
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        LOG.info("Retrain {} with settings {}", cfg.model(), settings.asMap());
+        StoreLock lock;
+        try {
+            lock = store.acquireLock(cfg.model(), LOCK_PURPOSE, "retrain " + spark.sparkContext().applicationId(),
+                    cfg.lockTtl());
+        } catch (LockHeldException e) {
+            return RetrainReport.early(cfg.model(), RetrainOutcome.LOCKED, "another retrain is running: " + e.getMessage(),
+                    null, List.of());
+        }
+        try {
+            return locked(cfg, settings, hadoop, dryRun);
+        } finally {
+            store.releaseLock(lock);
+        }
+    }
+
+    private RetrainReport locked(RetrainConfig cfg, Settings settings, Configuration hadoop, boolean dryRun) {
+        String watermark = watermark(cfg.model());
+        List<Partition> all = Partitions.list(cfg.dataRoot(), hadoop);
+        List<Partition> fresh = Partitions.newerThan(all, watermark);
+        List<String> freshNames = fresh.stream().map(Partition::dt).toList();
+        if (fresh.isEmpty()) {
+            String which = watermark == null ? "no dt=YYYY-MM-DD partition with data"
+                    : "no partition newer than watermark " + watermark;
+            return RetrainReport.early(cfg.model(), RetrainOutcome.NO_NEW_DATA, which + " under " + cfg.dataRoot()
+                    + " (" + all.size() + " partitions): nothing to do", watermark, freshNames);
+        }
+        List<Partition> window = Partitions.window(all, fresh, cfg.lastN());
+        List<String> windowNames = window.stream().map(Partition::dt).toList();
+        Integer champion = store.aliases(cfg.model()).get(cfg.promoteAlias());
+        if (dryRun) {
+            return new RetrainReport(cfg.model(), RetrainOutcome.PROMOTED, 0, "dry run: would train on " + windowNames,
+                    watermark, freshNames, windowNames, champion, null, List.of(), List.of(), null, null, null);
+        }
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put(TrainSettings.DATA_PATH, Partitions.inputPath(window));
+        overrides.put(TrainSettings.MODEL_WARM_START,
+                cfg.warm() && champion != null ? cfg.model() + "/" + champion : "");
+        Settings train = settings.with(overrides);
+        TrainJobConfig trainCfg = TrainJobConfig.of(train, hadoop);
+        GateOutcome[] gate = new GateOutcome[1];
+        PublishDecorator decorator = (network, zip, signature, test) -> {
+            gate[0] = judge(cfg, trainCfg, zip, signature, champion);
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("retrain.partitions", windowNames);
+            p.put(WATERMARK, windowNames.get(windowNames.size() - 1).compareTo(freshNames.get(freshNames.size() - 1)) >= 0
+                    ? windowNames.get(windowNames.size() - 1) : freshNames.get(freshNames.size() - 1));
+            p.put("retrain.previousWatermark", watermark == null ? "" : watermark);
+            p.put("retrain.fingerprints", Partitions.fingerprints(window, hadoop));
+            p.put("retrain.dataRoot", cfg.dataRoot());
+            p.put("retrain.evalPath", cfg.evalPath());
+            p.put("retrain.champion", champion == null ? "" : cfg.model() + "/" + champion);
+            p.put("retrain.decision", gate[0].passed() ? "promoted" : "rejected");
+            p.put("retrain.reasons", gate[0].failures());
+            p.put("retrain.checks", gate[0].checks());
+            p.put("retrain.challengerMetrics", gate[0].challenger());
+            if (gate[0].champion() != null) {
+                p.put("retrain.championMetrics", gate[0].champion());
+            }
+            p.put("retrain.infra", gate[0].infra());
+            Map<String, String> tags = new LinkedHashMap<>();
+            tags.put("decision", gate[0].passed() ? "promoted" : "rejected");
+            tags.put("retrain.window", String.join(",", windowNames));
+            if (!gate[0].passed()) {
+                tags.put("decision.reasons", String.join("; ", gate[0].failures()));
+            }
+            return new PublishDecorator.Decoration(tags, p);
+        };
+        TrainingSummary summary = new TrainingPipeline(spark, store, engine).run(train, false, decorator);
+        ModelVersion challenger = summary.published();
+        GateOutcome g = gate[0];
+        String metricsText = TrainLine.metrics(g.challenger()) + (g.champion() == null ? ""
+                : " vs champion " + cfg.model() + "/" + champion + " " + TrainLine.metrics(g.champion()));
+        if (!g.passed()) {
+            String why = String.join("; ", g.failures());
+            store.recordEvent(cfg.model(), "retrain-rejected", challenger.version(), "retrain on " + windowNames
+                    + " rejected: " + why + " (" + metricsText + ")");
+            return report(cfg, RetrainOutcome.REJECTED, "rejected by the gate: " + why, watermark, freshNames,
+                    windowNames, champion, challenger, g);
+        }
+        beforePromotion.run(challenger, champion);
+        // The serving path: read model.zip back from the store, checksum-verified, and restore it.
+        StoredModels.load(store, challenger.ref().toString());
+        String reason = "retrain on " + windowNames + " promoted: " + metricsText;
+        try {
+            if (!cfg.stagingAlias().isEmpty()) {
+                Integer staged = store.aliases(cfg.model()).get(cfg.stagingAlias());
+                store.setAlias(cfg.model(), cfg.stagingAlias(), challenger.version(), staged, reason);
+            }
+            store.setAlias(cfg.model(), cfg.promoteAlias(), challenger.version(), champion, reason);
+        } catch (VersionConflictException e) {
+            Integer now = store.aliases(cfg.model()).get(cfg.promoteAlias());
+            String why = cfg.promoteAlias() + " moved from " + champion + " to " + now
+                    + " while the challenger was evaluated; not promoted";
+            store.recordEvent(cfg.model(), "retrain-conflict", challenger.version(), "retrain on " + windowNames
+                    + " passed the gate against " + cfg.model() + "/" + champion + " but " + why);
+            return report(cfg, RetrainOutcome.CONFLICT, why, watermark, freshNames, windowNames, champion, challenger, g);
+        }
+        return report(cfg, RetrainOutcome.PROMOTED, cfg.promoteAlias() + " -> " + challenger.ref(), watermark,
+                freshNames, windowNames, champion, challenger, g);
+    }
+
+    private static RetrainReport report(RetrainConfig cfg, RetrainOutcome outcome, String message, String watermark,
+            List<String> fresh, List<String> window, Integer champion, ModelVersion challenger, GateOutcome g) {
+        return new RetrainReport(cfg.model(), outcome, outcome.exitCode(), message, watermark, fresh, window, champion,
+                challenger.version(), g.failures(), g.checks(), g.challenger(), g.champion(), g.infra());
+    }
+
+    /** Gate and infra results, computed inside the publish decorator. */
+    record GateOutcome(boolean passed, List<String> failures, List<String> checks, Map<String, Double> challenger,
+            Map<String, Double> champion, Map<String, Object> infra) {}
+
+    private GateOutcome judge(RetrainConfig cfg, TrainJobConfig trainCfg, byte[] zip, dev.hearth.store.Signature sig,
+            Integer champion) {
+        List<ChampionChallengerEvaluator.Candidate> candidates = new ArrayList<>();
+        candidates.add(new ChampionChallengerEvaluator.Candidate("challenger", zip, sig.normalizer(), sig.labelNames()));
+        if (champion != null) {
+            ModelVersion c = store.resolve(dev.hearth.store.ModelRef.parse(cfg.model() + "/" + champion));
+            candidates.add(new ChampionChallengerEvaluator.Candidate(c.ref().toString(),
+                    store.readFile(c, ModelFiles.MODEL_FILE), c.metadata().signature().normalizer(),
+                    c.metadata().signature().labelNames()));
+        }
+        var spec = trainCfg.data();
+        var evalSpec = new dev.hearth.spark.data.DatasetSpec(cfg.evalPath(), spec.format(), spec.labelColumn(),
+                spec.header(), spec.delimiter(), spec.features(), spec.libsvmZeroBased(), spec.featureCount(),
+                spec.skipBadRows());
+        List<EvaluationReport> reports = new ChampionChallengerEvaluator(spark).evaluate(evalSpec, candidates,
+                cfg.evalBatch());
+        Map<String, Double> challengerMetrics = reports.get(0).metrics();
+        Map<String, Double> championMetrics = champion == null ? null : reports.get(1).metrics();
+        Gate.Verdict verdict = new Gate(cfg.gate()).judge(challengerMetrics, championMetrics, sig.labelNames());
+        InfraCheck.Result infra = new InfraCheck(cfg.infra()).check(zip, sig, cfg.model() + " challenger");
+        List<String> failures = new ArrayList<>(verdict.failures());
+        failures.addAll(infra.failures());
+        LOG.info("Gate for {}: challenger {} champion {} -> {}", cfg.model(), TrainLine.metrics(challengerMetrics),
+                championMetrics == null ? "-" : TrainLine.metrics(championMetrics),
+                failures.isEmpty() ? "pass" : failures);
+        return new GateOutcome(failures.isEmpty(), failures, verdict.checks(), challengerMetrics, championMetrics,
+                infra.measurements());
+    }
+
+    /** The newest watermark recorded by any retrain of {@code model} (promoted or rejected), or null. */
+    String watermark(String model) {
+        List<ModelVersion> versions = store.listVersions(model);
+        for (int i = versions.size() - 1; i >= 0; i--) {
+            Object w = versions.get(i).metadata().provenance().get(WATERMARK);
+            if (w != null && !w.toString().isEmpty()) {
+                return w.toString();
+            }
+        }
+        return null;
+    }
+
+    /** Short metric text for logs and audit reasons. */
+    static final class TrainLine {
+        private TrainLine() {}
+
+        static String metrics(Map<String, Double> m) {
+            return String.format(java.util.Locale.ROOT, "accuracy %.4f f1 %.4f", m.get("accuracy"), m.get("f1"));
+        }
+    }
+}

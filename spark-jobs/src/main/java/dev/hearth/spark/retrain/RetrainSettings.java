@@ -1,0 +1,68 @@
+package dev.hearth.spark.retrain;
+
+import dev.hearth.config.Setting;
+import dev.hearth.config.SettingsLoader;
+import dev.hearth.spark.training.TrainSettings;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The retrain job's own settings with their defaults ({@code conf/retrain.properties} documents the same). The
+ * retrain job also takes every train setting ({@code conf/train.properties}) for the network and training loop;
+ * {@code data.path} and {@code model.warm.start} are set by the job from the window and the champion.
+ */
+public final class RetrainSettings {
+    public static final String DATA_ROOT = "retrain.data.root";
+    public static final String WINDOW = "retrain.window";
+    public static final String WINDOW_PARTITIONS = "retrain.window.partitions";
+    public static final String START = "retrain.start";
+    public static final String EVAL_PATH = "retrain.eval.path";
+    public static final String GATE_METRIC = "retrain.gate.metric";
+    public static final String GATE_MIN_ACCURACY = "retrain.gate.min.accuracy";
+    public static final String GATE_MIN_F1 = "retrain.gate.min.f1";
+    public static final String GATE_MARGIN_ABSOLUTE = "retrain.gate.margin.absolute";
+    public static final String GATE_MARGIN_RELATIVE = "retrain.gate.margin.relative";
+    public static final String GATE_MAX_RECALL_DROP = "retrain.gate.max.recall.drop";
+    public static final String INFRA_CALLS = "retrain.infra.warmup.calls";
+    public static final String INFRA_MAX_P99 = "retrain.infra.max.p99.millis";
+    public static final String INFRA_MAX_OFFHEAP = "retrain.infra.max.offheap.mb";
+    public static final String PROMOTE_ALIAS = "retrain.promote.alias";
+    public static final String STAGING_ALIAS = "retrain.promote.staging.alias";
+    public static final String LOCK_TTL = "retrain.lock.ttl.minutes";
+    public static final String EVAL_BATCH = "retrain.eval.batch.size";
+
+    /** The declared settings, in the order {@code conf/retrain.properties} lists them. */
+    public static final List<Setting> ALL = List.of(
+            new Setting(DATA_ROOT, "", "data root holding one directory per day, dt=YYYY-MM-DD (any Hadoop path; format per data.format)"),
+            new Setting(WINDOW, "since-watermark", "what to train on: since-watermark (only partitions newer than the last retrain's) or last-n"),
+            new Setting(WINDOW_PARTITIONS, "7", "last-n: number of most recent partitions to train on (a retrain still needs at least one new one)"),
+            new Setting(START, "warm", "warm: initialise from the champion (the version the promote alias points to) when there is one; scratch: fresh weights"),
+            new Setting(EVAL_PATH, "", "the fixed evaluation set both champion and challenger are scored on (same format as the data)"),
+            new Setting(GATE_METRIC, "accuracy", "metric the challenger must beat the champion on: accuracy or f1 (macro)"),
+            new Setting(GATE_MIN_ACCURACY, "0.0", "absolute threshold: the challenger's accuracy on the evaluation set must be at least this"),
+            new Setting(GATE_MIN_F1, "0.0", "absolute threshold: the challenger's macro F1 on the evaluation set must be at least this"),
+            new Setting(GATE_MARGIN_ABSOLUTE, "0.0", "the challenger must beat the champion's gate metric by at least this much (e.g. 0.005)"),
+            new Setting(GATE_MARGIN_RELATIVE, "0.0", "... and by at least this fraction of the champion's value (e.g. 0.01 = 1%); the larger margin applies"),
+            new Setting(GATE_MAX_RECALL_DROP, "0.05", "no class's recall may drop by more than this (absolute) from champion to challenger"),
+            new Setting(INFRA_CALLS, "200", "infra check: single-row inferences timed after loading with the serving loader"),
+            new Setting(INFRA_MAX_P99, "250", "infra check: p99 latency budget of one single-row inference, milliseconds"),
+            new Setting(INFRA_MAX_OFFHEAP, "2048", "infra check: budget of ND4J off-heap memory the loaded model adds (JavaCPP Pointer.totalBytes), MiB"),
+            new Setting(PROMOTE_ALIAS, "production", "alias moved to a challenger that passes (compare-and-swap from the champion it was evaluated against)"),
+            new Setting(STAGING_ALIAS, "", "if set, this alias is moved to the challenger first, then the promote alias"),
+            new Setting(LOCK_TTL, "360", "the store lock expires after this many minutes (a crashed run blocks the next one at most this long)"),
+            new Setting(EVAL_BATCH, "256", "rows per inference batch in the champion/challenger evaluation pass"));
+
+    private RetrainSettings() {}
+
+    /** A loader for train settings plus retrain settings. */
+    public static SettingsLoader loader() {
+        List<Setting> all = new ArrayList<>(TrainSettings.ALL);
+        all.addAll(ALL);
+        return new SettingsLoader(all);
+    }
+
+    /** A loader for the retrain settings only (to check {@code conf/retrain.properties}). */
+    public static SettingsLoader retrainOnly() {
+        return new SettingsLoader(ALL);
+    }
+}

@@ -1,0 +1,225 @@
+package dev.hearth.spark.retrain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hearth.config.Settings;
+import dev.hearth.spark.LocalSpark;
+import dev.hearth.spark.training.ParameterAveragingEngine;
+import dev.hearth.store.AuditEvent;
+import dev.hearth.store.ModelDraft;
+import dev.hearth.store.ModelFiles;
+import dev.hearth.store.ModelRef;
+import dev.hearth.store.ModelVersion;
+import dev.hearth.store.hadoop.HadoopModelStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The retrain scenario on real local Spark and a real store: the digits set (8x8, 10 classes) is split into a fixed
+ * evaluation set and three daily partitions; day 3 has most labels shuffled.
+ */
+class RetrainRunnerTest {
+    private static SparkSession spark;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        spark = LocalSpark.start("retrain-test");
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    private static final String GATE_MIN_ACCURACY = "0.7";
+    private static final double MAX_RECALL_DROP = 0.10;
+
+    @Test
+    void threeDayScenarioPromotesSkipsAndRejects() throws Exception {
+        writeData();
+        HadoopModelStore store = store();
+        RetrainRunner runner = new RetrainRunner(spark, store, new ParameterAveragingEngine());
+
+        addDay(1, false);
+        RetrainReport day1 = log("day 1", runner.run(settings(), false));
+        assertThat(day1.outcome()).isEqualTo(RetrainOutcome.PROMOTED);
+        assertThat(day1.exitCode()).isZero();
+        assertThat(store.aliases("digits")).containsEntry("production", 1);
+        ModelVersion v1 = store.resolve(ModelRef.parse("digits/1"));
+        assertThat(v1.metadata().tags()).containsEntry("decision", "promoted");
+        assertThat(v1.metadata().provenance()).containsEntry(RetrainRunner.WATERMARK, "2026-11-01")
+                .containsEntry("retrain.partitions", List.of("2026-11-01"));
+        assertThat(v1.metadata().provenance().get("retrain.fingerprints").toString()).contains("2026-11-01=");
+
+        RetrainReport again = log("day 1 again", runner.run(settings(), false));
+        assertThat(again.outcome()).isEqualTo(RetrainOutcome.NO_NEW_DATA);
+        assertThat(again.exitCode()).isEqualTo(20);
+        assertThat(again.message()).contains("no partition newer than watermark 2026-11-01");
+        assertThat(store.listVersions("digits")).hasSize(1);
+
+        addDay(2, false);
+        RetrainReport day2 = log("day 2", runner.run(settings(), false));
+        assertThat(day2.champion()).isEqualTo(1);
+        assertThat(day2.challenger()).isEqualTo(2);
+        boolean shouldPass = day2.challengerMetrics().get("accuracy") >= Double.parseDouble(GATE_MIN_ACCURACY)
+                && day2.challengerMetrics().get("accuracy") >= day2.championMetrics().get("accuracy")
+                && day2.championMetrics().keySet().stream().filter(k -> k.startsWith("recall."))
+                        .allMatch(k -> day2.championMetrics().get(k) - day2.challengerMetrics().get(k)
+                                <= MAX_RECALL_DROP + 1e-12);
+        assertThat(day2.outcome()).isEqualTo(shouldPass ? RetrainOutcome.PROMOTED : RetrainOutcome.REJECTED);
+        assertThat(store.resolve(ModelRef.parse("digits/2")).metadata().provenance())
+                .containsEntry("retrain.partitions", List.of("2026-11-02"))
+                .containsEntry("parentVersion", "digits/1");
+        int champion = store.aliases("digits").get("production");
+        assertThat(champion).isEqualTo(shouldPass ? 2 : 1);
+
+        addDay(3, true);
+        RetrainReport day3 = log("day 3 (noisy labels)", runner.run(settings(), false));
+        assertThat(day3.outcome()).isEqualTo(RetrainOutcome.REJECTED);
+        assertThat(day3.exitCode()).isEqualTo(10);
+        assertThat(day3.reasons()).isNotEmpty();
+        assertThat(store.aliases("digits")).containsEntry("production", champion);
+        ModelVersion v3 = store.resolve(ModelRef.parse("digits/3"));
+        assertThat(v3.metadata().tags()).containsEntry("decision", "rejected").containsKey("decision.reasons");
+        assertThat(v3.metadata().provenance()).containsKeys("retrain.challengerMetrics", "retrain.championMetrics");
+        assertThat(store.auditLog("digits")).anyMatch(e -> e.action().equals("retrain-rejected")
+                && e.from() == 3 && e.reason().contains("rejected"));
+
+        // day 3 was consumed even though it was rejected: running again is a no-op
+        assertThat(runner.run(settings(), false).outcome()).isEqualTo(RetrainOutcome.NO_NEW_DATA);
+
+        // bin/hearth models rollback digits production undoes the last promotion
+        if (champion == 2) {
+            store.rollback("digits", "production", "undo day 2");
+            assertThat(store.aliases("digits")).containsEntry("production", 1);
+        }
+    }
+
+    @Test
+    void concurrentRetrainExits30AndAMovedAliasIsNotOverwritten() throws Exception {
+        writeData();
+        HadoopModelStore store = store();
+        addDay(1, false);
+        List<RetrainReport> second = new ArrayList<>();
+        RetrainRunner first = new RetrainRunner(spark, store, new ParameterAveragingEngine(), (challenger, champion) ->
+                // a second retrain of the same model while the first one is running (and holds the lock)
+                second.add(CompletableFuture.supplyAsync(() -> new RetrainRunner(spark, store,
+                        new ParameterAveragingEngine()).run(settings(), false)).join()));
+        RetrainReport one = first.run(settings(), false);
+        assertThat(one.outcome()).isEqualTo(RetrainOutcome.PROMOTED);
+        assertThat(second).hasSize(1);
+        assertThat(second.get(0).outcome()).isEqualTo(RetrainOutcome.LOCKED);
+        assertThat(second.get(0).exitCode()).isEqualTo(30);
+        assertThat(second.get(0).message()).contains("another retrain is running").contains("lock 'retrain'");
+        assertThat(store.currentLock("digits", RetrainRunner.LOCK_PURPOSE)).isNull();
+
+        addDay(2, false);
+        int[] hotfix = new int[1];
+        RetrainRunner racing = new RetrainRunner(spark, store, new ParameterAveragingEngine(), (challenger, champion) -> {
+            // an operator publishes and promotes a hotfix between evaluation and promotion
+            ModelVersion c = store.resolve(ModelRef.parse("digits/" + champion));
+            byte[] zip = store.readFile(c, ModelFiles.MODEL_FILE);
+            ModelVersion h = store.publish("digits", new ModelDraft(c.metadata().framework(), c.metadata().signature(),
+                    c.metadata().metrics(), Map.of(), Map.of(), Map.of("hotfix", "true"),
+                    Map.of(ModelFiles.MODEL_FILE, out -> out.write(zip))));
+            hotfix[0] = h.version();
+            store.setAlias("digits", "production", h.version(), champion, "hotfix");
+        });
+        RetrainReport conflict = racing.run(settings(GATE_PERMISSIVE), false);
+        assertThat(conflict.outcome()).isEqualTo(RetrainOutcome.CONFLICT);
+        assertThat(conflict.exitCode()).isEqualTo(30);
+        assertThat(store.aliases("digits")).containsEntry("production", hotfix[0]);
+        List<AuditEvent> audit = store.auditLog("digits");
+        assertThat(audit).anyMatch(e -> e.action().equals("retrain-conflict") && e.from() == 2
+                && e.reason().contains("production moved from 1 to " + hotfix[0]));
+    }
+
+    private static final String[] GATE_PERMISSIVE = {"retrain.gate.min.accuracy=0", "retrain.gate.margin.absolute=-1",
+            "retrain.gate.max.recall.drop=1"};
+
+    private static RetrainReport log(String step, RetrainReport r) throws Exception {
+        String line = step + ": " + r.summaryLine() + "\n  reasons " + r.reasons() + "\n  checks " + r.checks() + "\n";
+        System.out.print(line);
+        Path out = LocalSpark.projectRoot().resolve("spark-jobs/target/retrain-scenario.txt");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, line, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        return r;
+    }
+
+    private HadoopModelStore store() {
+        return HadoopModelStore.open(dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+    }
+
+    private Settings settings(String... extra) {
+        List<String> s = new ArrayList<>(List.of(
+                "model.name=digits",
+                "store.root=" + dir.resolve("store"),
+                "retrain.data.root=" + dir.resolve("data"),
+                "retrain.eval.path=" + dir.resolve("eval.csv"),
+                "retrain.gate.min.accuracy=" + GATE_MIN_ACCURACY,
+                "retrain.gate.max.recall.drop=" + MAX_RECALL_DROP,
+                "retrain.infra.warmup.calls=20",
+                "retrain.infra.max.p99.millis=100000",
+                "network.hidden=32",
+                "network.learning.rate=0.01",
+                "train.epochs=6",
+                "train.batch.size.per.worker=16",
+                "train.averaging.frequency=2",
+                "train.checkpoint=false",
+                "split.validation.fraction=0",
+                "split.test.fraction=0.1"));
+        s.addAll(List.of(extra));
+        return RetrainSettings.loader().load(null, s);
+    }
+
+    private List<String> rows;
+    private String header;
+
+    private void writeData() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of(getClass().getResource("/dev/hearth/spark/data/digits-8x8.csv")
+                .toURI()));
+        header = lines.get(0);
+        rows = new ArrayList<>(lines.subList(1, lines.size()));
+        Collections.shuffle(rows, new Random(7));
+        Files.write(dir.resolve("eval.csv"), withHeader(rows.subList(0, 297)));
+    }
+
+    private void addDay(int day, boolean noisy) throws Exception {
+        List<String> part = new ArrayList<>(rows.subList(297 + (day - 1) * 500, 297 + day * 500));
+        if (noisy) {
+            Random r = new Random(day);
+            for (int i = 0; i < part.size(); i++) {
+                if (r.nextDouble() < 0.9) {
+                    String row = part.get(i);
+                    part.set(i, row.substring(0, row.lastIndexOf(',') + 1) + r.nextInt(10));
+                }
+            }
+        }
+        Path p = dir.resolve("data/dt=2026-11-0" + day);
+        Files.createDirectories(p);
+        Files.write(p.resolve("part.csv"), withHeader(part));
+    }
+
+    private List<String> withHeader(List<String> body) {
+        List<String> out = new ArrayList<>();
+        out.add(header);
+        out.addAll(body);
+        return out;
+    }
+}

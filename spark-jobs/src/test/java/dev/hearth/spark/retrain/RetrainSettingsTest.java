@@ -1,0 +1,59 @@
+package dev.hearth.spark.retrain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hearth.config.SettingsException;
+import dev.hearth.spark.LocalSpark;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RetrainSettingsTest {
+    @Test
+    void confFileDocumentsEverySettingWithItsDefault() {
+        assertThat(RetrainSettings.retrainOnly().documentationProblems(
+                LocalSpark.projectRoot().resolve("conf/retrain.properties"))).isEmpty();
+    }
+
+    @Test
+    void configIsValidatedUpFront() {
+        assertThatThrownBy(() -> RetrainConfig.of(RetrainSettings.loader().load(null, List.of("model.name=m",
+                "retrain.data.root=/d", "retrain.eval.path=/e", "retrain.promote.staging.alias=production"))))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("must differ");
+        assertThatThrownBy(() -> RetrainConfig.of(RetrainSettings.loader().load(null, List.of("model.name=m",
+                "retrain.data.root=/d", "retrain.eval.path=/e", "retrain.window=yesterday"))))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("retrain.window");
+        RetrainConfig c = RetrainConfig.of(RetrainSettings.loader().load(null, List.of("model.name=m",
+                "retrain.data.root=/d", "retrain.eval.path=/e", "retrain.window=last-n", "retrain.window.partitions=3")));
+        assertThat(c.lastN()).isEqualTo(3);
+        assertThat(c.warm()).isTrue();
+    }
+
+    @Test
+    void gateAppliesThresholdsMarginAndRecallDrop() {
+        Gate gate = new Gate(new Gate.Thresholds("accuracy", 0.8, 0.0, 0.01, 0.02, 0.05));
+        Map<String, Double> champion = Map.of("accuracy", 0.90, "f1", 0.9, "recall.a", 0.9, "recall.b", 0.9);
+        // relative margin 2% of 0.90 = 0.018 > absolute 0.01
+        assertThat(gate.judge(Map.of("accuracy", 0.915, "f1", 0.9, "recall.a", 0.9, "recall.b", 0.9), champion,
+                List.of("a", "b")).failures()).singleElement().asString().contains("required +0.0180");
+        assertThat(gate.judge(Map.of("accuracy", 0.92, "f1", 0.9, "recall.a", 0.95, "recall.b", 0.89), champion,
+                List.of("a", "b")).passed()).isTrue();
+        assertThat(gate.judge(Map.of("accuracy", 0.95, "f1", 0.9, "recall.a", 1.0, "recall.b", 0.8), champion,
+                List.of("a", "b")).failures()).singleElement().asString().contains("recall.b dropped");
+        assertThat(gate.judge(Map.of("accuracy", 0.75, "f1", 0.9), null, List.of("a", "b")).failures())
+                .singleElement().asString().contains("accuracy 0.7500 < min 0.8000");
+    }
+
+    @Test
+    void windowSinceWatermarkOrLastN() {
+        List<Partitions.Partition> all = List.of(new Partitions.Partition("2026-11-01", "a"),
+                new Partitions.Partition("2026-11-02", "b"), new Partitions.Partition("2026-11-03", "c"));
+        List<Partitions.Partition> fresh = Partitions.newerThan(all, "2026-11-01");
+        assertThat(fresh).extracting(Partitions.Partition::dt).containsExactly("2026-11-02", "2026-11-03");
+        assertThat(Partitions.window(all, fresh, 0)).isEqualTo(fresh);
+        assertThat(Partitions.window(all, fresh, 1)).extracting(Partitions.Partition::dt).containsExactly("2026-11-03");
+        assertThat(Partitions.newerThan(all, "2026-11-03")).isEmpty();
+        assertThat(Partitions.inputPath(fresh)).isEqualTo("b,c");
+    }
+}
