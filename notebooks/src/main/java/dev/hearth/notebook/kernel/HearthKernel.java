@@ -127,7 +127,7 @@ public final class HearthKernel extends BaseKernel {
     public List<String> formatError(Throwable e) {
         if (e instanceof CellException c) {
             List<String> out = new ArrayList<>();
-            out.add(errorStyler.primary(c.name() + ": " + c.getMessage()));
+            out.add(errorStyler.primary(c.name()));
             c.lines().forEach(l -> out.add(errorStyler.secondary(l)));
             return out;
         }

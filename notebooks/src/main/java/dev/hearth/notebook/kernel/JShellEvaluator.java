@@ -93,8 +93,10 @@ final class JShellEvaluator implements AutoCloseable {
                     || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
                 List<String> missing = snippet instanceof jdk.jshell.DeclarationSnippet d
                         ? shell.unresolvedDependencies(d).collect(Collectors.toList()) : List.of();
-                throw new CellException("CompilationError", "cannot find symbol " + missing,
+                CellException cell = new CellException("CompilationError", "cannot find symbol " + missing,
                         List.of("cannot find symbol: " + String.join(", ", missing), source.strip()));
+                cell.setStackTrace(new StackTraceElement[0]);
+                throw cell;
             }
             value = valueOf(snippet);
         }
@@ -131,7 +133,9 @@ final class JShellEvaluator implements AutoCloseable {
             lines.add((d.isError() ? "error: " : "warning: ") + text);
             lines.addAll(pointer(source, (int) d.getStartPosition(), (int) d.getEndPosition()));
         }
-        return new CellException("CompilationError", message, lines);
+        CellException cell = new CellException("CompilationError", message + "\n" + String.join("\n", lines), lines);
+        cell.setStackTrace(new StackTraceElement[0]);
+        return cell;
     }
 
     /** The source line of a diagnostic with a caret under the offending span. */
@@ -168,7 +172,12 @@ final class JShellEvaluator implements AutoCloseable {
             t = t.getCause();
             prefix = "Caused by: ";
         }
-        return new CellException(name, e.getMessage() == null ? name : e.getMessage(), lines);
+        CellException cell = new CellException(name, name + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+                lines);
+        // Jupyter's execute reply carries the exception's own frames: make them the user's, not the kernel's.
+        cell.setStackTrace(java.util.Arrays.stream(e.getStackTrace())
+                .filter(f -> !f.getClassName().startsWith("jdk.")).toArray(StackTraceElement[]::new));
+        return cell;
     }
 
     /** Code completion: candidate texts and the replaced range. */
