@@ -145,11 +145,26 @@ public final class HadoopModelStore implements ModelStore {
                 return load(ref.name(), ref.version());
             });
         }
-        List<ModelVersion> versions = listVersions(ref.name());
-        if (versions.isEmpty()) {
+        ModelNames.validate("model name", ref.name());
+        // Latest: only the newest committed version's metadata is read (servers poll this).
+        ModelVersion latest = io("resolve " + ref, () -> {
+            List<Integer> numbers = new ArrayList<>(layout.versionDirs(ref.name()));
+            numbers.sort(Comparator.reverseOrder());
+            for (int n : numbers) {
+                if (layout.isCommitted(ref.name(), n)) {
+                    try {
+                        return load(ref.name(), n);
+                    } catch (FileNotFoundException e) {
+                        // deleted between the listing and the read: try the next older one
+                    }
+                }
+            }
+            return null;
+        });
+        if (latest == null) {
             throw new ModelNotFoundException("model '" + ref.name() + "' has no committed version in " + root());
         }
-        return versions.get(versions.size() - 1);
+        return latest;
     }
 
     @Override
