@@ -73,7 +73,7 @@ class AccessLogTest {
         assertThat(json.readTree(appender.lines.get(1)).get("status").asInt()).isEqualTo(400);
         assertThat(json.readTree(appender.lines.get(2)).get("status").asInt()).isEqualTo(401);
         String all = String.join("\n", appender.lines);
-        assertThat(all).doesNotContain(token).doesNotContain(token.substring(token.lastIndexOf('_') + 1))
+        assertThat(all).doesNotContain(token).doesNotContain(token.split("_", 3)[2])
                 .doesNotContain("hearth_wrong_token").doesNotContain("1234.5678");
     }
 }
