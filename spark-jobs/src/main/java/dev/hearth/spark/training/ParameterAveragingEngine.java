@@ -40,13 +40,27 @@ public final class ParameterAveragingEngine implements TrainingEngine {
                 .repartionData(repartition(options.repartition()))
                 .rngSeed(options.seed())
                 .saveUpdater(true)
+                .collectTrainingStats(options.stats())
                 .build();
         SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, network, master);
         return new Session() {
+            private RoundBreakdown breakdown;
+
             @Override
             public double fitEpoch(JavaRDD<DataSet> train) {
                 spark.fit(train);
+                if (options.stats()) {
+                    breakdown = RoundBreakdown.of(master.getTrainingStats());
+                    // Start the next epoch's statistics afresh.
+                    master.setCollectTrainingStats(false);
+                    master.setCollectTrainingStats(true);
+                }
                 return spark.getScore();
+            }
+
+            @Override
+            public RoundBreakdown lastEpochBreakdown() {
+                return breakdown;
             }
 
             @Override

@@ -65,7 +65,8 @@ public record TrainJobConfig(
                 s.getChoice(TRAIN_APPROACH, List.of("auto", "export", "direct")),
                 s.get(TRAIN_EXPORT_DIR),
                 s.getChoice(TRAIN_REPARTITION, List.of("auto", "always", "never")),
-                seed);
+                seed,
+                s.getBoolean(TRAIN_STATS));
         String validationPath = s.get(DATA_VALIDATION_PATH);
         String testPath = s.get(DATA_TEST_PATH);
         double validationFraction = validationPath.isEmpty() ? s.getDouble(SPLIT_VALIDATION_FRACTION, 0, 0.9) : 0;

@@ -40,6 +40,7 @@ public final class TrainSettings {
     public static final String TRAIN_APPROACH = "train.approach";
     public static final String TRAIN_EXPORT_DIR = "train.export.dir";
     public static final String TRAIN_REPARTITION = "train.repartition";
+    public static final String TRAIN_STATS = "train.stats";
     public static final String TRAIN_CHECKPOINT = "train.checkpoint";
     public static final String MODEL_NAME = "model.name";
     public static final String MODEL_WARM_START = "model.warm.start";
@@ -83,6 +84,7 @@ public final class TrainSettings {
             new Setting(TRAIN_APPROACH, "auto", "how workers read minibatches: export (files on the default FS), direct (RDD), or auto (export when the default FS is shared)"),
             new Setting(TRAIN_EXPORT_DIR, "", "directory for exported minibatches (default: a temp dir on the default FS); deleted after training"),
             new Setting(TRAIN_REPARTITION, "auto", "repartition minibatches to the workers: auto (when counts differ), always, never"),
+            new Setting(TRAIN_STATS, "false", "record where each epoch's averaging rounds spend their time and log the breakdown (compute, data, broadcast, Spark overhead)"),
             new Setting(TRAIN_CHECKPOINT, "true", "checkpoint after every epoch into the store's staging area (needed for --resume)"),
             new Setting(MODEL_NAME, "", "name the trained model is published under"),
             new Setting(MODEL_WARM_START, "", "initialise from a stored model of the same architecture: name, name/N or name@alias"),

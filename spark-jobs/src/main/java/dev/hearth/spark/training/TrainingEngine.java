@@ -30,6 +30,11 @@ public interface TrainingEngine {
         /** Regression metrics of the current network on {@code data} ({@code examples} rows). */
         EvaluationReport evaluateRegression(JavaRDD<DataSet> data, long examples);
 
+        /** Where the last {@link #fitEpoch} spent its time, or null when the engine does not record it. */
+        default RoundBreakdown lastEpochBreakdown() {
+            return null;
+        }
+
         /** The network being trained. */
         MultiLayerNetwork network();
 

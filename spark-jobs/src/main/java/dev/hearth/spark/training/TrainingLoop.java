@@ -64,7 +64,7 @@ public final class TrainingLoop {
             double loss = session.fitEpoch(train);
             double seconds = (System.nanoTime() - t0) / 1e9;
             double value = validation.getAsDouble();
-            EpochResult r = new EpochResult(epoch, loss, value, examples / seconds, seconds);
+            EpochResult r = new EpochResult(epoch, loss, value, examples / seconds, seconds, session.lastEpochBreakdown());
             done.add(r);
             elapsed += seconds;
             boolean improved = Double.isNaN(value)
@@ -77,6 +77,9 @@ public final class TrainingLoop {
             }
             String text = line(r, epochs, elapsed) + (epoch == bestEpoch ? "  *best*" : "");
             LOG.info("{}", text);
+            if (r.breakdown() != null) {
+                LOG.info("Epoch {} time breakdown: {}", epoch, r.breakdown().describe());
+            }
             listener.afterEpoch(epoch, done, bestEpoch,
                     bestParams == null ? null : withParams(session.network(), bestParams));
             if (patience > 0 && epoch - bestEpoch >= patience) {

@@ -11,7 +11,8 @@ package dev.hearth.spark.training;
  * @param exportDirectory directory for exported minibatches, empty for a temp dir
  * @param repartition {@code auto} (when partitions differ from workers), {@code always} or {@code never}
  * @param seed seed of the engine's random choices (data distribution to workers)
+ * @param stats whether to record a per-round time breakdown of every epoch
  */
 public record TrainingOptions(
         int workers, int batchSizePerWorker, int averagingFrequency, int prefetchBatches, String approach, String exportDirectory,
-        String repartition, long seed) {}
+        String repartition, long seed, boolean stats) {}

@@ -77,7 +77,7 @@ class ParameterAveragingParityTest {
         assertThat(distributed.params()).isEqualTo(single.params());
 
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        TrainingOptions options = new TrainingOptions(1, 16, 1, 0, "direct", "", "never", 1);
+        TrainingOptions options = new TrainingOptions(1, 16, 1, 0, "direct", "", "never", 1, false);
         try (TrainingEngine.Session session = new ParameterAveragingEngine().open(sc, distributed, options)) {
             // One minibatch per pass: each pass is exactly one averaging round of one fit step.
             for (DataSet b : batches) {
