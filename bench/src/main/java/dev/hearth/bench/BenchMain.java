@@ -3,42 +3,110 @@ package dev.hearth.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code bench/run}: runs the benchmarks and writes JSON results. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Hearth benchmarks (ratios against baselines measured in the same run).")
+/**
+ * {@code bench/run}: runs the benchmarks, each measuring Hearth and its baseline in the same run, writes the results
+ * as JSON and appends them as Markdown to {@code bench/RESULTS.md}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Hearth benchmarks: ratios against baselines measured in the same run.")
 public final class BenchMain implements Callable<Integer> {
-    @Option(names = "--quick", description = "small data, one round: a smoke test of every benchmark")
+    @Option(names = "--quick", description = "bundled 4k-row data, one repeat, short runs: a smoke test of every benchmark (about 3 minutes)")
     boolean quick;
 
-    @Option(names = "--data", description = "directory with fashion-mnist-train.csv.gz and fashion-mnist-test.csv.gz",
+    @Option(names = "--data", description = "full mode: directory with fashion-mnist-train.csv.gz and fashion-mnist-test.csv.gz (default: ${DEFAULT-VALUE})",
             defaultValue = "../shared/data")
     Path data;
 
-    @Option(names = "--out", description = "JSON result file", defaultValue = "bench/results/latest.json")
+    @Option(names = "--only", split = ",", description = "benchmarks to run (default: all): ${COMPLETION-CANDIDATES}")
+    List<String> only = new ArrayList<>();
+
+    @Option(names = "--set", description = "Hearth training setting for the training benchmarks, key=value (repeatable)")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--rounds", description = "training benchmarks: alternating rounds (default: 3, 1 with --quick)")
+    Integer rounds;
+
+    @Option(names = "--epochs", description = "training benchmarks: epochs per round (default: 3 dense, 2 conv; 2 with --quick)")
+    Integer epochs;
+
+    @Option(names = "--out", description = "JSON result file (default: bench/results/<mode>-<time>.json)")
     Path out;
+
+    @Option(names = "--record", negatable = true, description = "append the Markdown tables to --results (default: on in full mode, off with --quick)")
+    Boolean record;
+
+    @Option(names = "--results", description = "Markdown results file to append to (default: ${DEFAULT-VALUE})", defaultValue = "bench/RESULTS.md")
+    Path resultsFile;
 
     @Override
     public Integer call() throws Exception {
         Path root = Path.of(System.getProperty("hearth.root", ".")).toAbsolutePath().normalize();
+        BenchData fashion = quick ? BenchData.bundled(root) : BenchData.full(root.resolve(data), 0);
+        BenchData convData = quick ? fashion : BenchData.full(root.resolve(data), 20_000);
         Map<String, Object> results = new LinkedHashMap<>();
-        results.put("time", Instant.now().toString());
-        results.put("machine", Machine.describe());
+        Instant started = Instant.now();
+        results.put("time", started.toString());
         results.put("mode", quick ? "quick" : "full");
-        results.put("training", new TrainingThroughputBench(root, data.resolve("fashion-mnist-train.csv.gz"),
-                data.resolve("fashion-mnist-test.csv.gz"), "mlp-784-256-128-10.yaml", quick ? 4000 : 0,
-                quick ? 2 : 3, quick ? 1 : 3).run());
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(results);
-        Files.writeString(out, json);
-        System.out.println(json);
+        results.put("machine", Machine.describe());
+        Map<String, Object> benchmarks = new LinkedHashMap<>();
+        results.put("benchmarks", benchmarks);
+        List<Benchmark> all = new ArrayList<>();
+        int repeats = rounds != null ? rounds : quick ? 1 : 3;
+        all.add(new TrainingThroughputBench("training", root, fashion, "mlp-784-256-128-10.yaml",
+                epochs != null ? epochs : quick ? 2 : 3, repeats, overrides));
+        all.add(new TrainingThroughputBench("training-conv", root, convData, "cnn-28x28.yaml", epochs != null ? epochs : 2, repeats,
+                overrides));
+        all.add(new FlopsBench(quick, () -> castMap(benchmarks.get("training"))));
+        all.add(new TimeToAccuracyBench(root, fashion, quick ? 5 : 20, quick ? 2 : 3, quick ? 1 : 3, overrides));
+        List<String> unknown = new ArrayList<>(only);
+        unknown.removeAll(all.stream().map(Benchmark::name).toList());
+        if (!unknown.isEmpty()) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--only: unknown benchmark(s) " + unknown
+                    + "; known: " + all.stream().map(Benchmark::name).toList());
+        }
+        StringBuilder markdown = new StringBuilder();
+        for (Benchmark b : all) {
+            if (!only.isEmpty() && !only.contains(b.name())) {
+                continue;
+            }
+            System.out.println("=== benchmark " + b.name() + " ===");
+            long t0 = System.nanoTime();
+            Map<String, Object> r = b.run();
+            r.put("wallSeconds", (System.nanoTime() - t0) / 1e9);
+            benchmarks.put(b.name(), r);
+            markdown.append(b.markdown(r));
+        }
+        results.put("summary", Summary.of(benchmarks));
+        results.put("wallSeconds", (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0);
+        Path json = out != null ? out : root.resolve("bench/results/" + (quick ? "quick" : "full") + "-"
+                + started.toString().replace(':', '-') + ".json");
+        Files.createDirectories(json.toAbsolutePath().getParent());
+        Files.writeString(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(results));
+        String section = Summary.markdownHeader(results) + Summary.markdown(castMap(results.get("summary"))) + markdown;
+        System.out.println(section);
+        System.out.println("JSON results: " + json);
+        if (record != null ? record : !quick) {
+            Path md = root.resolve(resultsFile);
+            Files.writeString(md, "\n" + section, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            System.out.println("Appended to " + md);
+        }
         return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> castMap(Object o) {
+        return (Map<String, Object>) o;
     }
 
     public static void main(String[] args) {

@@ -93,4 +93,22 @@ final class LocalCsv {
         }
         return out;
     }
+
+    /** Writes the rows as a CSV with a header ({@code label,p0,...}), the format Hearth's job reads. */
+    void writeCsv(Path file) throws IOException {
+        try (var w = Files.newBufferedWriter(file)) {
+            StringBuilder header = new StringBuilder("label");
+            for (int i = 0; i < features[0].length; i++) {
+                header.append(",p").append(i);
+            }
+            w.write(header.append('\n').toString());
+            for (int r = 0; r < labels.length; r++) {
+                StringBuilder line = new StringBuilder().append(labels[r]);
+                for (float v : features[r]) {
+                    line.append(',').append((int) v == v ? Integer.toString((int) v) : Float.toString(v));
+                }
+                w.write(line.append('\n').toString());
+            }
+        }
+    }
 }

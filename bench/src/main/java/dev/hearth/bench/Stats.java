@@ -8,6 +8,9 @@ import java.util.Locale;
 /** Median and range of repeated measurements. */
 record Stats(double median, double min, double max, int n) {
     static Stats of(List<Double> values) {
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("no measurements");
+        }
         List<Double> v = new ArrayList<>(values);
         Collections.sort(v);
         int n = v.size();
@@ -15,8 +18,14 @@ record Stats(double median, double min, double max, int n) {
         return new Stats(median, v.get(0), v.get(n - 1), n);
     }
 
+    /** {@code median (min-max, n=N)} with the given number of decimals. */
+    String toString(int decimals) {
+        String f = "%,." + decimals + "f";
+        return String.format(Locale.ROOT, f + " (" + f + "-" + f + ", n=%d)", median, min, max, n);
+    }
+
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%.0f (%.0f-%.0f, n=%d)", median, min, max, n);
+        return toString(0);
     }
 }

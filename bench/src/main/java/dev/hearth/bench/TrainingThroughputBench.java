@@ -1,16 +1,12 @@
 package dev.hearth.bench;
 
-import dev.hearth.spark.SparkConfFile;
 import dev.hearth.spark.network.NetworkBuilder;
 import dev.hearth.spark.network.NetworkSpec;
 import dev.hearth.spark.network.NetworkSpecParser;
 import dev.hearth.spark.training.EpochResult;
-import dev.hearth.spark.training.ParameterAveragingEngine;
-import dev.hearth.spark.training.TrainSettings;
-import dev.hearth.spark.training.TrainingPipeline;
+import dev.hearth.spark.training.RoundBreakdown;
 import dev.hearth.spark.training.TrainingSummary;
 import dev.hearth.store.NormalizerSpec;
-import dev.hearth.store.hadoop.HadoopModelStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.SparkConf;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
@@ -28,119 +22,147 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Training throughput: Hearth {@code train} on {@code local[2]} (two workers, one BLAS thread each) against plain
  * DL4J {@code MultiLayerNetwork.fit} in one JVM with two BLAS threads, same network, data, minibatch size and
- * total threads, alternating rounds in the same JVM. Examples/s of epochs after the first (warm-up) are compared.
+ * total threads, alternating rounds in the same JVM. Examples/s of the epochs after the first (which warms up and,
+ * for Hearth, exports the minibatches) are compared; Hearth's last epoch of every round is broken down per
+ * averaging round.
  */
-final class TrainingThroughputBench {
+final class TrainingThroughputBench implements Benchmark {
+    private final String name;
     private final Path root;
-    private final Path train;
-    private final Path test;
+    private final BenchData data;
     private final String network;
-    private final int rows;
     private final int epochs;
     private final int rounds;
+    private final List<String> overrides;
 
-    TrainingThroughputBench(Path root, Path train, Path test, String network, int rows, int epochs, int rounds) {
+    TrainingThroughputBench(String name, Path root, BenchData data, String network, int epochs, int rounds,
+            List<String> overrides) {
+        this.name = name;
         this.root = root;
-        this.train = train;
-        this.test = test;
+        this.data = data;
         this.network = network;
-        this.rows = rows;
         this.epochs = epochs;
         this.rounds = rounds;
+        this.overrides = overrides;
     }
 
-    Map<String, Object> run() throws Exception {
-        NetworkSpec spec = new NetworkSpecParser().parse(Files.readString(root.resolve("conf/networks/" + network)), network);
-        LocalCsv data = LocalCsv.read(train, rows);
-        LocalCsv testData = LocalCsv.read(test, 0);
-        NormalizerSpec normalizer = data.minMax();
-        List<DataSet> testBatches = testData.batches(1000, normalizer, 1);
-        Path subset = Files.createTempFile("hearth-bench-train", ".csv");
-        writeSubset(subset, data);
+    @Override
+    public String name() {
+        return name;
+    }
 
+    @Override
+    public Map<String, Object> run() throws Exception {
+        NetworkSpec spec = new NetworkSpecParser().parse(Files.readString(root.resolve("conf/networks/" + network)), network);
+        LocalCsv train = data.train();
+        NormalizerSpec normalizer = train.minMax();
+        List<DataSet> testBatches = data.test().batches(1000, normalizer, 1);
+        int batch = 64;
         List<Double> single = new ArrayList<>();
         List<Double> hearth = new ArrayList<>();
+        List<Double> exportSeconds = new ArrayList<>();
+        List<RoundBreakdown> breakdowns = new ArrayList<>();
         double singleAccuracy = 0;
         double hearthAccuracy = 0;
+        long parameters = 0;
         for (int round = 1; round <= rounds; round++) {
-            // Single JVM, 2 BLAS threads.
             Nd4j.factory().blas().setMaxThreads(2);
-            MultiLayerNetwork net = new MultiLayerNetwork(NetworkBuilder.build(spec, data.features[0].length, data.classes));
+            MultiLayerNetwork net = new MultiLayerNetwork(NetworkBuilder.build(spec, train.features[0].length, train.classes));
             net.init();
+            parameters = net.numParams();
             for (int e = 1; e <= epochs; e++) {
-                List<DataSet> batches = data.batches(64, normalizer, e);
+                List<DataSet> batches = train.batches(batch, normalizer, e);
                 long t0 = System.nanoTime();
                 for (DataSet b : batches) {
                     net.fit(b);
                 }
-                double s = (System.nanoTime() - t0) / 1e9;
+                double rate = train.labels.length / ((System.nanoTime() - t0) / 1e9);
                 if (e > 1) {
-                    single.add(data.labels.length / s);
+                    single.add(rate);
                 }
-                System.out.printf(Locale.ROOT, "round %d single-JVM epoch %d: %.0f examples/s%n", round, e, data.labels.length / s);
+                System.out.printf(Locale.ROOT, "[%s] round %d single-JVM epoch %d: %.0f examples/s%n", name, round, e, rate);
             }
-            Evaluation eval = new Evaluation(data.classes);
-            for (DataSet b : testBatches) {
-                eval.eval(b.getLabels(), net.output(b.getFeatures(), false));
-            }
-            singleAccuracy = eval.accuracy();
+            singleAccuracy = accuracy(net, testBatches, train.classes);
 
-            // Hearth on local[2], 1 BLAS thread per worker.
-            Nd4j.factory().blas().setMaxThreads(1);
-            SparkSession spark = SparkSession.builder().config(SparkConfFile.apply(root.resolve("conf/spark-defaults.conf"),
-                    new SparkConf()).setMaster("local[2]").setAppName("bench").set("spark.ui.enabled", "false")
-                    .set("spark.driver.host", "127.0.0.1")).getOrCreate();
-            try {
-                Path store = Files.createTempDirectory("hearth-bench-store");
-                TrainingSummary s = new TrainingPipeline(spark, HadoopModelStore.open(store.toString(),
-                        spark.sparkContext().hadoopConfiguration()), new ParameterAveragingEngine())
-                        .run(TrainSettings.loader().load(null, List.of("data.path=" + subset, "data.test.path=" + test,
-                                "network.config=" + root.resolve("conf/networks/" + network), "model.name=bench",
-                                "split.validation.fraction=0", "train.epochs=" + epochs, "train.checkpoint=false",
-                                "train.batch.size.per.worker=64")));
-                for (EpochResult r : s.epochs()) {
-                    if (r.epoch() > 1) {
-                        hearth.add(r.examplesPerSecond());
-                    }
-                    System.out.printf(Locale.ROOT, "round %d hearth local[2] epoch %d: %.0f examples/s%n", round, r.epoch(),
-                            r.examplesPerSecond());
+            List<String> settings = new ArrayList<>(List.of("data.path=" + data.trainFile(), "data.test.path=" + data.testFile(),
+                    "network.config=" + root.resolve("conf/networks/" + network), "split.validation.fraction=0",
+                    "train.epochs=" + epochs, "train.batch.size.per.worker=" + batch));
+            settings.addAll(overrides);
+            TrainingSummary s = new HearthRun(root).train(settings);
+            for (EpochResult r : s.epochs()) {
+                if (r.epoch() > 1) {
+                    hearth.add(r.examplesPerSecond());
                 }
-                hearthAccuracy = s.metrics().get("accuracy");
-            } finally {
-                spark.stop();
+                if (r.breakdown() != null && r.breakdown().exportMs() > 0) {
+                    exportSeconds.add(r.breakdown().exportMs() / 1000);
+                }
+                System.out.printf(Locale.ROOT, "[%s] round %d hearth local[2] epoch %d: %.0f examples/s%s%n", name, round,
+                        r.epoch(), r.examplesPerSecond(), r.breakdown() == null ? "" : "; " + r.breakdown().describe());
             }
+            EpochResult last = s.epochs().get(s.epochs().size() - 1);
+            if (last.breakdown() != null) {
+                breakdowns.add(last.breakdown());
+            }
+            hearthAccuracy = s.metrics().get("accuracy");
         }
-        Files.deleteIfExists(subset);
         Stats h = Stats.of(hearth);
         Stats b = Stats.of(single);
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("benchmark", "training-throughput");
+        result.put("benchmark", name);
         result.put("network", network);
-        result.put("trainRows", data.labels.length);
+        result.put("parameters", parameters);
+        result.put("trainRows", train.labels.length);
+        result.put("batchSize", batch);
         result.put("epochsPerRound", epochs);
         result.put("rounds", rounds);
+        result.put("hearthSettings", overrides);
         result.put("hearthExamplesPerSecond", h);
         result.put("singleJvmExamplesPerSecond", b);
         result.put("ratioHearthOverSingleJvm", h.median() / b.median());
+        result.put("hearthFirstEpochExportSeconds", exportSeconds.isEmpty() ? null : Stats.of(exportSeconds));
+        result.put("hearthRoundBreakdown", breakdowns);
         result.put("hearthTestAccuracy", hearthAccuracy);
         result.put("singleJvmTestAccuracy", singleAccuracy);
         return result;
     }
 
-    private static void writeSubset(Path file, LocalCsv data) throws java.io.IOException {
-        try (var w = Files.newBufferedWriter(file)) {
-            StringBuilder header = new StringBuilder("label");
-            for (int i = 0; i < data.features[0].length; i++) {
-                header.append(",p").append(i);
-            }
-            w.write(header.append('\n').toString());
-            for (int r = 0; r < data.labels.length; r++) {
-                StringBuilder line = new StringBuilder().append(data.labels[r]);
-                for (float v : data.features[r]) {
-                    line.append(',').append((int) v == v ? Integer.toString((int) v) : Float.toString(v));
-                }
-                w.write(line.append('\n').toString());
-            }
+    static double accuracy(MultiLayerNetwork net, List<DataSet> testBatches, int classes) {
+        Evaluation eval = new Evaluation(classes);
+        for (DataSet b : testBatches) {
+            eval.eval(b.getLabels(), net.output(b.getFeatures(), false));
         }
+        return eval.accuracy();
+    }
+
+    @Override
+    public String markdown(Map<String, Object> r) {
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "### Training throughput: %s (%,d parameters), %,d rows, batch %d, %d round(s) x %d epochs%n%n",
+                r.get("network"), ((Number) r.get("parameters")).longValue(), r.get("trainRows"), r.get("batchSize"),
+                r.get("rounds"), r.get("epochsPerRound")));
+        md.append("| | examples/s, median (min-max) of epochs 2+ | test accuracy |\n|---|---|---|\n");
+        md.append(String.format(Locale.ROOT, "| Hearth `train`, `local[2]` %s | %s | %.3f |%n", r.get("hearthSettings"),
+                r.get("hearthExamplesPerSecond"), r.get("hearthTestAccuracy")));
+        md.append(String.format(Locale.ROOT, "| DL4J `fit`, one JVM, 2 BLAS threads | %s | %.3f |%n",
+                r.get("singleJvmExamplesPerSecond"), r.get("singleJvmTestAccuracy")));
+        md.append(String.format(Locale.ROOT, "| **ratio Hearth / single JVM** | **%.2f** | |%n%n", r.get("ratioHearthOverSingleJvm")));
+        if (r.get("hearthFirstEpochExportSeconds") != null) {
+            md.append("First epoch's export of the minibatches: ").append(((Stats) r.get("hearthFirstEpochExportSeconds")).toString(1))
+                    .append(" s.\n\n");
+        }
+        @SuppressWarnings("unchecked")
+        List<RoundBreakdown> breakdowns = (List<RoundBreakdown>) r.get("hearthRoundBreakdown");
+        if (!breakdowns.isEmpty()) {
+            md.append("Per averaging round (Hearth's last epoch of each round, ms per round; worker parts per worker):\n\n");
+            md.append("| rounds/epoch | round | compute | data wait | worker init | broadcast | repartition | averaging | Spark job overhead | compute share |\n");
+            md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+            for (RoundBreakdown b : breakdowns) {
+                md.append(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f%% |%n",
+                        b.rounds(), b.roundMs(), b.computeMs(), b.dataLoadMs(), b.workerInitMs(), b.broadcastMs(),
+                        b.repartitionMs(), b.averageMs(), b.sparkMs(), 100 * b.computeShare()));
+            }
+            md.append('\n');
+        }
+        return md.toString();
     }
 }

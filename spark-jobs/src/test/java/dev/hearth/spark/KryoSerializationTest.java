@@ -16,11 +16,11 @@ import scala.reflect.ClassTag$;
 class KryoSerializationTest {
 
     @Test
-    void sparkDefaultsConfigureKryoWithTheNd4jRegistrator() {
+    void sparkDefaultsConfigureKryoWithHearthsRegistrator() {
         Map<String, String> conf = SparkConfFile.read(LocalSpark.sparkDefaults());
         assertThat(conf)
                 .containsEntry("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .containsEntry("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator")
+                .containsEntry("spark.kryo.registrator", "dev.hearth.spark.serde.HearthKryoRegistrator")
                 .containsEntry("spark.locality.wait", "0");
     }
 

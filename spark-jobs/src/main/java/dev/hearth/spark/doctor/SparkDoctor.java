@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileSystem;
+import dev.hearth.spark.serde.HearthKryoRegistrator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.serializer.KryoSerializer;
@@ -47,20 +48,27 @@ public final class SparkDoctor {
     }
 
     static Check kryo(SparkConf conf) {
-        String name = "Kryo serializer with Nd4jRegistrator";
+        String name = "Kryo serializer with an ND4J registrator";
         if (!conf.get("spark.serializer", "").contains("KryoSerializer")) {
             return new Check(name, Check.Status.FAIL, "spark.serializer is " + conf.get("spark.serializer", "<unset>"),
                     "--conf spark.serializer=org.apache.spark.serializer.KryoSerializer");
         }
-        if (!"org.nd4j.kryo.Nd4jRegistrator".equals(conf.get("spark.kryo.registrator", ""))) {
+        String registrator = conf.get("spark.kryo.registrator", "");
+        if (!HearthKryoRegistrator.NAME.equals(registrator) && !"org.nd4j.kryo.Nd4jRegistrator".equals(registrator)) {
             return new Check(name, Check.Status.FAIL, "spark.kryo.registrator is " + conf.get("spark.kryo.registrator", "<unset>"),
-                    "--conf spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator");
+                    "--conf spark.kryo.registrator=" + HearthKryoRegistrator.NAME);
         }
         try {
             SerializerInstance kryo = new KryoSerializer(conf).newInstance();
             INDArray a = Nd4j.linspace(1, 12, 12).reshape(3, 4);
             INDArray back = kryo.deserialize(kryo.serialize(a, ClassTag$.MODULE$.apply(INDArray.class)),
                     ClassTag$.MODULE$.apply(INDArray.class));
+            if (!HearthKryoRegistrator.NAME.equals(registrator)) {
+                return a.equals(back) ? new Check(name, Check.Status.WARN, "org.nd4j.kryo.Nd4jRegistrator works but "
+                        + "serialises arrays element by element (slower averaging rounds)",
+                        "--conf spark.kryo.registrator=" + HearthKryoRegistrator.NAME)
+                        : new Check(name, Check.Status.FAIL, "an INDArray came back different", "check the registrator class");
+            }
             return a.equals(back) ? Check.ok(name, "an INDArray round-trips on the driver")
                     : new Check(name, Check.Status.FAIL, "an INDArray came back different", "check the registrator class");
         } catch (RuntimeException e) {

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SparkSessions {
     static final String KRYO = "org.apache.spark.serializer.KryoSerializer";
-    static final String ND4J_REGISTRATOR = "org.nd4j.kryo.Nd4jRegistrator";
+    static final String ND4J_REGISTRATOR = dev.hearth.spark.serde.HearthKryoRegistrator.NAME;
     private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
 
     private SparkSessions() {}

@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import dev.hearth.spark.serde.MinibatchFiles;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
@@ -26,31 +27,58 @@ import org.slf4j.LoggerFactory;
 public final class ParameterAveragingEngine implements TrainingEngine {
     private static final Logger LOG = LoggerFactory.getLogger(ParameterAveragingEngine.class);
 
+    /** DL4J's timing statistics ask an internet NTP server for the time unless told to use the local clock. */
+    static final String TIME_SOURCE_PROPERTY = "org.deeplearning4j.spark.time.TimeSource";
+
     @Override
     public Session open(JavaSparkContext sc, MultiLayerNetwork network, TrainingOptions options) {
+        if (options.stats() && System.getProperty(TIME_SOURCE_PROPERTY) == null) {
+            // Driver side (and executors of local mode); cluster executors get it from conf/spark-defaults.conf.
+            System.setProperty(TIME_SOURCE_PROPERTY, "org.deeplearning4j.spark.time.SystemClockTimeSource");
+        }
         String approach = chooseApproach(sc, options.approach());
         String exportDir = exportDirectory(sc, options.exportDirectory());
+        int workers = options.workers() > 0 ? options.workers() : sc.defaultParallelism();
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(
-                        options.workers() > 0 ? options.workers() : sc.defaultParallelism(), options.batchSizePerWorker())
+                        workers, options.batchSizePerWorker())
                 .batchSizePerWorker(options.batchSizePerWorker())
                 .averagingFrequency(options.averagingFrequency())
                 .workerPrefetchNumBatches(options.prefetchBatches())
                 .rddTrainingApproach(approach.equals("export") ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct)
-                .exportDirectory(exportDir)
                 .repartionData(repartition(options.repartition()))
                 .rngSeed(options.seed())
                 .saveUpdater(true)
                 .collectTrainingStats(options.stats())
                 .build();
         SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, network, master);
+        RoundResultReaper reaper = RoundResultReaper.start(sc);
         return new Session() {
             private RoundBreakdown breakdown;
+            private int exportedRdd = -1;
+            private JavaRDD<String> exported;
 
             @Override
             public double fitEpoch(JavaRDD<DataSet> train) {
-                spark.fit(train);
+                double exportMs = 0;
+                if (approach.equals("export")) {
+                    if (exported == null || exportedRdd != train.id()) {
+                        // Hearth's own export (bulk-copied files), once per training RDD, reused by every epoch.
+                        long t0 = System.nanoTime();
+                        release();
+                        exported = MinibatchExport.export(sc, train, exportDir + "/rdd-" + train.id(), workers);
+                        exportedRdd = train.id();
+                        exportMs = (System.nanoTime() - t0) / 1e6;
+                        LOG.info("Exported {} minibatches to {} in {} ms", exported.count(), exportDir, Math.round(exportMs));
+                    }
+                    spark.fitPaths(exported, new MinibatchFiles.Loader());
+                } else {
+                    spark.fit(train);
+                }
                 if (options.stats()) {
                     breakdown = RoundBreakdown.of(master.getTrainingStats());
+                    if (breakdown != null && exportMs > 0) {
+                        breakdown = breakdown.withExportMs(exportMs);
+                    }
                     // Start the next epoch's statistics afresh.
                     master.setCollectTrainingStats(false);
                     master.setCollectTrainingStats(true);
@@ -85,19 +113,23 @@ public final class ParameterAveragingEngine implements TrainingEngine {
                 return approach;
             }
 
+            private void release() {
+                if (exported != null) {
+                    exported.unpersist(false);
+                    exported = null;
+                }
+            }
+
             @Override
             public void close() {
-                if (!master.deleteTempFiles(sc)) {
-                    LOG.warn("Could not delete exported minibatches under {}", exportDir);
-                }
-                // DL4J deletes only <dir>/<master uid>/<rdd id>/; a directory Hearth chose is removed whole.
-                if (options.exportDirectory() == null || options.exportDirectory().isBlank()) {
-                    Path dir = new Path(exportDir);
-                    try {
-                        dir.getFileSystem(sc.hadoopConfiguration()).delete(dir, true);
-                    } catch (java.io.IOException e) {
-                        LOG.warn("Could not delete export directory {}: {}", exportDir, e.toString());
-                    }
+                reaper.close();
+                release();
+                // The run's own directory (under train.export.dir or a temp dir) is removed whole.
+                Path dir = new Path(exportDir);
+                try {
+                    dir.getFileSystem(sc.hadoopConfiguration()).delete(dir, true);
+                } catch (java.io.IOException e) {
+                    LOG.warn("Could not delete export directory {}: {}", exportDir, e.toString());
                 }
             }
         };
@@ -131,14 +163,16 @@ public final class ParameterAveragingEngine implements TrainingEngine {
         return choice;
     }
 
+    /** This run's own export directory: under {@code train.export.dir}, else under a temp dir of the default FS. */
     static String exportDirectory(JavaSparkContext sc, String configured) {
+        String run = sc.sc().applicationId() + "-" + UUID.randomUUID();
         if (configured != null && !configured.isBlank()) {
-            return configured;
+            return new Path(configured, "hearth-export-" + run).toString();
         }
         URI defaultFs = FileSystem.getDefaultUri(sc.hadoopConfiguration());
         String base = "file".equals(defaultFs.getScheme())
                 ? new Path(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")).toUri()).toString()
                 : new Path(defaultFs.toString(), "/tmp").toString();
-        return base + "/hearth-export/" + sc.sc().applicationId() + "-" + UUID.randomUUID();
+        return base + "/hearth-export/" + run;
     }
 }

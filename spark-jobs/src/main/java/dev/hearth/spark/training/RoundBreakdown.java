@@ -63,6 +63,12 @@ public record RoundBreakdown(int rounds, double roundMs, double broadcastMs, dou
                 sum(events, EXPORT));
     }
 
+    /** The same breakdown with the epoch's export time. */
+    public RoundBreakdown withExportMs(double ms) {
+        return new RoundBreakdown(rounds, roundMs, broadcastMs, repartitionMs, workerInitMs, dataLoadMs, computeMs,
+                averageMs, sparkMs, ms);
+    }
+
     /** Share of a round's wall time spent in the workers' useful work. */
     public double computeShare() {
         return roundMs <= 0 ? 0 : computeMs / roundMs;

@@ -33,7 +33,9 @@ class SparkDoctorTest {
         conf.remove("spark.kryo.registrator");
         Check c = SparkDoctor.kryo(conf);
         assertThat(c.status()).isEqualTo(Check.Status.FAIL);
-        assertThat(c.fix()).isEqualTo("--conf spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator");
+        assertThat(c.fix()).isEqualTo("--conf spark.kryo.registrator=dev.hearth.spark.serde.HearthKryoRegistrator");
+        conf.set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+        assertThat(SparkDoctor.kryo(conf).status()).isEqualTo(Check.Status.WARN);
         conf.set("spark.serializer", "org.apache.spark.serializer.JavaSerializer");
         assertThat(SparkDoctor.kryo(conf).detail()).contains("JavaSerializer");
     }

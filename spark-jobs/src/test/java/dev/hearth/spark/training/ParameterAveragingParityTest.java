@@ -66,6 +66,15 @@ class ParameterAveragingParityTest {
 
     @Test
     void oneWorkerFrequencyOneMatchesSingleMachineFit() {
+        assertParity("direct");
+    }
+
+    @Test
+    void exportedMinibatchFilesGiveTheSameParameters() {
+        assertParity("export");
+    }
+
+    private void assertParity(String approach) {
         List<DataSet> batches = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             batches.add(batch(100 + i, 16));
@@ -77,7 +86,7 @@ class ParameterAveragingParityTest {
         assertThat(distributed.params()).isEqualTo(single.params());
 
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        TrainingOptions options = new TrainingOptions(1, 16, 1, 0, "direct", "", "never", 1, false);
+        TrainingOptions options = new TrainingOptions(1, 16, 1, 0, approach, "", "never", 1, false);
         try (TrainingEngine.Session session = new ParameterAveragingEngine().open(sc, distributed, options)) {
             // One minibatch per pass: each pass is exactly one averaging round of one fit step.
             for (DataSet b : batches) {

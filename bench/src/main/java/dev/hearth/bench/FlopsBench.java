@@ -1,0 +1,95 @@
+package dev.hearth.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * FLOP utilisation: the dense training benchmark's FLOP/s (6 x parameters x examples/s: 2 FLOPs per weight for
+ * the forward multiply-add, 4 for the backward pass's two products) divided by ND4J's float32 {@code mmul} FLOP/s
+ * (2n³ per n x n product) measured in this run with the same total thread count (2).
+ */
+final class FlopsBench implements Benchmark {
+    private final int size;
+    private final int repeats;
+    private final Supplier<Map<String, Object>> training;
+
+    /**
+     * @param training the dense training benchmark's result from this run, or null when it was not run
+     */
+    FlopsBench(boolean quick, Supplier<Map<String, Object>> training) {
+        this.size = quick ? 1024 : 2048;
+        this.repeats = quick ? 3 : 7;
+        this.training = training;
+    }
+
+    @Override
+    public String name() {
+        return "flops";
+    }
+
+    @Override
+    public Map<String, Object> run() {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("benchmark", name());
+        result.put("formula", "training FLOP/s = 6 x parameters x examples/s; peak = float32 mmul " + size + "^2, 2n^3 FLOPs");
+        Stats one = mmul(1);
+        Stats two = mmul(2);
+        result.put("mmulGflopsOneThread", one);
+        result.put("mmulGflopsTwoThreads", two);
+        Map<String, Object> t = training == null ? null : training.get();
+        if (t != null) {
+            long parameters = ((Number) t.get("parameters")).longValue();
+            double hearth = ((Stats) t.get("hearthExamplesPerSecond")).median() * 6 * parameters / 1e9;
+            double single = ((Stats) t.get("singleJvmExamplesPerSecond")).median() * 6 * parameters / 1e9;
+            result.put("network", t.get("network"));
+            result.put("parameters", parameters);
+            result.put("hearthTrainingGflops", hearth);
+            result.put("singleJvmTrainingGflops", single);
+            result.put("hearthUtilisation", hearth / two.median());
+            result.put("singleJvmUtilisation", single / two.median());
+        }
+        Nd4j.factory().blas().setMaxThreads(2);
+        return result;
+    }
+
+    private Stats mmul(int threads) {
+        Nd4j.factory().blas().setMaxThreads(threads);
+        INDArray a = Nd4j.rand(DataType.FLOAT, size, size);
+        INDArray b = Nd4j.rand(DataType.FLOAT, size, size);
+        INDArray c = Nd4j.create(DataType.FLOAT, size, size);
+        for (int i = 0; i < 2; i++) {
+            a.mmuli(b, c);
+        }
+        List<Double> gflops = new ArrayList<>();
+        for (int i = 0; i < repeats; i++) {
+            long t0 = System.nanoTime();
+            a.mmuli(b, c);
+            double s = (System.nanoTime() - t0) / 1e9;
+            gflops.add(2.0 * size * size * (double) size / s / 1e9);
+        }
+        System.out.printf(Locale.ROOT, "[flops] mmul %d^2 float32, %d thread(s): %s GFLOP/s%n", size, threads, Stats.of(gflops));
+        return Stats.of(gflops);
+    }
+
+    @Override
+    public String markdown(Map<String, Object> r) {
+        StringBuilder md = new StringBuilder("### FLOP utilisation\n\n").append(r.get("formula")).append(".\n\n");
+        md.append("| | GFLOP/s | utilisation of 2-thread mmul |\n|---|---|---|\n");
+        md.append(String.format(Locale.ROOT, "| ND4J float32 mmul, 1 thread | %s | |%n", ((Stats) r.get("mmulGflopsOneThread")).toString(1)));
+        md.append(String.format(Locale.ROOT, "| ND4J float32 mmul, 2 threads | %s | 1.00 |%n", ((Stats) r.get("mmulGflopsTwoThreads")).toString(1)));
+        if (r.containsKey("hearthUtilisation")) {
+            md.append(String.format(Locale.ROOT, "| Hearth training (%s) | %.1f | **%.2f** |%n", r.get("network"),
+                    r.get("hearthTrainingGflops"), r.get("hearthUtilisation")));
+            md.append(String.format(Locale.ROOT, "| single-JVM DL4J training | %.1f | %.2f |%n",
+                    r.get("singleJvmTrainingGflops"), r.get("singleJvmUtilisation")));
+        }
+        return md.append('\n').toString();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.hearth.bench;
+
+import dev.hearth.spark.SparkConfFile;
+import dev.hearth.spark.training.ParameterAveragingEngine;
+import dev.hearth.spark.training.TrainSettings;
+import dev.hearth.spark.training.TrainingPipeline;
+import dev.hearth.spark.training.TrainingSummary;
+import dev.hearth.store.hadoop.HadoopModelStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runs Hearth's {@code train} pipeline exactly as the job does, on a fresh {@code local[2]} Spark session (two
+ * workers with one BLAS thread each) and a temporary store, with the benchmark's settings on top of the defaults.
+ */
+final class HearthRun {
+    private final Path root;
+
+    HearthRun(Path root) {
+        this.root = root;
+    }
+
+    /** Trains with {@code conf/train.properties} defaults overridden by {@code settings}; stops Spark afterwards. */
+    TrainingSummary train(List<String> settings) throws Exception {
+        Nd4j.factory().blas().setMaxThreads(1);
+        SparkSession spark = SparkSession.builder().config(SparkConfFile.apply(root.resolve("conf/spark-defaults.conf"),
+                new SparkConf()).setMaster("local[2]").setAppName("hearth-bench").set("spark.ui.enabled", "false")
+                .set("spark.driver.host", "127.0.0.1")).getOrCreate();
+        Path store = Files.createTempDirectory("hearth-bench-store");
+        try {
+            List<String> all = new ArrayList<>(List.of("model.name=bench", "train.checkpoint=false", "train.stats=true",
+                    "store.root=" + store));
+            all.addAll(settings);
+            return new TrainingPipeline(spark, HadoopModelStore.open(store.toString(),
+                    spark.sparkContext().hadoopConfiguration()), new ParameterAveragingEngine())
+                    .run(TrainSettings.loader().load(null, all));
+        } finally {
+            spark.stop();
+            Files.walk(store).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.hearth.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The headline ratios of a run next to the targets. */
+final class Summary {
+    private Summary() {}
+
+    /** One entry per measured target: what, measured ratio, target, whether met. */
+    static Map<String, Object> of(Map<String, Object> benchmarks) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        add(s, benchmarks, "training", "ratioHearthOverSingleJvm", "training throughput, Hearth / single-JVM DL4J (dense)", 0.9, true);
+        add(s, benchmarks, "training-conv", "ratioHearthOverSingleJvm", "training throughput, Hearth / single-JVM DL4J (conv)", 0.9, true);
+        add(s, benchmarks, "time-to-accuracy", "ratioMllibOverHearth", "time to MLlib's accuracy, MLlib / Hearth", 3.0, true);
+        add(s, benchmarks, "flops", "hearthUtilisation", "FLOP utilisation of Hearth training (dense)", 0.5, true);
+        add(s, benchmarks, "serving", "ratioBatchingAt32", "serving req/s at 32 connections, batching on / off", 4.0, true);
+        add(s, benchmarks, "serving", "p99AtHalfSaturationMs", "serving p99 at half saturation, ms (batching on)", 10.0, false);
+        add(s, benchmarks, "store", "ratioLocal", "store publish + verified load / plain copy + read (local FS)", 1.5, false);
+        add(s, benchmarks, "store", "ratioHdfs", "store publish + verified load / plain copy + read (HDFS)", 1.5, false);
+        return s;
+    }
+
+    private static void add(Map<String, Object> into, Map<String, Object> benchmarks, String bench, String key, String what,
+            double target, boolean higherIsBetter) {
+        Object r = benchmarks.get(bench);
+        if (!(r instanceof Map<?, ?> m) || !(m.get(key) instanceof Number n)) {
+            return;
+        }
+        double v = n.doubleValue();
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("what", what);
+        e.put("measured", v);
+        e.put("target", (higherIsBetter ? ">= " : "<= ") + target);
+        e.put("met", higherIsBetter ? v >= target : v <= target);
+        into.put(bench + "." + key, e);
+    }
+
+    static String markdownHeader(Map<String, Object> results) {
+        Map<String, Object> m = BenchMain.castMap(results.get("machine"));
+        return String.format(Locale.ROOT, "## Run %s (`bench/run%s`, %.0f s)%n%nMachine: %s, %s cores, Java %s, Spark %s, DL4J %s.%n%n",
+                results.get("time"), "quick".equals(results.get("mode")) ? " --quick" : "",
+                ((Number) results.get("wallSeconds")).doubleValue(), m.get("cpu"), m.get("cores"), m.get("java"),
+                m.get("spark"), m.get("dl4j"));
+    }
+
+    static String markdown(Map<String, Object> summary) {
+        if (summary.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("| target | measured | target | met |\n|---|---|---|---|\n");
+        List<String> rows = new ArrayList<>();
+        for (Object o : summary.values()) {
+            Map<String, Object> e = BenchMain.castMap(o);
+            rows.add(String.format(Locale.ROOT, "| %s | **%.2f** | %s | %s |", e.get("what"), e.get("measured"),
+                    e.get("target"), Boolean.TRUE.equals(e.get("met")) ? "yes" : "no"));
+        }
+        return md.append(String.join("\n", rows)).append("\n\n").toString();
+    }
+}

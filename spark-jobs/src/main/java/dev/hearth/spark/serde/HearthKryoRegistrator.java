@@ -1,0 +1,22 @@
+package dev.hearth.spark.serde;
+
+import com.esotericsoftware.kryo.Kryo;
+import org.apache.spark.serializer.KryoRegistrator;
+import org.nd4j.kryo.Nd4jRegistrator;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Spark Kryo registrator for Hearth ({@code spark.kryo.registrator}): everything ND4J's {@link Nd4jRegistrator}
+ * registers, with ND4J arrays carried by {@link BulkNdArraySerializer}. Parameter broadcasts and worker results of
+ * every averaging round pass through it.
+ */
+public final class HearthKryoRegistrator implements KryoRegistrator {
+    /** The class name to put in {@code spark.kryo.registrator}. */
+    public static final String NAME = HearthKryoRegistrator.class.getName();
+
+    @Override
+    public void registerClasses(Kryo kryo) {
+        new Nd4jRegistrator().registerClasses(kryo);
+        kryo.register(Nd4j.getBackend().getNDArrayClass(), new BulkNdArraySerializer());
+    }
+}

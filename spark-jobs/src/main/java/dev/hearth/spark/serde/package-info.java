@@ -1,0 +1,5 @@
+/**
+ * Fast binary forms of ND4J arrays and minibatches: bulk byte copies instead of ND4J's element-by-element streams,
+ * for Kryo (parameter broadcasts and worker results) and for exported minibatch files.
+ */
+package dev.hearth.spark.serde;

@@ -1,0 +1,62 @@
+package dev.hearth.spark.training;
+
+import dev.hearth.spark.serde.MinibatchFiles;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.SerializableConfiguration;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Hearth's export step: every executor writes its minibatches as {@link MinibatchFiles} under one directory of the
+ * default (shared) file system, in one Spark job, and the paths become a small RDD with one partition per worker
+ * that DL4J's {@code fitPaths} trains from in every epoch.
+ */
+final class MinibatchExport {
+    /** Name of the RDD of exported paths. */
+    static final String NAME = "hearth-exported-minibatches";
+
+    private MinibatchExport() {}
+
+    /**
+     * Writes {@code batches} under {@code dir} and returns the persisted RDD of file paths ({@code workers}
+     * partitions).
+     */
+    static JavaRDD<String> export(JavaSparkContext sc, JavaRDD<DataSet> batches, String dir, int workers) {
+        Broadcast<SerializableConfiguration> conf = sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
+        List<String> paths = batches.mapPartitionsWithIndex((index, it) -> {
+            FileSystem fs = new Path(dir).getFileSystem(conf.value().value());
+            Path base = fs.makeQualified(new Path(dir));
+            // On the local FS, Hadoop forks `chmod` for every file it creates (and writes a .crc beside it):
+            // plain NIO writes are many times faster and the files are only read back by this job.
+            boolean local = "file".equals(fs.getUri().getScheme());
+            if (local) {
+                Files.createDirectories(java.nio.file.Path.of(base.toUri()));
+            }
+            List<String> written = new ArrayList<>();
+            int i = 0;
+            while (it.hasNext()) {
+                Path file = new Path(base, "part-" + index + "-" + i++ + ".hmb");
+                try (OutputStream out = local ? Files.newOutputStream(java.nio.file.Path.of(file.toUri()),
+                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE) : fs.create(file, false)) {
+                    MinibatchFiles.write(it.next(), out);
+                }
+                written.add(file.toString());
+            }
+            return written.iterator();
+        }, false).collect();
+        conf.destroy();
+        JavaRDD<String> rdd = sc.parallelize(paths, Math.max(1, Math.min(workers, paths.size())));
+        rdd.setName(NAME);
+        rdd.persist(StorageLevel.MEMORY_ONLY());
+        return rdd;
+    }
+}
