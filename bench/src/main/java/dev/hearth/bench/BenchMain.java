@@ -34,7 +34,7 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--set", description = "Hearth training setting for the training benchmarks, key=value (repeatable)")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--rounds", description = "training benchmarks: alternating rounds (default: 3, 1 with --quick)")
+    @Option(names = "--rounds", description = "training and time-to-accuracy benchmarks: alternating rounds (default: 3, 1 with --quick)")
     Integer rounds;
 
     @Option(names = "--epochs", description = "training benchmarks: epochs per round (default: 3 dense, 2 conv; 2 with --quick)")
@@ -68,7 +68,7 @@ public final class BenchMain implements Callable<Integer> {
         all.add(new TrainingThroughputBench("training-conv", root, convData, "cnn-28x28.yaml", epochs != null ? epochs : 2, repeats,
                 overrides));
         all.add(new FlopsBench(quick, () -> castMap(benchmarks.get("training"))));
-        all.add(new TimeToAccuracyBench(root, fashion, quick ? 5 : 20, quick ? 2 : 3, quick ? 1 : 3, overrides));
+        all.add(new TimeToAccuracyBench(root, fashion, quick ? 5 : 20, quick ? 2 : 3, repeats, overrides));
         List<String> unknown = new ArrayList<>(only);
         unknown.removeAll(all.stream().map(Benchmark::name).toList());
         if (!unknown.isEmpty()) {

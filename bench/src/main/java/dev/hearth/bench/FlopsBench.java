@@ -43,6 +43,12 @@ final class FlopsBench implements Benchmark {
         Stats two = mmul(2);
         result.put("mmulGflopsOneThread", one);
         result.put("mmulGflopsTwoThreads", two);
+        // The products a 784-256-128-10 network computes on a minibatch of 64: the ceiling at these sizes.
+        Stats layerOne = layerShapes(1);
+        Stats layerTwo = layerShapes(2);
+        result.put("layerShapeGflopsOneThread", layerOne);
+        result.put("layerShapeGflopsTwoThreads", layerTwo);
+        result.put("layerShapeCeilingUtilisation", layerTwo.median() / two.median());
         Map<String, Object> t = training == null ? null : training.get();
         if (t != null) {
             long parameters = ((Number) t.get("parameters")).longValue();
@@ -57,6 +63,39 @@ final class FlopsBench implements Benchmark {
         }
         Nd4j.factory().blas().setMaxThreads(2);
         return result;
+    }
+
+    private static final int[] WIDTHS = {784, 256, 128, 10};
+    private static final int BATCH = 64;
+
+    /** GFLOP/s of the forward products of the dense benchmark network on one minibatch ({@code [64 x in] x [in x out]}). */
+    private Stats layerShapes(int threads) {
+        Nd4j.factory().blas().setMaxThreads(threads);
+        List<INDArray[]> products = new ArrayList<>();
+        double flops = 0;
+        for (int i = 0; i + 1 < WIDTHS.length; i++) {
+            INDArray x = Nd4j.rand(DataType.FLOAT, BATCH, WIDTHS[i]);
+            INDArray w = Nd4j.rand(DataType.FLOAT, WIDTHS[i], WIDTHS[i + 1]);
+            products.add(new INDArray[] {x, w, Nd4j.create(DataType.FLOAT, BATCH, WIDTHS[i + 1])});
+            flops += 2.0 * BATCH * WIDTHS[i] * WIDTHS[i + 1];
+        }
+        int loops = 300;
+        List<Double> gflops = new ArrayList<>();
+        for (int r = 0; r < repeats + 1; r++) {
+            long t0 = System.nanoTime();
+            for (int l = 0; l < loops; l++) {
+                for (INDArray[] p : products) {
+                    p[0].mmuli(p[1], p[2]);
+                }
+            }
+            double s = (System.nanoTime() - t0) / 1e9;
+            if (r > 0) {
+                gflops.add(flops * loops / s / 1e9);
+            }
+        }
+        System.out.printf(Locale.ROOT, "[flops] layer-shape products (batch %d), %d thread(s): %s GFLOP/s%n", BATCH, threads,
+                Stats.of(gflops).toString(1));
+        return Stats.of(gflops);
     }
 
     private Stats mmul(int threads) {
@@ -84,6 +123,10 @@ final class FlopsBench implements Benchmark {
         md.append("| | GFLOP/s | utilisation of 2-thread mmul |\n|---|---|---|\n");
         md.append(String.format(Locale.ROOT, "| ND4J float32 mmul, 1 thread | %s | |%n", ((Stats) r.get("mmulGflopsOneThread")).toString(1)));
         md.append(String.format(Locale.ROOT, "| ND4J float32 mmul, 2 threads | %s | 1.00 |%n", ((Stats) r.get("mmulGflopsTwoThreads")).toString(1)));
+        md.append(String.format(Locale.ROOT, "| forward products of 784-256-128-10 at batch 64, 1 thread | %s | |%n",
+                ((Stats) r.get("layerShapeGflopsOneThread")).toString(1)));
+        md.append(String.format(Locale.ROOT, "| forward products of 784-256-128-10 at batch 64, 2 threads | %s | %.2f (ceiling at these sizes) |%n",
+                ((Stats) r.get("layerShapeGflopsTwoThreads")).toString(1), r.get("layerShapeCeilingUtilisation")));
         if (r.containsKey("hearthUtilisation")) {
             md.append(String.format(Locale.ROOT, "| Hearth training (%s) | %.1f | **%.2f** |%n", r.get("network"),
                     r.get("hearthTrainingGflops"), r.get("hearthUtilisation")));

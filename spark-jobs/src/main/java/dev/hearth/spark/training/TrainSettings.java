@@ -79,7 +79,7 @@ public final class TrainSettings {
             new Setting(TRAIN_PATIENCE, "0", "stop after this many epochs without a better validation metric (0 = never); the best epoch is kept"),
             new Setting(TRAIN_WORKERS, "0", "training workers (parallel model replicas); 0 = Spark's default parallelism (total executor cores)"),
             new Setting(TRAIN_BATCH_SIZE, "64", "minibatch size each worker fits"),
-            new Setting(TRAIN_AVERAGING_FREQUENCY, "5", "minibatches each worker fits between parameter averaging rounds"),
+            new Setting(TRAIN_AVERAGING_FREQUENCY, "10", "minibatches each worker fits between parameter averaging rounds"),
             new Setting(TRAIN_PREFETCH, "2", "minibatches each worker prefetches asynchronously (0 = off)"),
             new Setting(TRAIN_APPROACH, "auto", "how workers read minibatches: export (files on the default FS), direct (RDD), or auto (export when the default FS is shared)"),
             new Setting(TRAIN_EXPORT_DIR, "", "directory for exported minibatches (default: a temp dir on the default FS); deleted after training"),
