@@ -120,8 +120,8 @@ final class StoreBench implements Benchmark {
     @SuppressWarnings("unchecked")
     public String markdown(Map<String, Object> result) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "## Model store (`bench/run`, %,d-parameter DL4J model, %,d bytes of "
-                + "model.zip + evaluation.json)%n%n", ((Number) result.get("parameters")).longValue(),
+        s.append(String.format(Locale.ROOT, "## Model store (`bench/run`, %,d-parameter DL4J model: model.zip of %,d bytes "
+                + "+ evaluation.json)%n%n", ((Number) result.get("parameters")).longValue(),
                 ((Number) result.get("modelBytes")).longValue()));
         s.append("Hearth publish = stage, SHA-256, hsync, atomic commit; verified load = resolve latest + read "
                 + "model.zip with SHA-256 check. Baseline: plain Hadoop `FileSystem` write of the same files / read "
