@@ -35,7 +35,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         Path p = HadoopModelStore.open(root, conf).rootPath();
         try {
             FileSystem any = p.getFileSystem(conf);
-            this.fs = any instanceof LocalFileSystem local ? local.getRaw() : any;
+            this.fs = any instanceof LocalFileSystem ? NioLocalFileSystem.open(conf) : any;
         } catch (IOException e) {
             throw new ModelStoreException("cannot open checkpoints at " + root + ": " + e.getMessage(), e);
         }

@@ -3,7 +3,6 @@ package dev.hearth.store.hadoop;
 import dev.hearth.store.AuditEvent;
 import dev.hearth.store.FileEntry;
 import dev.hearth.store.GcReport;
-import dev.hearth.store.IntegrityException;
 import dev.hearth.store.Lease;
 import dev.hearth.store.MetadataJson;
 import dev.hearth.store.ModelDraft;
@@ -14,7 +13,6 @@ import dev.hearth.store.ModelStore;
 import dev.hearth.store.ModelStoreException;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.RetentionPolicy;
-import dev.hearth.store.Sha256;
 import dev.hearth.store.StoreLock;
 import dev.hearth.store.VersionConflictException;
 import java.io.FileNotFoundException;
@@ -28,7 +26,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
@@ -43,6 +40,7 @@ public final class HadoopModelStore implements ModelStore {
     private final StoreLayout layout;
     private final MetadataJson json = new MetadataJson();
     private final Publisher publisher;
+    private final VerifiedReader reader;
     private final AliasLog aliasLog;
     private final AuditFiles audit;
     private final LeaseFiles leaseFiles;
@@ -53,7 +51,7 @@ public final class HadoopModelStore implements ModelStore {
         try {
             FileSystem any = root.getFileSystem(conf);
             // Hadoop's local FS adds .crc side files; the store's own SHA-256 already covers every byte.
-            this.fs = any instanceof LocalFileSystem local ? local.getRaw() : any;
+            this.fs = any instanceof LocalFileSystem ? NioLocalFileSystem.open(conf) : any;
             this.layout = new StoreLayout(fs, fs.makeQualified(root));
         } catch (IOException e) {
             throw new ModelStoreException("cannot open store at " + root + ": " + e.getMessage(), e);
@@ -62,6 +60,7 @@ public final class HadoopModelStore implements ModelStore {
         ExclusiveCreator exclusive = new ExclusiveCreator(fs, mode);
         JsonFiles files = new JsonFiles(fs, json.mapper());
         this.publisher = new Publisher(layout, exclusive, mode, json);
+        this.reader = new VerifiedReader(fs);
         this.aliasLog = new AliasLog(layout, exclusive, files);
         this.audit = new AuditFiles(layout, exclusive, files);
         this.leaseFiles = new LeaseFiles(layout, files);
@@ -170,24 +169,14 @@ public final class HadoopModelStore implements ModelStore {
     @Override
     public byte[] readFile(ModelVersion version, String file) {
         FileEntry entry = entry(version, file);
-        Path p = new Path(layout.version(version.name(), version.version()), file);
-        byte[] bytes = readOrIntegrity(p, entry, InputStream::readAllBytes);
-        String actual = Sha256.hex(bytes);
-        if (!actual.equals(entry.sha256())) {
-            throw new IntegrityException(p.toString(), entry.sha256(), actual);
-        }
-        return bytes;
+        return reader.read(new Path(layout.version(version.name(), version.version()), file), entry);
     }
 
     @Override
     public void verify(ModelVersion version) {
         for (String file : version.metadata().files().keySet()) {
             FileEntry entry = entry(version, file);
-            Path p = new Path(layout.version(version.name(), version.version()), file);
-            String actual = readOrIntegrity(p, entry, Sha256::hex);
-            if (!actual.equals(entry.sha256())) {
-                throw new IntegrityException(p.toString(), entry.sha256(), actual);
-            }
+            reader.verify(new Path(layout.version(version.name(), version.version()), file), entry);
         }
     }
 
@@ -358,19 +347,6 @@ public final class HadoopModelStore implements ModelStore {
         return entry;
     }
 
-    /** Reads a stored file; a missing or unreadable file is an integrity failure, other I/O errors are not. */
-    private <T> T readOrIntegrity(Path p, FileEntry entry, StreamReader<T> reader) {
-        try (InputStream in = fs.open(p)) {
-            return reader.read(in);
-        } catch (FileNotFoundException e) {
-            throw new IntegrityException(p.toString(), entry.sha256(), "<missing file>");
-        } catch (ChecksumException e) {
-            throw new IntegrityException(p.toString(), entry.sha256(), "<unreadable: " + e.getMessage() + ">");
-        } catch (IOException e) {
-            throw new ModelStoreException("cannot read " + p + ": " + e.getMessage(), e);
-        }
-    }
-
     private static <T> T io(String what, IoAction<T> action) {
         try {
             return action.run();
@@ -382,10 +358,5 @@ public final class HadoopModelStore implements ModelStore {
     @FunctionalInterface
     private interface IoAction<T> {
         T run() throws IOException;
-    }
-
-    @FunctionalInterface
-    private interface StreamReader<T> {
-        T read(InputStream in) throws IOException;
     }
 }

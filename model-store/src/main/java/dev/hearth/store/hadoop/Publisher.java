@@ -6,13 +6,9 @@ import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelMetadata;
 import dev.hearth.store.ModelStoreException;
 import dev.hearth.store.ModelVersion;
-import dev.hearth.store.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -140,14 +136,16 @@ final class Publisher {
     }
 
     private FileEntry writeHashed(Path path, ModelDraft.FileWriter writer) throws IOException {
-        MessageDigest digest = Sha256.newDigest();
         try (FSDataOutputStream raw = fs.create(path, false)) {
-            DigestOutputStream hashing = new DigestOutputStream(raw, digest);
-            // Writers (e.g. DL4J's ModelSerializer) may close the stream they get; the store must still sync it.
-            writer.writeTo(new CloseShieldOutputStream(hashing));
-            hashing.flush();
-            raw.hsync();
-            return new FileEntry(HexFormat.of().formatHex(digest.digest()), raw.getPos());
+            HashingOutputStream hashing = new HashingOutputStream(raw);
+            try {
+                writer.writeTo(hashing);
+                String sha256 = hashing.finish();
+                raw.hsync();
+                return new FileEntry(sha256, raw.getPos());
+            } finally {
+                hashing.abandon();
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,7 +125,10 @@ class AliasAndAuditTest {
             ExecutorService pool = Executors.newFixedThreadPool(2);
             CountDownLatch start = new CountDownLatch(1);
             List<Future<Boolean>> results = new ArrayList<>();
-            for (int target : new int[] {2, 3}) {
+            // Both targets differ from the current one: a writer that starts after the other's move must lose.
+            int[] targets = IntStream.rangeClosed(1, 3).filter(v -> !Integer.valueOf(v).equals(expected)).limit(2)
+                    .toArray();
+            for (int target : targets) {
                 results.add(pool.submit(() -> {
                     start.await();
                     try {
