@@ -65,6 +65,10 @@ final class StoreBench implements Benchmark {
             deleteTree(work);
         }
         result.put("backends", backends);
+        result.put("ratioLocal", ratioOf(backends.get("local")));
+        if (backends.containsKey("hdfs")) {
+            result.put("ratioHdfs", ratioOf(backends.get("hdfs")));
+        }
         return result;
     }
 
@@ -99,6 +103,12 @@ final class StoreBench implements Benchmark {
         return m;
     }
 
+    /** Headline ratio of a backend: publish + verified load over write + read. */
+    @SuppressWarnings("unchecked")
+    private static Object ratioOf(Object backend) {
+        return ((Map<String, Object>) ((Map<String, Object>) backend).get("publishAndLoad")).get("ratio");
+    }
+
     private static Map<String, Object> pair(List<Double> hearth, List<Double> baseline) {
         Stats h = Stats.of(hearth);
         Stats b = Stats.of(baseline);
@@ -120,7 +130,7 @@ final class StoreBench implements Benchmark {
     @SuppressWarnings("unchecked")
     public String markdown(Map<String, Object> result) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "## Model store (`bench/run`, %,d-parameter DL4J model: model.zip of %,d bytes "
+        s.append(String.format(Locale.ROOT, "### Model store (%,d-parameter DL4J model: model.zip of %,d bytes "
                 + "+ evaluation.json)%n%n", ((Number) result.get("parameters")).longValue(),
                 ((Number) result.get("modelBytes")).longValue()));
         s.append("Hearth publish = stage, SHA-256, hsync, atomic commit; verified load = resolve latest + read "
