@@ -53,7 +53,7 @@ public final class BenchMain implements Callable<Integer> {
     public Integer call() throws Exception {
         Path root = Path.of(System.getProperty("hearth.root", ".")).toAbsolutePath().normalize();
         BenchData fashion = quick ? BenchData.bundled(root) : BenchData.full(root.resolve(data), 0);
-        BenchData convData = quick ? fashion : BenchData.full(root.resolve(data), 20_000);
+        BenchData convData = quick ? fashion : BenchData.full(root.resolve(data), 10_000);
         Map<String, Object> results = new LinkedHashMap<>();
         Instant started = Instant.now();
         results.put("time", started.toString());
