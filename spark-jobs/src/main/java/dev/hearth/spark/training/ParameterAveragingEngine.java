@@ -113,10 +113,17 @@ public final class ParameterAveragingEngine implements TrainingEngine {
                 return approach;
             }
 
+            /** Drops the current export (cached paths and files), e.g. when a different RDD is trained next. */
             private void release() {
                 if (exported != null) {
                     exported.unpersist(false);
                     exported = null;
+                    Path dir = new Path(exportDir, "rdd-" + exportedRdd);
+                    try {
+                        dir.getFileSystem(sc.hadoopConfiguration()).delete(dir, true);
+                    } catch (java.io.IOException e) {
+                        LOG.warn("Could not delete exported minibatches {}: {}", dir, e.toString());
+                    }
                 }
             }
 
