@@ -22,15 +22,22 @@ public final class InferenceRequestParser {
 
     private final ObjectMapper mapper;
     private final int maxRows;
+    private final StreamingRequestReader streaming;
 
     /** @param maxRows most rows one request may carry */
     public InferenceRequestParser(ObjectMapper mapper, int maxRows) {
         this.mapper = mapper;
         this.maxRows = maxRows;
+        this.streaming = new StreamingRequestReader(mapper, DATATYPES);
     }
 
     /** Parses {@code body} for a model with {@code signature}. */
     public InferenceRequest parse(byte[] body, Signature signature) {
+        StreamingRequestReader.Read fast = streaming.read(body, signature, maxRows);
+        if (fast != null) {
+            return new InferenceRequest(fast.id(), fast.name(), fast.rows(), fast.data(), outputs(fast.outputs()));
+        }
+        // Not a valid request: the tree-based checks below find the first problem and name it.
         JsonNode root = object(body, "'inputs' array");
         JsonNode idNode = root.get("id");
         if (idNode != null && !idNode.isNull() && !idNode.isTextual()) {

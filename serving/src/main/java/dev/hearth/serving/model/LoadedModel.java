@@ -111,7 +111,9 @@ public final class LoadedModel {
         for (int r = 0; r < rows; r++) {
             signature().normalizer().apply(x, r * width, width);
         }
-        INDArray input = Nd4j.create(x, new long[] {rows, width}, DataType.FLOAT);
+        // One bulk copy into the off-heap buffer: Nd4j.create(float[], ...) stores element by element.
+        INDArray input = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
+        input.data().asNioFloat().put(x);
         INDArray out;
         // DL4J networks are not safe for concurrent output(): one forward pass at a time per model.
         synchronized (network) {

@@ -1,0 +1,271 @@
+package dev.hearth.bench;
+
+import dev.hearth.config.Settings;
+import dev.hearth.serving.ModelServer;
+import dev.hearth.serving.RunningServer;
+import dev.hearth.serving.ServingSettings;
+import dev.hearth.serving.auth.TokenFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Serving throughput and latency: the model server started in this JVM (port 0 on 127.0.0.1, real bearer-token
+ * auth, access log off, every other setting at its default) serves a 784-256-10 MNIST network twice, micro-batching
+ * on and off; {@code wrk} sends single-row Open Inference Protocol v2 requests at 1, 8 and 32 connections,
+ * alternating on/off after warm-up. Also measured in the same run: the in-process {@code model.output} ceiling and
+ * the p99 with batching on at about half of its saturated rate.
+ */
+final class ServingBench implements Benchmark {
+    static final int[] CONNECTIONS = {1, 8, 32};
+    static final int[] CEILING_BATCHES = {1, 8, 32};
+    private static final String MODEL = "mnist";
+
+    private final Path root;
+    private final boolean quick;
+
+    /**
+     * @param root the Hearth checkout (for {@code examples/data/mnist-10k.csv.gz} and {@code bench/scripts})
+     * @param quick about 2 s per point and one repeat (under 40 s in all) instead of 5 s and three repeats
+     */
+    ServingBench(Path root, boolean quick) {
+        this.root = root;
+        this.quick = quick;
+    }
+
+    @Override
+    public String name() {
+        return "serving";
+    }
+
+    private int pointSeconds() {
+        return quick ? 2 : 5;
+    }
+
+    private int repeats() {
+        return quick ? 1 : 3;
+    }
+
+    @Override
+    public Map<String, Object> run() throws Exception {
+        Wrk.ensureInstalled();
+        ServingModel model = ServingModel.publish(root.resolve("examples/data/mnist-10k.csv.gz"), MODEL);
+        Path work = Files.createTempDirectory("hearth-bench-serving");
+        try {
+            return measure(model, work);
+        } finally {
+            deleteTree(work);
+            deleteTree(model.store());
+        }
+    }
+
+    private Map<String, Object> measure(ServingModel model, Path work) throws Exception {
+        Map<Integer, Double> ceiling = new ForwardCeiling(model.network(), normalised(model, 256), quick ? 0.6 : 2)
+                .measure(CEILING_BATCHES);
+
+        Path tokens = work.resolve("tokens");
+        String token = TokenFile.create(tokens, List.of("predict:" + MODEL));
+        Path body = work.resolve("body.json");
+        Files.writeString(body, model.requestBody(0));
+        Map<String, String> env = Map.of("HEARTH_BODY_FILE", body.toString(), "HEARTH_TOKEN", token);
+        Wrk wrk = new Wrk(root.resolve("bench/scripts/infer.lua"), env);
+        Wrk paced = new Wrk(root.resolve("bench/scripts/infer-paced.lua"), env);
+
+        Map<Boolean, RunningServer> servers = new LinkedHashMap<>();
+        try {
+            for (boolean batching : new boolean[] {true, false}) {
+                servers.put(batching, start(model, tokens, batching));
+            }
+            for (Map.Entry<Boolean, RunningServer> s : servers.entrySet()) {
+                for (int c : new int[] {8, 32}) {
+                    System.out.printf(Locale.ROOT, "serving warm-up, batching %s, %d connections: %s%n",
+                            onOff(s.getKey()), c, wrk.run(infer(s.getValue()), c, quick ? 1 : 5, Map.of()));
+                }
+            }
+            Map<String, List<WrkResult>> runs = new LinkedHashMap<>();
+            for (int r = 1; r <= repeats(); r++) {
+                for (int c : CONNECTIONS) {
+                    // Alternate which mode goes first, so drift on a shared machine does not favour one.
+                    boolean[] order = r % 2 == 1 ? new boolean[] {true, false} : new boolean[] {false, true};
+                    for (boolean batching : order) {
+                        WrkResult w = wrk.run(infer(servers.get(batching)), c, pointSeconds(), Map.of());
+                        runs.computeIfAbsent(key(batching, c), k -> new ArrayList<>()).add(w);
+                        System.out.printf(Locale.ROOT, "serving round %d, batching %s, %d connections: %s%n", r,
+                                onOff(batching), c, w);
+                    }
+                }
+            }
+            double saturated = Stats.of(rps(runs.get(key(true, 32)))).median();
+            Map<String, Object> half = halfSaturation(paced, infer(servers.get(true)), saturated);
+            return result(runs, ceiling, half);
+        } finally {
+            servers.values().forEach(RunningServer::stop);
+        }
+    }
+
+    /**
+     * p99 with batching on at about half of its saturated rate. wrk has no constant-rate mode, so 32 connections
+     * each wait an exponentially distributed think time before every request (bench/scripts/infer-paced.lua); the
+     * mean think time is set from the target rate, then corrected once for the measured latency.
+     */
+    private Map<String, Object> halfSaturation(Wrk paced, String url, double saturated) throws Exception {
+        int connections = 32;
+        double target = saturated / 2;
+        double delayMs = 1000.0 * connections / target;
+        WrkResult calibration = paced.run(url, connections, quick ? 1 : 3, delay(delayMs));
+        double latencySeconds = Math.max(0, connections / calibration.requestsPerSecond() - delayMs / 1000);
+        delayMs = Math.max(1, 1000 * (connections / target - latencySeconds));
+        System.out.printf(Locale.ROOT, "serving half-saturation calibration: %s; mean think time now %.2f ms%n",
+                calibration, delayMs);
+        List<WrkResult> runs = new ArrayList<>();
+        for (int r = 1; r <= repeats(); r++) {
+            WrkResult w = paced.run(url, connections, pointSeconds(), delay(delayMs));
+            runs.add(w);
+            System.out.printf(Locale.ROOT, "serving half-saturation (target %.0f req/s): %s%n", target, w);
+        }
+        Map<String, Object> half = new LinkedHashMap<>();
+        half.put("batching", "on");
+        half.put("saturatedRequestsPerSecond", saturated);
+        half.put("targetRequestsPerSecond", target);
+        half.put("connections", connections);
+        half.put("meanThinkTimeMs", delayMs);
+        half.put("requestsPerSecond", Stats.of(rps(runs)));
+        half.put("p50Ms", Stats.of(runs.stream().map(WrkResult::p50Millis).toList()));
+        half.put("p99Ms", Stats.of(runs.stream().map(WrkResult::p99Millis).toList()));
+        return half;
+    }
+
+    private static Map<String, String> delay(double ms) {
+        return Map.of("HEARTH_MEAN_DELAY_MS", String.format(Locale.ROOT, "%.3f", ms));
+    }
+
+    private Map<String, Object> result(Map<String, List<WrkResult>> runs, Map<Integer, Double> ceiling,
+            Map<String, Object> half) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("benchmark", "serving");
+        result.put("model", "784-256-10 dense (ReLU, softmax), one epoch on examples/data/mnist-10k.csv.gz");
+        result.put("request", "single-row OIP v2 JSON (784 raw pixel values), bearer token");
+        result.put("load", "wrk, 1 thread, keep-alive");
+        result.put("secondsPerPoint", pointSeconds());
+        result.put("repeats", repeats());
+        Settings defaults = ServingSettings.loader().load(null, List.of());
+        result.put("batchMaxSize", defaults.get(ServingSettings.BATCH_MAX_SIZE));
+        result.put("batchMaxDelayMicros", defaults.get(ServingSettings.BATCH_MAX_DELAY_US));
+        List<Map<String, Object>> points = new ArrayList<>();
+        Map<String, Double> ratios = new LinkedHashMap<>();
+        for (int c : CONNECTIONS) {
+            for (boolean batching : new boolean[] {true, false}) {
+                List<WrkResult> w = runs.get(key(batching, c));
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("batching", onOff(batching));
+                p.put("connections", c);
+                p.put("requestsPerSecond", Stats.of(rps(w)));
+                p.put("p50Ms", Stats.of(w.stream().map(WrkResult::p50Millis).toList()));
+                p.put("p99Ms", Stats.of(w.stream().map(WrkResult::p99Millis).toList()));
+                points.add(p);
+            }
+            ratios.put(Integer.toString(c), Stats.of(rps(runs.get(key(true, c)))).median()
+                    / Stats.of(rps(runs.get(key(false, c)))).median());
+        }
+        result.put("points", points);
+        result.put("ratioBatchingOnOverOff", ratios);
+        Map<String, Double> ceilingByBatch = new LinkedHashMap<>();
+        ceiling.forEach((b, v) -> ceilingByBatch.put(Integer.toString(b), v));
+        result.put("ceilingRowsPerSecond", ceilingByBatch);
+        result.put("halfSaturation", half);
+        return result;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public String markdown(Map<String, Object> result) {
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "## Serving (%s, `bench/run`%s, 784-256-10, single-row OIP v2 requests)%n%n",
+                LocalDate.now(), quick ? " --quick" : ""));
+        md.append(String.format(Locale.ROOT, "In-process server (auth on, access log off, batching max %s rows, max delay"
+                + " %s us); wrk, 1 thread, %s s per point, %s repeats alternating on/off after warm-up.%n%n",
+                result.get("batchMaxSize"), result.get("batchMaxDelayMicros"), result.get("secondsPerPoint"),
+                result.get("repeats")));
+        md.append("| batching | connections | requests/s, median (min-max) | p50 ms | p99 ms | ratio on / off |\n");
+        md.append("|---|---|---|---|---|---|\n");
+        Map<String, Double> ratios = (Map<String, Double>) result.get("ratioBatchingOnOverOff");
+        for (Map<String, Object> p : (List<Map<String, Object>>) result.get("points")) {
+            Stats rps = (Stats) p.get("requestsPerSecond");
+            boolean on = p.get("batching").equals("on");
+            md.append(String.format(Locale.ROOT, "| %s | %d | %,.0f (%,.0f-%,.0f) | %.2f | %.2f | %s |%n", p.get("batching"),
+                    (Integer) p.get("connections"), rps.median(), rps.min(), rps.max(),
+                    ((Stats) p.get("p50Ms")).median(), ((Stats) p.get("p99Ms")).median(),
+                    on ? String.format(Locale.ROOT, "**%.2f**", ratios.get(p.get("connections").toString())) : ""));
+        }
+        Map<String, Double> ceiling = (Map<String, Double>) result.get("ceilingRowsPerSecond");
+        md.append("\nCeiling, `model.output` in-process on one thread (rows/s): ");
+        List<String> parts = new ArrayList<>();
+        ceiling.forEach((b, v) -> parts.add(String.format(Locale.ROOT, "batch %s: %,.0f", b, v)));
+        md.append(String.join(", ", parts)).append(".\n");
+        Map<String, Object> half = (Map<String, Object>) result.get("halfSaturation");
+        md.append(String.format(Locale.ROOT, "Half saturation, batching on: 32 paced connections at %,.0f requests/s"
+                + " (target %,.0f = half of %,.0f): p50 %.2f ms, p99 **%.2f ms** (min-max %.2f-%.2f).%n",
+                ((Stats) half.get("requestsPerSecond")).median(), (Double) half.get("targetRequestsPerSecond"),
+                (Double) half.get("saturatedRequestsPerSecond"), ((Stats) half.get("p50Ms")).median(),
+                ((Stats) half.get("p99Ms")).median(), ((Stats) half.get("p99Ms")).min(),
+                ((Stats) half.get("p99Ms")).max()));
+        return md.toString();
+    }
+
+    private static RunningServer start(ServingModel model, Path tokens, boolean batching) {
+        Settings settings = ServingSettings.loader().load(null, List.of(
+                ServingSettings.HOST + "=127.0.0.1",
+                ServingSettings.PORT + "=0",
+                ServingSettings.STORE_ROOT + "=" + model.store(),
+                ServingSettings.MODELS + "=" + model.name(),
+                ServingSettings.AUTH_ENABLED + "=true",
+                ServingSettings.TOKENS_FILE + "=" + tokens,
+                ServingSettings.ACCESS_LOG + "=false",
+                ServingSettings.BATCHING_ENABLED + "=" + batching));
+        return ModelServer.start(settings);
+    }
+
+    private static String infer(RunningServer server) {
+        return server.url() + "/v2/models/" + MODEL + "/infer";
+    }
+
+    private static float[][] normalised(ServingModel model, int n) {
+        float[][] out = new float[Math.min(n, model.rows().length)][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = model.rows()[i].clone();
+            model.normalizer().apply(out[i], 0, out[i].length);
+        }
+        return out;
+    }
+
+    private static List<Double> rps(List<WrkResult> runs) {
+        return runs.stream().map(WrkResult::requestsPerSecond).toList();
+    }
+
+    private static String key(boolean batching, int connections) {
+        return onOff(batching) + "/" + connections;
+    }
+
+    private static String onOff(boolean batching) {
+        return batching ? "on" : "off";
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.hearth.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the {@code wrk} HTTP load generator (one thread: on a 2-core machine shared with the server, more wrk
+ * threads only take CPU from the server) and fails loudly on any error response or socket error.
+ */
+final class Wrk {
+    private final Path script;
+    private final Map<String, String> env;
+
+    /**
+     * @param script the Lua script that builds the request
+     * @param env environment the script reads (body file, token, ...)
+     */
+    Wrk(Path script, Map<String, String> env) {
+        this.script = script;
+        this.env = env;
+    }
+
+    /** Installs wrk with apt-get when it is not on the PATH; fails with a clear message when that is not possible. */
+    static void ensureInstalled() throws IOException, InterruptedException {
+        if (exitCode(List.of("sh", "-c", "command -v wrk")) == 0) {
+            return;
+        }
+        System.err.println("wrk is not on the PATH: installing it with apt-get install -y -qq --no-install-recommends wrk");
+        int rc = exitCode(List.of("apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"));
+        if (rc != 0 || exitCode(List.of("sh", "-c", "command -v wrk")) != 0) {
+            throw new IllegalStateException("the serving benchmark needs wrk (HTTP load generator) and installing it"
+                    + " failed (apt-get exit code " + rc + "); install it (Debian/Ubuntu package 'wrk') and retry");
+        }
+    }
+
+    private static int exitCode(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        return p.waitFor();
+    }
+
+    /**
+     * Runs wrk against {@code url} with {@code connections} connections for {@code seconds}, with extra
+     * environment {@code extraEnv} for the script.
+     *
+     * @throws IllegalStateException when wrk fails or saw any non-2xx response or socket error
+     */
+    WrkResult run(String url, int connections, int seconds, Map<String, String> extraEnv)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("wrk", "-t1", "-c" + connections,
+                "-d" + seconds + "s", "--latency", "--timeout", "5s", "-s", script.toString(),
+                url));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        pb.environment().putAll(extraEnv);
+        Process p = pb.start();
+        String out;
+        try {
+            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(seconds + 30L, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("wrk did not finish: " + command);
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException("wrk exited with " + p.exitValue() + ": " + command + "\n" + out);
+        }
+        WrkResult r = WrkResult.parse(out);
+        if (r.errors() > 0 || r.requests() == 0) {
+            throw new IllegalStateException("serving benchmark: wrk saw errors against " + url + " at " + connections
+                    + " connections (" + r.errorText() + ", " + r.requests() + " requests); output:\n" + out);
+        }
+        return r;
+    }
+
+    /** Writes {@code text} to a temporary file (deleted on exit) and returns its path. */
+    static Path tempFile(String prefix, String suffix, String text) throws IOException {
+        Path f = Files.createTempFile(prefix, suffix);
+        f.toFile().deleteOnExit();
+        Files.writeString(f, text);
+        return f;
+    }
+}
