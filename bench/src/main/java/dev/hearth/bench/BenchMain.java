@@ -69,6 +69,7 @@ public final class BenchMain implements Callable<Integer> {
                 overrides));
         all.add(new FlopsBench(quick, () -> castMap(benchmarks.get("training"))));
         all.add(new TimeToAccuracyBench(root, fashion, quick ? 5 : 20, quick ? 2 : 3, repeats, overrides));
+        all.add(new ServingBench(root, quick));
         all.add(new StoreBench(root, quick));
         List<String> unknown = new ArrayList<>(only);
         unknown.removeAll(all.stream().map(Benchmark::name).toList());

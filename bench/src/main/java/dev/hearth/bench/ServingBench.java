@@ -8,7 +8,6 @@ import dev.hearth.serving.auth.TokenFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -181,6 +180,8 @@ final class ServingBench implements Benchmark {
         ceiling.forEach((b, v) -> ceilingByBatch.put(Integer.toString(b), v));
         result.put("ceilingRowsPerSecond", ceilingByBatch);
         result.put("halfSaturation", half);
+        result.put("ratioBatchingAt32", ratios.get("32"));
+        result.put("p99AtHalfSaturationMs", ((Stats) half.get("p99Ms")).median());
         return result;
     }
 
@@ -188,8 +189,7 @@ final class ServingBench implements Benchmark {
     @SuppressWarnings("unchecked")
     public String markdown(Map<String, Object> result) {
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "## Serving (%s, `bench/run`%s, 784-256-10, single-row OIP v2 requests)%n%n",
-                LocalDate.now(), quick ? " --quick" : ""));
+        md.append("### Serving (784-256-10, single-row OIP v2 requests)\n\n");
         md.append(String.format(Locale.ROOT, "In-process server (auth on, access log off, batching max %s rows, max delay"
                 + " %s us); wrk, 1 thread, %s s per point, %s repeats alternating on/off after warm-up.%n%n",
                 result.get("batchMaxSize"), result.get("batchMaxDelayMicros"), result.get("secondsPerPoint"),

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchSmokeIT {
     private static final List<String> BENCHMARKS =
-            List.of("training", "training-conv", "flops", "time-to-accuracy", "store");
+            List.of("training", "training-conv", "flops", "time-to-accuracy", "serving", "store");
 
     @Test
     void quickRunExecutesEveryBenchmarkAndWritesJsonAndMarkdown(@TempDir Path tmp) throws Exception {
@@ -48,14 +48,16 @@ class BenchSmokeIT {
         assertPositive(b, "training-conv", "ratioHearthOverSingleJvm");
         assertPositive(b, "flops", "hearthUtilisation");
         assertPositive(b, "time-to-accuracy", "mllibSeconds", "median");
+        assertPositive(b, "serving", "ratioBatchingAt32");
+        assertPositive(b, "serving", "p99AtHalfSaturationMs");
         assertPositive(b, "store", "ratioLocal");
         assertThat(b.path("training").path("hearthRoundBreakdown").get(0).path("computeMs").asDouble())
                 .as("per-round breakdown").isPositive();
-        assertThat(r.path("summary").size()).as("summary against targets").isGreaterThanOrEqualTo(3);
+        assertThat(r.path("summary").size()).as("summary against targets").isGreaterThanOrEqualTo(5);
 
         String md = Files.readString(markdown);
         assertThat(md).contains("## Run ", "| target | measured | target | met |", "### Training throughput",
-                "### FLOP utilisation", "### Time to accuracy", "### Model store");
+                "### FLOP utilisation", "### Time to accuracy", "### Serving", "### Model store");
     }
 
     private static void assertPositive(JsonNode benchmarks, String benchmark, String... path) {
