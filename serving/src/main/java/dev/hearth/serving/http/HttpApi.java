@@ -55,6 +55,8 @@ public final class HttpApi {
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.http.maxRequestSize = options.maxBodyBytes();
+            // Responses are small JSON; Javalin's compression wrapper costs allocation on every response.
+            cfg.http.disableCompression();
             cfg.useVirtualThreads = false;
             cfg.requestLogger.http((ctx, ms) -> {
                 inFlight.leave(ctx);
