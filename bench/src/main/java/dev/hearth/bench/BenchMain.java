@@ -68,7 +68,7 @@ public final class BenchMain implements Callable<Integer> {
         all.add(new TrainingThroughputBench("training-conv", root, convData, "cnn-28x28.yaml", epochs != null ? epochs : 2, repeats,
                 overrides));
         all.add(new FlopsBench(quick, () -> castMap(benchmarks.get("training"))));
-        all.add(new TimeToAccuracyBench(root, fashion, quick ? 5 : 20, quick ? 2 : 3, repeats, overrides));
+        all.add(new TimeToAccuracyBench(root, fashion, quick ? 5 : 50, quick ? 2 : 3, repeats, overrides));
         all.add(new ServingBench(root, quick));
         all.add(new StoreBench(root, quick));
         List<String> unknown = new ArrayList<>(only);
