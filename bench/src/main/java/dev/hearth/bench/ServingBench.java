@@ -1,8 +1,6 @@
 package dev.hearth.bench;
 
 import dev.hearth.config.Settings;
-import dev.hearth.serving.ModelServer;
-import dev.hearth.serving.RunningServer;
 import dev.hearth.serving.ServingSettings;
 import dev.hearth.serving.auth.TokenFile;
 import java.io.IOException;
@@ -17,7 +15,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Serving throughput and latency: the model server started in this JVM (port 0 on 127.0.0.1, real bearer-token
+ * Serving throughput and latency: the model server in its own JVM as deployed ({@link ServerProcess}; port 0 on 127.0.0.1, real bearer-token
  * auth, access log off, every other setting at its default) serves a 784-256-10 MNIST network twice, micro-batching
  * on and off; {@code wrk} sends single-row Open Inference Protocol v2 requests at 1, 8 and 32 connections,
  * alternating on/off after warm-up. Also measured in the same run: the in-process {@code model.output} ceiling and
@@ -78,12 +76,12 @@ final class ServingBench implements Benchmark {
         Wrk wrk = new Wrk(root.resolve("bench/scripts/infer.lua"), env);
         Wrk paced = new Wrk(root.resolve("bench/scripts/infer-paced.lua"), env);
 
-        Map<Boolean, RunningServer> servers = new LinkedHashMap<>();
+        Map<Boolean, ServerProcess> servers = new LinkedHashMap<>();
         try {
             for (boolean batching : new boolean[] {true, false}) {
-                servers.put(batching, start(model, tokens, batching));
+                servers.put(batching, start(model, tokens, batching, work.resolve("server-" + onOff(batching) + ".log")));
             }
-            for (Map.Entry<Boolean, RunningServer> s : servers.entrySet()) {
+            for (Map.Entry<Boolean, ServerProcess> s : servers.entrySet()) {
                 for (int c : new int[] {8, 32}) {
                     System.out.printf(Locale.ROOT, "serving warm-up, batching %s, %d connections: %s%n",
                             onOff(s.getKey()), c, wrk.run(infer(s.getValue()), c, quick ? 1 : 5, Map.of()));
@@ -106,7 +104,9 @@ final class ServingBench implements Benchmark {
             Map<String, Object> half = halfSaturation(paced, infer(servers.get(true)), saturated);
             return result(runs, ceiling, half);
         } finally {
-            servers.values().forEach(RunningServer::stop);
+            for (ServerProcess server : servers.values()) {
+                server.close();
+            }
         }
     }
 
@@ -190,7 +190,7 @@ final class ServingBench implements Benchmark {
     public String markdown(Map<String, Object> result) {
         StringBuilder md = new StringBuilder();
         md.append("### Serving (784-256-10, single-row OIP v2 requests)\n\n");
-        md.append(String.format(Locale.ROOT, "In-process server (auth on, access log off, batching max %s rows, max delay"
+        md.append(String.format(Locale.ROOT, "Server in its own JVM as `bin/hearth serve` runs it (ZGC, 2 GB heap; auth on, access log off, batching max %s rows, max delay"
                 + " %s us); wrk, 1 thread, %s s per point, %s repeats alternating on/off after warm-up.%n%n",
                 result.get("batchMaxSize"), result.get("batchMaxDelayMicros"), result.get("secondsPerPoint"),
                 result.get("repeats")));
@@ -220,8 +220,8 @@ final class ServingBench implements Benchmark {
         return md.toString();
     }
 
-    private static RunningServer start(ServingModel model, Path tokens, boolean batching) {
-        Settings settings = ServingSettings.loader().load(null, List.of(
+    private ServerProcess start(ServingModel model, Path tokens, boolean batching, Path log) throws Exception {
+        return ServerProcess.start(root, List.of(
                 ServingSettings.HOST + "=127.0.0.1",
                 ServingSettings.PORT + "=0",
                 ServingSettings.STORE_ROOT + "=" + model.store(),
@@ -229,11 +229,10 @@ final class ServingBench implements Benchmark {
                 ServingSettings.AUTH_ENABLED + "=true",
                 ServingSettings.TOKENS_FILE + "=" + tokens,
                 ServingSettings.ACCESS_LOG + "=false",
-                ServingSettings.BATCHING_ENABLED + "=" + batching));
-        return ModelServer.start(settings);
+                ServingSettings.BATCHING_ENABLED + "=" + batching), log);
     }
 
-    private static String infer(RunningServer server) {
+    private static String infer(ServerProcess server) {
         return server.url() + "/v2/models/" + MODEL + "/infer";
     }
 
