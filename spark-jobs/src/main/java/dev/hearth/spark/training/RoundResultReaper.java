@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * persists each round's results ({@code MEMORY_AND_DISK}, deserialised) and never releases them; Spark sizes them
  * by their small on-heap part, so the parameter and updater copies they hold off-heap pile up round after round
  * (2 workers x 3 copies of the parameters per round). After every job, this listener releases unnamed RDDs with
- * that storage level created since the session opened; Hearth's own cached RDDs use other levels or names.
+ * that storage level created since the session opened; Hearth's own cached RDDs use other levels or names. Other
+ * code sharing the SparkContext (a notebook) that caches unnamed RDDs this way during training loses only the cache:
+ * Spark recomputes them when used; naming such an RDD ({@code setName}) keeps it.
  */
 final class RoundResultReaper extends SparkListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RoundResultReaper.class);
