@@ -153,8 +153,9 @@ final class TimeToAccuracyBench implements Benchmark {
                 r.get("mllibSolver"), r.get("mllibBlas"), ((Stats) r.get("mllibSeconds")).toString(1),
                 ((Stats) r.get("mllibTestAccuracy")).toString(4)));
         Stats hearth = (Stats) r.get("hearthSecondsToMllibAccuracy");
-        md.append(String.format(Locale.ROOT, "| Hearth `train` to MLlib's accuracy %s (reached in %s) | %s | per epoch: %s |%n",
-                r.get("hearthSettings"), r.get("hearthReachedTarget"), hearth == null ? "not reached" : hearth.toString(1),
+        List<?> settings = (List<?>) r.get("hearthSettings");
+        md.append(String.format(Locale.ROOT, "| Hearth `train` to MLlib's accuracy, %s (reached in %s) | %s | per epoch: %s |%n",
+                settings.isEmpty() ? "`conf/` defaults" : settings, r.get("hearthReachedTarget"), hearth == null ? "not reached" : hearth.toString(1),
                 r.get("hearthAccuracyPerEpoch")));
         md.append(String.format(Locale.ROOT, "| **ratio MLlib / Hearth** | **%s** | |%n%n",
                 r.get("ratioMllibOverHearth") == null ? "-" : String.format(Locale.ROOT, "%.1f", (Double) r.get("ratioMllibOverHearth"))));

@@ -141,7 +141,9 @@ final class TrainingThroughputBench implements Benchmark {
                 r.get("network"), ((Number) r.get("parameters")).longValue(), r.get("trainRows"), r.get("batchSize"),
                 r.get("rounds"), r.get("epochsPerRound")));
         md.append("| | examples/s, median (min-max) of epochs 2+ | test accuracy |\n|---|---|---|\n");
-        md.append(String.format(Locale.ROOT, "| Hearth `train`, `local[2]` %s | %s | %.3f |%n", r.get("hearthSettings"),
+        List<?> settings = (List<?>) r.get("hearthSettings");
+        md.append(String.format(Locale.ROOT, "| Hearth `train`, `local[2]`, %s | %s | %.3f |%n",
+                settings.isEmpty() ? "`conf/` defaults" : settings,
                 r.get("hearthExamplesPerSecond"), r.get("hearthTestAccuracy")));
         md.append(String.format(Locale.ROOT, "| DL4J `fit`, one JVM, 2 BLAS threads | %s | %.3f |%n",
                 r.get("singleJvmExamplesPerSecond"), r.get("singleJvmTestAccuracy")));

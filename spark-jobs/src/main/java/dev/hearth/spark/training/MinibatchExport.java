@@ -14,6 +14,8 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
 import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hearth's export step: every executor writes its minibatches as {@link MinibatchFiles} under one directory of the
@@ -23,6 +25,7 @@ import org.nd4j.linalg.dataset.DataSet;
 final class MinibatchExport {
     /** Name of the RDD of exported paths. */
     static final String NAME = "hearth-exported-minibatches";
+    private static final Logger LOG = LoggerFactory.getLogger(MinibatchExport.class);
 
     private MinibatchExport() {}
 
@@ -54,6 +57,7 @@ final class MinibatchExport {
             return written.iterator();
         }, false).collect();
         conf.destroy();
+        LOG.info("Exported {} minibatches under {}", paths.size(), dir);
         JavaRDD<String> rdd = sc.parallelize(paths, Math.max(1, Math.min(workers, paths.size())));
         rdd.setName(NAME);
         rdd.persist(StorageLevel.MEMORY_ONLY());

@@ -68,7 +68,7 @@ public final class ParameterAveragingEngine implements TrainingEngine {
                         exported = MinibatchExport.export(sc, train, exportDir + "/rdd-" + train.id(), workers);
                         exportedRdd = train.id();
                         exportMs = (System.nanoTime() - t0) / 1e6;
-                        LOG.info("Exported {} minibatches to {} in {} ms", exported.count(), exportDir, Math.round(exportMs));
+                        LOG.info("Exported the minibatches to {} in {} ms", exportDir, Math.round(exportMs));
                     }
                     spark.fitPaths(exported, new MinibatchFiles.Loader());
                 } else {
@@ -130,6 +130,9 @@ public final class ParameterAveragingEngine implements TrainingEngine {
             @Override
             public void close() {
                 reaper.close();
+                if (!approach.equals("export")) {
+                    return;
+                }
                 release();
                 // The run's own directory (under train.export.dir or a temp dir) is removed whole.
                 Path dir = new Path(exportDir);
