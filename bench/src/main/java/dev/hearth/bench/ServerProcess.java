@@ -34,7 +34,11 @@ final class ServerProcess implements AutoCloseable {
             cmd.add("--set");
             cmd.add(s);
         }
-        Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(log.toFile());
+        // bench/run sets OMP_NUM_THREADS=1 for the training benchmarks; bin/hearth serve does not, and the server
+        // sets its own thread count (serving.compute.threads), so the benchmark must not inherit it.
+        builder.environment().remove("OMP_NUM_THREADS");
+        Process p = builder.start();
         CompletableFuture<String> listening = CompletableFuture.supplyAsync(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;

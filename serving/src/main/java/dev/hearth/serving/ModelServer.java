@@ -8,6 +8,7 @@ import dev.hearth.serving.http.InFlight;
 import dev.hearth.serving.http.TlsConnector;
 import dev.hearth.serving.metrics.ServingMetrics;
 import dev.hearth.serving.model.BatchingConfig;
+import dev.hearth.serving.model.ComputeThreads;
 import dev.hearth.serving.model.ModelLoader;
 import dev.hearth.serving.model.LeaseKeeper;
 import dev.hearth.serving.model.ModelRegistry;
@@ -87,6 +88,7 @@ public final class ModelServer implements Callable<Integer> {
      * server. Models that cannot be loaded are reported by readiness and metadata, not fatal.
      */
     public static RunningServer start(Settings settings) {
+        ComputeThreads.apply(settings.getInt(ServingSettings.COMPUTE_THREADS, 0));
         ServingMetrics metrics = new ServingMetrics();
         ModelStore modelStore = HadoopModelStore.open(settings.require(ServingSettings.STORE_ROOT), new Configuration());
         List<ServingPolicy> policies = Arrays.stream(settings.get(ServingSettings.MODELS).split(","))

@@ -115,6 +115,7 @@ public final class LoadedModel {
         INDArray input = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
         input.data().asNioFloat().put(x);
         INDArray out;
+        ComputeThreads.onThisThread();
         // DL4J networks are not safe for concurrent output(): one forward pass at a time per model.
         synchronized (network) {
             out = network.output(input, false);
