@@ -47,7 +47,7 @@ public final class HttpApi {
         ErrorMapper errors = new ErrorMapper(mapper);
         InferenceHandler inference = new InferenceHandler(registry,
                 new InferenceRequestParser(mapper, options.maxRows()), mapper.getFactory(),
-                options.requestTimeoutMillis());
+                options.requestTimeoutMillis(), options.maxBodyBytes());
         String version = HttpApi.class.getPackage().getImplementationVersion();
         MetadataHandler metadata = new MetadataHandler(registry, mapper, errors, version == null ? "dev" : version);
         AccessLog accessLog = new AccessLog(mapper, metrics, options.accessLog());

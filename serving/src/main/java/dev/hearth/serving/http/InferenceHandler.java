@@ -24,13 +24,15 @@ public final class InferenceHandler {
     private final InferenceRequestParser parser;
     private final JsonFactory json;
     private final long timeoutMillis;
+    private final long maxBodyBytes;
 
     public InferenceHandler(ModelRegistry registry, InferenceRequestParser parser, JsonFactory json,
-            long timeoutMillis) {
+            long timeoutMillis, long maxBodyBytes) {
         this.registry = registry;
         this.parser = parser;
         this.json = json;
         this.timeoutMillis = timeoutMillis;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     /** {@code POST /v2/models/{name}/infer} on the version the model's policy serves. */
@@ -52,14 +54,14 @@ public final class InferenceHandler {
         InferenceRequest request;
         try {
             AccessLog.tag(ctx, model);
-            request = parser.parseInstances(ctx.bodyAsBytes(), model.signature());
+            request = parser.parseInstances(body(ctx), model.signature());
             AccessLog.rows(ctx, request.rows());
         } catch (RuntimeException e) {
             model.release();
             throw e;
         }
         float[] p = run(slot, model, request);
-        ctx.contentType("application/json").result(encodeV1(model, request, p));
+        send(ctx, encodeV1(model, request, p));
     }
 
     /** Runs a request on {@code model}, which the caller acquired; it is released here. */
@@ -67,14 +69,49 @@ public final class InferenceHandler {
         InferenceRequest request;
         try {
             AccessLog.tag(ctx, model);
-            request = parser.parse(ctx.bodyAsBytes(), model.signature());
+            request = parser.parse(body(ctx), model.signature());
             AccessLog.rows(ctx, request.rows());
         } catch (RuntimeException e) {
             model.release();
             throw e;
         }
         float[] p = run(slot, model, request);
-        ctx.contentType("application/json").result(encode(model, request, p));
+        send(ctx, encode(model, request, p));
+    }
+
+    /**
+     * Writes the JSON response straight to the servlet stream with its length. Javalin's own result path copies
+     * every response through a newly allocated 32 KiB buffer: two thirds of all bytes the server allocated, and
+     * the garbage collector's work (with its pauses) grows with that.
+     */
+    private static void send(Context ctx, byte[] json) throws IOException {
+        ctx.contentType("application/json");
+        ctx.res().setContentLength(json.length);
+        ctx.res().getOutputStream().write(json);
+    }
+
+    /**
+     * The request body, read straight into an array of its declared length (Javalin's reader copies it through a
+     * growing buffer: 4% of the server's CPU at 10,000 requests/s). Without a Content-Length (chunked), or above
+     * {@code server.max.body.bytes}, Javalin's reader runs instead and applies the limit (413).
+     */
+    private byte[] body(Context ctx) throws IOException {
+        long length = ctx.req().getContentLengthLong();
+        if (length < 0 || length > maxBodyBytes) {
+            return ctx.bodyAsBytes();
+        }
+        byte[] body = new byte[(int) length];
+        int n;
+        try {
+            n = ctx.req().getInputStream().readNBytes(body, 0, body.length);
+        } catch (IOException e) {
+            throw new BadRequestException("the request body could not be read (" + e.getMessage() + ")");
+        }
+        if (n < body.length) {
+            throw new BadRequestException("the request body ended after " + n + " of its " + length
+                    + " bytes (Content-Length)");
+        }
+        return body;
     }
 
     /**

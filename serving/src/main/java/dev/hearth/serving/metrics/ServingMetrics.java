@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,14 +19,23 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServingMetrics implements ModelEvents {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /**
+     * Meters already registered, by their tags: building a meter's id (tag sorting, allocation) for every request
+     * and every batch cost more than recording into it.
+     */
+    private final Map<RequestKey, Timer> requests = new ConcurrentHashMap<>();
+    private final Map<String, DistributionSummary[]> batches = new ConcurrentHashMap<>();
+
+    private record RequestKey(String endpoint, String model, String version, int status) {}
 
     /** Records one finished HTTP request. {@code model} and {@code version} are empty for non-model endpoints. */
     public void request(String endpoint, String model, String version, int status, long nanos) {
-        Timer.builder("hearth.requests")
+        requests.computeIfAbsent(new RequestKey(endpoint, model, version, status), k -> Timer.builder("hearth.requests")
                 .description("HTTP requests by endpoint, model, version and status")
-                .tags("endpoint", endpoint, "model", model, "version", version, "status", Integer.toString(status))
+                .tags("endpoint", k.endpoint(), "model", k.model(), "version", k.version(), "status",
+                        Integer.toString(k.status()))
                 .publishPercentileHistogram()
-                .register(registry)
+                .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
@@ -42,18 +53,19 @@ public final class ServingMetrics implements ModelEvents {
 
     @Override
     public void batchExecuted(String model, int requests, int rows) {
-        DistributionSummary.builder("hearth.batch.requests")
-                .description("requests merged into one forward pass")
-                .tag("model", model)
-                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128)
-                .register(registry)
-                .record(requests);
-        DistributionSummary.builder("hearth.batch.rows")
-                .description("rows in one forward pass")
-                .tag("model", model)
-                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
-                .register(registry)
-                .record(rows);
+        DistributionSummary[] summaries = batches.computeIfAbsent(model, m -> new DistributionSummary[] {
+            DistributionSummary.builder("hearth.batch.requests")
+                    .description("requests merged into one forward pass")
+                    .tag("model", m)
+                    .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128)
+                    .register(registry),
+            DistributionSummary.builder("hearth.batch.rows")
+                    .description("rows in one forward pass")
+                    .tag("model", m)
+                    .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
+                    .register(registry)});
+        summaries[0].record(requests);
+        summaries[1].record(rows);
     }
 
     @Override

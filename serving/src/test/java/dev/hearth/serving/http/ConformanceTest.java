@@ -7,8 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.serving.TestModels;
 import dev.hearth.serving.TestServer;
 import dev.hearth.store.hadoop.HadoopModelStore;
+import java.io.ByteArrayInputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -148,5 +155,39 @@ class ConformanceTest {
         JsonNode loaded = ok(server.post("/v2/repository/models/pinned/load", ""));
         assertThat(loaded.get("version").asText()).isEqualTo("1");
         assertThat(ok(server.post("/v2/models/pinned/infer", req)).get("model_version").asText()).isEqualTo("1");
+    }
+
+    @Test
+    void chunkedBodiesAndResponseLengths() throws Exception {
+        String req = TestServer.infer("c", "[1,4]", "[1,2,3,4]");
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> sized = client.send(HttpRequest.newBuilder(URI.create(server.url() + "/v2/models/iris/infer"))
+                .POST(HttpRequest.BodyPublishers.ofString(req)).build(), HttpResponse.BodyHandlers.ofString());
+        // No Content-Length: the body arrives chunked and goes through Javalin's reader.
+        HttpResponse<String> chunked = client.send(HttpRequest.newBuilder(URI.create(server.url() + "/v2/models/iris/infer"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(req.getBytes(StandardCharsets.UTF_8))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ok(chunked)).isEqualTo(ok(sized));
+        for (HttpResponse<String> r : List.of(sized, chunked)) {
+            assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+            assertThat(r.headers().firstValueAsLong("Content-Length"))
+                    .hasValue(r.body().getBytes(StandardCharsets.UTF_8).length);
+        }
+    }
+
+    @Test
+    void bodyShorterThanItsContentLengthIsABadRequest() throws Exception {
+        URI uri = URI.create(server.url());
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            String head = "POST /v2/models/iris/infer HTTP/1.1\r\nHost: " + uri.getHost() + "\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"inputs\":[";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.shutdownOutput();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 400");
+            assertThat(response).contains("request body");
+        }
     }
 }
