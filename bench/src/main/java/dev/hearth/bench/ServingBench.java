@@ -84,7 +84,7 @@ final class ServingBench implements Benchmark {
             for (Map.Entry<Boolean, ServerProcess> s : servers.entrySet()) {
                 for (int c : new int[] {8, 32}) {
                     System.out.printf(Locale.ROOT, "serving warm-up, batching %s, %d connections: %s%n",
-                            onOff(s.getKey()), c, wrk.run(infer(s.getValue()), c, quick ? 1 : 5, Map.of()));
+                            onOff(s.getKey()), c, wrk.run(infer(s.getValue()), c, warmupSeconds(c), Map.of()));
                 }
             }
             Map<String, List<WrkResult>> runs = new LinkedHashMap<>();
@@ -230,6 +230,14 @@ final class ServingBench implements Benchmark {
                 ServingSettings.TOKENS_FILE + "=" + tokens,
                 ServingSettings.ACCESS_LOG + "=false",
                 ServingSettings.BATCHING_ENABLED + "=" + batching), log);
+    }
+
+    /**
+     * Warm-up per server and connection count. The 32-connection warm-up is long because C2 compiles the hot paths
+     * while the saturated server and wrk share the two cores: throughput was still rising 20 s into a run.
+     */
+    private int warmupSeconds(int connections) {
+        return quick ? 1 : connections >= 32 ? 20 : 5;
     }
 
     private static String infer(ServerProcess server) {
