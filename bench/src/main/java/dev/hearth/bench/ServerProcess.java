@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,9 @@ import java.util.concurrent.TimeUnit;
  * JVM's heap. Stopped by its PID (SIGTERM, then SIGKILL after 20 s).
  */
 final class ServerProcess implements AutoCloseable {
+    private static final int QUIET_WINDOW_MS = 500;
+    private static final int QUIET_TICKS = 2;
+
     private final Process process;
     private final String url;
 
@@ -63,6 +67,43 @@ final class ServerProcess implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             p.destroyForcibly().waitFor();
             throw new IOException("server process did not start within 120 s; see " + log, e);
+        }
+    }
+
+    /**
+     * Waits, at most {@code maxMillis}, until the server has used less than {@value #QUIET_TICKS} clock ticks (4% of
+     * one core) of CPU over {@value #QUIET_WINDOW_MS} ms. After a load the JVM keeps working for a while (garbage
+     * collection, JIT compilation, freeing ND4J's native buffers): measured alternately with a second server on the
+     * same two cores, that work cost the other server's next point up to half its throughput.
+     *
+     * @return milliseconds waited; immediately 0 where {@code /proc} is not available
+     */
+    long awaitQuiet(long maxMillis) throws InterruptedException {
+        long start = System.nanoTime();
+        long before = cpuTicks();
+        if (before < 0) {
+            return 0;
+        }
+        while (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < maxMillis) {
+            Thread.sleep(QUIET_WINDOW_MS);
+            long now = cpuTicks();
+            if (now < 0 || now - before <= QUIET_TICKS) {
+                break;
+            }
+            before = now;
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    /** User + system CPU time of the process in clock ticks ({@code /proc/<pid>/stat}), -1 when unreadable. */
+    private long cpuTicks() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            // Fields after the command name (which may contain spaces) in parentheses; utime and stime are 14 and 15.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

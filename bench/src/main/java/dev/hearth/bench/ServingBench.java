@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.stream.Stream;
  * Serving throughput and latency: the model server in its own JVM as deployed ({@link ServerProcess}; port 0 on 127.0.0.1, real bearer-token
  * auth, access log off, every other setting at its default) serves a 784-256-10 MNIST network twice, micro-batching
  * on and off; {@code wrk} sends single-row Open Inference Protocol v2 requests at 1, 8 and 32 connections,
- * alternating on/off after warm-up. Also measured in the same run: the in-process {@code model.output} ceiling and
+ * alternating on/off after warm-up, each point once both server JVMs are idle. Also measured in the same run: the in-process {@code model.output} ceiling and
  * the p99 with batching on at about half of its saturated rate.
  */
 final class ServingBench implements Benchmark {
@@ -93,6 +94,7 @@ final class ServingBench implements Benchmark {
                     // Alternate which mode goes first, so drift on a shared machine does not favour one.
                     boolean[] order = r % 2 == 1 ? new boolean[] {true, false} : new boolean[] {false, true};
                     for (boolean batching : order) {
+                        quiet(servers.values());
                         WrkResult w = wrk.run(infer(servers.get(batching)), c, pointSeconds(), Map.of());
                         runs.computeIfAbsent(key(batching, c), k -> new ArrayList<>()).add(w);
                         System.out.printf(Locale.ROOT, "serving round %d, batching %s, %d connections: %s%n", r,
@@ -101,7 +103,7 @@ final class ServingBench implements Benchmark {
                 }
             }
             double saturated = Stats.of(rps(runs.get(key(true, 32)))).median();
-            Map<String, Object> half = halfSaturation(paced, infer(servers.get(true)), saturated);
+            Map<String, Object> half = halfSaturation(paced, infer(servers.get(true)), saturated, servers.values());
             return result(runs, ceiling, half);
         } finally {
             for (ServerProcess server : servers.values()) {
@@ -115,10 +117,12 @@ final class ServingBench implements Benchmark {
      * each wait an exponentially distributed think time before every request (bench/scripts/infer-paced.lua); the
      * mean think time is set from the target rate, then corrected once for the measured latency.
      */
-    private Map<String, Object> halfSaturation(Wrk paced, String url, double saturated) throws Exception {
+    private Map<String, Object> halfSaturation(Wrk paced, String url, double saturated,
+            Collection<ServerProcess> servers) throws Exception {
         int connections = 32;
         double target = saturated / 2;
         double delayMs = 1000.0 * connections / target;
+        quiet(servers);
         WrkResult calibration = paced.run(url, connections, quick ? 1 : 3, delay(delayMs));
         double latencySeconds = Math.max(0, connections / calibration.requestsPerSecond() - delayMs / 1000);
         delayMs = Math.max(1, 1000 * (connections / target - latencySeconds));
@@ -126,6 +130,7 @@ final class ServingBench implements Benchmark {
                 calibration, delayMs);
         List<WrkResult> runs = new ArrayList<>();
         for (int r = 1; r <= repeats(); r++) {
+            quiet(servers);
             WrkResult w = paced.run(url, connections, pointSeconds(), delay(delayMs));
             runs.add(w);
             System.out.printf(Locale.ROOT, "serving half-saturation (target %.0f req/s): %s%n", target, w);
@@ -191,7 +196,7 @@ final class ServingBench implements Benchmark {
         StringBuilder md = new StringBuilder();
         md.append("### Serving (784-256-10, single-row OIP v2 requests)\n\n");
         md.append(String.format(Locale.ROOT, "Server in its own JVM as `bin/hearth serve` runs it (ZGC, 2 GB heap; auth on, access log off, batching max %s rows, max delay"
-                + " %s us); wrk, 1 thread, %s s per point, %s repeats alternating on/off after warm-up.%n%n",
+                + " %s us); wrk, 1 thread, %s s per point, %s repeats alternating on/off after warm-up, each point once both servers are idle.%n%n",
                 result.get("batchMaxSize"), result.get("batchMaxDelayMicros"), result.get("secondsPerPoint"),
                 result.get("repeats")));
         md.append("| batching | connections | requests/s, median (min-max) | p50 ms | p99 ms | ratio on / off |\n");
@@ -230,6 +235,16 @@ final class ServingBench implements Benchmark {
                 ServingSettings.TOKENS_FILE + "=" + tokens,
                 ServingSettings.ACCESS_LOG + "=false",
                 ServingSettings.BATCHING_ENABLED + "=" + batching), log);
+    }
+
+    /** Lets every server finish the work a previous load left behind before the next point is measured. */
+    private void quiet(Collection<ServerProcess> servers) throws InterruptedException {
+        for (ServerProcess server : servers) {
+            long waited = server.awaitQuiet(quick ? 2_000 : 10_000);
+            if (waited > 1_000) {
+                System.out.printf(Locale.ROOT, "serving: waited %.1f s for %s to go idle%n", waited / 1e3, server.url());
+            }
+        }
     }
 
     /**
