@@ -2,6 +2,7 @@ package dev.hearth.serving.model;
 
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.Signature;
+import java.nio.FloatBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -107,13 +108,16 @@ public final class LoadedModel {
         if (features.length != rows * width) {
             throw new IllegalArgumentException("expected " + rows * width + " values but got " + features.length);
         }
-        float[] x = features.clone();
-        for (int r = 0; r < rows; r++) {
-            signature().normalizer().apply(x, r * width, width);
-        }
-        // One bulk copy into the off-heap buffer: Nd4j.create(float[], ...) stores element by element.
+        // Normalised row by row through one scratch row (the caller's array stays as it was), each row a bulk copy
+        // into the off-heap buffer: Nd4j.create(float[], ...) stores element by element.
         INDArray input = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
-        input.data().asNioFloat().put(x);
+        FloatBuffer buffer = input.data().asNioFloat();
+        float[] row = new float[width];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(features, r * width, row, 0, width);
+            signature().normalizer().apply(row, 0, width);
+            buffer.put(row);
+        }
         INDArray out;
         ComputeThreads.onThisThread();
         // DL4J networks are not safe for concurrent output(): one forward pass at a time per model.

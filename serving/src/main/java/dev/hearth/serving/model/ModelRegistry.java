@@ -177,9 +177,10 @@ public final class ModelRegistry implements AutoCloseable {
      * @throws ModelNotFoundException when it is not served here
      */
     public ModelSlot slot(String name) {
-        ModelNames.validate("model name", name);
         ModelSlot s = slots.get(name);
         if (s == null) {
+            // Served names are valid; an unknown one gets the name rule's message if it breaks it.
+            ModelNames.validate("model name", name);
             throw new ModelNotFoundException("model '" + name + "' is not served here (serving " + names() + ")");
         }
         return s;
