@@ -92,7 +92,7 @@ public final class InferenceHandler {
 
     /**
      * The request body, read straight into an array of its declared length (Javalin's reader copies it through a
-     * growing buffer: 4% of the server's CPU at 10,000 requests/s). Without a Content-Length (chunked), or above
+     * growing buffer into a second array). Without a Content-Length (chunked), or above
      * {@code server.max.body.bytes}, Javalin's reader runs instead and applies the limit (413).
      */
     private byte[] body(Context ctx) throws IOException {

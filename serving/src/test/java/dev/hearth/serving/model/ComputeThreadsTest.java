@@ -3,10 +3,12 @@ package dev.hearth.serving.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 class ComputeThreadsTest {
     private int before;
@@ -47,5 +49,22 @@ class ComputeThreadsTest {
         assertThatThrownBy(() -> ComputeThreads.apply(-2))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("serving.compute.threads must be >= 0 but was -2");
+    }
+
+    @Test
+    void eachForwardPassThreadGetsItsOwnOpenMpDefault() throws Exception {
+        AtomicIntegerArray seen = new AtomicIntegerArray(2);
+        Thread t = new Thread(() -> {
+            ComputeThreads.apply(3);
+            ComputeThreads.onThisThread();
+            seen.set(0, NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads());
+            ComputeThreads.apply(1);
+            ComputeThreads.onThisThread();
+            seen.set(1, NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads());
+        });
+        t.start();
+        t.join();
+        assertThat(seen.get(0)).isEqualTo(3);
+        assertThat(seen.get(1)).isEqualTo(1);
     }
 }
