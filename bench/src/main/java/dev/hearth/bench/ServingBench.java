@@ -3,10 +3,12 @@ package dev.hearth.bench;
 import dev.hearth.config.Settings;
 import dev.hearth.serving.ServingSettings;
 import dev.hearth.serving.auth.TokenFile;
+import dev.hearth.serving.model.LoadedModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -16,11 +18,13 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Serving throughput and latency: the model server in its own JVM as deployed ({@link ServerProcess}; port 0 on 127.0.0.1, real bearer-token
- * auth, access log off, every other setting at its default) serves a 784-256-10 MNIST network twice, micro-batching
- * on and off; {@code wrk} sends single-row Open Inference Protocol v2 requests at 1, 8 and 32 connections,
- * alternating on/off after warm-up, each point once both server JVMs are idle. Also measured in the same run: the in-process {@code model.output} ceiling and
- * the p99 with batching on at about half of its saturated rate.
+ * Serving throughput and latency: the model server in its own JVM as deployed ({@link ServerProcess}; port 0 on
+ * 127.0.0.1, real bearer-token auth, access log off, every other setting at its default) serves a 784-256-10 MNIST
+ * network with micro-batching on and off, on the default dense forward pass (1, 8 and 32 connections) and on DL4J's
+ * {@code output()} (32 connections); {@code wrk} sends single-row Open Inference Protocol v2 requests, alternating
+ * on/off after warm-up, each point once every server JVM is idle. Also measured in the same run: the in-process
+ * {@code LoadedModel.predict} ceiling of both forward passes and the p99 with batching on at about half of its
+ * saturated rate.
  */
 final class ServingBench implements Benchmark {
     static final int[] CONNECTIONS = {1, 8, 32};
@@ -65,9 +69,45 @@ final class ServingBench implements Benchmark {
         }
     }
 
+    /** One server configuration: which forward pass, and whether requests are micro-batched. */
+    private record Mode(boolean dense, boolean batching) {
+        String pass() {
+            return dense ? "dense" : "dl4j";
+        }
+
+        String key(int connections) {
+            return pass() + "/" + onOff(batching) + "/" + connections;
+        }
+
+        @Override
+        public String toString() {
+            return (dense ? "dense pass" : "DL4J output()") + ", batching " + onOff(batching);
+        }
+    }
+
+    private static final Mode DENSE_ON = new Mode(true, true);
+    private static final Mode DENSE_OFF = new Mode(true, false);
+    private static final Mode DL4J_ON = new Mode(false, true);
+    private static final Mode DL4J_OFF = new Mode(false, false);
+    /** Connection counts per mode: the default forward pass at every count, DL4J's at saturation only. */
+    private static final Map<Mode, int[]> POINTS = new LinkedHashMap<>();
+
+    static {
+        POINTS.put(DENSE_ON, CONNECTIONS);
+        POINTS.put(DENSE_OFF, CONNECTIONS);
+        POINTS.put(DL4J_ON, new int[] {32});
+        POINTS.put(DL4J_OFF, new int[] {32});
+    }
+
     private Map<String, Object> measure(ServingModel model, Path work) throws Exception {
-        Map<Integer, Double> ceiling = new ForwardCeiling(model.network(), normalised(model, 256), quick ? 0.6 : 2)
-                .measure(CEILING_BATCHES);
+        float[][] raw = Arrays.copyOf(model.rows(), Math.min(256, model.rows().length));
+        Map<String, Map<Integer, Double>> ceiling = new LinkedHashMap<>();
+        for (boolean dense : new boolean[] {true, false}) {
+            LoadedModel loaded = new LoadedModel(model.version(), model.network(), dense);
+            String label = dense ? "dense pass" : "DL4J output()";
+            ceiling.put(new Mode(dense, true).pass(), new ForwardCeiling(loaded, label, raw, quick ? 0.6 : 2)
+                    .measure(CEILING_BATCHES));
+        }
 
         Path tokens = work.resolve("tokens");
         String token = TokenFile.create(tokens, List.of("predict:" + MODEL));
@@ -77,33 +117,39 @@ final class ServingBench implements Benchmark {
         Wrk wrk = new Wrk(root.resolve("bench/scripts/infer.lua"), env);
         Wrk paced = new Wrk(root.resolve("bench/scripts/infer-paced.lua"), env);
 
-        Map<Boolean, ServerProcess> servers = new LinkedHashMap<>();
+        Map<Mode, ServerProcess> servers = new LinkedHashMap<>();
         try {
-            for (boolean batching : new boolean[] {true, false}) {
-                servers.put(batching, start(model, tokens, batching, work.resolve("server-" + onOff(batching) + ".log")));
+            for (Mode mode : POINTS.keySet()) {
+                servers.put(mode, start(model, tokens, mode, work.resolve("server-" + mode.pass() + "-"
+                        + onOff(mode.batching()) + ".log")));
             }
-            for (Map.Entry<Boolean, ServerProcess> s : servers.entrySet()) {
+            for (Map.Entry<Mode, ServerProcess> s : servers.entrySet()) {
                 for (int c : new int[] {8, 32}) {
-                    System.out.printf(Locale.ROOT, "serving warm-up, batching %s, %d connections: %s%n",
-                            onOff(s.getKey()), c, wrk.run(infer(s.getValue()), c, warmupSeconds(c), Map.of()));
+                    System.out.printf(Locale.ROOT, "serving warm-up, %s, %d connections: %s%n", s.getKey(), c,
+                            wrk.run(infer(s.getValue()), c, warmupSeconds(c), Map.of()));
                 }
             }
             Map<String, List<WrkResult>> runs = new LinkedHashMap<>();
             for (int r = 1; r <= repeats(); r++) {
                 for (int c : CONNECTIONS) {
-                    // Alternate which mode goes first, so drift on a shared machine does not favour one.
-                    boolean[] order = r % 2 == 1 ? new boolean[] {true, false} : new boolean[] {false, true};
-                    for (boolean batching : order) {
-                        quiet(servers.values());
-                        WrkResult w = wrk.run(infer(servers.get(batching)), c, pointSeconds(), Map.of());
-                        runs.computeIfAbsent(key(batching, c), k -> new ArrayList<>()).add(w);
-                        System.out.printf(Locale.ROOT, "serving round %d, batching %s, %d connections: %s%n", r,
-                                onOff(batching), c, w);
+                    for (boolean dense : new boolean[] {true, false}) {
+                        // Alternate which mode goes first, so drift on a shared machine does not favour one.
+                        boolean[] order = r % 2 == 1 ? new boolean[] {true, false} : new boolean[] {false, true};
+                        for (boolean batching : order) {
+                            Mode mode = new Mode(dense, batching);
+                            if (Arrays.stream(POINTS.get(mode)).noneMatch(p -> p == c)) {
+                                continue;
+                            }
+                            quiet(servers.values());
+                            WrkResult w = wrk.run(infer(servers.get(mode)), c, pointSeconds(), Map.of());
+                            runs.computeIfAbsent(mode.key(c), k -> new ArrayList<>()).add(w);
+                            System.out.printf(Locale.ROOT, "serving round %d, %s, %d connections: %s%n", r, mode, c, w);
+                        }
                     }
                 }
             }
-            double saturated = Stats.of(rps(runs.get(key(true, 32)))).median();
-            Map<String, Object> half = halfSaturation(paced, infer(servers.get(true)), saturated, servers.values());
+            double saturated = Stats.of(rps(runs.get(DENSE_ON.key(32)))).median();
+            Map<String, Object> half = halfSaturation(paced, infer(servers.get(DENSE_ON)), saturated, servers.values());
             return result(runs, ceiling, half);
         } finally {
             for (ServerProcess server : servers.values()) {
@@ -151,7 +197,7 @@ final class ServingBench implements Benchmark {
         return Map.of("HEARTH_MEAN_DELAY_MS", String.format(Locale.ROOT, "%.3f", ms));
     }
 
-    private Map<String, Object> result(Map<String, List<WrkResult>> runs, Map<Integer, Double> ceiling,
+    private Map<String, Object> result(Map<String, List<WrkResult>> runs, Map<String, Map<Integer, Double>> ceiling,
             Map<String, Object> half) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", "serving");
@@ -163,31 +209,46 @@ final class ServingBench implements Benchmark {
         Settings defaults = ServingSettings.loader().load(null, List.of());
         result.put("batchMaxSize", defaults.get(ServingSettings.BATCH_MAX_SIZE));
         result.put("batchMaxDelayMicros", defaults.get(ServingSettings.BATCH_MAX_DELAY_US));
+        result.put("defaultForwardPass", defaults.getBoolean(ServingSettings.DENSE_FAST_PATH) ? "dense" : "dl4j");
         List<Map<String, Object>> points = new ArrayList<>();
         Map<String, Double> ratios = new LinkedHashMap<>();
-        for (int c : CONNECTIONS) {
-            for (boolean batching : new boolean[] {true, false}) {
-                List<WrkResult> w = runs.get(key(batching, c));
-                Map<String, Object> p = new LinkedHashMap<>();
-                p.put("batching", onOff(batching));
-                p.put("connections", c);
-                p.put("requestsPerSecond", Stats.of(rps(w)));
-                p.put("p50Ms", Stats.of(w.stream().map(WrkResult::p50Millis).toList()));
-                p.put("p99Ms", Stats.of(w.stream().map(WrkResult::p99Millis).toList()));
-                points.add(p);
+        for (boolean dense : new boolean[] {true, false}) {
+            for (int c : POINTS.get(new Mode(dense, true))) {
+                for (boolean batching : new boolean[] {true, false}) {
+                    List<WrkResult> w = runs.get(new Mode(dense, batching).key(c));
+                    Map<String, Object> p = new LinkedHashMap<>();
+                    p.put("forwardPass", new Mode(dense, batching).pass());
+                    p.put("batching", onOff(batching));
+                    p.put("connections", c);
+                    p.put("requestsPerSecond", Stats.of(rps(w)));
+                    p.put("p50Ms", Stats.of(w.stream().map(WrkResult::p50Millis).toList()));
+                    p.put("p99Ms", Stats.of(w.stream().map(WrkResult::p99Millis).toList()));
+                    points.add(p);
+                }
+                ratios.put(new Mode(dense, true).pass() + "/" + c, median(runs, new Mode(dense, true), c)
+                        / median(runs, new Mode(dense, false), c));
             }
-            ratios.put(Integer.toString(c), Stats.of(rps(runs.get(key(true, c)))).median()
-                    / Stats.of(rps(runs.get(key(false, c)))).median());
         }
         result.put("points", points);
         result.put("ratioBatchingOnOverOff", ratios);
-        Map<String, Double> ceilingByBatch = new LinkedHashMap<>();
-        ceiling.forEach((b, v) -> ceilingByBatch.put(Integer.toString(b), v));
-        result.put("ceilingRowsPerSecond", ceilingByBatch);
+        Map<String, Object> ceilingByPass = new LinkedHashMap<>();
+        ceiling.forEach((pass, byBatch) -> {
+            Map<String, Double> m = new LinkedHashMap<>();
+            byBatch.forEach((b, v) -> m.put(Integer.toString(b), v));
+            ceilingByPass.put(pass, m);
+        });
+        result.put("ceilingRowsPerSecond", ceilingByPass);
         result.put("halfSaturation", half);
-        result.put("ratioBatchingAt32", ratios.get("32"));
+        result.put("ratioBatchingAt32", ratios.get("dense/32"));
+        result.put("ratioBatchingAt32Dl4j", ratios.get("dl4j/32"));
+        result.put("ratioDenseOverDl4jBatchedAt32", median(runs, DENSE_ON, 32) / median(runs, DL4J_ON, 32));
+        result.put("ratioDenseOverDl4jUnbatchedAt32", median(runs, DENSE_OFF, 32) / median(runs, DL4J_OFF, 32));
         result.put("p99AtHalfSaturationMs", ((Stats) half.get("p99Ms")).median());
         return result;
+    }
+
+    private static double median(Map<String, List<WrkResult>> runs, Mode mode, int connections) {
+        return Stats.of(rps(runs.get(mode.key(connections)))).median();
     }
 
     @Override
@@ -195,28 +256,38 @@ final class ServingBench implements Benchmark {
     public String markdown(Map<String, Object> result) {
         StringBuilder md = new StringBuilder();
         md.append("### Serving (784-256-10, single-row OIP v2 requests)\n\n");
-        md.append(String.format(Locale.ROOT, "Server in its own JVM as `bin/hearth serve` runs it (ZGC, 2 GB heap; auth on, access log off, batching max %s rows, max delay"
-                + " %s us); wrk, 1 thread, %s s per point, %s repeats alternating on/off after warm-up, each point once both servers are idle.%n%n",
+        md.append(String.format(Locale.ROOT, "Servers in their own JVMs as `bin/hearth serve` runs them (ZGC, 2 GB heap; auth on, access log off, batching max %s rows, max delay"
+                + " %s us), with the default dense forward pass and with DL4J's `output()` (`serving.dense.fast.path=false`); wrk, 1 thread, %s s per point, %s repeats"
+                + " alternating on/off after warm-up, each point once all servers are idle.%n%n",
                 result.get("batchMaxSize"), result.get("batchMaxDelayMicros"), result.get("secondsPerPoint"),
                 result.get("repeats")));
-        md.append("| batching | connections | requests/s, median (min-max) | p50 ms | p99 ms | ratio on / off |\n");
-        md.append("|---|---|---|---|---|---|\n");
+        md.append("| forward pass | batching | connections | requests/s, median (min-max) | p50 ms | p99 ms | ratio on / off |\n");
+        md.append("|---|---|---|---|---|---|---|\n");
         Map<String, Double> ratios = (Map<String, Double>) result.get("ratioBatchingOnOverOff");
         for (Map<String, Object> p : (List<Map<String, Object>>) result.get("points")) {
             Stats rps = (Stats) p.get("requestsPerSecond");
             boolean on = p.get("batching").equals("on");
-            md.append(String.format(Locale.ROOT, "| %s | %d | %,.0f (%,.0f-%,.0f) | %.2f | %.2f | %s |%n", p.get("batching"),
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f (%,.0f-%,.0f) | %.2f | %.2f | %s |%n",
+                    "dense".equals(p.get("forwardPass")) ? "dense (default)" : "DL4J output()", p.get("batching"),
                     (Integer) p.get("connections"), rps.median(), rps.min(), rps.max(),
                     ((Stats) p.get("p50Ms")).median(), ((Stats) p.get("p99Ms")).median(),
-                    on ? String.format(Locale.ROOT, "**%.2f**", ratios.get(p.get("connections").toString())) : ""));
+                    on ? String.format(Locale.ROOT, "**%.2f**", ratios.get(p.get("forwardPass") + "/" + p.get("connections")))
+                            : ""));
         }
-        Map<String, Double> ceiling = (Map<String, Double>) result.get("ceilingRowsPerSecond");
-        md.append("\nCeiling, `model.output` in-process on one thread (rows/s): ");
-        List<String> parts = new ArrayList<>();
-        ceiling.forEach((b, v) -> parts.add(String.format(Locale.ROOT, "batch %s: %,.0f", b, v)));
-        md.append(String.join(", ", parts)).append(".\n");
+        md.append(String.format(Locale.ROOT, "%nAt 32 connections the dense pass serves %.2fx the requests of DL4J's `output()` with batching"
+                + " and %.2fx without.%n", (Double) result.get("ratioDenseOverDl4jBatchedAt32"),
+                (Double) result.get("ratioDenseOverDl4jUnbatchedAt32")));
+        Map<String, Map<String, Double>> ceiling = (Map<String, Map<String, Double>>) result.get("ceilingRowsPerSecond");
+        md.append("Ceiling, `LoadedModel.predict` (normalisation + forward pass) in-process on one thread, rows/s: ");
+        List<String> passes = new ArrayList<>();
+        ceiling.forEach((pass, byBatch) -> {
+            List<String> parts = new ArrayList<>();
+            byBatch.forEach((b, v) -> parts.add(String.format(Locale.ROOT, "batch %s: %,.0f", b, v)));
+            passes.add(("dense".equals(pass) ? "dense pass " : "DL4J output() ") + String.join(", ", parts));
+        });
+        md.append(String.join("; ", passes)).append(".\n");
         Map<String, Object> half = (Map<String, Object>) result.get("halfSaturation");
-        md.append(String.format(Locale.ROOT, "Half saturation, batching on: 32 paced connections at %,.0f requests/s"
+        md.append(String.format(Locale.ROOT, "Half saturation, dense pass, batching on: 32 paced connections at %,.0f requests/s"
                 + " (target %,.0f = half of %,.0f): p50 %.2f ms, p99 **%.2f ms** (min-max %.2f-%.2f).%n",
                 ((Stats) half.get("requestsPerSecond")).median(), (Double) half.get("targetRequestsPerSecond"),
                 (Double) half.get("saturatedRequestsPerSecond"), ((Stats) half.get("p50Ms")).median(),
@@ -225,7 +296,7 @@ final class ServingBench implements Benchmark {
         return md.toString();
     }
 
-    private ServerProcess start(ServingModel model, Path tokens, boolean batching, Path log) throws Exception {
+    private ServerProcess start(ServingModel model, Path tokens, Mode mode, Path log) throws Exception {
         return ServerProcess.start(root, List.of(
                 ServingSettings.HOST + "=127.0.0.1",
                 ServingSettings.PORT + "=0",
@@ -234,7 +305,8 @@ final class ServingBench implements Benchmark {
                 ServingSettings.AUTH_ENABLED + "=true",
                 ServingSettings.TOKENS_FILE + "=" + tokens,
                 ServingSettings.ACCESS_LOG + "=false",
-                ServingSettings.BATCHING_ENABLED + "=" + batching), log);
+                ServingSettings.DENSE_FAST_PATH + "=" + mode.dense(),
+                ServingSettings.BATCHING_ENABLED + "=" + mode.batching()), log);
     }
 
     /** Lets every server finish the work a previous load left behind before the next point is measured. */
@@ -259,21 +331,8 @@ final class ServingBench implements Benchmark {
         return server.url() + "/v2/models/" + MODEL + "/infer";
     }
 
-    private static float[][] normalised(ServingModel model, int n) {
-        float[][] out = new float[Math.min(n, model.rows().length)][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = model.rows()[i].clone();
-            model.normalizer().apply(out[i], 0, out[i].length);
-        }
-        return out;
-    }
-
     private static List<Double> rps(List<WrkResult> runs) {
         return runs.stream().map(WrkResult::requestsPerSecond).toList();
-    }
-
-    private static String key(boolean batching, int connections) {
-        return onOff(batching) + "/" + connections;
     }
 
     private static String onOff(boolean batching) {

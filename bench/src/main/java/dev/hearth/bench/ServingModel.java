@@ -2,6 +2,7 @@ package dev.hearth.bench;
 
 import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelFiles;
+import dev.hearth.store.ModelVersion;
 import dev.hearth.store.NormalizerSpec;
 import dev.hearth.store.Signature;
 import dev.hearth.store.hadoop.HadoopModelStore;
@@ -31,11 +32,13 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  *
  * @param store the temporary store root
  * @param name the model's name in the store
+ * @param version the published version
  * @param network the trained network (for the in-process ceiling)
  * @param normalizer the published normaliser
  * @param rows raw (unnormalised) feature rows of the data set, for request bodies and the ceiling
  */
-record ServingModel(Path store, String name, MultiLayerNetwork network, NormalizerSpec normalizer, float[][] rows) {
+record ServingModel(Path store, String name, ModelVersion version, MultiLayerNetwork network, NormalizerSpec normalizer,
+        float[][] rows) {
     static final int WIDTH = 784;
     static final int HIDDEN = 256;
 
@@ -76,11 +79,11 @@ record ServingModel(Path store, String name, MultiLayerNetwork network, Normaliz
         for (int c = 0; c < csv.classes; c++) {
             labels.add(Integer.toString(c));
         }
-        HadoopModelStore.open(store.toString(), new Configuration()).publish(name, new ModelDraft(
+        ModelVersion version = HadoopModelStore.open(store.toString(), new Configuration()).publish(name, new ModelDraft(
                 ModelFiles.DL4J_MULTILAYER, new Signature("input", "FP32", WIDTH, features, labels, normalizer),
                 Map.of(), Map.of(), Map.of(), Map.of("bench", "serving"),
                 Map.of(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(net, out, false))));
-        return new ServingModel(store, name, net, normalizer, csv.features);
+        return new ServingModel(store, name, version, net, normalizer, csv.features);
     }
 
     /** A single-row OIP v2 inference request for row {@code i} (raw pixel values, as a client sends them). */

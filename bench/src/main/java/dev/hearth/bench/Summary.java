@@ -17,7 +17,8 @@ final class Summary {
         add(s, benchmarks, "training-conv", "ratioHearthOverSingleJvm", "training throughput, Hearth / single-JVM DL4J (conv)", 0.9, true);
         add(s, benchmarks, "time-to-accuracy", "ratioMllibOverHearth", "time to MLlib's accuracy, MLlib / Hearth", 3.0, true);
         add(s, benchmarks, "flops", "hearthUtilisation", "FLOP utilisation of Hearth training (dense)", 0.5, true);
-        add(s, benchmarks, "serving", "ratioBatchingAt32", "serving req/s at 32 connections, batching on / off", 4.0, true);
+        add(s, benchmarks, "serving", "ratioBatchingAt32", "serving req/s at 32 connections, batching on / off (dense pass, default)", 4.0, true);
+        add(s, benchmarks, "serving", "ratioBatchingAt32Dl4j", "serving req/s at 32 connections, batching on / off (DL4J output())", 4.0, true);
         add(s, benchmarks, "serving", "p99AtHalfSaturationMs", "serving p99 at half saturation, ms (batching on)", 10.0, false);
         add(s, benchmarks, "store", "ratioLocal", "store publish + verified load / plain copy + read (local FS)", 1.5, false);
         add(s, benchmarks, "store", "ratioHdfs", "store publish + verified load / plain copy + read (HDFS)", 1.5, false);

@@ -26,13 +26,46 @@ public final class LoadedModel {
     private final ModelVersion version;
     private final MultiLayerNetwork network;
     private final long bytes;
+    /** Hearth's own pass for plain dense networks, or null to use DL4J's {@code output()}; under the network's lock. */
+    private final DenseForwardPass dense;
     /** Number of current users; negative (offset by RETIRED) once retired. */
     private final AtomicInteger users = new AtomicInteger();
 
-    public LoadedModel(ModelVersion version, MultiLayerNetwork network) {
+    /**
+     * @param denseFastPath whether a network made only of dense layers runs on {@link DenseForwardPass} (checked
+     *     against DL4J's output on probe rows first) instead of {@code MultiLayerNetwork.output}
+     */
+    public LoadedModel(ModelVersion version, MultiLayerNetwork network, boolean denseFastPath) {
         this.version = version;
         this.network = network;
         this.bytes = network.numParams() * network.params().dataType().width();
+        this.dense = denseFastPath ? denseForwardPass(version, network) : null;
+    }
+
+    private static DenseForwardPass denseForwardPass(ModelVersion version, MultiLayerNetwork network) {
+        StringBuilder reason = new StringBuilder();
+        DenseForwardPass pass;
+        synchronized (network) {
+            pass = DenseForwardPass.create(network, reason);
+        }
+        int width = version.metadata().signature().featureCount();
+        if (pass != null && pass.inputWidth() != width) {
+            reason.append("its first layer takes ").append(pass.inputWidth()).append(" inputs but the signature has ")
+                    .append(width);
+            pass.close();
+            pass = null;
+        }
+        if (pass != null) {
+            LOG.info("{} runs on the dense forward pass (direct BLAS calls)", version.ref());
+        } else {
+            LOG.info("{} runs on DL4J's forward pass: {}", version.ref(), reason);
+        }
+        return pass;
+    }
+
+    /** Whether inference runs on {@link DenseForwardPass} rather than DL4J's {@code output()}. */
+    public boolean usesDenseForwardPass() {
+        return dense != null;
     }
 
     public ModelVersion version() {
@@ -92,6 +125,9 @@ public final class LoadedModel {
     private void close() {
         if (users.compareAndSet(RETIRED, RETIRED - 1)) {
             synchronized (network) {
+                if (dense != null) {
+                    dense.close();
+                }
                 network.close();
             }
             LOG.info("Released {} ({} bytes of parameters)", version.ref(), bytes);
@@ -108,23 +144,32 @@ public final class LoadedModel {
         if (features.length != rows * width) {
             throw new IllegalArgumentException("expected " + rows * width + " values but got " + features.length);
         }
-        // Normalised row by row through one scratch row (the caller's array stays as it was), each row a bulk copy
-        // into the off-heap buffer: Nd4j.create(float[], ...) stores element by element.
-        INDArray input = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
-        FloatBuffer buffer = input.data().asNioFloat();
-        float[] row = new float[width];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(features, r * width, row, 0, width);
-            signature().normalizer().apply(row, 0, width);
-            buffer.put(row);
-        }
-        INDArray out;
         ComputeThreads.onThisThread();
-        // DL4J networks are not safe for concurrent output(): one forward pass at a time per model.
+        float[] row = new float[width];
+        // DL4J networks are not safe for concurrent output(), nor is the dense pass: one forward pass at a time.
         synchronized (network) {
-            out = network.output(input, false);
+            if (dense != null) {
+                // Normalised row by row through one scratch row (the caller's array stays as it was).
+                for (int r = 0; r < rows; r++) {
+                    normalise(features, r, row);
+                    dense.setRow(r, row, 0, rows);
+                }
+                return dense.forward(rows);
+            }
+            // Each row a bulk copy into the off-heap buffer: Nd4j.create(float[], ...) stores element by element.
+            INDArray input = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
+            FloatBuffer buffer = input.data().asNioFloat();
+            for (int r = 0; r < rows; r++) {
+                normalise(features, r, row);
+                buffer.put(row);
+            }
+            return network.output(input, false).castTo(DataType.FLOAT).data().asFloat();
         }
-        return out.castTo(DataType.FLOAT).data().asFloat();
+    }
+
+    private void normalise(float[] features, int r, float[] row) {
+        System.arraycopy(features, r * row.length, row, 0, row.length);
+        signature().normalizer().apply(row, 0, row.length);
     }
 
     /** Number of output classes. */

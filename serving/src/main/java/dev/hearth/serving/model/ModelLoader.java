@@ -22,9 +22,12 @@ public final class ModelLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
 
     private final ModelStore store;
+    private final boolean denseFastPath;
 
-    public ModelLoader(ModelStore store) {
+    /** @param denseFastPath run plain dense networks on {@link DenseForwardPass} ({@code serving.dense.fast.path}) */
+    public ModelLoader(ModelStore store, boolean denseFastPath) {
         this.store = store;
+        this.denseFastPath = denseFastPath;
     }
 
     /** Loads, verifies and warms up one version. */
@@ -49,7 +52,7 @@ public final class ModelLoader {
         } catch (IOException | RuntimeException e) {
             throw new ModelLoadException("format", "cannot restore " + version.ref() + ": " + e.getMessage(), e);
         }
-        LoadedModel model = new LoadedModel(version, network);
+        LoadedModel model = new LoadedModel(version, network, denseFastPath);
         warmUp(model);
         LOG.info("Loaded {} ({} parameters, {} bytes) and warmed it up in {} ms", version.ref(), network.numParams(),
                 bytes.length, (System.nanoTime() - t0) / 1_000_000);
