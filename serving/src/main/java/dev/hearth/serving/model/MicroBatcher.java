@@ -16,10 +16,13 @@ import org.slf4j.LoggerFactory;
  * {@code maxBatchRows} rows, waiting at most {@code maxDelay} after the first request for more to arrive. Each
  * request's rows are split back out of the merged result.
  *
- * <p>With no delay configured, a request that finds the model idle (nothing queued, no forward pass running)
- * runs at once on its own thread: there is nothing to merge it with, and handing it to the worker and back costs
- * two thread wake-ups (measured with one client and a 784-256-10 model: 6,700 against 20,700 requests/s). Requests
- * that arrive while a pass runs queue up and are merged as before.
+ * <p>With no delay configured and light load, a request that finds the model idle (nothing queued, no forward
+ * pass running) runs at once on its own thread: there is nothing to merge it with, and handing it to the worker
+ * and back costs two thread wake-ups (measured with one client and a 784-256-10 model: 6,700 against 20,700
+ * requests/s). Requests that arrive while a pass runs queue up and are merged as before. Once the worker merges
+ * requests (the load is high enough to form batches), every request goes through the queue until the worker runs a
+ * pass of a single request again: otherwise single-request passes slipped in between batches and cost 10% of
+ * saturated throughput when a pass is expensive.
  */
 public final class MicroBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
@@ -34,6 +37,8 @@ public final class MicroBatcher implements AutoCloseable {
     private final Thread worker;
     /** One permit: held by whoever runs a forward pass of this batcher, the worker or an idle-path caller. */
     private final Semaphore running = new Semaphore(1);
+    /** Whether the worker's last pass merged more than one request: then requests always queue. */
+    private volatile boolean merging;
     private volatile boolean closed;
     /** A job taken from the queue that did not fit the previous batch; only touched by the worker. */
     private volatile Job carry;
@@ -74,7 +79,7 @@ public final class MicroBatcher implements AutoCloseable {
             result.completeExceptionally(new ModelNotReadyException("model '" + name + "' is shutting down"));
             return result;
         }
-        if (config.maxDelayMicros() == 0 && queue.isEmpty() && carry == null && running.tryAcquire()) {
+        if (!merging && config.maxDelayMicros() == 0 && queue.isEmpty() && carry == null && running.tryAcquire()) {
             try {
                 runNow(model, features, rows, result);
             } finally {
@@ -100,6 +105,7 @@ public final class MicroBatcher implements AutoCloseable {
             try {
                 List<Job> batch = nextBatch();
                 if (!batch.isEmpty()) {
+                    merging = batch.size() > 1;
                     try {
                         execute(batch);
                     } finally {
