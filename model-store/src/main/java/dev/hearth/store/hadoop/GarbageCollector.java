@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Garbage collection: leftovers of crashed publishes (staging directories, uncommitted version directories,
  * temporary files) older than the grace period, and committed versions the {@link RetentionPolicy} drops. A
  * version an alias points to or an unexpired lease holds is never deleted; both are read again right before each
- * deletion.
+ * deletion and once more while the version is hidden ({@link VersionRemover}).
  */
 final class GarbageCollector {
     private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
@@ -33,13 +33,16 @@ final class GarbageCollector {
     private final AliasLog aliases;
     private final LeaseFiles leases;
     private final AuditFiles audit;
+    private final VersionRemover remover;
 
-    GarbageCollector(ModelStore store, StoreLayout layout, AliasLog aliases, LeaseFiles leases, AuditFiles audit) {
+    GarbageCollector(ModelStore store, StoreLayout layout, AliasLog aliases, LeaseFiles leases, AuditFiles audit,
+            VersionRemover remover) {
         this.store = store;
         this.layout = layout;
         this.aliases = aliases;
         this.leases = leases;
         this.audit = audit;
+        this.remover = remover;
     }
 
     GcReport run(RetentionPolicy policy, boolean apply) throws IOException {
@@ -115,15 +118,17 @@ final class GarbageCollector {
             layout.fs().delete(new Path(c.path()), true);
             return;
         }
-        // Re-check right before deleting: an alias or a server may have picked the version up meanwhile.
-        Set<Integer> aliased = new TreeSet<>(aliases.current(c.model()).values());
-        String protection = protection(c.model(), c.version(), aliased, leases.active(c.model(), Instant.now()));
+        // Re-checked right before deleting, and again while the version is hidden (VersionRemover): an alias or a
+        // server may have picked the version up meanwhile.
+        String protection = remover.protection(c.model(), c.version());
+        if (protection == null) {
+            protection = remover.remove(c.model(), c.version());
+        }
         if (protection != null) {
             LOG.info("GC keeps {}/{}: {}", c.model(), c.version(), protection);
             return;
         }
-        LOG.info("GC removes {}/{}: {}", c.model(), c.version(), c.reason());
-        layout.removeVersion(c.model(), c.version());
+        LOG.info("GC removed {}/{}: {}", c.model(), c.version(), c.reason());
         audit.record(c.model(), AuditEvent.GC, c.version(), c.reason());
     }
 

@@ -29,6 +29,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link ModelStore} on a Hadoop {@link FileSystem} ({@code file://}, {@code hdfs://}, {@code s3a://}); the
@@ -36,6 +38,8 @@ import org.apache.hadoop.fs.Path;
  * ({@link CommitMode}); readers only see versions that have the commit marker.
  */
 public final class HadoopModelStore implements ModelStore {
+    private static final Logger LOG = LoggerFactory.getLogger(HadoopModelStore.class);
+
     private final FileSystem fs;
     private final StoreLayout layout;
     private final MetadataJson json = new MetadataJson();
@@ -45,6 +49,7 @@ public final class HadoopModelStore implements ModelStore {
     private final AuditFiles audit;
     private final LeaseFiles leaseFiles;
     private final LockFiles lockFiles;
+    private final VersionRemover remover;
 
     /** A store rooted at {@code root} on the file system that root's URI names. */
     public HadoopModelStore(Path root, Configuration conf) {
@@ -64,6 +69,7 @@ public final class HadoopModelStore implements ModelStore {
         this.aliasLog = new AliasLog(layout, exclusive, files);
         this.audit = new AuditFiles(layout, exclusive, files);
         this.leaseFiles = new LeaseFiles(layout, files);
+        this.remover = new VersionRemover(layout, aliasLog, leaseFiles);
         this.lockFiles = new LockFiles(layout, exclusive, files);
     }
 
@@ -186,7 +192,34 @@ public final class HadoopModelStore implements ModelStore {
         ModelNames.validate("alias", alias);
         requireCommitted(name, version);
         return io("set alias " + alias + " of " + name,
-                () -> aliasLog.move(name, alias, version, expectedCurrent, AuditEvent.ALIAS_SET, reason));
+                () -> moveToCommitted(name, alias, version, expectedCurrent, AuditEvent.ALIAS_SET, reason));
+    }
+
+    /** The removal used by delete and gc; package-private for tests. */
+    VersionRemover remover() {
+        return remover;
+    }
+
+    /**
+     * Moves an alias to a committed version, then checks that the version is still committed: a delete or gc that
+     * hid it meanwhile did not see this alias ({@link VersionRemover}), so the alias is put back where it was and
+     * the move fails. Package-private for tests.
+     */
+    AuditEvent moveToCommitted(String name, String alias, int version, Integer expected, String action,
+            String reason) throws IOException {
+        AuditEvent event = aliasLog.move(name, alias, version, expected, action, reason);
+        if (layout.isCommitted(name, version)) {
+            return event;
+        }
+        try {
+            aliasLog.move(name, alias, event.from(), version,
+                    event.from() == null ? AuditEvent.ALIAS_REMOVE : AuditEvent.ALIAS_SET,
+                    "reverted: " + name + "/" + version + " was deleted while the alias moved to it");
+        } catch (VersionConflictException e) {
+            LOG.warn("Alias '{}' of {} moved again before it could be put back: {}", alias, name, e.getMessage());
+        }
+        throw new ModelNotFoundException("model " + name + "/" + version + " was deleted while alias '" + alias
+                + "' moved to it; the alias was put back to " + (event.from() == null ? "unset" : event.from()));
     }
 
     @Override
@@ -211,7 +244,7 @@ public final class HadoopModelStore implements ModelStore {
             }
             int previous = head.event().from();
             requireCommitted(name, previous);
-            return aliasLog.move(name, alias, previous, head.target(), AuditEvent.ROLLBACK, reason);
+            return moveToCommitted(name, alias, previous, head.target(), AuditEvent.ROLLBACK, reason);
         });
     }
 
@@ -262,7 +295,11 @@ public final class HadoopModelStore implements ModelStore {
                             + l.holder() + " until " + l.expiresAt() + " (a server has it loaded)");
                 }
             }
-            layout.removeVersion(name, version);
+            String kept = remover.remove(name, version);
+            if (kept != null) {
+                throw new VersionConflictException("cannot delete " + name + "/" + version + " (" + kept
+                        + "; it was set while the delete ran)");
+            }
             return audit.record(name, AuditEvent.DELETE, version, reason);
         });
     }
@@ -290,7 +327,7 @@ public final class HadoopModelStore implements ModelStore {
 
     @Override
     public GcReport gc(RetentionPolicy policy, boolean apply) {
-        GarbageCollector gc = new GarbageCollector(this, layout, aliasLog, leaseFiles, audit);
+        GarbageCollector gc = new GarbageCollector(this, layout, aliasLog, leaseFiles, audit, remover);
         return io("collect garbage in " + root(), () -> gc.run(policy, apply));
     }
 

@@ -108,13 +108,6 @@ final class StoreLayout {
         return t;
     }
 
-    /** Removes a version: the commit marker first, so readers stop seeing it, then its directory. */
-    void removeVersion(String name, int version) throws IOException {
-        Path dir = version(name, version);
-        fs.delete(new Path(dir, COMMITTED), false);
-        fs.delete(dir, true);
-    }
-
     static Integer parseNumber(String s) {
         if (s.isEmpty() || s.length() > 9 || !s.chars().allMatch(Character::isDigit)) {
             return null;

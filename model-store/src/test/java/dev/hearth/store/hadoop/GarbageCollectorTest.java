@@ -1,6 +1,7 @@
 package dev.hearth.store.hadoop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.store.GcCandidate;
 import dev.hearth.store.GcReport;
@@ -90,5 +91,72 @@ class GarbageCollectorTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> new RetentionPolicy(1, Duration.ofDays(-1), Duration.ZERO))
                 .hasMessage("keepYoungerThan must be >= 0 but was PT-24H");
+    }
+
+    @Test
+    void anAliasSetWhileTheVersionIsHiddenKeepsIt() throws Exception {
+        // What the removal sees when an alias moved to the version after its first check: it hides the version,
+        // finds the alias on the second check and restores the marker, byte for byte.
+        byte[] marker = Files.readAllBytes(dir.resolve("m/versions/2/_COMMITTED"));
+        store.setAlias("m", "staging", 2, null, null);
+        VersionRemover remover = remover();
+        assertThat(remover.remove("m", 2)).isEqualTo("kept: alias 'staging' points to it");
+        assertThat(dir.resolve("m/versions/2/_COMMITTED")).hasBinaryContent(marker);
+        store.verify(store.resolve(dev.hearth.store.ModelRef.parse("m/2")));
+        assertThat(remover.remove("m", 3)).isNull();
+        assertThat(dir.resolve("m/versions/3")).doesNotExist();
+    }
+
+    @Test
+    void anAliasMovedToAVersionHiddenMeanwhileIsPutBack() throws Exception {
+        // What an alias move sees when a removal hid the version after the move's own check.
+        store.setAlias("m", "production", 5, null, null);
+        Files.delete(dir.resolve("m/versions/4/_COMMITTED"));
+        assertThatThrownBy(() -> store.moveToCommitted("m", "production", 4, 5, dev.hearth.store.AuditEvent.ALIAS_SET,
+                "promote"))
+                .isInstanceOf(dev.hearth.store.ModelNotFoundException.class)
+                .hasMessage("model m/4 was deleted while alias 'production' moved to it; the alias was put back to 5");
+        assertThat(store.aliases("m")).containsEntry("production", 5);
+        assertThatThrownBy(() -> store.moveToCommitted("m", "canary", 4, null, dev.hearth.store.AuditEvent.ALIAS_SET,
+                "try"))
+                .hasMessageEndingWith("the alias was put back to unset");
+        assertThat(store.aliases("m")).doesNotContainKey("canary");
+        assertThat(store.aliasHistory("m", "production")).extracting(e -> e.from() + ">" + e.to())
+                .containsExactly("null>5", "5>4", "4>5");
+    }
+
+    @Test
+    void concurrentAliasMovesAndCollectionsNeverLeaveAnAliasOnADeletedVersion() throws Exception {
+        for (int i = 7; i <= 30; i++) {
+            store.publish("m", Drafts.text("v" + i, 0.5));
+        }
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread mover = new Thread(() -> {
+            java.util.Random random = new java.util.Random(7);
+            while (!stop.get()) {
+                int target = 1 + random.nextInt(29);
+                try {
+                    store.setAlias("m", "production", target, store.aliases("m").get("production"), null);
+                } catch (RuntimeException expected) {
+                    // deleted already, or moved back by a revert: try another
+                }
+            }
+        });
+        mover.start();
+        try {
+            for (int round = 0; round < 30; round++) {
+                store.gc(new RetentionPolicy(1, Duration.ZERO, Duration.ZERO), true);
+            }
+        } finally {
+            stop.set(true);
+            mover.join();
+        }
+        for (int v : store.aliases("m").values()) {
+            store.verify(store.resolve(dev.hearth.store.ModelRef.parse("m/" + v)));
+        }
+    }
+
+    private VersionRemover remover() {
+        return store.remover();
     }
 }
