@@ -42,7 +42,10 @@ final class DenseForwardPass implements AutoCloseable {
 
     private enum Activation { IDENTITY, RELU, LEAKY_RELU, SIGMOID, TANH, SOFTMAX }
 
-    /** One layer: {@code z = x W + b} then the activation; W is in×out, column-major (DL4J's 'f') or row-major. */
+    /**
+     * One layer: {@code z = x W + b} then the activation; W is in×out, column-major (DL4J's 'f') or row-major.
+     * {@code owner} is the parameter view {@code weights} points into, held so its memory stays alive.
+     */
     private record Dense(INDArray owner, FloatPointer weights, boolean columnMajor, int in, int out, float[] bias,
             Activation activation, float alpha) {}
 
