@@ -94,7 +94,8 @@ public final class ModelServer implements Callable<Integer> {
         List<ServingPolicy> policies = Arrays.stream(settings.get(ServingSettings.MODELS).split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).map(ServingPolicy::parse).toList();
         Function<String, BatchingConfig> batching = batching(settings);
-        ModelRegistry registry = new ModelRegistry(modelStore, new ModelLoader(modelStore, settings.getBoolean(ServingSettings.DENSE_FAST_PATH)), policies, batching,
+        ModelLoader loader = new ModelLoader(modelStore, settings.getBoolean(ServingSettings.DENSE_FAST_PATH));
+        ModelRegistry registry = new ModelRegistry(modelStore, loader, policies, batching,
                 settings.getInt(ServingSettings.VERSION_CACHE_SIZE, 1), settings.getLong(ServingSettings.OFFHEAP_BUDGET),
                 metrics, new LeaseKeeper(modelStore, LeaseKeeper.processHolder(),
                         java.time.Duration.ofMillis(settings.getLong(ServingSettings.LEASE_TTL_MS))));

@@ -95,6 +95,7 @@ final class GarbageCollector {
         List<ModelVersion> versions = store.listVersions(name);
         Set<Integer> aliased = new TreeSet<>(aliases.current(name).values());
         List<Lease> active = leases.active(name, now);
+        // Read once for all versions of the model; each deletion reads them again (VersionRemover).
         for (int i = 0; i < versions.size() - policy.keepLast(); i++) {
             ModelVersion v = versions.get(i);
             Instant created = Instant.parse(v.metadata().createdAt());
@@ -102,7 +103,7 @@ final class GarbageCollector {
                 continue;
             }
             String path = layout.version(name, v.version()).toString();
-            String protection = protection(name, v.version(), aliased, active);
+            String protection = VersionRemover.protection(v.version(), aliased, active);
             if (protection != null) {
                 kept.add(new GcCandidate(name, v.version(), path, protection));
             } else {
@@ -130,18 +131,6 @@ final class GarbageCollector {
         }
         LOG.info("GC removed {}/{}: {}", c.model(), c.version(), c.reason());
         audit.record(c.model(), AuditEvent.GC, c.version(), c.reason());
-    }
-
-    private static String protection(String name, int version, Set<Integer> aliased, List<Lease> active) {
-        if (aliased.contains(version)) {
-            return "kept: an alias points to it";
-        }
-        for (Lease l : active) {
-            if (l.version() == version) {
-                return "kept: leased by " + l.holder() + " until " + l.expiresAt();
-            }
-        }
-        return null;
     }
 
     private boolean olderThan(Path path, Duration grace, Instant now) throws IOException {

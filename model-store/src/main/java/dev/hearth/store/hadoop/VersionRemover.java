@@ -4,6 +4,8 @@ import dev.hearth.store.Lease;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
 
@@ -27,14 +29,17 @@ final class VersionRemover {
         this.leases = leases;
     }
 
-    /** Why {@code name/version} must stay (an alias points to it or a lease holds it), or null. */
+    /** Why {@code name/version} must stay (an alias points to it or a lease holds it), or null; reads both now. */
     String protection(String name, int version) throws IOException {
-        for (var alias : aliases.current(name).entrySet()) {
-            if (alias.getValue() == version) {
-                return "kept: alias '" + alias.getKey() + "' points to it";
-            }
+        return protection(version, aliases.current(name).values(), leases.active(name, Instant.now()));
+    }
+
+    /** Why {@code version} must stay, given the versions aliases point to and the unexpired leases; or null. */
+    static String protection(int version, Collection<Integer> aliased, List<Lease> active) {
+        if (aliased.contains(version)) {
+            return "kept: an alias points to it";
         }
-        for (Lease l : leases.active(name, Instant.now())) {
+        for (Lease l : active) {
             if (l.version() == version) {
                 return "kept: leased by " + l.holder() + " until " + l.expiresAt();
             }

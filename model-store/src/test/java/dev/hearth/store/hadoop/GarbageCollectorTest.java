@@ -100,7 +100,7 @@ class GarbageCollectorTest {
         byte[] marker = Files.readAllBytes(dir.resolve("m/versions/2/_COMMITTED"));
         store.setAlias("m", "staging", 2, null, null);
         VersionRemover remover = remover();
-        assertThat(remover.remove("m", 2)).isEqualTo("kept: alias 'staging' points to it");
+        assertThat(remover.remove("m", 2)).isEqualTo("kept: an alias points to it");
         assertThat(dir.resolve("m/versions/2/_COMMITTED")).hasBinaryContent(marker);
         store.verify(store.resolve(dev.hearth.store.ModelRef.parse("m/2")));
         assertThat(remover.remove("m", 3)).isNull();
