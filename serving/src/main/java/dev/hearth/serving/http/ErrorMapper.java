@@ -3,11 +3,12 @@ package dev.hearth.serving.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.serving.model.ModelLoadException;
 import dev.hearth.serving.model.ModelNotReadyException;
-import dev.hearth.store.IntegrityException;
 import dev.hearth.store.InvalidNameException;
 import dev.hearth.store.ModelNotFoundException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,23 +51,52 @@ public final class ErrorMapper {
     public void handle(Exception e, Context ctx) {
         int status = status(e);
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (e instanceof HttpResponseException) {
+        if (status == 500) {
+            message = internalError(ctx, e);
+        } else if (e instanceof HttpResponseException) {
             message = switch (status) {
                 case 404 -> "no endpoint " + ctx.method() + " " + ctx.path();
                 case 405 -> "method " + ctx.method() + " not allowed on " + ctx.path();
                 case 413 -> "request body is larger than the server's limit";
                 default -> message;
             };
-        } else if (status == 500) {
-            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-            if (!(e instanceof IntegrityException)) {
-                message = "internal error: " + message;
-            }
         }
         if (status == 401) {
             ctx.header("WWW-Authenticate", "Bearer");
         }
         write(ctx, status, message);
+    }
+
+    /**
+     * Logs a server fault once, with the exception and the request's id, and returns what the caller is told:
+     * only that id. Exception messages can hold store paths, file names or library internals; they go to the log.
+     */
+    private static String internalError(Context ctx, Exception e) {
+        String id = AccessLog.requestId(ctx);
+        LOG.error("Request {} ({} {}) failed with an internal error", id, ctx.method(),
+                AccessLog.bounded(ctx.path(), AccessLog.MAX_PATH), e);
+        return internalErrorMessage(id);
+    }
+
+    private static String internalErrorMessage(String id) {
+        return "internal error, request id " + id;
+    }
+
+    /**
+     * Javalin's handler for {@link Error}s thrown by a request handler (they bypass the exception handlers): the
+     * same answer and log line as {@link #handle} gives a 500, with an id of its own (the request's attributes
+     * are out of reach here).
+     */
+    public void fatal(HttpServletResponse res, Error error) {
+        String id = AccessLog.newRequestId();
+        LOG.error("Request {} failed with a fatal error", id, error);
+        try {
+            res.setStatus(500);
+            res.setContentType("application/json");
+            res.getOutputStream().write(mapper.writeValueAsBytes(Map.of("error", internalErrorMessage(id))));
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Cannot write the answer to request {}: {}", id, e.toString());
+        }
     }
 
     /** Writes an error body with a status. */

@@ -58,6 +58,8 @@ public final class HttpApi {
             // Responses are small JSON; Javalin's compression wrapper costs allocation on every response.
             cfg.http.disableCompression();
             cfg.useVirtualThreads = false;
+            // Errors (not Exceptions) bypass app.exception: answer them like any 500, details to the log only.
+            cfg.pvt.javaLangErrorHandler(errors::fatal);
             cfg.requestLogger.http((ctx, ms) -> {
                 inFlight.leave(ctx);
                 accessLog.log(ctx, ms);

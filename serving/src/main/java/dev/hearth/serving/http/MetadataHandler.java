@@ -8,6 +8,7 @@ import dev.hearth.store.ModelVersion;
 import dev.hearth.store.Signature;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +34,29 @@ public final class MetadataHandler {
         ctx.status(200).contentType("application/json").result("{\"live\":true}");
     }
 
+    /**
+     * {@code GET /v2/health/ready}, open to anyone: 200, or 503 naming the models without a version and a generic
+     * reason each. Why a load failed (store paths, exception messages) is in the log and, for callers with the
+     * model's read scope, in {@code GET /v2/models/{name}}; never here.
+     */
     public void ready(Context ctx) throws IOException {
         if (registry.isReady()) {
             ctx.status(200).contentType("application/json").result("{\"ready\":true}");
-        } else {
-            errors.write(ctx, 503, "not ready: " + String.join("; ", registry.notReadyReasons()));
+            return;
         }
+        List<String> notReady = new ArrayList<>();
+        for (String name : registry.names()) {
+            ModelSlot slot = registry.slot(name);
+            if (!slot.isUnloaded() && slot.peek() == null) {
+                notReady.add(name);
+            }
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ready", false);
+        body.put("not_ready", notReady);
+        body.put("error", "not ready: " + String.join("; ", registry.notReadyReasons()));
+        ctx.status(503);
+        json(ctx, body);
     }
 
     /** {@code GET /v2}: server metadata. */

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -16,9 +17,20 @@ import java.util.concurrent.TimeUnit;
  * The server's Prometheus metrics (Micrometer): requests by endpoint, model, version and status with latency
  * histograms; merged requests and rows per forward pass; queue depth; model load time and failures; the version
  * each model currently serves.
+ *
+ * <p>Every label value comes from a bounded set the server controls, never from the caller: a model label only
+ * for models this server serves (any other name a caller sends counts as {@value #OTHER_MODEL}), endpoints from
+ * the route table, statuses from a fixed list. Otherwise every request naming a new model would register a new
+ * timer with its histogram, and unauthenticated traffic could grow the heap and every scrape without bound.
  */
 public final class ServingMetrics implements ModelEvents {
+    /** The model label of requests naming a model this server does not serve. */
+    public static final String OTHER_MODEL = "_other";
+    /** The endpoint label of requests that matched no route. */
+    public static final String UNMATCHED = "unmatched";
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Names of the served models (slots are added, never removed): the only model label values. */
+    private final Set<String> served = ConcurrentHashMap.newKeySet();
     /**
      * Meters already registered, by their tags: building a meter's id (tag sorting, allocation) for every request
      * and every batch cost more than recording into it.
@@ -28,19 +40,42 @@ public final class ServingMetrics implements ModelEvents {
 
     private record RequestKey(String endpoint, String model, String version, int status) {}
 
-    /** Records one finished HTTP request. {@code model} and {@code version} are empty for non-model endpoints. */
+    /**
+     * Records one finished HTTP request. {@code model} and {@code version} are empty for non-model endpoints;
+     * {@code model} may be whatever the caller sent: only served names become labels.
+     *
+     * @param endpoint the matched route's path template, or anything not starting with {@code /} when none matched
+     */
     public void request(String endpoint, String model, String version, int status, long nanos) {
-        requests.computeIfAbsent(new RequestKey(endpoint, model, version, status), k -> Timer.builder("hearth.requests")
+        String endpointLabel = endpoint != null && endpoint.startsWith("/") ? endpoint : UNMATCHED;
+        boolean known = model == null || model.isEmpty() || served.contains(model);
+        // A version is only tagged once a served model was acquired; drop it with the model just in case.
+        RequestKey key = new RequestKey(endpointLabel, known ? nullToEmpty(model) : OTHER_MODEL,
+                known ? nullToEmpty(version) : "", statusKey(status));
+        requests.computeIfAbsent(key, k -> Timer.builder("hearth.requests")
                 .description("HTTP requests by endpoint, model, version and status")
                 .tags("endpoint", k.endpoint(), "model", k.model(), "version", k.version(), "status",
-                        Integer.toString(k.status()))
+                        k.status() >= 0 ? Integer.toString(k.status()) : -k.status() + "xx")
                 .publishPercentileHistogram()
                 .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** The status itself when it is one the server answers with, else minus its class (-4 for 4xx). */
+    private static int statusKey(int status) {
+        return switch (status) {
+            case 200, 201, 204, 400, 401, 403, 404, 405, 408, 409, 413, 415, 429, 431, 500, 501, 503, 504 -> status;
+            default -> -Math.max(0, Math.min(9, status / 100));
+        };
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
     @Override
     public void slotAdded(ModelSlot slot) {
+        served.add(slot.name());
         Gauge.builder("hearth.queue.depth", slot, s -> s.batcher().queueDepth())
                 .description("requests waiting for a forward pass")
                 .tag("model", slot.name())

@@ -160,14 +160,19 @@ public final class ModelRegistry implements AutoCloseable {
         return started && slots.values().stream().allMatch(s -> s.isUnloaded() || s.peek() != null);
     }
 
-    /** Why the server is not ready, one entry per model without a version. */
+    /**
+     * Why the server is not ready, one entry per model without a version, in words fit for anyone (readiness is
+     * open without a token): "loading" or "no version could be served". The details (store paths, exception
+     * messages) were logged when they happened and are in the model's metadata ({@link ModelSlot#problem()}).
+     */
     public List<String> notReadyReasons() {
         List<String> out = new ArrayList<>();
         if (!started) {
             out.add("models are still loading");
         }
         slots.values().stream().filter(s -> !s.isUnloaded() && s.peek() == null)
-                .forEach(s -> out.add(s.name() + ": " + (s.problem() == null ? "loading" : s.problem())));
+                .forEach(s -> out.add(s.name() + ": " + (s.problem() == null ? "loading"
+                        : "no version could be served (details in the server log and the model's metadata)")));
         return out;
     }
 
