@@ -28,6 +28,7 @@ public final class ServingMetrics implements ModelEvents {
     public static final String OTHER_MODEL = "_other";
     /** The endpoint label of requests that matched no route. */
     public static final String UNMATCHED = "unmatched";
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** Names of the served models (slots are added, never removed): the only model label values. */
     private final Set<String> served = ConcurrentHashMap.newKeySet();
