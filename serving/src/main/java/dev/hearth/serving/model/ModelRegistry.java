@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * new versions: load and verify, warm up, swap atomically, retire the old one. One load runs at a time, so a
  * swap holds at most the old and the new model, and a load that would exceed the off-heap budget is refused.
  * A store read error is retried a few times and never remembered; a version whose bytes fail (integrity,
- * format, warm-up) is remembered as refused (a bounded memory, see {@link ModelSlot}).
+ * format, warm-up), or a swap the budget refused, is remembered as refused (a bounded memory, see
+ * {@link ModelSlot}).
  *
  * <p>Other committed versions are served on demand from a bounded {@link VersionCache}, only when
  * {@code serving.versions.on.demand} is on and the caller passes the check it hands in (the HTTP layer asks for
@@ -135,16 +136,17 @@ public final class ModelRegistry implements AutoCloseable {
             }
         } catch (ModelLoadException e) {
             String before = slot.problem();
-            if (e.isPermanent()) {
-                slot.refuse(target.version(), e.getMessage());
-            } else {
-                // A read error or the budget: tried again at the next refresh.
+            if (e.isRetryable()) {
+                // A store read error, already retried: tried again at the next refresh, never remembered.
                 slot.problem(e.getMessage());
+            } else {
+                // The version's bytes, or the budget (a swap always needs the old and the new model at once).
+                slot.refuse(target.version(), e.getMessage());
             }
-            if (e.isPermanent() || !e.getMessage().equals(before)) {
+            if (!e.isRetryable() || !e.getMessage().equals(before)) {
                 LOG.error("Not serving {} version {}: {} (still serving version {}{})", slot.name(), target.version(),
                         e.getMessage(), slot.currentVersion() == 0 ? "none" : slot.currentVersion(),
-                        e.isPermanent() ? "" : "; trying again at the next refresh");
+                        e.isRetryable() ? "; trying again at the next refresh" : "");
             }
         }
     }

@@ -20,8 +20,8 @@ public final class ModelSlot {
     private final MicroBatcher batcher;
     private final AtomicReference<LoadedModel> current = new AtomicReference<>();
     /**
-     * Versions refused for good (integrity, format, warm-up) with the reason, oldest first; not loaded again until
-     * a manual reload. Guarded by itself.
+     * Versions refused for good (integrity, format, warm-up; a swap the budget refused) with the reason, oldest
+     * first; not loaded again until a manual reload. Guarded by itself.
      */
     private final LinkedHashMap<Integer, String> refused = new LinkedHashMap<>();
     private volatile String problem;
