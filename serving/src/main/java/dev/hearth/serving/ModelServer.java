@@ -96,7 +96,8 @@ public final class ModelServer implements Callable<Integer> {
         Function<String, BatchingConfig> batching = batching(settings);
         ModelLoader loader = new ModelLoader(modelStore, settings.getBoolean(ServingSettings.DENSE_FAST_PATH));
         ModelRegistry registry = new ModelRegistry(modelStore, loader, policies, batching,
-                settings.getInt(ServingSettings.VERSION_CACHE_SIZE, 1), settings.getLong(ServingSettings.OFFHEAP_BUDGET),
+                settings.getInt(ServingSettings.VERSION_CACHE_SIZE, 1),
+                settings.getBoolean(ServingSettings.VERSIONS_ON_DEMAND), settings.getLong(ServingSettings.OFFHEAP_BUDGET),
                 metrics, new LeaseKeeper(modelStore, LeaseKeeper.processHolder(),
                         java.time.Duration.ofMillis(settings.getLong(ServingSettings.LEASE_TTL_MS))));
         boolean authEnabled = settings.getBoolean(ServingSettings.AUTH_ENABLED);

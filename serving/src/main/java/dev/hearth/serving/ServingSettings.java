@@ -22,6 +22,7 @@ public final class ServingSettings {
     public static final String OFFHEAP_BUDGET = "serving.offheap.budget.bytes";
     public static final String COMPUTE_THREADS = "serving.compute.threads";
     public static final String DENSE_FAST_PATH = "serving.dense.fast.path";
+    public static final String VERSIONS_ON_DEMAND = "serving.versions.on.demand";
     public static final String BATCHING_ENABLED = "batching.enabled";
     public static final String BATCH_MAX_SIZE = "batching.max.batch.size";
     public static final String BATCH_MAX_DELAY_US = "batching.max.delay.us";
@@ -52,6 +53,7 @@ public final class ServingSettings {
             new Setting(OFFHEAP_BUDGET, "0", "most bytes of model parameters held at once (0: no limit)"),
             new Setting(COMPUTE_THREADS, "1", "native threads per forward pass (0: ND4J's default, every core)"),
             new Setting(DENSE_FAST_PATH, "true", "run networks made only of dense layers with direct BLAS calls instead of DL4J's output()"),
+            new Setting(VERSIONS_ON_DEMAND, "false", "load versions no policy serves when /versions/{v}/infer names them (token needs read:<model> too); off by default: each such request can force a full model load"),
             new Setting(BATCHING_ENABLED, "true", "merge concurrent requests into one forward pass"),
             new Setting(BATCH_MAX_SIZE, "64", "most rows in one merged forward pass"),
             new Setting(BATCH_MAX_DELAY_US, "0", "how long a batch waits for more requests, microseconds (0: merge only what is already queued)"),

@@ -46,7 +46,7 @@ class CorruptedVersionIT {
 
         String request = TestServer.infer("c", "[1,4]", "[1,2,3,4]");
         try (TestServer server = TestServer.start(null, "store.root=" + store.root(), "auth.enabled=false",
-                "serving.poll.interval.ms=100")) {
+                "serving.poll.interval.ms=100", "serving.versions.on.demand=true")) {
             Path versions = dir.resolve("store").resolve(dir.resolve("scratch").relativize(badDir)).getParent();
             // Claim the version number in the served store too, as publishing would have.
             Files.copy(dir.resolve("scratch/iris/ids/2"), dir.resolve("store/iris/ids/2"));

@@ -6,13 +6,19 @@ import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Checks the bearer token against the route's {@link Access} before the handler runs: 401 for a missing or
  * wrong token, 403 for a valid token without the needed scope. Only the token's id is kept (for the access
- * log); the token itself is never logged or echoed.
+ * log); the token itself is never logged or echoed. Handlers whose rule depends on what the request asks for
+ * check further scopes with {@link #require}.
  */
 public final class AccessControl {
+    /** Context attribute: which scopes the caller holds, for {@link #require}. */
+    private static final String GRANTS = "hearth.grants";
+    private static final Predicate<String> EVERY_SCOPE = scope -> true;
+
     private final TokenFile tokens;
     private final boolean enabled;
 
@@ -26,7 +32,11 @@ public final class AccessControl {
     public void check(Context ctx) {
         Set<RouteRole> roles = ctx.routeRoles();
         Access access = roles.isEmpty() ? Access.AUTHENTICATED : (Access) roles.iterator().next();
-        if (!enabled || access == Access.OPEN) {
+        if (!enabled) {
+            ctx.attribute(GRANTS, EVERY_SCOPE);
+            return;
+        }
+        if (access == Access.OPEN) {
             return;
         }
         String header = ctx.header("Authorization");
@@ -41,10 +51,27 @@ public final class AccessControl {
             throw new UnauthorizedException("the bearer token is not valid");
         }
         ctx.attribute(AccessLog.TOKEN_ID, principal.get().id());
+        TokenFile.Principal caller = principal.get();
+        ctx.attribute(GRANTS, (Predicate<String>) caller::allows);
         String required = required(access, ctx);
         if (!principal.get().allows(required)) {
             throw new ForbiddenException("the token (id " + principal.get().id() + ") lacks scope '" + required
                     + "'");
+        }
+    }
+
+    /**
+     * Refuses the request (403) unless the caller also holds {@code scope}; every scope is held when access
+     * control is off, none on a route without a token.
+     *
+     * @param what what the scope is needed for, for the message
+     */
+    public static void require(Context ctx, String scope, String what) {
+        Predicate<String> grants = ctx.attribute(GRANTS);
+        if (grants == null || !grants.test(scope)) {
+            Object id = ctx.attribute(AccessLog.TOKEN_ID);
+            throw new ForbiddenException("the token" + (id == null ? "" : " (id " + id + ")") + " lacks scope '"
+                    + scope + "', which " + what + " needs");
         }
     }
 

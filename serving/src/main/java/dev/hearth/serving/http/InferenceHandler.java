@@ -2,6 +2,7 @@ package dev.hearth.serving.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.hearth.serving.auth.Scopes;
 import dev.hearth.serving.model.LoadedModel;
 import dev.hearth.serving.model.ModelRegistry;
 import dev.hearth.serving.model.ModelSlot;
@@ -44,7 +45,9 @@ public final class InferenceHandler {
     /** {@code POST /v2/models/{name}/versions/{version}/infer} on one committed version. */
     public void inferVersion(Context ctx) throws IOException {
         ModelSlot slot = registry.slot(ctx.pathParam("name"));
-        inferOn(ctx, slot, registry.acquireVersion(slot.name(), Paths.version(ctx)));
+        // A version nobody serves costs a full load: its callers need read on the model as well as predict.
+        inferOn(ctx, slot, registry.acquireVersion(slot.name(), Paths.version(ctx), () -> AccessControl.require(ctx,
+                Scopes.READ + ":" + slot.name(), "inference on a version this server does not serve")));
     }
 
     /** {@code POST /v1/models/{name}:predict} with {@code {"instances": [[...], ...]}}. */

@@ -107,10 +107,10 @@ public final class MetadataHandler {
         ModelSlot slot = registry.slot(ctx.pathParam("name"));
         ModelVersion v = registry.describe(slot.name(), Paths.version(ctx));
         Map<String, Object> body = describe(v, List.of(v.version()));
-        String refused = slot.refused().get(v.version());
+        String problem = registry.versionProblem(slot.name(), v.version());
         @SuppressWarnings("unchecked")
         Map<String, Object> parameters = (Map<String, Object>) body.get("parameters");
-        parameters.put("serving", Map.of("ready", refused == null, "problem", refused == null ? "" : refused));
+        parameters.put("serving", Map.of("ready", problem == null, "problem", problem == null ? "" : problem));
         json(ctx, body);
     }
 
@@ -125,13 +125,13 @@ public final class MetadataHandler {
         json(ctx, Map.of("name", slot.name(), "version", Integer.toString(slot.currentVersion()), "ready", true));
     }
 
-    /** {@code GET /v2/models/{name}/versions/{version}/ready}: committed and not refused. */
+    /** {@code GET /v2/models/{name}/versions/{version}/ready}: committed, servable here and not refused. */
     public void versionReady(Context ctx) throws IOException {
         ModelSlot slot = registry.slot(ctx.pathParam("name"));
         ModelVersion v = registry.describe(slot.name(), Paths.version(ctx));
-        String refused = slot.refused().get(v.version());
-        if (refused != null) {
-            errors.write(ctx, 503, "version " + v.version() + " of '" + slot.name() + "' is not served: " + refused);
+        String problem = registry.versionProblem(slot.name(), v.version());
+        if (problem != null) {
+            errors.write(ctx, 503, "version " + v.version() + " of '" + slot.name() + "' is not served: " + problem);
             return;
         }
         json(ctx, Map.of("name", slot.name(), "version", Integer.toString(v.version()), "ready", true));

@@ -15,4 +15,17 @@ public class ModelLoadException extends RuntimeException {
     public String reason() {
         return reason;
     }
+
+    /** A store read failed ({@code read}): the same load may succeed when tried again. */
+    public boolean isRetryable() {
+        return "read".equals(reason);
+    }
+
+    /**
+     * The version's own bytes are at fault (integrity, format, warm-up, or any check but a read error or the
+     * budget): loading it again gives the same answer, so the refusal is remembered.
+     */
+    public boolean isPermanent() {
+        return !isRetryable() && !"budget".equals(reason);
+    }
 }

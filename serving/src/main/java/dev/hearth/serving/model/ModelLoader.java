@@ -44,7 +44,9 @@ public final class ModelLoader {
             throw new ModelLoadException("integrity", "version " + version.ref() + " failed SHA-256 verification: "
                     + e.getMessage(), e);
         } catch (ModelStoreException e) {
-            throw new ModelLoadException("read", "cannot read " + version.ref() + ": " + e.getMessage(), e);
+            // Only an I/O error may pass when tried again; any other refusal by the store is about the version.
+            String reason = e.getCause() instanceof IOException ? "read" : "format";
+            throw new ModelLoadException(reason, "cannot read " + version.ref() + ": " + e.getMessage(), e);
         }
         MultiLayerNetwork network;
         try {

@@ -2,10 +2,10 @@ package dev.hearth.serving.model;
 
 import dev.hearth.store.ModelNames;
 import dev.hearth.store.ModelNotFoundException;
-import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.ModelStoreException;
 import dev.hearth.store.ModelVersion;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +19,23 @@ import org.slf4j.LoggerFactory;
  * (called at start and by the {@link StoreWatcher}) resolves every policy against the store and hot-swaps in
  * new versions: load and verify, warm up, swap atomically, retire the old one. One load runs at a time, so a
  * swap holds at most the old and the new model, and a load that would exceed the off-heap budget is refused.
- * Other committed versions are served on demand from a bounded {@link VersionCache}.
+ * A store read error is retried a few times and never remembered; a version whose bytes fail (integrity,
+ * format, warm-up), or a swap the budget refused, is remembered as refused (a bounded memory, see
+ * {@link ModelSlot}).
+ *
+ * <p>Other committed versions are served on demand from a bounded {@link VersionCache}, only when
+ * {@code serving.versions.on.demand} is on and the caller passes the check it hands in (the HTTP layer asks for
+ * the {@code read} scope). Lock order: registry, then load lock, then the version cache's lock, which is never
+ * held while loading.
  */
 public final class ModelRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+    /** Attempts at a load whose store read fails, the first retry after {@link #FIRST_RETRY_DELAY_MS}, doubling. */
+    static final int READ_ATTEMPTS = 3;
+    static final long FIRST_RETRY_DELAY_MS = 100;
+    /** Version lookups remembered, and for how long (see {@link ResolveCache}). */
+    static final int RESOLVE_CACHE_SIZE = 1024;
+    static final Duration RESOLVE_TTL = Duration.ofSeconds(2);
 
     private final ModelStore store;
     private final ModelLoader loader;
@@ -32,6 +45,8 @@ public final class ModelRegistry implements AutoCloseable {
     private final ModelEvents events;
     private final Map<String, ModelSlot> slots = new ConcurrentHashMap<>();
     private final VersionCache cache;
+    private final ResolveCache resolves;
+    private final boolean versionsOnDemand;
     private final Object loadLock = new Object();
     private volatile boolean started;
     private final LeaseKeeper leases;
@@ -40,11 +55,12 @@ public final class ModelRegistry implements AutoCloseable {
      * @param configured policies of the models to serve; empty means the latest version of every model in the store
      * @param batching batching limits per model name
      * @param versionCacheSize how many other versions (addressed by number) stay loaded
+     * @param versionsOnDemand whether versions other than the served ones are loaded when addressed by number
      * @param offHeapBudget most bytes of model parameters held at once; 0 for no limit
      */
     public ModelRegistry(ModelStore store, ModelLoader loader, List<ServingPolicy> configured,
-            Function<String, BatchingConfig> batching, int versionCacheSize, long offHeapBudget, ModelEvents events,
-            LeaseKeeper leases) {
+            Function<String, BatchingConfig> batching, int versionCacheSize, boolean versionsOnDemand,
+            long offHeapBudget, ModelEvents events, LeaseKeeper leases) {
         this.store = store;
         this.leases = leases;
         this.loader = loader;
@@ -53,6 +69,8 @@ public final class ModelRegistry implements AutoCloseable {
         this.offHeapBudget = offHeapBudget;
         this.events = events;
         this.cache = new VersionCache(versionCacheSize);
+        this.versionsOnDemand = versionsOnDemand;
+        this.resolves = new ResolveCache(store, RESOLVE_CACHE_SIZE, RESOLVE_TTL, System::nanoTime);
         for (ServingPolicy p : configured) {
             if (slots.containsKey(p.name())) {
                 throw new IllegalArgumentException("serving.models lists '" + p.name() + "' twice");
@@ -117,32 +135,63 @@ public final class ModelRegistry implements AutoCloseable {
                 LOG.info("Swapped {} from version {} to {}", slot.name(), previous, target.version());
             }
         } catch (ModelLoadException e) {
-            slot.refuse(target.version(), e.getMessage());
-            LOG.error("Not serving {} version {}: {} (still serving version {})", slot.name(), target.version(),
-                    e.getMessage(), slot.currentVersion() == 0 ? "none" : slot.currentVersion());
+            String before = slot.problem();
+            if (e.isRetryable()) {
+                // A store read error, already retried: tried again at the next refresh, never remembered.
+                slot.problem(e.getMessage());
+            } else {
+                // The version's bytes, or the budget (a swap always needs the old and the new model at once).
+                slot.refuse(target.version(), e.getMessage());
+            }
+            if (!e.isRetryable() || !e.getMessage().equals(before)) {
+                LOG.error("Not serving {} version {}: {} (still serving version {}{})", slot.name(), target.version(),
+                        e.getMessage(), slot.currentVersion() == 0 ? "none" : slot.currentVersion(),
+                        e.isRetryable() ? "; trying again at the next refresh" : "");
+            }
         }
     }
 
-    /** Loads one version under the load lock and the off-heap budget. */
+    /**
+     * Loads one version, retrying a store read error with backoff; the load lock is not held between attempts,
+     * so other loads (a hot swap) are not held up by the wait.
+     */
     private LoadedModel load(ModelVersion version) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return loadOnce(version);
+            } catch (ModelLoadException e) {
+                if (!e.isRetryable() || attempt >= READ_ATTEMPTS) {
+                    events.loadFailed(version.name(), version.version(), e.reason());
+                    throw e;
+                }
+                long delay = FIRST_RETRY_DELAY_MS << (attempt - 1);
+                LOG.warn("Loading {} failed (attempt {} of {}), trying again in {} ms: {}", version.ref(), attempt,
+                        READ_ATTEMPTS, delay, e.getMessage());
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    events.loadFailed(version.name(), version.version(), e.reason());
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** One attempt at loading a version, under the load lock and the off-heap budget. */
+    private LoadedModel loadOnce(ModelVersion version) {
         synchronized (loadLock) {
             long needed = ModelLoader.declaredBytes(version);
             long inUse = bytesInUse();
             if (offHeapBudget > 0 && inUse + needed > offHeapBudget) {
-                String msg = "loading " + version.ref() + " needs about " + needed + " bytes but " + inUse
-                        + " are in use and the off-heap budget (serving.offheap.budget.bytes) is " + offHeapBudget;
-                events.loadFailed(version.name(), version.version(), "budget");
-                throw new ModelLoadException("budget", msg, null);
+                throw new ModelLoadException("budget", "loading " + version.ref() + " needs about " + needed
+                        + " bytes but " + inUse + " are in use and the off-heap budget (serving.offheap.budget.bytes)"
+                        + " is " + offHeapBudget, null);
             }
             long t0 = System.nanoTime();
-            try {
-                LoadedModel m = loader.load(version);
-                events.loaded(version.name(), version.version(), System.nanoTime() - t0);
-                return m;
-            } catch (ModelLoadException e) {
-                events.loadFailed(version.name(), version.version(), e.reason());
-                throw e;
-            }
+            LoadedModel m = loader.load(version);
+            events.loaded(version.name(), version.version(), System.nanoTime() - t0);
+            return m;
         }
     }
 
@@ -192,29 +241,43 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     /**
-     * One committed version of a served model, acquired (the caller must release it): the current one when it
-     * matches, else loaded on demand into the bounded cache.
+     * One committed version of a served model, acquired (the caller must release it): the served one when it
+     * matches, else (when {@code serving.versions.on.demand} is on and {@code onDemandCheck} passes) loaded on
+     * demand into the bounded cache. Concurrent requests for the same version share one load.
      *
-     * @throws ModelNotFoundException when the model is not served or the version does not exist
+     * @param onDemandCheck runs before any other version is looked up or loaded; throws to refuse the caller
+     * @throws ModelNotFoundException when the model is not served, the version does not exist, or it is not the
+     *     served one and on-demand loading is off
+     * @throws ModelLoadException when the version was refused or cannot be loaded now
      */
-    public LoadedModel acquireVersion(String name, int version) {
+    public LoadedModel acquireVersion(String name, int version, Runnable onDemandCheck) {
         ModelSlot slot = slot(name);
-        LoadedModel current = slot.peek();
-        if (current != null && current.version().version() == version && current.tryAcquire()) {
-            return current;
+        while (true) {
+            LoadedModel current = slot.peek();
+            if (current == null || current.version().version() != version) {
+                break;
+            }
+            if (current.tryAcquire()) {
+                return current;
+            }
         }
-        ModelVersion target = store.resolve(new ModelRef(name, version));
-        String refused = slot.refused().get(version);
+        if (!versionsOnDemand) {
+            throw new ModelNotFoundException("version " + version + " of '" + name + "' is not served here: "
+                    + notOnDemand(slot));
+        }
+        onDemandCheck.run();
+        String refused = slot.refusal(version);
         if (refused != null) {
             throw new ModelLoadException("refused", "version " + version + " of '" + name + "' is not served: "
                     + refused, null);
         }
+        ModelVersion target = resolves.resolve(slot.name(), version);
         while (true) {
             LoadedModel m;
             try {
-                m = cache.get(name, version, () -> load(target));
+                m = cache.get(slot.name(), version, () -> load(target));
             } catch (ModelLoadException e) {
-                if (!"budget".equals(e.reason())) {
+                if (e.isPermanent()) {
                     slot.refuse(version, e.getMessage());
                 }
                 throw e;
@@ -223,6 +286,30 @@ public final class ModelRegistry implements AutoCloseable {
                 return m;
             }
         }
+    }
+
+    private static String notOnDemand(ModelSlot slot) {
+        int served = slot.currentVersion();
+        return (served == 0 ? "this server serves no version of it now" : "this server serves version " + served)
+                + " and loads other versions on demand only with serving.versions.on.demand=true";
+    }
+
+    /**
+     * Why a committed version cannot answer requests here, or null when it can: it is the served one, or it is
+     * loaded on demand and was not refused. Does not look at the store.
+     *
+     * @throws ModelNotFoundException when the model is not served
+     */
+    public String versionProblem(String name, int version) {
+        ModelSlot slot = slot(name);
+        if (slot.currentVersion() == version) {
+            return null;
+        }
+        String refused = slot.refusal(version);
+        if (refused != null) {
+            return refused;
+        }
+        return versionsOnDemand ? null : notOnDemand(slot);
     }
 
     /** Committed version numbers of a served model, ascending. */
@@ -236,7 +323,7 @@ public final class ModelRegistry implements AutoCloseable {
      * @throws ModelNotFoundException when the model is not served or the version does not exist
      */
     public ModelVersion describe(String name, int version) {
-        return store.resolve(new ModelRef(slot(name).name(), version));
+        return resolves.resolve(slot(name).name(), version);
     }
 
     /** Loads the version the policy points at now (management "load"); clears earlier refusals. */
@@ -265,7 +352,7 @@ public final class ModelRegistry implements AutoCloseable {
     public void close() {
         slots.values().forEach(s -> s.batcher().close());
         slots.values().forEach(s -> s.swap(null));
-        cache.evict(null);
+        cache.close();
         leases.releaseAll();
     }
 }

@@ -1,19 +1,29 @@
 package dev.hearth.serving.model;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One served model name: its policy, the version currently answering (swapped atomically), its batcher, and
- * why the last candidate version was refused.
+ * why candidate versions were refused.
  */
 public final class ModelSlot {
+    /**
+     * Most refusals remembered per model. Only versions whose bytes are at fault are remembered and each takes a
+     * load to find, but on-demand loads let callers pick versions: the memory must not grow with them. A
+     * forgotten refusal costs one more failed load.
+     */
+    static final int MAX_REFUSALS = 32;
+
     private final ServingPolicy policy;
     private final MicroBatcher batcher;
     private final AtomicReference<LoadedModel> current = new AtomicReference<>();
-    /** Versions refused (verification, warm-up, budget) with the reason; not retried until a manual reload. */
-    private final Map<Integer, String> refused = new ConcurrentHashMap<>();
+    /**
+     * Versions refused for good (integrity, format, warm-up; a swap the budget refused) with the reason, oldest
+     * first; not loaded again until a manual reload. Guarded by itself.
+     */
+    private final LinkedHashMap<Integer, String> refused = new LinkedHashMap<>();
     private volatile String problem;
     private volatile boolean unloaded;
 
@@ -78,17 +88,33 @@ public final class ModelSlot {
         unloaded = false;
     }
 
+    /** Remembers that {@code version} is refused for good; the oldest refusal is forgotten beyond the bound. */
     void refuse(int version, String reason) {
-        refused.put(version, reason);
+        synchronized (refused) {
+            refused.remove(version);
+            refused.put(version, reason);
+            if (refused.size() > MAX_REFUSALS) {
+                refused.remove(refused.keySet().iterator().next());
+            }
+        }
         problem = reason;
     }
 
     boolean wasRefused(int version) {
-        return refused.containsKey(version);
+        return refusal(version) != null;
+    }
+
+    /** Why {@code version} was refused for good, or null. */
+    public String refusal(int version) {
+        synchronized (refused) {
+            return refused.get(version);
+        }
     }
 
     void clearRefusals() {
-        refused.clear();
+        synchronized (refused) {
+            refused.clear();
+        }
     }
 
     void problem(String why) {
@@ -100,9 +126,11 @@ public final class ModelSlot {
         return problem;
     }
 
-    /** Versions that were refused, with the reason. */
+    /** Versions that were refused for good (at most {@link #MAX_REFUSALS}, the latest), with the reason. */
     public Map<Integer, String> refused() {
-        return Map.copyOf(refused);
+        synchronized (refused) {
+            return Map.copyOf(refused);
+        }
     }
 
     /** Whether the model was unloaded by a management call (the watcher leaves it alone then). */

@@ -43,7 +43,7 @@ class ConformanceTest {
         TestModels.publish(store, "pinned", TestModels.network(4));
         server = TestServer.start(null, "store.root=" + store.root(), "auth.enabled=false",
                 "serving.models=iris,pinned/1,ghost", "serving.poll.interval.ms=0", "server.max.rows=100",
-                "server.management.enabled=true");
+                "server.management.enabled=true", "serving.versions.on.demand=true");
     }
 
     @AfterAll
