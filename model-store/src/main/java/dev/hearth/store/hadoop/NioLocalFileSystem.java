@@ -82,6 +82,9 @@ class NioLocalFileSystem extends RawLocalFileSystem {
     void moveAtomically(Path src, Path dst, boolean replace) throws IOException {
         java.nio.file.Path from = pathToFile(src).toPath();
         java.nio.file.Path to = pathToFile(dst).toPath();
+        if (!Files.exists(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileNotFoundException("cannot move " + src + " to " + dst + ": the source does not exist");
+        }
         if (!replace && Files.exists(to, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new FileAlreadyExistsException("cannot move " + src + " to " + dst + ": the target exists");
         }
