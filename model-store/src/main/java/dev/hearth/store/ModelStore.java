@@ -103,6 +103,7 @@ public interface ModelStore {
      * earlier lease on this model. Garbage collection keeps leased versions.
      *
      * @return the lease written
+     * @throws IllegalArgumentException when {@code ttl} is not above 0 and at most {@link Lease#MAX_TTL}
      */
     Lease writeLease(String name, String holder, int version, Duration ttl);
 

@@ -95,11 +95,13 @@ public final class ModelServer implements Callable<Integer> {
                 .map(String::strip).filter(s -> !s.isEmpty()).map(ServingPolicy::parse).toList();
         Function<String, BatchingConfig> batching = batching(settings);
         ModelLoader loader = new ModelLoader(modelStore, settings.getBoolean(ServingSettings.DENSE_FAST_PATH));
+        LeaseKeeper leases = new LeaseKeeper(modelStore, LeaseKeeper.processHolder(),
+                java.time.Duration.ofMillis(settings.getLong(ServingSettings.LEASE_TTL_MS)),
+                java.time.Duration.ofMillis(settings.getLong(ServingSettings.LEASE_RENEW_MS)));
         ModelRegistry registry = new ModelRegistry(modelStore, loader, policies, batching,
                 settings.getInt(ServingSettings.VERSION_CACHE_SIZE, 1),
                 settings.getBoolean(ServingSettings.VERSIONS_ON_DEMAND), settings.getLong(ServingSettings.OFFHEAP_BUDGET),
-                metrics, new LeaseKeeper(modelStore, LeaseKeeper.processHolder(),
-                        java.time.Duration.ofMillis(settings.getLong(ServingSettings.LEASE_TTL_MS))));
+                metrics, leases);
         boolean authEnabled = settings.getBoolean(ServingSettings.AUTH_ENABLED);
         AccessControl access = new AccessControl(authEnabled ? tokens(settings) : null, authEnabled);
         InFlight inFlight = new InFlight();
@@ -124,6 +126,7 @@ public final class ModelServer implements Callable<Integer> {
             registry.close();
             throw e;
         }
+        leases.start(() -> LeaseKeeper.servedVersions(registry));
         watcher.start();
         String url = (tls != null ? "https://" : "http://") + host + ":" + app.port();
         LOG.info("Serving {} on {} (auth {}, batching {})", registry.names(), url, authEnabled ? "on" : "off",

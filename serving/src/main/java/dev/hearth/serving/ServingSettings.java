@@ -18,6 +18,7 @@ public final class ServingSettings {
     public static final String MODELS = "serving.models";
     public static final String POLL_INTERVAL_MS = "serving.poll.interval.ms";
     public static final String LEASE_TTL_MS = "serving.lease.ttl.ms";
+    public static final String LEASE_RENEW_MS = "serving.lease.renew.ms";
     public static final String VERSION_CACHE_SIZE = "serving.version.cache.size";
     public static final String OFFHEAP_BUDGET = "serving.offheap.budget.bytes";
     public static final String COMPUTE_THREADS = "serving.compute.threads";
@@ -49,6 +50,7 @@ public final class ServingSettings {
             new Setting(MODELS, "", "models to serve: name (latest), name/N (pinned) or name@alias; empty: every model"),
             new Setting(POLL_INTERVAL_MS, "5000", "how often the store is checked for new versions (0: never)"),
             new Setting(LEASE_TTL_MS, "60000", "lease on each served version, renewed while serving, so store gc never deletes it (0: no leases)"),
+            new Setting(LEASE_RENEW_MS, "0", "how often leases are renewed, on their own timer (0: a third of serving.lease.ttl.ms; at most half of it)"),
             new Setting(VERSION_CACHE_SIZE, "2", "other versions kept loaded for /versions/{v} requests"),
             new Setting(OFFHEAP_BUDGET, "0", "most bytes of model parameters held at once (0: no limit)"),
             new Setting(COMPUTE_THREADS, "1", "native threads per forward pass (0: ND4J's default, every core)"),

@@ -1,23 +1,25 @@
 package dev.hearth.store.hadoop;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.util.UUID;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
  * Creates a small file only if it does not exist yet, atomically with its content, so that of several processes
  * creating the same path exactly one wins and nobody ever reads a half-written file. Temporary files are named
- * {@code _tmp.*} next to the target; readers ignore them and garbage collection removes abandoned ones.
+ * {@code _tmp.*} next to the target; readers ignore them and garbage collection removes abandoned ones. The
+ * temporary file is {@code hsync}ed before it is published, so after a power cut the name never points to
+ * missing or partial content.
  *
  * <ul>
  *   <li>local file system: write a temporary file, then hard-link it to the target ({@code link(2)} fails if the
- *       target exists);
- *   <li>HDFS and other {@link CommitMode#RENAME} file systems: write a temporary file, then rename it (HDFS
- *       rename never replaces an existing file);
+ *       target exists) and fsync the directory;
+ *   <li>HDFS and other {@link CommitMode#RENAME} file systems: write a temporary file, then rename it with
+ *       {@link AtomicRename#noReplace} (refuses an existing target);
  *   <li>object stores ({@link CommitMode#MARKER}): {@code create(overwrite=false)}, which is only as exclusive
  *       as the store's conditional writes (see the README).
  * </ul>
@@ -27,10 +29,12 @@ final class ExclusiveCreator {
 
     private final FileSystem fs;
     private final CommitMode mode;
+    private final AtomicRename renames;
 
-    ExclusiveCreator(FileSystem fs, CommitMode mode) {
+    ExclusiveCreator(FileSystem fs, CommitMode mode, AtomicRename renames) {
         this.fs = fs;
         this.mode = mode;
+        this.renames = renames;
     }
 
     /**
@@ -45,19 +49,19 @@ final class ExclusiveCreator {
         Path tmp = new Path(path.getParent(), TMP_PREFIX + path.getName() + "." + UUID.randomUUID());
         try {
             fs.mkdirs(path.getParent());
-            try (OutputStream out = fs.create(tmp, false)) {
+            try (FSDataOutputStream out = fs.create(tmp, false)) {
                 out.write(content);
+                out.hsync();
             }
             if ("file".equals(fs.getUri().getScheme())) {
                 return link(tmp, path);
             }
-            if (fs.rename(tmp, path)) {
+            try {
+                renames.noReplace(tmp, path);
                 return true;
-            }
-            if (fs.exists(path)) {
+            } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
                 return false;
             }
-            throw new IOException("cannot create " + path + ": rename from " + tmp + " failed");
         } finally {
             fs.delete(tmp, false);
         }
@@ -67,14 +71,18 @@ final class ExclusiveCreator {
         java.nio.file.Path target = java.nio.file.Path.of(fs.makeQualified(path).toUri());
         try {
             Files.createLink(target, java.nio.file.Path.of(fs.makeQualified(tmp).toUri()));
-            return true;
         } catch (FileAlreadyExistsException e) {
             return false;
         }
+        if (fs instanceof NioLocalFileSystem local) {
+            local.syncDirectory(path.getParent());
+        }
+        return true;
     }
 
     private boolean createIfAbsent(Path path, byte[] content) throws IOException {
-        try (OutputStream out = fs.create(path, false)) {
+        // No hsync: an object store makes the object visible and durable when the stream closes (S3A refuses hsync).
+        try (FSDataOutputStream out = fs.create(path, false)) {
             out.write(content);
             return true;
         } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {

@@ -53,24 +53,35 @@ public final class HadoopModelStore implements ModelStore {
 
     /** A store rooted at {@code root} on the file system that root's URI names. */
     public HadoopModelStore(Path root, Configuration conf) {
-        try {
-            FileSystem any = root.getFileSystem(conf);
-            // Hadoop's local FS adds .crc side files; the store's own SHA-256 already covers every byte.
-            this.fs = any instanceof LocalFileSystem ? NioLocalFileSystem.open(conf) : any;
-            this.layout = new StoreLayout(fs, fs.makeQualified(root));
-        } catch (IOException e) {
-            throw new ModelStoreException("cannot open store at " + root + ": " + e.getMessage(), e);
-        }
+        this(fileSystem(root, conf), root, conf);
+    }
+
+    /** A store rooted at {@code root} on {@code fs}; package-private so tests can pass a file system with faults. */
+    HadoopModelStore(FileSystem fs, Path root, Configuration conf) {
+        this.fs = fs;
+        this.layout = new StoreLayout(fs, fs.makeQualified(root));
         CommitMode mode = CommitMode.of(fs.getUri().getScheme(), conf);
-        ExclusiveCreator exclusive = new ExclusiveCreator(fs, mode);
+        AtomicRename renames = new AtomicRename(fs);
+        ExclusiveCreator exclusive = new ExclusiveCreator(fs, mode, renames);
         JsonFiles files = new JsonFiles(fs, json.mapper());
-        this.publisher = new Publisher(layout, exclusive, mode, json);
+        this.publisher = new Publisher(layout, exclusive, mode, renames, json);
         this.reader = new VerifiedReader(fs);
         this.aliasLog = new AliasLog(layout, exclusive, files);
         this.audit = new AuditFiles(layout, exclusive, files);
-        this.leaseFiles = new LeaseFiles(layout, files);
-        this.remover = new VersionRemover(layout, aliasLog, leaseFiles);
+        this.leaseFiles = new LeaseFiles(layout, files, mode, renames);
+        this.remover = new VersionRemover(layout, aliasLog, leaseFiles, renames);
         this.lockFiles = new LockFiles(layout, exclusive, files);
+    }
+
+    private static FileSystem fileSystem(Path root, Configuration conf) {
+        try {
+            FileSystem any = root.getFileSystem(conf);
+            // Hadoop's local FS adds .crc side files (the store's own SHA-256 already covers every byte) and falls
+            // back to copy + delete when a rename fails; NioLocalFileSystem does neither.
+            return any instanceof LocalFileSystem ? NioLocalFileSystem.open(conf) : any;
+        } catch (IOException e) {
+            throw new ModelStoreException("cannot open store at " + root + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -123,7 +134,7 @@ public final class HadoopModelStore implements ModelStore {
         return io("list versions of " + name, () -> {
             List<ModelVersion> out = new ArrayList<>();
             for (int n : layout.versionDirs(name)) {
-                if (layout.isCommitted(name, n)) {
+                if (committedOrRecovered(name, n)) {
                     try {
                         out.add(load(name, n));
                     } catch (FileNotFoundException e) {
@@ -144,7 +155,7 @@ public final class HadoopModelStore implements ModelStore {
         }
         if (ref.pinnedVersion().isPresent()) {
             return io("read " + ref, () -> {
-                if (!layout.isCommitted(ref.name(), ref.version())) {
+                if (!committedOrRecovered(ref.name(), ref.version())) {
                     throw new ModelNotFoundException("model " + ref + " not found in " + root());
                 }
                 return load(ref.name(), ref.version());
@@ -156,7 +167,7 @@ public final class HadoopModelStore implements ModelStore {
             List<Integer> numbers = new ArrayList<>(layout.versionDirs(ref.name()));
             numbers.sort(Comparator.reverseOrder());
             for (int n : numbers) {
-                if (layout.isCommitted(ref.name(), n)) {
+                if (committedOrRecovered(ref.name(), n)) {
                     try {
                         return load(ref.name(), n);
                     } catch (FileNotFoundException e) {
@@ -359,10 +370,19 @@ public final class HadoopModelStore implements ModelStore {
     }
 
     private void requireCommitted(String name, int version) {
-        boolean committed = io("read " + name + "/" + version, () -> layout.isCommitted(name, version));
+        boolean committed = io("read " + name + "/" + version, () -> committedOrRecovered(name, version));
         if (!committed) {
             throw new ModelNotFoundException("model " + name + "/" + version + " not found in " + root());
         }
+    }
+
+    /**
+     * Whether the version is committed, after putting it back if an interrupted removal left it hidden while an
+     * alias or lease names it ({@link VersionRemover#recover}). The check after an alias move stays a plain
+     * {@link StoreLayout#isCommitted}: that move must not undo a removal that is still running.
+     */
+    private boolean committedOrRecovered(String name, int version) throws IOException {
+        return layout.isCommitted(name, version) || remover.recover(name, version);
     }
 
     private ModelVersion load(String name, int version) throws IOException {

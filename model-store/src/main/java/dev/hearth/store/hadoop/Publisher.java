@@ -31,13 +31,16 @@ final class Publisher {
     private final FileSystem fs;
     private final ExclusiveCreator exclusive;
     private final CommitMode mode;
+    private final AtomicRename renames;
     private final MetadataJson json;
 
-    Publisher(StoreLayout layout, ExclusiveCreator exclusive, CommitMode mode, MetadataJson json) {
+    Publisher(StoreLayout layout, ExclusiveCreator exclusive, CommitMode mode, AtomicRename renames,
+            MetadataJson json) {
         this.layout = layout;
         this.fs = layout.fs();
         this.exclusive = exclusive;
         this.mode = mode;
+        this.renames = renames;
         this.json = json;
     }
 
@@ -45,7 +48,11 @@ final class Publisher {
         return mode == CommitMode.RENAME ? publishByRename(name, draft) : publishByMarker(name, draft);
     }
 
-    /** Stage, reserve, rename: a crash at any point leaves no {@code versions/<n>} at all. */
+    /**
+     * Stage, reserve, rename: a crash at any point leaves no {@code versions/<n>} at all. The rename is atomic and
+     * refuses an existing target ({@link AtomicRename#noReplace}); when it fails the publish fails and the store
+     * is as before (the number stays reserved, staging is removed), never a copy or a nested directory.
+     */
     private ModelVersion publishByRename(String name, ModelDraft draft) throws IOException {
         Path staging = new Path(layout.dir(name, StoreLayout.STAGING), UUID.randomUUID().toString());
         try {
@@ -55,9 +62,14 @@ final class Publisher {
             ModelMetadata metadata = writeMetadataAndMarker(staging, name, version, draft, files);
             Path target = layout.version(name, version);
             fs.mkdirs(target.getParent());
-            if (!fs.rename(staging, target)) {
-                throw new ModelStoreException("cannot commit " + name + "/" + version + ": rename of " + staging
-                        + " to " + target + " failed");
+            try {
+                renames.noReplace(staging, target);
+            } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+                throw new ModelStoreException("cannot commit " + name + "/" + version + ": " + target
+                        + " already exists (not made by this publish; nothing was changed, remove it or run gc)", e);
+            } catch (IOException e) {
+                throw new ModelStoreException("cannot commit " + name + "/" + version + ": atomic rename of "
+                        + staging + " to " + target + " failed (nothing was committed): " + e.getMessage(), e);
             }
             LOG.info("Published {}/{} to {}", name, version, target);
             return new ModelVersion(name, version, target.toString(), metadata);

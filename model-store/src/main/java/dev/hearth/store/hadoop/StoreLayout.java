@@ -17,7 +17,7 @@ import org.apache.hadoop.fs.Path;
  * <pre>
  * &lt;name&gt;/ids/&lt;n&gt;                          version number reservations (exclusive create, never deleted)
  * &lt;name&gt;/_staging/&lt;uuid&gt;/                 a publish in progress
- * &lt;name&gt;/versions/&lt;n&gt;/{files, metadata.json, _COMMITTED}
+ * &lt;name&gt;/versions/&lt;n&gt;/{files, metadata.json, _COMMITTED (or _HIDDEN, _DELETING while being removed)}
  * &lt;name&gt;/aliases/&lt;alias&gt;/&lt;seq&gt;.json        alias moves, immutable, highest seq is current
  * &lt;name&gt;/audit/&lt;millis&gt;-&lt;uuid&gt;.json        deletions
  * &lt;name&gt;/leases/&lt;holder&gt;@&lt;n&gt;.json         serving leases
@@ -32,6 +32,10 @@ final class StoreLayout {
     static final String LEASES = "leases";
     static final String METADATA = ModelDraft.METADATA_FILE;
     static final String COMMITTED = "_COMMITTED";
+    /** The commit marker's name while a removal re-checks the version ({@link VersionRemover}). */
+    static final String HIDDEN = "_HIDDEN";
+    /** The commit marker's name once a removal decided to delete the version ({@link VersionRemover}). */
+    static final String DELETING = "_DELETING";
 
     private final FileSystem fs;
     private final Path root;

@@ -183,6 +183,6 @@ class AliasAndAuditTest {
                 .hasMessageContaining("lease holder must match");
         assertThatThrownBy(() -> store.writeLease("m", "a", 1, java.time.Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("lease ttl must be > 0 but was PT0S");
+                .hasMessage("lease ttl must be > 0 and at most PT1H but was PT0S");
     }
 }

@@ -85,6 +85,28 @@ class GarbageCollectorTest {
     }
 
     @Test
+    void neverRemovesAnUncommittedDirectoryThatAnAliasOrALeaseNames() throws Exception {
+        // What an older removal killed after deleting the marker left: complete directories without _COMMITTED
+        // that an alias and a lease still name. Readers ignore them; gc must not delete them.
+        store.setAlias("m", "production", 2, null, null);
+        store.writeLease("m", "server-a", 3, Duration.ofMinutes(10));
+        Files.delete(dir.resolve("m/versions/2/_COMMITTED"));
+        Files.delete(dir.resolve("m/versions/3/_COMMITTED"));
+        Files.delete(dir.resolve("m/versions/4/_COMMITTED"));
+
+        GcReport report = store.gc(new RetentionPolicy(10, Duration.ZERO, Duration.ZERO), true);
+        assertThat(report.candidates()).extracting(GcCandidate::version).containsExactly(4);
+        assertThat(report.kept()).extracting(c -> c.version() + " " + c.reason()).containsExactly(
+                "2 kept: an alias points to it; uncommitted (crashed publish or interrupted delete), left for the "
+                        + "alias or lease",
+                "3 kept: leased by server-a until " + store.leases("m").get(0).expiresAt()
+                        + "; uncommitted (crashed publish or interrupted delete), left for the alias or lease");
+        assertThat(dir.resolve("m/versions/2/model.zip")).exists();
+        assertThat(dir.resolve("m/versions/3/model.zip")).exists();
+        assertThat(dir.resolve("m/versions/4")).doesNotExist();
+    }
+
+    @Test
     void policyRejectsNonsense() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RetentionPolicy(0, Duration.ZERO, Duration.ZERO))
                 .hasMessage("keepLast must be >= 1 but was 0");

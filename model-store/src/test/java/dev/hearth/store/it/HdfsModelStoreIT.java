@@ -130,6 +130,74 @@ class HdfsModelStoreIT {
     }
 
     @Test
+    void aCommitOntoAnExistingVersionIsRefusedOnHdfs() throws Exception {
+        FileSystem fs = cluster.getFileSystem();
+        // What the store must not do: Hadoop's rename(dir, existingDir) moves dir INSIDE the target and says true.
+        org.apache.hadoop.fs.Path a = new org.apache.hadoop.fs.Path("/demo/a");
+        org.apache.hadoop.fs.Path b = new org.apache.hadoop.fs.Path("/demo/b");
+        fs.mkdirs(a);
+        fs.mkdirs(b);
+        assertThat(fs.rename(a, b)).isTrue();
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path(b, "a"))).isTrue();
+
+        HadoopModelStore store = store("existing");
+        store.publish("m", Drafts.text("one", 0.5));
+        org.apache.hadoop.fs.Path taken = new org.apache.hadoop.fs.Path("/existing/m/versions/2");
+        try (OutputStream out = fs.create(new org.apache.hadoop.fs.Path(taken, "model.zip"))) {
+            out.write("not mine".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThatThrownBy(() -> store.publish("m", Drafts.text("two", 0.5)))
+                .isInstanceOf(dev.hearth.store.ModelStoreException.class)
+                .hasMessageContaining("cannot commit m/2: hdfs://")
+                .hasMessageContaining("already exists (not made by this publish; nothing was changed");
+        assertThat(fs.listStatus(taken)).extracting(st -> st.getPath().getName()).containsExactly("model.zip");
+        assertThat(fs.listStatus(new org.apache.hadoop.fs.Path("/existing/m/_staging"))).isEmpty();
+        assertThat(store.listVersions("m")).extracting(ModelVersion::version).containsExactly(1);
+        assertThat(store.publish("m", Drafts.text("three", 0.5)).version()).isEqualTo(3);
+    }
+
+    @Test
+    void hiddenVersionsLeasesAndRemovalOnHdfs() throws Exception {
+        FileSystem fs = cluster.getFileSystem();
+        HadoopModelStore store = store("hide");
+        for (int i = 1; i <= 3; i++) {
+            store.publish("m", Drafts.text("v" + i, 0.5));
+        }
+        store.setAlias("m", "production", 2, null, null);
+        // A removal killed after hiding version 2 (aliased) and version 1 (not): 2 comes back on the next
+        // resolve, 1 stays hidden until gc finishes its removal.
+        for (int v : new int[] {1, 2}) {
+            org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path("/hide/m/versions/" + v);
+            assertThat(fs.rename(new org.apache.hadoop.fs.Path(dir, "_COMMITTED"),
+                    new org.apache.hadoop.fs.Path(dir, "_HIDDEN"))).isTrue();
+        }
+        assertThat(store.resolve(ModelRef.parse("m@production")).version()).isEqualTo(2);
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path("/hide/m/versions/2/_COMMITTED"))).isTrue();
+        assertThat(store.listVersions("m")).extracting(ModelVersion::version).containsExactly(2, 3);
+        GcReport report = store.gc(new RetentionPolicy(10, Duration.ZERO, Duration.ZERO), true);
+        assertThat(report.candidates()).extracting(GcCandidate::version).containsExactly(1);
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path("/hide/m/versions/1"))).isFalse();
+
+        // Leases are renamed over the old file: a reader of the old one still reads it whole.
+        store.writeLease("m", "server-a", 3, Duration.ofMinutes(1));
+        org.apache.hadoop.fs.Path lease = new org.apache.hadoop.fs.Path("/hide/m/leases/server-a@3.json");
+        byte[] before;
+        try (java.io.InputStream in = fs.open(lease)) {
+            before = in.readAllBytes();
+        }
+        try (java.io.InputStream old = fs.open(lease)) {
+            store.writeLease("m", "server-a", 3, Duration.ofMinutes(2));
+            assertThat(old.readAllBytes()).isEqualTo(before);
+        }
+        assertThat(fs.listStatus(lease.getParent())).extracting(st -> st.getPath().getName())
+                .containsExactly("server-a@3.json");
+        assertThatThrownBy(() -> store.delete("m", 3, "leased")).isInstanceOf(VersionConflictException.class);
+        store.releaseLease("m", "server-a");
+        store.delete("m", 3, "no longer leased");
+        assertThat(store.listVersions("m")).extracting(ModelVersion::version).containsExactly(2);
+    }
+
+    @Test
     void publishVersusPlainCopyOnHdfs() throws Exception {
         Path local = base.resolve("bytes.bin");
         PublishBenchmark.Result r = PublishBenchmark.run(store("bench"), cluster.getFileSystem(),

@@ -3,23 +3,37 @@ package dev.hearth.serving.model;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Polls the store at a fixed interval and lets the registry hot-swap in versions that committed or that an
  * alias moved to since the last poll. Loading happens on the watcher's own thread, never on request threads.
+ *
+ * <p>A failed poll never ends polling: anything thrown, {@link Error}s included (a scheduled task that throws is
+ * silently never run again), is logged once per distinct failure and the next poll runs on time. Leases are
+ * renewed on their own timer ({@link LeaseKeeper}), so they do not depend on polling at all.
  */
 public final class StoreWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreWatcher.class);
 
-    private final ModelRegistry registry;
+    private final Runnable refresh;
     private final long intervalMillis;
     private final ScheduledExecutorService executor;
+    private final AtomicLong polls = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    /** The last failure logged, so a failure repeated on every poll is logged once; only the poll thread uses it. */
+    private String lastFailure;
 
     /** @param intervalMillis poll interval; 0 disables watching */
     public StoreWatcher(ModelRegistry registry, long intervalMillis) {
-        this.registry = registry;
+        this(registry::refresh, intervalMillis);
+    }
+
+    /** Polls by running {@code refresh} (for tests: any action in place of the registry's refresh). */
+    StoreWatcher(Runnable refresh, long intervalMillis) {
+        this.refresh = refresh;
         this.intervalMillis = intervalMillis;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hearth-store-watcher");
@@ -39,11 +53,34 @@ public final class StoreWatcher implements AutoCloseable {
     }
 
     private void poll() {
+        polls.incrementAndGet();
         try {
-            registry.refresh();
-        } catch (RuntimeException e) {
-            LOG.warn("Polling the store failed: {}", e.toString());
+            refresh.run();
+            if (lastFailure != null) {
+                LOG.info("Polling the store works again (last failure: {})", lastFailure);
+                lastFailure = null;
+            }
+        } catch (Throwable t) {
+            failures.incrementAndGet();
+            String failure = t.toString();
+            if (failure.equals(lastFailure)) {
+                LOG.debug("Polling the store failed again: {}", failure);
+            } else {
+                lastFailure = failure;
+                LOG.error("Polling the store failed (logged once until it changes; polling goes on every {} ms)",
+                        intervalMillis, t);
+            }
         }
+    }
+
+    /** Polls started so far. */
+    long polls() {
+        return polls.get();
+    }
+
+    /** Polls that threw so far. */
+    long failures() {
+        return failures.get();
     }
 
     @Override

@@ -57,7 +57,7 @@ class VersionLoadingTest {
     private ModelRegistry registry(boolean onDemand) {
         ModelRegistry r = new ModelRegistry(flakyStore, new ModelLoader(flakyStore, true),
                 List.of(ServingPolicy.parse("iris")), name -> new BatchingConfig(false, 1, 0), 2, onDemand, 0,
-                ModelEvents.NONE, new LeaseKeeper(flakyStore, "loading-test", Duration.ZERO));
+                ModelEvents.NONE, new LeaseKeeper(flakyStore, "loading-test", Duration.ZERO, Duration.ZERO));
         registries.add(r);
         r.refresh();
         assertThat(r.slot("iris").currentVersion()).isEqualTo(2);
