@@ -139,7 +139,8 @@ class MemoryAdmissionTest {
         assertThat(r.body()).contains("instances[0] must be an array of 784 numbers but had 1000000");
         r = postSmallAllocation("/v1/models/wide:predict", "{\"instances\":[" + "[],".repeat(10_000) + "[]]}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
-        assertThat(r.body()).contains("'instances' has 10001 rows but the server accepts at most 10000 (server.max.rows)");
+        assertThat(r.body())
+                .contains("'instances' has 10001 rows but the server accepts at most 10000 (server.max.rows)");
         r = server.post("/v1/models/wide:predict", "{\"instances\":[[" + ones(WIDE) + "],[" + ones(WIDE) + "]]}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }

@@ -16,6 +16,9 @@ import java.util.Set;
  * and the rule, whatever order the fields came in.
  */
 final class StreamingRequestReader {
+    private static final String PROBABILITIES = InferenceRequestParser.PROBABILITIES;
+    private static final String LABEL = InferenceRequestParser.LABEL;
+
     private final Set<String> datatypes;
     private final int maxRows;
 
@@ -326,9 +329,9 @@ final class StreamingRequestReader {
             }
             if (name == null) {
                 r.outputsProblem = "outputs[].name must be a string";
-            } else if (!name.equals(InferenceRequestParser.PROBABILITIES) && !name.equals(InferenceRequestParser.LABEL)) {
+            } else if (!name.equals(PROBABILITIES) && !name.equals(LABEL)) {
                 r.outputsProblem = "outputs[].name '" + JsonValues.abbreviate(name) + "' is not an output of the model"
-                        + " (has '" + InferenceRequestParser.PROBABILITIES + "', '" + InferenceRequestParser.LABEL + "')";
+                        + " (has '" + PROBABILITIES + "', '" + LABEL + "')";
             } else if (!r.outputs.contains(name)) {
                 r.outputs.add(name);
             }

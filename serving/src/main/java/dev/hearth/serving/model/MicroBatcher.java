@@ -316,7 +316,8 @@ public final class MicroBatcher implements AutoCloseable {
             return r;
         }
         if (t instanceof OutOfMemoryError) {
-            return new OverloadedException("the forward pass of model '" + name + "' ran out of memory", RETRY_AFTER_SECONDS);
+            return new OverloadedException("the forward pass of model '" + name + "' ran out of memory",
+                    RETRY_AFTER_SECONDS);
         }
         return new ForwardPassException("the forward pass of model '" + name + "' failed: " + t, t);
     }
