@@ -104,7 +104,7 @@ public final class ModelServer implements Callable<Integer> {
                 metrics, leases);
         boolean authEnabled = settings.getBoolean(ServingSettings.AUTH_ENABLED);
         AccessControl access = new AccessControl(authEnabled ? tokens(settings) : null, authEnabled);
-        InFlight inFlight = new InFlight();
+        InFlight inFlight = new InFlight(settings.getLong(ServingSettings.MAX_INFLIGHT_BYTES));
         HttpApi.Options options = new HttpApi.Options(settings.getLong(ServingSettings.MAX_BODY_BYTES),
                 settings.getInt(ServingSettings.MAX_ROWS, 1), settings.getLong(ServingSettings.REQUEST_TIMEOUT_MS),
                 settings.getBoolean(ServingSettings.MANAGEMENT_ENABLED), settings.getBoolean(ServingSettings.ACCESS_LOG),
@@ -166,8 +166,9 @@ public final class ModelServer implements Callable<Integer> {
     /** Batching limits per model: the defaults, overridden by {@code batching.per.model} entries. */
     static Function<String, BatchingConfig> batching(Settings settings) {
         boolean enabled = settings.getBoolean(ServingSettings.BATCHING_ENABLED);
+        long maxQueueRows = settings.getLong(ServingSettings.BATCH_MAX_QUEUE_ROWS);
         BatchingConfig defaults = new BatchingConfig(enabled, settings.getInt(ServingSettings.BATCH_MAX_SIZE, 1),
-                settings.getLong(ServingSettings.BATCH_MAX_DELAY_US));
+                settings.getLong(ServingSettings.BATCH_MAX_DELAY_US), maxQueueRows);
         Map<String, BatchingConfig> perModel = new HashMap<>();
         for (String entry : settings.get(ServingSettings.BATCH_PER_MODEL).split(",")) {
             if (entry.isBlank()) {
@@ -176,7 +177,7 @@ public final class ModelServer implements Callable<Integer> {
             String[] f = entry.strip().split(":");
             try {
                 perModel.put(ModelNames.validate("batching.per.model name", f[0]),
-                        new BatchingConfig(enabled, Integer.parseInt(f[1]), Long.parseLong(f[2])));
+                        new BatchingConfig(enabled, Integer.parseInt(f[1]), Long.parseLong(f[2]), maxQueueRows));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(ServingSettings.BATCH_PER_MODEL
                         + " entries must be name:maxRows:maxDelayMicros but was '" + entry + "'", e);

@@ -43,6 +43,11 @@ public final class RunningServer {
         return inFlight.count();
     }
 
+    /** Bytes held by requests in flight now, against {@code server.max.inflight.bytes} (for tests in this module). */
+    long inFlightBytes() {
+        return inFlight.bytes();
+    }
+
     /** The served models (for tests and tools in this module). */
     ModelRegistry registry() {
         return registry;

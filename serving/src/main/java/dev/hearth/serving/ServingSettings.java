@@ -14,6 +14,7 @@ public final class ServingSettings {
     public static final String SHUTDOWN_TIMEOUT_MS = "server.shutdown.timeout.ms";
     public static final String MANAGEMENT_ENABLED = "server.management.enabled";
     public static final String ACCESS_LOG = "server.access.log";
+    public static final String MAX_INFLIGHT_BYTES = "server.max.inflight.bytes";
     public static final String STORE_ROOT = "store.root";
     public static final String MODELS = "serving.models";
     public static final String POLL_INTERVAL_MS = "serving.poll.interval.ms";
@@ -28,6 +29,7 @@ public final class ServingSettings {
     public static final String BATCH_MAX_SIZE = "batching.max.batch.size";
     public static final String BATCH_MAX_DELAY_US = "batching.max.delay.us";
     public static final String BATCH_PER_MODEL = "batching.per.model";
+    public static final String BATCH_MAX_QUEUE_ROWS = "batching.max.queue.rows";
     public static final String AUTH_ENABLED = "auth.enabled";
     public static final String TOKENS_FILE = "auth.tokens.file";
     public static final String TLS_ENABLED = "tls.enabled";
@@ -46,6 +48,7 @@ public final class ServingSettings {
             new Setting(SHUTDOWN_TIMEOUT_MS, "30000", "how long shutdown waits for in-flight requests"),
             new Setting(MANAGEMENT_ENABLED, "false", "enable the management endpoints (load, unload)"),
             new Setting(ACCESS_LOG, "true", "one JSON access-log line per request"),
+            new Setting(MAX_INFLIGHT_BYTES, "268435456", "most bytes all requests in flight may hold together; past it 503 with Retry-After"),
             new Setting(STORE_ROOT, "${user.home}/.hearth/store", "model store root: a local path or a Hadoop URI"),
             new Setting(MODELS, "", "models to serve: name (latest), name/N (pinned) or name@alias; empty: every model"),
             new Setting(POLL_INTERVAL_MS, "5000", "how often the store is checked for new versions (0: never)"),
@@ -60,6 +63,7 @@ public final class ServingSettings {
             new Setting(BATCH_MAX_SIZE, "64", "most rows in one merged forward pass"),
             new Setting(BATCH_MAX_DELAY_US, "0", "how long a batch waits for more requests, microseconds (0: merge only what is already queued)"),
             new Setting(BATCH_PER_MODEL, "", "per-model batching: name:maxRows:maxDelayMicros,..."),
+            new Setting(BATCH_MAX_QUEUE_ROWS, "10000", "most rows waiting for a forward pass per model; past it 503 with Retry-After"),
             new Setting(AUTH_ENABLED, "true", "require bearer tokens (all but health endpoints)"),
             new Setting(TOKENS_FILE, "${user.home}/.hearth/tokens", "token file written by bin/hearth tokens create"),
             new Setting(TLS_ENABLED, "false", "serve HTTPS"),

@@ -3,6 +3,7 @@ package dev.hearth.serving.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.serving.model.ModelLoadException;
 import dev.hearth.serving.model.ModelNotReadyException;
+import dev.hearth.serving.model.OverloadedException;
 import dev.hearth.store.InvalidNameException;
 import dev.hearth.store.ModelNotFoundException;
 import io.javalin.http.Context;
@@ -38,7 +39,7 @@ public final class ErrorMapper {
             return 404;
         }
         if (e instanceof ModelNotReadyException || e instanceof ModelLoadException
-                || e instanceof ServiceUnavailableException) {
+                || e instanceof ServiceUnavailableException || e instanceof OverloadedException) {
             return 503;
         }
         if (e instanceof HttpResponseException h) {
@@ -63,6 +64,9 @@ public final class ErrorMapper {
         }
         if (status == 401) {
             ctx.header("WWW-Authenticate", "Bearer");
+        }
+        if (e instanceof OverloadedException o) {
+            ctx.header("Retry-After", Long.toString(o.retryAfterSeconds()));
         }
         write(ctx, status, message);
     }

@@ -46,8 +46,8 @@ public final class HttpApi {
         ObjectMapper mapper = new ObjectMapper();
         ErrorMapper errors = new ErrorMapper(mapper);
         InferenceHandler inference = new InferenceHandler(registry,
-                new InferenceRequestParser(mapper, options.maxRows()), mapper.getFactory(),
-                options.requestTimeoutMillis(), options.maxBodyBytes());
+                new InferenceRequestParser(options.maxRows()), mapper.getFactory(),
+                options.requestTimeoutMillis(), options.maxBodyBytes(), inFlight);
         String version = HttpApi.class.getPackage().getImplementationVersion();
         MetadataHandler metadata = new MetadataHandler(registry, mapper, errors, version == null ? "dev" : version);
         AccessLog accessLog = new AccessLog(mapper, metrics, options.accessLog());

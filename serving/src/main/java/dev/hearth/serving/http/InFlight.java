@@ -2,15 +2,27 @@ package dev.hearth.serving.http;
 
 import io.javalin.http.Context;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts requests being handled so shutdown can drain them: once draining, new requests get 503 while the
- * ones already in flight finish.
+ * What the requests being handled hold: their number, so shutdown can drain them (once draining, new requests get
+ * 503 while the ones already in flight finish), and their bytes, against a server-wide budget
+ * ({@code server.max.inflight.bytes}) that each request charges through its own {@link RequestBytes} account.
  */
 public final class InFlight {
     private final Object lock = new Object();
+    private final long maxBytes;
+    private final AtomicLong bytes = new AtomicLong();
     private int count;
     private boolean draining;
+
+    /** @param maxBytes most bytes all requests in flight may hold together ({@code server.max.inflight.bytes}) */
+    public InFlight(long maxBytes) {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("server.max.inflight.bytes must be >= 1 but was " + maxBytes);
+        }
+        this.maxBytes = maxBytes;
+    }
 
     /** Javalin before handler: counts the request in, or refuses it while draining. */
     void enter(Context ctx) {
@@ -56,5 +68,43 @@ public final class InFlight {
         synchronized (lock) {
             return count;
         }
+    }
+
+    /** A new account for one request's bytes; closing it gives them back. */
+    RequestBytes account() {
+        return new RequestBytes(this);
+    }
+
+    /** Takes {@code n} bytes of the budget if they fit; false (and nothing taken) otherwise. */
+    boolean tryTake(long n) {
+        while (true) {
+            long held = bytes.get();
+            if (held + n > maxBytes) {
+                return false;
+            }
+            if (bytes.compareAndSet(held, held + n)) {
+                return true;
+            }
+        }
+    }
+
+    /** Whether {@code n} more bytes would fit now (nothing taken). */
+    boolean fits(long n) {
+        return bytes.get() + n <= maxBytes;
+    }
+
+    /** Gives back {@code n} bytes taken before. */
+    void give(long n) {
+        bytes.addAndGet(-n);
+    }
+
+    /** Bytes held by requests in flight now. */
+    public long bytes() {
+        return bytes.get();
+    }
+
+    /** The budget, {@code server.max.inflight.bytes}. */
+    public long maxBytes() {
+        return maxBytes;
     }
 }

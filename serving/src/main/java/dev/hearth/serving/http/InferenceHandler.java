@@ -9,6 +9,7 @@ import dev.hearth.serving.model.ModelSlot;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +20,10 @@ import java.util.concurrent.TimeoutException;
  * Inference endpoints: {@code POST /v2/models/{name}[/versions/{v}]/infer} (Open Inference Protocol v2) and
  * {@code POST /v1/models/{name}:predict} (TF-Serving-style instances). Requests go through the model's
  * micro-batcher; the model version is held for the whole request, so a hot swap never cuts a request short.
+ *
+ * <p>Memory: the body is parsed as it streams in (never buffered whole); its declared length is checked against
+ * {@code server.max.body.bytes} before anything is read, and every byte received and every value stored is charged
+ * to the request's account in the server-wide in-flight budget, given back when the request ends.
  */
 public final class InferenceHandler {
     private final ModelRegistry registry;
@@ -26,60 +31,63 @@ public final class InferenceHandler {
     private final JsonFactory json;
     private final long timeoutMillis;
     private final long maxBodyBytes;
+    private final InFlight inFlight;
 
     public InferenceHandler(ModelRegistry registry, InferenceRequestParser parser, JsonFactory json,
-            long timeoutMillis, long maxBodyBytes) {
+            long timeoutMillis, long maxBodyBytes, InFlight inFlight) {
         this.registry = registry;
         this.parser = parser;
         this.json = json;
         this.timeoutMillis = timeoutMillis;
         this.maxBodyBytes = maxBodyBytes;
+        this.inFlight = inFlight;
     }
 
     /** {@code POST /v2/models/{name}/infer} on the version the model's policy serves. */
     public void infer(Context ctx) throws IOException {
-        ModelSlot slot = registry.slot(ctx.pathParam("name"));
-        inferOn(ctx, slot, slot.acquire());
+        try (RequestBytes account = inFlight.account()) {
+            InputStream body = RequestBody.open(ctx, maxBodyBytes, account);
+            ModelSlot slot = registry.slot(ctx.pathParam("name"));
+            inferOn(ctx, slot, slot.acquire(), body, account, false);
+        }
     }
 
     /** {@code POST /v2/models/{name}/versions/{version}/infer} on one committed version. */
     public void inferVersion(Context ctx) throws IOException {
-        ModelSlot slot = registry.slot(ctx.pathParam("name"));
-        // A version nobody serves costs a full load: its callers need read on the model as well as predict.
-        inferOn(ctx, slot, registry.acquireVersion(slot.name(), Paths.version(ctx), () -> AccessControl.require(ctx,
-                Scopes.READ + ":" + slot.name(), "inference on a version this server does not serve")));
+        try (RequestBytes account = inFlight.account()) {
+            InputStream body = RequestBody.open(ctx, maxBodyBytes, account);
+            ModelSlot slot = registry.slot(ctx.pathParam("name"));
+            // A version nobody serves costs a full load: its callers need read on the model as well as predict.
+            inferOn(ctx, slot, registry.acquireVersion(slot.name(), Paths.version(ctx), () -> AccessControl.require(ctx,
+                    Scopes.READ + ":" + slot.name(), "inference on a version this server does not serve")),
+                    body, account, false);
+        }
     }
 
     /** {@code POST /v1/models/{name}:predict} with {@code {"instances": [[...], ...]}}. */
     public void predictV1(Context ctx) throws IOException {
-        ModelSlot slot = registry.slot(ctx.pathParam("name"));
-        LoadedModel model = slot.acquire();
-        InferenceRequest request;
-        try {
-            AccessLog.tag(ctx, model);
-            request = parser.parseInstances(body(ctx), model.signature());
-            AccessLog.rows(ctx, request.rows());
-        } catch (RuntimeException e) {
-            model.release();
-            throw e;
+        try (RequestBytes account = inFlight.account()) {
+            InputStream body = RequestBody.open(ctx, maxBodyBytes, account);
+            ModelSlot slot = registry.slot(ctx.pathParam("name"));
+            inferOn(ctx, slot, slot.acquire(), body, account, true);
         }
-        float[] p = run(slot, model, request);
-        send(ctx, encodeV1(model, request, p));
     }
 
     /** Runs a request on {@code model}, which the caller acquired; it is released here. */
-    private void inferOn(Context ctx, ModelSlot slot, LoadedModel model) throws IOException {
+    private void inferOn(Context ctx, ModelSlot slot, LoadedModel model, InputStream body, RequestBytes account,
+            boolean instances) throws IOException {
         InferenceRequest request;
         try {
             AccessLog.tag(ctx, model);
-            request = parser.parse(body(ctx), model.signature());
+            request = instances ? parser.parseInstances(body, model.signature(), account)
+                    : parser.parse(body, model.signature(), account);
             AccessLog.rows(ctx, request.rows());
         } catch (RuntimeException e) {
             model.release();
             throw e;
         }
         float[] p = run(slot, model, request);
-        send(ctx, encode(model, request, p));
+        send(ctx, instances ? encodeV1(model, request, p) : encode(model, request, p));
     }
 
     /**
@@ -94,32 +102,9 @@ public final class InferenceHandler {
     }
 
     /**
-     * The request body, read straight into an array of its declared length (Javalin's reader copies it through a
-     * growing buffer into a second array). Without a Content-Length (chunked), or above
-     * {@code server.max.body.bytes}, Javalin's reader runs instead and applies the limit (413).
-     */
-    private byte[] body(Context ctx) throws IOException {
-        long length = ctx.req().getContentLengthLong();
-        if (length < 0 || length > maxBodyBytes) {
-            return ctx.bodyAsBytes();
-        }
-        byte[] body = new byte[(int) length];
-        int n;
-        try {
-            n = ctx.req().getInputStream().readNBytes(body, 0, body.length);
-        } catch (IOException e) {
-            throw new BadRequestException("the request body could not be read (" + e.getMessage() + ")");
-        }
-        if (n < body.length) {
-            throw new BadRequestException("the request body ended after " + n + " of its " + length
-                    + " bytes (Content-Length)");
-        }
-        return body;
-    }
-
-    /**
      * Submits the request to the model's batcher and waits for its result. The model stays acquired until the
-     * forward pass is over, even when the wait times out, so a swap never frees a network still queued for use.
+     * forward pass is over, even when the wait times out, so a swap never frees a network still queued for use;
+     * a request that times out while still queued is withdrawn and never runs.
      */
     private float[] run(ModelSlot slot, LoadedModel model, InferenceRequest request) {
         CompletableFuture<float[]> result;
@@ -133,9 +118,11 @@ public final class InferenceHandler {
         try {
             return result.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            slot.batcher().withdraw(result);
             throw new ServiceUnavailableException("inference did not finish within " + timeoutMillis
                     + " ms (server.request.timeout.ms)");
         } catch (InterruptedException e) {
+            slot.batcher().withdraw(result);
             Thread.currentThread().interrupt();
             throw new ServiceUnavailableException("inference was interrupted");
         } catch (ExecutionException e) {

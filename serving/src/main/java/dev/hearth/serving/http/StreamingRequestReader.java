@@ -1,197 +1,340 @@
 package dev.hearth.serving.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.store.Signature;
 import java.io.IOException;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
- * The hot path of {@link InferenceRequestParser}: reads an Open Inference Protocol v2 request with Jackson's
- * streaming parser, straight into a {@code float[]}, without building a tree of the (often thousands of) data
- * values. It only accepts requests that are entirely valid; for anything else it returns null, and the
- * tree-based parser then produces the error, so error messages and their precedence stay in one place.
+ * Reads an Open Inference Protocol v2 request with Jackson's streaming parser, straight into a {@link FeatureBuffer}
+ * that grows as values arrive and never beyond {@code min(declared rows, server.max.rows) × features}; no part of
+ * the body becomes a tree. A problem is noted and the rest of its field skipped; once the body is read, the first
+ * problem in check order (id, inputs, name, datatype, shape, data, outputs) is reported, naming the field, the value
+ * and the rule, whatever order the fields came in.
  */
 final class StreamingRequestReader {
-    private final ObjectMapper mapper;
-    private final JsonFactory factory;
+    private static final String PROBABILITIES = InferenceRequestParser.PROBABILITIES;
+    private static final String LABEL = InferenceRequestParser.LABEL;
+
     private final Set<String> datatypes;
+    private final int maxRows;
 
-    StreamingRequestReader(ObjectMapper mapper, Set<String> datatypes) {
-        this.mapper = mapper;
-        this.factory = mapper.getFactory();
+    StreamingRequestReader(Set<String> datatypes, int maxRows) {
         this.datatypes = datatypes;
+        this.maxRows = maxRows;
     }
 
-    /** What a well-formed request carried; {@code outputs} is validated by the caller. */
-    record Read(String id, String name, int rows, float[] data, JsonNode outputs) {}
-
-    /** The request's parts, or null when the body is not an entirely valid request for {@code signature}. */
-    Read read(byte[] body, Signature signature, int maxRows) {
-        try (JsonParser p = factory.createParser(body)) {
-            p.enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER.mappedFeature());
-            return readRoot(p, signature, maxRows);
-        } catch (IOException | RuntimeException e) {
-            return null;
+    /** Reads the request the parser is at; values are charged to {@code account} as they are stored. */
+    InferenceRequest read(JsonParser p, Signature signature, RequestBytes account) throws IOException {
+        JsonToken root = p.nextToken();
+        if (root == null) {
+            throw new BadRequestException("request body is empty; expected a JSON object with an 'inputs' array");
         }
-    }
-
-    private Read readRoot(JsonParser p, Signature signature, int maxRows) throws IOException {
-        if (p.nextToken() != JsonToken.START_OBJECT) {
-            return null;
+        if (root != JsonToken.START_OBJECT) {
+            throw new BadRequestException("request body must be a JSON object with an 'inputs' array");
         }
-        String id = null;
-        Tensor tensor = null;
-        JsonNode outputs = null;
-        int tensors = 0;
+        Request r = new Request(signature, account);
         for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
             String field = p.currentName();
             JsonToken v = p.nextToken();
             switch (field) {
-                case "id" -> {
-                    if (v == JsonToken.VALUE_STRING) {
-                        id = p.getText();
-                    } else if (v == JsonToken.VALUE_NULL) {
-                        id = null;
-                    } else {
-                        return null;
-                    }
-                }
-                case "inputs" -> {
-                    if (v != JsonToken.START_ARRAY) {
-                        return null;
-                    }
-                    tensors = 0;
-                    for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-                        if (tensors++ > 0 || e != JsonToken.START_OBJECT) {
-                            return null;
-                        }
-                        tensor = readTensor(p, signature);
-                        if (tensor == null) {
-                            return null;
-                        }
-                    }
-                }
-                case "outputs" -> outputs = mapper.readTree(p);
+                case "id" -> readId(p, v, r);
+                case "inputs" -> readInputs(p, v, r);
+                case "outputs" -> readOutputs(p, v, r);
                 default -> p.skipChildren();
             }
         }
-        if (tensors != 1 || tensor == null || tensor.name == null || !tensor.name.equals(signature.inputName())
-                || tensor.datatype == null || !datatypes.contains(tensor.datatype)) {
-            return null;
-        }
-        int rows = rows(tensor.shape, signature.featureCount(), maxRows);
-        if (rows < 0 || tensor.data == null || tensor.count != (long) rows * signature.featureCount()
-                || (tensor.fractional && tensor.datatype.startsWith("INT"))) {
-            return null;
-        }
-        float[] data = tensor.data.length == tensor.count ? tensor.data : Arrays.copyOf(tensor.data, tensor.count);
-        return new Read(id, tensor.name, rows, data, outputs);
+        return r.validate();
     }
 
-    /** One input tensor's fields as read; null fields were absent or of the wrong JSON type. */
-    private static final class Tensor {
+    /** What the request carried so far, and the first problem of each field. */
+    private final class Request {
+        final Signature signature;
+        final int width;
+        final FeatureBuffer values;
+        String id;
+        String idProblem;
+        /** Tensors in 'inputs'; -1 when 'inputs' is absent or not an array. */
+        int inputs = -1;
+        boolean firstInputIsObject;
         String name;
         String datatype;
-        JsonNode shape;
-        float[] data;
-        int count;
-        boolean fractional;
+        String shapeText = "null";
+        boolean shapeValid;
+        int rows;
+        int cols;
+        boolean dataIsArray;
+        long count;
+        /** First problem in the data by position, per kind; the kind that counts depends on datatype and shape. */
+        DataProblem nonNumber;
+        DataProblem fractional;
+        DataProblem nonFinite;
+        String outputsProblem;
+        final List<String> outputs = new ArrayList<>(2);
+
+        Request(Signature signature, RequestBytes account) {
+            this.signature = signature;
+            this.width = signature.featureCount();
+            // Until a shape is read, no request can carry more than the row limit.
+            this.values = new FeatureBuffer(account, width, (long) maxRows * width);
+        }
+
+        InferenceRequest validate() {
+            if (idProblem != null) {
+                throw new BadRequestException(idProblem);
+            }
+            if (inputs <= 0) {
+                throw new BadRequestException("'inputs' must be a non-empty array of tensors");
+            }
+            if (inputs != 1) {
+                throw new BadRequestException("'inputs' has " + inputs + " tensors but the model takes 1 ('"
+                        + signature.inputName() + "')");
+            }
+            if (!firstInputIsObject) {
+                throw new BadRequestException("inputs[0] must be an object with name, datatype, shape and data");
+            }
+            if (name == null) {
+                throw new BadRequestException("inputs[0].name must be a string");
+            }
+            if (!name.equals(signature.inputName())) {
+                throw new BadRequestException("inputs[0].name is '" + JsonValues.abbreviate(name)
+                        + "' but the model's input is '" + signature.inputName() + "'");
+            }
+            if (datatype == null) {
+                throw new BadRequestException("inputs[0].datatype must be a string");
+            }
+            if (!datatypes.contains(datatype)) {
+                throw new BadRequestException("inputs[0].datatype must be a numeric type " + datatypes + " but was '"
+                        + JsonValues.abbreviate(datatype) + "'");
+            }
+            checkShape();
+            if (!dataIsArray) {
+                throw new BadRequestException("inputs[0].data must be an array of numbers");
+            }
+            long expected = (long) rows * width;
+            DataProblem first = nonNumber;
+            if (datatype.startsWith("INT")) {
+                first = DataProblem.earlier(first, fractional);
+            }
+            if (nonFinite != null && nonFinite.index < expected) {
+                first = DataProblem.earlier(first, nonFinite);
+            }
+            if (first != null) {
+                throw new BadRequestException(first.message);
+            }
+            if (count != expected) {
+                throw new BadRequestException("inputs[0].data has " + count + " values but shape needs " + expected);
+            }
+            if (outputsProblem != null) {
+                throw new BadRequestException(outputsProblem);
+            }
+            return new InferenceRequest(id, name, rows, values.toArray(), List.copyOf(outputs));
+        }
+
+        private void checkShape() {
+            if (!shapeValid) {
+                throw new BadRequestException("inputs[0].shape must be [rows, " + width + "] but was " + shapeText);
+            }
+            if (rows < 1) {
+                throw new BadRequestException("inputs[0].shape[0] (rows) must be >= 1 but was " + rows);
+            }
+            if (rows > maxRows) {
+                throw new BadRequestException("inputs[0].shape[0] (rows) is " + rows
+                        + " but the server accepts at most " + maxRows + " (server.max.rows)");
+            }
+            if (cols != width) {
+                throw new BadRequestException("inputs[0].shape[1] is " + cols + " but the model takes " + width
+                        + " features");
+            }
+        }
     }
 
-    private Tensor readTensor(JsonParser p, Signature signature) throws IOException {
-        Tensor tensor = new Tensor();
+    /** A problem at one data value: its place in the walk (to find the first one) and its message. */
+    private record DataProblem(long seq, long index, String message) {
+        static DataProblem earlier(DataProblem a, DataProblem b) {
+            if (a == null) {
+                return b;
+            }
+            return b == null || a.seq <= b.seq ? a : b;
+        }
+    }
+
+    private static void readId(JsonParser p, JsonToken v, Request r) throws IOException {
+        r.id = null;
+        r.idProblem = null;
+        if (v == JsonToken.VALUE_STRING) {
+            r.id = p.getText();
+        } else if (v != JsonToken.VALUE_NULL) {
+            r.idProblem = "'id' must be a string but was " + JsonValues.render(p, v);
+        }
+    }
+
+    private void readInputs(JsonParser p, JsonToken v, Request r) throws IOException {
+        if (v != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return;
+        }
+        int n = 0;
+        for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+            if (n == 0 && e == JsonToken.START_OBJECT) {
+                r.firstInputIsObject = true;
+                readTensor(p, r);
+            } else {
+                // Only one tensor is ever valid: the others are counted for the message, not read.
+                p.skipChildren();
+            }
+            n++;
+        }
+        r.inputs = n;
+    }
+
+    private void readTensor(JsonParser p, Request r) throws IOException {
         for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
             String field = p.currentName();
             JsonToken v = p.nextToken();
             switch (field) {
-                case "name" -> tensor.name = v == JsonToken.VALUE_STRING ? p.getText() : null;
-                case "datatype" -> tensor.datatype = v == JsonToken.VALUE_STRING ? p.getText() : null;
-                case "shape" -> tensor.shape = mapper.readTree(p);
-                case "data" -> {
-                    if (v != JsonToken.START_ARRAY) {
-                        return null;
-                    }
-                    tensor.data = new float[expected(tensor.shape, signature.featureCount())];
-                    tensor.count = 0;
-                    tensor.fractional = false;
-                    if (!readData(p, tensor)) {
-                        return null;
-                    }
-                }
+                case "name" -> r.name = text(p, v);
+                case "datatype" -> r.datatype = text(p, v);
+                case "shape" -> readShape(p, v, r);
+                case "data" -> readData(p, v, r);
                 default -> p.skipChildren();
             }
         }
-        return tensor;
     }
 
-    /** Flattens the (possibly nested) data array the parser is at; false on a value that is not a finite number. */
-    private static boolean readData(JsonParser p, Tensor tensor) throws IOException {
+    /** The string the parser is at, or null (value skipped) when it is another type. */
+    private static String text(JsonParser p, JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        p.skipChildren();
+        return null;
+    }
+
+    /**
+     * Reads the shape as it streams (a hostile shape can be long) and, when it is valid and within the row limit,
+     * caps the data at exactly the values it declares; a shape over the limit caps it at nothing.
+     */
+    private void readShape(JsonParser p, JsonToken v, Request r) throws IOException {
+        if (v != JsonToken.START_ARRAY) {
+            r.shapeText = JsonValues.render(p, v);
+            r.shapeValid = false;
+            return;
+        }
+        StringBuilder text = new StringBuilder("[");
+        int n = 0;
+        boolean ints = true;
+        for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+            String item;
+            if (e == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+                if (n == 0) {
+                    r.rows = p.getIntValue();
+                } else if (n == 1) {
+                    r.cols = p.getIntValue();
+                }
+                item = p.getText();
+            } else {
+                ints = false;
+                item = JsonValues.render(p, e);
+            }
+            if (n < 4) {
+                text.append(n == 0 ? "" : ",").append(item);
+            } else if (n == 4) {
+                text.append(",...");
+            }
+            n++;
+        }
+        r.shapeText = text.append(']').toString();
+        r.shapeValid = ints && n == 2;
+        boolean usable = r.shapeValid && r.rows >= 1 && r.rows <= maxRows && r.cols == r.width;
+        r.values.cap(usable ? (long) r.rows * r.width : 0);
+    }
+
+    /** Flattens the (possibly nested) data array into the buffer, noting the first problem of each kind. */
+    private static void readData(JsonParser p, JsonToken v, Request r) throws IOException {
+        if (v != JsonToken.START_ARRAY) {
+            r.dataIsArray = false;
+            p.skipChildren();
+            return;
+        }
+        r.dataIsArray = true;
+        FeatureBuffer values = r.values;
+        long n = 0;
+        long seq = 0;
         int depth = 1;
-        float[] data = tensor.data;
-        int n = tensor.count;
         while (depth > 0) {
             JsonToken t = p.nextToken();
-            float f;
-            if (t == JsonToken.VALUE_NUMBER_INT) {
-                JsonParser.NumberType type = p.getNumberType();
-                if (type == JsonParser.NumberType.INT) {
-                    f = p.getIntValue();
-                } else if (type == JsonParser.NumberType.LONG) {
-                    f = p.getLongValue();
-                } else {
-                    return false;
-                }
-            } else if (t == JsonToken.VALUE_NUMBER_FLOAT) {
-                f = (float) p.getDoubleValue();
-                tensor.fractional = true;
-                if (!Float.isFinite(f)) {
-                    return false;
-                }
-            } else if (t == JsonToken.START_ARRAY) {
+            if (t == JsonToken.START_ARRAY) {
                 depth++;
                 continue;
-            } else if (t == JsonToken.END_ARRAY) {
+            }
+            if (t == JsonToken.END_ARRAY) {
                 depth--;
                 continue;
+            }
+            seq++;
+            if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+                if (r.nonNumber == null) {
+                    r.nonNumber = new DataProblem(seq, n, "inputs[0].data[" + n + "] must be a number but was "
+                            + JsonValues.render(p, t));
+                } else {
+                    p.skipChildren();
+                }
+                continue;
+            }
+            float f = JsonValues.number(p, t);
+            if (t == JsonToken.VALUE_NUMBER_FLOAT && r.fractional == null) {
+                r.fractional = new DataProblem(seq, n, "inputs[0].data[" + n
+                        + "] must be an integer for an INT datatype but was " + JsonValues.abbreviate(p.getText()));
+            }
+            if (!Float.isFinite(f) && r.nonFinite == null) {
+                r.nonFinite = new DataProblem(seq, n, "inputs[0].data[" + n + "] must be finite but was "
+                        + JsonValues.abbreviate(p.getText()));
+            }
+            values.add(f);
+            n++;
+        }
+        r.count = n;
+    }
+
+    private static void readOutputs(JsonParser p, JsonToken v, Request r) throws IOException {
+        if (v == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (v != JsonToken.START_ARRAY) {
+            r.outputsProblem = "'outputs' must be an array of {\"name\": ...} objects";
+            p.skipChildren();
+            return;
+        }
+        for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+            String name = null;
+            if (e == JsonToken.START_OBJECT) {
+                for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if (field.equals("name")) {
+                        name = text(p, value);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
             } else {
-                return false;
+                p.skipChildren();
             }
-            if (n == data.length) {
-                data = Arrays.copyOf(data, Math.max(16, data.length * 2));
+            if (r.outputsProblem != null) {
+                continue;
             }
-            data[n++] = f;
-        }
-        tensor.data = data;
-        tensor.count = n;
-        return true;
-    }
-
-    /** The expected value count when the shape came first, else a guess for one row. */
-    private static int expected(JsonNode shape, int featureCount) {
-        if (shape != null && shape.isArray() && shape.size() == 2 && shape.get(0).canConvertToInt()) {
-            int rows = shape.get(0).asInt();
-            if (rows >= 1 && rows <= 1 << 16) {
-                return rows * featureCount;
+            if (name == null) {
+                r.outputsProblem = "outputs[].name must be a string";
+            } else if (!name.equals(PROBABILITIES) && !name.equals(LABEL)) {
+                r.outputsProblem = "outputs[].name '" + JsonValues.abbreviate(name) + "' is not an output of the model"
+                        + " (has '" + PROBABILITIES + "', '" + LABEL + "')";
+            } else if (!r.outputs.contains(name)) {
+                r.outputs.add(name);
             }
         }
-        return featureCount;
-    }
-
-    /** Rows of a valid {@code [rows, featureCount]} shape within the row limit, else -1. */
-    private static int rows(JsonNode shape, int featureCount, int maxRows) {
-        if (shape == null || !shape.isArray() || shape.size() != 2 || !shape.get(0).isIntegralNumber()
-                || !shape.get(1).isIntegralNumber() || !shape.get(0).canConvertToInt()
-                || !shape.get(1).canConvertToInt()) {
-            return -1;
-        }
-        int rows = shape.get(0).asInt();
-        int cols = shape.get(1).asInt();
-        return rows >= 1 && rows <= maxRows && cols == featureCount ? rows : -1;
     }
 }

@@ -7,6 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,17 +26,42 @@ import org.slf4j.LoggerFactory;
  * requests (the load is high enough to form batches), every request goes through the queue until the worker runs a
  * pass of a single request again: otherwise single-request passes slipped in between batches and cost 10% of
  * saturated throughput when a pass is expensive.
+ *
+ * <p>The queue is bounded by {@code maxQueueRows}: a request that would queue more rows fails at once with
+ * {@link OverloadedException}. A caller that gives up (timeout) {@link #withdraw withdraws} its request, which then
+ * never runs. Whatever a forward pass throws, {@link Error}s included, fails only the requests of that pass; the
+ * worker logs it once and goes on with the next batch.
  */
 public final class MicroBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
+    /** What a refused client is told to wait before retrying (Retry-After), in seconds. */
+    private static final long RETRY_AFTER_SECONDS = 1;
 
-    /** One queued request. */
-    private record Job(LoadedModel model, float[] features, int rows, CompletableFuture<float[]> result) {}
+    /**
+     * One queued request, and the future its caller waits on. It is settled exactly once, by the worker taking it
+     * into a forward pass or by a withdrawal (caller gave up, shutdown); whoever settles it takes it off the queue
+     * counts, so a withdrawn request never runs and is never counted twice.
+     */
+    private static final class Job extends CompletableFuture<float[]> {
+        final LoadedModel model;
+        final float[] features;
+        final int rows;
+        final AtomicBoolean settled = new AtomicBoolean();
+
+        Job(LoadedModel model, float[] features, int rows) {
+            this.model = model;
+            this.features = features;
+            this.rows = rows;
+        }
+    }
 
     private final String name;
     private final BatchingConfig config;
     private final ModelEvents events;
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    /** Rows and requests waiting (queued, carried or being gathered into a batch, not yet settled). */
+    private final AtomicLong queuedRows = new AtomicLong();
+    private final AtomicInteger queuedRequests = new AtomicInteger();
     private final Thread worker;
     /** One permit: held by whoever runs a forward pass of this batcher, the worker or an idle-path caller. */
     private final Semaphore running = new Semaphore(1);
@@ -60,26 +88,27 @@ public final class MicroBatcher implements AutoCloseable {
 
     /** Requests waiting for a forward pass. */
     public int queueDepth() {
-        return queue.size() + (carry == null ? 0 : 1);
+        return queuedRequests.get();
     }
 
     /**
      * Queues {@code rows} rows of raw features for {@code model}, which the caller holds acquired until the
-     * future completes.
+     * future completes. The future fails with {@link OverloadedException} when the queue is full.
      *
      * @return the probabilities, {@code rows * classes}, row-major
      */
     public CompletableFuture<float[]> submit(LoadedModel model, float[] features, int rows) {
-        CompletableFuture<float[]> result = new CompletableFuture<>();
         if (!config.enabled()) {
+            CompletableFuture<float[]> result = new CompletableFuture<>();
             runNow(model, features, rows, result);
             return result;
         }
         if (closed) {
-            result.completeExceptionally(new ModelNotReadyException("model '" + name + "' is shutting down"));
-            return result;
+            return CompletableFuture.failedFuture(shuttingDown());
         }
-        if (!merging && config.maxDelayMicros() == 0 && queue.isEmpty() && carry == null && running.tryAcquire()) {
+        if (!merging && config.maxDelayMicros() == 0 && queuedRequests.get() == 0 && carry == null
+                && running.tryAcquire()) {
+            CompletableFuture<float[]> result = new CompletableFuture<>();
             try {
                 runNow(model, features, rows, result);
             } finally {
@@ -87,56 +116,134 @@ public final class MicroBatcher implements AutoCloseable {
             }
             return result;
         }
-        queue.add(new Job(model, features, rows, result));
-        return result;
+        if (!admit(rows)) {
+            return CompletableFuture.failedFuture(new OverloadedException("model '" + name + "' has "
+                    + queuedRows.get() + " rows waiting for a forward pass; " + rows + " more would exceed "
+                    + config.maxQueueRows() + " (batching.max.queue.rows)", RETRY_AFTER_SECONDS));
+        }
+        Job job = new Job(model, features, rows);
+        queue.add(job);
+        // The worker may have drained the queue for shutdown just before this job arrived.
+        if (closed && settle(job)) {
+            queue.remove(job);
+            job.completeExceptionally(shuttingDown());
+        }
+        return job;
+    }
+
+    /**
+     * Takes a request that is still waiting off the queue, so it never runs (its caller gave up waiting); its
+     * future then completes with a {@link java.util.concurrent.CancellationException}.
+     *
+     * @return false when the request is already in a forward pass or done (it then completes as usual)
+     */
+    public boolean withdraw(CompletableFuture<float[]> result) {
+        if (!(result instanceof Job job) || !settle(job)) {
+            return false;
+        }
+        // The worker may hold it as carry or in a batch being gathered: it skips settled jobs.
+        queue.remove(job);
+        job.cancel(false);
+        return true;
+    }
+
+    /** Counts a request into the queue unless that would exceed the row limit (an empty queue takes any request). */
+    private boolean admit(int rows) {
+        while (true) {
+            long queued = queuedRows.get();
+            if (queued > 0 && queued + rows > config.maxQueueRows()) {
+                return false;
+            }
+            if (queuedRows.compareAndSet(queued, queued + rows)) {
+                queuedRequests.incrementAndGet();
+                return true;
+            }
+        }
+    }
+
+    /** Settles a job (claims it for a pass or withdraws it); false when it was settled before. */
+    private boolean settle(Job job) {
+        if (!job.settled.compareAndSet(false, true)) {
+            return false;
+        }
+        queuedRows.addAndGet(-job.rows);
+        queuedRequests.decrementAndGet();
+        return true;
+    }
+
+    private ModelNotReadyException shuttingDown() {
+        return new ModelNotReadyException("model '" + name + "' is shutting down");
     }
 
     private void runNow(LoadedModel model, float[] features, int rows, CompletableFuture<float[]> result) {
         try {
             result.complete(model.predict(features, rows));
             events.batchExecuted(name, 1, rows);
-        } catch (RuntimeException e) {
-            result.completeExceptionally(e);
+        } catch (Throwable t) {
+            result.completeExceptionally(failure(t));
+            logFailure(1, t);
         }
     }
 
     private void run() {
         while (!closed || !queue.isEmpty() || carry != null) {
+            Job first;
             try {
-                List<Job> batch = nextBatch();
-                if (!batch.isEmpty()) {
-                    merging = batch.size() > 1;
-                    try {
-                        execute(batch);
-                    } finally {
-                        running.release();
-                    }
-                }
+                first = carry != null ? carry : queue.poll(100, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 if (closed) {
                     break;
                 }
-            } catch (RuntimeException e) {
-                LOG.error("Batcher of {} failed", name, e);
+                continue;
+            }
+            carry = null;
+            if (first == null || first.isDone()) {
+                continue;
+            }
+            // Waits for a pass a caller runs on its own thread; requests arriving meanwhile join this batch.
+            running.acquireUninterruptibly();
+            List<Job> batch = null;
+            try {
+                batch = gather(first);
+                List<Job> claimed = new ArrayList<>(batch.size());
+                for (Job j : batch) {
+                    if (settle(j)) {
+                        claimed.add(j);
+                    }
+                }
+                if (!claimed.isEmpty()) {
+                    merging = claimed.size() > 1;
+                    execute(claimed);
+                }
+            } catch (Throwable t) {
+                // Not from the forward pass (execute handles that): fail what was taken and keep the worker alive.
+                RuntimeException failure = failure(t);
+                settle(first);
+                first.completeExceptionally(failure);
+                if (batch != null) {
+                    for (Job j : batch) {
+                        settle(j);
+                        j.completeExceptionally(failure);
+                    }
+                }
+                logFailure(batch == null ? 1 : batch.size(), t);
+            } finally {
+                running.release();
             }
         }
         Job j;
         while ((j = queue.poll()) != null) {
-            j.result().completeExceptionally(new ModelNotReadyException("model '" + name + "' is shutting down"));
+            if (settle(j)) {
+                j.completeExceptionally(shuttingDown());
+            }
         }
     }
 
-    private List<Job> nextBatch() throws InterruptedException {
-        Job first = carry != null ? carry : queue.poll(100, TimeUnit.MILLISECONDS);
-        carry = null;
+    /** {@code first} and the queued jobs that join it within the delay; none of them is settled yet. */
+    private List<Job> gather(Job first) {
         List<Job> batch = new ArrayList<>();
-        if (first == null) {
-            return batch;
-        }
-        // Waits for a pass a caller runs on its own thread; requests arriving meanwhile join this batch.
-        running.acquireUninterruptibly();
         batch.add(first);
-        int rows = first.rows();
+        int rows = first.rows;
         long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(config.maxDelayMicros());
         while (rows < config.maxBatchRows()) {
             long wait = deadline - System.nanoTime();
@@ -144,53 +251,87 @@ public final class MicroBatcher implements AutoCloseable {
             try {
                 next = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
-                // The permit is held: run what was gathered, the caller releases it.
+                // Run what was gathered; the run loop sees the interrupt at its next wait.
                 Thread.currentThread().interrupt();
                 break;
             }
             if (next == null) {
                 break;
             }
-            if (next.model() != first.model() || rows + next.rows() > config.maxBatchRows()) {
+            if (next.isDone()) {
+                continue;
+            }
+            if (next.model != first.model || rows + next.rows > config.maxBatchRows()) {
                 carry = next;
                 break;
             }
             batch.add(next);
-            rows += next.rows();
+            rows += next.rows;
         }
         return batch;
     }
 
+    /** One forward pass over claimed jobs; whatever it throws fails exactly these jobs. */
     private void execute(List<Job> batch) {
-        LoadedModel model = batch.get(0).model();
-        int width = model.signature().featureCount();
-        int classes = model.classes();
-        int rows = batch.stream().mapToInt(Job::rows).sum();
-        float[] features;
-        if (batch.size() == 1) {
-            features = batch.get(0).features();
-        } else {
-            features = new float[rows * width];
+        try {
+            LoadedModel model = batch.get(0).model;
+            int width = model.signature().featureCount();
+            int classes = model.classes();
+            int rows = batch.stream().mapToInt(j -> j.rows).sum();
+            float[] features;
+            if (batch.size() == 1) {
+                features = batch.get(0).features;
+            } else {
+                features = new float[rows * width];
+                int at = 0;
+                for (Job j : batch) {
+                    System.arraycopy(j.features, 0, features, at, j.features.length);
+                    at += j.features.length;
+                }
+            }
+            float[] out = model.predict(features, rows);
+            events.batchExecuted(name, batch.size(), rows);
             int at = 0;
             for (Job j : batch) {
-                System.arraycopy(j.features(), 0, features, at, j.features().length);
-                at += j.features().length;
+                float[] part = new float[j.rows * classes];
+                System.arraycopy(out, at, part, 0, part.length);
+                at += part.length;
+                j.complete(part);
             }
+        } catch (Throwable t) {
+            RuntimeException failure = failure(t);
+            for (Job j : batch) {
+                j.completeExceptionally(failure);
+            }
+            logFailure(batch.size(), t);
         }
-        float[] out;
-        try {
-            out = model.predict(features, rows);
-        } catch (RuntimeException e) {
-            batch.forEach(j -> j.result().completeExceptionally(e));
+    }
+
+    /**
+     * What the requests of a failed pass complete with: the model's own runtime exception as it is; running out
+     * of memory is an overload (503, retry later); any other {@link Error} an internal failure (500).
+     */
+    private RuntimeException failure(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof OutOfMemoryError) {
+            return new OverloadedException("the forward pass of model '" + name + "' ran out of memory",
+                    RETRY_AFTER_SECONDS);
+        }
+        return new ForwardPassException("the forward pass of model '" + name + "' failed: " + t, t);
+    }
+
+    /** Logs an {@link Error} once per failed pass; runtime exceptions are reported per request by the HTTP layer. */
+    private void logFailure(int requests, Throwable t) {
+        if (t instanceof RuntimeException) {
             return;
         }
-        events.batchExecuted(name, batch.size(), rows);
-        int at = 0;
-        for (Job j : batch) {
-            float[] part = new float[j.rows() * classes];
-            System.arraycopy(out, at, part, 0, part.length);
-            at += part.length;
-            j.result().complete(part);
+        try {
+            LOG.error("Forward pass of model {} over {} requests failed; they get an error, the batcher goes on",
+                    name, requests, t);
+        } catch (Throwable ignored) {
+            // Logging itself failed (e.g. still out of memory): the worker must survive that too.
         }
     }
 

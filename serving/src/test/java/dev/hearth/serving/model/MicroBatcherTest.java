@@ -28,6 +28,7 @@ class MicroBatcherTest {
     static Path dir;
 
     private static LoadedModel model;
+    private static ModelVersion version;
 
     /** Each forward pass: the thread it ran on, requests merged. */
     private record Pass(String thread, int requests) {}
@@ -45,7 +46,7 @@ class MicroBatcherTest {
     static void load() {
         HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
         MultiLayerNetwork network = TestModels.network(21);
-        ModelVersion version = TestModels.publish(store, "iris", network);
+        version = TestModels.publish(store, "iris", network);
         model = new LoadedModel(version, network, true);
     }
 
@@ -65,7 +66,7 @@ class MicroBatcherTest {
     @Test
     void aLoneRequestOnAnIdleModelRunsOnTheCallersThread() throws Exception {
         Recorder events = new Recorder();
-        try (MicroBatcher batcher = new MicroBatcher("iris", new BatchingConfig(true, 64, 0), events)) {
+        try (MicroBatcher batcher = new MicroBatcher("iris", new BatchingConfig(true, 64, 0, 10_000), events)) {
             CompletableFuture<float[]> result = batcher.submit(model, rows(1, 2), 2);
             assertThat(result).isDone();
             assertThat(result.get()).containsExactly(model.predict(rows(1, 2), 2));
@@ -76,7 +77,7 @@ class MicroBatcherTest {
     @Test
     void withADelayRequestsGoToTheWorker() throws Exception {
         Recorder events = new Recorder();
-        try (MicroBatcher batcher = new MicroBatcher("iris", new BatchingConfig(true, 64, 200_000), events)) {
+        try (MicroBatcher batcher = new MicroBatcher("iris", new BatchingConfig(true, 64, 200_000, 10_000), events)) {
             CompletableFuture<float[]> result = batcher.submit(model, rows(2, 1), 1);
             assertThat(result).isNotDone();
             assertThat(result.get(10, TimeUnit.SECONDS)).containsExactly(model.predict(rows(2, 1), 1));
@@ -93,7 +94,7 @@ class MicroBatcherTest {
         try {
             for (int round = 0; round < 20 && merged == 0; round++) {
                 Recorder events = new Recorder();
-                try (MicroBatcher batcher = new MicroBatcher("iris", new BatchingConfig(true, 64, 0), events)) {
+                try (MicroBatcher batcher = new MicroBatcher("iris", new BatchingConfig(true, 64, 0, 10_000), events)) {
                     CountDownLatch go = new CountDownLatch(1);
                     List<Future<?>> done = new ArrayList<>();
                     for (int c = 0; c < clients; c++) {

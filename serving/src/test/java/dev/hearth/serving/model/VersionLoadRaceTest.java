@@ -33,7 +33,7 @@ class VersionLoadRaceTest {
         }
         // Cache of one and two clients asking for different old versions: every request is a cache miss and a load.
         ModelRegistry registry = new ModelRegistry(store, new ModelLoader(store, true),
-                List.of(ServingPolicy.parse("iris")), name -> new BatchingConfig(false, 1, 0), 1, true, 0,
+                List.of(ServingPolicy.parse("iris")), name -> new BatchingConfig(false, 1, 0, 10_000), 1, true, 0,
                 ModelEvents.NONE, new LeaseKeeper(store, "race-test", Duration.ZERO, Duration.ZERO));
         List<String> failures = new CopyOnWriteArrayList<>();
         AtomicInteger served = new AtomicInteger();

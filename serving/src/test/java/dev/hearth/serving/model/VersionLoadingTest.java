@@ -56,7 +56,7 @@ class VersionLoadingTest {
     /** A started registry serving the latest version of iris (2). */
     private ModelRegistry registry(boolean onDemand) {
         ModelRegistry r = new ModelRegistry(flakyStore, new ModelLoader(flakyStore, true),
-                List.of(ServingPolicy.parse("iris")), name -> new BatchingConfig(false, 1, 0), 2, onDemand, 0,
+                List.of(ServingPolicy.parse("iris")), name -> new BatchingConfig(false, 1, 0, 10_000), 2, onDemand, 0,
                 ModelEvents.NONE, new LeaseKeeper(flakyStore, "loading-test", Duration.ZERO, Duration.ZERO));
         registries.add(r);
         r.refresh();

@@ -1,0 +1,49 @@
+package dev.hearth.serving.http;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+
+/** Reading numbers and quoting values for error messages while streaming, without materialising large values. */
+final class JsonValues {
+    private static final int SHOWN_CHARS = 80;
+
+    private JsonValues() {}
+
+    /** The number the parser is at (an int or float token) as a float, as Jackson's tree would convert it. */
+    static float number(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NUMBER_INT) {
+            JsonParser.NumberType type = p.getNumberType();
+            if (type == JsonParser.NumberType.INT) {
+                return p.getIntValue();
+            }
+            if (type == JsonParser.NumberType.LONG) {
+                return p.getLongValue();
+            }
+        }
+        return (float) p.getDoubleValue();
+    }
+
+    /**
+     * The value the parser is at, for an error message: scalars as JSON text (at most 80 characters), objects and
+     * arrays as {@code {...}} and {@code [...]}, whose content is skipped.
+     */
+    static String render(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return "{...}";
+        }
+        if (t == JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return "[...]";
+        }
+        if (t == JsonToken.VALUE_STRING) {
+            return "\"" + abbreviate(p.getText()) + "\"";
+        }
+        return abbreviate(p.getText());
+    }
+
+    static String abbreviate(String s) {
+        return s.length() > SHOWN_CHARS ? s.substring(0, SHOWN_CHARS) + "..." : s;
+    }
+}
