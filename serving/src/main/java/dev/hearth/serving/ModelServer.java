@@ -90,6 +90,9 @@ public final class ModelServer implements Callable<Integer> {
      */
     public static RunningServer start(Settings settings) {
         ComputeThreads.apply(settings.getInt(ServingSettings.COMPUTE_THREADS, 0));
+        // HTTP limits and TLS files are checked before anything is opened, so a bad setting leaks nothing.
+        ServerLimits limits = limits(settings);
+        TlsConnector tls = settings.getBoolean(ServingSettings.TLS_ENABLED) ? tls(settings) : null;
         ServingMetrics metrics = new ServingMetrics();
         ModelStore modelStore = HadoopModelStore.open(settings.require(ServingSettings.STORE_ROOT), new Configuration());
         List<ServingPolicy> policies = Arrays.stream(settings.get(ServingSettings.MODELS).split(","))
@@ -109,9 +112,7 @@ public final class ModelServer implements Callable<Integer> {
                 settings.getLong(ServingSettings.SHUTDOWN_TIMEOUT_MS));
         String host = settings.require(ServingSettings.HOST);
         int port = settings.getInt(ServingSettings.PORT, 0);
-        TlsConnector tls = settings.getBoolean(ServingSettings.TLS_ENABLED) ? tls(settings) : null;
-        Javalin app = new HttpApi(registry, metrics, access, inFlight, options).create(limits(settings), tls, host,
-                port);
+        Javalin app = new HttpApi(registry, metrics, access, inFlight, options).create(limits, tls, host, port);
         app.start();
         StoreWatcher watcher = new StoreWatcher(registry, settings.getLong(ServingSettings.POLL_INTERVAL_MS));
         try {

@@ -9,6 +9,7 @@ import dev.hearth.store.ModelNotFoundException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.Map;
+import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,10 @@ public final class ErrorMapper {
         }
         if (e instanceof HttpResponseException h) {
             return h.getStatus();
+        }
+        // Jetty's own verdicts on the request, e.g. 408 for a body slower than server.min.request.data.rate.
+        if (e instanceof BadMessageException b) {
+            return b.getCode();
         }
         return 500;
     }
