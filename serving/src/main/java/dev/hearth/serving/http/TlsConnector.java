@@ -290,6 +290,9 @@ public final class TlsConnector {
         ssl.setKeyManagerPassword(password);
         ssl.setIncludeProtocols(policy.protocols().toArray(new String[0]));
         ssl.setIncludeCipherSuites(policy.ciphers().toArray(new String[0]));
+        // tls.ciphers is the whole list (Policy refuses weak suites); Jetty's own exclusions would silently drop
+        // configured suites.
+        ssl.setExcludeCipherSuites();
         ssl.setUseCipherSuitesOrder(true);
         // Client-initiated renegotiation costs the server a handshake per request: a cheap CPU attack.
         ssl.setRenegotiationAllowed(false);
