@@ -16,9 +16,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The server's current tokens: the token file read and validated at start, then re-read whenever its content
  * changes (checked every interval by a SHA-256 of the file, which also catches edits that keep size and
- * modification time), so that {@code tokens revoke} and {@code tokens create} take effect without a restart. A
- * changed file that does not validate is not used: the previous tokens stay in force and the error is logged once
- * per content. A removed file means no tokens.
+ * modification time), so that {@code tokens revoke} and {@code tokens create} take effect without a restart. New
+ * content is used once two checks in a row saw it, so a file caught in the middle of an in-place edit is never
+ * used (the {@code tokens} command itself replaces the file atomically). A changed file that does not validate is
+ * not used: the previous tokens stay in force and the error is logged once per content. A removed file means no
+ * tokens.
  */
 public final class TokenReloader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TokenReloader.class);
@@ -27,8 +29,10 @@ public final class TokenReloader implements AutoCloseable {
     private final Path file;
     private final long intervalMillis;
     private volatile TokenFile current;
-    /** Digest of the content last looked at (used or refused); only the timer thread touches it after start. */
+    /** Digest of the content last used or refused. */
     private byte[] seen;
+    /** Digest of new content seen by the previous check only, waiting to be seen once more. */
+    private byte[] pending;
     private ScheduledExecutorService timer;
 
     private TokenReloader(Path file, long intervalMillis, TokenFile current, byte[] seen) {
@@ -80,7 +84,10 @@ public final class TokenReloader implements AutoCloseable {
         }
     }
 
-    /** Re-reads the file if its content changed since the last look; returns whether the tokens were replaced. */
+    /**
+     * Re-reads the file if its content changed and has stayed the same since the previous check; returns whether
+     * the tokens were replaced.
+     */
     synchronized boolean check() {
         byte[] content;
         try {
@@ -91,9 +98,15 @@ public final class TokenReloader implements AutoCloseable {
         }
         byte[] digest = digest(content);
         if (Arrays.equals(digest, seen)) {
+            pending = null;
+            return false;
+        }
+        if (!Arrays.equals(digest, pending)) {
+            pending = digest;
             return false;
         }
         seen = digest;
+        pending = null;
         if (content == MISSING) {
             current = TokenFile.empty();
             LOG.warn("Token file {} was removed: every token is refused until it is back", file);
