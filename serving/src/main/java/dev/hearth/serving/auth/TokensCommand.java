@@ -113,6 +113,9 @@ public final class TokensCommand {
                 spec.commandLine().getErr().println("error: no token with id " + id + " in " + file);
                 return 1;
             }
+            spec.commandLine().getOut().println("revoked " + id + " (a running server drops it within two"
+                    + " auth.tokens.reload.ms intervals)");
+            spec.commandLine().getOut().flush();
             return 0;
         }
     }
