@@ -148,7 +148,8 @@ public final class ModelServer implements Callable<Integer> {
 
     private static ServerLimits limits(Settings settings) {
         return new ServerLimits(settings.getLong(ServingSettings.IDLE_TIMEOUT_MS),
-                settings.getLong(ServingSettings.HEADER_TIMEOUT_MS), settings.getLong(ServingSettings.MIN_REQUEST_DATA_RATE),
+                settings.getLong(ServingSettings.HEADER_TIMEOUT_MS),
+                settings.getLong(ServingSettings.MIN_REQUEST_DATA_RATE),
                 settings.getInt(ServingSettings.MAX_CONNECTIONS, 1), settings.getInt(ServingSettings.THREADS_MAX, 1),
                 settings.getInt(ServingSettings.THREADS_QUEUE, 1));
     }

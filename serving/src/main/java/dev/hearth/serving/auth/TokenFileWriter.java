@@ -54,7 +54,8 @@ final class TokenFileWriter {
 
     private static FileChannel openLockFile(Path lockFile) throws IOException {
         try {
-            Files.createFile(lockFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(lockFile,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (FileAlreadyExistsException e) {
             // another writer made it first
         } catch (UnsupportedOperationException e) {

@@ -72,7 +72,8 @@ public final class HttpApi {
             });
             cfg.jetty.threadPool = limits.threadPool();
             cfg.jetty.modifyHttpConfiguration(limits::apply);
-            // Our own connector, plain or TLS, so that every limit applies (Javalin's default one has Jetty's defaults).
+            // Our own connector, plain or TLS, so that every limit applies (Javalin's default one has Jetty's
+            // defaults).
             cfg.jetty.addConnector((server, http) -> limits.connector(server, host, port,
                     tls == null ? new ConnectionFactory[] {new HttpConnectionFactory(http)}
                             : tls.connectionFactories(http)));

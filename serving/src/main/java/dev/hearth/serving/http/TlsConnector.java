@@ -167,7 +167,8 @@ public final class TlsConnector {
                 continue;
             }
             try {
-                chain.add(CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(b.der())));
+                chain.add(CertificateFactory.getInstance("X.509")
+                        .generateCertificate(new ByteArrayInputStream(b.der())));
             } catch (GeneralSecurityException e) {
                 throw new IllegalArgumentException("tls.cert " + certFile + " line " + b.line()
                         + ": not a valid X.509 certificate (" + e.getMessage() + ")", e);

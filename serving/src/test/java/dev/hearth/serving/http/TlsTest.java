@@ -191,7 +191,8 @@ class TlsTest {
                 } catch (IOException e) {
                     head = null; // reset
                 }
-                assertThat(head == null || !head.startsWith("HTTP/1.1 2")).as("answer to plain HTTP: %s", head).isTrue();
+                assertThat(head == null || !head.startsWith("HTTP/1.1 2")).as("answer to plain HTTP: %s", head)
+                        .isTrue();
             }
             HttpClient plainClient = HttpClient.newHttpClient();
             String http = server.url().replace("https://", "http://");
@@ -241,7 +242,8 @@ class TlsTest {
         String[] base = {"store.root=" + storeRoot, "auth.tokens.file=" + tokens, "tls.enabled=true",
                 "tls.keystore=" + dir.resolve("server.p12"), "tls.keystore.password=" + PASS};
         assertThatThrownBy(() -> TestServer.start(token, concat(base, "tls.protocols=TLSv1.1,TLSv1.2")))
-                .hasMessageContaining("tls.protocols may only contain TLSv1.2 and TLSv1.3").hasMessageContaining("TLSv1.1");
+                .hasMessageContaining("tls.protocols may only contain TLSv1.2 and TLSv1.3")
+                .hasMessageContaining("TLSv1.1");
         assertThatThrownBy(() -> TestServer.start(token, concat(base, "tls.protocols=SSLv3")))
                 .hasMessageContaining("'SSLv3'");
         assertThatThrownBy(() -> TestServer.start(token, concat(base, "tls.ciphers=TLS_RSA_WITH_NULL_SHA256")))
