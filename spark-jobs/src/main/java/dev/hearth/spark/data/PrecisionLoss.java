@@ -2,7 +2,6 @@ package dev.hearth.spark.data;
 
 import java.io.Serializable;
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,10 +9,12 @@ import java.util.Map;
 import org.apache.spark.util.AccumulatorV2;
 
 /**
- * Notices feature values whose written digits float32 cannot hold — timestamps, large ids, long decimals — and
- * keeps, per column, the first such value seen, merged across tasks so the driver can warn once. Features are
- * float32 from parsing to serving (the networks, the stored signature and the HTTP inputs are all FP32), so
- * these digits are lost everywhere alike; the warning is there so the loss is not silent.
+ * Notices feature values that float32 changes by half a unit or more — integers beyond 2²⁴ = 16,777,216 such as
+ * timestamps and large ids, and other large values — and keeps, per column, the first such value seen, merged
+ * across tasks so the driver can warn once. Features are float32 from parsing to serving (the networks, the
+ * stored signature and the HTTP inputs are all FP32), so these digits are lost everywhere alike; the warning is
+ * there so the loss is not silent. Values below 2²³ are never off by half a unit, and the rounding of their
+ * far decimals (a double's seventeen digits) is far below any feature's spread, so they are not reported.
  */
 public final class PrecisionLoss extends AccumulatorV2<PrecisionLoss.Example, List<PrecisionLoss.Example>> {
     private static final long serialVersionUID = 1L;
@@ -21,8 +22,10 @@ public final class PrecisionLoss extends AccumulatorV2<PrecisionLoss.Example, Li
     /** Columns remembered at most; enough to name every column of any realistic table. */
     private static final int MAX_COLUMNS = 1000;
 
-    /** Float32 holds every decimal of up to six significant digits exactly enough to give it back. */
-    private static final int SAFE_DIGITS = 6;
+    /** Below this magnitude float32's step is at most 0.5, so no value is off by half a unit. */
+    private static final float SAFE_MAGNITUDE = 0x1p23f;
+
+    private static final BigDecimal HALF = new BigDecimal("0.5");
 
     /**
      * One value that lost digits.
@@ -40,9 +43,9 @@ public final class PrecisionLoss extends AccumulatorV2<PrecisionLoss.Example, Li
 
     private final Map<String, Example> examples = new LinkedHashMap<>();
 
-    /** Records {@code text} (parsed to {@code value}) of {@code column} when float32 lost some of its digits. */
+    /** Records {@code text} (parsed to {@code value}) of {@code column} when float32 changed it by 0.5 or more. */
     public void check(String text, float value, String column) {
-        if (examples.containsKey(column) || significantDigits(text) <= SAFE_DIGITS) {
+        if (Math.abs(value) < SAFE_MAGNITUDE || examples.containsKey(column)) {
             return;
         }
         if (losesDigits(text, value)) {
@@ -50,37 +53,20 @@ public final class PrecisionLoss extends AccumulatorV2<PrecisionLoss.Example, Li
         }
     }
 
-    /** Whether {@code value}, written with as many significant digits as {@code text}, differs from it. */
+    /** Whether {@code value} differs from the number {@code text} writes by half a unit or more. */
     static boolean losesDigits(String text, float value) {
         try {
             String t = text.strip();
-            // Quick path: the float's shortest decimal is the same number as the text.
-            if (Double.parseDouble(Float.toString(value)) == Double.parseDouble(t)) {
-                return false;
+            double written = Double.parseDouble(t);
+            if (Math.abs(written) < 0x1p52) {
+                // A double holds such a value to well within 0.5, so the difference is exact enough.
+                return Math.abs(written - value) >= 0.5;
             }
-            BigDecimal written = new BigDecimal(t);
-            BigDecimal read = new BigDecimal(value).round(new MathContext(written.precision()));
-            return read.compareTo(written) != 0;
+            return new BigDecimal(t).subtract(new BigDecimal(value)).abs().compareTo(HALF) >= 0;
         } catch (NumberFormatException e) {
             // Java float syntax BigDecimal does not take (hex, "1.5f"): not a value anyone writes digits of.
             return false;
         }
-    }
-
-    static int significantDigits(String text) {
-        int digits = 0;
-        boolean leading = true;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == 'e' || c == 'E') {
-                break;
-            }
-            if (c >= '0' && c <= '9' && (c != '0' || !leading)) {
-                leading = false;
-                digits++;
-            }
-        }
-        return digits;
     }
 
     // Tasks each fill their own deserialised copy; the driver merges and reads under the lock.

@@ -135,10 +135,10 @@ public record Splits(JavaRDD<LabelledRow> train, JavaRDD<LabelledRow> validation
             return;
         }
         List<String> shown = lost.stream().limit(5).map(PrecisionLoss.Example::describe).toList();
-        LOG.warn("Feature values lose digits as float32 (networks and serving use float32, about 7 significant "
-                + "digits) in {} column{}: {}{}. Rescale such columns before training (subtract a reference time or "
-                + "offset, or drop id-like columns)", lost.size(), lost.size() == 1 ? "" : "s", String.join("; ", shown),
-                lost.size() > 5 ? "; ..." : "");
+        LOG.warn("Feature values lose digits as float32 in {} column{}: {}{}. Networks and serving use float32, "
+                + "which holds integers exactly only up to 16,777,216; rescale such columns before training (subtract "
+                + "a reference time or offset) or drop id-like columns", lost.size(), lost.size() == 1 ? "" : "s",
+                String.join("; ", shown), lost.size() > 5 ? "; ..." : "");
     }
 
     private static JavaRDD<LabelledRow> separate(DatasetLoader loader, TrainJobConfig cfg, String path, LabelledData main,
