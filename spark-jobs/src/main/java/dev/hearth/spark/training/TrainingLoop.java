@@ -66,7 +66,8 @@ public final class TrainingLoop {
             long t0 = System.nanoTime();
             double loss = session.fitEpoch(train);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            double value = validation == null ? Double.NaN : validation.getAsDouble();
+            // A diverged network is not validated: DL4J's evaluation refuses NaN predictions with an exception.
+            double value = validation == null || !Double.isFinite(loss) ? Double.NaN : validate(validation);
             EpochResult r = new EpochResult(epoch, loss, value, examples / seconds, seconds, session.lastEpochBreakdown());
             done.add(r);
             elapsed += seconds;
@@ -98,6 +99,20 @@ public final class TrainingLoop {
         }
         sc.setJobDescription(null);
         return new Result(done, bestEpoch, stopReason != null, stopReason);
+    }
+
+    /** The validation metric; NaN when DL4J refuses to evaluate because the network's predictions are NaN. */
+    private static double validate(java.util.function.DoubleSupplier validation) {
+        try {
+            return validation.getAsDouble();
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t.getMessage() != null && t.getMessage().contains("NaNs present in predictions")) {
+                    return Double.NaN;
+                }
+            }
+            throw e;
+        }
     }
 
     private static String capitalised(String s) {
