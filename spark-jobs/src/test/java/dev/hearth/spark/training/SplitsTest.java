@@ -205,6 +205,34 @@ class SplitsTest {
     }
 
     @Test
+    void parquetSplitKeysGroupRowsAndWideValuesAreCheckedForLostDigits() throws Exception {
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("ts", org.apache.spark.sql.types.DataTypes.LongType)
+                .add("x", org.apache.spark.sql.types.DataTypes.FloatType)
+                .add("session", org.apache.spark.sql.types.DataTypes.IntegerType)
+                .add("label", org.apache.spark.sql.types.DataTypes.StringType);
+        List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            rows.add(org.apache.spark.sql.RowFactory.create(1_700_000_001L + 37L * i, 0.1f * i, i % 40,
+                    i % 2 == 0 ? "a" : "b"));
+        }
+        String path = dir.resolve("sessions.parquet").toString();
+        spark.createDataFrame(rows, schema).repartition(3).write().parquet(path);
+        TrainJobConfig cfg = TrainJobConfig.of(settings("data.path=" + path, "data.format=parquet",
+                "data.features=ts,x", "split.key.column=session"), spark.sparkContext().hadoopConfiguration());
+        DatasetLoader loader = new DatasetLoader(spark);
+        Splits s = Splits.of(loader, cfg, cached);
+        Map<String, String> splitOfSession = new HashMap<>();
+        Map.of("train", s.train(), "validation", s.validation(), "test", s.test()).forEach((name, rdd) ->
+                rdd.map(LabelledRow::key).collect().forEach(session ->
+                        assertThat(splitOfSession.put(session, name)).as("session %s", session).isIn(null, name)));
+        assertThat(splitOfSession).hasSize(40);
+        // ts (a long) loses digits; x is a float column and is not examined.
+        assertThat(loader.precisionLoss()).hasSize(1);
+        assertThat(loader.precisionLoss().get(0).column()).isEqualTo("ts");
+    }
+
+    @Test
     void aClassOnlyInTheTestDataFailsBeforeTraining() throws Exception {
         List<String> lines = Files.readAllLines(resource("iris.csv"));
         Path train = dir.resolve("train.csv");
