@@ -4,10 +4,14 @@ import static dev.hearth.spark.retrain.RetrainSettings.*;
 
 import dev.hearth.config.Settings;
 import dev.hearth.config.SettingsException;
+import dev.hearth.spark.training.InputOverlap;
 import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.store.ModelNames;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * The retrain settings, validated up front.
@@ -26,6 +30,25 @@ import java.util.List;
  */
 public record RetrainConfig(String model, String dataRoot, int lastN, boolean warm, String evalPath, Gate.Thresholds gate,
         InfraCheck.Budget infra, String promoteAlias, String stagingAlias, Duration lockTtl, int evalBatch) {
+
+    /**
+     * Refuses a {@code retrain.eval.path} that shares files with any partition under the data root (the window of
+     * this or a later retrain) or with {@code data.validation.path} / {@code data.test.path}, and those with the
+     * partitions: champion and challenger must be judged on rows neither trained on.
+     *
+     * @param partitions every {@code dt=} partition under {@code retrain.data.root}
+     * @param settings the train settings (for the validation and test paths)
+     */
+    public void refuseOverlappingInputs(List<Partitions.Partition> partitions, Settings settings, Configuration hadoop) {
+        Map<String, String> inputs = new LinkedHashMap<>();
+        inputs.put(EVAL_PATH, evalPath);
+        inputs.put(TrainSettings.DATA_VALIDATION_PATH, settings.get(TrainSettings.DATA_VALIDATION_PATH));
+        inputs.put(TrainSettings.DATA_TEST_PATH, settings.get(TrainSettings.DATA_TEST_PATH));
+        for (Partitions.Partition p : partitions) {
+            inputs.put(DATA_ROOT + " partition dt=" + p.dt(), p.path());
+        }
+        InputOverlap.refuse(inputs, hadoop);
+    }
 
     /** Validates and converts. */
     public static RetrainConfig of(Settings s) {

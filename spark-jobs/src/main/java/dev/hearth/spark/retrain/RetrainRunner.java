@@ -83,6 +83,7 @@ public final class RetrainRunner {
     private RetrainReport locked(RetrainConfig cfg, Settings settings, Configuration hadoop, boolean dryRun) {
         String watermark = watermark(cfg.model());
         List<Partition> all = Partitions.list(cfg.dataRoot(), hadoop);
+        cfg.refuseOverlappingInputs(all, settings, hadoop);
         List<Partition> fresh = Partitions.newerThan(all, watermark);
         List<String> freshNames = fresh.stream().map(Partition::dt).toList();
         if (fresh.isEmpty()) {

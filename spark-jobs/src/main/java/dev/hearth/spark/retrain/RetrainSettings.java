@@ -37,7 +37,7 @@ public final class RetrainSettings {
             new Setting(WINDOW, "since-watermark", "what to train on: since-watermark (only partitions newer than the last retrain's) or last-n"),
             new Setting(WINDOW_PARTITIONS, "7", "last-n: number of most recent partitions to train on (a retrain still needs at least one new one)"),
             new Setting(START, "warm", "warm: initialise from the champion (the version the promote alias points to) when there is one; scratch: fresh weights"),
-            new Setting(EVAL_PATH, "", "the fixed evaluation set both champion and challenger are scored on (same format as the data)"),
+            new Setting(EVAL_PATH, "", "the fixed evaluation set both champion and challenger are scored on (same format as the data); refused if it is, contains or lies inside a dt= partition, data.validation.path or data.test.path"),
             new Setting(GATE_METRIC, "accuracy", "metric the challenger must beat the champion on: accuracy or f1 (macro)"),
             new Setting(GATE_MIN_ACCURACY, "0.0", "absolute threshold: the challenger's accuracy on the evaluation set must be at least this"),
             new Setting(GATE_MIN_F1, "0.0", "absolute threshold: the challenger's macro F1 on the evaluation set must be at least this"),

@@ -20,6 +20,8 @@ public final class TrainSettings {
     public static final String SPLIT_VALIDATION_FRACTION = "split.validation.fraction";
     public static final String SPLIT_TEST_FRACTION = "split.test.fraction";
     public static final String SPLIT_SEED = "split.seed";
+    public static final String SPLIT_STRATIFY = "split.stratify";
+    public static final String SPLIT_KEY_COLUMN = "split.key.column";
     public static final String NORMALIZER = "normalizer";
     public static final String NETWORK_CONFIG = "network.config";
     public static final String NETWORK_HEAD = "network.head";
@@ -64,6 +66,8 @@ public final class TrainSettings {
             new Setting(SPLIT_VALIDATION_FRACTION, "0.1", "fraction of data.path held out for per-epoch validation (0 = none)"),
             new Setting(SPLIT_TEST_FRACTION, "0.2", "fraction of data.path held out for the final test evaluation"),
             new Setting(SPLIT_SEED, "42", "seed of the splits and of the in-partition shuffle"),
+            new Setting(SPLIT_STRATIFY, "auto", "keep each class's share in every split (per-class hash quantiles, at least one training row per class): true, false, or auto (true for classification without split.key.column)"),
+            new Setting(SPLIT_KEY_COLUMN, "", "column whose value decides a row's split, so rows sharing it (a user, a session) stay together; empty = hash the row's label and features"),
             new Setting(NORMALIZER, "minmax", "feature normalisation fitted on the training split: none, minmax or standardize"),
             new Setting(NETWORK_CONFIG, "", "network spec file (YAML or JSON, see conf/networks/); empty = a dense network from the network.* settings below"),
             new Setting(NETWORK_HEAD, "classification", "output head: classification (softmax) or regression (identity + MSE)"),

@@ -90,6 +90,9 @@ public final class TrainingPipeline {
         List<JavaRDD<?>> cached = new ArrayList<>();
         try {
             Splits splits = Splits.of(loader, cfg, cached);
+            if (restored != null) {
+                runCheckpoints.verifySplit(restored, splits.fingerprint());
+            }
             sc.setJobDescription("hearth train " + modelName + ": labels");
             LabelEncoding encoding = restored != null
                     ? (restored.state().labels().isEmpty() ? LabelEncoding.regression()
@@ -136,7 +139,7 @@ public final class TrainingPipeline {
 
             try (TrainingEngine.Session session = engine.open(sc, network, cfg.options())) {
                 String name = encoding.isRegression() ? "mse" : "accuracy";
-                java.util.function.DoubleSupplier validate = validation == null ? () -> Double.NaN : () -> {
+                java.util.function.DoubleSupplier validate = validation == null ? null : () -> {
                     sc.setJobDescription("hearth train " + modelName + ": validation " + name);
                     return encoding.isRegression()
                             ? session.evaluateRegression(validation, splits.validationCount()).primary()
@@ -144,7 +147,7 @@ public final class TrainingPipeline {
                 };
                 TrainingLoop.EpochListener listener = !cfg.checkpoint() ? (e, h, b, best) -> {} : (e, h, b, best) ->
                         runCheckpoints.save(modelName, new TrainingState(run, e, h, b, encoding.labels(), normalizer,
-                                s.asMap()), session.network(), best);
+                                s.asMap(), splits.fingerprint()), session.network(), best);
                 TrainingLoop.Result result = new TrainingLoop(sc, modelName).run(session, train, splits.trainCount(),
                         cfg.epochs(), cfg.patience(), validate, !encoding.isRegression(),
                         restored == null ? List.of() : restored.state().history(),
@@ -237,6 +240,7 @@ public final class TrainingPipeline {
         p.put("trainExamples", splits.trainCount());
         p.put("validationExamples", splits.validationCount());
         p.put("testExamples", splits.testCount());
+        p.put("split", splits.fingerprint());
         p.put("skippedRows", skipped);
         p.put("sparkAppId", sc.sc().applicationId());
         p.put("sparkMaster", sc.master());
@@ -248,6 +252,9 @@ public final class TrainingPipeline {
         p.put("epochs", result.history().size());
         p.put("bestEpoch", result.bestEpoch());
         p.put("stoppedEarly", result.stoppedEarly());
+        if (result.stopReason() != null) {
+            p.put("stopReason", result.stopReason());
+        }
         p.put("epochSeconds", result.history().stream().map(EpochResult::seconds).toList());
         p.put("wallSeconds", (System.nanoTime() - started) / 1e9);
         p.put("run", run);
