@@ -12,8 +12,9 @@ public final class LabelledRow implements Serializable {
     private String label;
     private float[] features;
 
+    /** A row; a numeric label is stored in {@linkplain LabelEncoding#canonical(String) canonical form}. */
     public LabelledRow(String label, float[] features) {
-        this.label = label;
+        this.label = LabelEncoding.canonical(label);
         this.features = features;
     }
 

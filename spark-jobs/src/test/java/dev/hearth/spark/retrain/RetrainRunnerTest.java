@@ -77,7 +77,8 @@ class RetrainRunnerTest {
         assertThat(day2.champion()).isEqualTo(1);
         assertThat(day2.challenger()).isEqualTo(2);
         boolean shouldPass = day2.challengerMetrics().get("accuracy") >= Double.parseDouble(GATE_MIN_ACCURACY)
-                && day2.challengerMetrics().get("accuracy") >= day2.championMetrics().get("accuracy")
+                // no margin set: strictly better (a tie is rejected)
+                && day2.challengerMetrics().get("accuracy") > day2.championMetrics().get("accuracy")
                 && day2.championMetrics().keySet().stream().filter(k -> k.startsWith("recall."))
                         .allMatch(k -> day2.championMetrics().get(k) - day2.challengerMetrics().get(k)
                                 <= MAX_RECALL_DROP + 1e-12);
