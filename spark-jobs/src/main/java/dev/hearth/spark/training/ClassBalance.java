@@ -81,10 +81,19 @@ final class ClassBalance {
     }
 
     /**
+     * What {@link #report} logged.
+     *
+     * @param counts rows per class of the model, in label order (0 for a class the data lacks)
+     * @param ratio rows of the largest over the smallest class present (1 for one class, NaN for none)
+     * @param warning the imbalance warning, or null when the ratio is within the limit
+     */
+    record Imbalance(Map<String, Long> counts, double ratio, String warning) {}
+
+    /**
      * Logs the counts of {@code labels} (0 for a class of the model that the data lacks) and the imbalance ratio
      * of the classes present; warns past the configured ratio.
      */
-    void report(Map<String, Long> counts, List<String> labels) {
+    Imbalance report(Map<String, Long> counts, List<String> labels) {
         Map<String, Long> shown = new LinkedHashMap<>();
         String largest = null;
         String smallest = null;
@@ -102,17 +111,20 @@ final class ClassBalance {
             }
         }
         if (largest == null) {
-            return;
+            return new Imbalance(shown, Double.NaN, null);
         }
         double ratio = (double) shown.get(largest) / shown.get(smallest);
         LOG.info("Training split class counts {} (largest/smallest {})", shown.size() <= 50 ? shown : shown.size()
                 + " classes", String.format(Locale.ROOT, "%.2f", ratio));
+        String warning = null;
         if (ratio > warnRatio) {
-            LOG.warn("Class imbalance: class '{}' has {} times the rows of class '{}' ({} vs {}; {} is {}): accuracy "
-                            + "flatters the majority class; watch per-class recall and consider {}=auto", largest,
-                    String.format(Locale.ROOT, "%.1f", ratio), smallest, shown.get(largest), shown.get(smallest),
+            warning = String.format(Locale.ROOT, "Class imbalance: class '%s' has %.1f times the rows of class '%s' "
+                    + "(%d vs %d; %s is %s): accuracy flatters the majority class; watch per-class recall and "
+                    + "consider %s=auto", largest, ratio, smallest, shown.get(largest), shown.get(smallest),
                     TRAIN_IMBALANCE_WARN_RATIO, warnRatio, TRAIN_CLASS_WEIGHTS);
+            LOG.warn("{}", warning);
         }
+        return new Imbalance(shown, ratio, warning);
     }
 
     /**

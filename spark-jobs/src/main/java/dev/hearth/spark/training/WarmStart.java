@@ -166,7 +166,8 @@ final class WarmStart {
     }
 
     private static String quoted(List<String> labels) {
-        return shorten(labels.stream().map(l -> "'" + l + "'").toList()).toString();
+        return String.join(", ", shorten(labels.stream().map(l -> "'" + l + "'").toList()))
+                + (labels.size() > 20 ? ", ..." : "");
     }
 
     private static List<String> shorten(List<String> labels) {
