@@ -128,7 +128,7 @@ public final class Gate {
         double required = t.margins().required(p);
         double delta = c - p;
         boolean ok = Margins.satisfied(delta, required);
-        String need = required == 0 ? "> +0.0000, a tie is not an improvement"
+        String need = required == 0 ? "> 0: strictly better, a tie is rejected"
                 : String.format(Locale.ROOT, ">= %+.4f", required);
         String text = String.format(Locale.ROOT, "%s %.4f vs champion %.4f (delta %+.4f, required %s)", t.metric(), c,
                 p, delta, need);

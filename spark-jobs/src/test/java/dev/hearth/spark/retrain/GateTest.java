@@ -75,7 +75,7 @@ class GateTest {
         for (Gate g : List.of(gate(UNSET, UNSET, 0), gate(of(0), UNSET, 0), gate(UNSET, of(0), 0))) {
             Gate.Verdict tie = g.judge(metrics(0.900, 0.9, 0.9), CHAMPION, LABELS);
             assertThat(tie.passed()).isFalse();
-            assertThat(tie.failures()).singleElement().asString().contains("a tie is not an improvement");
+            assertThat(tie.failures()).singleElement().asString().contains("required > 0: strictly better, a tie is rejected");
             assertThat(g.judge(metrics(0.901, 0.9, 0.9), CHAMPION, LABELS).passed()).isTrue();
         }
     }
