@@ -81,7 +81,7 @@ public final class TrainingPipeline {
         LOG.info("Training {} from {} with settings {}", modelName, cfg.data().path(), s.asMap());
         RunCheckpoints runCheckpoints = new RunCheckpoints(checkpoints);
         RunCheckpoints.Restored restored = resume ? runCheckpoints.restore(modelName, s.asMap()) : null;
-        WarmStart warm = restored == null && !cfg.warmStart().isEmpty() ? WarmStart.load(store, s) : null;
+        WarmStart warm = WarmStart.of(store, s, restored != null);
         String run = restored != null ? restored.state().run()
                 : "run-" + Instant.now().toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
 

@@ -41,11 +41,15 @@ final class WarmStart {
         this.continueSchedule = continueSchedule;
     }
 
-    /** Loads the start model named by {@code model.warm.start}; the schedule setting is validated first. */
-    static WarmStart load(ModelStore store, Settings s) {
+    /**
+     * Loads the start model named by {@code model.warm.start}, or returns null when there is none or the run resumes
+     * a checkpoint (which has its own state). The schedule setting is validated either way.
+     */
+    static WarmStart of(ModelStore store, Settings s, boolean resuming) {
         boolean continueSchedule = s.getChoice(TRAIN_WARM_START_SCHEDULE, List.of("continue", "restart"))
                 .equals("continue");
-        return new WarmStart(StoredModels.load(store, s.get(MODEL_WARM_START)), continueSchedule);
+        String ref = s.get(MODEL_WARM_START);
+        return resuming || ref.isEmpty() ? null : new WarmStart(StoredModels.load(store, ref), continueSchedule);
     }
 
     /** The start model's reference ({@code name/N}), recorded as the parent version. */

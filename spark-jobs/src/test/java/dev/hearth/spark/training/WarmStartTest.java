@@ -113,6 +113,9 @@ class WarmStartTest {
                 .hasMessageContaining("[setosa, versicolor, virginica]")
                 .hasMessageContaining("retrain.start=scratch");
         assertThat(store().listVersions("iris")).hasSize(1);
+        assertThatThrownBy(() -> train(settings(write("other.csv", all), "train.warm.start.schedule=resume")))
+                .isInstanceOf(SettingsException.class)
+                .hasMessage("train.warm.start.schedule must be one of [continue, restart] but was 'resume'");
     }
 
     @Test
