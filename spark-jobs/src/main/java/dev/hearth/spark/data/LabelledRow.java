@@ -14,12 +14,13 @@ public final class LabelledRow implements Serializable {
     private float[] features;
     private String key;
 
+    /** A row; a numeric label is stored in {@linkplain LabelEncoding#canonical(String) canonical form}. */
     public LabelledRow(String label, float[] features) {
         this(label, features, null);
     }
 
     public LabelledRow(String label, float[] features, String key) {
-        this.label = label;
+        this.label = LabelEncoding.canonical(label);
         this.features = features;
         this.key = key;
     }

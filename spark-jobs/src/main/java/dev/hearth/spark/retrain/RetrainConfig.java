@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import java.util.OptionalDouble;
 
 /**
  * The retrain settings, validated up front.
@@ -54,10 +55,11 @@ public record RetrainConfig(String model, String dataRoot, int lastN, boolean wa
     public static RetrainConfig of(Settings s) {
         String model = ModelNames.validate(TrainSettings.MODEL_NAME, s.require(TrainSettings.MODEL_NAME));
         boolean lastN = s.getChoice(WINDOW, List.of("since-watermark", "last-n")).equals("last-n");
+        Gate.Margins margins = new Gate.Margins(optionalDouble(s, GATE_MARGIN_ABSOLUTE, -1, 1),
+                optionalDouble(s, GATE_MARGIN_RELATIVE, -1, 10));
         Gate.Thresholds gate = new Gate.Thresholds(s.getChoice(GATE_METRIC, List.of("accuracy", "f1")),
-                s.getDouble(GATE_MIN_ACCURACY, 0, 1), s.getDouble(GATE_MIN_F1, 0, 1),
-                s.getDouble(GATE_MARGIN_ABSOLUTE, -1, 1), s.getDouble(GATE_MARGIN_RELATIVE, -1, 10),
-                s.getDouble(GATE_MAX_RECALL_DROP, 0, 1));
+                s.getDouble(GATE_MIN_ACCURACY, 0, 1), s.getDouble(GATE_MIN_F1, 0, 1), margins,
+                s.getDouble(GATE_MAX_RECALL_DROP, 0, 1), s.getDouble(GATE_SIGNIFICANCE, 0, 0.5));
         InfraCheck.Budget infra = new InfraCheck.Budget(s.getInt(INFRA_CALLS, 1), s.getDouble(INFRA_MAX_P99, 0, 1e9),
                 s.getDouble(INFRA_MAX_OFFHEAP, 0, 1e9));
         String promote = ModelNames.validate(PROMOTE_ALIAS, s.require(PROMOTE_ALIAS));
@@ -72,5 +74,10 @@ public record RetrainConfig(String model, String dataRoot, int lastN, boolean wa
         return new RetrainConfig(model, s.require(DATA_ROOT), lastN ? s.getInt(WINDOW_PARTITIONS, 1) : 0,
                 s.getChoice(START, List.of("warm", "scratch")).equals("warm"), s.require(EVAL_PATH), gate, infra,
                 promote, staging, Duration.ofMinutes(s.getInt(LOCK_TTL, 1)), s.getInt(EVAL_BATCH, 1));
+    }
+
+    /** A number in [min, max], or empty when the setting is empty (not set). */
+    private static OptionalDouble optionalDouble(Settings s, String key, double min, double max) {
+        return s.get(key).isBlank() ? OptionalDouble.empty() : OptionalDouble.of(s.getDouble(key, min, max));
     }
 }

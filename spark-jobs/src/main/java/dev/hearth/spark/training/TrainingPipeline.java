@@ -7,7 +7,6 @@ import dev.hearth.config.Settings;
 import dev.hearth.spark.data.DatasetLoader;
 import dev.hearth.spark.data.FeatureStatistics;
 import dev.hearth.spark.data.LabelEncoding;
-import dev.hearth.spark.data.LabelledRow;
 import dev.hearth.spark.data.MiniBatcher;
 import dev.hearth.spark.network.NetworkBuilder;
 import dev.hearth.store.CheckpointStore;
@@ -78,9 +77,11 @@ public final class TrainingPipeline {
     public TrainingSummary run(Settings s, boolean resume, PublishDecorator decorator) {
         TrainJobConfig cfg = TrainJobConfig.of(s, spark.sparkContext().hadoopConfiguration());
         String modelName = cfg.modelName();
+        ClassBalance balance = ClassBalance.of(s, cfg.network().isClassification());
         LOG.info("Training {} from {} with settings {}", modelName, cfg.data().path(), s.asMap());
         RunCheckpoints runCheckpoints = new RunCheckpoints(checkpoints);
         RunCheckpoints.Restored restored = resume ? runCheckpoints.restore(modelName, s.asMap()) : null;
+        WarmStart warm = WarmStart.of(store, s, restored != null);
         String run = restored != null ? restored.state().run()
                 : "run-" + Instant.now().toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -94,16 +95,21 @@ public final class TrainingPipeline {
                 runCheckpoints.verifySplit(restored, splits.fingerprint());
             }
             sc.setJobDescription("hearth train " + modelName + ": labels");
+            Map<String, Long> classCounts = cfg.network().isClassification() ? ClassBalance.count(splits.train())
+                    : Map.of();
             LabelEncoding encoding = restored != null
                     ? (restored.state().labels().isEmpty() ? LabelEncoding.regression()
                             : LabelEncoding.classes(restored.state().labels()))
+                    : warm != null ? warm.encoding(cfg.network().isClassification(), classCounts.keySet(),
+                            cfg.data().path())
                     : cfg.network().isClassification()
-                            ? LabelEncoding.classes(LabelEncoding.sorted(
-                                    splits.train().map(LabelledRow::label).distinct().collect()))
+                            ? LabelEncoding.classes(LabelEncoding.sorted(new ArrayList<>(classCounts.keySet())))
                             : LabelEncoding.regression();
             sc.setJobDescription("hearth train " + modelName + ": fit " + cfg.normalizer() + " normaliser");
             FeatureStatistics stats = FeatureStatistics.of(splits.train(), splits.featureCount());
-            NormalizerSpec normalizer = restored != null ? restored.state().normalizer() : stats.normalizer(cfg.normalizer());
+            NormalizerSpec normalizer = restored != null ? restored.state().normalizer()
+                    : warm != null ? warm.normalizer(splits.featureNames(), cfg.normalizer())
+                    : stats.normalizer(cfg.normalizer());
             long skipped = loader.skippedRows();
             if (skipped > 0) {
                 LOG.warn("Skipped {} malformed rows (data.on.error=skip)", skipped);
@@ -111,6 +117,7 @@ public final class TrainingPipeline {
             if (!encoding.isRegression()) {
                 LOG.info("{} features, {} classes {}", splits.featureCount(), encoding.outputs(),
                         encoding.labels().size() <= 20 ? encoding.labels() : encoding.outputs());
+                balance.report(classCounts, encoding.labels());
             }
             int batch = cfg.options().batchSizePerWorker();
             long seed = cfg.seed();
@@ -126,13 +133,13 @@ public final class TrainingPipeline {
                 network = restored.network();
                 LOG.info("Resuming run {} after epoch {}", run, restored.state().epoch());
             } else {
-                MultiLayerConfiguration conf = NetworkBuilder.build(cfg.network(), splits.featureCount(), encoding.outputs());
+                MultiLayerConfiguration conf = NetworkBuilder.build(cfg.network(), splits.featureCount(), encoding.outputs(),
+                        balance.weights(encoding.labels(), classCounts));
                 network = new MultiLayerNetwork(conf);
                 network.init();
-                if (!cfg.warmStart().isEmpty()) {
-                    StoredModels.Loaded from = StoredModels.load(store, cfg.warmStart());
-                    WarmStart.copyParameters(from, network, encoding, splits.featureCount());
-                    parent = from.version().ref().toString();
+                if (warm != null) {
+                    warm.initialise(network);
+                    parent = warm.parent();
                     LOG.info("Warm start from {}", parent);
                 }
             }
@@ -192,6 +199,7 @@ public final class TrainingPipeline {
         evaluation.put("examples", report.examples());
         evaluation.put("metrics", report.metrics());
         evaluation.put("labels", report.labels());
+        evaluation.put("zeroSupportClasses", report.zeroSupportClasses());
         evaluation.put("confusionMatrix", report.confusion());
         evaluation.put("history", result.history());
         evaluation.put("bestEpoch", result.bestEpoch());
