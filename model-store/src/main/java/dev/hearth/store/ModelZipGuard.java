@@ -25,7 +25,8 @@ import java.util.zip.ZipInputStream;
  *       {@code updaterState.bin} in training checkpoints), directories and duplicate names included;</li>
  *   <li>a zip lacking {@code configuration.json} or {@code coefficients.bin};</li>
  *   <li>more uncompressed bytes, declared or actual, than {@link #MAX_EXPANSION} times the file (at least
- *       {@link #MIN_BUDGET_BYTES}): a trained network's float parameters barely compress, so only a bomb gets near.</li>
+ *       {@link #MIN_BUDGET_BYTES}): a trained network's float parameters barely compress, so only a bomb gets
+ *       near.</li>
  * </ul>
  * Callers check the very byte array they hand to DL4J ({@link #open}), never a second read of the file.
  */

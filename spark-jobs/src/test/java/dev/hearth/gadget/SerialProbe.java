@@ -17,7 +17,8 @@ public final class SerialProbe {
     public static void main(String[] args) throws Exception {
         System.out.println("filter " + ObjectInputFilter.Config.getSerialFilter());
         for (String file : args) {
-            try (InputStream raw = Files.newInputStream(Path.of(file)); ObjectInputStream in = new ObjectInputStream(raw)) {
+            try (InputStream raw = Files.newInputStream(Path.of(file));
+                    ObjectInputStream in = new ObjectInputStream(raw)) {
                 System.out.println("read " + file + " " + in.readObject().getClass().getName());
             } catch (InvalidClassException e) {
                 System.out.println("refused " + file + " " + e.getMessage());

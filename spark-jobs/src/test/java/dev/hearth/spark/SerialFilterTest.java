@@ -40,7 +40,8 @@ class SerialFilterTest {
     void aJvmStartedWithTheProjectArgsRefusesAGadgetThatRunsCodeWithoutThem() throws Exception {
         Path marker = dir.resolve("code-ran");
         Path gadget = serialized("gadget.ser", new Gadget(marker));
-        Path hidden = serialized("hidden.ser", new HashMap<>(Map.of("k", new ArrayList<>(List.of(new Gadget(marker))))));
+        Path hidden = serialized("hidden.ser",
+                new HashMap<>(Map.of("k", new ArrayList<>(List.of(new Gadget(marker))))));
         Path plain = serialized("plain.ser", new HashMap<>(Map.of("k", new ArrayList<>(List.of(1L, "two")))));
 
         // Control: without the filter, reading the gadget runs its code; so the refusal below is the filter's doing.

@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * A long-lived Quartz scheduler that launches one child process per fire of each model's cron entry. Runs of the
  * same model never overlap ({@link DisallowConcurrentExecution} on one job per model; fires that come due while a
  * run is still going are coalesced into one run afterwards). Each run is appended to {@code <stateDir>/runs.log}
- * (model, scheduled fire time, start, end, exit code, outcome; tab-separated), and the last handled fire time is kept in
- * {@code <stateDir>/<model>.last-fire}, so a restarted scheduler knows which fires it missed while down: with the
- * {@code run-once} misfire policy it runs one catch-up run at start, with {@code skip} it waits for the next fire.
+ * (model, scheduled fire time, start, end, exit code, outcome; tab-separated), and the last handled fire time is
+ * kept in {@code <stateDir>/<model>.last-fire}, so a restarted scheduler knows which fires it missed while down:
+ * with the {@code run-once} misfire policy it runs one catch-up run at start, with {@code skip} it waits for the
+ * next fire.
  * Overlap across scheduler processes is prevented by the retrain job's store lock (exit 30). A run that takes
  * longer than its entry's {@code timeout} is stopped with its descendants ({@link ChildProcessRunner}: SIGTERM,
  * SIGKILL after {@code killGrace}); its line in the run log carries the child's own exit status and the outcome

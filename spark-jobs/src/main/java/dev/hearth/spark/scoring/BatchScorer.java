@@ -94,7 +94,7 @@ public final class BatchScorer {
 
     private static Iterator<Row> predict(Iterator<LabelledRow> it, byte[] model, String what, NormalizerSpec normalizer,
             int width, List<String> labels, boolean labelled) {
-        // Guarded again here: these are the broadcast bytes, a second read of the file, and they are what gets restored.
+        // Guarded again here: these broadcast bytes (a second read of the file) are what gets restored.
         MultiLayerNetwork network = StoredModels.restore(model, what);
         int batch = 256;
         List<Row> out = new ArrayList<>();
