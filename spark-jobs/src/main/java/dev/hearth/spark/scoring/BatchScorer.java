@@ -73,7 +73,9 @@ public final class BatchScorer {
         }
         NormalizerSpec normalizer = sig.normalizer();
         int width = sig.featureCount();
-        JavaRDD<Row> rows = input.rows().mapPartitions(it -> predict(it, bytes.value(), normalizer, width, labels, labelled));
+        String what = model.version().ref().toString();
+        JavaRDD<Row> rows = input.rows().mapPartitions(it -> predict(it, bytes.value(), what, normalizer, width, labels,
+                labelled));
         sc.setJobDescription("hearth predict " + model.version().ref() + " on " + data.path());
         try {
             Dataset<Row> df = spark.createDataFrame(rows, schema);
@@ -90,9 +92,10 @@ public final class BatchScorer {
         }
     }
 
-    private static Iterator<Row> predict(Iterator<LabelledRow> it, byte[] model, NormalizerSpec normalizer, int width,
-            List<String> labels, boolean labelled) {
-        MultiLayerNetwork network = StoredModels.restore(model, "broadcast model");
+    private static Iterator<Row> predict(Iterator<LabelledRow> it, byte[] model, String what, NormalizerSpec normalizer,
+            int width, List<String> labels, boolean labelled) {
+        // Guarded again here: these broadcast bytes (a second read of the file) are what gets restored.
+        MultiLayerNetwork network = StoredModels.restore(model, what);
         int batch = 256;
         List<Row> out = new ArrayList<>();
         List<LabelledRow> pending = new ArrayList<>(batch);
