@@ -27,6 +27,9 @@ import java.util.zip.ZipInputStream;
  *   <li>more uncompressed bytes, declared or actual, than {@link #MAX_EXPANSION} times the file (at least
  *       {@link #MIN_BUDGET_BYTES}): a trained network's float parameters barely compress, so only a bomb gets
  *       near.</li>
+ *   <li>an array entry ({@code coefficients.bin}, {@code updaterState.bin}) whose header declares more elements
+ *       than the entry holds: ND4J allocates the declared length off-heap before reading, so a few bytes could
+ *       otherwise ask for terabytes ({@link NdArrayHeader}).</li>
  * </ul>
  * Callers check the very byte array they hand to DL4J ({@link #open}), never a second read of the file.
  */
@@ -83,6 +86,7 @@ public final class ModelZipGuard {
         long expanded = 0;
         Set<String> seen = new HashSet<>();
         byte[] buf = new byte[1 << 16];
+        byte[] head = new byte[NdArrayHeader.HEAD_BYTES];
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
             for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
                 String name = e.getName();
@@ -97,11 +101,20 @@ public final class ModelZipGuard {
                 if (e.getSize() > budget - expanded) {
                     throw tooLarge(what, name, "declares", expanded + e.getSize(), budget, zip.length);
                 }
+                long entryBytes = 0;
                 for (int n; (n = in.read(buf)) > 0; ) {
+                    if (entryBytes < head.length) {
+                        System.arraycopy(buf, 0, head, (int) entryBytes, (int) Math.min(n, head.length - entryBytes));
+                    }
+                    entryBytes += n;
                     expanded += n;
                     if (expanded > budget) {
                         throw tooLarge(what, name, "inflates to", expanded, budget, zip.length);
                     }
+                }
+                if (name.equals(COEFFICIENTS) || name.equals(UPDATER_STATE)) {
+                    NdArrayHeader.check(head, (int) Math.min(entryBytes, head.length), entryBytes,
+                            what + " entry '" + name + "'");
                 }
             }
         } catch (IOException | IllegalArgumentException e) {

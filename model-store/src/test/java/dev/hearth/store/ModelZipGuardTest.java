@@ -17,10 +17,48 @@ import org.junit.jupiter.api.Test;
 
 class ModelZipGuardTest {
     private static final byte[] CONFIG = "{\"confs\":[]}".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] PARAMS = new byte[4096];
+    /** 1,000 random floats as {@code Nd4j.write} stores them (random, so they do not compress). */
+    private static final byte[] PARAMS = ndArray(1000, 1000);
 
-    static {
-        new java.util.Random(7).nextBytes(PARAMS);
+    /** An ND4J array file: a shape buffer of 8 longs, then a FLOAT buffer declaring {@code declared} elements. */
+    private static byte[] ndArray(long declared, int actualFloats) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeUTF("MIXED_DATA_TYPES");
+            out.writeLong(8);
+            out.writeUTF("LONG");
+            for (long v : new long[] {2, 1, declared, declared, 1, 0, 1, 99}) {
+                out.writeLong(v);
+            }
+            out.writeUTF("MIXED_DATA_TYPES");
+            out.writeLong(declared);
+            out.writeUTF("FLOAT");
+            byte[] data = new byte[actualFloats * 4];
+            new java.util.Random(7).nextBytes(data);
+            out.write(data);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void refusesArrayHeadersThatDeclareMoreThanTheEntryHolds() {
+        // 40 bytes of data declaring 2^40 floats: Nd4j.read would allocate 4 TiB off-heap before reading.
+        byte[] bomb = zip(Map.of("configuration.json", CONFIG, "coefficients.bin", ndArray(1L << 40, 10)));
+        assertThatThrownBy(() -> ModelZipGuard.MODEL.check(bomb, "model.zip of digits/3"))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageStartingWith("model.zip of digits/3 entry 'coefficients.bin': data buffer declares "
+                        + "1099511627776 FLOAT elements but the entry holds 40 more bytes");
+        byte[] negative = zip(Map.of("configuration.json", CONFIG, "coefficients.bin", ndArray(-1, 10)));
+        assertThatThrownBy(() -> ModelZipGuard.MODEL.check(negative, "m")).hasMessageContaining("declares -1 FLOAT");
+        byte[] garbage = zip(Map.of("configuration.json", CONFIG, "coefficients.bin", new byte[] {0, 3, 'a'}));
+        assertThatThrownBy(() -> ModelZipGuard.MODEL.check(garbage, "m"))
+                .hasMessageContaining("does not start with ND4J array headers");
+        byte[] updater = zip(Map.of("configuration.json", CONFIG, "coefficients.bin", PARAMS, "updaterState.bin",
+                ndArray(1L << 33, 1)));
+        assertThatThrownBy(() -> ModelZipGuard.CHECKPOINT.check(updater, "c"))
+                .hasMessageContaining("'updaterState.bin': data buffer declares 8589934592 FLOAT");
     }
 
     @Test
@@ -91,8 +129,7 @@ class ModelZipGuardTest {
 
     @Test
     void aLargeRealisticModelPasses() {
-        byte[] params = new byte[6 << 20]; // random floats barely compress
-        new java.util.Random(1).nextBytes(params);
+        byte[] params = ndArray(3 << 19, 3 << 19); // 1.5 M random floats (6 MiB) barely compress
         ModelZipGuard.MODEL.check(zip(Map.of("configuration.json", CONFIG, "coefficients.bin", params)), "big");
     }
 
