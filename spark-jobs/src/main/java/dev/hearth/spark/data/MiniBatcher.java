@@ -3,35 +3,29 @@ package dev.hearth.spark.data;
 import dev.hearth.store.NormalizerSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Cuts rows into normalised FP32 minibatches ({@code RDD<DataSet>}) partition by partition, so no per-example
- * {@code DataSet} objects are created or shuffled across the network. Rows are shuffled within each partition first
- * (seeded), because input files are often sorted by label or time and single-class minibatches wreck training.
+ * Cuts rows into normalised FP32 minibatches ({@code RDD<DataSet>}) partition by partition, in the rows' order, so
+ * no per-example {@code DataSet} objects are created or shuffled across the network. Evaluation batches the rows as
+ * they are; training batches come from {@link TrainingBatches}, which shuffles the whole training split first.
  */
 public final class MiniBatcher {
     private MiniBatcher() {}
 
-    /** Minibatches of at most {@code batchSize} rows. */
+    /** Minibatches of at most {@code batchSize} rows, for evaluation (the order of rows does not matter there). */
     public static JavaRDD<DataSet> batches(JavaRDD<LabelledRow> rows, int batchSize, LabelEncoding encoding,
-            NormalizerSpec normalizer, int features, long seed) {
-        return rows.mapPartitionsWithIndex((partition, it) -> {
-            List<LabelledRow> buffer = new ArrayList<>();
-            it.forEachRemaining(buffer::add);
-            Collections.shuffle(buffer, new Random(seed * 31 + partition));
-            return batch(buffer.iterator(), batchSize, encoding, normalizer, features);
-        }, true);
+            NormalizerSpec normalizer, int features) {
+        return rows.mapPartitions(it -> batch(it, batchSize, encoding, normalizer, features), true);
     }
 
-    private static Iterator<DataSet> batch(Iterator<LabelledRow> it, int batchSize, LabelEncoding encoding,
+    /** Cuts {@code it} into minibatches of {@code batchSize} rows in order; the last one may be smaller. */
+    static Iterator<DataSet> batch(Iterator<LabelledRow> it, int batchSize, LabelEncoding encoding,
             NormalizerSpec normalizer, int features) {
         int outputs = encoding.outputs();
         List<DataSet> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.hearth.spark.training;
 
+import dev.hearth.spark.data.EpochBatches;
 import dev.hearth.spark.serde.MinibatchFiles;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -13,14 +14,13 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
-import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Hearth's export step: every executor writes its minibatches as {@link MinibatchFiles} under one directory of the
- * default (shared) file system, in one Spark job, and the paths become a small RDD with one partition per worker
- * that DL4J's {@code fitPaths} trains from in every epoch.
+ * default (shared) file system, in one Spark job, and the paths become a small RDD laid out like the epoch's
+ * minibatches (partition {@code s} = the files of slot {@code s}, in order) that DL4J's {@code fitPaths} trains from.
  */
 final class MinibatchExport {
     /** Name of the RDD of exported paths. */
@@ -29,13 +29,10 @@ final class MinibatchExport {
 
     private MinibatchExport() {}
 
-    /**
-     * Writes {@code batches} under {@code dir} and returns the persisted RDD of file paths ({@code workers}
-     * partitions).
-     */
-    static JavaRDD<String> export(JavaSparkContext sc, JavaRDD<DataSet> batches, String dir, int workers) {
+    /** Writes {@code epoch}'s minibatches under {@code dir} and returns the persisted RDD of their paths. */
+    static JavaRDD<String> export(JavaSparkContext sc, EpochBatches epoch, String dir) {
         Broadcast<SerializableConfiguration> conf = sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
-        List<String> paths = batches.mapPartitionsWithIndex((index, it) -> {
+        List<List<String>> slots = epoch.batches().mapPartitionsWithIndex((index, it) -> {
             FileSystem fs = new Path(dir).getFileSystem(conf.value().value());
             Path base = fs.makeQualified(new Path(dir));
             // On the local FS, Hadoop forks `chmod` for every file it creates (and writes a .crc beside it):
@@ -54,11 +51,12 @@ final class MinibatchExport {
                 }
                 written.add(file.toString());
             }
-            return written.iterator();
-        }, false).collect();
+            return List.<List<String>>of(written).iterator();
+        }, true).collect();
         conf.destroy();
-        LOG.info("Exported {} minibatches under {}", paths.size(), dir);
-        JavaRDD<String> rdd = sc.parallelize(paths, Math.max(1, Math.min(workers, paths.size())));
+        LOG.debug("Exported {} minibatches of epoch {} under {}", epoch.plan().batches(), epoch.epoch(), dir);
+        // One element per slot in as many slices: slice s is slot s.
+        JavaRDD<String> rdd = sc.parallelize(slots, slots.size()).flatMap(List::iterator);
         rdd.setName(NAME);
         rdd.persist(StorageLevel.MEMORY_ONLY());
         return rdd;
