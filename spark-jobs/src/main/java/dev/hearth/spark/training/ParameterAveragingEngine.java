@@ -92,7 +92,15 @@ public final class ParameterAveragingEngine implements TrainingEngine {
                 if (approach.equals("export")) {
                     long t0 = System.nanoTime();
                     Path dir = new Path(exportDir, "epoch-" + epoch.epoch());
-                    JavaRDD<String> exported = MinibatchExport.export(sc, epoch, dir.toString());
+                    String description = sc.getLocalProperty("spark.job.description");
+                    sc.setJobDescription((description == null ? "" : description + ": ")
+                            + "shuffle and export epoch " + epoch.epoch() + "'s minibatches");
+                    JavaRDD<String> exported;
+                    try {
+                        exported = MinibatchExport.export(sc, epoch, dir.toString());
+                    } finally {
+                        sc.setJobDescription(description);
+                    }
                     exportMs = (System.nanoTime() - t0) / 1e6;
                     LOG.info("Exported epoch {}'s minibatches to {} in {} ms", epoch.epoch(), dir, Math.round(exportMs));
                     try {
