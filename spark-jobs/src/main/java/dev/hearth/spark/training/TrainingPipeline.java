@@ -147,7 +147,8 @@ public final class TrainingPipeline {
                 TrainingLoop.EpochListener listener = !cfg.checkpoint() ? (e, h, b, best) -> {} : (e, h, b, best) ->
                         runCheckpoints.save(modelName, new TrainingState(run, e, h, b, encoding.labels(), normalizer,
                                 s.asMap()), session.network(), best);
-                TrainingLoop.Result result = new TrainingLoop(sc, modelName).run(session, train, cfg.epochs(), cfg.patience(), validate, !encoding.isRegression(),
+                TrainingLoop.Result result = new TrainingLoop(sc, modelName).run(session, train, cfg.epochs(),
+                        cfg.patience(), validate, !encoding.isRegression(),
                         restored == null ? List.of() : restored.state().history(),
                         restored == null ? 0 : restored.state().bestEpoch(),
                         restored == null ? null : restored.best(),
