@@ -14,13 +14,17 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
+import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hearth's export step: every executor writes its minibatches as {@link MinibatchFiles} under one directory of the
- * default (shared) file system, in one Spark job, and the paths become a small RDD laid out like the epoch's
- * minibatches (partition {@code s} = the files of slot {@code s}, in order) that DL4J's {@code fitPaths} trains from.
+ * Hearth's export step: every executor writes the minibatches of each slot of the epoch as one {@link MinibatchFiles}
+ * file under one directory of the default (shared) file system, in one Spark job, and the paths become a small RDD
+ * laid out like the epoch (partition {@code s} = the file of slot {@code s}) that DL4J's {@code fitPaths} trains
+ * from. One file per slot, not per minibatch: creating a file costs a name-node round trip on HDFS, and DL4J's
+ * worker cuts a loaded file back into minibatches of {@code batchSizePerWorker} rows, in order, so the worker fits
+ * exactly the slot's minibatches (each slot starts at a minibatch boundary).
  */
 final class MinibatchExport {
     /** Name of the RDD of exported paths. */
@@ -32,31 +36,32 @@ final class MinibatchExport {
     /** Writes {@code epoch}'s minibatches under {@code dir} and returns the persisted RDD of their paths. */
     static JavaRDD<String> export(JavaSparkContext sc, EpochBatches epoch, String dir) {
         Broadcast<SerializableConfiguration> conf = sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
-        List<List<String>> slots = epoch.batches().mapPartitionsWithIndex((index, it) -> {
+        List<String> slots = epoch.batches().mapPartitionsWithIndex((slot, it) -> {
+            List<DataSet> minibatches = new ArrayList<>();
+            it.forEachRemaining(minibatches::add);
+            if (minibatches.isEmpty()) {
+                throw new IllegalStateException("slot " + slot + " of the epoch has no minibatches");
+            }
             FileSystem fs = new Path(dir).getFileSystem(conf.value().value());
             Path base = fs.makeQualified(new Path(dir));
+            Path file = new Path(base, "slot-" + slot + ".hmb");
             // On the local FS, Hadoop forks `chmod` for every file it creates (and writes a .crc beside it):
             // plain NIO writes are many times faster and the files are only read back by this job.
             boolean local = "file".equals(fs.getUri().getScheme());
             if (local) {
                 Files.createDirectories(java.nio.file.Path.of(base.toUri()));
             }
-            List<String> written = new ArrayList<>();
-            int i = 0;
-            while (it.hasNext()) {
-                Path file = new Path(base, "part-" + index + "-" + i++ + ".hmb");
-                try (OutputStream out = local ? Files.newOutputStream(java.nio.file.Path.of(file.toUri()),
-                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE) : fs.create(file, false)) {
-                    MinibatchFiles.write(it.next(), out);
-                }
-                written.add(file.toString());
+            try (OutputStream out = local ? Files.newOutputStream(java.nio.file.Path.of(file.toUri()),
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE) : fs.create(file, false)) {
+                MinibatchFiles.write(minibatches.size() == 1 ? minibatches.get(0) : DataSet.merge(minibatches), out);
             }
-            return List.<List<String>>of(written).iterator();
+            return List.of(file.toString()).iterator();
         }, true).collect();
         conf.destroy();
-        LOG.debug("Exported {} minibatches of epoch {} under {}", epoch.plan().batches(), epoch.epoch(), dir);
-        // One element per slot in as many slices: slice s is slot s.
-        JavaRDD<String> rdd = sc.parallelize(slots, slots.size()).flatMap(List::iterator);
+        LOG.debug("Exported {} minibatches of epoch {} as {} files under {}", epoch.plan().batches(), epoch.epoch(),
+                slots.size(), dir);
+        // One path per slot in as many slices: slice s is slot s.
+        JavaRDD<String> rdd = sc.parallelize(slots, slots.size());
         rdd.setName(NAME);
         rdd.persist(StorageLevel.MEMORY_ONLY());
         return rdd;

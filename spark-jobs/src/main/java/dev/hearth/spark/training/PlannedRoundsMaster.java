@@ -22,10 +22,11 @@ import scala.runtime.AbstractFunction1;
  * <p>Left alone, DL4J 1.0.0-M2 cuts an epoch into {@code floor(minibatches / (workers x averagingFrequency))}
  * random splits (rounding down), lets each worker of a split fit at most {@code averagingFrequency} minibatches and
  * silently drops the rest, and divides the summed parameters by the number of workers however much each fitted
- * (measured: 9.9% of the quickstart's examples were never fitted, every epoch). Here the epoch's RDD (minibatches
- * or exported paths) already has one partition per slot of the plan, in order; each DL4J "split" is one round's
- * slots, taken as they are (no repartitioning: {@code Repartition.Never} must be set), so every worker gets its
- * slot and no slot holds more than {@code averagingFrequency} minibatches. Before DL4J sums a round's results,
+ * (measured: 9.9% of the quickstart's examples were never fitted, every epoch). Here the epoch's RDD (minibatches,
+ * or the exported file of each slot) already has one partition per slot of the plan, in order; each DL4J "split"
+ * is one round's slots, taken as they are (no repartitioning: {@code Repartition.Never} must be set), so every
+ * worker gets its slot and no slot holds more than {@code averagingFrequency} minibatches (DL4J's worker cuts what
+ * it loads into minibatches of {@code batchSizePerWorker} rows). Before DL4J sums a round's results,
  * each one is scaled by {@code examples(slot) x slots / examples(round)}: DL4J's division by the slot count then
  * gives the example-weighted mean of parameters, updater state and score (a no-op when the slots are equal).
  */
@@ -51,8 +52,9 @@ final class PlannedRoundsMaster extends ParameterAveragingTrainingMaster {
         if (plan == null) {
             throw new IllegalStateException("no epoch plan to follow: call follow(plan) before fitting");
         }
-        if (total != plan.batches() || partitions != plan.slots()) {
-            throw new IllegalStateException(String.format(Locale.ROOT, "the training RDD holds %d minibatches in %d"
+        // Minibatches (direct) or one exported file per slot (export), one partition per slot.
+        if ((total != plan.batches() && total != plan.slots()) || partitions != plan.slots()) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "the training RDD holds %d elements in %d"
                     + " partitions; its plan has %d minibatches in %d slots", total, partitions, plan.batches(),
                     plan.slots()));
         }

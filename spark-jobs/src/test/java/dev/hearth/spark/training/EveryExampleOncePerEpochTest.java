@@ -109,6 +109,19 @@ class EveryExampleOncePerEpochTest {
         return net;
     }
 
+    /** The row numbers of each minibatch {@code train} plans for {@code epoch}. */
+    private static Set<Set<Integer>> planned(TrainingBatches train, int epoch) {
+        Set<Set<Integer>> out = new HashSet<>();
+        for (org.nd4j.linalg.dataset.DataSet b : train.epoch(epoch).batches().collect()) {
+            Set<Integer> ids = new TreeSet<>();
+            for (float id : b.getFeatures().get(NDArrayIndex.all(), NDArrayIndex.point(64)).dup().toFloatVector()) {
+                ids.add((int) id);
+            }
+            out.add(ids);
+        }
+        return out;
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"export", "direct"})
     void everyTrainingExampleIsFittedExactlyOncePerEpoch(String approach) throws Exception {
@@ -150,6 +163,8 @@ class EveryExampleOncePerEpochTest {
                 ids.sort(null);
                 assertThat(ids).as("epoch %d: every row fitted exactly once", epoch)
                         .hasSize(1797).doesNotHaveDuplicates().startsWith(0).endsWith(1796);
+                assertThat(composition).as("epoch %d: the workers fitted exactly the planned minibatches", epoch)
+                        .isEqualTo(planned(train, epoch));
                 epochs.add(composition);
             }
         }
