@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hearth.config.Settings;
 import dev.hearth.config.SettingsException;
 import dev.hearth.spark.LocalSpark;
+import dev.hearth.spark.data.EpochBatches;
 import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.hadoop.HadoopCheckpointStore;
@@ -68,7 +69,7 @@ class TrainingLifecycleTest {
                 private int epochs;
 
                 @Override
-                public double fitEpoch(JavaRDD<DataSet> train) {
+                public EpochFit fitEpoch(EpochBatches train) {
                     if (++epochs == crashAt) {
                         throw new IllegalStateException("driver crashed in epoch " + crashAt);
                     }
@@ -165,7 +166,7 @@ class TrainingLifecycleTest {
             TrainingEngine.Session s = new ParameterAveragingEngine().open(c, network, options);
             return new ForwardingSession(s) {
                 @Override
-                public double fitEpoch(JavaRDD<DataSet> train) {
+                public EpochFit fitEpoch(EpochBatches train) {
                     seen.add(sc.getLocalProperty("spark.job.description"));
                     return super.fitEpoch(train);
                 }
@@ -186,7 +187,7 @@ class TrainingLifecycleTest {
         }
 
         @Override
-        public double fitEpoch(JavaRDD<DataSet> train) {
+        public EpochFit fitEpoch(EpochBatches train) {
             return s.fitEpoch(train);
         }
 
