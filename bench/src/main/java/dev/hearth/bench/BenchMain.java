@@ -28,7 +28,8 @@ public final class BenchMain implements Callable<Integer> {
             defaultValue = "../shared/data")
     Path data;
 
-    @Option(names = "--only", split = ",", description = "benchmarks to run (default: all): ${COMPLETION-CANDIDATES}")
+    @Option(names = "--only", split = ",", description = "benchmarks to run (default: all but abuse): training,"
+            + " training-conv, flops, time-to-accuracy, serving, store, abuse")
     List<String> only = new ArrayList<>();
 
     @Option(names = "--set", description = "Hearth training setting for the training benchmarks, key=value (repeatable)")
@@ -71,6 +72,7 @@ public final class BenchMain implements Callable<Integer> {
         all.add(new TimeToAccuracyBench(root, fashion, quick ? 5 : 50, quick ? 2 : 3, repeats, overrides));
         all.add(new ServingBench(root, quick));
         all.add(new StoreBench(root, quick));
+        all.add(new AbuseBench(root, quick));
         List<String> unknown = new ArrayList<>(only);
         unknown.removeAll(all.stream().map(Benchmark::name).toList());
         if (!unknown.isEmpty()) {
@@ -79,7 +81,7 @@ public final class BenchMain implements Callable<Integer> {
         }
         StringBuilder markdown = new StringBuilder();
         for (Benchmark b : all) {
-            if (!only.isEmpty() && !only.contains(b.name())) {
+            if (only.isEmpty() ? !b.inDefaultRun() : !only.contains(b.name())) {
                 continue;
             }
             System.out.println("=== benchmark " + b.name() + " ===");
