@@ -40,8 +40,8 @@ public record AbuseProfile(String mode, int loadSeconds, int warmupSeconds, int 
                 || slowConnections < 1 || killTrials < 1 || afterSeconds < 1 || warmupSeconds < 0) {
             throw new IllegalArgumentException("abuse profile values must be positive but were " + mode + ": "
                     + loadSeconds + " s per load, " + clients + " clients at " + clientRate + "/s, "
-                    + hostileThreads + " hostile threads at " + hostileRate + "/s, " + bombThreads + " bomb threads, " + slowConnections
-                    + " slow connections, " + killTrials + " kill trials, " + afterSeconds + " s after, "
+                    + hostileThreads + " hostile threads at " + hostileRate + "/s, " + bombThreads + " bomb threads, "
+                    + slowConnections + " slow connections, " + killTrials + " kill trials, " + afterSeconds + " s after, "
                     + warmupSeconds + " s warm-up");
         }
     }

@@ -195,7 +195,9 @@ public final class AbuseSuite {
                     Map<?, ?> r = (Map<?, ?>) f.get("killTrials");
                     int bad = ((Number) r.get("aliasedVersionHiddenOrDeleted")).intValue();
                     return List.of(Target.of(LoadReport.ALIASES, bad == 0, bad + " of " + r.get("trials")
-                            + " trials (" + r.get("killedDuringRemoval") + " killed during removal)"));
+                            + " trials; " + r.get("killedDuringRemoval") + " killed during removal, "
+                            + r.get("killedWhileAliasedVersionHidden") + " of them while the aliased version was"
+                            + " hidden"));
                 }));
 
         Map<String, Object> setup = new LinkedHashMap<>();

@@ -18,10 +18,9 @@ public final class AbuseTable {
         md.append(String.format(Locale.ROOT, "%s. Well-behaved: %s. Each HTTP load %s s from %s threads (at most"
                 + " %s req/s; bombs %s threads; maximum-size bodies 4 threads, 40 req/s), then %s s of well-behaved"
                 + " traffic alone; %s slow connections; %s kill trials. Loopback only; mode %s, seed %s, %s server"
-                + " start(s).%n%n",
-                r.get("server"), r.get("clients"), p.get("loadSeconds"), p.get("hostileThreads"), p.get("hostileRate"),
-                p.get("bombThreads"), p.get("afterSeconds"), p.get("slowConnections"), p.get("killTrials"), r.get("mode"), r.get("seed"),
-                r.get("serverStarts")));
+                + " start(s).%n%n", r.get("server"), r.get("clients"), p.get("loadSeconds"), p.get("hostileThreads"),
+                p.get("hostileRate"), p.get("bombThreads"), p.get("afterSeconds"), p.get("slowConnections"),
+                p.get("killTrials"), r.get("mode"), r.get("seed"), r.get("serverStarts")));
         md.append("| load | sent | 2xx | 4xx | 503 (with Retry-After) | other 5xx | errors | server PSS MB before / max"
                 + " / after | heap used MB before / max / after | /metrics bytes before -> after (series) |"
                 + " well-behaved ok / sent | well-behaved p99 ms | ready after |\n");
@@ -60,13 +59,52 @@ public final class AbuseTable {
         md.append(String.format(Locale.ROOT, "%nTargets failed: **%s** of %s judged.%n", r.get("targetsFailed"),
                 r.get("targetsJudged")));
         for (Object o : (List<?>) r.get("loads")) {
-            Map<String, Object> l = map(o);
-            if (Boolean.TRUE.equals(l.get("serverRestartedAfter"))) {
-                md.append("- The server was restarted after load ").append(l.get("id"))
-                        .append(" (dead, unready or failing well-behaved requests); later loads ran on a fresh one.\n");
-            }
+            details(md, map(o));
         }
         return md.append('\n').toString();
+    }
+
+    /** One line per load with what the tables leave out: failures seen by clients, load-specific figures. */
+    private static void details(StringBuilder md, Map<String, Object> l) {
+        StringBuilder d = new StringBuilder();
+        Map<String, Object> during = map(l.get("clientsDuring"));
+        Map<String, Object> failures = map(during.get("failures"));
+        if (failures != null && !failures.isEmpty()) {
+            d.append("well-behaved failures ").append(failures).append("; ");
+        }
+        Map<String, Object> q = map(l.get("requests"));
+        if (q.get("errorSamples") instanceof List<?> errors && !errors.isEmpty()) {
+            d.append("hostile transport errors e.g. ").append(errors.get(0)).append("; ");
+        }
+        Map<String, Object> slow = map(l.get("slowConnections"));
+        if (slow != null) {
+            d.append(String.format(Locale.ROOT, "%s of %s connected in %.1f s, %s still open at the end, %s closed by"
+                    + " the server unanswered (%s); ", slow.get("connected"), slow.get("connections"),
+                    ((Number) slow.get("openSeconds")).doubleValue(), slow.get("openAtEnd"), slow.get("closedByServer"),
+                    slow.get("mix")));
+        }
+        if (l.containsKey("versionedInferStatus")) {
+            d.append(String.format(Locale.ROOT, "published as version %s; /versions/%s/infer answered %s: `%s`;"
+                    + " served version afterwards %s; ", l.get("version"), l.get("version"),
+                    l.get("versionedInferStatus"), String.valueOf(l.get("versionedInferAnswer")).replace("|", "/")
+                            .replace("`", "'"), l.get("servedVersionAfter")));
+        }
+        Map<String, Object> kills = map(l.get("killTrials"));
+        if (kills != null) {
+            d.append(String.format(Locale.ROOT, "%s of %s runs killed, %s during the removal, %s while the aliased"
+                    + " version was hidden; calibration gc %s ms, delete %s ms; ", kills.get("killed"),
+                    kills.get("trials"), kills.get("killedDuringRemoval"), kills.get("killedWhileAliasedVersionHidden"),
+                    kills.get("calibrationGcMs"), kills.get("calibrationDeleteMs")));
+        }
+        if (l.get("heapProblem") != null) {
+            d.append("heap not readable: ").append(l.get("heapProblem")).append("; ");
+        }
+        if (Boolean.TRUE.equals(l.get("serverRestartedAfter"))) {
+            d.append("the server was restarted after this load (dead, unready or failing well-behaved requests); ");
+        }
+        if (d.length() > 0) {
+            md.append("- ").append(l.get("id")).append(": ").append(d, 0, d.length() - 2).append(".\n");
+        }
     }
 
     private static String cell(Map<String, Object> t) {

@@ -20,7 +20,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Load 8: {@code bin/hearth models gc --apply} and {@code models delete} (child JVMs, as a user runs them) killed
@@ -29,9 +31,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * collection runs (as the next scheduled {@code gc} would) and the alias is checked again. An aliased version
  * that is hidden (its directory is there without a commit marker) or deleted is a failure.
  *
- * <p>Most kills land inside the store work: the trial waits for the first commit marker to disappear and kills
- * after a random part of the work time measured in a calibration run; every fourth kill lands anywhere between
- * start and the calibrated end instead.
+ * <p>Kill points rotate through three kinds. "During removal": the trial waits for the first commit marker to
+ * disappear and kills after a random part of the removal time measured in a calibration run. "Aliased version
+ * hidden": the same, but the trial also watches the version the alias points to and kills the moment its commit
+ * marker is missing, the worst moment for a removal that hides first and checks aliases after (a correct store
+ * survives a kill at any point, so also at this one); if that moment does not come before the random point, it
+ * kills there. "Random time": anywhere between start and the calibrated end, JVM start-up included.
  */
 final class KillTrials {
     private static final String ALIAS = "production";
@@ -44,6 +49,9 @@ final class KillTrials {
     private final Publishing publishing;
     private final byte[] zip;
     private final Random random;
+
+    /** Where in a run the trial kills it. */
+    private enum KillPoint { DURING_REMOVAL, ALIASED_VERSION_HIDDEN, RANDOM_TIME }
 
     /** Timing of an unkilled run: JVM start to the first removal, and the removal work to exit. */
     private record Calibration(long firstMutationMs, long totalMs) {
@@ -70,15 +78,24 @@ final class KillTrials {
         List<Map<String, Object>> results = new ArrayList<>();
         int bad = 0;
         int killedInWork = 0;
+        int killedAtWorst = 0;
         int killed = 0;
         for (int i = 0; i < trials; i++) {
             boolean isGc = i % 2 == 0;
-            Map<String, Object> t = trial(i, isGc, isGc ? gc : delete, i % 4 == 3);
+            KillPoint point = switch (i % 4) {
+                case 0 -> KillPoint.DURING_REMOVAL;
+                case 3 -> KillPoint.RANDOM_TIME;
+                default -> KillPoint.ALIASED_VERSION_HIDDEN;
+            };
+            Map<String, Object> t = trial(i, isGc, isGc ? gc : delete, point);
             results.add(t);
             if (Boolean.TRUE.equals(t.get("killed"))) {
                 killed++;
                 if (Boolean.TRUE.equals(t.get("removalStartedBeforeKill"))) {
                     killedInWork++;
+                }
+                if ("aliased version hidden".equals(t.get("killPoint"))) {
+                    killedAtWorst++;
                 }
             }
             if (!"ok".equals(t.get("aliasAfterKill")) || !"ok".equals(t.get("aliasAfterNextGc"))) {
@@ -90,6 +107,7 @@ final class KillTrials {
         m.put("trials", trials);
         m.put("killed", killed);
         m.put("killedDuringRemoval", killedInWork);
+        m.put("killedWhileAliasedVersionHidden", killedAtWorst);
         m.put("aliasedVersionHiddenOrDeleted", bad);
         m.put("calibrationGcMs", Map.of("firstRemoval", gc.firstMutationMs(), "total", gc.totalMs()));
         m.put("calibrationDeleteMs", Map.of("firstRemoval", delete.firstMutationMs(), "total", delete.totalMs()));
@@ -113,7 +131,7 @@ final class KillTrials {
         return new Calibration(first < 0 ? total : (first - t0) / 1_000_000, total);
     }
 
-    private Map<String, Object> trial(int i, boolean gc, Calibration cal, boolean anyTime) throws IOException,
+    private Map<String, Object> trial(int i, boolean gc, Calibration cal, KillPoint point) throws IOException,
             InterruptedException {
         String name = "trial-" + (i + 1);
         prepare(name);
@@ -126,11 +144,22 @@ final class KillTrials {
         Process p = launcher.command(command(gc, name)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         long first = -1;
-        if (anyTime) {
+        String killPoint;
+        if (point == KillPoint.RANDOM_TIME) {
             Thread.sleep((long) (random.nextDouble() * cal.totalMs()));
+            killPoint = "random time";
         } else {
             first = awaitFirstRemoval(p, name, cal.totalMs() * 3);
-            Thread.sleep((long) (random.nextDouble() * cal.workMs()));
+            long deadline = System.nanoTime() + (long) (random.nextDouble() * cal.workMs() * 1_000_000);
+            killPoint = "during removal";
+            if (point == KillPoint.ALIASED_VERSION_HIDDEN && awaitAliasedHidden(p, name, mover, deadline)) {
+                killPoint = "aliased version hidden";
+            } else {
+                long rest = deadline - System.nanoTime();
+                if (rest > 0) {
+                    TimeUnit.NANOSECONDS.sleep(rest);
+                }
+            }
         }
         boolean killed = p.isAlive();
         if (killed) {
@@ -139,7 +168,7 @@ final class KillTrials {
         p.waitFor(30, TimeUnit.SECONDS);
         long at = (System.nanoTime() - t0) / 1_000_000;
         mover.stopAndJoin();
-        t.put("killPoint", anyTime ? "random time" : "during removal");
+        t.put("killPoint", killPoint);
         t.put("killed", killed);
         t.put("killedAfterMs", at);
         t.put("removalStartedBeforeKill", first > 0 || firstRemovalSeen(name));
@@ -179,6 +208,22 @@ final class KillTrials {
             Thread.sleep(1);
         }
         return firstRemovalSeen(name) ? System.nanoTime() : -1;
+    }
+
+    /**
+     * Polls, until {@code deadline} (nanoTime) or the process exits, whether the version the alias points to has
+     * its directory but no commit marker; true the moment it has.
+     */
+    private boolean awaitAliasedHidden(Process p, String name, AliasMover mover, long deadline) {
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            int v = mover.current();
+            Path dir = storeRoot.resolve(name).resolve("versions").resolve(Integer.toString(v));
+            if (!Files.exists(dir.resolve("_COMMITTED")) && Files.isDirectory(dir)) {
+                return true;
+            }
+            LockSupport.parkNanos(50_000);
+        }
+        return false;
     }
 
     private boolean firstRemovalSeen(String name) {
@@ -223,6 +268,8 @@ final class KillTrials {
         private final String name;
         private final AtomicLong moves;
         private final Random own = new Random(random.nextLong());
+        /** The version the alias points to, as far as this mover set it (prepare puts it on 1). */
+        private final AtomicInteger current = new AtomicInteger(1);
         private volatile boolean running = true;
 
         AliasMover(String name, AtomicLong moves) {
@@ -237,9 +284,10 @@ final class KillTrials {
             while (running) {
                 int target = 1 + own.nextInt(VERSIONS - 1);
                 try {
-                    Integer current = store.aliases(name).get(ALIAS);
-                    if (current == null || current != target) {
-                        store.setAlias(name, ALIAS, target, current, "abuse suite: alias moves during gc/delete");
+                    Integer now = store.aliases(name).get(ALIAS);
+                    if (now == null || now != target) {
+                        store.setAlias(name, ALIAS, target, now, "abuse suite: alias moves during gc/delete");
+                        current.set(target);
                         moves.incrementAndGet();
                     }
                 } catch (VersionConflictException | ModelNotFoundException e) {
@@ -253,6 +301,10 @@ final class KillTrials {
                     return;
                 }
             }
+        }
+
+        int current() {
+            return current.get();
         }
 
         void stopAndJoin() throws InterruptedException {

@@ -153,4 +153,36 @@ class AbusePartsTest {
         assertThat(report.failures()).containsExactly("1 t: " + LoadReport.METRICS + " (+5 series)");
         assertThat(report.toMap()).containsEntry("targetsJudged", 2).containsEntry("targetsFailed", 1);
     }
+
+    @Test
+    void markdownHasAFigureRowAndATargetRowPerLoadAndTheDetails() {
+        Map<String, Object> figures = new java.util.LinkedHashMap<>();
+        StatusCounts c = new StatusCounts();
+        c.sending();
+        c.answered(401, false);
+        figures.put("requests", c.toMap());
+        figures.put("pssMb", List.of(300L, 2_300L, 2_200L));
+        figures.put("heapUsedMb", List.of(100L, 2_000L, -1L));
+        figures.put("metricsBytes", List.of(1_000L, 5_000L));
+        figures.put("metricsSeries", List.of(10, 50));
+        figures.put("clientsDuring", Map.of("ok", 9L, "sent", 10L, "p99Ms", 12.5, "failures", Map.of("HTTP 500", 1L)));
+        figures.put("ready", true);
+        figures.put("alive", true);
+        figures.put("slowConnections", Map.of("connected", 5, "connections", 5, "openSeconds", 0.2, "openAtEnd", 5,
+                "closedByServer", 0, "mix", "3 heads, 2 bodies"));
+        figures.put("killTrials", Map.of("killed", 2, "trials", 2, "killedDuringRemoval", 1,
+                "killedWhileAliasedVersionHidden", 1, "calibrationGcMs", Map.of(), "calibrationDeleteMs", Map.of()));
+        figures.put("serverRestartedAfter", true);
+        LoadReport load = new LoadReport("4", "slow", figures, List.of(
+                LoadReport.Target.of(LoadReport.NO_OOM, true, "0 in the log"),
+                LoadReport.Target.of(LoadReport.CLIENTS, false, "9/10"),
+                LoadReport.Target.of(LoadReport.ALIASES, true, "0 of 2")));
+        Map<String, Object> setup = Map.of("mode", "ci", "profile", AbuseProfile.ci(), "seed", 14L, "server", "s",
+                "clients", "c", "serverStarts", 2);
+        String md = AbuseTable.markdown(new AbuseReport(setup, List.of(load)).toMap());
+        assertThat(md).contains("### Abuse suite", "| 4 slow | 1 | 0 | 1 | 0 (0) |", "300 / 2,300 / 2,200",
+                "100 / 2,000 / ?", "| 9 / 10 | 12.5 | yes |", "| 4 | PASS (0 in the log) |", "**FAIL** (9/10)",
+                LoadReport.ALIASES + ": PASS (0 of 2)", "well-behaved failures {HTTP 500=1}", "5 of 5 connected",
+                "1 while the aliased version was hidden", "restarted after this load", "Targets failed: **1** of 3");
+    }
 }
