@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -31,16 +32,18 @@ import java.util.concurrent.locks.LockSupport;
  * collection runs (as the next scheduled {@code gc} would) and the alias is checked again. An aliased version
  * that is hidden (its directory is there without a commit marker) or deleted is a failure.
  *
- * <p>Kill points rotate through three kinds. "During removal": the trial waits for the first commit marker to
- * disappear and kills after a random part of the removal time measured in a calibration run. "Aliased version
- * hidden": the same, but the trial also watches the version the alias points to and kills the moment its commit
- * marker is missing, the worst moment for a removal that hides first and checks aliases after (a correct store
- * survives a kill at any point, so also at this one); if that moment does not come before the random point, it
- * kills there. "Random time": anywhere between start and the calibrated end, JVM start-up included.
+ * <p>Three kinds of kill point. gc trials (which remove many versions) watch the version the alias points to and
+ * kill the moment its commit marker is missing while its directory is there ("aliased version hidden"): the worst
+ * moment for a removal that hides first and checks aliases after, and a correct store survives a kill at any point,
+ * so at this one too; if that moment does not come, they kill at a random point in the second half of the removal
+ * time measured in a calibration run. delete trials alternate "during removal" (a random point of the removal
+ * time after the first commit marker disappears) and "random time" (anywhere from start to the calibrated end,
+ * JVM start-up included). The alias mover moves half the time to the version removed next, where a move can fall
+ * between the remover's alias check and its hiding of the version.
  */
 final class KillTrials {
     private static final String ALIAS = "production";
-    private static final int VERSIONS = 6;
+    private static final int VERSIONS = 12;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
 
     private final HearthLauncher launcher;
@@ -82,11 +85,9 @@ final class KillTrials {
         int killed = 0;
         for (int i = 0; i < trials; i++) {
             boolean isGc = i % 2 == 0;
-            KillPoint point = switch (i % 4) {
-                case 0 -> KillPoint.DURING_REMOVAL;
-                case 3 -> KillPoint.RANDOM_TIME;
-                default -> KillPoint.ALIASED_VERSION_HIDDEN;
-            };
+            // gc removes many versions, so the worst moment is likely to come during its run; delete removes one.
+            KillPoint point = isGc ? KillPoint.ALIASED_VERSION_HIDDEN
+                    : i % 4 == 1 ? KillPoint.DURING_REMOVAL : KillPoint.RANDOM_TIME;
             Map<String, Object> t = trial(i, isGc, isGc ? gc : delete, point);
             results.add(t);
             if (Boolean.TRUE.equals(t.get("killed"))) {
@@ -145,29 +146,32 @@ final class KillTrials {
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         long first = -1;
         String killPoint;
+        boolean killed;
         if (point == KillPoint.RANDOM_TIME) {
             Thread.sleep((long) (random.nextDouble() * cal.totalMs()));
             killPoint = "random time";
+            killed = freezeAndKill(p, mover);
         } else {
             first = awaitFirstRemoval(p, name, cal.totalMs() * 3);
-            long deadline = System.nanoTime() + (long) (random.nextDouble() * cal.workMs() * 1_000_000);
-            killPoint = "during removal";
-            if (point == KillPoint.ALIASED_VERSION_HIDDEN && awaitAliasedHidden(p, name, mover, deadline)) {
+            // The worst moment is watched for through most of the removal; the random point lies within it.
+            double share = point == KillPoint.ALIASED_VERSION_HIDDEN ? 0.5 + random.nextDouble() / 2
+                    : random.nextDouble();
+            long deadline = System.nanoTime() + (long) (share * cal.workMs() * 1_000_000);
+            if (point == KillPoint.ALIASED_VERSION_HIDDEN && killWhenAliasedHidden(p, name, mover, deadline)) {
                 killPoint = "aliased version hidden";
+                killed = true;
             } else {
                 long rest = deadline - System.nanoTime();
                 if (rest > 0) {
                     TimeUnit.NANOSECONDS.sleep(rest);
                 }
+                killPoint = "during removal";
+                killed = freezeAndKill(p, mover);
             }
-        }
-        boolean killed = p.isAlive();
-        if (killed) {
-            p.destroyForcibly();
         }
         p.waitFor(30, TimeUnit.SECONDS);
         long at = (System.nanoTime() - t0) / 1_000_000;
-        mover.stopAndJoin();
+        mover.release();
         t.put("killPoint", killPoint);
         t.put("killed", killed);
         t.put("killedAfterMs", at);
@@ -182,6 +186,16 @@ final class KillTrials {
             t.put("aliasAfterNextGc", "gc failed: " + e.getMessage());
         }
         return t;
+    }
+
+    /** Freezes the mover (after its move in progress) and kills the process if it still runs; true if it did. */
+    private static boolean freezeAndKill(Process p, AliasMover mover) {
+        mover.freeze();
+        boolean alive = p.isAlive();
+        if (alive) {
+            p.destroyForcibly();
+        }
+        return alive;
     }
 
     /** A fresh model with {@value #VERSIONS} versions and the alias on the oldest. */
@@ -212,14 +226,20 @@ final class KillTrials {
 
     /**
      * Polls, until {@code deadline} (nanoTime) or the process exits, whether the version the alias points to has
-     * its directory but no commit marker; true the moment it has.
+     * its directory but no commit marker; the moment it has, kills the process with the mover frozen and returns
+     * true (the mover stays frozen). Each look freezes the mover, so the alias cannot move while it is judged.
      */
-    private boolean awaitAliasedHidden(Process p, String name, AliasMover mover, long deadline) {
+    private boolean killWhenAliasedHidden(Process p, String name, AliasMover mover, long deadline) {
         while (System.nanoTime() < deadline && p.isAlive()) {
-            int v = mover.current();
-            Path dir = storeRoot.resolve(name).resolve("versions").resolve(Integer.toString(v));
-            if (!Files.exists(dir.resolve("_COMMITTED")) && Files.isDirectory(dir)) {
-                return true;
+            if (mover.tryFreeze()) {
+                int v = mover.current();
+                Path dir = storeRoot.resolve(name).resolve("versions").resolve(Integer.toString(v));
+                if (!Files.exists(dir.resolve("_COMMITTED")) && Files.isDirectory(dir)) {
+                    p.destroyForcibly();
+                    mover.halt();
+                    return true;
+                }
+                mover.thaw();
             }
             LockSupport.parkNanos(50_000);
         }
@@ -264,10 +284,16 @@ final class KillTrials {
     }
 
     /** Moves the alias between the older versions every few milliseconds, as a compare-and-swap. */
+    /**
+     * Moves the alias between the older versions every few milliseconds, as a compare-and-swap. Each move holds a
+     * lock, so a trial can freeze the mover between moves: the alias must stay where the kill found it, or a move
+     * right after the kill could take it off a version the kill left hidden and mask the failure.
+     */
     private final class AliasMover extends Thread {
         private final String name;
         private final AtomicLong moves;
         private final Random own = new Random(random.nextLong());
+        private final ReentrantLock lock = new ReentrantLock();
         /** The version the alias points to, as far as this mover set it (prepare puts it on 1). */
         private final AtomicInteger current = new AtomicInteger(1);
         private volatile boolean running = true;
@@ -282,33 +308,85 @@ final class KillTrials {
         @Override
         public void run() {
             while (running) {
-                int target = 1 + own.nextInt(VERSIONS - 1);
+                lock.lock();
                 try {
-                    Integer now = store.aliases(name).get(ALIAS);
-                    if (now == null || now != target) {
-                        store.setAlias(name, ALIAS, target, now, "abuse suite: alias moves during gc/delete");
-                        current.set(target);
-                        moves.incrementAndGet();
+                    if (running) {
+                        move();
                     }
-                } catch (VersionConflictException | ModelNotFoundException e) {
-                    // moved meanwhile, or the target is hidden or gone: the store refused, as it should
-                } catch (ModelStoreException e) {
-                    // a transient read of a file being replaced; try again
+                } finally {
+                    lock.unlock();
                 }
                 try {
-                    Thread.sleep(3);
+                    // Short: frequent moves make the race with the remover likely; long enough for a trial to
+                    // freeze the mover between two moves.
+                    Thread.sleep(1);
                 } catch (InterruptedException e) {
                     return;
                 }
             }
         }
 
+        /**
+         * Half the moves go to the lowest committed older version (the one gc or delete removes next, where a move
+         * can fall between the remover's alias check and its hiding of the version), half to a random one.
+         */
+        private void move() {
+            int target = own.nextBoolean() ? nextInLine() : 1 + own.nextInt(VERSIONS - 1);
+            try {
+                Integer now = store.aliases(name).get(ALIAS);
+                if (now == null || now != target) {
+                    store.setAlias(name, ALIAS, target, now, "abuse suite: alias moves during gc/delete");
+                    current.set(target);
+                    moves.incrementAndGet();
+                }
+            } catch (VersionConflictException | ModelNotFoundException e) {
+                // moved meanwhile, or the target is hidden or gone: the store refused, as it should
+            } catch (ModelStoreException e) {
+                // a transient read of a file being replaced; try again
+            }
+        }
+
+        private int nextInLine() {
+            for (int v = 1; v < VERSIONS; v++) {
+                if (v != current.get() && Files.exists(storeRoot.resolve(name).resolve("versions")
+                        .resolve(Integer.toString(v)).resolve("_COMMITTED"))) {
+                    return v;
+                }
+            }
+            return 1;
+        }
+
         int current() {
             return current.get();
         }
 
-        void stopAndJoin() throws InterruptedException {
+        /** Waits for a move in progress and stops moving; the caller holds the lock until {@link #release}. */
+        void freeze() {
+            lock.lock();
             running = false;
+        }
+
+        /**
+         * Holds the mover between moves if no move is in progress now; {@link #thaw} lets it go on, {@link #halt}
+         * ends it.
+         */
+        boolean tryFreeze() {
+            return lock.tryLock();
+        }
+
+        /** Ends a mover the caller froze: it makes no further move. */
+        void halt() {
+            running = false;
+        }
+
+        /** Undoes a {@link #tryFreeze} that found nothing: the mover goes on moving. */
+        void thaw() {
+            lock.unlock();
+        }
+
+        /** Lets a frozen mover go (it stops) and waits for it to end. */
+        void release() throws InterruptedException {
+            lock.unlock();
             join(10_000);
         }
     }
