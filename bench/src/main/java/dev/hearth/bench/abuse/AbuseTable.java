@@ -31,11 +31,12 @@ public final class AbuseTable {
             Map<String, Object> during = map(l.get("clientsDuring"));
             List<?> bytes = (List<?>) l.get("metricsBytes");
             List<?> series = (List<?>) l.get("metricsSeries");
-            md.append(String.format(Locale.ROOT, "| %s %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s -> %s (%s -> %s)"
+            md.append(String.format(Locale.ROOT, "| %s %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s -> %s"
                     + " | %s / %s | %.1f | %s |%n", l.get("id"), l.get("title"), q.get("sent"), q.get("2xx"),
                     q.get("4xx"), q.get("503"), q.get("503WithRetryAfter"), q.get("5xxOther"), q.get("errors"),
-                    triple(l.get("pssMb")), triple(l.get("heapUsedMb")), bytes.get(0), bytes.get(1), series.get(0),
-                    series.get(1), during.get("ok"), during.get("sent"), ((Number) during.get("p99Ms")).doubleValue(),
+                    triple(l.get("pssMb")), triple(l.get("heapUsedMb")), scrape(bytes.get(0), series.get(0)),
+                    scrape(bytes.get(1), series.get(1)), during.get("ok"), during.get("sent"),
+                    ((Number) during.get("p99Ms")).doubleValue(),
                     Boolean.TRUE.equals(l.get("ready")) ? "yes" : Boolean.TRUE.equals(l.get("alive")) ? "**no**"
                             : "**no (exited)**"));
         }
@@ -118,6 +119,12 @@ public final class AbuseTable {
         };
         Object m = t.get("measured");
         return m == null || m.toString().isEmpty() ? v : v + " (" + m.toString().replace("|", "/") + ")";
+    }
+
+    /** {@code bytes (series)} of one scrape, or that the server did not answer it. */
+    private static String scrape(Object bytes, Object series) {
+        long b = ((Number) bytes).longValue();
+        return b < 0 ? "no answer" : String.format(Locale.ROOT, "%,d (%,d)", b, ((Number) series).longValue());
     }
 
     private static String triple(Object o) {

@@ -180,7 +180,7 @@ class AbusePartsTest {
         Map<String, Object> setup = Map.of("mode", "ci", "profile", AbuseProfile.ci(), "seed", 14L, "server", "s",
                 "clients", "c", "serverStarts", 2);
         String md = AbuseTable.markdown(new AbuseReport(setup, List.of(load)).toMap());
-        assertThat(md).contains("### Abuse suite", "| 4 slow | 1 | 0 | 1 | 0 (0) |", "300 / 2,300 / 2,200",
+        assertThat(md).contains("### Abuse suite", "| 4 slow | 1 | 0 | 1 | 0 (0) |", "300 / 2,300 / 2,200", "1,000 (10) -> 5,000 (50)",
                 "100 / 2,000 / ?", "| 9 / 10 | 12.5 | yes |", "| 4 | PASS (0 in the log) |", "**FAIL** (9/10)",
                 LoadReport.ALIASES + ": PASS (0 of 2)", "well-behaved failures {HTTP 500=1}", "5 of 5 connected",
                 "1 while the aliased version was hidden", "restarted after this load", "Targets failed: **1** of 3");
