@@ -13,9 +13,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The abuse suite in CI ({@link AbuseProfile#ci()}: 3 s per load, 200 slow connections, 5 kill trials): a real
- * server started by {@code bin/hearth serve} from the packaged jar on a real local store, 8 well-behaved clients,
- * every hostile load. Asserts every target of every load (no OutOfMemoryError, PSS under heap + 1 GiB, no
+ * The abuse suite in CI ({@link AbuseProfile#ci()}: 3 s per load, 600 slow connections, of which 300 slow bodies
+ * are more than Jetty's default 250 threads, 5 kill trials): a real server started by {@code bin/hearth serve} from
+ * the packaged jar on a real local store, 8 well-behaved clients, every hostile load. Asserts every target of every load (no OutOfMemoryError, PSS under heap + 1 GiB, no
  * {@code /metrics} growth from unauthenticated requests, 100% well-behaved success, ready after, tampered zips
  * refused without deserialization, no aliased version hidden or deleted by a killed gc/delete); all failures are
  * reported together with the figures. Server logs: {@code bench/target/abuse-it/}.

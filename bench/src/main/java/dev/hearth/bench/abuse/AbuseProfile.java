@@ -32,7 +32,7 @@ public record AbuseProfile(String mode, int loadSeconds, int warmupSeconds, int 
 
     /** {@code AbuseIT}: the same loads, shorter and smaller, so CI stays under about 3 minutes. */
     public static AbuseProfile ci() {
-        return new AbuseProfile("ci", 3, 3, 2, 8, 20, 6, 32, 300, 200, 5);
+        return new AbuseProfile("ci", 3, 3, 2, 8, 20, 6, 32, 300, 600, 5);
     }
 
     public AbuseProfile {
