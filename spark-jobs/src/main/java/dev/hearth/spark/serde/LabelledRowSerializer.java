@@ -21,6 +21,7 @@ public final class LabelledRowSerializer extends Serializer<LabelledRow> {
     public void write(Kryo kryo, Output output, LabelledRow row) {
         float[] features = row.features();
         output.writeString(row.label());
+        output.writeString(row.key());
         output.writeVarInt(features.length, true);
         ByteBuffer b = buffer(features.length);
         b.asFloatBuffer().put(features);
@@ -30,6 +31,7 @@ public final class LabelledRowSerializer extends Serializer<LabelledRow> {
     @Override
     public LabelledRow read(Kryo kryo, Input input, Class<LabelledRow> type) {
         String label = input.readString();
+        String key = input.readString();
         int n = input.readVarInt(true);
         if (n < 0) {
             throw new IllegalStateException("corrupt serialised row: " + n + " features");
@@ -38,7 +40,7 @@ public final class LabelledRowSerializer extends Serializer<LabelledRow> {
         input.readBytes(b.array(), 0, n * Float.BYTES);
         float[] features = new float[n];
         b.asFloatBuffer().get(features);
-        return new LabelledRow(label, features);
+        return new LabelledRow(label, features, key);
     }
 
     private ByteBuffer buffer(int floats) {

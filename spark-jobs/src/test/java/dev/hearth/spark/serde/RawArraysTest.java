@@ -81,10 +81,12 @@ class RawArraysTest {
         assertThat(dsBack.getLabels()).isEqualTo(ds.getLabels());
         // Parsed rows, as every epoch's training shuffle carries them (label may be null: unlabelled scoring input).
         for (LabelledRow row : List.of(new LabelledRow("7", new float[] {0f, -1.5f, Float.MAX_VALUE, 3e-39f}),
-                new LabelledRow(null, new float[0]), new LabelledRow("", new float[784]))) {
+                new LabelledRow(null, new float[0]), new LabelledRow("", new float[784]),
+                new LabelledRow("3", new float[] {1f}, "user-17"))) {
             LabelledRow rowBack = kryo.deserialize(kryo.serialize(row, ClassTag$.MODULE$.apply(LabelledRow.class)),
                     ClassTag$.MODULE$.apply(LabelledRow.class));
             assertThat(rowBack.label()).isEqualTo(row.label());
+            assertThat(rowBack.key()).as("split key column").isEqualTo(row.key());
             assertThat(rowBack.features()).containsExactly(row.features());
         }
     }
