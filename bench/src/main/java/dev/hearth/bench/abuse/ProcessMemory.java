@@ -1,9 +1,6 @@
 package dev.hearth.bench.abuse;
 
-import com.sun.tools.attach.VirtualMachine;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,25 +8,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 
 /**
  * Memory of another JVM, read from outside: its proportional set size from {@code /proc/<pid>/smaps_rollup} (ZGC
  * maps the heap three times, so RSS counts it up to three times; PSS counts each physical page once) and its heap
- * use through the JVM's local JMX agent, started with the attach API (loopback only). Reads never throw: an
- * unavailable figure is -1, and a JMX read that does not answer within 5 s (a server thrashing in GC) gives -1.
+ * use from {@code jcmd <pid> GC.heap_info} (the attach API, local only). Reads never throw: an unavailable figure
+ * is -1, and a read that does not answer within 5 s (a server thrashing in GC) gives -1.
  */
 final class ProcessMemory implements AutoCloseable {
     private final long pid;
     private final ExecutorService jmxThread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "abuse-jmx");
+        Thread t = new Thread(r, "abuse-heap");
         t.setDaemon(true);
         return t;
     });
-    private JMXConnector connector;
-    private MemoryMXBean memory;
     private volatile String jmxProblem;
 
     ProcessMemory(long pid) {
@@ -90,48 +82,58 @@ final class ProcessMemory implements AutoCloseable {
         }
     }
 
-    /** Runs on the JMX thread only, like every use of the connection. */
+    /**
+     * Runs on the reader thread only. {@code jcmd GC.heap_info} rather than JMX: a JMX connection Java-deserializes
+     * RMI and management classes in the server, which the server's deserialization filter (conf/jvm17.args)
+     * rightly refuses; jcmd's attach protocol is plain text.
+     */
     private MemoryUsage readHeap() {
         try {
-            if (memory == null) {
-                connect();
+            Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.heap_info")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                jmxProblem = "jcmd GC.heap_info failed: " + out.strip().lines().findFirst().orElse("");
+                return null;
             }
-            return memory.getHeapMemoryUsage();
-        } catch (Exception e) {
+            for (String line : out.split("\n")) {
+                String l = line.strip();
+                if (l.startsWith("Metaspace") || l.startsWith("class space") || !l.contains(" used ")) {
+                    continue;
+                }
+                long used = size(l, "used");
+                long max = size(l, "max capacity");
+                return new MemoryUsage(-1, used, used, max);
+            }
+            jmxProblem = "no heap line in jcmd GC.heap_info: " + out.strip().lines().findFirst().orElse("");
+            return null;
+        } catch (IOException | RuntimeException e) {
             jmxProblem = e.getClass().getSimpleName() + ": " + e.getMessage();
-            closeConnector();
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return null;
         }
     }
 
-    private void connect() throws Exception {
-        VirtualMachine vm = VirtualMachine.attach(Long.toString(pid));
-        String address;
-        try {
-            address = vm.startLocalManagementAgent();
-        } finally {
-            vm.detach();
+    /** "used 123M" in a heap_info line, in bytes; -1 when absent. */
+    private static long size(String line, String field) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(field + " (\\d+)([KMG])").matcher(line);
+        if (!m.find()) {
+            return -1;
         }
-        connector = JMXConnectorFactory.connect(new JMXServiceURL(address));
-        memory = ManagementFactory.newPlatformMXBeanProxy(connector.getMBeanServerConnection(),
-                ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
-    }
-
-    private void closeConnector() {
-        memory = null;
-        if (connector != null) {
-            try {
-                connector.close();
-            } catch (IOException e) {
-                // the server is gone
-            }
-            connector = null;
-        }
+        long n = Long.parseLong(m.group(1));
+        return n << switch (m.group(2)) {
+            case "K" -> 10;
+            case "M" -> 20;
+            default -> 30;
+        };
     }
 
     @Override
     public void close() {
-        jmxThread.submit(this::closeConnector);
         jmxThread.shutdown();
     }
 }
