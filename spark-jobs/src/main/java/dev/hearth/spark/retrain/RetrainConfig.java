@@ -31,7 +31,7 @@ public record RetrainConfig(String model, String dataRoot, int lastN, boolean wa
     public static RetrainConfig of(Settings s) {
         String model = ModelNames.validate(TrainSettings.MODEL_NAME, s.require(TrainSettings.MODEL_NAME));
         boolean lastN = s.getChoice(WINDOW, List.of("since-watermark", "last-n")).equals("last-n");
-        Gate.Thresholds gate = new Gate.Thresholds(s.getChoice(GATE_METRIC, List.of("accuracy", "f1")),
+        Gate.Thresholds gate = new Gate.Thresholds(s.getChoice(GATE_METRIC, GateMetric.CHOICES),
                 s.getDouble(GATE_MIN_ACCURACY, 0, 1), s.getDouble(GATE_MIN_F1, 0, 1),
                 s.getDouble(GATE_MARGIN_ABSOLUTE, -1, 1), s.getDouble(GATE_MARGIN_RELATIVE, -1, 10),
                 s.getDouble(GATE_MAX_RECALL_DROP, 0, 1));

@@ -46,16 +46,22 @@ public record RetrainReport(String model, RetrainOutcome outcome, int exitCode, 
             b.append(" challenger ").append(model).append('/').append(challenger);
         }
         if (challengerMetrics != null) {
-            b.append(String.format(Locale.ROOT, " acc %.4f", challengerMetrics.get("accuracy")));
+            b.append(headline(challengerMetrics));
         }
         if (champion != null) {
             b.append(" vs champion ").append(model).append('/').append(champion);
             if (championMetrics != null) {
-                b.append(String.format(Locale.ROOT, " acc %.4f", championMetrics.get("accuracy")));
+                b.append(headline(championMetrics));
             }
         }
         b.append(" - ").append(message);
         return b.toString();
+    }
+
+    /** Accuracy of a classifier, MSE of a regression model. */
+    private static String headline(Map<String, Double> metrics) {
+        return metrics.containsKey("accuracy") ? String.format(Locale.ROOT, " acc %.4f", metrics.get("accuracy"))
+                : String.format(Locale.ROOT, " mse %.4f", metrics.get("mse"));
     }
 
     /** Pretty JSON. */

@@ -38,7 +38,7 @@ public final class RetrainSettings {
             new Setting(WINDOW_PARTITIONS, "7", "last-n: number of most recent partitions to train on (a retrain still needs at least one new one)"),
             new Setting(START, "warm", "warm: initialise from the champion (the version the promote alias points to) when there is one; scratch: fresh weights"),
             new Setting(EVAL_PATH, "", "the fixed evaluation set both champion and challenger are scored on (same format as the data)"),
-            new Setting(GATE_METRIC, "accuracy", "metric the challenger must beat the champion on: accuracy or f1 (macro)"),
+            new Setting(GATE_METRIC, "auto", "metric the challenger must beat the champion on: accuracy or f1 (macro) for classification; mse, mae (lower is better: the margins are reductions) or r2 for regression; auto = accuracy or mse"),
             new Setting(GATE_MIN_ACCURACY, "0.0", "absolute threshold: the challenger's accuracy on the evaluation set must be at least this"),
             new Setting(GATE_MIN_F1, "0.0", "absolute threshold: the challenger's macro F1 on the evaluation set must be at least this"),
             new Setting(GATE_MARGIN_ABSOLUTE, "0.0", "the challenger must beat the champion's gate metric by at least this much (e.g. 0.005)"),

@@ -9,11 +9,13 @@ import dev.hearth.spark.data.FeatureStatistics;
 import dev.hearth.spark.data.LabelEncoding;
 import dev.hearth.spark.data.LabelledRow;
 import dev.hearth.spark.data.MiniBatcher;
+import dev.hearth.spark.data.TargetStatistics;
 import dev.hearth.spark.network.NetworkBuilder;
 import dev.hearth.store.CheckpointStore;
 import dev.hearth.store.DatasetFingerprint;
 import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelFiles;
+import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.NormalizerSpec;
@@ -91,13 +93,15 @@ public final class TrainingPipeline {
         try {
             Splits splits = Splits.of(loader, cfg, cached);
             sc.setJobDescription("hearth train " + modelName + ": labels");
-            LabelEncoding encoding = restored != null
+            LabelEncoding found = restored != null
                     ? (restored.state().labels().isEmpty() ? LabelEncoding.regression()
                             : LabelEncoding.classes(restored.state().labels()))
                     : cfg.network().isClassification()
                             ? LabelEncoding.classes(LabelEncoding.sorted(
                                     splits.train().map(LabelledRow::label).distinct().collect()))
                             : LabelEncoding.regression();
+            LabelEncoding encoding = found.isRegression()
+                    ? LabelEncoding.regression(targetNormalizer(s, cfg, splits, restored, sc)) : found;
             sc.setJobDescription("hearth train " + modelName + ": fit " + cfg.normalizer() + " normaliser");
             FeatureStatistics stats = FeatureStatistics.of(splits.train(), splits.featureCount());
             NormalizerSpec normalizer = restored != null ? restored.state().normalizer() : stats.normalizer(cfg.normalizer());
@@ -139,12 +143,13 @@ public final class TrainingPipeline {
                 java.util.function.DoubleSupplier validate = validation == null ? () -> Double.NaN : () -> {
                     sc.setJobDescription("hearth train " + modelName + ": validation " + name);
                     return encoding.isRegression()
-                            ? session.evaluateRegression(validation, splits.validationCount()).primary()
+                            ? session.evaluateRegression(validation, splits.validationCount())
+                                    .inOriginalUnits(encoding.target()).primary()
                             : session.evaluate(validation, encoding.labels()).primary();
                 };
                 TrainingLoop.EpochListener listener = !cfg.checkpoint() ? (e, h, b, best) -> {} : (e, h, b, best) ->
                         runCheckpoints.save(modelName, new TrainingState(run, e, h, b, encoding.labels(), normalizer,
-                                s.asMap()), session.network(), best);
+                                s.asMap(), encoding.target()), session.network(), best);
                 TrainingLoop.Result result = new TrainingLoop(sc, modelName).run(session, train, splits.trainCount(),
                         cfg.epochs(), cfg.patience(), validate, !encoding.isRegression(),
                         restored == null ? List.of() : restored.state().history(),
@@ -154,7 +159,7 @@ public final class TrainingPipeline {
 
                 sc.setJobDescription("hearth train " + modelName + ": test evaluation");
                 EvaluationReport report = encoding.isRegression()
-                        ? session.evaluateRegression(test, splits.testCount())
+                        ? session.evaluateRegression(test, splits.testCount()).inOriginalUnits(encoding.target())
                         : session.evaluate(test, encoding.labels());
                 LOG.info("Test split: {} examples, {}", report.examples(), report.summary());
 
@@ -183,8 +188,11 @@ public final class TrainingPipeline {
     private ModelVersion publish(String name, MultiLayerNetwork network, TrainJobConfig cfg, Splits splits,
             LabelEncoding encoding, NormalizerSpec normalizer, EvaluationReport report, TrainingLoop.Result result,
             Map<String, String> settings, Map<String, Object> provenance, PublishDecorator decorator) {
-        Signature signature = new Signature("input", "FP32", splits.featureCount(), splits.featureNames(),
-                encoding.labels(), normalizer);
+        Signature signature = encoding.isRegression()
+                ? Signature.regression("input", splits.featureCount(), splits.featureNames(), normalizer,
+                        List.of(targetName(cfg.data())), encoding.target())
+                : new Signature("input", "FP32", splits.featureCount(), splits.featureNames(), encoding.labels(),
+                        normalizer);
         Map<String, Object> evaluation = new LinkedHashMap<>();
         evaluation.put("examples", report.examples());
         evaluation.put("metrics", report.metrics());
@@ -221,6 +229,48 @@ public final class TrainingPipeline {
         tags.putAll(extra.tags());
         return store.publish(name, new ModelDraft(ModelFiles.DL4J_MULTILAYER, signature, report.summary(), settings,
                 provenance, tags, files));
+    }
+
+    /**
+     * The regression target's normaliser: the checkpoint's when resuming (none for checkpoints older than target
+     * scaling), the warm-start model's (its weights learned that scale), else {@code network.target.normalizer}
+     * fitted on the training split only.
+     */
+    private NormalizerSpec targetNormalizer(Settings s, TrainJobConfig cfg, Splits splits,
+            RunCheckpoints.Restored restored, JavaSparkContext sc) {
+        if (restored != null) {
+            NormalizerSpec kept = restored.state().targetNormalizer();
+            return kept == null ? NormalizerSpec.none() : kept;
+        }
+        if (!cfg.warmStart().isEmpty()) {
+            Signature from = store.resolve(ModelRef.parse(cfg.warmStart())).metadata().signature();
+            if (from.isRegression()) {
+                LOG.info("Target normaliser {} kept from the warm-start model {}", from.targetNormalizer().kind(),
+                        cfg.warmStart());
+                return from.targetNormalizer();
+            }
+        }
+        String kind = TrainJobConfig.targetNormalizer(s);
+        if (NormalizerSpec.NONE.equals(kind)) {
+            return NormalizerSpec.none();
+        }
+        sc.setJobDescription("hearth train " + cfg.modelName() + ": fit " + kind + " target normaliser");
+        TargetStatistics stats = TargetStatistics.of(splits.train());
+        LOG.info("Target {}: mean {}, std {} over {} training rows; trained as ({} - mean) / std", targetName(cfg.data()),
+                stats.mean(), stats.std(), stats.count(), targetName(cfg.data()));
+        return stats.normalizer(kind);
+    }
+
+    /**
+     * The regression output's name: the label column's when it is a usable name, else {@value Signature#VALUE}
+     * (a column index, LibSVM, or {@code label}, which would read like the classifier's output).
+     */
+    static String targetName(dev.hearth.spark.data.DatasetSpec data) {
+        String column = data.labelColumn();
+        boolean usable = !"libsvm".equals(data.format()) && column != null
+                && column.matches("[A-Za-z_][A-Za-z0-9_.-]{0,127}") && !column.equals("label")
+                && !column.equals("probabilities");
+        return usable ? column : Signature.VALUE;
     }
 
     private static Map<String, Object> provenance(JavaSparkContext sc, TrainJobConfig cfg, Splits splits, String approach,

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param labels class names (empty for regression)
  * @param normalizer the fitted normaliser
  * @param settings the resolved settings of the run
+ * @param targetNormalizer the regression target's normaliser (null in checkpoints written before it existed)
  */
 public record TrainingState(String run, int epoch, List<EpochResult> history, int bestEpoch, List<String> labels,
-        NormalizerSpec normalizer, Map<String, String> settings) {}
+        NormalizerSpec normalizer, Map<String, String> settings, NormalizerSpec targetNormalizer) {}
