@@ -121,7 +121,8 @@ class RegressionSignatureTest {
 
     @Test
     void targetNormalizerInverseUndoesItsForwardMapping() {
-        NormalizerSpec s = new NormalizerSpec("standardize", null, null, new double[] {880.6, 5}, new double[] {569.4, 0});
+        NormalizerSpec s = new NormalizerSpec("standardize", null, null, new double[] {880.6, 5},
+                new double[] {569.4, 0});
         float[] y = {2019f, 5f};
         s.apply(y, 0, 2);
         assertThat(y[0]).isCloseTo((float) ((2019 - 880.6) / 569.4), within(1e-6f));

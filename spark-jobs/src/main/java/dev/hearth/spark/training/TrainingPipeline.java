@@ -256,8 +256,9 @@ public final class TrainingPipeline {
         }
         sc.setJobDescription("hearth train " + cfg.modelName() + ": fit " + kind + " target normaliser");
         TargetStatistics stats = TargetStatistics.of(splits.train());
-        LOG.info("Target {}: mean {}, std {} over {} training rows; trained as ({} - mean) / std", targetName(cfg.data()),
-                stats.mean(), stats.std(), stats.count(), targetName(cfg.data()));
+        String target = targetName(cfg.data());
+        LOG.info("Target {}: mean {}, std {} over {} training rows; trained as ({} - mean) / std", target,
+                stats.mean(), stats.std(), stats.count(), target);
         return stats.normalizer(kind);
     }
 

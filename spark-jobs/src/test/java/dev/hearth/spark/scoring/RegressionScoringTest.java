@@ -66,7 +66,8 @@ class RegressionScoringTest {
         write("train.csv", trainRows);
         write("validation.csv", rows.subList(400, 456));
         write("test.csv", testRows);
-        trained = new TrainingPipeline(spark, store, new ParameterAveragingEngine()).run(settings("area", "standardize"));
+        trained = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
+                .run(settings("area", "standardize"));
     }
 
     @AfterAll
