@@ -1,10 +1,11 @@
 package dev.hearth.serving;
 
 import dev.hearth.config.Settings;
-import dev.hearth.serving.auth.TokenFile;
+import dev.hearth.serving.auth.TokenReloader;
 import dev.hearth.serving.http.AccessControl;
 import dev.hearth.serving.http.HttpApi;
 import dev.hearth.serving.http.InFlight;
+import dev.hearth.serving.http.ServerLimits;
 import dev.hearth.serving.http.TlsConnector;
 import dev.hearth.serving.metrics.ServingMetrics;
 import dev.hearth.serving.model.BatchingConfig;
@@ -89,6 +90,9 @@ public final class ModelServer implements Callable<Integer> {
      */
     public static RunningServer start(Settings settings) {
         ComputeThreads.apply(settings.getInt(ServingSettings.COMPUTE_THREADS, 0));
+        // HTTP limits and TLS files are checked before anything is opened, so a bad setting leaks nothing.
+        ServerLimits limits = limits(settings);
+        TlsConnector tls = settings.getBoolean(ServingSettings.TLS_ENABLED) ? tls(settings) : null;
         ServingMetrics metrics = new ServingMetrics();
         ModelStore modelStore = HadoopModelStore.open(settings.require(ServingSettings.STORE_ROOT), new Configuration());
         List<ServingPolicy> policies = Arrays.stream(settings.get(ServingSettings.MODELS).split(","))
@@ -111,13 +115,8 @@ public final class ModelServer implements Callable<Integer> {
                 settings.getLong(ServingSettings.SHUTDOWN_TIMEOUT_MS));
         String host = settings.require(ServingSettings.HOST);
         int port = settings.getInt(ServingSettings.PORT, 0);
-        TlsConnector tls = settings.getBoolean(ServingSettings.TLS_ENABLED) ? tls(settings) : null;
-        Javalin app = new HttpApi(registry, metrics, access, inFlight, options).create(tls, host, port);
-        if (tls != null) {
-            app.start();
-        } else {
-            app.start(host, port);
-        }
+        Javalin app = new HttpApi(registry, metrics, access, inFlight, options).create(limits, tls, host, port);
+        app.start();
         StoreWatcher watcher = new StoreWatcher(registry, settings.getLong(ServingSettings.POLL_INTERVAL_MS));
         try {
             registry.refresh();
@@ -139,26 +138,36 @@ public final class ModelServer implements Callable<Integer> {
                 url);
     }
 
-    private static TokenFile tokens(Settings settings) {
+    private static TokenReloader tokens(Settings settings) {
         Path file = Path.of(settings.require(ServingSettings.TOKENS_FILE));
-        TokenFile tokens = TokenFile.read(file);
-        if (tokens.size() == 0) {
+        TokenReloader tokens = TokenReloader.read(file, settings.getInt(ServingSettings.TOKENS_RELOAD_MS, 0));
+        if (tokens.current().size() == 0) {
             throw new IllegalArgumentException("auth.enabled=true but the token file " + file + " has no tokens;"
                     + " create one with: bin/hearth tokens create --file " + file + " --scope 'predict:*'"
                     + " (or set auth.enabled=false)");
         }
-        LOG.info("Access control on: {} tokens from {}", tokens.size(), file);
+        LOG.info("Access control on: {} tokens from {}", tokens.current().size(), file);
         return tokens;
     }
 
+    private static ServerLimits limits(Settings settings) {
+        return new ServerLimits(settings.getLong(ServingSettings.IDLE_TIMEOUT_MS),
+                settings.getLong(ServingSettings.HEADER_TIMEOUT_MS),
+                settings.getLong(ServingSettings.MIN_REQUEST_DATA_RATE),
+                settings.getInt(ServingSettings.MAX_CONNECTIONS, 1), settings.getInt(ServingSettings.THREADS_MAX, 1),
+                settings.getInt(ServingSettings.THREADS_QUEUE, 1));
+    }
+
     private static TlsConnector tls(Settings settings) {
+        TlsConnector.Policy policy = TlsConnector.Policy.parse(settings.get(ServingSettings.TLS_PROTOCOLS),
+                settings.get(ServingSettings.TLS_CIPHERS));
         if (settings.isSet(ServingSettings.TLS_KEYSTORE)) {
             return TlsConnector.fromPkcs12(Path.of(settings.get(ServingSettings.TLS_KEYSTORE)),
-                    settings.get(ServingSettings.TLS_KEYSTORE_PASSWORD));
+                    settings.get(ServingSettings.TLS_KEYSTORE_PASSWORD), policy);
         }
         if (settings.isSet(ServingSettings.TLS_CERT) && settings.isSet(ServingSettings.TLS_KEY)) {
             return TlsConnector.fromPem(Path.of(settings.get(ServingSettings.TLS_CERT)),
-                    Path.of(settings.get(ServingSettings.TLS_KEY)));
+                    Path.of(settings.get(ServingSettings.TLS_KEY)), policy);
         }
         throw new IllegalArgumentException("tls.enabled=true needs tls.keystore (PKCS#12) or tls.cert and tls.key (PEM)");
     }

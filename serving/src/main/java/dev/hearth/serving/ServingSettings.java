@@ -15,6 +15,12 @@ public final class ServingSettings {
     public static final String MANAGEMENT_ENABLED = "server.management.enabled";
     public static final String ACCESS_LOG = "server.access.log";
     public static final String MAX_INFLIGHT_BYTES = "server.max.inflight.bytes";
+    public static final String IDLE_TIMEOUT_MS = "server.idle.timeout.ms";
+    public static final String HEADER_TIMEOUT_MS = "server.header.timeout.ms";
+    public static final String MIN_REQUEST_DATA_RATE = "server.min.request.data.rate";
+    public static final String MAX_CONNECTIONS = "server.max.connections";
+    public static final String THREADS_MAX = "server.threads.max";
+    public static final String THREADS_QUEUE = "server.threads.queue";
     public static final String STORE_ROOT = "store.root";
     public static final String MODELS = "serving.models";
     public static final String POLL_INTERVAL_MS = "serving.poll.interval.ms";
@@ -32,11 +38,21 @@ public final class ServingSettings {
     public static final String BATCH_MAX_QUEUE_ROWS = "batching.max.queue.rows";
     public static final String AUTH_ENABLED = "auth.enabled";
     public static final String TOKENS_FILE = "auth.tokens.file";
+    public static final String TOKENS_RELOAD_MS = "auth.tokens.reload.ms";
     public static final String TLS_ENABLED = "tls.enabled";
     public static final String TLS_KEYSTORE = "tls.keystore";
     public static final String TLS_KEYSTORE_PASSWORD = "tls.keystore.password";
     public static final String TLS_CERT = "tls.cert";
     public static final String TLS_KEY = "tls.key";
+    public static final String TLS_PROTOCOLS = "tls.protocols";
+    public static final String TLS_CIPHERS = "tls.ciphers";
+
+    /** TLS 1.3 suites, then TLS 1.2 suites with forward secrecy (ECDHE) and AEAD encryption (GCM, ChaCha20). */
+    private static final String DEFAULT_CIPHERS = "TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256,"
+            + "TLS_CHACHA20_POLY1305_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,"
+            + "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,"
+            + "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,"
+            + "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
 
     /** The declared settings, in the order {@code conf/serving.properties} lists them. */
     public static final List<Setting> ALL = List.of(
@@ -49,6 +65,12 @@ public final class ServingSettings {
             new Setting(MANAGEMENT_ENABLED, "false", "enable the management endpoints (load, unload)"),
             new Setting(ACCESS_LOG, "true", "one JSON access-log line per request"),
             new Setting(MAX_INFLIGHT_BYTES, "268435456", "most bytes all requests in flight may hold together; past it 503 with Retry-After"),
+            new Setting(IDLE_TIMEOUT_MS, "30000", "close a connection idle this long, also a stalled body read or response write"),
+            new Setting(HEADER_TIMEOUT_MS, "10000", "longest a request head may take to arrive (first request: from connecting, TLS included)"),
+            new Setting(MIN_REQUEST_DATA_RATE, "16384", "slowest accepted request body in bytes/s, averaged from its first byte (0: no minimum)"),
+            new Setting(MAX_CONNECTIONS, "2048", "most open connections; more wait in the OS accept queue"),
+            new Setting(THREADS_MAX, "200", "most HTTP threads (Jetty's acceptor and selector threads included)"),
+            new Setting(THREADS_QUEUE, "2048", "most jobs waiting for an HTTP thread; past it the connection is closed"),
             new Setting(STORE_ROOT, "${user.home}/.hearth/store", "model store root: a local path or a Hadoop URI"),
             new Setting(MODELS, "", "models to serve: name (latest), name/N (pinned) or name@alias; empty: every model"),
             new Setting(POLL_INTERVAL_MS, "5000", "how often the store is checked for new versions (0: never)"),
@@ -66,11 +88,14 @@ public final class ServingSettings {
             new Setting(BATCH_MAX_QUEUE_ROWS, "10000", "most rows waiting for a forward pass per model; past it 503 with Retry-After"),
             new Setting(AUTH_ENABLED, "true", "require bearer tokens (all but health endpoints)"),
             new Setting(TOKENS_FILE, "${user.home}/.hearth/tokens", "token file written by bin/hearth tokens create"),
+            new Setting(TOKENS_RELOAD_MS, "2000", "how often the token file is checked for changes (0: read at start only)"),
             new Setting(TLS_ENABLED, "false", "serve HTTPS"),
             new Setting(TLS_KEYSTORE, "", "PKCS#12 key store with the server key and certificate chain"),
             new Setting(TLS_KEYSTORE_PASSWORD, "", "password of the PKCS#12 key store"),
             new Setting(TLS_CERT, "", "PEM certificate chain (with tls.key, instead of tls.keystore)"),
-            new Setting(TLS_KEY, "", "PEM private key, unencrypted PKCS#8 (with tls.cert)"));
+            new Setting(TLS_KEY, "", "PEM private key, unencrypted PKCS#8 (with tls.cert)"),
+            new Setting(TLS_PROTOCOLS, "TLSv1.3,TLSv1.2", "accepted TLS versions (only TLSv1.2 and TLSv1.3 are allowed)"),
+            new Setting(TLS_CIPHERS, DEFAULT_CIPHERS, "accepted cipher suites, in order of preference"));
 
     private ServingSettings() {}
 

@@ -97,7 +97,7 @@ class MemoryAdmissionTest {
     private static long serverAllocatedBytes() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long[] ids = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("JettyServerThreadPool")).mapToLong(Thread::getId).toArray();
+                .filter(t -> t.getName().startsWith("hearth-http")).mapToLong(Thread::getId).toArray();
         assertThat(ids).as("the server's HTTP threads").isNotEmpty();
         long sum = 0;
         for (long allocated : threads.getThreadAllocatedBytes(ids)) {

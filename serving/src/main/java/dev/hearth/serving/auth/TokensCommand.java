@@ -1,9 +1,14 @@
 package dev.hearth.serving.auth;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,10 +18,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code hearth tokens}: create, list and revoke the server's bearer tokens. */
 @Command(name = "tokens", mixinStandardHelpOptions = true,
-        description = "Manage the model server's bearer tokens (stored as salted hashes).",
+        description = "Manage the model server's bearer tokens (stored as salted hashes; a running server picks up"
+                + " changes within auth.tokens.reload.ms).",
         subcommands = {TokensCommand.Create.class, TokensCommand.ListTokens.class, TokensCommand.Revoke.class})
 public final class TokensCommand {
     static final String DEFAULT_FILE = System.getProperty("user.home") + "/.hearth/tokens";
+    private static final Pattern LIFETIME = Pattern.compile("(\\d{1,7})([dhm])");
 
     /** {@code tokens create}: prints a new token once. */
     @Command(name = "create", mixinStandardHelpOptions = true,
@@ -32,16 +39,40 @@ public final class TokensCommand {
                 description = "predict:<model|*>, read:<model|*> or manage (repeatable)")
         List<String> scopes = new ArrayList<>();
 
+        @Option(names = "--expires", paramLabel = "AGE",
+                description = "lifetime: a number with d, h or m (e.g. 30d, 12h, 45m); default: never expires")
+        String expires;
+
         @Override
         public Integer call() throws Exception {
-            spec.commandLine().getOut().println(TokenFile.create(file, scopes));
+            Instant until = expires == null ? null : Instant.now().plus(lifetime(expires));
+            spec.commandLine().getOut().println(TokenFile.create(file, scopes, until));
             spec.commandLine().getOut().flush();
             return 0;
         }
     }
 
-    /** {@code tokens list}: ids and scopes, never tokens. */
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List token ids and scopes.")
+    /** Parses {@code --expires}: a positive whole number of days, hours or minutes (at most ten years). */
+    static Duration lifetime(String text) {
+        Matcher m = LIFETIME.matcher(text == null ? "" : text.strip());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            Duration d = switch (m.group(2)) {
+                case "d" -> Duration.ofDays(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofMinutes(n);
+            };
+            if (n > 0 && d.compareTo(Duration.ofDays(3650)) <= 0) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException("--expires must be a positive whole number of days, hours or minutes"
+                + " up to 3650d (e.g. 30d, 12h, 45m) but was '" + text + "'");
+    }
+
+    /** {@code tokens list}: ids, scopes, creation and expiry, never tokens. */
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List token ids, scopes, creation time, expiry and whether each is expired.")
     static final class ListTokens implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -51,8 +82,13 @@ public final class TokensCommand {
 
         @Override
         public Integer call() {
+            Instant now = Instant.now();
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("ID\tSCOPES\tCREATED\tEXPIRES\tSTATE");
             for (TokenFile.Entry e : TokenFile.read(file).entries()) {
-                spec.commandLine().getOut().println(e.id() + "\t" + String.join(",", e.scopes()) + "\t" + e.created());
+                out.println(e.id() + "\t" + String.join(",", e.scopes()) + "\t" + e.created() + "\t"
+                        + (e.expires() == null ? TokenFile.NEVER : e.expires()) + "\t"
+                        + (e.expiredAt(now) ? "expired" : "valid"));
             }
             spec.commandLine().getOut().flush();
             return 0;
@@ -77,6 +113,9 @@ public final class TokensCommand {
                 spec.commandLine().getErr().println("error: no token with id " + id + " in " + file);
                 return 1;
             }
+            spec.commandLine().getOut().println("revoked " + id + " (a running server drops it within two"
+                    + " auth.tokens.reload.ms intervals)");
+            spec.commandLine().getOut().flush();
             return 0;
         }
     }

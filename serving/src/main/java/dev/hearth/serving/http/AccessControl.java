@@ -2,30 +2,51 @@ package dev.hearth.serving.http;
 
 import dev.hearth.serving.auth.Scopes;
 import dev.hearth.serving.auth.TokenFile;
+import dev.hearth.serving.auth.TokenReloader;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
 /**
  * Checks the bearer token against the route's {@link Access} before the handler runs: 401 for a missing or
- * wrong token, 403 for a valid token without the needed scope. Only the token's id is kept (for the access
- * log); the token itself is never logged or echoed. Handlers whose rule depends on what the request asks for
- * check further scopes with {@link #require}.
+ * wrong or expired token, 403 for a valid token without the needed scope. Tokens are looked up in the token file
+ * as it is now (see {@link TokenReloader}), so revocations apply without a restart. Only the token's id is kept
+ * (for the access log); the token itself is never logged or echoed. Handlers whose rule depends on what the
+ * request asks for check further scopes with {@link #require}.
  */
-public final class AccessControl {
+public final class AccessControl implements AutoCloseable {
     /** Context attribute: which scopes the caller holds, for {@link #require}. */
     private static final String GRANTS = "hearth.grants";
     private static final Predicate<String> EVERY_SCOPE = scope -> true;
 
-    private final TokenFile tokens;
+    private final TokenReloader tokens;
     private final boolean enabled;
 
-    /** @param tokens the known tokens; ignored when {@code enabled} is false */
-    public AccessControl(TokenFile tokens, boolean enabled) {
+    /** @param tokens the known tokens; ignored (may be null) when {@code enabled} is false */
+    public AccessControl(TokenReloader tokens, boolean enabled) {
+        if (enabled && tokens == null) {
+            throw new IllegalArgumentException("access control needs tokens when enabled");
+        }
         this.tokens = tokens;
         this.enabled = enabled;
+    }
+
+    /** Starts watching the token file for changes (with the server). */
+    public void start() {
+        if (enabled) {
+            tokens.start();
+        }
+    }
+
+    /** Stops watching the token file (with the server). */
+    @Override
+    public void close() {
+        if (enabled) {
+            tokens.close();
+        }
     }
 
     /** Javalin before-matched handler. */
@@ -46,12 +67,16 @@ public final class AccessControl {
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new UnauthorizedException("the Authorization header must be 'Bearer <token>'");
         }
-        Optional<TokenFile.Principal> principal = tokens.authenticate(header.substring(7).strip());
+        Optional<TokenFile.Principal> principal = tokens.current().authenticate(header.substring(7).strip());
         if (principal.isEmpty()) {
             throw new UnauthorizedException("the bearer token is not valid");
         }
         ctx.attribute(AccessLog.TOKEN_ID, principal.get().id());
         TokenFile.Principal caller = principal.get();
+        if (caller.expiredAt(Instant.now())) {
+            throw new UnauthorizedException("the bearer token (id " + caller.id() + ") expired at "
+                    + caller.expires());
+        }
         ctx.attribute(GRANTS, (Predicate<String>) caller::allows);
         String required = required(access, ctx);
         if (!principal.get().allows(required)) {

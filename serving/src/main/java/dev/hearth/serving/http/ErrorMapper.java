@@ -11,6 +11,7 @@ import io.javalin.http.HttpResponseException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
+import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,10 @@ public final class ErrorMapper {
         }
         if (e instanceof HttpResponseException h) {
             return h.getStatus();
+        }
+        // Jetty's own verdicts on the request, e.g. 408 for a body slower than server.min.request.data.rate.
+        if (e instanceof BadMessageException b) {
+            return b.getCode();
         }
         return 500;
     }

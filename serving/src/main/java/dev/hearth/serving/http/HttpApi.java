@@ -5,6 +5,8 @@ import dev.hearth.serving.metrics.ServingMetrics;
 import dev.hearth.serving.model.ModelRegistry;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.handler.StatisticsHandler;
 
 /** Builds the HTTP server: routes with their access rules, limits, TLS, access log, metrics and error mapping. */
@@ -38,11 +40,12 @@ public final class HttpApi {
     }
 
     /**
-     * A configured, not yet started server.
+     * A configured, not yet started server listening on {@code host:port} (start it with {@code start()}).
      *
-     * @param tls HTTPS key material, or null for plain HTTP
+     * @param limits what slow or numerous clients are granted
+     * @param tls HTTPS key material and policy, or null for plain HTTP
      */
-    public Javalin create(TlsConnector tls, String host, int port) {
+    public Javalin create(ServerLimits limits, TlsConnector tls, String host, int port) {
         ObjectMapper mapper = new ObjectMapper();
         ErrorMapper errors = new ErrorMapper(mapper);
         InferenceHandler inference = new InferenceHandler(registry,
@@ -69,9 +72,17 @@ public final class HttpApi {
                 server.setHandler(new StatisticsHandler());
                 server.setStopTimeout(options.shutdownTimeoutMillis());
             });
-            if (tls != null) {
-                cfg.jetty.addConnector((server, http) -> tls.connector(server, http, host, port));
-            }
+            cfg.jetty.threadPool = limits.threadPool();
+            cfg.jetty.modifyHttpConfiguration(limits::apply);
+            // Our own connector, plain or TLS, so that every limit applies (Javalin's default one has Jetty's
+            // defaults).
+            cfg.jetty.addConnector((server, http) -> limits.connector(server, host, port,
+                    tls == null ? new ConnectionFactory[] {new HttpConnectionFactory(http)}
+                            : tls.connectionFactories(http)));
+            // The token file is watched only while the server runs.
+            cfg.events.serverStarted(access::start);
+            cfg.events.serverStartFailed(access::close);
+            cfg.events.serverStopped(access::close);
         });
         app.before(inFlight::enter);
         app.beforeMatched(access::check);

@@ -1,6 +1,7 @@
 package dev.hearth.serving.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hearth.serving.TestModels;
 import dev.hearth.serving.TestServer;
@@ -9,6 +10,8 @@ import dev.hearth.store.hadoop.HadoopModelStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
@@ -16,7 +19,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The access-control matrix: no token, wrong token, wrong scope, right scope, per endpoint kind. */
+/**
+ * The access-control matrix (no token, wrong token, wrong scope, right scope, per endpoint kind), and tokens
+ * changing under a running server: created, revoked, expired, a broken edit.
+ */
 class AuthTest {
     @TempDir
     static Path dir;
@@ -114,6 +120,57 @@ class AuthTest {
                 "auth.tokens.file=" + tokens, "serving.poll.interval.ms=0", "serving.models=model-a")) {
             assertThat(plain.post("/v2/repository/models/model-a/load", "").statusCode()).isEqualTo(404);
         }
+    }
+
+    @Test
+    void createAndRevokeTakeEffectWithoutRestart() throws Exception {
+        String fresh = TokenFile.create(tokens, List.of("predict:model-a"));
+        long start = System.nanoTime();
+        await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(100))
+                .until(() -> infer("model-a", fresh) == 200);
+        assertThat(TokenFile.revoke(tokens, fresh.split("_")[1])).isTrue();
+        await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(100))
+                .until(() -> infer("model-a", fresh) == 401);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(infer("model-a", predictA)).isEqualTo(200);
+    }
+
+    @Test
+    void expiredTokensGet401() throws Exception {
+        String expired = TokenFile.create(tokens, List.of("predict:*"), Instant.now().minusSeconds(1));
+        String shortLived = TokenFile.create(tokens, List.of("predict:*"), Instant.now().plusSeconds(6));
+        await().atMost(Duration.ofSeconds(5)).until(() -> infer("model-a", shortLived) == 200);
+        var r = server.post("/v2/models/model-a/infer", TestServer.infer("1", "[1,4]", "[1,2,3,4]"), expired);
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.body()).contains("expired at");
+        await().atMost(Duration.ofSeconds(10)).until(() -> infer("model-a", shortLived) == 401);
+    }
+
+    @Test
+    void aBrokenEditWhileRunningKeepsTheTokensInForce() throws Exception {
+        String good = Files.readString(tokens);
+        try {
+            Path other = dir.resolve("other-tokens");
+            String lost = TokenFile.create(other, List.of("predict:*"));
+            String lostLine = Files.readAllLines(other).get(1);
+            Files.writeString(tokens, good + lostLine + "\nthis line is broken\n");
+            Thread.sleep(5_000); // two checks past auth.tokens.reload.ms (2 s): the broken file has been looked at
+            assertThat(infer("model-a", predictA)).isEqualTo(200);
+            assertThat(infer("model-a", lost)).as("a token from the unusable file").isEqualTo(401);
+            assertThat(infer("model-a", predictAll)).isEqualTo(200);
+        } finally {
+            Files.writeString(tokens, good);
+        }
+    }
+
+    @Test
+    void aMalformedTokenFileIsRefusedAtStartNamingTheLine() throws Exception {
+        Path bad = dir.resolve("bad-tokens");
+        Files.writeString(bad, Files.readString(tokens).replaceFirst(" [0-9a-f]{64} ", " 0xBAD "));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestServer.start(null,
+                "store.root=" + dir.resolve("store"), "auth.tokens.file=" + bad, "serving.poll.interval.ms=0"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("token file " + bad + " line 2: hash must be 64 lower-case hex digits");
     }
 
     @Test

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * HTTPS with a throwaway CA and server certificate made at test time with the JDK's keytool: a PKCS#12 and a
- * PEM configuration, a JDK HttpClient that trusts only the test CA, and curl --cacert from a script.
+ * PEM configuration, a JDK HttpClient that trusts only the test CA, and curl --cacert from a script; the protocol
+ * and cipher policy (TLS 1.2+ with AEAD suites only, plain HTTP never served).
  */
 class TlsTest {
     private static final String PASS = "changeit";
@@ -143,6 +145,121 @@ class TlsTest {
             assertThat(curl.exitValue()).as(out).isZero();
             assertThat(out).contains("\"id\":\"tls\"", "\"model_version\":\"1\"");
         }
+    }
+
+    private static SSLSocket handshake(SSLContext ctx, int port, String protocol, String... suites)
+            throws IOException {
+        SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        socket.setEnabledProtocols(new String[] {protocol});
+        if (suites.length > 0) {
+            socket.setEnabledCipherSuites(suites);
+        }
+        socket.startHandshake();
+        return socket;
+    }
+
+    @Test
+    void onlyTls12And13WithModernSuitesAndNeverPlainHttp() throws Exception {
+        HttpClient client = trustingTestCa();
+        try (TestServer server = TestServer.start(token, client, "store.root=" + storeRoot,
+                "auth.tokens.file=" + tokens, "serving.poll.interval.ms=0", "tls.enabled=true",
+                "tls.keystore=" + dir.resolve("server.p12"), "tls.keystore.password=" + PASS)) {
+            int port = server.server().port();
+            SSLContext ctx = client.sslContext();
+            try (SSLSocket s = handshake(ctx, port, "TLSv1.3")) {
+                assertThat(s.getSession().getProtocol()).isEqualTo("TLSv1.3");
+            }
+            try (SSLSocket s = handshake(ctx, port, "TLSv1.2")) {
+                assertThat(s.getSession().getProtocol()).isEqualTo("TLSv1.2");
+                assertThat(s.getSession().getCipherSuite()).startsWith("TLS_ECDHE_RSA_WITH_").contains("_GCM_");
+            }
+            // Suites this JDK still offers by default but the server must not accept: CBC (no AEAD), and static
+            // RSA key exchange (no forward secrecy).
+            for (String suite : List.of("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+                    "TLS_RSA_WITH_AES_128_GCM_SHA256")) {
+                assertThatThrownBy(() -> handshake(ctx, port, "TLSv1.2", suite).close()).as(suite)
+                        .isInstanceOf(SSLHandshakeException.class);
+            }
+            // Plain HTTP to the HTTPS port is never answered with a page: the connection closes (or, at most, an
+            // error status), and the request does not reach a handler.
+            try (RawClient plain = new RawClient(port)) {
+                plain.send(RawClient.get("/v2/health/live"));
+                String head;
+                try {
+                    head = plain.readHead(10_000);
+                } catch (IOException e) {
+                    head = null; // reset
+                }
+                assertThat(head == null || !head.startsWith("HTTP/1.1 2")).as("answer to plain HTTP: %s", head)
+                        .isTrue();
+            }
+            HttpClient plainClient = HttpClient.newHttpClient();
+            String http = server.url().replace("https://", "http://");
+            Integer status;
+            try {
+                status = plainClient.send(HttpRequest.newBuilder(URI.create(http + "/v2/health/live")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode();
+            } catch (IOException e) {
+                status = null;
+            }
+            assertThat(status == null || status >= 400).as("plain HTTP status %s", status).isTrue();
+            assertThat(server.get("/v2/health/ready").statusCode()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * TLS 1.0 and 1.1 are refused by the server's own policy, not only by this JDK's defaults: a child JVM with
+     * TLS 1.0/1.1 re-enabled runs Hearth's connector next to an unpinned one, and only the unpinned one accepts
+     * them (which shows the probe can tell).
+     */
+    @Test
+    void tls10And11HandshakesFailEvenWhereTheJdkAllowsThem() throws Exception {
+        Path security = dir.resolve("legacy-tls.security");
+        Files.writeString(security, "jdk.tls.disabledAlgorithms=SSLv3, RC4, DES, MD5withRSA, DH keySize < 1024, "
+                + "EC keySize < 224, 3DES_EDE_CBC, anon, NULL\n");
+        var defaults = dev.hearth.serving.ServingSettings.loader().load(null, List.of());
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.security.properties=" + security,
+                "-cp", System.getProperty("java.class.path"), LegacyTlsProbe.class.getName(),
+                dir.resolve("server.p12").toString(), PASS, defaults.get("tls.protocols"),
+                // a suite TLS 1.0/1.1 can use, so that only the protocol policy stands in their way
+                defaults.get("tls.ciphers") + ",TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            assertThat(p.exitValue()).as(out).isZero();
+            assertThat(out).contains("control TLSv1.1 accepted TLSv1.1", "control TLSv1 accepted TLSv1",
+                    "hearth TLSv1.1 refused", "hearth TLSv1 refused", "hearth TLSv1.2 accepted TLSv1.2");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void weakOrUnknownPolicySettingsAreRefusedAtStart() {
+        String[] base = {"store.root=" + storeRoot, "auth.tokens.file=" + tokens, "tls.enabled=true",
+                "tls.keystore=" + dir.resolve("server.p12"), "tls.keystore.password=" + PASS};
+        assertThatThrownBy(() -> TestServer.start(token, concat(base, "tls.protocols=TLSv1.1,TLSv1.2")))
+                .hasMessageContaining("tls.protocols may only contain TLSv1.2 and TLSv1.3")
+                .hasMessageContaining("TLSv1.1");
+        assertThatThrownBy(() -> TestServer.start(token, concat(base, "tls.protocols=SSLv3")))
+                .hasMessageContaining("'SSLv3'");
+        assertThatThrownBy(() -> TestServer.start(token, concat(base, "tls.ciphers=TLS_RSA_WITH_NULL_SHA256")))
+                .hasMessageContaining("'TLS_RSA_WITH_NULL_SHA256'").hasMessageContaining("broken");
+        assertThatThrownBy(() -> TestServer.start(token, concat(base, "tls.ciphers=TLS_MADE_UP_SUITE")))
+                .hasMessageContaining("'TLS_MADE_UP_SUITE'").hasMessageContaining("does not support");
+        // An RSA key with only ECDSA suites under TLS 1.2 could never complete a handshake.
+        assertThatThrownBy(() -> TestServer.start(token, concat(base, "tls.protocols=TLSv1.2",
+                "tls.ciphers=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")))
+                .hasMessageContaining("none of tls.ciphers can be used with its RSA key");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test

@@ -19,10 +19,26 @@ public final class CsvDatasetReader {
 
     /** Reads the schema from the first line and parses every row. */
     public LabelledData read(DatasetSpec spec, LongAccumulator skipped) {
+        return read(spec, skipped, "", null);
+    }
+
+    /**
+     * Reads the schema from the first line and parses every row.
+     *
+     * @param keyColumn a column whose text each row carries as its split key, or empty
+     * @param precision notes values float32 cannot hold all digits of, or null
+     */
+    public LabelledData read(DatasetSpec spec, LongAccumulator skipped, String keyColumn, PrecisionLoss precision) {
         CsvSchema schema = schema(spec.path(), spec.labelColumn(), spec.header(), spec.delimiter(), spec.features());
+        int keyIndex = keyColumn.isEmpty() ? -1 : column(schema.columns(), keyColumn, "split.key.column", spec.path());
+        if (keyIndex >= 0 && keyIndex == schema.labelIndex()) {
+            throw new DataFormatException("split.key.column '" + keyColumn + "' is the label column; it must name a "
+                    + "column that groups rows (such as a user or session id)");
+        }
         return new LabelledData(
                 TextInput.parse(sc, spec.path(), (line, row, fromStart, where) ->
-                        schema.header() && fromStart && row == 1 ? null : parseLine(line, schema, where),
+                        schema.header() && fromStart && row == 1 ? null
+                                : parseLine(line, schema, keyIndex, precision, where),
                         spec.skipBadRows(), skipped),
                 schema.featureNames(), spec.path());
     }
@@ -76,6 +92,11 @@ public final class CsvDatasetReader {
 
     /** Parses one line; {@code where} names it in errors (e.g. "row 17 of part-00003.csv"). */
     static LabelledRow parseLine(String line, CsvSchema schema, String where) {
+        return parseLine(line, schema, -1, null, where);
+    }
+
+    /** Parses one line, keeping column {@code keyIndex} (if not -1) as the row's split key. */
+    static LabelledRow parseLine(String line, CsvSchema schema, int keyIndex, PrecisionLoss precision, String where) {
         String[] cells = split(line, schema.delimiter());
         int expected = schema.columns().size();
         if (cells.length != expected) {
@@ -90,9 +111,9 @@ public final class CsvDatasetReader {
         float[] features = new float[idx.size()];
         for (int f = 0; f < features.length; f++) {
             int i = idx.get(f);
-            features[f] = FeatureValues.parse(cells[i].strip(), schema.columns().get(i), where);
+            features[f] = FeatureValues.parse(cells[i].strip(), schema.columns().get(i), where, precision);
         }
-        return new LabelledRow(label, features);
+        return new LabelledRow(label, features, keyIndex < 0 ? null : cells[keyIndex].strip());
     }
 
     private static String[] split(String line, char delimiter) {

@@ -17,6 +17,11 @@ public final class LibSvmDatasetReader {
     }
 
     public LabelledData read(DatasetSpec spec, LongAccumulator skipped) {
+        return read(spec, skipped, null);
+    }
+
+    /** Reads {@code spec}; {@code precision}, when given, notes values float32 cannot hold all digits of. */
+    public LabelledData read(DatasetSpec spec, LongAccumulator skipped, PrecisionLoss precision) {
         boolean zeroBased = spec.libsvmZeroBased();
         int count = spec.featureCount();
         if (count <= 0) {
@@ -37,7 +42,7 @@ public final class LibSvmDatasetReader {
             names.add("f" + (zeroBased ? i : i + 1));
         }
         return new LabelledData(
-                TextInput.parse(sc, spec.path(), (line, row, start, where) -> parseLine(line, width, zeroBased, where),
+                TextInput.parse(sc, spec.path(), (line, row, start, where) -> parseLine(line, width, zeroBased, precision, where),
                         spec.skipBadRows(), skipped),
                 names, spec.path());
     }
@@ -53,6 +58,10 @@ public final class LibSvmDatasetReader {
 
     /** Parses one line into a dense row of {@code width} features. */
     static LabelledRow parseLine(String line, int width, boolean zeroBased, String where) {
+        return parseLine(line, width, zeroBased, null, where);
+    }
+
+    static LabelledRow parseLine(String line, int width, boolean zeroBased, PrecisionLoss precision, String where) {
         String[] tokens = tokens(line, where);
         float[] features = new float[width];
         int previous = -1;
@@ -68,7 +77,7 @@ public final class LibSvmDatasetReader {
             }
             previous = index;
             String value = token.substring(token.indexOf(':') + 1);
-            features[index] = FeatureValues.parse(value, "f" + (zeroBased ? index : index + 1), where);
+            features[index] = FeatureValues.parse(value, "f" + (zeroBased ? index : index + 1), where, precision);
         }
         return new LabelledRow(tokens[0], features);
     }

@@ -28,6 +28,16 @@ public final class ParquetDatasetReader {
     }
 
     public LabelledData read(DatasetSpec spec, LongAccumulator skipped) {
+        return read(spec, skipped, "", null);
+    }
+
+    /**
+     * Reads {@code spec}.
+     *
+     * @param keyColumn a column whose value each row carries as its split key, or empty
+     * @param precision notes values float32 cannot hold all digits of, or null
+     */
+    public LabelledData read(DatasetSpec spec, LongAccumulator skipped, String keyColumn, PrecisionLoss precision) {
         Dataset<Row> df = spark.read().parquet(spec.path());
         StructType schema = df.schema();
         List<String> names = List.of(schema.fieldNames());
@@ -66,8 +76,20 @@ public final class ParquetDatasetReader {
             }
             featureNames = List.copyOf(featureColumns);
         }
+        if (!keyColumn.isEmpty() && !names.contains(keyColumn)) {
+            throw new DataFormatException("split.key.column '" + keyColumn + "' is not a column of " + spec.path()
+                    + " (columns: " + names + ")");
+        }
+        if (!keyColumn.isEmpty() && keyColumn.equals(label)) {
+            throw new DataFormatException("split.key.column '" + keyColumn + "' is the label column; it must name a "
+                    + "column that groups rows (such as a user or session id)");
+        }
         List<String> selected = new ArrayList<>(featureColumns);
         selected.add(0, label.isEmpty() ? featureColumns.get(0) : label);
+        boolean keyed = !keyColumn.isEmpty();
+        if (keyed) {
+            selected.add(keyColumn);
+        }
         boolean labelled = !label.isEmpty();
         Dataset<Row> rows = df.selectExpr(selected.stream().map(c -> "`" + c + "`").toArray(String[]::new))
                 .withColumn(FILE, functions.input_file_name());
@@ -76,7 +98,7 @@ public final class ParquetDatasetReader {
         List<String> columns = List.copyOf(featureColumns);
         return new LabelledData(rows.javaRDD().flatMap(r -> {
             try {
-                return List.of(toRow(r, columns, vectorColumn, width, labelled)).iterator();
+                return List.of(toRow(r, columns, vectorColumn, width, labelled, keyed, precision)).iterator();
             } catch (DataFormatException e) {
                 if (!skip) {
                     throw e;
@@ -87,7 +109,8 @@ public final class ParquetDatasetReader {
         }), featureNames, spec.path());
     }
 
-    private static LabelledRow toRow(Row r, List<String> columns, boolean vectorColumn, int width, boolean labelled) {
+    private static LabelledRow toRow(Row r, List<String> columns, boolean vectorColumn, int width, boolean labelled,
+            boolean keyed, PrecisionLoss precision) {
         String file = r.getString(r.length() - 1);
         String where = "a row of " + file.substring(file.lastIndexOf('/') + 1);
         if (labelled && r.isNullAt(0)) {
@@ -100,24 +123,43 @@ public final class ParquetDatasetReader {
             if (v == null) {
                 throw new DataFormatException(where + " has a null '" + columns.get(0) + "'");
             }
-            double[] values = v instanceof Vector vec ? vec.toArray() : toDoubles(r.getList(1), where, columns.get(0));
+            List<Object> list = v instanceof Vector ? null : r.getList(1);
+            double[] values = v instanceof Vector vec ? vec.toArray() : toDoubles(list, where, columns.get(0));
+            // Float arrays fit float32 as they are; doubles (ML vectors, double arrays) may not.
+            boolean check = precision != null && (list == null || list.isEmpty() || !(list.get(0) instanceof Float));
             if (values.length != width) {
                 throw new DataFormatException(where + " has " + values.length + " values in '" + columns.get(0)
                         + "', expected " + width);
             }
             for (int i = 0; i < width; i++) {
                 features[i] = FeatureValues.check((float) values[i], Double.toString(values[i]), columns.get(0), where);
+                if (check) {
+                    precision.check(Double.toString(values[i]), features[i], columns.get(0) + "[" + i + "]");
+                }
             }
         } else {
             for (int i = 0; i < width; i++) {
                 if (r.isNullAt(i + 1)) {
                     throw new DataFormatException(where + " has a null in feature column '" + columns.get(i) + "'");
                 }
-                double d = ((Number) r.get(i + 1)).doubleValue();
+                Number n = (Number) r.get(i + 1);
+                double d = n.doubleValue();
                 features[i] = FeatureValues.check((float) d, Double.toString(d), columns.get(i), where);
+                // Float, short and byte columns fit float32 as they are; wider types may not.
+                if (precision != null && !(n instanceof Float || n instanceof Short || n instanceof Byte)) {
+                    precision.check(Double.toString(d), features[i], columns.get(i));
+                }
             }
         }
-        return new LabelledRow(label, features);
+        String key = null;
+        if (keyed) {
+            int k = 1 + (vectorColumn ? 1 : width);
+            if (r.isNullAt(k)) {
+                throw new DataFormatException(where + " has a null split key (split.key.column)");
+            }
+            key = r.get(k).toString();
+        }
+        return new LabelledRow(label, features, key);
     }
 
     private static double[] toDoubles(List<Object> list, String where, String column) {

@@ -2,6 +2,7 @@ package dev.hearth.spark.job;
 
 import dev.hearth.config.SettingsException;
 import dev.hearth.spark.data.DataFormatException;
+import dev.hearth.spark.training.TrainingDivergedException;
 import dev.hearth.store.ModelStoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +25,7 @@ public final class HearthJobs implements Runnable {
         CommandLine cl = new CommandLine(command);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof SettingsException || e instanceof DataFormatException || e instanceof ModelStoreException
-                    || rootCause(e) instanceof DataFormatException) {
+                    || e instanceof TrainingDivergedException || rootCause(e) instanceof DataFormatException) {
                 line.getErr().println("error: " + rootCause(e).getMessage());
                 return 2;
             }

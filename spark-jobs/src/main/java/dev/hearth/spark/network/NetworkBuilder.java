@@ -18,7 +18,10 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
@@ -33,6 +36,14 @@ public final class NetworkBuilder {
      * An empty input shape means {@code [features]}.
      */
     public static MultiLayerConfiguration build(NetworkSpec spec, int features, int outputs) {
+        return build(spec, features, outputs, null);
+    }
+
+    /**
+     * As {@link #build(NetworkSpec, int, int)}, with per-class weights in the classification loss (weighted
+     * cross-entropy: a row of class {@code c} counts {@code classWeights[c]} times), or null for unweighted.
+     */
+    public static MultiLayerConfiguration build(NetworkSpec spec, int features, int outputs, double[] classWeights) {
         List<Integer> shape = spec.input().isEmpty() ? List.of(features) : spec.input();
         int size = shape.stream().reduce(1, (a, b) -> a * b);
         if (size != features) {
@@ -44,6 +55,10 @@ public final class NetworkBuilder {
         }
         if (spec.isClassification() && outputs < 2) {
             throw new SettingsException("a classification head needs at least 2 classes but the data has " + outputs);
+        }
+        if (classWeights != null && (!spec.isClassification() || classWeights.length != outputs)) {
+            throw new SettingsException("class weights need a classification head with one weight per class, but the "
+                    + "head is " + spec.head() + " with " + outputs + " outputs and " + classWeights.length + " weights");
         }
         boolean image = shape.size() == 3;
         for (int i = 0; i < spec.layers().size(); i++) {
@@ -91,13 +106,24 @@ public final class NetworkBuilder {
             }
         }
         OutputLayer.Builder out = spec.isClassification()
-                ? new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).nOut(outputs)
+                ? new OutputLayer.Builder(classificationLoss(classWeights)).activation(Activation.SOFTMAX).nOut(outputs)
                 : new OutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).nOut(1);
         list.layer(index, out.weightInit(WeightInit.XAVIER).build());
         list.setInputType(image
                 ? InputType.convolutionalFlat(shape.get(1), shape.get(2), shape.get(0))
                 : InputType.feedForward(features));
         return list.build();
+    }
+
+    private static ILossFunction classificationLoss(double[] classWeights) {
+        if (classWeights == null) {
+            return LossFunctions.LossFunction.MCXENT.getILossFunction();
+        }
+        float[] w = new float[classWeights.length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) classWeights[i];
+        }
+        return new LossMCXENT(Nd4j.create(w, new long[] {1, w.length}, DataType.FLOAT));
     }
 
     private static IUpdater updater(NetworkSpec spec) {

@@ -30,7 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * the models' {@code model.zip} bytes are broadcast, each partition restores them once, normalises every row with
  * each model's own normaliser, and the per-model confusion matrices (classification) or error sums (regression,
  * each model's outputs mapped back to the target's units with its own target normaliser) are summed with
- * {@code treeAggregate}.
+ * {@code treeAggregate}, together with the paired counts (rows only one of two models got right) that a
+ * significance test needs (classification only).
  */
 public final class ChampionChallengerEvaluator {
     /**
@@ -65,8 +66,36 @@ public final class ChampionChallengerEvaluator {
         this.spark = spark;
     }
 
+    /**
+     * Rows on which exactly one of the first candidate (the challenger) and another candidate (the champion) is
+     * right: the discordant cells of their paired 2x2 table, which McNemar's test needs.
+     *
+     * @param onlyFirstRight rows the first candidate got right and the other one wrong
+     * @param onlyOtherRight rows the other candidate got right and the first one wrong
+     */
+    public record Discordant(long onlyFirstRight, long onlyOtherRight) {}
+
+    /**
+     * Reports of all candidates on the same rows and the paired comparison of the first with each other one.
+     *
+     * @param reports one report per candidate, in order
+     * @param discordant for candidate {@code m >= 1}, entry {@code m - 1}: its discordant rows with candidate 0;
+     *     empty for regression models, which make no right or wrong predictions to pair
+     */
+    public record Comparison(List<EvaluationReport> reports, List<Discordant> discordant) {
+        /** The discordant rows of candidate {@code m >= 1} with candidate 0, or null when there are none (regression). */
+        public Discordant discordantWith(int m) {
+            return discordant.isEmpty() ? null : discordant.get(m - 1);
+        }
+    }
+
     /** One report per candidate, in order; all candidates must share the label set. */
     public List<EvaluationReport> evaluate(DatasetSpec data, List<Candidate> candidates, int batchSize) {
+        return compare(data, candidates, batchSize).reports();
+    }
+
+    /** Scores all candidates in one pass and pairs their predictions row by row with the first candidate's. */
+    public Comparison compare(DatasetSpec data, List<Candidate> candidates, int batchSize) {
         List<String> labels = candidates.get(0).labels();
         for (Candidate c : candidates) {
             if (c.regression() != candidates.get(0).regression()) {
@@ -74,7 +103,7 @@ public final class ChampionChallengerEvaluator {
                         : "classification") + ") with " + candidates.get(0).name() + " ("
                         + (candidates.get(0).regression() ? "regression" : "classification") + ")");
             }
-            if (!c.labels().equals(labels)) {
+            if (!canonical(c.labels()).equals(canonical(labels))) {
                 throw new DataFormatException("cannot compare " + c.name() + " (labels " + c.labels() + ") with "
                         + candidates.get(0).name() + " (labels " + labels + ")");
             }
@@ -91,22 +120,43 @@ public final class ChampionChallengerEvaluator {
             if (labels.isEmpty()) {
                 JavaRDD<double[][]> sums = input.rows().mapPartitions(it -> java.util.Collections.singletonList(
                         scoreRegression(it, fromJavaBytes(models.value()), batchSize)).iterator());
-                return RegressionSums.reports(sums.treeAggregate(RegressionSums.zero(n), RegressionSums::merge,
-                        RegressionSums::merge));
+                return new Comparison(RegressionSums.reports(sums.treeAggregate(RegressionSums.zero(n),
+                        RegressionSums::merge, RegressionSums::merge)), List.of());
             }
             JavaRDD<long[][][]> partial = input.rows().mapPartitions(it -> java.util.Collections.singletonList(score(it, fromJavaBytes(models.value()), batchSize))
                     .iterator());
-            long[][][] total = partial.treeAggregate(new long[n][k][k], ChampionChallengerEvaluator::add,
+            long[][][] total = partial.treeAggregate(zero(n, k), ChampionChallengerEvaluator::add,
                     ChampionChallengerEvaluator::add);
             List<EvaluationReport> out = new ArrayList<>();
             for (int m = 0; m < n; m++) {
                 out.add(report(total[m], labels));
             }
-            return out;
+            List<Discordant> discordant = new ArrayList<>();
+            for (int m = 1; m < n; m++) {
+                discordant.add(new Discordant(total[n][m][0], total[n][m][1]));
+            }
+            return new Comparison(out, discordant);
         } finally {
             models.destroy();
             sc.setJobDescription(null);
         }
+    }
+
+    private static List<String> canonical(List<String> labels) {
+        return labels.stream().map(LabelEncoding::canonical).toList();
+    }
+
+    /**
+     * Per candidate a k x k confusion matrix; then one extra entry of n rows {first only right, other only right}
+     * pairing candidate 0 with candidate m (row 0 unused).
+     */
+    private static long[][][] zero(int n, int k) {
+        long[][][] z = new long[n + 1][][];
+        for (int m = 0; m < n; m++) {
+            z[m] = new long[k][k];
+        }
+        z[n] = new long[n][2];
+        return z;
     }
 
     private static byte[] javaBytes(ArrayList<Candidate> candidates) {
@@ -144,13 +194,13 @@ public final class ChampionChallengerEvaluator {
         int k = labels.size();
         Map<String, Integer> index = new LinkedHashMap<>();
         for (int i = 0; i < k; i++) {
-            index.put(labels.get(i), i);
+            index.put(LabelEncoding.canonical(labels.get(i)), i);
         }
         List<MultiLayerNetwork> nets = new ArrayList<>();
         for (Candidate c : candidates) {
             nets.add(StoredModels.restore(c.modelZip(), c.name()));
         }
-        long[][][] confusion = new long[n][k][k];
+        long[][][] confusion = zero(n, k);
         List<LabelledRow> batch = new ArrayList<>(batchSize);
         while (it.hasNext()) {
             batch.add(it.next());
@@ -164,10 +214,21 @@ public final class ChampionChallengerEvaluator {
                     }
                     actual[r] = a;
                 }
+                int[] first = null;
                 for (int m = 0; m < n; m++) {
                     int[] predicted = predict(nets.get(m), candidates.get(m).normalizer(), batch);
                     for (int r = 0; r < actual.length; r++) {
                         confusion[m][actual[r]][predicted[r]]++;
+                    }
+                    if (m == 0) {
+                        first = predicted;
+                        continue;
+                    }
+                    for (int r = 0; r < actual.length; r++) {
+                        boolean firstRight = first[r] == actual[r];
+                        if (firstRight != (predicted[r] == actual[r])) {
+                            confusion[n][m][firstRight ? 0 : 1]++;
+                        }
                     }
                 }
                 batch.clear();
@@ -240,40 +301,8 @@ public final class ChampionChallengerEvaluator {
         return a;
     }
 
-    /** Accuracy, macro precision/recall/F1 and per-class precision/recall/F1 from a confusion matrix. */
+    /** The classification report of one candidate's confusion matrix. */
     static EvaluationReport report(long[][] c, List<String> labels) {
-        int k = labels.size();
-        long total = 0;
-        long correct = 0;
-        Map<String, Double> perClass = new LinkedHashMap<>();
-        double sumP = 0;
-        double sumR = 0;
-        double sumF = 0;
-        for (int i = 0; i < k; i++) {
-            long row = 0;
-            long col = 0;
-            for (int j = 0; j < k; j++) {
-                row += c[i][j];
-                col += c[j][i];
-                total += c[i][j];
-            }
-            correct += c[i][i];
-            double p = col == 0 ? 0 : (double) c[i][i] / col;
-            double r = row == 0 ? 0 : (double) c[i][i] / row;
-            double f = p + r == 0 ? 0 : 2 * p * r / (p + r);
-            perClass.put("precision." + labels.get(i), p);
-            perClass.put("recall." + labels.get(i), r);
-            perClass.put("f1." + labels.get(i), f);
-            sumP += p;
-            sumR += r;
-            sumF += f;
-        }
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("accuracy", total == 0 ? 0 : (double) correct / total);
-        m.put("f1", sumF / k);
-        m.put("precision", sumP / k);
-        m.put("recall", sumR / k);
-        m.putAll(perClass);
-        return new EvaluationReport(total, m, List.copyOf(labels), c);
+        return EvaluationReport.classification(c, labels);
     }
 }

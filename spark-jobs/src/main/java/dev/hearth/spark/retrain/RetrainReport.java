@@ -25,17 +25,19 @@ import java.util.Map;
  * @param challengerMetrics challenger metrics on the evaluation set
  * @param championMetrics champion metrics on the same set (null: no champion)
  * @param infra infra-check measurements
+ * @param significance the paired test of challenger against champion on the evaluation rows (null: no champion, or
+ *     a regression model: the test is classification only)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RetrainReport(String model, RetrainOutcome outcome, int exitCode, String message, String watermark,
         List<String> newPartitions, List<String> window, Integer champion, Integer challenger, List<String> reasons,
         List<String> checks, Map<String, Double> challengerMetrics, Map<String, Double> championMetrics,
-        Map<String, Object> infra) {
+        Map<String, Object> infra, Gate.Significance significance) {
 
     static RetrainReport early(String model, RetrainOutcome outcome, String message, String watermark,
             List<String> fresh) {
         return new RetrainReport(model, outcome, outcome.exitCode(), message, watermark, fresh, List.of(), null, null,
-                List.of(), List.of(), null, null, null);
+                List.of(), List.of(), null, null, null, null);
     }
 
     /** The one summary line the job prints. */
@@ -52,6 +54,9 @@ public record RetrainReport(String model, RetrainOutcome outcome, int exitCode, 
             b.append(" vs champion ").append(model).append('/').append(champion);
             if (championMetrics != null) {
                 b.append(headline(championMetrics));
+            }
+            if (significance != null) {
+                b.append(String.format(Locale.ROOT, " McNemar p %.4g", significance.pValue()));
             }
         }
         b.append(" - ").append(message);

@@ -83,6 +83,7 @@ public final class RetrainRunner {
     private RetrainReport locked(RetrainConfig cfg, Settings settings, Configuration hadoop, boolean dryRun) {
         String watermark = watermark(cfg.model());
         List<Partition> all = Partitions.list(cfg.dataRoot(), hadoop);
+        cfg.refuseOverlappingInputs(all, settings, hadoop);
         List<Partition> fresh = Partitions.newerThan(all, watermark);
         List<String> freshNames = fresh.stream().map(Partition::dt).toList();
         if (fresh.isEmpty()) {
@@ -96,7 +97,7 @@ public final class RetrainRunner {
         Integer champion = store.aliases(cfg.model()).get(cfg.promoteAlias());
         if (dryRun) {
             return new RetrainReport(cfg.model(), RetrainOutcome.PROMOTED, 0, "dry run: would train on " + windowNames,
-                    watermark, freshNames, windowNames, champion, null, List.of(), List.of(), null, null, null);
+                    watermark, freshNames, windowNames, champion, null, List.of(), List.of(), null, null, null, null);
         }
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put(TrainSettings.DATA_PATH, Partitions.inputPath(window));
@@ -104,8 +105,8 @@ public final class RetrainRunner {
                 cfg.warm() && champion != null ? cfg.model() + "/" + champion : "");
         Settings train = settings.with(overrides);
         TrainJobConfig trainCfg = TrainJobConfig.of(train, hadoop);
-        // A gate metric that does not fit the head is refused before the challenger trains.
-        GateMetric.resolve(cfg.gate().metric(), !trainCfg.network().isClassification());
+        // A gate metric or significance level that does not fit the head is refused before the challenger trains.
+        cfg.gate().metricFor(!trainCfg.network().isClassification());
         GateOutcome[] gate = new GateOutcome[1];
         PublishDecorator decorator = (network, zip, signature, test) -> {
             gate[0] = judge(cfg, trainCfg, zip, signature, champion);
@@ -126,6 +127,9 @@ public final class RetrainRunner {
                 p.put("retrain.championMetrics", gate[0].champion());
             }
             p.put("retrain.infra", gate[0].infra());
+            if (gate[0].significance() != null) {
+                p.put("retrain.significance", gate[0].significance().toMap());
+            }
             Map<String, String> tags = new LinkedHashMap<>();
             tags.put("decision", gate[0].passed() ? "promoted" : "rejected");
             tags.put("retrain.window", String.join(",", windowNames));
@@ -171,12 +175,13 @@ public final class RetrainRunner {
     private static RetrainReport report(RetrainConfig cfg, RetrainOutcome outcome, String message, String watermark,
             List<String> fresh, List<String> window, Integer champion, ModelVersion challenger, GateOutcome g) {
         return new RetrainReport(cfg.model(), outcome, outcome.exitCode(), message, watermark, fresh, window, champion,
-                challenger.version(), g.failures(), g.checks(), g.challenger(), g.champion(), g.infra());
+                challenger.version(), g.failures(), g.checks(), g.challenger(), g.champion(), g.infra(),
+                g.significance());
     }
 
     /** Gate and infra results, computed inside the publish decorator. */
     record GateOutcome(boolean passed, List<String> failures, List<String> checks, Map<String, Double> challenger,
-            Map<String, Double> champion, Map<String, Object> infra) {}
+            Map<String, Double> champion, Map<String, Object> infra, Gate.Significance significance) {}
 
     private GateOutcome judge(RetrainConfig cfg, TrainJobConfig trainCfg, byte[] zip, dev.hearth.store.Signature sig,
             Integer champion) {
@@ -191,11 +196,13 @@ public final class RetrainRunner {
         var evalSpec = new dev.hearth.spark.data.DatasetSpec(cfg.evalPath(), spec.format(), spec.labelColumn(),
                 spec.header(), spec.delimiter(), spec.features(), spec.libsvmZeroBased(), spec.featureCount(),
                 spec.skipBadRows());
-        List<EvaluationReport> reports = new ChampionChallengerEvaluator(spark).evaluate(evalSpec, candidates,
-                cfg.evalBatch());
+        ChampionChallengerEvaluator.Comparison comparison = new ChampionChallengerEvaluator(spark).compare(evalSpec,
+                candidates, cfg.evalBatch());
+        List<EvaluationReport> reports = comparison.reports();
         Map<String, Double> challengerMetrics = reports.get(0).metrics();
         Map<String, Double> championMetrics = champion == null ? null : reports.get(1).metrics();
-        Gate.Verdict verdict = new Gate(cfg.gate()).judge(challengerMetrics, championMetrics, sig.labelNames());
+        Gate.Verdict verdict = new Gate(cfg.gate()).judge(challengerMetrics, championMetrics, sig.labelNames(),
+                champion == null ? null : comparison.discordantWith(1));
         InfraCheck.Result infra = new InfraCheck(cfg.infra()).check(zip, sig, cfg.model() + " challenger");
         List<String> failures = new ArrayList<>(verdict.failures());
         failures.addAll(infra.failures());
@@ -203,7 +210,7 @@ public final class RetrainRunner {
                 championMetrics == null ? "-" : TrainLine.metrics(championMetrics),
                 failures.isEmpty() ? "pass" : failures);
         return new GateOutcome(failures.isEmpty(), failures, verdict.checks(), challengerMetrics, championMetrics,
-                infra.measurements());
+                infra.measurements(), verdict.significance());
     }
 
     /** The newest watermark recorded by any retrain of {@code model} (promoted or rejected), or null. */

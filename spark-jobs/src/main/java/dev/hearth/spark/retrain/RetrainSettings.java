@@ -23,6 +23,7 @@ public final class RetrainSettings {
     public static final String GATE_MARGIN_ABSOLUTE = "retrain.gate.margin.absolute";
     public static final String GATE_MARGIN_RELATIVE = "retrain.gate.margin.relative";
     public static final String GATE_MAX_RECALL_DROP = "retrain.gate.max.recall.drop";
+    public static final String GATE_SIGNIFICANCE = "retrain.gate.significance";
     public static final String INFRA_CALLS = "retrain.infra.warmup.calls";
     public static final String INFRA_MAX_P99 = "retrain.infra.max.p99.millis";
     public static final String INFRA_MAX_OFFHEAP = "retrain.infra.max.offheap.mb";
@@ -37,13 +38,14 @@ public final class RetrainSettings {
             new Setting(WINDOW, "since-watermark", "what to train on: since-watermark (only partitions newer than the last retrain's) or last-n"),
             new Setting(WINDOW_PARTITIONS, "7", "last-n: number of most recent partitions to train on (a retrain still needs at least one new one)"),
             new Setting(START, "warm", "warm: initialise from the champion (the version the promote alias points to) when there is one; scratch: fresh weights"),
-            new Setting(EVAL_PATH, "", "the fixed evaluation set both champion and challenger are scored on (same format as the data)"),
+            new Setting(EVAL_PATH, "", "the fixed evaluation set both champion and challenger are scored on (same format as the data); refused if it is, contains or lies inside a dt= partition, data.validation.path or data.test.path"),
             new Setting(GATE_METRIC, "auto", "metric the challenger must beat the champion on: accuracy or f1 (macro) for classification; mse, mae (lower is better: the margins are reductions) or r2 for regression; auto = accuracy or mse"),
             new Setting(GATE_MIN_ACCURACY, "0.0", "absolute threshold: the challenger's accuracy on the evaluation set must be at least this"),
             new Setting(GATE_MIN_F1, "0.0", "absolute threshold: the challenger's macro F1 on the evaluation set must be at least this"),
-            new Setting(GATE_MARGIN_ABSOLUTE, "0.0", "the challenger must beat the champion's gate metric by at least this much (e.g. 0.005)"),
-            new Setting(GATE_MARGIN_RELATIVE, "0.0", "... and by at least this fraction of the champion's value (e.g. 0.01 = 1%); the larger margin applies"),
+            new Setting(GATE_MARGIN_ABSOLUTE, "", "required change of the gate metric over the champion in its good direction, a decrease for mse/mae (e.g. 0.005; negative = tolerance: -0.005 accepts up to 0.5 points worse); empty = not set"),
+            new Setting(GATE_MARGIN_RELATIVE, "", "required change as a fraction of the champion's absolute value (e.g. 0.01 = 1% better, -0.01 = up to 1% worse); empty = not set; each set margin must hold; a required change of 0 (also when neither is set) means strictly better: a tie is rejected"),
             new Setting(GATE_MAX_RECALL_DROP, "0.05", "no class's recall may drop by more than this (absolute) from champion to challenger"),
+            new Setting(GATE_SIGNIFICANCE, "0", "promote only if McNemar's exact test on the paired predictions (rows only one model got right) favours the challenger at this level, e.g. 0.05; 0 = off (the p-value is still reported); classification only: a level above 0 for a regression model is refused before training"),
             new Setting(INFRA_CALLS, "200", "infra check: single-row inferences timed after loading with the serving loader"),
             new Setting(INFRA_MAX_P99, "250", "infra check: p99 latency budget of one single-row inference, milliseconds"),
             new Setting(INFRA_MAX_OFFHEAP, "2048", "infra check: budget of ND4J off-heap memory the loaded model adds (JavaCPP Pointer.totalBytes), MiB"),

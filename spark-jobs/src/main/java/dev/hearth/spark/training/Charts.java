@@ -28,8 +28,11 @@ public final class Charts {
         XYSeries loss = new XYSeries("training loss");
         XYSeries validation = new XYSeries("validation " + validationName);
         for (EpochResult e : epochs) {
-            loss.add(e.epoch(), e.loss());
-            if (!Double.isNaN(e.validation())) {
+            // A diverged epoch (NaN or infinite values) is left out of the chart rather than breaking its axes.
+            if (Double.isFinite(e.loss())) {
+                loss.add(e.epoch(), e.loss());
+            }
+            if (Double.isFinite(e.validation())) {
                 validation.add(e.epoch(), e.validation());
             }
         }

@@ -1,6 +1,7 @@
 package dev.hearth.spark.training;
 
 import dev.hearth.store.NormalizerSpec;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +9,9 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.evaluation.regression.RegressionEvaluation;
 
 /**
- * Metrics of one evaluation pass. Classification: accuracy, macro-F1/precision/recall, per-class precision, recall
- * and F1, and the confusion matrix (rows = actual, columns = predicted). Regression: MSE, MAE, R².
+ * Metrics of one evaluation pass. Classification: accuracy, macro-F1/precision/recall (over the classes present in
+ * the evaluated rows), per-class precision, recall, F1 and support, and the confusion matrix (rows = actual,
+ * columns = predicted). Regression: MSE, MAE, R².
  *
  * @param examples number of evaluated examples
  * @param metrics flat metric map (per-class entries as {@code precision.<label>} etc.)
@@ -29,34 +31,80 @@ public record EvaluationReport(long examples, Map<String, Double> metrics, List<
     }
 
     static EvaluationReport of(Evaluation e, List<String> labels) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("accuracy", e.accuracy());
-        // Macro averages computed here: DL4J reports the positive class's value for two-class problems.
         int n = labels.size();
-        double precision = 0;
-        double recall = 0;
-        double f1 = 0;
-        Map<String, Double> perClass = new LinkedHashMap<>();
         long[][] confusion = new long[n][n];
         for (int i = 0; i < n; i++) {
-            double p = e.precision(i);
-            double r = e.recall(i);
-            double f = e.f1(i);
-            precision += p / n;
-            recall += r / n;
-            f1 += f / n;
-            perClass.put("precision." + labels.get(i), p);
-            perClass.put("recall." + labels.get(i), r);
-            perClass.put("f1." + labels.get(i), f);
-            for (int j = 0; j < labels.size(); j++) {
+            for (int j = 0; j < n; j++) {
                 confusion[i][j] = e.getConfusionMatrix().getCount(i, j);
             }
         }
-        m.put("f1", f1);
-        m.put("precision", precision);
-        m.put("recall", recall);
+        return classification(confusion, labels);
+    }
+
+    /**
+     * Classification metrics from a confusion matrix (rows = actual, columns = predicted): accuracy, per-class
+     * precision/recall/F1 and support ({@code support.<label>}), and macro averages over the classes with at least
+     * one actual row. A class absent from the evaluated rows has no recall to speak of; counting it as 0 would cut
+     * macro-F1 by 1/k per absent class (and fail a gate) for no fault of the model. Its precision stays in the
+     * per-class entries (predicting a class that is not there is still a mistake, and shows in the other classes'
+     * recall). Macro averages are computed here rather than by DL4J, which reports the positive class's value for
+     * two-class problems.
+     */
+    public static EvaluationReport classification(long[][] confusion, List<String> labels) {
+        int k = labels.size();
+        long total = 0;
+        long correct = 0;
+        double precision = 0;
+        double recall = 0;
+        double f1 = 0;
+        int supported = 0;
+        Map<String, Double> perClass = new LinkedHashMap<>();
+        for (int i = 0; i < k; i++) {
+            long actual = 0;
+            long predicted = 0;
+            for (int j = 0; j < k; j++) {
+                actual += confusion[i][j];
+                predicted += confusion[j][i];
+            }
+            total += actual;
+            correct += confusion[i][i];
+            double p = predicted == 0 ? 0 : (double) confusion[i][i] / predicted;
+            double r = actual == 0 ? 0 : (double) confusion[i][i] / actual;
+            double f = p + r == 0 ? 0 : 2 * p * r / (p + r);
+            String label = labels.get(i);
+            perClass.put("precision." + label, p);
+            perClass.put("recall." + label, r);
+            perClass.put("f1." + label, f);
+            perClass.put("support." + label, (double) actual);
+            if (actual > 0) {
+                supported++;
+                precision += p;
+                recall += r;
+                f1 += f;
+            }
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("accuracy", total == 0 ? 0 : (double) correct / total);
+        m.put("f1", supported == 0 ? 0 : f1 / supported);
+        m.put("precision", supported == 0 ? 0 : precision / supported);
+        m.put("recall", supported == 0 ? 0 : recall / supported);
         m.putAll(perClass);
-        return new EvaluationReport(e.getNumRowCounter(), m, List.copyOf(labels), confusion);
+        return new EvaluationReport(total, m, List.copyOf(labels), confusion);
+    }
+
+    /** Classes with no actual row among the evaluated ones: left out of the macro averages. */
+    public List<String> zeroSupportClasses() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) {
+            long actual = 0;
+            for (long c : confusion[i]) {
+                actual += c;
+            }
+            if (actual == 0) {
+                out.add(labels.get(i));
+            }
+        }
+        return out;
     }
 
     /**

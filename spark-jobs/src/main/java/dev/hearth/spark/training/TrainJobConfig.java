@@ -30,11 +30,20 @@ import org.apache.hadoop.conf.Configuration;
  * @param patience early-stopping patience (0 = off)
  * @param checkpoint whether to checkpoint every epoch
  * @param warmStart model reference to initialise from, or empty
+ * @param split how rows are assigned to splits
  */
 public record TrainJobConfig(
         String modelName, DatasetSpec data, String validationPath, String testPath, double validationFraction,
         double testFraction, long seed, String normalizer, NetworkSpec network, TrainingOptions options, int epochs,
-        int patience, boolean checkpoint, String warmStart) {
+        int patience, boolean checkpoint, String warmStart, SplitOptions split) {
+
+    /**
+     * How rows are assigned to splits.
+     *
+     * @param stratified whether each class keeps its share in every split (resolved from {@code split.stratify})
+     * @param keyColumn the column whose value decides a row's split, or empty for the row's content
+     */
+    public record SplitOptions(boolean stratified, String keyColumn) {}
 
     /** The {@code data.*} settings as a dataset spec (shared by train, evaluate and predict). */
     public static DatasetSpec dataset(Settings s) {
@@ -86,6 +95,22 @@ public record TrainJobConfig(
         targetNormalizer(s); // validated before any data is read; the pipeline fits it
         NetworkSpec network = NetworkSpecResolver.resolve(s, hadoop);
         return new TrainJobConfig(modelName, data, validationPath, testPath, validationFraction, testFraction, seed,
-                normalizer, network, options, epochs, patience, s.getBoolean(TRAIN_CHECKPOINT), s.get(MODEL_WARM_START));
+                normalizer, network, options, epochs, patience, s.getBoolean(TRAIN_CHECKPOINT), s.get(MODEL_WARM_START),
+                splitOptions(s, network.isClassification()));
+    }
+
+    private static SplitOptions splitOptions(Settings s, boolean classification) {
+        String key = s.get(SPLIT_KEY_COLUMN).strip();
+        String stratify = s.getChoice(SPLIT_STRATIFY, List.of("auto", "true", "false"));
+        if (stratify.equals("true") && !classification) {
+            throw new SettingsException(SPLIT_STRATIFY + "=true needs classes to stratify by, but the network has a "
+                    + "regression head; use auto or false");
+        }
+        if (stratify.equals("true") && !key.isEmpty()) {
+            throw new SettingsException(SPLIT_STRATIFY + "=true cannot be combined with " + SPLIT_KEY_COLUMN + " '"
+                    + key + "': rows sharing a key stay in one split whatever their class; use auto or false");
+        }
+        return new SplitOptions(stratify.equals("true") || (stratify.equals("auto") && classification && key.isEmpty()),
+                key);
     }
 }

@@ -20,6 +20,8 @@ public final class TrainSettings {
     public static final String SPLIT_VALIDATION_FRACTION = "split.validation.fraction";
     public static final String SPLIT_TEST_FRACTION = "split.test.fraction";
     public static final String SPLIT_SEED = "split.seed";
+    public static final String SPLIT_STRATIFY = "split.stratify";
+    public static final String SPLIT_KEY_COLUMN = "split.key.column";
     public static final String NORMALIZER = "normalizer";
     public static final String NETWORK_CONFIG = "network.config";
     public static final String NETWORK_HEAD = "network.head";
@@ -43,6 +45,9 @@ public final class TrainSettings {
     public static final String TRAIN_REPARTITION = "train.repartition";
     public static final String TRAIN_STATS = "train.stats";
     public static final String TRAIN_CHECKPOINT = "train.checkpoint";
+    public static final String TRAIN_CLASS_WEIGHTS = "train.class.weights";
+    public static final String TRAIN_IMBALANCE_WARN_RATIO = "train.class.imbalance.warn.ratio";
+    public static final String TRAIN_WARM_START_SCHEDULE = "train.warm.start.schedule";
     public static final String MODEL_NAME = "model.name";
     public static final String MODEL_WARM_START = "model.warm.start";
     public static final String STORE_ROOT = "store.root";
@@ -65,6 +70,8 @@ public final class TrainSettings {
             new Setting(SPLIT_VALIDATION_FRACTION, "0.1", "fraction of data.path held out for per-epoch validation (0 = none)"),
             new Setting(SPLIT_TEST_FRACTION, "0.2", "fraction of data.path held out for the final test evaluation"),
             new Setting(SPLIT_SEED, "42", "seed of the splits and of the in-partition shuffle"),
+            new Setting(SPLIT_STRATIFY, "auto", "keep each class's share in every split (per-class hash quantiles, at least one training row per class): true, false, or auto (true for classification without split.key.column)"),
+            new Setting(SPLIT_KEY_COLUMN, "", "column whose value decides a row's split, so rows sharing it (a user, a session) stay together; empty = hash the row's label and features"),
             new Setting(NORMALIZER, "minmax", "feature normalisation fitted on the training split: none, minmax or standardize"),
             new Setting(NETWORK_CONFIG, "", "network spec file (YAML or JSON, see conf/networks/); empty = a dense network from the network.* settings below"),
             new Setting(NETWORK_HEAD, "classification", "output head: classification (softmax) or regression (identity + MSE)"),
@@ -88,6 +95,9 @@ public final class TrainSettings {
             new Setting(TRAIN_REPARTITION, "auto", "repartition minibatches to the workers: auto (when counts differ), always, never"),
             new Setting(TRAIN_STATS, "false", "record where each epoch's averaging rounds spend their time and log the breakdown (compute, data, broadcast, Spark overhead)"),
             new Setting(TRAIN_CHECKPOINT, "true", "checkpoint after every epoch into the store's staging area (needed for --resume)"),
+            new Setting(TRAIN_CLASS_WEIGHTS, "none", "class weights in the loss: none, auto (each class weighs the same in total: rows / (classes x class rows)) or label:weight,... (unlisted classes weigh 1)"),
+            new Setting(TRAIN_IMBALANCE_WARN_RATIO, "10", "warn when the largest class of the training split has more than this many times the rows of the smallest (class counts are always logged)"),
+            new Setting(TRAIN_WARM_START_SCHEDULE, "continue", "warm start: continue the learning-rate schedule from the start model's iteration and epoch counts, or restart it at 0"),
             new Setting(MODEL_NAME, "", "name the trained model is published under"),
             new Setting(MODEL_WARM_START, "", "initialise from a stored model of the same architecture: name, name/N or name@alias"),
             new Setting(STORE_ROOT, "${user.home}/.hearth/store", "model store root: a local path or a Hadoop URI"),

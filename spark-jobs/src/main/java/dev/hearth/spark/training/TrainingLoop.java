@@ -19,8 +19,11 @@ import org.slf4j.LoggerFactory;
 public final class TrainingLoop {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
 
-    /** The loop's result: the history and which epoch the network now holds. */
-    public record Result(List<EpochResult> history, int bestEpoch, boolean stoppedEarly) {}
+    /**
+     * The loop's result: the history, which epoch the network now holds, and why it stopped before the last epoch
+     * (early stopping or divergence), or null.
+     */
+    public record Result(List<EpochResult> history, int bestEpoch, boolean stoppedEarly, String stopReason) {}
 
     /** Called after every epoch with the state to checkpoint. */
     public interface EpochListener {
@@ -38,7 +41,7 @@ public final class TrainingLoop {
     /**
      * Trains from {@code startEpoch + 1} to {@code epochs}.
      *
-     * @param validation returns the validation metric of the current network, or NaN when there is none
+     * @param validation returns the validation metric of the current network; null without a validation split
      * @param higherIsBetter whether a larger validation metric is better
      * @param history epochs already done (resume), else empty
      * @param bestEpoch best epoch so far (resume), else 0
@@ -51,9 +54,9 @@ public final class TrainingLoop {
         int last = done.size();
         // Parameters of the best epoch; null while the best epoch is the current one.
         INDArray bestParams = bestNetwork == null || bestEpoch == last ? null : bestNetwork.params().dup();
-        double bestValue = bestEpoch > 0 ? done.get(bestEpoch - 1).validation() : Double.NaN;
+        EarlyStopping stopping = new EarlyStopping(higherIsBetter, validation != null, patience, done, bestEpoch);
         double elapsed = done.stream().mapToDouble(EpochResult::seconds).sum();
-        boolean stopped = false;
+        String stopReason = null;
         for (int epoch = last + 1; epoch <= epochs; epoch++) {
             sc.setJobDescription(String.format(Locale.ROOT, "hearth train %s: epoch %d/%d%s", modelName, epoch, epochs,
                     done.isEmpty() ? "" : " (previous: " + line(done.get(done.size() - 1), epochs, elapsed) + ")"));
@@ -63,16 +66,14 @@ public final class TrainingLoop {
             long t0 = System.nanoTime();
             double loss = session.fitEpoch(train);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            double value = validation.getAsDouble();
+            // A diverged network is not validated: DL4J's evaluation refuses NaN predictions with an exception.
+            double value = validation == null || !Double.isFinite(loss) ? Double.NaN : validate(validation);
             EpochResult r = new EpochResult(epoch, loss, value, examples / seconds, seconds, session.lastEpochBreakdown());
             done.add(r);
             elapsed += seconds;
-            boolean improved = Double.isNaN(value)
-                    || Double.isNaN(bestValue)
-                    || (higherIsBetter ? value > bestValue : value < bestValue);
-            if (improved) {
+            EarlyStopping.Decision decision = stopping.record(r);
+            if (decision.improved()) {
                 bestEpoch = epoch;
-                bestValue = value;
                 bestParams = null;
             }
             String text = line(r, epochs, elapsed) + (epoch == bestEpoch ? "  *best*" : "");
@@ -82,10 +83,13 @@ public final class TrainingLoop {
             }
             listener.afterEpoch(epoch, done, bestEpoch,
                     bestParams == null ? null : withParams(session.network(), bestParams));
-            if (patience > 0 && epoch - bestEpoch >= patience) {
-                LOG.info("Early stopping after epoch {}: no better validation metric for {} epochs; keeping epoch {}",
-                        epoch, patience, bestEpoch);
-                stopped = true;
+            if (decision.stop()) {
+                stopReason = decision.stopReason();
+                if (Double.isFinite(r.loss()) && (validation == null || Double.isFinite(r.validation()))) {
+                    LOG.info("{}", capitalised(stopReason));
+                } else {
+                    LOG.warn("{}", capitalised(stopReason));
+                }
                 break;
             }
         }
@@ -94,7 +98,25 @@ public final class TrainingLoop {
             LOG.info("Restored the parameters of the best epoch {}", bestEpoch);
         }
         sc.setJobDescription(null);
-        return new Result(done, bestEpoch, stopped);
+        return new Result(done, bestEpoch, stopReason != null, stopReason);
+    }
+
+    /** The validation metric; NaN when DL4J refuses to evaluate because the network's predictions are NaN. */
+    private static double validate(java.util.function.DoubleSupplier validation) {
+        try {
+            return validation.getAsDouble();
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t.getMessage() != null && t.getMessage().contains("NaNs present in predictions")) {
+                    return Double.NaN;
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static String capitalised(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     private static MultiLayerNetwork withParams(MultiLayerNetwork network, INDArray params) {

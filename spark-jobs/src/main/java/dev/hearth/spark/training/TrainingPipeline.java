@@ -7,7 +7,6 @@ import dev.hearth.config.Settings;
 import dev.hearth.spark.data.DatasetLoader;
 import dev.hearth.spark.data.FeatureStatistics;
 import dev.hearth.spark.data.LabelEncoding;
-import dev.hearth.spark.data.LabelledRow;
 import dev.hearth.spark.data.MiniBatcher;
 import dev.hearth.spark.data.TargetStatistics;
 import dev.hearth.spark.network.NetworkBuilder;
@@ -15,7 +14,6 @@ import dev.hearth.store.CheckpointStore;
 import dev.hearth.store.DatasetFingerprint;
 import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelFiles;
-import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.NormalizerSpec;
@@ -80,9 +78,11 @@ public final class TrainingPipeline {
     public TrainingSummary run(Settings s, boolean resume, PublishDecorator decorator) {
         TrainJobConfig cfg = TrainJobConfig.of(s, spark.sparkContext().hadoopConfiguration());
         String modelName = cfg.modelName();
+        ClassBalance balance = ClassBalance.of(s, cfg.network().isClassification());
         LOG.info("Training {} from {} with settings {}", modelName, cfg.data().path(), s.asMap());
         RunCheckpoints runCheckpoints = new RunCheckpoints(checkpoints);
         RunCheckpoints.Restored restored = resume ? runCheckpoints.restore(modelName, s.asMap()) : null;
+        WarmStart warm = WarmStart.of(store, s, restored != null);
         String run = restored != null ? restored.state().run()
                 : "run-" + Instant.now().toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -92,19 +92,25 @@ public final class TrainingPipeline {
         List<JavaRDD<?>> cached = new ArrayList<>();
         try {
             Splits splits = Splits.of(loader, cfg, cached);
+            if (restored != null) {
+                runCheckpoints.verifySplit(restored, splits.fingerprint());
+            }
             sc.setJobDescription("hearth train " + modelName + ": labels");
-            LabelEncoding found = restored != null
-                    ? (restored.state().labels().isEmpty() ? LabelEncoding.regression()
+            Map<String, Long> classCounts = cfg.network().isClassification() ? ClassBalance.count(splits.train())
+                    : Map.of();
+            LabelEncoding encoding = restored != null
+                    ? (restored.state().labels().isEmpty() ? LabelEncoding.regression(restoredTarget(restored))
                             : LabelEncoding.classes(restored.state().labels()))
+                    : warm != null ? warm.encoding(cfg.network().isClassification(), classCounts.keySet(),
+                            cfg.data().path())
                     : cfg.network().isClassification()
-                            ? LabelEncoding.classes(LabelEncoding.sorted(
-                                    splits.train().map(LabelledRow::label).distinct().collect()))
-                            : LabelEncoding.regression();
-            LabelEncoding encoding = found.isRegression()
-                    ? LabelEncoding.regression(targetNormalizer(s, cfg, splits, restored, sc)) : found;
+                            ? LabelEncoding.classes(LabelEncoding.sorted(new ArrayList<>(classCounts.keySet())))
+                            : LabelEncoding.regression(targetNormalizer(s, cfg, splits, sc));
             sc.setJobDescription("hearth train " + modelName + ": fit " + cfg.normalizer() + " normaliser");
             FeatureStatistics stats = FeatureStatistics.of(splits.train(), splits.featureCount());
-            NormalizerSpec normalizer = restored != null ? restored.state().normalizer() : stats.normalizer(cfg.normalizer());
+            NormalizerSpec normalizer = restored != null ? restored.state().normalizer()
+                    : warm != null ? warm.normalizer(splits.featureNames(), cfg.normalizer())
+                    : stats.normalizer(cfg.normalizer());
             long skipped = loader.skippedRows();
             if (skipped > 0) {
                 LOG.warn("Skipped {} malformed rows (data.on.error=skip)", skipped);
@@ -112,6 +118,7 @@ public final class TrainingPipeline {
             if (!encoding.isRegression()) {
                 LOG.info("{} features, {} classes {}", splits.featureCount(), encoding.outputs(),
                         encoding.labels().size() <= 20 ? encoding.labels() : encoding.outputs());
+                balance.report(classCounts, encoding.labels());
             }
             int batch = cfg.options().batchSizePerWorker();
             long seed = cfg.seed();
@@ -127,20 +134,20 @@ public final class TrainingPipeline {
                 network = restored.network();
                 LOG.info("Resuming run {} after epoch {}", run, restored.state().epoch());
             } else {
-                MultiLayerConfiguration conf = NetworkBuilder.build(cfg.network(), splits.featureCount(), encoding.outputs());
+                MultiLayerConfiguration conf = NetworkBuilder.build(cfg.network(), splits.featureCount(), encoding.outputs(),
+                        balance.weights(encoding.labels(), classCounts));
                 network = new MultiLayerNetwork(conf);
                 network.init();
-                if (!cfg.warmStart().isEmpty()) {
-                    StoredModels.Loaded from = StoredModels.load(store, cfg.warmStart());
-                    WarmStart.copyParameters(from, network, encoding, splits.featureCount());
-                    parent = from.version().ref().toString();
+                if (warm != null) {
+                    warm.initialise(network);
+                    parent = warm.parent();
                     LOG.info("Warm start from {}", parent);
                 }
             }
 
             try (TrainingEngine.Session session = engine.open(sc, network, cfg.options())) {
                 String name = encoding.isRegression() ? "mse" : "accuracy";
-                java.util.function.DoubleSupplier validate = validation == null ? () -> Double.NaN : () -> {
+                java.util.function.DoubleSupplier validate = validation == null ? null : () -> {
                     sc.setJobDescription("hearth train " + modelName + ": validation " + name);
                     return encoding.isRegression()
                             ? session.evaluateRegression(validation, splits.validationCount())
@@ -149,7 +156,7 @@ public final class TrainingPipeline {
                 };
                 TrainingLoop.EpochListener listener = !cfg.checkpoint() ? (e, h, b, best) -> {} : (e, h, b, best) ->
                         runCheckpoints.save(modelName, new TrainingState(run, e, h, b, encoding.labels(), normalizer,
-                                s.asMap(), encoding.target()), session.network(), best);
+                                s.asMap(), splits.fingerprint(), encoding.target()), session.network(), best);
                 TrainingLoop.Result result = new TrainingLoop(sc, modelName).run(session, train, splits.trainCount(),
                         cfg.epochs(), cfg.patience(), validate, !encoding.isRegression(),
                         restored == null ? List.of() : restored.state().history(),
@@ -197,6 +204,7 @@ public final class TrainingPipeline {
         evaluation.put("examples", report.examples());
         evaluation.put("metrics", report.metrics());
         evaluation.put("labels", report.labels());
+        evaluation.put("zeroSupportClasses", report.zeroSupportClasses());
         evaluation.put("confusionMatrix", report.confusion());
         evaluation.put("history", result.history());
         evaluation.put("bestEpoch", result.bestEpoch());
@@ -231,25 +239,17 @@ public final class TrainingPipeline {
                 provenance, tags, files));
     }
 
+    /** The checkpoint's regression target normaliser (none for checkpoints older than target scaling). */
+    private static NormalizerSpec restoredTarget(RunCheckpoints.Restored restored) {
+        NormalizerSpec kept = restored.state().targetNormalizer();
+        return kept == null ? NormalizerSpec.none() : kept;
+    }
+
     /**
-     * The regression target's normaliser: the checkpoint's when resuming (none for checkpoints older than target
-     * scaling), the warm-start model's (its weights learned that scale), else {@code network.target.normalizer}
-     * fitted on the training split only.
+     * A fresh start's regression target normaliser: {@code network.target.normalizer} fitted on the training split
+     * only. (A resumed run keeps the checkpoint's, a warm start the start model's: see {@link WarmStart}.)
      */
-    private NormalizerSpec targetNormalizer(Settings s, TrainJobConfig cfg, Splits splits,
-            RunCheckpoints.Restored restored, JavaSparkContext sc) {
-        if (restored != null) {
-            NormalizerSpec kept = restored.state().targetNormalizer();
-            return kept == null ? NormalizerSpec.none() : kept;
-        }
-        if (!cfg.warmStart().isEmpty()) {
-            Signature from = store.resolve(ModelRef.parse(cfg.warmStart())).metadata().signature();
-            if (from.isRegression()) {
-                LOG.info("Target normaliser {} kept from the warm-start model {}", from.targetNormalizer().kind(),
-                        cfg.warmStart());
-                return from.targetNormalizer();
-            }
-        }
+    private NormalizerSpec targetNormalizer(Settings s, TrainJobConfig cfg, Splits splits, JavaSparkContext sc) {
         String kind = TrainJobConfig.targetNormalizer(s);
         if (NormalizerSpec.NONE.equals(kind)) {
             return NormalizerSpec.none();
@@ -288,6 +288,7 @@ public final class TrainingPipeline {
         p.put("trainExamples", splits.trainCount());
         p.put("validationExamples", splits.validationCount());
         p.put("testExamples", splits.testCount());
+        p.put("split", splits.fingerprint());
         p.put("skippedRows", skipped);
         p.put("sparkAppId", sc.sc().applicationId());
         p.put("sparkMaster", sc.master());
@@ -299,6 +300,9 @@ public final class TrainingPipeline {
         p.put("epochs", result.history().size());
         p.put("bestEpoch", result.bestEpoch());
         p.put("stoppedEarly", result.stoppedEarly());
+        if (result.stopReason() != null) {
+            p.put("stopReason", result.stopReason());
+        }
         p.put("epochSeconds", result.history().stream().map(EpochResult::seconds).toList());
         p.put("wallSeconds", (System.nanoTime() - started) / 1e9);
         p.put("run", run);

@@ -89,7 +89,7 @@ class RegressionRetrainTest {
         addDay(1, false);
         RetrainReport day1 = log("day 1 (3 epochs)", runner.run(settings("train.epochs=3"), false));
         assertThat(day1.outcome()).isEqualTo(RetrainOutcome.PROMOTED);
-        assertThat(day1.checks()).contains("no champion: margin and recall rules skipped");
+        assertThat(day1.checks()).containsExactly("no champion: margin rule skipped");
         assertThat(day1.challengerMetrics()).containsKeys("mse", "mae", "r2").doesNotContainKey("accuracy");
 
         addDay(2, false);
@@ -97,6 +97,9 @@ class RegressionRetrainTest {
         assertThat(day2.challengerMetrics().get("mse")).isLessThan(0.99 * day2.championMetrics().get("mse"));
         assertThat(day2.outcome()).as(day2.summaryLine()).isEqualTo(RetrainOutcome.PROMOTED);
         assertThat(day2.checks()).anyMatch(c -> c.startsWith("mse ") && c.contains("lower is better: improvement +"));
+        // McNemar's test is classification only: nothing paired, nothing reported.
+        assertThat(day2.significance()).isNull();
+        assertThat(day2.summaryLine()).doesNotContain("McNemar");
         assertThat(store.aliases("area")).containsEntry("production", 2);
         ModelVersion v2 = store.resolve(ModelRef.parse("area/2"));
         assertThat(v2.metadata().provenance()).containsEntry("parentVersion", "area/1");
@@ -132,6 +135,20 @@ class RegressionRetrainTest {
                 .isInstanceOf(SettingsException.class)
                 .hasMessage("retrain.gate.metric is 'accuracy' but a regression model is gated on one of"
                         + " [mse, mae, r2] (or auto)");
+        assertThat(store.listModels()).isEmpty();
+    }
+
+    @Test
+    void aSignificanceLevelIsRefusedBeforeTrainingARegressionModel() throws Exception {
+        writeData();
+        addDay(1, false);
+        HadoopModelStore store = store();
+        assertThatThrownBy(() -> new RetrainRunner(spark, store, new ParameterAveragingEngine())
+                .run(settings("retrain.gate.significance=0.05"), false))
+                .isInstanceOf(SettingsException.class)
+                .hasMessage("retrain.gate.significance is 0.05 but the significance test (McNemar's, on the rows"
+                        + " only one model got right) applies to classification only; set it to 0 for a regression"
+                        + " model");
         assertThat(store.listModels()).isEmpty();
     }
 

@@ -1,6 +1,7 @@
 package dev.hearth.spark.retrain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.hearth.config.Settings;
 import dev.hearth.spark.LocalSpark;
@@ -77,7 +78,8 @@ class RetrainRunnerTest {
         assertThat(day2.champion()).isEqualTo(1);
         assertThat(day2.challenger()).isEqualTo(2);
         boolean shouldPass = day2.challengerMetrics().get("accuracy") >= Double.parseDouble(GATE_MIN_ACCURACY)
-                && day2.challengerMetrics().get("accuracy") >= day2.championMetrics().get("accuracy")
+                // no margin set: strictly better (a tie is rejected)
+                && day2.challengerMetrics().get("accuracy") > day2.championMetrics().get("accuracy")
                 && day2.championMetrics().keySet().stream().filter(k -> k.startsWith("recall."))
                         .allMatch(k -> day2.championMetrics().get(k) - day2.challengerMetrics().get(k)
                                 <= MAX_RECALL_DROP + 1e-12);
@@ -147,6 +149,57 @@ class RetrainRunnerTest {
         List<AuditEvent> audit = store.auditLog("digits");
         assertThat(audit).anyMatch(e -> e.action().equals("retrain-conflict") && e.from() == 2
                 && e.reason().contains("production moved from 1 to " + hotfix[0]));
+    }
+
+    @Test
+    void significanceOfThePairedPredictionsIsReportedAndGatesPromotion() throws Exception {
+        writeData();
+        HadoopModelStore store = store();
+        RetrainRunner runner = new RetrainRunner(spark, store, new ParameterAveragingEngine());
+        // Only the significance rule can reject: any margin, any recall drop, any accuracy is allowed.
+        String[] gate = {"retrain.gate.significance=0.05", "retrain.gate.margin.absolute=-1",
+                "retrain.gate.max.recall.drop=1", "retrain.gate.min.accuracy=0"};
+        addDay(1, false);
+        // a weak champion: one epoch at a small learning rate
+        RetrainReport day1 = log("significance day 1", runner.run(settings(concat(gate, "train.epochs=1",
+                "network.learning.rate=0.001")), false));
+        assertThat(day1.outcome()).isEqualTo(RetrainOutcome.PROMOTED);
+        assertThat(day1.significance()).isNull();
+
+        addDay(2, false);
+        RetrainReport day2 = log("significance day 2", runner.run(settings(gate), false));
+        checkPairing(day2);
+        assertThat(day2.significance().pValue()).isLessThan(0.05);
+        assertThat(day2.outcome()).isEqualTo(RetrainOutcome.PROMOTED);
+        assertThat(day2.summaryLine()).contains("McNemar p ");
+        assertThat(store.resolve(ModelRef.parse("digits/2")).metadata().provenance().get("retrain.significance"))
+                .asString().contains("pValue");
+
+        addDay(3, true);
+        RetrainReport day3 = log("significance day 3 (noisy labels)", runner.run(settings(gate), false));
+        checkPairing(day3);
+        assertThat(day3.outcome()).isEqualTo(RetrainOutcome.REJECTED);
+        assertThat(day3.reasons()).singleElement().asString().startsWith("McNemar exact p")
+                .contains("in the champion's favour");
+    }
+
+    /** The discordant counts agree with both accuracies and the p-value with McNemar's test on them. */
+    private static void checkPairing(RetrainReport r) {
+        Gate.Significance sig = r.significance();
+        assertThat(sig.test()).isEqualTo("mcnemar-exact");
+        assertThat(sig.alpha()).isEqualTo(0.05);
+        double n = r.challengerMetrics().entrySet().stream().filter(e -> e.getKey().startsWith("support."))
+                .mapToDouble(Map.Entry::getValue).sum();
+        assertThat(n).isEqualTo(297);
+        assertThat(r.challengerMetrics().get("accuracy") - r.championMetrics().get("accuracy"))
+                .isCloseTo((sig.challengerOnlyRight() - sig.championOnlyRight()) / n, within(1e-9));
+        assertThat(sig.pValue()).isEqualTo(McNemar.pValue(sig.challengerOnlyRight(), sig.championOnlyRight()));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        List<String> out = new ArrayList<>(List.of(a));
+        out.addAll(List.of(b));
+        return out.toArray(String[]::new);
     }
 
     private static final String[] GATE_PERMISSIVE = {"retrain.gate.min.accuracy=0", "retrain.gate.margin.absolute=-1",

@@ -32,11 +32,12 @@ class RetrainSettingsTest {
 
     @Test
     void gateAppliesThresholdsMarginAndRecallDrop() {
-        Gate gate = new Gate(new Gate.Thresholds("accuracy", 0.8, 0.0, 0.01, 0.02, 0.05));
+        Gate gate = new Gate(new Gate.Thresholds("accuracy", 0.8, 0.0,
+                new Gate.Margins(java.util.OptionalDouble.of(0.01), java.util.OptionalDouble.of(0.02)), 0.05, 0));
         Map<String, Double> champion = Map.of("accuracy", 0.90, "f1", 0.9, "recall.a", 0.9, "recall.b", 0.9);
         // relative margin 2% of 0.90 = 0.018 > absolute 0.01
         assertThat(gate.judge(Map.of("accuracy", 0.915, "f1", 0.9, "recall.a", 0.9, "recall.b", 0.9), champion,
-                List.of("a", "b")).failures()).singleElement().asString().contains("required +0.0180");
+                List.of("a", "b")).failures()).singleElement().asString().contains("required >= +0.0180");
         assertThat(gate.judge(Map.of("accuracy", 0.92, "f1", 0.9, "recall.a", 0.95, "recall.b", 0.89), champion,
                 List.of("a", "b")).passed()).isTrue();
         assertThat(gate.judge(Map.of("accuracy", 0.95, "f1", 0.9, "recall.a", 1.0, "recall.b", 0.8), champion,

@@ -55,4 +55,30 @@ class EvaluationReportTest {
         assertThat(r.primary()).isEqualTo(r.metrics().get("mse"));
         assertThat(r.higherIsBetter()).isFalse();
     }
+
+    @Test
+    void macroAveragesLeaveOutClassesWithoutRows() {
+        // classes a, b, c; the evaluated rows hold no c (a one-day window), one a is predicted as c.
+        // actual a: 3 rows (2 right, 1 -> c); actual b: 2 rows (both right); actual c: none
+        long[][] confusion = {{2, 0, 1}, {0, 2, 0}, {0, 0, 0}};
+        EvaluationReport r = EvaluationReport.classification(confusion, List.of("a", "b", "c"));
+        // a: p 1, r 2/3, f1 0.8; b: p 1, r 1, f1 1; c: support 0 -> not averaged (its precision 0 stays listed)
+        assertThat(r.metrics().get("f1")).isCloseTo((0.8 + 1.0) / 2, within(1e-12));
+        assertThat(r.metrics().get("recall")).isCloseTo((2.0 / 3 + 1.0) / 2, within(1e-12));
+        assertThat(r.metrics().get("precision")).isCloseTo(1.0, within(1e-12));
+        assertThat(r.metrics().get("accuracy")).isCloseTo(4.0 / 5, within(1e-12));
+        assertThat(r.metrics()).containsEntry("support.a", 3.0).containsEntry("support.c", 0.0)
+                .containsEntry("precision.c", 0.0);
+        assertThat(r.zeroSupportClasses()).containsExactly("c");
+        // the DL4J path gives the same numbers
+        Evaluation e = new Evaluation(List.of("a", "b", "c"));
+        float[][] actual = {{1, 0, 0}, {1, 0, 0}, {1, 0, 0}, {0, 1, 0}, {0, 1, 0}};
+        float[][] predicted = {{.8f, .1f, .1f}, {.8f, .1f, .1f}, {.1f, .1f, .8f}, {.1f, .8f, .1f}, {.1f, .8f, .1f}};
+        e.eval(Nd4j.create(actual), Nd4j.create(predicted));
+        assertThat(EvaluationReport.of(e, List.of("a", "b", "c")).metrics()).isEqualTo(r.metrics());
+        // nothing evaluated at all: zeros, not NaN
+        EvaluationReport empty = EvaluationReport.classification(new long[2][2], List.of("a", "b"));
+        assertThat(empty.metrics().get("f1")).isZero();
+        assertThat(empty.zeroSupportClasses()).containsExactly("a", "b");
+    }
 }
