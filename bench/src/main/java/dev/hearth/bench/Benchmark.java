@@ -10,6 +10,14 @@ interface Benchmark {
     /** Short name, used by {@code --only} and as the key in the JSON results. */
     String name();
 
+    /**
+     * Whether {@code bench/run} without {@code --only} runs it; false for suites that are not baseline comparisons
+     * and have their own CI test (the abuse suite).
+     */
+    default boolean inDefaultRun() {
+        return true;
+    }
+
     /** Runs the benchmark; the map is written as JSON (values: numbers, strings, {@link Stats}, lists, maps). */
     Map<String, Object> run() throws Exception;
 

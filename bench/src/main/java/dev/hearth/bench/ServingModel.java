@@ -86,6 +86,18 @@ record ServingModel(Path store, String name, ModelVersion version, MultiLayerNet
         return new ServingModel(store, name, version, net, normalizer, csv.features);
     }
 
+    /** The signature (input, labels, normaliser) the model was published with. */
+    Signature signature() {
+        return version.metadata().signature();
+    }
+
+    /** The network as DL4J's {@code ModelSerializer} writes it (the bytes the store holds as {@code model.zip}). */
+    byte[] modelZip() throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ModelSerializer.writeModel(network, out, false);
+        return out.toByteArray();
+    }
+
     /** A single-row OIP v2 inference request for row {@code i} (raw pixel values, as a client sends them). */
     String requestBody(int i) {
         StringBuilder b = new StringBuilder("{\"inputs\":[{\"name\":\"input\",\"shape\":[1,").append(WIDTH)

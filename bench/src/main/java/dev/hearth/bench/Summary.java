@@ -22,6 +22,7 @@ final class Summary {
         add(s, benchmarks, "serving", "p99AtHalfSaturationMs", "serving p99 at half saturation, ms (batching on)", 10.0, false);
         add(s, benchmarks, "store", "ratioLocal", "store publish + verified load / plain copy + read (local FS)", 1.5, false);
         add(s, benchmarks, "store", "ratioHdfs", "store publish + verified load / plain copy + read (HDFS)", 1.5, false);
+        add(s, benchmarks, "abuse", "targetsFailed", "abuse suite: targets failed (of those judged per load)", 0, false);
         return s;
     }
 

@@ -111,8 +111,9 @@ final class GarbageCollector {
         }
         for (Path dir : dirs) {
             for (FileStatus st : layout.children(dir)) {
+                // The listing's own time: a temporary file of a create in flight may be gone by the time we ask again.
                 if (st.getPath().getName().startsWith(ExclusiveCreator.TMP_PREFIX)
-                        && olderThan(st.getPath(), grace, now)) {
+                        && st.getModificationTime() <= now.minus(grace).toEpochMilli()) {
                     out.add(new GcCandidate(name, null, st.getPath().toString(), "abandoned temporary file, " + old));
                 }
             }

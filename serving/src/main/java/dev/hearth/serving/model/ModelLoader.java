@@ -7,7 +7,7 @@ import dev.hearth.store.IntegrityException;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.ModelStoreException;
 import dev.hearth.store.ModelVersion;
-import java.io.ByteArrayInputStream;
+import dev.hearth.store.ModelZipGuard;
 import java.io.IOException;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -50,7 +50,8 @@ public final class ModelLoader {
         }
         MultiLayerNetwork network;
         try {
-            network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false);
+            network = ModelSerializer.restoreMultiLayerNetwork(
+                    ModelZipGuard.MODEL.open(bytes, MODEL_FILE + " of " + version.ref()), false);
         } catch (IOException | RuntimeException e) {
             throw new ModelLoadException("format", "cannot restore " + version.ref() + ": " + e.getMessage(), e);
         }

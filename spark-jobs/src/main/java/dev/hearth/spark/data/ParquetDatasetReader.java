@@ -2,6 +2,7 @@ package dev.hearth.spark.data;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -96,7 +97,7 @@ public final class ParquetDatasetReader {
         int width = featureNames.size();
         boolean skip = spec.skipBadRows();
         List<String> columns = List.copyOf(featureColumns);
-        return new LabelledData(rows.javaRDD().flatMap(r -> {
+        JavaRDD<LabelledRow> parsed = rows.javaRDD().flatMap(r -> {
             try {
                 return List.of(toRow(r, columns, vectorColumn, width, labelled, keyed, precision)).iterator();
             } catch (DataFormatException e) {
@@ -106,7 +107,10 @@ public final class ParquetDatasetReader {
                 skipped.add(1);
                 return java.util.Collections.<LabelledRow>emptyIterator();
             }
-        }), featureNames, spec.path());
+        });
+        // Like text input: a few large Parquet files must not leave cores idle (InputPartitioning).
+        return new LabelledData(InputPartitioning.spread(parsed, spark.sparkContext().defaultParallelism()),
+                featureNames, spec.path());
     }
 
     private static LabelledRow toRow(Row r, List<String> columns, boolean vectorColumn, int width, boolean labelled,

@@ -27,7 +27,8 @@ public final class TextInput {
 
     /**
      * Parses {@code path}. Files are split only at file-system block boundaries so that row numbers are exact in
-     * all but very large files; the rows are then spread over the default parallelism.
+     * all but very large files; input in fewer partitions than the default parallelism (one gzip file) is then
+     * spread over it ({@link InputPartitioning}).
      *
      * @param skipped counts skipped rows when {@code skipBadRows}
      */
@@ -82,8 +83,7 @@ public final class TextInput {
                 }
             };
         }, true);
-        int parallelism = sc.defaultParallelism();
-        return rows.getNumPartitions() < parallelism ? rows.repartition(parallelism) : rows;
+        return InputPartitioning.spread(rows, sc.defaultParallelism());
     }
 
     /** Whether a failure is (caused by) bad input data, and its message. */

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -32,10 +33,14 @@ import org.slf4j.LoggerFactory;
  * A long-lived Quartz scheduler that launches one child process per fire of each model's cron entry. Runs of the
  * same model never overlap ({@link DisallowConcurrentExecution} on one job per model; fires that come due while a
  * run is still going are coalesced into one run afterwards). Each run is appended to {@code <stateDir>/runs.log}
- * (model, scheduled fire time, start, end, exit code), and the last handled fire time is kept in
- * {@code <stateDir>/<model>.last-fire}, so a restarted scheduler knows which fires it missed while down: with the
- * {@code run-once} misfire policy it runs one catch-up run at start, with {@code skip} it waits for the next fire.
- * Overlap across scheduler processes is prevented by the retrain job's store lock (exit 30).
+ * (model, scheduled fire time, start, end, exit code, outcome; tab-separated), and the last handled fire time is
+ * kept in {@code <stateDir>/<model>.last-fire}, so a restarted scheduler knows which fires it missed while down:
+ * with the {@code run-once} misfire policy it runs one catch-up run at start, with {@code skip} it waits for the
+ * next fire.
+ * Overlap across scheduler processes is prevented by the retrain job's store lock (exit 30). A run that takes
+ * longer than its entry's {@code timeout} is stopped with its descendants ({@link ChildProcessRunner}: SIGTERM,
+ * SIGKILL after {@code killGrace}); its line in the run log carries the child's own exit status and the outcome
+ * {@code timed out}, and the schedule goes on with the next fire.
  */
 public final class RetrainScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RetrainScheduler.class);
@@ -69,6 +74,8 @@ public final class RetrainScheduler implements AutoCloseable {
             data.put("model", e.model());
             data.put("command", String.join("\u0000", e.command()));
             data.put("stateDir", config.stateDir());
+            data.put("timeoutMillis", Long.toString(e.timeoutDuration().toMillis()));
+            data.put("killGraceMillis", Long.toString(config.killGraceDuration().toMillis()));
             JobDetail job = JobBuilder.newJob(RunJob.class).withIdentity(e.model(), "retrain").usingJobData(data)
                     .storeDurably().build();
             Instant missed = missedFire(e, state, Instant.now());
@@ -84,8 +91,8 @@ public final class RetrainScheduler implements AutoCloseable {
             }
             Trigger trigger = builder.build();
             scheduler.scheduleJob(job, trigger);
-            LOG.info("{}: cron '{}' in {} -> next fire {}", e.model(), e.cron(), e.timeZone(),
-                    trigger.getFireTimeAfter(new Date()));
+            LOG.info("{}: cron '{}' in {}, timeout {} -> next fire {}", e.model(), e.cron(), e.timeZone(),
+                    ScheduleConfig.format(e.timeoutDuration()), trigger.getFireTimeAfter(new Date()));
         }
         scheduler.start();
     }
@@ -142,21 +149,36 @@ public final class RetrainScheduler implements AutoCloseable {
             for (String a : d.getString("command").split("\u0000")) {
                 argv.add(a.replace("{model}", model).replace("{fireTime}", fire));
             }
+            Duration timeout = Duration.ofMillis(Long.parseLong(d.getString("timeoutMillis")));
+            ChildProcessRunner runner =
+                    new ChildProcessRunner(Duration.ofMillis(Long.parseLong(d.getString("killGraceMillis"))));
             Instant start = Instant.now();
             int code;
+            String outcome;
             try {
-                Process p = new ProcessBuilder(argv).inheritIO().start();
-                code = p.waitFor();
+                ChildProcessRunner.Outcome o = runner.run(argv, timeout);
+                code = o.exitCode();
+                if (o.timedOut()) {
+                    outcome = "timed out after " + ScheduleConfig.format(timeout) + "; killed";
+                    LOG.error("{}: run for fire {} (pid {}) passed its timeout {}: stopped it and its descendants"
+                            + " ({} processes, {}); it exited {}", model, fire, o.pid(), ScheduleConfig.format(timeout),
+                            o.processesSignalled(), o.forced() ? "SIGKILL after the grace period" : "SIGTERM", code);
+                } else {
+                    outcome = outcome(code);
+                    LOG.info("{}: run for fire {} exited {} ({})", model, fire, code, outcome);
+                }
             } catch (IOException e) {
                 LOG.error("{}: cannot launch {}: {}", model, argv, e.getMessage());
                 code = -1;
+                outcome = "not launched";
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 code = -2;
+                outcome = "interrupted; killed";
             }
             Instant end = Instant.now();
-            String line = String.join("\t", model, fire, start.toString(), end.toString(), Integer.toString(code)) + "\n";
-            LOG.info("{}: run for fire {} exited {} ({})", model, fire, code, outcome(code));
+            String line = String.join("\t", model, fire, start.toString(), end.toString(), Integer.toString(code),
+                    outcome) + "\n";
             try {
                 Files.writeString(state.resolve("runs.log"), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND);

@@ -78,7 +78,8 @@ public final class BatchScorer {
         NormalizerSpec normalizer = sig.normalizer();
         NormalizerSpec target = sig.targetNormalizer();
         int width = sig.featureCount();
-        JavaRDD<Row> rows = input.rows().mapPartitions(it -> predict(it, bytes.value(), normalizer, target, width,
+        String what = model.version().ref().toString();
+        JavaRDD<Row> rows = input.rows().mapPartitions(it -> predict(it, bytes.value(), what, normalizer, target, width,
                 labels, labelled));
         sc.setJobDescription("hearth predict " + model.version().ref() + " on " + data.path());
         try {
@@ -96,9 +97,10 @@ public final class BatchScorer {
         }
     }
 
-    private static Iterator<Row> predict(Iterator<LabelledRow> it, byte[] model, NormalizerSpec normalizer,
+    private static Iterator<Row> predict(Iterator<LabelledRow> it, byte[] model, String what, NormalizerSpec normalizer,
             NormalizerSpec target, int width, List<String> labels, boolean labelled) {
-        MultiLayerNetwork network = StoredModels.restore(model, "broadcast model");
+        // Guarded again here: these broadcast bytes (a second read of the file) are what gets restored.
+        MultiLayerNetwork network = StoredModels.restore(model, what);
         int batch = 256;
         List<Row> out = new ArrayList<>();
         List<LabelledRow> pending = new ArrayList<>(batch);

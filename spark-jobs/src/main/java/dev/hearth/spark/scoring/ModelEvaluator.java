@@ -50,9 +50,9 @@ public final class ModelEvaluator {
                 ? LabelEncoding.regression(sig.targetNormalizer()) : LabelEncoding.classes(sig.labelNames());
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         JavaRDD<DataSet> batches = MiniBatcher.batches(input.rows(), batchSize, encoding, sig.normalizer(),
-                sig.featureCount(), 0).persist(StorageLevel.MEMORY_AND_DISK_SER());
+                sig.featureCount()).persist(StorageLevel.MEMORY_AND_DISK_SER());
         sc.setJobDescription("hearth evaluate " + model.version().ref() + " on " + data.path());
-        TrainingOptions options = new TrainingOptions(0, batchSize, 1, 0, "direct", "", "never", 0, false);
+        TrainingOptions options = new TrainingOptions(0, batchSize, 1, 0, "direct", "", 0, false);
         try (TrainingEngine.Session session = engine.open(sc, model.network(), options)) {
             return encoding.isRegression()
                     ? session.evaluateRegression(batches, input.rows().count()).inOriginalUnits(encoding.target())

@@ -1,5 +1,6 @@
 package dev.hearth.spark.training;
 
+import dev.hearth.spark.data.EpochBatches;
 import dev.hearth.spark.serde.MinibatchFiles;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -18,9 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hearth's export step: every executor writes its minibatches as {@link MinibatchFiles} under one directory of the
- * default (shared) file system, in one Spark job, and the paths become a small RDD with one partition per worker
- * that DL4J's {@code fitPaths} trains from in every epoch.
+ * Hearth's export step: every executor writes the minibatches of each slot of the epoch as one {@link MinibatchFiles}
+ * file under one directory of the default (shared) file system, in one Spark job, and the paths become a small RDD
+ * laid out like the epoch (partition {@code s} = the file of slot {@code s}) that DL4J's {@code fitPaths} trains
+ * from. One file per slot, not per minibatch: creating a file costs a name-node round trip on HDFS, and DL4J's
+ * worker cuts a loaded file back into minibatches of {@code batchSizePerWorker} rows, in order, so the worker fits
+ * exactly the slot's minibatches (each slot starts at a minibatch boundary).
  */
 final class MinibatchExport {
     /** Name of the RDD of exported paths. */
@@ -29,36 +33,35 @@ final class MinibatchExport {
 
     private MinibatchExport() {}
 
-    /**
-     * Writes {@code batches} under {@code dir} and returns the persisted RDD of file paths ({@code workers}
-     * partitions).
-     */
-    static JavaRDD<String> export(JavaSparkContext sc, JavaRDD<DataSet> batches, String dir, int workers) {
+    /** Writes {@code epoch}'s minibatches under {@code dir} and returns the persisted RDD of their paths. */
+    static JavaRDD<String> export(JavaSparkContext sc, EpochBatches epoch, String dir) {
         Broadcast<SerializableConfiguration> conf = sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
-        List<String> paths = batches.mapPartitionsWithIndex((index, it) -> {
+        List<String> slots = epoch.batches().mapPartitionsWithIndex((slot, it) -> {
+            List<DataSet> minibatches = new ArrayList<>();
+            it.forEachRemaining(minibatches::add);
+            if (minibatches.isEmpty()) {
+                throw new IllegalStateException("slot " + slot + " of the epoch has no minibatches");
+            }
             FileSystem fs = new Path(dir).getFileSystem(conf.value().value());
             Path base = fs.makeQualified(new Path(dir));
+            Path file = new Path(base, "slot-" + slot + ".hmb");
             // On the local FS, Hadoop forks `chmod` for every file it creates (and writes a .crc beside it):
             // plain NIO writes are many times faster and the files are only read back by this job.
             boolean local = "file".equals(fs.getUri().getScheme());
             if (local) {
                 Files.createDirectories(java.nio.file.Path.of(base.toUri()));
             }
-            List<String> written = new ArrayList<>();
-            int i = 0;
-            while (it.hasNext()) {
-                Path file = new Path(base, "part-" + index + "-" + i++ + ".hmb");
-                try (OutputStream out = local ? Files.newOutputStream(java.nio.file.Path.of(file.toUri()),
-                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE) : fs.create(file, false)) {
-                    MinibatchFiles.write(it.next(), out);
-                }
-                written.add(file.toString());
+            try (OutputStream out = local ? Files.newOutputStream(java.nio.file.Path.of(file.toUri()),
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE) : fs.create(file, false)) {
+                MinibatchFiles.write(minibatches.size() == 1 ? minibatches.get(0) : DataSet.merge(minibatches), out);
             }
-            return written.iterator();
-        }, false).collect();
+            return List.of(file.toString()).iterator();
+        }, true).collect();
         conf.destroy();
-        LOG.info("Exported {} minibatches under {}", paths.size(), dir);
-        JavaRDD<String> rdd = sc.parallelize(paths, Math.max(1, Math.min(workers, paths.size())));
+        LOG.debug("Exported {} minibatches of epoch {} as {} files under {}", epoch.plan().batches(), epoch.epoch(),
+                slots.size(), dir);
+        // One path per slot in as many slices: slice s is slot s.
+        JavaRDD<String> rdd = sc.parallelize(slots, slots.size());
         rdd.setName(NAME);
         rdd.persist(StorageLevel.MEMORY_ONLY());
         return rdd;

@@ -1,5 +1,8 @@
 package dev.hearth.spark.training;
 
+import dev.hearth.spark.data.EpochBatches;
+import dev.hearth.spark.data.EpochPlan;
+import dev.hearth.spark.serde.MinibatchFiles;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
@@ -8,7 +11,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import dev.hearth.spark.serde.MinibatchFiles;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
@@ -21,14 +24,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link TrainingEngine} on DL4J's {@link ParameterAveragingTrainingMaster}: every executor fits minibatches with
- * its ND4J backend and the driver averages parameters (and updater state) every {@code averagingFrequency}
- * minibatches.
+ * its ND4J backend and the driver averages parameters (and updater state) after each round of at most
+ * {@code averagingFrequency} minibatches per worker. The rounds follow the epoch's {@link EpochPlan}
+ * ({@link PlannedRoundsMaster}): every minibatch is fitted exactly once per epoch and each round is averaged by the
+ * examples each worker fitted. With the export approach each epoch's (newly shuffled) minibatches are exported
+ * before it and deleted after it.
  */
 public final class ParameterAveragingEngine implements TrainingEngine {
     private static final Logger LOG = LoggerFactory.getLogger(ParameterAveragingEngine.class);
 
     /** DL4J's timing statistics ask an internet NTP server for the time unless told to use the local clock. */
     static final String TIME_SOURCE_PROPERTY = "org.deeplearning4j.spark.time.TimeSource";
+
+    private final List<TrainingListener> listeners;
+
+    /** The engine. */
+    public ParameterAveragingEngine() {
+        this(List.of());
+    }
+
+    /** An engine whose workers also call {@code listeners} (serialisable) on every minibatch, e.g. in tests. */
+    ParameterAveragingEngine(List<TrainingListener> listeners) {
+        this.listeners = List.copyOf(listeners);
+    }
 
     @Override
     public Session open(JavaSparkContext sc, MultiLayerNetwork network, TrainingOptions options) {
@@ -38,41 +56,65 @@ public final class ParameterAveragingEngine implements TrainingEngine {
         }
         String approach = chooseApproach(sc, options.approach());
         String exportDir = exportDirectory(sc, options.exportDirectory());
-        int workers = options.workers() > 0 ? options.workers() : sc.defaultParallelism();
-        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(
+        int workers = options.workers(sc);
+        PlannedRoundsMaster master = new PlannedRoundsMaster(new ParameterAveragingTrainingMaster.Builder(
                         workers, options.batchSizePerWorker())
                 .batchSizePerWorker(options.batchSizePerWorker())
                 .averagingFrequency(options.averagingFrequency())
                 .workerPrefetchNumBatches(options.prefetchBatches())
                 .rddTrainingApproach(approach.equals("export") ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct)
-                .repartionData(repartition(options.repartition()))
+                // The epoch's RDD is already laid out one partition per worker and round.
+                .repartionData(Repartition.Never)
                 .rngSeed(options.seed())
                 .saveUpdater(true)
-                .collectTrainingStats(options.stats())
-                .build();
+                .collectTrainingStats(options.stats()));
+        FittedExamples fitted = new FittedExamples(sc);
+        master.addHook(fitted);
+        if (!listeners.isEmpty()) {
+            master.setListeners(listeners);
+        }
         SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, network, master);
         RoundResultReaper reaper = RoundResultReaper.start(sc);
         return new Session() {
             private RoundBreakdown breakdown;
-            private int exportedRdd = -1;
-            private JavaRDD<String> exported;
 
             @Override
-            public double fitEpoch(JavaRDD<DataSet> train) {
+            public EpochFit fitEpoch(EpochBatches epoch) {
+                if (epoch.plan().batchSize() != options.batchSizePerWorker()) {
+                    // DL4J's workers would regroup the rows into minibatches of their own size.
+                    throw new IllegalArgumentException("epoch " + epoch.epoch() + " has minibatches of "
+                            + epoch.plan().batchSize() + " rows but the workers fit minibatches of "
+                            + options.batchSizePerWorker());
+                }
+                master.follow(epoch.plan());
+                fitted.reset();
                 double exportMs = 0;
                 if (approach.equals("export")) {
-                    if (exported == null || exportedRdd != train.id()) {
-                        // Hearth's own export (bulk-copied files), once per training RDD, reused by every epoch.
-                        long t0 = System.nanoTime();
-                        release();
-                        exported = MinibatchExport.export(sc, train, exportDir + "/rdd-" + train.id(), workers);
-                        exportedRdd = train.id();
-                        exportMs = (System.nanoTime() - t0) / 1e6;
-                        LOG.info("Exported the minibatches to {} in {} ms", exportDir, Math.round(exportMs));
+                    long t0 = System.nanoTime();
+                    Path dir = new Path(exportDir, "epoch-" + epoch.epoch());
+                    String description = sc.getLocalProperty("spark.job.description");
+                    sc.setJobDescription((description == null ? "" : description + ": ")
+                            + "shuffle and export epoch " + epoch.epoch() + "'s minibatches");
+                    JavaRDD<String> exported;
+                    try {
+                        exported = MinibatchExport.export(sc, epoch, dir.toString());
+                    } finally {
+                        sc.setJobDescription(description);
                     }
-                    spark.fitPaths(exported, new MinibatchFiles.Loader());
+                    exportMs = (System.nanoTime() - t0) / 1e6;
+                    LOG.info("Exported epoch {}'s minibatches to {} in {} ms", epoch.epoch(), dir, Math.round(exportMs));
+                    try {
+                        spark.fitPaths(exported, new MinibatchFiles.Loader());
+                    } finally {
+                        release(exported, dir);
+                    }
                 } else {
-                    spark.fit(train);
+                    try {
+                        spark.fit(epoch.batches());
+                    } finally {
+                        // DL4J cached this epoch's minibatches; the next epoch has new ones.
+                        epoch.batches().unpersist(false);
+                    }
                 }
                 if (options.stats()) {
                     breakdown = RoundBreakdown.of(master.getTrainingStats());
@@ -83,7 +125,7 @@ public final class ParameterAveragingEngine implements TrainingEngine {
                     master.setCollectTrainingStats(false);
                     master.setCollectTrainingStats(true);
                 }
-                return spark.getScore();
+                return new EpochFit(spark.getScore(), fitted.examples());
             }
 
             @Override
@@ -113,17 +155,13 @@ public final class ParameterAveragingEngine implements TrainingEngine {
                 return approach;
             }
 
-            /** Drops the current export (cached paths and files), e.g. when a different RDD is trained next. */
-            private void release() {
-                if (exported != null) {
-                    exported.unpersist(false);
-                    exported = null;
-                    Path dir = new Path(exportDir, "rdd-" + exportedRdd);
-                    try {
-                        dir.getFileSystem(sc.hadoopConfiguration()).delete(dir, true);
-                    } catch (java.io.IOException e) {
-                        LOG.warn("Could not delete exported minibatches {}: {}", dir, e.toString());
-                    }
+            /** Drops an epoch's export (cached paths and files) once the epoch is trained. */
+            private void release(JavaRDD<String> exported, Path dir) {
+                exported.unpersist(false);
+                try {
+                    dir.getFileSystem(sc.hadoopConfiguration()).delete(dir, true);
+                } catch (java.io.IOException e) {
+                    LOG.warn("Could not delete exported minibatches {}: {}", dir, e.toString());
                 }
             }
 
@@ -133,7 +171,6 @@ public final class ParameterAveragingEngine implements TrainingEngine {
                 if (!approach.equals("export")) {
                     return;
                 }
-                release();
                 // The run's own directory (under train.export.dir or a temp dir) is removed whole.
                 Path dir = new Path(exportDir);
                 try {
@@ -142,14 +179,6 @@ public final class ParameterAveragingEngine implements TrainingEngine {
                     LOG.warn("Could not delete export directory {}: {}", exportDir, e.toString());
                 }
             }
-        };
-    }
-
-    private static Repartition repartition(String setting) {
-        return switch (setting) {
-            case "always" -> Repartition.Always;
-            case "never" -> Repartition.Never;
-            default -> Repartition.NumPartitionsWorkersDiffers;
         };
     }
 

@@ -76,9 +76,10 @@ public final class RunCheckpoints {
             throw new SettingsException("--resume: the checkpoint of run " + c.run() + " was trained with different "
                     + "settings: " + differing);
         }
-        MultiLayerNetwork network = StoredModels.restore(c.read("network.zip"), "checkpoint " + c.run());
+        MultiLayerNetwork network = StoredModels.restoreCheckpoint(c.read("network.zip"),
+                "network.zip of checkpoint " + c.run());
         MultiLayerNetwork best = state.bestEpoch() != state.epoch()
-                ? StoredModels.restore(c.read("best.zip"), "checkpoint " + c.run()) : null;
+                ? StoredModels.restoreCheckpoint(c.read("best.zip"), "best.zip of checkpoint " + c.run()) : null;
         return new Restored(state, network, best);
     }
 

@@ -78,7 +78,6 @@ public record TrainJobConfig(
                 s.getInt(TRAIN_PREFETCH, 0),
                 s.getChoice(TRAIN_APPROACH, List.of("auto", "export", "direct")),
                 s.get(TRAIN_EXPORT_DIR),
-                s.getChoice(TRAIN_REPARTITION, List.of("auto", "always", "never")),
                 seed,
                 s.getBoolean(TRAIN_STATS));
         String validationPath = s.get(DATA_VALIDATION_PATH);

@@ -42,7 +42,6 @@ public final class TrainSettings {
     public static final String TRAIN_PREFETCH = "train.prefetch.batches";
     public static final String TRAIN_APPROACH = "train.approach";
     public static final String TRAIN_EXPORT_DIR = "train.export.dir";
-    public static final String TRAIN_REPARTITION = "train.repartition";
     public static final String TRAIN_STATS = "train.stats";
     public static final String TRAIN_CHECKPOINT = "train.checkpoint";
     public static final String TRAIN_CLASS_WEIGHTS = "train.class.weights";
@@ -69,7 +68,7 @@ public final class TrainSettings {
             new Setting(DATA_TEST_PATH, "", "separate test data (same format); empty = split from data.path"),
             new Setting(SPLIT_VALIDATION_FRACTION, "0.1", "fraction of data.path held out for per-epoch validation (0 = none)"),
             new Setting(SPLIT_TEST_FRACTION, "0.2", "fraction of data.path held out for the final test evaluation"),
-            new Setting(SPLIT_SEED, "42", "seed of the splits and of the in-partition shuffle"),
+            new Setting(SPLIT_SEED, "42", "seed of the splits and of the training shuffle (epoch e shuffles with seed and e)"),
             new Setting(SPLIT_STRATIFY, "auto", "keep each class's share in every split (per-class hash quantiles, at least one training row per class): true, false, or auto (true for classification without split.key.column)"),
             new Setting(SPLIT_KEY_COLUMN, "", "column whose value decides a row's split, so rows sharing it (a user, a session) stay together; empty = hash the row's label and features"),
             new Setting(NORMALIZER, "minmax", "feature normalisation fitted on the training split: none, minmax or standardize"),
@@ -88,11 +87,10 @@ public final class TrainSettings {
             new Setting(TRAIN_PATIENCE, "0", "stop after this many epochs without a better validation metric (0 = never); the best epoch is kept"),
             new Setting(TRAIN_WORKERS, "0", "training workers (parallel model replicas); 0 = Spark's default parallelism (total executor cores)"),
             new Setting(TRAIN_BATCH_SIZE, "64", "minibatch size each worker fits"),
-            new Setting(TRAIN_AVERAGING_FREQUENCY, "10", "minibatches each worker fits between parameter averaging rounds"),
+            new Setting(TRAIN_AVERAGING_FREQUENCY, "10", "the most minibatches each worker fits between parameter averaging rounds"),
             new Setting(TRAIN_PREFETCH, "2", "minibatches each worker prefetches asynchronously (0 = off)"),
             new Setting(TRAIN_APPROACH, "auto", "how workers read minibatches: export (files on the default FS), direct (RDD), or auto (export when the default FS is shared)"),
-            new Setting(TRAIN_EXPORT_DIR, "", "directory for exported minibatches (default: a temp dir on the default FS); deleted after training"),
-            new Setting(TRAIN_REPARTITION, "auto", "repartition minibatches to the workers: auto (when counts differ), always, never"),
+            new Setting(TRAIN_EXPORT_DIR, "", "directory for exported minibatches (default: a temp dir on the default FS); each epoch's files are deleted after the epoch"),
             new Setting(TRAIN_STATS, "false", "record where each epoch's averaging rounds spend their time and log the breakdown (compute, data, broadcast, Spark overhead)"),
             new Setting(TRAIN_CHECKPOINT, "true", "checkpoint after every epoch into the store's staging area (needed for --resume)"),
             new Setting(TRAIN_CLASS_WEIGHTS, "none", "class weights in the loss: none, auto (each class weighs the same in total: rows / (classes x class rows)) or label:weight,... (unlisted classes weigh 1)"),

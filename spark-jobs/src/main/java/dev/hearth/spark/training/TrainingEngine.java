@@ -1,5 +1,6 @@
 package dev.hearth.spark.training;
 
+import dev.hearth.spark.data.EpochBatches;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -21,8 +22,11 @@ public interface TrainingEngine {
 
     /** A training session over one network; {@link #close()} releases its temporary files. */
     interface Session extends AutoCloseable {
-        /** One pass over {@code train}; returns the training loss afterwards. */
-        double fitEpoch(JavaRDD<DataSet> train);
+        /**
+         * Fits every minibatch of {@code epoch} exactly once, as its plan assigns them to workers and rounds;
+         * returns the training loss afterwards and the examples fitted.
+         */
+        EpochFit fitEpoch(EpochBatches epoch);
 
         /** Classification metrics of the current network on {@code data}, in one distributed pass. */
         EvaluationReport evaluate(JavaRDD<DataSet> data, List<String> labels);

@@ -1,20 +1,19 @@
 package dev.hearth.spark.training;
 
+import dev.hearth.spark.data.TrainingBatches;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The epoch loop: fit one epoch, measure the validation metric, print one progress line (also set as the Spark
- * job description), checkpoint, stop early after {@code patience} epochs without improvement, and finally restore
- * the best epoch's parameters.
+ * The epoch loop: fit one epoch (newly shuffled minibatches, each training example once), measure the validation
+ * metric, print one progress line with the examples fitted (also set as the Spark job description), checkpoint,
+ * stop early after {@code patience} epochs without improvement, and finally restore the best epoch's parameters.
  */
 public final class TrainingLoop {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
@@ -39,7 +38,7 @@ public final class TrainingLoop {
     }
 
     /**
-     * Trains from {@code startEpoch + 1} to {@code epochs}.
+     * Trains from {@code startEpoch + 1} to {@code epochs}; epoch {@code e} fits {@code train.epoch(e)}.
      *
      * @param validation returns the validation metric of the current network; null without a validation split
      * @param higherIsBetter whether a larger validation metric is better
@@ -47,7 +46,7 @@ public final class TrainingLoop {
      * @param bestEpoch best epoch so far (resume), else 0
      * @param bestNetwork the best epoch's network when it differs from the current one (resume), else null
      */
-    public Result run(TrainingEngine.Session session, JavaRDD<DataSet> train, long examples, int epochs, int patience,
+    public Result run(TrainingEngine.Session session, TrainingBatches train, int epochs, int patience,
             java.util.function.DoubleSupplier validation, boolean higherIsBetter, List<EpochResult> history,
             int bestEpoch, MultiLayerNetwork bestNetwork, EpochListener listener) {
         List<EpochResult> done = new ArrayList<>(history);
@@ -64,11 +63,16 @@ public final class TrainingLoop {
                 bestParams = session.network().params().dup();
             }
             long t0 = System.nanoTime();
-            double loss = session.fitEpoch(train);
+            EpochFit fit = session.fitEpoch(train.epoch(epoch));
             double seconds = (System.nanoTime() - t0) / 1e9;
+            if (fit.examples() != train.examples()) {
+                LOG.warn("Epoch {} fitted {} examples, but the training split has {}: the engine did not fit each"
+                        + " example exactly once", epoch, fit.examples(), train.examples());
+            }
             // A diverged network is not validated: DL4J's evaluation refuses NaN predictions with an exception.
-            double value = validation == null || !Double.isFinite(loss) ? Double.NaN : validate(validation);
-            EpochResult r = new EpochResult(epoch, loss, value, examples / seconds, seconds, session.lastEpochBreakdown());
+            double value = validation == null || !Double.isFinite(fit.loss()) ? Double.NaN : validate(validation);
+            EpochResult r = new EpochResult(epoch, fit.loss(), value, fit.examples() / seconds, seconds,
+                    session.lastEpochBreakdown(), fit.examples());
             done.add(r);
             elapsed += seconds;
             EarlyStopping.Decision decision = stopping.record(r);
@@ -127,8 +131,9 @@ public final class TrainingLoop {
 
     private static String line(EpochResult r, int epochs, double elapsed) {
         double eta = elapsed / r.epoch() * (epochs - r.epoch());
-        return String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  validation %s  %.0f examples/s  %.1f s  elapsed %.1f s  ETA %.1f s",
+        return String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  validation %s  %d examples fitted  %.0f examples/s  %.1f s"
+                        + "  elapsed %.1f s  ETA %.1f s",
                 r.epoch(), epochs, r.loss(), Double.isNaN(r.validation()) ? "-" : String.format(Locale.ROOT, "%.4f", r.validation()),
-                r.examplesPerSecond(), r.seconds(), elapsed, eta);
+                r.examples(), r.examplesPerSecond(), r.seconds(), elapsed, eta);
     }
 }

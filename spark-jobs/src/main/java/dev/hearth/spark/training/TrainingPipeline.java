@@ -9,6 +9,7 @@ import dev.hearth.spark.data.FeatureStatistics;
 import dev.hearth.spark.data.LabelEncoding;
 import dev.hearth.spark.data.MiniBatcher;
 import dev.hearth.spark.data.TargetStatistics;
+import dev.hearth.spark.data.TrainingBatches;
 import dev.hearth.spark.network.NetworkBuilder;
 import dev.hearth.store.CheckpointStore;
 import dev.hearth.store.DatasetFingerprint;
@@ -122,11 +123,12 @@ public final class TrainingPipeline {
             }
             int batch = cfg.options().batchSizePerWorker();
             long seed = cfg.seed();
-            JavaRDD<DataSet> train = MiniBatcher.batches(splits.train(), batch, encoding, normalizer, splits.featureCount(), seed);
+            TrainingBatches train = TrainingBatches.of(splits.train(), splits.trainCount(), batch, encoding, normalizer,
+                    splits.featureCount(), cfg.options().workers(sc), cfg.options().averagingFrequency(), seed);
             JavaRDD<DataSet> validation = splits.validation() == null ? null : keep(cached,
-                    MiniBatcher.batches(splits.validation(), batch, encoding, normalizer, splits.featureCount(), seed));
+                    MiniBatcher.batches(splits.validation(), batch, encoding, normalizer, splits.featureCount()));
             JavaRDD<DataSet> test = keep(cached,
-                    MiniBatcher.batches(splits.test(), batch, encoding, normalizer, splits.featureCount(), seed));
+                    MiniBatcher.batches(splits.test(), batch, encoding, normalizer, splits.featureCount()));
 
             MultiLayerNetwork network;
             String parent = null;
@@ -157,8 +159,8 @@ public final class TrainingPipeline {
                 TrainingLoop.EpochListener listener = !cfg.checkpoint() ? (e, h, b, best) -> {} : (e, h, b, best) ->
                         runCheckpoints.save(modelName, new TrainingState(run, e, h, b, encoding.labels(), normalizer,
                                 s.asMap(), splits.fingerprint(), encoding.target()), session.network(), best);
-                TrainingLoop.Result result = new TrainingLoop(sc, modelName).run(session, train, splits.trainCount(),
-                        cfg.epochs(), cfg.patience(), validate, !encoding.isRegression(),
+                TrainingLoop.Result result = new TrainingLoop(sc, modelName).run(session, train, cfg.epochs(),
+                        cfg.patience(), validate, !encoding.isRegression(),
                         restored == null ? List.of() : restored.state().history(),
                         restored == null ? 0 : restored.state().bestEpoch(),
                         restored == null ? null : restored.best(),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.spark.LocalSpark;
+import dev.hearth.spark.data.LabelledRow;
 import dev.hearth.spark.SparkConfFile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -65,7 +66,7 @@ class RawArraysTest {
     }
 
     @Test
-    void sparkKryoWithHearthsRegistratorCarriesArraysAndMinibatches() {
+    void sparkKryoWithHearthsRegistratorCarriesArraysMinibatchesAndRows() {
         SparkConf conf = SparkConfFile.apply(LocalSpark.sparkDefaults(), new SparkConf(false));
         assertThat(conf.get("spark.kryo.registrator")).isEqualTo(HearthKryoRegistrator.NAME);
         SerializerInstance kryo = new KryoSerializer(conf).newInstance();
@@ -78,6 +79,16 @@ class RawArraysTest {
                 ClassTag$.MODULE$.apply(DataSet.class));
         assertThat(dsBack.getFeatures()).isEqualTo(ds.getFeatures());
         assertThat(dsBack.getLabels()).isEqualTo(ds.getLabels());
+        // Parsed rows, as every epoch's training shuffle carries them (label may be null: unlabelled scoring input).
+        for (LabelledRow row : List.of(new LabelledRow("7", new float[] {0f, -1.5f, Float.MAX_VALUE, 3e-39f}),
+                new LabelledRow(null, new float[0]), new LabelledRow("", new float[784]),
+                new LabelledRow("3", new float[] {1f}, "user-17"))) {
+            LabelledRow rowBack = kryo.deserialize(kryo.serialize(row, ClassTag$.MODULE$.apply(LabelledRow.class)),
+                    ClassTag$.MODULE$.apply(LabelledRow.class));
+            assertThat(rowBack.label()).isEqualTo(row.label());
+            assertThat(rowBack.key()).as("split key column").isEqualTo(row.key());
+            assertThat(rowBack.features()).containsExactly(row.features());
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.hearth.spark.training;
 
+import dev.hearth.spark.data.EpochBatches;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -14,7 +15,7 @@ class DelegatingSession implements TrainingEngine.Session {
     }
 
     @Override
-    public double fitEpoch(JavaRDD<DataSet> train) {
+    public EpochFit fitEpoch(EpochBatches train) {
         return s.fitEpoch(train);
     }
 

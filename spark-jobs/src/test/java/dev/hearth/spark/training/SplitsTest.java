@@ -325,7 +325,7 @@ class SplitsTest {
             int[] epochs = {0};
             return new DelegatingSession(s) {
                 @Override
-                public double fitEpoch(JavaRDD<org.nd4j.linalg.dataset.DataSet> train) {
+                public EpochFit fitEpoch(dev.hearth.spark.data.EpochBatches train) {
                     if (++epochs[0] == 2) {
                         throw new IllegalStateException("driver crashed");
                     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hearth.config.Settings;
 import dev.hearth.config.SettingsException;
 import dev.hearth.spark.LocalSpark;
+import dev.hearth.spark.data.EpochBatches;
 import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.hadoop.HadoopCheckpointStore;
@@ -64,11 +65,11 @@ class TrainingLifecycleTest {
         ParameterAveragingEngine real = new ParameterAveragingEngine();
         return (sc, network, options) -> {
             TrainingEngine.Session s = real.open(sc, network, options);
-            return new ForwardingSession(s) {
+            return new DelegatingSession(s) {
                 private int epochs;
 
                 @Override
-                public double fitEpoch(JavaRDD<DataSet> train) {
+                public EpochFit fitEpoch(EpochBatches train) {
                     if (++epochs == crashAt) {
                         throw new IllegalStateException("driver crashed in epoch " + crashAt);
                     }
@@ -163,9 +164,9 @@ class TrainingLifecycleTest {
         List<String> seen = new ArrayList<>();
         TrainingEngine spying = (c, network, options) -> {
             TrainingEngine.Session s = new ParameterAveragingEngine().open(c, network, options);
-            return new ForwardingSession(s) {
+            return new DelegatingSession(s) {
                 @Override
-                public double fitEpoch(JavaRDD<DataSet> train) {
+                public EpochFit fitEpoch(EpochBatches train) {
                     seen.add(sc.getLocalProperty("spark.job.description"));
                     return super.fitEpoch(train);
                 }
@@ -175,44 +176,5 @@ class TrainingLifecycleTest {
         assertThat(seen).hasSize(2);
         assertThat(seen.get(0)).isEqualTo("hearth train digits: epoch 1/2");
         assertThat(seen.get(1)).startsWith("hearth train digits: epoch 2/2 (previous: epoch 1/2  loss ");
-    }
-
-    /** Delegates every call; tests override one. */
-    private static class ForwardingSession implements TrainingEngine.Session {
-        private final TrainingEngine.Session s;
-
-        ForwardingSession(TrainingEngine.Session s) {
-            this.s = s;
-        }
-
-        @Override
-        public double fitEpoch(JavaRDD<DataSet> train) {
-            return s.fitEpoch(train);
-        }
-
-        @Override
-        public EvaluationReport evaluate(JavaRDD<DataSet> data, List<String> labels) {
-            return s.evaluate(data, labels);
-        }
-
-        @Override
-        public EvaluationReport evaluateRegression(JavaRDD<DataSet> data, long examples) {
-            return s.evaluateRegression(data, examples);
-        }
-
-        @Override
-        public MultiLayerNetwork network() {
-            return s.network();
-        }
-
-        @Override
-        public String approach() {
-            return s.approach();
-        }
-
-        @Override
-        public void close() {
-            s.close();
-        }
     }
 }

@@ -1,0 +1,90 @@
+package dev.hearth.serving.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hearth.serving.TestModels;
+import dev.hearth.store.ModelDraft;
+import dev.hearth.store.ModelFiles;
+import dev.hearth.store.ModelVersion;
+import dev.hearth.store.hadoop.HadoopModelStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server refuses a stored model.zip carrying an entry Hearth never writes, before DL4J reads any of it. */
+class ModelLoaderZipGuardTest {
+    /** Counts how often a {@link Gadget} was deserialized: any count above zero means code ran from a model file. */
+    static final AtomicInteger GADGET_RUNS = new AtomicInteger();
+
+    /** Stands in for a deserialization gadget: its readObject runs code. */
+    static final class Gadget implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private void readObject(java.io.ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            GADGET_RUNS.incrementAndGet();
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aModelZipWithAPreprocessorEntryIsRefusedNamingTheEntry() throws Exception {
+        HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
+        var net = TestModels.network(1);
+        ModelVersion genuine = TestModels.publish(store, "digits", net);
+        ModelLoader loader = new ModelLoader(store, true);
+        loader.load(genuine).retire();
+
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(net, plain, false);
+        byte[] hostile = withEntry(plain.toByteArray(), "preprocessor.bin", javaSerialized(new Gadget()));
+        ModelVersion bad = store.publish("digits", new ModelDraft(ModelFiles.DL4J_MULTILAYER, TestModels.signature(),
+                Map.of(), Map.of(), Map.of(), Map.of(), Map.of(ModelFiles.MODEL_FILE, out -> out.write(hostile))));
+
+        assertThatThrownBy(() -> loader.load(bad))
+                .isInstanceOfSatisfying(ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("format"))
+                .hasMessageContaining("model.zip of digits/2 has entry 'preprocessor.bin', which Hearth never writes;"
+                        + " refusing to load it");
+        assertThat(GADGET_RUNS).hasValue(0);
+    }
+
+    static byte[] javaSerialized(Object o) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(o);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A copy of {@code zip} with one more entry at the end. */
+    static byte[] withEntry(byte[] zip, String name, byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip));
+                ZipOutputStream z = new ZipOutputStream(out)) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                z.putNextEntry(new ZipEntry(e.getName()));
+                in.transferTo(z);
+                z.closeEntry();
+            }
+            z.putNextEntry(new ZipEntry(name));
+            z.write(data);
+            z.closeEntry();
+        }
+        return out.toByteArray();
+    }
+}
