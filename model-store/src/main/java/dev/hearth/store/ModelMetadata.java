@@ -37,8 +37,21 @@ public record ModelMetadata(
         Map<String, String> tags,
         Map<String, FileEntry> files) {
 
-    /** The metadata format this code writes and the newest it reads. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The newest metadata format this code reads and writes. 2 added the regression signature (task, targets and a
+     * target normaliser whose inverse must be applied to the outputs); 1 is classification, and regression without
+     * target scaling.
+     */
+    public static final int FORMAT_VERSION = 2;
+
+    /**
+     * The oldest format that can describe {@code signature}, so readers of format 1 keep reading classifiers, while
+     * a regression model, whose outputs such a reader would use without the target normaliser's inverse, is refused
+     * by them with both format numbers instead.
+     */
+    public static int formatVersionFor(Signature signature) {
+        return signature != null && signature.isRegression() ? 2 : 1;
+    }
 
     public ModelMetadata {
         metrics = sorted(metrics);

@@ -82,6 +82,39 @@ public record NormalizerSpec(String kind, double[] min, double[] max, double[] m
         }
     }
 
+    /**
+     * Maps normalised values (length {@code n} from {@code offset}) back to original units in place: the inverse of
+     * {@link #apply(float[], int, int)}, used on a regression model's outputs. A constant column (zero range or
+     * standard deviation) maps back to its minimum or mean.
+     */
+    public void invert(float[] values, int offset, int n) {
+        switch (kind) {
+            case MINMAX -> {
+                for (int i = 0; i < n; i++) {
+                    values[offset + i] = (float) (values[offset + i] * Math.max(0, max[i] - min[i]) + min[i]);
+                }
+            }
+            case STANDARDIZE -> {
+                for (int i = 0; i < n; i++) {
+                    values[offset + i] = (float) (values[offset + i] * std[i] + mean[i]);
+                }
+            }
+            default -> {}
+        }
+    }
+
+    /**
+     * The factor by which column {@code i} was divided ({@code std} or {@code max - min}; 1 for {@code none}), so
+     * an error measured on normalised values is {@code scale(i)} times smaller than in original units.
+     */
+    public double scale(int i) {
+        return switch (kind) {
+            case MINMAX -> Math.max(0, max[i] - min[i]);
+            case STANDARDIZE -> std[i];
+            default -> 1.0;
+        };
+    }
+
     private static void requireSameLength(double[] a, double[] b, String an, String bn) {
         if (a == null || b == null || a.length != b.length) {
             throw new IllegalArgumentException("normalizer " + an + " and " + bn + " must both be set with equal length");

@@ -121,9 +121,9 @@ final class Publisher {
     }
 
     private static ModelMetadata metadata(String name, int version, ModelDraft draft, Map<String, FileEntry> files) {
-        return new ModelMetadata(ModelMetadata.FORMAT_VERSION, name, version, Instant.now().toString(),
-                StoreLayout.who(), draft.framework(), draft.signature(), draft.metrics(), draft.training(),
-                draft.provenance(), draft.tags(), files);
+        return new ModelMetadata(ModelMetadata.formatVersionFor(draft.signature()), name, version,
+                Instant.now().toString(), StoreLayout.who(), draft.framework(), draft.signature(), draft.metrics(),
+                draft.training(), draft.provenance(), draft.tags(), files);
     }
 
     private static byte[] marker(int version) {

@@ -1,5 +1,6 @@
 package dev.hearth.notebook.display;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.spark.training.EpochResult;
@@ -11,7 +12,8 @@ import java.util.Map;
 
 /**
  * The {@code evaluation.json} every trained version holds: test metrics, class labels, confusion matrix and the
- * per-epoch history.
+ * per-epoch history. A regression model's has no labels or confusion matrix; its metrics (MSE, MAE, R²) and its
+ * validation MSE per epoch are in the target's own units.
  */
 public record Evaluation(
         long examples, Map<String, Double> metrics, List<String> labels, long[][] confusionMatrix,
@@ -21,6 +23,18 @@ public record Evaluation(
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** Whether this is a regression model's evaluation (no classes). */
+    @JsonIgnore
+    public boolean isRegression() {
+        return labels == null || labels.isEmpty();
+    }
+
+    /** The metric of the validation curve: {@code accuracy}, or {@code mse} for a regression model. */
+    @JsonIgnore
+    public String validationMetric() {
+        return isRegression() ? "mse" : "accuracy";
+    }
 
     /** Reads the evaluation of a stored version. */
     public static Evaluation of(ModelStore store, ModelVersion version) {

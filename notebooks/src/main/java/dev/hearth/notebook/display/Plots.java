@@ -35,6 +35,10 @@ public final class Plots {
 
     /** A confusion-matrix heat map (rows: actual class, columns: predicted class). */
     public static Png confusionMatrix(long[][] counts, List<String> labels) {
+        if (labels.isEmpty()) {
+            throw new IllegalArgumentException("a regression model has no classes and no confusion matrix;"
+                    + " plot its predictions with Plots.predictedVsActual");
+        }
         if (counts.length != labels.size()) {
             throw new IllegalArgumentException("confusion matrix has " + counts.length + " rows but "
                     + labels.size() + " labels");
@@ -84,6 +88,42 @@ public final class Plots {
         ((NumberAxis) chart.getXYPlot().getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         ((NumberAxis) chart.getXYPlot().getRangeAxis()).setAutoRangeIncludesZero(false);
         return chart;
+    }
+
+    /**
+     * A regression model's predictions against the true values (one point per row) and the line where they are
+     * equal: what the confusion matrix is to a classifier.
+     *
+     * @param target the target's name, for the axes
+     */
+    public static Png predictedVsActual(double[] actual, double[] predicted, String target) {
+        if (actual.length != predicted.length || actual.length == 0) {
+            throw new IllegalArgumentException("predictedVsActual needs as many predictions as true values, at least"
+                    + " one, but got " + predicted.length + " and " + actual.length);
+        }
+        XYSeries points = new XYSeries("rows");
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < actual.length; i++) {
+            points.add(actual[i], predicted[i]);
+            lo = Math.min(lo, Math.min(actual[i], predicted[i]));
+            hi = Math.max(hi, Math.max(actual[i], predicted[i]));
+        }
+        XYSeries ideal = new XYSeries("predicted = true");
+        ideal.add(lo, lo);
+        ideal.add(hi, hi);
+        XYSeriesCollection data = new XYSeriesCollection();
+        data.addSeries(points);
+        data.addSeries(ideal);
+        JFreeChart chart = ChartFactory.createXYLineChart("Predicted vs true " + target, "true " + target,
+                "predicted " + target, data, PlotOrientation.VERTICAL, true, false, false);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
+        renderer.setSeriesLinesVisible(0, false);
+        renderer.setSeriesShapesVisible(0, true);
+        renderer.setSeriesLinesVisible(1, true);
+        renderer.setSeriesShapesVisible(1, false);
+        chart.getXYPlot().setRenderer(renderer);
+        return new Png(encode(chart.createBufferedImage(WIDTH, HEIGHT)));
     }
 
     /**

@@ -19,7 +19,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Inference endpoints: {@code POST /v2/models/{name}[/versions/{v}]/infer} (Open Inference Protocol v2) and
  * {@code POST /v1/models/{name}:predict} (TF-Serving-style instances). Requests go through the model's
- * micro-batcher; the model version is held for the whole request, so a hot swap never cuts a request short.
+ * micro-batcher; the model version is held for the whole request, so a hot swap never cuts a request short. A
+ * classifier answers with {@code probabilities} and {@code label}; a regression model with one FP32 output named
+ * after its target, shape {@code [rows, k]}, in the target's own units ({@code /v1}: one number per row).
  *
  * <p>Memory: the body is parsed as it streams in (never buffered whole); its declared length is checked against
  * {@code server.max.body.bytes} before anything is read, and every byte received and every value stored is charged
@@ -144,6 +146,9 @@ public final class InferenceHandler {
     }
 
     private byte[] encode(LoadedModel model, InferenceRequest request, float[] p) throws IOException {
+        if (model.signature().isRegression()) {
+            return encodeValues(model, request, p);
+        }
         int classes = model.classes();
         List<String> labels = model.signature().labelNames();
         List<String> wanted = request.outputs();
@@ -191,7 +196,40 @@ public final class InferenceHandler {
         return bytes.toByteArray();
     }
 
+    /** A regression answer: one FP32 output {@code [rows, k]} (the only output, so {@code outputs} cannot drop it). */
+    private byte[] encodeValues(LoadedModel model, InferenceRequest request, float[] v) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(96 + v.length * 12);
+        try (JsonGenerator g = json.createGenerator(bytes)) {
+            g.writeStartObject();
+            g.writeStringField("model_name", model.version().name());
+            g.writeStringField("model_version", Integer.toString(model.version().version()));
+            if (request.id() != null) {
+                g.writeStringField("id", request.id());
+            }
+            g.writeArrayFieldStart("outputs");
+            g.writeStartObject();
+            g.writeStringField("name", model.signature().valueOutputName());
+            g.writeStringField("datatype", "FP32");
+            g.writeArrayFieldStart("shape");
+            g.writeNumber(request.rows());
+            g.writeNumber(model.outputWidth());
+            g.writeEndArray();
+            g.writeArrayFieldStart("data");
+            for (float x : v) {
+                g.writeNumber(x);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        return bytes.toByteArray();
+    }
+
     private byte[] encodeV1(LoadedModel model, InferenceRequest request, float[] p) throws IOException {
+        if (model.signature().isRegression()) {
+            return encodeValuesV1(model, request, p);
+        }
         int classes = model.classes();
         List<String> labels = model.signature().labelNames();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + p.length * 12);
@@ -208,6 +246,31 @@ public final class InferenceHandler {
                 g.writeEndArray();
                 g.writeStringField(InferenceRequestParser.LABEL, labels.get(argmax(p, r, classes)));
                 g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        return bytes.toByteArray();
+    }
+
+    /** TF-Serving's answer for a single output: per row its value, or its array of values for several targets. */
+    private byte[] encodeValuesV1(LoadedModel model, InferenceRequest request, float[] v) throws IOException {
+        int k = model.outputWidth();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + v.length * 12);
+        try (JsonGenerator g = json.createGenerator(bytes)) {
+            g.writeStartObject();
+            g.writeStringField("model_version", Integer.toString(model.version().version()));
+            g.writeArrayFieldStart("predictions");
+            for (int r = 0; r < request.rows(); r++) {
+                if (k == 1) {
+                    g.writeNumber(v[r]);
+                    continue;
+                }
+                g.writeStartArray();
+                for (int c = 0; c < k; c++) {
+                    g.writeNumber(v[r * k + c]);
+                }
+                g.writeEndArray();
             }
             g.writeEndArray();
             g.writeEndObject();

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.hearth.store.Signature;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -21,6 +22,14 @@ public final class InferenceRequestParser {
     /** Output tensor names a model answers with. */
     public static final String PROBABILITIES = "probabilities";
     public static final String LABEL = "label";
+
+    /**
+     * The output tensors a model answers with: {@code probabilities} and {@code label} for a classifier, one FP32
+     * tensor named after the target ({@link Signature#valueOutputName()}) for a regression model.
+     */
+    static List<String> outputNames(Signature signature) {
+        return signature.isRegression() ? List.of(signature.valueOutputName()) : List.of(PROBABILITIES, LABEL);
+    }
 
     /** Longest string value (id, names) read from a request; longer ones are refused, not buffered. */
     static final int MAX_STRING_CHARS = 65_536;

@@ -145,13 +145,22 @@ public final class MetadataHandler {
         body.put("platform", v.metadata().framework());
         body.put("inputs", List.of(Map.of("name", s.inputName(), "datatype", s.datatype(),
                 "shape", List.of(-1, s.featureCount()))));
-        body.put("outputs", List.of(
-                Map.of("name", InferenceRequestParser.PROBABILITIES, "datatype", "FP32",
-                        "shape", List.of(-1, s.labelNames().size())),
-                Map.of("name", InferenceRequestParser.LABEL, "datatype", "BYTES", "shape", List.of(-1))));
+        body.put("outputs", s.isRegression()
+                ? List.of(Map.of("name", s.valueOutputName(), "datatype", "FP32", "shape",
+                        List.of(-1, s.outputWidth())))
+                : List.of(
+                        Map.of("name", InferenceRequestParser.PROBABILITIES, "datatype", "FP32",
+                                "shape", List.of(-1, s.labelNames().size())),
+                        Map.of("name", InferenceRequestParser.LABEL, "datatype", "BYTES", "shape", List.of(-1))));
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("version", Integer.toString(v.version()));
+        parameters.put("task", s.task());
         parameters.put("labels", s.labelNames());
+        if (s.isRegression()) {
+            // Predictions are already in these targets' units: the server inverts the stored target normaliser.
+            parameters.put("targets", s.targets());
+            parameters.put("target_normalizer", s.targetNormalizer().kind());
+        }
         parameters.put("features", s.featureNames());
         parameters.put("metrics", v.metadata().metrics());
         body.put("parameters", parameters);

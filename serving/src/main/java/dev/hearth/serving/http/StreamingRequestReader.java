@@ -16,9 +16,6 @@ import java.util.Set;
  * and the rule, whatever order the fields came in.
  */
 final class StreamingRequestReader {
-    private static final String PROBABILITIES = InferenceRequestParser.PROBABILITIES;
-    private static final String LABEL = InferenceRequestParser.LABEL;
-
     private final Set<String> datatypes;
     private final int maxRows;
 
@@ -329,9 +326,9 @@ final class StreamingRequestReader {
             }
             if (name == null) {
                 r.outputsProblem = "outputs[].name must be a string";
-            } else if (!name.equals(PROBABILITIES) && !name.equals(LABEL)) {
+            } else if (!InferenceRequestParser.outputNames(r.signature).contains(name)) {
                 r.outputsProblem = "outputs[].name '" + JsonValues.abbreviate(name) + "' is not an output of the model"
-                        + " (has '" + PROBABILITIES + "', '" + LABEL + "')";
+                        + " (has '" + String.join("', '", InferenceRequestParser.outputNames(r.signature)) + "')";
             } else if (!r.outputs.contains(name)) {
                 r.outputs.add(name);
             }

@@ -1,6 +1,7 @@
 package dev.hearth.serving.model;
 
 import dev.hearth.store.ModelVersion;
+import dev.hearth.store.NormalizerSpec;
 import dev.hearth.store.Signature;
 import java.nio.FloatBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One model version in memory, ready for inference: the DL4J network plus the signature and normaliser it was
- * trained with. Inference takes raw features and applies the stored normaliser first.
+ * trained with. Inference takes raw features and applies the stored normaliser first; a regression model's outputs
+ * are mapped back to the target's own units with the inverse of its stored target normaliser.
  *
  * <p>Lifetime: users {@link #tryAcquire()} before and {@link #release()} after using the model. After
  * {@link #retire()} no new user can acquire it, and the network is closed (its off-heap memory freed) when the
@@ -135,9 +137,10 @@ public final class LoadedModel {
     }
 
     /**
-     * Class probabilities for {@code rows} rows of raw features, laid out row-major in {@code features}.
+     * Class probabilities (or regression values in the target's units) for {@code rows} rows of raw features, laid
+     * out row-major in {@code features}.
      *
-     * @return {@code rows * classes} probabilities, row-major
+     * @return {@code rows * outputWidth()} values, row-major
      */
     public float[] predict(float[] features, int rows) {
         int width = signature().featureCount();
@@ -154,7 +157,7 @@ public final class LoadedModel {
                     normalise(features, r, row);
                     dense.setRow(r, row, 0, rows);
                 }
-                return dense.forward(rows);
+                return inTargetUnits(dense.forward(rows), rows);
             }
             // Each row a bulk copy into the off-heap buffer: Nd4j.create(float[], ...) stores element by element.
             INDArray input = Nd4j.createUninitialized(DataType.FLOAT, rows, width);
@@ -163,7 +166,7 @@ public final class LoadedModel {
                 normalise(features, r, row);
                 buffer.put(row);
             }
-            return network.output(input, false).castTo(DataType.FLOAT).data().asFloat();
+            return inTargetUnits(network.output(input, false).castTo(DataType.FLOAT).data().asFloat(), rows);
         }
     }
 
@@ -172,8 +175,25 @@ public final class LoadedModel {
         signature().normalizer().apply(row, 0, row.length);
     }
 
-    /** Number of output classes. */
+    /** A regression model's outputs, mapped back in place to the target's units (its target normaliser inverted). */
+    private float[] inTargetUnits(float[] out, int rows) {
+        NormalizerSpec target = signature().targetNormalizer();
+        if (signature().isRegression() && !NormalizerSpec.NONE.equals(target.kind()) && rows > 0) {
+            int k = out.length / rows;
+            for (int r = 0; r < rows; r++) {
+                target.invert(out, r * k, k);
+            }
+        }
+        return out;
+    }
+
+    /** Number of output classes (0 for a regression model). */
     public int classes() {
         return signature().labelNames().size();
+    }
+
+    /** Values per row the model returns: one per class, or one per regression target. */
+    public int outputWidth() {
+        return signature().outputWidth();
     }
 }

@@ -95,7 +95,7 @@ public final class MicroBatcher implements AutoCloseable {
      * Queues {@code rows} rows of raw features for {@code model}, which the caller holds acquired until the
      * future completes. The future fails with {@link OverloadedException} when the queue is full.
      *
-     * @return the probabilities, {@code rows * classes}, row-major
+     * @return the model's outputs, {@code rows * outputWidth}, row-major
      */
     public CompletableFuture<float[]> submit(LoadedModel model, float[] features, int rows) {
         if (!config.enabled()) {
@@ -276,7 +276,7 @@ public final class MicroBatcher implements AutoCloseable {
         try {
             LoadedModel model = batch.get(0).model;
             int width = model.signature().featureCount();
-            int classes = model.classes();
+            int outputs = model.outputWidth();
             int rows = batch.stream().mapToInt(j -> j.rows).sum();
             float[] features;
             if (batch.size() == 1) {
@@ -293,7 +293,7 @@ public final class MicroBatcher implements AutoCloseable {
             events.batchExecuted(name, batch.size(), rows);
             int at = 0;
             for (Job j : batch) {
-                float[] part = new float[j.rows * classes];
+                float[] part = new float[j.rows * outputs];
                 System.arraycopy(out, at, part, 0, part.length);
                 at += part.length;
                 j.complete(part);

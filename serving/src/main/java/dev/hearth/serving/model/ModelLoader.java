@@ -79,8 +79,9 @@ public final class ModelLoader {
                     + e.getMessage(), e);
         }
         String problem = null;
-        if (out.length != model.classes()) {
-            problem = "it returned " + out.length + " values but the signature has " + model.classes() + " labels";
+        if (out.length != model.outputWidth()) {
+            problem = "it returned " + out.length + " values but the signature has " + model.outputWidth()
+                    + (model.signature().isRegression() ? " targets " + model.signature().targets() : " labels");
         } else {
             for (float v : out) {
                 if (!Float.isFinite(v)) {

@@ -1,5 +1,6 @@
 package dev.hearth.spark.data;
 
+import dev.hearth.store.NormalizerSpec;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -9,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How labels become targets: one-hot over known class names (classification) or the label parsed as a number
- * (regression). A label unseen in training is refused, naming the value and the known labels.
+ * How labels become targets: one-hot over known class names (classification) or the label parsed as a number and
+ * scaled by the target normaliser (regression). A label unseen in training is refused, naming the value and the
+ * known labels.
  *
  * <p>Labels are matched in {@linkplain #canonical(String) canonical form}, so the class a Parquet file stores as the
  * double {@code 1.0} and a CSV file writes as {@code 1} is one class.
@@ -20,9 +22,12 @@ public final class LabelEncoding implements Serializable {
 
     private final List<String> labels;
     private final Map<String, Integer> index = new HashMap<>();
+    /** Regression: how a parsed target is scaled before training ({@code none} for classification). */
+    private final NormalizerSpec target;
 
-    private LabelEncoding(List<String> labels) {
+    private LabelEncoding(List<String> labels, NormalizerSpec target) {
         this.labels = List.copyOf(labels);
+        this.target = target;
         for (int i = 0; i < labels.size(); i++) {
             // Canonical keys: a model trained before labels were canonicalised may list "1.0".
             Integer previous = index.put(canonical(labels.get(i)), i);
@@ -66,12 +71,35 @@ public final class LabelEncoding implements Serializable {
 
     /** Classification over these class names, in output order. */
     public static LabelEncoding classes(List<String> labels) {
-        return new LabelEncoding(labels);
+        return new LabelEncoding(labels, NormalizerSpec.none());
     }
 
-    /** Regression: one numeric target. */
+    /** Regression: one numeric target, unscaled. */
     public static LabelEncoding regression() {
-        return new LabelEncoding(List.of());
+        return regression(NormalizerSpec.none());
+    }
+
+    /** Regression: one numeric target, scaled by {@code target} (fitted on the training split). */
+    public static LabelEncoding regression(NormalizerSpec target) {
+        return new LabelEncoding(List.of(), target == null ? NormalizerSpec.none() : target);
+    }
+
+    /** The regression target's normaliser ({@code none} for classification and unscaled targets). */
+    public NormalizerSpec target() {
+        return target;
+    }
+
+    /** A regression label as a number; refused, naming the value, unless it is a finite float. */
+    public static float parseTarget(String label) {
+        try {
+            float v = Float.parseFloat(label);
+            if (Float.isFinite(v)) {
+                return v;
+            }
+        } catch (NumberFormatException | NullPointerException e) {
+            // reported below
+        }
+        throw new DataFormatException("regression label '" + label + "' is not a finite number");
     }
 
     /** Class names sorted numerically when all are numbers, else as text. */
@@ -98,15 +126,8 @@ public final class LabelEncoding implements Serializable {
     /** Writes the target of {@code label} into {@code y} at {@code offset}. */
     public void encode(String label, float[] y, int offset) {
         if (isRegression()) {
-            try {
-                float v = Float.parseFloat(label);
-                if (!Float.isFinite(v)) {
-                    throw new NumberFormatException();
-                }
-                y[offset] = v;
-            } catch (NumberFormatException e) {
-                throw new DataFormatException("regression label '" + label + "' is not a finite number");
-            }
+            y[offset] = parseTarget(label);
+            target.apply(y, offset, 1);
             return;
         }
         Integer i = index.get(canonical(label));

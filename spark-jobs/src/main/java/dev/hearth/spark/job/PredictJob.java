@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 /** {@code hearth predict}: distributed batch scoring of a dataset with a stored model. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Score a dataset with a stored model on Spark; writes the predicted label and per-class"
-                + " probabilities (Parquet or CSV). Unlabelled input: --set data.label.column= (empty).")
+                + " probabilities, or the predicted value of a regression model in the target's units (Parquet or"
+                + " CSV). Unlabelled input: --set data.label.column= (empty).")
 public final class PredictJob implements Callable<Integer> {
     @Mixin
     JobOptions options = new JobOptions();

@@ -9,6 +9,7 @@ import dev.hearth.spark.data.LabelledRow;
 import dev.hearth.spark.training.EvaluationReport;
 import dev.hearth.spark.training.StoredModels;
 import dev.hearth.store.NormalizerSpec;
+import dev.hearth.store.Signature;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -27,13 +28,37 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Scores several models (challenger and champion) on the same labelled evaluation set in one distributed pass:
  * the models' {@code model.zip} bytes are broadcast, each partition restores them once, normalises every row with
- * each model's own normaliser, and the per-model confusion matrices are summed with {@code treeAggregate}, together
- * with the paired counts (rows only one of two models got right) that a significance test needs.
+ * each model's own normaliser, and the per-model confusion matrices (classification) or error sums (regression,
+ * each model's outputs mapped back to the target's units with its own target normaliser) are summed with
+ * {@code treeAggregate}, together with the paired counts (rows only one of two models got right) that a
+ * significance test needs (classification only).
  */
 public final class ChampionChallengerEvaluator {
-    /** One model to score: its serialized network, normaliser and label order. */
-    public record Candidate(String name, byte[] modelZip, NormalizerSpec normalizer, List<String> labels)
-            implements Serializable {}
+    /**
+     * One model to score: its serialized network, normaliser, label order (empty for regression) and target
+     * normaliser (regression).
+     */
+    public record Candidate(String name, byte[] modelZip, NormalizerSpec normalizer, List<String> labels,
+            NormalizerSpec targetNormalizer) implements Serializable {
+        public Candidate {
+            targetNormalizer = targetNormalizer == null ? NormalizerSpec.none() : targetNormalizer;
+        }
+
+        /** A classifier (or, with no labels, an unscaled regression model). */
+        public Candidate(String name, byte[] modelZip, NormalizerSpec normalizer, List<String> labels) {
+            this(name, modelZip, normalizer, labels, null);
+        }
+
+        /** A candidate described by its stored signature. */
+        public static Candidate of(String name, byte[] modelZip, Signature signature) {
+            return new Candidate(name, modelZip, signature.normalizer(), signature.labelNames(),
+                    signature.targetNormalizer());
+        }
+
+        boolean regression() {
+            return labels.isEmpty();
+        }
+    }
 
     private final SparkSession spark;
 
@@ -54,9 +79,15 @@ public final class ChampionChallengerEvaluator {
      * Reports of all candidates on the same rows and the paired comparison of the first with each other one.
      *
      * @param reports one report per candidate, in order
-     * @param discordant for candidate {@code m >= 1}, entry {@code m - 1}: its discordant rows with candidate 0
+     * @param discordant for candidate {@code m >= 1}, entry {@code m - 1}: its discordant rows with candidate 0;
+     *     empty for regression models, which make no right or wrong predictions to pair
      */
-    public record Comparison(List<EvaluationReport> reports, List<Discordant> discordant) {}
+    public record Comparison(List<EvaluationReport> reports, List<Discordant> discordant) {
+        /** The discordant rows of candidate {@code m >= 1} with candidate 0, or null when there are none (regression). */
+        public Discordant discordantWith(int m) {
+            return discordant.isEmpty() ? null : discordant.get(m - 1);
+        }
+    }
 
     /** One report per candidate, in order; all candidates must share the label set. */
     public List<EvaluationReport> evaluate(DatasetSpec data, List<Candidate> candidates, int batchSize) {
@@ -67,6 +98,11 @@ public final class ChampionChallengerEvaluator {
     public Comparison compare(DatasetSpec data, List<Candidate> candidates, int batchSize) {
         List<String> labels = candidates.get(0).labels();
         for (Candidate c : candidates) {
+            if (c.regression() != candidates.get(0).regression()) {
+                throw new DataFormatException("cannot compare " + c.name() + " (" + (c.regression() ? "regression"
+                        : "classification") + ") with " + candidates.get(0).name() + " ("
+                        + (candidates.get(0).regression() ? "regression" : "classification") + ")");
+            }
             if (!canonical(c.labels()).equals(canonical(labels))) {
                 throw new DataFormatException("cannot compare " + c.name() + " (labels " + c.labels() + ") with "
                         + candidates.get(0).name() + " (labels " + labels + ")");
@@ -81,6 +117,12 @@ public final class ChampionChallengerEvaluator {
         sc.setJobDescription("hearth retrain: evaluate " + candidates.stream().map(Candidate::name).toList() + " on "
                 + data.path());
         try {
+            if (labels.isEmpty()) {
+                JavaRDD<double[][]> sums = input.rows().mapPartitions(it -> java.util.Collections.singletonList(
+                        scoreRegression(it, fromJavaBytes(models.value()), batchSize)).iterator());
+                return new Comparison(RegressionSums.reports(sums.treeAggregate(RegressionSums.zero(n),
+                        RegressionSums::merge, RegressionSums::merge)), List.of());
+            }
             JavaRDD<long[][][]> partial = input.rows().mapPartitions(it -> java.util.Collections.singletonList(score(it, fromJavaBytes(models.value()), batchSize))
                     .iterator());
             long[][][] total = partial.treeAggregate(zero(n, k), ChampionChallengerEvaluator::add,
@@ -196,14 +238,56 @@ public final class ChampionChallengerEvaluator {
     }
 
     private static int[] predict(MultiLayerNetwork net, NormalizerSpec normalizer, List<LabelledRow> rows) {
+        return net.output(input(normalizer, rows), false).argMax(1).toIntVector();
+    }
+
+    private static INDArray input(NormalizerSpec normalizer, List<LabelledRow> rows) {
         int features = rows.get(0).features().length;
         float[] x = new float[rows.size() * features];
         for (int r = 0; r < rows.size(); r++) {
             System.arraycopy(rows.get(r).features(), 0, x, r * features, features);
             normalizer.apply(x, r * features, features);
         }
-        INDArray in = Nd4j.create(x, new long[] {rows.size(), features}, DataType.FLOAT);
-        return net.output(in, false).argMax(1).toIntVector();
+        return Nd4j.create(x, new long[] {rows.size(), features}, DataType.FLOAT);
+    }
+
+    /** One partition's {@link RegressionSums}: every model's errors in the target's own units. */
+    private static double[][] scoreRegression(Iterator<LabelledRow> it, List<Candidate> candidates, int batchSize) {
+        int n = candidates.size();
+        List<MultiLayerNetwork> nets = new ArrayList<>();
+        for (Candidate c : candidates) {
+            nets.add(StoredModels.restore(c.modelZip(), c.name()));
+        }
+        double[][] sums = RegressionSums.zero(n);
+        List<LabelledRow> batch = new ArrayList<>(batchSize);
+        while (it.hasNext()) {
+            batch.add(it.next());
+            if (batch.size() == batchSize || !it.hasNext()) {
+                double[] actual = new double[batch.size()];
+                for (int r = 0; r < actual.length; r++) {
+                    actual[r] = LabelEncoding.parseTarget(batch.get(r).label());
+                }
+                double[][] predicted = new double[n][];
+                for (int m = 0; m < n; m++) {
+                    Candidate c = candidates.get(m);
+                    float[] out = nets.get(m).output(input(c.normalizer(), batch), false).castTo(DataType.FLOAT)
+                            .data().asFloat();
+                    if (out.length != actual.length) {
+                        throw new DataFormatException(c.name() + " returns " + out.length / actual.length
+                                + " values per row; the retrain gate compares models with one regression target");
+                    }
+                    predicted[m] = new double[out.length];
+                    for (int r = 0; r < out.length; r++) {
+                        // Back to the target's own units, with this model's own target normaliser.
+                        c.targetNormalizer().invert(out, r, 1);
+                        predicted[m][r] = out[r];
+                    }
+                }
+                RegressionSums.add(sums, actual, predicted);
+                batch.clear();
+            }
+        }
+        return sums;
     }
 
     private static long[][][] add(long[][][] a, long[][][] b) {

@@ -25,7 +25,8 @@ import java.util.Map;
  * @param challengerMetrics challenger metrics on the evaluation set
  * @param championMetrics champion metrics on the same set (null: no champion)
  * @param infra infra-check measurements
- * @param significance the paired test of challenger against champion on the evaluation rows (null: no champion)
+ * @param significance the paired test of challenger against champion on the evaluation rows (null: no champion, or
+ *     a regression model: the test is classification only)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RetrainReport(String model, RetrainOutcome outcome, int exitCode, String message, String watermark,
@@ -47,12 +48,12 @@ public record RetrainReport(String model, RetrainOutcome outcome, int exitCode, 
             b.append(" challenger ").append(model).append('/').append(challenger);
         }
         if (challengerMetrics != null) {
-            b.append(String.format(Locale.ROOT, " acc %.4f", challengerMetrics.get("accuracy")));
+            b.append(headline(challengerMetrics));
         }
         if (champion != null) {
             b.append(" vs champion ").append(model).append('/').append(champion);
             if (championMetrics != null) {
-                b.append(String.format(Locale.ROOT, " acc %.4f", championMetrics.get("accuracy")));
+                b.append(headline(championMetrics));
             }
             if (significance != null) {
                 b.append(String.format(Locale.ROOT, " McNemar p %.4g", significance.pValue()));
@@ -60,6 +61,12 @@ public record RetrainReport(String model, RetrainOutcome outcome, int exitCode, 
         }
         b.append(" - ").append(message);
         return b.toString();
+    }
+
+    /** Accuracy of a classifier, MSE of a regression model. */
+    private static String headline(Map<String, Double> metrics) {
+        return metrics.containsKey("accuracy") ? String.format(Locale.ROOT, " acc %.4f", metrics.get("accuracy"))
+                : String.format(Locale.ROOT, " mse %.4f", metrics.get("mse"));
     }
 
     /** Pretty JSON. */

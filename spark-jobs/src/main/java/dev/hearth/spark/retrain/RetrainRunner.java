@@ -105,6 +105,8 @@ public final class RetrainRunner {
                 cfg.warm() && champion != null ? cfg.model() + "/" + champion : "");
         Settings train = settings.with(overrides);
         TrainJobConfig trainCfg = TrainJobConfig.of(train, hadoop);
+        // A gate metric or significance level that does not fit the head is refused before the challenger trains.
+        cfg.gate().metricFor(!trainCfg.network().isClassification());
         GateOutcome[] gate = new GateOutcome[1];
         PublishDecorator decorator = (network, zip, signature, test) -> {
             gate[0] = judge(cfg, trainCfg, zip, signature, champion);
@@ -184,12 +186,11 @@ public final class RetrainRunner {
     private GateOutcome judge(RetrainConfig cfg, TrainJobConfig trainCfg, byte[] zip, dev.hearth.store.Signature sig,
             Integer champion) {
         List<ChampionChallengerEvaluator.Candidate> candidates = new ArrayList<>();
-        candidates.add(new ChampionChallengerEvaluator.Candidate("challenger", zip, sig.normalizer(), sig.labelNames()));
+        candidates.add(ChampionChallengerEvaluator.Candidate.of("challenger", zip, sig));
         if (champion != null) {
             ModelVersion c = store.resolve(dev.hearth.store.ModelRef.parse(cfg.model() + "/" + champion));
-            candidates.add(new ChampionChallengerEvaluator.Candidate(c.ref().toString(),
-                    store.readFile(c, ModelFiles.MODEL_FILE), c.metadata().signature().normalizer(),
-                    c.metadata().signature().labelNames()));
+            candidates.add(ChampionChallengerEvaluator.Candidate.of(c.ref().toString(),
+                    store.readFile(c, ModelFiles.MODEL_FILE), c.metadata().signature()));
         }
         var spec = trainCfg.data();
         var evalSpec = new dev.hearth.spark.data.DatasetSpec(cfg.evalPath(), spec.format(), spec.labelColumn(),
@@ -201,7 +202,7 @@ public final class RetrainRunner {
         Map<String, Double> challengerMetrics = reports.get(0).metrics();
         Map<String, Double> championMetrics = champion == null ? null : reports.get(1).metrics();
         Gate.Verdict verdict = new Gate(cfg.gate()).judge(challengerMetrics, championMetrics, sig.labelNames(),
-                champion == null ? null : comparison.discordant().get(0));
+                champion == null ? null : comparison.discordantWith(1));
         InfraCheck.Result infra = new InfraCheck(cfg.infra()).check(zip, sig, cfg.model() + " challenger");
         List<String> failures = new ArrayList<>(verdict.failures());
         failures.addAll(infra.failures());
@@ -229,7 +230,10 @@ public final class RetrainRunner {
         private TrainLine() {}
 
         static String metrics(Map<String, Double> m) {
-            return String.format(java.util.Locale.ROOT, "accuracy %.4f f1 %.4f", m.get("accuracy"), m.get("f1"));
+            return m.containsKey("mse")
+                    ? String.format(java.util.Locale.ROOT, "mse %.4f mae %.4f r2 %.4f", m.get("mse"), m.get("mae"),
+                            m.get("r2"))
+                    : String.format(java.util.Locale.ROOT, "accuracy %.4f f1 %.4f", m.get("accuracy"), m.get("f1"));
         }
     }
 }

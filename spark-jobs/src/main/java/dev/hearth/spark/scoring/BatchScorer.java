@@ -30,7 +30,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The predict job's logic: distributed batch scoring of a dataset with a stored model. Each executor restores the
  * network once per partition from a broadcast of the verified model bytes, applies the stored normaliser and
- * writes the input label (if any), the predicted label and per-class probabilities (or the regression value).
+ * writes the input label (if any), the predicted label and per-class probabilities, or (regression) the predicted
+ * value in the target's own units: {@code prediction}, or {@code prediction_<target>} per target of a multi-target
+ * model.
  */
 public final class BatchScorer {
     private final SparkSession spark;
@@ -63,8 +65,10 @@ public final class BatchScorer {
         if (labelled) {
             schema = schema.add("label", DataTypes.StringType);
         }
-        if (labels.isEmpty()) {
-            schema = schema.add("prediction", DataTypes.DoubleType);
+        if (sig.isRegression()) {
+            for (String t : sig.targets()) {
+                schema = schema.add(sig.targets().size() == 1 ? "prediction" : "prediction_" + t, DataTypes.DoubleType);
+            }
         } else {
             schema = schema.add("prediction", DataTypes.StringType);
             for (String l : labels) {
@@ -72,10 +76,11 @@ public final class BatchScorer {
             }
         }
         NormalizerSpec normalizer = sig.normalizer();
+        NormalizerSpec target = sig.targetNormalizer();
         int width = sig.featureCount();
         String what = model.version().ref().toString();
-        JavaRDD<Row> rows = input.rows().mapPartitions(it -> predict(it, bytes.value(), what, normalizer, width, labels,
-                labelled));
+        JavaRDD<Row> rows = input.rows().mapPartitions(it -> predict(it, bytes.value(), what, normalizer, target, width,
+                labels, labelled));
         sc.setJobDescription("hearth predict " + model.version().ref() + " on " + data.path());
         try {
             Dataset<Row> df = spark.createDataFrame(rows, schema);
@@ -93,7 +98,7 @@ public final class BatchScorer {
     }
 
     private static Iterator<Row> predict(Iterator<LabelledRow> it, byte[] model, String what, NormalizerSpec normalizer,
-            int width, List<String> labels, boolean labelled) {
+            NormalizerSpec target, int width, List<String> labels, boolean labelled) {
         // Guarded again here: these broadcast bytes (a second read of the file) are what gets restored.
         MultiLayerNetwork network = StoredModels.restore(model, what);
         int batch = 256;
@@ -116,7 +121,11 @@ public final class BatchScorer {
                         values.add(pending.get(r).label());
                     }
                     if (labels.isEmpty()) {
-                        values.add((double) p[r]);
+                        // Back to the target's own units.
+                        target.invert(p, r * k, k);
+                        for (int c = 0; c < k; c++) {
+                            values.add((double) p[r * k + c]);
+                        }
                     } else {
                         int best = 0;
                         for (int c = 1; c < k; c++) {

@@ -18,7 +18,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.nd4j.linalg.dataset.DataSet;
 
-/** The evaluate job's logic: metrics of a stored model on a labelled dataset, in one distributed pass. */
+/**
+ * The evaluate job's logic: metrics of a stored model on a labelled dataset, in one distributed pass. A regression
+ * model's metrics are in the target's own units (its stored target normaliser is undone).
+ */
 public final class ModelEvaluator {
     private final SparkSession spark;
     private final ModelStore store;
@@ -43,8 +46,8 @@ public final class ModelEvaluator {
             throw new DataFormatException(data.path() + " has " + input.featureCount() + " features but "
                     + model.version().ref() + " takes " + sig.featureCount());
         }
-        LabelEncoding encoding = sig.labelNames().isEmpty()
-                ? LabelEncoding.regression() : LabelEncoding.classes(sig.labelNames());
+        LabelEncoding encoding = sig.isRegression()
+                ? LabelEncoding.regression(sig.targetNormalizer()) : LabelEncoding.classes(sig.labelNames());
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         JavaRDD<DataSet> batches = MiniBatcher.batches(input.rows(), batchSize, encoding, sig.normalizer(),
                 sig.featureCount()).persist(StorageLevel.MEMORY_AND_DISK_SER());
@@ -52,7 +55,7 @@ public final class ModelEvaluator {
         TrainingOptions options = new TrainingOptions(0, batchSize, 1, 0, "direct", "", 0, false);
         try (TrainingEngine.Session session = engine.open(sc, model.network(), options)) {
             return encoding.isRegression()
-                    ? session.evaluateRegression(batches, input.rows().count())
+                    ? session.evaluateRegression(batches, input.rows().count()).inOriginalUnits(encoding.target())
                     : session.evaluate(batches, encoding.labels());
         } finally {
             batches.unpersist();

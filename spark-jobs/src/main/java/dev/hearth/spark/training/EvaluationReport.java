@@ -1,5 +1,6 @@
 package dev.hearth.spark.training;
 
+import dev.hearth.store.NormalizerSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,12 +107,47 @@ public record EvaluationReport(long examples, Map<String, Double> metrics, List<
         return out;
     }
 
+    /**
+     * MSE, MAE and R² of the first column from DL4J's sums. R² is computed here: DL4J's {@code rSquared} reads a
+     * label sum that its {@code merge} does not combine, so after a distributed evaluation it used one partition's
+     * sum with every partition's count (0.661 instead of 0.601 in a test on 120 rows).
+     */
     static EvaluationReport of(RegressionEvaluation e, long examples) {
+        double n = e.getExampleCountPerColumn().getDouble(0);
+        double sum = e.getLabelsSumPerColumn().getDouble(0);
+        double squaredDeviations = e.getSumSquaredLabels().getDouble(0) - (n == 0 ? 0 : sum * sum / n);
+        EvaluationReport r = regression((long) n, e.getSumSquaredErrorsPerColumn().getDouble(0),
+                e.getSumAbsErrorsPerColumn().getDouble(0), squaredDeviations);
+        return new EvaluationReport(examples, r.metrics(), r.labels(), r.confusion());
+    }
+
+    /**
+     * MSE, MAE and R² of {@code examples} predictions from their sums: squared errors, absolute errors, and squared
+     * deviations of the true values from their mean (R² = 1 - SSE/SST; NaN when the true values are constant).
+     */
+    public static EvaluationReport regression(long examples, double squaredErrors, double absoluteErrors,
+            double squaredDeviations) {
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("mse", e.meanSquaredError(0));
-        m.put("mae", e.meanAbsoluteError(0));
-        m.put("r2", e.rSquared(0));
+        m.put("mse", examples == 0 ? Double.NaN : squaredErrors / examples);
+        m.put("mae", examples == 0 ? Double.NaN : absoluteErrors / examples);
+        m.put("r2", squaredDeviations > 0 ? 1 - squaredErrors / squaredDeviations : Double.NaN);
         return new EvaluationReport(examples, m, List.of(), new long[0][0]);
+    }
+
+    /**
+     * This regression report, measured on targets scaled by {@code target}, in the target's own units: an affine
+     * scaling multiplies every error by its scale (MSE by the square) and leaves R² unchanged. A classification
+     * report, or an unscaled target, is returned as it is.
+     */
+    public EvaluationReport inOriginalUnits(NormalizerSpec target) {
+        if (!labels.isEmpty() || target == null || NormalizerSpec.NONE.equals(target.kind())) {
+            return this;
+        }
+        double scale = target.scale(0);
+        Map<String, Double> m = new LinkedHashMap<>(metrics);
+        m.computeIfPresent("mse", (k, v) -> v * scale * scale);
+        m.computeIfPresent("mae", (k, v) -> v * scale);
+        return new EvaluationReport(examples, m, labels, confusion);
     }
 
     /** Only the headline metrics (no per-class entries), for the model's metadata. */

@@ -59,6 +59,11 @@ public record TrainJobConfig(
                 s.getChoice(DATA_ON_ERROR, List.of("fail", "skip")).equals("skip"));
     }
 
+    /** The regression target normaliser kind ({@code network.target.normalizer}): none or standardize. */
+    public static String targetNormalizer(Settings s) {
+        return s.getChoice(NETWORK_TARGET_NORMALIZER, List.of(NormalizerSpec.NONE, NormalizerSpec.STANDARDIZE));
+    }
+
     /** Validates and converts the settings. */
     public static TrainJobConfig of(Settings s, Configuration hadoop) {
         String modelName = ModelNames.validate(MODEL_NAME, s.require(MODEL_NAME));
@@ -86,6 +91,7 @@ public record TrainJobConfig(
         String normalizer = s.getChoice(NORMALIZER,
                 List.of(NormalizerSpec.NONE, NormalizerSpec.MINMAX, NormalizerSpec.STANDARDIZE));
         DatasetSpec data = dataset(s);
+        targetNormalizer(s); // validated before any data is read; the pipeline fits it
         NetworkSpec network = NetworkSpecResolver.resolve(s, hadoop);
         return new TrainJobConfig(modelName, data, validationPath, testPath, validationFraction, testFraction, seed,
                 normalizer, network, options, epochs, patience, s.getBoolean(TRAIN_CHECKPOINT), s.get(MODEL_WARM_START),

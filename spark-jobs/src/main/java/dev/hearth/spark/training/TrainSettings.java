@@ -25,6 +25,7 @@ public final class TrainSettings {
     public static final String NORMALIZER = "normalizer";
     public static final String NETWORK_CONFIG = "network.config";
     public static final String NETWORK_HEAD = "network.head";
+    public static final String NETWORK_TARGET_NORMALIZER = "network.target.normalizer";
     public static final String NETWORK_INPUT_SHAPE = "network.input.shape";
     public static final String NETWORK_HIDDEN = "network.hidden";
     public static final String NETWORK_ACTIVATION = "network.activation";
@@ -73,6 +74,7 @@ public final class TrainSettings {
             new Setting(NORMALIZER, "minmax", "feature normalisation fitted on the training split: none, minmax or standardize"),
             new Setting(NETWORK_CONFIG, "", "network spec file (YAML or JSON, see conf/networks/); empty = a dense network from the network.* settings below"),
             new Setting(NETWORK_HEAD, "classification", "output head: classification (softmax) or regression (identity + MSE)"),
+            new Setting(NETWORK_TARGET_NORMALIZER, "standardize", "regression: target scaling fitted on the training split, none or standardize; predictions and metrics are in the target's own units"),
             new Setting(NETWORK_INPUT_SHAPE, "", "input shape, e.g. 1,28,28 for image rows (channels,height,width); empty = flat features"),
             new Setting(NETWORK_HIDDEN, "256", "hidden dense layer sizes, comma-separated (e.g. 256,128)"),
             new Setting(NETWORK_ACTIVATION, "relu", "activation of hidden layers: relu, tanh, sigmoid, leakyrelu, elu"),

@@ -8,6 +8,7 @@ import dev.hearth.spark.data.DatasetLoader;
 import dev.hearth.spark.data.FeatureStatistics;
 import dev.hearth.spark.data.LabelEncoding;
 import dev.hearth.spark.data.MiniBatcher;
+import dev.hearth.spark.data.TargetStatistics;
 import dev.hearth.spark.data.TrainingBatches;
 import dev.hearth.spark.network.NetworkBuilder;
 import dev.hearth.store.CheckpointStore;
@@ -99,13 +100,13 @@ public final class TrainingPipeline {
             Map<String, Long> classCounts = cfg.network().isClassification() ? ClassBalance.count(splits.train())
                     : Map.of();
             LabelEncoding encoding = restored != null
-                    ? (restored.state().labels().isEmpty() ? LabelEncoding.regression()
+                    ? (restored.state().labels().isEmpty() ? LabelEncoding.regression(restoredTarget(restored))
                             : LabelEncoding.classes(restored.state().labels()))
                     : warm != null ? warm.encoding(cfg.network().isClassification(), classCounts.keySet(),
                             cfg.data().path())
                     : cfg.network().isClassification()
                             ? LabelEncoding.classes(LabelEncoding.sorted(new ArrayList<>(classCounts.keySet())))
-                            : LabelEncoding.regression();
+                            : LabelEncoding.regression(targetNormalizer(s, cfg, splits, sc));
             sc.setJobDescription("hearth train " + modelName + ": fit " + cfg.normalizer() + " normaliser");
             FeatureStatistics stats = FeatureStatistics.of(splits.train(), splits.featureCount());
             NormalizerSpec normalizer = restored != null ? restored.state().normalizer()
@@ -151,12 +152,13 @@ public final class TrainingPipeline {
                 java.util.function.DoubleSupplier validate = validation == null ? null : () -> {
                     sc.setJobDescription("hearth train " + modelName + ": validation " + name);
                     return encoding.isRegression()
-                            ? session.evaluateRegression(validation, splits.validationCount()).primary()
+                            ? session.evaluateRegression(validation, splits.validationCount())
+                                    .inOriginalUnits(encoding.target()).primary()
                             : session.evaluate(validation, encoding.labels()).primary();
                 };
                 TrainingLoop.EpochListener listener = !cfg.checkpoint() ? (e, h, b, best) -> {} : (e, h, b, best) ->
                         runCheckpoints.save(modelName, new TrainingState(run, e, h, b, encoding.labels(), normalizer,
-                                s.asMap(), splits.fingerprint()), session.network(), best);
+                                s.asMap(), splits.fingerprint(), encoding.target()), session.network(), best);
                 TrainingLoop.Result result = new TrainingLoop(sc, modelName).run(session, train, cfg.epochs(),
                         cfg.patience(), validate, !encoding.isRegression(),
                         restored == null ? List.of() : restored.state().history(),
@@ -166,7 +168,7 @@ public final class TrainingPipeline {
 
                 sc.setJobDescription("hearth train " + modelName + ": test evaluation");
                 EvaluationReport report = encoding.isRegression()
-                        ? session.evaluateRegression(test, splits.testCount())
+                        ? session.evaluateRegression(test, splits.testCount()).inOriginalUnits(encoding.target())
                         : session.evaluate(test, encoding.labels());
                 LOG.info("Test split: {} examples, {}", report.examples(), report.summary());
 
@@ -195,8 +197,11 @@ public final class TrainingPipeline {
     private ModelVersion publish(String name, MultiLayerNetwork network, TrainJobConfig cfg, Splits splits,
             LabelEncoding encoding, NormalizerSpec normalizer, EvaluationReport report, TrainingLoop.Result result,
             Map<String, String> settings, Map<String, Object> provenance, PublishDecorator decorator) {
-        Signature signature = new Signature("input", "FP32", splits.featureCount(), splits.featureNames(),
-                encoding.labels(), normalizer);
+        Signature signature = encoding.isRegression()
+                ? Signature.regression("input", splits.featureCount(), splits.featureNames(), normalizer,
+                        List.of(targetName(cfg.data())), encoding.target())
+                : new Signature("input", "FP32", splits.featureCount(), splits.featureNames(), encoding.labels(),
+                        normalizer);
         Map<String, Object> evaluation = new LinkedHashMap<>();
         evaluation.put("examples", report.examples());
         evaluation.put("metrics", report.metrics());
@@ -234,6 +239,41 @@ public final class TrainingPipeline {
         tags.putAll(extra.tags());
         return store.publish(name, new ModelDraft(ModelFiles.DL4J_MULTILAYER, signature, report.summary(), settings,
                 provenance, tags, files));
+    }
+
+    /** The checkpoint's regression target normaliser (none for checkpoints older than target scaling). */
+    private static NormalizerSpec restoredTarget(RunCheckpoints.Restored restored) {
+        NormalizerSpec kept = restored.state().targetNormalizer();
+        return kept == null ? NormalizerSpec.none() : kept;
+    }
+
+    /**
+     * A fresh start's regression target normaliser: {@code network.target.normalizer} fitted on the training split
+     * only. (A resumed run keeps the checkpoint's, a warm start the start model's: see {@link WarmStart}.)
+     */
+    private NormalizerSpec targetNormalizer(Settings s, TrainJobConfig cfg, Splits splits, JavaSparkContext sc) {
+        String kind = TrainJobConfig.targetNormalizer(s);
+        if (NormalizerSpec.NONE.equals(kind)) {
+            return NormalizerSpec.none();
+        }
+        sc.setJobDescription("hearth train " + cfg.modelName() + ": fit " + kind + " target normaliser");
+        TargetStatistics stats = TargetStatistics.of(splits.train());
+        String target = targetName(cfg.data());
+        LOG.info("Target {}: mean {}, std {} over {} training rows; trained as ({} - mean) / std", target,
+                stats.mean(), stats.std(), stats.count(), target);
+        return stats.normalizer(kind);
+    }
+
+    /**
+     * The regression output's name: the label column's when it is a usable name, else {@value Signature#VALUE}
+     * (a column index, LibSVM, or {@code label}, which would read like the classifier's output).
+     */
+    static String targetName(dev.hearth.spark.data.DatasetSpec data) {
+        String column = data.labelColumn();
+        boolean usable = !"libsvm".equals(data.format()) && column != null
+                && column.matches("[A-Za-z_][A-Za-z0-9_.-]{0,127}") && !column.equals("label")
+                && !column.equals("probabilities");
+        return usable ? column : Signature.VALUE;
     }
 
     private static Map<String, Object> provenance(JavaSparkContext sc, TrainJobConfig cfg, Splits splits, String approach,

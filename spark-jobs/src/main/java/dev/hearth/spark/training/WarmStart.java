@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * inputs scaled by its normaliser and emit its classes in its order, so a warm start keeps both: the normaliser is
  * not refitted on the new data (a one-day window would rescale every input under the old weights), the label list
  * is the start model's (a class missing from the window is fine; a class the model does not know cannot be added
- * to a trained output layer and is refused). With {@code train.warm.start.schedule=continue} the learning-rate
+ * to a trained output layer and is refused); a regression model's target normaliser is kept for the same reason as
+ * its input normaliser (its weights learned to emit targets on that scale). With {@code train.warm.start.schedule=continue} the learning-rate
  * schedule continues where the start model stopped: DL4J schedules (and Adam's bias correction) read the iteration
  * and epoch counts of the network's configuration, which the stored model carries.
  */
@@ -62,7 +63,7 @@ final class WarmStart {
     }
 
     /**
-     * The start model's label encoding, after checking that every class of the new training data is one of its
+     * The start model's label encoding (for a regression model: with its target normaliser), after checking that every class of the new training data is one of its
      * classes.
      *
      * @param classification whether the configured head is a classification head
@@ -77,7 +78,10 @@ final class WarmStart {
                     + (classification ? "classification" : "regression"));
         }
         if (!classification) {
-            return LabelEncoding.regression();
+            NormalizerSpec target = signature().targetNormalizer();
+            LOG.info("Warm start from {}: keeping its {} target normaliser (not refitted on the new data)", parent(),
+                    target.kind());
+            return LabelEncoding.regression(target);
         }
         Set<String> known = labels.stream().map(LabelEncoding::canonical).collect(Collectors.toSet());
         List<String> unknown = dataLabels.stream().filter(l -> !known.contains(LabelEncoding.canonical(l)))

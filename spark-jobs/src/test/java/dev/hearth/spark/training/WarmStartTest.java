@@ -27,7 +27,8 @@ import org.nd4j.linalg.schedule.ISchedule;
 
 /**
  * Warm starts on real local[2] Spark and the bundled iris set: the champion's normaliser and label list are kept
- * (a window missing a class is fine, a new class is refused), and the learning-rate schedule continues.
+ * (a window missing a class is fine, a new class is refused), and the learning-rate schedule continues. A regression
+ * model (tumour areas) keeps its target normaliser too.
  */
 class WarmStartTest {
     private static SparkSession spark;
@@ -141,6 +142,44 @@ class WarmStartTest {
         assertThat(schedule.valueAt(n2, 0)).isLessThan(schedule.valueAt(n3, 0));
         assertThat(store().resolve(ModelRef.parse("iris/3")).metadata().training())
                 .containsEntry("train.warm.start.schedule", "restart");
+    }
+
+    @Test
+    void aRegressionWarmStartKeepsTheChampionsTargetNormaliser() throws Exception {
+        List<String> all = Files.readAllLines(Path.of(WarmStartTest.class
+                .getResource("/dev/hearth/spark/data/tumour-area.csv").toURI()));
+        String[] regression = {"model.name=area", "data.label.column=worst_area", "network.head=regression",
+                "normalizer=standardize", "network.learning.rate=0.001", "train.epochs=1"};
+        ModelVersion v1 = train(settings(write("areas.csv", all), regression)).published();
+        // A window of the largest tumours only: refitted, the target's mean would move far above the champion's.
+        List<String> window = new ArrayList<>(List.of(all.get(0)));
+        all.subList(1, all.size()).stream().filter(l -> target(l) > 1500).forEach(window::add);
+        double windowMean = window.subList(1, window.size()).stream().mapToDouble(WarmStartTest::target).average()
+                .orElseThrow();
+        List<String> warm = new ArrayList<>(List.of(regression));
+        warm.add("model.warm.start=area/1");
+        ModelVersion v2 = train(settings(write("large-areas.csv", window), warm.toArray(String[]::new))).published();
+
+        NormalizerSpec champion = v1.metadata().signature().targetNormalizer();
+        NormalizerSpec kept = v2.metadata().signature().targetNormalizer();
+        assertThat(champion.kind()).isEqualTo("standardize");
+        assertThat(kept.kind()).isEqualTo("standardize");
+        assertThat(kept.mean()).containsExactly(champion.mean());
+        assertThat(kept.std()).containsExactly(champion.std());
+        assertThat(kept.mean()[0]).isLessThan(windowMean - 500);
+        assertThat(v2.metadata().signature().normalizer().mean()).containsExactly(
+                v1.metadata().signature().normalizer().mean());
+        assertThat(v2.metadata().provenance()).containsEntry("parentVersion", "area/1");
+
+        // A regression model cannot warm-start a classification head.
+        assertThatThrownBy(() -> train(settings(write("areas-again.csv", all), "model.name=area",
+                "data.label.column=worst_area", "model.warm.start=area/1")))
+                .isInstanceOf(SettingsException.class)
+                .hasMessage("model.warm.start area/1 is a regression model but network.head is classification");
+    }
+
+    private static double target(String csvLine) {
+        return Double.parseDouble(csvLine.substring(csvLine.lastIndexOf(',') + 1));
     }
 
     private static ISchedule schedule(MultiLayerNetwork net) {
