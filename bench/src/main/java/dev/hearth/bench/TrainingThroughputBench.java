@@ -149,7 +149,7 @@ final class TrainingThroughputBench implements Benchmark {
                 r.get("singleJvmExamplesPerSecond"), r.get("singleJvmTestAccuracy")));
         md.append(String.format(Locale.ROOT, "| **ratio Hearth / single JVM** | **%.2f** | |%n%n", r.get("ratioHearthOverSingleJvm")));
         if (r.get("hearthFirstEpochExportSeconds") != null) {
-            md.append("First epoch's export of the minibatches: ").append(((Stats) r.get("hearthFirstEpochExportSeconds")).toString(1))
+            md.append("Export of the shuffled minibatches, per epoch (every epoch reshuffles): ").append(((Stats) r.get("hearthFirstEpochExportSeconds")).toString(1))
                     .append(" s.\n\n");
         }
         @SuppressWarnings("unchecked")
