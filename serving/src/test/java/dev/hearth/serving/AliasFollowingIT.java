@@ -76,10 +76,12 @@ class AliasFollowingIT {
             }
             assertThat(failures.get()).isZero();
             assertThat(seen).contains(1, 2, 3);
-            assertThat(store.leases("iris")).singleElement().satisfies(l -> {
-                assertThat(l.version()).isEqualTo(2);
-                assertThat(l.activeAt(Instant.now())).isTrue();
-            });
+            // The lease follows at the end of the refresh that swapped the version in.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(store.leases("iris")).singleElement().satisfies(l -> {
+                        assertThat(l.version()).isEqualTo(2);
+                        assertThat(l.activeAt(Instant.now())).isTrue();
+                    }));
         }
         assertThat(store.leases("iris")).as("leases released on shutdown").isEmpty();
     }

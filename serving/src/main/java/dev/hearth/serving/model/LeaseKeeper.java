@@ -118,7 +118,11 @@ public final class LeaseKeeper {
 
     private void renewFrom(Supplier<Map<String, Integer>> served) {
         try {
-            renew(served.get(), true);
+            // What is served is read under the keeper's monitor: a snapshot taken before a swap and written after
+            // the swap's own renewal would put the old version's lease back (the served set is lock-free to read).
+            synchronized (this) {
+                renew(served.get(), true);
+            }
             synchronized (this) {
                 if (problems.remove("*") != null) {
                     LOG.info("Renewing leases works again");
