@@ -154,27 +154,9 @@ public final class InferenceHandler {
         List<String> wanted = request.outputs();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + p.length * 12);
         try (JsonGenerator g = json.createGenerator(bytes)) {
-            g.writeStartObject();
-            g.writeStringField("model_name", model.version().name());
-            g.writeStringField("model_version", Integer.toString(model.version().version()));
-            if (request.id() != null) {
-                g.writeStringField("id", request.id());
-            }
-            g.writeArrayFieldStart("outputs");
+            startV2(g, model, request);
             if (wanted.isEmpty() || wanted.contains(InferenceRequestParser.PROBABILITIES)) {
-                g.writeStartObject();
-                g.writeStringField("name", InferenceRequestParser.PROBABILITIES);
-                g.writeStringField("datatype", "FP32");
-                g.writeArrayFieldStart("shape");
-                g.writeNumber(request.rows());
-                g.writeNumber(classes);
-                g.writeEndArray();
-                g.writeArrayFieldStart("data");
-                for (float v : p) {
-                    g.writeNumber(v);
-                }
-                g.writeEndArray();
-                g.writeEndObject();
+                writeFp32(g, InferenceRequestParser.PROBABILITIES, request.rows(), classes, p);
             }
             if (wanted.isEmpty() || wanted.contains(InferenceRequestParser.LABEL)) {
                 g.writeStartObject();
@@ -200,30 +182,40 @@ public final class InferenceHandler {
     private byte[] encodeValues(LoadedModel model, InferenceRequest request, float[] v) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(96 + v.length * 12);
         try (JsonGenerator g = json.createGenerator(bytes)) {
-            g.writeStartObject();
-            g.writeStringField("model_name", model.version().name());
-            g.writeStringField("model_version", Integer.toString(model.version().version()));
-            if (request.id() != null) {
-                g.writeStringField("id", request.id());
-            }
-            g.writeArrayFieldStart("outputs");
-            g.writeStartObject();
-            g.writeStringField("name", model.signature().valueOutputName());
-            g.writeStringField("datatype", "FP32");
-            g.writeArrayFieldStart("shape");
-            g.writeNumber(request.rows());
-            g.writeNumber(model.outputWidth());
-            g.writeEndArray();
-            g.writeArrayFieldStart("data");
-            for (float x : v) {
-                g.writeNumber(x);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
+            startV2(g, model, request);
+            writeFp32(g, model.signature().valueOutputName(), request.rows(), model.outputWidth(), v);
             g.writeEndArray();
             g.writeEndObject();
         }
         return bytes.toByteArray();
+    }
+
+    /** Opens an OIP v2 response up to its {@code outputs} array. */
+    private static void startV2(JsonGenerator g, LoadedModel model, InferenceRequest request) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("model_name", model.version().name());
+        g.writeStringField("model_version", Integer.toString(model.version().version()));
+        if (request.id() != null) {
+            g.writeStringField("id", request.id());
+        }
+        g.writeArrayFieldStart("outputs");
+    }
+
+    /** One FP32 output tensor {@code [rows, width]}. */
+    private static void writeFp32(JsonGenerator g, String name, int rows, int width, float[] data) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", name);
+        g.writeStringField("datatype", "FP32");
+        g.writeArrayFieldStart("shape");
+        g.writeNumber(rows);
+        g.writeNumber(width);
+        g.writeEndArray();
+        g.writeArrayFieldStart("data");
+        for (float x : data) {
+            g.writeNumber(x);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
     private byte[] encodeV1(LoadedModel model, InferenceRequest request, float[] p) throws IOException {
