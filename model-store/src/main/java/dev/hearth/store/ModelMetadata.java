@@ -38,18 +38,22 @@ public record ModelMetadata(
         Map<String, FileEntry> files) {
 
     /**
-     * The newest metadata format this code reads and writes. 2 added the regression signature (task, targets and a
+     * The newest metadata format this code reads and writes. 3 added tensor signatures (named inputs and outputs
+     * of any shape and datatype, e.g. imported ONNX graphs); 2 added the regression signature (task, targets and a
      * target normaliser whose inverse must be applied to the outputs); 1 is classification, and regression without
      * target scaling.
      */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
 
     /**
      * The oldest format that can describe {@code signature}, so readers of format 1 keep reading classifiers, while
      * a regression model, whose outputs such a reader would use without the target normaliser's inverse, is refused
-     * by them with both format numbers instead.
+     * by them with both format numbers instead; a tensor signature, which neither format can describe, needs 3.
      */
     public static int formatVersionFor(Signature signature) {
+        if (signature != null && !signature.isFeatureRows()) {
+            return 3;
+        }
         return signature != null && signature.isRegression() ? 2 : 1;
     }
 
