@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -32,20 +31,11 @@ class DenseOnnxExporterTest {
     private static final double TOLERANCE = 1e-5;
 
     static MultiLayerNetwork classifier() {
-        var conf = new NeuralNetConfiguration.Builder().seed(11).list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().nIn(8).nOut(6).activation(Activation.TANH).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(6).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
+        return TestNetworks.classifier();
     }
 
     static NormalizerSpec minmax() {
-        return new NormalizerSpec("minmax", new double[] {4.3, 2.0, 1.0, 0.1}, new double[] {7.9, 4.4, 6.9, 0.1},
-                null, null);
+        return TestNetworks.minmax();
     }
 
     @Test
@@ -90,14 +80,7 @@ class DenseOnnxExporterTest {
 
     @Test
     void networksTheFastPassDoesNotCoverAreRefusedNamingTheLayer() {
-        var conf = new NeuralNetConfiguration.Builder().seed(1).list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
-                .layer(new BatchNormalization.Builder().nOut(8).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
+        MultiLayerNetwork net = TestNetworks.withBatchNorm();
         Signature sig = new Signature("input", "FP32", 4, List.of(), List.of("x", "y", "z"), null);
         assertThatThrownBy(() -> DenseOnnxExporter.export(net, sig, "bn/1", 1))
                 .isInstanceOf(IllegalArgumentException.class)

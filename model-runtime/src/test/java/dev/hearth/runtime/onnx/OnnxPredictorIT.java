@@ -36,77 +36,77 @@ class OnnxPredictorIT {
 
     @Test
     void pytorchMlpAnswersAsPytorchDid() throws Exception {
-        byte[] bytes = ThirdPartyModels.model("mlp");
+        byte[] bytes = ThirdPartyFiles.model("mlp");
         OnnxGraph graph = OnnxGraph.inspect(bytes, "mlp.onnx");
         assertThat(graph.inputs()).containsExactly(new TensorSpec("features", "FP32", List.of(-1L, 4L)));
         assertThat(graph.outputs()).containsExactly(new TensorSpec("probabilities", "FP32", List.of(-1L, 3L)));
         assertThat(graph.info().producerName()).isEqualTo("pytorch");
         assertThat(graph.info().opset()).isEqualTo(17);
         assertThat(graph.info().operators()).contains("ai.onnx:Gemm", "ai.onnx:Relu", "ai.onnx:Softmax");
-        Map<String, Tensor> rows = ThirdPartyModels.tensors("mlp", "inputs");
-        Tensor expected = ThirdPartyModels.tensors("mlp", "outputs").get("probabilities");
+        Map<String, Tensor> rows = ThirdPartyFiles.tensors("mlp", "inputs");
+        Tensor expected = ThirdPartyFiles.tensors("mlp", "outputs").get("probabilities");
         try (OnnxPredictor p = OnnxPredictor.open(bytes, signatureOf(graph, SPECIES, null), 1)) {
             Tensor actual = p.predict(rows, Set.of()).get("probabilities");
-            assertThat(ThirdPartyModels.maxDifference(actual, expected)).isLessThanOrEqualTo(TOLERANCE);
+            assertThat(ThirdPartyFiles.maxDifference(actual, expected)).isLessThanOrEqualTo(TOLERANCE);
             assertThat(p.offHeapBytes()).isGreaterThan(bytes.length);
         }
     }
 
     @Test
     void storedNormaliserIsAppliedBeforeTheGraph() throws Exception {
-        byte[] bytes = ThirdPartyModels.model("mlp");
+        byte[] bytes = ThirdPartyFiles.model("mlp");
         OnnxGraph graph = OnnxGraph.inspect(bytes, "mlp.onnx");
         // minmax over [1, 3] maps 2x + 1 back to x: the graph must see the rows PyTorch saw.
         double[] min = {1, 1, 1, 1};
         double[] max = {3, 3, 3, 3};
         NormalizerSpec minmax = new NormalizerSpec("minmax", min, max, null, null);
-        Tensor rows = ThirdPartyModels.tensors("mlp", "inputs").get("features");
+        Tensor rows = ThirdPartyFiles.tensors("mlp", "inputs").get("features");
         float[] raw = new float[(int) rows.elementCount()];
         ((FloatBuffer) rows.data().duplicate()).get(raw);
         float[] scaled = raw.clone();
         for (int i = 0; i < scaled.length; i++) {
             scaled[i] = 2 * scaled[i] + 1;
         }
-        Tensor expected = ThirdPartyModels.tensors("mlp", "outputs").get("probabilities");
+        Tensor expected = ThirdPartyFiles.tensors("mlp", "outputs").get("probabilities");
         try (OnnxPredictor p = OnnxPredictor.open(bytes, signatureOf(graph, SPECIES, minmax), 1)) {
             FloatBuffer in = FloatBuffer.wrap(scaled);
             Tensor actual = p.predict(Map.of("features", new Tensor("features", TensorType.FP32, rows.shape(), in)),
                     Set.of()).get("probabilities");
-            assertThat(ThirdPartyModels.maxDifference(actual, expected)).isLessThanOrEqualTo(TOLERANCE);
+            assertThat(ThirdPartyFiles.maxDifference(actual, expected)).isLessThanOrEqualTo(TOLERANCE);
             assertThat(in.get(0)).as("the caller's buffer is left as it was").isEqualTo(scaled[0]);
         }
     }
 
     @Test
     void pytorchCnnOnImagesAnswersAsPytorchDid() throws Exception {
-        byte[] bytes = ThirdPartyModels.model("cnn");
+        byte[] bytes = ThirdPartyFiles.model("cnn");
         OnnxGraph graph = OnnxGraph.inspect(bytes, "cnn.onnx");
         assertThat(graph.inputs()).containsExactly(new TensorSpec("pixels", "FP32", List.of(-1L, 1L, 28L, 28L)));
         List<String> digits = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
         try (OnnxPredictor p = OnnxPredictor.open(bytes, signatureOf(graph, digits, null), 2)) {
-            Tensor actual = p.predict(ThirdPartyModels.tensors("cnn", "inputs"), Set.of()).get("logits");
-            Tensor expected = ThirdPartyModels.tensors("cnn", "outputs").get("logits");
-            assertThat(ThirdPartyModels.maxDifference(actual, expected)).isLessThanOrEqualTo(TOLERANCE);
+            Tensor actual = p.predict(ThirdPartyFiles.tensors("cnn", "inputs"), Set.of()).get("logits");
+            Tensor expected = ThirdPartyFiles.tensors("cnn", "outputs").get("logits");
+            assertThat(ThirdPartyFiles.maxDifference(actual, expected)).isLessThanOrEqualTo(TOLERANCE);
         }
     }
 
     @Test
     void twoInputModelTakesEachInputByNameAndReturnsWhatIsAsked() throws Exception {
-        byte[] bytes = ThirdPartyModels.model("two_input");
+        byte[] bytes = ThirdPartyFiles.model("two_input");
         OnnxGraph graph = OnnxGraph.inspect(bytes, "two_input.onnx");
         assertThat(graph.inputs()).containsExactly(new TensorSpec("a", "FP32", List.of(-1L, 3L)),
                 new TensorSpec("b", "INT64", List.of(-1L, 2L)));
         assertThat(graph.outputs()).containsExactly(new TensorSpec("scores", "FP64", List.of(-1L, 2L)),
                 new TensorSpec("best", "INT64", List.of(-1L)));
-        Map<String, Tensor> in = ThirdPartyModels.tensors("two_input", "inputs");
-        Map<String, Tensor> expected = ThirdPartyModels.tensors("two_input", "outputs");
+        Map<String, Tensor> in = ThirdPartyFiles.tensors("two_input", "inputs");
+        Map<String, Tensor> expected = ThirdPartyFiles.tensors("two_input", "outputs");
         try (OnnxPredictor p = OnnxPredictor.open(bytes, signatureOf(graph, null, null), 1)) {
             Map<String, Tensor> all = p.predict(in, Set.of());
             assertThat(all.keySet()).containsExactly("scores", "best");
-            assertThat(ThirdPartyModels.maxDifference(all.get("scores"), expected.get("scores")))
+            assertThat(ThirdPartyFiles.maxDifference(all.get("scores"), expected.get("scores")))
                     .isLessThanOrEqualTo(TOLERANCE);
-            assertThat(ThirdPartyModels.values(all.get("best"))).containsExactly(
-                    ThirdPartyModels.values(expected.get("best")));
+            assertThat(ThirdPartyFiles.values(all.get("best"))).containsExactly(
+                    ThirdPartyFiles.values(expected.get("best")));
             assertThat(p.predict(in, Set.of("best")).keySet()).containsExactly("best");
 
             Map<String, Tensor> missing = Map.of("a", in.get("a"));
@@ -128,7 +128,7 @@ class OnnxPredictorIT {
 
     @Test
     void signatureThatIsNotTheGraphsIsRefused() throws Exception {
-        byte[] bytes = ThirdPartyModels.model("mlp");
+        byte[] bytes = ThirdPartyFiles.model("mlp");
         Signature wrong = new Signature("features", "FP32", 5, List.of(), SPECIES, null);
         assertThatThrownBy(() -> OnnxPredictor.open(bytes, wrong, 1, "mlp.onnx"))
                 .isInstanceOf(OnnxModelException.class)
@@ -138,17 +138,17 @@ class OnnxPredictorIT {
 
     @Test
     void closedPredictorRefusesToRun() throws Exception {
-        byte[] bytes = ThirdPartyModels.model("mlp");
+        byte[] bytes = ThirdPartyFiles.model("mlp");
         OnnxPredictor p = OnnxPredictor.open(bytes, signatureOf(OnnxGraph.inspect(bytes, "m"), SPECIES, null), 1);
         p.close();
         p.close();
-        assertThatThrownBy(() -> p.predict(ThirdPartyModels.tensors("mlp", "inputs"), Set.of()))
+        assertThatThrownBy(() -> p.predict(ThirdPartyFiles.tensors("mlp", "inputs"), Set.of()))
                 .isInstanceOf(PredictionException.class).hasMessageContaining("closed");
     }
 
     @Test
     void badFilesAreRefusedNamingTheCause() throws Exception {
-        byte[] mlp = ThirdPartyModels.model("mlp");
+        byte[] mlp = ThirdPartyFiles.model("mlp");
         assertRefused(Arrays.copyOf(mlp, mlp.length / 2), OnnxModelException.Reason.TRUNCATED, "is truncated");
         assertRefused(Arrays.copyOf(mlp, mlp.length - 3), OnnxModelException.Reason.TRUNCATED, "is truncated");
         Path iris = Path.of(System.getProperty("hearth.root", ".."),
@@ -156,12 +156,12 @@ class OnnxPredictorIT {
         assertRefused(Files.readAllBytes(iris), OnnxModelException.Reason.NOT_ONNX, "is not an ONNX model");
         assertRefused(new byte[] {'P', 'K', 3, 4, 20, 0, 0, 0}, OnnxModelException.Reason.NOT_ONNX,
                 "is not an ONNX model");
-        assertRefused(ThirdPartyModels.model("opset_too_new"), OnnxModelException.Reason.OPSET,
+        assertRefused(ThirdPartyFiles.model("opset_too_new"), OnnxModelException.Reason.OPSET,
                 "needs opset 30 but this ONNX Runtime runs opsets <= 21");
-        assertRefused(ThirdPartyModels.model("unknown_op"), OnnxModelException.Reason.OPERATOR, "FrobnicateTensor");
-        assertRefused(ThirdPartyModels.model("fp16_input"), OnnxModelException.Reason.ELEMENT_TYPE,
+        assertRefused(ThirdPartyFiles.model("unknown_op"), OnnxModelException.Reason.OPERATOR, "FrobnicateTensor");
+        assertRefused(ThirdPartyFiles.model("fp16_input"), OnnxModelException.Reason.ELEMENT_TYPE,
                 "input 'h' has element type FLOAT16 but Hearth exchanges FP32, FP64, INT32 or INT64 tensors only");
-        assertRefused(ThirdPartyModels.model("string_input"), OnnxModelException.Reason.ELEMENT_TYPE,
+        assertRefused(ThirdPartyFiles.model("string_input"), OnnxModelException.Reason.ELEMENT_TYPE,
                 "input 's' has element type STRING");
     }
 

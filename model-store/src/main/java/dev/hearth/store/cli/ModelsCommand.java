@@ -64,16 +64,18 @@ public final class ModelsCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    ModelStore store() {
+    /** The store {@code --store} names (subcommands in other modules use it too). */
+    public ModelStore store() {
         return HadoopModelStore.open(storeRoot, new Configuration());
     }
 
-    MetadataJson metadataJson() {
+    /** The metadata reader and writer. */
+    public MetadataJson metadataJson() {
         return metadataJson;
     }
 
     /** Prints {@code value} as JSON with {@code --json}, else the table text. */
-    void print(Object value, String table) {
+    public void print(Object value, String table) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             try {
@@ -99,7 +101,8 @@ public final class ModelsCommand implements Runnable {
         return cl;
     }
 
-    static int exitCode(Exception e) {
+    /** The exit code for an exception a subcommand threw. */
+    public static int exitCode(Exception e) {
         if (e instanceof IntegrityException) {
             return INTEGRITY;
         }

@@ -23,14 +23,14 @@ import java.util.concurrent.TimeUnit;
  * {@code /usr/bin/python3} (python3-torch, python3-onnx; {@code bin/hearth test} installs them) into a directory,
  * once per test JVM, and reads the rows and PyTorch outputs it wrote beside each model.
  */
-final class ThirdPartyModels {
+public final class ThirdPartyFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Path made;
 
-    private ThirdPartyModels() {}
+    private ThirdPartyFiles() {}
 
     /** The directory holding the made files (made on first call). */
-    static synchronized Path dir() throws IOException, InterruptedException {
+    public static synchronized Path dir() throws IOException, InterruptedException {
         if (made != null) {
             return made;
         }
@@ -54,17 +54,17 @@ final class ThirdPartyModels {
     }
 
     /** The file {@code name} of the made ones. */
-    static Path file(String name) throws IOException, InterruptedException {
+    public static Path file(String name) throws IOException, InterruptedException {
         return dir().resolve(name);
     }
 
     /** The bytes of model {@code name}. */
-    static byte[] model(String name) throws IOException, InterruptedException {
+    public static byte[] model(String name) throws IOException, InterruptedException {
         return Files.readAllBytes(file(name + ".onnx"));
     }
 
     /** Inputs ({@code "inputs"}) or PyTorch's outputs ({@code "outputs"}) written beside model {@code name}. */
-    static Map<String, Tensor> tensors(String name, String which) throws IOException, InterruptedException {
+    public static Map<String, Tensor> tensors(String name, String which) throws IOException, InterruptedException {
         JsonNode all = JSON.readTree(file(name + ".json").toFile()).get(which);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         all.fields().forEachRemaining(e -> tensors.put(e.getKey(), tensor(e.getKey(), e.getValue())));
