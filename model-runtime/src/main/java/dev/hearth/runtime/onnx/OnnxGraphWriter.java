@@ -72,18 +72,19 @@ final class OnnxGraphWriter {
         return this;
     }
 
-    /** The whole model file. */
+    /**
+     * The whole model file. The opset comes last so that a copy cut anywhere lacks it or ends inside a field: a
+     * reader can tell a cut file from a whole one.
+     */
     byte[] model(String producerVersion, long modelVersion, String doc, Map<String, String> metadata) {
         ProtoWriter model = new ProtoWriter()
                 .integer(1, IR_VERSION)
                 .string(2, "hearth")
                 .string(3, producerVersion)
                 .integer(5, modelVersion)
-                .string(6, doc)
-                .message(7, graph)
-                .message(8, new ProtoWriter().string(1, "").integer(2, OPSET));
+                .string(6, doc);
         metadata.forEach((k, v) -> model.message(14, new ProtoWriter().string(1, k).string(2, v)));
-        return model.toByteArray();
+        return model.message(7, graph).message(8, new ProtoWriter().string(1, "").integer(2, OPSET)).toByteArray();
     }
 
     private static ProtoWriter rows(String name, long width) {

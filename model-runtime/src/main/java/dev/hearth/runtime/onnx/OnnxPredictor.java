@@ -183,7 +183,8 @@ public final class OnnxPredictor implements Predictor {
     }
 
     private OnnxTensor tensor(TensorSpec spec, Tensor t) throws OrtException {
-        Buffer data = t.data().duplicate();
+        // From the buffer's position, as Tensor defines it (a direct buffer is handed to ONNX Runtime as it is).
+        Buffer data = t.data().slice();
         long[] shape = t.shape().clone();
         return switch (t.type()) {
             case FP32 -> OnnxTensor.createTensor(env, normalizer == null ? (FloatBuffer) data
