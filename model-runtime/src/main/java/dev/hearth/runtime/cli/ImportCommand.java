@@ -1,5 +1,6 @@
 package dev.hearth.runtime.cli;
 
+import dev.hearth.runtime.onnx.DenseOnnxExporter;
 import dev.hearth.runtime.onnx.OnnxGraph;
 import dev.hearth.runtime.onnx.OnnxModelInfo;
 import dev.hearth.runtime.onnx.OnnxPredictor;
@@ -56,7 +57,8 @@ final class ImportCommand implements Callable<Integer> {
 
     static final class Labels {
         @Option(names = "--labels", split = ",", paramLabel = "a,b,c",
-                description = "class names of the classification output's last axis, in order")
+                description = "class names of the classification output's last axis, in order (default: those a "
+                        + "file Hearth exported carries, else none)")
         List<String> inline;
 
         @Option(names = "--labels-file", paramLabel = "F", description = "class names, one per line")
@@ -105,6 +107,11 @@ final class ImportCommand implements Callable<Integer> {
     private Signature signature(OnnxGraph graph) throws IOException {
         List<String> names = labels == null ? List.of() : labels.inline != null ? trimmed(labels.inline)
                 : trimmed(Files.readAllLines(labels.file, StandardCharsets.UTF_8));
+        String exported = graph.info().metadata().get(DenseOnnxExporter.LABELS_PROPERTY);
+        if (labels == null && exported != null) {
+            // A file Hearth exported carries its labels: it comes back as the classifier it was.
+            names = trimmed(Arrays.asList(exported.split("\n")));
+        }
         int features = -1;
         if (graph.inputs().size() == 1 && graph.inputs().get(0).shape().size() == 2) {
             features = graph.inputs().get(0).shape().get(1).intValue();

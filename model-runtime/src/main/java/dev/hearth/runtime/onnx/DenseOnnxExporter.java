@@ -40,6 +40,8 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class DenseOnnxExporter {
     /** Largest difference from DL4J on the probe rows that the export accepts. */
     public static final double TOLERANCE = 1e-5;
+    /** The metadata property holding the class labels, one per line (read back by the import). */
+    public static final String LABELS_PROPERTY = "hearth.labels";
     private static final int PROBE_ROWS = 16;
 
     private record Dense(float[] weights, int in, int out, float[] bias, IActivation activation) {}
@@ -208,7 +210,7 @@ public final class DenseOnnxExporter {
         metadata.put("hearth.source", source);
         metadata.put("hearth.task", signature.task());
         if (signature.isClassification()) {
-            metadata.put("hearth.labels", String.join("\n", signature.labelNames()));
+            metadata.put(LABELS_PROPERTY, String.join("\n", signature.labelNames()));
         }
         if (!signature.featureNames().isEmpty()) {
             metadata.put("hearth.features", String.join("\n", signature.featureNames()));

@@ -150,9 +150,12 @@ class ImportExportCliIT {
         assertThat(run("export", "hearth-iris/1", "--format", "onnx", "--output", file.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("exists; pass --force to replace it");
 
-        assertThat(run("import", "--framework", "onnx", "--file", file.toString(), "--name", "reimported",
-                "--labels", "x,y,z")).as(err.toString()).isZero();
+        // No --labels: the file carries them.
+        assertThat(run("import", "--framework", "onnx", "--file", file.toString(), "--name", "reimported"))
+                .as(err.toString()).isZero();
         ModelVersion v = store.resolve(ModelRef.parse("reimported"));
+        assertThat(v.metadata().signature().labelNames()).containsExactly("x", "y", "z");
+        assertThat(v.metadata().signature().inputs()).isEqualTo(sig.inputs());
         assertThat(v.metadata().provenance()).containsEntry("onnx.producer", "hearth");
         int rows = 64;
         float[] raw = new float[rows * 4];
