@@ -89,4 +89,27 @@ class OnnxModelInfoTest {
                 .hasMessageContaining("new.onnx has IR version 11 but this ONNX Runtime reads IR versions <= 10");
         assertThat(OnnxModelInfo.read(model(10, 21), "edge.onnx").opset()).isEqualTo(21);
     }
+
+    @Test
+    void randomAndCorruptedBytesFailOnlyWithAnOnnxModelException() {
+        java.util.Random random = new java.util.Random(17);
+        byte[] whole = model(8, 13);
+        for (int i = 0; i < 5_000; i++) {
+            byte[] bytes;
+            if (i % 2 == 0) {
+                bytes = new byte[random.nextInt(64)];
+                random.nextBytes(bytes);
+            } else {
+                bytes = whole.clone();
+                for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+                    bytes[random.nextInt(bytes.length)] ^= (byte) (1 << random.nextInt(8));
+                }
+            }
+            try {
+                OnnxModelInfo.read(bytes, "fuzz.onnx");
+            } catch (OnnxModelException expected) {
+                assertThat(expected.getMessage()).startsWith("fuzz.onnx ");
+            }
+        }
+    }
 }
