@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * @param version version number, allocated by the store
  * @param createdAt ISO-8601 instant of the commit
  * @param creator user and host that published
- * @param framework the framework and model class that reads {@code model.zip}, e.g. {@code dl4j-multilayer}
+ * @param framework the framework that reads the model file: {@code dl4j-multilayer} ({@code model.zip}) or
+ *     {@code onnx} ({@code model.onnx})
  * @param signature inputs, outputs and normaliser
  * @param metrics evaluation metrics on the held-out split
  * @param training resolved training settings
