@@ -7,6 +7,8 @@ import dev.hearth.serving.http.HttpApi;
 import dev.hearth.serving.http.InFlight;
 import dev.hearth.serving.http.ServerLimits;
 import dev.hearth.serving.http.TlsConnector;
+import dev.hearth.serving.lifecycle.Drain;
+import dev.hearth.serving.lifecycle.SignalDrain;
 import dev.hearth.serving.metrics.ServingMetrics;
 import dev.hearth.serving.model.BatchingConfig;
 import dev.hearth.serving.model.ComputeThreads;
@@ -27,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
@@ -69,12 +70,12 @@ public final class ModelServer implements Callable<Integer> {
         Settings settings = ServingSettings.loader().load(config, all);
         LOG.info("Model server settings {}", redacted(settings));
         RunningServer server = start(settings);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop();
-            stopped.countDown();
-        }, "hearth-shutdown"));
-        stopped.await();
+        // SIGTERM/SIGINT drain (readiness 503 first, still answering for server.drain.ms), stop, and exit 0; the
+        // hook only covers other ways the JVM ends.
+        SignalDrain signals = new SignalDrain(server.drain(), server::stop);
+        signals.install();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "hearth-shutdown"));
+        signals.await();
         return 0;
     }
 
@@ -92,6 +93,7 @@ public final class ModelServer implements Callable<Integer> {
         ComputeThreads.apply(settings.getInt(ServingSettings.COMPUTE_THREADS, 0));
         // HTTP limits and TLS files are checked before anything is opened, so a bad setting leaks nothing.
         ServerLimits limits = limits(settings);
+        Drain drain = new Drain(settings.getLong(ServingSettings.DRAIN_MS));
         TlsConnector tls = settings.getBoolean(ServingSettings.TLS_ENABLED) ? tls(settings) : null;
         ServingMetrics metrics = new ServingMetrics();
         ModelStore modelStore = HadoopModelStore.open(settings.require(ServingSettings.STORE_ROOT), new Configuration());
@@ -116,6 +118,7 @@ public final class ModelServer implements Callable<Integer> {
         String host = settings.require(ServingSettings.HOST);
         int port = settings.getInt(ServingSettings.PORT, 0);
         Javalin app = new HttpApi(registry, metrics, access, inFlight, options).create(limits, tls, host, port);
+        app.before("/v2/health/ready", drain::readiness);
         app.start();
         StoreWatcher watcher = new StoreWatcher(registry, settings.getLong(ServingSettings.POLL_INTERVAL_MS));
         try {
@@ -135,7 +138,7 @@ public final class ModelServer implements Callable<Integer> {
         }
         System.out.println("listening on " + url);
         return new RunningServer(app, registry, watcher, inFlight, settings.getLong(ServingSettings.SHUTDOWN_TIMEOUT_MS),
-                url);
+                url, drain, List.of());
     }
 
     private static TokenReloader tokens(Settings settings) {
