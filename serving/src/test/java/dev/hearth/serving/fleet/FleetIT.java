@@ -96,6 +96,10 @@ class FleetIT {
                 LOG.info("(b) rolling restart: {} requests, 0 failed, {} s", b.size(),
                         (System.nanoTime() - rolling) / 1_000_000_000.0);
                 assertThat(b).allMatch(x -> x.version() == 2);
+                for (int i = 1; i <= 3; i++) {
+                    assertThat(java.nio.file.Files.readString(state.resolve("r" + i + ".log")))
+                            .as("replica %d drained on SIGTERM", i).contains("SIGTERM: draining");
+                }
 
                 // (c) SIGKILL of replica 2, then restart it.
                 long killed = System.nanoTime();
