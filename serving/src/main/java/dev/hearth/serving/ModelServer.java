@@ -2,10 +2,12 @@ package dev.hearth.serving;
 
 import dev.hearth.config.Settings;
 import dev.hearth.serving.auth.TokenReloader;
+import dev.hearth.serving.http.Access;
 import dev.hearth.serving.http.AccessControl;
 import dev.hearth.serving.http.HttpApi;
 import dev.hearth.serving.http.InFlight;
 import dev.hearth.serving.http.ServerLimits;
+import dev.hearth.serving.http.RolloutHandler;
 import dev.hearth.serving.http.TlsConnector;
 import dev.hearth.serving.lifecycle.Drain;
 import dev.hearth.serving.lifecycle.SignalDrain;
@@ -17,9 +19,12 @@ import dev.hearth.serving.model.LeaseKeeper;
 import dev.hearth.serving.model.ModelRegistry;
 import dev.hearth.serving.model.ServingPolicy;
 import dev.hearth.serving.model.StoreWatcher;
+import dev.hearth.serving.rollout.Rollout;
+import dev.hearth.serving.rollout.RolloutWiring;
 import dev.hearth.store.ModelNames;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.hadoop.HadoopModelStore;
+import dev.hearth.store.hadoop.HadoopShadowSummaries;
 import io.javalin.Javalin;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -117,14 +122,27 @@ public final class ModelServer implements Callable<Integer> {
                 settings.getLong(ServingSettings.SHUTDOWN_TIMEOUT_MS));
         String host = settings.require(ServingSettings.HOST);
         int port = settings.getInt(ServingSettings.PORT, 0);
-        Javalin app = new HttpApi(registry, metrics, access, inFlight, options).create(limits, tls, host, port);
+        Rollout rollout;
+        try {
+            rollout = RolloutWiring.create(settings, modelStore, loader, batching, metrics, metrics.meters(), registry,
+                    leases.holder(), new HadoopShadowSummaries(settings.require(ServingSettings.STORE_ROOT),
+                            new Configuration()));
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+        Javalin app = new HttpApi(registry, metrics, access, inFlight, options, rollout)
+                .create(limits, tls, host, port);
         app.before("/v2/health/ready", drain::readiness);
+        app.get("/v2/models/{name}/rollout", new RolloutHandler(rollout)::get, Access.READ);
         app.start();
         StoreWatcher watcher = new StoreWatcher(registry, settings.getLong(ServingSettings.POLL_INTERVAL_MS));
         try {
             registry.refresh();
+            RolloutWiring.start(rollout, settings);
         } catch (RuntimeException e) {
             app.stop();
+            rollout.close();
             registry.close();
             throw e;
         }
@@ -138,7 +156,7 @@ public final class ModelServer implements Callable<Integer> {
         }
         System.out.println("listening on " + url);
         return new RunningServer(app, registry, watcher, inFlight, settings.getLong(ServingSettings.SHUTDOWN_TIMEOUT_MS),
-                url, drain, List.of());
+                url, drain, List.of(rollout));
     }
 
     private static TokenReloader tokens(Settings settings) {
