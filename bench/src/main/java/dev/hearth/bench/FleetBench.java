@@ -125,25 +125,39 @@ final class FleetBench implements Benchmark {
         out.put("connections", CONNECTIONS);
         out.put("note", "2 shared cores: replicas, HAProxy and the load generator compete for the same CPUs");
 
-        // Throughput: 1 replica, then 3, behind the same HAProxy configuration.
+        // Throughput: a 1-replica and a 3-replica fleet (same HAProxy configuration) run side by side and wrk
+        // alternates between them after warming both, so the machine's noise hits both alike.
         Path body = Wrk.tempFile("hearth-fleet-body", ".json", FleetLoad.body(rows[0], 1));
         Wrk wrk = new Wrk(root.resolve("bench/scripts/infer.lua"), Map.of("HEARTH_BODY_FILE", body.toString(),
                 "HEARTH_TOKEN", token));
-        int seconds = quick ? 5 : 20;
-        for (int n : new int[] {1, 3}) {
-            try (Fleet fleet = new Fleet(work.resolve("fleet-" + n), n)) {
-                fleet.run(300, concat(List.of("start", Integer.toString(n)), serve));
-                wrk.run(fleet.balancerUrl() + "/v2/models/" + MODEL + "/infer", CONNECTIONS, 3, Map.of());
-                WrkResult r = wrk.run(fleet.balancerUrl() + "/v2/models/" + MODEL + "/infer", CONNECTIONS, seconds,
+        int seconds = quick ? 5 : 10;
+        int rounds = quick ? 1 : 3;
+        try (Fleet one = new Fleet(work.resolve("fleet-1"), 1); Fleet three = new Fleet(work.resolve("fleet-3"), 3)) {
+            one.run(300, concat(List.of("start", "1"), serve));
+            three.run(300, concat(List.of("start", "3"), serve));
+            Map<Integer, Fleet> fleets = Map.of(1, one, 3, three);
+            Map<Integer, List<Double>> rps = new HashMap<>(Map.of(1, new ArrayList<>(), 3, new ArrayList<>()));
+            Map<Integer, List<Double>> p99 = new HashMap<>(Map.of(1, new ArrayList<>(), 3, new ArrayList<>()));
+            for (int n : new int[] {1, 3}) {
+                wrk.run(fleets.get(n).balancerUrl() + "/v2/models/" + MODEL + "/infer", CONNECTIONS, quick ? 3 : 10,
                         Map.of());
-                out.put("throughput" + n, Map.of("requestsPerSecond", r.requestsPerSecond(), "p50Millis",
-                        r.p50Millis(), "p99Millis", r.p99Millis(), "requests", r.requests()));
-                System.out.printf(Locale.ROOT, "fleet: %d replica(s): %.0f requests/s, p99 %.1f ms%n", n,
-                        r.requestsPerSecond(), r.p99Millis());
             }
+            for (int round = 0; round < rounds; round++) {
+                for (int n : new int[] {1, 3}) {
+                    WrkResult r = wrk.run(fleets.get(n).balancerUrl() + "/v2/models/" + MODEL + "/infer", CONNECTIONS,
+                            seconds, Map.of());
+                    rps.get(n).add(r.requestsPerSecond());
+                    p99.get(n).add(r.p99Millis());
+                    System.out.printf(Locale.ROOT, "fleet: round %d, %d replica(s): %.0f requests/s, p99 %.1f ms%n",
+                            round + 1, n, r.requestsPerSecond(), r.p99Millis());
+                }
+            }
+            for (int n : new int[] {1, 3}) {
+                out.put("throughput" + n, Map.of("requestsPerSecond", Stats.of(rps.get(n)), "p99Millis",
+                        Stats.of(p99.get(n))));
+            }
+            out.put("ratio3to1", Stats.of(rps.get(3)).median() / Stats.of(rps.get(1)).median());
         }
-        out.put("ratio3to1", ((Number) ((Map<?, ?>) out.get("throughput3")).get("requestsPerSecond")).doubleValue()
-                / ((Number) ((Map<?, ?>) out.get("throughput1")).get("requestsPerSecond")).doubleValue());
 
         try (Fleet fleet = new Fleet(work.resolve("fleet-phases"), 3)) {
             fleet.run(300, concat(List.of("start", "3"), serve));
@@ -261,12 +275,15 @@ final class FleetBench implements Benchmark {
         Map<?, ?> t3 = (Map<?, ?>) r.get("throughput3");
         b.append("\n### Fleet: replicas behind HAProxy (`bench/run --only fleet`)\n\n");
         b.append(String.format(Locale.ROOT, "%d connections, single-row requests to a 16-32-3 classifier, wrk through"
-                + " HAProxy 2.6 on loopback; %s.%n%n", CONNECTIONS, r.get("note")));
-        b.append("| replicas | requests/s | p50 ms | p99 ms |\n|---|---|---|---|\n");
-        b.append(String.format(Locale.ROOT, "| 1 | %.0f | %.2f | %.2f |%n", t1.get("requestsPerSecond"),
-                t1.get("p50Millis"), t1.get("p99Millis")));
-        b.append(String.format(Locale.ROOT, "| 3 | %.0f | %.2f | %.2f |%n", t3.get("requestsPerSecond"),
-                t3.get("p50Millis"), t3.get("p99Millis")));
+                + " HAProxy 2.6 on loopback; both fleets run side by side, wrk alternates between them (after warm-up);"
+                + " %s.%n%n", CONNECTIONS, r.get("note")));
+        b.append("| replicas | requests/s (median, range) | p99 ms (median, range) |\n|---|---|---|\n");
+        for (Map<?, ?> t : List.of(t1, t3)) {
+            Stats rps = (Stats) t.get("requestsPerSecond");
+            Stats p99 = (Stats) t.get("p99Millis");
+            b.append(String.format(Locale.ROOT, "| %d | %.0f (%.0f-%.0f) | %.1f (%.1f-%.1f) |%n", t == t1 ? 1 : 3,
+                    rps.median(), rps.min(), rps.max(), p99.median(), p99.min(), p99.max()));
+        }
         b.append(String.format(Locale.ROOT, "%n3 replicas / 1 replica: **%.2fx**.%n%n", r.get("ratio3to1")));
         b.append(String.format(Locale.ROOT, "Under %d connections for %.0f s (%s requests in all):%n%n", CONNECTIONS,
                 r.get("loadSeconds"), r.get("totalRequests")));

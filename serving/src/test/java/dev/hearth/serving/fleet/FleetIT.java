@@ -116,11 +116,23 @@ class FleetIT {
 
                 // (c) SIGKILL of replica 2, then restart it.
                 long killed = System.nanoTime();
-                ProcessHandle.of(fleet.pid(2)).orElseThrow().destroyForcibly();
+                long killedPid = fleet.pid(2);
+                assertThat(store.leases("iris")).as("the replica's own lease")
+                        .anyMatch(l -> l.holder().endsWith("-" + killedPid) && l.activeAt(java.time.Instant.now()));
+                ProcessHandle.of(killedPid).orElseThrow().destroyForcibly();
                 Thread.sleep(1500);
                 LOG.info("{}", fleet.run(300, "restart", "2"));
                 Thread.sleep(1000);
                 List<Answer> c = load.since(killed);
+                // Leases are per replica: the killed one's lapses (TTL 3 s) while the others' stay renewed.
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> store
+                        .leases("iris").stream().filter(l -> l.holder().endsWith("-" + killedPid))
+                        .noneMatch(l -> l.activeAt(java.time.Instant.now())));
+                for (int i = 1; i <= 3; i++) {
+                    long pid = fleet.pid(i);
+                    assertThat(store.leases("iris")).as("active lease of replica %d (pid %d)", i, pid)
+                            .anyMatch(l -> l.holder().endsWith("-" + pid) && l.activeAt(java.time.Instant.now()));
+                }
                 long failed = c.stream().filter(Answer::failed).count();
                 LOG.info("(c) replica 2 SIGKILLed: {} requests, {} failed", c.size(), failed);
                 // Only requests in flight on the killed replica may fail: at most one per connection.
