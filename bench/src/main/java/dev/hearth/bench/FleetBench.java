@@ -88,6 +88,46 @@ final class FleetBench implements Benchmark {
                 Map.of(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(net, out, false))));
     }
 
+    /**
+     * A copy of {@code net} whose output bias of one class is raised until the two agree on at most
+     * {@code agreement} of {@code rows} (two random networks tend to agree on all rows or on none): the shadow
+     * version with a known, non-trivial disagreement.
+     */
+    static MultiLayerNetwork disagreeing(MultiLayerNetwork net, float[][] rows, double agreement) {
+        float[][] x = new float[rows.length][FEATURES];
+        for (int r = 0; r < rows.length; r++) {
+            for (int i = 0; i < FEATURES; i++) {
+                x[r][i] = rows[r][i] / 10;
+            }
+        }
+        org.nd4j.linalg.api.ndarray.INDArray p = net.output(Nd4j.create(x));
+        int flips = (int) Math.ceil((1 - agreement) * rows.length);
+        for (int k = 0; k < 3; k++) {
+            // Raising class k's output bias by d flips a row to k once log p_k + d > log p_max (softmax).
+            List<Double> needed = new ArrayList<>();
+            for (int r = 0; r < rows.length; r++) {
+                double best = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < 3; c++) {
+                    best = Math.max(best, Math.log(p.getDouble(r, c)));
+                }
+                double gap = best - Math.log(p.getDouble(r, k));
+                if (gap > 0) {
+                    needed.add(gap);
+                }
+            }
+            if (needed.size() < flips) {
+                continue;
+            }
+            java.util.Collections.sort(needed);
+            double delta = (needed.get(flips - 1) + (flips < needed.size() ? needed.get(flips) : needed.get(flips - 1) + 0.01)) / 2;
+            MultiLayerNetwork copy = net.clone();
+            org.nd4j.linalg.api.ndarray.INDArray b = copy.getLayer(1).getParam("b");
+            b.putScalar(k, b.getDouble(k) + delta);
+            return copy;
+        }
+        throw new IllegalStateException("no bias shift makes the networks disagree on the bench rows");
+    }
+
     static int argmax(MultiLayerNetwork net, float[] row) {
         float[][] x = new float[1][FEATURES];
         for (int i = 0; i < FEATURES; i++) {
@@ -100,9 +140,19 @@ final class FleetBench implements Benchmark {
     public Map<String, Object> run() throws Exception {
         Path work = Files.createTempDirectory("hearth-bench-fleet");
         HadoopModelStore store = HadoopModelStore.open(work.resolve("store").toString(), new Configuration());
-        for (int v = 1; v <= 4; v++) {
+        Random random = new Random(1);
+        float[][] rows = new float[256][FEATURES];
+        for (float[] r : rows) {
+            for (int i = 0; i < FEATURES; i++) {
+                r[i] = random.nextFloat() * 10;
+            }
+        }
+        for (int v = 1; v <= 3; v++) {
             publish(store, network(v));
         }
+        MultiLayerNetwork v3 = network(3);
+        MultiLayerNetwork v4 = disagreeing(v3, rows, 0.75);
+        publish(store, v4);
         store.setAlias(MODEL, "production", 1, null, "bench");
         store.setAlias(MODEL, "canary", 3, null, "bench");
         store.setAlias(MODEL, "shadow", 4, null, "bench");
@@ -114,13 +164,6 @@ final class FleetBench implements Benchmark {
                 "--set", "serving.poll.interval.ms=500", "--set", "auth.tokens.file=" + tokens,
                 "--set", "server.drain.ms=2000", "--set", "server.access.log=false",
                 "--set", "serving.rollout.file=" + rollout, "--set", "serving.shadow.persist.ms=1000");
-        Random random = new Random(1);
-        float[][] rows = new float[256][FEATURES];
-        for (float[] r : rows) {
-            for (int i = 0; i < FEATURES; i++) {
-                r[i] = random.nextFloat() * 10;
-            }
-        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("connections", CONNECTIONS);
         out.put("note", "2 shared cores: replicas, HAProxy and the load generator compete for the same CPUs");
@@ -233,8 +276,6 @@ final class FleetBench implements Benchmark {
                 Files.writeString(rollout, MODEL + ".canary=@canary:100\n");
                 Thread.sleep(1500);
                 List<Answer> e = load.since(shadowStart);
-                MultiLayerNetwork v3 = network(3);
-                MultiLayerNetwork v4 = network(4);
                 boolean[] agrees = new boolean[rows.length];
                 for (int i = 0; i < rows.length; i++) {
                     agrees[i] = argmax(v3, rows[i]) == argmax(v4, rows[i]);
