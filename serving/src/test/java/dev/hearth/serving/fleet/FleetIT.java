@@ -70,6 +70,8 @@ class FleetIT {
                     "--set", "serving.lease.ttl.ms=3000", "--set", "serving.rollout.file=" + rolloutFile,
                     "--set", "serving.shadow.persist.ms=500");
             LOG.info("{}", out);
+            String status = fleet.run(30, "status");
+            assertThat(status).contains("r1 ", "r2 ", "r3 ", "ready=200", "haproxy 127.0.0.1:");
             float[][] rows = rows(64, 1);
             // Every fourth request carries one of 50 sticky keys (stickiness); the others a key of their own (split).
             java.util.function.IntFunction<String> keys = n -> n % 4 == 0 ? "sticky-" + (n / 4 % 50) : "u-" + n;

@@ -91,6 +91,13 @@ class RolloutTest {
             // 200 keys: the share of keys in a 30% canary has a standard deviation of ~3.2 points.
             assertThat(canary / 1000.0).isBetween(0.18, 0.42);
 
+            // Moving the canary alias changes what the canary callers get, without a restart.
+            String canaryKey = first.entrySet().stream().filter(e -> e.getValue() == 2).findFirst().orElseThrow()
+                    .getKey();
+            store.setAlias("iris", "canary", 3, 2, "next candidate");
+            await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(infer(client, server.url(), token,
+                    canaryKey, row).body()).get("model_version").asInt() == 3);
+
             // Weights change by editing the file: 0% sends everyone back to production, without a restart.
             Files.writeString(rollout, "iris.canary=@canary:0\niris.shadow=@shadow:1.0\n");
             await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(server.get("/v2/models/iris/rollout")
