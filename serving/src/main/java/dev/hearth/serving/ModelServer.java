@@ -2,11 +2,15 @@ package dev.hearth.serving;
 
 import dev.hearth.config.Settings;
 import dev.hearth.serving.auth.TokenReloader;
+import dev.hearth.serving.http.Access;
 import dev.hearth.serving.http.AccessControl;
 import dev.hearth.serving.http.HttpApi;
 import dev.hearth.serving.http.InFlight;
 import dev.hearth.serving.http.ServerLimits;
+import dev.hearth.serving.http.RolloutHandler;
 import dev.hearth.serving.http.TlsConnector;
+import dev.hearth.serving.lifecycle.Drain;
+import dev.hearth.serving.lifecycle.SignalDrain;
 import dev.hearth.serving.metrics.ServingMetrics;
 import dev.hearth.serving.model.BatchingConfig;
 import dev.hearth.serving.model.ComputeThreads;
@@ -15,9 +19,12 @@ import dev.hearth.serving.model.LeaseKeeper;
 import dev.hearth.serving.model.ModelRegistry;
 import dev.hearth.serving.model.ServingPolicy;
 import dev.hearth.serving.model.StoreWatcher;
+import dev.hearth.serving.rollout.Rollout;
+import dev.hearth.serving.rollout.RolloutWiring;
 import dev.hearth.store.ModelNames;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.hadoop.HadoopModelStore;
+import dev.hearth.store.hadoop.HadoopShadowSummaries;
 import io.javalin.Javalin;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
@@ -69,12 +75,12 @@ public final class ModelServer implements Callable<Integer> {
         Settings settings = ServingSettings.loader().load(config, all);
         LOG.info("Model server settings {}", redacted(settings));
         RunningServer server = start(settings);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop();
-            stopped.countDown();
-        }, "hearth-shutdown"));
-        stopped.await();
+        // SIGTERM/SIGINT drain (readiness 503 first, still answering for server.drain.ms), stop, and exit 0; the
+        // hook only covers other ways the JVM ends.
+        SignalDrain signals = new SignalDrain(server.drain(), server::stop);
+        signals.install();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "hearth-shutdown"));
+        signals.await();
         return 0;
     }
 
@@ -92,6 +98,7 @@ public final class ModelServer implements Callable<Integer> {
         ComputeThreads.apply(settings.getInt(ServingSettings.COMPUTE_THREADS, 0));
         // HTTP limits and TLS files are checked before anything is opened, so a bad setting leaks nothing.
         ServerLimits limits = limits(settings);
+        Drain drain = new Drain(settings.getLong(ServingSettings.DRAIN_MS));
         TlsConnector tls = settings.getBoolean(ServingSettings.TLS_ENABLED) ? tls(settings) : null;
         ServingMetrics metrics = new ServingMetrics();
         ModelStore modelStore = HadoopModelStore.open(settings.require(ServingSettings.STORE_ROOT), new Configuration());
@@ -115,13 +122,27 @@ public final class ModelServer implements Callable<Integer> {
                 settings.getLong(ServingSettings.SHUTDOWN_TIMEOUT_MS));
         String host = settings.require(ServingSettings.HOST);
         int port = settings.getInt(ServingSettings.PORT, 0);
-        Javalin app = new HttpApi(registry, metrics, access, inFlight, options).create(limits, tls, host, port);
+        Rollout rollout;
+        try {
+            rollout = RolloutWiring.create(settings, modelStore, loader, batching, metrics, metrics.meters(), registry,
+                    leases.holder(), new HadoopShadowSummaries(settings.require(ServingSettings.STORE_ROOT),
+                            new Configuration()));
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+        Javalin app = new HttpApi(registry, metrics, access, inFlight, options, rollout)
+                .create(limits, tls, host, port);
+        app.before("/v2/health/ready", drain::readiness);
+        app.get("/v2/models/{name}/rollout", new RolloutHandler(rollout)::get, Access.READ);
         app.start();
         StoreWatcher watcher = new StoreWatcher(registry, settings.getLong(ServingSettings.POLL_INTERVAL_MS));
         try {
             registry.refresh();
+            RolloutWiring.start(rollout, settings);
         } catch (RuntimeException e) {
             app.stop();
+            rollout.close();
             registry.close();
             throw e;
         }
@@ -135,7 +156,7 @@ public final class ModelServer implements Callable<Integer> {
         }
         System.out.println("listening on " + url);
         return new RunningServer(app, registry, watcher, inFlight, settings.getLong(ServingSettings.SHUTDOWN_TIMEOUT_MS),
-                url);
+                url, drain, List.of(rollout));
     }
 
     private static TokenReloader tokens(Settings settings) {

@@ -21,6 +21,8 @@ public final class ServingSettings {
     public static final String MAX_CONNECTIONS = "server.max.connections";
     public static final String THREADS_MAX = "server.threads.max";
     public static final String THREADS_QUEUE = "server.threads.queue";
+    public static final String DRAIN_MS = "server.drain.ms";
+    public static final String REPLICA_ID = "server.replica.id";
     public static final String STORE_ROOT = "store.root";
     public static final String MODELS = "serving.models";
     public static final String POLL_INTERVAL_MS = "serving.poll.interval.ms";
@@ -31,6 +33,11 @@ public final class ServingSettings {
     public static final String COMPUTE_THREADS = "serving.compute.threads";
     public static final String DENSE_FAST_PATH = "serving.dense.fast.path";
     public static final String VERSIONS_ON_DEMAND = "serving.versions.on.demand";
+    public static final String ROLLOUT = "serving.rollout";
+    public static final String ROLLOUT_FILE = "serving.rollout.file";
+    public static final String SHADOW_THREADS = "serving.shadow.threads";
+    public static final String SHADOW_QUEUE = "serving.shadow.queue";
+    public static final String SHADOW_PERSIST_MS = "serving.shadow.persist.ms";
     public static final String BATCHING_ENABLED = "batching.enabled";
     public static final String BATCH_MAX_SIZE = "batching.max.batch.size";
     public static final String BATCH_MAX_DELAY_US = "batching.max.delay.us";
@@ -71,6 +78,8 @@ public final class ServingSettings {
             new Setting(MAX_CONNECTIONS, "2048", "most open connections; more wait in the OS accept queue"),
             new Setting(THREADS_MAX, "200", "most HTTP threads (Jetty's acceptor and selector threads included)"),
             new Setting(THREADS_QUEUE, "2048", "most jobs waiting for an HTTP thread; past it the connection is closed"),
+            new Setting(DRAIN_MS, "5000", "on SIGTERM, how long readiness answers 503 while requests are still served, before the graceful stop"),
+            new Setting(REPLICA_ID, "", "this replica's name in the store's shadow summaries (empty: serving-<host>-<pid>)"),
             new Setting(STORE_ROOT, "${user.home}/.hearth/store", "model store root: a local path or a Hadoop URI"),
             new Setting(MODELS, "", "models to serve: name (latest), name/N (pinned) or name@alias; empty: every model"),
             new Setting(POLL_INTERVAL_MS, "5000", "how often the store is checked for new versions (0: never)"),
@@ -81,6 +90,11 @@ public final class ServingSettings {
             new Setting(COMPUTE_THREADS, "1", "native threads per forward pass (0: ND4J's default, every core)"),
             new Setting(DENSE_FAST_PATH, "true", "run networks made only of dense layers with direct BLAS calls instead of DL4J's output()"),
             new Setting(VERSIONS_ON_DEMAND, "false", "load versions no policy serves when /versions/{v}/infer names them (token needs read:<model> too); off by default: each such request can force a full model load"),
+            new Setting(ROLLOUT, "", "canary and shadow targets per model: name.canary=@alias:percent, name.shadow=@alias:fraction (comma-separated)"),
+            new Setting(ROLLOUT_FILE, "", "properties file with name.canary / name.shadow entries, re-read every poll (overrides serving.rollout)"),
+            new Setting(SHADOW_THREADS, "1", "threads running shadow requests after the primary answer was sent"),
+            new Setting(SHADOW_QUEUE, "256", "most shadow requests waiting; past it new ones are dropped (counted)"),
+            new Setting(SHADOW_PERSIST_MS, "10000", "how often this replica writes its shadow summary to the store (0: never)"),
             new Setting(BATCHING_ENABLED, "true", "merge concurrent requests into one forward pass"),
             new Setting(BATCH_MAX_SIZE, "64", "most rows in one merged forward pass"),
             new Setting(BATCH_MAX_DELAY_US, "0", "how long a batch waits for more requests, microseconds (0: merge only what is already queued)"),

@@ -3,6 +3,7 @@ package dev.hearth.serving.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.serving.metrics.ServingMetrics;
 import dev.hearth.serving.model.ModelRegistry;
+import dev.hearth.serving.rollout.Routing;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import org.eclipse.jetty.server.ConnectionFactory;
@@ -29,9 +30,17 @@ public final class HttpApi {
     private final AccessControl access;
     private final InFlight inFlight;
     private final Options options;
+    private final Routing routing;
 
     public HttpApi(ModelRegistry registry, ServingMetrics metrics, AccessControl access, InFlight inFlight,
             Options options) {
+        this(registry, metrics, access, inFlight, options, Routing.NONE);
+    }
+
+    /** @param routing canary and shadow routing of inference requests (see {@code dev.hearth.serving.rollout}) */
+    public HttpApi(ModelRegistry registry, ServingMetrics metrics, AccessControl access, InFlight inFlight,
+            Options options, Routing routing) {
+        this.routing = routing;
         this.registry = registry;
         this.metrics = metrics;
         this.access = access;
@@ -50,7 +59,7 @@ public final class HttpApi {
         ErrorMapper errors = new ErrorMapper(mapper);
         InferenceHandler inference = new InferenceHandler(registry,
                 new InferenceRequestParser(options.maxRows()), mapper.getFactory(),
-                options.requestTimeoutMillis(), options.maxBodyBytes(), inFlight);
+                options.requestTimeoutMillis(), options.maxBodyBytes(), inFlight, routing);
         String version = HttpApi.class.getPackage().getImplementationVersion();
         MetadataHandler metadata = new MetadataHandler(registry, mapper, errors, version == null ? "dev" : version);
         AccessLog accessLog = new AccessLog(mapper, metrics, options.accessLog());

@@ -6,6 +6,8 @@ import dev.hearth.serving.auth.Scopes;
 import dev.hearth.serving.model.LoadedModel;
 import dev.hearth.serving.model.ModelRegistry;
 import dev.hearth.serving.model.ModelSlot;
+import dev.hearth.serving.rollout.Routed;
+import dev.hearth.serving.rollout.Routing;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -34,9 +36,17 @@ public final class InferenceHandler {
     private final long timeoutMillis;
     private final long maxBodyBytes;
     private final InFlight inFlight;
+    private final Routing routing;
 
     public InferenceHandler(ModelRegistry registry, InferenceRequestParser parser, JsonFactory json,
             long timeoutMillis, long maxBodyBytes, InFlight inFlight) {
+        this(registry, parser, json, timeoutMillis, maxBodyBytes, inFlight, Routing.NONE);
+    }
+
+    /** @param routing canary and shadow routing of requests to a model's policy */
+    public InferenceHandler(ModelRegistry registry, InferenceRequestParser parser, JsonFactory json,
+            long timeoutMillis, long maxBodyBytes, InFlight inFlight, Routing routing) {
+        this.routing = routing;
         this.registry = registry;
         this.parser = parser;
         this.json = json;
@@ -50,7 +60,7 @@ public final class InferenceHandler {
         try (RequestBytes account = inFlight.account()) {
             InputStream body = RequestBody.open(ctx, maxBodyBytes, account);
             ModelSlot slot = registry.slot(ctx.pathParam("name"));
-            inferOn(ctx, slot, slot.acquire(), body, account, false);
+            inferOn(ctx, slot, slot.acquire(), body, account, false, true);
         }
     }
 
@@ -62,7 +72,7 @@ public final class InferenceHandler {
             // A version nobody serves costs a full load: its callers need read on the model as well as predict.
             inferOn(ctx, slot, registry.acquireVersion(slot.name(), Paths.version(ctx), () -> AccessControl.require(ctx,
                     Scopes.READ + ":" + slot.name(), "inference on a version this server does not serve")),
-                    body, account, false);
+                    body, account, false, false);
         }
     }
 
@@ -71,13 +81,17 @@ public final class InferenceHandler {
         try (RequestBytes account = inFlight.account()) {
             InputStream body = RequestBody.open(ctx, maxBodyBytes, account);
             ModelSlot slot = registry.slot(ctx.pathParam("name"));
-            inferOn(ctx, slot, slot.acquire(), body, account, true);
+            inferOn(ctx, slot, slot.acquire(), body, account, true, true);
         }
     }
 
-    /** Runs a request on {@code model}, which the caller acquired; it is released here. */
+    /**
+     * Runs a request on {@code model}, which the caller acquired; it is released here. A request to the model's
+     * policy ({@code routed}) may be answered by the rollout's canary instead, and copied to its shadow after the
+     * answer was sent.
+     */
     private void inferOn(Context ctx, ModelSlot slot, LoadedModel model, InputStream body, RequestBytes account,
-            boolean instances) throws IOException {
+            boolean instances, boolean routed) throws IOException {
         InferenceRequest request;
         try {
             AccessLog.tag(ctx, model);
@@ -88,8 +102,18 @@ public final class InferenceHandler {
             model.release();
             throw e;
         }
+        if (routed) {
+            Routed to = routing.route(slot, model, ctx.header(Routing.KEY_HEADER), request.id());
+            slot = to.slot();
+            model = to.model();
+            AccessLog.tag(ctx, model);
+        }
         float[] p = run(slot, model, request);
+        ctx.header(Routing.VERSION_HEADER, Integer.toString(model.version().version()));
         send(ctx, instances ? encodeV1(model, request, p) : encode(model, request, p));
+        if (routed) {
+            routing.answered(slot.name(), model, request.features(), request.rows(), p);
+        }
     }
 
     /**

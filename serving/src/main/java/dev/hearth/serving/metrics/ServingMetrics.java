@@ -122,6 +122,11 @@ public final class ServingMetrics implements ModelEvents {
                 .increment();
     }
 
+    /** The meter registry, for meters other parts of the server own (rollout and shadow counts). */
+    public io.micrometer.core.instrument.MeterRegistry meters() {
+        return registry;
+    }
+
     /** The Prometheus text exposition. */
     public String scrape() {
         return registry.scrape();

@@ -47,6 +47,10 @@ public final class RetrainJob implements Callable<Integer> {
     @Option(names = "--dry-run", description = "take the lock, compute the window, train nothing (exit 0, or 20/30)")
     boolean dryRun;
 
+    @Option(names = "--promote-shadowed", description = "no training: promote the challenger waiting on "
+            + "retrain.gate.shadow.alias once the shadow rule holds on the serving replicas' summaries (exit 0, else 10)")
+    boolean promoteShadowed;
+
     @Override
     public Integer call() throws Exception {
         List<String> all = new ArrayList<>(overrides);
@@ -60,6 +64,13 @@ public final class RetrainJob implements Callable<Integer> {
             all.add(TrainSettings.STORE_ROOT + "=" + store);
         }
         Settings settings = RetrainSettings.loader().load(config, all);
+        if (promoteShadowed) {
+            String root = settings.require(TrainSettings.STORE_ROOT);
+            org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+            return finish(new dev.hearth.spark.retrain.ShadowPromotion(HadoopModelStore.open(root, conf),
+                    new dev.hearth.store.hadoop.HadoopShadowSummaries(root, conf))
+                    .run(dev.hearth.spark.retrain.RetrainConfig.of(settings)), report);
+        }
         SparkSession spark = SparkSessions.open("hearth retrain " + settings.get(TrainSettings.MODEL_NAME));
         try {
             RetrainReport r = new RetrainRunner(spark, HadoopModelStore.open(settings.require(TrainSettings.STORE_ROOT),

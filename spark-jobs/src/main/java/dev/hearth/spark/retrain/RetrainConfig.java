@@ -28,9 +28,11 @@ import java.util.OptionalDouble;
  * @param stagingAlias alias moved first, or empty
  * @param lockTtl lock time to live
  * @param evalBatch rows per inference batch in the evaluation pass
+ * @param shadow the live-traffic (shadow) rule
  */
 public record RetrainConfig(String model, String dataRoot, int lastN, boolean warm, String evalPath, Gate.Thresholds gate,
-        InfraCheck.Budget infra, String promoteAlias, String stagingAlias, Duration lockTtl, int evalBatch) {
+        InfraCheck.Budget infra, String promoteAlias, String stagingAlias, Duration lockTtl, int evalBatch,
+        ShadowGate.Rule shadow) {
 
     /**
      * Refuses a {@code retrain.eval.path} that shares files with any partition under the data root (the window of
@@ -73,7 +75,9 @@ public record RetrainConfig(String model, String dataRoot, int lastN, boolean wa
         }
         return new RetrainConfig(model, s.require(DATA_ROOT), lastN ? s.getInt(WINDOW_PARTITIONS, 1) : 0,
                 s.getChoice(START, List.of("warm", "scratch")).equals("warm"), s.require(EVAL_PATH), gate, infra,
-                promote, staging, Duration.ofMinutes(s.getInt(LOCK_TTL, 1)), s.getInt(EVAL_BATCH, 1));
+                promote, staging, Duration.ofMinutes(s.getInt(LOCK_TTL, 1)), s.getInt(EVAL_BATCH, 1),
+                ShadowGate.Rule.of(optionalDouble(s, GATE_MIN_SHADOW_AGREEMENT, 0, 1),
+                        s.getLong(GATE_MIN_SHADOW_REQUESTS), s.require(GATE_SHADOW_ALIAS), promote));
     }
 
     /** A number in [min, max], or empty when the setting is empty (not set). */

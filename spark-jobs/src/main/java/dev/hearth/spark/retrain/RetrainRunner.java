@@ -108,6 +108,8 @@ public final class RetrainRunner {
         // A gate metric or significance level that does not fit the head is refused before the challenger trains.
         cfg.gate().metricFor(!trainCfg.network().isClassification());
         GateOutcome[] gate = new GateOutcome[1];
+        // With a shadow rule a passing challenger first waits on the shadow alias.
+        String passed = cfg.shadow().enabled() && champion != null ? "shadowing" : "promoted";
         PublishDecorator decorator = (network, zip, signature, test) -> {
             gate[0] = judge(cfg, trainCfg, zip, signature, champion);
             Map<String, Object> p = new LinkedHashMap<>();
@@ -119,7 +121,7 @@ public final class RetrainRunner {
             p.put("retrain.dataRoot", cfg.dataRoot());
             p.put("retrain.evalPath", cfg.evalPath());
             p.put("retrain.champion", champion == null ? "" : cfg.model() + "/" + champion);
-            p.put("retrain.decision", gate[0].passed() ? "promoted" : "rejected");
+            p.put("retrain.decision", gate[0].passed() ? passed : "rejected");
             p.put("retrain.reasons", gate[0].failures());
             p.put("retrain.checks", gate[0].checks());
             p.put("retrain.challengerMetrics", gate[0].challenger());
@@ -131,7 +133,7 @@ public final class RetrainRunner {
                 p.put("retrain.significance", gate[0].significance().toMap());
             }
             Map<String, String> tags = new LinkedHashMap<>();
-            tags.put("decision", gate[0].passed() ? "promoted" : "rejected");
+            tags.put("decision", gate[0].passed() ? passed : "rejected");
             tags.put("retrain.window", String.join(",", windowNames));
             if (!gate[0].passed()) {
                 tags.put("decision.reasons", String.join("; ", gate[0].failures()));
@@ -149,6 +151,21 @@ public final class RetrainRunner {
                     + " rejected: " + why + " (" + metricsText + ")");
             return report(cfg, RetrainOutcome.REJECTED, "rejected by the gate: " + why, watermark, freshNames,
                     windowNames, champion, challenger, g);
+        }
+        if (cfg.shadow().enabled() && champion != null) {
+            // The live-traffic rule: a fresh challenger waits on the shadow alias (servers shadow it) and is promoted
+            // by retrain --promote-shadowed once the replicas' merged summaries satisfy the rule.
+            ShadowGate.Verdict v = ShadowGate.judge(cfg.shadow(), new dev.hearth.store.hadoop.HadoopShadowSummaries(
+                    store.root(), hadoop), cfg.model(), champion, challenger.version());
+            if (!v.passed()) {
+                Integer shadowed = store.aliases(cfg.model()).get(cfg.shadow().alias());
+                store.setAlias(cfg.model(), cfg.shadow().alias(), challenger.version(), shadowed, "retrain on "
+                        + windowNames + " passed the gate; shadowing before promotion (" + metricsText + ")");
+                return report(cfg, RetrainOutcome.REJECTED, "passed the gate, awaiting live traffic: "
+                        + cfg.shadow().alias() + " -> " + challenger.ref() + "; " + v.text()
+                        + "; promote with retrain --promote-shadowed", watermark, freshNames, windowNames, champion,
+                        challenger, g);
+            }
         }
         beforePromotion.run(challenger, champion);
         // The serving path: read model.zip back from the store, checksum-verified, and restore it.

@@ -24,6 +24,9 @@ public final class RetrainSettings {
     public static final String GATE_MARGIN_RELATIVE = "retrain.gate.margin.relative";
     public static final String GATE_MAX_RECALL_DROP = "retrain.gate.max.recall.drop";
     public static final String GATE_SIGNIFICANCE = "retrain.gate.significance";
+    public static final String GATE_MIN_SHADOW_AGREEMENT = "retrain.gate.min.shadow.agreement";
+    public static final String GATE_MIN_SHADOW_REQUESTS = "retrain.gate.min.shadow.requests";
+    public static final String GATE_SHADOW_ALIAS = "retrain.gate.shadow.alias";
     public static final String INFRA_CALLS = "retrain.infra.warmup.calls";
     public static final String INFRA_MAX_P99 = "retrain.infra.max.p99.millis";
     public static final String INFRA_MAX_OFFHEAP = "retrain.infra.max.offheap.mb";
@@ -46,6 +49,9 @@ public final class RetrainSettings {
             new Setting(GATE_MARGIN_RELATIVE, "", "required change as a fraction of the champion's absolute value (e.g. 0.01 = 1% better, -0.01 = up to 1% worse); empty = not set; each set margin must hold; a required change of 0 (also when neither is set) means strictly better: a tie is rejected"),
             new Setting(GATE_MAX_RECALL_DROP, "0.05", "no class's recall may drop by more than this (absolute) from champion to challenger"),
             new Setting(GATE_SIGNIFICANCE, "0", "promote only if McNemar's exact test on the paired predictions (rows only one model got right) favours the challenger at this level, e.g. 0.05; 0 = off (the p-value is still reported); classification only: a level above 0 for a regression model is refused before training"),
+            new Setting(GATE_MIN_SHADOW_AGREEMENT, "", "live traffic: the share of shadowed rows on which champion and challenger agree (argmax), merged from every serving replica's summary in the store, must be at least this; empty = not required; classification only"),
+            new Setting(GATE_MIN_SHADOW_REQUESTS, "0", "live traffic: at least this many requests must have been shadowed from champion to challenger (0 = not required, but 1 when a minimum agreement is set)"),
+            new Setting(GATE_SHADOW_ALIAS, "shadow", "with a shadow rule, a challenger that passes every other rule is put on this alias (servers shadow it: serving.rollout <model>.shadow=@shadow:F) instead of being promoted; retrain --promote-shadowed promotes it once the shadow rule holds"),
             new Setting(INFRA_CALLS, "200", "infra check: single-row inferences timed after loading with the serving loader"),
             new Setting(INFRA_MAX_P99, "250", "infra check: p99 latency budget of one single-row inference, milliseconds"),
             new Setting(INFRA_MAX_OFFHEAP, "2048", "infra check: budget of ND4J off-heap memory the loaded model adds (JavaCPP Pointer.totalBytes), MiB"),

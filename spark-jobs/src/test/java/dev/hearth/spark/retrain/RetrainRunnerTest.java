@@ -152,6 +152,40 @@ class RetrainRunnerTest {
     }
 
     @Test
+    void aShadowRuleStagesThePassingChallengerOnTheShadowAliasUntilLiveTrafficAgrees() throws Exception {
+        writeData();
+        HadoopModelStore store = store();
+        RetrainRunner runner = new RetrainRunner(spark, store, new ParameterAveragingEngine());
+        String[] shadow = concat(GATE_PERMISSIVE, "retrain.gate.min.shadow.agreement=0.8",
+                "retrain.gate.min.shadow.requests=50");
+        addDay(1, false);
+        // No champion: nothing to shadow against, so day 1 is promoted at once.
+        assertThat(log("shadow day 1", runner.run(settings(shadow), false)).outcome())
+                .isEqualTo(RetrainOutcome.PROMOTED);
+        addDay(2, false);
+        RetrainReport day2 = log("shadow day 2", runner.run(settings(shadow), false));
+        assertThat(day2.outcome()).isEqualTo(RetrainOutcome.REJECTED);
+        assertThat(day2.exitCode()).isEqualTo(10);
+        assertThat(day2.message()).contains("awaiting live traffic", "shadow -> digits/2", "0 requests shadowed");
+        assertThat(store.aliases("digits")).containsEntry("production", 1).containsEntry("shadow", 2);
+        assertThat(store.resolve(ModelRef.parse("digits/2")).metadata().tags()).containsEntry("decision", "shadowing");
+
+        // The serving replicas shadow digits/2 and persist their counts; --promote-shadowed reads them merged.
+        dev.hearth.store.hadoop.HadoopShadowSummaries summaries = new dev.hearth.store.hadoop.HadoopShadowSummaries(
+                store.root(), spark.sparkContext().hadoopConfiguration());
+        ShadowPromotion promotion = new ShadowPromotion(store, summaries);
+        RetrainConfig cfg = RetrainConfig.of(settings(shadow));
+        summaries.write(new dev.hearth.store.ShadowSummary("digits", "r1", 1, 0,
+                List.of(new dev.hearth.store.ShadowSummary.Pair(1, 2, false, 40, 40, 38, 0, 0, 0))));
+        assertThat(promotion.run(cfg).message()).contains("40 requests shadowed", "need at least 50");
+        summaries.write(new dev.hearth.store.ShadowSummary("digits", "r2", 1, 0,
+                List.of(new dev.hearth.store.ShadowSummary.Pair(1, 2, false, 40, 40, 36, 0, 0, 0))));
+        RetrainReport promoted = log("shadow promotion", promotion.run(cfg));
+        assertThat(promoted.outcome()).isEqualTo(RetrainOutcome.PROMOTED);
+        assertThat(store.aliases("digits")).containsEntry("production", 2);
+    }
+
+    @Test
     void significanceOfThePairedPredictionsIsReportedAndGatesPromotion() throws Exception {
         writeData();
         HadoopModelStore store = store();
