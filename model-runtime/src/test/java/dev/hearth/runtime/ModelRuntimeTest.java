@@ -88,6 +88,29 @@ class ModelRuntimeTest {
     }
 
     @Test
+    void theZipGuardChecksTheVeryBytesHandedToDl4j() throws Exception {
+        byte[] genuine = TestNetworks.zip(TestNetworks.classifier(7));
+        java.io.ByteArrayOutputStream hostile = new java.io.ByteArrayOutputStream();
+        try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(genuine));
+                var out = new java.util.zip.ZipOutputStream(hostile)) {
+            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                in.transferTo(out);
+                out.closeEntry();
+            }
+            // DL4J would Java-deserialize this entry; the guard refuses it before DL4J sees the bytes.
+            out.putNextEntry(new java.util.zip.ZipEntry("preprocessor.bin"));
+            out.write(new byte[] {(byte) 0xac, (byte) 0xed, 0, 5});
+            out.closeEntry();
+        }
+        assertThatThrownBy(() -> ModelRuntime.standard(RuntimeOptions.DEFAULTS).open(new ModelArtifact("iris/3",
+                ModelFiles.DL4J_MULTILAYER, TestNetworks.classification(), hostile.toByteArray())))
+                .isInstanceOfSatisfying(ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("format"))
+                .hasMessageStartingWith("cannot restore iris/3: model.zip of iris/3 has entry 'preprocessor.bin', which Hearth"
+                        + " never writes; refusing to load it");
+    }
+
+    @Test
     void aSignatureThatDisagreesWithTheNetworkFailsTheProbe() {
         // Four labels for a network with three outputs.
         Signature four = new Signature("input", "FP32", 4, List.of(), List.of("a", "b", "c", "d"), null);
