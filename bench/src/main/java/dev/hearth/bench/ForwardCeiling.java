@@ -1,23 +1,23 @@
 package dev.hearth.bench;
 
-import dev.hearth.serving.model.LoadedModel;
+import dev.hearth.runtime.RowPredictor;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The serving ceiling: rows/s of {@link LoadedModel#predict} alone (normalisation and forward pass, exactly what
+ * The serving ceiling: rows/s of {@link RowPredictor#predictRows} alone (normalisation and forward pass, exactly what
  * the server runs per batch), in-process on one thread with no HTTP or JSON, at a few batch sizes, after warm-up.
  * It bounds what any HTTP front end can reach with that batch size.
  */
 final class ForwardCeiling {
-    private final LoadedModel model;
+    private final RowPredictor model;
     private final String label;
     private final float[][] rows;
     private final double seconds;
 
     /** @param rows raw feature rows to feed (cycled) */
-    ForwardCeiling(LoadedModel model, String label, float[][] rows, double seconds) {
+    ForwardCeiling(RowPredictor model, String label, float[][] rows, double seconds) {
         this.model = model;
         this.label = label;
         this.rows = rows;
@@ -57,7 +57,7 @@ final class ForwardCeiling {
         long calls = 0;
         double sink = 0;
         while (System.nanoTime() < end) {
-            sink += model.predict(inputs[(int) (calls % inputs.length)], batch)[0];
+            sink += model.predictRows(inputs[(int) (calls % inputs.length)], batch)[0];
             calls++;
         }
         if (Double.isNaN(sink)) {

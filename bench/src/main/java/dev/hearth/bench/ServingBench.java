@@ -1,9 +1,14 @@
 package dev.hearth.bench;
 
 import dev.hearth.config.Settings;
+import dev.hearth.runtime.ModelRuntime;
+import dev.hearth.runtime.Predictor;
+import dev.hearth.runtime.RowPredictor;
+import dev.hearth.runtime.RuntimeOptions;
 import dev.hearth.serving.ServingSettings;
 import dev.hearth.serving.auth.TokenFile;
-import dev.hearth.serving.model.LoadedModel;
+import dev.hearth.store.ModelStore;
+import dev.hearth.store.hadoop.HadoopModelStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Serving throughput and latency: the model server in its own JVM as deployed ({@link ServerProcess}; port 0 on
@@ -23,7 +29,7 @@ import java.util.stream.Stream;
  * network with micro-batching on and off, on the default dense forward pass (1, 8 and 32 connections) and on DL4J's
  * {@code output()} (32 connections); {@code wrk} sends single-row Open Inference Protocol v2 requests, alternating
  * on/off after warm-up, each point once every server JVM is idle. Also measured in the same run: the in-process
- * {@code LoadedModel.predict} ceiling of both forward passes and the p99 with batching on at about half of its
+ * {@code RowPredictor.predictRows} ceiling of both forward passes and the p99 with batching on at about half of its
  * saturated rate.
  */
 final class ServingBench implements Benchmark {
@@ -102,11 +108,14 @@ final class ServingBench implements Benchmark {
     private Map<String, Object> measure(ServingModel model, Path work) throws Exception {
         float[][] raw = Arrays.copyOf(model.rows(), Math.min(256, model.rows().length));
         Map<String, Map<Integer, Double>> ceiling = new LinkedHashMap<>();
+        ModelStore store = HadoopModelStore.open(model.store().toString(), new Configuration());
         for (boolean dense : new boolean[] {true, false}) {
-            LoadedModel loaded = new LoadedModel(model.version(), model.network(), dense);
-            String label = dense ? "dense pass" : "DL4J output()";
-            ceiling.put(new Mode(dense, true).pass(), new ForwardCeiling(loaded, label, raw, quick ? 0.6 : 2)
-                    .measure(CEILING_BATCHES));
+            // Loaded as the server loads it: model-runtime, from the store, verified and probed.
+            try (Predictor loaded = ModelRuntime.standard(new RuntimeOptions(dense, 0)).load(store, model.version())) {
+                String label = dense ? "dense pass" : "DL4J output()";
+                ceiling.put(new Mode(dense, true).pass(), new ForwardCeiling((RowPredictor) loaded, label, raw,
+                        quick ? 0.6 : 2).measure(CEILING_BATCHES));
+            }
         }
 
         Path tokens = work.resolve("tokens");
@@ -278,7 +287,7 @@ final class ServingBench implements Benchmark {
                 + " and %.2fx without.%n", (Double) result.get("ratioDenseOverDl4jBatchedAt32"),
                 (Double) result.get("ratioDenseOverDl4jUnbatchedAt32")));
         Map<String, Map<String, Double>> ceiling = (Map<String, Map<String, Double>>) result.get("ceilingRowsPerSecond");
-        md.append("Ceiling, `LoadedModel.predict` (normalisation + forward pass) in-process on one thread, rows/s: ");
+        md.append("Ceiling, `RowPredictor.predictRows` (normalisation + forward pass) in-process on one thread, rows/s: ");
         List<String> passes = new ArrayList<>();
         ceiling.forEach((pass, byBatch) -> {
             List<String> parts = new ArrayList<>();

@@ -33,7 +33,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * @param store the temporary store root
  * @param name the model's name in the store
  * @param version the published version
- * @param network the trained network (for the in-process ceiling)
+ * @param network the trained network (the bytes published as {@code model.zip})
  * @param normalizer the published normaliser
  * @param rows raw (unnormalised) feature rows of the data set, for request bodies and the ceiling
  */

@@ -1,6 +1,8 @@
 package dev.hearth.serving;
 
 import dev.hearth.config.Settings;
+import dev.hearth.runtime.ModelRuntime;
+import dev.hearth.runtime.RuntimeOptions;
 import dev.hearth.serving.auth.TokenReloader;
 import dev.hearth.serving.http.Access;
 import dev.hearth.serving.http.AccessControl;
@@ -95,7 +97,8 @@ public final class ModelServer implements Callable<Integer> {
      * server. Models that cannot be loaded are reported by readiness and metadata, not fatal.
      */
     public static RunningServer start(Settings settings) {
-        ComputeThreads.apply(settings.getInt(ServingSettings.COMPUTE_THREADS, 0));
+        int computeThreads = settings.getInt(ServingSettings.COMPUTE_THREADS, 0);
+        ComputeThreads.apply(computeThreads);
         // HTTP limits and TLS files are checked before anything is opened, so a bad setting leaks nothing.
         ServerLimits limits = limits(settings);
         Drain drain = new Drain(settings.getLong(ServingSettings.DRAIN_MS));
@@ -105,7 +108,8 @@ public final class ModelServer implements Callable<Integer> {
         List<ServingPolicy> policies = Arrays.stream(settings.get(ServingSettings.MODELS).split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).map(ServingPolicy::parse).toList();
         Function<String, BatchingConfig> batching = batching(settings);
-        ModelLoader loader = new ModelLoader(modelStore, settings.getBoolean(ServingSettings.DENSE_FAST_PATH));
+        ModelLoader loader = new ModelLoader(modelStore, ModelRuntime.standard(new RuntimeOptions(
+                settings.getBoolean(ServingSettings.DENSE_FAST_PATH), computeThreads)));
         LeaseKeeper leases = new LeaseKeeper(modelStore, LeaseKeeper.processHolder(),
                 java.time.Duration.ofMillis(settings.getLong(ServingSettings.LEASE_TTL_MS)),
                 java.time.Duration.ofMillis(settings.getLong(ServingSettings.LEASE_RENEW_MS)));

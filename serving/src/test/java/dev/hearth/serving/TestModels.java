@@ -1,5 +1,7 @@
 package dev.hearth.serving;
 
+import dev.hearth.runtime.dl4j.Dl4jPredictor;
+import dev.hearth.serving.model.LoadedModel;
 import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelFiles;
 import dev.hearth.store.ModelStore;
@@ -39,6 +41,12 @@ public final class TestModels {
     public static Signature signature() {
         return new Signature("input", "FP32", 4, List.of("f0", "f1", "f2", "f3"), List.of("a", "b", "c"),
                 new NormalizerSpec("minmax", new double[] {0, 0, 0, 0}, new double[] {10, 10, 10, 10}, null, null));
+    }
+
+    /** {@code net} served as {@code version}, on the dense forward pass or DL4J's {@code output()}. */
+    public static LoadedModel loaded(ModelVersion version, MultiLayerNetwork net, boolean denseFastPath) {
+        return new LoadedModel(version, new Dl4jPredictor(version.ref().toString(), version.metadata().signature(), net,
+                denseFastPath));
     }
 
     /** Publishes a new version of {@code name}. */

@@ -1,7 +1,7 @@
 package dev.hearth.serving.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hearth.serving.model.ModelLoadException;
+import dev.hearth.runtime.ModelLoadException;
 import dev.hearth.serving.model.ModelNotReadyException;
 import dev.hearth.serving.model.OverloadedException;
 import dev.hearth.store.InvalidNameException;

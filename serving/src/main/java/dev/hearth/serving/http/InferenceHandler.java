@@ -2,6 +2,7 @@ package dev.hearth.serving.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.hearth.runtime.Labels;
 import dev.hearth.serving.auth.Scopes;
 import dev.hearth.serving.model.LoadedModel;
 import dev.hearth.serving.model.ModelRegistry;
@@ -159,16 +160,6 @@ public final class InferenceHandler {
         }
     }
 
-    private static int argmax(float[] p, int row, int classes) {
-        int best = 0;
-        for (int c = 1; c < classes; c++) {
-            if (p[row * classes + c] > p[row * classes + best]) {
-                best = c;
-            }
-        }
-        return best;
-    }
-
     private byte[] encode(LoadedModel model, InferenceRequest request, float[] p) throws IOException {
         if (model.signature().isRegression()) {
             return encodeValues(model, request, p);
@@ -191,7 +182,7 @@ public final class InferenceHandler {
                 g.writeEndArray();
                 g.writeArrayFieldStart("data");
                 for (int r = 0; r < request.rows(); r++) {
-                    g.writeString(labels.get(argmax(p, r, classes)));
+                    g.writeString(labels.get(Labels.argmax(p, r, classes)));
                 }
                 g.writeEndArray();
                 g.writeEndObject();
@@ -260,7 +251,7 @@ public final class InferenceHandler {
                     g.writeNumber(p[r * classes + c]);
                 }
                 g.writeEndArray();
-                g.writeStringField(InferenceRequestParser.LABEL, labels.get(argmax(p, r, classes)));
+                g.writeStringField(InferenceRequestParser.LABEL, labels.get(Labels.argmax(p, r, classes)));
                 g.writeEndObject();
             }
             g.writeEndArray();

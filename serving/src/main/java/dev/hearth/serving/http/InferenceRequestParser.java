@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.hearth.runtime.dl4j.Dl4jPredictor;
 import dev.hearth.store.Signature;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +21,7 @@ import java.util.Set;
  */
 public final class InferenceRequestParser {
     /** Output tensor names a model answers with. */
-    public static final String PROBABILITIES = "probabilities";
+    public static final String PROBABILITIES = Dl4jPredictor.PROBABILITIES;
     public static final String LABEL = "label";
 
     /**

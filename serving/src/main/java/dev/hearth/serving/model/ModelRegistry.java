@@ -1,5 +1,6 @@
 package dev.hearth.serving.model;
 
+import dev.hearth.runtime.ModelLoadException;
 import dev.hearth.store.ModelNames;
 import dev.hearth.store.ModelNotFoundException;
 import dev.hearth.store.ModelStore;
@@ -181,7 +182,7 @@ public final class ModelRegistry implements AutoCloseable {
     /** One attempt at loading a version, under the load lock and the off-heap budget. */
     private LoadedModel loadOnce(ModelVersion version) {
         synchronized (loadLock) {
-            long needed = ModelLoader.declaredBytes(version);
+            long needed = loader.declaredBytes(version);
             long inUse = bytesInUse();
             if (offHeapBudget > 0 && inUse + needed > offHeapBudget) {
                 throw new ModelLoadException("budget", "loading " + version.ref() + " needs about " + needed

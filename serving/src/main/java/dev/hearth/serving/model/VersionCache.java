@@ -1,5 +1,6 @@
 package dev.hearth.serving.model;
 
+import dev.hearth.runtime.ModelLoadException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -82,7 +82,7 @@ class MicroBatcherLimitsTest {
     @BeforeEach
     void load() {
         network = new ControlledNetwork(reference);
-        model = new LoadedModel(version, network, false);
+        model = TestModels.loaded(version, network, false);
     }
 
     @AfterEach

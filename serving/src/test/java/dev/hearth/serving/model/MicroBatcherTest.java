@@ -47,7 +47,7 @@ class MicroBatcherTest {
         HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
         MultiLayerNetwork network = TestModels.network(21);
         version = TestModels.publish(store, "iris", network);
-        model = new LoadedModel(version, network, true);
+        model = TestModels.loaded(version, network, true);
     }
 
     @AfterAll

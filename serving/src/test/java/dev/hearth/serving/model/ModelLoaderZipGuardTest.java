@@ -3,6 +3,7 @@ package dev.hearth.serving.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hearth.runtime.ModelLoadException;
 import dev.hearth.serving.TestModels;
 import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelFiles;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.hearth.runtime.ModelLoadException;
 import dev.hearth.serving.TestModels;
 import dev.hearth.store.ModelRef;
 import dev.hearth.store.hadoop.HadoopModelStore;

@@ -1,6 +1,7 @@
 package dev.hearth.spark.job;
 
 import dev.hearth.config.SettingsException;
+import dev.hearth.runtime.ModelLoadException;
 import dev.hearth.spark.data.DataFormatException;
 import dev.hearth.spark.training.TrainingDivergedException;
 import dev.hearth.store.ModelStoreException;
@@ -20,12 +21,12 @@ public final class HearthJobs implements Runnable {
         CommandLine.usage(this, System.out);
     }
 
-    /** A command line whose user errors (bad settings, bad data, store refusals) print one clear line, exit 2. */
+    /** A command line whose user errors (bad settings, bad data, store or runtime refusals) print one clear line, exit 2. */
     static CommandLine commandLine(Object command) {
         CommandLine cl = new CommandLine(command);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof SettingsException || e instanceof DataFormatException || e instanceof ModelStoreException
-                    || e instanceof TrainingDivergedException || rootCause(e) instanceof DataFormatException) {
+                    || e instanceof ModelLoadException || e instanceof TrainingDivergedException || rootCause(e) instanceof DataFormatException) {
                 line.getErr().println("error: " + rootCause(e).getMessage());
                 return 2;
             }

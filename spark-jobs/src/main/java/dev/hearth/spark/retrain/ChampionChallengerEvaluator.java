@@ -7,8 +7,10 @@ import dev.hearth.spark.data.LabelEncoding;
 import dev.hearth.spark.data.LabelledData;
 import dev.hearth.spark.data.LabelledRow;
 import dev.hearth.spark.training.EvaluationReport;
-import dev.hearth.spark.training.StoredModels;
-import dev.hearth.store.NormalizerSpec;
+import dev.hearth.runtime.Labels;
+import dev.hearth.runtime.RowPredictor;
+import dev.hearth.spark.scoring.ShippedModel;
+import dev.hearth.store.ModelFiles;
 import dev.hearth.store.Signature;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -20,43 +22,43 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Scores several models (challenger and champion) on the same labelled evaluation set in one distributed pass:
- * the models' {@code model.zip} bytes are broadcast, each partition restores them once, normalises every row with
- * each model's own normaliser, and the per-model confusion matrices (classification) or error sums (regression,
- * each model's outputs mapped back to the target's units with its own target normaliser) are summed with
+ * the models' {@code model.zip} bytes are broadcast, each partition restores them once through model-runtime (as the
+ * server does: each model's own normaliser applied inside, and a regression model's outputs mapped back to the
+ * target's units with its own target normaliser), and the per-model confusion matrices (classification) or error
+ * sums (regression) are summed with
  * {@code treeAggregate}, together with the paired counts (rows only one of two models got right) that a
  * significance test needs (classification only).
  */
 public final class ChampionChallengerEvaluator {
     /**
-     * One model to score: its serialized network, normaliser, label order (empty for regression) and target
-     * normaliser (regression).
+     * One model to score: its stored bytes and what model-runtime needs to run them as the server does (framework,
+     * signature with its normaliser, labels and target normaliser).
      */
-    public record Candidate(String name, byte[] modelZip, NormalizerSpec normalizer, List<String> labels,
-            NormalizerSpec targetNormalizer) implements Serializable {
-        public Candidate {
-            targetNormalizer = targetNormalizer == null ? NormalizerSpec.none() : targetNormalizer;
-        }
-
-        /** A classifier (or, with no labels, an unscaled regression model). */
-        public Candidate(String name, byte[] modelZip, NormalizerSpec normalizer, List<String> labels) {
-            this(name, modelZip, normalizer, labels, null);
-        }
-
-        /** A candidate described by its stored signature. */
+    public record Candidate(String name, byte[] modelZip, ShippedModel model) implements Serializable {
+        /** A candidate described by its stored signature, a DL4J network's {@code model.zip}. */
         public static Candidate of(String name, byte[] modelZip, Signature signature) {
-            return new Candidate(name, modelZip, signature.normalizer(), signature.labelNames(),
-                    signature.targetNormalizer());
+            return of(name, ModelFiles.DL4J_MULTILAYER, modelZip, signature);
+        }
+
+        /** A candidate of {@code framework} described by its stored signature. */
+        public static Candidate of(String name, String framework, byte[] modelBytes, Signature signature) {
+            return new Candidate(name, modelBytes, new ShippedModel(name, framework, signature));
+        }
+
+        /** Class names in output order; empty for regression. */
+        public List<String> labels() {
+            return model.signature().labelNames();
         }
 
         boolean regression() {
-            return labels.isEmpty();
+            return labels().isEmpty();
+        }
+
+        RowPredictor open() {
+            return model.openRows(modelZip);
         }
     }
 
@@ -196,10 +198,19 @@ public final class ChampionChallengerEvaluator {
         for (int i = 0; i < k; i++) {
             index.put(LabelEncoding.canonical(labels.get(i)), i);
         }
-        List<MultiLayerNetwork> nets = new ArrayList<>();
-        for (Candidate c : candidates) {
-            nets.add(StoredModels.restore(c.modelZip(), c.name()));
+        List<RowPredictor> nets = open(candidates);
+        try {
+            return confusion(it, candidates, nets, index, batchSize);
+        } finally {
+            nets.forEach(RowPredictor::close);
         }
+    }
+
+    private static long[][][] confusion(Iterator<LabelledRow> it, List<Candidate> candidates, List<RowPredictor> nets,
+            Map<String, Integer> index, int batchSize) {
+        int n = candidates.size();
+        List<String> labels = candidates.get(0).labels();
+        int k = labels.size();
         long[][][] confusion = zero(n, k);
         List<LabelledRow> batch = new ArrayList<>(batchSize);
         while (it.hasNext()) {
@@ -216,7 +227,7 @@ public final class ChampionChallengerEvaluator {
                 }
                 int[] first = null;
                 for (int m = 0; m < n; m++) {
-                    int[] predicted = predict(nets.get(m), candidates.get(m).normalizer(), batch);
+                    int[] predicted = predict(nets.get(m), batch);
                     for (int r = 0; r < actual.length; r++) {
                         confusion[m][actual[r]][predicted[r]]++;
                     }
@@ -237,27 +248,51 @@ public final class ChampionChallengerEvaluator {
         return confusion;
     }
 
-    private static int[] predict(MultiLayerNetwork net, NormalizerSpec normalizer, List<LabelledRow> rows) {
-        return net.output(input(normalizer, rows), false).argMax(1).toIntVector();
+    /** Every candidate restored by model-runtime, as the server restores it; all closed if one fails. */
+    private static List<RowPredictor> open(List<Candidate> candidates) {
+        List<RowPredictor> nets = new ArrayList<>();
+        try {
+            for (Candidate c : candidates) {
+                nets.add(c.open());
+            }
+        } catch (RuntimeException e) {
+            nets.forEach(RowPredictor::close);
+            throw e;
+        }
+        return nets;
     }
 
-    private static INDArray input(NormalizerSpec normalizer, List<LabelledRow> rows) {
-        int features = rows.get(0).features().length;
-        float[] x = new float[rows.size() * features];
-        for (int r = 0; r < rows.size(); r++) {
-            System.arraycopy(rows.get(r).features(), 0, x, r * features, features);
-            normalizer.apply(x, r * features, features);
+    /** The predicted class index of every row: the runtime normalises, {@link Labels} picks the class. */
+    private static int[] predict(RowPredictor net, List<LabelledRow> rows) {
+        float[] p = net.predictRows(features(net.inputWidth(), rows), rows.size());
+        int[] predicted = new int[rows.size()];
+        for (int r = 0; r < predicted.length; r++) {
+            predicted[r] = Labels.argmax(p, r, net.outputWidth());
         }
-        return Nd4j.create(x, new long[] {rows.size(), features}, DataType.FLOAT);
+        return predicted;
+    }
+
+    private static float[] features(int width, List<LabelledRow> rows) {
+        float[] x = new float[rows.size() * width];
+        for (int r = 0; r < rows.size(); r++) {
+            System.arraycopy(rows.get(r).features(), 0, x, r * width, width);
+        }
+        return x;
     }
 
     /** One partition's {@link RegressionSums}: every model's errors in the target's own units. */
     private static double[][] scoreRegression(Iterator<LabelledRow> it, List<Candidate> candidates, int batchSize) {
-        int n = candidates.size();
-        List<MultiLayerNetwork> nets = new ArrayList<>();
-        for (Candidate c : candidates) {
-            nets.add(StoredModels.restore(c.modelZip(), c.name()));
+        List<RowPredictor> nets = open(candidates);
+        try {
+            return regressionSums(it, candidates, nets, batchSize);
+        } finally {
+            nets.forEach(RowPredictor::close);
         }
+    }
+
+    private static double[][] regressionSums(Iterator<LabelledRow> it, List<Candidate> candidates,
+            List<RowPredictor> nets, int batchSize) {
+        int n = candidates.size();
         double[][] sums = RegressionSums.zero(n);
         List<LabelledRow> batch = new ArrayList<>(batchSize);
         while (it.hasNext()) {
@@ -270,16 +305,14 @@ public final class ChampionChallengerEvaluator {
                 double[][] predicted = new double[n][];
                 for (int m = 0; m < n; m++) {
                     Candidate c = candidates.get(m);
-                    float[] out = nets.get(m).output(input(c.normalizer(), batch), false).castTo(DataType.FLOAT)
-                            .data().asFloat();
+                    // In the target's own units: the runtime inverts this model's own target normaliser.
+                    float[] out = nets.get(m).predictRows(features(nets.get(m).inputWidth(), batch), batch.size());
                     if (out.length != actual.length) {
                         throw new DataFormatException(c.name() + " returns " + out.length / actual.length
                                 + " values per row; the retrain gate compares models with one regression target");
                     }
                     predicted[m] = new double[out.length];
                     for (int r = 0; r < out.length; r++) {
-                        // Back to the target's own units, with this model's own target normaliser.
-                        c.targetNormalizer().invert(out, r, 1);
                         predicted[m][r] = out[r];
                     }
                 }

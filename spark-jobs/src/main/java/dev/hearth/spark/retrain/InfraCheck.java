@@ -1,6 +1,9 @@
 package dev.hearth.spark.retrain;
 
-import dev.hearth.spark.training.StoredModels;
+import dev.hearth.runtime.RowPredictor;
+import dev.hearth.runtime.dl4j.Dl4jPredictor;
+import dev.hearth.spark.scoring.ShippedModel;
+import dev.hearth.store.ModelFiles;
 import dev.hearth.store.Signature;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,16 +12,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.bytedeco.javacpp.Pointer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Checks a challenger the way the server will use it: restore {@code model.zip} with the serving loader's call
- * ({@code ModelSerializer.restoreMultiLayerNetwork}, via {@link StoredModels#restore}), run one warm-up inference
- * that must return finite outputs (probabilities summing to 1 for classifiers), then time single-row inferences and
- * compare their p99 and the off-heap memory the model added ({@link Pointer#totalBytes()}) with the budgets. The
- * server's HTTP and batching overhead is not part of the measurement (spark-jobs does not depend on serving).
+ * Checks a challenger the way the server will run it: restore {@code model.zip} through model-runtime with the
+ * server's default options (the zip guard, the dense forward pass where it applies, the load-time probe the server
+ * runs), check one warm-up inference (finite outputs, probabilities summing to 1 for classifiers), then time
+ * single-row inferences on the very call the server's batcher makes ({@link RowPredictor#predictRows}: normaliser,
+ * forward pass, target units) and compare their p99 and the off-heap memory the model added
+ * ({@link Pointer#totalBytes()}) with the budgets. The server's HTTP and batching overhead is not part of the
+ * measurement.
  */
 public final class InfraCheck {
     /**
@@ -42,16 +44,27 @@ public final class InfraCheck {
         List<String> failures = new ArrayList<>();
         Map<String, Object> m = new LinkedHashMap<>();
         long before = Pointer.totalBytes();
-        MultiLayerNetwork net;
+        RowPredictor model;
         try {
-            net = StoredModels.restore(modelZip, what);
+            model = new ShippedModel(what, ModelFiles.DL4J_MULTILAYER, signature).openRows(modelZip);
         } catch (RuntimeException e) {
             failures.add("does not load with the serving loader: " + e.getMessage());
             return new Result(false, failures, m);
         }
-        INDArray row = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, signature.featureCount());
-        INDArray out = net.output(row, false);
-        double[] values = out.toDoubleVector();
+        try (model) {
+            measure(model, signature, before, failures, m);
+        }
+        return new Result(failures.isEmpty(), failures, m);
+    }
+
+    private void measure(RowPredictor model, Signature signature, long before, List<String> failures,
+            Map<String, Object> m) {
+        float[] row = new float[model.inputWidth()];
+        float[] out = model.predictRows(row, 1);
+        double[] values = new double[out.length];
+        for (int i = 0; i < out.length; i++) {
+            values[i] = out[i];
+        }
         boolean finite = Arrays.stream(values).allMatch(Double::isFinite);
         boolean sumsToOne = signature.labelNames().isEmpty()
                 || Math.abs(Arrays.stream(values).sum() - 1.0) < 1e-3;
@@ -63,7 +76,7 @@ public final class InfraCheck {
         long[] nanos = new long[budget.calls()];
         for (int i = 0; i < nanos.length; i++) {
             long t0 = System.nanoTime();
-            net.output(row, false);
+            model.predictRows(row, 1);
             nanos[i] = System.nanoTime() - t0;
         }
         Arrays.sort(nanos);
@@ -75,7 +88,11 @@ public final class InfraCheck {
         m.put("p99Millis", p99);
         m.put("offHeapMb", offHeapMb);
         m.put("physicalMb", Pointer.physicalBytes() / (1024.0 * 1024.0));
-        m.put("parameters", net.numParams());
+        m.put("modelOffHeapBytes", model.offHeapBytes());
+        if (model instanceof Dl4jPredictor d) {
+            m.put("parameters", d.parameters());
+            m.put("forwardPass", d.usesDenseForwardPass() ? "dense" : "dl4j-output");
+        }
         if (p99 > budget.maxP99Millis()) {
             failures.add(String.format(Locale.ROOT, "p99 latency %.3f ms > budget %.3f ms", p99, budget.maxP99Millis()));
         }
@@ -83,6 +100,5 @@ public final class InfraCheck {
             failures.add(String.format(Locale.ROOT, "off-heap %.1f MiB > budget %.1f MiB", offHeapMb,
                     budget.maxOffHeapMb()));
         }
-        return new Result(failures.isEmpty(), failures, m);
     }
 }

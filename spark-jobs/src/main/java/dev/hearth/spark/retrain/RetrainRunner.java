@@ -1,6 +1,8 @@
 package dev.hearth.spark.retrain;
 
 import dev.hearth.config.Settings;
+import dev.hearth.runtime.ModelRuntime;
+import dev.hearth.runtime.RuntimeOptions;
 import dev.hearth.spark.retrain.Partitions.Partition;
 import dev.hearth.spark.training.EvaluationReport;
 import dev.hearth.spark.training.PublishDecorator;
@@ -9,7 +11,6 @@ import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.spark.training.TrainingEngine;
 import dev.hearth.spark.training.TrainingPipeline;
 import dev.hearth.spark.training.TrainingSummary;
-import dev.hearth.spark.training.StoredModels;
 import dev.hearth.store.LockHeldException;
 import dev.hearth.store.ModelFiles;
 import dev.hearth.store.ModelVersion;
@@ -168,8 +169,8 @@ public final class RetrainRunner {
             }
         }
         beforePromotion.run(challenger, champion);
-        // The serving path: read model.zip back from the store, checksum-verified, and restore it.
-        StoredModels.load(store, challenger.ref().toString());
+        // The serving path: read model.zip back from the store (checksum-verified), restore and probe it as served.
+        ModelRuntime.standard(RuntimeOptions.DEFAULTS).load(store, challenger).close();
         String reason = "retrain on " + windowNames + " promoted: " + metricsText;
         try {
             if (!cfg.stagingAlias().isEmpty()) {

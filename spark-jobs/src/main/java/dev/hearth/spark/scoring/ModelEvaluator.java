@@ -1,17 +1,24 @@
 package dev.hearth.spark.scoring;
 
+import dev.hearth.runtime.ModelRuntime;
+import dev.hearth.runtime.RuntimeOptions;
 import dev.hearth.spark.data.DatasetLoader;
 import dev.hearth.spark.data.DatasetSpec;
 import dev.hearth.spark.data.LabelEncoding;
 import dev.hearth.spark.data.LabelledData;
 import dev.hearth.spark.data.DataFormatException;
 import dev.hearth.spark.data.MiniBatcher;
+import dev.hearth.spark.retrain.ChampionChallengerEvaluator;
 import dev.hearth.spark.training.EvaluationReport;
 import dev.hearth.spark.training.StoredModels;
 import dev.hearth.spark.training.TrainingEngine;
 import dev.hearth.spark.training.TrainingOptions;
+import dev.hearth.store.ModelFiles;
+import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelStore;
+import dev.hearth.store.ModelVersion;
 import dev.hearth.store.Signature;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -39,7 +46,11 @@ public final class ModelEvaluator {
             throw new dev.hearth.config.SettingsException("data.label.column is required to evaluate (labels are compared"
                     + " with predictions)");
         }
-        StoredModels.Loaded model = StoredModels.load(store, ref);
+        ModelVersion version = store.resolve(ModelRef.parse(ref));
+        if (!ModelFiles.DL4J_MULTILAYER.equals(version.metadata().framework())) {
+            return evaluateOnPredictor(version, data, batchSize);
+        }
+        StoredModels.Loaded model = StoredModels.load(store, version.ref().toString());
         Signature sig = model.version().metadata().signature();
         LabelledData input = new DatasetLoader(spark).read(data);
         if (input.featureCount() != sig.featureCount()) {
@@ -61,5 +72,26 @@ public final class ModelEvaluator {
             batches.unpersist();
             sc.setJobDescription(null);
         }
+    }
+
+    /**
+     * Metrics of {@code version} run by model-runtime's predictor, as the server runs it, scored in one distributed
+     * pass by the retrain gate's {@link ChampionChallengerEvaluator}: the path for frameworks without a DL4J network
+     * for DL4J's distributed evaluation (classification, or regression with one target). DL4J versions keep that
+     * evaluation, whose metrics the training job stored; {@code ScoringTest} checks both give the same confusion.
+     */
+    EvaluationReport evaluateOnPredictor(ModelVersion version, DatasetSpec data, int batchSize) {
+        Signature sig = version.metadata().signature();
+        String framework = version.metadata().framework();
+        String what = version.ref().toString();
+        byte[] bytes = store.readFile(version, ModelRuntime.standard(RuntimeOptions.DEFAULTS)
+                .factory(framework, what).modelFile());
+        int features = new DatasetLoader(spark).read(data).featureCount();
+        if (features != sig.featureCount()) {
+            throw new DataFormatException(data.path() + " has " + features + " features but " + what + " takes "
+                    + sig.featureCount());
+        }
+        return new ChampionChallengerEvaluator(spark).evaluate(data,
+                List.of(ChampionChallengerEvaluator.Candidate.of(what, framework, bytes, sig)), batchSize).get(0);
     }
 }

@@ -1,19 +1,19 @@
 package dev.hearth.spark.training;
 
+import dev.hearth.runtime.dl4j.Dl4jNetworks;
 import dev.hearth.store.ModelFiles;
 import dev.hearth.store.ModelFormatException;
 import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.ModelZipGuard;
-import java.io.IOException;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 
 /**
- * Loads a stored DL4J model (checksum-verified) for warm starts, evaluation and batch scoring. Every restore first
- * passes the very bytes it restores through {@link ModelZipGuard}: no entry Hearth does not write (DL4J would
- * Java-deserialize a {@code preprocessor.bin}) and no zip bomb reaches DL4J.
+ * Loads a stored DL4J network (checksum-verified) where training needs the network itself: warm starts, training
+ * checkpoints and the distributed evaluation. Every restore is model-runtime's ({@link Dl4jNetworks}), which passes
+ * the very bytes it restores through {@link ModelZipGuard}. Scoring (predict, the retrain gate, the infra check) runs
+ * models through model-runtime's {@code Predictor} instead, as the server does.
  */
 public final class StoredModels {
     /** A stored version and its restored network. */
@@ -38,21 +38,11 @@ public final class StoredModels {
      * @throws ModelFormatException when the zip holds entries Hearth never writes, is a bomb, or does not restore
      */
     public static MultiLayerNetwork restore(byte[] bytes, String what) {
-        return restore(ModelZipGuard.MODEL, bytes, ModelFiles.MODEL_FILE + " of " + what);
+        return Dl4jNetworks.restoreModel(bytes, what);
     }
 
     /** Restores a training checkpoint's network, with its updater state. */
     public static MultiLayerNetwork restoreCheckpoint(byte[] bytes, String what) {
-        return restore(ModelZipGuard.CHECKPOINT, bytes, what);
-    }
-
-    private static MultiLayerNetwork restore(ModelZipGuard guard, byte[] bytes, String what) {
-        try {
-            return ModelSerializer.restoreMultiLayerNetwork(guard.open(bytes, what), true);
-        } catch (ModelFormatException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new ModelFormatException("cannot restore the network of " + what + ": " + e.getMessage(), e);
-        }
+        return Dl4jNetworks.restore(ModelZipGuard.CHECKPOINT, bytes, what, true);
     }
 }

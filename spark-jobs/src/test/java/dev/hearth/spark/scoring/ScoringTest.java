@@ -75,6 +75,17 @@ class ScoringTest {
     }
 
     @Test
+    void evaluatingOnTheRuntimesPredictorGivesTheSameConfusionAsDl4jsEvaluation() {
+        ModelEvaluator evaluator = new ModelEvaluator(spark, store, new ParameterAveragingEngine());
+        EvaluationReport dl4j = evaluator.evaluate("digits/1", csv(digits, "label"), 64);
+        EvaluationReport runtime = evaluator.evaluateOnPredictor(
+                store.resolve(dev.hearth.store.ModelRef.parse("digits/1")), csv(digits, "label"), 64);
+        assertThat(runtime.examples()).isEqualTo(1797);
+        assertThat(runtime.confusion()).isDeepEqualTo(dl4j.confusion());
+        assertThat(runtime.metrics()).isEqualTo(dl4j.metrics());
+    }
+
+    @Test
     void evaluateRefusesLabelsUnseenInTraining() throws Exception {
         Path f = dir.resolve("unseen.csv");
         List<String> lines = Files.readAllLines(Path.of(digits)).subList(0, 3);

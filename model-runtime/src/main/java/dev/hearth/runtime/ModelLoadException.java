@@ -1,6 +1,9 @@
-package dev.hearth.serving.model;
+package dev.hearth.runtime;
 
-/** A version could not be loaded for serving: restore, warm-up or the off-heap budget refused it. */
+/**
+ * A stored version could not be restored into a {@link Predictor}: reading, integrity, format, the probe at load,
+ * or (for a server) its budget refused it. {@link #reason()} says which, for metrics and retry decisions.
+ */
 public class ModelLoadException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

@@ -1,4 +1,4 @@
-package dev.hearth.serving.model;
+package dev.hearth.runtime.dl4j;
 
 import java.util.ArrayList;
 import java.util.List;

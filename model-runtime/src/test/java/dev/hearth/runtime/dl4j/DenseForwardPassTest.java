@@ -1,4 +1,4 @@
-package dev.hearth.serving.model;
+package dev.hearth.runtime.dl4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
