@@ -2,6 +2,8 @@ package dev.hearth.serving;
 
 import dev.hearth.config.Settings;
 import dev.hearth.serving.auth.TokenReloader;
+import dev.hearth.serving.console.ConsoleRoutes;
+import dev.hearth.serving.console.ServedModels;
 import dev.hearth.serving.http.AccessControl;
 import dev.hearth.serving.http.HttpApi;
 import dev.hearth.serving.http.InFlight;
@@ -115,7 +117,12 @@ public final class ModelServer implements Callable<Integer> {
                 settings.getLong(ServingSettings.SHUTDOWN_TIMEOUT_MS));
         String host = settings.require(ServingSettings.HOST);
         int port = settings.getInt(ServingSettings.PORT, 0);
-        Javalin app = new HttpApi(registry, metrics, access, inFlight, options).create(limits, tls, host, port);
+        HttpApi api = new HttpApi(registry, metrics, access, inFlight, options);
+        if (settings.getBoolean(ServingSettings.CONSOLE_ENABLED)) {
+            api.withRoutes(ConsoleRoutes.create(modelStore, access, served(registry), metrics.registry(), settings,
+                    tls != null)::register);
+        }
+        Javalin app = api.create(limits, tls, host, port);
         app.start();
         StoreWatcher watcher = new StoreWatcher(registry, settings.getLong(ServingSettings.POLL_INTERVAL_MS));
         try {
@@ -128,14 +135,30 @@ public final class ModelServer implements Callable<Integer> {
         leases.start(() -> LeaseKeeper.servedVersions(registry));
         watcher.start();
         String url = (tls != null ? "https://" : "http://") + host + ":" + app.port();
-        LOG.info("Serving {} on {} (auth {}, batching {})", registry.names(), url, authEnabled ? "on" : "off",
-                settings.get(ServingSettings.BATCHING_ENABLED));
+        LOG.info("Serving {} on {} (auth {}, batching {}, console {})", registry.names(), url,
+                authEnabled ? "on" : "off", settings.get(ServingSettings.BATCHING_ENABLED),
+                settings.getBoolean(ServingSettings.CONSOLE_ENABLED) ? url + "/console/" : "off");
         if (!registry.isReady()) {
             LOG.warn("Not ready: {}", registry.notReadyReasons());
         }
         System.out.println("listening on " + url);
         return new RunningServer(app, registry, watcher, inFlight, settings.getLong(ServingSettings.SHUTDOWN_TIMEOUT_MS),
                 url);
+    }
+
+    /** What the console shows as served here: each slot's current version (0 while none is loaded). */
+    private static ServedModels served(ModelRegistry registry) {
+        return () -> {
+            Map<String, Integer> out = new TreeMap<>();
+            for (String name : registry.names()) {
+                try {
+                    out.put(name, registry.slot(name).currentVersion());
+                } catch (dev.hearth.store.ModelNotFoundException e) {
+                    // unloaded between the listing and the lookup
+                }
+            }
+            return out;
+        };
     }
 
     private static TokenReloader tokens(Settings settings) {

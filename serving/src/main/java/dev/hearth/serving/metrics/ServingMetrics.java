@@ -122,6 +122,11 @@ public final class ServingMetrics implements ModelEvents {
                 .increment();
     }
 
+    /** The registry itself, for in-process readers such as the web console's live charts (read-only use). */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     /** The Prometheus text exposition. */
     public String scrape() {
         return registry.scrape();
