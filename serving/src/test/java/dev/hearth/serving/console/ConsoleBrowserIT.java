@@ -227,11 +227,11 @@ class ConsoleBrowserIT {
         tag.findElement(By.name("key")).sendKeys("reviewed");
         tag.findElement(By.name("value")).sendKeys("yes");
         tag.findElement(By.name("reason")).sendKeys("checked the confusion matrix");
-        tag.findElement(By.cssSelector("button")).click();
+        submit(tag);
         assertThat(browser.find("#notice").getText()).contains("tagged version 2 with reviewed=yes");
         WebElement rollback = browser.find("#rollback-production");
         rollback.findElement(By.name("reason")).sendKeys("undo");
-        rollback.findElement(By.cssSelector("button")).click();
+        submit(rollback);
         assertThat(browser.find("#notice").getText()).contains("rolled production back");
         assertThat(store.aliases("iris")).containsEntry("production", 2);
         assertNoConsoleErrors("tag and rollback");
@@ -345,7 +345,13 @@ class ConsoleBrowserIT {
         WebElement form = browser.find("#move-" + alias);
         form.findElement(By.name("version")).sendKeys(Integer.toString(version));
         form.findElement(By.name("reason")).sendKeys(reason);
+        submit(form);
+    }
+
+    /** Submits a form and waits for the answer page (the form element goes stale). */
+    private static void submit(WebElement form) {
         form.findElement(By.cssSelector("button")).click();
+        browser.waitUpTo(10).until(ExpectedConditions.stalenessOf(form));
         browser.waitUpTo(10).until(ExpectedConditions.or(ExpectedConditions.presenceOfElementLocated(By.id("error")),
                 ExpectedConditions.presenceOfElementLocated(By.id("notice"))));
     }
