@@ -116,6 +116,15 @@ final class ChartSvg {
     }
 
     private static void flush(StringBuilder b, StringBuilder line, Series s) {
+        String pts = line.toString().strip();
+        if (!pts.isEmpty() && pts.indexOf(' ') < 0) {
+            // one point between gaps: a dot, since a polyline of one point draws nothing
+            String[] xy = pts.split(",");
+            b.append("<circle r=\"2.5\" fill=\"").append(s.color()).append("\" cx=\"").append(xy[0]).append("\" cy=\"")
+                    .append(xy[1]).append("\"/>");
+            line.setLength(0);
+            return;
+        }
         if (line.length() > 0) {
             b.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(s.color()).append("\" points=\"").append(line.toString().strip())
                     .append("\"/>");

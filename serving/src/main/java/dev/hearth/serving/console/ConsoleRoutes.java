@@ -194,8 +194,12 @@ public final class ConsoleRoutes {
     }
 
     private static void run(PageHandler h, Context ctx, Viewer viewer) throws Exception {
+        long started = System.nanoTime();
         try {
             h.handle(ctx, viewer);
+            // The server-side render time, for the browser's developer tools and the console benchmark.
+            ctx.header("Server-Timing", String.format(java.util.Locale.ROOT, "render;dur=%.1f",
+                    (System.nanoTime() - started) / 1e6));
         } catch (Exception e) {
             if (ErrorMapper.status(e) == 500) {
                 throw e;
