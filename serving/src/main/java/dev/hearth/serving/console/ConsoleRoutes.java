@@ -86,12 +86,13 @@ public final class ConsoleRoutes {
 
     /** Adds the routes to {@code app}, and starts and stops the metrics sampler with the server. */
     public void register(Javalin app) {
-        if (sampler != null) {
-            app.events(e -> {
+        app.events(e -> {
+            if (sampler != null) {
                 e.serverStarted(sampler::start);
                 e.serverStopped(sampler::close);
-            });
-        }
+            }
+            e.serverStopped(models::close);
+        });
         app.before("/console*", ConsoleRoutes::headers);
         app.get("/console", ctx -> ctx.redirect("/console/models", io.javalin.http.HttpStatus.SEE_OTHER), Access.CONSOLE);
         app.get("/console/static/{file}", assets::serve, Access.CONSOLE);
