@@ -35,6 +35,7 @@ public final class ConsoleRoutes {
     private final ModelStore store;
     private final ConsoleSessions sessions;
     private final MetricsSampler sampler;
+    private final ModelsSnapshot snapshots;
     private final ModelsPage models;
     private final ModelPage model;
     private final VersionPage version;
@@ -44,16 +45,19 @@ public final class ConsoleRoutes {
     private final TryItPage tryIt;
     private final ManageActions manage;
     private final StaticAssets assets = new StaticAssets();
+    private final Verifications verifications;
 
     /**
      * @param sampler the server's metrics sampler, or null for the standalone registry view
      */
-    public ConsoleRoutes(ModelStore store, ConsoleSessions sessions, ServedModels served, MetricsSampler sampler) {
+    public ConsoleRoutes(ModelStore store, ConsoleSessions sessions, ServedModels served, MetricsSampler sampler,
+            long modelsRefreshMillis) {
         this.store = store;
         this.sessions = sessions;
         this.sampler = sampler;
-        Verifications verifications = new Verifications(store);
-        this.models = new ModelsPage(store, served, sampler);
+        this.verifications = new Verifications(store);
+        this.snapshots = new ModelsSnapshot(store, modelsRefreshMillis, System::currentTimeMillis);
+        this.models = new ModelsPage(snapshots, served, sampler);
         this.model = new ModelPage(store, verifications);
         this.version = new VersionPage(store, verifications);
         this.diff = new DiffPage(store);
@@ -81,7 +85,8 @@ public final class ConsoleRoutes {
         access.acceptSessions(sessions);
         MetricsSampler sampler = registry == null ? null : new MetricsSampler(registry, served,
                 settings.getLong(dev.hearth.serving.ServingSettings.CONSOLE_SAMPLE_MS));
-        return new ConsoleRoutes(store, sessions, served, sampler);
+        return new ConsoleRoutes(store, sessions, served, sampler,
+                settings.getLong(dev.hearth.serving.ServingSettings.CONSOLE_MODELS_REFRESH_MS));
     }
 
     /** Adds the routes to {@code app}, and starts and stops the metrics sampler with the server. */
@@ -91,7 +96,8 @@ public final class ConsoleRoutes {
                 e.serverStarted(sampler::start);
                 e.serverStopped(sampler::close);
             }
-            e.serverStopped(models::close);
+            e.serverStopped(snapshots::close);
+            e.serverStopped(verifications::close);
         });
         app.before("/console*", ConsoleRoutes::headers);
         app.get("/console", ctx -> ctx.redirect("/console/models", io.javalin.http.HttpStatus.SEE_OTHER), Access.CONSOLE);
@@ -102,7 +108,11 @@ public final class ConsoleRoutes {
             sessions.signOut(ctx);
             ctx.redirect("/console/signin", io.javalin.http.HttpStatus.SEE_OTHER);
         }), Access.CONSOLE);
-        app.get("/console/models", page((ctx, v) -> ctx.html(models.render(v, ctx.queryParam("q")))), Access.CONSOLE);
+        app.get("/console/models", page((ctx, v) -> {
+            ModelsSnapshot.Snapshot snapshot = snapshots.get();
+            ctx.header("X-Hearth-Store-Read", String.format(java.util.Locale.ROOT, "%.1f", snapshot.readMillis()));
+            ctx.html(models.render(v, ctx.queryParam("q"), snapshot));
+        }), Access.CONSOLE);
         app.get("/console/models/{name}", page((ctx, v) -> ctx.html(model.render(v, readable(ctx, v),
                 ctx.queryParam("done")))), Access.CONSOLE);
         app.get("/console/models/{name}/diff", page((ctx, v) -> ctx.html(diff.render(v, readable(ctx, v),
@@ -114,6 +124,9 @@ public final class ConsoleRoutes {
                 manage.moveAlias(ctx, v, readable(ctx, v)))), Access.CONSOLE);
         app.post("/console/models/{name}/rollback", action((ctx, v) -> done(ctx, readable(ctx, v),
                 manage.rollback(ctx, v, readable(ctx, v)))), Access.CONSOLE);
+        // After the console's own alias changes the models page shows them at once (else at its next re-read).
+        app.after("/console/models/{name}/alias", ctx -> rereadAfterChange(ctx));
+        app.after("/console/models/{name}/rollback", ctx -> rereadAfterChange(ctx));
         app.post("/console/models/{name}/tag", action((ctx, v) -> done(ctx, readable(ctx, v),
                 manage.tag(ctx, v, readable(ctx, v)))), Access.CONSOLE);
         app.get("/console/audit", page((ctx, v) -> ctx.html(audit.render(v, ctx.queryParam("model"),
@@ -121,6 +134,12 @@ public final class ConsoleRoutes {
         app.get("/console/service", page((ctx, v) -> ctx.html(service.render(v))), Access.CONSOLE);
         app.get("/console/service/chart.svg", page(this::chart), Access.CONSOLE);
         app.get("/console/try", page((ctx, v) -> ctx.html(tryIt.render(v, ctx.queryParam("model")))), Access.CONSOLE);
+    }
+
+    private void rereadAfterChange(Context ctx) {
+        if (ctx.statusCode() == 303) {
+            snapshots.reread(ModelNames.validate("model name", ctx.pathParam("name")));
+        }
     }
 
     private static void headers(Context ctx) {

@@ -62,20 +62,20 @@ final class ModelPage {
                     .append(path).append("/alias\">").append(Html.csrfField(viewer))
                     .append("<input type=\"hidden\" name=\"alias\" value=\"").append(alias).append("\">")
                     .append("<input type=\"hidden\" name=\"expected\" value=\"").append(a.getValue()).append("\">")
-                    .append("<input type=\"number\" name=\"version\" min=\"1\" required placeholder=\"version\">")
-                    .append("<input type=\"text\" name=\"reason\" required maxlength=\"500\" placeholder=\"reason\">")
+                    .append("<input type=\"number\" name=\"version\" min=\"1\" required placeholder=\"version\" aria-label=\"version\">")
+                    .append("<input type=\"text\" name=\"reason\" required maxlength=\"500\" placeholder=\"reason\" aria-label=\"reason\">")
                     .append("<button type=\"submit\">Move</button></form></td><td><form class=\"inline\" id=\"rollback-")
                     .append(alias).append("\" method=\"post\" action=\"").append(path).append("/rollback\">")
                     .append(Html.csrfField(viewer)).append("<input type=\"hidden\" name=\"alias\" value=\"").append(alias)
-                    .append("\"><input type=\"text\" name=\"reason\" required maxlength=\"500\" placeholder=\"reason\">")
+                    .append("\"><input type=\"text\" name=\"reason\" required maxlength=\"500\" placeholder=\"reason\" aria-label=\"reason\">")
                     .append("<button type=\"submit\">Roll back</button></form></td></tr>");
         }
         b.append("</tbody></table></div><form class=\"inline\" id=\"new-alias\" method=\"post\" action=\"").append(path)
                 .append("/alias\">").append(Html.csrfField(viewer)).append("New alias ")
-                .append("<input type=\"text\" name=\"alias\" required pattern=\"[a-z0-9][a-z0-9._-]{0,63}\" placeholder=\"alias\">")
+                .append("<input type=\"text\" name=\"alias\" required pattern=\"[a-z0-9][a-z0-9._-]{0,63}\" placeholder=\"alias\" aria-label=\"alias\">")
                 .append("<input type=\"hidden\" name=\"expected\" value=\"\">")
-                .append("<input type=\"number\" name=\"version\" min=\"1\" required placeholder=\"version\">")
-                .append("<input type=\"text\" name=\"reason\" required maxlength=\"500\" placeholder=\"reason\">")
+                .append("<input type=\"number\" name=\"version\" min=\"1\" required placeholder=\"version\" aria-label=\"version\">")
+                .append("<input type=\"text\" name=\"reason\" required maxlength=\"500\" placeholder=\"reason\" aria-label=\"reason\">")
                 .append("<button type=\"submit\">Create</button></form>");
 
         b.append("<h2>Versions</h2><form method=\"get\" action=\"").append(path).append("/diff\" id=\"diff-form\">")
@@ -86,7 +86,7 @@ final class ModelPage {
             ModelVersion v = versions.get(i);
             int n = v.version();
             long size = v.metadata().files().values().stream().mapToLong(FileEntry::size).sum();
-            String check = verifications.last(v);
+            String check = verifications.lastOrQueue(v);
             b.append("<tr id=\"v").append(n).append("\"><td><input type=\"radio\" name=\"a\" value=\"").append(n)
                     .append(i == versions.size() - 2 ? "\" checked" : "\"").append("></td><td><input type=\"radio\" name=\"b\" value=\"")
                     .append(n).append(i == versions.size() - 1 ? "\" checked" : "\"").append("></td><td><a href=\"")
@@ -104,10 +104,10 @@ final class ModelPage {
                         + "log (action <code>tag</code>) and shown on the version's page.</p>")
                 .append("<form class=\"inline\" id=\"tag\" method=\"post\" action=\"").append(path).append("/tag\">")
                 .append(Html.csrfField(viewer))
-                .append("<input type=\"number\" name=\"version\" min=\"1\" required placeholder=\"version\">")
-                .append("<input type=\"text\" name=\"key\" required maxlength=\"64\" placeholder=\"key\">")
-                .append("<input type=\"text\" name=\"value\" required maxlength=\"200\" placeholder=\"value\">")
-                .append("<input type=\"text\" name=\"reason\" required maxlength=\"500\" placeholder=\"reason\">")
+                .append("<input type=\"number\" name=\"version\" min=\"1\" required placeholder=\"version\" aria-label=\"version\">")
+                .append("<input type=\"text\" name=\"key\" required maxlength=\"64\" placeholder=\"key\" aria-label=\"key\">")
+                .append("<input type=\"text\" name=\"value\" required maxlength=\"200\" placeholder=\"value\" aria-label=\"value\">")
+                .append("<input type=\"text\" name=\"reason\" required maxlength=\"500\" placeholder=\"reason\" aria-label=\"reason\">")
                 .append("<button type=\"submit\">Tag</button></form>");
 
         b.append("<h2>Alias history</h2><div class=\"scroll\"><table id=\"alias-history\"><thead><tr><th>at</th><th>who</th>")

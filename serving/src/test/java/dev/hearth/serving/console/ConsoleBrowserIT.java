@@ -132,6 +132,9 @@ class ConsoleBrowserIT {
         browser.resize(390, 844);
         browser.open(server.url() + "/console/models");
         browser.screenshot("models-phone");
+        assertThat(((Number) browser.script("return document.documentElement.scrollWidth - window.innerWidth;"))
+                .intValue()).as("no sideways scrolling of the page on a phone (wide tables scroll in place)")
+                .isLessThanOrEqualTo(0);
         browser.resize(1280, 900);
 
         HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
