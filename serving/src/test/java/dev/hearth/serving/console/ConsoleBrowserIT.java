@@ -127,7 +127,9 @@ class ConsoleBrowserIT {
         browser.screenshot("models");
         assertNoConsoleErrors("models");
         browser.find("#filter").sendKeys("iri");
-        browser.find("form.filter button").click();
+        WebElement filter = browser.find("form.filter");
+        filter.findElement(By.cssSelector("button")).click();
+        browser.waitUpTo(10).until(ExpectedConditions.stalenessOf(filter));
         assertThat(browser.findAll("#models tbody tr")).hasSize(1);
         browser.resize(390, 844);
         browser.open(server.url() + "/console/models");
