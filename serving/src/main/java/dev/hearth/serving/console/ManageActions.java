@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
 
 /**
  * The console's state changes, each needing the {@code manage} scope and a reason, recorded in the model's audit
- * log with the token's id as the actor (the store records its own process's user@host as {@code who}; the console
- * prefixes the reason with {@code [console token <id>]}): move an alias by compare-and-swap from the target the
- * page showed, roll an alias back, tag a version (an audit entry: stored versions are immutable). A stale move is
- * refused with the alias's current target; nothing changes.
+ * log with the token's id as the actor ({@code who} is {@code token:<id> (console)}, through
+ * {@link ModelStore#actingAs}): move an alias by compare-and-swap from the target the page showed, roll an alias
+ * back, tag a version (an audit entry: stored versions are immutable). A stale move is refused with the alias's
+ * current target; nothing changes.
  */
 final class ManageActions {
     /** The audit action of a console tag. */
@@ -37,9 +37,9 @@ final class ManageActions {
         int version = number(field(ctx, "version", 12), "version");
         String expectedText = ctx.formParam("expected");
         Integer expected = expectedText == null || expectedText.isBlank() ? null : number(expectedText, "expected");
-        String reason = reason(ctx, viewer);
+        String reason = reason(ctx);
         try {
-            AuditEvent e = store.setAlias(name, alias, version, expected, reason);
+            AuditEvent e = as(viewer).setAlias(name, alias, version, expected, reason);
             return "moved " + alias + " from " + (e.from() == null ? "nothing" : "version " + e.from())
                     + " to version " + e.to();
         } catch (VersionConflictException e) {
@@ -56,7 +56,7 @@ final class ManageActions {
     String rollback(Context ctx, Viewer viewer, String name) {
         require(viewer, "rolling back an alias");
         String alias = ModelNames.validate("alias", field(ctx, "alias", 64));
-        AuditEvent e = store.rollback(name, alias, reason(ctx, viewer));
+        AuditEvent e = as(viewer).rollback(name, alias, reason(ctx));
         return "rolled " + alias + " back from version " + e.from() + " to version " + e.to();
     }
 
@@ -69,9 +69,9 @@ final class ManageActions {
             throw new BadRequestException("tag key must match " + TAG_KEY.pattern() + " but was '" + key + "'");
         }
         String value = field(ctx, "value", MAX_TAG_VALUE);
-        String reason = reason(ctx, viewer);
+        String reason = reason(ctx);
         store.resolve(new dev.hearth.store.ModelRef(name, version));
-        store.recordEvent(name, TAG, version, key + "=" + value + " " + reason);
+        as(viewer).recordEvent(name, TAG, version, key + "=" + value + " (" + reason + ")");
         return "tagged version " + version + " with " + key + "=" + value;
     }
 
@@ -82,9 +82,18 @@ final class ManageActions {
         }
     }
 
-    private static String reason(Context ctx, Viewer viewer) {
-        String reason = field(ctx, "reason", MAX_REASON);
-        return "[console token " + viewer.tokenId() + "] " + reason;
+    private static String reason(Context ctx) {
+        return field(ctx, "reason", MAX_REASON);
+    }
+
+    /** The store writing audit entries as the viewer's token. */
+    private ModelStore as(Viewer viewer) {
+        return store.actingAs(actor(viewer));
+    }
+
+    /** The audit log's {@code who} for the viewer's changes. */
+    static String actor(Viewer viewer) {
+        return "token:" + viewer.tokenId() + " (console)";
     }
 
     private static String field(Context ctx, String name, int max) {

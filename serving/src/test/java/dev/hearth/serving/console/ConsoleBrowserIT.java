@@ -208,7 +208,8 @@ class ConsoleBrowserIT {
         AuditEvent last = log.get(log.size() - 1);
         assertThat(last.action()).isEqualTo(AuditEvent.ALIAS_SET);
         assertThat(last.to()).isEqualTo(2);
-        assertThat(last.reason()).isEqualTo("[console token " + manageTokenId + "] staging looked good");
+        assertThat(last.who()).isEqualTo("token:" + manageTokenId + " (console)");
+        assertThat(last.reason()).isEqualTo("staging looked good");
     }
 
     @Test
@@ -327,7 +328,7 @@ class ConsoleBrowserIT {
         browser.open(server.url() + "/console/audit?model=iris&action=alias-set");
         List<WebElement> rows = browser.findAll("#audit tbody tr");
         assertThat(rows).hasSizeGreaterThanOrEqualTo(3);
-        assertThat(browser.find("#audit").getText()).contains("[console token " + manageTokenId + "]")
+        assertThat(browser.find("#audit").getText()).contains("token:" + manageTokenId + " (console)")
                 .doesNotContain("retrain-rejected");
         browser.open(server.url() + "/console/audit");
         assertThat(browser.find("#audit").getText()).contains("retrain-rejected").contains("tag");
