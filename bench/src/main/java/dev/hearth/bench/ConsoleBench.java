@@ -248,7 +248,7 @@ final class ConsoleBench implements Benchmark {
                         + "| model page, client-observed | %s |%n"
                         + "| `models list --json`, in process (same JVM, no start-up) | %s |%n"
                         + "| `bin/hearth models list --json`, whole process | %s |%n%n"
-                        + "Models page / in-process CLI: **%.2f** (snapshot), **%.2f** (reading the store on every view).%n%n",
+                        + "Models page / in-process CLI: **%.3f** (snapshot), **%.2f** (reading the store on every view).%n%n",
                 r.get("models"), r.get("versionsPerModel"), r.get("buildSeconds"),
                 ((Stats) r.get("modelsPageServerMs")).toString(1), ((Stats) r.get("modelsPageClientMs")).toString(1),
                 ((Stats) r.get("modelsPageLiveServerMs")).toString(1), ((Stats) r.get("modelsPageLiveClientMs")).toString(1),
