@@ -269,7 +269,25 @@ class ConsoleBrowserIT {
                 .moveByOffset(20, 80).release().perform();
         browser.find("#try-send").click();
         browser.waitUpTo(20).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#try-result li"), 3));
-        assertThat(browser.find("#try-result li").getAttribute("data-label")).matches("[0-9]");
+        String drawnTop = browser.find("#try-result li").getAttribute("data-label");
+        assertThat(drawnTop).matches("[0-9]");
+        // The same 28x28 grey levels the page computed from the canvas, sent straight to the API.
+        Object pixels = browser.script("const c = document.getElementById('try-canvas');"
+                + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                + "const out = new Array(784).fill(0); const cell = c.width / 28;"
+                + "for (let y = 0; y < c.height; y++) for (let x = 0; x < c.width; x++)"
+                + " out[Math.floor(y / cell) * 28 + Math.floor(x / cell)] += d[(y * c.width + x) * 4];"
+                + "return JSON.stringify(out.map(v => Math.round(v / (cell * cell))));");
+        assertThat((String) pixels).matches("\\[[0-9,]+\\]").as("the drawing left ink").matches(".*[1-9].*");
+        JsonNode drawn = JSON.readTree(server.post("/v2/models/digits/infer",
+                TestServer.infer("drawn", "[1,784]", (String) pixels), predictToken).body());
+        String drawnLabel = null;
+        for (JsonNode o : drawn.get("outputs")) {
+            if (o.get("name").asText().equals("label")) {
+                drawnLabel = o.get("data").get(0).asText();
+            }
+        }
+        assertThat(drawnTop).isEqualTo(drawnLabel);
         browser.screenshot("try-it-draw");
         assertNoConsoleErrors("try-it drawing");
     }

@@ -43,7 +43,7 @@ function parseCsv(text, expected) {
 
 // 280x280 drawing -> 28x28 grey levels 0..255 (white ink on black, like MNIST), by averaging 10x10 cells.
 function pixels() {
-  const ctx = canvas.getContext('2d');
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
   const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
   const out = new Array(784).fill(0);
   const cell = canvas.width / 28;
@@ -57,7 +57,7 @@ function pixels() {
 }
 
 function setupCanvas() {
-  const ctx = canvas.getContext('2d');
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
   ctx.fillStyle = '#000';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   let down = false;
