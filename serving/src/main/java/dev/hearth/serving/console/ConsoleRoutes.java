@@ -96,6 +96,7 @@ public final class ConsoleRoutes {
                 e.serverStarted(sampler::start);
                 e.serverStopped(sampler::close);
             }
+            e.serverStarted(snapshots::warmUp);
             e.serverStopped(snapshots::close);
             e.serverStopped(verifications::close);
         });

@@ -24,6 +24,7 @@ import java.util.function.LongSupplier;
  * their model at once. Model, version, diff and audit pages always read the store live.
  */
 final class ModelsSnapshot implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelsSnapshot.class);
     private static final int READERS = 4;
 
     /** What the models page shows of one model. */
@@ -83,6 +84,23 @@ final class ModelsSnapshot implements AutoCloseable {
             });
         }
         return s;
+    }
+
+    /** Reads the store in the background (at server start), so the first view need not wait for it. */
+    void warmUp() {
+        if (refreshing.compareAndSet(false, true)) {
+            refresher.execute(() -> {
+                try {
+                    Snapshot s = read();
+                    current.compareAndSet(null, s);
+                } catch (RuntimeException e) {
+                    // the first view reads again and shows the problem
+                    LOG.warn("Console: reading the store for the models page failed: {}", e.getMessage());
+                } finally {
+                    refreshing.set(false);
+                }
+            });
+        }
     }
 
     /** Re-reads one model now (after the console changed it), so the next view shows the change. */
