@@ -215,6 +215,8 @@ public final class ConsoleRoutes {
     }
 
     private static void run(PageHandler h, Context ctx, Viewer viewer) throws Exception {
+        // The access log names the session's token like a bearer token's (its id, never the token).
+        ctx.attribute(dev.hearth.serving.http.AccessLog.TOKEN_ID, viewer.tokenId());
         long started = System.nanoTime();
         try {
             h.handle(ctx, viewer);
