@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * One immutable entry of a model's audit log: an alias move or removal, a rollback, or a version deletion.
  *
  * @param at ISO-8601 instant of the change
- * @param who user@host that made it
+ * @param who user@host that made it, or the actor a caller named ({@link ModelStore#actingAs})
  * @param action {@link #ALIAS_SET}, {@link #ALIAS_REMOVE}, {@link #ROLLBACK}, {@link #DELETE} or {@link #GC}
  * @param model model name
  * @param alias the alias moved, or null for deletions

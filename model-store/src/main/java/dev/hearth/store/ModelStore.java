@@ -138,6 +138,16 @@ public interface ModelStore {
     StoreLock currentLock(String name, String purpose);
 
     /**
+     * This store as another actor uses it: audit entries written through the returned store (alias moves, removals,
+     * rollbacks, deletions, recorded events) carry {@code actor} as their {@code who} instead of this process's
+     * user@host, e.g. the web console acting for a token. Reads and everything else are unchanged.
+     *
+     * @param actor who acts, free text of 1 to 200 characters without control characters
+     * @throws IllegalArgumentException when {@code actor} breaks that rule
+     */
+    ModelStore actingAs(String actor);
+
+    /**
      * Appends a free-form event (e.g. a retrain decision) to the model's audit log.
      *
      * @param action a short kebab-case action name such as {@code retrain-rejected}

@@ -5,6 +5,8 @@ import dev.hearth.runtime.ModelRuntime;
 import dev.hearth.runtime.RuntimeOptions;
 import dev.hearth.serving.auth.TokenReloader;
 import dev.hearth.serving.http.Access;
+import dev.hearth.serving.console.ConsoleRoutes;
+import dev.hearth.serving.console.ServedModels;
 import dev.hearth.serving.http.AccessControl;
 import dev.hearth.serving.http.HttpApi;
 import dev.hearth.serving.http.InFlight;
@@ -128,15 +130,19 @@ public final class ModelServer implements Callable<Integer> {
         int port = settings.getInt(ServingSettings.PORT, 0);
         Rollout rollout;
         try {
-            rollout = RolloutWiring.create(settings, modelStore, loader, batching, metrics, metrics.meters(), registry,
+            rollout = RolloutWiring.create(settings, modelStore, loader, batching, metrics, metrics.registry(), registry,
                     leases.holder(), new HadoopShadowSummaries(settings.require(ServingSettings.STORE_ROOT),
                             new Configuration()));
         } catch (RuntimeException e) {
             registry.close();
             throw e;
         }
-        Javalin app = new HttpApi(registry, metrics, access, inFlight, options, rollout)
-                .create(limits, tls, host, port);
+        HttpApi api = new HttpApi(registry, metrics, access, inFlight, options, rollout);
+        if (settings.getBoolean(ServingSettings.CONSOLE_ENABLED)) {
+            api.withRoutes(ConsoleRoutes.create(modelStore, access, served(registry), metrics.registry(), settings,
+                    tls != null)::register);
+        }
+        Javalin app = api.create(limits, tls, host, port);
         app.before("/v2/health/ready", drain::readiness);
         app.get("/v2/models/{name}/rollout", new RolloutHandler(rollout)::get, Access.READ);
         app.start();
@@ -153,14 +159,30 @@ public final class ModelServer implements Callable<Integer> {
         leases.start(() -> LeaseKeeper.servedVersions(registry));
         watcher.start();
         String url = (tls != null ? "https://" : "http://") + host + ":" + app.port();
-        LOG.info("Serving {} on {} (auth {}, batching {})", registry.names(), url, authEnabled ? "on" : "off",
-                settings.get(ServingSettings.BATCHING_ENABLED));
+        LOG.info("Serving {} on {} (auth {}, batching {}, console {})", registry.names(), url,
+                authEnabled ? "on" : "off", settings.get(ServingSettings.BATCHING_ENABLED),
+                settings.getBoolean(ServingSettings.CONSOLE_ENABLED) ? url + "/console/" : "off");
         if (!registry.isReady()) {
             LOG.warn("Not ready: {}", registry.notReadyReasons());
         }
         System.out.println("listening on " + url);
         return new RunningServer(app, registry, watcher, inFlight, settings.getLong(ServingSettings.SHUTDOWN_TIMEOUT_MS),
                 url, drain, List.of(rollout));
+    }
+
+    /** What the console shows as served here: each slot's current version (0 while none is loaded). */
+    private static ServedModels served(ModelRegistry registry) {
+        return () -> {
+            Map<String, Integer> out = new TreeMap<>();
+            for (String name : registry.names()) {
+                try {
+                    out.put(name, registry.slot(name).currentVersion());
+                } catch (dev.hearth.store.ModelNotFoundException e) {
+                    // unloaded between the listing and the lookup
+                }
+            }
+            return out;
+        };
     }
 
     private static TokenReloader tokens(Settings settings) {

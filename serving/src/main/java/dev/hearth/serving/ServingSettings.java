@@ -53,6 +53,11 @@ public final class ServingSettings {
     public static final String TLS_KEY = "tls.key";
     public static final String TLS_PROTOCOLS = "tls.protocols";
     public static final String TLS_CIPHERS = "tls.ciphers";
+    public static final String CONSOLE_ENABLED = "console.enabled";
+    public static final String CONSOLE_SESSION_TTL_MS = "console.session.ttl.ms";
+    public static final String CONSOLE_SESSIONS_MAX = "console.sessions.max";
+    public static final String CONSOLE_SAMPLE_MS = "console.metrics.sample.ms";
+    public static final String CONSOLE_MODELS_REFRESH_MS = "console.models.refresh.ms";
 
     /** TLS 1.3 suites, then TLS 1.2 suites with forward secrecy (ECDHE) and AEAD encryption (GCM, ChaCha20). */
     private static final String DEFAULT_CIPHERS = "TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256,"
@@ -109,7 +114,12 @@ public final class ServingSettings {
             new Setting(TLS_CERT, "", "PEM certificate chain (with tls.key, instead of tls.keystore)"),
             new Setting(TLS_KEY, "", "PEM private key, unencrypted PKCS#8 (with tls.cert)"),
             new Setting(TLS_PROTOCOLS, "TLSv1.3,TLSv1.2", "accepted TLS versions (only TLSv1.2 and TLSv1.3 are allowed)"),
-            new Setting(TLS_CIPHERS, DEFAULT_CIPHERS, "accepted cipher suites, in order of preference"));
+            new Setting(TLS_CIPHERS, DEFAULT_CIPHERS, "accepted cipher suites, in order of preference"),
+            new Setting(CONSOLE_ENABLED, "false", "serve the web console under /console/ (off: a browser surface with cookie sessions is opt-in, like management)"),
+            new Setting(CONSOLE_SESSION_TTL_MS, "28800000", "how long a console session lasts after sign-in, milliseconds"),
+            new Setting(CONSOLE_SESSIONS_MAX, "1000", "most console sessions held at once; the oldest is dropped past it"),
+            new Setting(CONSOLE_SAMPLE_MS, "2000", "how often the console samples the server's metrics for its live charts, milliseconds"),
+            new Setting(CONSOLE_MODELS_REFRESH_MS, "5000", "how old the models page's read of the store may get before a view re-reads it in the background, milliseconds (0: every view reads the store)"));
 
     private ServingSettings() {}
 

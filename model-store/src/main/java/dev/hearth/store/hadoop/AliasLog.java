@@ -59,12 +59,18 @@ final class AliasLog {
      */
     AuditEvent move(String name, String alias, Integer to, Integer expected, String action, String reason)
             throws IOException {
+        return move(name, alias, to, expected, action, reason, StoreLayout.who());
+    }
+
+    /** {@link #move} recorded as done by {@code who}. */
+    AuditEvent move(String name, String alias, Integer to, Integer expected, String action, String reason, String who)
+            throws IOException {
         Head head = head(name, alias);
         if (!Objects.equals(head.target(), expected)) {
             throw new VersionConflictException("alias '" + alias + "' of model '" + name + "' points to "
                     + describe(head.target()) + ", not the expected " + describe(expected));
         }
-        AuditEvent event = new AuditEvent(Instant.now().toString(), StoreLayout.who(), action, name, alias,
+        AuditEvent event = new AuditEvent(Instant.now().toString(), who, action, name, alias,
                 head.target(), to, reason);
         if (!exclusive.create(entry(name, alias, head.seq() + 1), json.bytes(event))) {
             throw new VersionConflictException("alias '" + alias + "' of model '" + name

@@ -23,8 +23,13 @@ final class AuditFiles {
     }
 
     AuditEvent record(String name, String action, int version, String reason) throws IOException {
+        return record(name, action, version, reason, StoreLayout.who());
+    }
+
+    /** {@link #record} as done by {@code who}. */
+    AuditEvent record(String name, String action, int version, String reason, String who) throws IOException {
         Instant now = Instant.now();
-        AuditEvent event = new AuditEvent(now.toString(), StoreLayout.who(), action, name, null, version, null, reason);
+        AuditEvent event = new AuditEvent(now.toString(), who, action, name, null, version, null, reason);
         String file = String.format(Locale.ROOT, "%013d-%s.json", now.toEpochMilli(), UUID.randomUUID());
         exclusive.create(new Path(layout.dir(name, StoreLayout.AUDIT), file), json.bytes(event));
         return event;

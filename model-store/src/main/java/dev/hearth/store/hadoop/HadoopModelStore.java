@@ -50,6 +50,8 @@ public final class HadoopModelStore implements ModelStore {
     private final LeaseFiles leaseFiles;
     private final LockFiles lockFiles;
     private final VersionRemover remover;
+    /** Recorded as {@code who} in audit entries this instance writes; null: this process's user@host. */
+    private final String actor;
 
     /** A store rooted at {@code root} on the file system that root's URI names. */
     public HadoopModelStore(Path root, Configuration conf) {
@@ -71,6 +73,35 @@ public final class HadoopModelStore implements ModelStore {
         this.leaseFiles = new LeaseFiles(layout, files, mode, renames);
         this.remover = new VersionRemover(layout, aliasLog, leaseFiles, renames);
         this.lockFiles = new LockFiles(layout, exclusive, files);
+        this.actor = null;
+    }
+
+    /** The same store, writing audit entries as {@code actor}. */
+    private HadoopModelStore(HadoopModelStore base, String actor) {
+        this.fs = base.fs;
+        this.layout = base.layout;
+        this.publisher = base.publisher;
+        this.reader = base.reader;
+        this.aliasLog = base.aliasLog;
+        this.audit = base.audit;
+        this.leaseFiles = base.leaseFiles;
+        this.remover = base.remover;
+        this.lockFiles = base.lockFiles;
+        this.actor = actor;
+    }
+
+    @Override
+    public HadoopModelStore actingAs(String actor) {
+        if (actor == null || actor.isBlank() || actor.length() > 200
+                || actor.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("actor must be 1 to 200 characters without control characters but was '"
+                    + (actor == null ? "null" : actor.length() > 40 ? actor.substring(0, 40) + "..." : actor) + "'");
+        }
+        return new HadoopModelStore(this, actor.strip());
+    }
+
+    private String who() {
+        return actor != null ? actor : StoreLayout.who();
     }
 
     private static FileSystem fileSystem(Path root, Configuration conf) {
@@ -120,8 +151,15 @@ public final class HadoopModelStore implements ModelStore {
         return io("list models in " + root(), () -> {
             List<String> names = new ArrayList<>();
             for (String n : layout.modelDirs()) {
-                if (!listVersions(n).isEmpty()) {
-                    names.add(n);
+                // Only whether a committed version exists, newest first: reading every version's metadata here
+                // made listing 200 models of 50 versions read 10,000 files (the web console's models page).
+                List<Integer> numbers = new ArrayList<>(layout.versionDirs(n));
+                numbers.sort(Comparator.reverseOrder());
+                for (int v : numbers) {
+                    if (committedOrRecovered(n, v)) {
+                        names.add(n);
+                        break;
+                    }
                 }
             }
             return names;
@@ -218,7 +256,7 @@ public final class HadoopModelStore implements ModelStore {
      */
     AuditEvent moveToCommitted(String name, String alias, int version, Integer expected, String action,
             String reason) throws IOException {
-        AuditEvent event = aliasLog.move(name, alias, version, expected, action, reason);
+        AuditEvent event = aliasLog.move(name, alias, version, expected, action, reason, who());
         if (layout.isCommitted(name, version)) {
             return event;
         }
@@ -239,7 +277,7 @@ public final class HadoopModelStore implements ModelStore {
         ModelNames.validate("alias", alias);
         return io("remove alias " + alias + " of " + name, () -> {
             aliasLog.target(name, alias);
-            return aliasLog.move(name, alias, null, expectedCurrent, AuditEvent.ALIAS_REMOVE, reason);
+            return aliasLog.move(name, alias, null, expectedCurrent, AuditEvent.ALIAS_REMOVE, reason, who());
         });
     }
 
@@ -311,7 +349,7 @@ public final class HadoopModelStore implements ModelStore {
                 throw new VersionConflictException("cannot delete " + name + "/" + version + " (" + kept
                         + "; it was set while the delete ran)");
             }
-            return audit.record(name, AuditEvent.DELETE, version, reason);
+            return audit.record(name, AuditEvent.DELETE, version, reason, who());
         });
     }
 
@@ -366,7 +404,7 @@ public final class HadoopModelStore implements ModelStore {
     public AuditEvent recordEvent(String name, String action, int version, String reason) {
         ModelNames.validate("model name", name);
         ModelNames.validate("audit action", action);
-        return io("record " + action + " of " + name, () -> audit.record(name, action, version, reason));
+        return io("record " + action + " of " + name, () -> audit.record(name, action, version, reason, who()));
     }
 
     private void requireCommitted(String name, int version) {

@@ -15,5 +15,7 @@ public enum Access implements RouteRole {
     /** {@code read:*} (metrics over every model). */
     READ_ALL,
     /** {@code manage}. */
-    MANAGE
+    MANAGE,
+    /** The web console's pages: it authenticates its own session cookie and checks scopes itself. */
+    CONSOLE
 }

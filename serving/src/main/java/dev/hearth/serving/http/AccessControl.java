@@ -22,8 +22,22 @@ public final class AccessControl implements AutoCloseable {
     private static final String GRANTS = "hearth.grants";
     private static final Predicate<String> EVERY_SCOPE = scope -> true;
 
+    /**
+     * A second way in besides the bearer token: a session the web console signed in with a token. Consulted only
+     * for requests without an {@code Authorization} header.
+     */
+    public interface SessionAuth {
+        /**
+         * The caller whose session {@code ctx} carries, empty when it carries none this route may use.
+         *
+         * @throws ForbiddenException when it carries one but the request must not use it (CSRF, Origin)
+         */
+        Optional<TokenFile.Principal> authenticate(Context ctx);
+    }
+
     private final TokenReloader tokens;
     private final boolean enabled;
+    private volatile SessionAuth sessions;
 
     /** @param tokens the known tokens; ignored (may be null) when {@code enabled} is false */
     public AccessControl(TokenReloader tokens, boolean enabled) {
@@ -49,6 +63,27 @@ public final class AccessControl implements AutoCloseable {
         }
     }
 
+    /** Also accepts the web console's sessions (set once, before the server starts). */
+    public void acceptSessions(SessionAuth sessions) {
+        this.sessions = sessions;
+    }
+
+    /** Whether tokens are required at all ({@code auth.enabled}). */
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /**
+     * The caller a bearer token authenticates now (the token file as it is now), empty when the token is unknown,
+     * wrong or expired.
+     */
+    public Optional<TokenFile.Principal> authenticate(String token) {
+        if (!enabled) {
+            return Optional.empty();
+        }
+        return tokens.current().authenticate(token).filter(p -> !p.expiredAt(Instant.now()));
+    }
+
     /** Javalin before-matched handler. */
     public void check(Context ctx) {
         Set<RouteRole> roles = ctx.routeRoles();
@@ -57,10 +92,18 @@ public final class AccessControl implements AutoCloseable {
             ctx.attribute(GRANTS, EVERY_SCOPE);
             return;
         }
-        if (access == Access.OPEN) {
+        if (access == Access.OPEN || access == Access.CONSOLE) {
             return;
         }
         String header = ctx.header("Authorization");
+        SessionAuth sessionAuth = sessions;
+        if ((header == null || header.isBlank()) && sessionAuth != null) {
+            Optional<TokenFile.Principal> session = sessionAuth.authenticate(ctx);
+            if (session.isPresent()) {
+                grant(ctx, session.get(), access);
+                return;
+            }
+        }
         if (header == null || header.isBlank()) {
             throw new UnauthorizedException("this endpoint needs a bearer token (Authorization: Bearer <token>)");
         }
@@ -77,11 +120,15 @@ public final class AccessControl implements AutoCloseable {
             throw new UnauthorizedException("the bearer token (id " + caller.id() + ") expired at "
                     + caller.expires());
         }
+        grant(ctx, caller, access);
+    }
+
+    private static void grant(Context ctx, TokenFile.Principal caller, Access access) {
+        ctx.attribute(AccessLog.TOKEN_ID, caller.id());
         ctx.attribute(GRANTS, (Predicate<String>) caller::allows);
         String required = required(access, ctx);
-        if (!principal.get().allows(required)) {
-            throw new ForbiddenException("the token (id " + principal.get().id() + ") lacks scope '" + required
-                    + "'");
+        if (!caller.allows(required)) {
+            throw new ForbiddenException("the token (id " + caller.id() + ") lacks scope '" + required + "'");
         }
     }
 
@@ -102,7 +149,7 @@ public final class AccessControl implements AutoCloseable {
 
     private static String required(Access access, Context ctx) {
         return switch (access) {
-            case OPEN, AUTHENTICATED -> null;
+            case OPEN, AUTHENTICATED, CONSOLE -> null;
             case PREDICT -> Scopes.PREDICT + ":" + ctx.pathParam("name");
             case READ -> Scopes.READ + ":" + ctx.pathParam("name");
             case READ_ALL -> Scopes.READ + ":*";

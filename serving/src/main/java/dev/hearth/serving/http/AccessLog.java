@@ -27,7 +27,7 @@ public final class AccessLog {
     static final String MODEL = "hearth.model";
     static final String VERSION = "hearth.version";
     static final String ROWS = "hearth.rows";
-    static final String TOKEN_ID = "hearth.token.id";
+    public static final String TOKEN_ID = "hearth.token.id";
     static final String STARTED = "hearth.started";
     static final String REQUEST_ID = "hearth.request.id";
     /** Longest path, model name and user agent kept in a log line (longer ones are cut and marked). */

@@ -25,8 +25,8 @@ public final class ErrorMapper {
         this.mapper = mapper;
     }
 
-    /** The HTTP status for an exception. */
-    static int status(Exception e) {
+    /** The HTTP status for an exception (also for the web console's HTML error pages). */
+    public static int status(Exception e) {
         if (e instanceof BadRequestException || e instanceof InvalidNameException) {
             return 400;
         }
@@ -38,6 +38,9 @@ public final class ErrorMapper {
         }
         if (e instanceof ModelNotFoundException) {
             return 404;
+        }
+        if (e instanceof dev.hearth.store.VersionConflictException) {
+            return 409;
         }
         if (e instanceof ModelNotReadyException || e instanceof ModelLoadException
                 || e instanceof ServiceUnavailableException || e instanceof OverloadedException) {

@@ -31,6 +31,7 @@ public final class HttpApi {
     private final InFlight inFlight;
     private final Options options;
     private final Routing routing;
+    private final java.util.List<java.util.function.Consumer<Javalin>> moreRoutes = new java.util.ArrayList<>();
 
     public HttpApi(ModelRegistry registry, ServingMetrics metrics, AccessControl access, InFlight inFlight,
             Options options) {
@@ -46,6 +47,15 @@ public final class HttpApi {
         this.access = access;
         this.inFlight = inFlight;
         this.options = options;
+    }
+
+    /**
+     * Adds routes registered by another part of the server (the web console) after the API's own, so the same
+     * access control, limits and error mapping apply to them.
+     */
+    public HttpApi withRoutes(java.util.function.Consumer<Javalin> routes) {
+        moreRoutes.add(routes);
+        return this;
     }
 
     /**
@@ -113,6 +123,7 @@ public final class HttpApi {
             app.post("/v2/repository/models/{name}/load", management::load, Access.MANAGE);
             app.post("/v2/repository/models/{name}/unload", management::unload, Access.MANAGE);
         }
+        moreRoutes.forEach(r -> r.accept(app));
         // Javalin's own responses (unknown route, body too large) need their own registration to be mapped.
         app.exception(HttpResponseException.class, errors::handle);
         app.exception(Exception.class, errors::handle);

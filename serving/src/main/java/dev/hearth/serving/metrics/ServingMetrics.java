@@ -122,8 +122,11 @@ public final class ServingMetrics implements ModelEvents {
                 .increment();
     }
 
-    /** The meter registry, for meters other parts of the server own (rollout and shadow counts). */
-    public io.micrometer.core.instrument.MeterRegistry meters() {
+    /**
+     * The meter registry, for meters other parts of the server own (rollout and shadow counts) and in-process
+     * readers such as the web console's live charts.
+     */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
         return registry;
     }
 
