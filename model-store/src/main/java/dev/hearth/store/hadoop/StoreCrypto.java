@@ -1,0 +1,85 @@
+package dev.hearth.store.hadoop;
+
+import dev.hearth.store.EncryptionInfo;
+import dev.hearth.store.KeyUnavailableException;
+import dev.hearth.store.crypto.ChunkFormat;
+import dev.hearth.store.crypto.DataKey;
+import dev.hearth.store.crypto.EncryptionSettings;
+import dev.hearth.store.crypto.MasterKeys;
+import java.security.SecureRandom;
+import javax.crypto.SecretKey;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * The store's view of encryption: which master key new versions of a model get ({@link EncryptionSettings}), and the
+ * key provider, opened on first use so a store that never meets an encrypted file never contacts one.
+ */
+final class StoreCrypto {
+    /** The suffix of an encrypted file in a version directory: {@code model.zip} is stored as {@code model.zip.enc}. */
+    static final String SUFFIX = ".enc";
+
+    private final EncryptionSettings settings;
+    private final Configuration conf;
+    private final SecureRandom random = new SecureRandom();
+    private MasterKeys keys;
+
+    StoreCrypto(Configuration conf) {
+        this.settings = EncryptionSettings.from(conf);
+        this.conf = conf;
+    }
+
+    EncryptionSettings settings() {
+        return settings;
+    }
+
+    SecureRandom random() {
+        return random;
+    }
+
+    /** A fresh data key for a new version of {@code model}; null when the model is written in plaintext. */
+    DataKey newDataKey(String model) {
+        String key = settings.keyFor(model);
+        return key == null ? null : newDataKeyUnder(key);
+    }
+
+    /** A fresh data key wrapped by master key {@code keyName}. */
+    DataKey newDataKeyUnder(String keyName) {
+        return keys(keyName, null, "encrypt with").newDataKey(keyName, ChunkFormat.DEFAULT_CHUNK);
+    }
+
+    /**
+     * The data key of an encrypted version or checkpoint.
+     *
+     * @param what what is being read, e.g. {@code iris/3}, named in errors
+     */
+    SecretKey unwrap(EncryptionInfo info, String what) {
+        try {
+            return keys(info.keyName(), info.keyVersion(), "unwrap the data key with").unwrap(info);
+        } catch (KeyUnavailableException e) {
+            throw new KeyUnavailableException(e.keyName(), e.keyVersion(), "cannot read " + what + ": "
+                    + e.getMessage(), e.getCause() == null ? e : e.getCause());
+        }
+    }
+
+    /** {@code info} re-wrapped under its master key's current version. */
+    EncryptionInfo rewrap(EncryptionInfo info, String what) {
+        return keys(info.keyName(), info.keyVersion(), "re-key " + what + ", which is encrypted with").rewrap(info);
+    }
+
+    /** The current version of master key {@code keyName}. */
+    String currentVersion(String keyName) {
+        return keys(keyName, null, "use").currentVersion(keyName);
+    }
+
+    private synchronized MasterKeys keys(String keyName, String keyVersion, String action) {
+        if (!settings.hasProvider()) {
+            throw new KeyUnavailableException(keyName, keyVersion, "cannot " + action + " master key '" + keyName + "'"
+                    + (keyVersion == null ? "" : " (version " + keyVersion + ")") + ": no key provider is configured"
+                    + " (set " + EncryptionSettings.KEY_PROVIDER + ")", null);
+        }
+        if (keys == null) {
+            keys = MasterKeys.open(settings.provider(), conf);
+        }
+        return keys;
+    }
+}
