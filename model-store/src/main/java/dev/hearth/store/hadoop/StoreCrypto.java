@@ -77,7 +77,9 @@ final class StoreCrypto {
                     + (keyVersion == null ? "" : " (version " + keyVersion + ")") + ": no key provider is configured"
                     + " (set " + EncryptionSettings.KEY_PROVIDER + ")", null);
         }
-        if (keys == null) {
+        // A KMS client answers from the server (and holds connections): keep it. A keystore file is read when its
+        // provider opens, so reopen it per use: a `hadoop key roll` or a retired version shows without a restart.
+        if (keys == null || !settings.provider().startsWith("kms")) {
             keys = MasterKeys.open(settings.provider(), conf);
         }
         return keys;
