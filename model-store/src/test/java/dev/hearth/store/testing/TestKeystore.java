@@ -72,6 +72,8 @@ public final class TestKeystore {
         try (OutputStream out = Files.newOutputStream(file)) {
             ks.store(out, DEFAULT_PASSWORD);
         }
+        // Hadoop's local file system keeps a checksum beside the keystore; it describes the old content now.
+        Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));
     }
 
     /** A Hadoop configuration whose store encrypts new versions with {@code keyName} (null: reads only). */
