@@ -1,5 +1,6 @@
 package dev.hearth.serving;
 
+import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.config.Settings;
 import dev.hearth.serving.auth.TokenReloader;
 import dev.hearth.serving.http.AccessControl;
@@ -94,7 +95,9 @@ public final class ModelServer implements Callable<Integer> {
         ServerLimits limits = limits(settings);
         TlsConnector tls = settings.getBoolean(ServingSettings.TLS_ENABLED) ? tls(settings) : null;
         ServingMetrics metrics = new ServingMetrics();
-        ModelStore modelStore = HadoopModelStore.open(settings.require(ServingSettings.STORE_ROOT), new Configuration());
+        Configuration storeConf = new Configuration();
+        EncryptionSettings.applyTo(settings, storeConf);
+        ModelStore modelStore = HadoopModelStore.open(settings.require(ServingSettings.STORE_ROOT), storeConf);
         List<ServingPolicy> policies = Arrays.stream(settings.get(ServingSettings.MODELS).split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).map(ServingPolicy::parse).toList();
         Function<String, BatchingConfig> batching = batching(settings);
