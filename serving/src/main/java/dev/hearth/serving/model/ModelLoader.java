@@ -4,6 +4,7 @@ import static dev.hearth.store.ModelFiles.DL4J_MULTILAYER;
 import static dev.hearth.store.ModelFiles.MODEL_FILE;
 
 import dev.hearth.store.IntegrityException;
+import dev.hearth.store.KeyUnavailableException;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.ModelStoreException;
 import dev.hearth.store.ModelVersion;
@@ -43,6 +44,9 @@ public final class ModelLoader {
         } catch (IntegrityException e) {
             throw new ModelLoadException("integrity", "version " + version.ref() + " failed SHA-256 verification: "
                     + e.getMessage(), e);
+        } catch (KeyUnavailableException e) {
+            // The message names the master key and version; a key provider that cannot be reached may come back.
+            throw new ModelLoadException(e.getCause() instanceof IOException ? "read" : "key", e.getMessage(), e);
         } catch (ModelStoreException e) {
             // Only an I/O error may pass when tried again; any other refusal by the store is about the version.
             String reason = e.getCause() instanceof IOException ? "read" : "format";
