@@ -7,6 +7,8 @@ import dev.hearth.store.crypto.DataKey;
 import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.store.crypto.MasterKeys;
 import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import javax.crypto.SecretKey;
 import org.apache.hadoop.conf.Configuration;
 
@@ -21,6 +23,19 @@ final class StoreCrypto {
     private final EncryptionSettings settings;
     private final Configuration conf;
     private final SecureRandom random = new SecureRandom();
+    /**
+     * Data keys this process has unwrapped, by wrapping: a KMS round trip or a keystore's key derivation (about
+     * 75 ms for a jceks entry here) per read would dominate loading small models. Memory only, bounded; a key is
+     * added only after its master key version unwrapped it here.
+     */
+    private final Map<String, SecretKey> unwrapped = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SecretKey> eldest) {
+            return size() > 256;
+        }
+    };
     private MasterKeys keys;
 
     StoreCrypto(Configuration conf) {
@@ -53,8 +68,19 @@ final class StoreCrypto {
      * @param what what is being read, e.g. {@code iris/3}, named in errors
      */
     SecretKey unwrap(EncryptionInfo info, String what) {
+        String wrapping = info.keyName() + "/" + info.keyVersion() + "/" + info.wrapIv() + "/" + info.wrappedKey();
+        synchronized (unwrapped) {
+            SecretKey known = unwrapped.get(wrapping);
+            if (known != null) {
+                return known;
+            }
+        }
         try {
-            return keys(info.keyName(), info.keyVersion(), "unwrap the data key with").unwrap(info);
+            SecretKey key = keys(info.keyName(), info.keyVersion(), "unwrap the data key with").unwrap(info);
+            synchronized (unwrapped) {
+                unwrapped.put(wrapping, key);
+            }
+            return key;
         } catch (KeyUnavailableException e) {
             throw new KeyUnavailableException(e.keyName(), e.keyVersion(), "cannot read " + what + ": "
                     + e.getMessage(), e.getCause() == null ? e : e.getCause());
