@@ -31,7 +31,7 @@ public final class BenchMain implements Callable<Integer> {
     Path data;
 
     @Option(names = "--only", split = ",", description = "benchmarks to run (default: all but abuse): training,"
-            + " training-conv, flops, time-to-accuracy, serving, store, abuse")
+            + " training-conv, flops, time-to-accuracy, serving, store, encryption, abuse")
     List<String> only = new ArrayList<>();
 
     @Option(names = "--set", description = "Hearth training setting for the training benchmarks, key=value (repeatable)")
@@ -76,6 +76,7 @@ public final class BenchMain implements Callable<Integer> {
         all.add(new TimeToAccuracyBench(root, fashion, quick ? 5 : 50, quick ? 2 : 3, repeats, overrides));
         all.add(new ServingBench(root, quick));
         all.add(new StoreBench(root, quick));
+        all.add(new EncryptionBench(root, fashion, quick));
         all.add(new AbuseBench(root, quick));
         List<String> unknown = new ArrayList<>(only);
         unknown.removeAll(all.stream().map(Benchmark::name).toList());

@@ -78,6 +78,7 @@ class CrashKeysIT {
             keys.retire("models@" + v);
         }
         checkAll(HadoopModelStore.open(root, keys.conf("models")), previous);
+        System.out.println("CrashKeysIT: " + killed + " of " + 2 * TRIALS + " children killed mid-run");
         assertTrue(killed >= TRIALS, "only " + killed + " of " + 2 * TRIALS + " trials were killed mid-run");
     }
 
