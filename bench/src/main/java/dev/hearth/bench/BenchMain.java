@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Hearth benchmarks: ratios against baselines measured in the same run.")
 public final class BenchMain implements Callable<Integer> {
-    private static final List<String> TRAINING_DATA = List.of("training", "training-conv", "time-to-accuracy");
+    private static final List<String> TRAINING_DATA = List.of("training", "training-conv", "time-to-accuracy", "encryption");
 
     @Option(names = "--quick", description = "bundled 4k-row data, one repeat, short runs: a smoke test of every benchmark (about 3 minutes)")
     boolean quick;
