@@ -11,6 +11,7 @@ import java.util.Base64;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.crypto.key.CachingKeyProvider;
 import org.apache.hadoop.crypto.key.KeyProvider;
 import org.apache.hadoop.crypto.key.KeyProviderCryptoExtension;
 import org.apache.hadoop.crypto.key.KeyProviderCryptoExtension.EncryptedKeyVersion;
@@ -25,6 +26,7 @@ import org.apache.hadoop.crypto.key.KeyProviderFactory;
 public final class MasterKeys {
     /** Data keys are AES-256, so master keys must be 256-bit (Hadoop makes data keys of the master key's length). */
     public static final int KEY_BITS = 256;
+    private static final long KEYSTORE_CACHE_MS = 10 * 60 * 1000L;
 
     private final String providerUri;
     private final KeyProvider provider;
@@ -44,6 +46,11 @@ public final class MasterKeys {
     public static MasterKeys open(String uri, Configuration conf) {
         try {
             KeyProvider p = KeyProviderFactory.get(new URI(uri), conf);
+            if (p != null && uri.startsWith("jceks://file")) {
+                // A local keystore derives each entry's key anew (about 75 ms per read here): keep what this
+                // process read, in memory, for as long as this instance lives (StoreCrypto reopens on change).
+                p = new CachingKeyProvider(p, KEYSTORE_CACHE_MS, KEYSTORE_CACHE_MS);
+            }
             if (p == null) {
                 throw new KeyUnavailableException(null, null, "store.encryption.key.provider '" + uri
                         + "' names no key provider (use jceks://file/PATH or kms://http@HOST:PORT/kms)", null);

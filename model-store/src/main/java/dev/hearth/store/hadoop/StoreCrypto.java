@@ -37,6 +37,7 @@ final class StoreCrypto {
         }
     };
     private MasterKeys keys;
+    private String keysStamp;
 
     StoreCrypto(Configuration conf) {
         this.settings = EncryptionSettings.from(conf);
@@ -59,7 +60,15 @@ final class StoreCrypto {
 
     /** A fresh data key wrapped by master key {@code keyName}. */
     DataKey newDataKeyUnder(String keyName) {
-        return keys(keyName, null, "encrypt with").newDataKey(keyName, ChunkFormat.DEFAULT_CHUNK);
+        DataKey key = keys(keyName, null, "encrypt with").newDataKey(keyName, ChunkFormat.DEFAULT_CHUNK);
+        synchronized (unwrapped) {
+            unwrapped.put(wrapping(key.info()), key.key());
+        }
+        return key;
+    }
+
+    private static String wrapping(EncryptionInfo info) {
+        return info.keyName() + "/" + info.keyVersion() + "/" + info.wrapIv() + "/" + info.wrappedKey();
     }
 
     /**
@@ -68,7 +77,7 @@ final class StoreCrypto {
      * @param what what is being read, e.g. {@code iris/3}, named in errors
      */
     SecretKey unwrap(EncryptionInfo info, String what) {
-        String wrapping = info.keyName() + "/" + info.keyVersion() + "/" + info.wrapIv() + "/" + info.wrappedKey();
+        String wrapping = wrapping(info);
         synchronized (unwrapped) {
             SecretKey known = unwrapped.get(wrapping);
             if (known != null) {
@@ -103,11 +112,27 @@ final class StoreCrypto {
                     + (keyVersion == null ? "" : " (version " + keyVersion + ")") + ": no key provider is configured"
                     + " (set " + EncryptionSettings.KEY_PROVIDER + ")", null);
         }
-        // A KMS client answers from the server (and holds connections): keep it. A keystore file is read when its
-        // provider opens, so reopen it per use: a `hadoop key roll` or a retired version shows without a restart.
-        if (keys == null || !settings.provider().startsWith("kms")) {
+        // A KMS client answers from the server (and holds connections): keep it. A local keystore is read when its
+        // provider opens: reopen it when the file changed, so a `hadoop key roll` or a retired version shows
+        // without a restart. Other keystores (e.g. jceks on HDFS) are reopened per use.
+        String stamp = stamp();
+        if (keys == null || stamp == null || !stamp.equals(keysStamp)) {
             keys = MasterKeys.open(settings.provider(), conf);
+            keysStamp = stamp;
         }
         return keys;
+    }
+
+    /** What identifies the provider's current state cheaply: "kms", a local keystore's time and size, else null. */
+    private String stamp() {
+        String uri = settings.provider();
+        if (uri.startsWith("kms")) {
+            return "kms";
+        }
+        if (uri.startsWith("jceks://file")) {
+            java.io.File f = new java.io.File(java.net.URI.create(uri).getPath());
+            return f.lastModified() + ":" + f.length();
+        }
+        return null;
     }
 }

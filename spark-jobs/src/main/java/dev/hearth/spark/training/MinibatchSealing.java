@@ -33,6 +33,14 @@ final class MinibatchSealing implements Serializable {
     /** The Spark local property through which the training pipeline names the model being trained. */
     static final String MODEL_PROPERTY = "hearth.model.name";
 
+    /**
+     * Data keys unwrapped in this JVM, by wrapped key: every export and training task of a session needs the same key,
+     * and a task has no longer-lived home than its executor's JVM, so this is static (bounded: one entry per training
+     * session, cleared past a handful). Without it each task paid a key-provider round trip (a KMS call, or ~0.1 s of
+     * keystore key derivation).
+     */
+    private static final java.util.Map<String, SecretKey> UNWRAPPED = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final String provider;
     private final String wrapped;
     private transient SecretKey key;
@@ -55,7 +63,9 @@ final class MinibatchSealing implements Serializable {
         DataKey dk = MasterKeys.open(settings.provider(), sc.hadoopConfiguration())
                 .newDataKey(keyName, ChunkFormat.DEFAULT_CHUNK);
         try {
-            return new MinibatchSealing(settings.provider(), new ObjectMapper().writeValueAsString(dk.info()), dk.key());
+            String wrapped = new ObjectMapper().writeValueAsString(dk.info());
+            UNWRAPPED.put(wrapped, dk.key());
+            return new MinibatchSealing(settings.provider(), wrapped, dk.key());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -73,8 +83,15 @@ final class MinibatchSealing implements Serializable {
 
     private synchronized SecretKey key() throws IOException {
         if (key == null) {
+            key = UNWRAPPED.get(wrapped);
+        }
+        if (key == null) {
             EncryptionInfo info = new ObjectMapper().readValue(wrapped, EncryptionInfo.class);
             key = MasterKeys.open(provider, new Configuration()).unwrap(info);
+            if (UNWRAPPED.size() > 8) {
+                UNWRAPPED.clear();
+            }
+            UNWRAPPED.put(wrapped, key);
         }
         return key;
     }
