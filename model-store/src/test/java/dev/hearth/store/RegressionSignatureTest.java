@@ -91,11 +91,11 @@ class RegressionSignatureTest {
 
     @Test
     void newerFormatIsRefusedNamingBothNumbers() {
-        byte[] newer = "{\"formatVersion\": 3, \"name\": \"m\", \"version\": 1}".getBytes(StandardCharsets.UTF_8);
+        byte[] newer = "{\"formatVersion\": 4, \"name\": \"m\", \"version\": 1}".getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> json.read(newer, "m/1"))
                 .isInstanceOf(ModelFormatException.class)
-                .hasMessageContaining("formatVersion 3")
-                .hasMessageContaining("formatVersion <= 2");
+                .hasMessageContaining("formatVersion 4")
+                .hasMessageContaining("formatVersion <= " + ModelMetadata.FORMAT_VERSION);
     }
 
     @Test

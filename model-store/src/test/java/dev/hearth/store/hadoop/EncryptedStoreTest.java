@@ -195,10 +195,12 @@ class EncryptedStoreTest {
         byte[] before = Files.readAllBytes(root.resolve("iris/versions/1/model.zip.enc"));
 
         keys.retire("models@0");
-        assertArrayEquals(plaintext(SIZE, 21), store.readFile(store.resolve(ModelRef.parse("iris/1")), "model.zip"));
-        assertArrayEquals(plaintext(SIZE, 21), store.readFile(v1, "model.zip"), "stale metadata: read again");
+        // A fresh process (this one caches the data keys it already unwrapped or generated).
+        HadoopModelStore later = HadoopModelStore.open(root.toString(), keys.conf("models"));
+        assertArrayEquals(plaintext(SIZE, 21), later.readFile(later.resolve(ModelRef.parse("iris/1")), "model.zip"));
+        assertArrayEquals(plaintext(SIZE, 21), later.readFile(v1, "model.zip"), "stale metadata: read again");
         assertArrayEquals(before, Files.readAllBytes(root.resolve("iris/versions/1/model.zip.enc")), "no rewrite");
-        KeyUnavailableException e = assertThrows(KeyUnavailableException.class, () -> store.readFile(v2, "model.zip"));
+        KeyUnavailableException e = assertThrows(KeyUnavailableException.class, () -> later.readFile(v2, "model.zip"));
         assertTrue(e.getMessage().contains("models@0"), e.getMessage());
         assertTrue(store.auditLog("iris").stream().anyMatch(a -> a.action().equals("rekey")
                 && a.reason().contains("models@0 to models@1")));
