@@ -1,6 +1,7 @@
 package dev.hearth.spark.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.store.ModelRef;
@@ -103,6 +104,15 @@ class EncryptedTrainingTest {
             assertThat(v.metadata().encryption().keyVersion()).isEqualTo("models@0");
             assertThat(store.readFile(v, "model.zip")).isNotEmpty();
             assertThat(Files.exists(Path.of(URI.create(v.location())).resolve("model.zip"))).isFalse();
+            // Evaluation on Spark reads the encrypted version through the same store.
+            var report = new dev.hearth.spark.scoring.ModelEvaluator(spark, store, new ParameterAveragingEngine())
+                    .evaluate("iris", TrainJobConfig.dataset(settings), 8);
+            assertThat(report.metrics().get("accuracy")).isGreaterThan(0.5);
+            // A reader without the key gets an error naming it.
+            HadoopModelStore noKey = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
+            assertThatThrownBy(() -> new dev.hearth.spark.scoring.ModelEvaluator(spark, noKey,
+                    new ParameterAveragingEngine()).evaluate("iris", TrainJobConfig.dataset(settings), 8))
+                    .hasMessageContaining("master key 'models'").hasMessageContaining("models@0");
         } finally {
             EncryptionSettings.ALL.forEach(s -> hadoop.unset(s.key()));
         }
