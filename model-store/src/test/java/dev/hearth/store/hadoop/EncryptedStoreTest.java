@@ -92,6 +92,59 @@ class EncryptedStoreTest {
     }
 
     @Test
+    void noKeyMaterialReachesTheLogsOrErrorMessages() throws Exception {
+        java.io.StringWriter log = new java.io.StringWriter();
+        var context = (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager
+                .getContext(false);
+        var appender = org.apache.logging.log4j.core.appender.WriterAppender.newBuilder().setName("capture")
+                .setTarget(log).setLayout(org.apache.logging.log4j.core.layout.PatternLayout.newBuilder()
+                        .withPattern("%p %c - %m %ex%n").build()).build();
+        appender.start();
+        context.getConfiguration().addAppender(appender);
+        context.getConfiguration().getRootLogger().addAppender(appender, org.apache.logging.log4j.Level.ALL, null);
+        context.getConfiguration().getLoggerConfig("dev.hearth").addAppender(appender,
+                org.apache.logging.log4j.Level.ALL, null);
+        context.updateLoggers();
+        StringBuilder errors = new StringBuilder();
+        byte[] dataKey;
+        try {
+            HadoopModelStore plainStore = HadoopModelStore.open(root.toString(), new Configuration());
+            ModelVersion v1 = plainStore.publish("iris", Drafts.random(1000, 1));
+            ModelVersion sealed = store.encrypt(v1, "test");
+            keys.roll("models");
+            store.rekey(sealed, "test");
+            dataKey = MasterKeys.open(keys.uri(), new Configuration())
+                    .unwrap(store.resolve(ModelRef.parse("iris/1")).metadata().encryption()).getEncoded();
+            Files.write(root.resolve("iris/versions/1/model.zip.enc"), new byte[] {'H', 'R', 'T', 'E', 1, 0, 1, 0, 0});
+            for (HadoopModelStore s : List.of(store, plainStore)) {
+                try {
+                    s.readFile(s.resolve(ModelRef.parse("iris/1")), "model.zip");
+                } catch (RuntimeException e) {
+                    errors.append(e).append('\n');
+                    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                        errors.append(c).append('\n');
+                    }
+                }
+            }
+        } finally {
+            context.getConfiguration().getRootLogger().removeAppender("capture");
+            context.getConfiguration().getLoggerConfig("dev.hearth").removeAppender("capture");
+            context.updateLoggers();
+            appender.stop();
+        }
+        String text = log + "\n" + errors;
+        assertTrue(log.toString().contains("Re-keyed iris/1"), "logging was captured: " + log);
+        assertTrue(errors.toString().contains("cannot decrypt") && errors.toString().contains("models@1"), text);
+        for (byte[] secret : List.of(dataKey, keys.material("models@0"), keys.material("models@1"))) {
+            for (String form : List.of(new String(secret, StandardCharsets.ISO_8859_1),
+                    Base64.getEncoder().encodeToString(secret), java.util.HexFormat.of().formatHex(secret),
+                    Arrays.toString(secret))) {
+                assertFalse(text.contains(form), "key material in logs or errors: " + text);
+            }
+        }
+    }
+
+    @Test
     void tamperedFilesAreRefusedNamingTheFile() throws Exception {
         Path enc = root.resolve("iris/versions/1/model.zip.enc");
         ModelVersion v = store.publish("iris", Drafts.random(SIZE, 7));
