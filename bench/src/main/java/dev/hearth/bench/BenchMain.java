@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Hearth benchmarks: ratios against baselines measured in the same run.")
 public final class BenchMain implements Callable<Integer> {
-    private static final List<String> TRAINING_DATA = List.of("training", "training-conv", "time-to-accuracy");
+    private static final List<String> TRAINING_DATA = List.of("training", "training-conv", "time-to-accuracy", "encryption");
 
     @Option(names = "--quick", description = "bundled 4k-row data, one repeat, short runs: a smoke test of every benchmark (about 3 minutes)")
     boolean quick;
@@ -31,7 +31,7 @@ public final class BenchMain implements Callable<Integer> {
     Path data;
 
     @Option(names = "--only", split = ",", description = "benchmarks to run (default: all but abuse): training,"
-            + " training-conv, flops, time-to-accuracy, serving, store, abuse, fleet, console")
+            + " training-conv, flops, time-to-accuracy, serving, store, abuse, encryption, fleet, console")
     List<String> only = new ArrayList<>();
 
     @Option(names = "--set", description = "Hearth training setting for the training benchmarks, key=value (repeatable)")
@@ -76,6 +76,7 @@ public final class BenchMain implements Callable<Integer> {
         all.add(new TimeToAccuracyBench(root, fashion, quick ? 5 : 50, quick ? 2 : 3, repeats, overrides));
         all.add(new ServingBench(root, quick));
         all.add(new StoreBench(root, quick));
+        all.add(new EncryptionBench(root, fashion, quick));
         all.add(new AbuseBench(root, quick));
         all.add(new FleetBench(root, quick));
         all.add(new ConsoleBench(root, quick));

@@ -5,6 +5,7 @@ import dev.hearth.spark.training.ParameterAveragingEngine;
 import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.spark.training.TrainingPipeline;
 import dev.hearth.spark.training.TrainingSummary;
+import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,9 +37,12 @@ final class HearthRun {
             List<String> all = new ArrayList<>(List.of("model.name=bench", "train.checkpoint=false", "train.stats=true",
                     "store.root=" + store));
             all.addAll(settings);
+            var resolved = TrainSettings.loader().load(null, all);
+            // As TrainJob does: the store (and the training exports) see the encryption settings.
+            EncryptionSettings.applyTo(resolved, spark.sparkContext().hadoopConfiguration());
             return new TrainingPipeline(spark, HadoopModelStore.open(store.toString(),
                     spark.sparkContext().hadoopConfiguration()), new ParameterAveragingEngine())
-                    .run(TrainSettings.loader().load(null, all));
+                    .run(resolved);
         } finally {
             spark.stop();
             Files.walk(store).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -2,6 +2,7 @@ package dev.hearth.runtime;
 
 import dev.hearth.runtime.dl4j.Dl4jPredictorFactory;
 import dev.hearth.store.IntegrityException;
+import dev.hearth.store.KeyUnavailableException;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.ModelStoreException;
 import dev.hearth.store.ModelVersion;
@@ -75,6 +76,9 @@ public final class ModelRuntime {
         } catch (IntegrityException e) {
             throw new ModelLoadException("integrity", "version " + what + " failed SHA-256 verification: "
                     + e.getMessage(), e);
+        } catch (KeyUnavailableException e) {
+            // The message names the master key and version; a key provider that cannot be reached may come back.
+            throw new ModelLoadException(e.getCause() instanceof IOException ? "read" : "key", e.getMessage(), e);
         } catch (ModelStoreException e) {
             // Only an I/O error may pass when tried again; any other refusal by the store is about the version.
             String reason = e.getCause() instanceof IOException ? "read" : "format";

@@ -15,6 +15,14 @@ public class IntegrityException extends ModelStoreException {
         this.actual = actual;
     }
 
+    /** For subclasses whose failure is not a hash mismatch; {@link #expected()} and {@link #actual()} are null. */
+    protected IntegrityException(String file, String message) {
+        super(message);
+        this.file = file;
+        this.expected = null;
+        this.actual = null;
+    }
+
     public String file() {
         return file;
     }

@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * @param training resolved training settings
  * @param provenance where the model came from (dataset, Spark app, versions, timings)
  * @param tags free key/value tags
- * @param files per-file checksums and sizes
+ * @param files per-file checksums and sizes (of the plaintext when the version is encrypted)
+ * @param encryption how the files are encrypted, null for a plaintext version
  */
 @JsonPropertyOrder({"formatVersion", "name", "version", "createdAt", "creator", "framework"})
 public record ModelMetadata(
@@ -36,13 +37,14 @@ public record ModelMetadata(
         Map<String, String> training,
         Map<String, Object> provenance,
         Map<String, String> tags,
-        Map<String, FileEntry> files) {
+        Map<String, FileEntry> files,
+        EncryptionInfo encryption) {
 
     /**
      * The newest metadata format this code reads and writes. 3 added tensor signatures (named inputs and outputs
      * of any shape and datatype, e.g. imported ONNX graphs); 2 added the regression signature (task, targets and a
      * target normaliser whose inverse must be applied to the outputs); 1 is classification, and regression without
-     * target scaling.
+     * target scaling. 3 also added {@code encryption} ({@link EncryptionInfo}): an encrypted version is written as 3 whatever its signature.
      */
     public static final int FORMAT_VERSION = 3;
 
@@ -56,6 +58,14 @@ public record ModelMetadata(
             return 3;
         }
         return signature != null && signature.isRegression() ? 2 : 1;
+    }
+
+    /** The same metadata with another encryption entry and the format version that entry needs. */
+    public ModelMetadata withEncryption(EncryptionInfo info) {
+        int format = info == null ? formatVersionFor(signature)
+                : Math.max(formatVersion, EncryptionInfo.MIN_METADATA_FORMAT);
+        return new ModelMetadata(format, name, version, createdAt, creator, framework, signature, metrics, training,
+                provenance, tags, files, info);
     }
 
     public ModelMetadata {

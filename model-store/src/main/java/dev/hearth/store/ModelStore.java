@@ -156,4 +156,30 @@ public interface ModelStore {
      * @return the recorded event
      */
     AuditEvent recordEvent(String name, String action, int version, String reason);
+
+    /**
+     * Encrypts a plaintext version in place under the master key configured for its model
+     * ({@code store.encryption.key.name} or its per-model override): same number, aliases and audit; committed by one
+     * atomic metadata replacement, after which the plaintext files are removed. An encrypted version is returned as
+     * it is (after removing plaintext an interrupted earlier run left). Recorded in the audit log.
+     *
+     * @return the version as it is now
+     * @throws dev.hearth.store.KeyUnavailableException when no master key is configured or it cannot be used
+     * @throws IntegrityException when a plaintext file does not match its recorded SHA-256 (nothing is changed)
+     */
+    default ModelVersion encrypt(ModelVersion version, String reason) {
+        throw new UnsupportedOperationException("this store cannot encrypt versions");
+    }
+
+    /**
+     * Re-wraps an encrypted version's data key under the current version of its master key (after a key roll), so
+     * the old master key version can be retired; no file is rewritten. Plaintext versions and versions already
+     * wrapped by the current key version are returned unchanged. Recorded in the audit log when something changed.
+     *
+     * @return the version as it is now
+     * @throws dev.hearth.store.KeyUnavailableException when the master key cannot be used
+     */
+    default ModelVersion rekey(ModelVersion version, String reason) {
+        throw new UnsupportedOperationException("this store cannot re-key versions");
+    }
 }

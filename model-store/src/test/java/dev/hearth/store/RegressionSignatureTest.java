@@ -95,7 +95,7 @@ class RegressionSignatureTest {
         assertThatThrownBy(() -> json.read(newer, "m/1"))
                 .isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("formatVersion 4")
-                .hasMessageContaining("formatVersion <= 3");
+                .hasMessageContaining("formatVersion <= " + ModelMetadata.FORMAT_VERSION);
     }
 
     @Test

@@ -146,6 +146,6 @@ class TensorSignatureTest {
 
     private static ModelMetadata meta(Signature s) {
         return new ModelMetadata(ModelMetadata.formatVersionFor(s), "m", 1, "t", "c", "onnx", s, null, null, null,
-                null, null);
+                null, null, null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.hearth.serving;
 
+import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.config.Settings;
 import dev.hearth.runtime.ModelRuntime;
 import dev.hearth.runtime.RuntimeOptions;
@@ -106,7 +107,9 @@ public final class ModelServer implements Callable<Integer> {
         Drain drain = new Drain(settings.getLong(ServingSettings.DRAIN_MS));
         TlsConnector tls = settings.getBoolean(ServingSettings.TLS_ENABLED) ? tls(settings) : null;
         ServingMetrics metrics = new ServingMetrics();
-        ModelStore modelStore = HadoopModelStore.open(settings.require(ServingSettings.STORE_ROOT), new Configuration());
+        Configuration storeConf = new Configuration();
+        EncryptionSettings.applyTo(settings, storeConf);
+        ModelStore modelStore = HadoopModelStore.open(settings.require(ServingSettings.STORE_ROOT), storeConf);
         List<ServingPolicy> policies = Arrays.stream(settings.get(ServingSettings.MODELS).split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).map(ServingPolicy::parse).toList();
         Function<String, BatchingConfig> batching = batching(settings);

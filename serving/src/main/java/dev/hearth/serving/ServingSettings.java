@@ -1,5 +1,6 @@
 package dev.hearth.serving;
 
+import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.config.Setting;
 import dev.hearth.config.SettingsLoader;
 import java.util.List;
@@ -86,6 +87,10 @@ public final class ServingSettings {
             new Setting(DRAIN_MS, "5000", "on SIGTERM, how long readiness answers 503 while requests are still served, before the graceful stop"),
             new Setting(REPLICA_ID, "", "this replica's name in the store's shadow summaries (empty: serving-<host>-<pid>)"),
             new Setting(STORE_ROOT, "${user.home}/.hearth/store", "model store root: a local path or a Hadoop URI"),
+            // Encryption at rest (dev.hearth.store.crypto): shared by every module that opens the store.
+            EncryptionSettings.ALL.get(0),
+            EncryptionSettings.ALL.get(1),
+            EncryptionSettings.ALL.get(2),
             new Setting(MODELS, "", "models to serve: name (latest), name/N (pinned) or name@alias; empty: every model"),
             new Setting(POLL_INTERVAL_MS, "5000", "how often the store is checked for new versions (0: never)"),
             new Setting(LEASE_TTL_MS, "60000", "lease on each served version, renewed while serving, so store gc never deletes it (0: no leases)"),

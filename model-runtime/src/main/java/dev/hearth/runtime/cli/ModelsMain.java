@@ -11,7 +11,7 @@ import picocli.CommandLine;
  */
 public final class ModelsMain {
     /** Exit code when a model file cannot be imported or a model cannot be exported. */
-    public static final int MODEL_REFUSED = 5;
+    public static final int MODEL_REFUSED = 6;
 
     private ModelsMain() {}
 

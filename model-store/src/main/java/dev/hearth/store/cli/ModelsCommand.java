@@ -3,11 +3,13 @@ package dev.hearth.store.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.store.IntegrityException;
 import dev.hearth.store.InvalidNameException;
+import dev.hearth.store.KeyUnavailableException;
 import dev.hearth.store.MetadataJson;
 import dev.hearth.store.ModelNotFoundException;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.ModelStoreException;
 import dev.hearth.store.VersionConflictException;
+import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,7 +37,9 @@ import picocli.CommandLine.Spec;
             DeleteCommand.class,
             GcCommand.class,
             VerifyCommand.class,
-            AuditCommand.class
+            AuditCommand.class,
+            EncryptCommand.class,
+            RekeyCommand.class
         })
 public final class ModelsCommand implements Runnable {
     /** Exit code when a model, version, alias or file does not exist, or the store cannot be read. */
@@ -46,10 +50,26 @@ public final class ModelsCommand implements Runnable {
     public static final int CONFLICT = 3;
     /** Exit code when stored bytes fail their checksum. */
     public static final int INTEGRITY = 4;
+    /** Exit code when a version's master key cannot be used (no provider, missing or retired key, not allowed). */
+    public static final int KEY_UNAVAILABLE = 5;
 
     @Option(names = "--store", description = "store root: local path or Hadoop URI (default: ${DEFAULT-VALUE})",
             defaultValue = "${sys:user.home}/.hearth/store", scope = CommandLine.ScopeType.INHERIT)
     String storeRoot;
+
+    @Option(names = "--key-provider", description = "Hadoop KeyProvider URI of the master keys, as "
+            + EncryptionSettings.KEY_PROVIDER + " (default: $HEARTH_KEY_PROVIDER)",
+            defaultValue = "${env:HEARTH_KEY_PROVIDER:-}", scope = CommandLine.ScopeType.INHERIT)
+    String keyProvider;
+
+    @Option(names = "--key-name", description = "master key for encrypt, as " + EncryptionSettings.KEY_NAME
+            + " (default: $HEARTH_KEY_NAME)", defaultValue = "${env:HEARTH_KEY_NAME:-}",
+            scope = CommandLine.ScopeType.INHERIT)
+    String keyName;
+
+    @Option(names = "--key-overrides", description = "per-model master keys model=key,..., as "
+            + EncryptionSettings.KEY_OVERRIDES, defaultValue = "", scope = CommandLine.ScopeType.INHERIT)
+    String keyOverrides;
 
     @Option(names = "--json", description = "print JSON instead of a table", scope = CommandLine.ScopeType.INHERIT)
     boolean json;
@@ -64,9 +84,13 @@ public final class ModelsCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The store {@code --store} names (subcommands in other modules use it too). */
+    /** The store {@code --store} names, with the key settings given (subcommands in other modules use it too). */
     public ModelStore store() {
-        return HadoopModelStore.open(storeRoot, new Configuration());
+        Configuration conf = new Configuration();
+        conf.set(EncryptionSettings.KEY_PROVIDER, keyProvider == null ? "" : keyProvider);
+        conf.set(EncryptionSettings.KEY_NAME, keyName == null ? "" : keyName);
+        conf.set(EncryptionSettings.KEY_OVERRIDES, keyOverrides == null ? "" : keyOverrides);
+        return HadoopModelStore.open(storeRoot, conf);
     }
 
     /** The metadata reader and writer. */
@@ -105,6 +129,9 @@ public final class ModelsCommand implements Runnable {
     public static int exitCode(Exception e) {
         if (e instanceof IntegrityException) {
             return INTEGRITY;
+        }
+        if (e instanceof KeyUnavailableException) {
+            return KEY_UNAVAILABLE;
         }
         if (e instanceof VersionConflictException) {
             return CONFLICT;

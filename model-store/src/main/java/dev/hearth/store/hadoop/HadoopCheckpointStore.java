@@ -1,11 +1,17 @@
 package dev.hearth.store.hadoop;
 
 import dev.hearth.store.CheckpointStore;
+import dev.hearth.store.DecryptionException;
+import dev.hearth.store.EncryptionInfo;
 import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelNames;
 import dev.hearth.store.ModelNotFoundException;
 import dev.hearth.store.ModelStoreException;
+import dev.hearth.store.crypto.DataKey;
+import dev.hearth.store.crypto.DecryptingInputStream;
+import dev.hearth.store.crypto.TamperedChunkException;
 import java.io.IOException;
+import javax.crypto.SecretKey;
 import java.io.InputStream;
 import java.util.Comparator;
 import java.util.Map;
@@ -21,18 +27,25 @@ import org.apache.hadoop.fs.Path;
 /**
  * {@link CheckpointStore} beside the models: {@code <root>/<name>/_checkpoints/<run>/epoch-<n>/} holding the files
  * and a {@code _COMPLETE} marker. An epoch is written under a temporary name and renamed into place, so readers
- * see whole checkpoints only. {@code gc} treats {@code _checkpoints} as staging.
+ * see whole checkpoints only. {@code gc} treats {@code _checkpoints} as staging. When the model's versions are
+ * encrypted ({@code store.encryption.key.name}), so are its checkpoints: each epoch gets a fresh data key, wrapped in
+ * {@code _KEY.json}, and its files are sealed as {@code <file>.enc} in the store's chunked format.
  */
 public final class HadoopCheckpointStore implements CheckpointStore {
     static final String CHECKPOINTS = "_checkpoints";
     private static final String COMPLETE = "_COMPLETE";
     private static final String EPOCH = "epoch-";
+    private static final String KEY = "_KEY.json";
 
     private final FileSystem fs;
     private final Path root;
+    private final StoreCrypto crypto;
+    private final com.fasterxml.jackson.databind.ObjectMapper mapper = new dev.hearth.store.MetadataJson().mapper();
 
     public HadoopCheckpointStore(String root, Configuration conf) {
-        Path p = HadoopModelStore.open(root, conf).rootPath();
+        HadoopModelStore store = HadoopModelStore.open(root, conf);
+        Path p = store.rootPath();
+        this.crypto = store.crypto();
         try {
             FileSystem any = p.getFileSystem(conf);
             this.fs = any instanceof LocalFileSystem ? NioLocalFileSystem.open(conf) : any;
@@ -49,9 +62,21 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         Path target = new Path(runDir, EPOCH + epoch);
         try {
             fs.mkdirs(tmp);
+            DataKey key = crypto.newDataKey(model);
             for (Map.Entry<String, ModelDraft.FileWriter> f : files.entrySet()) {
+                if (key != null) {
+                    Publisher.writeHashed(fs, crypto, new Path(tmp, f.getKey() + StoreCrypto.SUFFIX), f.getValue(),
+                            key, f.getKey(), true);
+                    continue;
+                }
                 try (FSDataOutputStream out = fs.create(new Path(tmp, f.getKey()), true)) {
                     f.getValue().writeTo(new CloseShieldOutputStream(out));
+                    out.hsync();
+                }
+            }
+            if (key != null) {
+                try (FSDataOutputStream out = fs.create(new Path(tmp, KEY), true)) {
+                    out.write(mapper.writeValueAsBytes(key.info()));
                     out.hsync();
                 }
             }
@@ -125,8 +150,11 @@ public final class HadoopCheckpointStore implements CheckpointStore {
 
             @Override
             public byte[] read(String file) {
-                try (InputStream in = fs.open(new Path(epochDir, file))) {
+                try (InputStream in = open(epochDir, file)) {
                     return in.readAllBytes();
+                } catch (TamperedChunkException e) {
+                    throw new DecryptionException(new Path(epochDir, file + StoreCrypto.SUFFIX).toString(),
+                            e.getMessage());
                 } catch (java.io.FileNotFoundException e) {
                     throw new ModelNotFoundException("checkpoint " + epochDir + " has no file " + file);
                 } catch (IOException e) {
@@ -134,6 +162,20 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                 }
             }
         });
+    }
+
+    /** The plaintext of a checkpoint file: decrypted when the epoch has a wrapped key. */
+    private InputStream open(Path epochDir, String file) throws IOException {
+        Path keyFile = new Path(epochDir, KEY);
+        if (!fs.exists(keyFile)) {
+            return fs.open(new Path(epochDir, file));
+        }
+        EncryptionInfo info;
+        try (InputStream in = fs.open(keyFile)) {
+            info = mapper.readValue(in, EncryptionInfo.class);
+        }
+        SecretKey key = crypto.unwrap(info, "checkpoint " + epochDir);
+        return new DecryptingInputStream(fs.open(new Path(epochDir, file + StoreCrypto.SUFFIX)), key, file);
     }
 
     @Override

@@ -2,7 +2,10 @@ package dev.hearth.store.hadoop;
 
 import dev.hearth.store.AuditEvent;
 import dev.hearth.store.FileEntry;
+import dev.hearth.store.EncryptionInfo;
 import dev.hearth.store.GcReport;
+import dev.hearth.store.IntegrityException;
+import dev.hearth.store.KeyUnavailableException;
 import dev.hearth.store.Lease;
 import dev.hearth.store.MetadataJson;
 import dev.hearth.store.ModelDraft;
@@ -52,6 +55,8 @@ public final class HadoopModelStore implements ModelStore {
     private final VersionRemover remover;
     /** Recorded as {@code who} in audit entries this instance writes; null: this process's user@host. */
     private final String actor;
+    private final StoreCrypto crypto;
+    private final VersionKeys versionKeys;
 
     /** A store rooted at {@code root} on the file system that root's URI names. */
     public HadoopModelStore(Path root, Configuration conf) {
@@ -66,13 +71,15 @@ public final class HadoopModelStore implements ModelStore {
         AtomicRename renames = new AtomicRename(fs);
         ExclusiveCreator exclusive = new ExclusiveCreator(fs, mode, renames);
         JsonFiles files = new JsonFiles(fs, json.mapper());
-        this.publisher = new Publisher(layout, exclusive, mode, renames, json);
+        this.crypto = new StoreCrypto(conf);
+        this.publisher = new Publisher(layout, exclusive, mode, renames, json, crypto);
         this.reader = new VerifiedReader(fs);
         this.aliasLog = new AliasLog(layout, exclusive, files);
         this.audit = new AuditFiles(layout, exclusive, files);
         this.leaseFiles = new LeaseFiles(layout, files, mode, renames);
         this.remover = new VersionRemover(layout, aliasLog, leaseFiles, renames);
         this.lockFiles = new LockFiles(layout, exclusive, files);
+        this.versionKeys = new VersionKeys(layout, mode, renames, json, crypto, reader, lockFiles, audit);
         this.actor = null;
     }
 
@@ -87,6 +94,8 @@ public final class HadoopModelStore implements ModelStore {
         this.leaseFiles = base.leaseFiles;
         this.remover = base.remover;
         this.lockFiles = base.lockFiles;
+        this.crypto = base.crypto;
+        this.versionKeys = base.versionKeys;
         this.actor = actor;
     }
 
@@ -221,18 +230,96 @@ public final class HadoopModelStore implements ModelStore {
         return latest;
     }
 
+    /**
+     * Reads with the metadata the caller has; when that fails because the file is gone or its key cannot be unwrapped
+     * and the version's metadata changed meanwhile ({@code models encrypt} or {@code rekey} committed after the caller
+     * resolved it), reads once more with the current metadata.
+     */
     @Override
     public byte[] readFile(ModelVersion version, String file) {
-        FileEntry entry = entry(version, file);
-        return reader.read(new Path(layout.version(version.name(), version.version()), file), entry);
+        entry(version, file);
+        try {
+            return readOnce(version, file);
+        } catch (IntegrityException | KeyUnavailableException e) {
+            ModelVersion fresh = resealed(version, e);
+            return readOnce(fresh, file);
+        }
     }
 
     @Override
     public void verify(ModelVersion version) {
+        ModelVersion v = version;
+        try {
+            verifyOnce(v);
+        } catch (IntegrityException | KeyUnavailableException e) {
+            verifyOnce(resealed(v, e));
+        }
+    }
+
+    private byte[] readOnce(ModelVersion version, String file) {
+        FileEntry entry = entry(version, file);
+        Path dir = layout.version(version.name(), version.version());
+        EncryptionInfo info = version.metadata().encryption();
+        if (info == null) {
+            return reader.read(new Path(dir, file), entry);
+        }
+        VerifiedReader.Sealed sealed = new VerifiedReader.Sealed(crypto.unwrap(info, version.ref().toString()), file);
+        return reader.read(new Path(dir, file + StoreCrypto.SUFFIX), entry, sealed);
+    }
+
+    private void verifyOnce(ModelVersion version) {
+        Path dir = layout.version(version.name(), version.version());
+        EncryptionInfo info = version.metadata().encryption();
+        javax.crypto.SecretKey key = info == null ? null : crypto.unwrap(info, version.ref().toString());
         for (String file : version.metadata().files().keySet()) {
             FileEntry entry = entry(version, file);
-            reader.verify(new Path(layout.version(version.name(), version.version()), file), entry);
+            if (key == null) {
+                reader.verify(new Path(dir, file), entry);
+            } else {
+                reader.verify(new Path(dir, file + StoreCrypto.SUFFIX), entry,
+                        new VerifiedReader.Sealed(key, file));
+            }
         }
+    }
+
+    /** The version's current metadata when it is sealed differently from {@code seen}; else rethrows. */
+    private ModelVersion resealed(ModelVersion seen, RuntimeException failure) {
+        ModelVersion fresh;
+        try {
+            fresh = load(seen.name(), seen.version());
+        } catch (IOException e) {
+            throw failure;
+        }
+        if (java.util.Objects.equals(fresh.metadata().encryption(), seen.metadata().encryption())) {
+            throw failure;
+        }
+        return fresh;
+    }
+
+    @Override
+    public ModelVersion encrypt(ModelVersion version, String reason) {
+        String key = crypto.settings().keyFor(version.name());
+        VersionKeys.requireKeyName(version.name(), key);
+        requireCommitted(version.name(), version.version());
+        return io("encrypt " + version.ref(), () -> versionKeys.encrypt(version.name(), version.version(), key, reason))
+                .version();
+    }
+
+    @Override
+    public ModelVersion rekey(ModelVersion version, String reason) {
+        requireCommitted(version.name(), version.version());
+        return io("re-key " + version.ref(), () -> versionKeys.rekey(version.name(), version.version(), reason))
+                .version();
+    }
+
+    /** The master key new versions of {@code name} are sealed with, null for plaintext. */
+    public String encryptionKeyFor(String name) {
+        return crypto.settings().keyFor(name);
+    }
+
+    /** The store's encryption, for the checkpoint store beside it. */
+    StoreCrypto crypto() {
+        return crypto;
     }
 
     @Override

@@ -24,6 +24,7 @@ final class HashingOutputStream extends OutputStream {
     private byte[] buf;
     private int count;
     private String hex;
+    private long size;
 
     HashingOutputStream(OutputStream out) {
         this.out = out;
@@ -98,8 +99,14 @@ final class HashingOutputStream extends OutputStream {
         }
     }
 
+    /** Bytes written so far (all of them once {@link #finish()} returned). */
+    long size() {
+        return size + count;
+    }
+
     private void hashAndWrite(byte[] b, int off, int len) throws IOException {
         requireOpen();
+        size += len;
         lane.update(b, off, len);
         try {
             for (int end = off + len; off < end; off += IO_CHUNK) {

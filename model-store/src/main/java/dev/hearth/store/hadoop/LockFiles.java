@@ -44,7 +44,7 @@ final class LockFiles {
         long head = seqs.isEmpty() ? 0 : seqs.get(seqs.size() - 1);
         if (head > 0) {
             StoreLock current = read(name, purpose, head);
-            if (current == null || current.activeAt(now)) {
+            if (current == null || (current.activeAt(now) && !holderDiedHere(current))) {
                 throw held(name, purpose, current);
             }
         }
@@ -112,6 +112,14 @@ final class LockFiles {
 
     private Path file(String name, String purpose, long seq) {
         return new Path(dir(name, purpose), seq + ".json");
+    }
+
+    /**
+     * Whether the holder ran on this host and its process is gone (killed or crashed): such a lock can be taken over
+     * at once instead of after its TTL. Only a process on the same host can know this.
+     */
+    private static boolean holderDiedHere(StoreLock lock) {
+        return lock.pid() > 0 && host().equals(lock.host()) && ProcessHandle.of(lock.pid()).isEmpty();
     }
 
     private static String host() {

@@ -6,6 +6,8 @@ import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelMetadata;
 import dev.hearth.store.ModelStoreException;
 import dev.hearth.store.ModelVersion;
+import dev.hearth.store.crypto.DataKey;
+import dev.hearth.store.crypto.EncryptingOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -33,9 +35,11 @@ final class Publisher {
     private final CommitMode mode;
     private final AtomicRename renames;
     private final MetadataJson json;
+    private final StoreCrypto crypto;
 
     Publisher(StoreLayout layout, ExclusiveCreator exclusive, CommitMode mode, AtomicRename renames,
-            MetadataJson json) {
+            MetadataJson json, StoreCrypto crypto) {
+        this.crypto = crypto;
         this.layout = layout;
         this.fs = layout.fs();
         this.exclusive = exclusive;
@@ -57,9 +61,10 @@ final class Publisher {
         Path staging = new Path(layout.dir(name, StoreLayout.STAGING), UUID.randomUUID().toString());
         try {
             fs.mkdirs(staging);
-            Map<String, FileEntry> files = writeFiles(staging, draft);
+            DataKey key = crypto.newDataKey(name);
+            Map<String, FileEntry> files = writeFiles(staging, draft, key);
             int version = allocate(name);
-            ModelMetadata metadata = writeMetadataAndMarker(staging, name, version, draft, files);
+            ModelMetadata metadata = writeMetadataAndMarker(staging, name, version, draft, files, key);
             Path target = layout.version(name, version);
             fs.mkdirs(target.getParent());
             try {
@@ -84,11 +89,12 @@ final class Publisher {
 
     /** Reserve, write in place, marker last: readers ignore the directory until the marker exists. */
     private ModelVersion publishByMarker(String name, ModelDraft draft) throws IOException {
+        DataKey key = crypto.newDataKey(name);
         int version = allocate(name);
         Path target = layout.version(name, version);
         ModelMetadata metadata;
         try {
-            metadata = metadata(name, version, draft, writeFiles(target, draft));
+            metadata = metadata(name, version, draft, writeFiles(target, draft, key), key);
             byte[] meta = json.write(metadata);
             writeHashed(new Path(target, StoreLayout.METADATA), out -> out.write(meta));
         } catch (IOException | RuntimeException e) {
@@ -103,27 +109,31 @@ final class Publisher {
         return new ModelVersion(name, version, target.toString(), metadata);
     }
 
-    private Map<String, FileEntry> writeFiles(Path dir, ModelDraft draft) throws IOException {
+    /** Writes the draft's files, each sealed as {@code <name>.enc} when {@code key} is not null. */
+    private Map<String, FileEntry> writeFiles(Path dir, ModelDraft draft, DataKey key) throws IOException {
         Map<String, FileEntry> files = new LinkedHashMap<>();
         for (Map.Entry<String, ModelDraft.FileWriter> f : draft.files().entrySet()) {
-            files.put(f.getKey(), writeHashed(new Path(dir, f.getKey()), f.getValue()));
+            String stored = key == null ? f.getKey() : f.getKey() + StoreCrypto.SUFFIX;
+            files.put(f.getKey(), writeHashed(new Path(dir, stored), f.getValue(), key, f.getKey()));
         }
         return files;
     }
 
-    private ModelMetadata writeMetadataAndMarker(
-            Path dir, String name, int version, ModelDraft draft, Map<String, FileEntry> files) throws IOException {
-        ModelMetadata metadata = metadata(name, version, draft, files);
+    private ModelMetadata writeMetadataAndMarker(Path dir, String name, int version, ModelDraft draft,
+            Map<String, FileEntry> files, DataKey key) throws IOException {
+        ModelMetadata metadata = metadata(name, version, draft, files, key);
         byte[] meta = json.write(metadata);
         writeHashed(new Path(dir, StoreLayout.METADATA), out -> out.write(meta));
         writeHashed(new Path(dir, StoreLayout.COMMITTED), out -> out.write(marker(version)));
         return metadata;
     }
 
-    private static ModelMetadata metadata(String name, int version, ModelDraft draft, Map<String, FileEntry> files) {
+    private static ModelMetadata metadata(String name, int version, ModelDraft draft, Map<String, FileEntry> files,
+            DataKey key) {
         return new ModelMetadata(ModelMetadata.formatVersionFor(draft.signature()), name, version,
                 Instant.now().toString(), StoreLayout.who(), draft.framework(), draft.signature(), draft.metrics(),
-                draft.training(), draft.provenance(), draft.tags(), files);
+                draft.training(), draft.provenance(), draft.tags(), files, null)
+                .withEncryption(key == null ? null : key.info());
     }
 
     private static byte[] marker(int version) {
@@ -148,13 +158,31 @@ final class Publisher {
     }
 
     private FileEntry writeHashed(Path path, ModelDraft.FileWriter writer) throws IOException {
-        try (FSDataOutputStream raw = fs.create(path, false)) {
-            HashingOutputStream hashing = new HashingOutputStream(raw);
+        return writeHashed(path, writer, null, null);
+    }
+
+    /**
+     * Writes one file, hashing its plaintext; sealed with {@code key} under {@code name} when the key is not null.
+     * The entry records the plaintext's SHA-256 and size, which readers check after decryption.
+     */
+    FileEntry writeHashed(Path path, ModelDraft.FileWriter writer, DataKey key, String name) throws IOException {
+        return writeHashed(fs, crypto, path, writer, key, name, false);
+    }
+
+    static FileEntry writeHashed(FileSystem fs, StoreCrypto crypto, Path path, ModelDraft.FileWriter writer,
+            DataKey key, String name, boolean overwrite) throws IOException {
+        try (FSDataOutputStream raw = fs.create(path, overwrite)) {
+            EncryptingOutputStream sealing = key == null ? null
+                    : new EncryptingOutputStream(raw, key.key(), name, key.info().chunkSize(), crypto.random());
+            HashingOutputStream hashing = new HashingOutputStream(sealing == null ? raw : sealing);
             try {
                 writer.writeTo(hashing);
                 String sha256 = hashing.finish();
+                if (sealing != null) {
+                    sealing.finish();
+                }
                 raw.hsync();
-                return new FileEntry(sha256, raw.getPos());
+                return new FileEntry(sha256, sealing == null ? raw.getPos() : hashing.size());
             } finally {
                 hashing.abandon();
             }

@@ -1,21 +1,27 @@
 package dev.hearth.store.hadoop;
 
+import dev.hearth.store.DecryptionException;
 import dev.hearth.store.FileEntry;
 import dev.hearth.store.IntegrityException;
 import dev.hearth.store.ModelStoreException;
 import dev.hearth.store.Sha256;
+import dev.hearth.store.crypto.DecryptingInputStream;
+import dev.hearth.store.crypto.TamperedChunkException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import javax.crypto.SecretKey;
 
 /**
  * Reads stored files and checks every byte against the SHA-256 in the metadata. Hashing runs on a helper thread
  * ({@link Sha256Lane}) over the part already read while the next part is read, so a verified read takes about as
  * long as the slower of reading and hashing instead of their sum. A missing, unreadable, shorter, longer or altered
- * file is an {@link IntegrityException} naming the file and both hashes; other I/O errors are not.
+ * file is an {@link IntegrityException} naming the file and both hashes; other I/O errors are not. An encrypted
+ * file ({@link Sealed}) is decrypted on the way and its plaintext is hashed, so the SHA-256 chain stays the one of the
+ * plaintext; a chunk that fails authentication is a {@link DecryptionException} naming the file and the chunk.
  */
 final class VerifiedReader {
     /** Bytes per read call: large enough to be cheap, small enough for FileInputStream's stack buffer path. */
@@ -31,8 +37,26 @@ final class VerifiedReader {
         this.fs = fs;
     }
 
+    /**
+     * How a file is sealed: its data key and the name it was sealed under.
+     *
+     * @param key the version's data key
+     * @param name the file's name in the version (bound into every chunk)
+     */
+    record Sealed(SecretKey key, String name) {
+        @Override
+        public String toString() {
+            return "Sealed[" + name + "]";
+        }
+    }
+
     /** All bytes of {@code p}, verified against {@code entry}. */
     byte[] read(Path p, FileEntry entry) {
+        return read(p, entry, null);
+    }
+
+    /** All plaintext bytes of {@code p} (decrypted when {@code sealed} is not null), verified against {@code entry}. */
+    byte[] read(Path p, FileEntry entry, Sealed sealed) {
         if (entry.size() < 0 || entry.size() > MAX_ARRAY) {
             throw new ModelStoreException("cannot read " + p + " into memory: its recorded size is " + entry.size()
                     + " bytes, the limit is " + MAX_ARRAY);
@@ -40,7 +64,7 @@ final class VerifiedReader {
         byte[] bytes = new byte[(int) entry.size()];
         boolean sizeMatches;
         String actual;
-        try (InputStream in = fs.open(p); Sha256Lane lane = new Sha256Lane()) {
+        try (InputStream in = open(p, sealed); Sha256Lane lane = new Sha256Lane()) {
             int off = 0;
             int handed = 0;
             while (off < bytes.length) {
@@ -62,7 +86,7 @@ final class VerifiedReader {
         }
         if (!sizeMatches) {
             // Not the recorded size: report the hash of what is there, as for any other alteration.
-            actual = hash(p, entry);
+            actual = hash(p, entry, sealed);
         }
         if (!actual.equals(entry.sha256())) {
             throw new IntegrityException(p.toString(), entry.sha256(), actual);
@@ -72,16 +96,21 @@ final class VerifiedReader {
 
     /** Hashes {@code p} in full and compares with {@code entry}, holding only two 1 MiB buffers. */
     void verify(Path p, FileEntry entry) {
-        String actual = hash(p, entry);
+        verify(p, entry, null);
+    }
+
+    /** As {@link #verify(Path, FileEntry)}, over the plaintext when {@code sealed} is not null. */
+    void verify(Path p, FileEntry entry, Sealed sealed) {
+        String actual = hash(p, entry, sealed);
         if (!actual.equals(entry.sha256())) {
             throw new IntegrityException(p.toString(), entry.sha256(), actual);
         }
     }
 
     /** SHA-256 of {@code p}: one buffer is hashed while the other is filled. */
-    private String hash(Path p, FileEntry entry) {
+    private String hash(Path p, FileEntry entry, Sealed sealed) {
         byte[][] buffers = {new byte[HAND_OVER], new byte[HAND_OVER]};
-        try (InputStream in = fs.open(p); Sha256Lane lane = new Sha256Lane()) {
+        try (InputStream in = open(p, sealed); Sha256Lane lane = new Sha256Lane()) {
             for (int i = 0; ; i ^= 1) {
                 int filled = fill(in, buffers[i]);
                 lane.await();
@@ -93,6 +122,12 @@ final class VerifiedReader {
         } catch (IOException e) {
             throw failure(p, entry, e);
         }
+    }
+
+    /** The plaintext of {@code p}: the file itself, or its decryption. */
+    InputStream open(Path p, Sealed sealed) throws IOException {
+        InputStream raw = fs.open(p);
+        return sealed == null ? raw : new DecryptingInputStream(raw, sealed.key(), sealed.name());
     }
 
     private static int fill(InputStream in, byte[] buf) throws IOException {
@@ -108,6 +143,9 @@ final class VerifiedReader {
     }
 
     private static RuntimeException failure(Path p, FileEntry entry, IOException e) {
+        if (e instanceof TamperedChunkException) {
+            return new DecryptionException(p.toString(), e.getMessage());
+        }
         if (e instanceof FileNotFoundException) {
             return new IntegrityException(p.toString(), entry.sha256(), "<missing file>");
         }

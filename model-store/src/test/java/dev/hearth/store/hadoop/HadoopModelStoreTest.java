@@ -113,7 +113,7 @@ class HadoopModelStoreTest {
         assertThatThrownBy(() -> store.resolve(ModelRef.parse("m")))
                 .isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("formatVersion 9")
-                .hasMessageContaining("formatVersion <= 3");
+                .hasMessageContaining("formatVersion <= " + dev.hearth.store.ModelMetadata.FORMAT_VERSION);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.hearth.spark.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.config.Settings;
 import dev.hearth.spark.scoring.ModelEvaluator;
 import dev.hearth.spark.training.EvaluationReport;
@@ -36,6 +37,7 @@ public final class EvaluateJob implements Callable<Integer> {
         Settings s = options.settings(List.of());
         SparkSession spark = SparkSessions.open("hearth evaluate " + model);
         try {
+            EncryptionSettings.applyTo(s, spark.sparkContext().hadoopConfiguration());
             EvaluationReport r = new ModelEvaluator(spark, HadoopModelStore.open(s.require(TrainSettings.STORE_ROOT),
                     spark.sparkContext().hadoopConfiguration()), new ParameterAveragingEngine())
                     .evaluate(model, TrainJobConfig.dataset(s), s.getInt(TrainSettings.TRAIN_BATCH_SIZE, 1));

@@ -1,5 +1,6 @@
 package dev.hearth.spark.job;
 
+import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.config.Settings;
 import dev.hearth.spark.scoring.BatchScorer;
 import dev.hearth.spark.training.TrainJobConfig;
@@ -42,6 +43,7 @@ public final class PredictJob implements Callable<Integer> {
         String format = s.getChoice(TrainSettings.PREDICT_FORMAT, List.of("parquet", "csv"));
         SparkSession spark = SparkSessions.open("hearth predict " + model);
         try {
+            EncryptionSettings.applyTo(s, spark.sparkContext().hadoopConfiguration());
             long rows = new BatchScorer(spark, HadoopModelStore.open(s.require(TrainSettings.STORE_ROOT),
                     spark.sparkContext().hadoopConfiguration()))
                     .score(model, TrainJobConfig.dataset(s), out, format, overwrite);

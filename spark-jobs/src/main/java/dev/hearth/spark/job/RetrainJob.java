@@ -1,5 +1,6 @@
 package dev.hearth.spark.job;
 
+import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.config.Settings;
 import dev.hearth.spark.retrain.RetrainOutcome;
 import dev.hearth.spark.retrain.RetrainReport;
@@ -73,6 +74,7 @@ public final class RetrainJob implements Callable<Integer> {
         }
         SparkSession spark = SparkSessions.open("hearth retrain " + settings.get(TrainSettings.MODEL_NAME));
         try {
+            EncryptionSettings.applyTo(settings, spark.sparkContext().hadoopConfiguration());
             RetrainReport r = new RetrainRunner(spark, HadoopModelStore.open(settings.require(TrainSettings.STORE_ROOT),
                     spark.sparkContext().hadoopConfiguration()), new ParameterAveragingEngine()).run(settings, dryRun);
             return finish(r, report);

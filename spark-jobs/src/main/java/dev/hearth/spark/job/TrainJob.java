@@ -1,5 +1,6 @@
 package dev.hearth.spark.job;
 
+import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.config.Settings;
 import dev.hearth.spark.training.ParameterAveragingEngine;
 import dev.hearth.spark.training.TrainSettings;
@@ -52,6 +53,7 @@ public final class TrainJob implements Callable<Integer> {
         try {
             String root = settings.require(TrainSettings.STORE_ROOT);
             var hadoop = spark.sparkContext().hadoopConfiguration();
+            EncryptionSettings.applyTo(settings, hadoop);
             TrainingSummary summary = new TrainingPipeline(spark, HadoopModelStore.open(root, hadoop),
                     new HadoopCheckpointStore(root, hadoop), new ParameterAveragingEngine()).run(settings, resume);
             System.out.printf(Locale.ROOT, "published %s  test %s  (%d train / %d test examples)  %s%n",

@@ -35,6 +35,11 @@ final class MinibatchExport {
 
     /** Writes {@code epoch}'s minibatches under {@code dir} and returns the persisted RDD of their paths. */
     static JavaRDD<String> export(JavaSparkContext sc, EpochBatches epoch, String dir) {
+        return export(sc, epoch, dir, null);
+    }
+
+    /** As {@link #export(JavaSparkContext, EpochBatches, String)}, each file sealed when {@code sealing} is set. */
+    static JavaRDD<String> export(JavaSparkContext sc, EpochBatches epoch, String dir, MinibatchSealing sealing) {
         Broadcast<SerializableConfiguration> conf = sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
         List<String> slots = epoch.batches().mapPartitionsWithIndex((slot, it) -> {
             List<DataSet> minibatches = new ArrayList<>();
@@ -51,8 +56,9 @@ final class MinibatchExport {
             if (local) {
                 Files.createDirectories(java.nio.file.Path.of(base.toUri()));
             }
-            try (OutputStream out = local ? Files.newOutputStream(java.nio.file.Path.of(file.toUri()),
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE) : fs.create(file, false)) {
+            OutputStream raw = local ? Files.newOutputStream(java.nio.file.Path.of(file.toUri()),
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE) : fs.create(file, false);
+            try (OutputStream out = sealing == null ? raw : sealing.seal(raw, file.getName())) {
                 MinibatchFiles.write(minibatches.size() == 1 ? minibatches.get(0) : DataSet.merge(minibatches), out);
             }
             return List.of(file.toString()).iterator();

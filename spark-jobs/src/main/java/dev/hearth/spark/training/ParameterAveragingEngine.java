@@ -75,6 +75,8 @@ public final class ParameterAveragingEngine implements TrainingEngine {
         }
         SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, network, master);
         RoundResultReaper reaper = RoundResultReaper.start(sc);
+        // User data must not lie on disk in clear: exports are sealed when the model is encrypted.
+        MinibatchSealing sealing = approach.equals("export") ? MinibatchSealing.forSession(sc) : null;
         return new Session() {
             private RoundBreakdown breakdown;
 
@@ -97,14 +99,15 @@ public final class ParameterAveragingEngine implements TrainingEngine {
                             + "shuffle and export epoch " + epoch.epoch() + "'s minibatches");
                     JavaRDD<String> exported;
                     try {
-                        exported = MinibatchExport.export(sc, epoch, dir.toString());
+                        exported = MinibatchExport.export(sc, epoch, dir.toString(), sealing);
                     } finally {
                         sc.setJobDescription(description);
                     }
                     exportMs = (System.nanoTime() - t0) / 1e6;
                     LOG.info("Exported epoch {}'s minibatches to {} in {} ms", epoch.epoch(), dir, Math.round(exportMs));
                     try {
-                        spark.fitPaths(exported, new MinibatchFiles.Loader());
+                        spark.fitPaths(exported, sealing == null ? new MinibatchFiles.Loader()
+                                : new MinibatchSealing.Loader(sealing));
                     } finally {
                         release(exported, dir);
                     }

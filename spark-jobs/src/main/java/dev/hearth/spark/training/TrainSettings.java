@@ -1,5 +1,6 @@
 package dev.hearth.spark.training;
 
+import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.config.Setting;
 import dev.hearth.config.SettingsLoader;
 import java.util.List;
@@ -99,6 +100,10 @@ public final class TrainSettings {
             new Setting(MODEL_NAME, "", "name the trained model is published under"),
             new Setting(MODEL_WARM_START, "", "initialise from a stored model of the same architecture: name, name/N or name@alias"),
             new Setting(STORE_ROOT, "${user.home}/.hearth/store", "model store root: a local path or a Hadoop URI"),
+            // Encryption at rest (dev.hearth.store.crypto): shared by every module that opens the store.
+            EncryptionSettings.ALL.get(0),
+            EncryptionSettings.ALL.get(1),
+            EncryptionSettings.ALL.get(2),
             new Setting(PREDICT_OUTPUT, "", "predict job: where to write the scored rows (a directory on any Hadoop path)"),
             new Setting(PREDICT_FORMAT, "parquet", "predict job: output format, parquet or csv"));
 

@@ -147,6 +147,7 @@ public final class TrainingPipeline {
                 }
             }
 
+            sc.setLocalProperty(MinibatchSealing.MODEL_PROPERTY, modelName);
             try (TrainingEngine.Session session = engine.open(sc, network, cfg.options())) {
                 String name = encoding.isRegression() ? "mse" : "accuracy";
                 java.util.function.DoubleSupplier validate = validation == null ? null : () -> {
