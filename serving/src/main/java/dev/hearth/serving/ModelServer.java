@@ -29,7 +29,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
-import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -94,7 +93,8 @@ public final class ModelServer implements Callable<Integer> {
         ServerLimits limits = limits(settings);
         TlsConnector tls = settings.getBoolean(ServingSettings.TLS_ENABLED) ? tls(settings) : null;
         ServingMetrics metrics = new ServingMetrics();
-        ModelStore modelStore = HadoopModelStore.open(settings.require(ServingSettings.STORE_ROOT), new Configuration());
+        ModelStore modelStore = HadoopModelStore.open(settings.require(ServingSettings.STORE_ROOT),
+                dev.hearth.config.HadoopConfigurations.load());
         List<ServingPolicy> policies = Arrays.stream(settings.get(ServingSettings.MODELS).split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).map(ServingPolicy::parse).toList();
         Function<String, BatchingConfig> batching = batching(settings);

@@ -11,7 +11,6 @@ import dev.hearth.store.VersionConflictException;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import java.io.IOException;
 import java.io.PrintWriter;
-import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,7 +64,7 @@ public final class ModelsCommand implements Runnable {
     }
 
     ModelStore store() {
-        return HadoopModelStore.open(storeRoot, new Configuration());
+        return HadoopModelStore.open(storeRoot, dev.hearth.config.HadoopConfigurations.load());
     }
 
     MetadataJson metadataJson() {
