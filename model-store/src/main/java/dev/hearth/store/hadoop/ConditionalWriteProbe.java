@@ -1,6 +1,7 @@
 package dev.hearth.store.hadoop;
 
 import com.amazonaws.AmazonServiceException;
+import dev.hearth.store.ModelStoreException;
 import java.util.Locale;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
@@ -35,7 +36,12 @@ final class ConditionalWriteProbe {
             return new UncheckedCreate(fs, "no conditional PUT for scheme " + fs.getUri().getScheme());
         }
         String endpoint = conf.getTrimmed("fs.s3a.endpoint", "the default AWS endpoint");
-        return probeS3(fs, root, endpoint);
+        try {
+            return probeS3(fs, root, endpoint);
+        } catch (com.amazonaws.SdkClientException e) {
+            throw new ModelStoreException("cannot open store " + root + ": the conditional-write probe could not "
+                    + "reach " + endpoint + ": " + e.getMessage(), e);
+        }
     }
 
     private static ExclusiveCreate probeS3(FileSystem fs, Path root, String endpoint) {

@@ -77,6 +77,8 @@ public final class S3TestEndpoint implements AutoCloseable {
         m.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
         m.put("fs.s3a.access.key", ACCESS_KEY);
         m.put("fs.s3a.secret.key", secret);
+        // Hadoop caches file systems per bucket: a cached S3A would keep talking to an earlier test's endpoint.
+        m.put("fs.s3a.impl.disable.cache", "true");
         // Fail fast instead of retrying for minutes when something is wrong.
         m.put("fs.s3a.attempts.maximum", "2");
         m.put("fs.s3a.retry.limit", "2");
