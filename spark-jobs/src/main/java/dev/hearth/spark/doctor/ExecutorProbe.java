@@ -38,10 +38,39 @@ public record ExecutorProbe(String executor, String container, long heapMb, long
         }
         List<String> wanted = List.copyOf(paths);
         Map<String, ExecutorProbe> byExecutor = new LinkedHashMap<>();
-        for (ExecutorProbe p : sc.parallelize(tasks, slots).map(i -> inside(wanted)).collect()) {
+        // Maps travel back (Kryo cannot build records: their fields are final).
+        for (Map<String, String> m : sc.parallelize(tasks, slots).map(i -> inside(wanted).toMap()).collect()) {
+            ExecutorProbe p = fromMap(m);
             byExecutor.putIfAbsent(p.executor(), p);
         }
         return List.copyOf(byExecutor.values());
+    }
+
+    LinkedHashMap<String, String> toMap() {
+        LinkedHashMap<String, String> m = new LinkedHashMap<>();
+        m.put("executor", executor);
+        m.put("container", container);
+        m.put("heapMb", Long.toString(heapMb));
+        m.put("maxBytesMb", Long.toString(maxBytesMb));
+        m.put("overheadMb", Long.toString(overheadMb));
+        m.put("cores", Integer.toString(cores));
+        if (ompThreads != null) {
+            m.put("ompThreads", ompThreads);
+        }
+        paths.forEach((k, v) -> m.put("path:" + k, v));
+        return m;
+    }
+
+    static ExecutorProbe fromMap(Map<String, String> m) {
+        Map<String, String> paths = new LinkedHashMap<>();
+        m.forEach((k, v) -> {
+            if (k.startsWith("path:")) {
+                paths.put(k.substring("path:".length()), v);
+            }
+        });
+        return new ExecutorProbe(m.get("executor"), m.get("container"), Long.parseLong(m.get("heapMb")),
+                Long.parseLong(m.get("maxBytesMb")), Long.parseLong(m.get("overheadMb")),
+                Integer.parseInt(m.get("cores")), m.get("ompThreads"), paths);
     }
 
     /** The probe, run inside an executor. */

@@ -64,7 +64,7 @@ final class MiniYarn implements AutoCloseable {
                     (System.nanoTime() - t0) / 1_000_000, live.get(YarnConfiguration.RM_ADDRESS), nodeMemoryMb,
                     nodeVcores);
             return new MiniYarn(cluster, confDir);
-        } catch (IOException | InterruptedException e) {
+        } catch (IOException | InterruptedException | org.apache.hadoop.yarn.exceptions.YarnException e) {
             cluster.stop();
             throw new IllegalStateException("cannot start MiniYARNCluster: " + e, e);
         } catch (RuntimeException e) {

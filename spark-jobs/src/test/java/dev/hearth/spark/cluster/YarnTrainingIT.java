@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * HDFS as {@code spark.yarn.jars}, and {@code spark-submit --master yarn} (Spark's SparkSubmit class with spark-yarn
  * on its class path) of the shaded jobs jar with {@code conf/spark-defaults.conf}: training in cluster mode
  * publishes to HDFS, evaluation runs in client mode, a second training in client mode survives an executor
- * container SIGKILLed mid-epoch, and {@code doctor} runs its checks inside the containers.
+ * container SIGKILLed mid-epoch, and {@code bin/hearth doctor --master yarn} runs its checks inside the containers.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class YarnTrainingIT {
@@ -117,8 +117,7 @@ class YarnTrainingIT {
         assertThat(v2.metadata().provenance()).containsEntry("epochs", 6);
         models.verify(v2);
 
-        Run doctor = submit("client", "dev.hearth.spark.job.DoctorJob", List.of("--path", data, "--store", store),
-                null);
+        Run doctor = doctorThroughLauncher(store);
         assertThat(doctor.output()).containsPattern("OK +reach " + Pattern.quote(data)
                 + " in executor \\S+ \\(container container_");
         assertThat(doctor.output()).containsPattern("OK +off-heap vs container overhead in executor .*container_");
@@ -185,6 +184,42 @@ class YarnTrainingIT {
         LOG.info("spark-submit --deploy-mode {} {} ({}) exited {} after {} s", deployMode, mainClass, appId,
                 p.exitValue(), (System.nanoTime() - t0) / 1_000_000_000);
         return new Run(p.exitValue(), out.toString(), victim);
+    }
+
+    /**
+     * {@code bin/hearth doctor --master yarn} as a user runs it: a copy of conf/ whose spark-defaults.conf also names
+     * the staged Spark jars (and, for this test's containers, JAVA_HOME), HADOOP_CONF_DIR/YARN_CONF_DIR set.
+     */
+    private Run doctorThroughLauncher(String store) throws Exception {
+        Path root = LocalSpark.projectRoot();
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        try (var files = Files.list(root.resolve("conf"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, conf.resolve(f.getFileName().toString()));
+            }
+        }
+        String javaHome = System.getProperty("java.home");
+        Files.writeString(conf.resolve("spark-defaults.conf"), Files.readString(conf.resolve("spark-defaults.conf"))
+                + "\nspark.yarn.jars " + sparkJars + "\nspark.executor.instances 2\nspark.executor.memory 512m"
+                + "\nspark.yarn.am.memory 384m\nspark.yarn.maxAppAttempts 1\nspark.ui.enabled false"
+                + "\nspark.driver.host 127.0.0.1"
+                + "\nspark.yarn.appMasterEnv.JAVA_HOME " + javaHome + "\nspark.executorEnv.JAVA_HOME " + javaHome + "\n");
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("bin/hearth").toString(), "doctor", "--master", "yarn",
+                "--path", data, "--store", store).redirectErrorStream(true);
+        pb.environment().put("HEARTH_CONF_DIR", conf.toString());
+        pb.environment().put("HADOOP_CONF_DIR", yarn.confDir().toString());
+        pb.environment().put("YARN_CONF_DIR", yarn.confDir().toString());
+        pb.environment().put("HEARTH_DRIVER_MEMORY", "512m");
+        pb.environment().put("JAVA_HOME", javaHome);
+        pb.environment().remove("SPARK_HOME");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        LOG.info("bin/hearth doctor --master yarn exited {}:\n{}", p.exitValue(), out);
+        return new Run(p.exitValue(), out, Optional.empty());
     }
 
     /** SIGKILL of one executor JVM of {@code appId} (found by its command line), by PID. */
