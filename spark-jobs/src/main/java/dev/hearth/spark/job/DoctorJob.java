@@ -42,6 +42,6 @@ public final class DoctorJob implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(HearthJobs.commandLine(new DoctorJob()).execute(args));
+        HearthJobs.exit(HearthJobs.commandLine(new DoctorJob()).execute(args));
     }
 }

@@ -42,8 +42,6 @@ final class MiniYarn implements AutoCloseable {
         conf.set(YarnConfiguration.RM_SCHEDULER,
                 "org.apache.hadoop.yarn.server.resourcemanager.scheduler.fifo.FifoScheduler");
         conf.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "100.0");
-        conf.set(YarnConfiguration.NM_LOCAL_DIRS, dir.resolve("nm-local").toString());
-        conf.set(YarnConfiguration.NM_LOG_DIRS, dir.resolve("nm-logs").toString());
         conf.setLong(YarnConfiguration.DEBUG_NM_DELETE_DELAY_SEC, 600);
         MiniYARNCluster cluster = new MiniYARNCluster("hearth-yarn-it", 1, 1, 1);
         try {
@@ -77,15 +75,16 @@ final class MiniYarn implements AutoCloseable {
         return confDir;
     }
 
-    /** The NodeManager's container logs (stdout/stderr of every container), for failure messages. */
-    String containerLogs(Path dir) {
+    /** The NodeManager's container logs (stderr of every container), for failure messages. */
+    String containerLogs() {
         StringBuilder out = new StringBuilder();
-        Path logs = dir.resolve("nm-logs");
+        // MiniYARNCluster puts its NodeManager directories under target/test/data/<cluster name>/.
+        Path logs = Path.of(cluster.getNodeManager(0).getConfig().get(YarnConfiguration.NM_LOG_DIRS).split(",")[0]);
         if (!Files.isDirectory(logs)) {
             return "(no container logs)";
         }
         try (var files = Files.walk(logs)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+            for (Path f : files.filter(f -> f.getFileName().toString().equals("stderr")).sorted().toList()) {
                 String text = Files.readString(f);
                 out.append("\n==== ").append(logs.relativize(f)).append('\n')
                         .append(text.length() > 6000 ? text.substring(text.length() - 6000) : text);

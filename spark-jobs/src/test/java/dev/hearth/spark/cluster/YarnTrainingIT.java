@@ -51,7 +51,7 @@ class YarnTrainingIT {
     private String data;
 
     @RegisterExtension
-    final LogsOnFailure logsOnFailure = new LogsOnFailure(() -> yarn == null ? "(no cluster)" : yarn.containerLogs(dir));
+    final LogsOnFailure logsOnFailure = new LogsOnFailure(() -> yarn == null ? "(no cluster)" : yarn.containerLogs());
 
     @BeforeAll
     void start(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp) throws Exception {
