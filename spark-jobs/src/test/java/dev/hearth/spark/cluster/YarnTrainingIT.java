@@ -96,8 +96,8 @@ class YarnTrainingIT {
         Run cluster = submit("cluster", "dev.hearth.spark.job.TrainJob", List.of("--data", data, "--model", "digits",
                 "--store", store, "--set", "network.hidden=32", "--set", "train.epochs=2",
                 "--set", "train.batch.size.per.worker=32"), null);
+        // spark-submit waits for the application (spark.yarn.submit.waitAppCompletion) and exits 1 unless it SUCCEEDED.
         assertThat(cluster.exitCode()).as(cluster.output()).isZero();
-        assertThat(cluster.output()).contains("final status: SUCCEEDED");
         HadoopModelStore models = HadoopModelStore.open(store, hdfs.fileSystem().getConf());
         ModelVersion v1 = models.resolve(ModelRef.parse("digits/1"));
         assertThat(v1.metadata().provenance()).containsEntry("sparkMaster", "yarn");
@@ -173,8 +173,8 @@ class YarnTrainingIT {
                 if (appId == null && m.find()) {
                     appId = m.group(1);
                 }
-                if (killAfter != null && victim.isEmpty() && line.contains(killAfter) && appId != null) {
-                    victim = killOneExecutor(appId);
+                if (killAfter != null && victim.isEmpty() && line.contains(killAfter)) {
+                    victim = killOneExecutor();
                     out.append("[test] SIGKILLed executor container JVM ").append(victim.orElse(-1L)).append('\n');
                 }
             }
@@ -225,18 +225,23 @@ class YarnTrainingIT {
         return new Run(p.exitValue(), out, Optional.empty());
     }
 
-    /** SIGKILL of one executor JVM of {@code appId} (found by its command line), by PID. */
-    private static Optional<Long> killOneExecutor(String appId) throws Exception {
+    /**
+     * SIGKILL, by PID, of one executor JVM in this test's NodeManager: its command line names the executor backend and
+     * its container directory, which lies under this module's target/test/data/hearth-yarn-it.
+     */
+    private static Optional<Long> killOneExecutor() throws Exception {
+        String nmDirs = LocalSpark.projectRoot().resolve("spark-jobs/target/test/data/hearth-yarn-it").toString();
         Optional<ProcessHandle> executor = ProcessHandle.allProcesses()
                 .filter(h -> h.info().commandLine().map(c -> c.contains("YarnCoarseGrainedExecutorBackend")
-                        && c.contains(appId)).orElse(false))
+                        && c.contains(nmDirs)).orElse(false))
                 .findFirst();
         if (executor.isEmpty()) {
             return Optional.empty();
         }
         executor.get().destroyForcibly();
         executor.get().onExit().get(30, TimeUnit.SECONDS);
-        LOG.info("SIGKILLed executor JVM {} of {}", executor.get().pid(), appId);
+        LOG.info("SIGKILLed executor JVM {}: {}", executor.get().pid(), executor.get().info().commandLine()
+                .map(c -> c.substring(Math.max(0, c.indexOf("--executor-id")))).orElse(""));
         return Optional.of(executor.get().pid());
     }
 
