@@ -104,7 +104,7 @@ class S3TrainServeIT {
 
             Processes.Result verify = cli(processes, store, "verify");
             assertThat(verify.exitCode()).as(verify.output()).isZero();
-            // Version 2 is neither aliased nor the newest kept... keep-last 1 keeps 2 (newest), the alias keeps 1.
+            // keep-last 1 keeps version 2 (the newest), the alias keeps 1: nothing to delete, but gc runs on S3.
             Processes.Result gc = cli(processes, store, "gc", "--keep-last", "1", "--keep-days", "0", "--apply");
             assertThat(gc.exitCode()).as(gc.output()).isZero();
             Processes.Result versions = cli(processes, store, "--json", "versions", "digits");
