@@ -17,6 +17,13 @@ import java.util.function.Predicate;
 /** Starts the project's artifacts as child processes, captures their output, and stops them by PID. */
 final class Processes implements AutoCloseable {
     private final List<Process> started = new ArrayList<>();
+    private final java.util.Map<String, String> env = new java.util.HashMap<>();
+
+    /** Sets an environment variable for every process started from now on (e.g. HADOOP_CONF_DIR). */
+    Processes withEnv(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
 
     static Path root() {
         String r = System.getProperty("hearth.root");
@@ -97,6 +104,7 @@ final class Processes implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).directory(root().toFile());
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.environment().putAll(env);
         Process p = pb.start();
         started.add(p);
         return p;

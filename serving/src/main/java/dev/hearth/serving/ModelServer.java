@@ -29,6 +29,7 @@ import dev.hearth.serving.rollout.RolloutWiring;
 import dev.hearth.store.ModelNames;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.hadoop.HadoopModelStore;
+import org.apache.hadoop.conf.Configuration;
 import dev.hearth.store.hadoop.HadoopShadowSummaries;
 import io.javalin.Javalin;
 import java.nio.file.Path;
@@ -40,7 +41,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -107,7 +107,7 @@ public final class ModelServer implements Callable<Integer> {
         Drain drain = new Drain(settings.getLong(ServingSettings.DRAIN_MS));
         TlsConnector tls = settings.getBoolean(ServingSettings.TLS_ENABLED) ? tls(settings) : null;
         ServingMetrics metrics = new ServingMetrics();
-        Configuration storeConf = new Configuration();
+        Configuration storeConf = dev.hearth.config.HadoopConfigurations.load();
         EncryptionSettings.applyTo(settings, storeConf);
         ModelStore modelStore = HadoopModelStore.open(settings.require(ServingSettings.STORE_ROOT), storeConf);
         List<ServingPolicy> policies = Arrays.stream(settings.get(ServingSettings.MODELS).split(","))
@@ -135,7 +135,7 @@ public final class ModelServer implements Callable<Integer> {
         try {
             rollout = RolloutWiring.create(settings, modelStore, loader, batching, metrics, metrics.registry(), registry,
                     leases.holder(), new HadoopShadowSummaries(settings.require(ServingSettings.STORE_ROOT),
-                            new Configuration()));
+                            storeConf));
         } catch (RuntimeException e) {
             registry.close();
             throw e;

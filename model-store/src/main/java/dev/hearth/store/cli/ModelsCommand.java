@@ -86,10 +86,16 @@ public final class ModelsCommand implements Runnable {
 
     /** The store {@code --store} names, with the key settings given (subcommands in other modules use it too). */
     public ModelStore store() {
-        Configuration conf = new Configuration();
-        conf.set(EncryptionSettings.KEY_PROVIDER, keyProvider == null ? "" : keyProvider);
-        conf.set(EncryptionSettings.KEY_NAME, keyName == null ? "" : keyName);
-        conf.set(EncryptionSettings.KEY_OVERRIDES, keyOverrides == null ? "" : keyOverrides);
+        Configuration conf = dev.hearth.config.HadoopConfigurations.load();
+        if (keyProvider != null && !keyProvider.isEmpty()) {
+            conf.set(EncryptionSettings.KEY_PROVIDER, keyProvider);
+        }
+        if (keyName != null && !keyName.isEmpty()) {
+            conf.set(EncryptionSettings.KEY_NAME, keyName);
+        }
+        if (keyOverrides != null && !keyOverrides.isEmpty()) {
+            conf.set(EncryptionSettings.KEY_OVERRIDES, keyOverrides);
+        }
         return HadoopModelStore.open(storeRoot, conf);
     }
 

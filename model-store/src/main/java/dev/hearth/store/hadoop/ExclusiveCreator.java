@@ -20,8 +20,9 @@ import org.apache.hadoop.fs.Path;
  *       target exists) and fsync the directory;
  *   <li>HDFS and other {@link CommitMode#RENAME} file systems: write a temporary file, then rename it with
  *       {@link AtomicRename#noReplace} (refuses an existing target);
- *   <li>object stores ({@link CommitMode#MARKER}): {@code create(overwrite=false)}, which is only as exclusive
- *       as the store's conditional writes (see the README).
+ *   <li>object stores ({@link CommitMode#MARKER}): the {@link ExclusiveCreate} chosen when the store opened
+ *       ({@link ConditionalWriteProbe}): a conditional PUT where the endpoint honours {@code If-None-Match: *},
+ *       else {@code create(overwrite=false)} under the one-publisher rule (see the README).
  * </ul>
  */
 final class ExclusiveCreator {
@@ -30,11 +31,26 @@ final class ExclusiveCreator {
     private final FileSystem fs;
     private final CommitMode mode;
     private final AtomicRename renames;
+    private final ExclusiveCreate objectStore;
 
-    ExclusiveCreator(FileSystem fs, CommitMode mode, AtomicRename renames) {
+    ExclusiveCreator(FileSystem fs, CommitMode mode, AtomicRename renames, ExclusiveCreate objectStore) {
         this.fs = fs;
         this.mode = mode;
         this.renames = renames;
+        this.objectStore = objectStore;
+    }
+
+    /** Whether creates are exclusive across processes (always, except on object stores without conditional PUT). */
+    boolean exclusive() {
+        return mode != CommitMode.MARKER || objectStore.exclusive();
+    }
+
+    /** The mechanism, for the log and {@code doctor}. */
+    String describe() {
+        if (mode == CommitMode.MARKER) {
+            return objectStore.describe();
+        }
+        return "file".equals(fs.getUri().getScheme()) ? "temporary file + hard link" : "temporary file + rename";
     }
 
     /**
@@ -44,7 +60,7 @@ final class ExclusiveCreator {
      */
     boolean create(Path path, byte[] content) throws IOException {
         if (mode == CommitMode.MARKER) {
-            return createIfAbsent(path, content);
+            return objectStore.create(path, content);
         }
         Path tmp = new Path(path.getParent(), TMP_PREFIX + path.getName() + "." + UUID.randomUUID());
         try {
@@ -78,21 +94,5 @@ final class ExclusiveCreator {
             local.syncDirectory(path.getParent());
         }
         return true;
-    }
-
-    private boolean createIfAbsent(Path path, byte[] content) throws IOException {
-        // No hsync: an object store makes the object visible and durable when the stream closes (S3A refuses hsync).
-        try (FSDataOutputStream out = fs.create(path, false)) {
-            out.write(content);
-            return true;
-        } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
-            return false;
-        } catch (IOException e) {
-            // Some file systems report "already exists" with a plain IOException; tell it apart by checking.
-            if (fs.exists(path)) {
-                return false;
-            }
-            throw e;
-        }
     }
 }

@@ -43,6 +43,13 @@ import org.slf4j.LoggerFactory;
 public final class HadoopModelStore implements ModelStore {
     private static final Logger LOG = LoggerFactory.getLogger(HadoopModelStore.class);
 
+    /**
+     * Hadoop configuration key: {@code true} when several processes may publish or move aliases of one model at
+     * the same time. The store then refuses to open unless its exclusive creates really are exclusive (an object
+     * store must honour conditional writes), instead of letting two publishers share a version number.
+     */
+    public static final String MULTI_PUBLISHER = "hearth.store.multi-publisher";
+
     private final FileSystem fs;
     private final StoreLayout layout;
     private final MetadataJson json = new MetadataJson();
@@ -57,6 +64,7 @@ public final class HadoopModelStore implements ModelStore {
     private final String actor;
     private final StoreCrypto crypto;
     private final VersionKeys versionKeys;
+    private final ExclusiveCreator exclusive;
 
     /** A store rooted at {@code root} on the file system that root's URI names. */
     public HadoopModelStore(Path root, Configuration conf) {
@@ -69,7 +77,18 @@ public final class HadoopModelStore implements ModelStore {
         this.layout = new StoreLayout(fs, fs.makeQualified(root));
         CommitMode mode = CommitMode.of(fs.getUri().getScheme(), conf);
         AtomicRename renames = new AtomicRename(fs);
-        ExclusiveCreator exclusive = new ExclusiveCreator(fs, mode, renames);
+        ExclusiveCreator exclusive = new ExclusiveCreator(fs, mode, renames,
+                mode == CommitMode.MARKER ? ConditionalWriteProbe.choose(fs, layout.root(), conf)
+                        : new UncheckedCreate(fs, "unused"));
+        this.exclusive = exclusive;
+        if (!exclusive.exclusive()) {
+            if (conf.getBoolean(MULTI_PUBLISHER, false)) {
+                throw new ModelStoreException("store " + layout.root() + " cannot run with several publishers ("
+                        + MULTI_PUBLISHER + "=true): exclusive creates are " + exclusive.describe()
+                        + "; use an endpoint that honours If-None-Match: * on PUT, or one publisher per model");
+            }
+            LOG.warn("Store {}: exclusive creates are {}", layout.root(), exclusive.describe());
+        }
         JsonFiles files = new JsonFiles(fs, json.mapper());
         this.crypto = new StoreCrypto(conf);
         this.publisher = new Publisher(layout, exclusive, mode, renames, json, crypto);
@@ -94,6 +113,7 @@ public final class HadoopModelStore implements ModelStore {
         this.leaseFiles = base.leaseFiles;
         this.remover = base.remover;
         this.lockFiles = base.lockFiles;
+        this.exclusive = base.exclusive;
         this.crypto = base.crypto;
         this.versionKeys = base.versionKeys;
         this.actor = actor;
@@ -142,6 +162,19 @@ public final class HadoopModelStore implements ModelStore {
     @Override
     public String root() {
         return layout.root().toString();
+    }
+
+    /**
+     * How this store creates version reservations, alias entries and locks exclusively, and whether several
+     * publishers per model are safe; shown by {@code doctor}.
+     */
+    public String exclusiveCreates() {
+        return exclusive.describe();
+    }
+
+    /** Whether several processes may publish and move aliases of one model at once ({@link #exclusiveCreates}). */
+    public boolean multiPublisherSafe() {
+        return exclusive.exclusive();
     }
 
     /** The qualified root path. */

@@ -103,13 +103,25 @@ final class StoreLayout {
         return out;
     }
 
-    /** Newest modification time of {@code path} and its direct children (object stores give directories none). */
+    /**
+     * Newest modification time of {@code path} and its direct children. Object stores have no directories: S3A
+     * reports a directory's time as the time of the call, so there a directory with children is as old as its
+     * newest child (else no crash leftover on S3 would ever get older than the grace period).
+     */
     long lastModified(Path path) throws IOException {
-        long t = fs.getFileStatus(path).getModificationTime();
-        for (FileStatus st : children(path)) {
+        FileStatus self = fs.getFileStatus(path);
+        List<FileStatus> kids = self.isDirectory() ? children(path) : List.of();
+        boolean ownTime = !(self.isDirectory() && !kids.isEmpty() && isObjectStore());
+        long t = ownTime ? self.getModificationTime() : 0;
+        for (FileStatus st : kids) {
             t = Math.max(t, st.getModificationTime());
         }
         return t;
+    }
+
+    private boolean isObjectStore() {
+        return CommitMode.of(fs.getUri().getScheme(), new org.apache.hadoop.conf.Configuration(false))
+                == CommitMode.MARKER;
     }
 
     static Integer parseNumber(String s) {

@@ -19,6 +19,12 @@ final class ChildJvm {
 
     static ChildJvm publish(Path logDir, String id, String root, String name, int count, long bytes, long seed)
             throws IOException {
+        return publish(logDir, id, root, name, count, bytes, seed, null);
+    }
+
+    /** As above, with {@code HADOOP_CONF_DIR} set to {@code hadoopConfDir} (its core-site.xml) when not null. */
+    static ChildJvm publish(Path logDir, String id, String root, String name, int count, long bytes, long seed,
+            Path hadoopConfDir) throws IOException {
         String cp = System.getProperty("java.class.path");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -30,7 +36,11 @@ final class ChildJvm {
         cmd.addAll(List.of("-cp", cp, PublishProcess.class.getName(), root, name, Integer.toString(count),
                 Long.toString(bytes), Long.toString(seed)));
         Path out = logDir.resolve(id + ".out");
-        Process p = new ProcessBuilder(cmd)
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (hadoopConfDir != null) {
+            pb.environment().put("HADOOP_CONF_DIR", hadoopConfDir.toString());
+        }
+        Process p = pb
                 .redirectOutput(out.toFile())
                 .redirectError(logDir.resolve(id + ".err").toFile())
                 .start();
@@ -39,6 +49,12 @@ final class ChildJvm {
 
     long pid() {
         return process.pid();
+    }
+
+    /** Standard error so far. */
+    String errors() throws IOException {
+        Path err = output.resolveSibling(output.getFileName().toString().replace(".out", ".err"));
+        return Files.exists(err) ? Files.readString(err) : "";
     }
 
     /** Output lines so far. */

@@ -3,19 +3,19 @@ package dev.hearth.store.it;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import dev.hearth.store.testing.Drafts;
-import org.apache.hadoop.conf.Configuration;
+import dev.hearth.config.HadoopConfigurations;
 
 /**
  * A child process for the crash and concurrency ITs: publishes {@code count} versions of a seeded-random model
  * of {@code bytes} bytes into a store, printing {@code ready} once the store is open and {@code published N}
- * after each commit.
+ * after each commit. Hadoop settings (S3A endpoint, multi-publisher mode) come from {@code $HADOOP_CONF_DIR}.
  */
 public final class PublishProcess {
     private PublishProcess() {}
 
     /** Arguments: store root, model name, count, model bytes, seed. */
     public static void main(String[] args) {
-        HadoopModelStore store = HadoopModelStore.open(args[0], new Configuration());
+        HadoopModelStore store = HadoopModelStore.open(args[0], HadoopConfigurations.load());
         String name = args[1];
         int count = Integer.parseInt(args[2]);
         long bytes = Long.parseLong(args[3]);

@@ -21,16 +21,28 @@ import scala.reflect.ClassTag$;
  * Checks a live SparkSession's configuration before a long DL4J run: Kryo with ND4J's registrator (round-trips an
  * INDArray on the driver and through the executors), Java 17 module flags, locality wait, executor off-heap
  * headroom versus ND4J's limit, BLAS threads versus executor cores, and the default file system versus the Export
- * approach.
+ * approach; with paths or a store root also what each executor (YARN container) sees ({@link ExecutorChecks}).
  */
 public final class SparkDoctor {
     private static final List<String> REQUIRED_OPENS = List.of("java.base/java.nio", "java.base/sun.nio.ch",
             "java.base/java.lang.invoke", "java.base/java.util");
 
     private final SparkSession spark;
+    private final List<String> paths;
+    private final String storeRoot;
 
     public SparkDoctor(SparkSession spark) {
+        this(spark, List.of(), null);
+    }
+
+    /**
+     * A doctor that also checks, inside every executor, that each of {@code paths} resolves (S3A, HDFS), and, when
+     * {@code storeRoot} is not null, how the model store there creates versions exclusively.
+     */
+    public SparkDoctor(SparkSession spark, List<String> paths, String storeRoot) {
         this.spark = spark;
+        this.paths = List.copyOf(paths);
+        this.storeRoot = storeRoot;
     }
 
     /** Runs every check. */
@@ -44,6 +56,9 @@ public final class SparkDoctor {
         checks.add(offHeap(conf));
         checks.add(blasThreads(conf));
         checks.add(exportApproach());
+        if (!paths.isEmpty() || storeRoot != null) {
+            checks.addAll(new ExecutorChecks(spark, paths, storeRoot).run());
+        }
         return checks;
     }
 
@@ -157,7 +172,7 @@ public final class SparkDoctor {
                 "--conf spark.hadoop.fs.defaultFS=hdfs://<namenode> (or s3a://)");
     }
 
-    private static long sizeMb(String v) {
+    static long sizeMb(String v) {
         String s = v.toLowerCase(Locale.ROOT);
         double n = Double.parseDouble(s.replaceAll("[^0-9.]", ""));
         if (s.endsWith("g")) {

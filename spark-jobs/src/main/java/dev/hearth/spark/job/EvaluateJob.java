@@ -61,6 +61,6 @@ public final class EvaluateJob implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(HearthJobs.commandLine(new EvaluateJob()).execute(args));
+        HearthJobs.exit(HearthJobs.commandLine(new EvaluateJob()).execute(args));
     }
 }

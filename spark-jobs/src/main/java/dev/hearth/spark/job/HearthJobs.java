@@ -43,7 +43,19 @@ public final class HearthJobs implements Runnable {
         return t instanceof DataFormatException ? t : e;
     }
 
+    /**
+     * Ends a job's {@code main} with its exit code. Inside a YARN application master (cluster mode) the master owns
+     * the process: a {@code System.exit(0)} runs the shutdown hooks before it reported success and YARN records the
+     * run as FAILED (exit 16), so there success just returns. Failures still exit with their code.
+     */
+    static void exit(int code) {
+        if (code == 0 && System.getProperty("spark.yarn.app.id") != null) {
+            return;
+        }
+        System.exit(code);
+    }
+
     public static void main(String[] args) {
-        System.exit(commandLine(new HearthJobs()).execute(args));
+        exit(commandLine(new HearthJobs()).execute(args));
     }
 }

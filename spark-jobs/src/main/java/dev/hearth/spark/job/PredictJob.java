@@ -55,6 +55,6 @@ public final class PredictJob implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(HearthJobs.commandLine(new PredictJob()).execute(args));
+        HearthJobs.exit(HearthJobs.commandLine(new PredictJob()).execute(args));
     }
 }

@@ -92,6 +92,6 @@ public final class RetrainJob implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(HearthJobs.commandLine(new RetrainJob()).execute(args));
+        HearthJobs.exit(HearthJobs.commandLine(new RetrainJob()).execute(args));
     }
 }

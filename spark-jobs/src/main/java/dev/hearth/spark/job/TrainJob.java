@@ -73,6 +73,6 @@ public final class TrainJob implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(HearthJobs.commandLine(new TrainJob()).execute(args));
+        HearthJobs.exit(HearthJobs.commandLine(new TrainJob()).execute(args));
     }
 }

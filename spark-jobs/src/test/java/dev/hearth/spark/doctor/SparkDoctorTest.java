@@ -28,6 +28,35 @@ class SparkDoctorTest {
     }
 
     @Test
+    void pathsAreCheckedInsideEveryExecutor(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        SparkSession spark = LocalSpark.start("doctor-paths");
+        try {
+            String good = dir.toUri().toString();
+            List<Check> checks = new SparkDoctor(spark, List.of(good, "nosuchfs://bucket/x"), null).run();
+            assertThat(checks).filteredOn(c -> c.name().startsWith("reach " + good)).isNotEmpty()
+                    .allMatch(c -> c.status() == Check.Status.OK);
+            assertThat(checks).filteredOn(c -> c.name().startsWith("reach nosuchfs://")).isNotEmpty()
+                    .allSatisfy(c -> {
+                        assertThat(c.status()).isEqualTo(Check.Status.FAIL);
+                        assertThat(c.detail()).contains("No FileSystem for scheme");
+                    });
+            assertThat(checks).filteredOn(c -> c.name().startsWith("BLAS threads vs vcores in executor")).isNotEmpty();
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @Test
+    void offHeapAboveTheContainerOverheadFails() {
+        ExecutorProbe p = new ExecutorProbe("1@h", "container_1", 1024, 2048, 1024, 1, "1", java.util.Map.of());
+        assertThat(ExecutorChecks.offHeap(p).status()).isEqualTo(Check.Status.FAIL);
+        assertThat(ExecutorChecks.offHeap(p).name()).contains("container container_1");
+        ExecutorProbe ok = new ExecutorProbe("1@h", "-", 1024, 512, 1024, 2, "2", java.util.Map.of());
+        assertThat(ExecutorChecks.offHeap(ok).status()).isEqualTo(Check.Status.OK);
+        assertThat(ExecutorChecks.blas(ok).status()).isEqualTo(Check.Status.WARN);
+    }
+
+    @Test
     void missingRegistratorFailsWithTheFix() {
         SparkConf conf = SparkConfFile.apply(LocalSpark.sparkDefaults(), new SparkConf(false));
         conf.remove("spark.kryo.registrator");

@@ -1,0 +1,254 @@
+package dev.hearth.spark.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hearth.spark.LocalSpark;
+import dev.hearth.store.ModelRef;
+import dev.hearth.store.ModelVersion;
+import dev.hearth.store.hadoop.HadoopModelStore;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hearth on YARN as users run it: a MiniYARNCluster (one NodeManager) with HDFS beside it, Spark's jars staged on
+ * HDFS as {@code spark.yarn.jars}, and {@code spark-submit --master yarn} (Spark's SparkSubmit class with spark-yarn
+ * on its class path) of the shaded jobs jar with {@code conf/spark-defaults.conf}: training in cluster mode
+ * publishes to HDFS, evaluation runs in client mode, a second training in client mode survives an executor
+ * container SIGKILLed mid-epoch, and {@code bin/hearth doctor --master yarn} runs its checks inside the containers.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class YarnTrainingIT {
+    private static final Logger LOG = LoggerFactory.getLogger(YarnTrainingIT.class);
+    private static final Pattern APP_ID = Pattern.compile("(application_\\d+_\\d+)");
+
+    private Path dir;
+    private MiniHdfs hdfs;
+    private MiniYarn yarn;
+    private String sparkJars;
+    private String data;
+
+    @RegisterExtension
+    final LogsOnFailure logsOnFailure = new LogsOnFailure(() -> yarn == null ? "(no cluster)" : yarn.containerLogs());
+
+    @BeforeAll
+    void start(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp) throws Exception {
+        dir = tmp;
+        hdfs = MiniHdfs.start(dir.resolve("hdfs"));
+        yarn = MiniYarn.start(dir.resolve("yarn"), hdfs, 8192, 4);
+        long t0 = System.nanoTime();
+        FileSystem fs = hdfs.fileSystem();
+        org.apache.hadoop.fs.Path jars = new org.apache.hadoop.fs.Path(hdfs.uri() + "/spark/jars");
+        fs.mkdirs(jars);
+        long bytes = 0;
+        // All but the AWS SDK bundle (280 MB): this test reads and writes HDFS only, and staging it doubles the time.
+        for (Path jar : clusterClasspath().stream()
+                .filter(j -> !j.getFileName().toString().startsWith("aws-java-sdk-bundle")).toList()) {
+            fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(jar.toUri()),
+                    new org.apache.hadoop.fs.Path(jars, jar.getFileName().toString()));
+            bytes += Files.size(jar);
+        }
+        sparkJars = jars + "/*.jar";
+        LOG.info("Staged {} MB of Spark jars on HDFS in {} ms", bytes >> 20, (System.nanoTime() - t0) / 1_000_000);
+        data = hdfs.upload(Path.of(getClass().getResource("/dev/hearth/spark/data/digits-8x8.csv").toURI()),
+                "/data/digits-8x8.csv");
+    }
+
+    @AfterAll
+    void stop() {
+        try {
+            if (yarn != null) {
+                yarn.close();
+            }
+        } finally {
+            if (hdfs != null) {
+                hdfs.close();
+            }
+        }
+    }
+
+    @Test
+    void trainOnYarnPublishToHdfsEvaluateSurviveAnExecutorKillAndRunDoctorInContainers() throws Exception {
+        String store = hdfs.uri() + "/models";
+
+        Run cluster = submit("cluster", "dev.hearth.spark.job.TrainJob", List.of("--data", data, "--model", "digits",
+                "--store", store, "--set", "network.hidden=32", "--set", "train.epochs=2",
+                "--set", "train.batch.size.per.worker=32"), null);
+        // spark-submit waits for the application (spark.yarn.submit.waitAppCompletion) and exits 1 unless it SUCCEEDED.
+        assertThat(cluster.exitCode()).as(cluster.output()).isZero();
+        HadoopModelStore models = HadoopModelStore.open(store, hdfs.fileSystem().getConf());
+        ModelVersion v1 = models.resolve(ModelRef.parse("digits/1"));
+        assertThat(v1.metadata().provenance()).containsEntry("sparkMaster", "yarn");
+        models.verify(v1);
+
+        Run evaluate = submit("client", "dev.hearth.spark.job.EvaluateJob", List.of("--model", "digits/1",
+                "--data", data, "--store", store), null);
+        assertThat(evaluate.exitCode()).as(evaluate.output()).isZero();
+        assertThat(evaluate.output()).containsPattern("accuracy +0\\.\\d+");
+
+        // Client mode: the driver's log is ours to watch; once epoch 2 is over, SIGKILL one executor container.
+        Run killed = submit("client", "dev.hearth.spark.job.TrainJob", List.of("--data", data, "--model", "digits",
+                "--store", store, "--set", "network.hidden=32", "--set", "train.epochs=6",
+                "--set", "train.batch.size.per.worker=32"), "epoch 2/6");
+        assertThat(killed.exitCode()).as(killed.output()).isZero();
+        assertThat(killed.victim()).as("an executor container was killed").isPresent();
+        assertThat(killed.output()).contains("published digits/2");
+        ModelVersion v2 = models.resolve(ModelRef.parse("digits/2"));
+        assertThat(v2.metadata().provenance()).containsEntry("epochs", 6);
+        models.verify(v2);
+
+        Run doctor = doctorThroughLauncher(store);
+        assertThat(doctor.output()).containsPattern("OK +reach " + Pattern.quote(data)
+                + " in executor \\S+ \\(container container_");
+        assertThat(doctor.output()).containsPattern("OK +off-heap vs container overhead in executor .*container_");
+        assertThat(doctor.output()).containsPattern("OK +BLAS threads vs vcores in executor .*container_");
+        assertThat(doctor.output()).containsPattern("OK +store exclusive creates +temporary file \\+ rename");
+        assertThat(doctor.exitCode()).as(doctor.output()).isZero();
+    }
+
+    private record Run(int exitCode, String output, Optional<Long> victim) {}
+
+    /**
+     * spark-submit to YARN; when {@code killAfter} is not null, SIGKILLs one executor container of the application
+     * as soon as the driver output contains it.
+     */
+    private Run submit(String deployMode, String mainClass, List<String> args, String killAfter) throws Exception {
+        Path root = LocalSpark.projectRoot();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + BuildArtifacts.jvmArgsFile(), "-Dlog4j2.configurationFile=" + root.resolve("conf/log4j2.properties"),
+                "-Xmx512m", "-cp", yarn.confDir() + File.pathSeparator
+                        + Files.readString(root.resolve("spark-jobs/target/classpath.txt")).strip(),
+                "org.apache.spark.deploy.SparkSubmit", "--master", "yarn", "--deploy-mode", deployMode,
+                "--properties-file", root.resolve("conf/spark-defaults.conf").toString(),
+                "--conf", "spark.yarn.jars=" + sparkJars,
+                "--conf", "spark.executor.instances=2", "--conf", "spark.executor.cores=1",
+                "--conf", "spark.executor.memory=512m", "--conf", "spark.driver.memory=768m",
+                "--conf", "spark.yarn.am.memory=384m",
+                "--conf", "spark.yarn.maxAppAttempts=1",
+                "--conf", "spark.yarn.appMasterEnv.JAVA_HOME=" + System.getProperty("java.home"),
+                "--conf", "spark.executorEnv.JAVA_HOME=" + System.getProperty("java.home"),
+                "--conf", "spark.ui.enabled=false"));
+        if (deployMode.equals("client")) {
+            cmd.addAll(List.of("--conf", "spark.driver.host=127.0.0.1"));
+        }
+        cmd.addAll(List.of("--class", mainClass, BuildArtifacts.jobsJar().toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("HADOOP_CONF_DIR", yarn.confDir().toString());
+        pb.environment().put("YARN_CONF_DIR", yarn.confDir().toString());
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        StringBuilder out = new StringBuilder();
+        Optional<Long> victim = Optional.empty();
+        String appId = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                out.append(line).append('\n');
+                Matcher m = APP_ID.matcher(line);
+                if (appId == null && m.find()) {
+                    appId = m.group(1);
+                }
+                if (killAfter != null && victim.isEmpty() && line.contains(killAfter)) {
+                    victim = killOneExecutor();
+                    out.append("[test] SIGKILLed executor container JVM ").append(victim.orElse(-1L)).append('\n');
+                }
+            }
+        } finally {
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        }
+        LOG.info("spark-submit --deploy-mode {} {} ({}) exited {} after {} s", deployMode, mainClass, appId,
+                p.exitValue(), (System.nanoTime() - t0) / 1_000_000_000);
+        return new Run(p.exitValue(), out.toString(), victim);
+    }
+
+    /**
+     * {@code bin/hearth doctor --master yarn} as a user runs it: a copy of conf/ whose spark-defaults.conf also names
+     * the staged Spark jars (and, for this test's containers, JAVA_HOME), HADOOP_CONF_DIR/YARN_CONF_DIR set.
+     */
+    private Run doctorThroughLauncher(String store) throws Exception {
+        Path root = LocalSpark.projectRoot();
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        try (var files = Files.list(root.resolve("conf"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, conf.resolve(f.getFileName().toString()));
+            }
+        }
+        String javaHome = System.getProperty("java.home");
+        Files.writeString(conf.resolve("spark-defaults.conf"), Files.readString(conf.resolve("spark-defaults.conf"))
+                + "\nspark.yarn.jars " + sparkJars + "\nspark.executor.instances 2\nspark.executor.memory 512m"
+                + "\nspark.yarn.am.memory 384m\nspark.yarn.maxAppAttempts 1\nspark.ui.enabled false"
+                + "\nspark.driver.host 127.0.0.1"
+                + "\nspark.yarn.appMasterEnv.JAVA_HOME " + javaHome + "\nspark.executorEnv.JAVA_HOME " + javaHome + "\n");
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("bin/hearth").toString(), "doctor", "--master", "yarn",
+                "--path", data, "--store", store).redirectErrorStream(true);
+        pb.environment().put("HEARTH_CONF_DIR", conf.toString());
+        pb.environment().put("HADOOP_CONF_DIR", yarn.confDir().toString());
+        pb.environment().put("YARN_CONF_DIR", yarn.confDir().toString());
+        pb.environment().put("HEARTH_DRIVER_MEMORY", "512m");
+        pb.environment().put("JAVA_HOME", javaHome);
+        pb.environment().remove("SPARK_HOME");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        LOG.info("bin/hearth doctor --master yarn exited {}:\n{}", p.exitValue(), out);
+        return new Run(p.exitValue(), out, Optional.empty());
+    }
+
+    /**
+     * SIGKILL, by PID, of one executor JVM in this test's NodeManager: its command line names the executor backend and
+     * its container directory, which lies under this module's target/test/data/hearth-yarn-it.
+     */
+    private static Optional<Long> killOneExecutor() throws Exception {
+        String nmDirs = LocalSpark.projectRoot().resolve("spark-jobs/target/test/data/hearth-yarn-it").toString();
+        Optional<ProcessHandle> executor = ProcessHandle.allProcesses()
+                .filter(h -> h.info().commandLine().map(c -> c.contains("YarnCoarseGrainedExecutorBackend")
+                        && c.contains(nmDirs)).orElse(false))
+                .findFirst();
+        if (executor.isEmpty()) {
+            return Optional.empty();
+        }
+        executor.get().destroyForcibly();
+        executor.get().onExit().get(30, TimeUnit.SECONDS);
+        LOG.info("SIGKILLed executor JVM {}: {}", executor.get().pid(), executor.get().info().commandLine()
+                .map(c -> c.substring(Math.max(0, c.indexOf("--executor-id")))).orElse(""));
+        return Optional.of(executor.get().pid());
+    }
+
+    /** What the cluster provides (Spark, spark-yarn, the Hadoop client, S3A): target/cluster-classpath.txt. */
+    private static List<Path> clusterClasspath() throws IOException {
+        String text = Files.readString(LocalSpark.projectRoot().resolve("spark-jobs/target/cluster-classpath.txt"))
+                .strip();
+        return Arrays.stream(text.split(File.pathSeparator)).filter(s -> !s.isBlank()).map(Path::of).toList();
+    }
+}
