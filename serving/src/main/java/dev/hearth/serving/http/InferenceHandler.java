@@ -93,6 +93,10 @@ public final class InferenceHandler {
      */
     private void inferOn(Context ctx, ModelSlot slot, LoadedModel model, InputStream body, RequestBytes account,
             boolean instances, boolean routed) throws IOException {
+        if (!model.signature().isFeatureRows()) {
+            inferTensors(ctx, slot, model, body, account, instances, routed);
+            return;
+        }
         InferenceRequest request;
         try {
             AccessLog.tag(ctx, model);
@@ -115,6 +119,42 @@ public final class InferenceHandler {
         if (routed) {
             routing.answered(slot.name(), model, request.features(), request.rows(), p);
         }
+    }
+
+    /**
+     * A request to a model with named tensor inputs (an imported graph): every input by name, run on the model's
+     * predictor on this thread (the model stays acquired until it returns), every output or those requested, and
+     * {@code label} for a classifier. Such models have no rows of features, so TF-Serving's instances do not apply.
+     */
+    private void inferTensors(Context ctx, ModelSlot slot, LoadedModel model, InputStream body, RequestBytes account,
+            boolean instances, boolean routed) throws IOException {
+        TensorRequest request;
+        try {
+            AccessLog.tag(ctx, model);
+            if (instances) {
+                throw new BadRequestException("model '" + model.version().name() + "' takes named tensors "
+                        + TensorResponses.describe(model.signature().inputs())
+                        + ", not rows of features: use POST /v2/models/{name}/infer");
+            }
+            request = parser.parseTensors(body, model.signature(), account);
+            AccessLog.rows(ctx, request.rows());
+        } catch (RuntimeException e) {
+            model.release();
+            throw e;
+        }
+        if (routed) {
+            Routed to = routing.route(slot, model, ctx.header(Routing.KEY_HEADER), request.id());
+            model = to.model();
+            AccessLog.tag(ctx, model);
+        }
+        byte[] answer;
+        try {
+            answer = TensorResponses.run(json, model, request);
+        } finally {
+            model.release();
+        }
+        ctx.header(Routing.VERSION_HEADER, Integer.toString(model.version().version()));
+        send(ctx, answer);
     }
 
     /**
