@@ -161,8 +161,7 @@ public final class MetadataHandler {
                     .toList());
             if (s.isClassification()) {
                 List<Long> shape = s.output(s.labelsOutput()).shape();
-                outputs.add(Map.of("name", Signature.LABEL, "datatype", "BYTES",
-                        "shape", shape.subList(0, shape.size() - 1)));
+                outputs.add(tensor(Signature.LABEL, "BYTES", shape.subList(0, shape.size() - 1)));
             }
             body.put("outputs", outputs);
         }
@@ -190,7 +189,16 @@ public final class MetadataHandler {
     }
 
     private static Map<String, Object> tensor(TensorSpec t) {
-        return Map.of("name", t.name(), "datatype", t.datatype(), "shape", t.shape());
+        return tensor(t.name(), t.datatype(), t.shape());
+    }
+
+    /** An OIP v2 tensor description, its fields in the protocol's order. */
+    private static Map<String, Object> tensor(String name, String datatype, List<Long> shape) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("datatype", datatype);
+        m.put("shape", shape);
+        return m;
     }
 
     private void json(Context ctx, Object body) throws IOException {
