@@ -5,46 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.runtime.cli.ModelsMain;
+import dev.hearth.runtime.onnx.ThirdPartyFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 
 /**
- * ONNX files PyTorch wrote: runs model-runtime's {@code src/test/python/make_models.py} with Debian's
- * {@code /usr/bin/python3} (python3-torch, python3-onnx; {@code bin/hearth test} installs them) once per test JVM,
- * and imports files into a store with the real {@code hearth models import} command.
+ * ONNX files PyTorch wrote (model-runtime's {@link ThirdPartyFiles}, made once per test JVM by
+ * {@code make_models.py}) as OIP v2 requests, and the real {@code hearth models} command to import them.
  */
 public final class PytorchFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Path made;
 
     private PytorchFiles() {}
 
     /** The directory holding mlp, cnn and two_input (.onnx and .json with PyTorch's rows and outputs). */
-    public static synchronized Path dir() throws IOException, InterruptedException {
-        if (made != null) {
-            return made;
-        }
-        Path root = Path.of(System.getProperty("hearth.root", ".."));
-        Path module = root.resolve("model-runtime");
-        Path out = Files.createTempDirectory("hearth-serving-onnx");
-        Path log = out.resolve("make_models.log");
-        Process p = new ProcessBuilder("/usr/bin/python3", module.resolve("src/test/python/make_models.py").toString(),
-                out.toString(), module.resolve("src/test/resources/dev/hearth/runtime/onnx/iris.csv").toString(),
-                root.resolve("examples/data/mnist-10k.csv.gz").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("make_models.py finished within 5 minutes").isTrue();
-        } finally {
-            p.destroyForcibly();
-        }
-        assertThat(p.exitValue()).as("make_models.py exit code; log: %s", Files.readString(log)).isZero();
-        made = out;
-        return out;
+    public static Path dir() throws IOException, InterruptedException {
+        return ThirdPartyFiles.dir();
     }
 
     /** The rows ({@code "inputs"}) and PyTorch's outputs ({@code "outputs"}) written beside {@code model}. */
