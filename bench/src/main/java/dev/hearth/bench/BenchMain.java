@@ -31,7 +31,7 @@ public final class BenchMain implements Callable<Integer> {
     Path data;
 
     @Option(names = "--only", split = ",", description = "benchmarks to run (default: all but abuse): training,"
-            + " training-conv, flops, time-to-accuracy, serving, store, abuse, fleet")
+            + " training-conv, flops, time-to-accuracy, serving, store, abuse, fleet, runtime")
     List<String> only = new ArrayList<>();
 
     @Option(names = "--set", description = "Hearth training setting for the training benchmarks, key=value (repeatable)")
@@ -78,6 +78,7 @@ public final class BenchMain implements Callable<Integer> {
         all.add(new StoreBench(root, quick));
         all.add(new AbuseBench(root, quick));
         all.add(new FleetBench(root, quick));
+        all.add(new RuntimeBench(root, quick));
         List<String> unknown = new ArrayList<>(only);
         unknown.removeAll(all.stream().map(Benchmark::name).toList());
         if (!unknown.isEmpty()) {
