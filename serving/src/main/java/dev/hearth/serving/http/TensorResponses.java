@@ -19,29 +19,42 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Runs a {@link TensorRequest} on a model's predictor and writes the Open Inference Protocol v2 answer: every
+ * What a {@link TensorRequest} needs computed, and its Open Inference Protocol v2 answer: every
  * requested output tensor with its datatype, shape and data, and for a classifier the derived {@code label} output
  * (the label of the largest value along the last axis of the labelled output, per item of the first axis).
  */
 final class TensorResponses {
     private TensorResponses() {}
 
-    /** Runs {@code request} on {@code model} (acquired by the caller) and returns the JSON answer. */
-    static byte[] run(JsonFactory json, LoadedModel model, TensorRequest request) throws IOException {
-        Signature s = model.signature();
-        List<String> asked = request.outputs();
-        boolean label = s.isClassification() && (asked.isEmpty() || asked.contains(Signature.LABEL));
+    /** The model's outputs a request needs computed: those it asks for, and the labelled one for {@code label}. */
+    static Set<String> toRun(Signature s, TensorRequest request) {
+        Set<String> run = tensors(s, request.outputs());
+        if (wantsLabel(s, request.outputs())) {
+            run.add(s.labelsOutput());
+        }
+        return run;
+    }
+
+    private static boolean wantsLabel(Signature s, List<String> asked) {
+        return s.isClassification() && (asked.isEmpty() || asked.contains(Signature.LABEL));
+    }
+
+    private static Set<String> tensors(Signature s, List<String> asked) {
         Set<String> tensors = new LinkedHashSet<>();
         for (TensorSpec out : s.outputs()) {
             if (asked.isEmpty() || asked.contains(out.name())) {
                 tensors.add(out.name());
             }
         }
-        Set<String> run = new LinkedHashSet<>(tensors);
-        if (label) {
-            run.add(s.labelsOutput());
-        }
-        Map<String, Tensor> out = model.runTensors(request.inputs(), run);
+        return tensors;
+    }
+
+    /** The JSON answer to {@code request} from {@code out}, the outputs {@link #toRun} named. */
+    static byte[] encode(JsonFactory json, LoadedModel model, TensorRequest request, Map<String, Tensor> out)
+            throws IOException {
+        Signature s = model.signature();
+        Set<String> tensors = tensors(s, request.outputs());
+        boolean label = wantsLabel(s, request.outputs());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (JsonGenerator g = json.createGenerator(bytes)) {
             g.writeStartObject();
