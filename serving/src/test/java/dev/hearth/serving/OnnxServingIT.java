@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ONNX files PyTorch wrote (an MLP on iris, a CNN on 28x28 digits, a two-input model), imported with the real
  * {@code hearth models import}, served by a real server and asked over HTTP: the answers match PyTorch's own
  * outputs on the same rows (within 1e-5), metadata lists the graphs' tensors, bad requests are 400s naming the
- * input, hot swap, alias following and SHA-256 verification apply as to DL4J versions; and a Hearth-trained model
+ * input, hot swap, alias following, leases and SHA-256 verification apply as to DL4J versions; and a Hearth-trained model
  * exported to ONNX, re-imported and served answers as the DL4J version does.
  */
 class OnnxServingIT {
@@ -156,6 +156,9 @@ class OnnxServingIT {
             await().atMost(Duration.ofMinutes(1)).until(() -> server.server().registry().slot("two")
                     .currentVersion() == 2);
             assertThat(answer(server, "two", request).get("model_version").asText()).isEqualTo("2");
+            // The served ONNX version is leased (gc keeps it) as a DL4J version is.
+            await().atMost(Duration.ofMinutes(1)).until(() -> hs.leases("two").stream()
+                    .anyMatch(l -> l.version() == 2));
             PytorchFiles.models(store, "alias", "set", "two", "production", "3");
             await().atMost(Duration.ofMinutes(1)).until(() -> JSON.readTree(server.get("/v2/models/two").body())
                     .get("parameters").get("serving").get("refused_versions").has("3"));
@@ -163,6 +166,8 @@ class OnnxServingIT {
             assertThat(status.get("refused_versions").get("3").asText()).contains("SHA-256");
             assertThat(answer(server, "two", request).get("model_version").asText()).isEqualTo("2");
         }
+        assertThat(hs.leases("two")).extracting(dev.hearth.store.Lease::version).as("leases dropped when the server stops")
+                .isEmpty();
     }
 
     @Test
