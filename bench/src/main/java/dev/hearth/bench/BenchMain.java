@@ -31,7 +31,7 @@ public final class BenchMain implements Callable<Integer> {
     Path data;
 
     @Option(names = "--only", split = ",", description = "benchmarks to run (default: all but abuse): training,"
-            + " training-conv, flops, time-to-accuracy, serving, store, abuse, encryption, fleet, console")
+            + " training-conv, flops, time-to-accuracy, serving, store, abuse, encryption, fleet, console, runtime")
     List<String> only = new ArrayList<>();
 
     @Option(names = "--set", description = "Hearth training setting for the training benchmarks, key=value (repeatable)")
@@ -80,6 +80,7 @@ public final class BenchMain implements Callable<Integer> {
         all.add(new AbuseBench(root, quick));
         all.add(new FleetBench(root, quick));
         all.add(new ConsoleBench(root, quick));
+        all.add(new RuntimeBench(root, quick));
         List<String> unknown = new ArrayList<>(only);
         unknown.removeAll(all.stream().map(Benchmark::name).toList());
         if (!unknown.isEmpty()) {

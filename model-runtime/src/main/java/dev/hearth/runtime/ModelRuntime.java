@@ -1,6 +1,7 @@
 package dev.hearth.runtime;
 
 import dev.hearth.runtime.dl4j.Dl4jPredictorFactory;
+import dev.hearth.runtime.onnx.OnnxPredictorFactory;
 import dev.hearth.store.IntegrityException;
 import dev.hearth.store.KeyUnavailableException;
 import dev.hearth.store.ModelStore;
@@ -38,7 +39,7 @@ public final class ModelRuntime {
 
     /** The runtime with every framework Hearth runs, configured by {@code options}. */
     public static ModelRuntime standard(RuntimeOptions options) {
-        return new ModelRuntime(List.of(new Dl4jPredictorFactory(options)));
+        return new ModelRuntime(List.of(new Dl4jPredictorFactory(options), new OnnxPredictorFactory(options)));
     }
 
     /** The frameworks this runtime runs, in the order given. */

@@ -39,7 +39,7 @@ class ModelRuntimeTest {
         ModelVersion v = TestNetworks.publish(store, "iris", ModelFiles.DL4J_MULTILAYER,
                 TestNetworks.classification(), net);
         ModelRuntime runtime = ModelRuntime.standard(RuntimeOptions.DEFAULTS);
-        assertThat(runtime.frameworks()).containsExactly(ModelFiles.DL4J_MULTILAYER);
+        assertThat(runtime.frameworks()).containsExactly(ModelFiles.DL4J_MULTILAYER, ModelFiles.ONNX);
         assertThat(runtime.declaredBytes(v)).isEqualTo(TestNetworks.zip(net).length);
         float[] rows = {1, 2, 3, 4, 5, 6, 7, 8};
         try (Predictor p = runtime.load(store, v);
@@ -60,7 +60,7 @@ class ModelRuntimeTest {
         assertThatThrownBy(() -> runtime.load(store, v))
                 .isInstanceOfSatisfying(ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("format"))
                 .hasMessage("model iris/1 has framework 'tensorflow-savedmodel' but this Hearth runs only "
-                        + "[dl4j-multilayer]");
+                        + "[dl4j-multilayer, onnx]");
         assertThat(runtime.declaredBytes(v)).isZero();
     }
 

@@ -41,7 +41,8 @@ class NotebooksIT {
             notebooks = files.filter(f -> f.getFileName().toString().endsWith(".ipynb")).sorted().toList();
         }
         assertThat(notebooks).extracting(p -> p.getFileName().toString())
-                .contains("01-train-on-spark.ipynb", "02-compare-and-promote.ipynb", "03-query-the-service.ipynb");
+                .contains("01-train-on-spark.ipynb", "02-compare-and-promote.ipynb", "03-query-the-service.ipynb",
+                        "04-bring-your-own-model.ipynb");
 
         List<String> timings = new ArrayList<>();
         for (Path notebook : notebooks) {

@@ -35,7 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * network out. {@link #create} checks the result against {@code output()} on probe rows before it is used.
  * Not thread-safe: the caller runs one pass at a time (the model's lock).
  */
-final class DenseForwardPass implements AutoCloseable {
+public final class DenseForwardPass implements AutoCloseable {
     /** Largest difference from DL4J's output on the probe rows that still counts as the same network. */
     static final double TOLERANCE = 1e-4;
     private static final Set<Class<?>> LAYERS = Set.of(DenseLayer.class, OutputLayer.class);
@@ -65,9 +65,10 @@ final class DenseForwardPass implements AutoCloseable {
     }
 
     /**
-     * Why {@code network} cannot run on this pass, or null when it can.
+     * Why {@code network} cannot run on this pass, or null when it can: the one rule for what the dense pass (and
+     * the ONNX export of dense networks) covers.
      */
-    static String unsupported(MultiLayerNetwork network) {
+    public static String unsupported(MultiLayerNetwork network) {
         var conf = network.getLayerWiseConfigurations();
         if (conf.getInputPreProcessors() != null && !conf.getInputPreProcessors().isEmpty()) {
             return "it has input preprocessors";

@@ -2,6 +2,7 @@ package dev.hearth.runtime.onnx;
 
 import dev.hearth.runtime.Tensor;
 import dev.hearth.runtime.TensorType;
+import dev.hearth.runtime.dl4j.DenseForwardPass;
 import dev.hearth.store.NormalizerSpec;
 import dev.hearth.store.Signature;
 import dev.hearth.store.TensorSpec;
@@ -12,8 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -54,37 +53,17 @@ public final class DenseOnnxExporter {
      * and biases, identity, default ReLU, leaky ReLU, sigmoid, tanh or softmax activations).
      */
     public static String unsupported(MultiLayerNetwork network) {
-        var conf = network.getLayerWiseConfigurations();
-        if (conf.getInputPreProcessors() != null && !conf.getInputPreProcessors().isEmpty()) {
-            return "it has input preprocessors";
+        String why = DenseForwardPass.unsupported(network);
+        if (why != null) {
+            return why;
         }
         Layer[] layers = network.getLayers();
-        if (layers == null || layers.length == 0) {
-            return "it has no layers";
-        }
         for (int i = 0; i < layers.length; i++) {
-            var layerConf = layers[i].conf().getLayer();
-            if (layerConf.getClass() != DenseLayer.class && layerConf.getClass() != OutputLayer.class) {
-                return "layer " + i + " is a " + layerConf.getClass().getSimpleName();
-            }
-            if (i < layers.length - 1 && layerConf instanceof OutputLayer) {
-                return "layer " + i + " is an output layer before the last";
-            }
-            if (layerConf instanceof DenseLayer d && d.hasLayerNorm()) {
-                return "layer " + i + " has layer normalisation";
-            }
-            INDArray w = layers[i].getParam("W");
-            if (w == null || w.rank() != 2 || w.dataType() != DataType.FLOAT) {
-                return "layer " + i + " has no float weight matrix";
-            }
-            Set<String> params = layers[i].paramTable().keySet();
-            if (!Set.of("W", "b").equals(params) && !Set.of("W").equals(params)) {
-                return "layer " + i + " has parameters " + params;
-            }
-            IActivation fn = ((BaseLayer) layerConf).getActivationFn();
+            IActivation fn = ((BaseLayer) layers[i].conf().getLayer()).getActivationFn();
             if (operator(fn) == null) {
                 return "layer " + i + " has activation " + fn;
             }
+            INDArray w = layers[i].getParam("W");
             if (i > 0 && layers[i - 1].getParam("W").columns() != w.rows()) {
                 return "layer " + i + " takes " + w.rows() + " inputs but layer " + (i - 1) + " gives "
                         + layers[i - 1].getParam("W").columns();

@@ -2,6 +2,7 @@ package dev.hearth.serving.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.runtime.ModelLoadException;
+import dev.hearth.runtime.PredictionException;
 import dev.hearth.serving.model.ModelNotReadyException;
 import dev.hearth.serving.model.OverloadedException;
 import dev.hearth.store.InvalidNameException;
@@ -27,7 +28,8 @@ public final class ErrorMapper {
 
     /** The HTTP status for an exception (also for the web console's HTML error pages). */
     public static int status(Exception e) {
-        if (e instanceof BadRequestException || e instanceof InvalidNameException) {
+        if (e instanceof BadRequestException || e instanceof InvalidNameException
+                || e instanceof PredictionException p && p.isBadInput()) {
             return 400;
         }
         if (e instanceof UnauthorizedException) {

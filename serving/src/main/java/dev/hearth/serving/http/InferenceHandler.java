@@ -3,6 +3,7 @@ package dev.hearth.serving.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.hearth.runtime.Labels;
+import dev.hearth.runtime.Tensor;
 import dev.hearth.serving.auth.Scopes;
 import dev.hearth.serving.model.LoadedModel;
 import dev.hearth.serving.model.ModelRegistry;
@@ -14,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +95,10 @@ public final class InferenceHandler {
      */
     private void inferOn(Context ctx, ModelSlot slot, LoadedModel model, InputStream body, RequestBytes account,
             boolean instances, boolean routed) throws IOException {
+        if (!model.signature().isFeatureRows()) {
+            inferTensors(ctx, slot, model, body, account, instances, routed);
+            return;
+        }
         InferenceRequest request;
         try {
             AccessLog.tag(ctx, model);
@@ -115,6 +121,46 @@ public final class InferenceHandler {
         if (routed) {
             routing.answered(slot.name(), model, request.features(), request.rows(), p);
         }
+    }
+
+    /**
+     * A request to a model with named tensor inputs (an imported graph): every input by name, through the model's
+     * micro-batcher (merged along the first axis with other requests when the model allows it; the model stays
+     * acquired until its pass is over), every output or those requested, and {@code label} for a classifier. Such models have no rows of features, so TF-Serving's instances do not apply.
+     */
+    private void inferTensors(Context ctx, ModelSlot slot, LoadedModel model, InputStream body, RequestBytes account,
+            boolean instances, boolean routed) throws IOException {
+        TensorRequest request;
+        try {
+            AccessLog.tag(ctx, model);
+            if (instances) {
+                throw new BadRequestException("model '" + model.version().name() + "' takes named tensors "
+                        + TensorResponses.describe(model.signature().inputs())
+                        + ", not rows of features: use POST /v2/models/{name}/infer");
+            }
+            request = parser.parseTensors(body, model.signature(), account);
+            AccessLog.rows(ctx, request.rows());
+        } catch (RuntimeException e) {
+            model.release();
+            throw e;
+        }
+        if (routed) {
+            Routed to = routing.route(slot, model, ctx.header(Routing.KEY_HEADER), request.id());
+            slot = to.slot();
+            model = to.model();
+            AccessLog.tag(ctx, model);
+        }
+        CompletableFuture<Map<String, Tensor>> pending;
+        try {
+            pending = slot.batcher().submitTensors(model, request.inputs(),
+                    TensorResponses.toRun(model.signature(), request), request.rows());
+        } catch (RuntimeException e) {
+            model.release();
+            throw e;
+        }
+        Map<String, Tensor> out = await(slot, model, pending);
+        ctx.header(Routing.VERSION_HEADER, Integer.toString(model.version().version()));
+        send(ctx, TensorResponses.encode(json, model, request, out));
     }
 
     /**
@@ -141,6 +187,11 @@ public final class InferenceHandler {
             model.release();
             throw e;
         }
+        return await(slot, model, result);
+    }
+
+    /** Waits for a submitted request (releasing {@code model} once its pass is over), withdrawing it on timeout. */
+    private <T> T await(ModelSlot slot, LoadedModel model, CompletableFuture<T> result) {
         result.whenComplete((r, e) -> model.release());
         try {
             return result.get(timeoutMillis, TimeUnit.MILLISECONDS);

@@ -38,13 +38,14 @@ public final class InferenceRequestParser {
     private static final Set<String> DATATYPES = Set.of("FP32", "FP64", "INT32", "INT64", "FP16", "INT16", "INT8");
 
     /** Reads one request from a parser. */
-    private interface Reader {
-        InferenceRequest read(JsonParser p) throws IOException;
+    private interface Reader<T> {
+        T read(JsonParser p) throws IOException;
     }
 
     private final JsonFactory factory;
     private final StreamingRequestReader v2;
     private final InstancesReader v1;
+    private final TensorRequestReader tensors;
 
     /** @param maxRows most rows one request may carry */
     public InferenceRequestParser(int maxRows) {
@@ -59,6 +60,7 @@ public final class InferenceRequestParser {
                 .build();
         this.v2 = new StreamingRequestReader(DATATYPES, maxRows);
         this.v1 = new InstancesReader(maxRows);
+        this.tensors = new TensorRequestReader(maxRows);
     }
 
     /** Parses an Open Inference Protocol v2 request from {@code body} for a model with {@code signature}. */
@@ -71,7 +73,15 @@ public final class InferenceRequestParser {
         return read(body, p -> v1.read(p, signature, account));
     }
 
-    private InferenceRequest read(InputStream body, Reader reader) {
+    /**
+     * Parses an Open Inference Protocol v2 request for a model with named tensor inputs (a signature that is not
+     * the feature-rows kind, such as an imported ONNX graph).
+     */
+    TensorRequest parseTensors(InputStream body, Signature signature, RequestBytes account) {
+        return read(body, p -> tensors.read(p, signature, account));
+    }
+
+    private <T> T read(InputStream body, Reader<T> reader) {
         try (JsonParser p = factory.createParser(body)) {
             return reader.read(p);
         } catch (StreamConstraintsException e) {

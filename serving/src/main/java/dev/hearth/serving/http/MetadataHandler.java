@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.serving.model.LoadedModel;
 import dev.hearth.serving.model.ModelRegistry;
 import dev.hearth.serving.model.ModelSlot;
+import dev.hearth.store.ModelFiles;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.Signature;
+import dev.hearth.store.TensorSpec;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -142,16 +144,27 @@ public final class MetadataHandler {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", v.name());
         body.put("versions", versions.stream().map(String::valueOf).toList());
-        body.put("platform", v.metadata().framework());
-        body.put("inputs", List.of(Map.of("name", s.inputName(), "datatype", s.datatype(),
-                "shape", List.of(-1, s.featureCount()))));
-        body.put("outputs", s.isRegression()
-                ? List.of(Map.of("name", s.valueOutputName(), "datatype", "FP32", "shape",
-                        List.of(-1, s.outputWidth())))
-                : List.of(
-                        Map.of("name", InferenceRequestParser.PROBABILITIES, "datatype", "FP32",
-                                "shape", List.of(-1, s.labelNames().size())),
-                        Map.of("name", InferenceRequestParser.LABEL, "datatype", "BYTES", "shape", List.of(-1))));
+        body.put("platform", platform(v.metadata().framework()));
+        if (s.isFeatureRows()) {
+            body.put("inputs", List.of(Map.of("name", s.inputName(), "datatype", s.datatype(),
+                    "shape", List.of(-1, s.featureCount()))));
+            body.put("outputs", s.isRegression()
+                    ? List.of(Map.of("name", s.valueOutputName(), "datatype", "FP32", "shape",
+                            List.of(-1, s.outputWidth())))
+                    : List.of(
+                            Map.of("name", InferenceRequestParser.PROBABILITIES, "datatype", "FP32",
+                                    "shape", List.of(-1, s.labelNames().size())),
+                            Map.of("name", InferenceRequestParser.LABEL, "datatype", "BYTES", "shape", List.of(-1))));
+        } else {
+            body.put("inputs", s.inputs().stream().map(MetadataHandler::tensor).toList());
+            List<Map<String, Object>> outputs = new ArrayList<>(s.outputs().stream().map(MetadataHandler::tensor)
+                    .toList());
+            if (s.isClassification()) {
+                List<Long> shape = s.output(s.labelsOutput()).shape();
+                outputs.add(tensor(Signature.LABEL, "BYTES", shape.subList(0, shape.size() - 1)));
+            }
+            body.put("outputs", outputs);
+        }
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("version", Integer.toString(v.version()));
         parameters.put("task", s.task());
@@ -165,6 +178,27 @@ public final class MetadataHandler {
         parameters.put("metrics", v.metadata().metrics());
         body.put("parameters", parameters);
         return body;
+    }
+
+    /**
+     * The OIP v2 platform of a framework: ONNX models run on ONNX Runtime ({@code onnxruntime_onnx}, the name
+     * other OIP servers use); a DL4J model keeps its framework's name.
+     */
+    static String platform(String framework) {
+        return ModelFiles.ONNX.equals(framework) ? "onnxruntime_onnx" : framework;
+    }
+
+    private static Map<String, Object> tensor(TensorSpec t) {
+        return tensor(t.name(), t.datatype(), t.shape());
+    }
+
+    /** An OIP v2 tensor description, its fields in the protocol's order. */
+    private static Map<String, Object> tensor(String name, String datatype, List<Long> shape) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("datatype", datatype);
+        m.put("shape", shape);
+        return m;
     }
 
     private void json(Context ctx, Object body) throws IOException {

@@ -3,9 +3,12 @@ package dev.hearth.serving.model;
 import dev.hearth.runtime.PredictionException;
 import dev.hearth.runtime.Predictor;
 import dev.hearth.runtime.RowPredictor;
+import dev.hearth.runtime.Tensor;
 import dev.hearth.runtime.dl4j.Dl4jPredictor;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.Signature;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -117,6 +120,16 @@ public final class LoadedModel {
         }
         ComputeThreads.onThisThread();
         return this.rows.predictRows(features, rows);
+    }
+
+    /**
+     * Runs named input tensors (a model with a tensor signature) and returns the {@code outputs} asked for (all when
+     * empty); valid while this model is acquired.
+     *
+     * @throws PredictionException with {@code isBadInput()} when an input does not fit the model (HTTP 400)
+     */
+    public Map<String, Tensor> runTensors(Map<String, Tensor> inputs, Set<String> outputs) {
+        return predictor.predict(inputs, outputs);
     }
 
     /** Number of output classes (0 for a regression model). */

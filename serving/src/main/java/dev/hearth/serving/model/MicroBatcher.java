@@ -1,7 +1,10 @@
 package dev.hearth.serving.model;
 
+import dev.hearth.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -17,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * Dynamic micro-batching for one served model: concurrent requests are queued, and a single worker thread
  * merges consecutive requests for the same loaded version into one forward pass of at most
  * {@code maxBatchRows} rows, waiting at most {@code maxDelay} after the first request for more to arrive. Each
- * request's rows are split back out of the merged result.
+ * request's rows are split back out of the merged result. Requests of named tensors (a model with a tensor
+ * signature, e.g. an imported ONNX graph) are merged the same way along their first axis when every input and
+ * output of the model has a dynamic first axis and the requests agree on the other axes and requested outputs
+ * ({@link TensorBatches}); otherwise each runs in a pass of its own.
  *
  * <p>With no delay configured and light load, a request that finds the model idle (nothing queued, no forward
  * pass running) runs at once on its own thread: there is nothing to merge it with, and handing it to the worker
@@ -42,17 +48,40 @@ public final class MicroBatcher implements AutoCloseable {
      * into a forward pass or by a withdrawal (caller gave up, shutdown); whoever settles it takes it off the queue
      * counts, so a withdrawn request never runs and is never counted twice.
      */
-    private static final class Job extends CompletableFuture<float[]> {
+    private static final class Job extends CompletableFuture<Object> {
         final LoadedModel model;
+        /** Rows of features (a feature-rows model), or null for a named-tensor request. */
         final float[] features;
+        /** The named input tensors (a tensor-signature model), or null for rows. */
+        final Map<String, Tensor> tensors;
+        final Set<String> outputs;
         final int rows;
         final AtomicBoolean settled = new AtomicBoolean();
 
-        Job(LoadedModel model, float[] features, int rows) {
+        Job(LoadedModel model, float[] features, Map<String, Tensor> tensors, Set<String> outputs, int rows) {
             this.model = model;
             this.features = features;
+            this.tensors = tensors;
+            this.outputs = outputs;
             this.rows = rows;
         }
+
+        /** Whether {@code next} may run in the same pass as this job (same model, mergeable tensors). */
+        boolean mergesWith(Job next) {
+            if (next.model != model) {
+                return false;
+            }
+            if (tensors == null) {
+                return next.tensors == null;
+            }
+            return next.tensors != null && TensorBatches.batchable(model.signature())
+                    && outputs.equals(next.outputs) && TensorBatches.compatible(tensors, next.tensors);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> CompletableFuture<T> typed(CompletableFuture<?> f) {
+        return (CompletableFuture<T>) f;
     }
 
     private final String name;
@@ -98,9 +127,29 @@ public final class MicroBatcher implements AutoCloseable {
      * @return the model's outputs, {@code rows * outputWidth}, row-major
      */
     public CompletableFuture<float[]> submit(LoadedModel model, float[] features, int rows) {
+        return typed(submit(new Job(model, features, null, null, rows)));
+    }
+
+    /**
+     * Queues a named-tensor request for {@code model} (a tensor signature), which the caller holds acquired until
+     * the future completes; requests are merged along the first axis when every input and output of the model has
+     * a dynamic first axis and their other axes agree. The future fails with {@link OverloadedException} when the
+     * queue is full.
+     *
+     * @param rows size of the inputs' first axis (what the queue and batch limits count)
+     * @param outputs the outputs to compute, empty for all
+     * @return the requested outputs of this request
+     */
+    public CompletableFuture<Map<String, Tensor>> submitTensors(LoadedModel model, Map<String, Tensor> inputs,
+            Set<String> outputs, int rows) {
+        return typed(submit(new Job(model, null, inputs, outputs, rows)));
+    }
+
+    private CompletableFuture<Object> submit(Job request) {
+        int rows = request.rows;
         if (!config.enabled()) {
-            CompletableFuture<float[]> result = new CompletableFuture<>();
-            runNow(model, features, rows, result);
+            CompletableFuture<Object> result = new CompletableFuture<>();
+            runNow(request, result);
             return result;
         }
         if (closed) {
@@ -108,9 +157,9 @@ public final class MicroBatcher implements AutoCloseable {
         }
         if (!merging && config.maxDelayMicros() == 0 && queuedRequests.get() == 0 && carry == null
                 && running.tryAcquire()) {
-            CompletableFuture<float[]> result = new CompletableFuture<>();
+            CompletableFuture<Object> result = new CompletableFuture<>();
             try {
-                runNow(model, features, rows, result);
+                runNow(request, result);
             } finally {
                 running.release();
             }
@@ -121,7 +170,7 @@ public final class MicroBatcher implements AutoCloseable {
                     + queuedRows.get() + " rows waiting for a forward pass; " + rows + " more would exceed "
                     + config.maxQueueRows() + " (batching.max.queue.rows)", RETRY_AFTER_SECONDS));
         }
-        Job job = new Job(model, features, rows);
+        Job job = request;
         queue.add(job);
         // The worker may have drained the queue for shutdown just before this job arrived.
         if (closed && settle(job)) {
@@ -137,7 +186,7 @@ public final class MicroBatcher implements AutoCloseable {
      *
      * @return false when the request is already in a forward pass or done (it then completes as usual)
      */
-    public boolean withdraw(CompletableFuture<float[]> result) {
+    public boolean withdraw(CompletableFuture<?> result) {
         if (!(result instanceof Job job) || !settle(job)) {
             return false;
         }
@@ -175,10 +224,12 @@ public final class MicroBatcher implements AutoCloseable {
         return new ModelNotReadyException("model '" + name + "' is shutting down");
     }
 
-    private void runNow(LoadedModel model, float[] features, int rows, CompletableFuture<float[]> result) {
+    private void runNow(Job request, CompletableFuture<Object> result) {
         try {
-            result.complete(model.predict(features, rows));
-            events.batchExecuted(name, 1, rows);
+            result.complete(request.tensors != null
+                    ? request.model.runTensors(request.tensors, request.outputs)
+                    : request.model.predict(request.features, request.rows));
+            events.batchExecuted(name, 1, request.rows);
         } catch (Throwable t) {
             result.completeExceptionally(failure(t));
             logFailure(1, t);
@@ -261,7 +312,7 @@ public final class MicroBatcher implements AutoCloseable {
             if (next.isDone()) {
                 continue;
             }
-            if (next.model != first.model || rows + next.rows > config.maxBatchRows()) {
+            if (!first.mergesWith(next) || rows + next.rows > config.maxBatchRows()) {
                 carry = next;
                 break;
             }
@@ -273,6 +324,10 @@ public final class MicroBatcher implements AutoCloseable {
 
     /** One forward pass over claimed jobs; whatever it throws fails exactly these jobs. */
     private void execute(List<Job> batch) {
+        if (batch.get(0).tensors != null) {
+            executeTensors(batch);
+            return;
+        }
         try {
             LoadedModel model = batch.get(0).model;
             int width = model.signature().featureCount();
@@ -297,6 +352,39 @@ public final class MicroBatcher implements AutoCloseable {
                 System.arraycopy(out, at, part, 0, part.length);
                 at += part.length;
                 j.complete(part);
+            }
+        } catch (Throwable t) {
+            RuntimeException failure = failure(t);
+            for (Job j : batch) {
+                j.completeExceptionally(failure);
+            }
+            logFailure(batch.size(), t);
+        }
+    }
+
+    /** One pass over claimed named-tensor jobs, merged along the first axis; failures fail exactly these jobs. */
+    private void executeTensors(List<Job> batch) {
+        try {
+            LoadedModel model = batch.get(0).model;
+            Set<String> outputs = batch.get(0).outputs;
+            if (batch.size() == 1) {
+                batch.get(0).complete(model.runTensors(batch.get(0).tensors, outputs));
+                events.batchExecuted(name, 1, batch.get(0).rows);
+                return;
+            }
+            List<Map<String, Tensor>> inputs = new ArrayList<>(batch.size());
+            long rows = 0;
+            for (Job j : batch) {
+                inputs.add(j.tensors);
+                rows += j.tensors.values().iterator().next().shape()[0];
+            }
+            Map<String, Tensor> out = model.runTensors(TensorBatches.concat(inputs), outputs);
+            events.batchExecuted(name, batch.size(), (int) rows);
+            long at = 0;
+            for (Job j : batch) {
+                long n = j.tensors.values().iterator().next().shape()[0];
+                j.complete(TensorBatches.slice(out, rows, at, n));
+                at += n;
             }
         } catch (Throwable t) {
             RuntimeException failure = failure(t);

@@ -8,7 +8,9 @@ import dev.hearth.runtime.Predictor;
 import dev.hearth.runtime.RowPredictor;
 import dev.hearth.runtime.RuntimeOptions;
 import dev.hearth.store.MetadataJson;
+import dev.hearth.store.ModelFiles;
 import dev.hearth.store.ModelFormatException;
+import dev.hearth.store.Sha256;
 import dev.hearth.store.Signature;
 import java.io.Serializable;
 
@@ -69,11 +71,20 @@ public final class ShippedModel implements Serializable {
 
     /**
      * Like {@link #open}, for a model scored as rows of features (every feature-vector model Hearth scores on Spark).
+     * An ONNX model is opened once per executor JVM and shared by its tasks ({@link ExecutorSessions}): closing
+     * the result ends this task's use; the session is closed when the executor scores another model or exits.
      *
      * @throws PredictionException when the model takes named tensors rather than rows
      */
     public RowPredictor openRows(byte[] bytes) {
-        Predictor p = open(bytes);
+        if (ModelFiles.ONNX.equals(framework)) {
+            // ONNX Runtime sessions are thread-safe: one per executor JVM, shared by its tasks.
+            return ExecutorSessions.acquire(what + "@" + Sha256.hex(bytes), () -> rows(open(bytes)));
+        }
+        return rows(open(bytes));
+    }
+
+    private RowPredictor rows(Predictor p) {
         if (p instanceof RowPredictor r) {
             return r;
         }

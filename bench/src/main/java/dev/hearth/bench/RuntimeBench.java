@@ -1,0 +1,314 @@
+package dev.hearth.bench;
+
+import dev.hearth.runtime.ModelRuntime;
+import dev.hearth.runtime.Predictor;
+import dev.hearth.runtime.RowPredictor;
+import dev.hearth.runtime.RuntimeOptions;
+import dev.hearth.runtime.cli.ModelsMain;
+import dev.hearth.serving.ServingSettings;
+import dev.hearth.serving.auth.TokenFile;
+import dev.hearth.store.ModelDraft;
+import dev.hearth.store.ModelFiles;
+import dev.hearth.store.ModelRef;
+import dev.hearth.store.ModelStore;
+import dev.hearth.store.NormalizerSpec;
+import dev.hearth.store.Signature;
+import dev.hearth.store.hadoop.HadoopModelStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The same 784-256-128-10 network (trained by Hearth's DL4J for one epoch on {@code examples/data/mnist-10k.csv.gz},
+ * then exported with {@code hearth models export --format onnx} and imported back with {@code hearth models
+ * import}) on the three ways model-runtime runs it: DL4J's {@code output()}, Hearth's dense pass and ONNX Runtime.
+ * In-process: rows/s of {@code RowPredictor.predictRows} on one thread at batch 1, 8 and 32 (one native thread
+ * each, as {@code serving.compute.threads=1} runs them). Over HTTP: a server JVM per runtime as {@code bin/hearth
+ * serve} runs it (defaults, batching on, auth on), wrk at 32 connections with single-row OIP v2 requests; points
+ * alternate between runtimes, repeated, after warm-up. DL4J's {@code output()} is the baseline of the ratios.
+ */
+final class RuntimeBench implements Benchmark {
+    static final int[] BATCHES = {1, 8, 32};
+    static final int CONNECTIONS = 32;
+    private static final String DL4J = "mnist";
+    private static final String ONNX = "mnist-onnx";
+    /** The three runtimes: name in results, model served, dense fast path setting. */
+    private static final List<String> RUNTIMES = List.of("dl4j", "dense", "onnx");
+
+    private final Path root;
+    private final boolean quick;
+
+    RuntimeBench(Path root, boolean quick) {
+        this.root = root;
+        this.quick = quick;
+    }
+
+    @Override
+    public String name() {
+        return "runtime";
+    }
+
+    private int repeats() {
+        return quick ? 1 : 3;
+    }
+
+    @Override
+    public Map<String, Object> run() throws Exception {
+        Wrk.ensureInstalled();
+        Path work = Files.createTempDirectory("hearth-bench-runtime");
+        try {
+            return measure(work);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private Map<String, Object> measure(Path work) throws Exception {
+        Path storeDir = work.resolve("store");
+        LocalCsv csv = LocalCsv.read(root.resolve("examples/data/mnist-10k.csv.gz"), 0);
+        publish(storeDir, csv);
+        Path onnxFile = work.resolve("mnist.onnx");
+        models(storeDir, "export", DL4J + "/1", "--format", "onnx", "--output", onnxFile.toString());
+        models(storeDir, "import", "--framework", "onnx", "--file", onnxFile.toString(), "--name", ONNX);
+        ModelStore store = HadoopModelStore.open(storeDir.toString(), new Configuration());
+        float[][] rows = Arrays.copyOf(csv.features, Math.min(256, csv.features.length));
+
+        Map<String, Map<Integer, List<Double>>> inProcess = new LinkedHashMap<>();
+        Map<String, Predictor> predictors = new LinkedHashMap<>();
+        try {
+            predictors.put("dl4j", ModelRuntime.standard(new RuntimeOptions(false, 1))
+                    .load(store, store.resolve(ModelRef.parse(DL4J))));
+            predictors.put("dense", ModelRuntime.standard(new RuntimeOptions(true, 1))
+                    .load(store, store.resolve(ModelRef.parse(DL4J))));
+            predictors.put("onnx", ModelRuntime.standard(new RuntimeOptions(true, 1))
+                    .load(store, store.resolve(ModelRef.parse(ONNX))));
+            for (int r = 1; r <= repeats(); r++) {
+                List<String> order = new ArrayList<>(RUNTIMES);
+                java.util.Collections.rotate(order, r - 1);
+                for (String runtime : order) {
+                    new ForwardCeiling((RowPredictor) predictors.get(runtime), runtime, rows, quick ? 0.6 : 2)
+                            .measure(BATCHES).forEach((b, v) -> inProcess.computeIfAbsent(runtime,
+                                    k -> new LinkedHashMap<>()).computeIfAbsent(b, k -> new ArrayList<>()).add(v));
+                }
+            }
+        } finally {
+            predictors.values().forEach(Predictor::close);
+        }
+
+        Path tokens = work.resolve("tokens");
+        String token = TokenFile.create(tokens, List.of("predict:" + DL4J, "predict:" + ONNX));
+        Path body = work.resolve("body.json");
+        Files.writeString(body, requestBody(rows[0]));
+        Wrk wrk = new Wrk(root.resolve("bench/scripts/infer.lua"), Map.of("HEARTH_BODY_FILE", body.toString(),
+                "HEARTH_TOKEN", token));
+        Map<String, ServerProcess> servers = new LinkedHashMap<>();
+        Map<String, List<WrkResult>> http = new LinkedHashMap<>();
+        try {
+            for (String runtime : RUNTIMES) {
+                servers.put(runtime, ServerProcess.start(root, List.of(
+                        ServingSettings.HOST + "=127.0.0.1",
+                        ServingSettings.PORT + "=0",
+                        ServingSettings.STORE_ROOT + "=" + storeDir,
+                        ServingSettings.MODELS + "=" + model(runtime),
+                        ServingSettings.AUTH_ENABLED + "=true",
+                        ServingSettings.TOKENS_FILE + "=" + tokens,
+                        ServingSettings.ACCESS_LOG + "=false",
+                        ServingSettings.DENSE_FAST_PATH + "=" + !"dl4j".equals(runtime)), work.resolve(runtime + ".log")));
+            }
+            for (String runtime : RUNTIMES) {
+                System.out.printf(Locale.ROOT, "runtime warm-up, %s: %s%n", runtime,
+                        wrk.run(url(servers, runtime), CONNECTIONS, quick ? 2 : 20, Map.of()));
+            }
+            for (int r = 1; r <= repeats(); r++) {
+                List<String> order = new ArrayList<>(RUNTIMES);
+                java.util.Collections.rotate(order, r - 1);
+                for (String runtime : order) {
+                    for (ServerProcess s : servers.values()) {
+                        s.awaitQuiet(quick ? 2_000 : 10_000);
+                    }
+                    WrkResult w = wrk.run(url(servers, runtime), CONNECTIONS, quick ? 2 : 5, Map.of());
+                    http.computeIfAbsent(runtime, k -> new ArrayList<>()).add(w);
+                    System.out.printf(Locale.ROOT, "runtime round %d, %s, %d connections: %s%n", r, runtime,
+                            CONNECTIONS, w);
+                }
+            }
+        } finally {
+            for (ServerProcess s : servers.values()) {
+                s.close();
+            }
+        }
+        return result(inProcess, http);
+    }
+
+    private static String model(String runtime) {
+        return "onnx".equals(runtime) ? ONNX : DL4J;
+    }
+
+    private static String url(Map<String, ServerProcess> servers, String runtime) {
+        return servers.get(runtime).url() + "/v2/models/" + model(runtime) + "/infer";
+    }
+
+    private Map<String, Object> result(Map<String, Map<Integer, List<Double>>> inProcess,
+            Map<String, List<WrkResult>> http) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("benchmark", "runtime");
+        result.put("model", "784-256-128-10 dense (ReLU, ReLU, softmax), DL4J, one epoch on "
+                + "examples/data/mnist-10k.csv.gz; exported to ONNX (opset 13) and imported back");
+        result.put("repeats", repeats());
+        result.put("machine", "shared: 2 cores with other jobs running; figures are noisy");
+        Map<String, Object> rowsPerSecond = new LinkedHashMap<>();
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        for (String runtime : RUNTIMES) {
+            Map<String, Object> byBatch = new LinkedHashMap<>();
+            inProcess.get(runtime).forEach((b, v) -> byBatch.put(Integer.toString(b), Stats.of(v)));
+            rowsPerSecond.put(runtime, byBatch);
+        }
+        for (int b : BATCHES) {
+            double base = Stats.of(inProcess.get("dl4j").get(b)).median();
+            for (String runtime : List.of("dense", "onnx")) {
+                ratios.put(runtime + "/batch" + b, Stats.of(inProcess.get(runtime).get(b)).median() / base);
+            }
+        }
+        result.put("inProcessRowsPerSecond", rowsPerSecond);
+        Map<String, Object> requests = new LinkedHashMap<>();
+        double httpBase = Stats.of(rps(http.get("dl4j"))).median();
+        for (String runtime : RUNTIMES) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("requestsPerSecond", Stats.of(rps(http.get(runtime))));
+            p.put("p50Ms", Stats.of(http.get(runtime).stream().map(WrkResult::p50Millis).toList()));
+            p.put("p99Ms", Stats.of(http.get(runtime).stream().map(WrkResult::p99Millis).toList()));
+            requests.put(runtime, p);
+            if (!"dl4j".equals(runtime)) {
+                ratios.put(runtime + "/http32", Stats.of(rps(http.get(runtime))).median() / httpBase);
+            }
+        }
+        result.put("httpAt32Connections", requests);
+        result.put("ratiosOverDl4jOutput", ratios);
+        return result;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public String markdown(Map<String, Object> result) {
+        StringBuilder md = new StringBuilder("### Runtimes (784-256-128-10: DL4J output(), dense pass, ONNX Runtime)\n\n");
+        md.append(String.format(Locale.ROOT, "One network trained by Hearth, exported to ONNX and imported back; %s "
+                + "repeats alternating between runtimes. **Shared, noisy machine** (2 cores, other jobs running).%n%n",
+                result.get("repeats")));
+        md.append("| runtime | batch 1 rows/s | batch 8 rows/s | batch 32 rows/s | HTTP req/s at 32 conn. | p99 ms |\n");
+        md.append("|---|---|---|---|---|---|\n");
+        Map<String, Map<String, Stats>> in = (Map<String, Map<String, Stats>>) result.get("inProcessRowsPerSecond");
+        Map<String, Map<String, Stats>> http = (Map<String, Map<String, Stats>>) result.get("httpAt32Connections");
+        Map<String, Double> ratios = (Map<String, Double>) result.get("ratiosOverDl4jOutput");
+        for (String runtime : RUNTIMES) {
+            List<String> cells = new ArrayList<>();
+            for (int b : BATCHES) {
+                Stats s = in.get(runtime).get(Integer.toString(b));
+                Double ratio = ratios.get(runtime + "/batch" + b);
+                cells.add(String.format(Locale.ROOT, "%,.0f (%,.0f-%,.0f)%s", s.median(), s.min(), s.max(),
+                        ratio == null ? "" : String.format(Locale.ROOT, " **%.2fx**", ratio)));
+            }
+            Stats rps = http.get(runtime).get("requestsPerSecond");
+            Double ratio = ratios.get(runtime + "/http32");
+            cells.add(String.format(Locale.ROOT, "%,.0f (%,.0f-%,.0f)%s", rps.median(), rps.min(), rps.max(),
+                    ratio == null ? "" : String.format(Locale.ROOT, " **%.2fx**", ratio)));
+            cells.add(String.format(Locale.ROOT, "%.2f", http.get(runtime).get("p99Ms").median()));
+            md.append("| ").append(switch (runtime) {
+                case "dl4j" -> "DL4J `output()` (baseline)";
+                case "dense" -> "dense pass (default for DL4J)";
+                default -> "ONNX Runtime 1.20";
+            }).append(" | ").append(String.join(" | ", cells)).append(" |\n");
+        }
+        md.append("\nIn-process: `RowPredictor.predictRows` on one thread, one native thread per pass; ratios against "
+                + "DL4J `output()` in bold. HTTP: one server JVM per runtime (defaults, batching on, auth on), wrk "
+                + "single-row OIP v2 requests.\n");
+        return md.toString();
+    }
+
+    /** Trains the network for one epoch and publishes it as {@code mnist/1}. */
+    private static void publish(Path storeDir, LocalCsv csv) throws IOException {
+        double[] min = new double[784];
+        double[] max = new double[784];
+        Arrays.fill(max, 255);
+        NormalizerSpec normalizer = new NormalizerSpec(NormalizerSpec.MINMAX, min, max, null, null);
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(42).dataType(DataType.FLOAT).updater(new Adam(1e-3)).list()
+                .layer(new DenseLayer.Builder().nIn(784).nOut(256).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder().nIn(256).nOut(128).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(128).nOut(csv.classes)
+                        .activation(Activation.SOFTMAX).build())
+                .build());
+        net.init();
+        for (DataSet b : csv.batches(64, normalizer, 1)) {
+            net.fit(b);
+        }
+        List<String> labels = new ArrayList<>();
+        for (int c = 0; c < csv.classes; c++) {
+            labels.add(Integer.toString(c));
+        }
+        HadoopModelStore.open(storeDir.toString(), new Configuration()).publish(DL4J, new ModelDraft(
+                ModelFiles.DL4J_MULTILAYER, new Signature("input", "FP32", 784, List.of(), labels, normalizer),
+                Map.of(), Map.of(), Map.of(), Map.of("bench", "runtime"),
+                Map.of(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(net, out, false))));
+    }
+
+    /** Runs {@code hearth models ARGS --store STORE} in this JVM; fails unless it exits 0. */
+    private static void models(Path store, String... args) {
+        StringWriter err = new StringWriter();
+        var cl = ModelsMain.commandLine();
+        cl.setErr(new PrintWriter(err));
+        cl.setOut(new PrintWriter(new StringWriter()));
+        String[] all = Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "--store";
+        all[args.length + 1] = store.toString();
+        int code = cl.execute(all);
+        if (code != 0) {
+            throw new IllegalStateException("hearth models " + String.join(" ", args) + " exited " + code + ": " + err);
+        }
+    }
+
+    private static String requestBody(float[] row) {
+        StringBuilder b = new StringBuilder("{\"inputs\":[{\"name\":\"input\",\"shape\":[1,784],\"datatype\":\"FP32\","
+                + "\"data\":[");
+        for (int j = 0; j < row.length; j++) {
+            b.append(j == 0 ? "" : ",").append((int) row[j] == row[j] ? Integer.toString((int) row[j])
+                    : Float.toString(row[j]));
+        }
+        return b.append("]}]}").toString();
+    }
+
+    private static List<Double> rps(List<WrkResult> runs) {
+        return runs.stream().map(WrkResult::requestsPerSecond).toList();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
