@@ -58,9 +58,13 @@ public final class KmsFixture implements AutoCloseable {
                 .redirectError(dir.resolve("kms.err").toFile()).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!Files.exists(out) || Files.readAllLines(out).stream().noneMatch(l -> l.startsWith("KMS "))) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
+            boolean alive = process.isAlive();
+            if (!alive || System.nanoTime() > deadline) {
                 stop();
-                throw new IllegalStateException("KMS did not start; see " + dir.resolve("kms.err"));
+                List<String> err = Files.readAllLines(dir.resolve("kms.err"));
+                throw new IllegalStateException("KMS did not start within 90 s (alive: " + alive + "); last lines of "
+                        + dir.resolve("kms.err") + ":\n" + String.join("\n", err.subList(Math.max(0, err.size() - 30),
+                        err.size())));
             }
             Thread.sleep(50);
         }
