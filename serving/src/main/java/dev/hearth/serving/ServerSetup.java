@@ -46,7 +46,8 @@ public final class ServerSetup {
             return TlsConnector.fromPem(Path.of(settings.get(ServingSettings.TLS_CERT)),
                     Path.of(settings.get(ServingSettings.TLS_KEY)), policy);
         }
-        throw new IllegalArgumentException("tls.enabled=true needs tls.keystore (PKCS#12) or tls.cert and tls.key (PEM)");
+        throw new IllegalArgumentException(
+                "tls.enabled=true needs tls.keystore (PKCS#12) or tls.cert and tls.key (PEM)");
     }
 
     /**
