@@ -1,19 +1,16 @@
 package dev.hearth.serving;
 
-import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.config.Settings;
 import dev.hearth.runtime.ModelRuntime;
 import dev.hearth.runtime.RuntimeOptions;
-import dev.hearth.serving.auth.TokenReloader;
 import dev.hearth.serving.http.Access;
 import dev.hearth.serving.console.ConsoleRoutes;
 import dev.hearth.serving.console.ServedModels;
 import dev.hearth.serving.http.AccessControl;
 import dev.hearth.serving.http.HttpApi;
 import dev.hearth.serving.http.InFlight;
-import dev.hearth.serving.http.ServerLimits;
 import dev.hearth.serving.http.RolloutHandler;
-import dev.hearth.serving.http.TlsConnector;
+import dev.hearth.serving.http.ServerEndpoint;
 import dev.hearth.serving.lifecycle.Drain;
 import dev.hearth.serving.lifecycle.SignalDrain;
 import dev.hearth.serving.metrics.ServingMetrics;
@@ -103,12 +100,10 @@ public final class ModelServer implements Callable<Integer> {
         int computeThreads = settings.getInt(ServingSettings.COMPUTE_THREADS, 0);
         ComputeThreads.apply(computeThreads);
         // HTTP limits and TLS files are checked before anything is opened, so a bad setting leaks nothing.
-        ServerLimits limits = limits(settings);
+        ServerEndpoint endpoint = ServerSetup.endpoint(settings);
         Drain drain = new Drain(settings.getLong(ServingSettings.DRAIN_MS));
-        TlsConnector tls = settings.getBoolean(ServingSettings.TLS_ENABLED) ? tls(settings) : null;
         ServingMetrics metrics = new ServingMetrics();
-        Configuration storeConf = dev.hearth.config.HadoopConfigurations.load();
-        EncryptionSettings.applyTo(settings, storeConf);
+        Configuration storeConf = ServerSetup.storeConfiguration(settings);
         ModelStore modelStore = HadoopModelStore.open(settings.require(ServingSettings.STORE_ROOT), storeConf);
         List<ServingPolicy> policies = Arrays.stream(settings.get(ServingSettings.MODELS).split(","))
                 .map(String::strip).filter(s -> !s.isEmpty()).map(ServingPolicy::parse).toList();
@@ -123,14 +118,11 @@ public final class ModelServer implements Callable<Integer> {
                 settings.getBoolean(ServingSettings.VERSIONS_ON_DEMAND), settings.getLong(ServingSettings.OFFHEAP_BUDGET),
                 metrics, leases);
         boolean authEnabled = settings.getBoolean(ServingSettings.AUTH_ENABLED);
-        AccessControl access = new AccessControl(authEnabled ? tokens(settings) : null, authEnabled);
+        AccessControl access = ServerSetup.access(settings);
         InFlight inFlight = new InFlight(settings.getLong(ServingSettings.MAX_INFLIGHT_BYTES));
         HttpApi.Options options = new HttpApi.Options(settings.getLong(ServingSettings.MAX_BODY_BYTES),
                 settings.getInt(ServingSettings.MAX_ROWS, 1), settings.getLong(ServingSettings.REQUEST_TIMEOUT_MS),
-                settings.getBoolean(ServingSettings.MANAGEMENT_ENABLED), settings.getBoolean(ServingSettings.ACCESS_LOG),
-                settings.getLong(ServingSettings.SHUTDOWN_TIMEOUT_MS));
-        String host = settings.require(ServingSettings.HOST);
-        int port = settings.getInt(ServingSettings.PORT, 0);
+                settings.getBoolean(ServingSettings.MANAGEMENT_ENABLED), settings.getBoolean(ServingSettings.ACCESS_LOG));
         Rollout rollout;
         try {
             rollout = RolloutWiring.create(settings, modelStore, loader, batching, metrics, metrics.registry(), registry,
@@ -143,9 +135,9 @@ public final class ModelServer implements Callable<Integer> {
         HttpApi api = new HttpApi(registry, metrics, access, inFlight, options, rollout);
         if (settings.getBoolean(ServingSettings.CONSOLE_ENABLED)) {
             api.withRoutes(ConsoleRoutes.create(modelStore, access, served(registry), metrics.registry(), settings,
-                    tls != null)::register);
+                    endpoint.secure())::register);
         }
-        Javalin app = api.create(limits, tls, host, port);
+        Javalin app = api.create(endpoint);
         app.before("/v2/health/ready", drain::readiness);
         app.get("/v2/models/{name}/rollout", new RolloutHandler(rollout)::get, Access.READ);
         app.start();
@@ -161,7 +153,7 @@ public final class ModelServer implements Callable<Integer> {
         }
         leases.start(() -> LeaseKeeper.servedVersions(registry));
         watcher.start();
-        String url = (tls != null ? "https://" : "http://") + host + ":" + app.port();
+        String url = endpoint.url(app);
         LOG.info("Serving {} on {} (auth {}, batching {}, console {})", registry.names(), url,
                 authEnabled ? "on" : "off", settings.get(ServingSettings.BATCHING_ENABLED),
                 settings.getBoolean(ServingSettings.CONSOLE_ENABLED) ? url + "/console/" : "off");
@@ -186,40 +178,6 @@ public final class ModelServer implements Callable<Integer> {
             }
             return out;
         };
-    }
-
-    private static TokenReloader tokens(Settings settings) {
-        Path file = Path.of(settings.require(ServingSettings.TOKENS_FILE));
-        TokenReloader tokens = TokenReloader.read(file, settings.getInt(ServingSettings.TOKENS_RELOAD_MS, 0));
-        if (tokens.current().size() == 0) {
-            throw new IllegalArgumentException("auth.enabled=true but the token file " + file + " has no tokens;"
-                    + " create one with: bin/hearth tokens create --file " + file + " --scope 'predict:*'"
-                    + " (or set auth.enabled=false)");
-        }
-        LOG.info("Access control on: {} tokens from {}", tokens.current().size(), file);
-        return tokens;
-    }
-
-    private static ServerLimits limits(Settings settings) {
-        return new ServerLimits(settings.getLong(ServingSettings.IDLE_TIMEOUT_MS),
-                settings.getLong(ServingSettings.HEADER_TIMEOUT_MS),
-                settings.getLong(ServingSettings.MIN_REQUEST_DATA_RATE),
-                settings.getInt(ServingSettings.MAX_CONNECTIONS, 1), settings.getInt(ServingSettings.THREADS_MAX, 1),
-                settings.getInt(ServingSettings.THREADS_QUEUE, 1));
-    }
-
-    private static TlsConnector tls(Settings settings) {
-        TlsConnector.Policy policy = TlsConnector.Policy.parse(settings.get(ServingSettings.TLS_PROTOCOLS),
-                settings.get(ServingSettings.TLS_CIPHERS));
-        if (settings.isSet(ServingSettings.TLS_KEYSTORE)) {
-            return TlsConnector.fromPkcs12(Path.of(settings.get(ServingSettings.TLS_KEYSTORE)),
-                    settings.get(ServingSettings.TLS_KEYSTORE_PASSWORD), policy);
-        }
-        if (settings.isSet(ServingSettings.TLS_CERT) && settings.isSet(ServingSettings.TLS_KEY)) {
-            return TlsConnector.fromPem(Path.of(settings.get(ServingSettings.TLS_CERT)),
-                    Path.of(settings.get(ServingSettings.TLS_KEY)), policy);
-        }
-        throw new IllegalArgumentException("tls.enabled=true needs tls.keystore (PKCS#12) or tls.cert and tls.key (PEM)");
     }
 
     /** Batching limits per model: the defaults, overridden by {@code batching.per.model} entries. */

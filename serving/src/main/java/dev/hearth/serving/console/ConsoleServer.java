@@ -2,20 +2,21 @@ package dev.hearth.serving.console;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.config.Settings;
+import dev.hearth.serving.ServerSetup;
 import dev.hearth.serving.ServingSettings;
-import dev.hearth.serving.auth.TokenReloader;
+import dev.hearth.serving.http.Access;
 import dev.hearth.serving.http.AccessControl;
 import dev.hearth.serving.http.ErrorMapper;
+import dev.hearth.serving.http.ServerEndpoint;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import io.javalin.Javalin;
-import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -24,17 +25,19 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code hearth console}: the console's registry view alone (models, versions, diffs, images, audit log, manage
- * actions), without loading or serving any model, for teams that only want to look at the store. Same settings file
- * and token file as {@code serve}; plain HTTP on {@code server.host} (loopback by default): for HTTPS run
- * {@code serve} with {@code console.enabled=true}, or put a TLS proxy in front.
+ * actions), without loading or serving any model, for teams that only want to look at the store. Same settings file,
+ * token file, connection limits, TLS ({@code tls.*}) and store configuration ({@code HADOOP_CONF_DIR},
+ * {@code store.encryption.*}) as {@code serve}, on {@code server.host} (loopback by default).
  */
 @Command(
         name = "console",
         mixinStandardHelpOptions = true,
         description = "Serve the web console (registry view) over a model store, without serving models.",
-        footer = "%nSettings (defaults < --config file < --set): see conf/serving.properties (server.host, auth.*, console.*).")
+        footer = "%nSettings (defaults < --config file < --set): see conf/serving.properties (server.*, tls.*, auth.*,"
+                + " store.encryption.*, console.*); the store's Hadoop configuration comes from HADOOP_CONF_DIR.")
 public final class ConsoleServer implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
+    private static final long MAX_REQUEST_BYTES = 64 * 1024;
 
     @Option(names = "--config", description = "settings file (properties), e.g. conf/serving.properties")
     Path config;
@@ -67,38 +70,26 @@ public final class ConsoleServer implements Callable<Integer> {
         return 0;
     }
 
-    /** Starts the standalone console; prints {@code listening on http://host:port} on stdout. */
+    /**
+     * Starts the standalone console on a server built like the model server's ({@link ServerSetup}: same
+     * connection limits, TLS and store configuration); prints {@code listening on URL} on stdout.
+     */
     public static Javalin start(Settings settings) {
-        if (settings.getBoolean(ServingSettings.TLS_ENABLED)) {
-            throw new IllegalArgumentException("bin/hearth console serves plain HTTP; for HTTPS run bin/hearth serve "
-                    + "with console.enabled=true (tls.enabled=true), or put a TLS proxy in front");
-        }
-        ModelStore modelStore = HadoopModelStore.open(settings.require(ServingSettings.STORE_ROOT), new Configuration());
-        boolean authEnabled = settings.getBoolean(ServingSettings.AUTH_ENABLED);
-        AccessControl access = new AccessControl(authEnabled ? TokenReloader.read(
-                Path.of(settings.require(ServingSettings.TOKENS_FILE)),
-                settings.getInt(ServingSettings.TOKENS_RELOAD_MS, 0)) : null, authEnabled);
-        ConsoleRoutes routes = ConsoleRoutes.create(modelStore, access, ServedModels.none(), null, settings, false);
-        ErrorMapper errors = new ErrorMapper(new ObjectMapper());
-        String host = settings.require(ServingSettings.HOST);
-        int port = settings.getInt(ServingSettings.PORT, 0);
-        Javalin app = Javalin.create(cfg -> {
-            cfg.showJavalinBanner = false;
-            cfg.http.maxRequestSize = 64 * 1024;
-            cfg.jetty.defaultHost = host;
-            cfg.jetty.defaultPort = port;
-            cfg.events.serverStarted(access::start);
-            cfg.events.serverStopped(access::close);
-        });
-        app.beforeMatched(access::check);
-        app.get("/", ctx -> ctx.redirect("/console/models", io.javalin.http.HttpStatus.SEE_OTHER),
-                dev.hearth.serving.http.Access.CONSOLE);
+        // Limits, TLS files and the token file are checked before the store is opened, so a bad setting leaks nothing.
+        ServerEndpoint endpoint = ServerSetup.endpoint(settings);
+        AccessControl access = ServerSetup.access(settings);
+        ModelStore modelStore = HadoopModelStore.open(settings.require(ServingSettings.STORE_ROOT),
+                ServerSetup.storeConfiguration(settings));
+        ConsoleRoutes routes = ConsoleRoutes.create(modelStore, access, ServedModels.none(), null, settings,
+                endpoint.secure());
+        // The console's requests are forms and page loads: nothing near the API's inference bodies.
+        Javalin app = endpoint.create(MAX_REQUEST_BYTES, access, new ErrorMapper(new ObjectMapper()), cfg -> { });
+        app.get("/", ctx -> ctx.redirect("/console/models", HttpStatus.SEE_OTHER), Access.CONSOLE);
         routes.register(app);
-        app.exception(HttpResponseException.class, errors::handle);
-        app.exception(Exception.class, errors::handle);
         app.start();
-        String url = "http://" + host + ":" + app.port();
-        LOG.info("Console over store {} on {}/console/ (auth {})", modelStore.root(), url, authEnabled ? "on" : "off");
+        String url = endpoint.url(app);
+        LOG.info("Console over store {} on {}/console/ (auth {})", modelStore.root(), url,
+                settings.getBoolean(ServingSettings.AUTH_ENABLED) ? "on" : "off");
         System.out.println("listening on " + url);
         return app;
     }

@@ -5,12 +5,11 @@ import dev.hearth.serving.metrics.ServingMetrics;
 import dev.hearth.serving.model.ModelRegistry;
 import dev.hearth.serving.rollout.Routing;
 import io.javalin.Javalin;
-import io.javalin.http.HttpResponseException;
-import org.eclipse.jetty.server.ConnectionFactory;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.handler.StatisticsHandler;
 
-/** Builds the HTTP server: routes with their access rules, limits, TLS, access log, metrics and error mapping. */
+/**
+ * The model server's HTTP API: routes with their access rules, access log and metrics, on a server built by
+ * {@link ServerEndpoint} (limits, TLS, error mapping).
+ */
 public final class HttpApi {
     /**
      * Limits and switches of the HTTP layer.
@@ -20,10 +19,9 @@ public final class HttpApi {
      * @param requestTimeoutMillis longest wait for a forward pass
      * @param management whether the management endpoints exist
      * @param accessLog whether to write access-log lines
-     * @param shutdownTimeoutMillis how long Jetty's graceful stop waits for responses still being written
      */
     public record Options(long maxBodyBytes, int maxRows, long requestTimeoutMillis, boolean management,
-            boolean accessLog, long shutdownTimeoutMillis) {}
+            boolean accessLog) {}
 
     private final ModelRegistry registry;
     private final ServingMetrics metrics;
@@ -59,12 +57,11 @@ public final class HttpApi {
     }
 
     /**
-     * A configured, not yet started server listening on {@code host:port} (start it with {@code start()}).
+     * A configured, not yet started server on {@code endpoint} (start it with {@code start()}).
      *
-     * @param limits what slow or numerous clients are granted
-     * @param tls HTTPS key material and policy, or null for plain HTTP
+     * @param endpoint address, limits and TLS; it builds the server the standalone console uses too
      */
-    public Javalin create(ServerLimits limits, TlsConnector tls, String host, int port) {
+    public Javalin create(ServerEndpoint endpoint) {
         ObjectMapper mapper = new ObjectMapper();
         ErrorMapper errors = new ErrorMapper(mapper);
         InferenceHandler inference = new InferenceHandler(registry,
@@ -74,37 +71,12 @@ public final class HttpApi {
         MetadataHandler metadata = new MetadataHandler(registry, mapper, errors, version == null ? "dev" : version);
         AccessLog accessLog = new AccessLog(mapper, metrics, options.accessLog());
         OpenApiHandler openApi = new OpenApiHandler();
-        Javalin app = Javalin.create(cfg -> {
-            cfg.showJavalinBanner = false;
-            cfg.http.maxRequestSize = options.maxBodyBytes();
-            // Responses are small JSON; Javalin's compression wrapper costs allocation on every response.
-            cfg.http.disableCompression();
-            cfg.useVirtualThreads = false;
-            // Errors (not Exceptions) bypass app.exception: answer them like any 500, details to the log only.
-            cfg.pvt.javaLangErrorHandler(errors::fatal);
-            cfg.requestLogger.http((ctx, ms) -> {
-                inFlight.leave(ctx);
-                accessLog.log(ctx, ms);
-            });
-            // Jetty's graceful stop waits (up to the timeout) for requests whose responses are still being written.
-            cfg.jetty.modifyServer(server -> {
-                server.setHandler(new StatisticsHandler());
-                server.setStopTimeout(options.shutdownTimeoutMillis());
-            });
-            cfg.jetty.threadPool = limits.threadPool();
-            cfg.jetty.modifyHttpConfiguration(limits::apply);
-            // Our own connector, plain or TLS, so that every limit applies (Javalin's default one has Jetty's
-            // defaults).
-            cfg.jetty.addConnector((server, http) -> limits.connector(server, host, port,
-                    tls == null ? new ConnectionFactory[] {new HttpConnectionFactory(http)}
-                            : tls.connectionFactories(http)));
-            // The token file is watched only while the server runs.
-            cfg.events.serverStarted(access::start);
-            cfg.events.serverStartFailed(access::close);
-            cfg.events.serverStopped(access::close);
-        });
+        Javalin app = endpoint.create(options.maxBodyBytes(), access, errors,
+                cfg -> cfg.requestLogger.http((ctx, ms) -> {
+                    inFlight.leave(ctx);
+                    accessLog.log(ctx, ms);
+                }));
         app.before(inFlight::enter);
-        app.beforeMatched(access::check);
         app.get("/v2/health/live", metadata::live, Access.OPEN);
         app.get("/v2/health/ready", metadata::ready, Access.OPEN);
         app.get("/v2", metadata::server, Access.AUTHENTICATED);
@@ -124,9 +96,6 @@ public final class HttpApi {
             app.post("/v2/repository/models/{name}/unload", management::unload, Access.MANAGE);
         }
         moreRoutes.forEach(r -> r.accept(app));
-        // Javalin's own responses (unknown route, body too large) need their own registration to be mapped.
-        app.exception(HttpResponseException.class, errors::handle);
-        app.exception(Exception.class, errors::handle);
         return app;
     }
 }

@@ -12,21 +12,21 @@ import java.nio.charset.StandardCharsets;
  * A plain socket speaking HTTP/1.1 by hand, for what a polite client never does: trickling bytes, holding
  * connections open, sending plain text to a TLS port.
  */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
     private final Socket socket;
 
-    RawClient(int port) throws IOException {
+    public RawClient(int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setTcpNoDelay(true);
     }
 
     /** A complete GET with keep-alive. */
-    static String get(String path) {
+    public static String get(String path) {
         return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     }
 
-    void send(String text) throws IOException {
+    public void send(String text) throws IOException {
         socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
     }
@@ -37,7 +37,7 @@ final class RawClient implements AutoCloseable {
      *
      * @throws SocketTimeoutException when nothing complete arrived in time
      */
-    String readHead(int timeoutMillis) throws IOException {
+    public String readHead(int timeoutMillis) throws IOException {
         socket.setSoTimeout(timeoutMillis);
         InputStream in = socket.getInputStream();
         ByteArrayOutputStream head = new ByteArrayOutputStream();
@@ -55,12 +55,12 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Reads and discards a response body of {@code length} bytes. */
-    void skip(int length) throws IOException {
+    public void skip(int length) throws IOException {
         socket.getInputStream().readNBytes(length);
     }
 
     /** A complete response: head then its Content-Length body; returns the status code, or -1 when closed. */
-    int exchange(String request, int timeoutMillis) throws IOException {
+    public int exchange(String request, int timeoutMillis) throws IOException {
         send(request);
         String head = readHead(timeoutMillis);
         if (head == null) {
@@ -78,7 +78,7 @@ final class RawClient implements AutoCloseable {
      * Whether the server closed the connection within {@code timeoutMillis} (anything it sent first, such as a
      * 408, is read and ignored).
      */
-    boolean closedWithin(int timeoutMillis) throws IOException {
+    public boolean closedWithin(int timeoutMillis) throws IOException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         InputStream in = socket.getInputStream();
         byte[] buf = new byte[4096];
