@@ -108,4 +108,26 @@ class FusedDenseStepTest {
             assertThat(last).isLessThan(first);
         }
     }
+
+    @Test
+    void theLocalTrainerFallsBackToFitAndSaysWhy() {
+        MultiLayerNetwork conv = network(NetworkBuilder.build(spec(List.of(1, 8, 8),
+                new LayerSpec("conv", 0, 4, List.of(3, 3), List.of(1, 1), null, "relu", 0)), 64, 3));
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 64);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 4, 3);
+        y.putScalar(0, 1, 1f);
+        try (LocalTrainer trainer = LocalTrainer.open(conv, 4, 1, true)) {
+            assertThat(trainer.isFused()).isFalse();
+            assertThat(trainer.fallbackReason()).contains("input preprocessors");
+            trainer.fit(new org.nd4j.linalg.dataset.DataSet(x, y));
+            assertThat(conv.getIterationCount()).isEqualTo(1);
+        }
+        MultiLayerNetwork dense = network(NetworkBuilder.build(spec(List.of(6),
+                new LayerSpec("dense", 8, 0, List.of(), List.of(), null, "relu", 0)), 6, 3));
+        try (LocalTrainer trainer = LocalTrainer.open(dense, 4, 1, true)) {
+            assertThat(trainer.isFused()).isTrue();
+            trainer.fit(new org.nd4j.linalg.dataset.DataSet(Nd4j.rand(DataType.FLOAT, 4, 6), y));
+            assertThat(dense.getIterationCount()).isEqualTo(1);
+        }
+    }
 }
