@@ -34,10 +34,10 @@ public final class LocalTrainer implements AutoCloseable {
         StringBuilder reason = new StringBuilder();
         FusedDenseStep step = FusedDenseStep.create(network, rows, new SeededDropoutMasks(seed), reason);
         if (step == null) {
-            LOG.info("Training with DL4J's fit, not the fused dense step: {}", reason);
+            LOG.debug("Training with DL4J's fit, not the fused dense step: {}", reason);
             return new LocalTrainer(network, null, reason.toString());
         }
-        LOG.info("Training with the fused dense step ({} parameters)", step.parameters());
+        LOG.debug("Training with the fused dense step ({} parameters)", step.parameters());
         return new LocalTrainer(network, step, null);
     }
 
