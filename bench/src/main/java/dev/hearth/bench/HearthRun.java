@@ -1,7 +1,7 @@
 package dev.hearth.bench;
 
 import dev.hearth.spark.SparkConfFile;
-import dev.hearth.spark.training.ParameterAveragingEngine;
+import dev.hearth.spark.engine.TrainingEngines;
 import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.spark.training.TrainingPipeline;
 import dev.hearth.spark.training.TrainingSummary;
@@ -36,9 +36,9 @@ final class HearthRun {
             List<String> all = new ArrayList<>(List.of("model.name=bench", "train.checkpoint=false", "train.stats=true",
                     "store.root=" + store));
             all.addAll(settings);
+            var loaded = TrainSettings.loader().load(null, all);
             return new TrainingPipeline(spark, HadoopModelStore.open(store.toString(),
-                    spark.sparkContext().hadoopConfiguration()), new ParameterAveragingEngine())
-                    .run(TrainSettings.loader().load(null, all));
+                    spark.sparkContext().hadoopConfiguration()), TrainingEngines.of(loaded)).run(loaded);
         } finally {
             spark.stop();
             Files.walk(store).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
