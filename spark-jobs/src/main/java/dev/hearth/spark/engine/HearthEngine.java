@@ -6,6 +6,7 @@ import dev.hearth.spark.engine.fused.FusedDenseStep;
 import dev.hearth.spark.training.EpochFit;
 import dev.hearth.spark.training.EvaluationReport;
 import dev.hearth.spark.training.ParameterAveragingEngine;
+import dev.hearth.spark.training.RoundBreakdown;
 import dev.hearth.spark.training.TrainingEngine;
 import dev.hearth.spark.training.TrainingOptions;
 import java.io.Serializable;
@@ -55,6 +56,9 @@ public final class HearthEngine implements TrainingEngine {
         }
         return new Session() {
             private Session evaluation;
+            private RoundBreakdown breakdown;
+            /** This epoch's per-round times, summed: round, broadcast, averaging, worker init/data/compute (per worker). */
+            private final double[] times = new double[6];
 
             @Override
             public EpochFit fitEpoch(EpochBatches epoch) {
@@ -67,6 +71,7 @@ public final class HearthEngine implements TrainingEngine {
                 String description = sc.getLocalProperty("spark.job.description");
                 double lastLoss = Double.NaN;
                 long examples = 0;
+                java.util.Arrays.fill(times, 0);
                 try {
                     for (int r = 0; r < plan.rounds(); r++) {
                         sc.setJobDescription((description == null ? "" : description + ": ") + "epoch "
@@ -82,14 +87,31 @@ public final class HearthEngine implements TrainingEngine {
                     }
                 }
                 network.setEpochCount(network.getEpochCount() + 1);
+                int n = plan.rounds();
+                double round = times[0] / n;
+                double broadcast = times[1] / n;
+                double average = times[2] / n;
+                double workerTotal = (times[3] + times[4] + times[5]) / n;
+                breakdown = new RoundBreakdown(n, round, broadcast, 0, times[3] / n, times[4] / n, times[5] / n, average,
+                        Math.max(0, round - broadcast - average - workerTotal), 0);
+                if (options.stats()) {
+                    LOG.info("Epoch {}: {}", epoch.epoch(), breakdown.describe());
+                }
                 return new EpochFit(lastLoss, examples);
             }
 
+            @Override
+            public RoundBreakdown lastEpochBreakdown() {
+                return breakdown;
+            }
+
             private RoundSums round(JavaRDD<DataSet> batches, EpochPlan plan, int r, int epochNumber) {
+                long t0 = System.nanoTime();
                 INDArray stateView = network.getUpdater().getStateViewArray();
                 float[] params = network.params().toFloatVector();
                 float[] state = stateView == null ? new float[0] : stateView.toFloatVector();
                 Broadcast<float[][]> start = sc.broadcast(new float[][] {params, state});
+                long t1 = System.nanoTime();
                 try {
                     JavaRDD<DataSet> slots = PartitionPruningRDD.create(batches.rdd(),
                             new SlotRange(plan.firstSlot(r), plan.slotsIn(r))).toJavaRDD();
@@ -100,6 +122,7 @@ public final class HearthEngine implements TrainingEngine {
                     if (sums.examples == 0) {
                         throw new IllegalStateException("round " + r + " of epoch " + epochNumber + " fitted no examples");
                     }
+                    long t2 = System.nanoTime();
                     float scale = 1f / sums.examples;
                     for (int i = 0; i < sums.params.length; i++) {
                         sums.params[i] *= scale;
@@ -112,6 +135,13 @@ public final class HearthEngine implements TrainingEngine {
                         stateView.assign(Nd4j.create(sums.state, stateView.shape()));
                     }
                     network.setIterationCount(network.getIterationCount() + plan.maxBatches(r));
+                    long t3 = System.nanoTime();
+                    times[0] += (t3 - t0) / 1e6;
+                    times[1] += (t1 - t0) / 1e6;
+                    times[2] += (t3 - t2) / 1e6;
+                    times[3] += sums.initMs / sums.workers;
+                    times[4] += sums.dataMs / sums.workers;
+                    times[5] += sums.computeMs / sums.workers;
                     return sums;
                 } finally {
                     start.destroy(false);

@@ -15,6 +15,10 @@ final class RoundSums implements Serializable {
     double loss;
     long examples;
     int workers;
+    /** Worker time summed over workers, ms: loading the start values and opening the trainer, reading minibatches, fitting. */
+    double initMs;
+    double dataMs;
+    double computeMs;
 
     RoundSums() {}
 
@@ -53,6 +57,9 @@ final class RoundSums implements Serializable {
         loss += other.loss;
         examples += other.examples;
         workers += other.workers;
+        initMs += other.initMs;
+        dataMs += other.dataMs;
+        computeMs += other.computeMs;
         return this;
     }
 }

@@ -43,6 +43,7 @@ final class RoundTask implements FlatMapFunction<Iterator<DataSet>, RoundSums> {
         if (!batches.hasNext()) {
             return Collections.emptyIterator();
         }
+        long t0 = System.nanoTime();
         MultiLayerNetwork net = WorkerNetworks.take(confJson);
         try {
             float[][] values = start.value();
@@ -56,17 +57,28 @@ final class RoundTask implements FlatMapFunction<Iterator<DataSet>, RoundSums> {
             double loss = 0;
             long examples = 0;
             long partition = TaskContext.get() == null ? 0 : TaskContext.get().partitionId();
+            long dataNs = 0;
+            long fitNs = 0;
+            long initNs;
             try (LocalTrainer trainer = LocalTrainer.open(net, batchSize, seed * 1_000_003L + partition, fused)) {
+                initNs = System.nanoTime() - t0;
                 while (batches.hasNext()) {
+                    long t1 = System.nanoTime();
                     DataSet b = batches.next();
+                    long t2 = System.nanoTime();
                     int rows = b.numExamples();
                     loss += trainer.fit(b) * rows;
                     examples += rows;
+                    dataNs += t2 - t1;
+                    fitNs += System.nanoTime() - t2;
                 }
             }
             float[] stateAfter = state == null ? new float[0] : net.getUpdater().getStateViewArray().toFloatVector();
             RoundSums sums = new RoundSums(values[0].length, stateAfter.length);
             sums.addWorker(net.params().toFloatVector(), stateAfter, loss / examples, examples);
+            sums.initMs = initNs / 1e6;
+            sums.dataMs = dataNs / 1e6;
+            sums.computeMs = fitNs / 1e6;
             return List.of(sums).iterator();
         } finally {
             WorkerNetworks.release(confJson, net);

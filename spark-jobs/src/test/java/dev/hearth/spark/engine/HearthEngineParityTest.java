@@ -112,6 +112,9 @@ class HearthEngineParityTest {
             assertThat(relative(session.network().getUpdater().getStateViewArray(),
                     single.getUpdater().getStateViewArray())).isLessThanOrEqualTo(1e-5);
             assertThat(session.network().getIterationCount()).isEqualTo(6);
+            assertThat(session.lastEpochBreakdown().rounds()).isEqualTo(6);
+            assertThat(session.lastEpochBreakdown().computeMs()).isPositive();
+            assertThat(session.lastEpochBreakdown().roundMs()).isGreaterThanOrEqualTo(session.lastEpochBreakdown().computeMs());
             assertThat(relative(session.network().params(), fresh().params())).as("training moved the parameters")
                     .isGreaterThan(1e-3);
         }
