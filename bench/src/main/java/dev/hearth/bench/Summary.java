@@ -16,6 +16,8 @@ final class Summary {
         // Issue 19: against the best fair single-machine peer (DL4J fit with every thread limit at 2, ParallelWrapper).
         add(s, benchmarks, "training", "ratioHearthOverBestPeer", "training throughput, Hearth / best single-machine peer (dense)", 2.0, true);
         add(s, benchmarks, "training", "timeToTargetRatioBestPeerOverHearth", "time to a fixed test accuracy (0.85; 0.70 with --quick), best peer / Hearth (dense)", 1.5, true);
+        add(s, benchmarks, "training", "ratioHearthEngineOverBestPeer", "training throughput, train.engine=hearth / best single-machine peer (dense)", 2.0, true);
+        add(s, benchmarks, "training", "ratioHearthEngineOverFusedOneJvm", "train.engine=hearth on Spark / fused step in one JVM (dense)", 0.85, true);
         add(s, benchmarks, "training", "ratioHearthOverFusedOneJvm", "Hearth on Spark / fused step in one JVM (dense)", 0.85, true);
         add(s, benchmarks, "fused", "fusedUtilisationAt64", "FLOP utilisation of the fused step, batch 64", 0.3, true);
         add(s, benchmarks, "time-to-accuracy", "ratioMllibOverHearth", "time to MLlib's accuracy, MLlib / Hearth", 3.0, true);

@@ -78,6 +78,10 @@ final class TrainingThroughputBench implements Benchmark {
         List<PeerRun> fusedRuns = new ArrayList<>();
         StringBuilder fusedWhyNot = new StringBuilder();
         List<PeerRun> hearthRuns = new ArrayList<>();
+        List<PeerRun> engineRuns = new ArrayList<>();
+        List<RoundBreakdown> engineBreakdowns = new ArrayList<>();
+        // Hearth's own engine next to the default one, unless the run's settings already choose an engine.
+        boolean compareEngines = overrides.stream().noneMatch(o -> o.startsWith("train.engine="));
         List<Double> exportSeconds = new ArrayList<>();
         List<RoundBreakdown> breakdowns = new ArrayList<>();
         long parameters = 0;
@@ -119,6 +123,23 @@ final class TrainingThroughputBench implements Benchmark {
             if (last.breakdown() != null) {
                 breakdowns.add(last.breakdown());
             }
+            if (compareEngines) {
+                List<String> engine = new ArrayList<>(settings);
+                engine.add("train.engine=hearth");
+                TrainingSummary e = new HearthRun(root).train(engine);
+                PeerRun run = new PeerRun();
+                for (EpochResult r : e.epochs()) {
+                    run.add(r.examplesPerSecond(), r.seconds(), r.validation());
+                    System.out.printf(Locale.ROOT, "[%s] round %d hearth engine local[2] epoch %d: %.0f examples/s, test accuracy %.4f%s%n",
+                            name, round, r.epoch(), r.examplesPerSecond(), r.validation(),
+                            r.breakdown() == null ? "" : "; " + r.breakdown().describe());
+                }
+                engineRuns.add(run);
+                EpochResult lastOfEngine = e.epochs().get(e.epochs().size() - 1);
+                if (lastOfEngine.breakdown() != null) {
+                    engineBreakdowns.add(lastOfEngine.breakdown());
+                }
+            }
         }
         Map<String, Object> peerResults = new LinkedHashMap<>();
         peerResults.put("dl4jFit", PeerRun.summarise(fitRuns, targetAccuracy));
@@ -144,6 +165,17 @@ final class TrainingThroughputBench implements Benchmark {
         Stats peerToTarget = (Stats) ((Map<?, ?>) peerResults.get(best)).get("secondsToTarget");
         result.put("timeToTargetRatioBestPeerOverHearth", hearthToTarget == null || peerToTarget == null ? null
                 : peerToTarget.median() / hearthToTarget.median());
+        if (!engineRuns.isEmpty()) {
+            Map<String, Object> engine = PeerRun.summarise(engineRuns, targetAccuracy);
+            result.put("hearthEngine", engine);
+            double rate = ((Stats) engine.get("examplesPerSecond")).median();
+            result.put("ratioHearthEngineOverBestPeer", rate / median(peerResults, best));
+            result.put("hearthEngineRoundBreakdown", engineBreakdowns);
+            if (!fusedRuns.isEmpty()) {
+                result.put("ratioHearthEngineOverFusedOneJvm",
+                        rate / ((Stats) PeerRun.summarise(fusedRuns, targetAccuracy).get("examplesPerSecond")).median());
+            }
+        }
         if (!fusedRuns.isEmpty()) {
             Map<String, Object> fused = PeerRun.summarise(fusedRuns, targetAccuracy);
             result.put("fusedOneJvm", fused);
@@ -200,6 +232,9 @@ final class TrainingThroughputBench implements Benchmark {
                 + "| training seconds to %.2f test accuracy (rounds reaching it) |%n|---|---|---|---|%n", r.get("epochsPerRound"), target));
         List<?> settings = (List<?>) r.get("hearthSettings");
         row(md, "Hearth `train`, `local[2]`, " + (settings.isEmpty() ? "`conf/` defaults" : settings.toString()), r.get("hearth"));
+        if (r.get("hearthEngine") != null) {
+            row(md, "Hearth `train`, `local[2]`, `train.engine=hearth`", r.get("hearthEngine"));
+        }
         Map<?, ?> peers = (Map<?, ?>) r.get("peers");
         row(md, "DL4J `fit`, one JVM, every thread limit 2", peers.get("dl4jFit"));
         row(md, "DL4J `ParallelWrapper`, 2 workers x 1 thread", peers.get("parallelWrapper"));
@@ -209,6 +244,11 @@ final class TrainingThroughputBench implements Benchmark {
         md.append(String.format(Locale.ROOT, "| **ratio Hearth / best single-machine peer (%s)** | **%.2f** | | %s |%n%n",
                 r.get("bestPeer"), r.get("ratioHearthOverBestPeer"), r.get("timeToTargetRatioBestPeerOverHearth") == null
                         ? "not reached by both" : String.format(Locale.ROOT, "**%.2f** (peer / Hearth)", r.get("timeToTargetRatioBestPeerOverHearth"))));
+        if (r.get("ratioHearthEngineOverBestPeer") != null) {
+            md.append(String.format(Locale.ROOT, "`train.engine=hearth` / best peer: **%.2f**%s.%n%n", r.get("ratioHearthEngineOverBestPeer"),
+                    r.get("ratioHearthEngineOverFusedOneJvm") == null ? "" : String.format(Locale.ROOT,
+                            "; / the fused step in one JVM: %.2f", r.get("ratioHearthEngineOverFusedOneJvm"))));
+        }
         if (r.get("ratioHearthOverFusedOneJvm") != null) {
             md.append(String.format(Locale.ROOT, "Hearth on Spark / the fused step in one JVM: %.2f.%n%n", r.get("ratioHearthOverFusedOneJvm")));
         } else if (r.get("fusedOneJvmNotRunBecause") != null) {
@@ -219,9 +259,15 @@ final class TrainingThroughputBench implements Benchmark {
                     .append(" s.\n\n");
         }
         @SuppressWarnings("unchecked")
-        List<RoundBreakdown> breakdowns = (List<RoundBreakdown>) r.get("hearthRoundBreakdown");
+        List<RoundBreakdown> breakdowns = new ArrayList<>((List<RoundBreakdown>) r.get("hearthRoundBreakdown"));
+        @SuppressWarnings("unchecked")
+        List<RoundBreakdown> engineBreakdowns = (List<RoundBreakdown>) r.get("hearthEngineRoundBreakdown");
         if (!breakdowns.isEmpty()) {
-            md.append("Per averaging round (Hearth's last epoch of each round, ms per round; worker parts per worker):\n\n");
+            md.append("Per averaging round (Hearth's last epoch of each round, ms per round; worker parts per worker;"
+                    + " the default engine's rows first, then `train.engine=hearth`'s):\n\n");
+            if (engineBreakdowns != null) {
+                breakdowns.addAll(engineBreakdowns);
+            }
             md.append("| rounds/epoch | round | compute | data wait | worker init | broadcast | repartition | averaging | Spark job overhead | compute share |\n");
             md.append("|---|---|---|---|---|---|---|---|---|---|\n");
             for (RoundBreakdown b : breakdowns) {
