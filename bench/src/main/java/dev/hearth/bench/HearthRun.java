@@ -1,7 +1,7 @@
 package dev.hearth.bench;
 
 import dev.hearth.spark.SparkConfFile;
-import dev.hearth.spark.training.ParameterAveragingEngine;
+import dev.hearth.spark.engine.TrainingEngines;
 import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.spark.training.TrainingPipeline;
 import dev.hearth.spark.training.TrainingSummary;
@@ -41,8 +41,7 @@ final class HearthRun {
             // As TrainJob does: the store (and the training exports) see the encryption settings.
             EncryptionSettings.applyTo(resolved, spark.sparkContext().hadoopConfiguration());
             return new TrainingPipeline(spark, HadoopModelStore.open(store.toString(),
-                    spark.sparkContext().hadoopConfiguration()), new ParameterAveragingEngine())
-                    .run(resolved);
+                    spark.sparkContext().hadoopConfiguration()), TrainingEngines.of(resolved)).run(resolved);
         } finally {
             spark.stop();
             Files.walk(store).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

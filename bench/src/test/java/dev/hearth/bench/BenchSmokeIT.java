@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchSmokeIT {
     private static final List<String> BENCHMARKS =
-            List.of("training", "training-conv", "flops", "time-to-accuracy", "serving", "store");
+            List.of("training", "training-conv", "fused", "flops", "time-to-accuracy", "serving", "store");
 
     @Test
     void quickRunExecutesEveryBenchmarkAndWritesJsonAndMarkdown(@TempDir Path tmp) throws Exception {
@@ -32,10 +32,10 @@ class BenchSmokeIT {
                 .redirectOutput(log.toFile());
         pb.environment().put("HEARTH_BENCH_NO_BUILD", "1");
         Process p = pb.start();
-        if (!p.waitFor(8, TimeUnit.MINUTES)) {
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly().waitFor();
-            fail("bench/run --quick did not finish in 8 minutes; log:%n%s", tail(log));
+            fail("bench/run --quick did not finish in 10 minutes; log:%n%s", tail(log));
         }
         assertThat(p.exitValue()).as("exit code; log:%n%s", tail(log)).isZero();
 
@@ -46,6 +46,19 @@ class BenchSmokeIT {
         assertThat(b.fieldNames()).toIterable().containsExactlyElementsOf(BENCHMARKS);
         assertPositive(b, "training", "ratioHearthOverSingleJvm");
         assertPositive(b, "training-conv", "ratioHearthOverSingleJvm");
+        // Fair peers (issue 19): DL4J fit with every thread limit at 2, ParallelWrapper, the fused step in one JVM.
+        for (String bench : List.of("training", "training-conv")) {
+            assertPositive(b, bench, "ratioHearthOverBestPeer");
+            assertPositive(b, bench, "peers", "parallelWrapper", "examplesPerSecond", "median");
+            assertPositive(b, bench, "peers", "dl4jFit", "testAccuracy", "median");
+            assertPositive(b, bench, "hearth", "testAccuracy", "median");
+        }
+        assertPositive(b, "training", "fusedOneJvm", "examplesPerSecond", "median");
+        assertPositive(b, "training", "ratioHearthEngineOverBestPeer");
+        assertPositive(b, "training", "hearthEngineRoundBreakdown", "0", "computeMs");
+        assertThat(b.path("training-conv").path("fusedOneJvmNotRunBecause").asText()).isNotEmpty();
+        assertPositive(b, "fused", "fusedUtilisationAt64");
+        assertPositive(b, "fused", "batches", "1", "fusedExamplesPerSecond", "median");
         assertPositive(b, "flops", "hearthUtilisation");
         assertPositive(b, "time-to-accuracy", "mllibSeconds", "median");
         assertPositive(b, "serving", "ratioBatchingAt32");
@@ -56,14 +69,14 @@ class BenchSmokeIT {
         assertThat(r.path("summary").size()).as("summary against targets").isGreaterThanOrEqualTo(5);
 
         String md = Files.readString(markdown);
-        assertThat(md).contains("## Run ", "| target | measured | target | met |", "### Training throughput",
+        assertThat(md).contains("## Run ", "| target | measured | target | met |", "### Training throughput", "### Fused dense step",
                 "### FLOP utilisation", "### Time to accuracy", "### Serving", "### Model store");
     }
 
     private static void assertPositive(JsonNode benchmarks, String benchmark, String... path) {
         JsonNode n = benchmarks.path(benchmark);
         for (String key : path) {
-            n = n.path(key);
+            n = n.isArray() ? n.path(Integer.parseInt(key)) : n.path(key);
         }
         assertThat(n.isNumber()).as("%s.%s is a number: %s", benchmark, String.join(".", path), n).isTrue();
         assertThat(n.asDouble()).as("%s.%s", benchmark, String.join(".", path)).isPositive().isFinite();

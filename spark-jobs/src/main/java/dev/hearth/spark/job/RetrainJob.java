@@ -6,7 +6,7 @@ import dev.hearth.spark.retrain.RetrainOutcome;
 import dev.hearth.spark.retrain.RetrainReport;
 import dev.hearth.spark.retrain.RetrainRunner;
 import dev.hearth.spark.retrain.RetrainSettings;
-import dev.hearth.spark.training.ParameterAveragingEngine;
+import dev.hearth.spark.engine.TrainingEngines;
 import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import java.nio.charset.StandardCharsets;
@@ -76,7 +76,7 @@ public final class RetrainJob implements Callable<Integer> {
         try {
             EncryptionSettings.applyTo(settings, spark.sparkContext().hadoopConfiguration());
             RetrainReport r = new RetrainRunner(spark, HadoopModelStore.open(settings.require(TrainSettings.STORE_ROOT),
-                    spark.sparkContext().hadoopConfiguration()), new ParameterAveragingEngine()).run(settings, dryRun);
+                    spark.sparkContext().hadoopConfiguration()), TrainingEngines.of(settings)).run(settings, dryRun);
             return finish(r, report);
         } finally {
             spark.stop();

@@ -2,7 +2,7 @@ package dev.hearth.spark.job;
 
 import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.config.Settings;
-import dev.hearth.spark.training.ParameterAveragingEngine;
+import dev.hearth.spark.engine.TrainingEngines;
 import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.spark.training.TrainingPipeline;
 import dev.hearth.spark.training.TrainingSummary;
@@ -55,7 +55,7 @@ public final class TrainJob implements Callable<Integer> {
             var hadoop = spark.sparkContext().hadoopConfiguration();
             EncryptionSettings.applyTo(settings, hadoop);
             TrainingSummary summary = new TrainingPipeline(spark, HadoopModelStore.open(root, hadoop),
-                    new HadoopCheckpointStore(root, hadoop), new ParameterAveragingEngine()).run(settings, resume);
+                    new HadoopCheckpointStore(root, hadoop), TrainingEngines.of(settings)).run(settings, resume);
             System.out.printf(Locale.ROOT, "published %s  test %s  (%d train / %d test examples)  %s%n",
                     summary.published().ref(), metricsLine(summary.metrics()), summary.trainExamples(),
                     summary.testExamples(), summary.published().location());

@@ -27,7 +27,8 @@ public final class RunCheckpoints {
 
     /** Settings that may change between an interrupted run and its resumption. */
     static final Set<String> MAY_CHANGE = Set.of(TrainSettings.TRAIN_EPOCHS, TrainSettings.TRAIN_PATIENCE,
-            TrainSettings.TRAIN_PREFETCH, TrainSettings.TRAIN_EXPORT_DIR, TrainSettings.TRAIN_APPROACH);
+            TrainSettings.TRAIN_PREFETCH, TrainSettings.TRAIN_EXPORT_DIR, TrainSettings.TRAIN_APPROACH,
+            TrainSettings.TRAIN_ENGINE);
 
     /** A restored checkpoint. */
     public record Restored(TrainingState state, MultiLayerNetwork network, MultiLayerNetwork best) {}

@@ -48,6 +48,7 @@ public final class TrainSettings {
     public static final String TRAIN_CLASS_WEIGHTS = "train.class.weights";
     public static final String TRAIN_IMBALANCE_WARN_RATIO = "train.class.imbalance.warn.ratio";
     public static final String TRAIN_WARM_START_SCHEDULE = "train.warm.start.schedule";
+    public static final String TRAIN_ENGINE = "train.engine";
     public static final String MODEL_NAME = "model.name";
     public static final String MODEL_WARM_START = "model.warm.start";
     public static final String STORE_ROOT = "store.root";
@@ -97,6 +98,7 @@ public final class TrainSettings {
             new Setting(TRAIN_CLASS_WEIGHTS, "none", "class weights in the loss: none, auto (each class weighs the same in total: rows / (classes x class rows)) or label:weight,... (unlisted classes weigh 1)"),
             new Setting(TRAIN_IMBALANCE_WARN_RATIO, "10", "warn when the largest class of the training split has more than this many times the rows of the smallest (class counts are always logged)"),
             new Setting(TRAIN_WARM_START_SCHEDULE, "continue", "warm start: continue the learning-rate schedule from the start model's iteration and epoch counts, or restart it at 0"),
+            new Setting(TRAIN_ENGINE, "dl4j", "training engine: dl4j (DL4J parameter averaging) or hearth (one Spark job per averaging round, fused dense step on the workers where the network allows)"),
             new Setting(MODEL_NAME, "", "name the trained model is published under"),
             new Setting(MODEL_WARM_START, "", "initialise from a stored model of the same architecture: name, name/N or name@alias"),
             new Setting(STORE_ROOT, "${user.home}/.hearth/store", "model store root: a local path or a Hadoop URI"),

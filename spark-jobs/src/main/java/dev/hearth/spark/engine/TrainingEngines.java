@@ -1,0 +1,28 @@
+package dev.hearth.spark.engine;
+
+import dev.hearth.config.Settings;
+import dev.hearth.spark.training.ParameterAveragingEngine;
+import dev.hearth.spark.training.TrainSettings;
+import dev.hearth.spark.training.TrainingEngine;
+import java.util.List;
+
+/** The {@link TrainingEngine} a job's settings ask for ({@code train.engine}). */
+public final class TrainingEngines {
+    /** {@code train.engine} values: DL4J's parameter averaging, or Hearth's own engine. */
+    public static final List<String> NAMES = List.of("dl4j", "hearth");
+
+    private TrainingEngines() {}
+
+    /**
+     * {@code train.engine=dl4j} (the default until a quiet benchmark decides): {@link ParameterAveragingEngine};
+     * {@code hearth}: {@link HearthEngine} with the fused dense step where the network allows it.
+     *
+     * @throws dev.hearth.config.SettingsException when the value is neither
+     */
+    public static TrainingEngine of(Settings settings) {
+        return switch (settings.getChoice(TrainSettings.TRAIN_ENGINE, NAMES)) {
+            case "hearth" -> new HearthEngine(true);
+            default -> new ParameterAveragingEngine();
+        };
+    }
+}

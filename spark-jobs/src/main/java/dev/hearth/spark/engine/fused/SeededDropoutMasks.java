@@ -1,0 +1,22 @@
+package dev.hearth.spark.engine.fused;
+
+import java.nio.FloatBuffer;
+import java.util.SplittableRandom;
+
+/** Dropout masks from a seeded {@link SplittableRandom}: reproducible per seed, nothing allocated per mask. */
+public final class SeededDropoutMasks implements DropoutMasks {
+    private final SplittableRandom random;
+
+    /** Masks drawn from {@code seed}. */
+    public SeededDropoutMasks(long seed) {
+        this.random = new SplittableRandom(seed);
+    }
+
+    @Override
+    public void fill(FloatBuffer mask, int n, double retain) {
+        float kept = (float) (1.0 / retain);
+        for (int i = 0; i < n; i++) {
+            mask.put(i, random.nextDouble() < retain ? kept : 0f);
+        }
+    }
+}

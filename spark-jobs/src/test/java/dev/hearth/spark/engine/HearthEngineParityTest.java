@@ -1,0 +1,166 @@
+package dev.hearth.spark.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hearth.spark.LocalSpark;
+import dev.hearth.spark.data.EpochBatches;
+import dev.hearth.spark.data.EpochPlan;
+import dev.hearth.spark.training.EpochFit;
+import dev.hearth.spark.training.EvaluationReport;
+import dev.hearth.spark.training.ParameterAveragingEngine;
+import dev.hearth.spark.training.TrainingEngine;
+import dev.hearth.spark.training.TrainingOptions;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The Hearth engine against its references on real Spark ({@code local[2]}): with one worker and one minibatch
+ * per round it matches single-machine {@code fit} (1e-5 relative, fused step and DL4J {@code fit} on the worker);
+ * with two workers it matches DL4J's parameter averaging on the same splits over several rounds (1e-4 relative,
+ * parameters and Adam state).
+ */
+class HearthEngineParityTest {
+    private static SparkSession spark;
+
+    @BeforeAll
+    static void start() {
+        spark = LocalSpark.start("hearth-engine-parity-test", "local[2]");
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    private static MultiLayerConfiguration conf() {
+        return new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT).updater(new Adam(0.01)).list()
+                .layer(new DenseLayer.Builder().nIn(6).nOut(10).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(10).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .build();
+    }
+
+    private static MultiLayerNetwork fresh() {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf());
+        net.init();
+        return net;
+    }
+
+    private static DataSet batch(int seed, int n) {
+        Nd4j.getRandom().setSeed(seed);
+        INDArray x = Nd4j.rand(DataType.FLOAT, n, 6);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, n, 3);
+        for (int i = 0; i < n; i++) {
+            y.putScalar(i, (i + seed) % 3, 1f);
+        }
+        return new DataSet(x, y);
+    }
+
+    private static double relative(INDArray actual, INDArray expected) {
+        return actual.castTo(DataType.DOUBLE).sub(expected.castTo(DataType.DOUBLE)).norm2Number().doubleValue()
+                / expected.castTo(DataType.DOUBLE).norm2Number().doubleValue();
+    }
+
+    @Test
+    void oneWorkerOneStepPerRoundMatchesSingleMachineFitWithTheFusedStep() {
+        assertOneWorkerParity(true);
+    }
+
+    @Test
+    void oneWorkerOneStepPerRoundMatchesSingleMachineFitWithDl4jFit() {
+        assertOneWorkerParity(false);
+    }
+
+    private void assertOneWorkerParity(boolean fused) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        MultiLayerNetwork single = fresh();
+        MultiLayerNetwork distributed = fresh();
+        TrainingOptions options = new TrainingOptions(1, 16, 1, 0, "auto", "", 1, false);
+        try (TrainingEngine.Session session = new HearthEngine(fused).open(sc, distributed, options)) {
+            List<DataSet> batches = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                batches.add(batch(100 + i, 16));
+            }
+            for (DataSet b : batches) {
+                single.fit(b);
+            }
+            // One epoch of 6 minibatches on one worker with frequency 1: 6 rounds of one step each.
+            EpochPlan plan = new EpochPlan(96, 16, 1, 1);
+            assertThat(plan.rounds()).isEqualTo(6);
+            EpochFit fit = session.fitEpoch(new EpochBatches(1, plan, sc.parallelize(batches, 6)));
+            assertThat(fit.examples()).isEqualTo(96);
+            assertThat(fit.loss()).isFinite();
+            assertThat(relative(session.network().params(), single.params())).isLessThanOrEqualTo(1e-5);
+            assertThat(relative(session.network().getUpdater().getStateViewArray(),
+                    single.getUpdater().getStateViewArray())).isLessThanOrEqualTo(1e-5);
+            assertThat(session.network().getIterationCount()).isEqualTo(6);
+            assertThat(session.lastEpochBreakdown().rounds()).isEqualTo(6);
+            assertThat(session.lastEpochBreakdown().computeMs()).isPositive();
+            assertThat(session.lastEpochBreakdown().roundMs()).isGreaterThanOrEqualTo(session.lastEpochBreakdown().computeMs());
+            assertThat(relative(session.network().params(), fresh().params())).as("training moved the parameters")
+                    .isGreaterThan(1e-3);
+        }
+    }
+
+    @Test
+    void twoWorkersMatchDl4jParameterAveragingOnTheSameSplits() {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        // 7 minibatches of 8 on 2 workers, at most 2 per worker per round: 2 rounds, unequal slots.
+        List<DataSet> batches = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            batches.add(batch(300 + i, 8));
+        }
+        EpochPlan plan = new EpochPlan(56, 8, 2, 2);
+        assertThat(plan.rounds()).isEqualTo(2);
+        TrainingOptions options = new TrainingOptions(2, 8, 2, 0, "direct", "", 1, false);
+        MultiLayerNetwork reference = fresh();
+        MultiLayerNetwork hearth = fresh();
+        try (TrainingEngine.Session pa = new ParameterAveragingEngine().open(sc, reference, options);
+                TrainingEngine.Session session = new HearthEngine(true).open(sc, hearth, options)) {
+            for (int epoch = 1; epoch <= 2; epoch++) {
+                pa.fitEpoch(new EpochBatches(epoch, plan, slots(sc, plan, batches)));
+                EpochFit fit = session.fitEpoch(new EpochBatches(epoch, plan, slots(sc, plan, batches)));
+                assertThat(fit.examples()).isEqualTo(56);
+            }
+            assertThat(relative(hearth.params(), pa.network().params())).as("parameters").isLessThanOrEqualTo(1e-4);
+            assertThat(relative(hearth.getUpdater().getStateViewArray(), pa.network().getUpdater().getStateViewArray()))
+                    .as("Adam state").isLessThanOrEqualTo(1e-4);
+            assertThat(relative(hearth.params(), fresh().params())).isGreaterThan(1e-3);
+            List<String> labels = List.of("a", "b", "c");
+            EvaluationReport report = session.evaluate(sc.parallelize(new ArrayList<>(batches), 2), labels);
+            assertThat(report.toString()).isNotEmpty();
+        }
+    }
+
+    /** The epoch's minibatches laid out one partition per slot, in plan order. */
+    private static JavaRDD<DataSet> slots(JavaSparkContext sc, EpochPlan plan, List<DataSet> batches) {
+        List<List<DataSet>> slots = new ArrayList<>();
+        int next = 0;
+        for (int s = 0; s < plan.slots(); s++) {
+            List<DataSet> slot = new ArrayList<>();
+            for (int i = 0; i < plan.batches(s); i++) {
+                slot.add(batches.get(next++));
+            }
+            slots.add(slot);
+        }
+        return sc.parallelize(slots, plan.slots()).flatMap(List::iterator);
+    }
+}
