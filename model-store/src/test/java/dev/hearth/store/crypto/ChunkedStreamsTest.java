@@ -44,6 +44,30 @@ class ChunkedStreamsTest {
     }
 
     @Test
+    void mixedWritesGiveTheSameFormatAsWholeChunksAndPartialOnes() throws IOException {
+        // Large writes seal whole chunks straight from the caller's array; the result must not depend on how the
+        // plaintext was split: same size, last chunk flagged final (also when it is a whole chunk), same plaintext.
+        for (int[] parts : new int[][] {{100, 5 * CHUNK, CHUNK, 3}, {CHUNK, 2 * CHUNK}, {3 * CHUNK}, {CHUNK + 1},
+                {0, 4 * CHUNK - 1, 1}}) {
+            int size = Arrays.stream(parts).sum();
+            byte[] plain = random(size, parts.length);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (EncryptingOutputStream enc = new EncryptingOutputStream(out, key, "f", CHUNK, new SecureRandom())) {
+                int off = 0;
+                for (int p : parts) {
+                    enc.write(plain, off, p);
+                    off += p;
+                }
+            }
+            String what = Arrays.toString(parts);
+            assertEquals(ChunkFormat.encryptedSize(size, CHUNK), out.size(), what);
+            assertArrayEquals(plain, open(out.toByteArray(), "f"), what);
+            byte[] cut = Arrays.copyOf(out.toByteArray(), out.size() - RECORD);
+            assertThrows(TamperedChunkException.class, () -> open(cut, "f"), what);
+        }
+    }
+
+    @Test
     void aFlippedBitFailsItsChunk() throws IOException {
         byte[] sealed = seal(random(3 * CHUNK, 1), "model.zip");
         sealed[ChunkFormat.HEADER + RECORD + 40] ^= 1;
