@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -61,7 +62,20 @@ public final class DecryptingInputStream extends InputStream {
             if (done) {
                 return -1;
             }
-            nextChunk();
+            if (header == null) {
+                readHeader();
+            }
+            if (len >= plain.length) {
+                // Room for a whole chunk: decrypt straight into the caller's array (one copy less). Nothing is
+                // returned unless the tag checks; on failure the region is cleared before the exception.
+                int n = nextChunk(b, off);
+                if (n > 0) {
+                    return n;
+                }
+                continue;
+            }
+            limit = nextChunk(plain, 0);
+            pos = 0;
         }
         int n = Math.min(len, limit - pos);
         System.arraycopy(plain, pos, b, off, n);
@@ -104,10 +118,8 @@ public final class DecryptingInputStream extends InputStream {
         plain = new byte[chunk];
     }
 
-    private void nextChunk() throws IOException {
-        if (header == null) {
-            readHeader();
-        }
+    /** Reads, authenticates and decrypts the next chunk into {@code dst} (room for a whole chunk); its length. */
+    private int nextChunk(byte[] dst, int dstOff) throws IOException {
         int got = 0;
         if (pending >= 0) {
             record[0] = (byte) pending;
@@ -126,23 +138,25 @@ public final class DecryptingInputStream extends InputStream {
         if (got < ChunkFormat.NONCE + ChunkFormat.TAG) {
             throw new TamperedChunkException("chunk " + seq + " is truncated (" + got + " bytes; the file ends early)");
         }
+        int n;
         try {
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(ChunkFormat.TAG_BITS, record, 0, ChunkFormat.NONCE));
             cipher.updateAAD(ChunkFormat.aad(header, name, seq, last));
-            limit = cipher.doFinal(record, ChunkFormat.NONCE, got - ChunkFormat.NONCE, plain, 0);
+            n = cipher.doFinal(record, ChunkFormat.NONCE, got - ChunkFormat.NONCE, dst, dstOff);
         } catch (AEADBadTagException e) {
+            Arrays.fill(dst, dstOff, Math.min(dst.length, dstOff + plain.length), (byte) 0);
             throw new TamperedChunkException("chunk " + seq + (last ? " (the last one present)" : "")
                     + " failed authentication: the file was altered, truncated or reordered, or it is not sealed under"
                     + " this version's data key");
         } catch (GeneralSecurityException e) {
             throw new TamperedChunkException("chunk " + seq + " cannot be decrypted: " + e.getMessage());
         }
-        if (!last && limit != plain.length) {
+        if (!last && n != plain.length) {
             throw new TamperedChunkException("chunk " + seq + " is short but not the last one");
         }
-        pos = 0;
         seq++;
         done = last;
+        return n;
     }
 
     private int readFully(byte[] b, int off, int len) throws IOException {

@@ -71,6 +71,14 @@ public final class EncryptingOutputStream extends OutputStream {
                 // Sealed only once more bytes arrive: a full chunk may turn out to be the last one.
                 seal(false);
             }
+            if (count == 0 && len > plain.length) {
+                // A whole chunk with more bytes after it cannot be the last: seal it from the caller's array
+                // without gathering it first (one copy less of every byte of a large model).
+                seal(b, off, plain.length, false);
+                off += plain.length;
+                len -= plain.length;
+                continue;
+            }
             int n = Math.min(len, plain.length - count);
             System.arraycopy(b, off, plain, count, n);
             count += n;
@@ -101,18 +109,23 @@ public final class EncryptingOutputStream extends OutputStream {
     }
 
     private void seal(boolean last) throws IOException {
+        seal(plain, 0, count, last);
+        count = 0;
+    }
+
+    /** Seals {@code len} plaintext bytes of {@code src} as chunk {@code seq} and writes the record. */
+    private void seal(byte[] src, int off, int len, boolean last) throws IOException {
         random.nextBytes(nonce);
         System.arraycopy(nonce, 0, sealed, 0, ChunkFormat.NONCE);
         try {
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(ChunkFormat.TAG_BITS, sealed, 0, ChunkFormat.NONCE));
             cipher.updateAAD(ChunkFormat.aad(header, name, seq, last));
-            int n = cipher.doFinal(plain, 0, count, sealed, ChunkFormat.NONCE);
+            int n = cipher.doFinal(src, off, len, sealed, ChunkFormat.NONCE);
             out.write(sealed, 0, ChunkFormat.NONCE + n);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot encrypt chunk " + seq + ": " + e.getMessage(), e);
         }
         seq++;
-        count = 0;
     }
 
     private void requireOpen() throws IOException {

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * the {@link RetentionPolicy} drops. A version directory an alias points to or an unexpired lease holds is never
  * deleted, committed or not: both are read when planning, again right before each deletion, and once more while
  * a committed version is hidden ({@link VersionRemover}). A version an interrupted removal left hidden
- * ({@code _HIDDEN}) is restored when an alias or lease names it, else removed after the grace period.
+ * ({@code _HIDDEN}) is restored when an alias or lease names it, else removed after the grace period. Files a
+ * crashed encrypt or rekey left inside a committed version are {@link SealingLeftovers}.
  */
 final class GarbageCollector {
     private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
@@ -38,12 +39,16 @@ final class GarbageCollector {
     private final LeaseFiles leases;
     private final AuditFiles audit;
     private final VersionRemover remover;
+    private final SealingLeftovers sealing;
+    /** Leftovers of a crashed encrypt or rekey inside committed version directories. */
+    private final Set<GcCandidate> versionFiles = new HashSet<>();
     /** Candidates that are uncommitted version directories (not retention candidates). */
     private final Set<GcCandidate> uncommitted = new HashSet<>();
 
     GarbageCollector(ModelStore store, StoreLayout layout, AliasLog aliases, LeaseFiles leases, AuditFiles audit,
-            VersionRemover remover) {
+            VersionRemover remover, SealingLeftovers sealing) {
         this.store = store;
+        this.sealing = sealing;
         this.layout = layout;
         this.aliases = aliases;
         this.leases = leases;
@@ -60,6 +65,12 @@ final class GarbageCollector {
             Set<Integer> aliased = new TreeSet<>(aliases.current(name).values());
             List<Lease> active = leases.active(name, now);
             leftovers(name, policy.grace(), now, aliased, active, candidates, kept);
+            for (ModelVersion v : store.listVersions(name)) {
+                List<GcCandidate> found = new ArrayList<>();
+                sealing.plan(v, policy.grace(), now, found);
+                versionFiles.addAll(found);
+                candidates.addAll(found);
+            }
             retention(name, policy, now, aliased, active, candidates, kept);
         }
         if (apply) {
@@ -141,6 +152,13 @@ final class GarbageCollector {
     }
 
     private void delete(GcCandidate c) throws IOException {
+        if (versionFiles.contains(c)) {
+            String kept = sealing.remove(c);
+            if (kept != null) {
+                LOG.info("GC keeps {}: {}", c.path(), kept);
+            }
+            return;
+        }
         if (c.version() == null) {
             LOG.info("GC removes {}: {}", c.path(), c.reason());
             layout.fs().delete(new Path(c.path()), true);

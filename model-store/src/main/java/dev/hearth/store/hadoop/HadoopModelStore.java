@@ -496,7 +496,8 @@ public final class HadoopModelStore implements ModelStore {
 
     @Override
     public GcReport gc(RetentionPolicy policy, boolean apply) {
-        GarbageCollector gc = new GarbageCollector(this, layout, aliasLog, leaseFiles, audit, remover);
+        GarbageCollector gc = new GarbageCollector(this, layout, aliasLog, leaseFiles, audit, remover,
+                new SealingLeftovers(layout, lockFiles, json));
         return io("collect garbage in " + root(), () -> gc.run(policy, apply));
     }
 

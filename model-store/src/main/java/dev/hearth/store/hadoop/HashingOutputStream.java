@@ -20,6 +20,7 @@ final class HashingOutputStream extends OutputStream {
     private static final int BUFFER = 1 << 20;
 
     private final OutputStream out;
+    private final int piece;
     private final Sha256Lane lane = new Sha256Lane();
     private byte[] buf;
     private int count;
@@ -27,7 +28,16 @@ final class HashingOutputStream extends OutputStream {
     private long size;
 
     HashingOutputStream(OutputStream out) {
+        this(out, IO_CHUNK);
+    }
+
+    /**
+     * @param piece largest piece handed to {@code out} at once: {@link #IO_CHUNK} for a file stream; an encrypting
+     *     stream takes whole buffers (it seals full chunks straight from them and writes records of its own size)
+     */
+    HashingOutputStream(OutputStream out, int piece) {
         this.out = out;
+        this.piece = piece;
     }
 
     @Override
@@ -109,8 +119,8 @@ final class HashingOutputStream extends OutputStream {
         size += len;
         lane.update(b, off, len);
         try {
-            for (int end = off + len; off < end; off += IO_CHUNK) {
-                out.write(b, off, Math.min(IO_CHUNK, end - off));
+            for (int end = off + len; off < end; off += piece) {
+                out.write(b, off, Math.min(piece, end - off));
             }
         } finally {
             // The caller may reuse b as soon as this returns.

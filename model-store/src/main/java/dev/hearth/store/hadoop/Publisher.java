@@ -174,7 +174,8 @@ final class Publisher {
         try (FSDataOutputStream raw = fs.create(path, overwrite)) {
             EncryptingOutputStream sealing = key == null ? null
                     : new EncryptingOutputStream(raw, key.key(), name, key.info().chunkSize(), crypto.random());
-            HashingOutputStream hashing = new HashingOutputStream(sealing == null ? raw : sealing);
+            HashingOutputStream hashing = sealing == null ? new HashingOutputStream(raw)
+                    : new HashingOutputStream(sealing, Integer.MAX_VALUE);
             try {
                 writer.writeTo(hashing);
                 String sha256 = hashing.finish();

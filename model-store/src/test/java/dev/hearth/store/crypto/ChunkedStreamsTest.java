@@ -44,6 +44,62 @@ class ChunkedStreamsTest {
     }
 
     @Test
+    void mixedWritesGiveTheSameFormatAsWholeChunksAndPartialOnes() throws IOException {
+        // Large writes seal whole chunks straight from the caller's array; the result must not depend on how the
+        // plaintext was split: same size, last chunk flagged final (also when it is a whole chunk), same plaintext.
+        for (int[] parts : new int[][] {{100, 5 * CHUNK, CHUNK, 3}, {CHUNK, 2 * CHUNK}, {3 * CHUNK}, {CHUNK + 1},
+                {0, 4 * CHUNK - 1, 1}}) {
+            int size = Arrays.stream(parts).sum();
+            byte[] plain = random(size, parts.length);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (EncryptingOutputStream enc = new EncryptingOutputStream(out, key, "f", CHUNK, new SecureRandom())) {
+                int off = 0;
+                for (int p : parts) {
+                    enc.write(plain, off, p);
+                    off += p;
+                }
+            }
+            String what = Arrays.toString(parts);
+            assertEquals(ChunkFormat.encryptedSize(size, CHUNK), out.size(), what);
+            assertArrayEquals(plain, open(out.toByteArray(), "f"), what);
+            byte[] cut = Arrays.copyOf(out.toByteArray(), out.size() - RECORD);
+            assertThrows(TamperedChunkException.class, () -> open(cut, "f"), what);
+        }
+    }
+
+    @Test
+    void smallAndWholeChunkReadsInAnyMixGiveThePlaintext() throws IOException {
+        // Reads of a whole chunk or more decrypt straight into the caller's array, smaller ones go through a buffer.
+        byte[] plain = random(5 * CHUNK + 33, 11);
+        byte[] sealed = seal(plain, "f");
+        for (int[] sizes : new int[][] {{100, 4 * CHUNK, 7}, {CHUNK}, {CHUNK - 1, CHUNK + 1}, {1}, {3 * CHUNK, 1}}) {
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            try (DecryptingInputStream in = new DecryptingInputStream(new ByteArrayInputStream(sealed), key, "f")) {
+                for (int i = 0; ; i++) {
+                    byte[] buf = new byte[sizes[i % sizes.length]];
+                    int n = in.read(buf, 0, buf.length);
+                    if (n < 0) {
+                        break;
+                    }
+                    assertTrue(n > 0, "read returned 0");
+                    got.write(buf, 0, n);
+                }
+            }
+            assertArrayEquals(plain, got.toByteArray(), Arrays.toString(sizes));
+        }
+        byte[] flipped = sealed.clone();
+        flipped[flipped.length - 40] ^= 1;
+        byte[] big = new byte[8 * CHUNK];
+        try (DecryptingInputStream in = new DecryptingInputStream(new ByteArrayInputStream(flipped), key, "f")) {
+            assertThrows(TamperedChunkException.class, () -> {
+                while (in.read(big, 0, big.length) >= 0) {
+                    // read until the tampered last chunk fails
+                }
+            });
+        }
+    }
+
+    @Test
     void aFlippedBitFailsItsChunk() throws IOException {
         byte[] sealed = seal(random(3 * CHUNK, 1), "model.zip");
         sealed[ChunkFormat.HEADER + RECORD + 40] ^= 1;

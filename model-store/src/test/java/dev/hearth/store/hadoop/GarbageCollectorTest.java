@@ -7,7 +7,10 @@ import dev.hearth.store.GcCandidate;
 import dev.hearth.store.GcReport;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.RetentionPolicy;
+import dev.hearth.store.ModelRef;
+import dev.hearth.store.StoreLock;
 import dev.hearth.store.testing.Drafts;
+import dev.hearth.store.testing.TestKeystore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -176,6 +179,53 @@ class GarbageCollectorTest {
         for (int v : store.aliases("m").values()) {
             store.verify(store.resolve(dev.hearth.store.ModelRef.parse("m/" + v)));
         }
+    }
+
+    @Test
+    void removesWhatACrashedEncryptOrRekeyLeftInACommittedVersionAndNothingTheMetadataReferences() throws Exception {
+        TestKeystore keys = new TestKeystore(dir.resolve("keys"));
+        keys.create("models", 256);
+        HadoopModelStore sealing = HadoopModelStore.open(dir.toString(), keys.conf("models"));
+        sealing.encrypt(sealing.resolve(ModelRef.parse("m/6")), null);
+        Path plain = dir.resolve("m/versions/5");
+        Path sealed = dir.resolve("m/versions/6");
+        byte[] ciphertext = Files.readAllBytes(sealed.resolve("model.zip.enc"));
+        // What kill -9 leaves: a half-written .enc next to plaintext (before the commit), plaintext next to the
+        // committed .enc (after it), and the temporary metadata of an unfinished replacement.
+        Files.write(plain.resolve("model.zip.enc"), java.util.Arrays.copyOf(ciphertext, 40));
+        Files.writeString(sealed.resolve("model.zip"), "v6");
+        Files.writeString(sealed.resolve("_tmp.metadata.json.0d9c"), "{");
+        Files.writeString(plain.resolve("notes.txt"), "not ours: never touched");
+
+        RetentionPolicy keepAll = new RetentionPolicy(10, Duration.ZERO, Duration.ofHours(1));
+        assertThat(sealing.gc(keepAll, true).candidates()).isEmpty();
+
+        RetentionPolicy now = new RetentionPolicy(10, Duration.ZERO, Duration.ZERO);
+        StoreLock held = sealing.acquireLock("m", VersionKeys.LOCK, "models encrypt", Duration.ofMinutes(5));
+        GcReport whileLocked = sealing.gc(now, true);
+        assertThat(whileLocked.candidates()).extracting(c -> c.path().substring(c.path().indexOf("/m/versions/")))
+                .containsExactlyInAnyOrder("/m/versions/5/model.zip.enc", "/m/versions/6/model.zip",
+                        "/m/versions/6/_tmp.metadata.json.0d9c");
+        assertThat(plain.resolve("model.zip.enc")).as("an encrypt holding the keys lock may be writing it").exists();
+        sealing.releaseLock(held);
+
+        GcReport report = sealing.gc(now, true);
+        assertThat(report.candidates()).extracting(GcCandidate::reason).containsExactlyInAnyOrder(
+                "sealed copy of a plaintext version, left by an interrupted encrypt, older than the grace period PT0S",
+                "plaintext copy of an encrypted version, left by an interrupted encrypt, older than the grace period PT0S",
+                "temporary metadata of an interrupted encrypt or rekey, older than the grace period PT0S");
+        assertThat(plain.resolve("model.zip.enc")).doesNotExist();
+        assertThat(sealed.resolve("model.zip")).doesNotExist();
+        assertThat(sealed.resolve("_tmp.metadata.json.0d9c")).doesNotExist();
+        assertThat(plain.resolve("notes.txt")).exists();
+        assertThat(plain.resolve("model.zip")).exists();
+        assertThat(sealed.resolve("model.zip.enc")).exists();
+        for (int v = 1; v <= 6; v++) {
+            sealing.verify(sealing.resolve(ModelRef.parse("m/" + v)));
+        }
+        assertThat(new String(sealing.readFile(sealing.resolve(ModelRef.parse("m/6")), "model.zip"),
+                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("v6");
+        assertThat(sealing.gc(now, true).candidates()).isEmpty();
     }
 
     private VersionRemover remover() {

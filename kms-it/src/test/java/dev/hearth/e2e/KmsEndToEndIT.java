@@ -1,0 +1,140 @@
+package dev.hearth.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.store.it.KmsFixture;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.crypto.key.KeyProvider;
+import org.apache.hadoop.crypto.key.KeyProviderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Encryption at rest end to end with a real Hadoop KMS (MiniKMS in its own JVM, its Jetty 9 never meets the
+ * server's Jetty 11) and the shipped artifacts as processes: spark-submit trains and publishes an encrypted version,
+ * the serving jar serves it over HTTP, spark-submit evaluates it on local[2]; the master key is rolled in the KMS,
+ * {@code models rekey} re-wraps the version, the old key version is retired from the KMS, and a fresh server and
+ * {@code models verify} still read it (through the new key version only).
+ */
+class KmsEndToEndIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void publishServeEvaluateRotateRetireAndServeAgain() throws Exception {
+        Path root = Processes.root();
+        Path data = Path.of(getClass().getResource("digits-8x8.csv").toURI());
+        Path store = dir.resolve("store");
+        try (KmsFixture kms = new KmsFixture(dir.resolve("kms")); Processes processes = new Processes()) {
+            kms.start();
+            KeyProvider admin = KeyProviderFactory.get(new URI(kms.uri()), new Configuration());
+            KeyProvider.Options o = new KeyProvider.Options(new Configuration());
+            o.setBitLength(256);
+            assertThat(admin.createKey("models", o).getVersionName()).isEqualTo("models@0");
+            List<String> keys = List.of("--set", "store.encryption.key.provider=" + kms.uri());
+
+            List<String> trainArgs = new ArrayList<>(List.of("--data", data.toString(), "--model", "digits",
+                    "--store", store.toString(), "--set", "network.hidden=32", "--set", "network.learning.rate=0.01",
+                    "--set", "train.epochs=2",
+                    "--set", "train.batch.size.per.worker=32", "--set", "store.encryption.key.name=models"));
+            trainArgs.addAll(keys);
+            Processes.Result train = processes.run(Processes.sparkSubmit("dev.hearth.spark.job.TrainJob", trainArgs),
+                    Duration.ofMinutes(4));
+            assertThat(train.exitCode()).as(train.output()).isZero();
+            assertThat(train.output()).contains("published digits/1");
+            try (Stream<Path> files = Files.walk(store)) {
+                List<String> names = files.map(p -> p.getFileName().toString()).toList();
+                assertThat(names).contains("model.zip.enc").doesNotContain("model.zip");
+            }
+            assertThat(models(processes, kms, "show", "digits/1").output()).contains("models@0");
+
+            String base = serve(processes, keys);
+            assertThat(infer(base).get("model_version").asInt()).isEqualTo(1);
+
+            List<String> evalArgs = new ArrayList<>(List.of("--model", "digits", "--data", data.toString(),
+                    "--store", store.toString(), "--json"));
+            evalArgs.addAll(keys);
+            Processes.Result evaluated = processes.run(
+                    Processes.sparkSubmit("dev.hearth.spark.job.EvaluateJob", evalArgs), Duration.ofMinutes(4));
+            assertThat(evaluated.exitCode()).as(evaluated.output()).isZero();
+            // Two short epochs: well above chance (0.1) is what shows the decrypted model is the trained one.
+            assertThat(JSON.readTree(jsonBlock(evaluated.output())).get("metrics").get("accuracy").asDouble())
+                    .as(evaluated.output()).isGreaterThan(0.25);
+
+            // Rotation: roll the master key in the KMS (what `hadoop key roll` does), re-wrap, retire models@0.
+            assertThat(admin.rollNewVersion("models").getVersionName()).isEqualTo("models@1");
+            Processes.Result rekey = models(processes, kms, "rekey", "--all", "--reason", "rotation");
+            assertThat(rekey.exitCode()).as(rekey.output()).isZero();
+            assertThat(rekey.output()).contains("digits/1: models@0 -> models@1");
+            kms.stop();
+            kms.retire("models@0");
+            kms.start();
+
+            Processes.Result verify = models(processes, kms, "verify");
+            assertThat(verify.exitCode()).as(verify.output()).isZero();
+            assertThat(verify.output()).contains("models@1").doesNotContain("models@0");
+            // A fresh server (no data key cached) can only unwrap through models@1.
+            String again = serve(processes, keys);
+            assertThat(infer(again).get("model_version").asInt()).isEqualTo(1);
+            assertThat(infer(base).get("model_version").asInt()).isEqualTo(1);
+        }
+    }
+
+    private Processes.Result models(Processes processes, KmsFixture kms, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Processes.java()));
+        cmd.addAll(Processes.jvmArgs());
+        cmd.addAll(List.of("-Xmx256m", "-cp", Processes.root().resolve("serving/target/hearth-serving.jar").toString(),
+                "dev.hearth.runtime.cli.ModelsMain", "--store", dir.resolve("store").toString(),
+                "--key-provider", kms.uri()));
+        cmd.addAll(List.of(args));
+        return processes.run(cmd, Duration.ofMinutes(1));
+    }
+
+    private String serve(Processes processes, List<String> keys) throws Exception {
+        List<String> out = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(List.of(Processes.java()));
+        cmd.addAll(Processes.jvmArgs());
+        cmd.addAll(List.of("-Xmx512m", "-jar", Processes.root().resolve("serving/target/hearth-serving.jar").toString(),
+                "--store", dir.resolve("store").toString(), "--port", "0", "--set", "auth.enabled=false"));
+        cmd.addAll(keys);
+        processes.startAndAwait(cmd, l -> l.startsWith("listening on "), out, Duration.ofMinutes(2));
+        synchronized (out) {
+            return out.stream().filter(l -> l.startsWith("listening on ")).findFirst().orElseThrow()
+                    .substring("listening on ".length());
+        }
+    }
+
+    private static JsonNode infer(String base) throws Exception {
+        String row = "0,0,5,13,9,1,0,0,0,0,13,15,10,15,5,0,0,3,15,2,0,11,8,0,0,4,12,0,0,8,8,0,0,5,8,0,0,9,8,0,0,4,11,0,"
+                + "1,12,7,0,0,2,14,5,10,12,0,0,0,0,6,13,10,0,0,0";
+        String body = "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,64],\"datatype\":\"FP32\",\"data\":[" + row
+                + "]}]}";
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(base + "/v2/models/digits/infer"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private static String jsonBlock(String output) {
+        List<String> lines = output.lines().toList();
+        int start = lines.indexOf("{");
+        int end = lines.subList(start, lines.size()).indexOf("}") + start;
+        return String.join("\n", lines.subList(start, end + 1));
+    }
+}
