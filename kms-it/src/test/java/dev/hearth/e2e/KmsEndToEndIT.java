@@ -37,7 +37,8 @@ class KmsEndToEndIT {
     @Test
     void publishServeEvaluateRotateRetireAndServeAgain() throws Exception {
         Path root = Processes.root();
-        Path data = Path.of(getClass().getResource("digits-8x8.csv").toURI());
+        // The e2e module's dataset, read where it lies (a resource inside e2e's test jar has no file path).
+        Path data = root.resolve("e2e/src/test/resources/dev/hearth/e2e/digits-8x8.csv");
         Path store = dir.resolve("store");
         try (KmsFixture kms = new KmsFixture(dir.resolve("kms")); Processes processes = new Processes()) {
             kms.start();
