@@ -19,12 +19,12 @@ enum CommitMode {
     MARKER;
 
     /** Configuration key to force a mode: {@code rename} or {@code marker}. */
-    static final String CONF_KEY = "hearth.store.commit";
+    static final String CONF_KEY = StoreHadoopSettings.COMMIT;
 
     private static final Set<String> ATOMIC_RENAME = Set.of("file", "hdfs", "viewfs");
 
     static CommitMode of(String scheme, Configuration conf) {
-        String forced = conf.get(CONF_KEY);
+        String forced = conf.get(CONF_KEY, StoreHadoopSettings.COMMIT_DEFAULT);
         if (forced != null && !forced.isBlank()) {
             try {
                 return valueOf(forced.trim().toUpperCase(Locale.ROOT));

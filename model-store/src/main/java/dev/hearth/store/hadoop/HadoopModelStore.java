@@ -48,7 +48,7 @@ public final class HadoopModelStore implements ModelStore {
      * the same time. The store then refuses to open unless its exclusive creates really are exclusive (an object
      * store must honour conditional writes), instead of letting two publishers share a version number.
      */
-    public static final String MULTI_PUBLISHER = "hearth.store.multi-publisher";
+    public static final String MULTI_PUBLISHER = StoreHadoopSettings.MULTI_PUBLISHER;
 
     private final FileSystem fs;
     private final StoreLayout layout;
@@ -82,7 +82,7 @@ public final class HadoopModelStore implements ModelStore {
                         : new UncheckedCreate(fs, "unused"));
         this.exclusive = exclusive;
         if (!exclusive.exclusive()) {
-            if (conf.getBoolean(MULTI_PUBLISHER, false)) {
+            if (conf.getBoolean(MULTI_PUBLISHER, StoreHadoopSettings.MULTI_PUBLISHER_DEFAULT)) {
                 throw new ModelStoreException("store " + layout.root() + " cannot run with several publishers ("
                         + MULTI_PUBLISHER + "=true): exclusive creates are " + exclusive.describe()
                         + "; use an endpoint that honours If-None-Match: * on PUT, or one publisher per model");

@@ -46,7 +46,7 @@ class ExclusiveCreateModeTest {
         conf.set(CommitMode.CONF_KEY, "marker");
         conf.set(ConditionalWriteProbe.CONF_KEY, "maybe");
         assertThatThrownBy(() -> HadoopModelStore.open(dir.toString(), conf))
-                .hasMessage("hearth.store.conditional-writes must be 'probe' or 'off' but was 'maybe'");
+                .hasMessage("hearth.store.conditional-writes must be 'probe', 'on' or 'off' but was 'maybe'");
         conf.set(ConditionalWriteProbe.CONF_KEY, "off");
         assertThat(HadoopModelStore.open(dir.toString(), conf).exclusiveCreates())
                 .contains("hearth.store.conditional-writes=off");

@@ -69,8 +69,13 @@ public final class S3TestEndpoint implements AutoCloseable {
 
     /** The S3A settings of this endpoint, in order. */
     public Map<String, String> s3aSettings() {
+        return s3aSettings(endpoint(), secret);
+    }
+
+    /** The S3A settings this class uses, for another loopback endpoint (S3MockEndpoint). */
+    public static Map<String, String> s3aSettings(String endpoint, String secret) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("fs.s3a.endpoint", endpoint());
+        m.put("fs.s3a.endpoint", endpoint);
         m.put("fs.s3a.endpoint.region", "us-east-1");
         m.put("fs.s3a.path.style.access", "true");
         m.put("fs.s3a.connection.ssl.enabled", "false");
@@ -97,9 +102,15 @@ public final class S3TestEndpoint implements AutoCloseable {
 
     /** Writes {@code core-site.xml} with {@link #s3aSettings()} and {@code extra} into {@code dir}. */
     public Path writeCoreSite(Path dir, Map<String, String> extra) throws IOException {
+        return writeCoreSite(dir, s3aSettings(), extra);
+    }
+
+    /** Writes {@code core-site.xml} with {@code settings} and {@code extra} into {@code dir}. */
+    public static Path writeCoreSite(Path dir, Map<String, String> settings, Map<String, String> extra)
+            throws IOException {
         Files.createDirectories(dir);
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<configuration>\n");
-        Map<String, String> all = new LinkedHashMap<>(s3aSettings());
+        Map<String, String> all = new LinkedHashMap<>(settings);
         all.putAll(extra);
         all.forEach((k, v) -> xml.append("  <property><name>").append(k).append("</name><value>").append(v)
                 .append("</value></property>\n"));

@@ -43,13 +43,23 @@ public final class HearthJobs implements Runnable {
         return t instanceof DataFormatException ? t : e;
     }
 
+    /** Ends a job's {@code main} with its exit code: {@link #exit(int, String)} without a detail. */
+    static void exit(int code) {
+        exit(code, null);
+    }
+
     /**
      * Ends a job's {@code main} with its exit code. Inside a YARN application master (cluster mode) the master owns
      * the process: a {@code System.exit(0)} runs the shutdown hooks before it reported success and YARN records the
-     * run as FAILED (exit 16), so there success just returns. Failures still exit with their code.
+     * run as FAILED (exit 16), so there success just returns, and any other code is thrown as a
+     * {@link JobExitException} naming the code and {@code detail} (e.g. a retrain's decision), which becomes the
+     * application's diagnostics. Elsewhere the process exits with the code.
      */
-    static void exit(int code) {
-        if (code == 0 && System.getProperty("spark.yarn.app.id") != null) {
+    static void exit(int code, String detail) {
+        if (System.getProperty("spark.yarn.app.id") != null) {
+            if (code != 0) {
+                throw new JobExitException(code, detail);
+            }
             return;
         }
         System.exit(code);

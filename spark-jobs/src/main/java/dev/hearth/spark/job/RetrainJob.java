@@ -52,6 +52,9 @@ public final class RetrainJob implements Callable<Integer> {
             + "retrain.gate.shadow.alias once the shadow rule holds on the serving replicas' summaries (exit 0, else 10)")
     boolean promoteShadowed;
 
+    /** The summary line of the finished run (the decision), for YARN cluster mode's diagnostics. */
+    private String decision;
+
     @Override
     public Integer call() throws Exception {
         List<String> all = new ArrayList<>(overrides);
@@ -83,7 +86,12 @@ public final class RetrainJob implements Callable<Integer> {
         }
     }
 
-    static int finish(RetrainReport r, Path reportPath) throws java.io.IOException {
+    private int finish(RetrainReport r, Path reportPath) throws java.io.IOException {
+        decision = r.summaryLine();
+        return write(r, reportPath);
+    }
+
+    static int write(RetrainReport r, Path reportPath) throws java.io.IOException {
         if (reportPath != null) {
             Files.writeString(reportPath, r.toJson(), StandardCharsets.UTF_8);
         }
@@ -92,6 +100,8 @@ public final class RetrainJob implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        HearthJobs.exit(HearthJobs.commandLine(new RetrainJob()).execute(args));
+        RetrainJob job = new RetrainJob();
+        int code = HearthJobs.commandLine(job).execute(args);
+        HearthJobs.exit(code, job.decision);
     }
 }

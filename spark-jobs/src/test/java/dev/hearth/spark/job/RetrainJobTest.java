@@ -1,6 +1,7 @@
 package dev.hearth.spark.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.spark.retrain.RetrainRunner;
 import dev.hearth.store.StoreLock;
@@ -74,5 +75,23 @@ class RetrainJobTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("retrain digits: locked (exit 30)")
                 .contains("someone else");
         store.releaseLock(held);
+    }
+
+    @Test
+    void inAYarnApplicationMasterTheDecisionIsThrownForTheDiagnosticsInsteadOfExiting() throws Exception {
+        Files.createDirectories(dir.resolve("data/dt=not-a-date"));
+        String[] args = {"--model", "digits", "--data-root", dir.resolve("data").toString(), "--store",
+                dir.resolve("store").toString(), "--set", "retrain.eval.path=" + dir.resolve("eval.csv")};
+        System.setProperty("spark.yarn.app.id", "application_1_0001"); // what Spark's AM sets in cluster mode
+        try {
+            assertThatThrownBy(() -> RetrainJob.main(args)).isInstanceOfSatisfying(JobExitException.class,
+                    e -> assertThat(e.exitCode()).isEqualTo(20))
+                    .hasMessageStartingWith("exit 20: retrain digits: no-new-data (exit 20)");
+            assertThatThrownBy(() -> HearthJobs.exit(2)).isInstanceOf(JobExitException.class)
+                    .hasMessage("exit 2: the job failed (its error is in the driver's log)");
+            HearthJobs.exit(0); // success returns: the AM reports SUCCEEDED itself
+        } finally {
+            System.clearProperty("spark.yarn.app.id");
+        }
     }
 }
