@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchSmokeIT {
     private static final List<String> BENCHMARKS =
-            List.of("training", "training-conv", "fused", "flops", "time-to-accuracy", "serving", "store");
+            List.of("training", "training-conv", "fused", "flops", "time-to-accuracy", "serving", "store",
+                    "encryption", "runtime");
 
     @Test
     void quickRunExecutesEveryBenchmarkAndWritesJsonAndMarkdown(@TempDir Path tmp) throws Exception {
@@ -64,13 +65,15 @@ class BenchSmokeIT {
         assertPositive(b, "serving", "ratioBatchingAt32");
         assertPositive(b, "serving", "p99AtHalfSaturationMs");
         assertPositive(b, "store", "ratioLocal");
+        assertThat(b.path("encryption").path("store").size()).as("encryption: store figures").isPositive();
+        assertThat(b.path("runtime").path("ratiosOverDl4jOutput").size()).as("runtime: ratios").isPositive();
         assertThat(b.path("training").path("hearthRoundBreakdown").get(0).path("computeMs").asDouble())
                 .as("per-round breakdown").isPositive();
         assertThat(r.path("summary").size()).as("summary against targets").isGreaterThanOrEqualTo(5);
 
         String md = Files.readString(markdown);
         assertThat(md).contains("## Run ", "| target | measured | target | met |", "### Training throughput", "### Fused dense step",
-                "### FLOP utilisation", "### Time to accuracy", "### Serving", "### Model store");
+                "### FLOP utilisation", "### Time to accuracy", "### Serving", "### Model store", "### Encryption at rest", "### Runtimes");
     }
 
     private static void assertPositive(JsonNode benchmarks, String benchmark, String... path) {
