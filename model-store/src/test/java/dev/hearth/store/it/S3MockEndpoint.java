@@ -19,9 +19,10 @@ import org.apache.hadoop.conf.Configuration;
  * S3 server) in a child JVM, plain HTTP on a loopback port, objects under a temporary directory, one bucket. Its
  * jars come from {@code s3mock-server/target/classpath.txt} and never join the test class path. S3Mock does not
  * check signatures; the S3A settings are the same loopback-only ones as {@link S3TestEndpoint}'s. The child is
- * killed by PID on {@link #close()}.
+ * killed by PID on {@link #close()}. Public for spark-jobs' YARN test (this module's test jar), where S3Proxy's
+ * Jetty and Guava cannot join the class path.
  */
-final class S3MockEndpoint implements AutoCloseable {
+public final class S3MockEndpoint implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Process process;
@@ -38,6 +39,12 @@ final class S3MockEndpoint implements AutoCloseable {
     /** Starts S3Mock with an empty bucket {@value S3TestEndpoint#BUCKET} and waits until it answers. */
     static S3MockEndpoint start(Path dir) throws Exception {
         String file = System.getProperty("hearth.s3mock.classpath.file");
+        return start(dir, file == null ? null : Path.of(file));
+    }
+
+    /** Starts S3Mock with its jars listed in {@code classpathFile} (s3mock-server/target/classpath.txt). */
+    public static S3MockEndpoint start(Path dir, Path classpathFile) throws Exception {
+        String file = classpathFile == null ? null : classpathFile.toString();
         if (file == null || !Files.exists(Path.of(file))) {
             throw new IllegalStateException("S3Mock's class path file " + file + " is missing (build the "
                     + "s3mock-server module: mvn -pl model-store -am ...)");
@@ -68,23 +75,23 @@ final class S3MockEndpoint implements AutoCloseable {
         return endpoint;
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + port;
     }
 
-    String secret() {
+    public String secret() {
         return secret;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    Map<String, String> s3aSettings() {
+    public Map<String, String> s3aSettings() {
         return S3TestEndpoint.s3aSettings(endpoint(), secret);
     }
 
-    Configuration hadoopConf() {
+    public Configuration hadoopConf() {
         Configuration conf = new Configuration();
         s3aSettings().forEach(conf::set);
         S3TestEndpoint.requireLoopback(conf);

@@ -44,14 +44,25 @@ final class ExecutorChecks {
             checks.add(blas(p));
             for (Map.Entry<String, String> e : p.paths().entrySet()) {
                 String name = "reach " + e.getKey() + " in " + where(p);
-                checks.add(e.getValue().startsWith("ok") ? Check.ok(name, e.getValue())
-                        : new Check(name, Check.Status.FAIL, e.getValue(), fix(e.getKey())));
+                checks.add(reachCheck(name, e.getKey(), e.getValue()));
             }
         }
         if (storeRoot != null) {
             checks.add(store());
         }
         return checks;
+    }
+
+    /** OK, or FAIL with the fix; an executor without S3A gets the jars to ship ({@link S3aJars}). */
+    static Check reachCheck(String name, String path, String outcome) {
+        if (outcome.startsWith("ok")) {
+            return Check.ok(name, outcome);
+        }
+        if (path.startsWith("s3a:") && S3aJars.missing(outcome)) {
+            return new Check(name, Check.Status.FAIL, S3aJars.detail(outcome),
+                    new S3aJars(ExecutorChecks.class.getClassLoader()).fix());
+        }
+        return new Check(name, Check.Status.FAIL, outcome, fix(path));
     }
 
     private static String where(ExecutorProbe p) {
@@ -98,8 +109,8 @@ final class ExecutorChecks {
     }
 
     private static String fix(String path) {
-        return path.startsWith("s3a:") ? "hadoop-aws and its SDK on the executors' class path (spark.yarn.jars or "
-                + "--packages), fs.s3a.endpoint/region/credentials as spark.hadoop.fs.s3a.*"
+        return path.startsWith("s3a:") ? "check fs.s3a.endpoint, fs.s3a.endpoint.region and the credentials "
+                + "(spark.hadoop.fs.s3a.* on YARN, or core-site.xml in HADOOP_CONF_DIR) and that the bucket exists"
                 : "check the path and the cluster's Hadoop configuration (HADOOP_CONF_DIR)";
     }
 }

@@ -57,6 +57,33 @@ class SparkDoctorTest {
     }
 
     @Test
+    void s3aMissingInAnExecutorNamesTheJarsToShip() {
+        // The probe's text when the executor lacks hadoop-aws (Hadoop wraps the ClassNotFoundException).
+        String error = "error: RuntimeException: java.lang.ClassNotFoundException: Class "
+                + "org.apache.hadoop.fs.s3a.S3AFileSystem not found";
+        Check c = ExecutorChecks.reachCheck("reach s3a://b/x in executor 1", "s3a://b/x", error);
+        assertThat(c.status()).isEqualTo(Check.Status.FAIL);
+        assertThat(c.detail()).startsWith("S3A is not on this executor's class path").endsWith(error);
+        // The test class path has both jars (provided scope), as bin/hearth's driver does: the fix names them.
+        S3aJars jars = new S3aJars(getClass().getClassLoader());
+        String aws = jars.jarOf(S3aJars.S3A_CLASS).orElseThrow();
+        String sdk = jars.jarOf(S3aJars.SDK_CLASS).orElseThrow();
+        assertThat(aws).endsWith("hadoop-aws-3.3.4.jar");
+        assertThat(sdk).contains("aws-java-sdk-bundle-");
+        assertThat(c.fix()).startsWith("add hadoop-aws-3.3.4.jar and its aws-java-sdk-bundle to the job: ")
+                .contains("--master yarn --jars " + aws + "," + sdk);
+
+        // A missing SDK class is the same fix; an S3A failure for another reason is not.
+        assertThat(ExecutorChecks.reachCheck("n", "s3a://b/x", "error: NoClassDefFoundError: "
+                + "com/amazonaws/AmazonClientException").detail()).startsWith("S3A is not on this executor's");
+        Check denied = ExecutorChecks.reachCheck("n", "s3a://b/x", "error: AccessDeniedException: s3a://b/x");
+        assertThat(denied.detail()).isEqualTo("error: AccessDeniedException: s3a://b/x");
+        assertThat(denied.fix()).contains("fs.s3a.endpoint.region");
+        assertThat(ExecutorChecks.reachCheck("n", "hdfs://nn/x", "ok (DistributedFileSystem, exists)").status())
+                .isEqualTo(Check.Status.OK);
+    }
+
+    @Test
     void missingRegistratorFailsWithTheFix() {
         SparkConf conf = SparkConfFile.apply(LocalSpark.sparkDefaults(), new SparkConf(false));
         conf.remove("spark.kryo.registrator");
