@@ -224,6 +224,9 @@ class YarnTrainingIT {
                 "--conf", "spark.executor.memory=512m", "--conf", "spark.driver.memory=768m",
                 "--conf", "spark.yarn.am.memory=384m",
                 "--conf", "spark.yarn.maxAppAttempts=1",
+                // Tasks start once one of the two executors is up: on a busy machine the second one often comes
+                // after Spark's 30 s wait for 80% of them (YARN's default), which every application sat through.
+                "--conf", "spark.scheduler.minRegisteredResourcesRatio=0.5",
                 "--conf", "spark.yarn.appMasterEnv.JAVA_HOME=" + System.getProperty("java.home"),
                 "--conf", "spark.executorEnv.JAVA_HOME=" + System.getProperty("java.home"),
                 "--conf", "spark.ui.enabled=false"));
@@ -284,6 +287,7 @@ class YarnTrainingIT {
             StringBuilder extra = new StringBuilder("\nspark.yarn.jars " + sparkJars
                     + "\nspark.executor.instances 2\nspark.executor.memory 512m"
                     + "\nspark.yarn.am.memory 384m\nspark.yarn.maxAppAttempts 1\nspark.ui.enabled false"
+                    + "\nspark.scheduler.minRegisteredResourcesRatio 0.5"
                     + "\nspark.driver.host 127.0.0.1"
                     + "\nspark.yarn.appMasterEnv.JAVA_HOME " + javaHome + "\nspark.executorEnv.JAVA_HOME " + javaHome);
             // The loopback S3 endpoint for the containers, as spark.hadoop.fs.s3a.* (README "On YARN").
