@@ -2,6 +2,7 @@ package dev.hearth.spark.engine;
 
 import dev.hearth.spark.data.EpochBatches;
 import dev.hearth.spark.data.EpochPlan;
+import dev.hearth.spark.engine.fused.FlatValues;
 import dev.hearth.spark.engine.fused.FusedDenseStep;
 import dev.hearth.spark.training.EpochFit;
 import dev.hearth.spark.training.EvaluationReport;
@@ -22,7 +23,6 @@ import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.runtime.AbstractFunction1;
@@ -144,8 +144,8 @@ public final class HearthEngine implements TrainingEngine {
             private RoundSums round(int[] chosen, int epochNumber, int r) {
                 long t0 = System.nanoTime();
                 INDArray stateView = network.getUpdater().getStateViewArray();
-                float[] params = network.params().toFloatVector();
-                float[] state = stateView == null ? new float[0] : stateView.toFloatVector();
+                float[] params = FlatValues.weighted(network.params(), 1f);
+                float[] state = stateView == null ? new float[0] : FlatValues.weighted(stateView, 1f);
                 Broadcast<float[][]> start = sc.broadcast(new float[][] {params, state});
                 long t1 = System.nanoTime();
                 try {
@@ -172,9 +172,9 @@ public final class HearthEngine implements TrainingEngine {
                     for (int i = 0; i < sums.state.length; i++) {
                         sums.state[i] *= scale;
                     }
-                    network.setParams(Nd4j.create(sums.params, new long[] {1, sums.params.length}));
+                    FlatValues.load(network.params(), sums.params);
                     if (stateView != null) {
-                        stateView.assign(Nd4j.create(sums.state, stateView.shape()));
+                        FlatValues.load(stateView, sums.state);
                     }
                     network.setIterationCount(network.getIterationCount() + steps);
                     long t3 = System.nanoTime();

@@ -24,16 +24,10 @@ final class RoundSums implements Serializable {
 
     /**
      * One worker's result: its parameters and state after fitting {@code n} examples with mean loss {@code l},
-     * weighted in place (the arrays become the sums).
+     * already multiplied by {@code n} (the arrays become the sums).
      */
     static RoundSums ofWorker(float[] workerParams, float[] workerState, double l, long n) {
         RoundSums sums = new RoundSums();
-        for (int i = 0; i < workerParams.length; i++) {
-            workerParams[i] *= n;
-        }
-        for (int i = 0; i < workerState.length; i++) {
-            workerState[i] *= n;
-        }
         sums.params = workerParams;
         sums.state = workerState;
         sums.loss = l * n;

@@ -1,5 +1,6 @@
 package dev.hearth.spark.engine;
 
+import dev.hearth.spark.engine.fused.FlatValues;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -9,7 +10,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One worker's part of an averaging round, run as a Spark task on one cached minibatch block: take this executor's
@@ -49,10 +49,10 @@ final class RoundTask implements FlatMapFunction<Iterator<DataSet>, RoundSums> {
         try {
             MultiLayerNetwork net = worker.network;
             float[][] values = start.value();
-            net.setParams(Nd4j.create(values[0], new long[] {1, values[0].length}));
+            FlatValues.load(net.params(), values[0]);
             INDArray state = net.getUpdater().getStateViewArray();
             if (state != null) {
-                state.assign(Nd4j.create(values[1], state.shape()));
+                FlatValues.load(state, values[1]);
             }
             net.setIterationCount(iteration);
             net.setEpochCount(epoch);
@@ -74,8 +74,8 @@ final class RoundTask implements FlatMapFunction<Iterator<DataSet>, RoundSums> {
                 fitNs += System.nanoTime() - t2;
             }
             long t3 = System.nanoTime();
-            RoundSums sums = RoundSums.ofWorker(net.params().toFloatVector(),
-                    state == null ? new float[0] : state.toFloatVector(), loss / examples, examples);
+            RoundSums sums = RoundSums.ofWorker(FlatValues.weighted(net.params(), examples),
+                    state == null ? new float[0] : FlatValues.weighted(state, examples), loss / examples, examples);
             // Unloading the replica into the result counts with loading it: worker time outside the minibatches.
             initNs += System.nanoTime() - t3;
             sums.initMs = initNs / 1e6;
