@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * Elastic training with {@code train.engine=hearth} on a real standalone cluster with dynamic allocation (shuffle
  * tracking on, 2 cores in all): training starts on one Worker's executor; a second Worker JVM joins mid-training and
  * later rounds use both executors (from the per-round worker counts the engine logs); then that Worker and its
- * executor are SIGKILLed while the executor runs a round's task: Spark retries the task, later rounds use the one
+ * executor are SIGKILLed while the executor runs a round's task (epoch 3 waits for the join if it is slow, epoch 5
+ * for the kill, so the timing never depends on this machine's speed): Spark retries the task, later rounds use the one
  * executor left, training completes and publishes, and its test accuracy is within 0.05 of an uninterrupted run with
  * the same settings.
  */
@@ -128,8 +129,10 @@ class ElasticTrainingIT {
                 String joiner = executorIds(spark).stream().filter(id -> !before.contains(id)).findFirst()
                         .orElseThrow(() -> new AssertionError("no new executor; training done: " + training.isDone()));
                 joined.countDown();
-                Poll.until("a round task on the joining executor " + joiner, Duration.ofSeconds(90),
-                        Duration.ofMillis(5), () -> training.isDone() || tasks.roundTaskRunsOn(joiner), cluster::logs);
+                Poll.until("a round on two workers, then a round task on the joining executor " + joiner,
+                        Duration.ofSeconds(90), Duration.ofMillis(5), () -> training.isDone()
+                                || rounds(rounds).stream().anyMatch(r -> r[2] == 2) && tasks.roundTaskRunsOn(joiner),
+                        cluster::logs);
                 assertThat(training.isDone()).as("training ended before the joining executor ran a round").isFalse();
                 int roundsBeforeKill = rounds(rounds).size();
                 for (ProcessHandle executor : extraWorker.descendants()) {
@@ -144,14 +147,16 @@ class ElasticTrainingIT {
                 TrainingSummary summary = training.get(3, TimeUnit.MINUTES);
 
                 List<int[]> all = rounds(rounds);
-                List<int[]> afterJoin = all.subList(0, roundsBeforeKill).stream().filter(r -> r[0] >= 3).toList();
+                List<int[]> afterJoin = all.subList(0, roundsBeforeKill).stream().filter(r -> r[3] == 2).toList();
                 List<int[]> afterLoss = all.stream().filter(r -> r[0] >= 5).toList();
-                LOG.info("Rounds (epoch, round, workers, alive): {} before the join, {} between join and loss,"
-                        + " {} after the loss; test accuracy {}", all.stream().filter(r -> r[0] <= 2).count(),
-                        afterJoin.size(), afterLoss.size(), summary.metrics().get("accuracy"));
+                LOG.info("Rounds: {} in all, {} with 2 slots alive before the loss ({} of them on 2 workers), {} in"
+                        + " epochs 5-6 after the loss; test accuracy {}", all.size(), afterJoin.size(),
+                        afterJoin.stream().filter(r -> r[2] == 2).count(), afterLoss.size(),
+                        summary.metrics().get("accuracy"));
                 assertThat(all.get(0)[2]).as("workers in the first round").isEqualTo(1);
-                assertThat(afterJoin).isNotEmpty().allSatisfy(r -> assertThat(r[3]).isEqualTo(2));
-                assertThat(afterJoin).anySatisfy(r -> assertThat(r[2]).isEqualTo(2));
+                // Once both slots are alive every round uses both, except an epoch's last round with one block left.
+                assertThat(afterJoin.stream().filter(r -> r[2] == 2).count()).as("rounds on both executors")
+                        .isGreaterThanOrEqualTo(Math.max(1, afterJoin.size() - 2));
                 assertThat(afterLoss).isNotEmpty().allSatisfy(r -> assertThat(r[2]).isEqualTo(1));
                 assertThat(summary.epochs()).hasSize(EPOCHS).allSatisfy(e ->
                         assertThat(e.examples()).isEqualTo(summary.trainExamples()));
