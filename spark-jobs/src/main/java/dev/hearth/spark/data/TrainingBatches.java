@@ -29,6 +29,8 @@ public final class TrainingBatches {
     private final int workers;
     private final int averagingFrequency;
     private final long seed;
+    /** Epoch 1's minibatches: the blocks an engine that caches once keeps for the whole run (lazy, built once). */
+    private JavaRDD<DataSet> blocks;
 
     private TrainingBatches(JavaPairRDD<LabelledRow, Long> indexed, long count, int batchSize, LabelEncoding encoding,
             NormalizerSpec normalizer, int features, int workers, int averagingFrequency, long seed) {
@@ -69,10 +71,24 @@ public final class TrainingBatches {
     }
 
     /**
-     * Epoch {@code epoch}'s minibatches (lazy: computed by the engine's first job over them). A slot that receives
-     * a different number of rows than planned (the training rows changed since they were counted) fails the job.
+     * Epoch {@code epoch}'s minibatches (lazy: computed by the engine's first job over them), with epoch 1's as the
+     * run's cacheable blocks (the same RDD every call, so an engine caches it once, also when a run resumes at a
+     * later epoch). A slot that receives a different number of rows than planned (the training rows changed since
+     * they were counted) fails the job.
      */
     public EpochBatches epoch(int epoch) {
+        if (blocks == null) {
+            blocks = epoch == 1 ? null : layout(1);
+        }
+        JavaRDD<DataSet> batches = layout(epoch);
+        if (blocks == null) {
+            blocks = batches;
+        }
+        return new EpochBatches(epoch, plan(), batches, 1, blocks);
+    }
+
+    /** The minibatches in epoch {@code epoch}'s shuffled layout (lazy). */
+    private JavaRDD<DataSet> layout(int epoch) {
         EpochPlan plan = plan();
         RowPermutation permutation = new RowPermutation(count, seed, epoch);
         int size = batchSize;
@@ -101,7 +117,7 @@ public final class TrainingBatches {
                     return MiniBatcher.batch(rows.stream().map(Tuple2::_2).iterator(), size, enc, norm, width);
                 }, true);
         batches.setName("hearth-epoch-" + epoch + "-minibatches");
-        return new EpochBatches(epoch, plan, batches);
+        return batches;
     }
 
     /** Sends the row at a shuffled position to the slot that fits it. */

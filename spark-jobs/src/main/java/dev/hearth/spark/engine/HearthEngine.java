@@ -2,6 +2,7 @@ package dev.hearth.spark.engine;
 
 import dev.hearth.spark.data.EpochBatches;
 import dev.hearth.spark.data.EpochPlan;
+import dev.hearth.spark.engine.fused.FlatValues;
 import dev.hearth.spark.engine.fused.FusedDenseStep;
 import dev.hearth.spark.training.EpochFit;
 import dev.hearth.spark.training.EvaluationReport;
@@ -9,8 +10,11 @@ import dev.hearth.spark.training.ParameterAveragingEngine;
 import dev.hearth.spark.training.RoundBreakdown;
 import dev.hearth.spark.training.TrainingEngine;
 import dev.hearth.spark.training.TrainingOptions;
+import dev.hearth.spark.data.BlockOrder;
 import java.io.Serializable;
+import java.util.BitSet;
 import java.util.List;
+import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -19,19 +23,22 @@ import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.runtime.AbstractFunction1;
 
 /**
- * {@link TrainingEngine} on plain Spark primitives ({@code train.engine=hearth}): each averaging round of the
- * epoch's {@link EpochPlan} is one Spark job. The driver broadcasts the flat parameters and updater state, the
- * round's slots (one partition each, pruned from the epoch's minibatches, which are persisted once as serialised
- * blocks, {@code MEMORY_AND_DISK_SER}) each run K local steps with the fused dense step or DL4J's {@code fit}
- * ({@link RoundTask}), and one {@code treeAggregate} brings back the example-weighted sums, which the driver divides
- * into the network in place; the broadcast is destroyed after the round. Evaluation is DL4J's distributed
- * evaluation, as with the {@code dl4j} engine.
+ * {@link TrainingEngine} on plain Spark primitives ({@code train.engine=hearth}). The run's minibatches are cut
+ * once (blocks = the slots of the first epoch's {@link EpochPlan}) and persisted once per session as serialised
+ * blocks ({@code MEMORY_AND_DISK_SER}, unpersisted at close); each epoch fits every block once, in the order of
+ * {@link BlockOrder} (a seeded permutation after the first epoch). Each averaging round is one Spark job: it takes
+ * as many blocks as there are executor task slots alive at its start ({@link LiveWorkers}, capped by
+ * {@code train.workers} when that is not 0), so under dynamic allocation a joining executor works from the next
+ * round and a leaving one costs only its round's task, which Spark retries. The driver broadcasts the flat
+ * parameters and updater state (destroyed after the round), each chosen block runs K local steps on an executor's
+ * kept worker ({@link RoundTask}, {@link WorkerSessions}), and one {@code treeAggregate} brings back the
+ * example-weighted sums, which the driver divides into the network in place. The network configuration travels
+ * once, in a session broadcast. Evaluation is DL4J's distributed evaluation, as with the {@code dl4j} engine.
  */
 public final class HearthEngine implements TrainingEngine {
     private static final Logger LOG = LoggerFactory.getLogger(HearthEngine.class);
@@ -45,7 +52,6 @@ public final class HearthEngine implements TrainingEngine {
 
     @Override
     public Session open(JavaSparkContext sc, MultiLayerNetwork network, TrainingOptions options) {
-        String confJson = network.getLayerWiseConfigurations().toJson();
         String why = FusedDenseStep.unsupported(network);
         if (!fused) {
             LOG.info("Hearth engine: workers train with DL4J's fit (fused step off)");
@@ -54,40 +60,69 @@ public final class HearthEngine implements TrainingEngine {
         } else {
             LOG.info("Hearth engine: workers train with the fused dense step");
         }
+        if (!sc.isLocal() && !"0".equals(sc.getConf().get("spark.locality.wait", "3s").replaceAll("[a-z]+$", ""))) {
+            LOG.warn("Hearth engine: spark.locality.wait is {}: a round whose cached blocks sit on a busy executor"
+                    + " waits that long before another executor reads them; set it to 0 for train.engine=hearth",
+                    sc.getConf().get("spark.locality.wait", "3s"));
+        }
+        SessionSetup setup = new SessionSetup(UUID.randomUUID().toString(),
+                network.getLayerWiseConfigurations().toJson(), options.batchSizePerWorker(), fused);
+        Broadcast<SessionSetup> shared = sc.broadcast(setup);
+        LiveWorkers live = new LiveWorkers(sc);
         return new Session() {
             private Session evaluation;
             private RoundBreakdown breakdown;
+            /** The run's minibatch blocks, cached on first use and kept until close, and the plan they were cut by. */
+            private JavaRDD<DataSet> blocks;
+            private EpochPlan blockPlan;
+            private int blocksEpoch;
+            private boolean persistedHere;
             /** This epoch's per-round times, summed: round, broadcast, averaging, worker init/data/compute (per worker). */
             private final double[] times = new double[6];
 
             @Override
             public EpochFit fitEpoch(EpochBatches epoch) {
                 EpochPlan plan = epoch.plan();
-                JavaRDD<DataSet> batches = epoch.batches();
-                boolean persisted = batches.getStorageLevel().equals(StorageLevel.NONE());
-                if (persisted) {
-                    batches.persist(StorageLevel.MEMORY_AND_DISK_SER());
+                if (blocks == null) {
+                    blocks = epoch.blocks();
+                    blockPlan = plan;
+                    blocksEpoch = epoch.blocksEpoch();
+                    if (blocks.getStorageLevel().equals(StorageLevel.NONE())) {
+                        // Once for the whole session: later epochs reorder these blocks and re-read no input.
+                        blocks.persist(StorageLevel.MEMORY_AND_DISK_SER());
+                        persistedHere = true;
+                    }
+                } else if (plan.slots() != blockPlan.slots() || plan.examples() != blockPlan.examples()) {
+                    throw new IllegalArgumentException("epoch " + epoch.epoch() + " plans " + plan + ", but the"
+                            + " session's cached minibatch blocks were cut by " + blockPlan);
                 }
                 String description = sc.getLocalProperty("spark.job.description");
+                int[] order = BlockOrder.of(blockPlan.slots(), blocksEpoch, options.seed(), epoch.epoch());
                 double lastLoss = Double.NaN;
                 long examples = 0;
+                int rounds = 0;
                 java.util.Arrays.fill(times, 0);
                 try {
-                    for (int r = 0; r < plan.rounds(); r++) {
+                    for (int next = 0; next < order.length; rounds++) {
+                        long t0 = System.nanoTime();
+                        int alive = live.count();
+                        int workers = options.workers() > 0 ? Math.min(options.workers(), alive) : alive;
+                        int[] chosen = java.util.Arrays.copyOfRange(order, next, Math.min(order.length, next + workers));
+                        next += chosen.length;
                         sc.setJobDescription((description == null ? "" : description + ": ") + "epoch "
-                                + epoch.epoch() + " round " + (r + 1) + " of " + plan.rounds());
-                        RoundSums sums = round(batches, plan, r, epoch.epoch());
+                                + epoch.epoch() + " round " + (rounds + 1) + " (" + chosen.length + " workers)");
+                        RoundSums sums = round(chosen, epoch.epoch(), rounds);
                         examples += sums.examples;
                         lastLoss = sums.loss / sums.examples;
+                        LOG.info("Epoch {} round {}: {} workers ({} alive), {} examples, {} ms", epoch.epoch(),
+                                rounds + 1, chosen.length, alive, sums.examples,
+                                String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e6));
                     }
                 } finally {
                     sc.setJobDescription(description);
-                    if (persisted) {
-                        batches.unpersist(false);
-                    }
                 }
                 network.setEpochCount(network.getEpochCount() + 1);
-                int n = plan.rounds();
+                int n = rounds;
                 double round = times[0] / n;
                 double broadcast = times[1] / n;
                 double average = times[2] / n;
@@ -105,22 +140,29 @@ public final class HearthEngine implements TrainingEngine {
                 return breakdown;
             }
 
-            private RoundSums round(JavaRDD<DataSet> batches, EpochPlan plan, int r, int epochNumber) {
+            /** One averaging round over the cached blocks {@code chosen}, one worker each: one Spark job. */
+            private RoundSums round(int[] chosen, int epochNumber, int r) {
                 long t0 = System.nanoTime();
                 INDArray stateView = network.getUpdater().getStateViewArray();
-                float[] params = network.params().toFloatVector();
-                float[] state = stateView == null ? new float[0] : stateView.toFloatVector();
+                float[] params = FlatValues.weighted(network.params(), 1f);
+                float[] state = stateView == null ? new float[0] : FlatValues.weighted(stateView, 1f);
                 Broadcast<float[][]> start = sc.broadcast(new float[][] {params, state});
                 long t1 = System.nanoTime();
                 try {
-                    JavaRDD<DataSet> slots = PartitionPruningRDD.create(batches.rdd(),
-                            new SlotRange(plan.firstSlot(r), plan.slotsIn(r))).toJavaRDD();
-                    RoundSums sums = slots.mapPartitions(new RoundTask(confJson, start, network.getIterationCount(),
-                                    network.getEpochCount(), options.batchSizePerWorker(),
-                                    options.seed() * 31 + epochNumber * 1009L + r, fused))
-                            .treeAggregate(new RoundSums(), RoundSums::merge, RoundSums::merge);
+                    BitSet keep = new BitSet(blockPlan.slots());
+                    int steps = 0;
+                    for (int b : chosen) {
+                        keep.set(b);
+                        steps = Math.max(steps, blockPlan.batches(b));
+                    }
+                    JavaRDD<DataSet> slots = PartitionPruningRDD.create(blocks.rdd(), new BlockSet(keep)).toJavaRDD();
+                    RoundSums sums = slots.mapPartitions(new RoundTask(shared, start, network.getIterationCount(),
+                                    network.getEpochCount(), options.seed() * 31 + epochNumber * 1009L + r))
+                            .treeAggregate(new RoundSums(), RoundSums::merge, RoundSums::merge,
+                                    chosen.length > 8 ? 2 : 1);
                     if (sums.examples == 0) {
-                        throw new IllegalStateException("round " + r + " of epoch " + epochNumber + " fitted no examples");
+                        throw new IllegalStateException("round " + (r + 1) + " of epoch " + epochNumber
+                                + " fitted no examples");
                     }
                     long t2 = System.nanoTime();
                     float scale = 1f / sums.examples;
@@ -130,11 +172,11 @@ public final class HearthEngine implements TrainingEngine {
                     for (int i = 0; i < sums.state.length; i++) {
                         sums.state[i] *= scale;
                     }
-                    network.setParams(Nd4j.create(sums.params, new long[] {1, sums.params.length}));
+                    FlatValues.load(network.params(), sums.params);
                     if (stateView != null) {
-                        stateView.assign(Nd4j.create(sums.state, stateView.shape()));
+                        FlatValues.load(stateView, sums.state);
                     }
-                    network.setIterationCount(network.getIterationCount() + plan.maxBatches(r));
+                    network.setIterationCount(network.getIterationCount() + steps);
                     long t3 = System.nanoTime();
                     times[0] += (t3 - t0) / 1e6;
                     times[1] += (t1 - t0) / 1e6;
@@ -177,28 +219,33 @@ public final class HearthEngine implements TrainingEngine {
 
             @Override
             public void close() {
-                if (evaluation != null) {
-                    evaluation.close();
+                try {
+                    if (evaluation != null) {
+                        evaluation.close();
+                    }
+                } finally {
+                    if (persistedHere) {
+                        blocks.unpersist(false);
+                    }
+                    shared.destroy(false);
+                    WorkerSessions.close(setup.sessionId());
                 }
             }
         };
     }
 
-    /** Keeps the partitions of one round's slots. */
-    private static final class SlotRange extends AbstractFunction1<Object, Object> implements Serializable {
+    /** Keeps the partitions (cached blocks) one round fits. */
+    private static final class BlockSet extends AbstractFunction1<Object, Object> implements Serializable {
         private static final long serialVersionUID = 1L;
-        private final int first;
-        private final int count;
+        private final BitSet blocks;
 
-        SlotRange(int first, int count) {
-            this.first = first;
-            this.count = count;
+        BlockSet(BitSet blocks) {
+            this.blocks = blocks;
         }
 
         @Override
         public Object apply(Object partition) {
-            int p = (Integer) partition;
-            return p >= first && p < first + count;
+            return blocks.get((Integer) partition);
         }
     }
 }

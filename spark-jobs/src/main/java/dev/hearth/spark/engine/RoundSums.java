@@ -22,22 +22,18 @@ final class RoundSums implements Serializable {
 
     RoundSums() {}
 
-    RoundSums(int parameters, int stateSize) {
-        this.params = new float[parameters];
-        this.state = new float[stateSize];
-    }
-
-    /** Adds one worker's result: its parameters and state after fitting {@code n} examples with mean loss {@code l}. */
-    void addWorker(float[] workerParams, float[] workerState, double l, long n) {
-        for (int i = 0; i < params.length; i++) {
-            params[i] += workerParams[i] * n;
-        }
-        for (int i = 0; i < state.length; i++) {
-            state[i] += workerState[i] * n;
-        }
-        loss += l * n;
-        examples += n;
-        workers++;
+    /**
+     * One worker's result: its parameters and state after fitting {@code n} examples with mean loss {@code l},
+     * already multiplied by {@code n} (the arrays become the sums).
+     */
+    static RoundSums ofWorker(float[] workerParams, float[] workerState, double l, long n) {
+        RoundSums sums = new RoundSums();
+        sums.params = workerParams;
+        sums.state = workerState;
+        sums.loss = l * n;
+        sums.examples = n;
+        sums.workers = 1;
+        return sums;
     }
 
     /** This plus {@code other}, in place (either may be the empty zero value). */

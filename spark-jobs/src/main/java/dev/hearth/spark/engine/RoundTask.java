@@ -1,6 +1,6 @@
 package dev.hearth.spark.engine;
 
-import dev.hearth.spark.engine.fused.LocalTrainer;
+import dev.hearth.spark.engine.fused.FlatValues;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -10,78 +10,80 @@ import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * One worker's part of an averaging round, run as a Spark task on its slot's partition: start from the broadcast
- * parameters, updater state and counters, fit the slot's minibatches in order (fused step or DL4J {@code fit}),
- * and return the weighted {@link RoundSums}.
+ * One worker's part of an averaging round, run as a Spark task on one cached minibatch block: take this executor's
+ * worker of the session ({@link WorkerSessions}: network and fused buffers kept across rounds), load the broadcast
+ * parameters, updater state and counters into it, fit the block's minibatches in order (fused step or DL4J
+ * {@code fit}), and return the weighted {@link RoundSums}. Small on the wire: the session's configuration travels in
+ * the session broadcast, the round's values in the round broadcast.
  */
 final class RoundTask implements FlatMapFunction<Iterator<DataSet>, RoundSums> {
     private static final long serialVersionUID = 1L;
 
-    private final String confJson;
+    private final Broadcast<SessionSetup> session;
     private final Broadcast<float[][]> start;
     private final int iteration;
     private final int epoch;
-    private final int batchSize;
     private final long seed;
-    private final boolean fused;
 
-    RoundTask(String confJson, Broadcast<float[][]> start, int iteration, int epoch, int batchSize, long seed, boolean fused) {
-        this.confJson = confJson;
+    RoundTask(Broadcast<SessionSetup> session, Broadcast<float[][]> start, int iteration, int epoch, long seed) {
+        this.session = session;
         this.start = start;
         this.iteration = iteration;
         this.epoch = epoch;
-        this.batchSize = batchSize;
         this.seed = seed;
-        this.fused = fused;
     }
 
     @Override
     public Iterator<RoundSums> call(Iterator<DataSet> batches) {
+        long t0 = System.nanoTime();
+        // The first hasNext reads (and deserialises) the cached block: data time, not worker init.
         if (!batches.hasNext()) {
             return Collections.emptyIterator();
         }
-        long t0 = System.nanoTime();
-        MultiLayerNetwork net = WorkerNetworks.take(confJson);
+        long blockNs = System.nanoTime() - t0;
+        t0 = System.nanoTime();
+        SessionSetup setup = session.value();
+        WorkerSessions.Worker worker = WorkerSessions.take(setup);
         try {
+            MultiLayerNetwork net = worker.network;
             float[][] values = start.value();
-            net.setParams(Nd4j.create(values[0], new long[] {1, values[0].length}));
+            FlatValues.load(net.params(), values[0]);
             INDArray state = net.getUpdater().getStateViewArray();
             if (state != null) {
-                state.assign(Nd4j.create(values[1], state.shape()));
+                FlatValues.load(state, values[1]);
             }
             net.setIterationCount(iteration);
             net.setEpochCount(epoch);
+            long partition = TaskContext.get() == null ? 0 : TaskContext.get().partitionId();
+            worker.trainer.reseed(seed * 1_000_003L + partition);
             double loss = 0;
             long examples = 0;
-            long partition = TaskContext.get() == null ? 0 : TaskContext.get().partitionId();
-            long dataNs = 0;
+            long dataNs = blockNs;
             long fitNs = 0;
-            long initNs;
-            try (LocalTrainer trainer = LocalTrainer.open(net, batchSize, seed * 1_000_003L + partition, fused)) {
-                initNs = System.nanoTime() - t0;
-                while (batches.hasNext()) {
-                    long t1 = System.nanoTime();
-                    DataSet b = batches.next();
-                    long t2 = System.nanoTime();
-                    int rows = b.numExamples();
-                    loss += trainer.fit(b) * rows;
-                    examples += rows;
-                    dataNs += t2 - t1;
-                    fitNs += System.nanoTime() - t2;
-                }
+            long initNs = System.nanoTime() - t0;
+            while (batches.hasNext()) {
+                long t1 = System.nanoTime();
+                DataSet b = batches.next();
+                long t2 = System.nanoTime();
+                int rows = b.numExamples();
+                loss += worker.trainer.fit(b) * rows;
+                examples += rows;
+                dataNs += t2 - t1;
+                fitNs += System.nanoTime() - t2;
             }
-            float[] stateAfter = state == null ? new float[0] : net.getUpdater().getStateViewArray().toFloatVector();
-            RoundSums sums = new RoundSums(values[0].length, stateAfter.length);
-            sums.addWorker(net.params().toFloatVector(), stateAfter, loss / examples, examples);
+            long t3 = System.nanoTime();
+            RoundSums sums = RoundSums.ofWorker(FlatValues.weighted(net.params(), examples),
+                    state == null ? new float[0] : FlatValues.weighted(state, examples), loss / examples, examples);
+            // Unloading the replica into the result counts with loading it: worker time outside the minibatches.
+            initNs += System.nanoTime() - t3;
             sums.initMs = initNs / 1e6;
             sums.dataMs = dataNs / 1e6;
             sums.computeMs = fitNs / 1e6;
             return List.of(sums).iterator();
         } finally {
-            WorkerNetworks.release(confJson, net);
+            WorkerSessions.release(setup, worker);
         }
     }
 }

@@ -23,8 +23,10 @@ public interface TrainingEngine {
     /** A training session over one network; {@link #close()} releases its temporary files. */
     interface Session extends AutoCloseable {
         /**
-         * Fits every minibatch of {@code epoch} exactly once, as its plan assigns them to workers and rounds;
-         * returns the training loss afterwards and the examples fitted.
+         * Fits every minibatch of {@code epoch} exactly once, as its plan assigns them to workers and rounds (or,
+         * for an engine that caches the run's blocks once, every block of {@link EpochBatches#blocks()} once, in
+         * the epoch's {@link dev.hearth.spark.data.BlockOrder}); returns the training loss afterwards and the
+         * examples fitted.
          */
         EpochFit fitEpoch(EpochBatches epoch);
 

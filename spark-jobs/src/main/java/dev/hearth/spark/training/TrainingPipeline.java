@@ -298,7 +298,7 @@ public final class TrainingPipeline {
         p.put("sparkVersion", sc.version());
         p.put("dl4jVersion", versionOf(MultiLayerNetwork.class));
         p.put("javaVersion", System.getProperty("java.version"));
-        p.put("engine", "dl4j-parameter-averaging");
+        p.put("engine", "hearth".equals(approach) ? "hearth" : "dl4j-parameter-averaging");
         p.put("trainingApproach", approach);
         p.put("epochs", result.history().size());
         p.put("bestEpoch", result.bestEpoch());

@@ -150,4 +150,29 @@ class TrainingBatchesTest extends ReaderTestSupport {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> train.epoch(1).batches().count())
                 .hasStackTraceContaining("training rows instead of");
     }
+
+    @Test
+    void theRunsCacheableBlocksAreEpochOnesWhicheverEpochComesFirst() {
+        LabelledData data = new DatasetLoader(spark).read(csv(digitsPath(), "label", true, ',', List.of(), false));
+        JavaRDD<LabelledRow> rows = data.rows().persist(StorageLevel.MEMORY_AND_DISK_SER());
+        LabelEncoding digits = LabelEncoding.classes(DIGITS);
+        long count = rows.count();
+        // A resumed run asks for epoch 3 first: its blocks are still epoch 1's, as in the uninterrupted run.
+        TrainingBatches resumed = TrainingBatches.of(rows, count, 32, digits, NormalizerSpec.none(), 64, 2, 3, 42);
+        EpochBatches third = resumed.epoch(3);
+        assertThat(third.blocksEpoch()).isEqualTo(1);
+        assertThat(third.blocks()).isNotSameAs(third.batches());
+        assertThat(resumed.epoch(4).blocks()).isSameAs(third.blocks());
+        TrainingBatches whole = TrainingBatches.of(rows, count, 32, digits, NormalizerSpec.none(), 64, 2, 3, 42);
+        EpochBatches first = whole.epoch(1);
+        assertThat(first.blocks()).isSameAs(first.batches());
+        assertThat(whole.epoch(2).blocks()).isSameAs(first.blocks());
+        assertThat(sums(third.blocks().collect())).isEqualTo(sums(first.blocks().collect()));
+        rows.unpersist();
+    }
+
+    /** Per minibatch, in order: its feature sum (identifies the minibatch's rows). */
+    private static List<Double> sums(List<DataSet> batches) {
+        return batches.stream().map(b -> b.getFeatures().sumNumber().doubleValue()).toList();
+    }
 }

@@ -16,11 +16,13 @@ public final class LocalTrainer implements AutoCloseable {
     private final MultiLayerNetwork network;
     private final FusedDenseStep fused;
     private final String fallbackReason;
+    private final SeededDropoutMasks masks;
 
-    private LocalTrainer(MultiLayerNetwork network, FusedDenseStep fused, String fallbackReason) {
+    private LocalTrainer(MultiLayerNetwork network, FusedDenseStep fused, String fallbackReason, SeededDropoutMasks masks) {
         this.network = network;
         this.fused = fused;
         this.fallbackReason = fallbackReason;
+        this.masks = masks;
     }
 
     /**
@@ -29,16 +31,27 @@ public final class LocalTrainer implements AutoCloseable {
      */
     public static LocalTrainer open(MultiLayerNetwork network, int rows, long seed, boolean fusedAllowed) {
         if (!fusedAllowed) {
-            return new LocalTrainer(network, null, "the fused step is switched off");
+            return new LocalTrainer(network, null, "the fused step is switched off", null);
         }
         StringBuilder reason = new StringBuilder();
-        FusedDenseStep step = FusedDenseStep.create(network, rows, new SeededDropoutMasks(seed), reason);
+        SeededDropoutMasks masks = new SeededDropoutMasks(seed);
+        FusedDenseStep step = FusedDenseStep.create(network, rows, masks, reason);
         if (step == null) {
             LOG.debug("Training with DL4J's fit, not the fused dense step: {}", reason);
-            return new LocalTrainer(network, null, reason.toString());
+            return new LocalTrainer(network, null, reason.toString(), null);
         }
         LOG.debug("Training with the fused dense step ({} parameters)", step.parameters());
-        return new LocalTrainer(network, step, null);
+        return new LocalTrainer(network, step, null, masks);
+    }
+
+    /**
+     * Restarts the fused step's dropout masks from {@code seed}, so a trainer kept across averaging rounds draws
+     * the same masks as one opened for the round with that seed.
+     */
+    public void reseed(long seed) {
+        if (masks != null) {
+            masks.reseed(seed);
+        }
     }
 
     /** Fits one minibatch; returns its mean loss (the fused step's, before the update) or DL4J's score after. */

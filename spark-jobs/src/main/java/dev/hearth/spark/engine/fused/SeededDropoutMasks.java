@@ -5,10 +5,15 @@ import java.util.SplittableRandom;
 
 /** Dropout masks from a seeded {@link SplittableRandom}: reproducible per seed, nothing allocated per mask. */
 public final class SeededDropoutMasks implements DropoutMasks {
-    private final SplittableRandom random;
+    private SplittableRandom random;
 
     /** Masks drawn from {@code seed}. */
     public SeededDropoutMasks(long seed) {
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** Restarts the masks from {@code seed}: a trainer reused across rounds draws each round's masks afresh. */
+    public void reseed(long seed) {
         this.random = new SplittableRandom(seed);
     }
 
