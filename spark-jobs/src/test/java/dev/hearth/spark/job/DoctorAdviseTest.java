@@ -67,6 +67,7 @@ class DoctorAdviseTest {
                 assertThat(r.speedUpAtAdvisedK()).isGreaterThanOrEqualTo(r.speedUp()).isLessThanOrEqualTo(r.workers());
                 assertThat(r.speedUpAtAdvisedK()).isGreaterThanOrEqualTo(0.9 * r.workers() * (1 - 1e-9));
             }
+            System.out.print(advice.text()); // what a user sees, in the test log
             assertThat(advice.clusterRow().workers()).isEqualTo(2);
             assertThat(advice.text()).contains("executors", "speed-up", "advice: on 2 core(s) set train.averaging.frequency="
                     + advice.clusterRow().advisedK());
