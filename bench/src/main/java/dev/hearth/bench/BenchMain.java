@@ -75,7 +75,7 @@ public final class BenchMain implements Callable<Integer> {
                 overrides, quick ? 0.55 : 0.75));
         all.add(new FusedStepBench(root, quick));
         all.add(new FlopsBench(quick, () -> castMap(benchmarks.get("training"))));
-        all.add(new TimeToAccuracyBench(root, fashion, quick ? 5 : 50, quick ? 2 : 3, repeats, overrides));
+        all.add(new TimeToAccuracyBench(root, fashion, quick ? new int[] {5} : new int[] {20, 50}, quick ? 2 : 3, repeats, overrides));
         all.add(new ServingBench(root, quick));
         all.add(new StoreBench(root, quick));
         all.add(new EncryptionBench(root, fashion, quick));

@@ -60,6 +60,11 @@ final class FlopsBench implements Benchmark {
             result.put("singleJvmTrainingGflops", single);
             result.put("hearthUtilisation", hearth / two.median());
             result.put("singleJvmUtilisation", single / two.median());
+            if (t.get("hearthEngine") instanceof Map<?, ?> engine) {
+                double e = ((Stats) engine.get("examplesPerSecond")).median() * 6 * parameters / 1e9;
+                result.put("hearthEngineTrainingGflops", e);
+                result.put("hearthEngineUtilisation", e / two.median());
+            }
         }
         Nd4j.factory().blas().setMaxThreads(2);
         return result;
@@ -130,6 +135,10 @@ final class FlopsBench implements Benchmark {
         if (r.containsKey("hearthUtilisation")) {
             md.append(String.format(Locale.ROOT, "| Hearth training (%s) | %.1f | **%.2f** |%n", r.get("network"),
                     r.get("hearthTrainingGflops"), r.get("hearthUtilisation")));
+            if (r.containsKey("hearthEngineUtilisation")) {
+                md.append(String.format(Locale.ROOT, "| Hearth training, `train.engine=hearth` | %.1f | **%.2f** |%n",
+                        r.get("hearthEngineTrainingGflops"), r.get("hearthEngineUtilisation")));
+            }
             md.append(String.format(Locale.ROOT, "| single-JVM DL4J training | %.1f | %.2f |%n",
                     r.get("singleJvmTrainingGflops"), r.get("singleJvmUtilisation")));
         }

@@ -55,6 +55,7 @@ final class FusedStepBench implements Benchmark {
             result.put("batches", rows);
             result.put("fusedUtilisationAt64", rows.get(0).get("fusedUtilisation"));
             result.put("fusedOverFitAt64", rows.get(0).get("ratioFusedOverFit"));
+            result.put("fusedUtilisationAt256", rows.get(1).get("fusedUtilisation"));
         } finally {
             before.restore();
         }

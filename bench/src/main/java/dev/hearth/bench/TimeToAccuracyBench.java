@@ -35,15 +35,16 @@ import org.apache.spark.storage.StorageLevel;
 final class TimeToAccuracyBench implements Benchmark {
     private final Path root;
     private final BenchData data;
-    private final int mllibIterations;
+    private final int[] mllibIterations;
     private final int maxEpochs;
     private final int repeats;
     private final List<String> overrides;
 
-    TimeToAccuracyBench(Path root, BenchData data, int mllibIterations, int maxEpochs, int repeats, List<String> overrides) {
+    /** MLlib is fitted once per iteration count in {@code mllibIterations}; each count gives its own target. */
+    TimeToAccuracyBench(Path root, BenchData data, int[] mllibIterations, int maxEpochs, int repeats, List<String> overrides) {
         this.root = root;
         this.data = data;
-        this.mllibIterations = mllibIterations;
+        this.mllibIterations = mllibIterations.clone();
         this.maxEpochs = maxEpochs;
         this.repeats = repeats;
         this.overrides = overrides;
@@ -56,20 +57,31 @@ final class TimeToAccuracyBench implements Benchmark {
 
     @Override
     public Map<String, Object> run() throws Exception {
-        List<Double> mllibSeconds = new ArrayList<>();
-        List<Double> mllibAccuracy = new ArrayList<>();
-        List<Double> hearthSeconds = new ArrayList<>();
-        List<Double> ratios = new ArrayList<>();
-        List<List<Double>> hearthCurves = new ArrayList<>();
+        // Hearth's runs: the settings as given, and train.engine=hearth beside them unless they already pick an engine.
+        Map<String, List<String>> engines = new LinkedHashMap<>();
+        engines.put("hearth", overrides);
+        if (overrides.stream().noneMatch(o -> o.startsWith("train.engine="))) {
+            List<String> engine = new ArrayList<>(overrides);
+            engine.add("train.engine=hearth");
+            engines.put("hearthEngine", engine);
+        }
+        Map<Integer, List<Double>> mllibSeconds = new LinkedHashMap<>();
+        Map<Integer, List<Double>> mllibAccuracy = new LinkedHashMap<>();
+        Map<String, List<Double>> hearthSeconds = new LinkedHashMap<>();
+        Map<String, List<Double>> ratios = new LinkedHashMap<>();
+        Map<String, List<List<Double>>> hearthCurves = new LinkedHashMap<>();
         String blas = "";
         for (int repeat = 1; repeat <= repeats; repeat++) {
-            double[] mllib = mllib();
-            blas = dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName();
-            mllibSeconds.add(mllib[0]);
-            mllibAccuracy.add(mllib[1]);
-            System.out.printf(Locale.ROOT, "[time-to-accuracy] repeat %d MLlib (%s): %d iterations in %.1f s, test accuracy %.4f%n",
-                    repeat, blas, mllibIterations, mllib[0], mllib[1]);
-
+            Map<Integer, double[]> mllib = new LinkedHashMap<>();
+            for (int iterations : mllibIterations) {
+                double[] m = mllib(iterations);
+                mllib.put(iterations, m);
+                blas = dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName();
+                mllibSeconds.computeIfAbsent(iterations, k -> new ArrayList<>()).add(m[0]);
+                mllibAccuracy.computeIfAbsent(iterations, k -> new ArrayList<>()).add(m[1]);
+                System.out.printf(Locale.ROOT, "[time-to-accuracy] repeat %d MLlib (%s): %d iterations in %.1f s, test accuracy %.4f%n",
+                        repeat, blas, iterations, m[0], m[1]);
+            }
             // The curve is the official test set's accuracy after each epoch (MLlib's target is its accuracy on the
             // same rows), read as the validation metric. The pipeline refuses one path as both validation and test
             // (in a real run that leaks held-out rows into model selection), so the validation side reads a copy.
@@ -77,48 +89,73 @@ final class TimeToAccuracyBench implements Benchmark {
                     .toString().endsWith(".gz") ? ".csv.gz" : ".csv");
             Files.copy(data.testFile(), curveFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             curveFile.toFile().deleteOnExit();
-            List<String> settings = new ArrayList<>(List.of("data.path=" + data.trainFile(),
-                    "data.validation.path=" + curveFile, "data.test.path=" + data.testFile(),
-                    "network.config=" + root.resolve("conf/networks/mlp-784-256-128-10.yaml"),
-                    "train.epochs=" + maxEpochs, "train.batch.size.per.worker=64"));
-            settings.addAll(overrides);
-            TrainingSummary s = new HearthRun(root).train(settings);
-            double elapsed = 0;
-            Double reached = null;
-            List<Double> curve = new ArrayList<>();
-            for (EpochResult r : s.epochs()) {
-                elapsed += r.seconds();
-                curve.add(r.validation());
-                if (reached == null && r.validation() >= mllib[1]) {
-                    reached = elapsed;
+            for (Map.Entry<String, List<String>> engine : engines.entrySet()) {
+                List<String> settings = new ArrayList<>(List.of("data.path=" + data.trainFile(),
+                        "data.validation.path=" + curveFile, "data.test.path=" + data.testFile(),
+                        "network.config=" + root.resolve("conf/networks/mlp-784-256-128-10.yaml"),
+                        "train.epochs=" + maxEpochs, "train.batch.size.per.worker=64"));
+                settings.addAll(engine.getValue());
+                TrainingSummary s = new HearthRun(root).train(settings);
+                List<Double> curve = new ArrayList<>();
+                List<Double> times = new ArrayList<>();
+                double elapsed = 0;
+                for (EpochResult r : s.epochs()) {
+                    elapsed += r.seconds();
+                    curve.add(r.validation());
+                    times.add(elapsed);
                 }
-            }
-            hearthCurves.add(curve);
-            System.out.printf(Locale.ROOT, "[time-to-accuracy] repeat %d Hearth: test accuracy per epoch %s; reached %.4f after %s s%n",
-                    repeat, curve, mllib[1], reached == null ? "(not reached)" : String.format(Locale.ROOT, "%.1f", reached));
-            if (reached != null) {
-                hearthSeconds.add(reached);
-                ratios.add(mllib[0] / reached);
+                hearthCurves.computeIfAbsent(engine.getKey(), k -> new ArrayList<>()).add(curve);
+                for (Map.Entry<Integer, double[]> m : mllib.entrySet()) {
+                    Double reached = null;
+                    for (int i = 0; i < curve.size() && reached == null; i++) {
+                        if (curve.get(i) >= m.getValue()[1]) {
+                            reached = times.get(i);
+                        }
+                    }
+                    String key = engine.getKey() + "At" + m.getKey();
+                    System.out.printf(Locale.ROOT, "[time-to-accuracy] repeat %d %s: test accuracy per epoch %s; reached %.4f"
+                                    + " (MLlib, %d iterations) after %s s%n", repeat, engine.getKey(), curve, m.getValue()[1],
+                            m.getKey(), reached == null ? "(not reached)" : String.format(Locale.ROOT, "%.1f", reached));
+                    hearthSeconds.computeIfAbsent(key, k -> new ArrayList<>());
+                    ratios.computeIfAbsent(key, k -> new ArrayList<>());
+                    if (reached != null) {
+                        hearthSeconds.get(key).add(reached);
+                        ratios.get(key).add(m.getValue()[0] / reached);
+                    }
+                }
             }
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", name());
         result.put("trainRows", data.train().labels.length);
         result.put("mllibLayers", "784,256,128,10");
-        result.put("mllibSolver", "l-bfgs, blockSize 128, " + mllibIterations + " iterations");
+        result.put("mllibSolver", "l-bfgs, blockSize 128");
+        result.put("mllibIterations", mllibIterations);
         result.put("mllibBlas", blas);
-        result.put("mllibSeconds", Stats.of(mllibSeconds));
-        result.put("mllibTestAccuracy", Stats.of(mllibAccuracy));
+        Map<String, Object> perCount = new LinkedHashMap<>();
+        for (int iterations : mllibIterations) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("mllibSeconds", Stats.of(mllibSeconds.get(iterations)));
+            m.put("mllibTestAccuracy", Stats.of(mllibAccuracy.get(iterations)));
+            perCount.put(String.valueOf(iterations), m);
+        }
+        result.put("mllib", perCount);
         result.put("hearthSettings", overrides);
         result.put("hearthAccuracyPerEpoch", hearthCurves);
-        result.put("hearthSecondsToMllibAccuracy", hearthSeconds.isEmpty() ? null : Stats.of(hearthSeconds));
-        result.put("hearthReachedTarget", hearthSeconds.size() + " of " + repeats);
-        result.put("ratioMllibOverHearth", ratios.isEmpty() ? null : Stats.of(ratios).median());
+        Map<String, Object> reachedSeconds = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Double>> e : hearthSeconds.entrySet()) {
+            reachedSeconds.put(e.getKey(), e.getValue().isEmpty() ? null : Stats.of(e.getValue()));
+            reachedSeconds.put(e.getKey() + "Reached", e.getValue().size() + " of " + repeats);
+            // ratioMllibOverHearthAt20, ratioMllibOverHearthEngineAt50, ...
+            String ratioKey = "ratioMllibOver" + Character.toUpperCase(e.getKey().charAt(0)) + e.getKey().substring(1);
+            result.put(ratioKey, ratios.get(e.getKey()).isEmpty() ? null : Stats.of(ratios.get(e.getKey())).median());
+        }
+        result.put("hearthSecondsToMllibAccuracy", reachedSeconds);
         return result;
     }
 
     /** Fits MLlib's MLP; returns {fit seconds, test accuracy}. */
-    private double[] mllib() {
+    private double[] mllib(int mllibIterations) {
         SparkSession spark = SparkSession.builder().config(SparkConfFile.apply(root.resolve("conf/spark-defaults.conf"),
                 new SparkConf()).setMaster("local[2]").setAppName("mllib-bench").set("spark.ui.enabled", "false")
                 .set("spark.driver.host", "127.0.0.1")).getOrCreate();
@@ -152,21 +189,36 @@ final class TimeToAccuracyBench implements Benchmark {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public String markdown(Map<String, Object> r) {
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
                 "### Time to accuracy vs Spark MLlib `MultilayerPerceptronClassifier` (%,d rows, `local[2]`)%n%n",
                 ((Number) r.get("trainRows")).longValue()));
-        md.append("| | fit seconds, median (min-max) | test accuracy |\n|---|---|---|\n");
-        md.append(String.format(Locale.ROOT, "| MLlib MLP %s, %s, BLAS %s | %s | %s |%n", r.get("mllibLayers"),
-                r.get("mllibSolver"), r.get("mllibBlas"), ((Stats) r.get("mllibSeconds")).toString(1),
-                ((Stats) r.get("mllibTestAccuracy")).toString(4)));
-        Stats hearth = (Stats) r.get("hearthSecondsToMllibAccuracy");
         List<?> settings = (List<?>) r.get("hearthSettings");
-        md.append(String.format(Locale.ROOT, "| Hearth `train` to MLlib's accuracy, %s (reached in %s) | %s | per epoch: %s |%n",
-                settings.isEmpty() ? "`conf/` defaults" : settings, r.get("hearthReachedTarget"), hearth == null ? "not reached" : hearth.toString(1),
-                r.get("hearthAccuracyPerEpoch")));
-        md.append(String.format(Locale.ROOT, "| **ratio MLlib / Hearth** | **%s** | |%n%n",
-                r.get("ratioMllibOverHearth") == null ? "-" : String.format(Locale.ROOT, "%.1f", (Double) r.get("ratioMllibOverHearth"))));
+        String base = settings.isEmpty() ? "`conf/` defaults (train.engine=dl4j)" : settings.toString();
+        md.append("| MLlib L-BFGS iterations | MLlib fit seconds | MLlib test accuracy | Hearth seconds to it, ").append(base)
+                .append(" | ratio MLlib / Hearth | `train.engine=hearth` seconds to it | ratio MLlib / engine |\n|---|---|---|---|---|---|---|\n");
+        Map<String, Object> mllib = (Map<String, Object>) r.get("mllib");
+        Map<String, Object> reached = (Map<String, Object>) r.get("hearthSecondsToMllibAccuracy");
+        for (Map.Entry<String, Object> e : mllib.entrySet()) {
+            Map<String, Object> m = (Map<String, Object>) e.getValue();
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | **%s** | %s | **%s** |%n", e.getKey(),
+                    ((Stats) m.get("mllibSeconds")).toString(1), ((Stats) m.get("mllibTestAccuracy")).toString(4),
+                    seconds(reached, "hearthAt" + e.getKey()), ratio(r.get("ratioMllibOverHearthAt" + e.getKey())),
+                    seconds(reached, "hearthEngineAt" + e.getKey()), ratio(r.get("ratioMllibOverHearthEngineAt" + e.getKey()))));
+        }
+        md.append(String.format(Locale.ROOT, "%nMLlib BLAS %s, %s. Hearth test accuracy per epoch: %s.%n%n", r.get("mllibBlas"),
+                r.get("mllibSolver"), r.get("hearthAccuracyPerEpoch")));
         return md.toString();
+    }
+
+    private static String seconds(Map<String, Object> reached, String key) {
+        Object s = reached.get(key);
+        return s == null ? (reached.containsKey(key) ? "not reached" : "-")
+                : ((Stats) s).toString(1) + " (" + reached.get(key + "Reached") + ")";
+    }
+
+    private static String ratio(Object r) {
+        return r == null ? "-" : String.format(Locale.ROOT, "%.1f", ((Number) r).doubleValue());
     }
 }

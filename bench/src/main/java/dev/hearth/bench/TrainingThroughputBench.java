@@ -171,6 +171,24 @@ final class TrainingThroughputBench implements Benchmark {
             double rate = ((Stats) engine.get("examplesPerSecond")).median();
             result.put("ratioHearthEngineOverBestPeer", rate / median(peerResults, best));
             result.put("hearthEngineRoundBreakdown", engineBreakdowns);
+            Stats engineToTarget = (Stats) engine.get("secondsToTarget");
+            result.put("timeToTargetRatioBestPeerOverHearthEngine", engineToTarget == null || peerToTarget == null ? null
+                    : peerToTarget.median() / engineToTarget.median());
+            // Issue 19's accuracy parity: Hearth's engine against DL4J's parameter averaging (the default engine's
+            // rows above), and against the best peer ("equal or better accuracy after the same epochs").
+            double engineAccuracy = ((Stats) engine.get("testAccuracy")).median();
+            result.put("hearthEngineTestAccuracy", engineAccuracy);
+            double gap = engineAccuracy - ((Stats) hearth.get("testAccuracy")).median();
+            result.put("accuracyHearthEngineMinusDl4jPa", gap);
+            result.put("accuracyGapHearthEngineVsDl4jPa", Math.abs(gap));
+            result.put("accuracyHearthEngineMinusBestPeer", engineAccuracy
+                    - ((Stats) ((Map<?, ?>) peerResults.get(best)).get("testAccuracy")).median());
+            if (!engineBreakdowns.isEmpty()) {
+                // Per-round costs besides the workers' compute: Spark's job overhead alone, and everything else too.
+                result.put("hearthEngineSparkOverheadMs", Stats.of(engineBreakdowns.stream().map(RoundBreakdown::sparkMs).toList()).median());
+                result.put("hearthEngineNonComputeMs", Stats.of(engineBreakdowns.stream()
+                        .map(b -> b.roundMs() - b.computeMs()).toList()).median());
+            }
             if (!fusedRuns.isEmpty()) {
                 result.put("ratioHearthEngineOverFusedOneJvm",
                         rate / ((Stats) PeerRun.summarise(fusedRuns, targetAccuracy).get("examplesPerSecond")).median());
@@ -248,6 +266,17 @@ final class TrainingThroughputBench implements Benchmark {
             md.append(String.format(Locale.ROOT, "`train.engine=hearth` / best peer: **%.2f**%s.%n%n", r.get("ratioHearthEngineOverBestPeer"),
                     r.get("ratioHearthEngineOverFusedOneJvm") == null ? "" : String.format(Locale.ROOT,
                             "; / the fused step in one JVM: %.2f", r.get("ratioHearthEngineOverFusedOneJvm"))));
+        }
+        if (r.get("accuracyHearthEngineMinusDl4jPa") != null) {
+            md.append(String.format(Locale.ROOT, "Accuracy parity: `train.engine=hearth` test accuracy %.4f, minus DL4J"
+                            + " parameter averaging's (default engine) **%+.4f** (target within 0.01), minus the best peer's %+.4f;"
+                            + " time to %.2f, best peer / engine: %s.%s%n%n", r.get("hearthEngineTestAccuracy"),
+                    r.get("accuracyHearthEngineMinusDl4jPa"), r.get("accuracyHearthEngineMinusBestPeer"), target,
+                    r.get("timeToTargetRatioBestPeerOverHearthEngine") == null ? "not reached by both"
+                            : String.format(Locale.ROOT, "**%.2f**", r.get("timeToTargetRatioBestPeerOverHearthEngine")),
+                    r.get("hearthEngineSparkOverheadMs") == null ? "" : String.format(Locale.ROOT,
+                            " Engine per round: Spark job overhead %.1f ms, everything but worker compute %.1f ms.",
+                            r.get("hearthEngineSparkOverheadMs"), r.get("hearthEngineNonComputeMs"))));
         }
         if (r.get("ratioHearthOverFusedOneJvm") != null) {
             md.append(String.format(Locale.ROOT, "Hearth on Spark / the fused step in one JVM: %.2f.%n%n", r.get("ratioHearthOverFusedOneJvm")));

@@ -61,7 +61,14 @@ class BenchSmokeIT {
         assertPositive(b, "fused", "fusedUtilisationAt64");
         assertPositive(b, "fused", "batches", "1", "fusedExamplesPerSecond", "median");
         assertPositive(b, "flops", "hearthUtilisation");
-        assertPositive(b, "time-to-accuracy", "mllibSeconds", "median");
+        assertPositive(b, "time-to-accuracy", "mllib", "5", "mllibSeconds", "median");
+        assertThat(b.path("time-to-accuracy").path("hearthSecondsToMllibAccuracy").has("hearthEngineAt5"))
+                .as("time to MLlib's accuracy with train.engine=hearth").isTrue();
+        // Targets of issue 19 the training run reports: accuracy parity and the engine's per-round overhead.
+        assertThat(b.path("training").path("accuracyGapHearthEngineVsDl4jPa").isNumber()).as("accuracy parity").isTrue();
+        assertPositive(b, "training", "hearthEngineNonComputeMs");
+        assertPositive(b, "fused", "fusedUtilisationAt256");
+        assertPositive(b, "flops", "hearthEngineUtilisation");
         assertPositive(b, "serving", "ratioBatchingAt32");
         assertPositive(b, "serving", "p99AtHalfSaturationMs");
         assertPositive(b, "store", "ratioLocal");
