@@ -10,7 +10,9 @@ import java.util.function.Function;
 
 /**
  * Resolved settings of one job or server: every declared key has a value (its default, the file's or a
- * {@code --set} override). Typed getters validate and fail with a message naming key, value and rule.
+ * {@code --set} override). {@link SettingsLoader} has checked every value against its declared {@link Rule}; the
+ * typed getters parse (and, for settings built in code with {@link #of}, check) with the same messages naming key,
+ * value and rule.
  */
 public final class Settings {
     private final Map<String, String> values;
@@ -97,6 +99,11 @@ public final class Settings {
             throw new SettingsException(key + " must be one of " + allowed + " but was '" + get(key) + "'");
         }
         return v;
+    }
+
+    /** The {@link Choice} constant of {@code type} a choice setting names (case-insensitive). */
+    public <E extends Enum<E> & Choice> E getEnum(String key, Class<E> type) {
+        return Choice.parse(key, get(key), type);
     }
 
     /** A comma-separated list of positive integers, e.g. {@code 256,128}. */
