@@ -24,9 +24,14 @@ public sealed interface Rule {
         return Text.INSTANCE;
     }
 
-    /** An integer (long) of at least {@code min}; an empty value is allowed only when it is the default. */
+    /** An integer (long) of at least {@code min}. */
     static Rule atLeast(long min) {
         return new AtLeast(min);
+    }
+
+    /** Any integer (long). */
+    static Rule integer() {
+        return new AtLeast(Long.MIN_VALUE);
     }
 
     /** A number in [{@code min}, {@code max}]. */
@@ -92,7 +97,7 @@ public sealed interface Rule {
 
         @Override
         public String describe() {
-            return "an integer >= " + min;
+            return min == Long.MIN_VALUE ? "an integer" : "an integer >= " + min;
         }
     }
 

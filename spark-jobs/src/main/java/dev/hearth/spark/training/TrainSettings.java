@@ -54,6 +54,7 @@ public final class TrainSettings {
     public static final String STORE_ROOT = "store.root";
     public static final String PREDICT_OUTPUT = "predict.output.path";
     public static final String PREDICT_FORMAT = "predict.output.format";
+    public static final String PREDICT_BATCH_ROWS = "predict.batch.rows";
 
     /** The declared settings, in the order {@code conf/train.properties} lists them. */
     public static final List<Setting> ALL = List.of(
@@ -91,7 +92,7 @@ public final class TrainSettings {
             new Setting(TRAIN_BATCH_SIZE, "64", "minibatch size each worker fits"),
             new Setting(TRAIN_AVERAGING_FREQUENCY, "10", "the most minibatches each worker fits between parameter averaging rounds"),
             new Setting(TRAIN_PREFETCH, "2", "minibatches each worker prefetches asynchronously (0 = off)"),
-            new Setting(TRAIN_APPROACH, "auto", "how workers read minibatches: export (files on the default FS), direct (RDD), or auto (export when the default FS is shared)"),
+            Setting.choice(TRAIN_APPROACH, TrainingOptions.Approach.AUTO, TrainingOptions.Approach.class, "how workers read minibatches: export (files on the default FS), direct (RDD), or auto (export when the default FS is shared)"),
             new Setting(TRAIN_EXPORT_DIR, "", "directory for exported minibatches (default: a temp dir on the default FS); each epoch's files are deleted after the epoch"),
             new Setting(TRAIN_STATS, "false", "record where each epoch's averaging rounds spend their time and log the breakdown (compute, data, broadcast, Spark overhead)"),
             new Setting(TRAIN_CHECKPOINT, "true", "checkpoint after every epoch into the store's staging area (needed for --resume)"),
@@ -107,7 +108,8 @@ public final class TrainSettings {
             EncryptionSettings.ALL.get(1),
             EncryptionSettings.ALL.get(2),
             new Setting(PREDICT_OUTPUT, "", "predict job: where to write the scored rows (a directory on any Hadoop path)"),
-            new Setting(PREDICT_FORMAT, "parquet", "predict job: output format, parquet or csv"));
+            new Setting(PREDICT_FORMAT, "parquet", "predict job: output format, parquet or csv"),
+            Setting.integer(PREDICT_BATCH_ROWS, 256, 1, "predict job: rows per forward pass inside each Spark task"));
 
     private TrainSettings() {}
 
