@@ -1,6 +1,7 @@
 package dev.hearth.serving;
 
 import dev.hearth.config.Settings;
+import dev.hearth.config.SettingsOptions;
 import dev.hearth.runtime.ModelRuntime;
 import dev.hearth.runtime.RuntimeOptions;
 import dev.hearth.serving.http.Access;
@@ -27,8 +28,6 @@ import dev.hearth.store.hadoop.HadoopModelStore;
 import org.apache.hadoop.conf.Configuration;
 import dev.hearth.store.hadoop.HadoopShadowSummaries;
 import io.javalin.Javalin;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,6 +37,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code hearth serve}: serves models from the store over HTTP (Open Inference Protocol v2). */
@@ -49,28 +49,16 @@ import picocli.CommandLine.Option;
 public final class ModelServer implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
 
-    @Option(names = "--config", description = "settings file (properties), e.g. conf/serving.properties")
-    Path config;
-
-    @Option(names = "--set", description = "override one setting, key=value (repeatable)")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    SettingsOptions options = new SettingsOptions();
 
     @Option(names = "--port", description = "shortcut for --set server.port=...")
     Integer port;
 
-    @Option(names = "--store", description = "shortcut for --set store.root=...")
-    String store;
-
     @Override
     public Integer call() throws InterruptedException {
-        List<String> all = new ArrayList<>(overrides);
-        if (port != null) {
-            all.add(ServingSettings.PORT + "=" + port);
-        }
-        if (store != null) {
-            all.add(ServingSettings.STORE_ROOT + "=" + store);
-        }
-        Settings settings = ServingSettings.loader().load(config, all);
+        List<String> shortcuts = port == null ? List.of() : List.of(ServingSettings.PORT + "=" + port);
+        Settings settings = options.load(ServingSettings.loader(), shortcuts);
         LOG.info("Model server settings {}", redacted(settings));
         RunningServer server = start(settings);
         // SIGTERM/SIGINT drain (readiness 503 first, still answering for server.drain.ms), stop, and exit 0; the
