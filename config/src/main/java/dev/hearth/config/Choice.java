@@ -9,8 +9,13 @@ import java.util.Locale;
  * users write in {@code conf/} and {@code --set}; code switches on the constant.
  */
 public interface Choice {
-    /** The word users write, lower case. */
-    String word();
+    /** The enum constant's name (enums implement it). */
+    String name();
+
+    /** The word users write: by default the constant's name in lower case, {@code _} written as {@code -}. */
+    default String word() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
 
     /** The words of {@code type}'s constants, in declaration order. */
     static <E extends Enum<E> & Choice> List<String> words(Class<E> type) {

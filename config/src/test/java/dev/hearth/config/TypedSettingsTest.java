@@ -9,12 +9,7 @@ import org.junit.jupiter.api.Test;
 /** Typed settings: each value is checked once, at load, against the rule its {@link Setting} declares. */
 class TypedSettingsTest {
     enum Mode implements Choice {
-        AUTO, MANUAL_ONLY;
-
-        @Override
-        public String word() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-        }
+        AUTO, MANUAL_ONLY
     }
 
     private final SettingsLoader loader = new SettingsLoader(List.of(

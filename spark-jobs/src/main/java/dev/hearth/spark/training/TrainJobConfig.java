@@ -56,7 +56,7 @@ public record TrainJobConfig(
                 : Arrays.stream(s.get(DATA_FEATURES).split(",")).map(String::strip).toList();
         return new DatasetSpec(s.require(DATA_PATH), format, s.get(DATA_LABEL_COLUMN), s.getBoolean(DATA_HEADER),
                 delimiter.charAt(0), features, s.getBoolean(DATA_LIBSVM_ZERO_BASED), s.getInt(DATA_FEATURE_COUNT, 0),
-                s.getChoice(DATA_ON_ERROR, List.of("fail", "skip")).equals("skip"));
+                s.getEnum(DATA_ON_ERROR, TrainSettings.OnBadRow.class) == TrainSettings.OnBadRow.SKIP);
     }
 
     /** The regression target normaliser kind ({@code network.target.normalizer}): none or standardize. */

@@ -1,7 +1,6 @@
 package dev.hearth.spark.training;
 
 import dev.hearth.config.Choice;
-import java.util.Locale;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -29,12 +28,7 @@ public record TrainingOptions(
         /** Minibatches exported as files on the default file system. */
         EXPORT,
         /** Minibatches straight from the RDD. */
-        DIRECT;
-
-        @Override
-        public String word() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+        DIRECT
     }
 
     public TrainingOptions {
