@@ -67,28 +67,22 @@ public final class Settings {
     }
 
     public boolean getBoolean(String key) {
-        String v = require(key).toLowerCase(Locale.ROOT);
-        if (v.equals("true") || v.equals("false")) {
-            return Boolean.parseBoolean(v);
-        }
-        throw new SettingsException(key + " must be true or false but was '" + get(key) + "'");
+        String v = require(key);
+        Rule.flag().check(key, v);
+        return Boolean.parseBoolean(v.toLowerCase(Locale.ROOT));
     }
 
-    /** An integer that must be at least {@code min}. */
+    /** An integer that must be at least {@code min} (the same check as {@link Rule#atLeast}). */
     public int getInt(String key, int min) {
         int v = getInt(key);
-        if (v < min) {
-            throw new SettingsException(key + " must be >= " + min + " but was " + v);
-        }
+        Rule.atLeast(min).check(key, Integer.toString(v));
         return v;
     }
 
-    /** A number in the closed range [{@code min}, {@code max}]. */
+    /** A number in the closed range [{@code min}, {@code max}] (the same check as {@link Rule#between}). */
     public double getDouble(String key, double min, double max) {
         double v = getDouble(key);
-        if (!(v >= min && v <= max)) {
-            throw new SettingsException(key + " must be between " + min + " and " + max + " but was " + get(key));
-        }
+        Rule.between(min, max).check(key, get(key));
         return v;
     }
 
