@@ -43,7 +43,7 @@ record BenchModelFiles(long parameters, Map<String, byte[]> files) {
         ModelSerializer.writeModel(network, zip, false);
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(MODEL_FILE, zip.toByteArray());
-        files.put("evaluation.json", evaluationJson());
+        files.put(dev.hearth.store.EvaluationFile.FILE, evaluationJson());
         return new BenchModelFiles(network.numParams(), files);
     }
 

@@ -44,7 +44,8 @@ class BringYourOwnModelIT {
 
             List<String> importCmd = new ArrayList<>(List.of(Processes.java()));
             importCmd.addAll(Processes.jvmArgs());
-            importCmd.addAll(List.of("-Xmx512m", "-cp", servingJar.toString(), "dev.hearth.runtime.cli.ModelsMain",
+            importCmd.addAll(List.of("-Xmx512m", "-cp", root.resolve("cli/target/hearth-cli.jar") + java.io.File.pathSeparator + servingJar,
+                    "dev.hearth.runtime.cli.ModelsMain",
                     "import", "--framework", "onnx", "--file", models.resolve("mlp.onnx").toString(),
                     "--name", "iris-torch", "--labels", "setosa,versicolor,virginica", "--store", store.toString()));
             Processes.Result imported = processes.run(importCmd, Duration.ofMinutes(2));

@@ -137,7 +137,8 @@ class S3TrainServeIT {
     private static Processes.Result cli(Processes processes, String store, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Processes.java()));
         cmd.addAll(Processes.jvmArgs());
-        cmd.addAll(List.of("-Xmx256m", "-cp", Processes.root().resolve("serving/target/hearth-serving.jar").toString(),
+        cmd.addAll(List.of("-Xmx256m", "-cp", Processes.root().resolve("cli/target/hearth-cli.jar") + java.io.File.pathSeparator
+                        + Processes.root().resolve("serving/target/hearth-serving.jar"),
                 "dev.hearth.store.cli.ModelsCommand", "--store", store));
         cmd.addAll(List.of(args));
         return processes.run(cmd, Duration.ofMinutes(2));

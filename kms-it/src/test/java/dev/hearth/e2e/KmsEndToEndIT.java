@@ -98,7 +98,8 @@ class KmsEndToEndIT {
     private Processes.Result models(Processes processes, KmsFixture kms, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Processes.java()));
         cmd.addAll(Processes.jvmArgs());
-        cmd.addAll(List.of("-Xmx256m", "-cp", Processes.root().resolve("serving/target/hearth-serving.jar").toString(),
+        cmd.addAll(List.of("-Xmx256m", "-cp", Processes.root().resolve("cli/target/hearth-cli.jar") + java.io.File.pathSeparator
+                        + Processes.root().resolve("serving/target/hearth-serving.jar"),
                 "dev.hearth.runtime.cli.ModelsMain", "--store", dir.resolve("store").toString(),
                 "--key-provider", kms.uri()));
         cmd.addAll(List.of(args));

@@ -1,6 +1,7 @@
 package dev.hearth.serving;
 
 import dev.hearth.config.Settings;
+import dev.hearth.config.SettingsOptions;
 import dev.hearth.runtime.ModelRuntime;
 import dev.hearth.runtime.RuntimeOptions;
 import dev.hearth.serving.http.Access;
@@ -19,20 +20,14 @@ import dev.hearth.serving.model.ComputeThreads;
 import dev.hearth.serving.model.ModelLoader;
 import dev.hearth.serving.model.LeaseKeeper;
 import dev.hearth.serving.model.ModelRegistry;
-import dev.hearth.serving.model.ServingPolicy;
 import dev.hearth.serving.model.StoreWatcher;
 import dev.hearth.serving.rollout.Rollout;
 import dev.hearth.serving.rollout.RolloutWiring;
-import dev.hearth.store.ModelNames;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import org.apache.hadoop.conf.Configuration;
 import dev.hearth.store.hadoop.HadoopShadowSummaries;
 import io.javalin.Javalin;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,6 +37,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code hearth serve}: serves models from the store over HTTP (Open Inference Protocol v2). */
@@ -53,28 +49,16 @@ import picocli.CommandLine.Option;
 public final class ModelServer implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
 
-    @Option(names = "--config", description = "settings file (properties), e.g. conf/serving.properties")
-    Path config;
-
-    @Option(names = "--set", description = "override one setting, key=value (repeatable)")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    SettingsOptions options = new SettingsOptions();
 
     @Option(names = "--port", description = "shortcut for --set server.port=...")
     Integer port;
 
-    @Option(names = "--store", description = "shortcut for --set store.root=...")
-    String store;
-
     @Override
     public Integer call() throws InterruptedException {
-        List<String> all = new ArrayList<>(overrides);
-        if (port != null) {
-            all.add(ServingSettings.PORT + "=" + port);
-        }
-        if (store != null) {
-            all.add(ServingSettings.STORE_ROOT + "=" + store);
-        }
-        Settings settings = ServingSettings.loader().load(config, all);
+        List<String> shortcuts = port == null ? List.of() : List.of(ServingSettings.PORT + "=" + port);
+        Settings settings = options.load(ServingSettings.loader(), shortcuts);
         LOG.info("Model server settings {}", redacted(settings));
         RunningServer server = start(settings);
         // SIGTERM/SIGINT drain (readiness 503 first, still answering for server.drain.ms), stop, and exit 0; the
@@ -97,43 +81,41 @@ public final class ModelServer implements Callable<Integer> {
      * server. Models that cannot be loaded are reported by readiness and metadata, not fatal.
      */
     public static RunningServer start(Settings settings) {
-        int computeThreads = settings.getInt(ServingSettings.COMPUTE_THREADS, 0);
-        ComputeThreads.apply(computeThreads);
+        return start(ServerConfig.from(settings));
+    }
+
+    /**
+     * Starts the server from its configuration (read and checked once by {@link ServerConfig#from}); see
+     * {@link #start(Settings)}.
+     */
+    public static RunningServer start(ServerConfig config) {
+        Settings settings = config.settings();
+        ComputeThreads.apply(config.computeThreads());
         // HTTP limits and TLS files are checked before anything is opened, so a bad setting leaks nothing.
         ServerEndpoint endpoint = ServerSetup.endpoint(settings);
-        Drain drain = new Drain(settings.getLong(ServingSettings.DRAIN_MS));
+        Drain drain = new Drain(config.drainMillis());
         ServingMetrics metrics = new ServingMetrics();
         Configuration storeConf = ServerSetup.storeConfiguration(settings);
-        ModelStore modelStore = HadoopModelStore.open(settings.require(ServingSettings.STORE_ROOT), storeConf);
-        List<ServingPolicy> policies = Arrays.stream(settings.get(ServingSettings.MODELS).split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).map(ServingPolicy::parse).toList();
-        Function<String, BatchingConfig> batching = batching(settings);
+        ModelStore modelStore = HadoopModelStore.open(config.storeRoot(), storeConf);
+        Function<String, BatchingConfig> batching = config::batching;
         ModelLoader loader = new ModelLoader(modelStore, ModelRuntime.standard(new RuntimeOptions(
-                settings.getBoolean(ServingSettings.DENSE_FAST_PATH), computeThreads)));
-        LeaseKeeper leases = new LeaseKeeper(modelStore, LeaseKeeper.processHolder(),
-                java.time.Duration.ofMillis(settings.getLong(ServingSettings.LEASE_TTL_MS)),
-                java.time.Duration.ofMillis(settings.getLong(ServingSettings.LEASE_RENEW_MS)));
-        ModelRegistry registry = new ModelRegistry(modelStore, loader, policies, batching,
-                settings.getInt(ServingSettings.VERSION_CACHE_SIZE, 1),
-                settings.getBoolean(ServingSettings.VERSIONS_ON_DEMAND), settings.getLong(ServingSettings.OFFHEAP_BUDGET),
-                metrics, leases);
-        boolean authEnabled = settings.getBoolean(ServingSettings.AUTH_ENABLED);
+                config.denseFastPath(), config.computeThreads())));
+        LeaseKeeper leases = new LeaseKeeper(modelStore, LeaseKeeper.processHolder(), config.leaseTtl(),
+                config.leaseRenew());
+        ModelRegistry registry = new ModelRegistry(modelStore, loader, config.policies(), batching,
+                config.versionCacheSize(), config.versionsOnDemand(), config.offheapBudget(), metrics, leases);
         AccessControl access = ServerSetup.access(settings);
-        InFlight inFlight = new InFlight(settings.getLong(ServingSettings.MAX_INFLIGHT_BYTES));
-        HttpApi.Options options = new HttpApi.Options(settings.getLong(ServingSettings.MAX_BODY_BYTES),
-                settings.getInt(ServingSettings.MAX_ROWS, 1), settings.getLong(ServingSettings.REQUEST_TIMEOUT_MS),
-                settings.getBoolean(ServingSettings.MANAGEMENT_ENABLED), settings.getBoolean(ServingSettings.ACCESS_LOG));
+        InFlight inFlight = new InFlight(config.maxInflightBytes());
         Rollout rollout;
         try {
             rollout = RolloutWiring.create(settings, modelStore, loader, batching, metrics, metrics.registry(), registry,
-                    leases.holder(), new HadoopShadowSummaries(settings.require(ServingSettings.STORE_ROOT),
-                            storeConf));
+                    leases.holder(), new HadoopShadowSummaries(config.storeRoot(), storeConf));
         } catch (RuntimeException e) {
             registry.close();
             throw e;
         }
-        HttpApi api = new HttpApi(registry, metrics, access, inFlight, options, rollout);
-        if (settings.getBoolean(ServingSettings.CONSOLE_ENABLED)) {
+        HttpApi api = new HttpApi(registry, metrics, access, inFlight, config.http(), rollout);
+        if (config.consoleEnabled()) {
             api.withRoutes(ConsoleRoutes.create(modelStore, access, served(registry), metrics.registry(), settings,
                     endpoint.secure())::register);
         }
@@ -141,7 +123,7 @@ public final class ModelServer implements Callable<Integer> {
         app.before("/v2/health/ready", drain::readiness);
         app.get("/v2/models/{name}/rollout", new RolloutHandler(rollout)::get, Access.READ);
         app.start();
-        StoreWatcher watcher = new StoreWatcher(registry, settings.getLong(ServingSettings.POLL_INTERVAL_MS));
+        StoreWatcher watcher = new StoreWatcher(registry, config.pollIntervalMillis());
         try {
             registry.refresh();
             RolloutWiring.start(rollout, settings);
@@ -155,14 +137,14 @@ public final class ModelServer implements Callable<Integer> {
         watcher.start();
         String url = endpoint.url(app);
         LOG.info("Serving {} on {} (auth {}, batching {}, console {})", registry.names(), url,
-                authEnabled ? "on" : "off", settings.get(ServingSettings.BATCHING_ENABLED),
-                settings.getBoolean(ServingSettings.CONSOLE_ENABLED) ? url + "/console/" : "off");
+                config.authEnabled() ? "on" : "off", config.batchingEnabled(),
+                config.consoleEnabled() ? url + "/console/" : "off");
         if (!registry.isReady()) {
             LOG.warn("Not ready: {}", registry.notReadyReasons());
         }
         System.out.println("listening on " + url);
-        return new RunningServer(app, registry, watcher, inFlight, settings.getLong(ServingSettings.SHUTDOWN_TIMEOUT_MS),
-                url, drain, List.of(rollout));
+        return new RunningServer(app, registry, watcher, inFlight, config.shutdownTimeoutMillis(), url, drain,
+                List.of(rollout));
     }
 
     /** What the console shows as served here: each slot's current version (0 while none is loaded). */
@@ -178,29 +160,6 @@ public final class ModelServer implements Callable<Integer> {
             }
             return out;
         };
-    }
-
-    /** Batching limits per model: the defaults, overridden by {@code batching.per.model} entries. */
-    static Function<String, BatchingConfig> batching(Settings settings) {
-        boolean enabled = settings.getBoolean(ServingSettings.BATCHING_ENABLED);
-        long maxQueueRows = settings.getLong(ServingSettings.BATCH_MAX_QUEUE_ROWS);
-        BatchingConfig defaults = new BatchingConfig(enabled, settings.getInt(ServingSettings.BATCH_MAX_SIZE, 1),
-                settings.getLong(ServingSettings.BATCH_MAX_DELAY_US), maxQueueRows);
-        Map<String, BatchingConfig> perModel = new HashMap<>();
-        for (String entry : settings.get(ServingSettings.BATCH_PER_MODEL).split(",")) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            String[] f = entry.strip().split(":");
-            try {
-                perModel.put(ModelNames.validate("batching.per.model name", f[0]),
-                        new BatchingConfig(enabled, Integer.parseInt(f[1]), Long.parseLong(f[2]), maxQueueRows));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(ServingSettings.BATCH_PER_MODEL
-                        + " entries must be name:maxRows:maxDelayMicros but was '" + entry + "'", e);
-            }
-        }
-        return name -> perModel.getOrDefault(name, defaults);
     }
 
     public static void main(String[] args) {

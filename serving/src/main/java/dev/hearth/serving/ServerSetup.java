@@ -1,6 +1,6 @@
 package dev.hearth.serving;
 
-import dev.hearth.config.HadoopConfigurations;
+import dev.hearth.store.hadoop.HadoopConfigurations;
 import dev.hearth.config.Settings;
 import dev.hearth.serving.auth.TokenReloader;
 import dev.hearth.serving.http.AccessControl;

@@ -3,7 +3,7 @@ package dev.hearth.store.it;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import dev.hearth.store.testing.Drafts;
-import dev.hearth.config.HadoopConfigurations;
+import dev.hearth.store.hadoop.HadoopConfigurations;
 
 /**
  * A child process for the crash and concurrency ITs: publishes {@code count} versions of a seeded-random model

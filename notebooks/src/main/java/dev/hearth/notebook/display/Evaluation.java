@@ -1,17 +1,15 @@
 package dev.hearth.notebook.display;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.spark.training.EpochResult;
+import dev.hearth.store.EvaluationFile;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.ModelVersion;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code evaluation.json} every trained version holds: test metrics, class labels, confusion matrix and the
+ * The notebooks' typed view of {@link EvaluationFile} (the {@code evaluation.json} every trained version holds): test metrics, class labels, confusion matrix and the
  * per-epoch history. A regression model's has no labels or confusion matrix; its metrics (MSE, MAE, R²) and its
  * validation MSE per epoch are in the target's own units.
  */
@@ -19,10 +17,7 @@ public record Evaluation(
         long examples, Map<String, Double> metrics, List<String> labels, long[][] confusionMatrix,
         List<EpochResult> history, int bestEpoch) {
     /** The file's name inside a version. */
-    public static final String FILE = "evaluation.json";
-
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    public static final String FILE = EvaluationFile.FILE;
 
     /** Whether this is a regression model's evaluation (no classes). */
     @JsonIgnore
@@ -38,11 +33,6 @@ public record Evaluation(
 
     /** Reads the evaluation of a stored version. */
     public static Evaluation of(ModelStore store, ModelVersion version) {
-        byte[] bytes = store.readFile(version, FILE);
-        try {
-            return JSON.readValue(bytes, Evaluation.class);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot parse " + FILE + " of " + version.ref() + ": " + e.getMessage(), e);
-        }
+        return EvaluationFile.parse(store.readFile(version, FILE), version.ref().toString(), Evaluation.class);
     }
 }

@@ -2,6 +2,7 @@ package dev.hearth.serving.console;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.config.Settings;
+import dev.hearth.config.SettingsOptions;
 import dev.hearth.serving.ServerSetup;
 import dev.hearth.serving.ServingSettings;
 import dev.hearth.serving.http.Access;
@@ -12,8 +13,6 @@ import dev.hearth.store.ModelStore;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import io.javalin.Javalin;
 import io.javalin.http.HttpStatus;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -21,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,28 +39,16 @@ public final class ConsoleServer implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
     private static final long MAX_REQUEST_BYTES = 64 * 1024;
 
-    @Option(names = "--config", description = "settings file (properties), e.g. conf/serving.properties")
-    Path config;
-
-    @Option(names = "--set", description = "override one setting, key=value (repeatable)")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    SettingsOptions options = new SettingsOptions();
 
     @Option(names = "--port", description = "shortcut for --set server.port=...")
     Integer port;
 
-    @Option(names = "--store", description = "shortcut for --set store.root=...")
-    String store;
-
     @Override
     public Integer call() throws InterruptedException {
-        List<String> all = new ArrayList<>(overrides);
-        if (port != null) {
-            all.add(ServingSettings.PORT + "=" + port);
-        }
-        if (store != null) {
-            all.add(ServingSettings.STORE_ROOT + "=" + store);
-        }
-        Javalin app = start(ServingSettings.loader().load(config, all));
+        List<String> shortcuts = port == null ? List.of() : List.of(ServingSettings.PORT + "=" + port);
+        Javalin app = start(options.load(ServingSettings.loader(), shortcuts));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.stop();

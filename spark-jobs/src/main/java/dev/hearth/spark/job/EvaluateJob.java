@@ -40,7 +40,7 @@ public final class EvaluateJob implements Callable<Integer> {
             EncryptionSettings.applyTo(s, spark.sparkContext().hadoopConfiguration());
             EvaluationReport r = new ModelEvaluator(spark, HadoopModelStore.open(s.require(TrainSettings.STORE_ROOT),
                     spark.sparkContext().hadoopConfiguration()), new ParameterAveragingEngine())
-                    .evaluate(model, TrainJobConfig.dataset(s), s.getInt(TrainSettings.TRAIN_BATCH_SIZE, 1));
+                    .evaluate(model, TrainJobConfig.dataset(s), TrainJobConfig.batchSize(s));
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("model", model);

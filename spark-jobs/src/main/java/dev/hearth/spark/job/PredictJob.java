@@ -45,7 +45,7 @@ public final class PredictJob implements Callable<Integer> {
         try {
             EncryptionSettings.applyTo(s, spark.sparkContext().hadoopConfiguration());
             long rows = new BatchScorer(spark, HadoopModelStore.open(s.require(TrainSettings.STORE_ROOT),
-                    spark.sparkContext().hadoopConfiguration()))
+                    spark.sparkContext().hadoopConfiguration()), s.getInt(TrainSettings.PREDICT_BATCH_ROWS, 1))
                     .score(model, TrainJobConfig.dataset(s), out, format, overwrite);
             System.out.println("scored " + rows + " rows with " + model + " into " + out + " (" + format + ")");
             return 0;

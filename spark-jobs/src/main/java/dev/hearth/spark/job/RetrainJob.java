@@ -2,6 +2,7 @@ package dev.hearth.spark.job;
 
 import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.config.Settings;
+import dev.hearth.config.SettingsOptions;
 import dev.hearth.spark.retrain.RetrainOutcome;
 import dev.hearth.spark.retrain.RetrainReport;
 import dev.hearth.spark.retrain.RetrainRunner;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code hearth retrain}: one scheduled-retrain step for one model; the exit code says what happened. */
@@ -27,20 +29,14 @@ import picocli.CommandLine.Option;
                 + " 1 failure (2: bad settings).",
                 "Settings (defaults < --config < --set): conf/retrain.properties and conf/train.properties."})
 public final class RetrainJob implements Callable<Integer> {
-    @Option(names = "--config", description = "settings file (properties): retrain.* and train keys")
-    Path config;
-
-    @Option(names = "--set", description = "override one setting, key=value (repeatable)")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    SettingsOptions options = new SettingsOptions();
 
     @Option(names = "--model", description = "shortcut for --set model.name=...")
     String model;
 
     @Option(names = "--data-root", description = "shortcut for --set retrain.data.root=...")
     String dataRoot;
-
-    @Option(names = "--store", description = "shortcut for --set store.root=...")
-    String store;
 
     @Option(names = "--report", description = "write the JSON report here")
     Path report;
@@ -57,17 +53,14 @@ public final class RetrainJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> all = new ArrayList<>(overrides);
+        List<String> shortcuts = new ArrayList<>();
         if (model != null) {
-            all.add(TrainSettings.MODEL_NAME + "=" + model);
+            shortcuts.add(TrainSettings.MODEL_NAME + "=" + model);
         }
         if (dataRoot != null) {
-            all.add(RetrainSettings.DATA_ROOT + "=" + dataRoot);
+            shortcuts.add(RetrainSettings.DATA_ROOT + "=" + dataRoot);
         }
-        if (store != null) {
-            all.add(TrainSettings.STORE_ROOT + "=" + store);
-        }
-        Settings settings = RetrainSettings.loader().load(config, all);
+        Settings settings = options.load(RetrainSettings.loader(), shortcuts);
         if (promoteShadowed) {
             String root = settings.require(TrainSettings.STORE_ROOT);
             org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();

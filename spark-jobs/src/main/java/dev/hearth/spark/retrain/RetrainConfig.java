@@ -56,7 +56,7 @@ public record RetrainConfig(String model, String dataRoot, int lastN, boolean wa
     /** Validates and converts. */
     public static RetrainConfig of(Settings s) {
         String model = ModelNames.validate(TrainSettings.MODEL_NAME, s.require(TrainSettings.MODEL_NAME));
-        boolean lastN = s.getChoice(WINDOW, List.of("since-watermark", "last-n")).equals("last-n");
+        boolean lastN = s.getEnum(WINDOW, RetrainSettings.Window.class) == RetrainSettings.Window.LAST_N;
         Gate.Margins margins = new Gate.Margins(optionalDouble(s, GATE_MARGIN_ABSOLUTE, -1, 1),
                 optionalDouble(s, GATE_MARGIN_RELATIVE, -1, 10));
         Gate.Thresholds gate = new Gate.Thresholds(s.getChoice(GATE_METRIC, GateMetric.CHOICES),
@@ -74,7 +74,7 @@ public record RetrainConfig(String model, String dataRoot, int lastN, boolean wa
             }
         }
         return new RetrainConfig(model, s.require(DATA_ROOT), lastN ? s.getInt(WINDOW_PARTITIONS, 1) : 0,
-                s.getChoice(START, List.of("warm", "scratch")).equals("warm"), s.require(EVAL_PATH), gate, infra,
+                s.getEnum(START, RetrainSettings.Start.class) == RetrainSettings.Start.WARM, s.require(EVAL_PATH), gate, infra,
                 promote, staging, Duration.ofMinutes(s.getInt(LOCK_TTL, 1)), s.getInt(EVAL_BATCH, 1),
                 ShadowGate.Rule.of(optionalDouble(s, GATE_MIN_SHADOW_AGREEMENT, 0, 1),
                         s.getLong(GATE_MIN_SHADOW_REQUESTS), s.require(GATE_SHADOW_ALIAS), promote));

@@ -1,5 +1,6 @@
 package dev.hearth.spark.retrain;
 
+import dev.hearth.config.Choice;
 import dev.hearth.config.Setting;
 import dev.hearth.config.SettingsLoader;
 import dev.hearth.spark.training.TrainSettings;
@@ -12,6 +13,22 @@ import java.util.List;
  * {@code data.path} and {@code model.warm.start} are set by the job from the window and the champion.
  */
 public final class RetrainSettings {
+    /** {@code retrain.window}: which partitions a retrain trains on. */
+    public enum Window implements Choice {
+        /** Only partitions newer than the last retrain's watermark. */
+        SINCE_WATERMARK,
+        /** The newest {@code retrain.window.partitions}. */
+        LAST_N
+    }
+
+    /** {@code retrain.start}: where the challenger's weights start. */
+    public enum Start implements Choice {
+        /** From the champion, when there is one. */
+        WARM,
+        /** Fresh weights. */
+        SCRATCH
+    }
+
     public static final String DATA_ROOT = "retrain.data.root";
     public static final String WINDOW = "retrain.window";
     public static final String WINDOW_PARTITIONS = "retrain.window.partitions";
@@ -38,9 +55,9 @@ public final class RetrainSettings {
     /** The declared settings, in the order {@code conf/retrain.properties} lists them. */
     public static final List<Setting> ALL = List.of(
             new Setting(DATA_ROOT, "", "data root holding one directory per day, dt=YYYY-MM-DD (any Hadoop path; format per data.format)"),
-            new Setting(WINDOW, "since-watermark", "what to train on: since-watermark (only partitions newer than the last retrain's) or last-n"),
+            Setting.choice(WINDOW, Window.SINCE_WATERMARK, Window.class, "what to train on: since-watermark (only partitions newer than the last retrain's) or last-n"),
             new Setting(WINDOW_PARTITIONS, "7", "last-n: number of most recent partitions to train on (a retrain still needs at least one new one)"),
-            new Setting(START, "warm", "warm: initialise from the champion (the version the promote alias points to) when there is one; scratch: fresh weights"),
+            Setting.choice(START, Start.WARM, Start.class, "warm: initialise from the champion (the version the promote alias points to) when there is one; scratch: fresh weights"),
             new Setting(EVAL_PATH, "", "the fixed evaluation set both champion and challenger are scored on (same format as the data); refused if it is, contains or lies inside a dt= partition, data.validation.path or data.test.path"),
             new Setting(GATE_METRIC, "auto", "metric the challenger must beat the champion on: accuracy or f1 (macro) for classification; mse, mae (lower is better: the margins are reductions) or r2 for regression; auto = accuracy or mse"),
             new Setting(GATE_MIN_ACCURACY, "0.0", "absolute threshold: the challenger's accuracy on the evaluation set must be at least this"),

@@ -1,5 +1,6 @@
 package dev.hearth.spark.scoring;
 
+import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.spark.data.DataFormatException;
 import dev.hearth.spark.data.DatasetLoader;
 import dev.hearth.spark.data.DatasetSpec;
@@ -37,10 +38,23 @@ import org.apache.spark.sql.types.StructType;
 public final class BatchScorer {
     private final SparkSession spark;
     private final ModelStore store;
+    private final int batchRows;
 
-    public BatchScorer(SparkSession spark, ModelStore store) {
+    /** A scorer running {@code batchRows} rows per forward pass ({@code predict.batch.rows}). */
+    public BatchScorer(SparkSession spark, ModelStore store, int batchRows) {
+        if (batchRows < 1) {
+            throw new IllegalArgumentException("batchRows must be >= 1 but was " + batchRows);
+        }
         this.spark = spark;
         this.store = store;
+        this.batchRows = batchRows;
+    }
+
+    /** A scorer with {@code predict.batch.rows}' default. */
+    public BatchScorer(SparkSession spark, ModelStore store) {
+        this(spark, store, Integer.parseInt(TrainSettings.loader().declared().stream()
+                .filter(d -> d.key().equals(TrainSettings.PREDICT_BATCH_ROWS)).findFirst().orElseThrow()
+                .defaultValue()));
     }
 
     /**
@@ -80,7 +94,8 @@ public final class BatchScorer {
                 schema = schema.add("probability_" + l, DataTypes.FloatType);
             }
         }
-        JavaRDD<Row> rows = input.rows().mapPartitions(it -> predict(it, shipped, bytes.value(), labelled));
+        int batch = batchRows; // a local: the closure must not capture this scorer
+        JavaRDD<Row> rows = input.rows().mapPartitions(it -> predict(it, shipped, bytes.value(), labelled, batch));
         sc.setJobDescription("hearth predict " + version.ref() + " on " + data.path());
         try {
             Dataset<Row> df = spark.createDataFrame(rows, schema);
@@ -98,14 +113,13 @@ public final class BatchScorer {
     }
 
     private static Iterator<Row> predict(Iterator<LabelledRow> it, ShippedModel model, byte[] bytes,
-            boolean labelled) {
+            boolean labelled, int batch) {
         // Guarded again here: these broadcast bytes are what gets restored, by the runtime the server uses.
         List<Row> out = new ArrayList<>();
         try (RowPredictor predictor = model.openRows(bytes)) {
             int width = predictor.inputWidth();
             int k = predictor.outputWidth();
             List<String> labels = model.signature().labelNames();
-            int batch = 256;
             List<LabelledRow> pending = new ArrayList<>(batch);
             while (it.hasNext()) {
                 pending.add(it.next());

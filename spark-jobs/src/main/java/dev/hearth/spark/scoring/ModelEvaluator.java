@@ -63,7 +63,7 @@ public final class ModelEvaluator {
         JavaRDD<DataSet> batches = MiniBatcher.batches(input.rows(), batchSize, encoding, sig.normalizer(),
                 sig.featureCount()).persist(StorageLevel.MEMORY_AND_DISK_SER());
         sc.setJobDescription("hearth evaluate " + model.version().ref() + " on " + data.path());
-        TrainingOptions options = new TrainingOptions(0, batchSize, 1, 0, "direct", "", 0, false);
+        TrainingOptions options = TrainingOptions.forEvaluation(batchSize);
         try (TrainingEngine.Session session = engine.open(sc, model.network(), options)) {
             return encoding.isRegression()
                     ? session.evaluateRegression(batches, input.rows().count()).inOriginalUnits(encoding.target())

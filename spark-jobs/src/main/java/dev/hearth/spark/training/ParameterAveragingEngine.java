@@ -54,7 +54,7 @@ public final class ParameterAveragingEngine implements TrainingEngine {
             // Driver side (and executors of local mode); cluster executors get it from conf/spark-defaults.conf.
             System.setProperty(TIME_SOURCE_PROPERTY, "org.deeplearning4j.spark.time.SystemClockTimeSource");
         }
-        String approach = chooseApproach(sc, options.approach());
+        String approach = chooseApproach(sc, options.approach().word());
         String exportDir = exportDirectory(sc, options.exportDirectory());
         int workers = options.workers(sc);
         PlannedRoundsMaster master = new PlannedRoundsMaster(new ParameterAveragingTrainingMaster.Builder(

@@ -56,12 +56,17 @@ public record TrainJobConfig(
                 : Arrays.stream(s.get(DATA_FEATURES).split(",")).map(String::strip).toList();
         return new DatasetSpec(s.require(DATA_PATH), format, s.get(DATA_LABEL_COLUMN), s.getBoolean(DATA_HEADER),
                 delimiter.charAt(0), features, s.getBoolean(DATA_LIBSVM_ZERO_BASED), s.getInt(DATA_FEATURE_COUNT, 0),
-                s.getChoice(DATA_ON_ERROR, List.of("fail", "skip")).equals("skip"));
+                s.getEnum(DATA_ON_ERROR, TrainSettings.OnBadRow.class) == TrainSettings.OnBadRow.SKIP);
     }
 
     /** The regression target normaliser kind ({@code network.target.normalizer}): none or standardize. */
     public static String targetNormalizer(Settings s) {
         return s.getChoice(NETWORK_TARGET_NORMALIZER, List.of(NormalizerSpec.NONE, NormalizerSpec.STANDARDIZE));
+    }
+
+    /** Minibatch rows per worker ({@code train.batch.size.per.worker}); evaluate uses it for its passes too. */
+    public static int batchSize(Settings s) {
+        return s.getInt(TRAIN_BATCH_SIZE, 1);
     }
 
     /** Validates and converts the settings. */
@@ -71,15 +76,16 @@ public record TrainJobConfig(
         int epochs = s.getInt(TRAIN_EPOCHS, 1);
         int patience = s.getInt(TRAIN_PATIENCE, 0);
         long seed = s.getLong(SPLIT_SEED);
-        TrainingOptions options = new TrainingOptions(
-                s.getInt(TRAIN_WORKERS, 0),
-                s.getInt(TRAIN_BATCH_SIZE, 1),
-                s.getInt(TRAIN_AVERAGING_FREQUENCY, 1),
-                s.getInt(TRAIN_PREFETCH, 0),
-                s.getChoice(TRAIN_APPROACH, List.of("auto", "export", "direct")),
-                s.get(TRAIN_EXPORT_DIR),
-                seed,
-                s.getBoolean(TRAIN_STATS));
+        TrainingOptions options = TrainingOptions.builder()
+                .workers(s.getInt(TRAIN_WORKERS, 0))
+                .batchSizePerWorker(batchSize(s))
+                .averagingFrequency(s.getInt(TRAIN_AVERAGING_FREQUENCY, 1))
+                .prefetchBatches(s.getInt(TRAIN_PREFETCH, 0))
+                .approach(s.getEnum(TRAIN_APPROACH, TrainingOptions.Approach.class))
+                .exportDirectory(s.get(TRAIN_EXPORT_DIR))
+                .seed(seed)
+                .stats(s.getBoolean(TRAIN_STATS))
+                .build();
         String validationPath = s.get(DATA_VALIDATION_PATH);
         String testPath = s.get(DATA_TEST_PATH);
         double validationFraction = validationPath.isEmpty() ? s.getDouble(SPLIT_VALIDATION_FRACTION, 0, 0.9) : 0;

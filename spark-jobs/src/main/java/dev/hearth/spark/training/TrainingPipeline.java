@@ -2,7 +2,6 @@ package dev.hearth.spark.training;
 
 import static dev.hearth.spark.training.TrainSettings.*;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.config.Settings;
 import dev.hearth.spark.data.DatasetLoader;
 import dev.hearth.spark.data.FeatureStatistics;
@@ -11,6 +10,7 @@ import dev.hearth.spark.data.MiniBatcher;
 import dev.hearth.spark.data.TargetStatistics;
 import dev.hearth.spark.data.TrainingBatches;
 import dev.hearth.spark.network.NetworkBuilder;
+import dev.hearth.store.EvaluationFile;
 import dev.hearth.store.CheckpointStore;
 import dev.hearth.store.DatasetFingerprint;
 import dev.hearth.store.ModelDraft;
@@ -203,20 +203,8 @@ public final class TrainingPipeline {
                         List.of(targetName(cfg.data())), encoding.target())
                 : new Signature("input", "FP32", splits.featureCount(), splits.featureNames(), encoding.labels(),
                         normalizer);
-        Map<String, Object> evaluation = new LinkedHashMap<>();
-        evaluation.put("examples", report.examples());
-        evaluation.put("metrics", report.metrics());
-        evaluation.put("labels", report.labels());
-        evaluation.put("zeroSupportClasses", report.zeroSupportClasses());
-        evaluation.put("confusionMatrix", report.confusion());
-        evaluation.put("history", result.history());
-        evaluation.put("bestEpoch", result.bestEpoch());
-        byte[] evaluationJson;
-        try {
-            evaluationJson = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(evaluation);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] evaluationJson = EvaluationFile.of(report.examples(), report.metrics(), report.labels(),
+                report.zeroSupportClasses(), report.confusion(), result.history(), result.bestEpoch()).toJson();
         byte[] modelZip;
         try {
             java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
@@ -229,7 +217,7 @@ public final class TrainingPipeline {
         provenance.putAll(extra.provenance());
         Map<String, ModelDraft.FileWriter> files = new LinkedHashMap<>();
         files.put(ModelFiles.MODEL_FILE, out -> out.write(modelZip));
-        files.put("evaluation.json", out -> out.write(evaluationJson));
+        files.put(EvaluationFile.FILE, out -> out.write(evaluationJson));
         files.put("learning-curve.png", out -> out.write(
                 Charts.learningCurve(result.history(), encoding.isRegression() ? "mse" : "accuracy")));
         if (!encoding.isRegression()) {

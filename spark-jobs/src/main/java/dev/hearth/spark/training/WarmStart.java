@@ -47,8 +47,8 @@ final class WarmStart {
      * a checkpoint (which has its own state). The schedule setting is validated either way.
      */
     static WarmStart of(ModelStore store, Settings s, boolean resuming) {
-        boolean continueSchedule = s.getChoice(TRAIN_WARM_START_SCHEDULE, List.of("continue", "restart"))
-                .equals("continue");
+        boolean continueSchedule = s.getEnum(TRAIN_WARM_START_SCHEDULE, TrainSettings.WarmStartSchedule.class)
+                == TrainSettings.WarmStartSchedule.CONTINUE;
         String ref = s.get(MODEL_WARM_START);
         return resuming || ref.isEmpty() ? null : new WarmStart(StoredModels.load(store, ref), continueSchedule);
     }

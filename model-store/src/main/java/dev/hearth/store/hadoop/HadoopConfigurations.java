@@ -1,4 +1,4 @@
-package dev.hearth.config;
+package dev.hearth.store.hadoop;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

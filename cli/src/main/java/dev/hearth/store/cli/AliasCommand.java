@@ -9,6 +9,7 @@ import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -69,54 +70,59 @@ final class AliasCommand implements Runnable {
         }
     }
 
-    /** {@code alias set NAME ALIAS VERSION [--expect N|none] [--reason R]}. */
-    @Command(name = "set", description = "Point ALIAS at VERSION (compare-and-swap; exit 3 if it moved meanwhile).")
-    static final class Set implements Callable<Integer> {
+    /** The {@code NAME ALIAS} parameters of {@code set}, {@code rm} and {@code history}. */
+    static final class Target {
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "1", paramLabel = "ALIAS") String aliasName;
+    }
+
+    /** A compare-and-swap move of one alias ({@code set}, {@code rm}), recorded with its reason and printed. */
+    abstract static class Move implements Callable<Integer> {
         @ParentCommand
         AliasCommand alias;
 
-        @Parameters(index = "0", paramLabel = "NAME") String name;
-        @Parameters(index = "1", paramLabel = "ALIAS") String aliasName;
+        @Mixin
+        Target target;
+
+        @Option(names = "--reason", description = "recorded in the audit log") String reason;
+
+        @Override
+        public Integer call() {
+            AuditEvent e = move(alias.parent.store());
+            alias.parent.print(e, moved(e));
+            return 0;
+        }
+
+        abstract AuditEvent move(ModelStore store);
+    }
+
+    /** {@code alias set NAME ALIAS VERSION [--expect N|none] [--reason R]}. */
+    @Command(name = "set", description = "Point ALIAS at VERSION (compare-and-swap; exit 3 if it moved meanwhile).")
+    static final class Set extends Move {
         @Parameters(index = "2", paramLabel = "VERSION") int version;
 
         @Option(names = "--expect", paramLabel = "N|none",
                 description = "the alias's current target; 'none' if it must not exist (default: as read now)")
         String expect;
 
-        @Option(names = "--reason", description = "recorded in the audit log") String reason;
-
         @Override
-        public Integer call() {
-            ModelStore store = alias.parent.store();
-            Integer expected = expect == null ? store.aliases(name).get(aliasName) : expected(expect);
-            AuditEvent e = store.setAlias(name, aliasName, version, expected, reason);
-            alias.parent.print(e, moved(e));
-            return 0;
+        AuditEvent move(ModelStore store) {
+            Integer expected = expect == null ? store.aliases(target.name).get(target.aliasName) : expected(expect);
+            return store.setAlias(target.name, target.aliasName, version, expected, reason);
         }
     }
 
     /** {@code alias rm NAME ALIAS [--expect N] [--reason R]}. */
     @Command(name = "rm", description = "Remove ALIAS (compare-and-swap; exit 3 if it moved meanwhile).")
-    static final class Remove implements Callable<Integer> {
-        @ParentCommand
-        AliasCommand alias;
-
-        @Parameters(index = "0", paramLabel = "NAME") String name;
-        @Parameters(index = "1", paramLabel = "ALIAS") String aliasName;
-
+    static final class Remove extends Move {
         @Option(names = "--expect", paramLabel = "N", description = "the alias's current target (default: as read now)")
         Integer expect;
 
-        @Option(names = "--reason", description = "recorded in the audit log") String reason;
-
         @Override
-        public Integer call() {
-            ModelStore store = alias.parent.store();
-            int expected = expect != null ? expect : store.resolve(dev.hearth.store.ModelRef.ofAlias(name, aliasName))
-                    .version();
-            AuditEvent e = store.removeAlias(name, aliasName, expected, reason);
-            alias.parent.print(e, moved(e));
-            return 0;
+        AuditEvent move(ModelStore store) {
+            int expected = expect != null ? expect
+                    : store.resolve(dev.hearth.store.ModelRef.ofAlias(target.name, target.aliasName)).version();
+            return store.removeAlias(target.name, target.aliasName, expected, reason);
         }
     }
 
@@ -144,15 +150,15 @@ final class AliasCommand implements Runnable {
         @ParentCommand
         AliasCommand alias;
 
-        @Parameters(index = "0", paramLabel = "NAME") String name;
-        @Parameters(index = "1", paramLabel = "ALIAS") String aliasName;
+        @Mixin
+        Target target;
 
         @Override
         public Integer call() {
-            List<AuditEvent> events = alias.parent.store().aliasHistory(name, aliasName);
+            List<AuditEvent> events = alias.parent.store().aliasHistory(target.name, target.aliasName);
             if (events.isEmpty()) {
                 throw new dev.hearth.store.ModelNotFoundException(
-                        "alias '" + aliasName + "' of model '" + name + "' was never set");
+                        "alias '" + target.aliasName + "' of model '" + target.name + "' was never set");
             }
             alias.parent.print(events, events(events));
             return 0;

@@ -10,7 +10,9 @@ import java.util.function.Function;
 
 /**
  * Resolved settings of one job or server: every declared key has a value (its default, the file's or a
- * {@code --set} override). Typed getters validate and fail with a message naming key, value and rule.
+ * {@code --set} override). {@link SettingsLoader} has checked every value against its declared {@link Rule}; the
+ * typed getters parse (and, for settings built in code with {@link #of}, check) with the same messages naming key,
+ * value and rule.
  */
 public final class Settings {
     private final Map<String, String> values;
@@ -65,28 +67,22 @@ public final class Settings {
     }
 
     public boolean getBoolean(String key) {
-        String v = require(key).toLowerCase(Locale.ROOT);
-        if (v.equals("true") || v.equals("false")) {
-            return Boolean.parseBoolean(v);
-        }
-        throw new SettingsException(key + " must be true or false but was '" + get(key) + "'");
+        String v = require(key);
+        Rule.flag().check(key, v);
+        return Boolean.parseBoolean(v.toLowerCase(Locale.ROOT));
     }
 
-    /** An integer that must be at least {@code min}. */
+    /** An integer that must be at least {@code min} (the same check as {@link Rule#atLeast}). */
     public int getInt(String key, int min) {
         int v = getInt(key);
-        if (v < min) {
-            throw new SettingsException(key + " must be >= " + min + " but was " + v);
-        }
+        Rule.atLeast(min).check(key, Integer.toString(v));
         return v;
     }
 
-    /** A number in the closed range [{@code min}, {@code max}]. */
+    /** A number in the closed range [{@code min}, {@code max}] (the same check as {@link Rule#between}). */
     public double getDouble(String key, double min, double max) {
         double v = getDouble(key);
-        if (!(v >= min && v <= max)) {
-            throw new SettingsException(key + " must be between " + min + " and " + max + " but was " + get(key));
-        }
+        Rule.between(min, max).check(key, get(key));
         return v;
     }
 
@@ -97,6 +93,11 @@ public final class Settings {
             throw new SettingsException(key + " must be one of " + allowed + " but was '" + get(key) + "'");
         }
         return v;
+    }
+
+    /** The {@link Choice} constant of {@code type} a choice setting names (case-insensitive). */
+    public <E extends Enum<E> & Choice> E getEnum(String key, Class<E> type) {
+        return Choice.parse(key, get(key), type);
     }
 
     /** A comma-separated list of positive integers, e.g. {@code 256,128}. */

@@ -86,7 +86,7 @@ public final class ModelsCommand implements Runnable {
 
     /** The store {@code --store} names, with the key settings given (subcommands in other modules use it too). */
     public ModelStore store() {
-        Configuration conf = dev.hearth.config.HadoopConfigurations.load();
+        Configuration conf = dev.hearth.store.hadoop.HadoopConfigurations.load();
         if (keyProvider != null && !keyProvider.isEmpty()) {
             conf.set(EncryptionSettings.KEY_PROVIDER, keyProvider);
         }

@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
 /**
  * Resolves settings with the precedence declared defaults &lt; properties file &lt; {@code --set key=value}.
  * Unknown keys are refused (a typo must not silently fall back to a default). Values may reference
- * {@code ${user.home}}-style system properties or {@code ${env:NAME}} environment variables.
+ * {@code ${user.home}}-style system properties or {@code ${env:NAME}} environment variables. Every value is then
+ * checked once against its setting's {@link Rule}, so a bad value fails the load with a message naming key, value and
+ * rule, before any job or server starts.
  */
 public final class SettingsLoader {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{(env:)?([A-Za-z0-9_.]+)}");
@@ -65,6 +67,7 @@ public final class SettingsLoader {
             put(values, o.substring(0, eq).trim(), o.substring(eq + 1), "in --set");
         }
         values.replaceAll((k, v) -> expand(k, v));
+        declared.values().forEach(s -> validate(s, values.get(s.key())));
         return new Settings(values);
     }
 
@@ -104,6 +107,20 @@ public final class SettingsLoader {
         documented.keySet().stream().filter(k -> !declared.containsKey(k))
                 .forEach(k -> problems.add(k + " is not a known setting"));
         return problems;
+    }
+
+    /**
+     * Checks one value against its setting's rule, once, at load. An empty value is accepted only for a setting
+     * whose default is empty too (an optional setting its reader tests with {@link Settings#isSet}).
+     */
+    private static void validate(Setting s, String value) {
+        if (value.isEmpty()) {
+            if (!s.defaultValue().isEmpty() && !(s.rule() instanceof Rule.Text)) {
+                throw new SettingsException(s.key() + " is required but was not set (use --set " + s.key() + "=...)");
+            }
+            return;
+        }
+        s.rule().check(s.key(), value);
     }
 
     private void put(Map<String, String> values, String key, String value, String where) {
