@@ -34,6 +34,7 @@ public final class DecryptingInputStream extends InputStream {
     private final SecretKey key;
     private final byte[] name;
     private final Cipher cipher;
+    private final long readAheadAfter;
     private final ArrayDeque<Future<Chunk>> ahead = new ArrayDeque<>();
     private final ArrayDeque<Chunk> free = new ArrayDeque<>();
     private byte[] header;
@@ -72,7 +73,13 @@ public final class DecryptingInputStream extends InputStream {
      * @param fileName the name the file was sealed under
      */
     public DecryptingInputStream(InputStream in, SecretKey key, String fileName) throws IOException {
+        this(in, key, fileName, READ_AHEAD_AFTER);
+    }
+
+    /** As the public constructor, with reading ahead starting after {@code readAheadAfter} bytes (tests). */
+    DecryptingInputStream(InputStream in, SecretKey key, String fileName, long readAheadAfter) throws IOException {
         this.in = in;
+        this.readAheadAfter = readAheadAfter;
         this.key = key;
         this.name = ChunkFormat.name(fileName);
         try {
@@ -145,7 +152,7 @@ public final class DecryptingInputStream extends InputStream {
         if (worker == null) {
             current = load(takeFree());
             pos = 0;
-            if (!current.last && loadSeq * chunkSize >= READ_AHEAD_AFTER) {
+            if (!current.last && loadSeq * chunkSize >= readAheadAfter) {
                 worker = new ChunkWorker("hearth-open");
                 readAhead();
             }

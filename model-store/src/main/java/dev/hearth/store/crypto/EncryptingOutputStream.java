@@ -35,6 +35,7 @@ public final class EncryptingOutputStream extends OutputStream {
     private final Cipher cipher;
     private final SecureRandom random;
     private final int chunkSize;
+    private final long pipelineAfter;
     private final Slot[] slots = new Slot[DEPTH];
     private final byte[] nonce = new byte[ChunkFormat.NONCE];
     private ChunkWorker worker;
@@ -67,6 +68,12 @@ public final class EncryptingOutputStream extends OutputStream {
      */
     public EncryptingOutputStream(OutputStream out, SecretKey key, String fileName, int chunkSize, SecureRandom random)
             throws IOException {
+        this(out, key, fileName, chunkSize, random, PIPELINE_AFTER);
+    }
+
+    /** As the public constructor, with the helper thread starting after {@code pipelineAfter} bytes (tests). */
+    EncryptingOutputStream(OutputStream out, SecretKey key, String fileName, int chunkSize, SecureRandom random,
+            long pipelineAfter) throws IOException {
         if (chunkSize < 1 || chunkSize > ChunkFormat.MAX_CHUNK) {
             throw new IllegalArgumentException("chunk size must be 1.." + ChunkFormat.MAX_CHUNK + " but was " + chunkSize);
         }
@@ -76,6 +83,7 @@ public final class EncryptingOutputStream extends OutputStream {
         this.name = ChunkFormat.name(fileName);
         this.random = random;
         this.chunkSize = chunkSize;
+        this.pipelineAfter = pipelineAfter;
         try {
             this.cipher = Cipher.getInstance(ChunkFormat.CIPHER);
         } catch (GeneralSecurityException e) {
@@ -211,7 +219,7 @@ public final class EncryptingOutputStream extends OutputStream {
     /** Seals {@code len} bytes of {@code src} as chunk {@code seq} into {@code slot}: inline, or on the helper thread. */
     private void submit(Slot slot, byte[] src, int off, int len, boolean last) throws IOException {
         long n = seq++;
-        if (worker == null && !last && n * chunkSize >= PIPELINE_AFTER) {
+        if (worker == null && !last && n * chunkSize >= pipelineAfter) {
             worker = new ChunkWorker("hearth-seal");
         }
         if (worker == null) {
