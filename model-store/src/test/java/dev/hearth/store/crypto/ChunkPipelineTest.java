@@ -39,7 +39,7 @@ class ChunkPipelineTest {
 
     @AfterEach
     void noHelperThreadOutlivesItsStream() throws InterruptedException {
-        assertNoHelperThreads();
+        HelperThreads.assertNoneLeft();
     }
 
     @Test
@@ -96,7 +96,7 @@ class ChunkPipelineTest {
             enc.finish();
         }));
         assertEquals("disk full", e.getMessage());
-        assertNoHelperThreads();
+        HelperThreads.assertNoneLeft();
         IOException again = assertThrows(IOException.class, () -> enc.write(plain, 0, CHUNK));
         assertTrue(again.getMessage().contains("disk full"), again.getMessage());
         enc.close(); // closes the target without trying to finish the broken file
@@ -120,9 +120,9 @@ class ChunkPipelineTest {
         EncryptingOutputStream enc = new EncryptingOutputStream(new ByteArrayOutputStream(), key, "f", CHUNK,
                 new SecureRandom(), 0);
         enc.write(random(20 * CHUNK + 1, 5));
-        assertFalse(helperThreads().isEmpty(), "the sealing thread runs while the file is open");
+        assertFalse(HelperThreads.live().isEmpty(), "the sealing thread runs while the file is open");
         enc.abandon();
-        assertNoHelperThreads();
+        HelperThreads.assertNoneLeft();
         assertThrows(IOException.class, () -> enc.write(1));
         assertThrows(IOException.class, enc::finish);
     }
@@ -150,10 +150,10 @@ class ChunkPipelineTest {
         DecryptingInputStream in = new DecryptingInputStream(source, key, "f", 0);
         byte[] some = new byte[3 * CHUNK];
         assertEquals(CHUNK, in.read(some, 0, some.length));
-        assertFalse(helperThreads().isEmpty(), "the read-ahead thread runs while the file is open");
+        assertFalse(HelperThreads.live().isEmpty(), "the read-ahead thread runs while the file is open");
         in.close();
         assertTrue(closed.get());
-        assertNoHelperThreads();
+        HelperThreads.assertNoneLeft();
         assertFalse(readAfterClose.get(), "the helper thread read the source after it was closed");
         assertThrows(IOException.class, () -> in.read(some, 0, 1));
     }
@@ -234,20 +234,6 @@ class ChunkPipelineTest {
         try (DecryptingInputStream in = new DecryptingInputStream(new ByteArrayInputStream(sealed), key, "f", after)) {
             return in.readAllBytes();
         }
-    }
-
-    static List<Thread> helperThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && (t.getName().equals("hearth-seal") || t.getName().equals("hearth-open")))
-                .toList();
-    }
-
-    static void assertNoHelperThreads() throws InterruptedException {
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (!helperThreads().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(List.of(), helperThreads().stream().map(Thread::getName).toList(), "helper threads left");
     }
 
     private static byte[] random(int n, long seed) {
