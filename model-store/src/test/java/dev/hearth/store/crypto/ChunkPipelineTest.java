@@ -16,7 +16,6 @@ import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.crypto.KeyGenerator;
