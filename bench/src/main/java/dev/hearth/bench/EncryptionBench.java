@@ -7,6 +7,7 @@ import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.NormalizerSpec;
 import dev.hearth.store.Signature;
+import dev.hearth.store.crypto.ChunkFormat;
 import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import java.net.URI;
@@ -240,7 +241,7 @@ final class EncryptionBench implements Benchmark {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "### Encryption at rest (%,d-parameter model, model.zip of %,d bytes)%n%n",
                 ((Number) st.get("parameters")).longValue(), ((Number) st.get("modelBytes")).longValue()));
-        s.append("Encrypted = AES-256-GCM in 64 KiB chunks (sealed and opened on a helper thread past the first MiB), "
+        s.append("Encrypted = AES-256-GCM in " + ChunkFormat.DEFAULT_CHUNK / 1024 + " KiB chunks (sealed and opened on a helper thread past the first MiB), "
                 + "data key wrapped by a 256-bit jceks master key, SHA-256 of the plaintext verified after decryption; plaintext = the same store without a key. Local file "
                 + "system, rounds alternating after warm-up; milliseconds (examples/s for training), median "
                 + "(min-max). Ratio = encrypted / plaintext.\n\n");

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Encrypted versions on a local store with a real jceks keystore: format, tampering, keys, encrypt, rekey. */
 class EncryptedStoreTest {
-    private static final int SIZE = 300_000;
+    /** Three full chunks and a partial one, below the 1 MiB where the streams start their helper threads. */
+    private static final int SIZE = 3 * ChunkFormat.DEFAULT_CHUNK + 12_345;
     private static final int RECORD = 12 + ChunkFormat.DEFAULT_CHUNK + 16;
 
     @TempDir
