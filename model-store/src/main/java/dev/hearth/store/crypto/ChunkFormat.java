@@ -16,8 +16,12 @@ public final class ChunkFormat {
     public static final byte[] MAGIC = {'H', 'R', 'T', 'E'};
     /** The format version this code writes and reads. */
     public static final int VERSION = 1;
-    /** Plaintext bytes per chunk written by default. */
-    public static final int DEFAULT_CHUNK = 64 * 1024;
+    /**
+     * Plaintext bytes per chunk written by default. 256 KiB rather than 64 KiB since chunks are handed between
+     * threads (fewer hand-overs; measured faster). Readers take the size from each file's header, so files written
+     * with 64 KiB chunks read as before.
+     */
+    public static final int DEFAULT_CHUNK = 256 * 1024;
     /** Largest chunk size accepted from a header (a hostile header must not make a reader allocate gigabytes). */
     public static final int MAX_CHUNK = 8 * 1024 * 1024;
     static final int HEADER = MAGIC.length + 1 + 4;

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.concurrent.Future;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -14,21 +16,56 @@ import javax.crypto.spec.GCMParameterSpec;
  * Reads a {@link ChunkFormat} file and hands out its plaintext one authenticated chunk at a time: no byte of a chunk
  * is returned before its tag is checked, and end of stream is reported only after the chunk flagged final, so a
  * caller never acts on altered, reordered or truncated data. Failures are {@link TamperedChunkException}s.
+ *
+ * <p>Once a file has passed {@value #READ_AHEAD_AFTER} bytes, the next chunks are read and opened on a helper thread
+ * ({@link ChunkWorker}) while the caller copies out the current one, so AES-GCM overlaps the caller's own work (the
+ * store hashes what it reads). At most {@value #DEPTH} chunks are held: the one being read out and the ones opened
+ * ahead. A chunk that fails on the helper thread fails the read that reaches it, and every read after it.
+ * {@link #close()} stops the helper thread (waiting until it no longer touches the source) before closing the
+ * source, also when the caller stops early.
  */
 public final class DecryptingInputStream extends InputStream {
+    /** Chunks held at once: one read out by the caller, the others opened ahead. */
+    static final int DEPTH = 3;
+    /** Plaintext bytes opened on the caller's thread before reading ahead starts (small files never start it). */
+    static final int READ_AHEAD_AFTER = 1 << 20;
+
     private final InputStream in;
     private final SecretKey key;
     private final byte[] name;
     private final Cipher cipher;
+    private final long readAheadAfter;
+    private final ArrayDeque<Future<Chunk>> ahead = new ArrayDeque<>();
+    private final ArrayDeque<Chunk> free = new ArrayDeque<>();
     private byte[] header;
-    private byte[] record;
-    private byte[] plain;
+    private int chunkSize;
+    private int allocated;
+    private ChunkWorker worker;
+    private Chunk current;
     private int pos;
-    private int limit;
-    private long seq;
-    private boolean done;
+    private IOException failure;
+    private boolean closed;
+
+    // Loader state: touched only by load(), which runs on one thread at a time (the caller's until the helper
+    // starts, then only the helper's; the executor orders the hand-over).
+    private long loadSeq;
+    private boolean loadedLast;
+    private boolean loadFailed;
     /** A byte read past a full record to learn whether it was the last one; -2 when none is pending. */
     private int pending = -2;
+
+    /** One chunk's buffers and, once opened, its plaintext. */
+    private static final class Chunk {
+        final byte[] record;
+        final byte[] plain;
+        int length;
+        boolean last;
+
+        Chunk(int chunkSize) {
+            record = new byte[ChunkFormat.NONCE + chunkSize + ChunkFormat.TAG];
+            plain = new byte[chunkSize];
+        }
+    }
 
     /**
      * @param in the encrypted bytes, positioned at the header
@@ -36,7 +73,13 @@ public final class DecryptingInputStream extends InputStream {
      * @param fileName the name the file was sealed under
      */
     public DecryptingInputStream(InputStream in, SecretKey key, String fileName) throws IOException {
+        this(in, key, fileName, READ_AHEAD_AFTER);
+    }
+
+    /** As the public constructor, with reading ahead starting after {@code readAheadAfter} bytes (tests). */
+    DecryptingInputStream(InputStream in, SecretKey key, String fileName, long readAheadAfter) throws IOException {
         this.in = in;
+        this.readAheadAfter = readAheadAfter;
         this.key = key;
         this.name = ChunkFormat.name(fileName);
         try {
@@ -55,42 +98,95 @@ public final class DecryptingInputStream extends InputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        requireUsable();
         if (len == 0) {
             return 0;
         }
-        while (pos == limit) {
-            if (done) {
+        while (current == null || pos == current.length) {
+            if (current != null && current.last) {
                 return -1;
             }
-            if (header == null) {
-                readHeader();
+            try {
+                next();
+            } catch (IOException | RuntimeException | Error e) {
+                throw fail(e);
             }
-            if (len >= plain.length) {
-                // Room for a whole chunk: decrypt straight into the caller's array (one copy less). Nothing is
-                // returned unless the tag checks; on failure the region is cleared before the exception.
-                int n = nextChunk(b, off);
-                if (n > 0) {
-                    return n;
-                }
-                continue;
-            }
-            limit = nextChunk(plain, 0);
-            pos = 0;
         }
-        int n = Math.min(len, limit - pos);
-        System.arraycopy(plain, pos, b, off, n);
+        int n = Math.min(len, current.length - pos);
+        System.arraycopy(current.plain, pos, b, off, n);
         pos += n;
         return n;
     }
 
     @Override
     public int available() {
-        return limit - pos;
+        return current == null || failure != null ? 0 : current.length - pos;
     }
 
+    /** Stops the helper thread, then closes the source. Idempotent. */
     @Override
     public void close() throws IOException {
-        in.close();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (failure == null) {
+            failure = new IOException("encrypted stream closed");
+        }
+        try {
+            stopWorker();
+        } finally {
+            in.close();
+        }
+    }
+
+    /** Makes the next authenticated chunk current: opened here, or taken from the helper thread. */
+    private void next() throws IOException {
+        if (header == null) {
+            readHeader();
+        }
+        if (current != null) {
+            free.push(current);
+            current = null;
+        }
+        if (worker == null) {
+            current = load(takeFree());
+            pos = 0;
+            if (!current.last && loadSeq * chunkSize >= readAheadAfter) {
+                worker = new ChunkWorker("hearth-open");
+                readAhead();
+            }
+            return;
+        }
+        readAhead();
+        current = ChunkWorker.await(ahead.poll());
+        pos = 0;
+        if (!current.last) {
+            readAhead();
+        }
+    }
+
+    /** Hands chunks to the helper thread until {@value #DEPTH} minus the current one are under way. */
+    private void readAhead() throws IOException {
+        while (ahead.size() < DEPTH - 1) {
+            Chunk c = takeFree();
+            if (c == null) {
+                return;
+            }
+            ahead.add(worker.submit(() -> load(c)));
+        }
+    }
+
+    /** A chunk not in use, allocated while fewer than {@value #DEPTH} exist; null when all are in use. */
+    private Chunk takeFree() {
+        if (!free.isEmpty()) {
+            return free.pop();
+        }
+        if (allocated < DEPTH) {
+            allocated++;
+            return new Chunk(chunkSize);
+        }
+        return null;
     }
 
     private void readHeader() throws IOException {
@@ -114,12 +210,34 @@ public final class DecryptingInputStream extends InputStream {
                     + ChunkFormat.MAX_CHUNK);
         }
         header = h;
-        record = new byte[ChunkFormat.NONCE + chunk + ChunkFormat.TAG];
-        plain = new byte[chunk];
+        chunkSize = chunk;
     }
 
-    /** Reads, authenticates and decrypts the next chunk into {@code dst} (room for a whole chunk); its length. */
-    private int nextChunk(byte[] dst, int dstOff) throws IOException {
+    /**
+     * Reads, authenticates and opens the next chunk into {@code c}; the chunk, or {@code c} unfilled when the final
+     * chunk was loaded before (a read-ahead past the end). After a failure every later call fails too.
+     */
+    private Chunk load(Chunk c) throws IOException {
+        if (loadFailed) {
+            throw new IOException("an earlier chunk of this file failed");
+        }
+        if (loadedLast) {
+            c.length = 0;
+            c.last = true;
+            return c;
+        }
+        try {
+            loadChunk(c);
+            return c;
+        } catch (IOException | RuntimeException | Error e) {
+            loadFailed = true;
+            throw e;
+        }
+    }
+
+    private void loadChunk(Chunk c) throws IOException {
+        long seq = loadSeq;
+        byte[] record = c.record;
         int got = 0;
         if (pending >= 0) {
             record[0] = (byte) pending;
@@ -142,21 +260,22 @@ public final class DecryptingInputStream extends InputStream {
         try {
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(ChunkFormat.TAG_BITS, record, 0, ChunkFormat.NONCE));
             cipher.updateAAD(ChunkFormat.aad(header, name, seq, last));
-            n = cipher.doFinal(record, ChunkFormat.NONCE, got - ChunkFormat.NONCE, dst, dstOff);
+            n = cipher.doFinal(record, ChunkFormat.NONCE, got - ChunkFormat.NONCE, c.plain, 0);
         } catch (AEADBadTagException e) {
-            Arrays.fill(dst, dstOff, Math.min(dst.length, dstOff + plain.length), (byte) 0);
+            Arrays.fill(c.plain, (byte) 0);
             throw new TamperedChunkException("chunk " + seq + (last ? " (the last one present)" : "")
                     + " failed authentication: the file was altered, truncated or reordered, or it is not sealed under"
                     + " this version's data key");
         } catch (GeneralSecurityException e) {
             throw new TamperedChunkException("chunk " + seq + " cannot be decrypted: " + e.getMessage());
         }
-        if (!last && n != plain.length) {
+        if (!last && n != chunkSize) {
             throw new TamperedChunkException("chunk " + seq + " is short but not the last one");
         }
-        seq++;
-        done = last;
-        return n;
+        c.length = n;
+        c.last = last;
+        loadSeq++;
+        loadedLast = last;
     }
 
     private int readFully(byte[] b, int off, int len) throws IOException {
@@ -169,5 +288,34 @@ public final class DecryptingInputStream extends InputStream {
             total += n;
         }
         return total;
+    }
+
+    /** Records the first failure and stops the helper thread; later reads fail with it. */
+    private IOException fail(Throwable e) {
+        stopWorker();
+        IOException io = e instanceof IOException x ? x : new IOException("decrypting failed: " + e, e);
+        if (failure == null) {
+            failure = io;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        return io;
+    }
+
+    private void requireUsable() throws IOException {
+        if (failure != null) {
+            if (failure instanceof TamperedChunkException t) {
+                // The same reason again (callers may read on after catching): never any plaintext after a bad chunk.
+                throw new TamperedChunkException(t.getMessage());
+            }
+            throw new IOException(failure.getMessage(), failure);
+        }
+    }
+
+    private void stopWorker() {
+        if (worker != null) {
+            worker.stop();
+        }
     }
 }

@@ -186,6 +186,10 @@ final class Publisher {
                 return new FileEntry(sha256, sealing == null ? raw.getPos() : hashing.size());
             } finally {
                 hashing.abandon();
+                if (sealing != null) {
+                    // Stops the sealing thread when the writer or the file system failed half-way.
+                    sealing.abandon();
+                }
             }
         }
     }

@@ -16,6 +16,8 @@ import dev.hearth.store.KeyUnavailableException;
 import dev.hearth.store.MetadataJson;
 import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelVersion;
+import dev.hearth.store.ModelDraft;
+import dev.hearth.store.crypto.ChunkFormat;
 import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.store.crypto.MasterKeys;
 import dev.hearth.store.testing.Drafts;
@@ -38,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Encrypted versions on a local store with a real jceks keystore: format, tampering, keys, encrypt, rekey. */
 class EncryptedStoreTest {
-    private static final int SIZE = 300_000;
-    private static final int RECORD = 12 + 64 * 1024 + 16;
+    /** Three full chunks and a partial one, below the 1 MiB where the streams start their helper threads. */
+    private static final int SIZE = 3 * ChunkFormat.DEFAULT_CHUNK + 12_345;
+    private static final int RECORD = 12 + ChunkFormat.DEFAULT_CHUNK + 16;
 
     @TempDir
     Path dir;
@@ -164,6 +167,32 @@ class EncryptedStoreTest {
 
         Files.write(enc, good);
         assertArrayEquals(plaintext(SIZE, 7), store.readFile(v, "model.zip"));
+    }
+
+    @Test
+    void aLargeVersionGoesThroughTheHelperThreadsAndAFailedWriterLeavesNoneRunning() throws Exception {
+        // Above 1 MiB the streams seal and open on helper threads: same guarantees, nothing left running.
+        int size = 24 * ChunkFormat.DEFAULT_CHUNK + 12_345;
+        ModelVersion v = store.publish("iris", Drafts.random(size, 31));
+        assertArrayEquals(plaintext(size, 31), store.readFile(v, "model.zip"));
+        store.verify(v);
+        Path enc = root.resolve("iris/versions/1/model.zip.enc");
+        byte[] good = Files.readAllBytes(enc);
+        byte[] flipped = good.clone();
+        flipped[9 + 20 * RECORD + 77] ^= 0x01;
+        assertRefused(v, enc, flipped, "chunk 20 failed authentication");
+        Files.write(enc, good);
+
+        ModelDraft failing = new ModelDraft("test-format", Drafts.signature(), Map.of(), Map.of(), Map.of(), Map.of(),
+                Map.of("model.zip", out -> {
+                    Drafts.random(size, 32).files().get("model.zip").writeTo(out);
+                    throw new java.io.IOException("the model writer broke");
+                }));
+        Exception e = assertThrows(Exception.class, () -> store.publish("iris", failing));
+        assertTrue(String.valueOf(e.getMessage()).contains("the model writer broke")
+                || String.valueOf(e.getCause()).contains("the model writer broke"), String.valueOf(e));
+        dev.hearth.store.crypto.HelperThreads.assertNoneLeft();
+        assertArrayEquals(plaintext(size, 31), store.readFile(store.resolve(ModelRef.parse("iris")), "model.zip"));
     }
 
     @Test
