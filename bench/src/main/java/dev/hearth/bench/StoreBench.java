@@ -1,5 +1,6 @@
 package dev.hearth.bench;
 
+import dev.hearth.testing.hdfs.MiniHdfs;
 import dev.hearth.store.NormalizerSpec;
 import dev.hearth.store.Signature;
 import dev.hearth.store.hadoop.HadoopModelStore;
@@ -83,8 +84,8 @@ final class StoreBench implements Benchmark {
     }
 
     private Map<String, Object> hdfs(Path work, BenchModelFiles files) throws IOException {
-        try (MiniHdfs hdfs = new MiniHdfs(work.resolve("hdfs"))) {
-            HadoopModelStore store = HadoopModelStore.open(hdfs.uri("store"), hdfs.conf());
+        try (MiniHdfs hdfs = MiniHdfs.start(work.resolve("hdfs"))) {
+            HadoopModelStore store = HadoopModelStore.open(hdfs.uri("store"), hdfs.configuration());
             StoreRounds rounds = new StoreRounds(store, hdfs.fileSystem(), new org.apache.hadoop.fs.Path("/copy"),
                     files, signature());
             return summary(rounds.run("hdfs", 2, 5), 2);

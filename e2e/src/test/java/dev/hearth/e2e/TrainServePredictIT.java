@@ -1,5 +1,8 @@
 package dev.hearth.e2e;
 
+import dev.hearth.testing.ChildProcess;
+import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -29,11 +32,11 @@ class TrainServePredictIT {
 
     @Test
     void trainPublishServeAndPredict() throws Exception {
-        Path root = Processes.root();
+        Path root = HearthBuild.root();
         Path data = Path.of(getClass().getResource("digits-8x8.csv").toURI());
         Path store = dir.resolve("store");
         try (Processes processes = new Processes()) {
-            List<String> submit = Processes.sparkSubmit("dev.hearth.spark.job.TrainJob", List.of(
+            List<String> submit = HearthBuild.sparkSubmit("dev.hearth.spark.job.TrainJob", List.of(
                     "--data", data.toString(), "--model", "digits", "--store", store.toString(),
                     "--set", "network.hidden=64", "--set", "network.learning.rate=0.01",
                     "--set", "train.epochs=6", "--set", "train.batch.size.per.worker=32"));
@@ -41,17 +44,14 @@ class TrainServePredictIT {
             assertThat(train.exitCode()).as(train.output()).isZero();
             assertThat(train.output()).contains("published digits/1");
 
-            List<String> serverOut = new ArrayList<>();
-            List<String> serve = new ArrayList<>(List.of(Processes.java()));
-            serve.addAll(Processes.jvmArgs());
+            List<String> serve = new ArrayList<>(List.of(HearthBuild.java()));
+            serve.addAll(HearthBuild.jvmArgs());
             serve.addAll(List.of("-Xmx1g", "-jar", root.resolve("serving/target/hearth-serving.jar").toString(),
                     "--store", store.toString(), "--port", "0", "--set", "auth.enabled=false"));
-            processes.startAndAwait(serve, l -> l.startsWith("listening on "), serverOut, Duration.ofMinutes(2));
-            String base;
-            synchronized (serverOut) {
-                base = serverOut.stream().filter(l -> l.startsWith("listening on ")).findFirst().orElseThrow()
-                        .substring("listening on ".length());
-            }
+            ChildProcess serverProcess = processes.startAndAwait(serve, l -> l.startsWith("listening on "),
+                    Duration.ofMinutes(2));
+            String base = serverProcess.firstLine(l -> l.startsWith("listening on ")).orElseThrow()
+                    .substring("listening on ".length());
             assertThat(base).startsWith("http://127.0.0.1:");
 
             HttpClient client = HttpClient.newHttpClient();

@@ -1,5 +1,8 @@
 package dev.hearth.e2e;
 
+import dev.hearth.testing.ChildProcess;
+import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,7 +39,7 @@ class KmsEndToEndIT {
 
     @Test
     void publishServeEvaluateRotateRetireAndServeAgain() throws Exception {
-        Path root = Processes.root();
+        Path root = HearthBuild.root();
         // The e2e module's dataset, read where it lies (a resource inside e2e's test jar has no file path).
         Path data = root.resolve("e2e/src/test/resources/dev/hearth/e2e/digits-8x8.csv");
         Path store = dir.resolve("store");
@@ -53,7 +56,7 @@ class KmsEndToEndIT {
                     "--set", "train.epochs=2",
                     "--set", "train.batch.size.per.worker=32", "--set", "store.encryption.key.name=models"));
             trainArgs.addAll(keys);
-            Processes.Result train = processes.run(Processes.sparkSubmit("dev.hearth.spark.job.TrainJob", trainArgs),
+            Processes.Result train = processes.run(HearthBuild.sparkSubmit("dev.hearth.spark.job.TrainJob", trainArgs),
                     Duration.ofMinutes(4));
             assertThat(train.exitCode()).as(train.output()).isZero();
             assertThat(train.output()).contains("published digits/1");
@@ -70,7 +73,7 @@ class KmsEndToEndIT {
                     "--store", store.toString(), "--json"));
             evalArgs.addAll(keys);
             Processes.Result evaluated = processes.run(
-                    Processes.sparkSubmit("dev.hearth.spark.job.EvaluateJob", evalArgs), Duration.ofMinutes(4));
+                    HearthBuild.sparkSubmit("dev.hearth.spark.job.EvaluateJob", evalArgs), Duration.ofMinutes(4));
             assertThat(evaluated.exitCode()).as(evaluated.output()).isZero();
             // Two short epochs: well above chance (0.1) is what shows the decrypted model is the trained one.
             assertThat(JSON.readTree(jsonBlock(evaluated.output())).get("metrics").get("accuracy").asDouble())
@@ -96,9 +99,9 @@ class KmsEndToEndIT {
     }
 
     private Processes.Result models(Processes processes, KmsFixture kms, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Processes.java()));
-        cmd.addAll(Processes.jvmArgs());
-        cmd.addAll(List.of("-Xmx256m", "-cp", Processes.root().resolve("serving/target/hearth-serving.jar").toString(),
+        List<String> cmd = new ArrayList<>(List.of(HearthBuild.java()));
+        cmd.addAll(HearthBuild.jvmArgs());
+        cmd.addAll(List.of("-Xmx256m", "-cp", HearthBuild.root().resolve("serving/target/hearth-serving.jar").toString(),
                 "dev.hearth.runtime.cli.ModelsMain", "--store", dir.resolve("store").toString(),
                 "--key-provider", kms.uri()));
         cmd.addAll(List.of(args));
@@ -106,17 +109,15 @@ class KmsEndToEndIT {
     }
 
     private String serve(Processes processes, List<String> keys) throws Exception {
-        List<String> out = new ArrayList<>();
-        List<String> cmd = new ArrayList<>(List.of(Processes.java()));
-        cmd.addAll(Processes.jvmArgs());
-        cmd.addAll(List.of("-Xmx512m", "-jar", Processes.root().resolve("serving/target/hearth-serving.jar").toString(),
+        List<String> cmd = new ArrayList<>(List.of(HearthBuild.java()));
+        cmd.addAll(HearthBuild.jvmArgs());
+        cmd.addAll(List.of("-Xmx512m", "-jar", HearthBuild.root().resolve("serving/target/hearth-serving.jar").toString(),
                 "--store", dir.resolve("store").toString(), "--port", "0", "--set", "auth.enabled=false"));
         cmd.addAll(keys);
-        processes.startAndAwait(cmd, l -> l.startsWith("listening on "), out, Duration.ofMinutes(2));
-        synchronized (out) {
-            return out.stream().filter(l -> l.startsWith("listening on ")).findFirst().orElseThrow()
-                    .substring("listening on ".length());
-        }
+        ChildProcess serverProcess = processes.startAndAwait(cmd, l -> l.startsWith("listening on "),
+                Duration.ofMinutes(2));
+        return serverProcess.firstLine(l -> l.startsWith("listening on ")).orElseThrow()
+                .substring("listening on ".length());
     }
 
     private static JsonNode infer(String base) throws Exception {

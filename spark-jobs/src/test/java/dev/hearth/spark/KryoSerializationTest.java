@@ -1,5 +1,6 @@
 package dev.hearth.spark;
 
+import dev.hearth.testing.spark.SparkConfFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
