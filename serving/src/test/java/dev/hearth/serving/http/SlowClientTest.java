@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SlowClientTest {
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
-    private static final String INFER = TestServer.infer("1", "[1,4]", "[1,2,3,4]");
+    private static final String INFER = TestServer.request("1", new float[] {1, 2, 3, 4});
 
     @TempDir
     static Path dir;
