@@ -1,5 +1,6 @@
 package dev.hearth.bench;
 
+import dev.hearth.serving.client.InferRequest;
 import dev.hearth.runtime.ModelRuntime;
 import dev.hearth.runtime.Predictor;
 import dev.hearth.runtime.RowPredictor;
@@ -119,7 +120,7 @@ final class RuntimeBench implements Benchmark {
         Path tokens = work.resolve("tokens");
         String token = TokenFile.create(tokens, List.of("predict:" + DL4J, "predict:" + ONNX));
         Path body = work.resolve("body.json");
-        Files.writeString(body, requestBody(rows[0]));
+        Files.writeString(body, InferRequest.ofRows(null, rows[0]).toJson());
         Wrk wrk = new Wrk(root.resolve("bench/scripts/infer.lua"), Map.of("HEARTH_BODY_FILE", body.toString(),
                 "HEARTH_TOKEN", token));
         Map<String, ServerProcess> servers = new LinkedHashMap<>();
@@ -285,16 +286,6 @@ final class RuntimeBench implements Benchmark {
         if (code != 0) {
             throw new IllegalStateException("hearth models " + String.join(" ", args) + " exited " + code + ": " + err);
         }
-    }
-
-    private static String requestBody(float[] row) {
-        StringBuilder b = new StringBuilder("{\"inputs\":[{\"name\":\"input\",\"shape\":[1,784],\"datatype\":\"FP32\","
-                + "\"data\":[");
-        for (int j = 0; j < row.length; j++) {
-            b.append(j == 0 ? "" : ",").append((int) row[j] == row[j] ? Integer.toString((int) row[j])
-                    : Float.toString(row[j]));
-        }
-        return b.append("]}]}").toString();
     }
 
     private static List<Double> rps(List<WrkResult> runs) {

@@ -1,5 +1,7 @@
 package dev.hearth.e2e;
 
+import dev.hearth.serving.client.InferRequest;
+import dev.hearth.serving.client.InferenceClient;
 import dev.hearth.testing.ChildProcess;
 import dev.hearth.testing.HearthBuild;
 import dev.hearth.testing.Processes;
@@ -9,10 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.store.testing.S3TestEndpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,9 +85,8 @@ class S3TrainServeIT {
             String base = serverProcess.firstLine(l -> l.startsWith("listening on ")).orElseThrow()
                     .substring("listening on ".length());
             String row = Files.readAllLines(data).get(1);
-            String body = "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,64],\"datatype\":\"FP32\",\"data\":["
-                    + row.substring(0, row.lastIndexOf(',')) + "]}]}";
-            HttpClient client = HttpClient.newHttpClient();
+            float[] body = InferRequest.csvRow(row.substring(0, row.lastIndexOf(',')));
+            InferenceClient client = InferenceClient.builder(base).build();
             assertThat(servedVersion(client, base, body)).isEqualTo(1);
 
             // Compare-and-swap: a move from the right head wins, a stale one is refused (exit 3).
@@ -141,14 +138,11 @@ class S3TrainServeIT {
         return processes.run(cmd, Duration.ofMinutes(2));
     }
 
-    private static int servedVersion(HttpClient client, String base, String body) throws Exception {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/v2/models/digits/infer"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return Integer.parseInt(JSON.readTree(r.body()).get("model_version").asText());
+    private static int servedVersion(InferenceClient client, String base, float[] row) {
+        return Integer.parseInt(client.infer("digits", row).modelVersion());
     }
 
-    private static void awaitVersion(HttpClient client, String base, String body, int version) throws Exception {
+    private static void awaitVersion(InferenceClient client, String base, float[] body, int version) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (servedVersion(client, base, body) != version) {
             assertThat(System.nanoTime()).as("server never swapped to version " + version).isLessThan(deadline);

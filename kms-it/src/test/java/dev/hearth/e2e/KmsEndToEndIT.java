@@ -1,5 +1,8 @@
 package dev.hearth.e2e;
 
+import dev.hearth.serving.client.InferRequest;
+import dev.hearth.serving.client.InferResponse;
+import dev.hearth.serving.client.InferenceClient;
 import dev.hearth.testing.ChildProcess;
 import dev.hearth.testing.HearthBuild;
 import dev.hearth.testing.Processes;
@@ -9,9 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.store.it.KmsFixture;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,7 +67,7 @@ class KmsEndToEndIT {
             assertThat(models(processes, kms, "show", "digits/1").output()).contains("models@0");
 
             String base = serve(processes, keys);
-            assertThat(infer(base).get("model_version").asInt()).isEqualTo(1);
+            assertThat(infer(base).modelVersion()).isEqualTo("1");
 
             List<String> evalArgs = new ArrayList<>(List.of("--model", "digits", "--data", data.toString(),
                     "--store", store.toString(), "--json"));
@@ -93,8 +93,8 @@ class KmsEndToEndIT {
             assertThat(verify.output()).contains("models@1").doesNotContain("models@0");
             // A fresh server (no data key cached) can only unwrap through models@1.
             String again = serve(processes, keys);
-            assertThat(infer(again).get("model_version").asInt()).isEqualTo(1);
-            assertThat(infer(base).get("model_version").asInt()).isEqualTo(1);
+            assertThat(infer(again).modelVersion()).isEqualTo("1");
+            assertThat(infer(base).modelVersion()).isEqualTo("1");
         }
     }
 
@@ -120,17 +120,10 @@ class KmsEndToEndIT {
                 .substring("listening on ".length());
     }
 
-    private static JsonNode infer(String base) throws Exception {
+    private static InferResponse infer(String base) {
         String row = "0,0,5,13,9,1,0,0,0,0,13,15,10,15,5,0,0,3,15,2,0,11,8,0,0,4,12,0,0,8,8,0,0,5,8,0,0,9,8,0,0,4,11,0,"
                 + "1,12,7,0,0,2,14,5,10,12,0,0,0,0,6,13,10,0,0,0";
-        String body = "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,64],\"datatype\":\"FP32\",\"data\":[" + row
-                + "]}]}";
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(base + "/v2/models/digits/infer"))
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
+        return InferenceClient.builder(base).build().infer("digits", InferRequest.csvRow(row));
     }
 
     private static String jsonBlock(String output) {

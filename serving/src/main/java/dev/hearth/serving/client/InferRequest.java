@@ -30,6 +30,20 @@ public record InferRequest(String id, List<Tensor> inputs) {
         return new InferRequest(id, List.of(Tensor.ofRows("input", rows)));
     }
 
+    /** One row of comma-separated numbers (a CSV line's features) as floats; names the bad value. */
+    public static float[] csvRow(String csv) {
+        String[] cells = csv.split(",");
+        float[] out = new float[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            try {
+                out[i] = Float.parseFloat(cells[i].strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("value " + i + " '" + cells[i] + "' of the row is not a number", e);
+            }
+        }
+        return out;
+    }
+
     /** The request body. Whole numbers are written without a fraction ({@code 255}, not {@code 255.0}). */
     public String toJson() {
         StringWriter out = new StringWriter();
