@@ -1,6 +1,7 @@
 package dev.hearth.bench;
 
 import dev.hearth.serving.client.InferRequest;
+import dev.hearth.testing.Ports;
 import dev.hearth.serving.client.LoadClients;
 import dev.hearth.serving.client.LoadClients.Answer;
 import dev.hearth.serving.auth.TokenFile;
@@ -12,7 +13,6 @@ import dev.hearth.store.Signature;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import dev.hearth.store.hadoop.HadoopShadowSummaries;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -368,26 +368,9 @@ final class FleetBench implements Benchmark {
         Fleet(Path state, int replicas) throws IOException {
             this.state = state;
             Files.createDirectories(state);
-            this.port = freeBlock(replicas + 2);
+            this.port = Ports.freeBlock(replicas + 2);
         }
 
-        private int freeBlock(int count) throws IOException {
-            for (int attempt = 0; attempt < 50; attempt++) {
-                int base = 20000 + new Random().nextInt(30000);
-                boolean free = true;
-                for (int p = base; p < base + count && free; p++) {
-                    try (ServerSocket s = new ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress())) {
-                        s.setReuseAddress(true);
-                    } catch (IOException e) {
-                        free = false;
-                    }
-                }
-                if (free) {
-                    return base;
-                }
-            }
-            throw new IOException("no free block of " + count + " loopback ports");
-        }
 
         String balancerUrl() {
             return "http://127.0.0.1:" + port;

@@ -1,5 +1,6 @@
 package dev.hearth.bench;
 
+import dev.hearth.testing.Trees;
 import dev.hearth.serving.client.InferRequest;
 import dev.hearth.runtime.ModelRuntime;
 import dev.hearth.runtime.Predictor;
@@ -22,12 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -81,7 +80,7 @@ final class RuntimeBench implements Benchmark {
         try {
             return measure(work);
         } finally {
-            deleteTree(work);
+            Trees.delete(work);
         }
     }
 
@@ -290,16 +289,5 @@ final class RuntimeBench implements Benchmark {
 
     private static List<Double> rps(List<WrkResult> runs) {
         return runs.stream().map(WrkResult::requestsPerSecond).toList();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -66,7 +66,7 @@ class RegressionTrainServeIT {
 
             List<String> serve = new ArrayList<>(List.of(HearthBuild.java()));
             serve.addAll(HearthBuild.jvmArgs());
-            serve.addAll(List.of("-Xmx1g", "-jar", root.resolve("serving/target/hearth-serving.jar").toString(),
+            serve.addAll(List.of("-Xmx1g", "-jar", HearthBuild.servingJar().toString(),
                     "--store", store.toString(), "--port", "0", "--set", "auth.enabled=false"));
             ChildProcess serverProcess = processes.startAndAwait(serve, l -> l.startsWith("listening on "),
                     Duration.ofMinutes(2));

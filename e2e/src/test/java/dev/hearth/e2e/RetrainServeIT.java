@@ -86,7 +86,7 @@ class RetrainServeIT {
 
             List<String> serveCmd = new ArrayList<>(List.of(HearthBuild.java()));
             serveCmd.addAll(HearthBuild.jvmArgs());
-            serveCmd.addAll(List.of("-Xmx1g", "-jar", HearthBuild.root().resolve("serving/target/hearth-serving.jar").toString(),
+            serveCmd.addAll(List.of("-Xmx1g", "-jar", HearthBuild.servingJar().toString(),
                     "--store", store.toString(), "--port", "0", "--set", "serving.models=digits@production",
                     "--set", "serving.poll.interval.ms=200", "--set", "auth.enabled=false"));
             ChildProcess serverProcess = processes.startAndAwait(serveCmd, l -> l.startsWith("listening on "),

@@ -77,7 +77,7 @@ class S3TrainServeIT {
 
             List<String> serve = new ArrayList<>(List.of(HearthBuild.java()));
             serve.addAll(HearthBuild.jvmArgs());
-            serve.addAll(List.of("-Xmx1g", "-jar", root.resolve("serving/target/hearth-serving.jar").toString(),
+            serve.addAll(List.of("-Xmx1g", "-jar", HearthBuild.servingJar().toString(),
                     "--store", store, "--port", "0", "--set", "auth.enabled=false",
                     "--set", "serving.models=digits@production", "--set", "serving.poll.interval.ms=200"));
             ChildProcess serverProcess = processes.startAndAwait(serve, l -> l.startsWith("listening on "),
@@ -132,7 +132,7 @@ class S3TrainServeIT {
     private static Processes.Result cli(Processes processes, String store, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(HearthBuild.java()));
         cmd.addAll(HearthBuild.jvmArgs());
-        cmd.addAll(List.of("-Xmx256m", "-cp", HearthBuild.root().resolve("serving/target/hearth-serving.jar").toString(),
+        cmd.addAll(List.of("-Xmx256m", "-cp", HearthBuild.servingJar().toString(),
                 "dev.hearth.store.cli.ModelsCommand", "--store", store));
         cmd.addAll(List.of(args));
         return processes.run(cmd, Duration.ofMinutes(2));

@@ -34,7 +34,6 @@ class TrainServePredictIT {
 
     @Test
     void trainPublishServeAndPredict() throws Exception {
-        Path root = HearthBuild.root();
         Path data = Path.of(getClass().getResource("digits-8x8.csv").toURI());
         Path store = dir.resolve("store");
         try (Processes processes = new Processes()) {
@@ -48,7 +47,7 @@ class TrainServePredictIT {
 
             List<String> serve = new ArrayList<>(List.of(HearthBuild.java()));
             serve.addAll(HearthBuild.jvmArgs());
-            serve.addAll(List.of("-Xmx1g", "-jar", root.resolve("serving/target/hearth-serving.jar").toString(),
+            serve.addAll(List.of("-Xmx1g", "-jar", HearthBuild.servingJar().toString(),
                     "--store", store.toString(), "--port", "0", "--set", "auth.enabled=false"));
             ChildProcess serverProcess = processes.startAndAwait(serve, l -> l.startsWith("listening on "),
                     Duration.ofMinutes(2));

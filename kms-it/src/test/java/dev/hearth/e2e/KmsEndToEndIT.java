@@ -101,7 +101,7 @@ class KmsEndToEndIT {
     private Processes.Result models(Processes processes, KmsFixture kms, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(HearthBuild.java()));
         cmd.addAll(HearthBuild.jvmArgs());
-        cmd.addAll(List.of("-Xmx256m", "-cp", HearthBuild.root().resolve("serving/target/hearth-serving.jar").toString(),
+        cmd.addAll(List.of("-Xmx256m", "-cp", HearthBuild.servingJar().toString(),
                 "dev.hearth.runtime.cli.ModelsMain", "--store", dir.resolve("store").toString(),
                 "--key-provider", kms.uri()));
         cmd.addAll(List.of(args));
@@ -111,7 +111,7 @@ class KmsEndToEndIT {
     private String serve(Processes processes, List<String> keys) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(HearthBuild.java()));
         cmd.addAll(HearthBuild.jvmArgs());
-        cmd.addAll(List.of("-Xmx512m", "-jar", HearthBuild.root().resolve("serving/target/hearth-serving.jar").toString(),
+        cmd.addAll(List.of("-Xmx512m", "-jar", HearthBuild.servingJar().toString(),
                 "--store", dir.resolve("store").toString(), "--port", "0", "--set", "auth.enabled=false"));
         cmd.addAll(keys);
         ChildProcess serverProcess = processes.startAndAwait(cmd, l -> l.startsWith("listening on "),

@@ -33,7 +33,7 @@ class S3CrashPublishIT {
     Path dir;
 
     @Test
-    void killedPublishersLeaveOnlyCompleteVersions() throws Exception {
+    void killedPublishersLeaveOnlyCompleteVersionsOnS3() throws Exception {
         try (S3TestEndpoint s3 = S3TestEndpoint.start()) {
             Path conf = dir.resolve("hadoop-conf");
             s3.writeCoreSite(conf, Map.of());
