@@ -1,6 +1,6 @@
 package dev.hearth.bench;
 
-import dev.hearth.testing.spark.SparkConfFile;
+import dev.hearth.spark.SparkConfFile;
 import dev.hearth.spark.engine.TrainingEngines;
 import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.spark.training.TrainingPipeline;

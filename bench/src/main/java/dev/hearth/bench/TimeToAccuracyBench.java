@@ -1,6 +1,6 @@
 package dev.hearth.bench;
 
-import dev.hearth.testing.spark.SparkConfFile;
+import dev.hearth.spark.SparkConfFile;
 import dev.hearth.spark.training.EpochResult;
 import dev.hearth.spark.training.TrainingSummary;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
 package dev.hearth.spark;
 
-import dev.hearth.testing.spark.SparkConfFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;

@@ -1,7 +1,6 @@
 package dev.hearth.spark;
 
 import dev.hearth.testing.HearthBuild;
-import dev.hearth.testing.spark.SparkConfFile;
 import java.nio.file.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;

@@ -1,6 +1,5 @@
 /**
- * Spark fixtures: a real standalone cluster from the build's class path ({@link
- * dev.hearth.testing.spark.StandaloneCluster}) and the {@code spark-defaults.conf} reader tests and benchmarks
- * configure their sessions with ({@link dev.hearth.testing.spark.SparkConfFile}).
+ * A real Spark standalone cluster for integration tests, started from the build's class path through a throw-away
+ * {@code SPARK_HOME} ({@link dev.hearth.testing.spark.StandaloneCluster}); no Spark class is compiled against here.
  */
 package dev.hearth.testing.spark;

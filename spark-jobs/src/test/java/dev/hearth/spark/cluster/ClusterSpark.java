@@ -4,7 +4,7 @@ import dev.hearth.testing.Poll;
 import dev.hearth.testing.hdfs.MiniHdfs;
 import dev.hearth.testing.spark.StandaloneCluster;
 import dev.hearth.testing.HearthBuild;
-import dev.hearth.testing.spark.SparkConfFile;
+import dev.hearth.spark.SparkConfFile;
 import dev.hearth.spark.LocalSpark;
 import java.nio.file.Path;
 import java.time.Duration;

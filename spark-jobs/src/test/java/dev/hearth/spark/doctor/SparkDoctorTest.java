@@ -1,6 +1,6 @@
 package dev.hearth.spark.doctor;
 
-import dev.hearth.testing.spark.SparkConfFile;
+import dev.hearth.spark.SparkConfFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.spark.LocalSpark;

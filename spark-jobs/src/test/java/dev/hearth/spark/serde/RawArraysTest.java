@@ -1,6 +1,6 @@
 package dev.hearth.spark.serde;
 
-import dev.hearth.testing.spark.SparkConfFile;
+import dev.hearth.spark.SparkConfFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

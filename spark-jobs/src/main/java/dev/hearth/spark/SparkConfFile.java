@@ -1,4 +1,4 @@
-package dev.hearth.testing.spark;
+package dev.hearth.spark;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +10,7 @@ import org.apache.spark.SparkConf;
 
 /**
  * Reads a {@code spark-defaults.conf}-style file ({@code key value} or {@code key=value} per line, {@code #}
- * comments) so tests and benchmarks apply exactly the settings {@code bin/hearth} passes to
+ * comments) so tests, notebooks and the doctor apply exactly the settings {@code bin/hearth} passes to
  * spark-submit.
  */
 public final class SparkConfFile {
