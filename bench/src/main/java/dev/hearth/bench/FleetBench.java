@@ -1,6 +1,9 @@
 package dev.hearth.bench;
 
-import dev.hearth.bench.FleetLoad.Answer;
+import dev.hearth.serving.client.InferRequest;
+import dev.hearth.testing.Ports;
+import dev.hearth.serving.client.LoadClients;
+import dev.hearth.serving.client.LoadClients.Answer;
 import dev.hearth.serving.auth.TokenFile;
 import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelFiles;
@@ -10,7 +13,6 @@ import dev.hearth.store.Signature;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import dev.hearth.store.hadoop.HadoopShadowSummaries;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -170,7 +172,7 @@ final class FleetBench implements Benchmark {
 
         // Throughput: a 1-replica and a 3-replica fleet (same HAProxy configuration) run side by side and wrk
         // alternates between them after warming both, so the machine's noise hits both alike.
-        Path body = Wrk.tempFile("hearth-fleet-body", ".json", FleetLoad.body(rows[0], 1));
+        Path body = Wrk.tempFile("hearth-fleet-body", ".json", InferRequest.ofRows("1", rows[0]).toJson());
         Wrk wrk = new Wrk(root.resolve("bench/scripts/infer.lua"), Map.of("HEARTH_BODY_FILE", body.toString(),
                 "HEARTH_TOKEN", token));
         int seconds = quick ? 5 : 10;
@@ -209,7 +211,7 @@ final class FleetBench implements Benchmark {
             fleet.run(300, concat(List.of("start", "3"), serve));
             java.util.function.IntFunction<String> keys = n -> n % 4 == 0 ? "sticky-" + (n / 4 % 200) : "u-" + n;
             long loadStart = System.nanoTime();
-            try (FleetLoad load = new FleetLoad(fleet.balancerUrl(), token, CONNECTIONS, rows, keys)) {
+            try (LoadClients load = new LoadClients(fleet.balancerUrl(), token, MODEL, CONNECTIONS, rows, keys)) {
                 Thread.sleep(2000);
                 // (a)
                 long moved = System.nanoTime();
@@ -366,26 +368,9 @@ final class FleetBench implements Benchmark {
         Fleet(Path state, int replicas) throws IOException {
             this.state = state;
             Files.createDirectories(state);
-            this.port = freeBlock(replicas + 2);
+            this.port = Ports.freeBlock(replicas + 2);
         }
 
-        private int freeBlock(int count) throws IOException {
-            for (int attempt = 0; attempt < 50; attempt++) {
-                int base = 20000 + new Random().nextInt(30000);
-                boolean free = true;
-                for (int p = base; p < base + count && free; p++) {
-                    try (ServerSocket s = new ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress())) {
-                        s.setReuseAddress(true);
-                    } catch (IOException e) {
-                        free = false;
-                    }
-                }
-                if (free) {
-                    return base;
-                }
-            }
-            throw new IOException("no free block of " + count + " loopback ports");
-        }
 
         String balancerUrl() {
             return "http://127.0.0.1:" + port;

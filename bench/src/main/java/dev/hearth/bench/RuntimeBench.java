@@ -1,5 +1,7 @@
 package dev.hearth.bench;
 
+import dev.hearth.testing.Trees;
+import dev.hearth.serving.client.InferRequest;
 import dev.hearth.runtime.ModelRuntime;
 import dev.hearth.runtime.Predictor;
 import dev.hearth.runtime.RowPredictor;
@@ -21,12 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -80,7 +80,7 @@ final class RuntimeBench implements Benchmark {
         try {
             return measure(work);
         } finally {
-            deleteTree(work);
+            Trees.delete(work);
         }
     }
 
@@ -119,7 +119,7 @@ final class RuntimeBench implements Benchmark {
         Path tokens = work.resolve("tokens");
         String token = TokenFile.create(tokens, List.of("predict:" + DL4J, "predict:" + ONNX));
         Path body = work.resolve("body.json");
-        Files.writeString(body, requestBody(rows[0]));
+        Files.writeString(body, InferRequest.ofRows(null, rows[0]).toJson());
         Wrk wrk = new Wrk(root.resolve("bench/scripts/infer.lua"), Map.of("HEARTH_BODY_FILE", body.toString(),
                 "HEARTH_TOKEN", token));
         Map<String, ServerProcess> servers = new LinkedHashMap<>();
@@ -287,28 +287,7 @@ final class RuntimeBench implements Benchmark {
         }
     }
 
-    private static String requestBody(float[] row) {
-        StringBuilder b = new StringBuilder("{\"inputs\":[{\"name\":\"input\",\"shape\":[1,784],\"datatype\":\"FP32\","
-                + "\"data\":[");
-        for (int j = 0; j < row.length; j++) {
-            b.append(j == 0 ? "" : ",").append((int) row[j] == row[j] ? Integer.toString((int) row[j])
-                    : Float.toString(row[j]));
-        }
-        return b.append("]}]}").toString();
-    }
-
     private static List<Double> rps(List<WrkResult> runs) {
         return runs.stream().map(WrkResult::requestsPerSecond).toList();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -1,36 +1,37 @@
 package dev.hearth.bench;
 
-import java.io.BufferedReader;
+import dev.hearth.testing.ChildProcess;
+import dev.hearth.testing.HearthBuild;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A model server in its own JVM, launched the way {@code bin/hearth serve} launches it ({@code conf/jvm17.args},
  * ZGC, 2 GB heap), so the serving benchmark measures the server as deployed and not a server sharing the benchmark
- * JVM's heap. Stopped by its PID (SIGTERM, then SIGKILL after 20 s).
+ * JVM's heap. Launched and stopped by PID (SIGTERM, then SIGKILL after 20 s) as a {@link ChildProcess}; its
+ * standard error goes to the log, its standard output to {@code <log name>.out} next to it.
  */
 final class ServerProcess implements AutoCloseable {
     private static final int QUIET_WINDOW_MS = 500;
     private static final int QUIET_TICKS = 2;
+    private static final String LISTENING = "listening on ";
 
-    private final Process process;
+    private final ChildProcess process;
     private final String url;
 
-    private ServerProcess(Process process, String url) {
+    private ServerProcess(ChildProcess process, String url) {
         this.process = process;
         this.url = url;
     }
 
     /** Starts {@code dev.hearth.serving.ModelServer} with {@code settings} (key=value) and waits until it listens. */
-    static ServerProcess start(Path root, List<String> settings, Path log) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    static ServerProcess start(Path root, List<String> settings, Path log) {
+        List<String> cmd = new ArrayList<>(List.of(HearthBuild.java(),
                 "@" + root.resolve("conf/jvm17.args"), "-XX:+UseZGC", "-Xmx2g",
                 "-Dlog4j2.configurationFile=" + root.resolve("conf/log4j2.properties"),
                 "-cp", System.getProperty("java.class.path"), "dev.hearth.serving.ModelServer"));
@@ -38,35 +39,17 @@ final class ServerProcess implements AutoCloseable {
             cmd.add("--set");
             cmd.add(s);
         }
-        ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(log.toFile());
+        String name = log.getFileName().toString().replaceAll("\\.log$", "").replaceAll("[^A-Za-z0-9._-]", "_");
         // bench/run sets OMP_NUM_THREADS=1 for the training benchmarks; bin/hearth serve does not, and the server
         // sets its own thread count (serving.compute.threads), so the benchmark must not inherit it.
-        builder.environment().remove("OMP_NUM_THREADS");
-        Process p = builder.start();
-        CompletableFuture<String> listening = CompletableFuture.supplyAsync(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                String found = null;
-                while ((line = r.readLine()) != null) {
-                    if (found == null && line.startsWith("listening on ")) {
-                        found = line.substring("listening on ".length()).strip();
-                        return found;
-                    }
-                }
-                return null;
-            } catch (IOException e) {
-                return null;
-            }
-        });
+        ChildProcess p = ChildProcess.builder(name, cmd).removeEnv("OMP_NUM_THREADS"::equals)
+                .files(log.resolveSibling(name + ".out"), log).start();
         try {
-            String url = listening.get(120, TimeUnit.SECONDS);
-            if (url == null) {
-                throw new IOException("server process exited before listening (exit " + p.waitFor() + "); see " + log);
-            }
-            return new ServerProcess(p, url);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            p.destroyForcibly().waitFor();
-            throw new IOException("server process did not start within 120 s; see " + log, e);
+            String line = p.awaitLine(l -> l.startsWith(LISTENING), Duration.ofSeconds(120));
+            return new ServerProcess(p, line.substring(LISTENING.length()).strip());
+        } catch (RuntimeException e) {
+            p.kill();
+            throw e;
         }
     }
 
@@ -113,10 +96,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+    public void close() {
+        process.stop(Duration.ofSeconds(20));
     }
 }

@@ -1,5 +1,6 @@
 package dev.hearth.bench;
 
+import dev.hearth.testing.Trees;
 import dev.hearth.config.Settings;
 import dev.hearth.runtime.ModelRuntime;
 import dev.hearth.runtime.Predictor;
@@ -15,12 +16,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -70,8 +69,8 @@ final class ServingBench implements Benchmark {
         try {
             return measure(model, work);
         } finally {
-            deleteTree(work);
-            deleteTree(model.store());
+            Trees.delete(work);
+            Trees.delete(model.store());
         }
     }
 
@@ -346,16 +345,5 @@ final class ServingBench implements Benchmark {
 
     private static String onOff(boolean batching) {
         return batching ? "on" : "off";
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

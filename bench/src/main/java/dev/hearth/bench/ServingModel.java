@@ -1,5 +1,6 @@
 package dev.hearth.bench;
 
+import dev.hearth.serving.client.InferRequest;
 import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelFiles;
 import dev.hearth.store.ModelVersion;
@@ -100,12 +101,6 @@ record ServingModel(Path store, String name, ModelVersion version, MultiLayerNet
 
     /** A single-row OIP v2 inference request for row {@code i} (raw pixel values, as a client sends them). */
     String requestBody(int i) {
-        StringBuilder b = new StringBuilder("{\"inputs\":[{\"name\":\"input\",\"shape\":[1,").append(WIDTH)
-                .append("],\"datatype\":\"FP32\",\"data\":[");
-        float[] row = rows[i];
-        for (int j = 0; j < row.length; j++) {
-            b.append(j == 0 ? "" : ",").append((int) row[j] == row[j] ? Integer.toString((int) row[j]) : Float.toString(row[j]));
-        }
-        return b.append("]}]}").toString();
+        return InferRequest.ofRows(null, rows[i]).toJson();
     }
 }

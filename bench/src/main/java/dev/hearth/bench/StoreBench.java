@@ -1,5 +1,7 @@
 package dev.hearth.bench;
 
+import dev.hearth.testing.Trees;
+import dev.hearth.testing.hdfs.MiniHdfs;
 import dev.hearth.store.NormalizerSpec;
 import dev.hearth.store.Signature;
 import dev.hearth.store.hadoop.HadoopModelStore;
@@ -7,12 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.slf4j.Logger;
@@ -62,7 +62,7 @@ final class StoreBench implements Benchmark {
                 backends.put("hdfs", hdfs(work, files));
             }
         } finally {
-            deleteTree(work);
+            Trees.delete(work);
         }
         result.put("backends", backends);
         result.put("ratioLocal", ratioOf(backends.get("local")));
@@ -83,8 +83,8 @@ final class StoreBench implements Benchmark {
     }
 
     private Map<String, Object> hdfs(Path work, BenchModelFiles files) throws IOException {
-        try (MiniHdfs hdfs = new MiniHdfs(work.resolve("hdfs"))) {
-            HadoopModelStore store = HadoopModelStore.open(hdfs.uri("store"), hdfs.conf());
+        try (MiniHdfs hdfs = MiniHdfs.start(work.resolve("hdfs"))) {
+            HadoopModelStore store = HadoopModelStore.open(hdfs.uri("store"), hdfs.configuration());
             StoreRounds rounds = new StoreRounds(store, hdfs.fileSystem(), new org.apache.hadoop.fs.Path("/copy"),
                     files, signature());
             return summary(rounds.run("hdfs", 2, 5), 2);
@@ -166,13 +166,5 @@ final class StoreBench implements Benchmark {
     private static Signature signature() {
         return new Signature("input", "FP32", 784, List.of(), List.of("0", "1", "2", "3", "4", "5", "6", "7", "8",
                 "9"), NormalizerSpec.none());
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

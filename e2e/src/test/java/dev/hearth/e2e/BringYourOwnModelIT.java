@@ -1,5 +1,8 @@
 package dev.hearth.e2e;
 
+import dev.hearth.testing.ChildProcess;
+import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,7 +34,7 @@ class BringYourOwnModelIT {
 
     @Test
     void trainInPytorchImportServeAndPredictOnSpark() throws Exception {
-        Path root = Processes.root();
+        Path root = HearthBuild.root();
         Path iris = root.resolve("model-runtime/src/test/resources/dev/hearth/runtime/onnx/iris.csv");
         Path models = dir.resolve("models");
         Path store = dir.resolve("store");
@@ -42,27 +45,23 @@ class BringYourOwnModelIT {
                     iris.toString(), root.resolve("examples/data/mnist-10k.csv.gz").toString()), Duration.ofMinutes(5));
             assertThat(made.exitCode()).as(made.output()).isZero();
 
-            List<String> importCmd = new ArrayList<>(List.of(Processes.java()));
-            importCmd.addAll(Processes.jvmArgs());
-            importCmd.addAll(List.of("-Xmx512m", "-cp", root.resolve("cli/target/hearth-cli.jar") + java.io.File.pathSeparator + servingJar,
-                    "dev.hearth.runtime.cli.ModelsMain",
+            List<String> importCmd = new ArrayList<>(List.of(HearthBuild.java()));
+            importCmd.addAll(HearthBuild.jvmArgs());
+            importCmd.addAll(List.of("-Xmx512m", "-cp", HearthBuild.cliClasspath(), "dev.hearth.runtime.cli.ModelsMain",
                     "import", "--framework", "onnx", "--file", models.resolve("mlp.onnx").toString(),
                     "--name", "iris-torch", "--labels", "setosa,versicolor,virginica", "--store", store.toString()));
             Processes.Result imported = processes.run(importCmd, Duration.ofMinutes(2));
             assertThat(imported.exitCode()).as(imported.output()).isZero();
             assertThat(imported.output()).contains("imported iris-torch/1 (onnx");
 
-            List<String> serverOut = new ArrayList<>();
-            List<String> serve = new ArrayList<>(List.of(Processes.java()));
-            serve.addAll(Processes.jvmArgs());
+            List<String> serve = new ArrayList<>(List.of(HearthBuild.java()));
+            serve.addAll(HearthBuild.jvmArgs());
             serve.addAll(List.of("-Xmx512m", "-jar", servingJar.toString(), "--store", store.toString(),
                     "--port", "0", "--set", "auth.enabled=false", "--set", "serving.models=iris-torch"));
-            processes.startAndAwait(serve, l -> l.startsWith("listening on "), serverOut, Duration.ofMinutes(2));
-            String base;
-            synchronized (serverOut) {
-                base = serverOut.stream().filter(l -> l.startsWith("listening on ")).findFirst().orElseThrow()
-                        .substring("listening on ".length());
-            }
+            ChildProcess serverProcess = processes.startAndAwait(serve, l -> l.startsWith("listening on "),
+                    Duration.ofMinutes(2));
+            String base = serverProcess.firstLine(l -> l.startsWith("listening on ")).orElseThrow()
+                    .substring("listening on ".length());
             JsonNode fixed = JSON.readTree(models.resolve("mlp.json").toFile());
             JsonNode features = fixed.get("inputs").get("features");
             JsonNode expected = fixed.get("outputs").get("probabilities").get("data");
@@ -80,7 +79,7 @@ class BringYourOwnModelIT {
             }
 
             Path scored = dir.resolve("scored");
-            Processes.Result predict = processes.run(Processes.sparkSubmit("dev.hearth.spark.job.PredictJob",
+            Processes.Result predict = processes.run(HearthBuild.sparkSubmit("dev.hearth.spark.job.PredictJob",
                     List.of("--model", "iris-torch", "--data", iris.toString(), "--store", store.toString(),
                             "--output", scored.toString(), "--set", "predict.output.format=csv")), Duration.ofMinutes(5));
             assertThat(predict.exitCode()).as(predict.output()).isZero();

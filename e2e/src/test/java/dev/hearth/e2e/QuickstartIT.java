@@ -1,5 +1,7 @@
 package dev.hearth.e2e;
 
+import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -15,7 +17,7 @@ class QuickstartIT {
     void quickstartTrainsServesAndPredictsAboveNinetyPercent() throws Exception {
         try (Processes processes = new Processes()) {
             Processes.Result r = processes.run(
-                    List.of("bash", Processes.root().resolve("bin/hearth").toString(), "quickstart"),
+                    List.of("bash", HearthBuild.root().resolve("bin/hearth").toString(), "quickstart"),
                     Duration.ofMinutes(10));
             assertThat(r.exitCode()).as(r.output()).isZero();
             assertThat(r.output()).containsPattern("prediction: digit \\d \\(true label \\d\\)");

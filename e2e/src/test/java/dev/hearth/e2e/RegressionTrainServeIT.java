@@ -1,5 +1,8 @@
 package dev.hearth.e2e;
 
+import dev.hearth.testing.ChildProcess;
+import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -35,7 +38,7 @@ class RegressionTrainServeIT {
 
     @Test
     void trainEvaluateServeAndPredictInTheTargetsUnits() throws Exception {
-        Path root = Processes.root();
+        Path root = HearthBuild.root();
         List<String> lines = Files.readAllLines(Path.of(getClass().getResource("tumour-area.csv").toURI()));
         List<String> rows = new ArrayList<>(lines.subList(1, lines.size()));
         Collections.shuffle(rows, new Random(17));
@@ -44,7 +47,7 @@ class RegressionTrainServeIT {
         Path held = write("test.csv", lines.get(0), test);
         Path store = dir.resolve("store");
         try (Processes processes = new Processes()) {
-            Processes.Result trained = processes.run(Processes.sparkSubmit("dev.hearth.spark.job.TrainJob", List.of(
+            Processes.Result trained = processes.run(HearthBuild.sparkSubmit("dev.hearth.spark.job.TrainJob", List.of(
                     "--data", train.toString(), "--model", "area", "--store", store.toString(),
                     "--set", "data.test.path=" + held, "--set", "data.label.column=worst_area",
                     "--set", "network.head=regression", "--set", "normalizer=standardize",
@@ -55,23 +58,20 @@ class RegressionTrainServeIT {
             String published = trained.output().lines().filter(l -> l.startsWith("published area/1")).findFirst()
                     .orElseThrow();
 
-            Processes.Result evaluated = processes.run(Processes.sparkSubmit("dev.hearth.spark.job.EvaluateJob",
+            Processes.Result evaluated = processes.run(HearthBuild.sparkSubmit("dev.hearth.spark.job.EvaluateJob",
                     List.of("--model", "area", "--data", held.toString(), "--store", store.toString(),
                             "--set", "data.label.column=worst_area", "--json")), Duration.ofMinutes(5));
             assertThat(evaluated.exitCode()).as(evaluated.output()).isZero();
             JsonNode metrics = JSON.readTree(jsonBlock(evaluated.output())).get("metrics");
 
-            List<String> serverOut = new ArrayList<>();
-            List<String> serve = new ArrayList<>(List.of(Processes.java()));
-            serve.addAll(Processes.jvmArgs());
-            serve.addAll(List.of("-Xmx1g", "-jar", root.resolve("serving/target/hearth-serving.jar").toString(),
+            List<String> serve = new ArrayList<>(List.of(HearthBuild.java()));
+            serve.addAll(HearthBuild.jvmArgs());
+            serve.addAll(List.of("-Xmx1g", "-jar", HearthBuild.servingJar().toString(),
                     "--store", store.toString(), "--port", "0", "--set", "auth.enabled=false"));
-            processes.startAndAwait(serve, l -> l.startsWith("listening on "), serverOut, Duration.ofMinutes(2));
-            String base;
-            synchronized (serverOut) {
-                base = serverOut.stream().filter(l -> l.startsWith("listening on ")).findFirst().orElseThrow()
-                        .substring("listening on ".length());
-            }
+            ChildProcess serverProcess = processes.startAndAwait(serve, l -> l.startsWith("listening on "),
+                    Duration.ofMinutes(2));
+            String base = serverProcess.firstLine(l -> l.startsWith("listening on ")).orElseThrow()
+                    .substring("listening on ".length());
             HttpClient client = HttpClient.newHttpClient();
 
             StringBuilder data = new StringBuilder();

@@ -1,5 +1,8 @@
 package dev.hearth.e2e;
 
+import dev.hearth.testing.ChildProcess;
+import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +30,7 @@ class ResumeAfterDriverKillIT {
                 "--store", store.toString(), "--set", "network.hidden=32", "--set", "network.learning.rate=0.01",
                 "--set", "train.epochs=40", "--set", "train.batch.size.per.worker=32"));
         args.addAll(List.of(extra));
-        return Processes.sparkSubmit("dev.hearth.spark.job.TrainJob", args);
+        return HearthBuild.sparkSubmit("dev.hearth.spark.job.TrainJob", args);
     }
 
     private static Optional<Integer> checkpointedEpoch(Path store) throws Exception {
@@ -47,15 +50,13 @@ class ResumeAfterDriverKillIT {
         Path data = Path.of(getClass().getResource("digits-8x8.csv").toURI());
         Path store = dir.resolve("store");
         try (Processes processes = new Processes()) {
-            List<String> out = new ArrayList<>();
-            Process driver = processes.startAndAwait(submit(data, store), l -> l.contains("epoch 3/40"), out,
+            ChildProcess driver = processes.startAndAwait(submit(data, store), l -> l.contains("epoch 3/40"),
                     Duration.ofMinutes(3));
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (checkpointedEpoch(store).orElse(0) < 3 && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            driver.descendants().forEach(ProcessHandle::destroyForcibly);
-            driver.destroyForcibly().waitFor();
+            driver.kill();
             int saved = checkpointedEpoch(store).orElseThrow();
             assertThat(saved).isGreaterThanOrEqualTo(3).isLessThan(40);
             assertThat(store.resolve("digits/versions")).doesNotExist();

@@ -1,5 +1,8 @@
 package dev.hearth.e2e;
 
+import dev.hearth.testing.ChildProcess;
+import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,7 +36,7 @@ class RetrainServeIT {
     private List<String> rows;
 
     private List<String> retrain(Path store) throws Exception {
-        return Processes.sparkSubmit("dev.hearth.spark.job.RetrainJob", List.of(
+        return HearthBuild.sparkSubmit("dev.hearth.spark.job.RetrainJob", List.of(
                 "--model", "digits", "--data-root", dir.resolve("data").toString(), "--store", store.toString(),
                 "--set", "retrain.eval.path=" + dir.resolve("eval.csv"),
                 "--set", "retrain.gate.min.accuracy=0.7", "--set", "retrain.gate.max.recall.drop=0.1",
@@ -81,18 +84,15 @@ class RetrainServeIT {
             Processes.Result day1 = processes.run(retrain(store), Duration.ofMinutes(5));
             assertThat(day1.exitCode()).as(day1.output()).isZero();
 
-            List<String> serveCmd = new ArrayList<>(List.of(Processes.java()));
-            serveCmd.addAll(Processes.jvmArgs());
-            serveCmd.addAll(List.of("-Xmx1g", "-jar", Processes.root().resolve("serving/target/hearth-serving.jar").toString(),
+            List<String> serveCmd = new ArrayList<>(List.of(HearthBuild.java()));
+            serveCmd.addAll(HearthBuild.jvmArgs());
+            serveCmd.addAll(List.of("-Xmx1g", "-jar", HearthBuild.servingJar().toString(),
                     "--store", store.toString(), "--port", "0", "--set", "serving.models=digits@production",
                     "--set", "serving.poll.interval.ms=200", "--set", "auth.enabled=false"));
-            List<String> out = new ArrayList<>();
-            processes.startAndAwait(serveCmd, l -> l.startsWith("listening on "), out, Duration.ofMinutes(2));
-            String base;
-            synchronized (out) {
-                base = out.stream().filter(l -> l.startsWith("listening on ")).findFirst().orElseThrow()
-                        .substring("listening on ".length());
-            }
+            ChildProcess serverProcess = processes.startAndAwait(serveCmd, l -> l.startsWith("listening on "),
+                    Duration.ofMinutes(2));
+            String base = serverProcess.firstLine(l -> l.startsWith("listening on ")).orElseThrow()
+                    .substring("listening on ".length());
             HttpClient client = HttpClient.newHttpClient();
             HttpResponse<String> before = infer(client, base, features);
             assertThat(before.statusCode()).as(before.body()).isEqualTo(200);

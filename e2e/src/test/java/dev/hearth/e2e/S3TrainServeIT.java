@@ -1,15 +1,16 @@
 package dev.hearth.e2e;
 
+import dev.hearth.serving.client.InferRequest;
+import dev.hearth.serving.client.InferenceClient;
+import dev.hearth.testing.ChildProcess;
+import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.store.testing.S3TestEndpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class S3TrainServeIT {
 
     @Test
     void trainFromS3PublishToS3ServeFollowAliasVerifyAndGc() throws Exception {
-        Path root = Processes.root();
+        Path root = HearthBuild.root();
         Path data = Path.of(getClass().getResource("digits-8x8.csv").toURI());
         try (S3TestEndpoint s3 = S3TestEndpoint.start(); Processes processes = new Processes()) {
             Path conf = dir.resolve("hadoop-conf");
@@ -55,7 +56,7 @@ class S3TrainServeIT {
                 List<String> args = new ArrayList<>(List.of("--data", s3.uri("data/digits.csv"), "--model", "digits",
                         "--store", store, "--set", "network.hidden=32", "--set", "network.learning.rate=0.01",
                         "--set", "train.epochs=" + (round + 1), "--set", "train.batch.size.per.worker=32"));
-                List<String> submit = withS3Conf(Processes.sparkSubmit("dev.hearth.spark.job.TrainJob", args), s3);
+                List<String> submit = withS3Conf(HearthBuild.sparkSubmit("dev.hearth.spark.job.TrainJob", args), s3);
                 Processes.Result train = processes.run(submit, Duration.ofMinutes(5));
                 outputs.add(train.output());
                 assertThat(train.exitCode()).as(train.output()).isZero();
@@ -65,7 +66,7 @@ class S3TrainServeIT {
                     .output());
 
             // doctor: S3A resolves inside the executors; the store reports what the conditional-write probe measured.
-            Processes.Result doctor = processes.run(withS3Conf(Processes.sparkSubmit("dev.hearth.spark.job.DoctorJob",
+            Processes.Result doctor = processes.run(withS3Conf(HearthBuild.sparkSubmit("dev.hearth.spark.job.DoctorJob",
                     List.of("--path", s3.uri("data/digits.csv"), "--store", store)), s3), Duration.ofMinutes(3));
             outputs.add(doctor.output());
             assertThat(doctor.output()).containsPattern("OK +reach s3a://hearth/data/digits.csv in executor")
@@ -74,22 +75,18 @@ class S3TrainServeIT {
                 assertThat(doctor.output()).contains("does not honour conditional writes");
             }
 
-            List<String> serverOut = new ArrayList<>();
-            List<String> serve = new ArrayList<>(List.of(Processes.java()));
-            serve.addAll(Processes.jvmArgs());
-            serve.addAll(List.of("-Xmx1g", "-jar", root.resolve("serving/target/hearth-serving.jar").toString(),
+            List<String> serve = new ArrayList<>(List.of(HearthBuild.java()));
+            serve.addAll(HearthBuild.jvmArgs());
+            serve.addAll(List.of("-Xmx1g", "-jar", HearthBuild.servingJar().toString(),
                     "--store", store, "--port", "0", "--set", "auth.enabled=false",
                     "--set", "serving.models=digits@production", "--set", "serving.poll.interval.ms=200"));
-            processes.startAndAwait(serve, l -> l.startsWith("listening on "), serverOut, Duration.ofMinutes(2));
-            String base;
-            synchronized (serverOut) {
-                base = serverOut.stream().filter(l -> l.startsWith("listening on ")).findFirst().orElseThrow()
-                        .substring("listening on ".length());
-            }
+            ChildProcess serverProcess = processes.startAndAwait(serve, l -> l.startsWith("listening on "),
+                    Duration.ofMinutes(2));
+            String base = serverProcess.firstLine(l -> l.startsWith("listening on ")).orElseThrow()
+                    .substring("listening on ".length());
             String row = Files.readAllLines(data).get(1);
-            String body = "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,64],\"datatype\":\"FP32\",\"data\":["
-                    + row.substring(0, row.lastIndexOf(',')) + "]}]}";
-            HttpClient client = HttpClient.newHttpClient();
+            float[] body = InferRequest.csvRow(row.substring(0, row.lastIndexOf(',')));
+            InferenceClient client = InferenceClient.builder(base).build();
             assertThat(servedVersion(client, base, body)).isEqualTo(1);
 
             // Compare-and-swap: a move from the right head wins, a stale one is refused (exit 3).
@@ -111,9 +108,7 @@ class S3TrainServeIT {
             assertThat(versions.exitCode()).as(versions.output()).isZero();
             outputs.addAll(List.of(stale.output(), rollback.output(), verify.output(), gc.output(),
                     versions.output()));
-            synchronized (serverOut) {
-                outputs.addAll(serverOut);
-            }
+            outputs.addAll(serverProcess.lines());
 
             String metadata = readAll(fs, new org.apache.hadoop.fs.Path(store));
             assertThat(metadata).contains("\"dataset\"").contains("s3a://hearth/data/digits.csv");
@@ -135,23 +130,19 @@ class S3TrainServeIT {
     }
 
     private static Processes.Result cli(Processes processes, String store, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Processes.java()));
-        cmd.addAll(Processes.jvmArgs());
-        cmd.addAll(List.of("-Xmx256m", "-cp", Processes.root().resolve("cli/target/hearth-cli.jar") + java.io.File.pathSeparator
-                        + Processes.root().resolve("serving/target/hearth-serving.jar"),
+        List<String> cmd = new ArrayList<>(List.of(HearthBuild.java()));
+        cmd.addAll(HearthBuild.jvmArgs());
+        cmd.addAll(List.of("-Xmx256m", "-cp", HearthBuild.cliClasspath(),
                 "dev.hearth.store.cli.ModelsCommand", "--store", store));
         cmd.addAll(List.of(args));
         return processes.run(cmd, Duration.ofMinutes(2));
     }
 
-    private static int servedVersion(HttpClient client, String base, String body) throws Exception {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/v2/models/digits/infer"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return Integer.parseInt(JSON.readTree(r.body()).get("model_version").asText());
+    private static int servedVersion(InferenceClient client, String base, float[] row) {
+        return Integer.parseInt(client.infer("digits", row).modelVersion());
     }
 
-    private static void awaitVersion(HttpClient client, String base, String body, int version) throws Exception {
+    private static void awaitVersion(InferenceClient client, String base, float[] body, int version) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (servedVersion(client, base, body) != version) {
             assertThat(System.nanoTime()).as("server never swapped to version " + version).isLessThan(deadline);

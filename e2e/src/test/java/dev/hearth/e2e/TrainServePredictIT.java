@@ -1,14 +1,19 @@
 package dev.hearth.e2e;
 
+import dev.hearth.serving.client.InferRequest;
+import dev.hearth.serving.client.InferResponse;
+import dev.hearth.serving.client.InferenceClient;
+import dev.hearth.serving.client.InferenceException;
+import java.util.Arrays;
+import dev.hearth.testing.ChildProcess;
+import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,11 +34,10 @@ class TrainServePredictIT {
 
     @Test
     void trainPublishServeAndPredict() throws Exception {
-        Path root = Processes.root();
         Path data = Path.of(getClass().getResource("digits-8x8.csv").toURI());
         Path store = dir.resolve("store");
         try (Processes processes = new Processes()) {
-            List<String> submit = Processes.sparkSubmit("dev.hearth.spark.job.TrainJob", List.of(
+            List<String> submit = HearthBuild.sparkSubmit("dev.hearth.spark.job.TrainJob", List.of(
                     "--data", data.toString(), "--model", "digits", "--store", store.toString(),
                     "--set", "network.hidden=64", "--set", "network.learning.rate=0.01",
                     "--set", "train.epochs=6", "--set", "train.batch.size.per.worker=32"));
@@ -41,35 +45,23 @@ class TrainServePredictIT {
             assertThat(train.exitCode()).as(train.output()).isZero();
             assertThat(train.output()).contains("published digits/1");
 
-            List<String> serverOut = new ArrayList<>();
-            List<String> serve = new ArrayList<>(List.of(Processes.java()));
-            serve.addAll(Processes.jvmArgs());
-            serve.addAll(List.of("-Xmx1g", "-jar", root.resolve("serving/target/hearth-serving.jar").toString(),
+            List<String> serve = new ArrayList<>(List.of(HearthBuild.java()));
+            serve.addAll(HearthBuild.jvmArgs());
+            serve.addAll(List.of("-Xmx1g", "-jar", HearthBuild.servingJar().toString(),
                     "--store", store.toString(), "--port", "0", "--set", "auth.enabled=false"));
-            processes.startAndAwait(serve, l -> l.startsWith("listening on "), serverOut, Duration.ofMinutes(2));
-            String base;
-            synchronized (serverOut) {
-                base = serverOut.stream().filter(l -> l.startsWith("listening on ")).findFirst().orElseThrow()
-                        .substring("listening on ".length());
-            }
+            ChildProcess serverProcess = processes.startAndAwait(serve, l -> l.startsWith("listening on "),
+                    Duration.ofMinutes(2));
+            String base = serverProcess.firstLine(l -> l.startsWith("listening on ")).orElseThrow()
+                    .substring("listening on ".length());
             assertThat(base).startsWith("http://127.0.0.1:");
 
-            HttpClient client = HttpClient.newHttpClient();
+            InferenceClient client = InferenceClient.builder(base).build();
             // Two real rows of the dataset (label last): a 0 and a 1.
-            List<String> rows = Files.readAllLines(data).subList(1, 3);
-            StringBuilder values = new StringBuilder();
-            for (String row : rows) {
-                String features = row.substring(0, row.lastIndexOf(','));
-                values.append(values.length() == 0 ? "" : ",").append(features);
-            }
-            String body = "{\"inputs\":[{\"name\":\"input\",\"shape\":[2,64],\"datatype\":\"FP32\",\"data\":["
-                    + values + "]}]}";
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/v2/models/digits/infer"))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-            JsonNode probs = JSON.readTree(r.body()).get("outputs").get(0);
-            assertThat(probs.get("shape").toString()).isEqualTo("[2,10]");
-            double[] p = JSON.convertValue(probs.get("data"), double[].class);
+            float[][] rows = Files.readAllLines(data).subList(1, 3).stream()
+                    .map(row -> InferRequest.csvRow(row.substring(0, row.lastIndexOf(',')))).toArray(float[][]::new);
+            InferResponse.Output probs = client.infer("digits", rows).outputs().get(0);
+            assertThat(probs.shape()).containsExactly(2, 10);
+            float[] p = probs.floats();
             assertThat(p).hasSize(20);
             for (int row = 0; row < 2; row++) {
                 double sum = 0;
@@ -79,12 +71,12 @@ class TrainServePredictIT {
                 assertThat(sum).isCloseTo(1.0, within(1e-4));
             }
 
-            HttpResponse<String> bad = client.send(HttpRequest.newBuilder(URI.create(base + "/v2/models/digits/infer"))
-                    .POST(HttpRequest.BodyPublishers.ofString(body.replace("[2,64]", "[2,63]"))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(bad.statusCode()).isEqualTo(400);
-            assertThat(JSON.readTree(bad.body()).get("error").asText())
-                    .isEqualTo("inputs[0].shape[1] is 63 but the model takes 64 features");
+            float[][] narrow = {Arrays.copyOf(rows[0], 63), Arrays.copyOf(rows[1], 63)};
+            assertThatThrownBy(() -> client.infer("digits", narrow)).isInstanceOfSatisfying(InferenceException.class,
+                    e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.serverMessage()).isEqualTo("inputs[0].shape[1] is 63 but the model takes 64 features");
+                    });
         }
     }
 }

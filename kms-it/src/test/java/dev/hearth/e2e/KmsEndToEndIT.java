@@ -1,14 +1,17 @@
 package dev.hearth.e2e;
 
+import dev.hearth.serving.client.InferRequest;
+import dev.hearth.serving.client.InferResponse;
+import dev.hearth.serving.client.InferenceClient;
+import dev.hearth.testing.ChildProcess;
+import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.store.it.KmsFixture;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +39,7 @@ class KmsEndToEndIT {
 
     @Test
     void publishServeEvaluateRotateRetireAndServeAgain() throws Exception {
-        Path root = Processes.root();
+        Path root = HearthBuild.root();
         // The e2e module's dataset, read where it lies (a resource inside e2e's test jar has no file path).
         Path data = root.resolve("e2e/src/test/resources/dev/hearth/e2e/digits-8x8.csv");
         Path store = dir.resolve("store");
@@ -53,7 +56,7 @@ class KmsEndToEndIT {
                     "--set", "train.epochs=2",
                     "--set", "train.batch.size.per.worker=32", "--set", "store.encryption.key.name=models"));
             trainArgs.addAll(keys);
-            Processes.Result train = processes.run(Processes.sparkSubmit("dev.hearth.spark.job.TrainJob", trainArgs),
+            Processes.Result train = processes.run(HearthBuild.sparkSubmit("dev.hearth.spark.job.TrainJob", trainArgs),
                     Duration.ofMinutes(4));
             assertThat(train.exitCode()).as(train.output()).isZero();
             assertThat(train.output()).contains("published digits/1");
@@ -64,13 +67,13 @@ class KmsEndToEndIT {
             assertThat(models(processes, kms, "show", "digits/1").output()).contains("models@0");
 
             String base = serve(processes, keys);
-            assertThat(infer(base).get("model_version").asInt()).isEqualTo(1);
+            assertThat(infer(base).modelVersion()).isEqualTo("1");
 
             List<String> evalArgs = new ArrayList<>(List.of("--model", "digits", "--data", data.toString(),
                     "--store", store.toString(), "--json"));
             evalArgs.addAll(keys);
             Processes.Result evaluated = processes.run(
-                    Processes.sparkSubmit("dev.hearth.spark.job.EvaluateJob", evalArgs), Duration.ofMinutes(4));
+                    HearthBuild.sparkSubmit("dev.hearth.spark.job.EvaluateJob", evalArgs), Duration.ofMinutes(4));
             assertThat(evaluated.exitCode()).as(evaluated.output()).isZero();
             // Two short epochs: well above chance (0.1) is what shows the decrypted model is the trained one.
             assertThat(JSON.readTree(jsonBlock(evaluated.output())).get("metrics").get("accuracy").asDouble())
@@ -90,16 +93,15 @@ class KmsEndToEndIT {
             assertThat(verify.output()).contains("models@1").doesNotContain("models@0");
             // A fresh server (no data key cached) can only unwrap through models@1.
             String again = serve(processes, keys);
-            assertThat(infer(again).get("model_version").asInt()).isEqualTo(1);
-            assertThat(infer(base).get("model_version").asInt()).isEqualTo(1);
+            assertThat(infer(again).modelVersion()).isEqualTo("1");
+            assertThat(infer(base).modelVersion()).isEqualTo("1");
         }
     }
 
     private Processes.Result models(Processes processes, KmsFixture kms, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Processes.java()));
-        cmd.addAll(Processes.jvmArgs());
-        cmd.addAll(List.of("-Xmx256m", "-cp", Processes.root().resolve("cli/target/hearth-cli.jar") + java.io.File.pathSeparator
-                        + Processes.root().resolve("serving/target/hearth-serving.jar"),
+        List<String> cmd = new ArrayList<>(List.of(HearthBuild.java()));
+        cmd.addAll(HearthBuild.jvmArgs());
+        cmd.addAll(List.of("-Xmx256m", "-cp", HearthBuild.cliClasspath(),
                 "dev.hearth.runtime.cli.ModelsMain", "--store", dir.resolve("store").toString(),
                 "--key-provider", kms.uri()));
         cmd.addAll(List.of(args));
@@ -107,30 +109,21 @@ class KmsEndToEndIT {
     }
 
     private String serve(Processes processes, List<String> keys) throws Exception {
-        List<String> out = new ArrayList<>();
-        List<String> cmd = new ArrayList<>(List.of(Processes.java()));
-        cmd.addAll(Processes.jvmArgs());
-        cmd.addAll(List.of("-Xmx512m", "-jar", Processes.root().resolve("serving/target/hearth-serving.jar").toString(),
+        List<String> cmd = new ArrayList<>(List.of(HearthBuild.java()));
+        cmd.addAll(HearthBuild.jvmArgs());
+        cmd.addAll(List.of("-Xmx512m", "-jar", HearthBuild.servingJar().toString(),
                 "--store", dir.resolve("store").toString(), "--port", "0", "--set", "auth.enabled=false"));
         cmd.addAll(keys);
-        processes.startAndAwait(cmd, l -> l.startsWith("listening on "), out, Duration.ofMinutes(2));
-        synchronized (out) {
-            return out.stream().filter(l -> l.startsWith("listening on ")).findFirst().orElseThrow()
-                    .substring("listening on ".length());
-        }
+        ChildProcess serverProcess = processes.startAndAwait(cmd, l -> l.startsWith("listening on "),
+                Duration.ofMinutes(2));
+        return serverProcess.firstLine(l -> l.startsWith("listening on ")).orElseThrow()
+                .substring("listening on ".length());
     }
 
-    private static JsonNode infer(String base) throws Exception {
+    private static InferResponse infer(String base) {
         String row = "0,0,5,13,9,1,0,0,0,0,13,15,10,15,5,0,0,3,15,2,0,11,8,0,0,4,12,0,0,8,8,0,0,5,8,0,0,9,8,0,0,4,11,0,"
                 + "1,12,7,0,0,2,14,5,10,12,0,0,0,0,6,13,10,0,0,0";
-        String body = "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,64],\"datatype\":\"FP32\",\"data\":[" + row
-                + "]}]}";
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(base + "/v2/models/digits/infer"))
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return JSON.readTree(r.body());
+        return InferenceClient.builder(base).build().infer("digits", InferRequest.csvRow(row));
     }
 
     private static String jsonBlock(String output) {

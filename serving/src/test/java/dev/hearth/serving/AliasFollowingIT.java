@@ -41,7 +41,7 @@ class AliasFollowingIT {
             TestModels.publish(store, "iris", TestModels.network(i));
         }
         store.setAlias("iris", "production", 1, null, "first release");
-        String request = TestServer.infer("alias", "[1,4]", "[1,2,3,4]");
+        String request = TestServer.request("alias", new float[] {1, 2, 3, 4});
         try (TestServer server = TestServer.start(null, "store.root=" + store.root(), "serving.models=iris@production",
                 "serving.poll.interval.ms=100", "auth.enabled=false")) {
             assertThat(version(server.post("/v2/models/iris/infer", request))).isEqualTo(1);
@@ -100,7 +100,7 @@ class AliasFollowingIT {
             List<Integer> candidates = store.gc(keepNothing, false).candidates().stream()
                     .map(GcCandidate::version).toList();
             assertThat(candidates).doesNotContain(1, 3).contains(2);
-            assertThat(version(server.post("/v2/models/iris/infer", TestServer.infer("x", "[1,4]", "[1,2,3,4]"))))
+            assertThat(version(server.post("/v2/models/iris/infer", TestServer.request("x", new float[] {1, 2, 3, 4}))))
                     .isEqualTo(1);
         }
         assertThat(store.gc(keepNothing, false).candidates().stream().map(GcCandidate::version).toList()).contains(1);

@@ -44,7 +44,7 @@ class CorruptedVersionIT {
         bytes[bytes.length / 2] ^= 0x01;
         Files.write(modelZip, bytes);
 
-        String request = TestServer.infer("c", "[1,4]", "[1,2,3,4]");
+        String request = TestServer.request("c", new float[] {1, 2, 3, 4});
         try (TestServer server = TestServer.start(null, "store.root=" + store.root(), "auth.enabled=false",
                 "serving.poll.interval.ms=100", "serving.versions.on.demand=true")) {
             Path versions = dir.resolve("store").resolve(dir.resolve("scratch").relativize(badDir)).getParent();

@@ -48,7 +48,7 @@ class EncryptedVersionIT {
         encrypting.set(EncryptionSettings.KEY_NAME, "models");
         HadoopModelStore store = HadoopModelStore.open(root, encrypting);
 
-        String request = TestServer.infer("c", "[1,4]", "[1,2,3,4]");
+        String request = TestServer.request("c", new float[] {1, 2, 3, 4});
         try (TestServer withKey = TestServer.start(null, "store.root=" + root, "auth.enabled=false",
                         "serving.poll.interval.ms=100", "serving.versions.on.demand=true",
                         "store.encryption.key.provider=" + provider);

@@ -35,7 +35,7 @@ class HotSwapIT {
     void newVersionsAreSwappedInWithoutFailedRequests() throws Exception {
         HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
         TestModels.publish(store, "iris", TestModels.network(1));
-        String request = TestServer.infer("swap", "[1,4]", "[1,2,3,4]");
+        String request = TestServer.request("swap", new float[] {1, 2, 3, 4});
         List<Integer> versions = new CopyOnWriteArrayList<>();
         List<String> failures = new CopyOnWriteArrayList<>();
         AtomicInteger sent = new AtomicInteger();

@@ -35,7 +35,7 @@ class LeaseRenewalIT {
                 assertThat(l.activeAt(Instant.now())).isTrue();
             });
             assertThat(store.gc(keepNewest, false).kept()).extracting(GcCandidate::version).containsExactly(1);
-            assertThat(server.post("/v2/models/iris/infer", TestServer.infer("x", "[1,4]", "[1,2,3,4]"))
+            assertThat(server.post("/v2/models/iris/infer", TestServer.request("x", new float[] {1, 2, 3, 4}))
                     .statusCode()).isEqualTo(200);
         }
         assertThat(store.leases("iris")).extracting(Lease::version).isEmpty();

@@ -108,7 +108,7 @@ class MemoryAdmissionTest {
 
     /** Posts {@code body}; returns the response after checking it came fast and the server allocated little. */
     private static HttpResponse<String> postSmallAllocation(String path, String body) throws Exception {
-        server.post("/v2/models/iris/infer", TestServer.infer("warm", "[1,4]", "[1,2,3,4]"));
+        server.post("/v2/models/iris/infer", TestServer.request("warm", new float[] {1, 2, 3, 4}));
         long before = serverAllocatedBytes();
         long started = System.nanoTime();
         HttpResponse<String> r = server.post(path, body);

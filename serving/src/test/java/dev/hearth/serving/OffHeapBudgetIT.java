@@ -37,7 +37,7 @@ class OffHeapBudgetIT {
             assertThat(status.get("problem").asText()).contains("serving.offheap.budget.bytes");
             assertThat(server.get("/metrics").body())
                     .contains("hearth_model_load_failures_total{model=\"iris\",reason=\"budget\"} 1.0");
-            assertThat(JSON.readTree(server.post("/v2/models/iris/infer", TestServer.infer("b", "[1,4]", "[1,2,3,4]"))
+            assertThat(JSON.readTree(server.post("/v2/models/iris/infer", TestServer.request("b", new float[] {1, 2, 3, 4}))
                     .body()).get("model_version").asText()).isEqualTo("1");
         }
     }

@@ -29,7 +29,7 @@ class ShutdownAndTimeoutIT {
     @Test
     void shutdownFinishesInFlightRequestsAndRefusesNewOnes() throws Exception {
         HadoopModelStore store = store();
-        String request = TestServer.infer("drain", "[1,4]", "[1,2,3,4]");
+        String request = TestServer.request("drain", new float[] {1, 2, 3, 4});
         TestServer server = TestServer.start(null, "store.root=" + store.root(), "auth.enabled=false",
                 "serving.poll.interval.ms=0", "batching.max.delay.us=3000000");
         CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
@@ -59,7 +59,7 @@ class ShutdownAndTimeoutIT {
         HadoopModelStore store = store();
         try (TestServer server = TestServer.start(null, "store.root=" + store.root(), "auth.enabled=false",
                 "serving.poll.interval.ms=0", "batching.max.delay.us=3000000", "server.request.timeout.ms=100")) {
-            HttpResponse<String> r = server.post("/v2/models/iris/infer", TestServer.infer("t", "[1,4]", "[1,2,3,4]"));
+            HttpResponse<String> r = server.post("/v2/models/iris/infer", TestServer.request("t", new float[] {1, 2, 3, 4}));
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(r.body()).contains("server.request.timeout.ms");
         }

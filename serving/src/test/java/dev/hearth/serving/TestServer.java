@@ -1,6 +1,8 @@
 package dev.hearth.serving;
 
 import dev.hearth.config.Settings;
+import dev.hearth.serving.client.InferRequest;
+import dev.hearth.serving.client.InferenceClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,7 +71,20 @@ public final class TestServer implements AutoCloseable {
         return client.send(r, HttpResponse.BodyHandlers.ofString());
     }
 
-    /** An OIP v2 request for the 4-feature test model. */
+    /** An OIP v2 client of this server with this test's token (see {@link InferenceClient}). */
+    public InferenceClient client() {
+        return InferenceClient.builder(server.url()).optToken(token).build();
+    }
+
+    /** A valid OIP v2 request body: {@code rows} as the tensor {@code input}, as {@link InferenceClient} sends it. */
+    public static String request(String id, float[]... rows) {
+        return InferRequest.ofRows(id, rows).toJson();
+    }
+
+    /**
+     * A hand-made OIP v2 body from JSON fragments, for tests of the server's handling of bodies no well-behaved
+     * client sends (bad shapes, NaN, wrong types, odd spacing); valid requests use {@link #request}.
+     */
     public static String infer(String id, String shape, String data) {
         return "{\"id\":\"" + id + "\",\"inputs\":[{\"name\":\"input\",\"shape\":" + shape
                 + ",\"datatype\":\"FP32\",\"data\":" + data + "}]}";

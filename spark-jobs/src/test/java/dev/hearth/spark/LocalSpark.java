@@ -1,5 +1,6 @@
 package dev.hearth.spark;
 
+import dev.hearth.testing.HearthBuild;
 import java.nio.file.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -10,8 +11,7 @@ public final class LocalSpark {
 
     /** The project's root directory (surefire passes it as {@code hearth.root}). */
     public static Path projectRoot() {
-        String root = System.getProperty("hearth.root");
-        return root != null ? Path.of(root) : Path.of("..").toAbsolutePath().normalize();
+        return HearthBuild.root();
     }
 
     /** The project's Spark defaults file. */

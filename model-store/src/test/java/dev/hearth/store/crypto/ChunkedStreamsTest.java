@@ -1,5 +1,7 @@
 package dev.hearth.store.crypto;
 
+import static dev.hearth.testing.Bytes.indexOf;
+import static dev.hearth.testing.Bytes.deflated;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,7 +13,6 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.zip.Deflater;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import org.junit.jupiter.api.Test;
@@ -166,32 +167,6 @@ class ChunkedStreamsTest {
         assertEquals(-1, indexOf(sealed, needle));
         assertTrue(deflated(sealed) > 0.99 * sealed.length, "ciphertext compressed");
         assertTrue(deflated(plain) < 0.05 * plain.length, "the plaintext itself compresses");
-    }
-
-    static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
-    static int deflated(byte[] b) {
-        Deflater d = new Deflater(Deflater.BEST_COMPRESSION);
-        d.setInput(b);
-        d.finish();
-        byte[] buf = new byte[b.length + 1024];
-        int n = 0;
-        while (!d.finished()) {
-            n += d.deflate(buf, n, buf.length - n);
-        }
-        d.end();
-        return n;
     }
 
     private byte[] seal(byte[] plain, String name) throws IOException {

@@ -1,5 +1,7 @@
 package dev.hearth.store.hadoop;
 
+import static dev.hearth.testing.Bytes.indexOf;
+import static dev.hearth.testing.Bytes.deflated;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import java.util.zip.Deflater;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -343,31 +344,5 @@ class EncryptedStoreTest {
 
     private static byte[] hex(byte[] b) {
         return java.util.HexFormat.of().formatHex(b).getBytes(StandardCharsets.US_ASCII);
-    }
-
-    static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
-    static int deflated(byte[] b) {
-        Deflater d = new Deflater(Deflater.BEST_COMPRESSION);
-        d.setInput(b);
-        d.finish();
-        byte[] buf = new byte[b.length + 1024];
-        int n = 0;
-        while (!d.finished()) {
-            n += d.deflate(buf, n, buf.length - n);
-        }
-        d.end();
-        return n;
     }
 }

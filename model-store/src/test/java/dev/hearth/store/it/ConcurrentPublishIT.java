@@ -1,5 +1,6 @@
 package dev.hearth.store.it;
 
+import dev.hearth.testing.ChildProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.store.ModelVersion;
@@ -28,13 +29,13 @@ class ConcurrentPublishIT {
         Path logs = Files.createDirectories(dir.resolve("logs"));
         String root = dir.resolve("store").toString();
         long start = System.nanoTime();
-        List<ChildJvm> children = new ArrayList<>();
+        List<ChildProcess> children = new ArrayList<>();
         for (int i = 0; i < PROCESSES; i++) {
-            children.add(ChildJvm.publish(logs, "p" + i, root, "shared", EACH, 256 * 1024, i));
+            children.add(PublishProcess.start(logs, "p" + i, root, "shared", EACH, 256 * 1024, i));
         }
         TreeSet<Integer> reported = new TreeSet<>();
         int reports = 0;
-        for (ChildJvm c : children) {
+        for (ChildProcess c : children) {
             assertThat(c.waitFor(Duration.ofMinutes(5))).as("exit code of " + c.pid()).isZero();
             for (String line : c.lines()) {
                 if (line.startsWith("published ")) {

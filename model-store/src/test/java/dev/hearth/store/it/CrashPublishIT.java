@@ -1,5 +1,6 @@
 package dev.hearth.store.it;
 
+import dev.hearth.testing.ChildProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.store.GcReport;
@@ -38,8 +39,8 @@ class CrashPublishIT {
         int leftoversSeen = 0;
         int verified = 0;
         for (int trial = 0; trial < TRIALS; trial++) {
-            ChildJvm child = ChildJvm.publish(logs, "trial" + trial, root, "big", 1000, MODEL_BYTES, trial);
-            child.awaitLine("ready", Duration.ofSeconds(60));
+            ChildProcess child = PublishProcess.start(logs, "trial" + trial, root, "big", 1000, MODEL_BYTES, trial);
+            child.awaitLine("ready"::equals, Duration.ofSeconds(60));
             Thread.sleep(50 + random.nextInt(1450));
             child.kill();
             completedByChildren += (int) child.lines().stream().filter(l -> l.startsWith("published")).count();

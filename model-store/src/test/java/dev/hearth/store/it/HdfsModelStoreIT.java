@@ -1,5 +1,6 @@
 package dev.hearth.store.it;
 
+import dev.hearth.testing.hdfs.MiniHdfs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,9 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,33 +34,22 @@ class HdfsModelStoreIT {
     @TempDir
     static Path base;
 
-    private static MiniDFSCluster cluster;
-    private static Configuration conf;
+    private static MiniHdfs hdfs;
 
     @BeforeAll
-    static void startHdfs() throws Exception {
-        conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.resolve("hdfs").toString());
-        conf.set("dfs.namenode.rpc-address", "127.0.0.1:0");
-        conf.set("dfs.namenode.http-address", "127.0.0.1:0");
-        conf.set("dfs.datanode.address", "127.0.0.1:0");
-        conf.set("dfs.datanode.http.address", "127.0.0.1:0");
-        conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
-        conf.setBoolean("dfs.permissions.enabled", false);
-        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).nameNodePort(0).build();
-        cluster.waitActive();
+    static void startHdfs() {
+        hdfs = MiniHdfs.start(base.resolve("hdfs"));
     }
 
     @AfterAll
     static void stopHdfs() {
-        if (cluster != null) {
-            cluster.shutdown();
+        if (hdfs != null) {
+            hdfs.close();
         }
     }
 
     private static HadoopModelStore store(String root) {
-        return HadoopModelStore.open("hdfs://127.0.0.1:" + cluster.getNameNodePort() + "/" + root,
-                cluster.getConfiguration(0));
+        return HadoopModelStore.open(hdfs.uri(root), hdfs.configuration());
     }
 
     @Test
@@ -82,7 +70,7 @@ class HdfsModelStoreIT {
         store.rollback("iris", "production", "back");
         assertThat(store.resolve(ModelRef.parse("iris@production")).version()).isEqualTo(1);
 
-        FileSystem fs = cluster.getFileSystem();
+        FileSystem fs = hdfs.fileSystem();
         org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path("/models/iris/_staging/crashed");
         try (OutputStream out = fs.create(new org.apache.hadoop.fs.Path(staging, "model.zip"))) {
             out.write(1);
@@ -131,7 +119,7 @@ class HdfsModelStoreIT {
 
     @Test
     void aCommitOntoAnExistingVersionIsRefusedOnHdfs() throws Exception {
-        FileSystem fs = cluster.getFileSystem();
+        FileSystem fs = hdfs.fileSystem();
         // What the store must not do: Hadoop's rename(dir, existingDir) moves dir INSIDE the target and says true.
         org.apache.hadoop.fs.Path a = new org.apache.hadoop.fs.Path("/demo/a");
         org.apache.hadoop.fs.Path b = new org.apache.hadoop.fs.Path("/demo/b");
@@ -158,7 +146,7 @@ class HdfsModelStoreIT {
 
     @Test
     void hiddenVersionsLeasesAndRemovalOnHdfs() throws Exception {
-        FileSystem fs = cluster.getFileSystem();
+        FileSystem fs = hdfs.fileSystem();
         HadoopModelStore store = store("hide");
         for (int i = 1; i <= 3; i++) {
             store.publish("m", Drafts.text("v" + i, 0.5));
@@ -200,7 +188,7 @@ class HdfsModelStoreIT {
     @Test
     void publishVersusPlainCopyOnHdfs() throws Exception {
         Path local = base.resolve("bytes.bin");
-        PublishBenchmark.Result r = PublishBenchmark.run(store("bench"), cluster.getFileSystem(),
+        PublishBenchmark.Result r = PublishBenchmark.run(store("bench"), hdfs.fileSystem(),
                 new org.apache.hadoop.fs.Path("/copy"), local);
         Files.writeString(Path.of("target", "publish-benchmark-hdfs.txt"), r.describe("hdfs (MiniDFSCluster)"));
         System.out.print(r.describe("hdfs (MiniDFSCluster)"));

@@ -1,5 +1,6 @@
 package dev.hearth.store.it;
 
+import dev.hearth.testing.ChildProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.store.ModelVersion;
@@ -37,13 +38,13 @@ class S3ConcurrentPublishIT {
             boolean safe = HadoopModelStore.open(root, s3.hadoopConf()).multiPublisherSafe();
             Path logs = Files.createDirectories(dir.resolve("logs"));
             long start = System.nanoTime();
-            List<ChildJvm> children = new ArrayList<>();
+            List<ChildProcess> children = new ArrayList<>();
             for (int i = 0; i < PROCESSES; i++) {
-                children.add(ChildJvm.publish(logs, "p" + i, root, "shared", EACH, 64 * 1024, i, conf));
+                children.add(PublishProcess.start(logs, "p" + i, root, "shared", EACH, 64 * 1024, i, conf));
             }
             TreeSet<Integer> reported = new TreeSet<>();
             int refused = 0;
-            for (ChildJvm c : children) {
+            for (ChildProcess c : children) {
                 int code = c.waitFor(Duration.ofMinutes(5));
                 if (safe) {
                     assertThat(code).as(c.errors()).isZero();

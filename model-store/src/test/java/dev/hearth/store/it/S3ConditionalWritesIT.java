@@ -1,5 +1,6 @@
 package dev.hearth.store.it;
 
+import dev.hearth.testing.ChildProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -135,13 +136,13 @@ class S3ConditionalWritesIT {
         s3.writeCoreSite(conf, Map.of(HadoopModelStore.MULTI_PUBLISHER, "true"));
         Path logs = Files.createDirectories(dir.resolve("logs"));
         long start = System.nanoTime();
-        List<ChildJvm> children = new ArrayList<>();
+        List<ChildProcess> children = new ArrayList<>();
         try {
             for (int i = 0; i < PROCESSES; i++) {
-                children.add(ChildJvm.publish(logs, "p" + i, root, "shared", EACH, 64 * 1024, i, conf));
+                children.add(PublishProcess.start(logs, "p" + i, root, "shared", EACH, 64 * 1024, i, conf));
             }
             TreeSet<Integer> reported = new TreeSet<>();
-            for (ChildJvm c : children) {
+            for (ChildProcess c : children) {
                 assertThat(c.waitFor(Duration.ofMinutes(5))).as(c.errors()).isZero();
                 assertThat(c.errors()).doesNotContain(s3.secret());
                 c.lines().stream().filter(l -> l.startsWith("published "))
@@ -161,7 +162,7 @@ class S3ConditionalWritesIT {
             System.out.print(summary);
             Files.writeString(Path.of("target", "s3mock-concurrency.txt"), summary);
         } finally {
-            for (ChildJvm c : children) {
+            for (ChildProcess c : children) {
                 c.kill();
             }
         }

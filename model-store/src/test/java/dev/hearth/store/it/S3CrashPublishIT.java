@@ -1,5 +1,6 @@
 package dev.hearth.store.it;
 
+import dev.hearth.testing.ChildProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.store.GcReport;
@@ -32,7 +33,7 @@ class S3CrashPublishIT {
     Path dir;
 
     @Test
-    void killedPublishersLeaveOnlyCompleteVersions() throws Exception {
+    void killedPublishersLeaveOnlyCompleteVersionsOnS3() throws Exception {
         try (S3TestEndpoint s3 = S3TestEndpoint.start()) {
             Path conf = dir.resolve("hadoop-conf");
             s3.writeCoreSite(conf, Map.of());
@@ -47,8 +48,8 @@ class S3CrashPublishIT {
             int verified = 0;
             int leftovers = 0;
             for (int trial = 0; trial < TRIALS; trial++) {
-                ChildJvm child = ChildJvm.publish(logs, "trial" + trial, root, "big", 1000, MODEL_BYTES, trial, conf);
-                child.awaitLine("ready", Duration.ofSeconds(60));
+                ChildProcess child = PublishProcess.start(logs, "trial" + trial, root, "big", 1000, MODEL_BYTES, trial, conf);
+                child.awaitLine("ready"::equals, Duration.ofSeconds(60));
                 Thread.sleep(50 + random.nextInt(1450));
                 child.kill();
                 completedByChildren += (int) child.lines().stream().filter(l -> l.startsWith("published")).count();

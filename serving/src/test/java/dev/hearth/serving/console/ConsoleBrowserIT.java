@@ -322,7 +322,7 @@ class ConsoleBrowserIT {
         HttpResponse<String> forged = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(server.url() + "/v2/models/iris/infer"))
                 .header("Origin", "http://evil.example").header(ConsoleSessions.CSRF_HEADER, "guess")
-                .POST(HttpRequest.BodyPublishers.ofString(TestServer.infer("x", "[1,4]", "[1,2,3,4]"))).build(),
+                .POST(HttpRequest.BodyPublishers.ofString(TestServer.request("x", new float[] {1, 2, 3, 4}))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(forged.statusCode()).isEqualTo(401);
     }

@@ -139,7 +139,7 @@ class ConsoleSecurityTest {
     @Test
     void theApiAcceptsTheSessionOnlyWithItsCsrfHeader() throws Exception {
         String[] s = signIn();
-        String infer = TestServer.infer("c", "[1,4]", "[1,2,3,4]");
+        String infer = TestServer.request("c", new float[] {1, 2, 3, 4});
         HttpRequest.Builder base = HttpRequest.newBuilder(URI.create(server.url() + "/v2/models/iris/infer"))
                 .header("Content-Type", "application/json").header("Cookie", s[0])
                 .POST(HttpRequest.BodyPublishers.ofString(infer));

@@ -105,7 +105,7 @@ class StandaloneConsoleTest {
                 c.send("GET /console/models HTTP/1.1\r\nX-Slow: ");
                 slow.add(c);
             }
-            Thread trickle = trickle(slow, stop);
+            Thread trickle = RawClient.trickle(slow, stop);
             long start = System.nanoTime();
             for (RawClient c : slow) {
                 assertThat(c.closedWithin(8_000)).as("slow head cut off").isTrue();
@@ -227,29 +227,6 @@ class StandaloneConsoleTest {
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
         return HttpClient.newBuilder().sslContext(ssl).build();
-    }
-
-    /** Writes one byte a second to every client until stopped (writes to closed connections fail quietly). */
-    private static Thread trickle(List<RawClient> clients, AtomicBoolean stop) {
-        Thread t = new Thread(() -> {
-            while (!stop.get()) {
-                for (RawClient c : clients) {
-                    try {
-                        c.send("x");
-                    } catch (IOException e) {
-                        // cut off by the console: the point of the test
-                    }
-                }
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "trickle");
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     /** How many files called {@code name} are stored under {@code root} (or only those that are PNGs). */

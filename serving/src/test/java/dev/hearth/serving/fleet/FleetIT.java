@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.serving.TestModels;
 import dev.hearth.serving.auth.TokenFile;
-import dev.hearth.serving.fleet.LoadClients.Answer;
+import dev.hearth.serving.client.LoadClients;
+import dev.hearth.serving.client.LoadClients.Answer;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -75,7 +76,7 @@ class FleetIT {
             float[][] rows = rows(64, 1);
             // Every fourth request carries one of 50 sticky keys (stickiness); the others a key of their own (split).
             java.util.function.IntFunction<String> keys = n -> n % 4 == 0 ? "sticky-" + (n / 4 % 50) : "u-" + n;
-            try (LoadClients load = new LoadClients(fleet.balancerUrl(), token, CONNECTIONS, rows, keys)) {
+            try (LoadClients load = new LoadClients(fleet.balancerUrl(), token, "iris", CONNECTIONS, rows, keys)) {
                 Thread.sleep(1500);
 
                 // (a) production moves to version 2.

@@ -1,7 +1,7 @@
 package dev.hearth.serving.fleet;
 
+import dev.hearth.testing.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,34 +27,13 @@ final class FleetProcess implements AutoCloseable {
         this.root = Path.of(System.getProperty("hearth.root", "..")).toAbsolutePath().normalize();
         this.state = state;
         this.memory = memory;
-        int[] ports = freePorts(replicas + 2);
-        this.balancerPort = ports[0];
-        this.statsPort = ports[1];
-        this.replicaPort = ports[2];
+        // One block of consecutive free ports: balancer, stats, then the replicas' block last.
+        int first = Ports.freeBlock(replicas + 2);
+        this.balancerPort = first;
+        this.statsPort = first + 1;
+        this.replicaPort = first + 2;
     }
 
-    /** {@code count} consecutive free loopback ports, the replicas' block last. */
-    private static int[] freePorts(int count) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20000 + (int) (Math.random() * 30000);
-            boolean free = true;
-            for (int p = base; p < base + count && free; p++) {
-                try (ServerSocket s = new ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress())) {
-                    s.setReuseAddress(true);
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                int[] out = new int[count];
-                for (int i = 0; i < count; i++) {
-                    out[i] = base + i;
-                }
-                return out;
-            }
-        }
-        throw new IOException("no " + count + " consecutive free loopback ports found");
-    }
 
     String balancerUrl() {
         return "http://127.0.0.1:" + balancerPort;

@@ -56,7 +56,7 @@ class AuthTest {
     }
 
     private static int infer(String model, String token) throws Exception {
-        return server.post("/v2/models/" + model + "/infer", TestServer.infer("1", "[1,4]", "[1,2,3,4]"), token)
+        return server.post("/v2/models/" + model + "/infer", TestServer.request("1", new float[] {1, 2, 3, 4}), token)
                 .statusCode();
     }
 
@@ -140,7 +140,7 @@ class AuthTest {
         String expired = TokenFile.create(tokens, List.of("predict:*"), Instant.now().minusSeconds(1));
         String shortLived = TokenFile.create(tokens, List.of("predict:*"), Instant.now().plusSeconds(6));
         await().atMost(Duration.ofSeconds(5)).until(() -> infer("model-a", shortLived) == 200);
-        var r = server.post("/v2/models/model-a/infer", TestServer.infer("1", "[1,4]", "[1,2,3,4]"), expired);
+        var r = server.post("/v2/models/model-a/infer", TestServer.request("1", new float[] {1, 2, 3, 4}), expired);
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.body()).contains("expired at");
         await().atMost(Duration.ofSeconds(10)).until(() -> infer("model-a", shortLived) == 401);

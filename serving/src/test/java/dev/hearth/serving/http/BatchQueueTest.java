@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * delay holds requests in the queue without any timing assumption about forward passes.
  */
 class BatchQueueTest {
-    private static final String ROW = TestServer.infer("q", "[1,4]", "[1,2,3,4]");
+    private static final String ROW = TestServer.request("q", new float[] {1, 2, 3, 4});
 
     @TempDir
     static Path dir;

@@ -99,7 +99,7 @@ class ConformanceTest {
 
     @Test
     void inferOnPolicyVersionAndOnAddressedVersions() throws Exception {
-        String req = TestServer.infer("a", "[1,4]", "[1,2,3,4]");
+        String req = TestServer.request("a", new float[] {1, 2, 3, 4});
         JsonNode latest = ok(server.post("/v2/models/iris/infer", req));
         assertThat(latest.get("model_version").asText()).isEqualTo("2");
         assertThat(latest.get("id").asText()).isEqualTo("a");
@@ -130,7 +130,7 @@ class ConformanceTest {
         assertThat(body.get("predictions")).hasSize(2);
         assertThat(body.get("predictions").get(0).get("probabilities")).hasSize(3);
         assertThat(body.get("predictions").get(0).get("label").asText()).isIn("a", "b", "c");
-        JsonNode v2 = ok(server.post("/v2/models/iris/infer", TestServer.infer("x", "[1,4]", "[1,2,3,4]")));
+        JsonNode v2 = ok(server.post("/v2/models/iris/infer", TestServer.request("x", new float[] {1, 2, 3, 4})));
         assertThat(body.get("predictions").get(0).get("probabilities").toString())
                 .isEqualTo(v2.get("outputs").get(0).get("data").toString());
         assertThat(error(server.post("/v1/models/iris:predict", "{\"instances\":[[1,2,3]]}"), 400))
@@ -150,7 +150,7 @@ class ConformanceTest {
 
     @Test
     void managementUnloadsAndReloads() throws Exception {
-        String req = TestServer.infer("m", "[1,4]", "[1,2,3,4]");
+        String req = TestServer.request("m", new float[] {1, 2, 3, 4});
         ok(server.post("/v2/repository/models/pinned/unload", ""));
         assertThat(error(server.post("/v2/models/pinned/infer", req), 503)).contains("no version loaded");
         JsonNode loaded = ok(server.post("/v2/repository/models/pinned/load", ""));
@@ -160,7 +160,7 @@ class ConformanceTest {
 
     @Test
     void chunkedBodiesAndResponseLengths() throws Exception {
-        String req = TestServer.infer("c", "[1,4]", "[1,2,3,4]");
+        String req = TestServer.request("c", new float[] {1, 2, 3, 4});
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpResponse<String> sized = client.send(HttpRequest.newBuilder(URI.create(server.url() + "/v2/models/iris/infer"))
                 .POST(HttpRequest.BodyPublishers.ofString(req)).build(), HttpResponse.BodyHandlers.ofString());

@@ -49,7 +49,7 @@ class MetricLabelsTest {
 
     /** Requests without a token (or with a wrong one), each to a new model name or path. */
     private void anonymous(int n) throws Exception {
-        String req = TestServer.infer("x", "[1,4]", "[1,2,3,4]");
+        String req = TestServer.request("x", new float[] {1, 2, 3, 4});
         for (int i = 0; i < n; i++) {
             String name = randomName();
             int status = switch (i % 4) {
@@ -64,7 +64,7 @@ class MetricLabelsTest {
 
     /** Requests with a valid token to models this server does not serve (unknown and invalid names). */
     private void authenticatedUnknown(int n) throws Exception {
-        String req = TestServer.infer("x", "[1,4]", "[1,2,3,4]");
+        String req = TestServer.request("x", new float[] {1, 2, 3, 4});
         for (int i = 0; i < n; i++) {
             String name = randomName();
             int status = switch (i % 5) {
@@ -97,7 +97,7 @@ class MetricLabelsTest {
 
     @Test
     void unknownModelNamesAddNoSeries() throws Exception {
-        assertThat(server.post("/v2/models/iris/infer", TestServer.infer("ok", "[1,4]", "[1,2,3,4]")).statusCode())
+        assertThat(server.post("/v2/models/iris/infer", TestServer.request("ok", new float[] {1, 2, 3, 4})).statusCode())
                 .isEqualTo(200);
         // One round of each kind first, so the shared labels (model="_other", each endpoint and status) exist.
         anonymous(8);

@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A plain socket speaking HTTP/1.1 by hand, for what a polite client never does: trickling bytes, holding
@@ -103,5 +105,31 @@ public final class RawClient implements AutoCloseable {
     @Override
     public void close() throws IOException {
         socket.close();
+    }
+
+    /**
+     * Starts a daemon thread that writes one byte a second to every client until {@code stop} is set (writes to
+     * connections the server cut off fail quietly: cutting them off is what slow-client tests look for).
+     */
+    public static Thread trickle(List<RawClient> clients, AtomicBoolean stop) {
+        Thread t = new Thread(() -> {
+            while (!stop.get()) {
+                for (RawClient c : clients) {
+                    try {
+                        c.send("x");
+                    } catch (IOException e) {
+                        // cut off by the server: the point of the caller's test
+                    }
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "trickle");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SlowClientTest {
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
-    private static final String INFER = TestServer.infer("1", "[1,4]", "[1,2,3,4]");
+    private static final String INFER = TestServer.request("1", new float[] {1, 2, 3, 4});
 
     @TempDir
     static Path dir;
@@ -58,29 +58,6 @@ class SlowClientTest {
         return r.statusCode();
     }
 
-    /** Writes one byte a second to every client until stopped (writes to closed connections fail quietly). */
-    private static Thread trickle(List<RawClient> clients, AtomicBoolean stop) {
-        Thread t = new Thread(() -> {
-            while (!stop.get()) {
-                for (RawClient c : clients) {
-                    try {
-                        c.send("x");
-                    } catch (IOException e) {
-                        // cut off by the server: the point of the test
-                    }
-                }
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "trickle");
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
     private static void closeAll(List<RawClient> clients) throws IOException {
         for (RawClient c : clients) {
             c.close();
@@ -101,7 +78,7 @@ class SlowClientTest {
                             + "\r\nContent-Length: 1000\r\n\r\n{");
                     slow.add(c);
                 }
-                Thread trickle = trickle(slow, stop);
+                Thread trickle = RawClient.trickle(slow, stop);
                 long start = System.nanoTime();
                 for (int i = 0; i < 5; i++) {
                     assertThat(infer(server)).isEqualTo(200);
@@ -134,7 +111,7 @@ class SlowClientTest {
                     c.send("GET /v2/health/live HTTP/1.1\r\nX-Slow: ");
                     slow.add(c);
                 }
-                Thread trickle = trickle(slow, stop);
+                Thread trickle = RawClient.trickle(slow, stop);
                 long start = System.nanoTime();
                 for (RawClient c : slow) {
                     assertThat(c.closedWithin(8_000)).as("slow head cut off").isTrue();

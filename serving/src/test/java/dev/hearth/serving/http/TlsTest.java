@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hearth.serving.TestModels;
 import dev.hearth.serving.TestServer;
 import dev.hearth.serving.auth.TokenFile;
+import dev.hearth.serving.client.InferenceClient;
+import dev.hearth.serving.client.InferenceException;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -113,9 +115,16 @@ class TlsTest {
 
     private static void assertServesHttps(TestServer server) throws Exception {
         assertThat(server.url()).startsWith("https://127.0.0.1:");
-        HttpResponse<String> r = server.post("/v2/models/iris/infer", TestServer.infer("t", "[1,4]", "[1,2,3,4]"));
+        HttpResponse<String> r = server.post("/v2/models/iris/infer", TestServer.request("t", new float[] {1, 2, 3, 4}));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).contains("\"model_version\":\"1\"");
+        // The OIP v2 client with its trust option: the test CA's certificate trusted, and (without it) refused.
+        InferenceClient trusting = InferenceClient.builder(server.url()).optToken(token)
+                .optTrustedCertificates(dir.resolve("ca.pem")).build();
+        assertThat(trusting.infer("iris", new float[] {1, 2, 3, 4}).modelVersion()).isEqualTo("1");
+        assertThatThrownBy(() -> InferenceClient.builder(server.url()).optToken(token).build().ready())
+                .isInstanceOfSatisfying(InferenceException.class, e -> assertThat(e.status()).isZero())
+                .hasCauseInstanceOf(SSLHandshakeException.class);
         // A client that does not trust the test CA is refused during the handshake.
         HttpClient untrusting = HttpClient.newHttpClient();
         assertThatThrownBy(() -> untrusting.send(HttpRequest.newBuilder(URI.create(server.url() + "/v2/health/live"))

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class VersionAccessTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String REQUEST = TestServer.infer("v", "[1,4]", "[1,2,3,4]");
+    private static final String REQUEST = TestServer.request("v", new float[] {1, 2, 3, 4});
 
     @TempDir
     static Path dir;

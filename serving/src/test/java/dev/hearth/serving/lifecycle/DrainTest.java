@@ -28,7 +28,7 @@ class DrainTest {
     void readinessTurnsFirstWhileRequestsAreStillServedThenTheServerStops() throws Exception {
         HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
         TestModels.publish(store, "iris", TestModels.network(1));
-        String request = TestServer.infer("d", "[1,4]", "[1,2,3,4]");
+        String request = TestServer.request("d", new float[] {1, 2, 3, 4});
         TestServer server = TestServer.start(null, "store.root=" + store.root(), "serving.models=iris",
                 "serving.poll.interval.ms=0", "auth.enabled=false", "server.drain.ms=1500");
         try {

@@ -1,6 +1,7 @@
 package dev.hearth.serving.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.hearth.testing.Zips.withEntry;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.runtime.ModelLoadException;
@@ -9,7 +10,6 @@ import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelFiles;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.hadoop.HadoopModelStore;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -17,9 +17,6 @@ import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
@@ -70,22 +67,5 @@ class ModelLoaderZipGuardTest {
             out.writeObject(o);
         }
         return bytes.toByteArray();
-    }
-
-    /** A copy of {@code zip} with one more entry at the end. */
-    static byte[] withEntry(byte[] zip, String name, byte[] data) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip));
-                ZipOutputStream z = new ZipOutputStream(out)) {
-            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                z.putNextEntry(new ZipEntry(e.getName()));
-                in.transferTo(z);
-                z.closeEntry();
-            }
-            z.putNextEntry(new ZipEntry(name));
-            z.write(data);
-            z.closeEntry();
-        }
-        return out.toByteArray();
     }
 }

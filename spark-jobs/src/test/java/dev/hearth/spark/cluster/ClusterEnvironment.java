@@ -1,5 +1,7 @@
 package dev.hearth.spark.cluster;
 
+import dev.hearth.testing.hdfs.MiniHdfs;
+import dev.hearth.testing.spark.StandaloneCluster;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.SparkSession;

@@ -1,7 +1,11 @@
 package dev.hearth.spark.cluster;
 
-import dev.hearth.spark.LocalSpark;
+import dev.hearth.testing.Poll;
+import dev.hearth.testing.hdfs.MiniHdfs;
+import dev.hearth.testing.spark.StandaloneCluster;
+import dev.hearth.testing.HearthBuild;
 import dev.hearth.spark.SparkConfFile;
+import dev.hearth.spark.LocalSpark;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.spark.SparkConf;
@@ -31,7 +35,7 @@ final class ClusterSpark {
         SparkConf conf = SparkConfFile.apply(LocalSpark.sparkDefaults(), new SparkConf())
                 .setMaster(cluster.masterUrl())
                 .setAppName(appName)
-                .set("spark.jars", BuildArtifacts.jobsJar().toUri().toString())
+                .set("spark.jars", HearthBuild.sparkJobsJar().toUri().toString())
                 .set("spark.hadoop.fs.defaultFS", hdfs.uri())
                 .set("spark.hadoop.dfs.replication", "1")
                 .set("spark.driver.host", "127.0.0.1")

@@ -1,5 +1,9 @@
 package dev.hearth.spark.cluster;
 
+import dev.hearth.testing.Poll;
+import dev.hearth.testing.hdfs.MiniHdfs;
+import dev.hearth.testing.spark.StandaloneCluster;
+import dev.hearth.testing.spark.ExecutorProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.spark.training.ParameterAveragingEngine;

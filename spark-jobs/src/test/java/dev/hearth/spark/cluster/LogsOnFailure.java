@@ -1,5 +1,6 @@
 package dev.hearth.spark.cluster;
 
+import dev.hearth.testing.spark.StandaloneCluster;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;

@@ -1,5 +1,6 @@
 package dev.hearth.spark.cluster;
 
+import dev.hearth.testing.hdfs.MiniHdfs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

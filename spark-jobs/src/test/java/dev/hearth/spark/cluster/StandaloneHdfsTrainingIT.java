@@ -1,5 +1,7 @@
 package dev.hearth.spark.cluster;
 
+import dev.hearth.testing.hdfs.MiniHdfs;
+import dev.hearth.testing.spark.StandaloneCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.spark.training.ParameterAveragingEngine;

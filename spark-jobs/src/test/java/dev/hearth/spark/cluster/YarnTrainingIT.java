@@ -1,5 +1,7 @@
 package dev.hearth.spark.cluster;
 
+import dev.hearth.testing.hdfs.MiniHdfs;
+import dev.hearth.testing.HearthBuild;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.spark.LocalSpark;
@@ -214,7 +216,7 @@ class YarnTrainingIT {
     private Run submit(String deployMode, String mainClass, List<String> args, String killAfter) throws Exception {
         Path root = LocalSpark.projectRoot();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + BuildArtifacts.jvmArgsFile(), "-Dlog4j2.configurationFile=" + root.resolve("conf/log4j2.properties"),
+                "@" + HearthBuild.jvmArgsFile(), "-Dlog4j2.configurationFile=" + root.resolve("conf/log4j2.properties"),
                 "-Xmx512m", "-cp", yarn.confDir() + File.pathSeparator
                         + Files.readString(root.resolve("spark-jobs/target/classpath.txt")).strip(),
                 "org.apache.spark.deploy.SparkSubmit", "--master", "yarn", "--deploy-mode", deployMode,
@@ -233,7 +235,7 @@ class YarnTrainingIT {
         if (deployMode.equals("client")) {
             cmd.addAll(List.of("--conf", "spark.driver.host=127.0.0.1"));
         }
-        cmd.addAll(List.of("--class", mainClass, BuildArtifacts.jobsJar().toString()));
+        cmd.addAll(List.of("--class", mainClass, HearthBuild.sparkJobsJar().toString()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("HADOOP_CONF_DIR", yarn.confDir().toString());

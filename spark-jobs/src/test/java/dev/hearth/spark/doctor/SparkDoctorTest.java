@@ -1,9 +1,9 @@
 package dev.hearth.spark.doctor;
 
+import dev.hearth.spark.SparkConfFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.spark.LocalSpark;
-import dev.hearth.spark.SparkConfFile;
 import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;

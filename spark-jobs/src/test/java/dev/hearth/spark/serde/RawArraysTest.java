@@ -1,11 +1,11 @@
 package dev.hearth.spark.serde;
 
+import dev.hearth.spark.SparkConfFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.data.LabelledRow;
-import dev.hearth.spark.SparkConfFile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -1,5 +1,6 @@
 package dev.hearth.spark.training;
 
+import static dev.hearth.testing.Bytes.deflated;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.zip.Deflater;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.crypto.key.KeyProvider;
 import org.apache.hadoop.crypto.key.KeyProviderFactory;
@@ -126,18 +126,5 @@ class EncryptedTrainingTest {
             assertThat(ChunkFormat.looksEncrypted(b)).as(f.toString()).isTrue();
             assertThat(deflated(b)).as("compressed size of " + f).isGreaterThan((int) (0.99 * b.length));
         }
-    }
-
-    private static int deflated(byte[] b) {
-        Deflater d = new Deflater(Deflater.BEST_COMPRESSION);
-        d.setInput(b);
-        d.finish();
-        byte[] buf = new byte[b.length + 1024];
-        int n = 0;
-        while (!d.finished()) {
-            n += d.deflate(buf, n, buf.length - n);
-        }
-        d.end();
-        return n;
     }
 }

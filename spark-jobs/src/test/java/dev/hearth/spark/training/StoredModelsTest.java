@@ -1,15 +1,12 @@
 package dev.hearth.spark.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.hearth.testing.Zips.withEntry;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.store.ModelFormatException;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -66,23 +63,6 @@ class StoredModelsTest {
     static byte[] write(MultiLayerNetwork net, boolean saveUpdater) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ModelSerializer.writeModel(net, out, saveUpdater);
-        return out.toByteArray();
-    }
-
-    /** A copy of {@code zip} with one more entry at the end. */
-    static byte[] withEntry(byte[] zip, String name, byte[] data) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip));
-                ZipOutputStream z = new ZipOutputStream(out)) {
-            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                z.putNextEntry(new ZipEntry(e.getName()));
-                in.transferTo(z);
-                z.closeEntry();
-            }
-            z.putNextEntry(new ZipEntry(name));
-            z.write(data);
-            z.closeEntry();
-        }
         return out.toByteArray();
     }
 }

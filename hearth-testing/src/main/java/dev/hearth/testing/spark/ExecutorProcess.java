@@ -1,4 +1,4 @@
-package dev.hearth.spark.cluster;
+package dev.hearth.testing.spark;
 
 /**
  * An executor JVM ({@code CoarseGrainedExecutorBackend}) a Worker launched.
@@ -7,4 +7,4 @@ package dev.hearth.spark.cluster;
  * @param executorId Spark's executor id, from its {@code --executor-id} argument
  * @param appId the application it serves, from its {@code --app-id} argument
  */
-record ExecutorProcess(long pid, String executorId, String appId) {}
+public record ExecutorProcess(long pid, String executorId, String appId) {}

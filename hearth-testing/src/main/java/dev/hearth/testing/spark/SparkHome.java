@@ -1,4 +1,4 @@
-package dev.hearth.spark.cluster;
+package dev.hearth.testing.spark;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * application's own stack (DL4J, ND4J, DataVec, JavaCPP, picocli, Hearth) is left out, as on a real cluster, so
  * executors get it only from the application jar in {@code spark.jars}.
  */
-final class SparkHome {
+public final class SparkHome {
     private static final Logger LOG = LoggerFactory.getLogger(SparkHome.class);
 
     /** Maven repository path fragments of the application's own artifacts. */
@@ -29,7 +29,7 @@ final class SparkHome {
     }
 
     /** Creates the directory layout under {@code dir} from {@code classpath}. */
-    static SparkHome create(Path dir, List<Path> classpath) {
+    public static SparkHome create(Path dir, List<Path> classpath) {
         Path jars = dir.resolve("jars");
         try {
             Files.createDirectories(jars);
@@ -59,7 +59,7 @@ final class SparkHome {
     }
 
     /** Removes the links in {@code jars/} (never their targets), once no process uses them any more. */
-    void unlinkJars() {
+    public void unlinkJars() {
         try (var links = Files.list(dir.resolve("jars"))) {
             for (Path link : links.toList()) {
                 Files.deleteIfExists(link);
@@ -70,12 +70,12 @@ final class SparkHome {
     }
 
     /** The directory to export as {@code SPARK_HOME}. */
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
     /** A {@code -cp} value as the Spark scripts build it: {@code conf/} and {@code jars/*}. */
-    String classpath() {
+    public String classpath() {
         return dir.resolve("conf") + java.io.File.pathSeparator + dir.resolve("jars") + "/*";
     }
 }

@@ -1,5 +1,8 @@
-package dev.hearth.spark.cluster;
+package dev.hearth.testing.spark;
 
+import dev.hearth.testing.ChildProcess;
+import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.Poll;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -42,12 +45,12 @@ public final class StandaloneCluster implements AutoCloseable {
     private final SparkHome home;
     private final String masterUrl;
     private final int masterWebUiPort;
-    private final DaemonProcess master;
-    private final List<DaemonProcess> workers;
+    private final ChildProcess master;
+    private final List<ChildProcess> workers;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private StandaloneCluster(Path dir, SparkHome home, String masterUrl, int masterWebUiPort, DaemonProcess master,
-            List<DaemonProcess> workers) {
+    private StandaloneCluster(Path dir, SparkHome home, String masterUrl, int masterWebUiPort, ChildProcess master,
+            List<ChildProcess> workers) {
         this.dir = dir;
         this.home = home;
         this.masterUrl = masterUrl;
@@ -64,14 +67,14 @@ public final class StandaloneCluster implements AutoCloseable {
      */
     public static StandaloneCluster start(Path dir, int workers, int coresPerWorker, String workerMemory) {
         long t0 = System.nanoTime();
-        SparkHome home = SparkHome.create(dir.resolve("spark-home"), BuildArtifacts.dependencyClasspath());
+        SparkHome home = SparkHome.create(dir.resolve("spark-home"), HearthBuild.sparkJobsClasspath());
         int[] ports = freePorts(2 + 2 * workers);
         String masterUrl = "spark://" + LOOPBACK + ":" + ports[0];
-        DaemonProcess master = DaemonProcess.start("spark-master",
+        ChildProcess master = start("spark-master",
                 daemonCommand(home, "org.apache.spark.deploy.master.Master",
                         "--host", LOOPBACK, "--port", String.valueOf(ports[0]), "--webui-port", String.valueOf(ports[1])),
                 environment(home, dir.resolve("master-local")), dir.resolve("master.log"));
-        List<DaemonProcess> started = new ArrayList<>();
+        List<ChildProcess> started = new ArrayList<>();
         StandaloneCluster cluster = new StandaloneCluster(dir, home, masterUrl, ports[1], master, started);
         try {
             // A Worker that finds no Master retries only after 5-15 s: start Workers once the Master answers.
@@ -81,7 +84,7 @@ public final class StandaloneCluster implements AutoCloseable {
             for (int i = 0; i < workers; i++) {
                 Path workDir = dir.resolve("worker-" + i);
                 Files.createDirectories(workDir);
-                started.add(DaemonProcess.start("spark-worker-" + i,
+                started.add(start("spark-worker-" + i,
                         daemonCommand(home, "org.apache.spark.deploy.worker.Worker",
                                 "--host", LOOPBACK,
                                 "--port", String.valueOf(ports[2 + 2 * i]),
@@ -113,13 +116,13 @@ public final class StandaloneCluster implements AutoCloseable {
 
     /** PIDs of the Master and the Workers. */
     public List<Long> daemonPids() {
-        return Stream.concat(Stream.of(master), workers.stream()).map(DaemonProcess::pid).toList();
+        return Stream.concat(Stream.of(master), workers.stream()).map(ChildProcess::pid).toList();
     }
 
     /** The executor JVMs currently alive: children of the Worker processes running {@code CoarseGrainedExecutorBackend}. */
     public List<ExecutorProcess> executors() {
         List<ExecutorProcess> out = new ArrayList<>();
-        for (DaemonProcess worker : workers) {
+        for (ChildProcess worker : workers) {
             for (ProcessHandle child : worker.descendants()) {
                 List<String> args = commandLine(child.pid());
                 if (args.contains(EXECUTOR_MAIN)) {
@@ -151,13 +154,13 @@ public final class StandaloneCluster implements AutoCloseable {
     /** Tails of the Master, Worker and executor logs, for failure messages. */
     public String logs() {
         StringBuilder sb = new StringBuilder();
-        for (DaemonProcess p : Stream.concat(Stream.of(master), workers.stream()).toList()) {
+        for (ChildProcess p : Stream.concat(Stream.of(master), workers.stream()).toList()) {
             sb.append("\n===== ").append(p).append(p.isAlive() ? "" : " EXITED").append(" =====\n").append(p.tail(60));
         }
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : files.filter(f -> f.getFileName().toString().equals("stderr")).sorted().toList()) {
                 sb.append("\n===== executor ").append(dir.relativize(f)).append(" =====\n")
-                        .append(DaemonProcess.tailOf(f, 60));
+                        .append(ChildProcess.tailOf(f, 60));
             }
         } catch (IOException | UncheckedIOException e) {
             sb.append("\n(cannot list executor logs: ").append(e.getMessage()).append(")");
@@ -168,23 +171,16 @@ public final class StandaloneCluster implements AutoCloseable {
     /** Stops executors, Workers and the Master, each by the PID recorded for it. */
     @Override
     public void close() {
-        List<ProcessHandle> executorHandles = workers.stream().flatMap(w -> w.descendants().stream()).toList();
-        for (DaemonProcess worker : workers) {
+        // Each Worker's stop also kills the executors it leaves behind (recorded before the signal).
+        for (ChildProcess worker : workers) {
             worker.stop(STOP_GRACE);
-        }
-        for (ProcessHandle h : executorHandles) {
-            if (h.isAlive()) {
-                LOG.info("Killing leftover executor pid {}", h.pid());
-                h.destroyForcibly();
-                h.onExit().join();
-            }
         }
         master.stop(STOP_GRACE);
         home.unlinkJars();
     }
 
     private StandaloneCluster requireAlive() {
-        for (DaemonProcess p : Stream.concat(Stream.of(master), workers.stream()).toList()) {
+        for (ChildProcess p : Stream.concat(Stream.of(master), workers.stream()).toList()) {
             if (!p.isAlive()) {
                 throw new AssertionError(p + " exited while the cluster started" + logs());
             }
@@ -192,10 +188,19 @@ public final class StandaloneCluster implements AutoCloseable {
         return this;
     }
 
+    /** Starts a daemon with every inherited {@code SPARK_*} and {@code HADOOP_CONF_DIR} variable removed. */
+    private static ChildProcess start(String name, List<String> command, Map<String, String> env, Path log) {
+        return ChildProcess.builder(name, command)
+                .removeEnv(k -> k.startsWith("SPARK_") || k.equals("HADOOP_CONF_DIR"))
+                .env(env)
+                .mergedLog(log)
+                .start();
+    }
+
     private static List<String> daemonCommand(SparkHome home, String mainClass, String... args) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + BuildArtifacts.jvmArgsFile(),
+                "@" + HearthBuild.jvmArgsFile(),
                 "-Xmx256m",
                 // Master and Workers only pass messages: spare the 2 cores the JIT's C2 work and a parallel GC.
                 "-XX:TieredStopAtLevel=1",

@@ -1,4 +1,4 @@
-package dev.hearth.spark.cluster;
+package dev.hearth.testing.hdfs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,6 +41,11 @@ public final class MiniHdfs implements AutoCloseable {
         conf.set("dfs.namenode.servicerpc-bind-host", "127.0.0.1");
         // The DataNode counts as up at its first heartbeat (default every 3 s).
         conf.set("dfs.heartbeat.interval", "1");
+        conf.set("dfs.datanode.address", "127.0.0.1:0");
+        conf.set("dfs.datanode.http.address", "127.0.0.1:0");
+        conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
+        // Tests and benchmarks write as whoever runs them, into directories other fixtures created.
+        conf.setBoolean("dfs.permissions.enabled", false);
         MiniDFSCluster cluster = null;
         try {
             cluster = new MiniDFSCluster.Builder(conf, baseDir.toFile())
@@ -66,6 +71,16 @@ public final class MiniHdfs implements AutoCloseable {
     /** {@code hdfs://127.0.0.1:port}, without a trailing slash. */
     public String uri() {
         return uri;
+    }
+
+    /** {@code hdfs://127.0.0.1:port/path} for a path relative to the root. */
+    public String uri(String path) {
+        return uri + "/" + (path.startsWith("/") ? path.substring(1) : path);
+    }
+
+    /** A copy of the client configuration ({@code fs.defaultFS} is this HDFS), for stores and jobs. */
+    public Configuration configuration() {
+        return new Configuration(fs.getConf());
     }
 
     /** A client of this HDFS, owned by this fixture (closed by {@link #close()}). */

@@ -1,11 +1,11 @@
-package dev.hearth.spark.cluster;
+package dev.hearth.testing;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** Waits for a condition by polling it, failing with a description and diagnostics when it does not come true. */
-final class Poll {
+public final class Poll {
     private Poll() {}
 
     /**
@@ -15,7 +15,7 @@ final class Poll {
      * @param diagnostics evaluated only on timeout and appended to the failure message (e.g. log tails)
      * @throws AssertionError when {@code timeout} passes first
      */
-    static void until(String what, Duration timeout, Duration interval, BooleanSupplier condition,
+    public static void until(String what, Duration timeout, Duration interval, BooleanSupplier condition,
             Supplier<String> diagnostics) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
