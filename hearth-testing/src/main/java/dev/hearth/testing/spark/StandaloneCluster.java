@@ -109,6 +109,37 @@ public final class StandaloneCluster implements AutoCloseable {
         return cluster;
     }
 
+    /**
+     * Starts one more Worker of {@code cores} cores and {@code memory} for this cluster's Master (a Worker joining a
+     * running cluster, e.g. to test dynamic allocation) and waits until it is registered. It is stopped with the
+     * cluster; a test may also kill it (and its executors, {@link ChildProcess#descendants()}) itself.
+     */
+    public ChildProcess addWorker(int cores, String memory) {
+        int index = workers.size();
+        int registered = aliveWorkers().orElse(0);
+        Path workDir = dir.resolve("worker-" + index);
+        int[] ports = freePorts(2);
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ChildProcess worker = start("spark-worker-" + index,
+                daemonCommand(home, "org.apache.spark.deploy.worker.Worker",
+                        "--host", LOOPBACK,
+                        "--port", String.valueOf(ports[0]),
+                        "--webui-port", String.valueOf(ports[1]),
+                        "--cores", String.valueOf(cores),
+                        "--memory", memory,
+                        "--work-dir", workDir.toString(),
+                        masterUrl),
+                environment(home, workDir.resolve("local")), dir.resolve("worker-" + index + ".log"));
+        workers.add(worker);
+        Poll.until("worker " + index + " registered with " + masterUrl, REGISTRATION_TIMEOUT, Duration.ofMillis(250),
+                () -> aliveWorkers().orElse(0) > registered, this::logs);
+        return worker;
+    }
+
     /** The {@code spark://127.0.0.1:port} URL applications connect to. */
     public String masterUrl() {
         return masterUrl;

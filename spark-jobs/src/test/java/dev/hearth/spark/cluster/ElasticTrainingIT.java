@@ -17,6 +17,10 @@ import dev.hearth.spark.training.TrainingPipeline;
 import dev.hearth.spark.training.TrainingSummary;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.hadoop.HadoopModelStore;
+import dev.hearth.testing.ChildProcess;
+import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.Poll;
+import dev.hearth.testing.spark.StandaloneCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +70,7 @@ class ElasticTrainingIT {
     Path dir;
 
     private StandaloneCluster cluster;
-    private DaemonProcess extraWorker;
+    private ChildProcess extraWorker;
 
     @RegisterExtension
     final LogsOnFailure logsOnFailure = new LogsOnFailure(() -> (cluster == null ? "(no cluster)" : cluster.logs())
@@ -123,7 +127,7 @@ class ElasticTrainingIT {
                 Poll.until("a first round on one worker", Duration.ofMinutes(2), Duration.ofMillis(50),
                         () -> training.isDone() || rounds(rounds).stream().anyMatch(r -> r[2] == 1), cluster::logs);
                 List<String> before = executorIds(spark);
-                extraWorker = startWorker(dir.resolve("extra-worker"));
+                extraWorker = cluster.addWorker(1, "1536m");
                 Poll.until("a second executor", Duration.ofSeconds(90), Duration.ofMillis(100),
                         () -> training.isDone() || executorIds(spark).size() >= 2, cluster::logs);
                 String joiner = executorIds(spark).stream().filter(id -> !before.contains(id)).findFirst()
@@ -222,7 +226,7 @@ class ElasticTrainingIT {
         SparkConf conf = SparkConfFile.apply(LocalSpark.sparkDefaults(), new SparkConf())
                 .setMaster(cluster.masterUrl())
                 .setAppName("elastic-training-it")
-                .set("spark.jars", BuildArtifacts.jobsJar().toUri().toString())
+                .set("spark.jars", HearthBuild.sparkJobsJar().toUri().toString())
                 .set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1")
                 .set("spark.ui.enabled", "false")
@@ -247,25 +251,6 @@ class ElasticTrainingIT {
             throw e;
         }
         return spark;
-    }
-
-    /** Starts one more one-core Worker JVM for the cluster's Master (a Worker joining a running cluster). */
-    private DaemonProcess startWorker(Path workDir) throws Exception {
-        Files.createDirectories(workDir);
-        SparkHome home = SparkHome.create(workDir.resolve("spark-home"), BuildArtifacts.dependencyClasspath());
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + BuildArtifacts.jvmArgsFile(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", home.classpath(), "org.apache.spark.deploy.worker.Worker",
-                "--host", "127.0.0.1", "--port", "0", "--webui-port", "0", "--cores", "1", "--memory", "1536m",
-                "--work-dir", workDir.resolve("work").toString(), cluster.masterUrl());
-        Files.createDirectories(workDir.resolve("work"));
-        return DaemonProcess.start("spark-worker-joining", cmd, Map.of(
-                "SPARK_HOME", home.dir().toString(),
-                "SPARK_SCALA_VERSION", "2.12",
-                "SPARK_LOCAL_IP", "127.0.0.1",
-                "SPARK_LOCAL_DIRS", workDir.resolve("local").toString(),
-                "JAVA_HOME", System.getProperty("java.home"),
-                "OMP_NUM_THREADS", "1"), workDir.resolve("worker.log"));
     }
 
     /** {@code engine}, with epoch 3 waiting for {@code joined} and epoch 5 for {@code killed} (at most 2 min each). */
