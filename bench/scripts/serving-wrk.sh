@@ -7,7 +7,7 @@ HEARTH_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 STORE=${1:?store root}
 MODEL=${2:?model name}
 SECONDS_PER_RUN=${3:-10}
-command -v wrk >/dev/null || { echo "installing wrk" >&2; apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
+"$HEARTH_HOME/bin/install-packages" bench
 work=$(mktemp -d)
 trap 'kill "${SERVER_PID:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 "$HEARTH_HOME/bin/hearth" tokens create --file "$work/tokens" --scope "predict:$MODEL" > "$work/token"

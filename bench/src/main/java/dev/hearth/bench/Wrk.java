@@ -26,16 +26,18 @@ final class Wrk {
         this.env = env;
     }
 
-    /** Installs wrk with apt-get when it is not on the PATH; fails with a clear message when that is not possible. */
+    /** Installs wrk with bin/install-packages when it is not on the PATH; fails with a clear message if that fails. */
     static void ensureInstalled() throws IOException, InterruptedException {
         if (exitCode(List.of("sh", "-c", "command -v wrk")) == 0) {
             return;
         }
-        System.err.println("wrk is not on the PATH: installing it with apt-get install -y -qq --no-install-recommends wrk");
-        int rc = exitCode(List.of("apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"));
+        Path installer = Path.of(System.getProperty("hearth.root", "."), "bin", "install-packages");
+        System.err.println("wrk is not on the PATH: installing it with " + installer + " bench");
+        int rc = exitCode(List.of(installer.toString(), "bench"));
         if (rc != 0 || exitCode(List.of("sh", "-c", "command -v wrk")) != 0) {
             throw new IllegalStateException("the serving benchmark needs wrk (HTTP load generator) and installing it"
-                    + " failed (apt-get exit code " + rc + "); install it (Debian/Ubuntu package 'wrk') and retry");
+                    + " failed (" + installer + " bench exit code " + rc + "); install it (Debian/Ubuntu package 'wrk')"
+                    + " and retry");
         }
     }
 
