@@ -54,7 +54,10 @@ public final class OnnxImport {
 
     private OnnxImport() {}
 
-    /** Reads {@code file} (at most {@value #MAX_FILE_BYTES} bytes), checks and probes it, publishes it as {@code name}. */
+    /**
+     * Reads {@code file} (at most {@value #MAX_FILE_BYTES} bytes), checks and probes it, publishes it as
+     * {@code name}.
+     */
     public static Result importFile(ModelStore store, String name, Path file, Options options) throws IOException {
         ModelNames.validate("model name", name);
         byte[] bytes = read(file);
