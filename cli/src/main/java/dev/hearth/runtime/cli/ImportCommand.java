@@ -69,8 +69,9 @@ final class ImportCommand implements Callable<Integer> {
         }
         List<String> names = labels == null ? null : labels.inline != null ? labels.inline
                 : Files.readAllLines(labels.file, StandardCharsets.UTF_8);
-        OnnxImport.Result imported = OnnxImport.importFile(parent.store(), name, file,
-                new OnnxImport.Options(names, labelsOutput, features -> NormalizerOption.parse(normalizer, features)));
+        OnnxImport.Options options = new OnnxImport.Options(names, labelsOutput,
+                features -> NormalizerOption.parse(normalizer, features));
+        OnnxImport.Result imported = OnnxImport.importFile(parent.store(), name, file, options);
         ModelVersion v = imported.version();
         Signature signature = imported.signature();
         OnnxModelInfo info = imported.info();
