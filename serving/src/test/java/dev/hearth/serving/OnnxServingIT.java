@@ -38,12 +38,11 @@ class OnnxServingIT {
     void pytorchModelsAnswerOverHttpAsPytorchDoes() throws Exception {
         Path store = dir.resolve("store");
         Path files = PytorchFiles.dir();
-        PytorchFiles.models(store, "import", "--framework", "onnx", "--file", files.resolve("mlp.onnx").toString(),
-                "--name", "iris-torch", "--labels", "setosa,versicolor,virginica");
-        PytorchFiles.models(store, "import", "--framework", "onnx", "--file", files.resolve("cnn.onnx").toString(),
-                "--name", "digits-cnn", "--labels", "0,1,2,3,4,5,6,7,8,9");
-        PytorchFiles.models(store, "import", "--framework", "onnx", "--file",
-                files.resolve("two_input.onnx").toString(), "--name", "two");
+        PytorchFiles.importOnnx(store, files.resolve("mlp.onnx"), "iris-torch",
+                "setosa", "versicolor", "virginica");
+        PytorchFiles.importOnnx(store, files.resolve("cnn.onnx"), "digits-cnn",
+                "0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+        PytorchFiles.importOnnx(store, files.resolve("two_input.onnx"), "two");
         try (TestServer server = TestServer.start(null, "store.root=" + store, "auth.enabled=false",
                 "serving.models=iris-torch,digits-cnn,two", "serving.poll.interval.ms=100",
                 "serving.compute.threads=1")) {
@@ -120,8 +119,8 @@ class OnnxServingIT {
 
             // Hot swap: a new version is loaded and answers; the old session is closed once unused.
             LoadedModel first = server.server().registry().slot("digits-cnn").peek();
-            PytorchFiles.models(store, "import", "--framework", "onnx", "--file",
-                    files.resolve("cnn.onnx").toString(), "--name", "digits-cnn", "--labels", "0,1,2,3,4,5,6,7,8,9");
+            PytorchFiles.importOnnx(store, files.resolve("cnn.onnx"), "digits-cnn",
+                "0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
             await().atMost(Duration.ofMinutes(1)).until(() -> server.server().registry().slot("digits-cnn")
                     .currentVersion() == 2);
             assertThat(first.isReleased()).isTrue();
@@ -135,10 +134,10 @@ class OnnxServingIT {
     void aliasFollowingAndVerificationApplyToOnnxVersions() throws Exception {
         Path store = dir.resolve("store");
         Path two = PytorchFiles.dir().resolve("two_input.onnx");
-        PytorchFiles.models(store, "import", "--framework", "onnx", "--file", two.toString(), "--name", "two");
-        PytorchFiles.models(store, "import", "--framework", "onnx", "--file", two.toString(), "--name", "two");
-        PytorchFiles.models(store, "import", "--framework", "onnx", "--file", two.toString(), "--name", "two");
-        PytorchFiles.models(store, "alias", "set", "two", "production", "1");
+        PytorchFiles.importOnnx(store, two, "two");
+        PytorchFiles.importOnnx(store, two, "two");
+        PytorchFiles.importOnnx(store, two, "two");
+        PytorchFiles.setAlias(store, "two", "production", 1);
         HadoopModelStore hs = HadoopModelStore.open(store.toString(), new Configuration());
         // Version 3's file is flipped by one bit on disk: its SHA-256 no longer matches the manifest.
         ModelVersion v3 = hs.resolve(ModelRef.parse("two/3"));
@@ -152,14 +151,14 @@ class OnnxServingIT {
         try (TestServer server = TestServer.start(null, "store.root=" + store, "auth.enabled=false",
                 "serving.models=two@production", "serving.poll.interval.ms=100")) {
             assertThat(answer(server, "two", request).get("model_version").asText()).isEqualTo("1");
-            PytorchFiles.models(store, "alias", "set", "two", "production", "2");
+            PytorchFiles.setAlias(store, "two", "production", 2);
             await().atMost(Duration.ofMinutes(1)).until(() -> server.server().registry().slot("two")
                     .currentVersion() == 2);
             assertThat(answer(server, "two", request).get("model_version").asText()).isEqualTo("2");
             // The served ONNX version is leased (gc keeps it) as a DL4J version is.
             await().atMost(Duration.ofMinutes(1)).until(() -> hs.leases("two").stream()
                     .anyMatch(l -> l.version() == 2));
-            PytorchFiles.models(store, "alias", "set", "two", "production", "3");
+            PytorchFiles.setAlias(store, "two", "production", 3);
             await().atMost(Duration.ofMinutes(1)).until(() -> JSON.readTree(server.get("/v2/models/two").body())
                     .get("parameters").get("serving").get("refused_versions").has("3"));
             JsonNode status = JSON.readTree(server.get("/v2/models/two").body()).get("parameters").get("serving");
@@ -176,9 +175,8 @@ class OnnxServingIT {
         HadoopModelStore hs = HadoopModelStore.open(store.toString(), new Configuration());
         TestModels.publish(hs, "iris", TestModels.network(5));
         Path exported = dir.resolve("iris.onnx");
-        PytorchFiles.models(store, "export", "iris/1", "--format", "onnx", "--output", exported.toString());
-        PytorchFiles.models(store, "import", "--framework", "onnx", "--file", exported.toString(),
-                "--name", "iris-onnx");
+        PytorchFiles.exportOnnx(store, "iris/1", exported);
+        PytorchFiles.importOnnx(store, exported, "iris-onnx");
         try (TestServer server = TestServer.start(null, "store.root=" + store, "auth.enabled=false",
                 "serving.models=iris,iris-onnx")) {
             String[] rows = {"[0,0,0,0]", "[1,2,3,4]", "[9.5,0.5,7,3]", "[4,4,4,4]"};

@@ -1,11 +1,9 @@
 package dev.hearth.runtime.cli;
 
-import dev.hearth.runtime.onnx.DenseOnnxExporter;
-import dev.hearth.store.ModelFiles;
+import dev.hearth.runtime.onnx.OnnxExport;
 import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.ModelVersion;
-import dev.hearth.store.ModelZipGuard;
 import dev.hearth.store.cli.ModelsCommand;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,8 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,16 +49,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         ModelStore store = parent.store();
         ModelVersion v = store.resolve(ModelRef.parse(ref));
-        String framework = v.metadata().framework();
-        byte[] onnx;
-        if (ModelFiles.ONNX.equals(framework)) {
-            onnx = store.readFile(v, ModelFiles.ONNX_FILE);
-        } else if (ModelFiles.DL4J_MULTILAYER.equals(framework)) {
-            onnx = convert(store, v);
-        } else {
-            throw new IllegalArgumentException(v.ref() + " has framework '" + framework + "'; only "
-                    + ModelFiles.DL4J_MULTILAYER + " and " + ModelFiles.ONNX + " versions can be exported");
-        }
+        byte[] onnx = OnnxExport.bytes(store, v);
         Path target = output.toAbsolutePath();
         Path parentDir = target.getParent();
         Files.createDirectories(parentDir);
@@ -76,23 +63,5 @@ final class ExportCommand implements Callable<Integer> {
         parent.print(Map.of("ref", v.ref().toString(), "output", target.toString(), "bytes", onnx.length),
                 "exported " + v.ref() + " to " + target + " (" + onnx.length + " bytes, onnx)\n");
         return 0;
-    }
-
-    private static byte[] convert(ModelStore store, ModelVersion v) {
-        byte[] zip = store.readFile(v, ModelFiles.MODEL_FILE);
-        MultiLayerNetwork network;
-        try {
-            network = ModelSerializer.restoreMultiLayerNetwork(
-                    ModelZipGuard.MODEL.open(zip, ModelFiles.MODEL_FILE + " of " + v.ref()), false);
-        } catch (IOException | RuntimeException e) {
-            throw new ModelRefusedException("cannot restore " + v.ref() + ": " + e.getMessage(), e);
-        }
-        try {
-            return DenseOnnxExporter.export(network, v.metadata().signature(), v.ref().toString(), v.version());
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ModelRefusedException(e.getMessage(), e);
-        } finally {
-            network.close();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.hearth.runtime.cli;
 
+import dev.hearth.runtime.onnx.ModelRefusedException;
 import dev.hearth.runtime.onnx.OnnxModelException;
 import dev.hearth.store.cli.ModelsCommand;
 import picocli.CommandLine;

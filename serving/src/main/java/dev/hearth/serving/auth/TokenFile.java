@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
 public final class TokenFile {
     static final String PREFIX = "hearth_";
     static final String HEADER = "# Hearth serving tokens (salted SHA-256 hashes): id salt hash scopes created expires";
-    static final String NEVER = "never";
+    /** How a token without expiry shows its expiry. */
+    public static final String NEVER = "never";
     private static final Pattern ID = Pattern.compile("[0-9a-f]{4,64}");
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
 

@@ -40,8 +40,7 @@ class TensorBatchingIT {
     @Test
     void tensorRequestsAreMergedAlongTheFirstAxisAndSplitBack() throws Exception {
         Path store = dir.resolve("store");
-        PytorchFiles.models(store, "import", "--framework", "onnx", "--file",
-                PytorchFiles.dir().resolve("two_input.onnx").toString(), "--name", "two");
+        PytorchFiles.importOnnx(store, PytorchFiles.dir().resolve("two_input.onnx"), "two");
         HadoopModelStore hs = HadoopModelStore.open(store.toString(), new Configuration());
         ModelVersion v = hs.resolve(ModelRef.parse("two"));
         LoadedModel model = new LoadedModel(v, ModelRuntime.standard(new RuntimeOptions(true, 1)).load(hs, v));

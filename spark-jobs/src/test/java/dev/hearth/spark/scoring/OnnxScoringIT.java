@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hearth.runtime.cli.ModelsMain;
+import dev.hearth.runtime.onnx.OnnxImport;
 import dev.hearth.runtime.onnx.ThirdPartyFiles;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.data.DatasetSpec;
 import dev.hearth.spark.training.EvaluationReport;
 import dev.hearth.spark.training.ParameterAveragingEngine;
 import dev.hearth.store.hadoop.HadoopModelStore;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * An MLP PyTorch trained on iris, exported to ONNX and imported with {@code hearth models import}, scored by the
@@ -42,14 +39,10 @@ class OnnxScoringIT {
     static void importModel() throws Exception {
         spark = LocalSpark.start("onnx-scoring-it");
         Path storeDir = dir.resolve("store");
-        StringWriter err = new StringWriter();
-        CommandLine cl = ModelsMain.commandLine();
-        cl.setErr(new PrintWriter(err));
-        cl.setOut(new PrintWriter(new StringWriter()));
-        assertThat(cl.execute("import", "--framework", "onnx", "--file",
-                ThirdPartyFiles.file("mlp.onnx").toString(), "--name", "iris-torch",
-                "--labels", "setosa,versicolor,virginica", "--store", storeDir.toString())).as(err.toString()).isZero();
         store = HadoopModelStore.open(storeDir.toString(), spark.sparkContext().hadoopConfiguration());
+        // The library call of hearth models import (model-runtime), as the command makes it.
+        OnnxImport.importFile(store, "iris-torch", ThirdPartyFiles.file("mlp.onnx"),
+                OnnxImport.Options.labels(List.of("setosa", "versicolor", "virginica")));
         iris = LocalSpark.projectRoot().resolve("model-runtime/src/test/resources/dev/hearth/runtime/onnx/iris.csv")
                 .toString();
     }

@@ -1,7 +1,8 @@
-package dev.hearth.serving.auth;
+package dev.hearth.serving.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hearth.serving.auth.TokenFile;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
-package dev.hearth.serving.auth;
+package dev.hearth.serving.cli;
 
+import dev.hearth.serving.auth.TokenFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
