@@ -1,5 +1,5 @@
 /**
  * The server's command line apart from the server itself: {@code hearth tokens} (bearer tokens in the file format
- * serving's {@code TokenFile} owns) and {@code hearth quickstart} (train, serve, one prediction).
+ * serving's {@code TokenFile} owns).
  */
 package dev.hearth.serving.cli;

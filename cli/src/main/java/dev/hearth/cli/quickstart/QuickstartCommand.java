@@ -1,4 +1,4 @@
-package dev.hearth.serving.cli;
+package dev.hearth.cli.quickstart;
 
 import dev.hearth.serving.auth.TokenFile;
 import dev.hearth.serving.client.InferRequest;

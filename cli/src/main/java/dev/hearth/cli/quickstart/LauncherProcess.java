@@ -1,4 +1,4 @@
-package dev.hearth.serving.cli;
+package dev.hearth.cli.quickstart;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.hearth.serving.cli;
+package dev.hearth.cli.quickstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
