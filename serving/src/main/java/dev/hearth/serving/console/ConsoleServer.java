@@ -3,6 +3,7 @@ package dev.hearth.serving.console;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.config.Settings;
 import dev.hearth.config.SettingsOptions;
+import dev.hearth.serving.ServerCommands;
 import dev.hearth.serving.ServerSetup;
 import dev.hearth.serving.ServingSettings;
 import dev.hearth.serving.http.Access;
@@ -18,7 +19,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -83,14 +83,6 @@ public final class ConsoleServer implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        CommandLine cl = new CommandLine(new ConsoleServer());
-        cl.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof dev.hearth.store.ModelStoreException) {
-                line.getErr().println("error: " + e.getMessage());
-                return 2;
-            }
-            throw e;
-        });
-        System.exit(cl.execute(args));
+        System.exit(ServerCommands.execute(new ConsoleServer(), args));
     }
 }

@@ -46,4 +46,15 @@ final class JsonValues {
     static String abbreviate(String s) {
         return s.length() > SHOWN_CHARS ? s.substring(0, SHOWN_CHARS) + "..." : s;
     }
+
+    /** Moves {@code p} onto the request body's root object: an empty body or any other JSON value is a 400. */
+    static void startRequest(JsonParser p) throws IOException {
+        JsonToken root = p.nextToken();
+        if (root == null) {
+            throw new BadRequestException("request body is empty; expected a JSON object with an 'inputs' array");
+        }
+        if (root != JsonToken.START_OBJECT) {
+            throw new BadRequestException("request body must be a JSON object with an 'inputs' array");
+        }
+    }
 }

@@ -26,13 +26,7 @@ final class StreamingRequestReader {
 
     /** Reads the request the parser is at; values are charged to {@code account} as they are stored. */
     InferenceRequest read(JsonParser p, Signature signature, RequestBytes account) throws IOException {
-        JsonToken root = p.nextToken();
-        if (root == null) {
-            throw new BadRequestException("request body is empty; expected a JSON object with an 'inputs' array");
-        }
-        if (root != JsonToken.START_OBJECT) {
-            throw new BadRequestException("request body must be a JSON object with an 'inputs' array");
-        }
+        JsonValues.startRequest(p);
         Request r = new Request(signature, account);
         for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
             String field = p.currentName();

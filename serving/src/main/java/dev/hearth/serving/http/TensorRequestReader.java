@@ -40,13 +40,7 @@ final class TensorRequestReader {
 
     /** Reads the request the parser is at; values are charged to {@code account} as they are stored. */
     TensorRequest read(JsonParser p, Signature signature, RequestBytes account) throws IOException {
-        JsonToken root = p.nextToken();
-        if (root == null) {
-            throw new BadRequestException("request body is empty; expected a JSON object with an 'inputs' array");
-        }
-        if (root != JsonToken.START_OBJECT) {
-            throw new BadRequestException("request body must be a JSON object with an 'inputs' array");
-        }
+        JsonValues.startRequest(p);
         String id = null;
         String problem = null;
         List<Input> inputs = null;

@@ -34,7 +34,8 @@ import scala.runtime.AbstractFunction1;
  * and at close unpersists the blocks, destroys the session broadcast and ends the executors' worker sessions.
  */
 final class HearthSession implements TrainingEngine.Session {
-    private static final Logger LOG = LoggerFactory.getLogger(HearthSession.class);
+    /** The engine's logger: a session's lines are the engine's to operators and log configurations. */
+    private static final Logger LOG = LoggerFactory.getLogger(HearthEngine.class);
 
     // Indexes of this epoch's per-round times, summed (worker times per worker).
     private static final int ROUND = 0;

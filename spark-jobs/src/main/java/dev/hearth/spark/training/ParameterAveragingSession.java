@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * removes the run's export directory and stops the round-result reaper when closed.
  */
 final class ParameterAveragingSession implements TrainingEngine.Session {
-    private static final Logger LOG = LoggerFactory.getLogger(ParameterAveragingSession.class);
+    /** The engine's logger: a session's lines are the engine's to operators and log configurations. */
+    private static final Logger LOG = LoggerFactory.getLogger(ParameterAveragingEngine.class);
 
     private final JavaSparkContext sc;
     private final TrainingOptions options;
