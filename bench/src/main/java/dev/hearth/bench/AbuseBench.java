@@ -10,10 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code bench/run --only abuse}: the abuse suite ({@link AbuseSuite}) against {@code bin/hearth serve} serving
@@ -62,23 +60,12 @@ final class AbuseBench implements Benchmark {
             AbuseModel model = new AbuseModel(m.modelZip(), m.signature(), Arrays.copyOf(m.rows(), 64));
             return new AbuseSuite(root, profile, model, logs, SEED).run();
         } finally {
-            deleteTree(m.store());
+            WorkDirs.delete(m.store());
         }
     }
 
     @Override
     public String markdown(Map<String, Object> result) {
         return AbuseTable.markdown(result);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -21,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,7 +133,7 @@ final class ConsoleBench implements Benchmark {
             r.put("modelsPageMet", models50 < 300);
             r.put("modelPageMet", ((Stats) r.get("modelPageServerMs")).median() < 200);
         } finally {
-            deleteTree(work);
+            WorkDirs.delete(work);
         }
         return r;
     }
@@ -222,17 +220,6 @@ final class ConsoleBench implements Benchmark {
             throw new IllegalStateException("bin/hearth models list exited " + p.exitValue());
         }
         return (System.nanoTime() - t0) / 1e6;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     @Override

@@ -21,12 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -80,7 +78,7 @@ final class RuntimeBench implements Benchmark {
         try {
             return measure(work);
         } finally {
-            deleteTree(work);
+            WorkDirs.delete(work);
         }
     }
 
@@ -299,16 +297,5 @@ final class RuntimeBench implements Benchmark {
 
     private static List<Double> rps(List<WrkResult> runs) {
         return runs.stream().map(WrkResult::requestsPerSecond).toList();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -15,12 +15,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -70,8 +68,8 @@ final class ServingBench implements Benchmark {
         try {
             return measure(model, work);
         } finally {
-            deleteTree(work);
-            deleteTree(model.store());
+            WorkDirs.delete(work);
+            WorkDirs.delete(model.store());
         }
     }
 
@@ -346,16 +344,5 @@ final class ServingBench implements Benchmark {
 
     private static String onOff(boolean batching) {
         return batching ? "on" : "off";
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -7,12 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.slf4j.Logger;
@@ -62,7 +60,7 @@ final class StoreBench implements Benchmark {
                 backends.put("hdfs", hdfs(work, files));
             }
         } finally {
-            deleteTree(work);
+            WorkDirs.delete(work);
         }
         result.put("backends", backends);
         result.put("ratioLocal", ratioOf(backends.get("local")));
@@ -166,13 +164,5 @@ final class StoreBench implements Benchmark {
     private static Signature signature() {
         return new Signature("input", "FP32", 784, List.of(), List.of("0", "1", "2", "3", "4", "5", "6", "7", "8",
                 "9"), NormalizerSpec.none());
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

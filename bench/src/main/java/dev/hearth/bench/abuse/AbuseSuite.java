@@ -1,5 +1,6 @@
 package dev.hearth.bench.abuse;
 
+import dev.hearth.bench.WorkDirs;
 import dev.hearth.bench.abuse.LoadReport.Target;
 import dev.hearth.config.Settings;
 import dev.hearth.serving.ServingSettings;
@@ -10,13 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -76,7 +75,7 @@ public final class AbuseSuite {
                 clients.close();
             }
             stopServer();
-            deleteTree(work);
+            WorkDirs.delete(work);
         }
     }
 
@@ -288,16 +287,5 @@ public final class AbuseSuite {
 
     private static String truncate(String s, int n) {
         return s.length() > n ? s.substring(0, n) + "..." : s;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
