@@ -152,8 +152,12 @@ public final class InferenceHandler {
             throw e;
         }
         Routed to = route(ctx, routed, slot, model, request.id());
-        slot = to.slot();
-        model = to.model();
+        answerTensors(ctx, to.slot(), to.model(), request);
+    }
+
+    /** Runs a parsed tensor request on the version it was routed to ({@code model}, acquired) and answers it. */
+    private void answerTensors(Context ctx, ModelSlot slot, LoadedModel model, TensorRequest request)
+            throws IOException {
         CompletableFuture<Map<String, Tensor>> pending;
         try {
             pending = slot.batcher().submitTensors(model, request.inputs(),

@@ -255,17 +255,8 @@ final class StreamingRequestReader {
         FeatureBuffer values = r.values;
         long n = 0;
         long seq = 0;
-        int depth = 1;
-        while (depth > 0) {
-            JsonToken t = p.nextToken();
-            if (t == JsonToken.START_ARRAY) {
-                depth++;
-                continue;
-            }
-            if (t == JsonToken.END_ARRAY) {
-                depth--;
-                continue;
-            }
+        NestedArrayScalars scalars = new NestedArrayScalars(p);
+        for (JsonToken t = scalars.next(); t != null; t = scalars.next()) {
             seq++;
             if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
                 if (r.nonNumber == null) {

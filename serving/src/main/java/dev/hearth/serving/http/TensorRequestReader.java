@@ -237,17 +237,8 @@ final class TensorRequestReader {
             }
             dataIsArray = true;
             long n = 0;
-            int depth = 1;
-            while (depth > 0) {
-                JsonToken t = p.nextToken();
-                if (t == JsonToken.START_ARRAY) {
-                    depth++;
-                    continue;
-                }
-                if (t == JsonToken.END_ARRAY) {
-                    depth--;
-                    continue;
-                }
+            NestedArrayScalars scalars = new NestedArrayScalars(p);
+            for (JsonToken t = scalars.next(); t != null; t = scalars.next()) {
                 if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
                     if (nonNumber == null) {
                         nonNumberAt = n;
