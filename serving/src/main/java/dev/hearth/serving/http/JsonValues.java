@@ -57,4 +57,29 @@ final class JsonValues {
             throw new BadRequestException("request body must be a JSON object with an 'inputs' array");
         }
     }
+
+    /**
+     * The {@code name} of one {@code outputs[]} element {@code e} ({@code {"name": "probabilities"}}), read to its
+     * end: null when the element is not an object or its last {@code name} is not a string; other fields are skipped.
+     */
+    static String outputName(JsonParser p, JsonToken e) throws IOException {
+        if (e != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return null;
+        }
+        String name = null;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (field.equals("name") && value == JsonToken.VALUE_STRING) {
+                name = p.getText();
+            } else {
+                if (field.equals("name")) {
+                    name = null;
+                }
+                p.skipChildren();
+            }
+        }
+        return name;
+    }
 }

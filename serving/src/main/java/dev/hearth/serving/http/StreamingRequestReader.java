@@ -292,20 +292,7 @@ final class StreamingRequestReader {
             return;
         }
         for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-            String name = null;
-            if (e == JsonToken.START_OBJECT) {
-                for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-                    String field = p.currentName();
-                    JsonToken value = p.nextToken();
-                    if (field.equals("name")) {
-                        name = text(p, value);
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-            } else {
-                p.skipChildren();
-            }
+            String name = JsonValues.outputName(p, e);
             if (r.outputsProblem != null) {
                 continue;
             }

@@ -418,20 +418,7 @@ final class TensorRequestReader {
         }
         String problem = null;
         for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-            String name = null;
-            if (e == JsonToken.START_OBJECT) {
-                for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-                    String field = p.currentName();
-                    JsonToken value = p.nextToken();
-                    if (field.equals("name") && value == JsonToken.VALUE_STRING) {
-                        name = p.getText();
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-            } else {
-                p.skipChildren();
-            }
+            String name = JsonValues.outputName(p, e);
             if (problem != null) {
                 continue;
             }
