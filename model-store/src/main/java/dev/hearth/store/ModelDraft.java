@@ -7,25 +7,21 @@ import java.util.Map;
 
 /**
  * What a publisher hands to {@link ModelStore#publish}: the files to store (written through callbacks so large
- * models stream straight into the store) and the metadata the publisher knows. The store adds name, version,
- * time, creator and checksums.
+ * models stream straight into the store) and the {@link ModelDescription} the publisher knows. The store adds name,
+ * version, time, creator and checksums.
  *
- * @param framework framework/model kind that reads the model file
- * @param signature inputs, outputs and normaliser
- * @param metrics evaluation metrics
- * @param training resolved training settings
- * @param provenance provenance entries
- * @param tags free tags
+ * @param description framework, signature, metrics, training settings, provenance and tags
  * @param files file name to writer; names must be plain file names
  */
-public record ModelDraft(
-        String framework,
-        Signature signature,
-        Map<String, Double> metrics,
-        Map<String, String> training,
-        Map<String, Object> provenance,
-        Map<String, String> tags,
-        Map<String, FileWriter> files) {
+public record ModelDraft(ModelDescription description, Map<String, FileWriter> files) implements Described {
+
+    /**
+     * A draft of {@code files} described by the six fields of a {@link ModelDescription} (see there), in its order.
+     */
+    public ModelDraft(String framework, Signature signature, Map<String, Double> metrics, Map<String, String> training,
+            Map<String, Object> provenance, Map<String, String> tags, Map<String, FileWriter> files) {
+        this(new ModelDescription(framework, signature, metrics, training, provenance, tags), files);
+    }
 
     /** Writes one file's bytes to the stream the store provides (the store closes it). */
     @FunctionalInterface
@@ -37,6 +33,9 @@ public record ModelDraft(
     public static final String METADATA_FILE = "metadata.json";
 
     public ModelDraft {
+        if (description == null) {
+            throw new IllegalArgumentException("a model draft needs a description");
+        }
         if (files == null || files.isEmpty()) {
             throw new IllegalArgumentException("a model draft needs at least one file");
         }
@@ -47,5 +46,4 @@ public record ModelDraft(
             }
         }
     }
-
 }

@@ -1,44 +1,49 @@
 package dev.hearth.store;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * The {@code metadata.json} of one stored version: identity, signature, metrics, the resolved training settings,
- * provenance, free tags and the SHA-256 of every file. {@code formatVersion} is written first; readers refuse a
- * newer format.
+ * The {@code metadata.json} of one stored version: identity, the publisher's {@link ModelDescription} (framework,
+ * signature, metrics, the resolved training settings, provenance, free tags), the SHA-256 of every file and the
+ * encryption entry. {@code formatVersion} is written first; readers refuse a newer format. The description's fields
+ * are written inline, after {@code creator}, so the JSON is flat (formats 1 to 3 alike).
  *
  * @param formatVersion metadata format; see {@link #FORMAT_VERSION}
  * @param name model name
  * @param version version number, allocated by the store
  * @param createdAt ISO-8601 instant of the commit
  * @param creator user and host that published
- * @param framework the framework that reads the model file: {@code dl4j-multilayer} ({@code model.zip}) or
- *     {@code onnx} ({@code model.onnx})
- * @param signature inputs, outputs and normaliser
- * @param metrics evaluation metrics on the held-out split
- * @param training resolved training settings
- * @param provenance where the model came from (dataset, Spark app, versions, timings)
- * @param tags free key/value tags
+ * @param description what the publisher said about the model; its fields also read directly ({@link Described})
  * @param files per-file checksums and sizes (of the plaintext when the version is encrypted)
  * @param encryption how the files are encrypted, null for a plaintext version
  */
-@JsonPropertyOrder({"formatVersion", "name", "version", "createdAt", "creator", "framework"})
+@JsonPropertyOrder({"formatVersion", "name", "version", "createdAt", "creator", "description", "files", "encryption"})
 public record ModelMetadata(
         int formatVersion,
         String name,
         int version,
         String createdAt,
         String creator,
-        String framework,
-        Signature signature,
-        Map<String, Double> metrics,
-        Map<String, String> training,
-        Map<String, Object> provenance,
-        Map<String, String> tags,
+        @JsonUnwrapped ModelDescription description,
         Map<String, FileEntry> files,
-        EncryptionInfo encryption) {
+        EncryptionInfo encryption) implements Described {
+
+    /** The flat form, as {@code metadata.json} holds it (the description's fields after {@code creator}). */
+    @JsonCreator
+    public ModelMetadata(@JsonProperty("formatVersion") int formatVersion, @JsonProperty("name") String name,
+            @JsonProperty("version") int version, @JsonProperty("createdAt") String createdAt,
+            @JsonProperty("creator") String creator, @JsonProperty("framework") String framework,
+            @JsonProperty("signature") Signature signature, @JsonProperty("metrics") Map<String, Double> metrics,
+            @JsonProperty("training") Map<String, String> training,
+            @JsonProperty("provenance") Map<String, Object> provenance, @JsonProperty("tags") Map<String, String> tags,
+            @JsonProperty("files") Map<String, FileEntry> files, @JsonProperty("encryption") EncryptionInfo encryption) {
+        this(formatVersion, name, version, createdAt, creator,
+                new ModelDescription(framework, signature, metrics, training, provenance, tags), files, encryption);
+    }
 
     /**
      * The newest metadata format this code reads and writes. 3 added tensor signatures (named inputs and outputs
@@ -62,21 +67,13 @@ public record ModelMetadata(
 
     /** The same metadata with another encryption entry and the format version that entry needs. */
     public ModelMetadata withEncryption(EncryptionInfo info) {
-        int format = info == null ? formatVersionFor(signature)
+        int format = info == null ? formatVersionFor(signature())
                 : Math.max(formatVersion, EncryptionInfo.MIN_METADATA_FORMAT);
-        return new ModelMetadata(format, name, version, createdAt, creator, framework, signature, metrics, training,
-                provenance, tags, files, info);
+        return new ModelMetadata(format, name, version, createdAt, creator, description, files, info);
     }
 
     public ModelMetadata {
-        metrics = sorted(metrics);
-        training = sorted(training);
-        provenance = sorted(provenance);
-        tags = sorted(tags);
-        files = sorted(files);
-    }
-
-    private static <V> Map<String, V> sorted(Map<String, V> m) {
-        return m == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(m));
+        description = description == null ? new ModelDescription(null, null, null, null, null, null) : description;
+        files = ModelDescription.sorted(files);
     }
 }

@@ -1,7 +1,6 @@
 package dev.hearth.serving;
 
 import dev.hearth.config.Settings;
-import dev.hearth.config.SettingsOptions;
 import dev.hearth.runtime.ModelRuntime;
 import dev.hearth.runtime.RuntimeOptions;
 import dev.hearth.serving.http.Access;
@@ -35,10 +34,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code hearth serve}: serves models from the store over HTTP (Open Inference Protocol v2). */
 @Command(
@@ -50,15 +47,11 @@ public final class ModelServer implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
 
     @Mixin
-    SettingsOptions options = new SettingsOptions();
-
-    @Option(names = "--port", description = "shortcut for --set server.port=...")
-    Integer port;
+    ServerOptions options = new ServerOptions();
 
     @Override
     public Integer call() throws InterruptedException {
-        List<String> shortcuts = port == null ? List.of() : List.of(ServingSettings.PORT + "=" + port);
-        Settings settings = options.load(ServingSettings.loader(), shortcuts);
+        Settings settings = options.load();
         LOG.info("Model server settings {}", redacted(settings));
         RunningServer server = start(settings);
         // SIGTERM/SIGINT drain (readiness 503 first, still answering for server.drain.ms), stop, and exit 0; the
@@ -163,14 +156,6 @@ public final class ModelServer implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        CommandLine cl = new CommandLine(new ModelServer());
-        cl.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof dev.hearth.store.ModelStoreException) {
-                line.getErr().println("error: " + e.getMessage());
-                return 2;
-            }
-            throw e;
-        });
-        System.exit(cl.execute(args));
+        System.exit(ServerCommands.execute(new ModelServer(), args));
     }
 }

@@ -26,9 +26,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code sgemm} per layer on the network's own parameters, bias and activation in Java, no ND4J arrays.
  *
  * <p>Why: ND4J creates and later frees a native buffer (with a tracking reference the garbage collector
- * processes) for every intermediate array and runs each small op through its generic op machinery. For a
- * 784-256-10 network {@code MultiLayerNetwork.output} took 134 µs for one row, 345 µs for 8 and 458 µs for 32,
- * of which the matrix products were a small part; this pass takes 11, 70 and 160-190 µs (same thread count).
+ * processes) for every intermediate array and runs each small op through its generic op machinery; for the small
+ * batches a server sees, that overhead, not the matrix products, is most of {@code MultiLayerNetwork.output}'s
+ * time. This pass keeps only the products (measured figures: bench/RESULTS.md, runtime benchmark).
  *
  * <p>Only plain layers qualify (no layer norm, no input preprocessors, float parameters, identity, ReLU with
  * its defaults, leaky ReLU, sigmoid, tanh or softmax activations); {@link #unsupported} names what rules a

@@ -129,33 +129,53 @@ public final class DenseOnnxExporter {
     private static byte[] write(List<Dense> layers, Signature signature, String source, long modelVersion) {
         OnnxGraphWriter g = new OnnxGraphWriter("hearth_dense");
         int width = layers.get(0).in();
-        String x = signature.inputName();
-        g.input(x, width);
-        NormalizerSpec n = signature.normalizer();
-        if (!NormalizerSpec.NONE.equals(n.kind())) {
-            // (x - offset) * scale, as NormalizerSpec.apply; a constant feature (scale 0) maps to 0 there too.
-            float[] offset = new float[width];
-            float[] scale = new float[width];
-            for (int i = 0; i < width; i++) {
-                double s = n.scale(i);
-                offset[i] = (float) (NormalizerSpec.MINMAX.equals(n.kind()) ? n.min()[i] : n.mean()[i]);
-                scale[i] = s > 0 ? (float) (1.0 / s) : 0f;
-            }
-            g.constant("normalizer_offset", offset, width).constant("normalizer_scale", scale, width);
-            g.node("Sub", List.of(x, "normalizer_offset"), "centred", Map.of());
-            g.node("Mul", List.of("centred", "normalizer_scale"), "normalized", Map.of());
-            x = "normalized";
-        }
+        g.input(signature.inputName(), width);
+        String x = normalize(g, signature.inputName(), signature.normalizer(), width);
         String output = signature.outputs().get(0).name();
         NormalizerSpec target = signature.targetNormalizer();
         boolean invert = signature.isRegression() && !NormalizerSpec.NONE.equals(target.kind());
+        x = layers(g, layers, x, invert ? null : output);
+        int outWidth = layers.get(layers.size() - 1).out();
+        if (invert) {
+            invertTarget(g, x, output, target, outWidth);
+        }
+        g.output(output, outWidth);
+        String version = DenseOnnxExporter.class.getPackage().getImplementationVersion();
+        return g.model(version == null ? "dev" : version, modelVersion, "Hearth model " + source
+                + " (DL4J dense network)", metadata(signature, source));
+    }
+
+    /** The input normaliser as graph nodes; returns the normalised value's name ({@code x} when there is none). */
+    private static String normalize(OnnxGraphWriter g, String x, NormalizerSpec n, int width) {
+        if (NormalizerSpec.NONE.equals(n.kind())) {
+            return x;
+        }
+        // (x - offset) * scale, as NormalizerSpec.apply; a constant feature (scale 0) maps to 0 there too.
+        float[] offset = new float[width];
+        float[] scale = new float[width];
+        for (int i = 0; i < width; i++) {
+            double s = n.scale(i);
+            offset[i] = (float) (NormalizerSpec.MINMAX.equals(n.kind()) ? n.min()[i] : n.mean()[i]);
+            scale[i] = s > 0 ? (float) (1.0 / s) : 0f;
+        }
+        g.constant("normalizer_offset", offset, width).constant("normalizer_scale", scale, width);
+        g.node("Sub", List.of(x, "normalizer_offset"), "centred", Map.of());
+        g.node("Mul", List.of("centred", "normalizer_scale"), "normalized", Map.of());
+        return "normalized";
+    }
+
+    /**
+     * One Gemm (and activation) per layer from {@code x}; the last layer's result is named {@code output}, or gets
+     * a name of its own when {@code output} is null (a target normaliser follows). Returns the result's name.
+     */
+    private static String layers(OnnxGraphWriter g, List<Dense> layers, String x, String output) {
         for (int l = 0; l < layers.size(); l++) {
             Dense d = layers.get(l);
             boolean last = l == layers.size() - 1;
             String z = "dense" + l;
             g.constant(z + "_W", d.weights(), d.in(), d.out()).constant(z + "_b", d.bias(), d.out());
             String op = operator(d.activation());
-            String activated = last && !invert ? output : z + "_out";
+            String activated = last && output != null ? output : z + "_out";
             if (op.isEmpty()) {
                 g.node("Gemm", List.of(x, z + "_W", z + "_b"), activated, Map.of());
             } else {
@@ -169,22 +189,27 @@ public final class DenseOnnxExporter {
             }
             x = activated;
         }
-        int outWidth = layers.get(layers.size() - 1).out();
-        if (invert) {
-            // y * scale + offset, as NormalizerSpec.invert.
-            float[] scale = new float[outWidth];
-            float[] offset = new float[outWidth];
-            for (int i = 0; i < outWidth; i++) {
-                scale[i] = (float) (NormalizerSpec.MINMAX.equals(target.kind()) ? Math.max(0, target.scale(i))
-                        : target.std()[i]);
-                offset[i] = (float) (NormalizerSpec.MINMAX.equals(target.kind()) ? target.min()[i]
-                        : target.mean()[i]);
-            }
-            g.constant("target_scale", scale, outWidth).constant("target_offset", offset, outWidth);
-            g.node("Mul", List.of(x, "target_scale"), "target_scaled", Map.of());
-            g.node("Add", List.of("target_scaled", "target_offset"), output, Map.of());
+        return x;
+    }
+
+    /** The regression target normaliser's inverse on {@code x}, named {@code output}. */
+    private static void invertTarget(OnnxGraphWriter g, String x, String output, NormalizerSpec target, int outWidth) {
+        // y * scale + offset, as NormalizerSpec.invert.
+        float[] scale = new float[outWidth];
+        float[] offset = new float[outWidth];
+        for (int i = 0; i < outWidth; i++) {
+            scale[i] = (float) (NormalizerSpec.MINMAX.equals(target.kind()) ? Math.max(0, target.scale(i))
+                    : target.std()[i]);
+            offset[i] = (float) (NormalizerSpec.MINMAX.equals(target.kind()) ? target.min()[i]
+                    : target.mean()[i]);
         }
-        g.output(output, outWidth);
+        g.constant("target_scale", scale, outWidth).constant("target_offset", offset, outWidth);
+        g.node("Mul", List.of(x, "target_scale"), "target_scaled", Map.of());
+        g.node("Add", List.of("target_scaled", "target_offset"), output, Map.of());
+    }
+
+    /** The model's metadata properties: source, task, labels (classifiers) and feature names. */
+    private static Map<String, String> metadata(Signature signature, String source) {
         Map<String, String> metadata = new java.util.LinkedHashMap<>();
         metadata.put("hearth.source", source);
         metadata.put("hearth.task", signature.task());
@@ -194,9 +219,7 @@ public final class DenseOnnxExporter {
         if (!signature.featureNames().isEmpty()) {
             metadata.put("hearth.features", String.join("\n", signature.featureNames()));
         }
-        String version = DenseOnnxExporter.class.getPackage().getImplementationVersion();
-        return g.model(version == null ? "dev" : version, modelVersion, "Hearth model " + source
-                + " (DL4J dense network)", metadata);
+        return metadata;
     }
 
     /** The ONNX operator of an activation, "" for identity, or null when it has none here. */

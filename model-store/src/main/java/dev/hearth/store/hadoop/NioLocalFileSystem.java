@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Permissions are set through {@code java.nio} instead of forking {@code chmod}. Without Hadoop's native
  *       library, {@link RawLocalFileSystem} runs {@code chmod} as a child process for every file it creates and
- *       every directory it makes, about 3 ms each, which made up a fifth of a 40 MB publish. The permissions set
- *       are the same.
+ *       every directory it makes, and a fork per file is a large share of a publish (bench/RESULTS.md, store
+ *       benchmark). The permissions set are the same.
  *   <li>Renames are {@code rename(2)} and nothing else. {@link RawLocalFileSystem#rename} falls back to copying
  *       and deleting when {@code rename(2)} fails (for example onto a non-empty directory, where the copy lands
  *       <em>inside</em> the target and reports success); a commit that copies can show {@code _COMMITTED} before

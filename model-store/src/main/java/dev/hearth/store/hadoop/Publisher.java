@@ -2,6 +2,7 @@ package dev.hearth.store.hadoop;
 
 import dev.hearth.store.FileEntry;
 import dev.hearth.store.MetadataJson;
+import dev.hearth.store.ModelDescription;
 import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelMetadata;
 import dev.hearth.store.ModelStoreException;
@@ -130,9 +131,9 @@ final class Publisher {
 
     private static ModelMetadata metadata(String name, int version, ModelDraft draft, Map<String, FileEntry> files,
             DataKey key) {
-        return new ModelMetadata(ModelMetadata.formatVersionFor(draft.signature()), name, version,
-                Instant.now().toString(), StoreLayout.who(), draft.framework(), draft.signature(), draft.metrics(),
-                draft.training(), draft.provenance(), draft.tags(), files, null)
+        ModelDescription description = draft.description();
+        return new ModelMetadata(ModelMetadata.formatVersionFor(description.signature()), name, version,
+                Instant.now().toString(), StoreLayout.who(), description, files, null)
                 .withEncryption(key == null ? null : key.info());
     }
 

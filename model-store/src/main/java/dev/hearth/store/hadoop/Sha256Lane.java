@@ -11,8 +11,8 @@ import java.util.concurrent.Future;
 
 /**
  * SHA-256 of a byte sequence handed over in ranges and computed on a helper thread, so that hashing a large file
- * overlaps reading or writing it (on this machine SHA-256 runs at about 1 GB/s, as fast as the page cache: done one
- * after the other they double the time). Ranges are hashed in the order given; the caller must leave a range
+ * overlaps reading or writing it (SHA-256 runs about as fast as reading or writing through the page cache, so done
+ * one after the other they take about twice as long; figures in bench/RESULTS.md). Ranges are hashed in the order given; the caller must leave a range
  * unchanged until {@link #await()} returns. Small files never start the thread: ranges below {@value #ASYNC_MIN}
  * bytes are hashed inline until a large one arrives.
  */

@@ -24,8 +24,8 @@ final class StoreCrypto {
     private final Configuration conf;
     private final SecureRandom random = new SecureRandom();
     /**
-     * Data keys this process has unwrapped, by wrapping: a KMS round trip or a keystore's key derivation (about
-     * 75 ms for a jceks entry here) per read would dominate loading small models. Memory only, bounded; a key is
+     * Data keys this process has unwrapped, by wrapping: a KMS round trip, or opening a keystore and deriving its
+     * key, per read would dominate loading small models. Memory only, bounded; a key is
      * added only after its master key version unwrapped it here.
      */
     private final Map<String, SecretKey> unwrapped = new LinkedHashMap<>(16, 0.75f, true) {

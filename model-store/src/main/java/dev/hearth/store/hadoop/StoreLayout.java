@@ -21,7 +21,11 @@ import org.apache.hadoop.fs.Path;
  * &lt;name&gt;/aliases/&lt;alias&gt;/&lt;seq&gt;.json        alias moves, immutable, highest seq is current
  * &lt;name&gt;/audit/&lt;millis&gt;-&lt;uuid&gt;.json        deletions
  * &lt;name&gt;/leases/&lt;holder&gt;@&lt;n&gt;.json         serving leases
+ * &lt;name&gt;/locks/&lt;purpose&gt;/&lt;seq&gt;.json        store locks ({@link LockFiles})
+ * &lt;name&gt;/_rollout/shadow/&lt;replica&gt;.json    shadow summaries ({@link HadoopShadowSummaries})
+ * &lt;name&gt;/_checkpoints/&lt;run&gt;/epoch-&lt;n&gt;/     training checkpoints ({@link HadoopCheckpointStore})
  * </pre>
+ * The module README's Layout section lists every name; keep the two in step.
  */
 final class StoreLayout {
     static final String IDS = "ids";

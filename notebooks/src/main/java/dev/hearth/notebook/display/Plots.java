@@ -5,13 +5,10 @@ import dev.hearth.spark.training.EpochResult;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-import javax.imageio.ImageIO;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
@@ -147,13 +144,8 @@ public final class Plots {
         return new Png(encode(chart.createBufferedImage(WIDTH, HEIGHT)));
     }
 
+    /** {@code image} as PNG bytes, encoded as the training job encodes its charts. */
     static byte[] encode(BufferedImage image) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(image, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Charts.png(image);
     }
 }

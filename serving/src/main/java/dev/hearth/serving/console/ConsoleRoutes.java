@@ -5,6 +5,7 @@ import static dev.hearth.serving.console.Html.esc;
 import dev.hearth.serving.http.Access;
 import dev.hearth.serving.http.ErrorMapper;
 import dev.hearth.serving.http.ForbiddenException;
+import dev.hearth.serving.http.Paths;
 import dev.hearth.serving.http.UnauthorizedException;
 import dev.hearth.store.ModelNames;
 import dev.hearth.store.ModelNotFoundException;
@@ -119,7 +120,7 @@ public final class ConsoleRoutes {
         app.get("/console/models/{name}/diff", page((ctx, v) -> ctx.html(diff.render(v, readable(ctx, v),
                 ctx.queryParam("a"), ctx.queryParam("b")))), Access.CONSOLE);
         app.get("/console/models/{name}/versions/{version}", page((ctx, v) -> ctx.html(version.render(v,
-                readable(ctx, v), versionParam(ctx)))), Access.CONSOLE);
+                readable(ctx, v), Paths.version(ctx)))), Access.CONSOLE);
         app.get("/console/models/{name}/versions/{version}/files/{file}", page(this::image), Access.CONSOLE);
         app.post("/console/models/{name}/alias", action((ctx, v) -> done(ctx, readable(ctx, v),
                 manage.moveAlias(ctx, v, readable(ctx, v)))), Access.CONSOLE);
@@ -253,20 +254,6 @@ public final class ConsoleRoutes {
         return name;
     }
 
-    private static int versionParam(Context ctx) {
-        String v = ctx.pathParam("version");
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new dev.hearth.serving.http.BadRequestException("version must be a number >= 1 but was '"
-                + (v.length() > 20 ? v.substring(0, 20) + "..." : v) + "'");
-    }
-
     private static void done(Context ctx, String name, String what) {
         ctx.redirect("/console/models/" + Html.url(name) + "?done=" + Html.url(what), io.javalin.http.HttpStatus.SEE_OTHER);
     }
@@ -278,7 +265,7 @@ public final class ConsoleRoutes {
         if (!VersionPage.IMAGES.contains(file)) {
             throw new ModelNotFoundException("the console serves only " + VersionPage.IMAGES + " of a version");
         }
-        byte[] png = store.readFile(store.resolve(new ModelRef(name, versionParam(ctx))), file);
+        byte[] png = store.readFile(store.resolve(new ModelRef(name, Paths.version(ctx))), file);
         if (png.length < 8 || (png[0] & 0xff) != 0x89 || png[1] != 'P' || png[2] != 'N' || png[3] != 'G') {
             throw new ForbiddenException("stored " + file + " is not a PNG; not served");
         }

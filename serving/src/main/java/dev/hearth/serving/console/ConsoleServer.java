@@ -2,7 +2,8 @@ package dev.hearth.serving.console;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.config.Settings;
-import dev.hearth.config.SettingsOptions;
+import dev.hearth.serving.ServerCommands;
+import dev.hearth.serving.ServerOptions;
 import dev.hearth.serving.ServerSetup;
 import dev.hearth.serving.ServingSettings;
 import dev.hearth.serving.http.Access;
@@ -13,15 +14,12 @@ import dev.hearth.store.ModelStore;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import io.javalin.Javalin;
 import io.javalin.http.HttpStatus;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code hearth console}: the console's registry view alone (models, versions, diffs, images, audit log, manage
@@ -40,15 +38,11 @@ public final class ConsoleServer implements Callable<Integer> {
     private static final long MAX_REQUEST_BYTES = 64 * 1024;
 
     @Mixin
-    SettingsOptions options = new SettingsOptions();
-
-    @Option(names = "--port", description = "shortcut for --set server.port=...")
-    Integer port;
+    ServerOptions options = new ServerOptions();
 
     @Override
     public Integer call() throws InterruptedException {
-        List<String> shortcuts = port == null ? List.of() : List.of(ServingSettings.PORT + "=" + port);
-        Javalin app = start(options.load(ServingSettings.loader(), shortcuts));
+        Javalin app = start(options.load());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.stop();
@@ -83,14 +77,6 @@ public final class ConsoleServer implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        CommandLine cl = new CommandLine(new ConsoleServer());
-        cl.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof dev.hearth.store.ModelStoreException) {
-                line.getErr().println("error: " + e.getMessage());
-                return 2;
-            }
-            throw e;
-        });
-        System.exit(cl.execute(args));
+        System.exit(ServerCommands.execute(new ConsoleServer(), args));
     }
 }

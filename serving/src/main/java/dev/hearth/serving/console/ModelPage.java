@@ -45,6 +45,16 @@ final class ModelPage {
         }
         String path = "/console/models/" + url(name);
         StringBuilder b = new StringBuilder(32 * 1024);
+        notices(b, viewer, notice);
+        aliases(b, viewer, path, aliases);
+        versions(b, path, versions, leases);
+        tagForm(b, viewer, path);
+        aliasHistory(b, store.auditLog(name));
+        return Html.page("Model " + name, viewer, b.toString());
+    }
+
+    /** The last action's notice, and what a token without the manage scope cannot do here. */
+    private static void notices(StringBuilder b, Viewer viewer, String notice) {
         if (notice != null && !notice.isBlank()) {
             b.append("<p class=\"notice\" id=\"notice\">").append(esc(notice.length() > 300
                     ? notice.substring(0, 300) : notice)).append("</p>");
@@ -53,6 +63,10 @@ final class ModelPage {
             b.append("<p class=\"muted\">Moving aliases, rolling back and tagging need a token with the "
                     + "<code>manage</code> scope; this one (id ").append(esc(viewer.tokenId())).append(") has none.</p>");
         }
+    }
+
+    /** Each alias with its move and roll-back forms, and the form for a new alias. */
+    private static void aliases(StringBuilder b, Viewer viewer, String path, Map<String, Integer> aliases) {
         b.append("<h2>Aliases</h2><div class=\"scroll\"><table id=\"aliases\"><thead><tr><th>alias</th><th>points to</th>")
                 .append("<th>move (compare-and-swap from the target shown)</th><th>roll back</th></tr></thead><tbody>");
         for (Map.Entry<String, Integer> a : aliases.entrySet()) {
@@ -77,7 +91,11 @@ final class ModelPage {
                 .append("<input type=\"number\" name=\"version\" min=\"1\" required placeholder=\"version\" aria-label=\"version\">")
                 .append("<input type=\"text\" name=\"reason\" required maxlength=\"500\" placeholder=\"reason\" aria-label=\"reason\">")
                 .append("<button type=\"submit\">Create</button></form>");
+    }
 
+    /** Every version, newest first, with its check, size, leases and the diff selection. */
+    private void versions(StringBuilder b, String path, List<ModelVersion> versions,
+            Map<Integer, List<String>> leases) {
         b.append("<h2>Versions</h2><form method=\"get\" action=\"").append(path).append("/diff\" id=\"diff-form\">")
                 .append("<div class=\"scroll\"><table id=\"versions\"><thead><tr><th>A</th><th>B</th><th>version</th>")
                 .append("<th>created</th><th>creator</th><th>decision</th><th>metrics</th><th>size</th>")
@@ -99,7 +117,10 @@ final class ModelPage {
                     .append("</td></tr>");
         }
         b.append("</tbody></table></div><button type=\"submit\" id=\"diff\">Diff A and B</button></form>");
+    }
 
+    /** The form that tags a version (recorded in the audit log). */
+    private static void tagForm(StringBuilder b, Viewer viewer, String path) {
         b.append("<h2>Tag a version</h2><p class=\"muted\">Stored versions are immutable: a tag is recorded in the audit "
                         + "log (action <code>tag</code>) and shown on the version's page.</p>")
                 .append("<form class=\"inline\" id=\"tag\" method=\"post\" action=\"").append(path).append("/tag\">")
@@ -109,10 +130,12 @@ final class ModelPage {
                 .append("<input type=\"text\" name=\"value\" required maxlength=\"200\" placeholder=\"value\" aria-label=\"value\">")
                 .append("<input type=\"text\" name=\"reason\" required maxlength=\"500\" placeholder=\"reason\" aria-label=\"reason\">")
                 .append("<button type=\"submit\">Tag</button></form>");
+    }
 
+    /** Alias moves from the audit log, newest first. */
+    private static void aliasHistory(StringBuilder b, List<AuditEvent> log) {
         b.append("<h2>Alias history</h2><div class=\"scroll\"><table id=\"alias-history\"><thead><tr><th>at</th><th>who</th>")
                 .append("<th>action</th><th>alias</th><th>from</th><th>to</th><th>reason</th></tr></thead><tbody>");
-        List<AuditEvent> log = store.auditLog(name);
         for (int i = log.size() - 1; i >= 0; i--) {
             AuditEvent e = log.get(i);
             if (e.alias() != null) {
@@ -120,7 +143,6 @@ final class ModelPage {
             }
         }
         b.append("</tbody></table></div>");
-        return Html.page("Model " + name, viewer, b.toString());
     }
 
     /** Accuracy and F1, or MSE and R², as the model's task has them. */

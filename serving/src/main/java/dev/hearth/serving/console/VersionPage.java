@@ -34,15 +34,29 @@ final class VersionPage {
     String render(Viewer viewer, String name, int version) {
         ModelVersion v = store.resolve(new ModelRef(name, version));
         ModelMetadata md = v.metadata();
-        String check = verifications.verify(v);
         StringBuilder b = new StringBuilder(32 * 1024);
+        header(b, name, md, verifications.verify(v));
+        metrics(b, md.metrics());
+        images(b, name, version, md);
+        retrainGate(b, md);
+        tags(b, name, version, md);
+        provenanceAndTraining(b, md);
+        signature(b, md.signature());
+        files(b, md);
+        return Html.page(name + " version " + version, viewer, b.toString());
+    }
+
+    /** Back link, creation, framework and the integrity check. */
+    private static void header(StringBuilder b, String name, ModelMetadata md, String check) {
         b.append("<p><a href=\"/console/models/").append(url(name)).append("\">← ").append(esc(name))
                 .append("</a> · created ").append(esc(md.createdAt())).append(" by ").append(esc(md.creator()))
                 .append(" · ").append(esc(md.framework())).append(" · SHA-256 <span id=\"integrity\" class=\"")
                 .append(check.startsWith("MISMATCH") ? "bad" : "ok").append("\">").append(esc(check)).append("</span></p>");
+    }
 
+    /** Overall metrics, and precision, recall, F1 and support per class when there are any. */
+    private static void metrics(StringBuilder b, Map<String, Double> metrics) {
         b.append("<h2>Metrics</h2>");
-        Map<String, Double> metrics = md.metrics();
         TreeSet<String> classes = new TreeSet<>();
         StringBuilder overall = new StringBuilder();
         for (Map.Entry<String, Double> e : metrics.entrySet()) {
@@ -70,6 +84,10 @@ final class VersionPage {
             }
             b.append("</tbody></table></div>");
         }
+    }
+
+    /** The stored charts (learning curve, confusion matrix) the version has. */
+    private static void images(StringBuilder b, String name, int version, ModelMetadata md) {
         b.append("<div class=\"images\">");
         for (String img : IMAGES) {
             if (md.files().containsKey(img)) {
@@ -79,7 +97,10 @@ final class VersionPage {
             }
         }
         b.append("</div>");
+    }
 
+    /** The retrain gate's decision, reasons and checks, for a version a retrain published. */
+    private static void retrainGate(StringBuilder b, ModelMetadata md) {
         String decision = md.tags().get("decision");
         if (decision != null || md.provenance().containsKey("retrain.decision")) {
             b.append("<h2>Retrain gate</h2><p id=\"decision\">decision: <strong>")
@@ -89,7 +110,10 @@ final class VersionPage {
             list(b, "reasons", md.provenance().get("retrain.reasons"));
             list(b, "checks", md.provenance().get("retrain.checks"));
         }
+    }
 
+    /** The version's tags and the tags the console added (from the audit log). */
+    private void tags(StringBuilder b, String name, int version, ModelMetadata md) {
         b.append("<h2>Tags</h2><table id=\"tags\"><tbody>");
         md.tags().forEach((k, val) -> b.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(val))
                 .append("</td></tr>"));
@@ -100,7 +124,10 @@ final class VersionPage {
             }
         }
         b.append("</tbody></table>");
+    }
 
+    /** Provenance (without the retrain gate's entries) and the resolved training settings. */
+    private static void provenanceAndTraining(StringBuilder b, ModelMetadata md) {
         b.append("<h2>Provenance</h2><div class=\"scroll\"><table id=\"provenance\"><tbody>");
         md.provenance().forEach((k, val) -> {
             if (!k.startsWith("retrain.")) {
@@ -111,8 +138,10 @@ final class VersionPage {
         md.training().forEach((k, val) -> b.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(val))
                 .append("</td></tr>"));
         b.append("</tbody></table></div>");
+    }
 
-        Signature s = md.signature();
+    /** Task, input, features, labels or targets and normalisers, when the version has a signature. */
+    private static void signature(StringBuilder b, Signature s) {
         if (s != null) {
             b.append("<h2>Signature</h2><table id=\"signature\"><tbody><tr><th>task</th><td>").append(esc(s.task()))
                     .append("</td></tr><tr><th>input</th><td>").append(esc(s.inputName())).append(" ")
@@ -127,13 +156,16 @@ final class VersionPage {
             }
             b.append("</tbody></table>");
         }
+    }
+
+    /** Every file with its size and SHA-256. */
+    private static void files(StringBuilder b, ModelMetadata md) {
         b.append("<h2>Files</h2><table id=\"files\"><thead><tr><th>file</th><th>size</th><th>SHA-256</th></tr></thead><tbody>");
         for (Map.Entry<String, FileEntry> f : md.files().entrySet()) {
             b.append("<tr><td>").append(esc(f.getKey())).append("</td><td>").append(Html.bytes(f.getValue().size()))
                     .append("</td><td><code>").append(esc(f.getValue().sha256())).append("</code></td></tr>");
         }
         b.append("</tbody></table>");
-        return Html.page(name + " version " + version, viewer, b.toString());
     }
 
     private static void list(StringBuilder b, String title, Object items) {

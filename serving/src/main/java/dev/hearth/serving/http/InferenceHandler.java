@@ -109,18 +109,25 @@ public final class InferenceHandler {
             model.release();
             throw e;
         }
-        if (routed) {
-            Routed to = routing.route(slot, model, ctx.header(Routing.KEY_HEADER), request.id());
-            slot = to.slot();
-            model = to.model();
-            AccessLog.tag(ctx, model);
-        }
+        Routed to = route(ctx, routed, slot, model, request.id());
+        slot = to.slot();
+        model = to.model();
         float[] p = run(slot, model, request);
         ctx.header(Routing.VERSION_HEADER, Integer.toString(model.version().version()));
         send(ctx, instances ? encodeV1(model, request, p) : encode(model, request, p));
         if (routed) {
             routing.answered(slot.name(), model, request.features(), request.rows(), p);
         }
+    }
+
+    /** Where a parsed request runs: its rollout route when {@code routed}, else the slot and model it was parsed for. */
+    private Routed route(Context ctx, boolean routed, ModelSlot slot, LoadedModel model, String requestId) {
+        if (!routed) {
+            return new Routed(slot, model, Routed.PRIMARY);
+        }
+        Routed to = routing.route(slot, model, ctx.header(Routing.KEY_HEADER), requestId);
+        AccessLog.tag(ctx, to.model());
+        return to;
     }
 
     /**
@@ -144,12 +151,13 @@ public final class InferenceHandler {
             model.release();
             throw e;
         }
-        if (routed) {
-            Routed to = routing.route(slot, model, ctx.header(Routing.KEY_HEADER), request.id());
-            slot = to.slot();
-            model = to.model();
-            AccessLog.tag(ctx, model);
-        }
+        Routed to = route(ctx, routed, slot, model, request.id());
+        answerTensors(ctx, to.slot(), to.model(), request);
+    }
+
+    /** Runs a parsed tensor request on the version it was routed to ({@code model}, acquired) and answers it. */
+    private void answerTensors(Context ctx, ModelSlot slot, LoadedModel model, TensorRequest request)
+            throws IOException {
         CompletableFuture<Map<String, Tensor>> pending;
         try {
             pending = slot.batcher().submitTensors(model, request.inputs(),
@@ -220,7 +228,7 @@ public final class InferenceHandler {
         List<String> wanted = request.outputs();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + p.length * 12);
         try (JsonGenerator g = json.createGenerator(bytes)) {
-            startV2(g, model, request);
+            TensorResponses.startV2(g, model, request.id());
             if (wanted.isEmpty() || wanted.contains(InferenceRequestParser.PROBABILITIES)) {
                 writeFp32(g, InferenceRequestParser.PROBABILITIES, request.rows(), classes, p);
             }
@@ -248,7 +256,7 @@ public final class InferenceHandler {
     private byte[] encodeValues(LoadedModel model, InferenceRequest request, float[] v) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(96 + v.length * 12);
         try (JsonGenerator g = json.createGenerator(bytes)) {
-            startV2(g, model, request);
+            TensorResponses.startV2(g, model, request.id());
             writeFp32(g, model.signature().valueOutputName(), request.rows(), model.outputWidth(), v);
             g.writeEndArray();
             g.writeEndObject();
@@ -256,16 +264,6 @@ public final class InferenceHandler {
         return bytes.toByteArray();
     }
 
-    /** Opens an OIP v2 response up to its {@code outputs} array. */
-    private static void startV2(JsonGenerator g, LoadedModel model, InferenceRequest request) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("model_name", model.version().name());
-        g.writeStringField("model_version", Integer.toString(model.version().version()));
-        if (request.id() != null) {
-            g.writeStringField("id", request.id());
-        }
-        g.writeArrayFieldStart("outputs");
-    }
 
     /** One FP32 output tensor {@code [rows, width]}. */
     private static void writeFp32(JsonGenerator g, String name, int rows, int width, float[] data) throws IOException {

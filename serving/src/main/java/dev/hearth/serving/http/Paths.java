@@ -2,12 +2,12 @@ package dev.hearth.serving.http;
 
 import io.javalin.http.Context;
 
-/** Path parameters shared by the handlers, validated with clear messages. */
-final class Paths {
+/** Path parameters shared by the handlers and the console, validated with clear messages. */
+public final class Paths {
     private Paths() {}
 
-    /** The {@code {version}} path parameter: a positive integer. */
-    static int version(Context ctx) {
+    /** The {@code {version}} path parameter: a positive integer (a bad one is echoed cut to 20 characters). */
+    public static int version(Context ctx) {
         String v = ctx.pathParam("version");
         try {
             int n = Integer.parseInt(v);
@@ -15,8 +15,9 @@ final class Paths {
                 return n;
             }
         } catch (NumberFormatException e) {
-            // fall through
+            // reported below
         }
-        throw new BadRequestException("model version must be an integer >= 1 but was '" + v + "'");
+        throw new BadRequestException("model version must be an integer >= 1 but was '"
+                + (v.length() > 20 ? v.substring(0, 20) + "..." : v) + "'");
     }
 }

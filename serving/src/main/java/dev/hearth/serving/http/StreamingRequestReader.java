@@ -26,13 +26,7 @@ final class StreamingRequestReader {
 
     /** Reads the request the parser is at; values are charged to {@code account} as they are stored. */
     InferenceRequest read(JsonParser p, Signature signature, RequestBytes account) throws IOException {
-        JsonToken root = p.nextToken();
-        if (root == null) {
-            throw new BadRequestException("request body is empty; expected a JSON object with an 'inputs' array");
-        }
-        if (root != JsonToken.START_OBJECT) {
-            throw new BadRequestException("request body must be a JSON object with an 'inputs' array");
-        }
+        JsonValues.startRequest(p);
         Request r = new Request(signature, account);
         for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
             String field = p.currentName();
@@ -261,17 +255,8 @@ final class StreamingRequestReader {
         FeatureBuffer values = r.values;
         long n = 0;
         long seq = 0;
-        int depth = 1;
-        while (depth > 0) {
-            JsonToken t = p.nextToken();
-            if (t == JsonToken.START_ARRAY) {
-                depth++;
-                continue;
-            }
-            if (t == JsonToken.END_ARRAY) {
-                depth--;
-                continue;
-            }
+        NestedArrayScalars scalars = new NestedArrayScalars(p);
+        for (JsonToken t = scalars.next(); t != null; t = scalars.next()) {
             seq++;
             if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
                 if (r.nonNumber == null) {
@@ -307,20 +292,7 @@ final class StreamingRequestReader {
             return;
         }
         for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-            String name = null;
-            if (e == JsonToken.START_OBJECT) {
-                for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-                    String field = p.currentName();
-                    JsonToken value = p.nextToken();
-                    if (field.equals("name")) {
-                        name = text(p, value);
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-            } else {
-                p.skipChildren();
-            }
+            String name = JsonValues.outputName(p, e);
             if (r.outputsProblem != null) {
                 continue;
             }

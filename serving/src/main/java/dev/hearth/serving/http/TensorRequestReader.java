@@ -40,13 +40,7 @@ final class TensorRequestReader {
 
     /** Reads the request the parser is at; values are charged to {@code account} as they are stored. */
     TensorRequest read(JsonParser p, Signature signature, RequestBytes account) throws IOException {
-        JsonToken root = p.nextToken();
-        if (root == null) {
-            throw new BadRequestException("request body is empty; expected a JSON object with an 'inputs' array");
-        }
-        if (root != JsonToken.START_OBJECT) {
-            throw new BadRequestException("request body must be a JSON object with an 'inputs' array");
-        }
+        JsonValues.startRequest(p);
         String id = null;
         String problem = null;
         List<Input> inputs = null;
@@ -243,17 +237,8 @@ final class TensorRequestReader {
             }
             dataIsArray = true;
             long n = 0;
-            int depth = 1;
-            while (depth > 0) {
-                JsonToken t = p.nextToken();
-                if (t == JsonToken.START_ARRAY) {
-                    depth++;
-                    continue;
-                }
-                if (t == JsonToken.END_ARRAY) {
-                    depth--;
-                    continue;
-                }
+            NestedArrayScalars scalars = new NestedArrayScalars(p);
+            for (JsonToken t = scalars.next(); t != null; t = scalars.next()) {
                 if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
                     if (nonNumber == null) {
                         nonNumberAt = n;
@@ -433,20 +418,7 @@ final class TensorRequestReader {
         }
         String problem = null;
         for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-            String name = null;
-            if (e == JsonToken.START_OBJECT) {
-                for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-                    String field = p.currentName();
-                    JsonToken value = p.nextToken();
-                    if (field.equals("name") && value == JsonToken.VALUE_STRING) {
-                        name = p.getText();
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-            } else {
-                p.skipChildren();
-            }
+            String name = JsonValues.outputName(p, e);
             if (problem != null) {
                 continue;
             }

@@ -57,13 +57,7 @@ final class TensorResponses {
         boolean label = wantsLabel(s, request.outputs());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (JsonGenerator g = json.createGenerator(bytes)) {
-            g.writeStartObject();
-            g.writeStringField("model_name", model.version().name());
-            g.writeStringField("model_version", Integer.toString(model.version().version()));
-            if (request.id() != null) {
-                g.writeStringField("id", request.id());
-            }
-            g.writeArrayFieldStart("outputs");
+            startV2(g, model, request.id());
             for (String name : tensors) {
                 write(g, out.get(name));
             }
@@ -160,5 +154,16 @@ final class TensorResponses {
         }
         g.writeEndArray();
         g.writeEndObject();
+    }
+
+    /** Opens an OIP v2 response up to its {@code outputs} array (rows and tensor responses alike). */
+    static void startV2(JsonGenerator g, LoadedModel model, String id) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("model_name", model.version().name());
+        g.writeStringField("model_version", Integer.toString(model.version().version()));
+        if (id != null) {
+            g.writeStringField("id", id);
+        }
+        g.writeArrayFieldStart("outputs");
     }
 }

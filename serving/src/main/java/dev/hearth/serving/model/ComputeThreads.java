@@ -10,9 +10,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>ND4J otherwise uses every core for every forward pass. A server runs one forward pass per model at a time
  * (micro-batched or under the model's lock) while the HTTP threads parse and encode JSON on the same cores, and
- * idle OpenMP workers spin between passes: measured with a 784-256-10 model on 2 cores, the spinning took about a
- * third of the CPU and batched throughput was 7,400 requests/s with ND4J's default against 11,400 with one thread
- * (see bench/RESULTS.md). Models with large layers and few concurrent requests may want more threads.
+ * idle OpenMP workers spin between passes, taking CPU from the HTTP threads, so a small model serves more requests
+ * with one native thread than with ND4J's default (figures: bench/RESULTS.md, serving benchmark). Models with large layers and few concurrent requests may want more threads.
  */
 public final class ComputeThreads {
     private static final Logger LOG = LoggerFactory.getLogger(ComputeThreads.class);

@@ -27,11 +27,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With no delay configured and light load, a request that finds the model idle (nothing queued, no forward
  * pass running) runs at once on its own thread: there is nothing to merge it with, and handing it to the worker
- * and back costs two thread wake-ups (measured with one client and a 784-256-10 model: 6,700 against 20,700
- * requests/s). Requests that arrive while a pass runs queue up and are merged as before. Once the worker merges
+ * and back costs two thread wake-ups, which for a small model is more than the forward pass (figures:
+ * bench/RESULTS.md, serving benchmark). Requests that arrive while a pass runs queue up and are merged as before. Once the worker merges
  * requests (the load is high enough to form batches), every request goes through the queue until the worker runs a
- * pass of a single request again: otherwise single-request passes slipped in between batches and cost 10% of
- * saturated throughput when a pass is expensive.
+ * pass of a single request again: otherwise single-request passes slip in between batches and cost saturated
+ * throughput when a pass is expensive.
  *
  * <p>The queue is bounded by {@code maxQueueRows}: a request that would queue more rows fails at once with
  * {@link OverloadedException}. A caller that gives up (timeout) {@link #withdraw withdraws} its request, which then

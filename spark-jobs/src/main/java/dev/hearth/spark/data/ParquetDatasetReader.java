@@ -47,44 +47,10 @@ public final class ParquetDatasetReader {
             throw new DataFormatException("data.label.column '" + label + "' is not a column of " + spec.path()
                     + " (columns: " + names + ")");
         }
-        List<String> featureColumns = new ArrayList<>(spec.features());
-        if (featureColumns.isEmpty()) {
-            names.stream().filter(n -> !n.equals(label)).forEach(featureColumns::add);
-            if (featureColumns.isEmpty()) {
-                throw new DataFormatException("input " + spec.path() + " has no feature columns besides '" + label + "'");
-            }
-        }
-        for (String f : featureColumns) {
-            if (!names.contains(f)) {
-                throw new DataFormatException("data.features entry '" + f + "' is not a column of " + spec.path()
-                        + " (columns: " + names + ")");
-            }
-        }
+        List<String> featureColumns = featureColumns(spec, names, label);
         boolean vectorColumn = featureColumns.size() == 1 && !(type(schema, featureColumns.get(0)) instanceof NumericType);
-        List<String> featureNames;
-        if (vectorColumn) {
-            int width = width(df, featureColumns.get(0));
-            featureNames = new ArrayList<>();
-            for (int i = 0; i < width; i++) {
-                featureNames.add(featureColumns.get(0) + "[" + i + "]");
-            }
-        } else {
-            for (String f : featureColumns) {
-                if (!(type(schema, f) instanceof NumericType)) {
-                    throw new DataFormatException("feature column '" + f + "' of " + spec.path() + " has type "
-                            + type(schema, f).simpleString() + "; expected a number (or one array/vector column)");
-                }
-            }
-            featureNames = List.copyOf(featureColumns);
-        }
-        if (!keyColumn.isEmpty() && !names.contains(keyColumn)) {
-            throw new DataFormatException("split.key.column '" + keyColumn + "' is not a column of " + spec.path()
-                    + " (columns: " + names + ")");
-        }
-        if (!keyColumn.isEmpty() && keyColumn.equals(label)) {
-            throw new DataFormatException("split.key.column '" + keyColumn + "' is the label column; it must name a "
-                    + "column that groups rows (such as a user or session id)");
-        }
+        List<String> featureNames = featureNames(df, spec.path(), featureColumns, vectorColumn);
+        checkKeyColumn(keyColumn, label, names, spec.path());
         List<String> selected = new ArrayList<>(featureColumns);
         selected.add(0, label.isEmpty() ? featureColumns.get(0) : label);
         boolean keyed = !keyColumn.isEmpty();
@@ -111,6 +77,60 @@ public final class ParquetDatasetReader {
         // Like text input: a few large Parquet files must not leave cores idle (InputPartitioning).
         return new LabelledData(InputPartitioning.spread(parsed, spark.sparkContext().defaultParallelism()),
                 featureNames, spec.path());
+    }
+
+    /** The feature columns: {@code data.features}, else every column but the label; each must exist. */
+    private static List<String> featureColumns(DatasetSpec spec, List<String> names, String label) {
+        List<String> featureColumns = new ArrayList<>(spec.features());
+        if (featureColumns.isEmpty()) {
+            names.stream().filter(n -> !n.equals(label)).forEach(featureColumns::add);
+            if (featureColumns.isEmpty()) {
+                throw new DataFormatException("input " + spec.path() + " has no feature columns besides '" + label + "'");
+            }
+        }
+        for (String f : featureColumns) {
+            if (!names.contains(f)) {
+                throw new DataFormatException("data.features entry '" + f + "' is not a column of " + spec.path()
+                        + " (columns: " + names + ")");
+            }
+        }
+        return featureColumns;
+    }
+
+    /**
+     * The features' names: {@code column[i]} for one array/vector column (its width read from the data), else the
+     * numeric columns' own names.
+     */
+    private static List<String> featureNames(Dataset<Row> df, String path, List<String> featureColumns,
+            boolean vectorColumn) {
+        if (vectorColumn) {
+            int width = width(df, featureColumns.get(0));
+            List<String> featureNames = new ArrayList<>();
+            for (int i = 0; i < width; i++) {
+                featureNames.add(featureColumns.get(0) + "[" + i + "]");
+            }
+            return featureNames;
+        }
+        StructType schema = df.schema();
+        for (String f : featureColumns) {
+            if (!(type(schema, f) instanceof NumericType)) {
+                throw new DataFormatException("feature column '" + f + "' of " + path + " has type "
+                        + type(schema, f).simpleString() + "; expected a number (or one array/vector column)");
+            }
+        }
+        return List.copyOf(featureColumns);
+    }
+
+    /** {@code split.key.column}, when set, must be a column other than the label. */
+    private static void checkKeyColumn(String keyColumn, String label, List<String> names, String path) {
+        if (!keyColumn.isEmpty() && !names.contains(keyColumn)) {
+            throw new DataFormatException("split.key.column '" + keyColumn + "' is not a column of " + path
+                    + " (columns: " + names + ")");
+        }
+        if (!keyColumn.isEmpty() && keyColumn.equals(label)) {
+            throw new DataFormatException("split.key.column '" + keyColumn + "' is the label column; it must name a "
+                    + "column that groups rows (such as a user or session id)");
+        }
     }
 
     private static LabelledRow toRow(Row r, List<String> columns, boolean vectorColumn, int width, boolean labelled,

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -44,6 +45,34 @@ public final class NetworkBuilder {
      * cross-entropy: a row of class {@code c} counts {@code classWeights[c]} times), or null for unweighted.
      */
     public static MultiLayerConfiguration build(NetworkSpec spec, int features, int outputs, double[] classWeights) {
+        List<Integer> shape = validatedShape(spec, features, outputs, classWeights);
+        boolean image = shape.size() == 3;
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+                .seed(spec.seed())
+                .dataType(DataType.FLOAT)
+                .updater(updater(spec))
+                .l2(spec.l2())
+                .weightInit(WeightInit.RELU)
+                .list();
+        int index = 0;
+        for (LayerSpec l : spec.layers()) {
+            list.layer(index++, layer(l));
+        }
+        OutputLayer.Builder out = spec.isClassification()
+                ? new OutputLayer.Builder(classificationLoss(classWeights)).activation(Activation.SOFTMAX).nOut(outputs)
+                : new OutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).nOut(1);
+        list.layer(index, out.weightInit(WeightInit.XAVIER).build());
+        list.setInputType(image
+                ? InputType.convolutionalFlat(shape.get(1), shape.get(2), shape.get(0))
+                : InputType.feedForward(features));
+        return list.build();
+    }
+
+    /**
+     * The input shape ({@code [features]} or {@code [channels, height, width]}) after checking that it holds the
+     * data's features, that the head and class weights fit the outputs and that image layers have an image input.
+     */
+    private static List<Integer> validatedShape(NetworkSpec spec, int features, int outputs, double[] classWeights) {
         List<Integer> shape = spec.input().isEmpty() ? List.of(features) : spec.input();
         int size = shape.stream().reduce(1, (a, b) -> a * b);
         if (size != features) {
@@ -68,51 +97,38 @@ public final class NetworkBuilder {
                         + " layer, which needs an image input; set network.input to [channels, height, width]");
             }
         }
-        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
-                .seed(spec.seed())
-                .dataType(DataType.FLOAT)
-                .updater(updater(spec))
-                .l2(spec.l2())
-                .weightInit(WeightInit.RELU)
-                .list();
-        int index = 0;
-        for (LayerSpec l : spec.layers()) {
-            switch (l.type()) {
-                case "dense" -> {
-                    DenseLayer.Builder b = new DenseLayer.Builder().nOut(l.units()).activation(activation(l.activation()))
-                            .weightInit(weightInit(l.activation()));
-                    if (l.dropout() > 0) {
-                        b.dropOut(1 - l.dropout());
-                    }
-                    list.layer(index++, b.build());
+        return shape;
+    }
+
+    /** One hidden layer: dense, convolution, pooling or dropout. */
+    private static Layer layer(LayerSpec l) {
+        return switch (l.type()) {
+            case "dense" -> {
+                DenseLayer.Builder b = new DenseLayer.Builder().nOut(l.units()).activation(activation(l.activation()))
+                        .weightInit(weightInit(l.activation()));
+                if (l.dropout() > 0) {
+                    b.dropOut(1 - l.dropout());
                 }
-                case "conv" -> {
-                    ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(l.kernel().get(0), l.kernel().get(1))
-                            .stride(l.stride().get(0), l.stride().get(1))
-                            .nOut(l.filters())
-                            .activation(activation(l.activation()))
-                            .weightInit(weightInit(l.activation()));
-                    if (l.dropout() > 0) {
-                        b.dropOut(1 - l.dropout());
-                    }
-                    list.layer(index++, b.build());
-                }
-                case "pool" -> list.layer(index++, new SubsamplingLayer.Builder(
-                                l.pooling().equals("avg") ? SubsamplingLayer.PoolingType.AVG : SubsamplingLayer.PoolingType.MAX)
-                        .kernelSize(l.kernel().get(0), l.kernel().get(1))
-                        .stride(l.stride().get(0), l.stride().get(1))
-                        .build());
-                default -> list.layer(index++, new DropoutLayer.Builder(1 - l.dropout()).build());
+                yield b.build();
             }
-        }
-        OutputLayer.Builder out = spec.isClassification()
-                ? new OutputLayer.Builder(classificationLoss(classWeights)).activation(Activation.SOFTMAX).nOut(outputs)
-                : new OutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).nOut(1);
-        list.layer(index, out.weightInit(WeightInit.XAVIER).build());
-        list.setInputType(image
-                ? InputType.convolutionalFlat(shape.get(1), shape.get(2), shape.get(0))
-                : InputType.feedForward(features));
-        return list.build();
+            case "conv" -> {
+                ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(l.kernel().get(0), l.kernel().get(1))
+                        .stride(l.stride().get(0), l.stride().get(1))
+                        .nOut(l.filters())
+                        .activation(activation(l.activation()))
+                        .weightInit(weightInit(l.activation()));
+                if (l.dropout() > 0) {
+                    b.dropOut(1 - l.dropout());
+                }
+                yield b.build();
+            }
+            case "pool" -> new SubsamplingLayer.Builder(
+                            l.pooling().equals("avg") ? SubsamplingLayer.PoolingType.AVG : SubsamplingLayer.PoolingType.MAX)
+                    .kernelSize(l.kernel().get(0), l.kernel().get(1))
+                    .stride(l.stride().get(0), l.stride().get(1))
+                    .build();
+            default -> new DropoutLayer.Builder(1 - l.dropout()).build();
+        };
     }
 
     private static ILossFunction classificationLoss(double[] classWeights) {

@@ -81,6 +81,11 @@ public final class RetrainRunner {
         }
     }
 
+    /**
+     * The retrain under the lock, in steps: find the {@link Window} of partitions to train on (or stop: no new
+     * data, dry run), {@link #trainChallenger train and judge} the challenger, then {@link #reject}, {@link #shadow}
+     * or {@link #promote} it.
+     */
     private RetrainReport locked(RetrainConfig cfg, Settings settings, Configuration hadoop, boolean dryRun) {
         String watermark = watermark(cfg.model());
         List<Partition> all = Partitions.list(cfg.dataRoot(), hadoop);
@@ -93,85 +98,135 @@ public final class RetrainRunner {
             return RetrainReport.early(cfg.model(), RetrainOutcome.NO_NEW_DATA, which + " under " + cfg.dataRoot()
                     + " (" + all.size() + " partitions): nothing to do", watermark, freshNames);
         }
-        List<Partition> window = Partitions.window(all, fresh, cfg.lastN());
-        List<String> windowNames = window.stream().map(Partition::dt).toList();
-        Integer champion = store.aliases(cfg.model()).get(cfg.promoteAlias());
+        List<Partition> partitions = Partitions.window(all, fresh, cfg.lastN());
+        Window w = new Window(watermark, freshNames, partitions, partitions.stream().map(Partition::dt).toList(),
+                store.aliases(cfg.model()).get(cfg.promoteAlias()));
         if (dryRun) {
-            return new RetrainReport(cfg.model(), RetrainOutcome.PROMOTED, 0, "dry run: would train on " + windowNames,
-                    watermark, freshNames, windowNames, champion, null, List.of(), List.of(), null, null, null, null);
+            return new RetrainReport(cfg.model(), RetrainOutcome.PROMOTED, 0, "dry run: would train on "
+                    + w.windowNames(), watermark, freshNames, w.windowNames(), w.champion(), null, List.of(),
+                    List.of(), null, null, null, null);
         }
+        Challenger c = trainChallenger(cfg, settings, hadoop, w);
+        if (!c.gate().passed()) {
+            return reject(cfg, w, c);
+        }
+        if (cfg.shadow().enabled() && w.champion() != null) {
+            RetrainReport waiting = shadow(cfg, hadoop, w, c);
+            if (waiting != null) {
+                return waiting;
+            }
+        }
+        return promote(cfg, w, c);
+    }
+
+    /** The partitions a retrain trains on, what it found new, and the champion it is measured against (or null). */
+    private record Window(String watermark, List<String> freshNames, List<Partition> partitions,
+            List<String> windowNames, Integer champion) {
+        /** The watermark the challenger records: the newest partition it saw. */
+        String newWatermark() {
+            String lastWindow = windowNames.get(windowNames.size() - 1);
+            String lastFresh = freshNames.get(freshNames.size() - 1);
+            return lastWindow.compareTo(lastFresh) >= 0 ? lastWindow : lastFresh;
+        }
+    }
+
+    /** A trained and published challenger with its gate outcome and the metrics text for audit reasons. */
+    private record Challenger(ModelVersion version, GateOutcome gate, String metricsText) {}
+
+    /** Trains the challenger on the window (warm-started from the champion), judged and tagged as it publishes. */
+    private Challenger trainChallenger(RetrainConfig cfg, Settings settings, Configuration hadoop, Window w) {
         Map<String, String> overrides = new LinkedHashMap<>();
-        overrides.put(TrainSettings.DATA_PATH, Partitions.inputPath(window));
+        overrides.put(TrainSettings.DATA_PATH, Partitions.inputPath(w.partitions()));
         overrides.put(TrainSettings.MODEL_WARM_START,
-                cfg.warm() && champion != null ? cfg.model() + "/" + champion : "");
+                cfg.warm() && w.champion() != null ? cfg.model() + "/" + w.champion() : "");
         Settings train = settings.with(overrides);
         TrainJobConfig trainCfg = TrainJobConfig.of(train, hadoop);
         // A gate metric or significance level that does not fit the head is refused before the challenger trains.
         cfg.gate().metricFor(!trainCfg.network().isClassification());
         GateOutcome[] gate = new GateOutcome[1];
-        // With a shadow rule a passing challenger first waits on the shadow alias.
-        String passed = cfg.shadow().enabled() && champion != null ? "shadowing" : "promoted";
         PublishDecorator decorator = (network, zip, signature, test) -> {
-            gate[0] = judge(cfg, trainCfg, zip, signature, champion);
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("retrain.partitions", windowNames);
-            p.put(WATERMARK, windowNames.get(windowNames.size() - 1).compareTo(freshNames.get(freshNames.size() - 1)) >= 0
-                    ? windowNames.get(windowNames.size() - 1) : freshNames.get(freshNames.size() - 1));
-            p.put("retrain.previousWatermark", watermark == null ? "" : watermark);
-            p.put("retrain.fingerprints", Partitions.fingerprints(window, hadoop));
-            p.put("retrain.dataRoot", cfg.dataRoot());
-            p.put("retrain.evalPath", cfg.evalPath());
-            p.put("retrain.champion", champion == null ? "" : cfg.model() + "/" + champion);
-            p.put("retrain.decision", gate[0].passed() ? passed : "rejected");
-            p.put("retrain.reasons", gate[0].failures());
-            p.put("retrain.checks", gate[0].checks());
-            p.put("retrain.challengerMetrics", gate[0].challenger());
-            if (gate[0].champion() != null) {
-                p.put("retrain.championMetrics", gate[0].champion());
-            }
-            p.put("retrain.infra", gate[0].infra());
-            if (gate[0].significance() != null) {
-                p.put("retrain.significance", gate[0].significance().toMap());
-            }
-            Map<String, String> tags = new LinkedHashMap<>();
-            tags.put("decision", gate[0].passed() ? passed : "rejected");
-            tags.put("retrain.window", String.join(",", windowNames));
-            if (!gate[0].passed()) {
-                tags.put("decision.reasons", String.join("; ", gate[0].failures()));
-            }
-            return new PublishDecorator.Decoration(tags, p);
+            gate[0] = judge(cfg, trainCfg, zip, signature, w.champion());
+            return decoration(cfg, hadoop, w, gate[0]);
         };
         TrainingSummary summary = new TrainingPipeline(spark, store, engine).run(train, false, decorator);
-        ModelVersion challenger = summary.published();
         GateOutcome g = gate[0];
         String metricsText = TrainLine.metrics(g.challenger()) + (g.champion() == null ? ""
-                : " vs champion " + cfg.model() + "/" + champion + " " + TrainLine.metrics(g.champion()));
-        if (!g.passed()) {
-            String why = String.join("; ", g.failures());
-            store.recordEvent(cfg.model(), "retrain-rejected", challenger.version(), "retrain on " + windowNames
-                    + " rejected: " + why + " (" + metricsText + ")");
-            return report(cfg, RetrainOutcome.REJECTED, "rejected by the gate: " + why, watermark, freshNames,
-                    windowNames, champion, challenger, g);
+                : " vs champion " + cfg.model() + "/" + w.champion() + " " + TrainLine.metrics(g.champion()));
+        return new Challenger(summary.published(), g, metricsText);
+    }
+
+    /** The challenger's retrain provenance and decision tags. */
+    private static PublishDecorator.Decoration decoration(RetrainConfig cfg, Configuration hadoop, Window w,
+            GateOutcome gate) {
+        // With a shadow rule a passing challenger first waits on the shadow alias.
+        String passed = cfg.shadow().enabled() && w.champion() != null ? "shadowing" : "promoted";
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("retrain.partitions", w.windowNames());
+        p.put(WATERMARK, w.newWatermark());
+        p.put("retrain.previousWatermark", w.watermark() == null ? "" : w.watermark());
+        p.put("retrain.fingerprints", Partitions.fingerprints(w.partitions(), hadoop));
+        p.put("retrain.dataRoot", cfg.dataRoot());
+        p.put("retrain.evalPath", cfg.evalPath());
+        p.put("retrain.champion", w.champion() == null ? "" : cfg.model() + "/" + w.champion());
+        p.put("retrain.decision", gate.passed() ? passed : "rejected");
+        p.put("retrain.reasons", gate.failures());
+        p.put("retrain.checks", gate.checks());
+        p.put("retrain.challengerMetrics", gate.challenger());
+        if (gate.champion() != null) {
+            p.put("retrain.championMetrics", gate.champion());
         }
-        if (cfg.shadow().enabled() && champion != null) {
-            // The live-traffic rule: a fresh challenger waits on the shadow alias (servers shadow it) and is promoted
-            // by retrain --promote-shadowed once the replicas' merged summaries satisfy the rule.
-            ShadowGate.Verdict v = ShadowGate.judge(cfg.shadow(), new dev.hearth.store.hadoop.HadoopShadowSummaries(
-                    store.root(), hadoop), cfg.model(), champion, challenger.version());
-            if (!v.passed()) {
-                Integer shadowed = store.aliases(cfg.model()).get(cfg.shadow().alias());
-                store.setAlias(cfg.model(), cfg.shadow().alias(), challenger.version(), shadowed, "retrain on "
-                        + windowNames + " passed the gate; shadowing before promotion (" + metricsText + ")");
-                return report(cfg, RetrainOutcome.REJECTED, "passed the gate, awaiting live traffic: "
-                        + cfg.shadow().alias() + " -> " + challenger.ref() + "; " + v.text()
-                        + "; promote with retrain --promote-shadowed", watermark, freshNames, windowNames, champion,
-                        challenger, g);
-            }
+        p.put("retrain.infra", gate.infra());
+        if (gate.significance() != null) {
+            p.put("retrain.significance", gate.significance().toMap());
         }
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("decision", gate.passed() ? passed : "rejected");
+        tags.put("retrain.window", String.join(",", w.windowNames()));
+        if (!gate.passed()) {
+            tags.put("decision.reasons", String.join("; ", gate.failures()));
+        }
+        return new PublishDecorator.Decoration(tags, p);
+    }
+
+    /** The gate failed: record the event and report REJECTED. */
+    private RetrainReport reject(RetrainConfig cfg, Window w, Challenger c) {
+        String why = String.join("; ", c.gate().failures());
+        store.recordEvent(cfg.model(), "retrain-rejected", c.version().version(), "retrain on " + w.windowNames()
+                + " rejected: " + why + " (" + c.metricsText() + ")");
+        return report(cfg, RetrainOutcome.REJECTED, "rejected by the gate: " + why, w, c);
+    }
+
+    /**
+     * The live-traffic rule: a fresh challenger waits on the shadow alias (servers shadow it) and is promoted by
+     * retrain --promote-shadowed once the replicas' merged summaries satisfy the rule. Returns the report when the
+     * challenger must wait, null when the rule is already satisfied.
+     */
+    private RetrainReport shadow(RetrainConfig cfg, Configuration hadoop, Window w, Challenger c) {
+        ModelVersion challenger = c.version();
+        ShadowGate.Verdict v = ShadowGate.judge(cfg.shadow(), new dev.hearth.store.hadoop.HadoopShadowSummaries(
+                store.root(), hadoop), cfg.model(), w.champion(), challenger.version());
+        if (v.passed()) {
+            return null;
+        }
+        Integer shadowed = store.aliases(cfg.model()).get(cfg.shadow().alias());
+        store.setAlias(cfg.model(), cfg.shadow().alias(), challenger.version(), shadowed, "retrain on "
+                + w.windowNames() + " passed the gate; shadowing before promotion (" + c.metricsText() + ")");
+        return report(cfg, RetrainOutcome.REJECTED, "passed the gate, awaiting live traffic: "
+                + cfg.shadow().alias() + " -> " + challenger.ref() + "; " + v.text()
+                + "; promote with retrain --promote-shadowed", w, c);
+    }
+
+    /**
+     * Loads the challenger as served, then moves the staging and promote aliases by compare-and-swap from the
+     * champion it was evaluated against; CONFLICT when the promote alias moved meanwhile.
+     */
+    private RetrainReport promote(RetrainConfig cfg, Window w, Challenger c) {
+        ModelVersion challenger = c.version();
+        Integer champion = w.champion();
         beforePromotion.run(challenger, champion);
         // The serving path: read model.zip back from the store (checksum-verified), restore and probe it as served.
         ModelRuntime.standard(RuntimeOptions.DEFAULTS).load(store, challenger).close();
-        String reason = "retrain on " + windowNames + " promoted: " + metricsText;
+        String reason = "retrain on " + w.windowNames() + " promoted: " + c.metricsText();
         try {
             if (!cfg.stagingAlias().isEmpty()) {
                 Integer staged = store.aliases(cfg.model()).get(cfg.stagingAlias());
@@ -182,19 +237,19 @@ public final class RetrainRunner {
             Integer now = store.aliases(cfg.model()).get(cfg.promoteAlias());
             String why = cfg.promoteAlias() + " moved from " + champion + " to " + now
                     + " while the challenger was evaluated; not promoted";
-            store.recordEvent(cfg.model(), "retrain-conflict", challenger.version(), "retrain on " + windowNames
+            store.recordEvent(cfg.model(), "retrain-conflict", challenger.version(), "retrain on " + w.windowNames()
                     + " passed the gate against " + cfg.model() + "/" + champion + " but " + why);
-            return report(cfg, RetrainOutcome.CONFLICT, why, watermark, freshNames, windowNames, champion, challenger, g);
+            return report(cfg, RetrainOutcome.CONFLICT, why, w, c);
         }
-        return report(cfg, RetrainOutcome.PROMOTED, cfg.promoteAlias() + " -> " + challenger.ref(), watermark,
-                freshNames, windowNames, champion, challenger, g);
+        return report(cfg, RetrainOutcome.PROMOTED, cfg.promoteAlias() + " -> " + challenger.ref(), w, c);
     }
 
-    private static RetrainReport report(RetrainConfig cfg, RetrainOutcome outcome, String message, String watermark,
-            List<String> fresh, List<String> window, Integer champion, ModelVersion challenger, GateOutcome g) {
-        return new RetrainReport(cfg.model(), outcome, outcome.exitCode(), message, watermark, fresh, window, champion,
-                challenger.version(), g.failures(), g.checks(), g.challenger(), g.champion(), g.infra(),
-                g.significance());
+    private static RetrainReport report(RetrainConfig cfg, RetrainOutcome outcome, String message, Window w,
+            Challenger c) {
+        GateOutcome g = c.gate();
+        return new RetrainReport(cfg.model(), outcome, outcome.exitCode(), message, w.watermark(), w.freshNames(),
+                w.windowNames(), w.champion(), c.version().version(), g.failures(), g.checks(), g.challenger(),
+                g.champion(), g.infra(), g.significance());
     }
 
     /** Gate and infra results, computed inside the publish decorator. */

@@ -94,7 +94,8 @@ public final class Charts {
         return s.length() <= 10 ? s : s.substring(0, 9) + "…";
     }
 
-    private static byte[] png(BufferedImage image) {
+    /** {@code image} as PNG bytes (also the notebooks' one PNG encoder). */
+    public static byte[] png(BufferedImage image) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ImageIO.write(image, "png", out);

@@ -36,8 +36,8 @@ final class MinibatchSealing implements Serializable {
     /**
      * Data keys unwrapped in this JVM, by wrapped key: every export and training task of a session needs the same key,
      * and a task has no longer-lived home than its executor's JVM, so this is static (bounded: one entry per training
-     * session, cleared past a handful). Without it each task paid a key-provider round trip (a KMS call, or ~0.1 s of
-     * keystore key derivation).
+     * session, cleared past a handful). Without it each task paid a key-provider round trip (a KMS call, or opening a keystore and
+     * deriving its key).
      */
     private static final java.util.Map<String, SecretKey> UNWRAPPED = new java.util.concurrent.ConcurrentHashMap<>();
 

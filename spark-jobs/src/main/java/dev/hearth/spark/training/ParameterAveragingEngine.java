@@ -1,14 +1,11 @@
 package dev.hearth.spark.training;
 
-import dev.hearth.spark.data.EpochBatches;
 import dev.hearth.spark.data.EpochPlan;
-import dev.hearth.spark.serde.MinibatchFiles;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
@@ -16,9 +13,6 @@ import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.nd4j.evaluation.classification.Evaluation;
-import org.nd4j.evaluation.regression.RegressionEvaluation;
-import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,112 +71,7 @@ public final class ParameterAveragingEngine implements TrainingEngine {
         RoundResultReaper reaper = RoundResultReaper.start(sc);
         // User data must not lie on disk in clear: exports are sealed when the model is encrypted.
         MinibatchSealing sealing = approach.equals("export") ? MinibatchSealing.forSession(sc) : null;
-        return new Session() {
-            private RoundBreakdown breakdown;
-
-            @Override
-            public EpochFit fitEpoch(EpochBatches epoch) {
-                if (epoch.plan().batchSize() != options.batchSizePerWorker()) {
-                    // DL4J's workers would regroup the rows into minibatches of their own size.
-                    throw new IllegalArgumentException("epoch " + epoch.epoch() + " has minibatches of "
-                            + epoch.plan().batchSize() + " rows but the workers fit minibatches of "
-                            + options.batchSizePerWorker());
-                }
-                master.follow(epoch.plan());
-                fitted.reset();
-                double exportMs = 0;
-                if (approach.equals("export")) {
-                    long t0 = System.nanoTime();
-                    Path dir = new Path(exportDir, "epoch-" + epoch.epoch());
-                    String description = sc.getLocalProperty("spark.job.description");
-                    sc.setJobDescription((description == null ? "" : description + ": ")
-                            + "shuffle and export epoch " + epoch.epoch() + "'s minibatches");
-                    JavaRDD<String> exported;
-                    try {
-                        exported = MinibatchExport.export(sc, epoch, dir.toString(), sealing);
-                    } finally {
-                        sc.setJobDescription(description);
-                    }
-                    exportMs = (System.nanoTime() - t0) / 1e6;
-                    LOG.info("Exported epoch {}'s minibatches to {} in {} ms", epoch.epoch(), dir, Math.round(exportMs));
-                    try {
-                        spark.fitPaths(exported, sealing == null ? new MinibatchFiles.Loader()
-                                : new MinibatchSealing.Loader(sealing));
-                    } finally {
-                        release(exported, dir);
-                    }
-                } else {
-                    try {
-                        spark.fit(epoch.batches());
-                    } finally {
-                        // DL4J cached this epoch's minibatches; the next epoch has new ones.
-                        epoch.batches().unpersist(false);
-                    }
-                }
-                if (options.stats()) {
-                    breakdown = RoundBreakdown.of(master.getTrainingStats());
-                    if (breakdown != null && exportMs > 0) {
-                        breakdown = breakdown.withExportMs(exportMs);
-                    }
-                    // Start the next epoch's statistics afresh.
-                    master.setCollectTrainingStats(false);
-                    master.setCollectTrainingStats(true);
-                }
-                return new EpochFit(spark.getScore(), fitted.examples());
-            }
-
-            @Override
-            public RoundBreakdown lastEpochBreakdown() {
-                return breakdown;
-            }
-
-            @Override
-            public EvaluationReport evaluate(JavaRDD<DataSet> data, List<String> labels) {
-                Evaluation e = spark.evaluate(data, labels);
-                return EvaluationReport.of(e, labels);
-            }
-
-            @Override
-            public EvaluationReport evaluateRegression(JavaRDD<DataSet> data, long examples) {
-                RegressionEvaluation e = spark.evaluateRegression(data);
-                return EvaluationReport.of(e, examples);
-            }
-
-            @Override
-            public MultiLayerNetwork network() {
-                return spark.getNetwork();
-            }
-
-            @Override
-            public String approach() {
-                return approach;
-            }
-
-            /** Drops an epoch's export (cached paths and files) once the epoch is trained. */
-            private void release(JavaRDD<String> exported, Path dir) {
-                exported.unpersist(false);
-                try {
-                    dir.getFileSystem(sc.hadoopConfiguration()).delete(dir, true);
-                } catch (java.io.IOException e) {
-                    LOG.warn("Could not delete exported minibatches {}: {}", dir, e.toString());
-                }
-            }
-
-            @Override
-            public void close() {
-                reaper.close();
-                if (!approach.equals("export")) {
-                    return;
-                }
-                // The run's own directory (under train.export.dir or a temp dir) is removed whole.
-                Path dir = new Path(exportDir);
-                try {
-                    dir.getFileSystem(sc.hadoopConfiguration()).delete(dir, true);
-                } catch (java.io.IOException e) {
-                    LOG.warn("Could not delete export directory {}: {}", exportDir, e.toString());
-                }
-            }
-        };
+        return new ParameterAveragingSession(sc, options, master, fitted, spark, reaper, approach, exportDir, sealing);
     }
 
     /**

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.DoubleSupplier;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -74,113 +75,31 @@ public final class TrainingPipeline {
 
     /**
      * Runs the pipeline and lets {@code decorator} add tags and provenance computed from the trained network before
-     * the version is published.
+     * the version is published. The steps: {@link #start} (configuration, checkpoint to resume, warm start),
+     * {@link #prepare} (splits, labels, normaliser, minibatches), {@link #build} (the network), {@link #fit},
+     * {@link #evaluate} (test split) and {@link #publish}.
      */
     public TrainingSummary run(Settings s, boolean resume, PublishDecorator decorator) {
-        TrainJobConfig cfg = TrainJobConfig.of(s, spark.sparkContext().hadoopConfiguration());
-        String modelName = cfg.modelName();
-        ClassBalance balance = ClassBalance.of(s, cfg.network().isClassification());
-        LOG.info("Training {} from {} with settings {}", modelName, cfg.data().path(), s.asMap());
-        RunCheckpoints runCheckpoints = new RunCheckpoints(checkpoints);
-        RunCheckpoints.Restored restored = resume ? runCheckpoints.restore(modelName, s.asMap()) : null;
-        WarmStart warm = WarmStart.of(store, s, restored != null);
-        String run = restored != null ? restored.state().run()
-                : "run-" + Instant.now().toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
-
+        RunStart start = start(s, resume);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         long started = System.nanoTime();
         DatasetLoader loader = new DatasetLoader(spark);
         List<JavaRDD<?>> cached = new ArrayList<>();
         try {
-            Splits splits = Splits.of(loader, cfg, cached);
-            if (restored != null) {
-                runCheckpoints.verifySplit(restored, splits.fingerprint());
-            }
-            sc.setJobDescription("hearth train " + modelName + ": labels");
-            Map<String, Long> classCounts = cfg.network().isClassification() ? ClassBalance.count(splits.train())
-                    : Map.of();
-            LabelEncoding encoding = restored != null
-                    ? (restored.state().labels().isEmpty() ? LabelEncoding.regression(restoredTarget(restored))
-                            : LabelEncoding.classes(restored.state().labels()))
-                    : warm != null ? warm.encoding(cfg.network().isClassification(), classCounts.keySet(),
-                            cfg.data().path())
-                    : cfg.network().isClassification()
-                            ? LabelEncoding.classes(LabelEncoding.sorted(new ArrayList<>(classCounts.keySet())))
-                            : LabelEncoding.regression(targetNormalizer(s, cfg, splits, sc));
-            sc.setJobDescription("hearth train " + modelName + ": fit " + cfg.normalizer() + " normaliser");
-            FeatureStatistics stats = FeatureStatistics.of(splits.train(), splits.featureCount());
-            NormalizerSpec normalizer = restored != null ? restored.state().normalizer()
-                    : warm != null ? warm.normalizer(splits.featureNames(), cfg.normalizer())
-                    : stats.normalizer(cfg.normalizer());
-            long skipped = loader.skippedRows();
-            if (skipped > 0) {
-                LOG.warn("Skipped {} malformed rows (data.on.error=skip)", skipped);
-            }
-            if (!encoding.isRegression()) {
-                LOG.info("{} features, {} classes {}", splits.featureCount(), encoding.outputs(),
-                        encoding.labels().size() <= 20 ? encoding.labels() : encoding.outputs());
-                balance.report(classCounts, encoding.labels());
-            }
-            int batch = cfg.options().batchSizePerWorker();
-            long seed = cfg.seed();
-            TrainingBatches train = TrainingBatches.of(splits.train(), splits.trainCount(), batch, encoding, normalizer,
-                    splits.featureCount(), cfg.options().workers(sc), cfg.options().averagingFrequency(), seed);
-            JavaRDD<DataSet> validation = splits.validation() == null ? null : keep(cached,
-                    MiniBatcher.batches(splits.validation(), batch, encoding, normalizer, splits.featureCount()));
-            JavaRDD<DataSet> test = keep(cached,
-                    MiniBatcher.batches(splits.test(), batch, encoding, normalizer, splits.featureCount()));
-
-            MultiLayerNetwork network;
-            String parent = null;
-            if (restored != null) {
-                network = restored.network();
-                LOG.info("Resuming run {} after epoch {}", run, restored.state().epoch());
-            } else {
-                MultiLayerConfiguration conf = NetworkBuilder.build(cfg.network(), splits.featureCount(), encoding.outputs(),
-                        balance.weights(encoding.labels(), classCounts));
-                network = new MultiLayerNetwork(conf);
-                network.init();
-                if (warm != null) {
-                    warm.initialise(network);
-                    parent = warm.parent();
-                    LOG.info("Warm start from {}", parent);
+            PreparedData data = prepare(start, loader, cached, sc);
+            BuiltNetwork built = build(start, data);
+            sc.setLocalProperty(MinibatchSealing.MODEL_PROPERTY, start.modelName());
+            try (TrainingEngine.Session session = engine.open(sc, built.network(), start.cfg().options())) {
+                TrainingLoop.Result result = fit(start, data, session, sc);
+                EvaluationReport report = evaluate(start, data, session, sc);
+                Map<String, Object> provenance = provenance(sc, start.cfg(), data.splits(), session.approach(),
+                        result, started, data.skipped(), built.parent(), start.run(), start.restored());
+                ModelVersion version = publish(start.modelName(), session.network(), start.cfg(), data.splits(),
+                        data.encoding(), data.normalizer(), report, result, s.asMap(), provenance, decorator);
+                if (start.cfg().checkpoint()) {
+                    start.checkpoints().delete(start.modelName(), start.run());
                 }
-            }
-
-            sc.setLocalProperty(MinibatchSealing.MODEL_PROPERTY, modelName);
-            try (TrainingEngine.Session session = engine.open(sc, network, cfg.options())) {
-                String name = encoding.isRegression() ? "mse" : "accuracy";
-                java.util.function.DoubleSupplier validate = validation == null ? null : () -> {
-                    sc.setJobDescription("hearth train " + modelName + ": validation " + name);
-                    return encoding.isRegression()
-                            ? session.evaluateRegression(validation, splits.validationCount())
-                                    .inOriginalUnits(encoding.target()).primary()
-                            : session.evaluate(validation, encoding.labels()).primary();
-                };
-                TrainingLoop.EpochListener listener = !cfg.checkpoint() ? (e, h, b, best) -> {} : (e, h, b, best) ->
-                        runCheckpoints.save(modelName, new TrainingState(run, e, h, b, encoding.labels(), normalizer,
-                                s.asMap(), splits.fingerprint(), encoding.target()), session.network(), best);
-                TrainingLoop.Result result = new TrainingLoop(sc, modelName).run(session, train, cfg.epochs(),
-                        cfg.patience(), validate, !encoding.isRegression(),
-                        restored == null ? List.of() : restored.state().history(),
-                        restored == null ? 0 : restored.state().bestEpoch(),
-                        restored == null ? null : restored.best(),
-                        listener);
-
-                sc.setJobDescription("hearth train " + modelName + ": test evaluation");
-                EvaluationReport report = encoding.isRegression()
-                        ? session.evaluateRegression(test, splits.testCount()).inOriginalUnits(encoding.target())
-                        : session.evaluate(test, encoding.labels());
-                LOG.info("Test split: {} examples, {}", report.examples(), report.summary());
-
-                Map<String, Object> provenance = provenance(sc, cfg, splits, session.approach(), result, started,
-                        skipped, parent, run, restored);
-                ModelVersion version = publish(modelName, session.network(), cfg, splits, encoding, normalizer, report,
-                        result, s.asMap(), provenance, decorator);
-                if (cfg.checkpoint()) {
-                    runCheckpoints.delete(modelName, run);
-                }
-                return new TrainingSummary(version, report.summary(), result.history(), splits.trainCount(),
+                return new TrainingSummary(version, report.summary(), result.history(), data.splits().trainCount(),
                         report.examples());
             }
         } finally {
@@ -189,12 +108,158 @@ public final class TrainingPipeline {
         }
     }
 
+    /** What {@link #start} settles before any data is read: the configuration and where the run starts from. */
+    private record RunStart(Settings settings, TrainJobConfig cfg, ClassBalance balance, RunCheckpoints checkpoints,
+            RunCheckpoints.Restored restored, WarmStart warm, String run) {
+        String modelName() {
+            return cfg.modelName();
+        }
+
+        boolean resumed() {
+            return restored != null;
+        }
+    }
+
+    /** What {@link #prepare} produces: the splits, their label encoding and normaliser, and the minibatches. */
+    private record PreparedData(Splits splits, Map<String, Long> classCounts, LabelEncoding encoding,
+            NormalizerSpec normalizer, long skipped, TrainingBatches train, JavaRDD<DataSet> validation,
+            JavaRDD<DataSet> test) {}
+
+    /** What {@link #build} produces: the network to train and the version it was warm-started from (or null). */
+    private record BuiltNetwork(MultiLayerNetwork network, String parent) {}
+
+    /** Step 1: typed configuration, the checkpoint to resume (when asked), the warm start and the run's id. */
+    private RunStart start(Settings s, boolean resume) {
+        TrainJobConfig cfg = TrainJobConfig.of(s, spark.sparkContext().hadoopConfiguration());
+        ClassBalance balance = ClassBalance.of(s, cfg.network().isClassification());
+        LOG.info("Training {} from {} with settings {}", cfg.modelName(), cfg.data().path(), s.asMap());
+        RunCheckpoints runCheckpoints = new RunCheckpoints(checkpoints);
+        RunCheckpoints.Restored restored = resume ? runCheckpoints.restore(cfg.modelName(), s.asMap()) : null;
+        WarmStart warm = WarmStart.of(store, s, restored != null);
+        String run = restored != null ? restored.state().run()
+                : "run-" + Instant.now().toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return new RunStart(s, cfg, balance, runCheckpoints, restored, warm, run);
+    }
+
+    /** Step 2: read and split the data, settle labels and normaliser, cut the minibatches. */
+    private PreparedData prepare(RunStart start, DatasetLoader loader, List<JavaRDD<?>> cached, JavaSparkContext sc) {
+        TrainJobConfig cfg = start.cfg();
+        Splits splits = Splits.of(loader, cfg, cached);
+        if (start.resumed()) {
+            start.checkpoints().verifySplit(start.restored(), splits.fingerprint());
+        }
+        sc.setJobDescription("hearth train " + cfg.modelName() + ": labels");
+        Map<String, Long> classCounts = cfg.network().isClassification() ? ClassBalance.count(splits.train())
+                : Map.of();
+        LabelEncoding encoding = encoding(start, splits, classCounts, sc);
+        sc.setJobDescription("hearth train " + cfg.modelName() + ": fit " + cfg.normalizer() + " normaliser");
+        FeatureStatistics stats = FeatureStatistics.of(splits.train(), splits.featureCount());
+        NormalizerSpec normalizer = start.resumed() ? start.restored().state().normalizer()
+                : start.warm() != null ? start.warm().normalizer(splits.featureNames(), cfg.normalizer())
+                : stats.normalizer(cfg.normalizer());
+        // Read only now: the rows are skipped while the statistics above are computed.
+        long skipped = loader.skippedRows();
+        if (skipped > 0) {
+            LOG.warn("Skipped {} malformed rows (data.on.error=skip)", skipped);
+        }
+        if (!encoding.isRegression()) {
+            LOG.info("{} features, {} classes {}", splits.featureCount(), encoding.outputs(),
+                    encoding.labels().size() <= 20 ? encoding.labels() : encoding.outputs());
+            start.balance().report(classCounts, encoding.labels());
+        }
+        int batch = cfg.options().batchSizePerWorker();
+        TrainingBatches train = TrainingBatches.of(splits.train(), splits.trainCount(), batch, encoding, normalizer,
+                splits.featureCount(), cfg.options().workers(sc), cfg.options().averagingFrequency(), cfg.seed());
+        JavaRDD<DataSet> validation = splits.validation() == null ? null : keep(cached,
+                MiniBatcher.batches(splits.validation(), batch, encoding, normalizer, splits.featureCount()));
+        JavaRDD<DataSet> test = keep(cached,
+                MiniBatcher.batches(splits.test(), batch, encoding, normalizer, splits.featureCount()));
+        return new PreparedData(splits, classCounts, encoding, normalizer, skipped, train, validation, test);
+    }
+
+    /** The label encoding: a resumed run keeps its checkpoint's, a warm start its start model's, else a new one. */
+    private LabelEncoding encoding(RunStart start, Splits splits, Map<String, Long> classCounts, JavaSparkContext sc) {
+        boolean classification = start.cfg().network().isClassification();
+        if (start.resumed()) {
+            List<String> labels = start.restored().state().labels();
+            return labels.isEmpty() ? LabelEncoding.regression(restoredTarget(start.restored()))
+                    : LabelEncoding.classes(labels);
+        }
+        if (start.warm() != null) {
+            return start.warm().encoding(classification, classCounts.keySet(), start.cfg().data().path());
+        }
+        return classification ? LabelEncoding.classes(LabelEncoding.sorted(new ArrayList<>(classCounts.keySet())))
+                : LabelEncoding.regression(targetNormalizer(start.settings(), start.cfg(), splits, sc));
+    }
+
+    /** Step 3: the network, restored from the checkpoint, or new (and initialised from the warm start's). */
+    private static BuiltNetwork build(RunStart start, PreparedData data) {
+        if (start.resumed()) {
+            LOG.info("Resuming run {} after epoch {}", start.run(), start.restored().state().epoch());
+            return new BuiltNetwork(start.restored().network(), null);
+        }
+        LabelEncoding encoding = data.encoding();
+        MultiLayerConfiguration conf = NetworkBuilder.build(start.cfg().network(), data.splits().featureCount(),
+                encoding.outputs(), start.balance().weights(encoding.labels(), data.classCounts()));
+        MultiLayerNetwork network = new MultiLayerNetwork(conf);
+        network.init();
+        String parent = null;
+        if (start.warm() != null) {
+            start.warm().initialise(network);
+            parent = start.warm().parent();
+            LOG.info("Warm start from {}", parent);
+        }
+        return new BuiltNetwork(network, parent);
+    }
+
+    /** Step 4: the epochs, with validation, early stopping and a checkpoint after each epoch when enabled. */
+    private static TrainingLoop.Result fit(RunStart start, PreparedData data, TrainingEngine.Session session,
+            JavaSparkContext sc) {
+        String modelName = start.modelName();
+        LabelEncoding encoding = data.encoding();
+        Splits splits = data.splits();
+        JavaRDD<DataSet> validation = data.validation();
+        String name = encoding.isRegression() ? "mse" : "accuracy";
+        DoubleSupplier validate = validation == null ? null : () -> {
+            sc.setJobDescription("hearth train " + modelName + ": validation " + name);
+            return encoding.isRegression()
+                    ? session.evaluateRegression(validation, splits.validationCount())
+                            .inOriginalUnits(encoding.target()).primary()
+                    : session.evaluate(validation, encoding.labels()).primary();
+        };
+        TrainingLoop.EpochListener listener = !start.cfg().checkpoint() ? (e, h, b, best) -> {} : (e, h, b, best) ->
+                start.checkpoints().save(modelName, new TrainingState(start.run(), e, h, b, encoding.labels(),
+                        data.normalizer(), start.settings().asMap(), splits.fingerprint(), encoding.target()),
+                        session.network(), best);
+        RunCheckpoints.Restored restored = start.restored();
+        return new TrainingLoop(sc, modelName).run(session, data.train(), start.cfg().epochs(),
+                start.cfg().patience(), validate, !encoding.isRegression(),
+                restored == null ? List.of() : restored.state().history(),
+                restored == null ? 0 : restored.state().bestEpoch(),
+                restored == null ? null : restored.best(),
+                listener);
+    }
+
+    /** Step 5: metrics of the trained network on the test split. */
+    private static EvaluationReport evaluate(RunStart start, PreparedData data, TrainingEngine.Session session,
+            JavaSparkContext sc) {
+        sc.setJobDescription("hearth train " + start.modelName() + ": test evaluation");
+        LabelEncoding encoding = data.encoding();
+        EvaluationReport report = encoding.isRegression()
+                ? session.evaluateRegression(data.test(), data.splits().testCount())
+                        .inOriginalUnits(encoding.target())
+                : session.evaluate(data.test(), encoding.labels());
+        LOG.info("Test split: {} examples, {}", report.examples(), report.summary());
+        return report;
+    }
+
     private static <T> JavaRDD<T> keep(List<JavaRDD<?>> cached, JavaRDD<T> rdd) {
         rdd.persist(StorageLevel.MEMORY_AND_DISK_SER());
         cached.add(rdd);
         return rdd;
     }
 
+    /** Step 6: the version with its files, signature, evaluation, charts and provenance. */
     private ModelVersion publish(String name, MultiLayerNetwork network, TrainJobConfig cfg, Splits splits,
             LabelEncoding encoding, NormalizerSpec normalizer, EvaluationReport report, TrainingLoop.Result result,
             Map<String, String> settings, Map<String, Object> provenance, PublishDecorator decorator) {

@@ -108,51 +108,72 @@ record FusedLayout(List<LayerPlan> layers, Loss loss, float[] classWeights, IUpd
         }
         IUpdater first = null;
         for (int i = 0; i < layers.length; i++) {
-            var layerConf = layers[i].conf().getLayer();
-            boolean last = i == layers.length - 1;
-            if (!(last ? layerConf.getClass() == OutputLayer.class : layerConf.getClass() == DenseLayer.class)) {
-                return "layer " + i + " is a " + layerConf.getClass().getSimpleName() + " (the fused step runs "
-                        + "DenseLayers followed by one OutputLayer)";
+            String why = checkLayer(layers[i], i, i == layers.length - 1);
+            if (why != null) {
+                return why;
             }
-            BaseLayer base = (BaseLayer) layerConf;
-            if (layerConf instanceof DenseLayer d && d.hasLayerNorm()) {
-                return "layer " + i + " has layer normalisation";
-            }
-            if (!WEIGHTS_AND_BIAS.equals(layers[i].paramTable().keySet())) {
-                return "layer " + i + " has parameters " + layers[i].paramTable().keySet();
-            }
-            if (layers[i].getParam("W").dataType() != DataType.FLOAT) {
-                return "layer " + i + " has " + layers[i].getParam("W").dataType() + " parameters (float only)";
-            }
-            FusedActivation act = FusedActivation.of(base.getActivationFn());
-            if (act == null || act == FusedActivation.SOFTMAX && !last) {
-                return "layer " + i + " has activation " + base.getActivationFn();
-            }
-            IDropout dropout = base.getIDropout();
-            if (dropout != null && !(dropout instanceof Dropout d && d.getPSchedule() == null && d.getP() > 0 && d.getP() <= 1)) {
-                return "layer " + i + " has dropout " + dropout + " (only DL4J's Dropout with a fixed probability)";
-            }
-            if (base.getWeightNoise() != null) {
-                return "layer " + i + " has weight noise";
-            }
-            if (base.getGradientNormalization() != null && base.getGradientNormalization() != GradientNormalization.None) {
-                return "layer " + i + " uses gradient normalisation " + base.getGradientNormalization();
-            }
-            String reg = unsupportedRegularization(base.getRegularization());
-            reg = reg != null ? reg : unsupportedRegularization(base.getRegularizationBias());
-            if (reg != null) {
-                return "layer " + i + " has regularisation " + reg + " (only L2)";
-            }
+            BaseLayer base = (BaseLayer) layers[i].conf().getLayer();
             IUpdater u = base.getIUpdater();
-            if (!(u instanceof Adam || u instanceof Sgd || u instanceof Nesterovs)) {
-                return "layer " + i + " uses updater " + u + " (Adam, SGD or Nesterovs only)";
-            }
             if (base.getBiasUpdater() != null && !base.getBiasUpdater().equals(u) || first != null && !first.equals(u)) {
                 return "layer " + i + " has an updater configuration of its own (one for the whole network only)";
             }
             first = u;
         }
-        OutputLayer head = (OutputLayer) layers[layers.length - 1].conf().getLayer();
+        String why = checkHead((OutputLayer) layers[layers.length - 1].conf().getLayer());
+        if (why != null) {
+            return why;
+        }
+        if (!(network.getUpdater() instanceof BaseMultiLayerUpdater<?> u) || u.getUpdaterBlocks().size() != 1) {
+            return "its updater state is not one block";
+        }
+        return null;
+    }
+
+    /** Why the fused step cannot run layer {@code i} ({@code last}: the output layer), or null when it can. */
+    private static String checkLayer(Layer layer, int i, boolean last) {
+        var layerConf = layer.conf().getLayer();
+        if (!(last ? layerConf.getClass() == OutputLayer.class : layerConf.getClass() == DenseLayer.class)) {
+            return "layer " + i + " is a " + layerConf.getClass().getSimpleName() + " (the fused step runs "
+                    + "DenseLayers followed by one OutputLayer)";
+        }
+        BaseLayer base = (BaseLayer) layerConf;
+        if (layerConf instanceof DenseLayer d && d.hasLayerNorm()) {
+            return "layer " + i + " has layer normalisation";
+        }
+        if (!WEIGHTS_AND_BIAS.equals(layer.paramTable().keySet())) {
+            return "layer " + i + " has parameters " + layer.paramTable().keySet();
+        }
+        if (layer.getParam("W").dataType() != DataType.FLOAT) {
+            return "layer " + i + " has " + layer.getParam("W").dataType() + " parameters (float only)";
+        }
+        FusedActivation act = FusedActivation.of(base.getActivationFn());
+        if (act == null || act == FusedActivation.SOFTMAX && !last) {
+            return "layer " + i + " has activation " + base.getActivationFn();
+        }
+        IDropout dropout = base.getIDropout();
+        if (dropout != null && !(dropout instanceof Dropout d && d.getPSchedule() == null && d.getP() > 0 && d.getP() <= 1)) {
+            return "layer " + i + " has dropout " + dropout + " (only DL4J's Dropout with a fixed probability)";
+        }
+        if (base.getWeightNoise() != null) {
+            return "layer " + i + " has weight noise";
+        }
+        if (base.getGradientNormalization() != null && base.getGradientNormalization() != GradientNormalization.None) {
+            return "layer " + i + " uses gradient normalisation " + base.getGradientNormalization();
+        }
+        String reg = unsupportedRegularization(base.getRegularization());
+        reg = reg != null ? reg : unsupportedRegularization(base.getRegularizationBias());
+        if (reg != null) {
+            return "layer " + i + " has regularisation " + reg + " (only L2)";
+        }
+        IUpdater u = base.getIUpdater();
+        if (!(u instanceof Adam || u instanceof Sgd || u instanceof Nesterovs)) {
+            return "layer " + i + " uses updater " + u + " (Adam, SGD or Nesterovs only)";
+        }
+        return null;
+    }
+
+    /** Why the fused step cannot compute the output layer's loss, or null when it can. */
+    private static String checkHead(OutputLayer head) {
         ILossFunction loss = head.getLossFn();
         FusedActivation headAct = FusedActivation.of(head.getActivationFn());
         if (loss instanceof LossMCXENT) {
@@ -165,9 +186,6 @@ record FusedLayout(List<LayerPlan> layers, Loss loss, float[] classWeights, IUpd
             }
         } else {
             return "the output layer uses loss " + loss + " (softmax cross-entropy or MSE only)";
-        }
-        if (!(network.getUpdater() instanceof BaseMultiLayerUpdater<?> u) || u.getUpdaterBlocks().size() != 1) {
-            return "its updater state is not one block";
         }
         return null;
     }
