@@ -108,22 +108,20 @@ public final class TrainingAdvisor {
         return new Measurement(request, probe.numParams(), step, 1, low, high, all);
     }
 
-    /** A warm-up round, then {@code request.rounds()} rounds with {@code workers} workers; their mean breakdown. */
+    /**
+     * A warm-up epoch of {@code request.rounds()} rounds (JIT, first broadcast, executor-side class loading and
+     * worker set-up), then the same rounds again over the session's cached blocks, as a training run's later epochs
+     * are; the second epoch's mean breakdown.
+     */
     private RoundBreakdown rounds(JavaSparkContext sc, Request request, int workers) {
         MultiLayerNetwork network = network(request);
         TrainingOptions options = new TrainingOptions(workers, request.batch(), request.averagingFrequency(), 1,
                 "direct", "", 1234L, true);
         TrainingEngine.Session session = new HearthEngine(true).open(sc, network, options);
+        EpochBatches first = epoch(sc, request, workers, request.rounds());
         try {
-            for (int number = 1; number <= 2; number++) {
-                // Epoch 1 is one warm-up round (JIT, first broadcast, executor-side class loading).
-                EpochBatches epoch = epoch(sc, request, workers, number == 1 ? 1 : request.rounds(), number);
-                try {
-                    session.fitEpoch(epoch);
-                } finally {
-                    epoch.batches().unpersist(false);
-                }
-            }
+            session.fitEpoch(first);
+            session.fitEpoch(new EpochBatches(2, first.plan(), first.batches(), 1, first.batches()));
             RoundBreakdown b = session.lastEpochBreakdown();
             if (b == null || b.rounds() == 0) {
                 throw new IllegalStateException("train.engine=hearth recorded no round breakdown");
@@ -132,6 +130,7 @@ public final class TrainingAdvisor {
             return b;
         } finally {
             session.close();
+            first.batches().unpersist(false);
         }
     }
 
@@ -143,7 +142,7 @@ public final class TrainingAdvisor {
     }
 
     /** Synthetic minibatches of exactly {@code rounds} full rounds, made on the executors and cached before timing. */
-    private static EpochBatches epoch(JavaSparkContext sc, Request request, int workers, int rounds, int number) {
+    private static EpochBatches epoch(JavaSparkContext sc, Request request, int workers, int rounds) {
         int batch = request.batch();
         int features = request.features();
         int outputs = request.outputs();
@@ -155,7 +154,7 @@ public final class TrainingAdvisor {
             List<DataSet> out = new ArrayList<>();
             while (it.hasNext()) {
                 int slot = it.next();
-                Random random = new Random(31L * slot + number);
+                Random random = new Random(31L * slot + 1);
                 for (int i = 0; i < plan.batches(slot); i++) {
                     out.add(synthetic(random, batch, features, outputs, classes));
                 }
@@ -164,7 +163,7 @@ public final class TrainingAdvisor {
         });
         batches.persist(StorageLevel.MEMORY_AND_DISK_SER());
         batches.count();
-        return new EpochBatches(number, plan, batches);
+        return new EpochBatches(1, plan, batches);
     }
 
     private static DataSet synthetic(Random random, int rows, int features, int outputs, boolean classes) {

@@ -122,8 +122,9 @@ class DoctorAdviseTest {
         var missing = TrainSettings.loader().load(null, List.of("network.config=/no/such/network.yaml"));
         assertThatThrownBy(() -> AdviceSettings.request(missing, new Configuration(), null, 10, 1, 1))
                 .isInstanceOf(SettingsException.class).hasMessageContaining("network.config '/no/such/network.yaml'");
-        var badBatch = TrainSettings.loader().load(null, List.of("train.batch.size.per.worker=0"));
-        assertThatThrownBy(() -> AdviceSettings.request(badBatch, new Configuration(), null, 10, 1, 1))
-                .isInstanceOf(SettingsException.class).hasMessageContaining("train.batch.size.per.worker = 0");
+        // A bad batch size is refused when the settings load (every value is checked once, at load).
+        assertThatThrownBy(() -> TrainSettings.loader().load(null, List.of("train.batch.size.per.worker=0")))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("train.batch.size.per.worker must be >= 1 but was 0");
     }
 }
