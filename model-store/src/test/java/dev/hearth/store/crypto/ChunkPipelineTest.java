@@ -1,5 +1,8 @@
 package dev.hearth.store.crypto;
 
+import static dev.hearth.store.crypto.CryptoFixtures.newKey;
+import static dev.hearth.store.crypto.CryptoFixtures.random;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -232,22 +235,6 @@ class ChunkPipelineTest {
     private byte[] open(byte[] sealed, long after) throws IOException {
         try (DecryptingInputStream in = new DecryptingInputStream(new ByteArrayInputStream(sealed), key, "f", after)) {
             return in.readAllBytes();
-        }
-    }
-
-    private static byte[] random(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
-    private static SecretKey newKey() {
-        try {
-            KeyGenerator g = KeyGenerator.getInstance("AES");
-            g.init(256);
-            return g.generateKey();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

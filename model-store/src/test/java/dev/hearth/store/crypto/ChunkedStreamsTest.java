@@ -1,5 +1,8 @@
 package dev.hearth.store.crypto;
 
+import static dev.hearth.store.crypto.CryptoFixtures.newKey;
+import static dev.hearth.store.crypto.CryptoFixtures.random;
+
 import static dev.hearth.testing.Bytes.indexOf;
 import static dev.hearth.testing.Bytes.deflated;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -180,22 +183,6 @@ class ChunkedStreamsTest {
     private byte[] open(byte[] sealed, String name) throws IOException {
         try (DecryptingInputStream in = new DecryptingInputStream(new ByteArrayInputStream(sealed), key, name)) {
             return in.readAllBytes();
-        }
-    }
-
-    private static byte[] random(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
-    private static SecretKey newKey() {
-        try {
-            KeyGenerator g = KeyGenerator.getInstance("AES");
-            g.init(256);
-            return g.generateKey();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

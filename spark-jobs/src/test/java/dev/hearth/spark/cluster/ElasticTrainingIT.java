@@ -8,6 +8,7 @@ import dev.hearth.spark.LogCapture;
 import dev.hearth.spark.SparkConfFile;
 import dev.hearth.spark.data.EpochBatches;
 import dev.hearth.spark.engine.TrainingEngines;
+import dev.hearth.spark.training.DelegatingSession;
 import dev.hearth.spark.training.EpochFit;
 import dev.hearth.spark.training.EvaluationReport;
 import dev.hearth.spark.training.RoundBreakdown;
@@ -257,7 +258,7 @@ class ElasticTrainingIT {
     private static TrainingEngine gatedAt(TrainingEngine engine, CountDownLatch joined, CountDownLatch killed) {
         return (sc, network, options) -> {
             TrainingEngine.Session s = engine.open(sc, network, options);
-            return new TrainingEngine.Session() {
+            return new DelegatingSession(s) {
                 @Override
                 public EpochFit fitEpoch(EpochBatches train) {
                     try {
@@ -269,37 +270,7 @@ class ElasticTrainingIT {
                         Thread.currentThread().interrupt();
                         throw new IllegalStateException(e);
                     }
-                    return s.fitEpoch(train);
-                }
-
-                @Override
-                public EvaluationReport evaluate(JavaRDD<DataSet> data, List<String> labels) {
-                    return s.evaluate(data, labels);
-                }
-
-                @Override
-                public EvaluationReport evaluateRegression(JavaRDD<DataSet> data, long examples) {
-                    return s.evaluateRegression(data, examples);
-                }
-
-                @Override
-                public RoundBreakdown lastEpochBreakdown() {
-                    return s.lastEpochBreakdown();
-                }
-
-                @Override
-                public MultiLayerNetwork network() {
-                    return s.network();
-                }
-
-                @Override
-                public String approach() {
-                    return s.approach();
-                }
-
-                @Override
-                public void close() {
-                    s.close();
+                    return super.fitEpoch(train);
                 }
             };
         };

@@ -7,6 +7,7 @@ import dev.hearth.config.Settings;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.LogCapture;
 import dev.hearth.spark.data.EpochBatches;
+import dev.hearth.spark.training.DelegatingSession;
 import dev.hearth.spark.training.EpochFit;
 import dev.hearth.spark.training.EpochResult;
 import dev.hearth.spark.training.EvaluationReport;
@@ -77,7 +78,7 @@ class HearthEngineLifecycleTest {
         HearthEngine real = new HearthEngine(true);
         return (sc, network, options) -> {
             TrainingEngine.Session s = real.open(sc, network, options);
-            return new TrainingEngine.Session() {
+            return new DelegatingSession(s) {
                 private int epochs;
 
                 @Override
@@ -85,37 +86,7 @@ class HearthEngineLifecycleTest {
                     if (++epochs == crashAt) {
                         throw new IllegalStateException("driver crashed in epoch " + crashAt);
                     }
-                    return s.fitEpoch(train);
-                }
-
-                @Override
-                public EvaluationReport evaluate(JavaRDD<DataSet> data, List<String> labels) {
-                    return s.evaluate(data, labels);
-                }
-
-                @Override
-                public EvaluationReport evaluateRegression(JavaRDD<DataSet> data, long examples) {
-                    return s.evaluateRegression(data, examples);
-                }
-
-                @Override
-                public RoundBreakdown lastEpochBreakdown() {
-                    return s.lastEpochBreakdown();
-                }
-
-                @Override
-                public MultiLayerNetwork network() {
-                    return s.network();
-                }
-
-                @Override
-                public String approach() {
-                    return s.approach();
-                }
-
-                @Override
-                public void close() {
-                    s.close();
+                    return super.fitEpoch(train);
                 }
             };
         };

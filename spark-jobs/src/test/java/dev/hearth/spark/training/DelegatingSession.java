@@ -7,10 +7,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 
 /** A session that delegates every call to a real one; tests override the call they need to change. */
-class DelegatingSession implements TrainingEngine.Session {
+public class DelegatingSession implements TrainingEngine.Session {
     private final TrainingEngine.Session s;
 
-    DelegatingSession(TrainingEngine.Session s) {
+    public DelegatingSession(TrainingEngine.Session s) {
         this.s = s;
     }
 
