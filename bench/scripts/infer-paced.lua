@@ -1,12 +1,9 @@
 -- wrk script: like infer.lua, but each connection waits an exponentially distributed think time (mean
 -- $HEARTH_MEAN_DELAY_MS) before each request, so many connections together approximate a Poisson arrival rate
 -- well below saturation (wrk has no constant-rate mode; wrk2 is not packaged).
-local f = assert(io.open(os.getenv("HEARTH_BODY_FILE"), "r"))
-wrk.method = "POST"
-wrk.body = f:read("*a")
-f:close()
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer " .. os.getenv("HEARTH_TOKEN")
+-- The request itself is infer.lua's, loaded from this script's own directory (wrk passes the path it was given).
+local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+dofile(here .. "infer.lua")
 local mean = tonumber(os.getenv("HEARTH_MEAN_DELAY_MS"))
 
 function setup(thread)

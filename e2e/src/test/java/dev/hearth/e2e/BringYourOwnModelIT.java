@@ -1,6 +1,5 @@
 package dev.hearth.e2e;
 
-import dev.hearth.testing.ChildProcess;
 import dev.hearth.testing.HearthBuild;
 import dev.hearth.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,14 +53,9 @@ class BringYourOwnModelIT {
             assertThat(imported.exitCode()).as(imported.output()).isZero();
             assertThat(imported.output()).contains("imported iris-torch/1 (onnx");
 
-            List<String> serve = new ArrayList<>(List.of(HearthBuild.java()));
-            serve.addAll(HearthBuild.jvmArgs());
-            serve.addAll(List.of("-Xmx512m", "-jar", servingJar.toString(), "--store", store.toString(),
-                    "--port", "0", "--set", "auth.enabled=false", "--set", "serving.models=iris-torch"));
-            ChildProcess serverProcess = processes.startAndAwait(serve, l -> l.startsWith("listening on "),
-                    Duration.ofMinutes(2));
-            String base = serverProcess.firstLine(l -> l.startsWith("listening on ")).orElseThrow()
-                    .substring("listening on ".length());
+            String base = ServingProcess.start(processes, "512m", servingJar,
+                    List.of("--store", store.toString(), "--port", "0", "--set", "auth.enabled=false",
+                            "--set", "serving.models=iris-torch"));
             JsonNode fixed = JSON.readTree(models.resolve("mlp.json").toFile());
             JsonNode features = fixed.get("inputs").get("features");
             JsonNode expected = fixed.get("outputs").get("probabilities").get("data");

@@ -1,6 +1,5 @@
 package dev.hearth.e2e;
 
-import dev.hearth.testing.ChildProcess;
 import dev.hearth.testing.HearthBuild;
 import dev.hearth.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,14 +63,8 @@ class RegressionTrainServeIT {
             assertThat(evaluated.exitCode()).as(evaluated.output()).isZero();
             JsonNode metrics = JSON.readTree(jsonBlock(evaluated.output())).get("metrics");
 
-            List<String> serve = new ArrayList<>(List.of(HearthBuild.java()));
-            serve.addAll(HearthBuild.jvmArgs());
-            serve.addAll(List.of("-Xmx1g", "-jar", HearthBuild.servingJar().toString(),
-                    "--store", store.toString(), "--port", "0", "--set", "auth.enabled=false"));
-            ChildProcess serverProcess = processes.startAndAwait(serve, l -> l.startsWith("listening on "),
-                    Duration.ofMinutes(2));
-            String base = serverProcess.firstLine(l -> l.startsWith("listening on ")).orElseThrow()
-                    .substring("listening on ".length());
+            String base = ServingProcess.start(processes, "1g", HearthBuild.servingJar(),
+                    List.of("--store", store.toString(), "--port", "0", "--set", "auth.enabled=false"));
             HttpClient client = HttpClient.newHttpClient();
 
             StringBuilder data = new StringBuilder();

@@ -1,6 +1,5 @@
 package dev.hearth.e2e;
 
-import dev.hearth.testing.ChildProcess;
 import dev.hearth.testing.HearthBuild;
 import dev.hearth.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,15 +83,9 @@ class RetrainServeIT {
             Processes.Result day1 = processes.run(retrain(store), Duration.ofMinutes(5));
             assertThat(day1.exitCode()).as(day1.output()).isZero();
 
-            List<String> serveCmd = new ArrayList<>(List.of(HearthBuild.java()));
-            serveCmd.addAll(HearthBuild.jvmArgs());
-            serveCmd.addAll(List.of("-Xmx1g", "-jar", HearthBuild.servingJar().toString(),
-                    "--store", store.toString(), "--port", "0", "--set", "serving.models=digits@production",
-                    "--set", "serving.poll.interval.ms=200", "--set", "auth.enabled=false"));
-            ChildProcess serverProcess = processes.startAndAwait(serveCmd, l -> l.startsWith("listening on "),
-                    Duration.ofMinutes(2));
-            String base = serverProcess.firstLine(l -> l.startsWith("listening on ")).orElseThrow()
-                    .substring("listening on ".length());
+            String base = ServingProcess.start(processes, "1g", HearthBuild.servingJar(),
+                    List.of("--store", store.toString(), "--port", "0", "--set", "serving.models=digits@production",
+                            "--set", "serving.poll.interval.ms=200", "--set", "auth.enabled=false"));
             HttpClient client = HttpClient.newHttpClient();
             HttpResponse<String> before = infer(client, base, features);
             assertThat(before.statusCode()).as(before.body()).isEqualTo(200);

@@ -5,7 +5,6 @@ import dev.hearth.serving.client.InferResponse;
 import dev.hearth.serving.client.InferenceClient;
 import dev.hearth.serving.client.InferenceException;
 import java.util.Arrays;
-import dev.hearth.testing.ChildProcess;
 import dev.hearth.testing.HearthBuild;
 import dev.hearth.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +16,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,14 +43,8 @@ class TrainServePredictIT {
             assertThat(train.exitCode()).as(train.output()).isZero();
             assertThat(train.output()).contains("published digits/1");
 
-            List<String> serve = new ArrayList<>(List.of(HearthBuild.java()));
-            serve.addAll(HearthBuild.jvmArgs());
-            serve.addAll(List.of("-Xmx1g", "-jar", HearthBuild.servingJar().toString(),
-                    "--store", store.toString(), "--port", "0", "--set", "auth.enabled=false"));
-            ChildProcess serverProcess = processes.startAndAwait(serve, l -> l.startsWith("listening on "),
-                    Duration.ofMinutes(2));
-            String base = serverProcess.firstLine(l -> l.startsWith("listening on ")).orElseThrow()
-                    .substring("listening on ".length());
+            String base = ServingProcess.start(processes, "1g", HearthBuild.servingJar(),
+                    List.of("--store", store.toString(), "--port", "0", "--set", "auth.enabled=false"));
             assertThat(base).startsWith("http://127.0.0.1:");
 
             InferenceClient client = InferenceClient.builder(base).build();

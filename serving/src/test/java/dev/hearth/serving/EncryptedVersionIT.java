@@ -7,16 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.store.hadoop.HadoopModelStore;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.URI;
-import java.nio.file.Files;
+import dev.hearth.store.testing.TestKeystore;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.crypto.key.KeyProvider;
-import org.apache.hadoop.crypto.key.KeyProviderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,20 +27,13 @@ class EncryptedVersionIT {
 
     @Test
     void onlyAServerWithTheKeyServesEncryptedVersions() throws Exception {
-        Path keystore = dir.resolve("keys.jceks");
-        String provider = "jceks://file" + keystore;
-        KeyProvider admin = KeyProviderFactory.get(new URI(provider), new Configuration());
-        KeyProvider.Options o = new KeyProvider.Options(new Configuration());
-        o.setBitLength(256);
-        admin.createKey("models", o);
-        admin.flush();
+        TestKeystore keys = new TestKeystore(dir);
+        keys.create("models", 256);
+        String provider = keys.uri();
 
         String root = dir.resolve("store").toString();
         TestModels.publish(HadoopModelStore.open(root, new Configuration()), "iris", TestModels.network(1));
-        Configuration encrypting = new Configuration();
-        encrypting.set(EncryptionSettings.KEY_PROVIDER, provider);
-        encrypting.set(EncryptionSettings.KEY_NAME, "models");
-        HadoopModelStore store = HadoopModelStore.open(root, encrypting);
+        HadoopModelStore store = HadoopModelStore.open(root, keys.conf("models"));
 
         String request = TestServer.request("c", new float[] {1, 2, 3, 4});
         try (TestServer withKey = TestServer.start(null, "store.root=" + root, "auth.enabled=false",
@@ -70,11 +57,9 @@ class EncryptedVersionIT {
                     .contains("hearth_model_load_failures_total{model=\"iris\",reason=\"key\"} 1.0");
 
             // Rotate: roll the master key, re-wrap every version, retire the old key version, publish again.
-            admin = KeyProviderFactory.get(new URI(provider), new Configuration());
-            admin.rollNewVersion("models");
-            admin.flush();
+            keys.roll("models");
             store.listVersions("iris").forEach(v -> store.rekey(v, "rotation"));
-            retire(keystore, "models@0");
+            keys.retire("models@0");
             TestModels.publish(store, "iris", TestModels.network(3));
             await().atMost(Duration.ofMinutes(1)).until(() ->
                     version(withKey.post("/v2/models/iris/infer", request).body()) == 3);
@@ -87,18 +72,5 @@ class EncryptedVersionIT {
 
     private static int version(String body) throws Exception {
         return JSON.readTree(body).get("model_version").asInt();
-    }
-
-    private static void retire(Path keystore, String versionName) throws Exception {
-        KeyStore ks = KeyStore.getInstance("jceks");
-        char[] password = "none".toCharArray();
-        try (InputStream in = Files.newInputStream(keystore)) {
-            ks.load(in, password);
-        }
-        ks.deleteEntry(versionName);
-        try (OutputStream out = Files.newOutputStream(keystore)) {
-            ks.store(out, password);
-        }
-        Files.deleteIfExists(keystore.resolveSibling("." + keystore.getFileName() + ".crc"));
     }
 }

@@ -8,8 +8,11 @@ import dev.hearth.store.ModelStore;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.NormalizerSpec;
 import dev.hearth.store.Signature;
+import dev.hearth.store.hadoop.HadoopModelStore;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -54,5 +57,10 @@ public final class TestModels {
         return store.publish(name, new ModelDraft(ModelFiles.DL4J_MULTILAYER, signature(), Map.of("accuracy", 0.5),
                 Map.of(), Map.of(), Map.of(), Map.of(ModelFiles.MODEL_FILE,
                         out -> ModelSerializer.writeModel(net, out, false))));
+    }
+
+    /** A store on the local file system in {@code dir/store}, with Hadoop's default configuration. */
+    public static HadoopModelStore localStore(Path dir) {
+        return HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
     }
 }

@@ -1,17 +1,24 @@
 package dev.hearth.serving;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.config.Settings;
 import dev.hearth.serving.client.InferRequest;
 import dev.hearth.serving.client.InferenceClient;
+import dev.hearth.store.hadoop.HadoopModelStore;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** A real server started from settings, with a real JDK HTTP client and an optional bearer token. */
 public final class TestServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final RunningServer server;
     private final HttpClient client;
     private final String token;
@@ -32,6 +39,23 @@ public final class TestServer implements AutoCloseable {
 
     public static TestServer start(String token, String... settings) {
         return start(token, HttpClient.newHttpClient(), settings);
+    }
+
+    /**
+     * Starts a server without a token over a fresh local store in {@code dir/store}, after {@code models} has
+     * published into it; {@code store.root} is set, {@code settings} come after it.
+     */
+    public static TestServer startOnLocalStore(Path dir, Consumer<HadoopModelStore> models, String... settings) {
+        HadoopModelStore store = TestModels.localStore(dir);
+        models.accept(store);
+        List<String> all = new ArrayList<>(List.of("store.root=" + store.root()));
+        all.addAll(List.of(settings));
+        return start(null, all.toArray(String[]::new));
+    }
+
+    /** The {@code error} text of a JSON error body. */
+    public static String errorMessage(HttpResponse<String> r) throws IOException {
+        return JSON.readTree(r.body()).get("error").asText();
     }
 
     public String url() {

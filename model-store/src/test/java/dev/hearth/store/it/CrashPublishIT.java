@@ -7,7 +7,6 @@ import dev.hearth.store.GcReport;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.RetentionPolicy;
 import dev.hearth.store.hadoop.HadoopModelStore;
-import dev.hearth.store.testing.Drafts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,10 +39,7 @@ class CrashPublishIT {
         int verified = 0;
         for (int trial = 0; trial < TRIALS; trial++) {
             ChildProcess child = PublishProcess.start(logs, "trial" + trial, root, "big", 1000, MODEL_BYTES, trial);
-            child.awaitLine("ready"::equals, Duration.ofSeconds(60));
-            Thread.sleep(50 + random.nextInt(1450));
-            child.kill();
-            completedByChildren += (int) child.lines().stream().filter(l -> l.startsWith("published")).count();
+            completedByChildren += CrashTrials.killAtRandomMoment(child, random);
 
             List<ModelVersion> versions = store.listVersions("big");
             for (ModelVersion v : versions) {
@@ -53,15 +49,7 @@ class CrashPublishIT {
             if (hasLeftovers(dir.resolve("store/big"))) {
                 leftoversSeen++;
             }
-            ModelVersion next = store.publish("big", Drafts.text("after kill " + trial, 0.5));
-            assertThat(store.readFile(next, "model.zip")).isNotEmpty();
-            assertThat(store.listVersions("big")).extracting(ModelVersion::version).contains(next.version());
-            // Keep the disk small: drop all but the newest version.
-            for (ModelVersion v : store.listVersions("big")) {
-                if (v.version() != next.version()) {
-                    store.delete("big", v.version(), "crash trial cleanup");
-                }
-            }
+            CrashTrials.publishAfterKill(store, trial);
         }
         GcReport gc = store.gc(new RetentionPolicy(1, Duration.ZERO, Duration.ZERO), true);
         assertThat(hasLeftovers(dir.resolve("store/big"))).isFalse();

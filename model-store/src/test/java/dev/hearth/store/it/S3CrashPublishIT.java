@@ -7,7 +7,6 @@ import dev.hearth.store.GcReport;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.RetentionPolicy;
 import dev.hearth.store.hadoop.HadoopModelStore;
-import dev.hearth.store.testing.Drafts;
 import dev.hearth.store.testing.S3TestEndpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,10 +48,7 @@ class S3CrashPublishIT {
             int leftovers = 0;
             for (int trial = 0; trial < TRIALS; trial++) {
                 ChildProcess child = PublishProcess.start(logs, "trial" + trial, root, "big", 1000, MODEL_BYTES, trial, conf);
-                child.awaitLine("ready"::equals, Duration.ofSeconds(60));
-                Thread.sleep(50 + random.nextInt(1450));
-                child.kill();
-                completedByChildren += (int) child.lines().stream().filter(l -> l.startsWith("published")).count();
+                completedByChildren += CrashTrials.killAtRandomMoment(child, random);
 
                 for (ModelVersion v : store.listVersions("big")) {
                     store.verify(v);
@@ -63,14 +59,7 @@ class S3CrashPublishIT {
                     leftoversSeen++;
                 }
                 leftovers = now;
-                ModelVersion next = store.publish("big", Drafts.text("after kill " + trial, 0.5));
-                assertThat(store.readFile(next, "model.zip")).isNotEmpty();
-                assertThat(store.listVersions("big")).extracting(ModelVersion::version).contains(next.version());
-                for (ModelVersion v : store.listVersions("big")) {
-                    if (v.version() != next.version()) {
-                        store.delete("big", v.version(), "crash trial cleanup");
-                    }
-                }
+                CrashTrials.publishAfterKill(store, trial);
             }
             int before = uncommitted(fs, versionsDir);
             assertThat(before).isEqualTo(leftovers);

@@ -2,14 +2,11 @@ package dev.hearth.serving.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.serving.TestModels;
 import dev.hearth.serving.TestServer;
-import dev.hearth.store.hadoop.HadoopModelStore;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,8 +16,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** A catalogue of malformed requests: each gets the right 4xx with a JSON error, and the server stays healthy. */
 class BadInputTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     static Path dir;
 
@@ -28,10 +23,8 @@ class BadInputTest {
 
     @BeforeAll
     static void start() {
-        HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
-        TestModels.publish(store, "iris", TestModels.network(5));
-        server = TestServer.start(null, "store.root=" + store.root(), "auth.enabled=false",
-                "serving.poll.interval.ms=0", "server.max.rows=3", "server.max.body.bytes=2048");
+        server = TestServer.startOnLocalStore(dir, store -> TestModels.publish(store, "iris", TestModels.network(5)),
+                "auth.enabled=false", "serving.poll.interval.ms=0", "server.max.rows=3", "server.max.body.bytes=2048");
     }
 
     @AfterAll
@@ -115,7 +108,7 @@ class BadInputTest {
         HttpResponse<String> r = server.post(path, body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("json"));
-        assertThat(JSON.readTree(r.body()).get("error").asText()).contains(fragment);
+        assertThat(TestServer.errorMessage(r)).contains(fragment);
         assertThat(server.get("/v2/health/ready").statusCode()).isEqualTo(200);
         assertThat(server.post("/v2/models/iris/infer", tensor("input", "FP32", "[1,4]", "[1,2,3,4]")).statusCode())
                 .isEqualTo(200);

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.serving.TestModels;
 import dev.hearth.serving.TestServer;
-import dev.hearth.store.hadoop.HadoopModelStore;
 import java.io.ByteArrayInputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -16,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,14 +34,13 @@ class ConformanceTest {
 
     @BeforeAll
     static void start() {
-        HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
-        TestModels.publish(store, "iris", TestModels.network(1));
-        TestModels.publish(store, "iris", TestModels.network(2));
-        TestModels.publish(store, "pinned", TestModels.network(3));
-        TestModels.publish(store, "pinned", TestModels.network(4));
-        server = TestServer.start(null, "store.root=" + store.root(), "auth.enabled=false",
-                "serving.models=iris,pinned/1,ghost", "serving.poll.interval.ms=0", "server.max.rows=100",
-                "server.management.enabled=true", "serving.versions.on.demand=true");
+        server = TestServer.startOnLocalStore(dir, store -> {
+            TestModels.publish(store, "iris", TestModels.network(1));
+            TestModels.publish(store, "iris", TestModels.network(2));
+            TestModels.publish(store, "pinned", TestModels.network(3));
+            TestModels.publish(store, "pinned", TestModels.network(4));
+        }, "auth.enabled=false", "serving.models=iris,pinned/1,ghost", "serving.poll.interval.ms=0",
+                "server.max.rows=100", "server.management.enabled=true", "serving.versions.on.demand=true");
     }
 
     @AfterAll
@@ -58,7 +55,7 @@ class ConformanceTest {
 
     private static String error(HttpResponse<String> r, int status) throws Exception {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        return JSON.readTree(r.body()).get("error").asText();
+        return TestServer.errorMessage(r);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.hearth.serving.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -131,5 +134,26 @@ public final class RawClient implements AutoCloseable {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /**
+     * Opens {@code n} connections to {@code port}, each sending a GET of {@code path} and the start of a header
+     * line it never finishes, adding each to {@code into} as soon as it is open (so the caller can close them all).
+     */
+    public static void openSlowHeads(List<RawClient> into, int port, int n, String path) throws IOException {
+        for (int i = 0; i < n; i++) {
+            RawClient c = new RawClient(port);
+            c.send("GET " + path + " HTTP/1.1\r\nX-Slow: ");
+            into.add(c);
+        }
+    }
+
+    /** Asserts the server cut off every one of {@code slow}, all within 8 seconds of this call. */
+    public static void assertAllCutOff(List<RawClient> slow) throws IOException {
+        long start = System.nanoTime();
+        for (RawClient c : slow) {
+            assertThat(c.closedWithin(8_000)).as("slow head cut off").isTrue();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
     }
 }

@@ -32,6 +32,10 @@ class VersionCacheTest {
 
     private HadoopModelStore store;
     private ModelLoader loader;
+    /** Counted down by a gated load when it starts; each test has its own (JUnit makes an instance per test). */
+    private final CountDownLatch started = new CountDownLatch(1);
+    /** Releases a gated load. */
+    private final CountDownLatch go = new CountDownLatch(1);
 
     @BeforeEach
     void publish() {
@@ -46,8 +50,8 @@ class VersionCacheTest {
         return loader.load(store.resolve(new ModelRef("iris", version)));
     }
 
-    /** A loader that waits for {@code go} before loading, after counting down {@code started}. */
-    private Supplier<LoadedModel> gated(int version, CountDownLatch started, CountDownLatch go, AtomicInteger runs) {
+    /** A loader that counts its run, counts down {@code started}, waits for {@code go} and then runs {@code then}. */
+    private Supplier<LoadedModel> gated(AtomicInteger runs, Supplier<LoadedModel> then) {
         return () -> {
             runs.incrementAndGet();
             started.countDown();
@@ -56,18 +60,16 @@ class VersionCacheTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return load(version);
+            return then.get();
         };
     }
 
     @Test
     void theCacheAnswersAndLoadsOtherVersionsWhileALoadRuns() throws Exception {
         VersionCache cache = new VersionCache(2);
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch go = new CountDownLatch(1);
         AtomicInteger runs = new AtomicInteger();
         CompletableFuture<LoadedModel> first = CompletableFuture.supplyAsync(
-                () -> cache.get("iris", 1, gated(1, started, go, runs)));
+                () -> cache.get("iris", 1, gated(runs, () -> load(1))));
         started.await();
         assertTimeoutPreemptively(PROMPTLY, () -> {
             assertThat(cache.bytes()).isZero();
@@ -84,19 +86,10 @@ class VersionCacheTest {
     @Test
     void concurrentRequestsShareOneLoadAndItsFailureWhichIsNotCached() throws Exception {
         VersionCache cache = new VersionCache(2);
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch go = new CountDownLatch(1);
         AtomicInteger runs = new AtomicInteger();
-        Supplier<LoadedModel> failing = () -> {
-            runs.incrementAndGet();
-            started.countDown();
-            try {
-                go.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        Supplier<LoadedModel> failing = gated(runs, () -> {
             throw new ModelLoadException("read", "store unreachable", null);
-        };
+        });
         CompletableFuture<LoadedModel> owner = CompletableFuture.supplyAsync(() -> cache.get("iris", 1, failing));
         started.await();
         Thread waiter = new Thread(() -> {
@@ -121,10 +114,8 @@ class VersionCacheTest {
     @Test
     void aLoadThatFinishesAfterItsEntryWasEvictedIsRetired() throws Exception {
         VersionCache cache = new VersionCache(2);
-        CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch go = new CountDownLatch(1);
         CompletableFuture<LoadedModel> loading = CompletableFuture.supplyAsync(
-                () -> cache.get("iris", 1, gated(1, started, go, new AtomicInteger())));
+                () -> cache.get("iris", 1, gated(new AtomicInteger(), () -> load(1))));
         started.await();
         assertTimeoutPreemptively(PROMPTLY, () -> cache.evict("iris"));
         go.countDown();

@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hearth.config.Settings;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.LogCapture;
-import dev.hearth.spark.data.EpochBatches;
-import dev.hearth.spark.training.DelegatingSession;
-import dev.hearth.spark.training.EpochFit;
+import dev.hearth.spark.training.CrashingEngine;
 import dev.hearth.spark.training.EpochResult;
 import dev.hearth.spark.training.EvaluationReport;
 import dev.hearth.spark.training.RoundBreakdown;
@@ -75,21 +73,7 @@ class HearthEngineLifecycleTest {
 
     /** The Hearth engine, with a driver that "crashes" (throws) when it starts epoch {@code crashAt}. */
     private static TrainingEngine crashingAt(int crashAt) {
-        HearthEngine real = new HearthEngine(true);
-        return (sc, network, options) -> {
-            TrainingEngine.Session s = real.open(sc, network, options);
-            return new DelegatingSession(s) {
-                private int epochs;
-
-                @Override
-                public EpochFit fitEpoch(EpochBatches train) {
-                    if (++epochs == crashAt) {
-                        throw new IllegalStateException("driver crashed in epoch " + crashAt);
-                    }
-                    return super.fitEpoch(train);
-                }
-            };
-        };
+        return CrashingEngine.at(new HearthEngine(true), crashAt);
     }
 
     private static double relative(INDArray actual, INDArray expected) {

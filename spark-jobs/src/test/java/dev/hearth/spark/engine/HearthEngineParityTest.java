@@ -8,6 +8,7 @@ import dev.hearth.spark.data.EpochPlan;
 import dev.hearth.spark.training.EpochFit;
 import dev.hearth.spark.training.EvaluationReport;
 import dev.hearth.spark.training.ParameterAveragingEngine;
+import dev.hearth.spark.training.ParityNets;
 import dev.hearth.spark.training.TrainingEngine;
 import dev.hearth.spark.training.TrainingOptions;
 import java.util.ArrayList;
@@ -16,20 +17,13 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The Hearth engine against its references on real Spark ({@code local[2]}): with one worker and one minibatch
@@ -51,11 +45,7 @@ class HearthEngineParityTest {
     }
 
     private static MultiLayerConfiguration conf() {
-        return new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT).updater(new Adam(0.01)).list()
-                .layer(new DenseLayer.Builder().nIn(6).nOut(10).activation(Activation.TANH).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(10).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
-                .build();
+        return ParityNets.conf();
     }
 
     private static MultiLayerNetwork fresh() {
@@ -65,13 +55,7 @@ class HearthEngineParityTest {
     }
 
     private static DataSet batch(int seed, int n) {
-        Nd4j.getRandom().setSeed(seed);
-        INDArray x = Nd4j.rand(DataType.FLOAT, n, 6);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, n, 3);
-        for (int i = 0; i < n; i++) {
-            y.putScalar(i, (i + seed) % 3, 1f);
-        }
-        return new DataSet(x, y);
+        return ParityNets.batch(seed, n);
     }
 
     private static double relative(INDArray actual, INDArray expected) {

@@ -14,10 +14,7 @@ import dev.hearth.spark.training.ParameterAveragingEngine;
 import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.hadoop.HadoopModelStore;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -40,8 +37,7 @@ class RegressionRetrainTest {
     @TempDir
     Path dir;
 
-    private String header;
-    private List<String> rows;
+    private RetrainFixture fixture;
 
     @BeforeAll
     static void start() {
@@ -54,15 +50,11 @@ class RegressionRetrainTest {
     }
 
     private HadoopModelStore store() {
-        return HadoopModelStore.open(dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+        return fixture().store();
     }
 
     private Settings settings(String... extra) {
-        List<String> s = new ArrayList<>(List.of(
-                "model.name=area",
-                "store.root=" + dir.resolve("store"),
-                "retrain.data.root=" + dir.resolve("data"),
-                "retrain.eval.path=" + dir.resolve("eval.csv"),
+        return fixture().settings("area", List.of(
                 "retrain.gate.margin.relative=0.01",
                 "retrain.infra.warmup.calls=20",
                 "retrain.infra.max.p99.millis=100000",
@@ -70,14 +62,14 @@ class RegressionRetrainTest {
                 "network.head=regression",
                 "normalizer=standardize",
                 "network.hidden=32",
-                "network.learning.rate=0.001",
-                "train.batch.size.per.worker=16",
-                "train.averaging.frequency=2",
-                "train.checkpoint=false",
-                "split.validation.fraction=0",
-                "split.test.fraction=0.1"));
-        s.addAll(List.of(extra));
-        return RetrainSettings.loader().load(null, s);
+                "network.learning.rate=0.001"), extra);
+    }
+
+    private RetrainFixture fixture() {
+        if (fixture == null) {
+            fixture = new RetrainFixture(spark, dir);
+        }
+        return fixture;
     }
 
     @Test
@@ -153,26 +145,18 @@ class RegressionRetrainTest {
     }
 
     private static RetrainReport log(String step, RetrainReport r) throws Exception {
-        String line = step + ": " + r.summaryLine() + "\n  checks " + r.checks() + "\n";
-        System.out.print(line);
-        Path out = LocalSpark.projectRoot().resolve("spark-jobs/target/regression-figure.txt");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        RetrainFixture.appendFigure("regression-figure.txt", step + ": " + r.summaryLine() + "\n  checks " + r.checks()
+                + "\n");
         return r;
     }
 
     private void writeData() throws Exception {
-        List<String> lines = Files.readAllLines(Path.of(getClass()
-                .getResource("/dev/hearth/spark/data/tumour-area.csv").toURI()));
-        header = lines.get(0);
-        rows = new ArrayList<>(lines.subList(1, lines.size()));
-        Collections.shuffle(rows, new Random(5));
-        Files.write(dir.resolve("eval.csv"), withHeader(rows.subList(0, 120)));
+        fixture().writeData("/dev/hearth/spark/data/tumour-area.csv", 5, 120);
     }
 
     /** Day {@code day}'s 150 rows; with {@code shuffled}, their targets permuted among them. */
     private void addDay(int day, boolean shuffled) throws Exception {
-        List<String> part = new ArrayList<>(rows.subList(120 + (day - 1) * 149, 120 + day * 149));
+        List<String> part = fixture().rows(120 + (day - 1) * 149, 120 + day * 149);
         if (shuffled) {
             List<String> targets = new ArrayList<>();
             part.forEach(r -> targets.add(r.substring(r.lastIndexOf(',') + 1)));
@@ -182,15 +166,6 @@ class RegressionRetrainTest {
                 part.set(i, r.substring(0, r.lastIndexOf(',') + 1) + targets.get(i));
             }
         }
-        Path p = dir.resolve("data/dt=2026-11-0" + day);
-        Files.createDirectories(p);
-        Files.write(p.resolve("part.csv"), withHeader(part));
-    }
-
-    private List<String> withHeader(List<String> body) {
-        List<String> out = new ArrayList<>();
-        out.add(header);
-        out.addAll(body);
-        return out;
+        fixture().writeDay(day, part);
     }
 }

@@ -12,11 +12,8 @@ import dev.hearth.store.ModelFiles;
 import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.hadoop.HadoopModelStore;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -36,6 +33,8 @@ class RetrainRunnerTest {
 
     @TempDir
     Path dir;
+
+    private RetrainFixture fixture;
 
     @BeforeAll
     static void start() {
@@ -240,55 +239,39 @@ class RetrainRunnerTest {
             "retrain.gate.max.recall.drop=1"};
 
     private static RetrainReport log(String step, RetrainReport r) throws Exception {
-        String line = step + ": " + r.summaryLine() + "\n  reasons " + r.reasons() + "\n  checks " + r.checks() + "\n";
-        System.out.print(line);
-        Path out = LocalSpark.projectRoot().resolve("spark-jobs/target/retrain-scenario.txt");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, line, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
+        RetrainFixture.appendFigure("retrain-scenario.txt", step + ": " + r.summaryLine() + "\n  reasons " + r.reasons()
+                + "\n  checks " + r.checks() + "\n");
         return r;
     }
 
     private HadoopModelStore store() {
-        return HadoopModelStore.open(dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+        return fixture().store();
     }
 
     private Settings settings(String... extra) {
-        List<String> s = new ArrayList<>(List.of(
-                "model.name=digits",
-                "store.root=" + dir.resolve("store"),
-                "retrain.data.root=" + dir.resolve("data"),
-                "retrain.eval.path=" + dir.resolve("eval.csv"),
+        return fixture().settings("digits", List.of(
                 "retrain.gate.min.accuracy=" + GATE_MIN_ACCURACY,
                 "retrain.gate.max.recall.drop=" + MAX_RECALL_DROP,
                 "retrain.infra.warmup.calls=20",
                 "retrain.infra.max.p99.millis=100000",
                 "network.hidden=32",
                 "network.learning.rate=0.01",
-                "train.epochs=6",
-                "train.batch.size.per.worker=16",
-                "train.averaging.frequency=2",
-                "train.checkpoint=false",
-                "split.validation.fraction=0",
-                "split.test.fraction=0.1"));
-        s.addAll(List.of(extra));
-        return RetrainSettings.loader().load(null, s);
+                "train.epochs=6"), extra);
     }
 
-    private List<String> rows;
-    private String header;
+    private RetrainFixture fixture() {
+        if (fixture == null) {
+            fixture = new RetrainFixture(spark, dir);
+        }
+        return fixture;
+    }
 
     private void writeData() throws Exception {
-        List<String> lines = Files.readAllLines(Path.of(getClass().getResource("/dev/hearth/spark/data/digits-8x8.csv")
-                .toURI()));
-        header = lines.get(0);
-        rows = new ArrayList<>(lines.subList(1, lines.size()));
-        Collections.shuffle(rows, new Random(7));
-        Files.write(dir.resolve("eval.csv"), withHeader(rows.subList(0, 297)));
+        fixture().writeData("/dev/hearth/spark/data/digits-8x8.csv", 7, 297);
     }
 
     private void addDay(int day, boolean noisy) throws Exception {
-        List<String> part = new ArrayList<>(rows.subList(297 + (day - 1) * 500, 297 + day * 500));
+        List<String> part = fixture().rows(297 + (day - 1) * 500, 297 + day * 500);
         if (noisy) {
             Random r = new Random(day);
             for (int i = 0; i < part.size(); i++) {
@@ -298,15 +281,6 @@ class RetrainRunnerTest {
                 }
             }
         }
-        Path p = dir.resolve("data/dt=2026-11-0" + day);
-        Files.createDirectories(p);
-        Files.write(p.resolve("part.csv"), withHeader(part));
-    }
-
-    private List<String> withHeader(List<String> body) {
-        List<String> out = new ArrayList<>();
-        out.add(header);
-        out.addAll(body);
-        return out;
+        fixture().writeDay(day, part);
     }
 }

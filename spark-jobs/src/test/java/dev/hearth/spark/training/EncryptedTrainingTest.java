@@ -10,6 +10,7 @@ import dev.hearth.store.ModelVersion;
 import dev.hearth.store.crypto.ChunkFormat;
 import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.store.hadoop.HadoopModelStore;
+import dev.hearth.store.testing.TestKeystore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,8 +20,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.crypto.key.KeyProvider;
-import org.apache.hadoop.crypto.key.KeyProviderFactory;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -78,13 +77,9 @@ class EncryptedTrainingTest {
 
     @Test
     void exportedMinibatchesAndThePublishedVersionAreEncrypted() throws Exception {
-        Path keystore = dir.resolve("keys.jceks");
-        String provider = "jceks://file" + keystore;
-        KeyProvider admin = KeyProviderFactory.get(new URI(provider), new Configuration());
-        KeyProvider.Options o = new KeyProvider.Options(new Configuration());
-        o.setBitLength(256);
-        admin.createKey("models", o);
-        admin.flush();
+        TestKeystore keys = new TestKeystore(dir);
+        keys.create("models", 256);
+        String provider = keys.uri();
         Path export = Files.createDirectories(dir.resolve("export"));
         Path copies = Files.createDirectories(dir.resolve("copies"));
 

@@ -62,21 +62,7 @@ class TrainingLifecycleTest {
 
     /** An engine whose driver "crashes" (throws) when it starts epoch {@code crashAt}. */
     private static TrainingEngine crashingAt(int crashAt) {
-        ParameterAveragingEngine real = new ParameterAveragingEngine();
-        return (sc, network, options) -> {
-            TrainingEngine.Session s = real.open(sc, network, options);
-            return new DelegatingSession(s) {
-                private int epochs;
-
-                @Override
-                public EpochFit fitEpoch(EpochBatches train) {
-                    if (++epochs == crashAt) {
-                        throw new IllegalStateException("driver crashed in epoch " + crashAt);
-                    }
-                    return super.fitEpoch(train);
-                }
-            };
-        };
+        return CrashingEngine.at(new ParameterAveragingEngine(), crashAt);
     }
 
     @Test
