@@ -22,6 +22,7 @@ import java.util.Random;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,10 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
 class RegressionRetrainTest {
     private static SparkSession spark;
 
-    @TempDir
-    Path dir;
-
     private RetrainFixture fixture;
+
+    @BeforeEach
+    void newFixture(@TempDir Path dir) {
+        fixture = new RetrainFixture(spark, dir);
+    }
 
     @BeforeAll
     static void start() {
@@ -49,12 +52,8 @@ class RegressionRetrainTest {
         spark.stop();
     }
 
-    private HadoopModelStore store() {
-        return fixture().store();
-    }
-
     private Settings settings(String... extra) {
-        return fixture().settings("area", List.of(
+        return fixture.settings("area", List.of(
                 "retrain.gate.margin.relative=0.01",
                 "retrain.infra.warmup.calls=20",
                 "retrain.infra.max.p99.millis=100000",
@@ -65,17 +64,10 @@ class RegressionRetrainTest {
                 "network.learning.rate=0.001"), extra);
     }
 
-    private RetrainFixture fixture() {
-        if (fixture == null) {
-            fixture = new RetrainFixture(spark, dir);
-        }
-        return fixture;
-    }
-
     @Test
     void gateOnMsePromotesALowerMseAndRejectsAHigherOne() throws Exception {
         writeData();
-        HadoopModelStore store = store();
+        HadoopModelStore store = fixture.store();
         RetrainRunner runner = new RetrainRunner(spark, store, new ParameterAveragingEngine());
 
         addDay(1, false);
@@ -101,7 +93,7 @@ class RegressionRetrainTest {
 
         // The gate's own pass and the evaluate job agree on the same set, in the target's units.
         EvaluationReport evaluated = new ModelEvaluator(spark, store, new ParameterAveragingEngine()).evaluate("area/2",
-                new DatasetSpec(dir.resolve("eval.csv").toString(), "csv", "worst_area", true, ',', List.of(), false, 0,
+                new DatasetSpec(fixture.evalFile().toString(), "csv", "worst_area", true, ',', List.of(), false, 0,
                         false), 64);
         double mse = day2.challengerMetrics().get("mse");
         assertThat(evaluated.metrics().get("mse")).isCloseTo(mse, within(1e-3 * mse));
@@ -121,7 +113,7 @@ class RegressionRetrainTest {
     void aClassificationGateMetricIsRefusedBeforeTraining() throws Exception {
         writeData();
         addDay(1, false);
-        HadoopModelStore store = store();
+        HadoopModelStore store = fixture.store();
         assertThatThrownBy(() -> new RetrainRunner(spark, store, new ParameterAveragingEngine())
                 .run(settings("retrain.gate.metric=accuracy"), false))
                 .isInstanceOf(SettingsException.class)
@@ -134,7 +126,7 @@ class RegressionRetrainTest {
     void aSignificanceLevelIsRefusedBeforeTrainingARegressionModel() throws Exception {
         writeData();
         addDay(1, false);
-        HadoopModelStore store = store();
+        HadoopModelStore store = fixture.store();
         assertThatThrownBy(() -> new RetrainRunner(spark, store, new ParameterAveragingEngine())
                 .run(settings("retrain.gate.significance=0.05"), false))
                 .isInstanceOf(SettingsException.class)
@@ -151,12 +143,12 @@ class RegressionRetrainTest {
     }
 
     private void writeData() throws Exception {
-        fixture().writeData("/dev/hearth/spark/data/tumour-area.csv", 5, 120);
+        fixture.writeData("/dev/hearth/spark/data/tumour-area.csv", 5, 120);
     }
 
     /** Day {@code day}'s 150 rows; with {@code shuffled}, their targets permuted among them. */
     private void addDay(int day, boolean shuffled) throws Exception {
-        List<String> part = fixture().rows(120 + (day - 1) * 149, 120 + day * 149);
+        List<String> part = fixture.rows(120 + (day - 1) * 149, 120 + day * 149);
         if (shuffled) {
             List<String> targets = new ArrayList<>();
             part.forEach(r -> targets.add(r.substring(r.lastIndexOf(',') + 1)));
@@ -166,6 +158,6 @@ class RegressionRetrainTest {
                 part.set(i, r.substring(0, r.lastIndexOf(',') + 1) + targets.get(i));
             }
         }
-        fixture().writeDay(day, part);
+        fixture.writeDay(day, part);
     }
 }

@@ -29,6 +29,11 @@ final class RetrainFixture {
         this.dir = dir;
     }
 
+    /** The fixed evaluation set, {@code eval.csv}. */
+    Path evalFile() {
+        return dir.resolve("eval.csv");
+    }
+
     HadoopModelStore store() {
         return HadoopModelStore.open(dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
     }
@@ -42,7 +47,7 @@ final class RetrainFixture {
                 "model.name=" + model,
                 "store.root=" + dir.resolve("store"),
                 "retrain.data.root=" + dir.resolve("data"),
-                "retrain.eval.path=" + dir.resolve("eval.csv")));
+                "retrain.eval.path=" + evalFile()));
         s.addAll(specific);
         s.addAll(List.of(
                 "train.batch.size.per.worker=16",
@@ -60,7 +65,7 @@ final class RetrainFixture {
         header = lines.get(0);
         rows = new ArrayList<>(lines.subList(1, lines.size()));
         Collections.shuffle(rows, new Random(seed));
-        Files.write(dir.resolve("eval.csv"), withHeader(rows.subList(0, evalRows)));
+        Files.write(evalFile(), withHeader(rows.subList(0, evalRows)));
     }
 
     /** A copy of the shuffled rows {@code from} (inclusive) to {@code to} (exclusive). */

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,11 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RetrainRunnerTest {
     private static SparkSession spark;
-
-    @TempDir
-    Path dir;
-
-    private RetrainFixture fixture;
 
     @BeforeAll
     static void start() {
@@ -46,13 +42,20 @@ class RetrainRunnerTest {
         spark.stop();
     }
 
+    private RetrainFixture fixture;
+
+    @BeforeEach
+    void newFixture(@TempDir Path dir) {
+        fixture = new RetrainFixture(spark, dir);
+    }
+
     private static final String GATE_MIN_ACCURACY = "0.7";
     private static final double MAX_RECALL_DROP = 0.10;
 
     @Test
     void threeDayScenarioPromotesSkipsAndRejects() throws Exception {
         writeData();
-        HadoopModelStore store = store();
+        HadoopModelStore store = fixture.store();
         RetrainRunner runner = new RetrainRunner(spark, store, new ParameterAveragingEngine());
 
         addDay(1, false);
@@ -114,7 +117,7 @@ class RetrainRunnerTest {
     @Test
     void concurrentRetrainExits30AndAMovedAliasIsNotOverwritten() throws Exception {
         writeData();
-        HadoopModelStore store = store();
+        HadoopModelStore store = fixture.store();
         addDay(1, false);
         List<RetrainReport> second = new ArrayList<>();
         RetrainRunner first = new RetrainRunner(spark, store, new ParameterAveragingEngine(), (challenger, champion) ->
@@ -153,7 +156,7 @@ class RetrainRunnerTest {
     @Test
     void aShadowRuleStagesThePassingChallengerOnTheShadowAliasUntilLiveTrafficAgrees() throws Exception {
         writeData();
-        HadoopModelStore store = store();
+        HadoopModelStore store = fixture.store();
         RetrainRunner runner = new RetrainRunner(spark, store, new ParameterAveragingEngine());
         String[] shadow = concat(GATE_PERMISSIVE, "retrain.gate.min.shadow.agreement=0.8",
                 "retrain.gate.min.shadow.requests=50");
@@ -187,7 +190,7 @@ class RetrainRunnerTest {
     @Test
     void significanceOfThePairedPredictionsIsReportedAndGatesPromotion() throws Exception {
         writeData();
-        HadoopModelStore store = store();
+        HadoopModelStore store = fixture.store();
         RetrainRunner runner = new RetrainRunner(spark, store, new ParameterAveragingEngine());
         // Only the significance rule can reject: any margin, any recall drop, any accuracy is allowed.
         String[] gate = {"retrain.gate.significance=0.05", "retrain.gate.margin.absolute=-1",
@@ -244,12 +247,8 @@ class RetrainRunnerTest {
         return r;
     }
 
-    private HadoopModelStore store() {
-        return fixture().store();
-    }
-
     private Settings settings(String... extra) {
-        return fixture().settings("digits", List.of(
+        return fixture.settings("digits", List.of(
                 "retrain.gate.min.accuracy=" + GATE_MIN_ACCURACY,
                 "retrain.gate.max.recall.drop=" + MAX_RECALL_DROP,
                 "retrain.infra.warmup.calls=20",
@@ -259,19 +258,12 @@ class RetrainRunnerTest {
                 "train.epochs=6"), extra);
     }
 
-    private RetrainFixture fixture() {
-        if (fixture == null) {
-            fixture = new RetrainFixture(spark, dir);
-        }
-        return fixture;
-    }
-
     private void writeData() throws Exception {
-        fixture().writeData("/dev/hearth/spark/data/digits-8x8.csv", 7, 297);
+        fixture.writeData("/dev/hearth/spark/data/digits-8x8.csv", 7, 297);
     }
 
     private void addDay(int day, boolean noisy) throws Exception {
-        List<String> part = fixture().rows(297 + (day - 1) * 500, 297 + day * 500);
+        List<String> part = fixture.rows(297 + (day - 1) * 500, 297 + day * 500);
         if (noisy) {
             Random r = new Random(day);
             for (int i = 0; i < part.size(); i++) {
@@ -281,6 +273,6 @@ class RetrainRunnerTest {
                 }
             }
         }
-        fixture().writeDay(day, part);
+        fixture.writeDay(day, part);
     }
 }
