@@ -40,7 +40,7 @@ public final class PredictJob implements Callable<Integer> {
         }
         Settings s = options.settings(extra);
         String out = s.require(TrainSettings.PREDICT_OUTPUT);
-        String format = s.getChoice(TrainSettings.PREDICT_FORMAT, List.of("parquet", "csv"));
+        String format = s.getEnum(TrainSettings.PREDICT_FORMAT, TrainSettings.PredictFormat.class).word();
         SparkSession spark = SparkSessions.open("hearth predict " + model);
         try {
             EncryptionSettings.applyTo(s, spark.sparkContext().hadoopConfiguration());

@@ -1,5 +1,6 @@
 package dev.hearth.spark.retrain;
 
+import dev.hearth.config.Choice;
 import dev.hearth.config.SettingsException;
 import java.util.List;
 
@@ -11,7 +12,7 @@ import java.util.List;
 public final class GateMetric {
     public static final String AUTO = "auto";
     /** Every value {@code retrain.gate.metric} accepts. */
-    public static final List<String> CHOICES = List.of(AUTO, "accuracy", "f1", "mse", "mae", "r2");
+    public static final List<String> CHOICES = Choice.words(RetrainSettings.Metric.class);
 
     private static final List<String> CLASSIFICATION = List.of("accuracy", "f1");
     private static final List<String> REGRESSION = List.of("mse", "mae", "r2");
