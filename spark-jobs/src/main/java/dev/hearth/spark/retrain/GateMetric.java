@@ -25,16 +25,22 @@ public final class GateMetric {
      * @throws SettingsException when the configured metric does not apply to the head
      */
     public static String resolve(String configured, boolean regression) {
-        if (AUTO.equals(configured)) {
+        RetrainSettings.Metric metric =
+                Choice.parse(RetrainSettings.GATE_METRIC, configured, RetrainSettings.Metric.class);
+        boolean applies = switch (metric) {
+            case AUTO -> true;
+            case ACCURACY, F1 -> !regression;
+            case MSE, MAE, R2 -> regression;
+        };
+        if (!applies) {
+            throw new SettingsException(RetrainSettings.GATE_METRIC + " is '" + configured + "' but a "
+                    + (regression ? "regression" : "classification") + " model is gated on one of "
+                    + (regression ? REGRESSION : CLASSIFICATION) + " (or auto)");
+        }
+        if (metric == RetrainSettings.Metric.AUTO) {
             return regression ? "mse" : "accuracy";
         }
-        List<String> applicable = regression ? REGRESSION : CLASSIFICATION;
-        if (!applicable.contains(configured)) {
-            throw new SettingsException(RetrainSettings.GATE_METRIC + " is '" + configured + "' but a "
-                    + (regression ? "regression" : "classification") + " model is gated on one of " + applicable
-                    + " (or auto)");
-        }
-        return configured;
+        return metric.word();
     }
 
     /** Whether a smaller value of {@code metric} is better (errors: MSE, MAE). */

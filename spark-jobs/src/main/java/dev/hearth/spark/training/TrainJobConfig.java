@@ -4,6 +4,7 @@ import static dev.hearth.spark.training.TrainSettings.*;
 
 import dev.hearth.config.Settings;
 import dev.hearth.config.SettingsException;
+import dev.hearth.spark.data.DataFormat;
 import dev.hearth.spark.data.DatasetSpec;
 import dev.hearth.spark.network.NetworkSpec;
 import dev.hearth.store.ModelNames;
@@ -46,7 +47,7 @@ public record TrainJobConfig(
 
     /** The {@code data.*} settings as a dataset spec (shared by train, evaluate and predict). */
     public static DatasetSpec dataset(Settings s) {
-        String format = s.getEnum(DATA_FORMAT, TrainSettings.DataFormat.class).word();
+        String format = s.getEnum(DATA_FORMAT, DataFormat.class).word();
         String delimiter = s.get(DATA_DELIMITER).replace("\\t", "\t");
         if (delimiter.length() != 1) {
             throw new SettingsException(DATA_DELIMITER + " must be one character but was '" + delimiter + "'");

@@ -1,6 +1,7 @@
 package dev.hearth.spark.training;
 
 import dev.hearth.config.Choice;
+import dev.hearth.spark.data.DataFormat;
 import dev.hearth.spark.engine.TrainingEngines;
 import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.config.Rule;
@@ -24,16 +25,6 @@ public final class TrainSettings {
         CONTINUE,
         /** From 0. */
         RESTART
-    }
-
-    /** {@code data.format}: how the data files are read. */
-    public enum DataFormat implements Choice {
-        /** Delimited text, plain or gzip. */
-        CSV,
-        /** LibSVM sparse text. */
-        LIBSVM,
-        /** Parquet columns. */
-        PARQUET
     }
 
     /** {@code normalizer}: the feature normalisation fitted on the training split. */
