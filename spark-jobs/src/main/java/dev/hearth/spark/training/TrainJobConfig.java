@@ -114,11 +114,11 @@ public record TrainJobConfig(
             throw new SettingsException(SPLIT_STRATIFY + "=true cannot be combined with " + SPLIT_KEY_COLUMN + " '"
                     + key + "': rows sharing a key stay in one split whatever their class; use auto or false");
         }
-        return new SplitOptions(switch (stratify) {
+        boolean stratified = switch (stratify) {
             case TRUE -> true;
             case FALSE -> false;
             case AUTO -> classification && key.isEmpty();
-        },
-                key);
+        };
+        return new SplitOptions(stratified, key);
     }
 }
