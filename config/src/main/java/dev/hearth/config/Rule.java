@@ -44,6 +44,11 @@ public sealed interface Rule {
         return Flag.INSTANCE;
     }
 
+    /** A comma-separated list of integers of at least 1, e.g. {@code 256,128}; empty is an empty list. */
+    static Rule positiveIntegers() {
+        return PositiveIntegers.INSTANCE;
+    }
+
     /** One word of an enum of {@link Choice}s. */
     static <E extends Enum<E> & Choice> Rule oneOf(Class<E> type) {
         return new OneOf<>(type);
@@ -77,6 +82,35 @@ public sealed interface Rule {
         @Override
         public String describe() {
             return "true or false";
+        }
+    }
+
+    /** A comma-separated list of integers of at least 1; an empty value is the empty list. */
+    enum PositiveIntegers implements Rule {
+        INSTANCE;
+
+        @Override
+        public void check(String key, String value) {
+            if (value.isEmpty()) {
+                return;
+            }
+            for (String part : value.split(",")) {
+                int v;
+                try {
+                    v = Integer.parseInt(part.trim());
+                } catch (NumberFormatException e) {
+                    throw new SettingsException(key + " must be a comma-separated list of integers but was '" + value
+                            + "'");
+                }
+                if (v < 1) {
+                    throw new SettingsException(key + " entries must be >= 1 but was '" + value + "'");
+                }
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "a comma-separated list of integers >= 1";
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.hearth.config;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,19 +107,8 @@ public final class Settings {
         if (v.isEmpty()) {
             return List.of();
         }
-        String[] parts = v.split(",");
-        Integer[] out = new Integer[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                out[i] = Integer.parseInt(parts[i].trim());
-            } catch (NumberFormatException e) {
-                throw new SettingsException(key + " must be a comma-separated list of integers but was '" + v + "'");
-            }
-            if (out[i] < 1) {
-                throw new SettingsException(key + " entries must be >= 1 but was '" + v + "'");
-            }
-        }
-        return List.of(out);
+        Rule.positiveIntegers().check(key, v);
+        return Arrays.stream(v.split(",")).map(p -> Integer.parseInt(p.trim())).toList();
     }
 
     /** A copy with some values replaced (keys must already exist). */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
@@ -84,14 +85,23 @@ public final class SettingsLoader {
             return List.of("cannot read " + confFile + ": " + e.getMessage());
         }
         Map<String, String> documented = new LinkedHashMap<>();
+        Map<String, String> comments = new LinkedHashMap<>();
+        StringBuilder comment = new StringBuilder();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
+            if (line.startsWith("#")) {
+                comment.append(' ').append(line.substring(1).strip());
+                continue;
+            }
+            if (line.isEmpty()) {
+                comment.setLength(0);
                 continue;
             }
             int eq = line.indexOf('=');
             String key = eq < 0 ? line : line.substring(0, eq).strip();
             documented.put(key, eq < 0 ? "" : line.substring(eq + 1).strip());
+            comments.put(key, comment.toString().toLowerCase(Locale.ROOT));
+            comment.setLength(0);
             if (i == 0 || !lines.get(i - 1).strip().startsWith("#")) {
                 problems.add(key + " has no comment line above it");
             }
@@ -103,6 +113,13 @@ public final class SettingsLoader {
                 problems.add(s.key() + " is documented as '" + documented.get(s.key()) + "' but defaults to '"
                         + s.defaultValue() + "'");
             }
+            // A choice's comment lists its allowed words, so conf/ is enough to write a valid value.
+            if (documented.containsKey(s.key()) && s.rule() instanceof Rule.OneOf<?> oneOf) {
+                List<String> unnamed = oneOf.words().stream().filter(w -> !comments.get(s.key()).contains(w)).toList();
+                if (!unnamed.isEmpty()) {
+                    problems.add(s.key() + "'s comment does not list the allowed values " + unnamed);
+                }
+            }
         }
         documented.keySet().stream().filter(k -> !declared.containsKey(k))
                 .forEach(k -> problems.add(k + " is not a known setting"));
@@ -111,11 +128,13 @@ public final class SettingsLoader {
 
     /**
      * Checks one value against its setting's rule, once, at load. An empty value is accepted only for a setting
-     * whose default is empty too (an optional setting its reader tests with {@link Settings#isSet}).
+     * whose default is empty too (an optional setting its reader tests with {@link Settings#isSet}), free text, or a
+     * list (empty: no entries).
      */
     private static void validate(Setting s, String value) {
         if (value.isEmpty()) {
-            if (!s.defaultValue().isEmpty() && !(s.rule() instanceof Rule.Text)) {
+            if (!s.defaultValue().isEmpty() && !(s.rule() instanceof Rule.Text)
+                    && !(s.rule() instanceof Rule.PositiveIntegers)) {
                 throw new SettingsException(s.key() + " is required but was not set (use --set " + s.key() + "=...)");
             }
             return;

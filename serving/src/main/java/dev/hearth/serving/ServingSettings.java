@@ -79,9 +79,9 @@ public final class ServingSettings {
             new Setting(MANAGEMENT_ENABLED, "false", "enable the management endpoints (load, unload)", Rule.flag()),
             new Setting(ACCESS_LOG, "true", "one JSON access-log line per request", Rule.flag()),
             new Setting(MAX_INFLIGHT_BYTES, "268435456", "most bytes all requests in flight may hold together; past it 503 with Retry-After", Rule.integer()),
-            new Setting(IDLE_TIMEOUT_MS, "30000", "close a connection idle this long, also a stalled body read or response write"),
-            new Setting(HEADER_TIMEOUT_MS, "10000", "longest a request head may take to arrive (first request: from connecting, TLS included)"),
-            new Setting(MIN_REQUEST_DATA_RATE, "16384", "slowest accepted request body in bytes/s, averaged from its first byte (0: no minimum)"),
+            new Setting(IDLE_TIMEOUT_MS, "30000", "close a connection idle this long, also a stalled body read or response write", Rule.integer()),
+            new Setting(HEADER_TIMEOUT_MS, "10000", "longest a request head may take to arrive (first request: from connecting, TLS included)", Rule.integer()),
+            new Setting(MIN_REQUEST_DATA_RATE, "16384", "slowest accepted request body in bytes/s, averaged from its first byte (0: no minimum)", Rule.integer()),
             new Setting(MAX_CONNECTIONS, "2048", "most open connections; more wait in the OS accept queue", Rule.atLeast(1)),
             new Setting(THREADS_MAX, "200", "most HTTP threads (Jetty's acceptor and selector threads included)", Rule.atLeast(1)),
             new Setting(THREADS_QUEUE, "2048", "most jobs waiting for an HTTP thread; past it the connection is closed", Rule.atLeast(1)),
@@ -105,7 +105,7 @@ public final class ServingSettings {
             new Setting(ROLLOUT_FILE, "", "properties file with name.canary / name.shadow entries, re-read every poll (overrides serving.rollout)"),
             new Setting(SHADOW_THREADS, "1", "threads running shadow requests after the primary answer was sent", Rule.atLeast(1)),
             new Setting(SHADOW_QUEUE, "256", "most shadow requests waiting; past it new ones are dropped (counted)", Rule.atLeast(1)),
-            new Setting(SHADOW_PERSIST_MS, "10000", "how often this replica writes its shadow summary to the store (0: never)"),
+            new Setting(SHADOW_PERSIST_MS, "10000", "how often this replica writes its shadow summary to the store (0: never)", Rule.integer()),
             new Setting(BATCHING_ENABLED, "true", "merge concurrent requests into one forward pass", Rule.flag()),
             new Setting(BATCH_MAX_SIZE, "64", "most rows in one merged forward pass", Rule.atLeast(1)),
             new Setting(BATCH_MAX_DELAY_US, "0", "how long a batch waits for more requests, microseconds (0: merge only what is already queued)", Rule.integer()),
@@ -122,10 +122,10 @@ public final class ServingSettings {
             new Setting(TLS_PROTOCOLS, "TLSv1.3,TLSv1.2", "accepted TLS versions (only TLSv1.2 and TLSv1.3 are allowed)"),
             new Setting(TLS_CIPHERS, DEFAULT_CIPHERS, "accepted cipher suites, in order of preference"),
             new Setting(CONSOLE_ENABLED, "false", "serve the web console under /console/ (off: a browser surface with cookie sessions is opt-in, like management)", Rule.flag()),
-            new Setting(CONSOLE_SESSION_TTL_MS, "28800000", "how long a console session lasts after sign-in, milliseconds"),
+            new Setting(CONSOLE_SESSION_TTL_MS, "28800000", "how long a console session lasts after sign-in, milliseconds", Rule.integer()),
             new Setting(CONSOLE_SESSIONS_MAX, "1000", "most console sessions held at once; the oldest is dropped past it", Rule.atLeast(1)),
-            new Setting(CONSOLE_SAMPLE_MS, "2000", "how often the console samples the server's metrics for its live charts, milliseconds"),
-            new Setting(CONSOLE_MODELS_REFRESH_MS, "5000", "how old the models page's read of the store may get before a view re-reads it in the background, milliseconds (0: every view reads the store)"));
+            new Setting(CONSOLE_SAMPLE_MS, "2000", "how often the console samples the server's metrics for its live charts, milliseconds", Rule.integer()),
+            new Setting(CONSOLE_MODELS_REFRESH_MS, "5000", "how old the models page's read of the store may get before a view re-reads it in the background, milliseconds (0: every view reads the store)", Rule.integer()));
 
     private ServingSettings() {}
 

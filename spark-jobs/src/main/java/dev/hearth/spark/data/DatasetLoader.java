@@ -33,16 +33,16 @@ public final class DatasetLoader {
      */
     public LabelledData read(DatasetSpec spec, String keyColumn) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        return switch (spec.format()) {
-            case "libsvm" -> {
+        return switch (DataFormat.of(spec)) {
+            case LIBSVM -> {
                 if (!keyColumn.isEmpty()) {
                     throw new DataFormatException("split.key.column '" + keyColumn + "' cannot be used with "
                             + "data.format=libsvm: LibSVM rows have no named columns");
                 }
                 yield new LibSvmDatasetReader(sc).read(spec, skipped, precision);
             }
-            case "parquet" -> new ParquetDatasetReader(spark).read(spec, skipped, keyColumn, precision);
-            default -> new CsvDatasetReader(sc).read(spec, skipped, keyColumn, precision);
+            case PARQUET -> new ParquetDatasetReader(spark).read(spec, skipped, keyColumn, precision);
+            case CSV -> new CsvDatasetReader(sc).read(spec, skipped, keyColumn, precision);
         };
     }
 

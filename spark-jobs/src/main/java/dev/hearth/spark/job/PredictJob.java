@@ -40,14 +40,14 @@ public final class PredictJob implements Callable<Integer> {
         }
         Settings s = options.settings(extra);
         String out = s.require(TrainSettings.PREDICT_OUTPUT);
-        String format = s.getChoice(TrainSettings.PREDICT_FORMAT, List.of("parquet", "csv"));
+        TrainSettings.PredictFormat format = s.getEnum(TrainSettings.PREDICT_FORMAT, TrainSettings.PredictFormat.class);
         SparkSession spark = SparkSessions.open("hearth predict " + model);
         try {
             EncryptionSettings.applyTo(s, spark.sparkContext().hadoopConfiguration());
             long rows = new BatchScorer(spark, HadoopModelStore.open(s.require(TrainSettings.STORE_ROOT),
                     spark.sparkContext().hadoopConfiguration()), s.getInt(TrainSettings.PREDICT_BATCH_ROWS, 1))
                     .score(model, TrainJobConfig.dataset(s), out, format, overwrite);
-            System.out.println("scored " + rows + " rows with " + model + " into " + out + " (" + format + ")");
+            System.out.println("scored " + rows + " rows with " + model + " into " + out + " (" + format.word() + ")");
             return 0;
         } finally {
             spark.stop();

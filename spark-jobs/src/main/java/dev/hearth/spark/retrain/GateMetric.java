@@ -1,5 +1,6 @@
 package dev.hearth.spark.retrain;
 
+import dev.hearth.config.Choice;
 import dev.hearth.config.SettingsException;
 import java.util.List;
 
@@ -11,7 +12,7 @@ import java.util.List;
 public final class GateMetric {
     public static final String AUTO = "auto";
     /** Every value {@code retrain.gate.metric} accepts. */
-    public static final List<String> CHOICES = List.of(AUTO, "accuracy", "f1", "mse", "mae", "r2");
+    public static final List<String> CHOICES = Choice.words(RetrainSettings.Metric.class);
 
     private static final List<String> CLASSIFICATION = List.of("accuracy", "f1");
     private static final List<String> REGRESSION = List.of("mse", "mae", "r2");
@@ -24,16 +25,22 @@ public final class GateMetric {
      * @throws SettingsException when the configured metric does not apply to the head
      */
     public static String resolve(String configured, boolean regression) {
-        if (AUTO.equals(configured)) {
+        RetrainSettings.Metric metric =
+                Choice.parse(RetrainSettings.GATE_METRIC, configured, RetrainSettings.Metric.class);
+        boolean applies = switch (metric) {
+            case AUTO -> true;
+            case ACCURACY, F1 -> !regression;
+            case MSE, MAE, R2 -> regression;
+        };
+        if (!applies) {
+            throw new SettingsException(RetrainSettings.GATE_METRIC + " is '" + configured + "' but a "
+                    + (regression ? "regression" : "classification") + " model is gated on one of "
+                    + (regression ? REGRESSION : CLASSIFICATION) + " (or auto)");
+        }
+        if (metric == RetrainSettings.Metric.AUTO) {
             return regression ? "mse" : "accuracy";
         }
-        List<String> applicable = regression ? REGRESSION : CLASSIFICATION;
-        if (!applicable.contains(configured)) {
-            throw new SettingsException(RetrainSettings.GATE_METRIC + " is '" + configured + "' but a "
-                    + (regression ? "regression" : "classification") + " model is gated on one of " + applicable
-                    + " (or auto)");
-        }
-        return configured;
+        return metric.word();
     }
 
     /** Whether a smaller value of {@code metric} is better (errors: MSE, MAE). */

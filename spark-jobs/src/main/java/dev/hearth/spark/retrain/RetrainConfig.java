@@ -59,7 +59,7 @@ public record RetrainConfig(String model, String dataRoot, int lastN, boolean wa
         boolean lastN = s.getEnum(WINDOW, RetrainSettings.Window.class) == RetrainSettings.Window.LAST_N;
         Gate.Margins margins = new Gate.Margins(optionalDouble(s, GATE_MARGIN_ABSOLUTE, -1, 1),
                 optionalDouble(s, GATE_MARGIN_RELATIVE, -1, 10));
-        Gate.Thresholds gate = new Gate.Thresholds(s.getChoice(GATE_METRIC, GateMetric.CHOICES),
+        Gate.Thresholds gate = new Gate.Thresholds(s.getEnum(GATE_METRIC, RetrainSettings.Metric.class).word(),
                 s.getDouble(GATE_MIN_ACCURACY, 0, 1), s.getDouble(GATE_MIN_F1, 0, 1), margins,
                 s.getDouble(GATE_MAX_RECALL_DROP, 0, 1), s.getDouble(GATE_SIGNIFICANCE, 0, 0.5));
         InfraCheck.Budget infra = new InfraCheck.Budget(s.getInt(INFRA_CALLS, 1), s.getDouble(INFRA_MAX_P99, 0, 1e9),

@@ -1,11 +1,11 @@
 package dev.hearth.spark.scoring;
 
-import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.spark.data.DataFormatException;
 import dev.hearth.spark.data.DatasetLoader;
 import dev.hearth.spark.data.DatasetSpec;
 import dev.hearth.spark.data.LabelledData;
 import dev.hearth.spark.data.LabelledRow;
+import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.runtime.Labels;
 import dev.hearth.runtime.ModelRuntime;
 import dev.hearth.runtime.RowPredictor;
@@ -58,12 +58,13 @@ public final class BatchScorer {
     }
 
     /**
-     * Scores {@code data} with {@code ref} and writes {@code format} ({@code parquet} or {@code csv}) to
+     * Scores {@code data} with {@code ref} and writes {@code format} ({@code predict.output.format}) to
      * {@code output}; refuses to overwrite an existing output unless {@code overwrite}.
      *
      * @return the number of scored rows
      */
-    public long score(String ref, DatasetSpec data, String output, String format, boolean overwrite) {
+    public long score(String ref, DatasetSpec data, String output, TrainSettings.PredictFormat format,
+            boolean overwrite) {
         ModelVersion version = store.resolve(ModelRef.parse(ref));
         Signature sig = version.metadata().signature();
         ShippedModel shipped = new ShippedModel(version.ref().toString(), version.metadata().framework(), sig);
@@ -100,12 +101,11 @@ public final class BatchScorer {
         try {
             Dataset<Row> df = spark.createDataFrame(rows, schema);
             var writer = df.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists);
-            if (format.equals("csv")) {
-                writer.option("header", "true").csv(output);
-            } else {
-                writer.parquet(output);
+            switch (format) {
+                case CSV -> writer.option("header", "true").csv(output);
+                case PARQUET -> writer.parquet(output);
             }
-            return spark.read().format(format).option("header", "true").load(output).count();
+            return spark.read().format(format.word()).option("header", "true").load(output).count();
         } finally {
             sc.setJobDescription(null);
             bytes.destroy();

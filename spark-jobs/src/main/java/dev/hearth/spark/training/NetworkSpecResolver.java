@@ -24,8 +24,7 @@ public final class NetworkSpecResolver {
             String file = s.get(NETWORK_CONFIG);
             return new NetworkSpecParser().parse(read(file, hadoop), file);
         }
-        List<String> activations = List.of("relu", "tanh", "sigmoid", "leakyrelu", "elu");
-        String activation = s.getChoice(NETWORK_ACTIVATION, activations);
+        String activation = s.getEnum(NETWORK_ACTIVATION, Activation.class).word();
         double dropout = s.getDouble(NETWORK_DROPOUT, 0, 0.99);
         List<LayerSpec> layers = new ArrayList<>();
         for (int units : s.getIntList(NETWORK_HIDDEN)) {
@@ -34,8 +33,8 @@ public final class NetworkSpecResolver {
         return new NetworkSpec(
                 s.getIntList(NETWORK_INPUT_SHAPE),
                 layers,
-                s.getChoice(NETWORK_HEAD, List.of(NetworkSpec.CLASSIFICATION, NetworkSpec.REGRESSION)),
-                s.getChoice(NETWORK_UPDATER, List.of("adam", "sgd", "nesterovs")),
+                s.getEnum(NETWORK_HEAD, Head.class).word(),
+                s.getEnum(NETWORK_UPDATER, Updater.class).word(),
                 s.getDouble(NETWORK_LEARNING_RATE, 1e-9, 10),
                 "none", 1, 1,
                 s.getDouble(NETWORK_L2, 0, 10),

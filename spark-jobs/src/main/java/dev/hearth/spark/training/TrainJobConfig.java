@@ -4,10 +4,10 @@ import static dev.hearth.spark.training.TrainSettings.*;
 
 import dev.hearth.config.Settings;
 import dev.hearth.config.SettingsException;
+import dev.hearth.spark.data.DataFormat;
 import dev.hearth.spark.data.DatasetSpec;
 import dev.hearth.spark.network.NetworkSpec;
 import dev.hearth.store.ModelNames;
-import dev.hearth.store.NormalizerSpec;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -47,7 +47,7 @@ public record TrainJobConfig(
 
     /** The {@code data.*} settings as a dataset spec (shared by train, evaluate and predict). */
     public static DatasetSpec dataset(Settings s) {
-        String format = s.getChoice(DATA_FORMAT, List.of("csv", "libsvm", "parquet"));
+        String format = s.getEnum(DATA_FORMAT, DataFormat.class).word();
         String delimiter = s.get(DATA_DELIMITER).replace("\\t", "\t");
         if (delimiter.length() != 1) {
             throw new SettingsException(DATA_DELIMITER + " must be one character but was '" + delimiter + "'");
@@ -61,7 +61,7 @@ public record TrainJobConfig(
 
     /** The regression target normaliser kind ({@code network.target.normalizer}): none or standardize. */
     public static String targetNormalizer(Settings s) {
-        return s.getChoice(NETWORK_TARGET_NORMALIZER, List.of(NormalizerSpec.NONE, NormalizerSpec.STANDARDIZE));
+        return s.getEnum(NETWORK_TARGET_NORMALIZER, TrainSettings.TargetNormalizer.class).word();
     }
 
     /** Minibatch rows per worker ({@code train.batch.size.per.worker}); evaluate uses it for its passes too. */
@@ -94,8 +94,7 @@ public record TrainJobConfig(
             throw new SettingsException(SPLIT_VALIDATION_FRACTION + " + " + SPLIT_TEST_FRACTION + " must leave at least 5% "
                     + "for training but add up to " + (validationFraction + testFraction));
         }
-        String normalizer = s.getChoice(NORMALIZER,
-                List.of(NormalizerSpec.NONE, NormalizerSpec.MINMAX, NormalizerSpec.STANDARDIZE));
+        String normalizer = s.getEnum(NORMALIZER, TrainSettings.Normalizer.class).word();
         DatasetSpec data = dataset(s);
         targetNormalizer(s); // validated before any data is read; the pipeline fits it
         NetworkSpec network = NetworkSpecResolver.resolve(s, hadoop);
@@ -106,16 +105,20 @@ public record TrainJobConfig(
 
     private static SplitOptions splitOptions(Settings s, boolean classification) {
         String key = s.get(SPLIT_KEY_COLUMN).strip();
-        String stratify = s.getChoice(SPLIT_STRATIFY, List.of("auto", "true", "false"));
-        if (stratify.equals("true") && !classification) {
+        TrainSettings.Stratify stratify = s.getEnum(SPLIT_STRATIFY, TrainSettings.Stratify.class);
+        if (stratify == TrainSettings.Stratify.TRUE && !classification) {
             throw new SettingsException(SPLIT_STRATIFY + "=true needs classes to stratify by, but the network has a "
                     + "regression head; use auto or false");
         }
-        if (stratify.equals("true") && !key.isEmpty()) {
+        if (stratify == TrainSettings.Stratify.TRUE && !key.isEmpty()) {
             throw new SettingsException(SPLIT_STRATIFY + "=true cannot be combined with " + SPLIT_KEY_COLUMN + " '"
                     + key + "': rows sharing a key stay in one split whatever their class; use auto or false");
         }
-        return new SplitOptions(stratify.equals("true") || (stratify.equals("auto") && classification && key.isEmpty()),
-                key);
+        boolean stratified = switch (stratify) {
+            case TRUE -> true;
+            case FALSE -> false;
+            case AUTO -> classification && key.isEmpty();
+        };
+        return new SplitOptions(stratified, key);
     }
 }

@@ -1,6 +1,7 @@
 package dev.hearth.spark.training;
 
 import dev.hearth.config.Choice;
+import dev.hearth.spark.data.DataFormat;
 import dev.hearth.spark.engine.TrainingEngines;
 import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.config.Rule;
@@ -24,6 +25,57 @@ public final class TrainSettings {
         CONTINUE,
         /** From 0. */
         RESTART
+    }
+
+    /** {@code normalizer}: the feature normalisation fitted on the training split. */
+    public enum Normalizer implements Choice {
+        /** Features as they are. */
+        NONE,
+        /** Scaled to [0, 1] by the training split's minimum and maximum. */
+        MINMAX,
+        /** Centred and scaled by the training split's mean and standard deviation. */
+        STANDARDIZE
+    }
+
+    /** {@code network.target.normalizer}: the regression target's scaling. */
+    public enum TargetNormalizer implements Choice {
+        /** Targets as they are. */
+        NONE,
+        /** Centred and scaled by the training split's mean and standard deviation. */
+        STANDARDIZE
+    }
+
+    /** {@code split.stratify}: whether each class keeps its share in every split. */
+    public enum Stratify implements Choice {
+        /** Stratified for classification without {@code split.key.column}, otherwise not. */
+        AUTO,
+        /** Always (classification only, without {@code split.key.column}). */
+        TRUE,
+        /** Never. */
+        FALSE
+    }
+
+    /** {@code network.head}: the output layer of a network built from {@code network.*}. */
+    public enum Head implements Choice {
+        /** Softmax over the classes. */
+        CLASSIFICATION,
+        /** Identity output with mean squared error. */
+        REGRESSION
+    }
+
+    /** {@code network.activation}: the activation of the hidden layers. */
+    public enum Activation implements Choice {
+        RELU, TANH, SIGMOID, LEAKYRELU, ELU
+    }
+
+    /** {@code network.updater}: the optimiser. */
+    public enum Updater implements Choice {
+        ADAM, SGD, NESTEROVS
+    }
+
+    /** {@code predict.output.format}: how the predict job writes its scored rows. */
+    public enum PredictFormat implements Choice {
+        PARQUET, CSV
     }
 
     public static final String DATA_PATH = "data.path";
@@ -78,7 +130,7 @@ public final class TrainSettings {
     /** The declared settings, in the order {@code conf/train.properties} lists them. */
     public static final List<Setting> ALL = List.of(
             new Setting(DATA_PATH, "", "labelled data: a file or directory on any Hadoop path (file://, hdfs://, s3a://)"),
-            new Setting(DATA_FORMAT, "csv", "input format: csv (plain or .gz), libsvm, or parquet"),
+            Setting.choice(DATA_FORMAT, DataFormat.CSV, DataFormat.class, "input format: csv (plain or .gz), libsvm, or parquet"),
             new Setting(DATA_LABEL_COLUMN, "label", "label column: a header/column name, or a 0-based index for CSV without header"),
             new Setting(DATA_FEATURES, "", "feature columns, comma-separated (CSV/Parquet); empty = all but the label; one Parquet array/vector column is flattened"),
             new Setting(DATA_HEADER, "true", "CSV: whether files start with a header line", Rule.flag()),
@@ -88,23 +140,23 @@ public final class TrainSettings {
             Setting.choice(DATA_ON_ERROR, OnBadRow.FAIL, OnBadRow.class, "bad rows (wrong field count, non-numeric, NaN/Inf, missing label): fail, or skip and count"),
             new Setting(DATA_VALIDATION_PATH, "", "separate validation data (same format); empty = split from data.path"),
             new Setting(DATA_TEST_PATH, "", "separate test data (same format); empty = split from data.path"),
-            new Setting(SPLIT_VALIDATION_FRACTION, "0.1", "fraction of data.path held out for per-epoch validation (0 = none)"),
-            new Setting(SPLIT_TEST_FRACTION, "0.2", "fraction of data.path held out for the final test evaluation"),
+            Setting.number(SPLIT_VALIDATION_FRACTION, "0.1", 0, 0.9, "fraction of data.path held out for per-epoch validation (0 = none)"),
+            Setting.number(SPLIT_TEST_FRACTION, "0.2", 0, 0.9, "fraction of data.path held out for the final test evaluation (at least 0.001 without data.test.path)"),
             new Setting(SPLIT_SEED, "42", "seed of the splits and of the training shuffle (epoch e shuffles with seed and e)", Rule.integer()),
-            new Setting(SPLIT_STRATIFY, "auto", "keep each class's share in every split (per-class hash quantiles, at least one training row per class): true, false, or auto (true for classification without split.key.column)"),
+            Setting.choice(SPLIT_STRATIFY, Stratify.AUTO, Stratify.class, "keep each class's share in every split (per-class hash quantiles, at least one training row per class): true, false, or auto (true for classification without split.key.column)"),
             new Setting(SPLIT_KEY_COLUMN, "", "column whose value decides a row's split, so rows sharing it (a user, a session) stay together; empty = hash the row's label and features"),
-            new Setting(NORMALIZER, "minmax", "feature normalisation fitted on the training split: none, minmax or standardize"),
+            Setting.choice(NORMALIZER, Normalizer.MINMAX, Normalizer.class, "feature normalisation fitted on the training split: none, minmax or standardize"),
             new Setting(NETWORK_CONFIG, "", "network spec file (YAML or JSON, see conf/networks/); empty = a dense network from the network.* settings below"),
-            new Setting(NETWORK_HEAD, "classification", "output head: classification (softmax) or regression (identity + MSE)"),
-            new Setting(NETWORK_TARGET_NORMALIZER, "standardize", "regression: target scaling fitted on the training split, none or standardize; predictions and metrics are in the target's own units"),
-            new Setting(NETWORK_INPUT_SHAPE, "", "input shape, e.g. 1,28,28 for image rows (channels,height,width); empty = flat features"),
-            new Setting(NETWORK_HIDDEN, "256", "hidden dense layer sizes, comma-separated (e.g. 256,128)"),
-            new Setting(NETWORK_ACTIVATION, "relu", "activation of hidden layers: relu, tanh, sigmoid, leakyrelu, elu"),
-            new Setting(NETWORK_DROPOUT, "0.0", "drop probability on the input of each hidden layer"),
-            new Setting(NETWORK_UPDATER, "adam", "optimiser: adam, sgd or nesterovs"),
-            new Setting(NETWORK_LEARNING_RATE, "0.001", "learning rate of the optimiser"),
-            new Setting(NETWORK_L2, "0.0", "L2 weight regularisation"),
-            new Setting(NETWORK_SEED, "12345", "seed of weight initialisation"),
+            Setting.choice(NETWORK_HEAD, Head.CLASSIFICATION, Head.class, "output head: classification (softmax) or regression (identity + MSE)"),
+            Setting.choice(NETWORK_TARGET_NORMALIZER, TargetNormalizer.STANDARDIZE, TargetNormalizer.class, "regression: target scaling fitted on the training split, none or standardize; predictions and metrics are in the target's own units"),
+            new Setting(NETWORK_INPUT_SHAPE, "", "input shape, e.g. 1,28,28 for image rows (channels,height,width); empty = flat features", Rule.positiveIntegers()),
+            new Setting(NETWORK_HIDDEN, "256", "hidden dense layer sizes, comma-separated (e.g. 256,128)", Rule.positiveIntegers()),
+            Setting.choice(NETWORK_ACTIVATION, Activation.RELU, Activation.class, "activation of hidden layers: relu, tanh, sigmoid, leakyrelu, elu"),
+            Setting.number(NETWORK_DROPOUT, "0.0", 0, 0.99, "drop probability on the input of each hidden layer"),
+            Setting.choice(NETWORK_UPDATER, Updater.ADAM, Updater.class, "optimiser: adam, sgd or nesterovs"),
+            Setting.number(NETWORK_LEARNING_RATE, "0.001", 1e-9, 10, "learning rate of the optimiser"),
+            Setting.number(NETWORK_L2, "0.0", 0, 10, "L2 weight regularisation"),
+            new Setting(NETWORK_SEED, "12345", "seed of weight initialisation", Rule.integer()),
             new Setting(TRAIN_EPOCHS, "3", "maximum passes over the training split", Rule.atLeast(1)),
             new Setting(TRAIN_PATIENCE, "0", "stop after this many epochs without a better validation metric (0 = never); the best epoch is kept", Rule.atLeast(0)),
             new Setting(TRAIN_WORKERS, "0", "training workers (parallel model replicas); 0 = Spark's default parallelism (total executor cores)", Rule.atLeast(0)),
@@ -116,7 +168,7 @@ public final class TrainSettings {
             new Setting(TRAIN_STATS, "false", "record where each epoch's averaging rounds spend their time and log the breakdown (compute, data, broadcast, Spark overhead)", Rule.flag()),
             new Setting(TRAIN_CHECKPOINT, "true", "checkpoint after every epoch into the store's staging area (needed for --resume)", Rule.flag()),
             new Setting(TRAIN_CLASS_WEIGHTS, "none", "class weights in the loss: none, auto (each class weighs the same in total: rows / (classes x class rows)) or label:weight,... (unlisted classes weigh 1)"),
-            new Setting(TRAIN_IMBALANCE_WARN_RATIO, "10", "warn when the largest class of the training split has more than this many times the rows of the smallest (class counts are always logged)"),
+            Setting.number(TRAIN_IMBALANCE_WARN_RATIO, "10", 1, Double.MAX_VALUE, "warn when the largest class of the training split has more than this many times the rows of the smallest (class counts are always logged)"),
             Setting.choice(TRAIN_WARM_START_SCHEDULE, WarmStartSchedule.CONTINUE, WarmStartSchedule.class, "warm start: continue the learning-rate schedule from the start model's iteration and epoch counts, or restart it at 0"),
             Setting.choice(TRAIN_ENGINE, TrainingEngines.Engine.DL4J, TrainingEngines.Engine.class, "training engine: dl4j (DL4J parameter averaging) or hearth (one Spark job per averaging round, fused dense step on the workers where the network allows)"),
             new Setting(MODEL_NAME, "", "name the trained model is published under"),
@@ -127,7 +179,7 @@ public final class TrainSettings {
             EncryptionSettings.ALL.get(1),
             EncryptionSettings.ALL.get(2),
             new Setting(PREDICT_OUTPUT, "", "predict job: where to write the scored rows (a directory on any Hadoop path)"),
-            new Setting(PREDICT_FORMAT, "parquet", "predict job: output format, parquet or csv"),
+            Setting.choice(PREDICT_FORMAT, PredictFormat.PARQUET, PredictFormat.class, "predict job: output format, parquet or csv"),
             Setting.integer(PREDICT_BATCH_ROWS, 256, 1, "predict job: rows per forward pass inside each Spark task"));
 
     private TrainSettings() {}

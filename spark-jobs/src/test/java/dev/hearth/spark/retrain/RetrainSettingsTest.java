@@ -3,10 +3,12 @@ package dev.hearth.spark.retrain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hearth.config.RuleAudit;
 import dev.hearth.config.SettingsException;
 import dev.hearth.spark.LocalSpark;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RetrainSettingsTest {
@@ -14,6 +16,35 @@ class RetrainSettingsTest {
     void confFileDocumentsEverySettingWithItsDefault() {
         assertThat(RetrainSettings.retrainOnly().documentationProblems(
                 LocalSpark.projectRoot().resolve("conf/retrain.properties"))).isEmpty();
+    }
+
+    @Test
+    void everySettingWithAFixedSetOrANumberHasItsRule() {
+        assertThat(RuleAudit.problems(RetrainSettings.ALL, Set.of(RetrainSettings.DATA_ROOT, RetrainSettings.EVAL_PATH,
+                RetrainSettings.GATE_SHADOW_ALIAS, RetrainSettings.PROMOTE_ALIAS, RetrainSettings.STAGING_ALIAS)))
+                .isEmpty();
+    }
+
+    @Test
+    void badGateSettingsFailAtLoadNamingKeyValueAndRule() {
+        assertLoadFails("retrain.gate.metric=auc",
+                "retrain.gate.metric must be one of [auto, accuracy, f1, mse, mae, r2] but was 'auc'");
+        assertLoadFails("retrain.gate.min.accuracy=1.2", "retrain.gate.min.accuracy must be between 0.0 and 1.0 but was 1.2");
+        assertLoadFails("retrain.gate.margin.absolute=x", "retrain.gate.margin.absolute must be a number but was 'x'");
+        assertLoadFails("retrain.gate.significance=0.9", "retrain.gate.significance must be between 0.0 and 0.5 but was 0.9");
+        assertLoadFails("retrain.gate.min.shadow.requests=-1", "retrain.gate.min.shadow.requests must be >= 0 but was -1");
+        assertLoadFails("retrain.eval.batch.size=0", "retrain.eval.batch.size must be >= 1 but was 0");
+        // optional numbers stay optional
+        RetrainConfig c = RetrainConfig.of(RetrainSettings.loader().load(null, List.of("model.name=m",
+                "retrain.data.root=/d", "retrain.eval.path=/e", "retrain.gate.margin.absolute=",
+                "retrain.gate.metric=F1")));
+        assertThat(c.gate().metric()).isEqualTo("f1");
+        assertThat(c.gate().margins().absolute()).isEmpty();
+    }
+
+    private static void assertLoadFails(String set, String message) {
+        assertThatThrownBy(() -> RetrainSettings.loader().load(null, List.of(set)))
+                .isInstanceOf(SettingsException.class).hasMessage(message);
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.hearth.runtime.onnx.OnnxImport;
 import dev.hearth.runtime.onnx.ThirdPartyFiles;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.data.DatasetSpec;
+import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.spark.training.EvaluationReport;
 import dev.hearth.spark.training.ParameterAveragingEngine;
 import dev.hearth.store.hadoop.HadoopModelStore;
@@ -61,7 +62,7 @@ class OnnxScoringIT {
     void predictWritesPytorchsProbabilitiesWithOneSessionPerExecutor() throws Exception {
         ExecutorSessions.closeIdle();
         String out = dir.resolve("scored").toString();
-        long n = new BatchScorer(spark, store).score("iris-torch", csv(iris), out, "parquet", false);
+        long n = new BatchScorer(spark, store).score("iris-torch", csv(iris), out, TrainSettings.PredictFormat.PARQUET, false);
         assertThat(n).isEqualTo(150);
         // local[2]: both tasks ran in this JVM, on one shared session (the driver's check opened it first).
         assertThat(ExecutorSessions.open()).isEqualTo(1);

@@ -183,7 +183,7 @@ class RegressionScoringTest {
     void predictWritesPredictedValuesInTheTargetsUnits() throws Exception {
         String out = dir.resolve("scored").toString();
         long n = new BatchScorer(spark, store).score("area", csv(dir.resolve("test.csv").toString(), "worst_area"),
-                out, "csv", false);
+                out, TrainSettings.PredictFormat.CSV, false);
         assertThat(n).isEqualTo(testRows.size());
         List<Row> rows = spark.read().option("header", "true").option("inferSchema", "true").csv(out).collectAsList();
         assertThat(rows.get(0).schema().fieldNames()).containsExactly("label", "prediction");

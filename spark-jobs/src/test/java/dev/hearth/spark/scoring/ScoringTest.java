@@ -101,7 +101,7 @@ class ScoringTest {
     @Test
     void predictWritesLabelsAndProbabilitiesMatchingTheLocalNetwork() throws Exception {
         String out = dir.resolve("scored").toString();
-        long n = new BatchScorer(spark, store).score("digits", csv(digits, "label"), out, "parquet", false);
+        long n = new BatchScorer(spark, store).score("digits", csv(digits, "label"), out, TrainSettings.PredictFormat.PARQUET, false);
         assertThat(n).isEqualTo(1797);
         List<Row> rows = spark.read().parquet(out).collectAsList();
         Row first = rows.get(0);
@@ -127,7 +127,7 @@ class ScoringTest {
             }
         });
 
-        assertThatThrownBy(() -> new BatchScorer(spark, store).score("digits", csv(digits, "label"), out, "parquet", false))
+        assertThatThrownBy(() -> new BatchScorer(spark, store).score("digits", csv(digits, "label"), out, TrainSettings.PredictFormat.PARQUET, false))
                 .hasMessageContaining("already exists");
     }
 
@@ -138,7 +138,7 @@ class ScoringTest {
         List<String> stripped = src.stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
         Files.write(f, stripped);
         String out = dir.resolve("scored-csv").toString();
-        long n = new BatchScorer(spark, store).score("digits/1", csv(f.toString(), ""), out, "csv", false);
+        long n = new BatchScorer(spark, store).score("digits/1", csv(f.toString(), ""), out, TrainSettings.PredictFormat.CSV, false);
         assertThat(n).isEqualTo(10);
         assertThat(spark.read().option("header", "true").csv(out).columns()).startsWith("prediction", "probability_0");
         assertThat(trained.published().version()).isEqualTo(1);
