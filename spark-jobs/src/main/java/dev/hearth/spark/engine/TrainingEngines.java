@@ -1,22 +1,12 @@
 package dev.hearth.spark.engine;
 
-import dev.hearth.config.Choice;
 import dev.hearth.config.Settings;
 import dev.hearth.spark.training.ParameterAveragingEngine;
 import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.spark.training.TrainingEngine;
-import java.util.List;
 
 /** The {@link TrainingEngine} a job's settings ask for ({@code train.engine}). */
 public final class TrainingEngines {
-    /** {@code train.engine}: DL4J's parameter averaging, or Hearth's own engine. */
-    public enum Engine implements Choice {
-        DL4J, HEARTH
-    }
-
-    /** {@code train.engine} values: DL4J's parameter averaging, or Hearth's own engine. */
-    public static final List<String> NAMES = Choice.words(Engine.class);
-
     private TrainingEngines() {}
 
     /**
@@ -26,7 +16,7 @@ public final class TrainingEngines {
      * @throws dev.hearth.config.SettingsException when the value is neither
      */
     public static TrainingEngine of(Settings settings) {
-        return switch (settings.getEnum(TrainSettings.TRAIN_ENGINE, Engine.class)) {
+        return switch (settings.getEnum(TrainSettings.TRAIN_ENGINE, TrainSettings.Engine.class)) {
             case HEARTH -> new HearthEngine(true);
             case DL4J -> new ParameterAveragingEngine();
         };

@@ -2,7 +2,6 @@ package dev.hearth.spark.training;
 
 import dev.hearth.config.Choice;
 import dev.hearth.spark.data.DataFormat;
-import dev.hearth.spark.engine.TrainingEngines;
 import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.config.Rule;
 import dev.hearth.config.Setting;
@@ -11,6 +10,12 @@ import java.util.List;
 
 /** Every setting of the {@code train}, {@code evaluate} and {@code predict} jobs with its default; {@code conf/train.properties} documents the same. */
 public final class TrainSettings {
+    /** {@code train.engine}: DL4J's parameter averaging, or Hearth's own engine ({@code TrainingEngines} builds it). */
+    public enum Engine implements Choice {
+        DL4J,
+        HEARTH
+    }
+
     /** {@code data.on.error}: what a bad row does to the job. */
     public enum OnBadRow implements Choice {
         /** The job fails, naming the row. */
@@ -170,7 +175,7 @@ public final class TrainSettings {
             new Setting(TRAIN_CLASS_WEIGHTS, "none", "class weights in the loss: none, auto (each class weighs the same in total: rows / (classes x class rows)) or label:weight,... (unlisted classes weigh 1)"),
             Setting.number(TRAIN_IMBALANCE_WARN_RATIO, "10", 1, Double.MAX_VALUE, "warn when the largest class of the training split has more than this many times the rows of the smallest (class counts are always logged)"),
             Setting.choice(TRAIN_WARM_START_SCHEDULE, WarmStartSchedule.CONTINUE, WarmStartSchedule.class, "warm start: continue the learning-rate schedule from the start model's iteration and epoch counts, or restart it at 0"),
-            Setting.choice(TRAIN_ENGINE, TrainingEngines.Engine.DL4J, TrainingEngines.Engine.class, "training engine: dl4j (DL4J parameter averaging) or hearth (one Spark job per averaging round, fused dense step on the workers where the network allows)"),
+            Setting.choice(TRAIN_ENGINE, Engine.DL4J, Engine.class, "training engine: dl4j (DL4J parameter averaging) or hearth (one Spark job per averaging round, fused dense step on the workers where the network allows)"),
             new Setting(MODEL_NAME, "", "name the trained model is published under"),
             new Setting(MODEL_WARM_START, "", "initialise from a stored model of the same architecture: name, name/N or name@alias"),
             new Setting(STORE_ROOT, "${user.home}/.hearth/store", "model store root: a local path or a Hadoop URI"),
