@@ -1,13 +1,11 @@
 package dev.hearth.bench;
 
-import dev.hearth.testing.Trees;
 import dev.hearth.bench.abuse.AbuseModel;
 import dev.hearth.bench.abuse.AbuseProfile;
 import dev.hearth.bench.abuse.AbuseReport;
 import dev.hearth.bench.abuse.AbuseSuite;
 import dev.hearth.bench.abuse.AbuseTable;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.hearth.testing.Trees;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
@@ -43,7 +41,8 @@ final class AbuseBench implements Benchmark {
 
     @Override
     public Map<String, Object> run() throws Exception {
-        Path logs = root.resolve("bench/results/abuse-" + Instant.now().toString().replace(':', '-'));
+        Path logs =
+                root.resolve("bench/results/abuse-" + Instant.now().toString().replace(':', '-'));
         AbuseReport report = suite(root, quick ? AbuseProfile.quick() : AbuseProfile.full(), logs);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("benchmark", "abuse");

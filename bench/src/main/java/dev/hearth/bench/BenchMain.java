@@ -18,43 +18,70 @@ import picocli.CommandLine.Option;
  * {@code bench/run}: runs the benchmarks, each measuring Hearth and its baseline in the same run, writes the results
  * as JSON and appends them as Markdown to {@code bench/RESULTS.md}.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Hearth benchmarks: ratios against baselines measured in the same run.")
 public final class BenchMain implements Callable<Integer> {
-    private static final List<String> TRAINING_DATA = List.of("training", "training-conv", "time-to-accuracy", "encryption");
+    private static final List<String> TRAINING_DATA =
+            List.of("training", "training-conv", "time-to-accuracy", "encryption");
 
-    @Option(names = "--quick", description = "bundled 4k-row data, one repeat, short runs: a smoke test of every benchmark (about 3 minutes)")
+    @Option(
+            names = "--quick",
+            description =
+                    "bundled 4k-row data, one repeat, short runs: a smoke test of every benchmark (about 3 minutes)")
     boolean quick;
 
-    @Option(names = "--data", description = "full mode: directory with fashion-mnist-train.csv.gz and fashion-mnist-test.csv.gz (default: ${DEFAULT-VALUE})",
+    @Option(
+            names = "--data",
+            description =
+                    "full mode: directory with fashion-mnist-train.csv.gz and fashion-mnist-test.csv.gz (default: ${DEFAULT-VALUE})",
             defaultValue = "../shared/data")
     Path data;
 
-    @Option(names = "--only", split = ",", description = "benchmarks to run (default: all but abuse): training,"
-            + " training-conv, fused, flops, time-to-accuracy, serving, store, abuse, encryption, fleet, console, runtime")
+    @Option(
+            names = "--only",
+            split = ",",
+            description =
+                    "benchmarks to run (default: all but abuse): training,"
+                            + " training-conv, fused, flops, time-to-accuracy, serving, store, abuse, encryption, fleet, console, runtime")
     List<String> only = new ArrayList<>();
 
-    @Option(names = "--set", description = "Hearth training setting for the training benchmarks, key=value (repeatable)")
+    @Option(
+            names = "--set",
+            description = "Hearth training setting for the training benchmarks, key=value (repeatable)")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--rounds", description = "training and time-to-accuracy benchmarks: alternating rounds (default: 3, 1 with --quick)")
+    @Option(
+            names = "--rounds",
+            description = "training and time-to-accuracy benchmarks: alternating rounds (default: 3, 1 with --quick)")
     Integer rounds;
 
-    @Option(names = "--epochs", description = "training benchmarks: epochs per round (default: 3 dense, 2 conv; 2 with --quick)")
+    @Option(
+            names = "--epochs",
+            description = "training benchmarks: epochs per round (default: 3 dense, 2 conv; 2 with --quick)")
     Integer epochs;
 
     @Option(names = "--out", description = "JSON result file (default: bench/results/<mode>-<time>.json)")
     Path out;
 
-    @Option(names = "--record", negatable = true, description = "append the Markdown tables to --results (default: on in full mode, off with --quick)")
+    @Option(
+            names = "--record",
+            negatable = true,
+            description = "append the Markdown tables to --results (default: on in full mode, off with --quick)")
     Boolean record;
 
-    @Option(names = "--results", description = "Markdown results file to append to (default: ${DEFAULT-VALUE})", defaultValue = "bench/RESULTS.md")
+    @Option(
+            names = "--results",
+            description = "Markdown results file to append to (default: ${DEFAULT-VALUE})",
+            defaultValue = "bench/RESULTS.md")
     Path resultsFile;
 
     @Override
     public Integer call() throws Exception {
-        Path root = Path.of(System.getProperty("hearth.root", ".")).toAbsolutePath().normalize();
+        Path root =
+                Path.of(System.getProperty("hearth.root", ".")).toAbsolutePath().normalize();
         // Only the training benchmarks read Fashion-MNIST; the others run without it (bundled data stands in).
         boolean bundled = quick || !only.isEmpty() && only.stream().noneMatch(TRAINING_DATA::contains);
         BenchData fashion = bundled ? BenchData.bundled(root) : BenchData.full(root.resolve(data), 0);
@@ -69,13 +96,28 @@ public final class BenchMain implements Callable<Integer> {
         List<Benchmark> all = new ArrayList<>();
         int repeats = rounds != null ? rounds : quick ? 1 : 3;
         // Fixed test accuracies for time-to-accuracy (the bundled 4k rows reach less in 2 epochs).
-        all.add(new TrainingThroughputBench("training", root, fashion, "mlp-784-256-128-10.yaml",
-                epochs != null ? epochs : quick ? 2 : 3, repeats, overrides, quick ? 0.70 : 0.85));
-        all.add(new TrainingThroughputBench("training-conv", root, convData, "cnn-28x28.yaml", epochs != null ? epochs : 2, repeats,
-                overrides, quick ? 0.55 : 0.75));
+        all.add(new TrainingThroughputBench(
+                "training",
+                root,
+                fashion,
+                "mlp-784-256-128-10.yaml",
+                epochs != null ? epochs : quick ? 2 : 3,
+                repeats,
+                overrides,
+                quick ? 0.70 : 0.85));
+        all.add(new TrainingThroughputBench(
+                "training-conv",
+                root,
+                convData,
+                "cnn-28x28.yaml",
+                epochs != null ? epochs : 2,
+                repeats,
+                overrides,
+                quick ? 0.55 : 0.75));
         all.add(new FusedStepBench(root, quick));
         all.add(new FlopsBench(quick, () -> castMap(benchmarks.get("training"))));
-        all.add(new TimeToAccuracyBench(root, fashion, quick ? new int[] {5} : new int[] {20, 50}, quick ? 2 : 3, repeats, overrides));
+        all.add(new TimeToAccuracyBench(
+                root, fashion, quick ? new int[] {5} : new int[] {20, 50}, quick ? 2 : 3, repeats, overrides));
         all.add(new ServingBench(root, quick));
         all.add(new StoreBench(root, quick));
         all.add(new EncryptionBench(root, fashion, quick));
@@ -86,8 +128,10 @@ public final class BenchMain implements Callable<Integer> {
         List<String> unknown = new ArrayList<>(only);
         unknown.removeAll(all.stream().map(Benchmark::name).toList());
         if (!unknown.isEmpty()) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--only: unknown benchmark(s) " + unknown
-                    + "; known: " + all.stream().map(Benchmark::name).toList());
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    "--only: unknown benchmark(s) " + unknown + "; known: "
+                            + all.stream().map(Benchmark::name).toList());
         }
         StringBuilder markdown = new StringBuilder();
         for (Benchmark b : all) {
@@ -103,10 +147,13 @@ public final class BenchMain implements Callable<Integer> {
         }
         results.put("summary", Summary.of(benchmarks));
         results.put("wallSeconds", (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0);
-        Path json = out != null ? out : root.resolve("bench/results/" + (quick ? "quick" : "full") + "-"
-                + started.toString().replace(':', '-') + ".json");
+        Path json = out != null
+                ? out
+                : root.resolve("bench/results/" + (quick ? "quick" : "full") + "-"
+                        + started.toString().replace(':', '-') + ".json");
         Files.createDirectories(json.toAbsolutePath().getParent());
-        Files.writeString(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(results));
+        Files.writeString(
+                json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(results));
         String section = Summary.markdownHeader(results) + Summary.markdown(castMap(results.get("summary"))) + markdown;
         System.out.println(section);
         System.out.println("JSON results: " + json);

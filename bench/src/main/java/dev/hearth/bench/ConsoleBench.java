@@ -1,6 +1,5 @@
 package dev.hearth.bench;
 
-import dev.hearth.testing.Trees;
 import dev.hearth.config.Settings;
 import dev.hearth.serving.ServingSettings;
 import dev.hearth.serving.console.ConsoleServer;
@@ -10,6 +9,7 @@ import dev.hearth.store.NormalizerSpec;
 import dev.hearth.store.Signature;
 import dev.hearth.store.cli.ModelsCommand;
 import dev.hearth.store.hadoop.HadoopModelStore;
+import dev.hearth.testing.Trees;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -79,19 +79,38 @@ final class ConsoleBench implements Benchmark {
             r.put("models", models);
             r.put("versionsPerModel", versions);
             r.put("buildSeconds", (System.nanoTime() - t0) / 1e9);
-            LOG.info("Console benchmark store: {} models x {} versions in {} s", models, versions, r.get("buildSeconds"));
+            LOG.info(
+                    "Console benchmark store: {} models x {} versions in {} s",
+                    models,
+                    versions,
+                    r.get("buildSeconds"));
             String model = String.format(Locale.ROOT, "model-%03d", models / 2);
-            Settings settings = ServingSettings.loader().load(null, List.of("store.root=" + storeRoot, "server.port=0",
-                    "server.host=127.0.0.1", "auth.enabled=false"));
+            Settings settings = ServingSettings.loader()
+                    .load(
+                            null,
+                            List.of(
+                                    "store.root=" + storeRoot,
+                                    "server.port=0",
+                                    "server.host=127.0.0.1",
+                                    "auth.enabled=false"));
             Javalin console = ConsoleServer.start(settings);
-            Javalin live = ConsoleServer.start(ServingSettings.loader().load(null, List.of("store.root=" + storeRoot,
-                    "server.port=0", "server.host=127.0.0.1", "auth.enabled=false", "console.models.refresh.ms=0")));
+            Javalin live = ConsoleServer.start(ServingSettings.loader()
+                    .load(
+                            null,
+                            List.of(
+                                    "store.root=" + storeRoot,
+                                    "server.port=0",
+                                    "server.host=127.0.0.1",
+                                    "auth.enabled=false",
+                                    "console.models.refresh.ms=0")));
             try {
                 String liveBase = "http://127.0.0.1:" + live.port();
                 List<Double> liveServer = new ArrayList<>();
                 List<Double> liveClient = new ArrayList<>();
                 String base = "http://127.0.0.1:" + console.port();
-                HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+                HttpClient client = HttpClient.newBuilder()
+                        .cookieHandler(new CookieManager())
+                        .build();
                 List<Double> modelsServer = new ArrayList<>();
                 List<Double> modelsClient = new ArrayList<>();
                 List<Double> modelServer = new ArrayList<>();
@@ -127,8 +146,9 @@ final class ConsoleBench implements Benchmark {
             r.put("cliProcessMs", Stats.of(cliProcess));
             double models50 = ((Stats) r.get("modelsPageServerMs")).median();
             r.put("ratioModelsPageOverCliInProcess", models50 / ((Stats) r.get("cliInProcessMs")).median());
-            r.put("ratioModelsPageLiveOverCliInProcess", ((Stats) r.get("modelsPageLiveServerMs")).median()
-                    / ((Stats) r.get("cliInProcessMs")).median());
+            r.put(
+                    "ratioModelsPageLiveOverCliInProcess",
+                    ((Stats) r.get("modelsPageLiveServerMs")).median() / ((Stats) r.get("cliInProcessMs")).median());
             r.put("modelsPageTargetMs", 300);
             r.put("modelPageTargetMs", 200);
             r.put("modelsPageMet", models50 < 300);
@@ -177,16 +197,30 @@ final class ConsoleBench implements Benchmark {
         provenance.put("sparkAppId", "local-" + v);
         provenance.put("parentVersion", Math.max(1, v - 1));
         byte[] bytes = new byte[64];
-        return new ModelDraft("dl4j-multilayer", new Signature("input", "FP32", 4, List.of("f0", "f1", "f2", "f3"),
-                List.of("a", "b", "c"), NormalizerSpec.none(), null, null, null), metrics,
-                Map.of("train.epochs", "5", "network.layers", "4-8-3"), provenance,
-                Map.of("decision", v % 5 == 0 ? "rejected" : "promoted"), Map.of("model.zip", out -> out.write(bytes)));
+        return new ModelDraft(
+                "dl4j-multilayer",
+                new Signature(
+                        "input",
+                        "FP32",
+                        4,
+                        List.of("f0", "f1", "f2", "f3"),
+                        List.of("a", "b", "c"),
+                        NormalizerSpec.none(),
+                        null,
+                        null,
+                        null),
+                metrics,
+                Map.of("train.epochs", "5", "network.layers", "4-8-3"),
+                provenance,
+                Map.of("decision", v % 5 == 0 ? "rejected" : "promoted"),
+                Map.of("model.zip", out -> out.write(bytes)));
     }
 
-    private static void page(HttpClient client, String url, List<Double> server, List<Double> observed) throws Exception {
+    private static void page(HttpClient client, String url, List<Double> server, List<Double> observed)
+            throws Exception {
         long t0 = System.nanoTime();
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+                client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         double ms = (System.nanoTime() - t0) / 1e6;
         if (r.statusCode() != 200) {
             throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
@@ -200,7 +234,8 @@ final class ConsoleBench implements Benchmark {
 
     private static double cli(String storeRoot) {
         long t0 = System.nanoTime();
-        int exit = ModelsCommand.commandLine().setOut(new PrintWriter(Writer.nullWriter()))
+        int exit = ModelsCommand.commandLine()
+                .setOut(new PrintWriter(Writer.nullWriter()))
                 .execute("--store", storeRoot, "--json", "list");
         if (exit != 0) {
             throw new IllegalStateException("models list exited " + exit);
@@ -210,8 +245,10 @@ final class ConsoleBench implements Benchmark {
 
     private double cliProcess(String storeRoot) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(root.resolve("bin/hearth").toString(), "models", "--store", storeRoot, "--json",
-                "list").redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT)
+        Process p = new ProcessBuilder(
+                        root.resolve("bin/hearth").toString(), "models", "--store", storeRoot, "--json", "list")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
@@ -225,7 +262,9 @@ final class ConsoleBench implements Benchmark {
 
     @Override
     public String markdown(Map<String, Object> r) {
-        return String.format(Locale.ROOT, "### Web console%n%n%d models x %d versions (store built in %.0f s), "
+        return String.format(
+                Locale.ROOT,
+                "### Web console%n%n%d models x %d versions (store built in %.0f s), "
                         + "standalone console (auth off), loopback HTTP; median (min-max, n) in ms. Shared, noisy "
                         + "2-core machine.%n%n| what | ms |%n|---|---|%n"
                         + "| models page, server-side (Server-Timing; target < 300) | %s |%n"
@@ -237,12 +276,19 @@ final class ConsoleBench implements Benchmark {
                         + "| `models list --json`, in process (same JVM, no start-up) | %s |%n"
                         + "| `bin/hearth models list --json`, whole process | %s |%n%n"
                         + "Models page / in-process CLI: **%.3f** (snapshot), **%.2f** (reading the store on every view).%n%n",
-                r.get("models"), r.get("versionsPerModel"), r.get("buildSeconds"),
-                ((Stats) r.get("modelsPageServerMs")).toString(1), ((Stats) r.get("modelsPageClientMs")).toString(1),
-                ((Stats) r.get("modelsPageLiveServerMs")).toString(1), ((Stats) r.get("modelsPageLiveClientMs")).toString(1),
-                r.get("versionsPerModel"), ((Stats) r.get("modelPageServerMs")).toString(1),
-                ((Stats) r.get("modelPageClientMs")).toString(1), ((Stats) r.get("cliInProcessMs")).toString(1),
-                ((Stats) r.get("cliProcessMs")).toString(0), r.get("ratioModelsPageOverCliInProcess"),
+                r.get("models"),
+                r.get("versionsPerModel"),
+                r.get("buildSeconds"),
+                ((Stats) r.get("modelsPageServerMs")).toString(1),
+                ((Stats) r.get("modelsPageClientMs")).toString(1),
+                ((Stats) r.get("modelsPageLiveServerMs")).toString(1),
+                ((Stats) r.get("modelsPageLiveClientMs")).toString(1),
+                r.get("versionsPerModel"),
+                ((Stats) r.get("modelPageServerMs")).toString(1),
+                ((Stats) r.get("modelPageClientMs")).toString(1),
+                ((Stats) r.get("cliInProcessMs")).toString(1),
+                ((Stats) r.get("cliProcessMs")).toString(0),
+                r.get("ratioModelsPageOverCliInProcess"),
                 r.get("ratioModelsPageLiveOverCliInProcess"));
     }
 }

@@ -52,8 +52,11 @@ final class EncryptionBench implements Benchmark {
 
     @Override
     public Map<String, Object> run() throws Exception {
-        Path work = Files.createTempDirectory(Files.isDirectory(root.resolve("bench/target"))
-                ? root.resolve("bench/target") : Path.of(System.getProperty("java.io.tmpdir")), "encryption-bench-");
+        Path work = Files.createTempDirectory(
+                Files.isDirectory(root.resolve("bench/target"))
+                        ? root.resolve("bench/target")
+                        : Path.of(System.getProperty("java.io.tmpdir")),
+                "encryption-bench-");
         try {
             String provider = "jceks://file" + work.resolve("keys.jceks");
             KeyProvider admin = KeyProviderFactory.get(new URI(provider), new Configuration());
@@ -104,8 +107,13 @@ final class EncryptionBench implements Benchmark {
                 s = round(sealed, files);
                 p = round(plain, files);
             }
-            LOG.info("encryption round {}{}: plaintext publish {} ms + load {} ms, encrypted publish {} ms + load {} ms",
-                    round, round < warmup ? " (warm-up)" : "", Math.round(p[0]), Math.round(p[1]), Math.round(s[0]),
+            LOG.info(
+                    "encryption round {}{}: plaintext publish {} ms + load {} ms, encrypted publish {} ms + load {} ms",
+                    round,
+                    round < warmup ? " (warm-up)" : "",
+                    Math.round(p[0]),
+                    Math.round(p[1]),
+                    Math.round(s[0]),
                     Math.round(s[1]));
             if (round == 0) {
                 coldPlain = p;
@@ -136,9 +144,20 @@ final class EncryptionBench implements Benchmark {
     private static double[] round(HadoopModelStore store, BenchModelFiles files) {
         Map<String, ModelDraft.FileWriter> writers = new LinkedHashMap<>();
         files.files().forEach((name, bytes) -> writers.put(name, out -> out.write(bytes)));
-        ModelDraft draft = new ModelDraft("dl4j-multilayer", new Signature("input", "FP32", 784, List.of(),
-                List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), NormalizerSpec.none()),
-                Map.of("accuracy", 0.87), Map.of(), Map.of(), Map.of(), writers);
+        ModelDraft draft = new ModelDraft(
+                "dl4j-multilayer",
+                new Signature(
+                        "input",
+                        "FP32",
+                        784,
+                        List.of(),
+                        List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+                        NormalizerSpec.none()),
+                Map.of("accuracy", 0.87),
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                writers);
         long c0 = processCpuNanos();
         long t0 = System.nanoTime();
         ModelVersion v = store.publish("bench", draft);
@@ -159,8 +178,9 @@ final class EncryptionBench implements Benchmark {
      * encrypted side also gets a larger share of the cores).
      */
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private Map<String, Object> training(String provider) throws Exception {
@@ -175,7 +195,12 @@ final class EncryptionBench implements Benchmark {
         for (int round = 0; round < rounds; round++) {
             boolean[] order = round % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false};
             for (boolean encrypted : order) {
-                trainOnce(provider, epochs, round, encrypted, encrypted ? sealed : plain,
+                trainOnce(
+                        provider,
+                        epochs,
+                        round,
+                        encrypted,
+                        encrypted ? sealed : plain,
                         encrypted ? sealedExport : plainExport);
             }
         }
@@ -187,12 +212,16 @@ final class EncryptionBench implements Benchmark {
         return m;
     }
 
-    private void trainOnce(String provider, int epochs, int round, boolean encrypted, List<Double> speeds,
-            List<Double> exports) throws Exception {
-        List<String> settings = new ArrayList<>(List.of("data.path=" + data.trainFile(),
+    private void trainOnce(
+            String provider, int epochs, int round, boolean encrypted, List<Double> speeds, List<Double> exports)
+            throws Exception {
+        List<String> settings = new ArrayList<>(List.of(
+                "data.path=" + data.trainFile(),
                 "data.test.path=" + data.testFile(),
                 "network.config=" + root.resolve("conf/networks/mlp-784-256-128-10.yaml"),
-                "split.validation.fraction=0", "train.epochs=" + epochs, "train.batch.size.per.worker=64",
+                "split.validation.fraction=0",
+                "train.epochs=" + epochs,
+                "train.batch.size.per.worker=64",
                 "train.approach=export"));
         if (encrypted) {
             settings.add(EncryptionSettings.KEY_PROVIDER + "=" + provider);
@@ -200,8 +229,12 @@ final class EncryptionBench implements Benchmark {
         }
         TrainingSummary s = new HearthRun(root).train(settings);
         for (EpochResult r : s.epochs()) {
-            LOG.info("encryption training round {} ({}): epoch {} {} examples/s{}", round,
-                    encrypted ? "sealed export" : "plain", r.epoch(), Math.round(r.examplesPerSecond()),
+            LOG.info(
+                    "encryption training round {} ({}): epoch {} {} examples/s{}",
+                    round,
+                    encrypted ? "sealed export" : "plain",
+                    r.epoch(),
+                    Math.round(r.examplesPerSecond()),
                     r.breakdown() == null ? "" : "; " + r.breakdown().describe());
             if (r.epoch() > 1) {
                 speeds.add(r.examplesPerSecond());
@@ -239,23 +272,32 @@ final class EncryptionBench implements Benchmark {
         Map<String, Object> st = (Map<String, Object>) result.get("store");
         Map<String, Object> tr = (Map<String, Object>) result.get("training");
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "### Encryption at rest (%,d-parameter model, model.zip of %,d bytes)%n%n",
-                ((Number) st.get("parameters")).longValue(), ((Number) st.get("modelBytes")).longValue()));
-        s.append("Encrypted = AES-256-GCM in " + ChunkFormat.DEFAULT_CHUNK / 1024 + " KiB chunks (sealed and opened on a helper thread past the first MiB), "
+        s.append(String.format(
+                Locale.ROOT,
+                "### Encryption at rest (%,d-parameter model, model.zip of %,d bytes)%n%n",
+                ((Number) st.get("parameters")).longValue(),
+                ((Number) st.get("modelBytes")).longValue()));
+        s.append("Encrypted = AES-256-GCM in " + ChunkFormat.DEFAULT_CHUNK / 1024
+                + " KiB chunks (sealed and opened on a helper thread past the first MiB), "
                 + "data key wrapped by a 256-bit jceks master key, SHA-256 of the plaintext verified after decryption; plaintext = the same store without a key. Local file "
                 + "system, rounds alternating after warm-up; milliseconds (examples/s for training), median "
                 + "(min-max). Ratio = encrypted / plaintext.\n\n");
         s.append("| measure | encrypted | plaintext | ratio |\n|---|---|---|---|\n");
-        for (String[] row : new String[][] {{"publish", "publish"}, {"load", "resolve + verified load"},
-                {"publishAndLoad", "publish + verified load"},
-                {"cpuPublishAndLoad", "publish + verified load, CPU time of the JVM (all threads)"},
-                {"coldPublishAndLoad", "publish + verified load, first round of a fresh JVM (cold JIT)"}}) {
+        for (String[] row : new String[][] {
+            {"publish", "publish"},
+            {"load", "resolve + verified load"},
+            {"publishAndLoad", "publish + verified load"},
+            {"cpuPublishAndLoad", "publish + verified load, CPU time of the JVM (all threads)"},
+            {"coldPublishAndLoad", "publish + verified load, first round of a fresh JVM (cold JIT)"}
+        }) {
             if (st.get(row[0]) != null) {
                 row(s, row[1], (Map<String, Object>) st.get(row[0]));
             }
         }
-        row(s, "training examples/s, export approach, epochs after the first, " + tr.get("rounds")
-                + " alternating rounds",
+        row(
+                s,
+                "training examples/s, export approach, epochs after the first, " + tr.get("rounds")
+                        + " alternating rounds",
                 (Map<String, Object>) tr.get("examplesPerSecond"));
         if (tr.get("exportMillis") != null) {
             row(s, "export of one epoch's minibatches (ms)", (Map<String, Object>) tr.get("exportMillis"));
@@ -266,7 +308,16 @@ final class EncryptionBench implements Benchmark {
     private static void row(StringBuilder s, String label, Map<String, Object> p) {
         Stats e = (Stats) p.get("encrypted");
         Stats q = (Stats) p.get("plaintext");
-        s.append(String.format(Locale.ROOT, "| %s | %.0f (%.0f-%.0f) | %.0f (%.0f-%.0f) | %.2f |%n", label, e.median(),
-                e.min(), e.max(), q.median(), q.min(), q.max(), ((Number) p.get("ratio")).doubleValue()));
+        s.append(String.format(
+                Locale.ROOT,
+                "| %s | %.0f (%.0f-%.0f) | %.0f (%.0f-%.0f) | %.2f |%n",
+                label,
+                e.median(),
+                e.min(),
+                e.max(),
+                q.median(),
+                q.min(),
+                q.max(),
+                ((Number) p.get("ratio")).doubleValue()));
     }
 }

@@ -1,10 +1,9 @@
 package dev.hearth.bench;
 
+import dev.hearth.serving.auth.TokenFile;
 import dev.hearth.serving.client.InferRequest;
-import dev.hearth.testing.Ports;
 import dev.hearth.serving.client.LoadClients;
 import dev.hearth.serving.client.LoadClients.Answer;
-import dev.hearth.serving.auth.TokenFile;
 import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelFiles;
 import dev.hearth.store.NormalizerSpec;
@@ -12,6 +11,7 @@ import dev.hearth.store.ShadowSummary;
 import dev.hearth.store.Signature;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import dev.hearth.store.hadoop.HadoopShadowSummaries;
+import dev.hearth.testing.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,11 +66,20 @@ final class FleetBench implements Benchmark {
     }
 
     static MultiLayerNetwork network(long seed) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(seed)
-                .dataType(DataType.FLOAT).list()
-                .layer(new DenseLayer.Builder().nIn(FEATURES).nOut(32).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(32).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(FEATURES)
+                        .nOut(32)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(32)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         net.init();
         return net;
@@ -84,10 +93,23 @@ final class FleetBench implements Benchmark {
             names.add("f" + i);
             max[i] = 10;
         }
-        Signature sig = new Signature("input", "FP32", FEATURES, names, List.of("a", "b", "c"),
+        Signature sig = new Signature(
+                "input",
+                "FP32",
+                FEATURES,
+                names,
+                List.of("a", "b", "c"),
                 new NormalizerSpec(NormalizerSpec.MINMAX, min, max, null, null));
-        store.publish(MODEL, new ModelDraft(ModelFiles.DL4J_MULTILAYER, sig, Map.of(), Map.of(), Map.of(), Map.of(),
-                Map.of(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(net, out, false))));
+        store.publish(
+                MODEL,
+                new ModelDraft(
+                        ModelFiles.DL4J_MULTILAYER,
+                        sig,
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(net, out, false))));
     }
 
     /**
@@ -121,7 +143,9 @@ final class FleetBench implements Benchmark {
                 continue;
             }
             java.util.Collections.sort(needed);
-            double delta = (needed.get(flips - 1) + (flips < needed.size() ? needed.get(flips) : needed.get(flips - 1) + 0.01)) / 2;
+            double delta =
+                    (needed.get(flips - 1) + (flips < needed.size() ? needed.get(flips) : needed.get(flips - 1) + 0.01))
+                            / 2;
             MultiLayerNetwork copy = net.clone();
             org.nd4j.linalg.api.ndarray.INDArray b = copy.getLayer(1).getParam("b");
             b.putScalar(k, b.getDouble(k) + delta);
@@ -162,49 +186,80 @@ final class FleetBench implements Benchmark {
         String token = TokenFile.create(tokens, List.of("predict:*", "read:*"));
         Path rollout = work.resolve("rollout.properties");
         Files.writeString(rollout, "");
-        List<String> serve = List.of("--store", store.root(), "--set", "serving.models=" + MODEL + "@production",
-                "--set", "serving.poll.interval.ms=500", "--set", "auth.tokens.file=" + tokens,
-                "--set", "server.drain.ms=2000", "--set", "server.access.log=false",
-                "--set", "serving.rollout.file=" + rollout, "--set", "serving.shadow.persist.ms=1000");
+        List<String> serve = List.of(
+                "--store",
+                store.root(),
+                "--set",
+                "serving.models=" + MODEL + "@production",
+                "--set",
+                "serving.poll.interval.ms=500",
+                "--set",
+                "auth.tokens.file=" + tokens,
+                "--set",
+                "server.drain.ms=2000",
+                "--set",
+                "server.access.log=false",
+                "--set",
+                "serving.rollout.file=" + rollout,
+                "--set",
+                "serving.shadow.persist.ms=1000");
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("connections", CONNECTIONS);
         out.put("note", "2 shared cores: replicas, HAProxy and the load generator compete for the same CPUs");
 
         // Throughput: a 1-replica and a 3-replica fleet (same HAProxy configuration) run side by side and wrk
         // alternates between them after warming both, so the machine's noise hits both alike.
-        Path body = Wrk.tempFile("hearth-fleet-body", ".json", InferRequest.ofRows("1", rows[0]).toJson());
-        Wrk wrk = new Wrk(root.resolve("bench/scripts/infer.lua"), Map.of("HEARTH_BODY_FILE", body.toString(),
-                "HEARTH_TOKEN", token));
+        Path body = Wrk.tempFile(
+                "hearth-fleet-body", ".json", InferRequest.ofRows("1", rows[0]).toJson());
+        Wrk wrk = new Wrk(
+                root.resolve("bench/scripts/infer.lua"),
+                Map.of("HEARTH_BODY_FILE", body.toString(), "HEARTH_TOKEN", token));
         int seconds = quick ? 5 : 10;
         int rounds = quick ? 1 : 3;
-        try (Fleet one = new Fleet(work.resolve("fleet-1"), 1); Fleet three = new Fleet(work.resolve("fleet-3"), 3)) {
+        try (Fleet one = new Fleet(work.resolve("fleet-1"), 1);
+                Fleet three = new Fleet(work.resolve("fleet-3"), 3)) {
             one.run(300, concat(List.of("start", "1"), serve));
             three.run(300, concat(List.of("start", "3"), serve));
             Map<Integer, Fleet> fleets = Map.of(1, one, 3, three);
             Map<Integer, List<Double>> rps = new HashMap<>(Map.of(1, new ArrayList<>(), 3, new ArrayList<>()));
             Map<Integer, List<Double>> p99 = new HashMap<>(Map.of(1, new ArrayList<>(), 3, new ArrayList<>()));
-            // Warm-up by requests per JVM, not by time: each of 3 replicas sees a third of the traffic, so its JIT needs
+            // Warm-up by requests per JVM, not by time: each of 3 replicas sees a third of the traffic, so its JIT
+            // needs
             // three times as long to reach the state one replica reaches (measured: 3,700 -> 22,900 requests/s over
             // the first three 10 s rounds when all got 10 s).
             for (int n : new int[] {1, 3}) {
-                wrk.run(fleets.get(n).balancerUrl() + "/v2/models/" + MODEL + "/infer", CONNECTIONS,
-                        (quick ? 3 : 15) * n, Map.of());
+                wrk.run(
+                        fleets.get(n).balancerUrl() + "/v2/models/" + MODEL + "/infer",
+                        CONNECTIONS,
+                        (quick ? 3 : 15) * n,
+                        Map.of());
             }
             for (int round = 0; round < rounds; round++) {
                 for (int n : new int[] {1, 3}) {
-                    WrkResult r = wrk.run(fleets.get(n).balancerUrl() + "/v2/models/" + MODEL + "/infer", CONNECTIONS,
-                            seconds, Map.of());
+                    WrkResult r = wrk.run(
+                            fleets.get(n).balancerUrl() + "/v2/models/" + MODEL + "/infer",
+                            CONNECTIONS,
+                            seconds,
+                            Map.of());
                     rps.get(n).add(r.requestsPerSecond());
                     p99.get(n).add(r.p99Millis());
-                    System.out.printf(Locale.ROOT, "fleet: round %d, %d replica(s): %.0f requests/s, p99 %.1f ms%n",
-                            round + 1, n, r.requestsPerSecond(), r.p99Millis());
+                    System.out.printf(
+                            Locale.ROOT,
+                            "fleet: round %d, %d replica(s): %.0f requests/s, p99 %.1f ms%n",
+                            round + 1,
+                            n,
+                            r.requestsPerSecond(),
+                            r.p99Millis());
                 }
             }
             for (int n : new int[] {1, 3}) {
-                out.put("throughput" + n, Map.of("requestsPerSecond", Stats.of(rps.get(n)), "p99Millis",
-                        Stats.of(p99.get(n))));
+                out.put(
+                        "throughput" + n,
+                        Map.of("requestsPerSecond", Stats.of(rps.get(n)), "p99Millis", Stats.of(p99.get(n))));
             }
-            out.put("ratio3to1", Stats.of(rps.get(3)).median() / Stats.of(rps.get(1)).median());
+            out.put(
+                    "ratio3to1",
+                    Stats.of(rps.get(3)).median() / Stats.of(rps.get(1)).median());
         }
 
         try (Fleet fleet = new Fleet(work.resolve("fleet-phases"), 3)) {
@@ -224,17 +279,40 @@ final class FleetBench implements Benchmark {
                         firstNew.merge(x.replica(), x.doneNanos(), Math::min);
                     }
                 }
-                long flips = a.stream().filter(x -> x.version() == 1 && firstNew.containsKey(x.replica())
-                        && x.sentNanos() > firstNew.get(x.replica())).count();
-                out.put("a", Map.of("requests", a.size(), "failed", failed(a), "replicasConverged", firstNew.size(),
-                        "convergenceMillis", firstNew.values().stream().mapToLong(t -> (t - moved) / 1_000_000).max()
-                                .orElse(-1), "flipBacks", flips));
+                long flips = a.stream()
+                        .filter(x -> x.version() == 1
+                                && firstNew.containsKey(x.replica())
+                                && x.sentNanos() > firstNew.get(x.replica()))
+                        .count();
+                out.put(
+                        "a",
+                        Map.of(
+                                "requests",
+                                a.size(),
+                                "failed",
+                                failed(a),
+                                "replicasConverged",
+                                firstNew.size(),
+                                "convergenceMillis",
+                                firstNew.values().stream()
+                                        .mapToLong(t -> (t - moved) / 1_000_000)
+                                        .max()
+                                        .orElse(-1),
+                                "flipBacks",
+                                flips));
                 // (b)
                 long rolling = System.nanoTime();
                 fleet.run(600, List.of("restart"));
                 List<Answer> b = load.since(rolling);
-                out.put("b", Map.of("requests", b.size(), "failed", failed(b), "seconds",
-                        (System.nanoTime() - rolling) / 1e9));
+                out.put(
+                        "b",
+                        Map.of(
+                                "requests",
+                                b.size(),
+                                "failed",
+                                failed(b),
+                                "seconds",
+                                (System.nanoTime() - rolling) / 1e9));
                 // (c)
                 long killed = System.nanoTime();
                 ProcessHandle.of(fleet.pid(2)).ifPresent(ProcessHandle::destroyForcibly);
@@ -255,24 +333,37 @@ final class FleetBench implements Benchmark {
                         Thread.sleep(1000);
                         d = load.since(step);
                     } while (d.stream().filter(x -> x.key().startsWith("u-")).count() < (quick ? 1000 : 5000));
-                    List<Answer> unique = d.stream().filter(x -> x.key().startsWith("u-") && !x.failed()).toList();
+                    List<Answer> unique = d.stream()
+                            .filter(x -> x.key().startsWith("u-") && !x.failed())
+                            .toList();
                     double share = unique.stream().filter(x -> x.version() == 3).count() / (double) unique.size();
                     Map<String, Integer> now = new HashMap<>();
                     for (Answer x : d) {
                         if (x.key().startsWith("sticky-") && !x.failed()) {
                             Integer was = now.putIfAbsent(x.key(), x.version());
                             Integer before = sticky.get(x.key());
-                            if ((was != null && was != x.version()) || (before != null && before == 3 && x.version() != 3)) {
+                            if ((was != null && was != x.version())
+                                    || (before != null && before == 3 && x.version() != 3)) {
                                 stickyViolations++;
                             }
                         }
                     }
                     sticky.putAll(now);
-                    steps.add(Map.of("percent", percent, "requests", d.size(), "uniqueKeyRequests", unique.size(),
-                            "canaryShare", share, "failed", failed(d)));
+                    steps.add(Map.of(
+                            "percent",
+                            percent,
+                            "requests",
+                            d.size(),
+                            "uniqueKeyRequests",
+                            unique.size(),
+                            "canaryShare",
+                            share,
+                            "failed",
+                            failed(d)));
                 }
-                out.put("d", Map.of("steps", steps, "stickyKeys", sticky.size(), "stickinessViolations",
-                        stickyViolations));
+                out.put(
+                        "d",
+                        Map.of("steps", steps, "stickyKeys", sticky.size(), "stickinessViolations", stickyViolations));
                 // (e)
                 Files.writeString(rollout, MODEL + ".canary=@canary:100\n" + MODEL + ".shadow=@shadow:1.0\n");
                 Thread.sleep(1500);
@@ -285,11 +376,12 @@ final class FleetBench implements Benchmark {
                 for (int i = 0; i < rows.length; i++) {
                     agrees[i] = argmax(v3, rows[i]) == argmax(v4, rows[i]);
                 }
-                double expected = e.stream().filter(x -> !x.failed() && agrees[x.row()]).count()
-                        / (double) e.stream().filter(x -> !x.failed()).count();
+                double expected =
+                        e.stream().filter(x -> !x.failed() && agrees[x.row()]).count()
+                                / (double) e.stream().filter(x -> !x.failed()).count();
                 Thread.sleep(2500);
-                ShadowSummary.Pair merged = ShadowSummary.merged(new HadoopShadowSummaries(store.root(),
-                        new Configuration()).read(MODEL), 3, 4);
+                ShadowSummary.Pair merged = ShadowSummary.merged(
+                        new HadoopShadowSummaries(store.root(), new Configuration()).read(MODEL), 3, 4);
                 Map<String, Object> em = new LinkedHashMap<>();
                 em.put("requests", e.size());
                 em.put("failed", failed(e));
@@ -320,43 +412,85 @@ final class FleetBench implements Benchmark {
         Map<?, ?> t1 = (Map<?, ?>) r.get("throughput1");
         Map<?, ?> t3 = (Map<?, ?>) r.get("throughput3");
         b.append("\n### Fleet: replicas behind HAProxy (`bench/run --only fleet`)\n\n");
-        b.append(String.format(Locale.ROOT, "%d connections, single-row requests to a 16-32-3 classifier, wrk through"
-                + " HAProxy 2.6 on loopback; both fleets run side by side, wrk alternates between them (after warm-up);"
-                + " %s.%n%n", CONNECTIONS, r.get("note")));
+        b.append(String.format(
+                Locale.ROOT,
+                "%d connections, single-row requests to a 16-32-3 classifier, wrk through"
+                        + " HAProxy 2.6 on loopback; both fleets run side by side, wrk alternates between them (after warm-up);"
+                        + " %s.%n%n",
+                CONNECTIONS,
+                r.get("note")));
         b.append("| replicas | requests/s (median, range) | p99 ms (median, range) |\n|---|---|---|\n");
         for (Map<?, ?> t : List.of(t1, t3)) {
             Stats rps = (Stats) t.get("requestsPerSecond");
             Stats p99 = (Stats) t.get("p99Millis");
-            b.append(String.format(Locale.ROOT, "| %d | %.0f (%.0f-%.0f) | %.1f (%.1f-%.1f) |%n", t == t1 ? 1 : 3,
-                    rps.median(), rps.min(), rps.max(), p99.median(), p99.min(), p99.max()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %d | %.0f (%.0f-%.0f) | %.1f (%.1f-%.1f) |%n",
+                    t == t1 ? 1 : 3,
+                    rps.median(),
+                    rps.min(),
+                    rps.max(),
+                    p99.median(),
+                    p99.min(),
+                    p99.max()));
         }
         b.append(String.format(Locale.ROOT, "%n3 replicas / 1 replica: **%.2fx**.%n%n", r.get("ratio3to1")));
-        b.append(String.format(Locale.ROOT, "Under %d connections for %.0f s (%s requests in all):%n%n", CONNECTIONS,
-                r.get("loadSeconds"), r.get("totalRequests")));
+        b.append(String.format(
+                Locale.ROOT,
+                "Under %d connections for %.0f s (%s requests in all):%n%n",
+                CONNECTIONS,
+                r.get("loadSeconds"),
+                r.get("totalRequests")));
         b.append("| phase | requests | failed | result |\n|---|---|---|---|\n");
         Map<?, ?> a = (Map<?, ?>) r.get("a");
-        b.append(String.format(Locale.ROOT, "| (a) production 1 → 2 | %s | %s | %s of 3 replicas on v2 within %s ms,"
-                + " %s flip-backs |%n", a.get("requests"), a.get("failed"), a.get("replicasConverged"),
-                a.get("convergenceMillis"), a.get("flipBacks")));
+        b.append(String.format(
+                Locale.ROOT,
+                "| (a) production 1 → 2 | %s | %s | %s of 3 replicas on v2 within %s ms," + " %s flip-backs |%n",
+                a.get("requests"),
+                a.get("failed"),
+                a.get("replicasConverged"),
+                a.get("convergenceMillis"),
+                a.get("flipBacks")));
         Map<?, ?> bb = (Map<?, ?>) r.get("b");
-        b.append(String.format(Locale.ROOT, "| (b) rolling restart, drain | %s | %s | %.1f s for 3 replicas |%n",
-                bb.get("requests"), bb.get("failed"), bb.get("seconds")));
+        b.append(String.format(
+                Locale.ROOT,
+                "| (b) rolling restart, drain | %s | %s | %.1f s for 3 replicas |%n",
+                bb.get("requests"),
+                bb.get("failed"),
+                bb.get("seconds")));
         Map<?, ?> c = (Map<?, ?>) r.get("c");
-        b.append(String.format(Locale.ROOT, "| (c) SIGKILL r2, restart | %s | %s | HAProxy retries requests whose"
-                + " connection failed |%n", c.get("requests"), c.get("failed")));
+        b.append(String.format(
+                Locale.ROOT,
+                "| (c) SIGKILL r2, restart | %s | %s | HAProxy retries requests whose" + " connection failed |%n",
+                c.get("requests"),
+                c.get("failed")));
         Map<?, ?> d = (Map<?, ?>) r.get("d");
         for (Object o : (List<?>) d.get("steps")) {
             Map<?, ?> s = (Map<?, ?>) o;
-            b.append(String.format(Locale.ROOT, "| (d) canary %s %% | %s | %s | %.2f %% of %s own-key requests on the"
-                    + " canary |%n", s.get("percent"), s.get("requests"), s.get("failed"),
-                    100 * ((Number) s.get("canaryShare")).doubleValue(), s.get("uniqueKeyRequests")));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| (d) canary %s %% | %s | %s | %.2f %% of %s own-key requests on the" + " canary |%n",
+                    s.get("percent"),
+                    s.get("requests"),
+                    s.get("failed"),
+                    100 * ((Number) s.get("canaryShare")).doubleValue(),
+                    s.get("uniqueKeyRequests")));
         }
-        b.append(String.format(Locale.ROOT, "| (d) stickiness | | | %s sticky keys, %s violations |%n",
-                d.get("stickyKeys"), d.get("stickinessViolations")));
+        b.append(String.format(
+                Locale.ROOT,
+                "| (d) stickiness | | | %s sticky keys, %s violations |%n",
+                d.get("stickyKeys"),
+                d.get("stickinessViolations")));
         Map<?, ?> e = (Map<?, ?>) r.get("e");
-        b.append(String.format(Locale.ROOT, "| (e) shadow 100 %% on v4 | %s | %s | agreement %.4f reported (merged"
-                + " from the store, %s rows) vs %.4f expected |%n", e.get("requests"), e.get("failed"),
-                e.get("reportedAgreement"), e.get("shadowedRows"), e.get("expectedAgreement")));
+        b.append(String.format(
+                Locale.ROOT,
+                "| (e) shadow 100 %% on v4 | %s | %s | agreement %.4f reported (merged"
+                        + " from the store, %s rows) vs %.4f expected |%n",
+                e.get("requests"),
+                e.get("failed"),
+                e.get("reportedAgreement"),
+                e.get("shadowedRows"),
+                e.get("expectedAgreement")));
         return b.toString();
     }
 
@@ -371,20 +505,24 @@ final class FleetBench implements Benchmark {
             this.port = Ports.freeBlock(replicas + 2);
         }
 
-
         String balancerUrl() {
             return "http://127.0.0.1:" + port;
         }
 
         long pid(int i) throws IOException {
-            return Long.parseLong(Files.readString(state.resolve("r" + i + ".pid")).strip());
+            return Long.parseLong(
+                    Files.readString(state.resolve("r" + i + ".pid")).strip());
         }
 
         void run(long timeoutSeconds, List<String> args) throws IOException, InterruptedException {
-            List<String> cmd = new ArrayList<>(List.of(root.resolve("bin/hearth").toString(), "fleet"));
+            List<String> cmd =
+                    new ArrayList<>(List.of(root.resolve("bin/hearth").toString(), "fleet"));
             cmd.addAll(args);
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(state.resolve("fleet-cmd.out").toFile()));
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .directory(root.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            state.resolve("fleet-cmd.out").toFile()));
             pb.environment().put("HEARTH_FLEET_DIR", state.toString());
             pb.environment().put("HEARTH_FLEET_PORT", Integer.toString(port));
             pb.environment().put("HEARTH_FLEET_STATS_PORT", Integer.toString(port + 1));
@@ -394,8 +532,8 @@ final class FleetBench implements Benchmark {
             Process p = pb.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
-                throw new IllegalStateException("bin/hearth fleet " + args + " failed: "
-                        + Files.readString(state.resolve("fleet-cmd.out")));
+                throw new IllegalStateException(
+                        "bin/hearth fleet " + args + " failed: " + Files.readString(state.resolve("fleet-cmd.out")));
             }
         }
 
@@ -407,7 +545,8 @@ final class FleetBench implements Benchmark {
                 System.err.println("fleet: stop failed, killing by PID: " + e.getMessage());
             }
             try (var files = Files.list(state)) {
-                for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".pid")).toList()) {
+                for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".pid"))
+                        .toList()) {
                     ProcessHandle.of(Long.parseLong(Files.readString(f).strip()))
                             .ifPresent(ProcessHandle::destroyForcibly);
                 }

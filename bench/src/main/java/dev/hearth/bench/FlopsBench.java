@@ -38,7 +38,9 @@ final class FlopsBench implements Benchmark {
     public Map<String, Object> run() {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", name());
-        result.put("formula", "training FLOP/s = 6 x parameters x examples/s; peak = float32 mmul " + size + "^2, 2n^3 FLOPs");
+        result.put(
+                "formula",
+                "training FLOP/s = 6 x parameters x examples/s; peak = float32 mmul " + size + "^2, 2n^3 FLOPs");
         Stats one = mmul(1);
         Stats two = mmul(2);
         result.put("mmulGflopsOneThread", one);
@@ -98,7 +100,11 @@ final class FlopsBench implements Benchmark {
                 gflops.add(flops * loops / s / 1e9);
             }
         }
-        System.out.printf(Locale.ROOT, "[flops] layer-shape products (batch %d), %d thread(s): %s GFLOP/s%n", BATCH, threads,
+        System.out.printf(
+                Locale.ROOT,
+                "[flops] layer-shape products (batch %d), %d thread(s): %s GFLOP/s%n",
+                BATCH,
+                threads,
                 Stats.of(gflops).toString(1));
         return Stats.of(gflops);
     }
@@ -118,29 +124,53 @@ final class FlopsBench implements Benchmark {
             double s = (System.nanoTime() - t0) / 1e9;
             gflops.add(2.0 * size * size * (double) size / s / 1e9);
         }
-        System.out.printf(Locale.ROOT, "[flops] mmul %d^2 float32, %d thread(s): %s GFLOP/s%n", size, threads, Stats.of(gflops));
+        System.out.printf(
+                Locale.ROOT, "[flops] mmul %d^2 float32, %d thread(s): %s GFLOP/s%n", size, threads, Stats.of(gflops));
         return Stats.of(gflops);
     }
 
     @Override
     public String markdown(Map<String, Object> r) {
-        StringBuilder md = new StringBuilder("### FLOP utilisation\n\n").append(r.get("formula")).append(".\n\n");
+        StringBuilder md = new StringBuilder("### FLOP utilisation\n\n")
+                .append(r.get("formula"))
+                .append(".\n\n");
         md.append("| | GFLOP/s | utilisation of 2-thread mmul |\n|---|---|---|\n");
-        md.append(String.format(Locale.ROOT, "| ND4J float32 mmul, 1 thread | %s | |%n", ((Stats) r.get("mmulGflopsOneThread")).toString(1)));
-        md.append(String.format(Locale.ROOT, "| ND4J float32 mmul, 2 threads | %s | 1.00 |%n", ((Stats) r.get("mmulGflopsTwoThreads")).toString(1)));
-        md.append(String.format(Locale.ROOT, "| forward products of 784-256-128-10 at batch 64, 1 thread | %s | |%n",
+        md.append(String.format(
+                Locale.ROOT,
+                "| ND4J float32 mmul, 1 thread | %s | |%n",
+                ((Stats) r.get("mmulGflopsOneThread")).toString(1)));
+        md.append(String.format(
+                Locale.ROOT,
+                "| ND4J float32 mmul, 2 threads | %s | 1.00 |%n",
+                ((Stats) r.get("mmulGflopsTwoThreads")).toString(1)));
+        md.append(String.format(
+                Locale.ROOT,
+                "| forward products of 784-256-128-10 at batch 64, 1 thread | %s | |%n",
                 ((Stats) r.get("layerShapeGflopsOneThread")).toString(1)));
-        md.append(String.format(Locale.ROOT, "| forward products of 784-256-128-10 at batch 64, 2 threads | %s | %.2f (ceiling at these sizes) |%n",
-                ((Stats) r.get("layerShapeGflopsTwoThreads")).toString(1), r.get("layerShapeCeilingUtilisation")));
+        md.append(String.format(
+                Locale.ROOT,
+                "| forward products of 784-256-128-10 at batch 64, 2 threads | %s | %.2f (ceiling at these sizes) |%n",
+                ((Stats) r.get("layerShapeGflopsTwoThreads")).toString(1),
+                r.get("layerShapeCeilingUtilisation")));
         if (r.containsKey("hearthUtilisation")) {
-            md.append(String.format(Locale.ROOT, "| Hearth training (%s) | %.1f | **%.2f** |%n", r.get("network"),
-                    r.get("hearthTrainingGflops"), r.get("hearthUtilisation")));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| Hearth training (%s) | %.1f | **%.2f** |%n",
+                    r.get("network"),
+                    r.get("hearthTrainingGflops"),
+                    r.get("hearthUtilisation")));
             if (r.containsKey("hearthEngineUtilisation")) {
-                md.append(String.format(Locale.ROOT, "| Hearth training, `train.engine=hearth` | %.1f | **%.2f** |%n",
-                        r.get("hearthEngineTrainingGflops"), r.get("hearthEngineUtilisation")));
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| Hearth training, `train.engine=hearth` | %.1f | **%.2f** |%n",
+                        r.get("hearthEngineTrainingGflops"),
+                        r.get("hearthEngineUtilisation")));
             }
-            md.append(String.format(Locale.ROOT, "| single-JVM DL4J training | %.1f | %.2f |%n",
-                    r.get("singleJvmTrainingGflops"), r.get("singleJvmUtilisation")));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| single-JVM DL4J training | %.1f | %.2f |%n",
+                    r.get("singleJvmTrainingGflops"),
+                    r.get("singleJvmUtilisation")));
         }
         return md.append('\n').toString();
     }

@@ -40,7 +40,8 @@ final class FusedStepBench implements Benchmark {
     @Override
     public Map<String, Object> run() throws Exception {
         String network = "mlp-784-256-128-10.yaml";
-        NetworkSpec spec = new NetworkSpecParser().parse(Files.readString(root.resolve("conf/networks/" + network)), network);
+        NetworkSpec spec =
+                new NetworkSpecParser().parse(Files.readString(root.resolve("conf/networks/" + network)), network);
         ThreadLimits before = ThreadLimits.all(2);
         Map<String, Object> result = new LinkedHashMap<>();
         try {
@@ -83,7 +84,8 @@ final class FusedStepBench implements Benchmark {
         List<Double> fused = new ArrayList<>();
         try (LocalTrainer trainer = LocalTrainer.open(fusedNet, batch, 1, true)) {
             if (!trainer.isFused()) {
-                throw new IllegalStateException("the fused step refused the benchmark network: " + trainer.fallbackReason());
+                throw new IllegalStateException(
+                        "the fused step refused the benchmark network: " + trainer.fallbackReason());
             }
             for (int r = 0; r <= repeats; r++) {
                 double a = rate(steps, batch, b -> dl4j.fit(batches.get(b % batches.size())));
@@ -104,8 +106,14 @@ final class FusedStepBench implements Benchmark {
         row.put("ratioFusedOverFit", fusedStats.median() / fitStats.median());
         row.put("fitUtilisation", 6.0 * parameters * fitStats.median() / 1e9 / peakGflops);
         row.put("fusedUtilisation", 6.0 * parameters * fusedStats.median() / 1e9 / peakGflops);
-        System.out.printf(Locale.ROOT, "[fused] batch %d: fused %s, DL4J fit %s examples/s; utilisation %.2f vs %.2f%n", batch,
-                fusedStats, fitStats, row.get("fusedUtilisation"), row.get("fitUtilisation"));
+        System.out.printf(
+                Locale.ROOT,
+                "[fused] batch %d: fused %s, DL4J fit %s examples/s; utilisation %.2f vs %.2f%n",
+                batch,
+                fusedStats,
+                fitStats,
+                row.get("fusedUtilisation"),
+                row.get("fitUtilisation"));
         return row;
     }
 
@@ -128,23 +136,36 @@ final class FusedStepBench implements Benchmark {
             a.mmuli(b, c);
             gflops.add(2.0 * size * size * (double) size / ((System.nanoTime() - t0) / 1e9) / 1e9);
         }
-        System.out.printf(Locale.ROOT, "[fused] sgemm %d^2, 2 threads: %s GFLOP/s%n", size, Stats.of(gflops).toString(1));
+        System.out.printf(
+                Locale.ROOT,
+                "[fused] sgemm %d^2, 2 threads: %s GFLOP/s%n",
+                size,
+                Stats.of(gflops).toString(1));
         return Stats.of(gflops);
     }
 
     @Override
     public String markdown(Map<String, Object> r) {
         StringBuilder md = new StringBuilder("### Fused dense step vs DL4J `fit`, one JVM, every thread limit 2 (")
-                .append(r.get("network")).append(")\n\n");
+                .append(r.get("network"))
+                .append(")\n\n");
         md.append("FLOP utilisation = 6 x parameters x examples/s over float32 sgemm with 2 threads in this run: ")
-                .append(((Stats) r.get("sgemmGflopsTwoThreads")).toString(1)).append(" GFLOP/s.\n\n");
-        md.append("| batch | fused examples/s | DL4J fit examples/s | fused / fit | utilisation fused | utilisation fit |\n");
+                .append(((Stats) r.get("sgemmGflopsTwoThreads")).toString(1))
+                .append(" GFLOP/s.\n\n");
+        md.append(
+                "| batch | fused examples/s | DL4J fit examples/s | fused / fit | utilisation fused | utilisation fit |\n");
         md.append("|---|---|---|---|---|---|\n");
         for (Object o : (List<?>) r.get("batches")) {
             Map<?, ?> m = (Map<?, ?>) o;
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | **%.2f** | **%.2f** | %.2f |%n", m.get("batch"),
-                    m.get("fusedExamplesPerSecond"), m.get("fitExamplesPerSecond"), m.get("ratioFusedOverFit"),
-                    m.get("fusedUtilisation"), m.get("fitUtilisation")));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | **%.2f** | **%.2f** | %.2f |%n",
+                    m.get("batch"),
+                    m.get("fusedExamplesPerSecond"),
+                    m.get("fitExamplesPerSecond"),
+                    m.get("ratioFusedOverFit"),
+                    m.get("fusedUtilisation"),
+                    m.get("fitUtilisation")));
         }
         return md.append('\n').toString();
     }

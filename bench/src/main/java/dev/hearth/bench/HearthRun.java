@@ -29,22 +29,32 @@ final class HearthRun {
     /** Trains with {@code conf/train.properties} defaults overridden by {@code settings}; stops Spark afterwards. */
     TrainingSummary train(List<String> settings) throws Exception {
         Nd4j.factory().blas().setMaxThreads(1);
-        SparkSession spark = SparkSession.builder().config(SparkConfFile.apply(root.resolve("conf/spark-defaults.conf"),
-                new SparkConf()).setMaster("local[2]").setAppName("hearth-bench").set("spark.ui.enabled", "false")
-                .set("spark.driver.host", "127.0.0.1")).getOrCreate();
+        SparkSession spark = SparkSession.builder()
+                .config(SparkConfFile.apply(root.resolve("conf/spark-defaults.conf"), new SparkConf())
+                        .setMaster("local[2]")
+                        .setAppName("hearth-bench")
+                        .set("spark.ui.enabled", "false")
+                        .set("spark.driver.host", "127.0.0.1"))
+                .getOrCreate();
         Path store = Files.createTempDirectory("hearth-bench-store");
         try {
-            List<String> all = new ArrayList<>(List.of("model.name=bench", "train.checkpoint=false", "train.stats=true",
-                    "store.root=" + store));
+            List<String> all = new ArrayList<>(
+                    List.of("model.name=bench", "train.checkpoint=false", "train.stats=true", "store.root=" + store));
             all.addAll(settings);
             var resolved = TrainSettings.loader().load(null, all);
             // As TrainJob does: the store (and the training exports) see the encryption settings.
             EncryptionSettings.applyTo(resolved, spark.sparkContext().hadoopConfiguration());
-            return new TrainingPipeline(spark, HadoopModelStore.open(store.toString(),
-                    spark.sparkContext().hadoopConfiguration()), TrainingEngines.of(resolved)).run(resolved);
+            return new TrainingPipeline(
+                            spark,
+                            HadoopModelStore.open(
+                                    store.toString(), spark.sparkContext().hadoopConfiguration()),
+                            TrainingEngines.of(resolved))
+                    .run(resolved);
         } finally {
             spark.stop();
-            Files.walk(store).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            Files.walk(store)
+                    .sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 }

@@ -52,7 +52,10 @@ final class LocalCsv {
             }
         }
         int classes = labels.stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
-        return new LocalCsv(rows.toArray(new float[0][]), labels.stream().mapToInt(Integer::intValue).toArray(), classes);
+        return new LocalCsv(
+                rows.toArray(new float[0][]),
+                labels.stream().mapToInt(Integer::intValue).toArray(),
+                classes);
     }
 
     NormalizerSpec minMax() {
@@ -88,7 +91,8 @@ final class LocalCsv {
                 normalizer.apply(x, r * width, width);
                 y[r * classes + labels[i]] = 1f;
             }
-            out.add(new DataSet(Nd4j.create(x, new long[] {n, width}, DataType.FLOAT),
+            out.add(new DataSet(
+                    Nd4j.create(x, new long[] {n, width}, DataType.FLOAT),
                     Nd4j.create(y, new long[] {n, classes}, DataType.FLOAT)));
         }
         return out;

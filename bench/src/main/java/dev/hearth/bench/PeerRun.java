@@ -43,7 +43,10 @@ record PeerRun(List<Double> examplesPerSecond, List<Double> seconds, List<Double
         List<Double> toTarget = new ArrayList<>();
         List<List<Double>> curves = new ArrayList<>();
         for (PeerRun r : rounds) {
-            rates.addAll(r.examplesPerSecond().subList(Math.min(1, r.examplesPerSecond().size() - 1), r.examplesPerSecond().size()));
+            rates.addAll(r.examplesPerSecond()
+                    .subList(
+                            Math.min(1, r.examplesPerSecond().size() - 1),
+                            r.examplesPerSecond().size()));
             finals.add(r.accuracy().get(r.accuracy().size() - 1));
             Double s = r.secondsTo(target);
             if (s != null) {

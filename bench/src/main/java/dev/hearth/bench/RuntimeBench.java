@@ -1,7 +1,5 @@
 package dev.hearth.bench;
 
-import dev.hearth.testing.Trees;
-import dev.hearth.serving.client.InferRequest;
 import dev.hearth.runtime.ModelRuntime;
 import dev.hearth.runtime.Predictor;
 import dev.hearth.runtime.RowPredictor;
@@ -9,6 +7,7 @@ import dev.hearth.runtime.RuntimeOptions;
 import dev.hearth.runtime.cli.ModelsMain;
 import dev.hearth.serving.ServingSettings;
 import dev.hearth.serving.auth.TokenFile;
+import dev.hearth.serving.client.InferRequest;
 import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelFiles;
 import dev.hearth.store.ModelRef;
@@ -16,6 +15,7 @@ import dev.hearth.store.ModelStore;
 import dev.hearth.store.NormalizerSpec;
 import dev.hearth.store.Signature;
 import dev.hearth.store.hadoop.HadoopModelStore;
+import dev.hearth.testing.Trees;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -97,19 +97,28 @@ final class RuntimeBench implements Benchmark {
         Map<String, Map<Integer, List<Double>>> inProcess = new LinkedHashMap<>();
         Map<String, Predictor> predictors = new LinkedHashMap<>();
         try {
-            predictors.put("dl4j", ModelRuntime.standard(new RuntimeOptions(false, 1))
-                    .load(store, store.resolve(ModelRef.parse(DL4J))));
-            predictors.put("dense", ModelRuntime.standard(new RuntimeOptions(true, 1))
-                    .load(store, store.resolve(ModelRef.parse(DL4J))));
-            predictors.put("onnx", ModelRuntime.standard(new RuntimeOptions(true, 1))
-                    .load(store, store.resolve(ModelRef.parse(ONNX))));
+            predictors.put(
+                    "dl4j",
+                    ModelRuntime.standard(new RuntimeOptions(false, 1))
+                            .load(store, store.resolve(ModelRef.parse(DL4J))));
+            predictors.put(
+                    "dense",
+                    ModelRuntime.standard(new RuntimeOptions(true, 1))
+                            .load(store, store.resolve(ModelRef.parse(DL4J))));
+            predictors.put(
+                    "onnx",
+                    ModelRuntime.standard(new RuntimeOptions(true, 1))
+                            .load(store, store.resolve(ModelRef.parse(ONNX))));
             for (int r = 1; r <= repeats(); r++) {
                 List<String> order = new ArrayList<>(RUNTIMES);
                 java.util.Collections.rotate(order, r - 1);
                 for (String runtime : order) {
                     new ForwardCeiling((RowPredictor) predictors.get(runtime), runtime, rows, quick ? 0.6 : 2)
-                            .measure(BATCHES).forEach((b, v) -> inProcess.computeIfAbsent(runtime,
-                                    k -> new LinkedHashMap<>()).computeIfAbsent(b, k -> new ArrayList<>()).add(v));
+                            .measure(BATCHES)
+                            .forEach((b, v) -> inProcess
+                                    .computeIfAbsent(runtime, k -> new LinkedHashMap<>())
+                                    .computeIfAbsent(b, k -> new ArrayList<>())
+                                    .add(v));
                 }
             }
         } finally {
@@ -120,24 +129,33 @@ final class RuntimeBench implements Benchmark {
         String token = TokenFile.create(tokens, List.of("predict:" + DL4J, "predict:" + ONNX));
         Path body = work.resolve("body.json");
         Files.writeString(body, InferRequest.ofRows(null, rows[0]).toJson());
-        Wrk wrk = new Wrk(root.resolve("bench/scripts/infer.lua"), Map.of("HEARTH_BODY_FILE", body.toString(),
-                "HEARTH_TOKEN", token));
+        Wrk wrk = new Wrk(
+                root.resolve("bench/scripts/infer.lua"),
+                Map.of("HEARTH_BODY_FILE", body.toString(), "HEARTH_TOKEN", token));
         Map<String, ServerProcess> servers = new LinkedHashMap<>();
         Map<String, List<WrkResult>> http = new LinkedHashMap<>();
         try {
             for (String runtime : RUNTIMES) {
-                servers.put(runtime, ServerProcess.start(root, List.of(
-                        ServingSettings.HOST + "=127.0.0.1",
-                        ServingSettings.PORT + "=0",
-                        ServingSettings.STORE_ROOT + "=" + storeDir,
-                        ServingSettings.MODELS + "=" + model(runtime),
-                        ServingSettings.AUTH_ENABLED + "=true",
-                        ServingSettings.TOKENS_FILE + "=" + tokens,
-                        ServingSettings.ACCESS_LOG + "=false",
-                        ServingSettings.DENSE_FAST_PATH + "=" + !"dl4j".equals(runtime)), work.resolve(runtime + ".log")));
+                servers.put(
+                        runtime,
+                        ServerProcess.start(
+                                root,
+                                List.of(
+                                        ServingSettings.HOST + "=127.0.0.1",
+                                        ServingSettings.PORT + "=0",
+                                        ServingSettings.STORE_ROOT + "=" + storeDir,
+                                        ServingSettings.MODELS + "=" + model(runtime),
+                                        ServingSettings.AUTH_ENABLED + "=true",
+                                        ServingSettings.TOKENS_FILE + "=" + tokens,
+                                        ServingSettings.ACCESS_LOG + "=false",
+                                        ServingSettings.DENSE_FAST_PATH + "=" + !"dl4j".equals(runtime)),
+                                work.resolve(runtime + ".log")));
             }
             for (String runtime : RUNTIMES) {
-                System.out.printf(Locale.ROOT, "runtime warm-up, %s: %s%n", runtime,
+                System.out.printf(
+                        Locale.ROOT,
+                        "runtime warm-up, %s: %s%n",
+                        runtime,
                         wrk.run(url(servers, runtime), CONNECTIONS, quick ? 2 : 20, Map.of()));
             }
             for (int r = 1; r <= repeats(); r++) {
@@ -149,8 +167,8 @@ final class RuntimeBench implements Benchmark {
                     }
                     WrkResult w = wrk.run(url(servers, runtime), CONNECTIONS, quick ? 2 : 5, Map.of());
                     http.computeIfAbsent(runtime, k -> new ArrayList<>()).add(w);
-                    System.out.printf(Locale.ROOT, "runtime round %d, %s, %d connections: %s%n", r, runtime,
-                            CONNECTIONS, w);
+                    System.out.printf(
+                            Locale.ROOT, "runtime round %d, %s, %d connections: %s%n", r, runtime, CONNECTIONS, w);
                 }
             }
         } finally {
@@ -169,12 +187,14 @@ final class RuntimeBench implements Benchmark {
         return servers.get(runtime).url() + "/v2/models/" + model(runtime) + "/infer";
     }
 
-    private Map<String, Object> result(Map<String, Map<Integer, List<Double>>> inProcess,
-            Map<String, List<WrkResult>> http) {
+    private Map<String, Object> result(
+            Map<String, Map<Integer, List<Double>>> inProcess, Map<String, List<WrkResult>> http) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", "runtime");
-        result.put("model", "784-256-128-10 dense (ReLU, ReLU, softmax), DL4J, one epoch on "
-                + "examples/data/mnist-10k.csv.gz; exported to ONNX (opset 13) and imported back");
+        result.put(
+                "model",
+                "784-256-128-10 dense (ReLU, ReLU, softmax), DL4J, one epoch on "
+                        + "examples/data/mnist-10k.csv.gz; exported to ONNX (opset 13) and imported back");
         result.put("repeats", repeats());
         result.put("machine", "shared: 2 cores with other jobs running; figures are noisy");
         Map<String, Object> rowsPerSecond = new LinkedHashMap<>();
@@ -187,7 +207,9 @@ final class RuntimeBench implements Benchmark {
         for (int b : BATCHES) {
             double base = Stats.of(inProcess.get("dl4j").get(b)).median();
             for (String runtime : List.of("dense", "onnx")) {
-                ratios.put(runtime + "/batch" + b, Stats.of(inProcess.get(runtime).get(b)).median() / base);
+                ratios.put(
+                        runtime + "/batch" + b,
+                        Stats.of(inProcess.get(runtime).get(b)).median() / base);
             }
         }
         result.put("inProcessRowsPerSecond", rowsPerSecond);
@@ -196,8 +218,14 @@ final class RuntimeBench implements Benchmark {
         for (String runtime : RUNTIMES) {
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("requestsPerSecond", Stats.of(rps(http.get(runtime))));
-            p.put("p50Ms", Stats.of(http.get(runtime).stream().map(WrkResult::p50Millis).toList()));
-            p.put("p99Ms", Stats.of(http.get(runtime).stream().map(WrkResult::p99Millis).toList()));
+            p.put(
+                    "p50Ms",
+                    Stats.of(
+                            http.get(runtime).stream().map(WrkResult::p50Millis).toList()));
+            p.put(
+                    "p99Ms",
+                    Stats.of(
+                            http.get(runtime).stream().map(WrkResult::p99Millis).toList()));
             requests.put(runtime, p);
             if (!"dl4j".equals(runtime)) {
                 ratios.put(runtime + "/http32", Stats.of(rps(http.get(runtime))).median() / httpBase);
@@ -211,11 +239,15 @@ final class RuntimeBench implements Benchmark {
     @Override
     @SuppressWarnings("unchecked")
     public String markdown(Map<String, Object> result) {
-        StringBuilder md = new StringBuilder("### Runtimes (784-256-128-10: DL4J output(), dense pass, ONNX Runtime)\n\n");
-        md.append(String.format(Locale.ROOT, "One network trained by Hearth, exported to ONNX and imported back; %s "
-                + "repeats alternating between runtimes. **Shared, noisy machine** (2 cores, other jobs running).%n%n",
+        StringBuilder md =
+                new StringBuilder("### Runtimes (784-256-128-10: DL4J output(), dense pass, ONNX Runtime)\n\n");
+        md.append(String.format(
+                Locale.ROOT,
+                "One network trained by Hearth, exported to ONNX and imported back; %s "
+                        + "repeats alternating between runtimes. **Shared, noisy machine** (2 cores, other jobs running).%n%n",
                 result.get("repeats")));
-        md.append("| runtime | batch 1 rows/s | batch 8 rows/s | batch 32 rows/s | HTTP req/s at 32 conn. | p99 ms |\n");
+        md.append(
+                "| runtime | batch 1 rows/s | batch 8 rows/s | batch 32 rows/s | HTTP req/s at 32 conn. | p99 ms |\n");
         md.append("|---|---|---|---|---|---|\n");
         Map<String, Map<String, Stats>> in = (Map<String, Map<String, Stats>>) result.get("inProcessRowsPerSecond");
         Map<String, Map<String, Stats>> http = (Map<String, Map<String, Stats>>) result.get("httpAt32Connections");
@@ -225,19 +257,35 @@ final class RuntimeBench implements Benchmark {
             for (int b : BATCHES) {
                 Stats s = in.get(runtime).get(Integer.toString(b));
                 Double ratio = ratios.get(runtime + "/batch" + b);
-                cells.add(String.format(Locale.ROOT, "%,.0f (%,.0f-%,.0f)%s", s.median(), s.min(), s.max(),
+                cells.add(String.format(
+                        Locale.ROOT,
+                        "%,.0f (%,.0f-%,.0f)%s",
+                        s.median(),
+                        s.min(),
+                        s.max(),
                         ratio == null ? "" : String.format(Locale.ROOT, " **%.2fx**", ratio)));
             }
             Stats rps = http.get(runtime).get("requestsPerSecond");
             Double ratio = ratios.get(runtime + "/http32");
-            cells.add(String.format(Locale.ROOT, "%,.0f (%,.0f-%,.0f)%s", rps.median(), rps.min(), rps.max(),
+            cells.add(String.format(
+                    Locale.ROOT,
+                    "%,.0f (%,.0f-%,.0f)%s",
+                    rps.median(),
+                    rps.min(),
+                    rps.max(),
                     ratio == null ? "" : String.format(Locale.ROOT, " **%.2fx**", ratio)));
-            cells.add(String.format(Locale.ROOT, "%.2f", http.get(runtime).get("p99Ms").median()));
-            md.append("| ").append(switch (runtime) {
-                case "dl4j" -> "DL4J `output()` (baseline)";
-                case "dense" -> "dense pass (default for DL4J)";
-                default -> "ONNX Runtime 1.20";
-            }).append(" | ").append(String.join(" | ", cells)).append(" |\n");
+            cells.add(String.format(
+                    Locale.ROOT, "%.2f", http.get(runtime).get("p99Ms").median()));
+            md.append("| ")
+                    .append(
+                            switch (runtime) {
+                                case "dl4j" -> "DL4J `output()` (baseline)";
+                                case "dense" -> "dense pass (default for DL4J)";
+                                default -> "ONNX Runtime 1.20";
+                            })
+                    .append(" | ")
+                    .append(String.join(" | ", cells))
+                    .append(" |\n");
         }
         md.append("\nIn-process: `RowPredictor.predictRows` on one thread, one native thread per pass; ratios against "
                 + "DL4J `output()` in bold. HTTP: one server JVM per runtime (defaults, batching on, auth on), wrk "
@@ -252,11 +300,25 @@ final class RuntimeBench implements Benchmark {
         Arrays.fill(max, 255);
         NormalizerSpec normalizer = new NormalizerSpec(NormalizerSpec.MINMAX, min, max, null, null);
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .seed(42).dataType(DataType.FLOAT).updater(new Adam(1e-3)).list()
-                .layer(new DenseLayer.Builder().nIn(784).nOut(256).activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().nIn(256).nOut(128).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(128).nOut(csv.classes)
-                        .activation(Activation.SOFTMAX).build())
+                .seed(42)
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(1e-3))
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(784)
+                        .nOut(256)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(256)
+                        .nOut(128)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(128)
+                        .nOut(csv.classes)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         net.init();
         for (DataSet b : csv.batches(64, normalizer, 1)) {
@@ -266,10 +328,17 @@ final class RuntimeBench implements Benchmark {
         for (int c = 0; c < csv.classes; c++) {
             labels.add(Integer.toString(c));
         }
-        HadoopModelStore.open(storeDir.toString(), new Configuration()).publish(DL4J, new ModelDraft(
-                ModelFiles.DL4J_MULTILAYER, new Signature("input", "FP32", 784, List.of(), labels, normalizer),
-                Map.of(), Map.of(), Map.of(), Map.of("bench", "runtime"),
-                Map.of(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(net, out, false))));
+        HadoopModelStore.open(storeDir.toString(), new Configuration())
+                .publish(
+                        DL4J,
+                        new ModelDraft(
+                                ModelFiles.DL4J_MULTILAYER,
+                                new Signature("input", "FP32", 784, List.of(), labels, normalizer),
+                                Map.of(),
+                                Map.of(),
+                                Map.of(),
+                                Map.of("bench", "runtime"),
+                                Map.of(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(net, out, false))));
     }
 
     /** Runs {@code hearth models ARGS --store STORE} in this JVM; fails unless it exits 0. */

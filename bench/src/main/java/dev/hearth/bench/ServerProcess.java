@@ -31,10 +31,15 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code dev.hearth.serving.ModelServer} with {@code settings} (key=value) and waits until it listens. */
     static ServerProcess start(Path root, List<String> settings, Path log) {
-        List<String> cmd = new ArrayList<>(List.of(HearthBuild.java(),
-                "@" + root.resolve("conf/jvm17.args"), "-XX:+UseZGC", "-Xmx2g",
+        List<String> cmd = new ArrayList<>(List.of(
+                HearthBuild.java(),
+                "@" + root.resolve("conf/jvm17.args"),
+                "-XX:+UseZGC",
+                "-Xmx2g",
                 "-Dlog4j2.configurationFile=" + root.resolve("conf/log4j2.properties"),
-                "-cp", System.getProperty("java.class.path"), "dev.hearth.serving.ModelServer"));
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.hearth.serving.ModelServer"));
         for (String s : settings) {
             cmd.add("--set");
             cmd.add(s);
@@ -42,8 +47,10 @@ final class ServerProcess implements AutoCloseable {
         String name = log.getFileName().toString().replaceAll("\\.log$", "").replaceAll("[^A-Za-z0-9._-]", "_");
         // bench/run sets OMP_NUM_THREADS=1 for the training benchmarks; bin/hearth serve does not, and the server
         // sets its own thread count (serving.compute.threads), so the benchmark must not inherit it.
-        ChildProcess p = ChildProcess.builder(name, cmd).removeEnv("OMP_NUM_THREADS"::equals)
-                .files(log.resolveSibling(name + ".out"), log).start();
+        ChildProcess p = ChildProcess.builder(name, cmd)
+                .removeEnv("OMP_NUM_THREADS"::equals)
+                .files(log.resolveSibling(name + ".out"), log)
+                .start();
         try {
             String line = p.awaitLine(l -> l.startsWith(LISTENING), Duration.ofSeconds(120));
             return new ServerProcess(p, line.substring(LISTENING.length()).strip());

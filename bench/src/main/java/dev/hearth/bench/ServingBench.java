@@ -1,6 +1,5 @@
 package dev.hearth.bench;
 
-import dev.hearth.testing.Trees;
 import dev.hearth.config.Settings;
 import dev.hearth.runtime.ModelRuntime;
 import dev.hearth.runtime.Predictor;
@@ -10,7 +9,7 @@ import dev.hearth.serving.ServingSettings;
 import dev.hearth.serving.auth.TokenFile;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.hadoop.HadoopModelStore;
-import java.io.IOException;
+import dev.hearth.testing.Trees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,10 +109,13 @@ final class ServingBench implements Benchmark {
         ModelStore store = HadoopModelStore.open(model.store().toString(), new Configuration());
         for (boolean dense : new boolean[] {true, false}) {
             // Loaded as the server loads it: model-runtime, from the store, verified and probed.
-            try (Predictor loaded = ModelRuntime.standard(new RuntimeOptions(dense, 0)).load(store, model.version())) {
+            try (Predictor loaded =
+                    ModelRuntime.standard(new RuntimeOptions(dense, 0)).load(store, model.version())) {
                 String label = dense ? "dense pass" : "DL4J output()";
-                ceiling.put(new Mode(dense, true).pass(), new ForwardCeiling((RowPredictor) loaded, label, raw,
-                        quick ? 0.6 : 2).measure(CEILING_BATCHES));
+                ceiling.put(
+                        new Mode(dense, true).pass(),
+                        new ForwardCeiling((RowPredictor) loaded, label, raw, quick ? 0.6 : 2)
+                                .measure(CEILING_BATCHES));
             }
         }
 
@@ -128,12 +130,21 @@ final class ServingBench implements Benchmark {
         Map<Mode, ServerProcess> servers = new LinkedHashMap<>();
         try {
             for (Mode mode : POINTS.keySet()) {
-                servers.put(mode, start(model, tokens, mode, work.resolve("server-" + mode.pass() + "-"
-                        + onOff(mode.batching()) + ".log")));
+                servers.put(
+                        mode,
+                        start(
+                                model,
+                                tokens,
+                                mode,
+                                work.resolve("server-" + mode.pass() + "-" + onOff(mode.batching()) + ".log")));
             }
             for (Map.Entry<Mode, ServerProcess> s : servers.entrySet()) {
                 for (int c : new int[] {8, 32}) {
-                    System.out.printf(Locale.ROOT, "serving warm-up, %s, %d connections: %s%n", s.getKey(), c,
+                    System.out.printf(
+                            Locale.ROOT,
+                            "serving warm-up, %s, %d connections: %s%n",
+                            s.getKey(),
+                            c,
                             wrk.run(infer(s.getValue()), c, warmupSeconds(c), Map.of()));
                 }
             }
@@ -150,7 +161,8 @@ final class ServingBench implements Benchmark {
                             }
                             quiet(servers.values());
                             WrkResult w = wrk.run(infer(servers.get(mode)), c, pointSeconds(), Map.of());
-                            runs.computeIfAbsent(mode.key(c), k -> new ArrayList<>()).add(w);
+                            runs.computeIfAbsent(mode.key(c), k -> new ArrayList<>())
+                                    .add(w);
                             System.out.printf(Locale.ROOT, "serving round %d, %s, %d connections: %s%n", r, mode, c, w);
                         }
                     }
@@ -171,8 +183,8 @@ final class ServingBench implements Benchmark {
      * each wait an exponentially distributed think time before every request (bench/scripts/infer-paced.lua); the
      * mean think time is set from the target rate, then corrected once for the measured latency.
      */
-    private Map<String, Object> halfSaturation(Wrk paced, String url, double saturated,
-            Collection<ServerProcess> servers) throws Exception {
+    private Map<String, Object> halfSaturation(
+            Wrk paced, String url, double saturated, Collection<ServerProcess> servers) throws Exception {
         int connections = 32;
         double target = saturated / 2;
         double delayMs = 1000.0 * connections / target;
@@ -180,8 +192,11 @@ final class ServingBench implements Benchmark {
         WrkResult calibration = paced.run(url, connections, quick ? 1 : 3, delay(delayMs));
         double latencySeconds = Math.max(0, connections / calibration.requestsPerSecond() - delayMs / 1000);
         delayMs = Math.max(1, 1000 * (connections / target - latencySeconds));
-        System.out.printf(Locale.ROOT, "serving half-saturation calibration: %s; mean think time now %.2f ms%n",
-                calibration, delayMs);
+        System.out.printf(
+                Locale.ROOT,
+                "serving half-saturation calibration: %s; mean think time now %.2f ms%n",
+                calibration,
+                delayMs);
         List<WrkResult> runs = new ArrayList<>();
         for (int r = 1; r <= repeats(); r++) {
             quiet(servers);
@@ -205,8 +220,8 @@ final class ServingBench implements Benchmark {
         return Map.of("HEARTH_MEAN_DELAY_MS", String.format(Locale.ROOT, "%.3f", ms));
     }
 
-    private Map<String, Object> result(Map<String, List<WrkResult>> runs, Map<String, Map<Integer, Double>> ceiling,
-            Map<String, Object> half) {
+    private Map<String, Object> result(
+            Map<String, List<WrkResult>> runs, Map<String, Map<Integer, Double>> ceiling, Map<String, Object> half) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", "serving");
         result.put("model", "784-256-10 dense (ReLU, softmax), one epoch on examples/data/mnist-10k.csv.gz");
@@ -233,8 +248,9 @@ final class ServingBench implements Benchmark {
                     p.put("p99Ms", Stats.of(w.stream().map(WrkResult::p99Millis).toList()));
                     points.add(p);
                 }
-                ratios.put(new Mode(dense, true).pass() + "/" + c, median(runs, new Mode(dense, true), c)
-                        / median(runs, new Mode(dense, false), c));
+                ratios.put(
+                        new Mode(dense, true).pass() + "/" + c,
+                        median(runs, new Mode(dense, true), c) / median(runs, new Mode(dense, false), c));
             }
         }
         result.put("points", points);
@@ -264,29 +280,50 @@ final class ServingBench implements Benchmark {
     public String markdown(Map<String, Object> result) {
         StringBuilder md = new StringBuilder();
         md.append("### Serving (784-256-10, single-row OIP v2 requests)\n\n");
-        md.append(String.format(Locale.ROOT, "Servers in their own JVMs as `bin/hearth serve` runs them (ZGC, 2 GB heap; auth on, access log off, batching max %s rows, max delay"
-                + " %s us), with the default dense forward pass and with DL4J's `output()` (`serving.dense.fast.path=false`); wrk, 1 thread, %s s per point, %s repeats"
-                + " alternating on/off after warm-up, each point once all servers are idle.%n%n",
-                result.get("batchMaxSize"), result.get("batchMaxDelayMicros"), result.get("secondsPerPoint"),
+        md.append(String.format(
+                Locale.ROOT,
+                "Servers in their own JVMs as `bin/hearth serve` runs them (ZGC, 2 GB heap; auth on, access log off, batching max %s rows, max delay"
+                        + " %s us), with the default dense forward pass and with DL4J's `output()` (`serving.dense.fast.path=false`); wrk, 1 thread, %s s per point, %s repeats"
+                        + " alternating on/off after warm-up, each point once all servers are idle.%n%n",
+                result.get("batchMaxSize"),
+                result.get("batchMaxDelayMicros"),
+                result.get("secondsPerPoint"),
                 result.get("repeats")));
-        md.append("| forward pass | batching | connections | requests/s, median (min-max) | p50 ms | p99 ms | ratio on / off |\n");
+        md.append(
+                "| forward pass | batching | connections | requests/s, median (min-max) | p50 ms | p99 ms | ratio on / off |\n");
         md.append("|---|---|---|---|---|---|---|\n");
         Map<String, Double> ratios = (Map<String, Double>) result.get("ratioBatchingOnOverOff");
         for (Map<String, Object> p : (List<Map<String, Object>>) result.get("points")) {
             Stats rps = (Stats) p.get("requestsPerSecond");
             boolean on = p.get("batching").equals("on");
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f (%,.0f-%,.0f) | %.2f | %.2f | %s |%n",
-                    "dense".equals(p.get("forwardPass")) ? "dense (default)" : "DL4J output()", p.get("batching"),
-                    (Integer) p.get("connections"), rps.median(), rps.min(), rps.max(),
-                    ((Stats) p.get("p50Ms")).median(), ((Stats) p.get("p99Ms")).median(),
-                    on ? String.format(Locale.ROOT, "**%.2f**", ratios.get(p.get("forwardPass") + "/" + p.get("connections")))
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %d | %,.0f (%,.0f-%,.0f) | %.2f | %.2f | %s |%n",
+                    "dense".equals(p.get("forwardPass")) ? "dense (default)" : "DL4J output()",
+                    p.get("batching"),
+                    (Integer) p.get("connections"),
+                    rps.median(),
+                    rps.min(),
+                    rps.max(),
+                    ((Stats) p.get("p50Ms")).median(),
+                    ((Stats) p.get("p99Ms")).median(),
+                    on
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "**%.2f**",
+                                    ratios.get(p.get("forwardPass") + "/" + p.get("connections")))
                             : ""));
         }
-        md.append(String.format(Locale.ROOT, "%nAt 32 connections the dense pass serves %.2fx the requests of DL4J's `output()` with batching"
-                + " and %.2fx without.%n", (Double) result.get("ratioDenseOverDl4jBatchedAt32"),
+        md.append(String.format(
+                Locale.ROOT,
+                "%nAt 32 connections the dense pass serves %.2fx the requests of DL4J's `output()` with batching"
+                        + " and %.2fx without.%n",
+                (Double) result.get("ratioDenseOverDl4jBatchedAt32"),
                 (Double) result.get("ratioDenseOverDl4jUnbatchedAt32")));
-        Map<String, Map<String, Double>> ceiling = (Map<String, Map<String, Double>>) result.get("ceilingRowsPerSecond");
-        md.append("Ceiling, `RowPredictor.predictRows` (normalisation + forward pass) in-process on one thread, rows/s: ");
+        Map<String, Map<String, Double>> ceiling =
+                (Map<String, Map<String, Double>>) result.get("ceilingRowsPerSecond");
+        md.append(
+                "Ceiling, `RowPredictor.predictRows` (normalisation + forward pass) in-process on one thread, rows/s: ");
         List<String> passes = new ArrayList<>();
         ceiling.forEach((pass, byBatch) -> {
             List<String> parts = new ArrayList<>();
@@ -295,26 +332,34 @@ final class ServingBench implements Benchmark {
         });
         md.append(String.join("; ", passes)).append(".\n");
         Map<String, Object> half = (Map<String, Object>) result.get("halfSaturation");
-        md.append(String.format(Locale.ROOT, "Half saturation, dense pass, batching on: 32 paced connections at %,.0f requests/s"
-                + " (target %,.0f = half of %,.0f): p50 %.2f ms, p99 **%.2f ms** (min-max %.2f-%.2f).%n",
-                ((Stats) half.get("requestsPerSecond")).median(), (Double) half.get("targetRequestsPerSecond"),
-                (Double) half.get("saturatedRequestsPerSecond"), ((Stats) half.get("p50Ms")).median(),
-                ((Stats) half.get("p99Ms")).median(), ((Stats) half.get("p99Ms")).min(),
+        md.append(String.format(
+                Locale.ROOT,
+                "Half saturation, dense pass, batching on: 32 paced connections at %,.0f requests/s"
+                        + " (target %,.0f = half of %,.0f): p50 %.2f ms, p99 **%.2f ms** (min-max %.2f-%.2f).%n",
+                ((Stats) half.get("requestsPerSecond")).median(),
+                (Double) half.get("targetRequestsPerSecond"),
+                (Double) half.get("saturatedRequestsPerSecond"),
+                ((Stats) half.get("p50Ms")).median(),
+                ((Stats) half.get("p99Ms")).median(),
+                ((Stats) half.get("p99Ms")).min(),
                 ((Stats) half.get("p99Ms")).max()));
         return md.toString();
     }
 
     private ServerProcess start(ServingModel model, Path tokens, Mode mode, Path log) throws Exception {
-        return ServerProcess.start(root, List.of(
-                ServingSettings.HOST + "=127.0.0.1",
-                ServingSettings.PORT + "=0",
-                ServingSettings.STORE_ROOT + "=" + model.store(),
-                ServingSettings.MODELS + "=" + model.name(),
-                ServingSettings.AUTH_ENABLED + "=true",
-                ServingSettings.TOKENS_FILE + "=" + tokens,
-                ServingSettings.ACCESS_LOG + "=false",
-                ServingSettings.DENSE_FAST_PATH + "=" + mode.dense(),
-                ServingSettings.BATCHING_ENABLED + "=" + mode.batching()), log);
+        return ServerProcess.start(
+                root,
+                List.of(
+                        ServingSettings.HOST + "=127.0.0.1",
+                        ServingSettings.PORT + "=0",
+                        ServingSettings.STORE_ROOT + "=" + model.store(),
+                        ServingSettings.MODELS + "=" + model.name(),
+                        ServingSettings.AUTH_ENABLED + "=true",
+                        ServingSettings.TOKENS_FILE + "=" + tokens,
+                        ServingSettings.ACCESS_LOG + "=false",
+                        ServingSettings.DENSE_FAST_PATH + "=" + mode.dense(),
+                        ServingSettings.BATCHING_ENABLED + "=" + mode.batching()),
+                log);
     }
 
     /** Lets every server finish the work a previous load left behind before the next point is measured. */
@@ -322,7 +367,8 @@ final class ServingBench implements Benchmark {
         for (ServerProcess server : servers) {
             long waited = server.awaitQuiet(quick ? 2_000 : 10_000);
             if (waited > 1_000) {
-                System.out.printf(Locale.ROOT, "serving: waited %.1f s for %s to go idle%n", waited / 1e3, server.url());
+                System.out.printf(
+                        Locale.ROOT, "serving: waited %.1f s for %s to go idle%n", waited / 1e3, server.url());
             }
         }
     }

@@ -38,7 +38,12 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * @param normalizer the published normaliser
  * @param rows raw (unnormalised) feature rows of the data set, for request bodies and the ceiling
  */
-record ServingModel(Path store, String name, ModelVersion version, MultiLayerNetwork network, NormalizerSpec normalizer,
+record ServingModel(
+        Path store,
+        String name,
+        ModelVersion version,
+        MultiLayerNetwork network,
+        NormalizerSpec normalizer,
         float[][] rows) {
     static final int WIDTH = 784;
     static final int HIDDEN = 256;
@@ -47,7 +52,8 @@ record ServingModel(Path store, String name, ModelVersion version, MultiLayerNet
     static ServingModel publish(Path data, String name) throws IOException {
         LocalCsv csv = LocalCsv.read(data, 0);
         if (csv.features[0].length != WIDTH) {
-            throw new IllegalArgumentException(data + " has " + csv.features[0].length + " features, expected " + WIDTH);
+            throw new IllegalArgumentException(
+                    data + " has " + csv.features[0].length + " features, expected " + WIDTH);
         }
         // Fixed 0..255 pixel range: columns that are always 0 in this subset would otherwise get a zero range.
         double[] min = new double[WIDTH];
@@ -59,17 +65,28 @@ record ServingModel(Path store, String name, ModelVersion version, MultiLayerNet
                 .dataType(DataType.FLOAT)
                 .updater(new Adam(1e-3))
                 .list()
-                .layer(new DenseLayer.Builder().nIn(WIDTH).nOut(HIDDEN).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(WIDTH)
+                        .nOut(HIDDEN)
+                        .activation(Activation.RELU)
+                        .build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nIn(HIDDEN).nOut(csv.classes).activation(Activation.SOFTMAX).build())
+                        .nIn(HIDDEN)
+                        .nOut(csv.classes)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         net.init();
         long t0 = System.nanoTime();
         for (DataSet b : csv.batches(64, normalizer, 1)) {
             net.fit(b);
         }
-        System.out.printf(Locale.ROOT, "serving: trained 784-256-%d for one epoch on %d rows in %.1f s%n", csv.classes,
-                csv.labels.length, (System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+                Locale.ROOT,
+                "serving: trained 784-256-%d for one epoch on %d rows in %.1f s%n",
+                csv.classes,
+                csv.labels.length,
+                (System.nanoTime() - t0) / 1e9);
 
         Path store = Files.createTempDirectory("hearth-bench-serving-store");
         List<String> features = new ArrayList<>();
@@ -80,10 +97,17 @@ record ServingModel(Path store, String name, ModelVersion version, MultiLayerNet
         for (int c = 0; c < csv.classes; c++) {
             labels.add(Integer.toString(c));
         }
-        ModelVersion version = HadoopModelStore.open(store.toString(), new Configuration()).publish(name, new ModelDraft(
-                ModelFiles.DL4J_MULTILAYER, new Signature("input", "FP32", WIDTH, features, labels, normalizer),
-                Map.of(), Map.of(), Map.of(), Map.of("bench", "serving"),
-                Map.of(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(net, out, false))));
+        ModelVersion version = HadoopModelStore.open(store.toString(), new Configuration())
+                .publish(
+                        name,
+                        new ModelDraft(
+                                ModelFiles.DL4J_MULTILAYER,
+                                new Signature("input", "FP32", WIDTH, features, labels, normalizer),
+                                Map.of(),
+                                Map.of(),
+                                Map.of(),
+                                Map.of("bench", "serving"),
+                                Map.of(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(net, out, false))));
         return new ServingModel(store, name, version, net, normalizer, csv.features);
     }
 

@@ -59,8 +59,13 @@ final class SingleMachinePeers {
     /** DL4J {@code ParallelWrapper}: 2 workers with one native thread each. */
     PeerRun parallelWrapper(MultiLayerNetwork net, int round, int averagingFrequency) throws Exception {
         ThreadLimits before = ThreadLimits.all(1);
-        try (ParallelWrapper wrapper = new ParallelWrapper.Builder<>(net).workers(2).prefetchBuffer(2)
-                .averagingFrequency(averagingFrequency).averageUpdaters(true).reportScoreAfterAveraging(false).build()) {
+        try (ParallelWrapper wrapper = new ParallelWrapper.Builder<>(net)
+                .workers(2)
+                .prefetchBuffer(2)
+                .averagingFrequency(averagingFrequency)
+                .averageUpdaters(true)
+                .reportScoreAfterAveraging(false)
+                .build()) {
             PeerRun run = new PeerRun();
             for (int e = 1; e <= count; e++) {
                 List<DataSet> batches = epochs.batches(e);
@@ -105,7 +110,14 @@ final class SingleMachinePeers {
         double seconds = (System.nanoTime() - t0) / 1e9;
         double accuracy = epochs.accuracy(net);
         run.add(rows / seconds, seconds, accuracy);
-        System.out.printf(Locale.ROOT, "[%s] round %d %s epoch %d: %.0f examples/s, test accuracy %.4f%n", name, round,
-                who, epoch, rows / seconds, accuracy);
+        System.out.printf(
+                Locale.ROOT,
+                "[%s] round %d %s epoch %d: %.0f examples/s, test accuracy %.4f%n",
+                name,
+                round,
+                who,
+                epoch,
+                rows / seconds,
+                accuracy);
     }
 }

@@ -1,10 +1,10 @@
 package dev.hearth.bench;
 
-import dev.hearth.testing.Trees;
-import dev.hearth.testing.hdfs.MiniHdfs;
 import dev.hearth.store.NormalizerSpec;
 import dev.hearth.store.Signature;
 import dev.hearth.store.hadoop.HadoopModelStore;
+import dev.hearth.testing.Trees;
+import dev.hearth.testing.hdfs.MiniHdfs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +47,10 @@ final class StoreBench implements Benchmark {
     @Override
     public Map<String, Object> run() throws Exception {
         BenchModelFiles files = BenchModelFiles.build();
-        LOG.info("Store benchmark: {} parameters, {} bytes in {} files", files.parameters(), files.bytes(),
+        LOG.info(
+                "Store benchmark: {} parameters, {} bytes in {} files",
+                files.parameters(),
+                files.bytes(),
                 files.files().size());
         Path work = scratch();
         Map<String, Object> result = new LinkedHashMap<>();
@@ -77,16 +80,16 @@ final class StoreBench implements Benchmark {
         HadoopModelStore store = HadoopModelStore.open(work.resolve("store").toString(), conf);
         // The store writes through the raw local file system (no .crc side files); so does the baseline.
         FileSystem fs = FileSystem.getLocal(conf).getRaw();
-        StoreRounds rounds = new StoreRounds(store, fs, new org.apache.hadoop.fs.Path(work.resolve("copy").toUri()),
-                files, signature());
+        StoreRounds rounds = new StoreRounds(
+                store, fs, new org.apache.hadoop.fs.Path(work.resolve("copy").toUri()), files, signature());
         return summary(rounds.run("local", quick ? 1 : 2, quick ? 2 : 7), quick ? 1 : 2);
     }
 
     private Map<String, Object> hdfs(Path work, BenchModelFiles files) throws IOException {
         try (MiniHdfs hdfs = MiniHdfs.start(work.resolve("hdfs"))) {
             HadoopModelStore store = HadoopModelStore.open(hdfs.uri("store"), hdfs.configuration());
-            StoreRounds rounds = new StoreRounds(store, hdfs.fileSystem(), new org.apache.hadoop.fs.Path("/copy"),
-                    files, signature());
+            StoreRounds rounds = new StoreRounds(
+                    store, hdfs.fileSystem(), new org.apache.hadoop.fs.Path("/copy"), files, signature());
             return summary(rounds.run("hdfs", 2, 5), 2);
         }
     }
@@ -96,8 +99,9 @@ final class StoreBench implements Benchmark {
         m.put("warmupRounds", warmup);
         m.put("publish", pair(t.publish(), t.write()));
         m.put("load", pair(t.load(), t.read()));
-        m.put("publishAndLoad", pair(StoreRounds.Times.sum(t.publish(), t.load()),
-                StoreRounds.Times.sum(t.write(), t.read())));
+        m.put(
+                "publishAndLoad",
+                pair(StoreRounds.Times.sum(t.publish(), t.load()), StoreRounds.Times.sum(t.write(), t.read())));
         m.put("publishVsDurableWrite", pair(t.publish(), t.durableWrite()));
         m.put("sha256Millis", Stats.of(t.sha256()));
         return m;
@@ -130,8 +134,10 @@ final class StoreBench implements Benchmark {
     @SuppressWarnings("unchecked")
     public String markdown(Map<String, Object> result) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "### Model store (%,d-parameter DL4J model: model.zip of %,d bytes "
-                + "+ evaluation.json)%n%n", ((Number) result.get("parameters")).longValue(),
+        s.append(String.format(
+                Locale.ROOT,
+                "### Model store (%,d-parameter DL4J model: model.zip of %,d bytes " + "+ evaluation.json)%n%n",
+                ((Number) result.get("parameters")).longValue(),
                 ((Number) result.get("modelBytes")).longValue()));
         s.append("Hearth publish = stage, SHA-256, hsync, atomic commit; verified load = resolve latest + read "
                 + "model.zip with SHA-256 check. Baseline: plain Hadoop `FileSystem` write of the same files / read "
@@ -142,12 +148,20 @@ final class StoreBench implements Benchmark {
             Map<String, Object> r = (Map<String, Object>) b.getValue();
             for (String[] row : ROWS) {
                 Map<String, Object> p = (Map<String, Object>) r.get(row[0]);
-                s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f |%n", b.getKey(), row[1],
-                        cell((Stats) p.get("hearthMillis")), cell((Stats) p.get("baselineMillis")),
+                s.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %s | %s | %.2f |%n",
+                        b.getKey(),
+                        row[1],
+                        cell((Stats) p.get("hearthMillis")),
+                        cell((Stats) p.get("baselineMillis")),
                         ((Number) p.get("ratio")).doubleValue()));
             }
-            s.append(String.format(Locale.ROOT, "| %s | SHA-256 of the bytes in memory (floor of verification) "
-                    + "| %s | | |%n", b.getKey(), cell((Stats) r.get("sha256Millis"))));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "| %s | SHA-256 of the bytes in memory (floor of verification) " + "| %s | | |%n",
+                    b.getKey(),
+                    cell((Stats) r.get("sha256Millis"))));
         }
         return s.toString();
     }
@@ -164,7 +178,12 @@ final class StoreBench implements Benchmark {
     }
 
     private static Signature signature() {
-        return new Signature("input", "FP32", 784, List.of(), List.of("0", "1", "2", "3", "4", "5", "6", "7", "8",
-                "9"), NormalizerSpec.none());
+        return new Signature(
+                "input",
+                "FP32",
+                784,
+                List.of(),
+                List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+                NormalizerSpec.none());
     }
 }

@@ -31,10 +31,20 @@ final class StoreRounds {
     private static final String MODEL = "bench";
 
     /** Milliseconds per measured round, in round order. */
-    record Times(List<Double> publish, List<Double> load, List<Double> write, List<Double> read,
-            List<Double> durableWrite, List<Double> sha256) {
+    record Times(
+            List<Double> publish,
+            List<Double> load,
+            List<Double> write,
+            List<Double> read,
+            List<Double> durableWrite,
+            List<Double> sha256) {
         Times() {
-            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+            this(
+                    new ArrayList<>(),
+                    new ArrayList<>(),
+                    new ArrayList<>(),
+                    new ArrayList<>(),
+                    new ArrayList<>(),
                     new ArrayList<>());
         }
 
@@ -84,9 +94,18 @@ final class StoreRounds {
             }
             double durable = durableWrite(new Path(copyDir, "durable-" + round));
             double hash = sha256();
-            LOG.info("{} round {}{}: publish {} ms, load {} ms, write {} ms, read {} ms, write+hsync {} ms, "
-                    + "sha256 {} ms", backend, round, record ? "" : " (warm-up)", ms(hearth[0]), ms(hearth[1]),
-                    ms(plain[0]), ms(plain[1]), ms(durable), ms(hash));
+            LOG.info(
+                    "{} round {}{}: publish {} ms, load {} ms, write {} ms, read {} ms, write+hsync {} ms, "
+                            + "sha256 {} ms",
+                    backend,
+                    round,
+                    record ? "" : " (warm-up)",
+                    ms(hearth[0]),
+                    ms(hearth[1]),
+                    ms(plain[0]),
+                    ms(plain[1]),
+                    ms(durable),
+                    ms(hash));
             if (record) {
                 t.publish().add(hearth[0]);
                 t.load().add(hearth[1]);
@@ -103,8 +122,8 @@ final class StoreRounds {
     private double[] hearthRound() throws IOException {
         Map<String, ModelDraft.FileWriter> writers = new LinkedHashMap<>();
         files.files().forEach((name, bytes) -> writers.put(name, out -> out.write(bytes)));
-        ModelDraft draft = new ModelDraft("dl4j-multilayer", signature, Map.of("accuracy", 0.87), Map.of(),
-                Map.of(), Map.of(), writers);
+        ModelDraft draft = new ModelDraft(
+                "dl4j-multilayer", signature, Map.of("accuracy", 0.87), Map.of(), Map.of(), Map.of(), writers);
         long t0 = System.nanoTime();
         ModelVersion published = store.publish(MODEL, draft);
         long t1 = System.nanoTime();
@@ -165,8 +184,8 @@ final class StoreRounds {
 
     private void check(int length) {
         if (length != files.model().length) {
-            throw new IllegalStateException("read " + length + " bytes of " + BenchModelFiles.MODEL_FILE
-                    + " but wrote " + files.model().length);
+            throw new IllegalStateException("read " + length + " bytes of " + BenchModelFiles.MODEL_FILE + " but wrote "
+                    + files.model().length);
         }
     }
 

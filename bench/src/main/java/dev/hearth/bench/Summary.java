@@ -14,35 +14,202 @@ final class Summary {
     static Map<String, Object> of(Map<String, Object> benchmarks) {
         Map<String, Object> s = new LinkedHashMap<>();
         // Issue 19: against the best fair single-machine peer (DL4J fit with every thread limit at 2, ParallelWrapper).
-        add(s, benchmarks, "training", "ratioHearthOverBestPeer", "training throughput, Hearth / best single-machine peer (dense)", 2.0, true);
-        add(s, benchmarks, "training", "timeToTargetRatioBestPeerOverHearth", "time to a fixed test accuracy (0.85; 0.70 with --quick), best peer / Hearth (dense)", 1.5, true);
-        add(s, benchmarks, "training", "ratioHearthEngineOverBestPeer", "training throughput, train.engine=hearth / best single-machine peer (dense)", 2.0, true);
-        add(s, benchmarks, "training", "ratioHearthEngineOverFusedOneJvm", "train.engine=hearth on Spark / fused step in one JVM (dense)", 0.85, true);
-        add(s, benchmarks, "training", "ratioHearthOverFusedOneJvm", "Hearth on Spark / fused step in one JVM (dense)", 0.85, true);
+        add(
+                s,
+                benchmarks,
+                "training",
+                "ratioHearthOverBestPeer",
+                "training throughput, Hearth / best single-machine peer (dense)",
+                2.0,
+                true);
+        add(
+                s,
+                benchmarks,
+                "training",
+                "timeToTargetRatioBestPeerOverHearth",
+                "time to a fixed test accuracy (0.85; 0.70 with --quick), best peer / Hearth (dense)",
+                1.5,
+                true);
+        add(
+                s,
+                benchmarks,
+                "training",
+                "ratioHearthEngineOverBestPeer",
+                "training throughput, train.engine=hearth / best single-machine peer (dense)",
+                2.0,
+                true);
+        add(
+                s,
+                benchmarks,
+                "training",
+                "ratioHearthEngineOverFusedOneJvm",
+                "train.engine=hearth on Spark / fused step in one JVM (dense)",
+                0.85,
+                true);
+        add(
+                s,
+                benchmarks,
+                "training",
+                "ratioHearthOverFusedOneJvm",
+                "Hearth on Spark / fused step in one JVM (dense)",
+                0.85,
+                true);
         add(s, benchmarks, "fused", "fusedUtilisationAt64", "FLOP utilisation of the fused step, batch 64", 0.3, true);
-        add(s, benchmarks, "training", "timeToTargetRatioBestPeerOverHearthEngine", "time to a fixed test accuracy, best peer / train.engine=hearth (dense)", 1.5, true);
-        add(s, benchmarks, "training", "accuracyGapHearthEngineVsDl4jPa", "|test accuracy train.engine=hearth - DL4J PA| after the same epochs (dense)", 0.01, false);
-        add(s, benchmarks, "training-conv", "accuracyGapHearthEngineVsDl4jPa", "|test accuracy train.engine=hearth - DL4J PA| after the same epochs (conv)", 0.01, false);
-        add(s, benchmarks, "training", "hearthEngineSparkOverheadMs", "train.engine=hearth Spark job overhead per round, ms (local[2])", 5.0, false);
-        add(s, benchmarks, "training", "hearthEngineNonComputeMs", "train.engine=hearth round minus worker compute, ms (local[2])", 5.0, false);
-        add(s, benchmarks, "fused", "fusedUtilisationAt256", "FLOP utilisation of the fused step, batch 256 (reported)", 0.3, true);
-        add(s, benchmarks, "time-to-accuracy", "ratioMllibOverHearthEngineAt20", "time to MLlib's accuracy at 20 L-BFGS iterations, MLlib / train.engine=hearth", 10.0, true);
-        add(s, benchmarks, "time-to-accuracy", "ratioMllibOverHearthEngineAt50", "time to MLlib's accuracy at 50 L-BFGS iterations, MLlib / train.engine=hearth", 20.0, true);
-        add(s, benchmarks, "time-to-accuracy", "ratioMllibOverHearthAt20", "time to MLlib's accuracy at 20 L-BFGS iterations, MLlib / Hearth (default engine)", 10.0, true);
-        add(s, benchmarks, "time-to-accuracy", "ratioMllibOverHearthAt50", "time to MLlib's accuracy at 50 L-BFGS iterations, MLlib / Hearth (default engine)", 20.0, true);
-        add(s, benchmarks, "flops", "hearthUtilisation", "FLOP utilisation of Hearth training (dense, default engine)", 0.3, true);
-        add(s, benchmarks, "flops", "hearthEngineUtilisation", "FLOP utilisation of train.engine=hearth training (dense)", 0.3, true);
-        add(s, benchmarks, "serving", "ratioBatchingAt32", "serving req/s at 32 connections, batching on / off (dense pass, default)", 4.0, true);
-        add(s, benchmarks, "serving", "ratioBatchingAt32Dl4j", "serving req/s at 32 connections, batching on / off (DL4J output())", 4.0, true);
-        add(s, benchmarks, "serving", "p99AtHalfSaturationMs", "serving p99 at half saturation, ms (batching on)", 10.0, false);
-        add(s, benchmarks, "store", "ratioLocal", "store publish + verified load / plain copy + read (local FS)", 1.5, false);
-        add(s, benchmarks, "store", "ratioHdfs", "store publish + verified load / plain copy + read (HDFS)", 1.5, false);
-        add(s, benchmarks, "abuse", "targetsFailed", "abuse suite: targets failed (of those judged per load)", 0, false);
+        add(
+                s,
+                benchmarks,
+                "training",
+                "timeToTargetRatioBestPeerOverHearthEngine",
+                "time to a fixed test accuracy, best peer / train.engine=hearth (dense)",
+                1.5,
+                true);
+        add(
+                s,
+                benchmarks,
+                "training",
+                "accuracyGapHearthEngineVsDl4jPa",
+                "|test accuracy train.engine=hearth - DL4J PA| after the same epochs (dense)",
+                0.01,
+                false);
+        add(
+                s,
+                benchmarks,
+                "training-conv",
+                "accuracyGapHearthEngineVsDl4jPa",
+                "|test accuracy train.engine=hearth - DL4J PA| after the same epochs (conv)",
+                0.01,
+                false);
+        add(
+                s,
+                benchmarks,
+                "training",
+                "hearthEngineSparkOverheadMs",
+                "train.engine=hearth Spark job overhead per round, ms (local[2])",
+                5.0,
+                false);
+        add(
+                s,
+                benchmarks,
+                "training",
+                "hearthEngineNonComputeMs",
+                "train.engine=hearth round minus worker compute, ms (local[2])",
+                5.0,
+                false);
+        add(
+                s,
+                benchmarks,
+                "fused",
+                "fusedUtilisationAt256",
+                "FLOP utilisation of the fused step, batch 256 (reported)",
+                0.3,
+                true);
+        add(
+                s,
+                benchmarks,
+                "time-to-accuracy",
+                "ratioMllibOverHearthEngineAt20",
+                "time to MLlib's accuracy at 20 L-BFGS iterations, MLlib / train.engine=hearth",
+                10.0,
+                true);
+        add(
+                s,
+                benchmarks,
+                "time-to-accuracy",
+                "ratioMllibOverHearthEngineAt50",
+                "time to MLlib's accuracy at 50 L-BFGS iterations, MLlib / train.engine=hearth",
+                20.0,
+                true);
+        add(
+                s,
+                benchmarks,
+                "time-to-accuracy",
+                "ratioMllibOverHearthAt20",
+                "time to MLlib's accuracy at 20 L-BFGS iterations, MLlib / Hearth (default engine)",
+                10.0,
+                true);
+        add(
+                s,
+                benchmarks,
+                "time-to-accuracy",
+                "ratioMllibOverHearthAt50",
+                "time to MLlib's accuracy at 50 L-BFGS iterations, MLlib / Hearth (default engine)",
+                20.0,
+                true);
+        add(
+                s,
+                benchmarks,
+                "flops",
+                "hearthUtilisation",
+                "FLOP utilisation of Hearth training (dense, default engine)",
+                0.3,
+                true);
+        add(
+                s,
+                benchmarks,
+                "flops",
+                "hearthEngineUtilisation",
+                "FLOP utilisation of train.engine=hearth training (dense)",
+                0.3,
+                true);
+        add(
+                s,
+                benchmarks,
+                "serving",
+                "ratioBatchingAt32",
+                "serving req/s at 32 connections, batching on / off (dense pass, default)",
+                4.0,
+                true);
+        add(
+                s,
+                benchmarks,
+                "serving",
+                "ratioBatchingAt32Dl4j",
+                "serving req/s at 32 connections, batching on / off (DL4J output())",
+                4.0,
+                true);
+        add(
+                s,
+                benchmarks,
+                "serving",
+                "p99AtHalfSaturationMs",
+                "serving p99 at half saturation, ms (batching on)",
+                10.0,
+                false);
+        add(
+                s,
+                benchmarks,
+                "store",
+                "ratioLocal",
+                "store publish + verified load / plain copy + read (local FS)",
+                1.5,
+                false);
+        add(
+                s,
+                benchmarks,
+                "store",
+                "ratioHdfs",
+                "store publish + verified load / plain copy + read (HDFS)",
+                1.5,
+                false);
+        add(
+                s,
+                benchmarks,
+                "abuse",
+                "targetsFailed",
+                "abuse suite: targets failed (of those judged per load)",
+                0,
+                false);
         return s;
     }
 
-    private static void add(Map<String, Object> into, Map<String, Object> benchmarks, String bench, String key, String what,
-            double target, boolean higherIsBetter) {
+    private static void add(
+            Map<String, Object> into,
+            Map<String, Object> benchmarks,
+            String bench,
+            String key,
+            String what,
+            double target,
+            boolean higherIsBetter) {
         Object r = benchmarks.get(bench);
         if (!(r instanceof Map<?, ?> m) || !(m.get(key) instanceof Number n)) {
             return;
@@ -58,10 +225,17 @@ final class Summary {
 
     static String markdownHeader(Map<String, Object> results) {
         Map<String, Object> m = BenchMain.castMap(results.get("machine"));
-        return String.format(Locale.ROOT, "## Run %s (`bench/run%s`, %.0f s)%n%nMachine: %s, %s cores, Java %s, Spark %s, DL4J %s.%n%n",
-                results.get("time"), "quick".equals(results.get("mode")) ? " --quick" : "",
-                ((Number) results.get("wallSeconds")).doubleValue(), m.get("cpu"), m.get("cores"), m.get("java"),
-                m.get("spark"), m.get("dl4j"));
+        return String.format(
+                Locale.ROOT,
+                "## Run %s (`bench/run%s`, %.0f s)%n%nMachine: %s, %s cores, Java %s, Spark %s, DL4J %s.%n%n",
+                results.get("time"),
+                "quick".equals(results.get("mode")) ? " --quick" : "",
+                ((Number) results.get("wallSeconds")).doubleValue(),
+                m.get("cpu"),
+                m.get("cores"),
+                m.get("java"),
+                m.get("spark"),
+                m.get("dl4j"));
     }
 
     static String markdown(Map<String, Object> summary) {
@@ -72,8 +246,13 @@ final class Summary {
         List<String> rows = new ArrayList<>();
         for (Object o : summary.values()) {
             Map<String, Object> e = BenchMain.castMap(o);
-            rows.add(String.format(Locale.ROOT, "| %s | **%.2f** | %s | %s |", e.get("what"), e.get("measured"),
-                    e.get("target"), Boolean.TRUE.equals(e.get("met")) ? "yes" : "no"));
+            rows.add(String.format(
+                    Locale.ROOT,
+                    "| %s | **%.2f** | %s | %s |",
+                    e.get("what"),
+                    e.get("measured"),
+                    e.get("target"),
+                    Boolean.TRUE.equals(e.get("met")) ? "yes" : "no"));
         }
         return md.append(String.join("\n", rows)).append("\n\n").toString();
     }

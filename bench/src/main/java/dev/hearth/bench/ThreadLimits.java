@@ -14,7 +14,9 @@ record ThreadLimits(int libnd4j, int master, int blas) {
 
     /** The limits in force now (the OpenMP default of a thread cannot be read back; it is set with libnd4j's). */
     static ThreadLimits current() {
-        return new ThreadLimits(Nd4j.getEnvironment().maxThreads(), Nd4j.getEnvironment().maxMasterThreads(),
+        return new ThreadLimits(
+                Nd4j.getEnvironment().maxThreads(),
+                Nd4j.getEnvironment().maxMasterThreads(),
                 Nd4j.factory().blas().getMaxThreads());
     }
 

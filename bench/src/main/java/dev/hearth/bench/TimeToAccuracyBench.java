@@ -41,7 +41,8 @@ final class TimeToAccuracyBench implements Benchmark {
     private final List<String> overrides;
 
     /** MLlib is fitted once per iteration count in {@code mllibIterations}; each count gives its own target. */
-    TimeToAccuracyBench(Path root, BenchData data, int[] mllibIterations, int maxEpochs, int repeats, List<String> overrides) {
+    TimeToAccuracyBench(
+            Path root, BenchData data, int[] mllibIterations, int maxEpochs, int repeats, List<String> overrides) {
         this.root = root;
         this.data = data;
         this.mllibIterations = mllibIterations.clone();
@@ -78,22 +79,34 @@ final class TimeToAccuracyBench implements Benchmark {
                 mllib.put(iterations, m);
                 blas = dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName();
                 mllibSeconds.computeIfAbsent(iterations, k -> new ArrayList<>()).add(m[0]);
-                mllibAccuracy.computeIfAbsent(iterations, k -> new ArrayList<>()).add(m[1]);
-                System.out.printf(Locale.ROOT, "[time-to-accuracy] repeat %d MLlib (%s): %d iterations in %.1f s, test accuracy %.4f%n",
-                        repeat, blas, iterations, m[0], m[1]);
+                mllibAccuracy
+                        .computeIfAbsent(iterations, k -> new ArrayList<>())
+                        .add(m[1]);
+                System.out.printf(
+                        Locale.ROOT,
+                        "[time-to-accuracy] repeat %d MLlib (%s): %d iterations in %.1f s, test accuracy %.4f%n",
+                        repeat,
+                        blas,
+                        iterations,
+                        m[0],
+                        m[1]);
             }
             // The curve is the official test set's accuracy after each epoch (MLlib's target is its accuracy on the
             // same rows), read as the validation metric. The pipeline refuses one path as both validation and test
             // (in a real run that leaks held-out rows into model selection), so the validation side reads a copy.
-            Path curveFile = Files.createTempFile("hearth-bench-test-as-validation-", data.testFile().getFileName()
-                    .toString().endsWith(".gz") ? ".csv.gz" : ".csv");
+            Path curveFile = Files.createTempFile(
+                    "hearth-bench-test-as-validation-",
+                    data.testFile().getFileName().toString().endsWith(".gz") ? ".csv.gz" : ".csv");
             Files.copy(data.testFile(), curveFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             curveFile.toFile().deleteOnExit();
             for (Map.Entry<String, List<String>> engine : engines.entrySet()) {
-                List<String> settings = new ArrayList<>(List.of("data.path=" + data.trainFile(),
-                        "data.validation.path=" + curveFile, "data.test.path=" + data.testFile(),
+                List<String> settings = new ArrayList<>(List.of(
+                        "data.path=" + data.trainFile(),
+                        "data.validation.path=" + curveFile,
+                        "data.test.path=" + data.testFile(),
                         "network.config=" + root.resolve("conf/networks/mlp-784-256-128-10.yaml"),
-                        "train.epochs=" + maxEpochs, "train.batch.size.per.worker=64"));
+                        "train.epochs=" + maxEpochs,
+                        "train.batch.size.per.worker=64"));
                 settings.addAll(engine.getValue());
                 TrainingSummary s = new HearthRun(root).train(settings);
                 List<Double> curve = new ArrayList<>();
@@ -104,7 +117,9 @@ final class TimeToAccuracyBench implements Benchmark {
                     curve.add(r.validation());
                     times.add(elapsed);
                 }
-                hearthCurves.computeIfAbsent(engine.getKey(), k -> new ArrayList<>()).add(curve);
+                hearthCurves
+                        .computeIfAbsent(engine.getKey(), k -> new ArrayList<>())
+                        .add(curve);
                 for (Map.Entry<Integer, double[]> m : mllib.entrySet()) {
                     Double reached = null;
                     for (int i = 0; i < curve.size() && reached == null; i++) {
@@ -113,9 +128,16 @@ final class TimeToAccuracyBench implements Benchmark {
                         }
                     }
                     String key = engine.getKey() + "At" + m.getKey();
-                    System.out.printf(Locale.ROOT, "[time-to-accuracy] repeat %d %s: test accuracy per epoch %s; reached %.4f"
-                                    + " (MLlib, %d iterations) after %s s%n", repeat, engine.getKey(), curve, m.getValue()[1],
-                            m.getKey(), reached == null ? "(not reached)" : String.format(Locale.ROOT, "%.1f", reached));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "[time-to-accuracy] repeat %d %s: test accuracy per epoch %s; reached %.4f"
+                                    + " (MLlib, %d iterations) after %s s%n",
+                            repeat,
+                            engine.getKey(),
+                            curve,
+                            m.getValue()[1],
+                            m.getKey(),
+                            reached == null ? "(not reached)" : String.format(Locale.ROOT, "%.1f", reached));
                     hearthSeconds.computeIfAbsent(key, k -> new ArrayList<>());
                     ratios.computeIfAbsent(key, k -> new ArrayList<>());
                     if (reached != null) {
@@ -147,8 +169,13 @@ final class TimeToAccuracyBench implements Benchmark {
             reachedSeconds.put(e.getKey(), e.getValue().isEmpty() ? null : Stats.of(e.getValue()));
             reachedSeconds.put(e.getKey() + "Reached", e.getValue().size() + " of " + repeats);
             // ratioMllibOverHearthAt20, ratioMllibOverHearthEngineAt50, ...
-            String ratioKey = "ratioMllibOver" + Character.toUpperCase(e.getKey().charAt(0)) + e.getKey().substring(1);
-            result.put(ratioKey, ratios.get(e.getKey()).isEmpty() ? null : Stats.of(ratios.get(e.getKey())).median());
+            String ratioKey = "ratioMllibOver"
+                    + Character.toUpperCase(e.getKey().charAt(0)) + e.getKey().substring(1);
+            result.put(
+                    ratioKey,
+                    ratios.get(e.getKey()).isEmpty()
+                            ? null
+                            : Stats.of(ratios.get(e.getKey())).median());
         }
         result.put("hearthSecondsToMllibAccuracy", reachedSeconds);
         return result;
@@ -156,23 +183,40 @@ final class TimeToAccuracyBench implements Benchmark {
 
     /** Fits MLlib's MLP; returns {fit seconds, test accuracy}. */
     private double[] mllib(int mllibIterations) {
-        SparkSession spark = SparkSession.builder().config(SparkConfFile.apply(root.resolve("conf/spark-defaults.conf"),
-                new SparkConf()).setMaster("local[2]").setAppName("mllib-bench").set("spark.ui.enabled", "false")
-                .set("spark.driver.host", "127.0.0.1")).getOrCreate();
+        SparkSession spark = SparkSession.builder()
+                .config(SparkConfFile.apply(root.resolve("conf/spark-defaults.conf"), new SparkConf())
+                        .setMaster("local[2]")
+                        .setAppName("mllib-bench")
+                        .set("spark.ui.enabled", "false")
+                        .set("spark.driver.host", "127.0.0.1"))
+                .getOrCreate();
         try {
             Dataset<Row> train = read(spark, data.trainFile());
             Dataset<Row> test = read(spark, data.testFile());
-            MinMaxScalerModel scaler = new MinMaxScaler().setInputCol("raw").setOutputCol("features").fit(train);
-            train = scaler.transform(train).select("label", "features").repartition(2).persist(StorageLevel.MEMORY_AND_DISK());
+            MinMaxScalerModel scaler = new MinMaxScaler()
+                    .setInputCol("raw")
+                    .setOutputCol("features")
+                    .fit(train);
+            train = scaler.transform(train)
+                    .select("label", "features")
+                    .repartition(2)
+                    .persist(StorageLevel.MEMORY_AND_DISK());
             test = scaler.transform(test).select("label", "features").persist(StorageLevel.MEMORY_AND_DISK());
             train.count();
             test.count();
-            MultilayerPerceptronClassifier mlp = new MultilayerPerceptronClassifier().setLayers(new int[] {784, 256, 128, 10})
-                    .setBlockSize(128).setMaxIter(mllibIterations).setSolver("l-bfgs").setTol(0).setSeed(1234L);
+            MultilayerPerceptronClassifier mlp = new MultilayerPerceptronClassifier()
+                    .setLayers(new int[] {784, 256, 128, 10})
+                    .setBlockSize(128)
+                    .setMaxIter(mllibIterations)
+                    .setSolver("l-bfgs")
+                    .setTol(0)
+                    .setSeed(1234L);
             long t0 = System.nanoTime();
             MultilayerPerceptronClassificationModel model = mlp.fit(train);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(model.transform(test));
+            double accuracy = new MulticlassClassificationEvaluator()
+                    .setMetricName("accuracy")
+                    .evaluate(model.transform(test));
             return new double[] {seconds, accuracy};
         } finally {
             spark.stop();
@@ -182,39 +226,58 @@ final class TimeToAccuracyBench implements Benchmark {
     private static Dataset<Row> read(SparkSession spark, Path csv) {
         Dataset<Row> raw = spark.read().option("header", "true").csv(csv.toString());
         String[] columns = raw.columns();
-        Column[] doubles = Arrays.stream(columns).map(c -> functions.col(c).cast("double")).toArray(Column[]::new);
+        Column[] doubles =
+                Arrays.stream(columns).map(c -> functions.col(c).cast("double")).toArray(Column[]::new);
         Dataset<Row> numeric = raw.select(doubles);
-        return new VectorAssembler().setInputCols(Arrays.copyOfRange(columns, 1, columns.length)).setOutputCol("raw")
-                .transform(numeric).withColumnRenamed(columns[0], "label").select("label", "raw");
+        return new VectorAssembler()
+                .setInputCols(Arrays.copyOfRange(columns, 1, columns.length))
+                .setOutputCol("raw")
+                .transform(numeric)
+                .withColumnRenamed(columns[0], "label")
+                .select("label", "raw");
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public String markdown(Map<String, Object> r) {
-        StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
+        StringBuilder md = new StringBuilder(String.format(
+                Locale.ROOT,
                 "### Time to accuracy vs Spark MLlib `MultilayerPerceptronClassifier` (%,d rows, `local[2]`)%n%n",
                 ((Number) r.get("trainRows")).longValue()));
         List<?> settings = (List<?>) r.get("hearthSettings");
         String base = settings.isEmpty() ? "`conf/` defaults (train.engine=dl4j)" : settings.toString();
-        md.append("| MLlib L-BFGS iterations | MLlib fit seconds | MLlib test accuracy | Hearth seconds to it, ").append(base)
-                .append(" | ratio MLlib / Hearth | `train.engine=hearth` seconds to it | ratio MLlib / engine |\n|---|---|---|---|---|---|---|\n");
+        md.append("| MLlib L-BFGS iterations | MLlib fit seconds | MLlib test accuracy | Hearth seconds to it, ")
+                .append(base)
+                .append(
+                        " | ratio MLlib / Hearth | `train.engine=hearth` seconds to it | ratio MLlib / engine |\n|---|---|---|---|---|---|---|\n");
         Map<String, Object> mllib = (Map<String, Object>) r.get("mllib");
         Map<String, Object> reached = (Map<String, Object>) r.get("hearthSecondsToMllibAccuracy");
         for (Map.Entry<String, Object> e : mllib.entrySet()) {
             Map<String, Object> m = (Map<String, Object>) e.getValue();
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | **%s** | %s | **%s** |%n", e.getKey(),
-                    ((Stats) m.get("mllibSeconds")).toString(1), ((Stats) m.get("mllibTestAccuracy")).toString(4),
-                    seconds(reached, "hearthAt" + e.getKey()), ratio(r.get("ratioMllibOverHearthAt" + e.getKey())),
-                    seconds(reached, "hearthEngineAt" + e.getKey()), ratio(r.get("ratioMllibOverHearthEngineAt" + e.getKey()))));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s | **%s** | %s | **%s** |%n",
+                    e.getKey(),
+                    ((Stats) m.get("mllibSeconds")).toString(1),
+                    ((Stats) m.get("mllibTestAccuracy")).toString(4),
+                    seconds(reached, "hearthAt" + e.getKey()),
+                    ratio(r.get("ratioMllibOverHearthAt" + e.getKey())),
+                    seconds(reached, "hearthEngineAt" + e.getKey()),
+                    ratio(r.get("ratioMllibOverHearthEngineAt" + e.getKey()))));
         }
-        md.append(String.format(Locale.ROOT, "%nMLlib BLAS %s, %s. Hearth test accuracy per epoch: %s.%n%n", r.get("mllibBlas"),
-                r.get("mllibSolver"), r.get("hearthAccuracyPerEpoch")));
+        md.append(String.format(
+                Locale.ROOT,
+                "%nMLlib BLAS %s, %s. Hearth test accuracy per epoch: %s.%n%n",
+                r.get("mllibBlas"),
+                r.get("mllibSolver"),
+                r.get("hearthAccuracyPerEpoch")));
         return md.toString();
     }
 
     private static String seconds(Map<String, Object> reached, String key) {
         Object s = reached.get(key);
-        return s == null ? (reached.containsKey(key) ? "not reached" : "-")
+        return s == null
+                ? (reached.containsKey(key) ? "not reached" : "-")
                 : ((Stats) s).toString(1) + " (" + reached.get(key + "Reached") + ")";
     }
 

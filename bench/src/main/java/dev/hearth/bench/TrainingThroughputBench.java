@@ -17,7 +17,6 @@ import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Training throughput and accuracy: Hearth {@code train} on {@code local[2]} (two workers, one native thread each)
@@ -38,8 +37,15 @@ final class TrainingThroughputBench implements Benchmark {
     private final List<String> overrides;
     private final double targetAccuracy;
 
-    TrainingThroughputBench(String name, Path root, BenchData data, String network, int epochs, int rounds,
-            List<String> overrides, double targetAccuracy) {
+    TrainingThroughputBench(
+            String name,
+            Path root,
+            BenchData data,
+            String network,
+            int epochs,
+            int rounds,
+            List<String> overrides,
+            double targetAccuracy) {
         this.targetAccuracy = targetAccuracy;
         this.name = name;
         this.root = root;
@@ -57,22 +63,27 @@ final class TrainingThroughputBench implements Benchmark {
 
     @Override
     public Map<String, Object> run() throws Exception {
-        NetworkSpec spec = new NetworkSpecParser().parse(Files.readString(root.resolve("conf/networks/" + network)), network);
+        NetworkSpec spec =
+                new NetworkSpecParser().parse(Files.readString(root.resolve("conf/networks/" + network)), network);
         LocalCsv train = data.train();
         NormalizerSpec normalizer = train.minMax();
         List<DataSet> testBatches = data.test().batches(1000, normalizer, 1);
         int batch = 64;
-        SingleMachinePeers peers = new SingleMachinePeers(name, new SingleMachinePeers.Epochs() {
-            @Override
-            public List<DataSet> batches(int epoch) {
-                return train.batches(batch, normalizer, epoch);
-            }
+        SingleMachinePeers peers = new SingleMachinePeers(
+                name,
+                new SingleMachinePeers.Epochs() {
+                    @Override
+                    public List<DataSet> batches(int epoch) {
+                        return train.batches(batch, normalizer, epoch);
+                    }
 
-            @Override
-            public double accuracy(MultiLayerNetwork net) {
-                return TrainingThroughputBench.accuracy(net, testBatches, train.classes);
-            }
-        }, epochs, train.labels.length);
+                    @Override
+                    public double accuracy(MultiLayerNetwork net) {
+                        return TrainingThroughputBench.accuracy(net, testBatches, train.classes);
+                    }
+                },
+                epochs,
+                train.labels.length);
         List<PeerRun> fitRuns = new ArrayList<>();
         List<PeerRun> wrapperRuns = new ArrayList<>();
         List<PeerRun> fusedRuns = new ArrayList<>();
@@ -87,8 +98,9 @@ final class TrainingThroughputBench implements Benchmark {
         long parameters = 0;
         // The official test set read as Hearth's validation set gives its test accuracy after every epoch (the
         // pipeline refuses one path as both validation and test, so the validation side reads a copy).
-        Path curveFile = Files.createTempFile("hearth-bench-test-as-validation-", data.testFile().getFileName()
-                .toString().endsWith(".gz") ? ".csv.gz" : ".csv");
+        Path curveFile = Files.createTempFile(
+                "hearth-bench-test-as-validation-",
+                data.testFile().getFileName().toString().endsWith(".gz") ? ".csv.gz" : ".csv");
         Files.copy(data.testFile(), curveFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         curveFile.toFile().deleteOnExit();
         for (int round = 1; round <= rounds; round++) {
@@ -103,9 +115,14 @@ final class TrainingThroughputBench implements Benchmark {
                 }
             }
 
-            List<String> settings = new ArrayList<>(List.of("data.path=" + data.trainFile(), "data.test.path=" + data.testFile(),
-                    "data.validation.path=" + curveFile, "network.config=" + root.resolve("conf/networks/" + network),
-                    "split.validation.fraction=0", "train.epochs=" + epochs, "train.batch.size.per.worker=" + batch));
+            List<String> settings = new ArrayList<>(List.of(
+                    "data.path=" + data.trainFile(),
+                    "data.test.path=" + data.testFile(),
+                    "data.validation.path=" + curveFile,
+                    "network.config=" + root.resolve("conf/networks/" + network),
+                    "split.validation.fraction=0",
+                    "train.epochs=" + epochs,
+                    "train.batch.size.per.worker=" + batch));
             settings.addAll(overrides);
             TrainingSummary s = new HearthRun(root).train(settings);
             PeerRun hearth = new PeerRun();
@@ -114,8 +131,14 @@ final class TrainingThroughputBench implements Benchmark {
                 if (r.breakdown() != null && r.breakdown().exportMs() > 0) {
                     exportSeconds.add(r.breakdown().exportMs() / 1000);
                 }
-                System.out.printf(Locale.ROOT, "[%s] round %d hearth local[2] epoch %d: %.0f examples/s, test accuracy %.4f%s%n",
-                        name, round, r.epoch(), r.examplesPerSecond(), r.validation(),
+                System.out.printf(
+                        Locale.ROOT,
+                        "[%s] round %d hearth local[2] epoch %d: %.0f examples/s, test accuracy %.4f%s%n",
+                        name,
+                        round,
+                        r.epoch(),
+                        r.examplesPerSecond(),
+                        r.validation(),
                         r.breakdown() == null ? "" : "; " + r.breakdown().describe());
             }
             hearthRuns.add(hearth);
@@ -130,8 +153,14 @@ final class TrainingThroughputBench implements Benchmark {
                 PeerRun run = new PeerRun();
                 for (EpochResult r : e.epochs()) {
                     run.add(r.examplesPerSecond(), r.seconds(), r.validation());
-                    System.out.printf(Locale.ROOT, "[%s] round %d hearth engine local[2] epoch %d: %.0f examples/s, test accuracy %.4f%s%n",
-                            name, round, r.epoch(), r.examplesPerSecond(), r.validation(),
+                    System.out.printf(
+                            Locale.ROOT,
+                            "[%s] round %d hearth engine local[2] epoch %d: %.0f examples/s, test accuracy %.4f%s%n",
+                            name,
+                            round,
+                            r.epoch(),
+                            r.examplesPerSecond(),
+                            r.validation(),
                             r.breakdown() == null ? "" : "; " + r.breakdown().describe());
                 }
                 engineRuns.add(run);
@@ -145,7 +174,9 @@ final class TrainingThroughputBench implements Benchmark {
         peerResults.put("dl4jFit", PeerRun.summarise(fitRuns, targetAccuracy));
         peerResults.put("parallelWrapper", PeerRun.summarise(wrapperRuns, targetAccuracy));
         Map<String, Object> hearth = PeerRun.summarise(hearthRuns, targetAccuracy);
-        String best = median(peerResults, "dl4jFit") >= median(peerResults, "parallelWrapper") ? "dl4jFit" : "parallelWrapper";
+        String best = median(peerResults, "dl4jFit") >= median(peerResults, "parallelWrapper")
+                ? "dl4jFit"
+                : "parallelWrapper";
         Stats h = (Stats) hearth.get("examplesPerSecond");
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", name);
@@ -163,8 +194,11 @@ final class TrainingThroughputBench implements Benchmark {
         result.put("ratioHearthOverBestPeer", h.median() / median(peerResults, best));
         Stats hearthToTarget = (Stats) hearth.get("secondsToTarget");
         Stats peerToTarget = (Stats) ((Map<?, ?>) peerResults.get(best)).get("secondsToTarget");
-        result.put("timeToTargetRatioBestPeerOverHearth", hearthToTarget == null || peerToTarget == null ? null
-                : peerToTarget.median() / hearthToTarget.median());
+        result.put(
+                "timeToTargetRatioBestPeerOverHearth",
+                hearthToTarget == null || peerToTarget == null
+                        ? null
+                        : peerToTarget.median() / hearthToTarget.median());
         if (!engineRuns.isEmpty()) {
             Map<String, Object> engine = PeerRun.summarise(engineRuns, targetAccuracy);
             result.put("hearthEngine", engine);
@@ -172,8 +206,11 @@ final class TrainingThroughputBench implements Benchmark {
             result.put("ratioHearthEngineOverBestPeer", rate / median(peerResults, best));
             result.put("hearthEngineRoundBreakdown", engineBreakdowns);
             Stats engineToTarget = (Stats) engine.get("secondsToTarget");
-            result.put("timeToTargetRatioBestPeerOverHearthEngine", engineToTarget == null || peerToTarget == null ? null
-                    : peerToTarget.median() / engineToTarget.median());
+            result.put(
+                    "timeToTargetRatioBestPeerOverHearthEngine",
+                    engineToTarget == null || peerToTarget == null
+                            ? null
+                            : peerToTarget.median() / engineToTarget.median());
             // Issue 19's accuracy parity: Hearth's engine against DL4J's parameter averaging (the default engine's
             // rows above), and against the best peer ("equal or better accuracy after the same epochs").
             double engineAccuracy = ((Stats) engine.get("testAccuracy")).median();
@@ -181,17 +218,31 @@ final class TrainingThroughputBench implements Benchmark {
             double gap = engineAccuracy - ((Stats) hearth.get("testAccuracy")).median();
             result.put("accuracyHearthEngineMinusDl4jPa", gap);
             result.put("accuracyGapHearthEngineVsDl4jPa", Math.abs(gap));
-            result.put("accuracyHearthEngineMinusBestPeer", engineAccuracy
-                    - ((Stats) ((Map<?, ?>) peerResults.get(best)).get("testAccuracy")).median());
+            result.put(
+                    "accuracyHearthEngineMinusBestPeer",
+                    engineAccuracy - ((Stats) ((Map<?, ?>) peerResults.get(best)).get("testAccuracy")).median());
             if (!engineBreakdowns.isEmpty()) {
                 // Per-round costs besides the workers' compute: Spark's job overhead alone, and everything else too.
-                result.put("hearthEngineSparkOverheadMs", Stats.of(engineBreakdowns.stream().map(RoundBreakdown::sparkMs).toList()).median());
-                result.put("hearthEngineNonComputeMs", Stats.of(engineBreakdowns.stream()
-                        .map(b -> b.roundMs() - b.computeMs()).toList()).median());
+                result.put(
+                        "hearthEngineSparkOverheadMs",
+                        Stats.of(engineBreakdowns.stream()
+                                        .map(RoundBreakdown::sparkMs)
+                                        .toList())
+                                .median());
+                result.put(
+                        "hearthEngineNonComputeMs",
+                        Stats.of(engineBreakdowns.stream()
+                                        .map(b -> b.roundMs() - b.computeMs())
+                                        .toList())
+                                .median());
             }
             if (!fusedRuns.isEmpty()) {
-                result.put("ratioHearthEngineOverFusedOneJvm",
-                        rate / ((Stats) PeerRun.summarise(fusedRuns, targetAccuracy).get("examplesPerSecond")).median());
+                result.put(
+                        "ratioHearthEngineOverFusedOneJvm",
+                        rate
+                                / ((Stats) PeerRun.summarise(fusedRuns, targetAccuracy)
+                                                .get("examplesPerSecond"))
+                                        .median());
             }
         }
         if (!fusedRuns.isEmpty()) {
@@ -217,12 +268,14 @@ final class TrainingThroughputBench implements Benchmark {
                 return Integer.parseInt(o.substring(o.indexOf('=') + 1).strip());
             }
         }
-        return Integer.parseInt(dev.hearth.spark.training.TrainSettings.loader().load(null, List.of())
+        return Integer.parseInt(dev.hearth.spark.training.TrainSettings.loader()
+                .load(null, List.of())
                 .get("train.averaging.frequency"));
     }
 
     private static MultiLayerNetwork fresh(NetworkSpec spec, LocalCsv train) {
-        MultiLayerNetwork net = new MultiLayerNetwork(NetworkBuilder.build(spec, train.features[0].length, train.classes));
+        MultiLayerNetwork net =
+                new MultiLayerNetwork(NetworkBuilder.build(spec, train.features[0].length, train.classes));
         net.init();
         return net;
     }
@@ -242,14 +295,27 @@ final class TrainingThroughputBench implements Benchmark {
     @Override
     public String markdown(Map<String, Object> r) {
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "### Training throughput: %s (%,d parameters), %,d rows, batch %d, %d round(s) x %d epochs%n%n",
-                r.get("network"), ((Number) r.get("parameters")).longValue(), r.get("trainRows"), r.get("batchSize"),
-                r.get("rounds"), r.get("epochsPerRound")));
+        md.append(String.format(
+                Locale.ROOT,
+                "### Training throughput: %s (%,d parameters), %,d rows, batch %d, %d round(s) x %d epochs%n%n",
+                r.get("network"),
+                ((Number) r.get("parameters")).longValue(),
+                r.get("trainRows"),
+                r.get("batchSize"),
+                r.get("rounds"),
+                r.get("epochsPerRound")));
         double target = ((Number) r.get("targetAccuracy")).doubleValue();
-        md.append(String.format(Locale.ROOT, "| | examples/s, median (min-max) of epochs 2+ | test accuracy after %s epochs "
-                + "| training seconds to %.2f test accuracy (rounds reaching it) |%n|---|---|---|---|%n", r.get("epochsPerRound"), target));
+        md.append(String.format(
+                Locale.ROOT,
+                "| | examples/s, median (min-max) of epochs 2+ | test accuracy after %s epochs "
+                        + "| training seconds to %.2f test accuracy (rounds reaching it) |%n|---|---|---|---|%n",
+                r.get("epochsPerRound"),
+                target));
         List<?> settings = (List<?>) r.get("hearthSettings");
-        row(md, "Hearth `train`, `local[2]`, " + (settings.isEmpty() ? "`conf/` defaults" : settings.toString()), r.get("hearth"));
+        row(
+                md,
+                "Hearth `train`, `local[2]`, " + (settings.isEmpty() ? "`conf/` defaults" : settings.toString()),
+                r.get("hearth"));
         if (r.get("hearthEngine") != null) {
             row(md, "Hearth `train`, `local[2]`, `train.engine=hearth`", r.get("hearthEngine"));
         }
@@ -257,34 +323,69 @@ final class TrainingThroughputBench implements Benchmark {
         row(md, "DL4J `fit`, one JVM, every thread limit 2", peers.get("dl4jFit"));
         row(md, "DL4J `ParallelWrapper`, 2 workers x 1 thread", peers.get("parallelWrapper"));
         if (r.get("fusedOneJvm") != null) {
-            row(md, "Hearth fused step, one JVM, 2 threads (not a peer: what distribution costs)", r.get("fusedOneJvm"));
+            row(
+                    md,
+                    "Hearth fused step, one JVM, 2 threads (not a peer: what distribution costs)",
+                    r.get("fusedOneJvm"));
         }
-        md.append(String.format(Locale.ROOT, "| **ratio Hearth / best single-machine peer (%s)** | **%.2f** | | %s |%n%n",
-                r.get("bestPeer"), r.get("ratioHearthOverBestPeer"), r.get("timeToTargetRatioBestPeerOverHearth") == null
-                        ? "not reached by both" : String.format(Locale.ROOT, "**%.2f** (peer / Hearth)", r.get("timeToTargetRatioBestPeerOverHearth"))));
+        md.append(String.format(
+                Locale.ROOT,
+                "| **ratio Hearth / best single-machine peer (%s)** | **%.2f** | | %s |%n%n",
+                r.get("bestPeer"),
+                r.get("ratioHearthOverBestPeer"),
+                r.get("timeToTargetRatioBestPeerOverHearth") == null
+                        ? "not reached by both"
+                        : String.format(
+                                Locale.ROOT,
+                                "**%.2f** (peer / Hearth)",
+                                r.get("timeToTargetRatioBestPeerOverHearth"))));
         if (r.get("ratioHearthEngineOverBestPeer") != null) {
-            md.append(String.format(Locale.ROOT, "`train.engine=hearth` / best peer: **%.2f**%s.%n%n", r.get("ratioHearthEngineOverBestPeer"),
-                    r.get("ratioHearthEngineOverFusedOneJvm") == null ? "" : String.format(Locale.ROOT,
-                            "; / the fused step in one JVM: %.2f", r.get("ratioHearthEngineOverFusedOneJvm"))));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "`train.engine=hearth` / best peer: **%.2f**%s.%n%n",
+                    r.get("ratioHearthEngineOverBestPeer"),
+                    r.get("ratioHearthEngineOverFusedOneJvm") == null
+                            ? ""
+                            : String.format(
+                                    Locale.ROOT,
+                                    "; / the fused step in one JVM: %.2f",
+                                    r.get("ratioHearthEngineOverFusedOneJvm"))));
         }
         if (r.get("accuracyHearthEngineMinusDl4jPa") != null) {
-            md.append(String.format(Locale.ROOT, "Accuracy parity: `train.engine=hearth` test accuracy %.4f, minus DL4J"
+            md.append(String.format(
+                    Locale.ROOT,
+                    "Accuracy parity: `train.engine=hearth` test accuracy %.4f, minus DL4J"
                             + " parameter averaging's (default engine) **%+.4f** (target within 0.01), minus the best peer's %+.4f;"
-                            + " time to %.2f, best peer / engine: %s.%s%n%n", r.get("hearthEngineTestAccuracy"),
-                    r.get("accuracyHearthEngineMinusDl4jPa"), r.get("accuracyHearthEngineMinusBestPeer"), target,
-                    r.get("timeToTargetRatioBestPeerOverHearthEngine") == null ? "not reached by both"
-                            : String.format(Locale.ROOT, "**%.2f**", r.get("timeToTargetRatioBestPeerOverHearthEngine")),
-                    r.get("hearthEngineSparkOverheadMs") == null ? "" : String.format(Locale.ROOT,
-                            " Engine per round: Spark job overhead %.1f ms, everything but worker compute %.1f ms.",
-                            r.get("hearthEngineSparkOverheadMs"), r.get("hearthEngineNonComputeMs"))));
+                            + " time to %.2f, best peer / engine: %s.%s%n%n",
+                    r.get("hearthEngineTestAccuracy"),
+                    r.get("accuracyHearthEngineMinusDl4jPa"),
+                    r.get("accuracyHearthEngineMinusBestPeer"),
+                    target,
+                    r.get("timeToTargetRatioBestPeerOverHearthEngine") == null
+                            ? "not reached by both"
+                            : String.format(
+                                    Locale.ROOT, "**%.2f**", r.get("timeToTargetRatioBestPeerOverHearthEngine")),
+                    r.get("hearthEngineSparkOverheadMs") == null
+                            ? ""
+                            : String.format(
+                                    Locale.ROOT,
+                                    " Engine per round: Spark job overhead %.1f ms, everything but worker compute %.1f ms.",
+                                    r.get("hearthEngineSparkOverheadMs"),
+                                    r.get("hearthEngineNonComputeMs"))));
         }
         if (r.get("ratioHearthOverFusedOneJvm") != null) {
-            md.append(String.format(Locale.ROOT, "Hearth on Spark / the fused step in one JVM: %.2f.%n%n", r.get("ratioHearthOverFusedOneJvm")));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "Hearth on Spark / the fused step in one JVM: %.2f.%n%n",
+                    r.get("ratioHearthOverFusedOneJvm")));
         } else if (r.get("fusedOneJvmNotRunBecause") != null) {
-            md.append("Fused step not run for this network: ").append(r.get("fusedOneJvmNotRunBecause")).append(".\n\n");
+            md.append("Fused step not run for this network: ")
+                    .append(r.get("fusedOneJvmNotRunBecause"))
+                    .append(".\n\n");
         }
         if (r.get("hearthFirstEpochExportSeconds") != null) {
-            md.append("Export of the shuffled minibatches, per epoch (every epoch reshuffles): ").append(((Stats) r.get("hearthFirstEpochExportSeconds")).toString(1))
+            md.append("Export of the shuffled minibatches, per epoch (every epoch reshuffles): ")
+                    .append(((Stats) r.get("hearthFirstEpochExportSeconds")).toString(1))
                     .append(" s.\n\n");
         }
         @SuppressWarnings("unchecked")
@@ -297,12 +398,23 @@ final class TrainingThroughputBench implements Benchmark {
             if (engineBreakdowns != null) {
                 breakdowns.addAll(engineBreakdowns);
             }
-            md.append("| rounds/epoch | round | compute | data wait | worker init | broadcast | repartition | averaging | Spark job overhead | compute share |\n");
+            md.append(
+                    "| rounds/epoch | round | compute | data wait | worker init | broadcast | repartition | averaging | Spark job overhead | compute share |\n");
             md.append("|---|---|---|---|---|---|---|---|---|---|\n");
             for (RoundBreakdown b : breakdowns) {
-                md.append(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f%% |%n",
-                        b.rounds(), b.roundMs(), b.computeMs(), b.dataLoadMs(), b.workerInitMs(), b.broadcastMs(),
-                        b.repartitionMs(), b.averageMs(), b.sparkMs(), 100 * b.computeShare()));
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f%% |%n",
+                        b.rounds(),
+                        b.roundMs(),
+                        b.computeMs(),
+                        b.dataLoadMs(),
+                        b.workerInitMs(),
+                        b.broadcastMs(),
+                        b.repartitionMs(),
+                        b.averageMs(),
+                        b.sparkMs(),
+                        100 * b.computeShare()));
             }
             md.append('\n');
         }
@@ -312,8 +424,13 @@ final class TrainingThroughputBench implements Benchmark {
     private static void row(StringBuilder md, String label, Object summary) {
         Map<?, ?> m = (Map<?, ?>) summary;
         Stats toTarget = (Stats) m.get("secondsToTarget");
-        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s (%s) |%n", label, m.get("examplesPerSecond"),
-                ((Stats) m.get("testAccuracy")).toString(3), toTarget == null ? "not reached" : toTarget.toString(1),
+        md.append(String.format(
+                Locale.ROOT,
+                "| %s | %s | %s | %s (%s) |%n",
+                label,
+                m.get("examplesPerSecond"),
+                ((Stats) m.get("testAccuracy")).toString(3),
+                toTarget == null ? "not reached" : toTarget.toString(1),
                 m.get("reachedTarget")));
     }
 }

@@ -42,7 +42,9 @@ final class Wrk {
     }
 
     private static int exitCode(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         return p.waitFor();
     }
@@ -55,8 +57,16 @@ final class Wrk {
      */
     WrkResult run(String url, int connections, int seconds, Map<String, String> extraEnv)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("wrk", "-t1", "-c" + connections,
-                "-d" + seconds + "s", "--latency", "--timeout", "5s", "-s", script.toString(),
+        List<String> command = new ArrayList<>(List.of(
+                "wrk",
+                "-t1",
+                "-c" + connections,
+                "-d" + seconds + "s",
+                "--latency",
+                "--timeout",
+                "5s",
+                "-s",
+                script.toString(),
                 url));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(env);

@@ -14,14 +14,14 @@ import java.util.regex.Pattern;
  * @param errors non-2xx/3xx responses plus socket errors (connect, read, write, timeout)
  * @param errorText wrk's own error lines, empty when there were none
  */
-record WrkResult(double requestsPerSecond, double p50Millis, double p99Millis, long requests, long errors,
-        String errorText) {
+record WrkResult(
+        double requestsPerSecond, double p50Millis, double p99Millis, long requests, long errors, String errorText) {
     private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
     private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in ");
-    private static final Pattern PERCENTILE = Pattern.compile("^\\s*(50|99)(?:\\.0+)?%\\s+([0-9.]+)(us|ms|s|m)\\s*$",
-            Pattern.MULTILINE);
-    private static final Pattern SOCKET = Pattern.compile(
-            "Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+    private static final Pattern PERCENTILE =
+            Pattern.compile("^\\s*(50|99)(?:\\.0+)?%\\s+([0-9.]+)(us|ms|s|m)\\s*$", Pattern.MULTILINE);
+    private static final Pattern SOCKET =
+            Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
     private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
 
     /** Parses wrk's output; fails when a figure is missing (e.g. wrk ran without {@code --latency}). */
@@ -79,7 +79,12 @@ record WrkResult(double requestsPerSecond, double p50Millis, double p99Millis, l
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%.0f req/s, p50 %.2f ms, p99 %.2f ms%s", requestsPerSecond, p50Millis,
-                p99Millis, errors == 0 ? "" : ", errors: " + errorText);
+        return String.format(
+                Locale.ROOT,
+                "%.0f req/s, p50 %.2f ms, p99 %.2f ms%s",
+                requestsPerSecond,
+                p50Millis,
+                p99Millis,
+                errors == 0 ? "" : ", errors: " + errorText);
     }
 }

@@ -26,23 +26,33 @@ class AbuseIT {
     @Test
     void serverHoldsEveryTargetUnderHostileLoads() {
         Path root = Path.of(System.getProperty("hearth.root")).toAbsolutePath();
-        AbuseReport report = assertTimeoutPreemptively(Duration.ofMinutes(8),
+        AbuseReport report = assertTimeoutPreemptively(
+                Duration.ofMinutes(8),
                 () -> AbuseBench.suite(root, AbuseProfile.ci(), root.resolve("bench/target/abuse-it")));
         String table = AbuseTable.markdown(report.toMap());
         System.out.println(table);
 
         assertThat(report.loads()).extracting(LoadReport::id).containsExactlyElementsOf(LOADS);
         for (LoadReport load : report.loads()) {
-            assertThat(load.targets()).as("targets of load %s", load.id()).extracting(LoadReport.Target::name)
-                    .contains(LoadReport.NO_OOM, LoadReport.PSS, LoadReport.METRICS, LoadReport.CLIENTS,
+            assertThat(load.targets())
+                    .as("targets of load %s", load.id())
+                    .extracting(LoadReport.Target::name)
+                    .contains(
+                            LoadReport.NO_OOM,
+                            LoadReport.PSS,
+                            LoadReport.METRICS,
+                            LoadReport.CLIENTS,
                             LoadReport.READY);
         }
-        assertThat(report.load("1").target(LoadReport.METRICS).verdict()).isNotEqualTo(LoadReport.Verdict.NOT_APPLICABLE);
-        assertThat(report.load("5").target(LoadReport.METRICS).verdict()).isNotEqualTo(LoadReport.Verdict.NOT_APPLICABLE);
+        assertThat(report.load("1").target(LoadReport.METRICS).verdict())
+                .isNotEqualTo(LoadReport.Verdict.NOT_APPLICABLE);
+        assertThat(report.load("5").target(LoadReport.METRICS).verdict())
+                .isNotEqualTo(LoadReport.Verdict.NOT_APPLICABLE);
         assertThat(report.load("7a").target(LoadReport.REFUSED)).isNotNull();
         assertThat(report.load("7b").target(LoadReport.NOT_DESERIALIZED)).isNotNull();
         assertThat(report.load("8").target(LoadReport.ALIASES)).isNotNull();
-        assertThat(report.failures()).as("failed targets (figures above and in %s):%n%s", "bench/target/abuse-it",
-                table).isEmpty();
+        assertThat(report.failures())
+                .as("failed targets (figures above and in %s):%n%s", "bench/target/abuse-it", table)
+                .isEmpty();
     }
 }

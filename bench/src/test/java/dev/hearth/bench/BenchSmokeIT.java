@@ -18,9 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
  * No thresholds: timings on a shared CI machine are noise.
  */
 class BenchSmokeIT {
-    private static final List<String> BENCHMARKS =
-            List.of("training", "training-conv", "fused", "flops", "time-to-accuracy", "serving", "store",
-                    "encryption", "runtime");
+    private static final List<String> BENCHMARKS = List.of(
+            "training",
+            "training-conv",
+            "fused",
+            "flops",
+            "time-to-accuracy",
+            "serving",
+            "store",
+            "encryption",
+            "runtime");
 
     @Test
     void quickRunExecutesEveryBenchmarkAndWritesJsonAndMarkdown(@TempDir Path tmp) throws Exception {
@@ -28,8 +35,16 @@ class BenchSmokeIT {
         Path json = tmp.resolve("quick.json");
         Path markdown = tmp.resolve("RESULTS.md");
         Path log = tmp.resolve("bench.log");
-        ProcessBuilder pb = new ProcessBuilder(root.resolve("bench/run").toString(), "--quick", "--out", json.toString(),
-                "--record", "--results", markdown.toString()).directory(root.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(
+                        root.resolve("bench/run").toString(),
+                        "--quick",
+                        "--out",
+                        json.toString(),
+                        "--record",
+                        "--results",
+                        markdown.toString())
+                .directory(root.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().put("HEARTH_BENCH_NO_BUILD", "1");
         Process p = pb.start();
@@ -57,30 +72,55 @@ class BenchSmokeIT {
         assertPositive(b, "training", "fusedOneJvm", "examplesPerSecond", "median");
         assertPositive(b, "training", "ratioHearthEngineOverBestPeer");
         assertPositive(b, "training", "hearthEngineRoundBreakdown", "0", "computeMs");
-        assertThat(b.path("training-conv").path("fusedOneJvmNotRunBecause").asText()).isNotEmpty();
+        assertThat(b.path("training-conv").path("fusedOneJvmNotRunBecause").asText())
+                .isNotEmpty();
         assertPositive(b, "fused", "fusedUtilisationAt64");
         assertPositive(b, "fused", "batches", "1", "fusedExamplesPerSecond", "median");
         assertPositive(b, "flops", "hearthUtilisation");
         assertPositive(b, "time-to-accuracy", "mllib", "5", "mllibSeconds", "median");
-        assertThat(b.path("time-to-accuracy").path("hearthSecondsToMllibAccuracy").has("hearthEngineAt5"))
-                .as("time to MLlib's accuracy with train.engine=hearth").isTrue();
+        assertThat(b.path("time-to-accuracy")
+                        .path("hearthSecondsToMllibAccuracy")
+                        .has("hearthEngineAt5"))
+                .as("time to MLlib's accuracy with train.engine=hearth")
+                .isTrue();
         // Targets of issue 19 the training run reports: accuracy parity and the engine's per-round overhead.
-        assertThat(b.path("training").path("accuracyGapHearthEngineVsDl4jPa").isNumber()).as("accuracy parity").isTrue();
+        assertThat(b.path("training").path("accuracyGapHearthEngineVsDl4jPa").isNumber())
+                .as("accuracy parity")
+                .isTrue();
         assertPositive(b, "training", "hearthEngineNonComputeMs");
         assertPositive(b, "fused", "fusedUtilisationAt256");
         assertPositive(b, "flops", "hearthEngineUtilisation");
         assertPositive(b, "serving", "ratioBatchingAt32");
         assertPositive(b, "serving", "p99AtHalfSaturationMs");
         assertPositive(b, "store", "ratioLocal");
-        assertThat(b.path("encryption").path("store").size()).as("encryption: store figures").isPositive();
-        assertThat(b.path("runtime").path("ratiosOverDl4jOutput").size()).as("runtime: ratios").isPositive();
-        assertThat(b.path("training").path("hearthRoundBreakdown").get(0).path("computeMs").asDouble())
-                .as("per-round breakdown").isPositive();
+        assertThat(b.path("encryption").path("store").size())
+                .as("encryption: store figures")
+                .isPositive();
+        assertThat(b.path("runtime").path("ratiosOverDl4jOutput").size())
+                .as("runtime: ratios")
+                .isPositive();
+        assertThat(b.path("training")
+                        .path("hearthRoundBreakdown")
+                        .get(0)
+                        .path("computeMs")
+                        .asDouble())
+                .as("per-round breakdown")
+                .isPositive();
         assertThat(r.path("summary").size()).as("summary against targets").isGreaterThanOrEqualTo(5);
 
         String md = Files.readString(markdown);
-        assertThat(md).contains("## Run ", "| target | measured | target | met |", "### Training throughput", "### Fused dense step",
-                "### FLOP utilisation", "### Time to accuracy", "### Serving", "### Model store", "### Encryption at rest", "### Runtimes");
+        assertThat(md)
+                .contains(
+                        "## Run ",
+                        "| target | measured | target | met |",
+                        "### Training throughput",
+                        "### Fused dense step",
+                        "### FLOP utilisation",
+                        "### Time to accuracy",
+                        "### Serving",
+                        "### Model store",
+                        "### Encryption at rest",
+                        "### Runtimes");
     }
 
     private static void assertPositive(JsonNode benchmarks, String benchmark, String... path) {
@@ -88,8 +128,13 @@ class BenchSmokeIT {
         for (String key : path) {
             n = n.isArray() ? n.path(Integer.parseInt(key)) : n.path(key);
         }
-        assertThat(n.isNumber()).as("%s.%s is a number: %s", benchmark, String.join(".", path), n).isTrue();
-        assertThat(n.asDouble()).as("%s.%s", benchmark, String.join(".", path)).isPositive().isFinite();
+        assertThat(n.isNumber())
+                .as("%s.%s is a number: %s", benchmark, String.join(".", path), n)
+                .isTrue();
+        assertThat(n.asDouble())
+                .as("%s.%s", benchmark, String.join(".", path))
+                .isPositive()
+                .isFinite();
     }
 
     private static String tail(Path log) throws java.io.IOException {

@@ -34,15 +34,16 @@ class WrkResultTest {
 
     @Test
     void countsSocketErrorsAndErrorResponses() {
-        WrkResult r = WrkResult.parse(OUT.replace("Requests/sec", "  Socket errors: connect 0, read 2, write 0, timeout 3\n"
-                + "  Non-2xx or 3xx responses: 7\nRequests/sec"));
+        WrkResult r = WrkResult.parse(OUT.replace(
+                "Requests/sec",
+                "  Socket errors: connect 0, read 2, write 0, timeout 3\n"
+                        + "  Non-2xx or 3xx responses: 7\nRequests/sec"));
         assertThat(r.errors()).isEqualTo(12);
         assertThat(r.errorText()).contains("timeout 3").contains("Non-2xx or 3xx responses: 7");
     }
 
     @Test
     void refusesOutputWithoutLatencyDistribution() {
-        assertThatThrownBy(() -> WrkResult.parse(OUT.replace("99%", "98%")))
-                .hasMessageContaining("--latency");
+        assertThatThrownBy(() -> WrkResult.parse(OUT.replace("99%", "98%"))).hasMessageContaining("--latency");
     }
 }

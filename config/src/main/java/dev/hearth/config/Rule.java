@@ -99,8 +99,8 @@ public sealed interface Rule {
                 try {
                     v = Integer.parseInt(part.trim());
                 } catch (NumberFormatException e) {
-                    throw new SettingsException(key + " must be a comma-separated list of integers but was '" + value
-                            + "'");
+                    throw new SettingsException(
+                            key + " must be a comma-separated list of integers but was '" + value + "'");
                 }
                 if (v < 1) {
                     throw new SettingsException(key + " entries must be >= 1 but was '" + value + "'");

@@ -40,7 +40,8 @@ public final class RuleAudit {
                             + "Setting.integer or Setting.number for numbers) or list it as free text");
                 }
             } else if (freeText.contains(s.key())) {
-                problems.add(s.key() + " is listed as free text but has the rule " + s.rule().describe());
+                problems.add(s.key() + " is listed as free text but has the rule "
+                        + s.rule().describe());
             }
             if (s.rule() instanceof Rule.OneOf<?> oneOf) {
                 for (String word : oneOf.words()) {

@@ -42,8 +42,8 @@ public record Setting(String key, String defaultValue, String description, Rule 
     }
 
     /** One of the words of {@code choices} (case-insensitive). */
-    public static <E extends Enum<E> & Choice> Setting choice(String key, E defaultValue, Class<E> choices,
-            String description) {
+    public static <E extends Enum<E> & Choice> Setting choice(
+            String key, E defaultValue, Class<E> choices, String description) {
         return new Setting(key, defaultValue.word(), description, Rule.oneOf(choices));
     }
 }

@@ -115,13 +115,16 @@ public final class SettingsLoader {
             }
             // A choice's comment lists its allowed words, so conf/ is enough to write a valid value.
             if (documented.containsKey(s.key()) && s.rule() instanceof Rule.OneOf<?> oneOf) {
-                List<String> unnamed = oneOf.words().stream().filter(w -> !comments.get(s.key()).contains(w)).toList();
+                List<String> unnamed = oneOf.words().stream()
+                        .filter(w -> !comments.get(s.key()).contains(w))
+                        .toList();
                 if (!unnamed.isEmpty()) {
                     problems.add(s.key() + "'s comment does not list the allowed values " + unnamed);
                 }
             }
         }
-        documented.keySet().stream().filter(k -> !declared.containsKey(k))
+        documented.keySet().stream()
+                .filter(k -> !declared.containsKey(k))
                 .forEach(k -> problems.add(k + " is not a known setting"));
         return problems;
     }
@@ -133,7 +136,8 @@ public final class SettingsLoader {
      */
     private static void validate(Setting s, String value) {
         if (value.isEmpty()) {
-            if (!s.defaultValue().isEmpty() && !(s.rule() instanceof Rule.Text)
+            if (!s.defaultValue().isEmpty()
+                    && !(s.rule() instanceof Rule.Text)
                     && !(s.rule() instanceof Rule.PositiveIntegers)) {
                 throw new SettingsException(s.key() + " is required but was not set (use --set " + s.key() + "=...)");
             }

@@ -58,10 +58,11 @@ class SettingsLoaderTest {
     void documentationCheckFindsMissingWrongAndUncommentedKeys() throws Exception {
         Path file = dir.resolve("doc.properties");
         Files.writeString(file, "# epochs\ntrain.epochs=4\ntrain.rate=0.1\n# x\nbogus=1\n# m\nmode=auto\n");
-        assertThat(loader.documentationProblems(file)).containsExactlyInAnyOrder(
-                "train.epochs is documented as '4' but defaults to '3'",
-                "train.rate has no comment line above it",
-                "store.root is missing",
-                "bogus is not a known setting");
+        assertThat(loader.documentationProblems(file))
+                .containsExactlyInAnyOrder(
+                        "train.epochs is documented as '4' but defaults to '3'",
+                        "train.rate has no comment line above it",
+                        "store.root is missing",
+                        "bogus is not a known setting");
     }
 }

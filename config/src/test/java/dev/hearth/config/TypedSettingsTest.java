@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /** Typed settings: each value is checked once, at load, against the rule its {@link Setting} declares. */
 class TypedSettingsTest {
     enum Mode implements Choice {
-        AUTO, MANUAL_ONLY
+        AUTO,
+        MANUAL_ONLY
     }
 
     private final SettingsLoader loader = new SettingsLoader(List.of(
@@ -33,7 +34,8 @@ class TypedSettingsTest {
     @Test
     void badValuesFailTheLoadNamingKeyValueAndRule() {
         assertThatThrownBy(() -> loader.load(null, List.of("workers=0")))
-                .isInstanceOf(SettingsException.class).hasMessage("workers must be >= 1 but was 0");
+                .isInstanceOf(SettingsException.class)
+                .hasMessage("workers must be >= 1 but was 0");
         assertThatThrownBy(() -> loader.load(null, List.of("workers=many")))
                 .hasMessage("workers must be an integer but was 'many'");
         assertThatThrownBy(() -> loader.load(null, List.of("rate=2")))
@@ -50,13 +52,20 @@ class TypedSettingsTest {
     void aTypedSettingWithADefaultCannotBeEmptied() {
         assertThatThrownBy(() -> loader.load(null, List.of("workers=")))
                 .hasMessage("workers is required but was not set (use --set workers=...)");
-        assertThat(loader.load(null, List.of("note=", "optional.count=")).get("note")).isEmpty();
+        assertThat(loader.load(null, List.of("note=", "optional.count=")).get("note"))
+                .isEmpty();
     }
 
     @Test
     void rulesDescribeThemselvesForHelp() {
-        assertThat(loader.declared()).extracting(s -> s.rule().describe()).containsExactly("an integer >= 1",
-                "a number between 0.0 and 1.0", "true or false", "one of [auto, manual-only]", "an integer >= 0",
-                "text");
+        assertThat(loader.declared())
+                .extracting(s -> s.rule().describe())
+                .containsExactly(
+                        "an integer >= 1",
+                        "a number between 0.0 and 1.0",
+                        "true or false",
+                        "one of [auto, manual-only]",
+                        "an integer >= 0",
+                        "text");
     }
 }

@@ -19,7 +19,9 @@ class LauncherCommandsTest {
     /** A command line of the help: two spaces, the name, then its arguments or two spaces and its description. */
     private static final Pattern HELP_COMMAND = Pattern.compile("^  ([a-z]+)(?: |$)");
     /** The README's layout row of the launcher: "| `bin/hearth` | The launcher: `train`, `evaluate`, ... |". */
-    private static final Pattern README_ROW = Pattern.compile("^\\| `bin/hearth` \\| The launcher: (.*?)\\(", Pattern.MULTILINE);
+    private static final Pattern README_ROW =
+            Pattern.compile("^\\| `bin/hearth` \\| The launcher: (.*?)\\(", Pattern.MULTILINE);
+
     private static final Pattern CODE = Pattern.compile("`([a-z]+)`");
     /** A branch of the launcher's dispatch: "  train) submit ..." or "  help|-h|--help) usage ;;". */
     private static final Pattern DISPATCH = Pattern.compile("^  ([a-z]+)[|)]");
@@ -28,7 +30,8 @@ class LauncherCommandsTest {
     void readmeListsExactlyTheCommandsOfTheHelp() throws Exception {
         Processes.Result help;
         try (Processes processes = new Processes()) {
-            help = processes.run(List.of("bash", HearthBuild.root().resolve("bin/hearth").toString(), "--help"),
+            help = processes.run(
+                    List.of("bash", HearthBuild.root().resolve("bin/hearth").toString(), "--help"),
                     Duration.ofSeconds(30));
         }
         assertThat(help.exitCode()).as(help.output()).isZero();
@@ -49,7 +52,9 @@ class LauncherCommandsTest {
 
         String readme = Files.readString(HearthBuild.root().resolve("README.md"), StandardCharsets.UTF_8);
         Matcher row = README_ROW.matcher(readme);
-        assertThat(row.find()).as("README.md has the row | `bin/hearth` | The launcher: ... |").isTrue();
+        assertThat(row.find())
+                .as("README.md has the row | `bin/hearth` | The launcher: ... |")
+                .isTrue();
         Set<String> readmeCommands = new LinkedHashSet<>();
         Matcher code = CODE.matcher(row.group(1));
         while (code.find()) {
@@ -68,7 +73,8 @@ class LauncherCommandsTest {
 
         assertThat(helpCommands).as("commands in bin/hearth --help").hasSizeGreaterThan(10);
         assertThat(dispatched).as("commands bin/hearth dispatches").containsExactlyInAnyOrderElementsOf(helpCommands);
-        assertThat(readmeCommands).as("commands in the README's bin/hearth row (bin/hearth --help has %s)",
-                helpCommands).containsExactlyInAnyOrderElementsOf(helpCommands);
+        assertThat(readmeCommands)
+                .as("commands in the README's bin/hearth row (bin/hearth --help has %s)", helpCommands)
+                .containsExactlyInAnyOrderElementsOf(helpCommands);
     }
 }

@@ -1,9 +1,9 @@
 package dev.hearth.e2e;
 
-import dev.hearth.testing.HearthBuild;
-import dev.hearth.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.Processes;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;

@@ -1,12 +1,12 @@
 package dev.hearth.e2e;
 
-import dev.hearth.testing.HearthBuild;
-import dev.hearth.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.Processes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,7 +38,8 @@ class RegressionTrainServeIT {
     @Test
     void trainEvaluateServeAndPredictInTheTargetsUnits() throws Exception {
         Path root = HearthBuild.root();
-        List<String> lines = Files.readAllLines(Path.of(getClass().getResource("tumour-area.csv").toURI()));
+        List<String> lines = Files.readAllLines(
+                Path.of(getClass().getResource("tumour-area.csv").toURI()));
         List<String> rows = new ArrayList<>(lines.subList(1, lines.size()));
         Collections.shuffle(rows, new Random(17));
         List<String> test = rows.subList(0, 114);
@@ -46,24 +47,61 @@ class RegressionTrainServeIT {
         Path held = write("test.csv", lines.get(0), test);
         Path store = dir.resolve("store");
         try (Processes processes = new Processes()) {
-            Processes.Result trained = processes.run(HearthBuild.sparkSubmit("dev.hearth.spark.job.TrainJob", List.of(
-                    "--data", train.toString(), "--model", "area", "--store", store.toString(),
-                    "--set", "data.test.path=" + held, "--set", "data.label.column=worst_area",
-                    "--set", "network.head=regression", "--set", "normalizer=standardize",
-                    "--set", "network.hidden=32", "--set", "train.epochs=60",
-                    "--set", "train.batch.size.per.worker=16", "--set", "train.averaging.frequency=2")),
+            Processes.Result trained = processes.run(
+                    HearthBuild.sparkSubmit(
+                            "dev.hearth.spark.job.TrainJob",
+                            List.of(
+                                    "--data",
+                                    train.toString(),
+                                    "--model",
+                                    "area",
+                                    "--store",
+                                    store.toString(),
+                                    "--set",
+                                    "data.test.path=" + held,
+                                    "--set",
+                                    "data.label.column=worst_area",
+                                    "--set",
+                                    "network.head=regression",
+                                    "--set",
+                                    "normalizer=standardize",
+                                    "--set",
+                                    "network.hidden=32",
+                                    "--set",
+                                    "train.epochs=60",
+                                    "--set",
+                                    "train.batch.size.per.worker=16",
+                                    "--set",
+                                    "train.averaging.frequency=2")),
                     Duration.ofMinutes(5));
             assertThat(trained.exitCode()).as(trained.output()).isZero();
-            String published = trained.output().lines().filter(l -> l.startsWith("published area/1")).findFirst()
+            String published = trained.output()
+                    .lines()
+                    .filter(l -> l.startsWith("published area/1"))
+                    .findFirst()
                     .orElseThrow();
 
-            Processes.Result evaluated = processes.run(HearthBuild.sparkSubmit("dev.hearth.spark.job.EvaluateJob",
-                    List.of("--model", "area", "--data", held.toString(), "--store", store.toString(),
-                            "--set", "data.label.column=worst_area", "--json")), Duration.ofMinutes(5));
+            Processes.Result evaluated = processes.run(
+                    HearthBuild.sparkSubmit(
+                            "dev.hearth.spark.job.EvaluateJob",
+                            List.of(
+                                    "--model",
+                                    "area",
+                                    "--data",
+                                    held.toString(),
+                                    "--store",
+                                    store.toString(),
+                                    "--set",
+                                    "data.label.column=worst_area",
+                                    "--json")),
+                    Duration.ofMinutes(5));
             assertThat(evaluated.exitCode()).as(evaluated.output()).isZero();
             JsonNode metrics = JSON.readTree(jsonBlock(evaluated.output())).get("metrics");
 
-            String base = ServingProcess.start(processes, "1g", HearthBuild.servingJar(),
+            String base = ServingProcess.start(
+                    processes,
+                    "1g",
+                    HearthBuild.servingJar(),
                     List.of("--store", store.toString(), "--port", "0", "--set", "auth.enabled=false"));
             HttpClient client = HttpClient.newHttpClient();
 
@@ -71,11 +109,17 @@ class RegressionTrainServeIT {
             double[] truth = new double[test.size()];
             for (int r = 0; r < test.size(); r++) {
                 String row = test.get(r);
-                data.append(r == 0 ? "" : ",").append('[').append(row, 0, row.lastIndexOf(',')).append(']');
+                data.append(r == 0 ? "" : ",")
+                        .append('[')
+                        .append(row, 0, row.lastIndexOf(','))
+                        .append(']');
                 truth[r] = Double.parseDouble(row.substring(row.lastIndexOf(',') + 1));
             }
-            JsonNode v2 = post(client, base + "/v2/models/area/infer", "{\"inputs\":[{\"name\":\"input\",\"shape\":["
-                    + test.size() + ",10],\"datatype\":\"FP32\",\"data\":[" + data + "]}]}");
+            JsonNode v2 = post(
+                    client,
+                    base + "/v2/models/area/infer",
+                    "{\"inputs\":[{\"name\":\"input\",\"shape\":[" + test.size()
+                            + ",10],\"datatype\":\"FP32\",\"data\":[" + data + "]}]}");
             JsonNode output = v2.get("outputs").get(0);
             assertThat(output.get("name").asText()).isEqualTo("worst_area");
             assertThat(output.get("shape").toString()).isEqualTo("[" + test.size() + ",1]");
@@ -96,22 +140,31 @@ class RegressionTrainServeIT {
             assertThat(1 - sse / sst).isCloseTo(metrics.get("r2").asDouble(), within(1e-3));
             assertThat(1 - sse / sst).isGreaterThan(0.8);
 
-            JsonNode v1 = post(client, base + "/v1/models/area:predict", "{\"instances\":["
-                    + data.substring(0, nthRowEnd(data, 5)) + "]}");
+            JsonNode v1 = post(
+                    client,
+                    base + "/v1/models/area:predict",
+                    "{\"instances\":[" + data.substring(0, nthRowEnd(data, 5)) + "]}");
             double[] predictions = JSON.convertValue(v1.get("predictions"), double[].class);
             assertThat(predictions).hasSize(5);
             for (int r = 0; r < 5; r++) {
                 assertThat(predictions[r]).isCloseTo(served[r], within(1e-3));
             }
 
-            StringBuilder figure = new StringBuilder(String.format(Locale.ROOT,
+            StringBuilder figure = new StringBuilder(String.format(
+                    Locale.ROOT,
                     "%s%nevaluate job on %d held-out rows: mse %.1f  mae %.2f  r2 %.4f%n"
                             + "HTTP answers on the same rows:     mse %.1f  mae %.2f  r2 %.4f%n",
-                    published, truth.length, metrics.get("mse").asDouble(), metrics.get("mae").asDouble(),
-                    metrics.get("r2").asDouble(), mse, sae / truth.length, 1 - sse / sst));
+                    published,
+                    truth.length,
+                    metrics.get("mse").asDouble(),
+                    metrics.get("mae").asDouble(),
+                    metrics.get("r2").asDouble(),
+                    mse,
+                    sae / truth.length,
+                    1 - sse / sst));
             for (int r = 0; r < 5; r++) {
-                figure.append(String.format(Locale.ROOT, "row %d: v2 %.1f  v1 %.1f  true %.1f%n", r, served[r],
-                        predictions[r], truth[r]));
+                figure.append(String.format(
+                        Locale.ROOT, "row %d: v2 %.1f  v1 %.1f  true %.1f%n", r, served[r], predictions[r], truth[r]));
             }
             System.out.print(figure);
             Path out = root.resolve("e2e/target/regression-serve-figure.txt");
@@ -147,8 +200,11 @@ class RegressionTrainServeIT {
     }
 
     private static JsonNode post(HttpClient client, String url, String body) throws Exception {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+        HttpResponse<String> r = client.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .header("Content-Type", "application/json")
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());

@@ -1,12 +1,12 @@
 package dev.hearth.e2e;
 
-import dev.hearth.testing.ChildProcess;
-import dev.hearth.testing.HearthBuild;
-import dev.hearth.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.testing.ChildProcess;
+import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,9 +26,21 @@ class ResumeAfterDriverKillIT {
     Path dir;
 
     private static List<String> submit(Path data, Path store, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--data", data.toString(), "--model", "digits",
-                "--store", store.toString(), "--set", "network.hidden=32", "--set", "network.learning.rate=0.01",
-                "--set", "train.epochs=40", "--set", "train.batch.size.per.worker=32"));
+        List<String> args = new ArrayList<>(List.of(
+                "--data",
+                data.toString(),
+                "--model",
+                "digits",
+                "--store",
+                store.toString(),
+                "--set",
+                "network.hidden=32",
+                "--set",
+                "network.learning.rate=0.01",
+                "--set",
+                "train.epochs=40",
+                "--set",
+                "train.batch.size.per.worker=32"));
         args.addAll(List.of(extra));
         return HearthBuild.sparkSubmit("dev.hearth.spark.job.TrainJob", args);
     }
@@ -40,7 +52,8 @@ class ResumeAfterDriverKillIT {
         }
         try (Stream<Path> files = Files.walk(runs)) {
             return files.filter(p -> p.getFileName().toString().equals("_COMPLETE"))
-                    .map(p -> Integer.parseInt(p.getParent().getFileName().toString().substring("epoch-".length())))
+                    .map(p -> Integer.parseInt(
+                            p.getParent().getFileName().toString().substring("epoch-".length())))
                     .max(Integer::compare);
         }
     }
@@ -50,8 +63,8 @@ class ResumeAfterDriverKillIT {
         Path data = Path.of(getClass().getResource("digits-8x8.csv").toURI());
         Path store = dir.resolve("store");
         try (Processes processes = new Processes()) {
-            ChildProcess driver = processes.startAndAwait(submit(data, store), l -> l.contains("epoch 3/40"),
-                    Duration.ofMinutes(3));
+            ChildProcess driver =
+                    processes.startAndAwait(submit(data, store), l -> l.contains("epoch 3/40"), Duration.ofMinutes(3));
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (checkpointedEpoch(store).orElse(0) < 3 && System.nanoTime() < deadline) {
                 Thread.sleep(100);
@@ -64,7 +77,8 @@ class ResumeAfterDriverKillIT {
             Processes.Result resumed = processes.run(submit(data, store, "--resume"), Duration.ofMinutes(5));
             assertThat(resumed.exitCode()).as(resumed.output()).isZero();
             assertThat(resumed.output()).contains("published digits/1").contains("Resuming run");
-            JsonNode meta = new ObjectMapper().readTree(store.resolve("digits/versions/1/metadata.json").toFile());
+            JsonNode meta = new ObjectMapper()
+                    .readTree(store.resolve("digits/versions/1/metadata.json").toFile());
             assertThat(meta.at("/provenance/resumedAfterEpoch").asInt()).isEqualTo(saved);
             assertThat(meta.at("/provenance/epochs").asInt()).isEqualTo(40);
             assertThat(meta.at("/metrics/accuracy").asDouble()).isGreaterThan(0.9);

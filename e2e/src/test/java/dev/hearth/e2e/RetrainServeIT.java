@@ -1,11 +1,11 @@
 package dev.hearth.e2e;
 
-import dev.hearth.testing.HearthBuild;
-import dev.hearth.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.Processes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,14 +35,37 @@ class RetrainServeIT {
     private List<String> rows;
 
     private List<String> retrain(Path store) throws Exception {
-        return HearthBuild.sparkSubmit("dev.hearth.spark.job.RetrainJob", List.of(
-                "--model", "digits", "--data-root", dir.resolve("data").toString(), "--store", store.toString(),
-                "--set", "retrain.eval.path=" + dir.resolve("eval.csv"),
-                "--set", "retrain.gate.min.accuracy=0.7", "--set", "retrain.gate.max.recall.drop=0.1",
-                "--set", "retrain.infra.max.p99.millis=100000",
-                "--set", "network.hidden=32", "--set", "network.learning.rate=0.01", "--set", "train.epochs=6",
-                "--set", "train.batch.size.per.worker=16", "--set", "train.checkpoint=false",
-                "--set", "split.validation.fraction=0", "--set", "split.test.fraction=0.1"));
+        return HearthBuild.sparkSubmit(
+                "dev.hearth.spark.job.RetrainJob",
+                List.of(
+                        "--model",
+                        "digits",
+                        "--data-root",
+                        dir.resolve("data").toString(),
+                        "--store",
+                        store.toString(),
+                        "--set",
+                        "retrain.eval.path=" + dir.resolve("eval.csv"),
+                        "--set",
+                        "retrain.gate.min.accuracy=0.7",
+                        "--set",
+                        "retrain.gate.max.recall.drop=0.1",
+                        "--set",
+                        "retrain.infra.max.p99.millis=100000",
+                        "--set",
+                        "network.hidden=32",
+                        "--set",
+                        "network.learning.rate=0.01",
+                        "--set",
+                        "train.epochs=6",
+                        "--set",
+                        "train.batch.size.per.worker=16",
+                        "--set",
+                        "train.checkpoint=false",
+                        "--set",
+                        "split.validation.fraction=0",
+                        "--set",
+                        "split.test.fraction=0.1"));
     }
 
     private void writeDay(int day, boolean noisy) throws Exception {
@@ -61,14 +84,19 @@ class RetrainServeIT {
     }
 
     private static HttpResponse<String> infer(HttpClient client, String base, String features) throws Exception {
-        String body = "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,64],\"datatype\":\"FP32\",\"data\":[" + features + "]}]}";
-        return client.send(HttpRequest.newBuilder(URI.create(base + "/v2/models/digits/infer"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        String body = "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,64],\"datatype\":\"FP32\",\"data\":[" + features
+                + "]}]}";
+        return client.send(
+                HttpRequest.newBuilder(URI.create(base + "/v2/models/digits/infer"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void rejectedChallengerLeavesTheServedChampionInPlace() throws Exception {
-        List<String> lines = Files.readAllLines(Path.of(getClass().getResource("digits-8x8.csv").toURI()));
+        List<String> lines = Files.readAllLines(
+                Path.of(getClass().getResource("digits-8x8.csv").toURI()));
         header.add(lines.get(0));
         rows = new ArrayList<>(lines.subList(1, lines.size()));
         Collections.shuffle(rows, new Random(7));
@@ -83,9 +111,21 @@ class RetrainServeIT {
             Processes.Result day1 = processes.run(retrain(store), Duration.ofMinutes(5));
             assertThat(day1.exitCode()).as(day1.output()).isZero();
 
-            String base = ServingProcess.start(processes, "1g", HearthBuild.servingJar(),
-                    List.of("--store", store.toString(), "--port", "0", "--set", "serving.models=digits@production",
-                            "--set", "serving.poll.interval.ms=200", "--set", "auth.enabled=false"));
+            String base = ServingProcess.start(
+                    processes,
+                    "1g",
+                    HearthBuild.servingJar(),
+                    List.of(
+                            "--store",
+                            store.toString(),
+                            "--port",
+                            "0",
+                            "--set",
+                            "serving.models=digits@production",
+                            "--set",
+                            "serving.poll.interval.ms=200",
+                            "--set",
+                            "auth.enabled=false"));
             HttpClient client = HttpClient.newHttpClient();
             HttpResponse<String> before = infer(client, base, features);
             assertThat(before.statusCode()).as(before.body()).isEqualTo(200);
@@ -95,7 +135,8 @@ class RetrainServeIT {
             writeDay(3, true);
             Processes.Result day3 = processes.run(retrain(store), Duration.ofMinutes(5));
             assertThat(day3.exitCode()).as(day3.output()).isEqualTo(10);
-            JsonNode v2 = JSON.readTree(store.resolve("digits/versions/2/metadata.json").toFile());
+            JsonNode v2 = JSON.readTree(
+                    store.resolve("digits/versions/2/metadata.json").toFile());
             assertThat(v2.at("/tags/decision").asText()).isEqualTo("rejected");
 
             // Let the server poll the store several times after version 2 committed.

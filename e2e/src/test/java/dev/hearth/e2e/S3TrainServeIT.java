@@ -1,14 +1,14 @@
 package dev.hearth.e2e;
 
-import dev.hearth.serving.client.InferRequest;
-import dev.hearth.serving.client.InferenceClient;
-import dev.hearth.testing.ChildProcess;
-import dev.hearth.testing.HearthBuild;
-import dev.hearth.testing.Processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.serving.client.InferRequest;
+import dev.hearth.serving.client.InferenceClient;
 import dev.hearth.store.testing.S3TestEndpoint;
+import dev.hearth.testing.ChildProcess;
+import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.Processes;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +40,8 @@ class S3TrainServeIT {
     void trainFromS3PublishToS3ServeFollowAliasVerifyAndGc() throws Exception {
         Path root = HearthBuild.root();
         Path data = Path.of(getClass().getResource("digits-8x8.csv").toURI());
-        try (S3TestEndpoint s3 = S3TestEndpoint.start(); Processes processes = new Processes()) {
+        try (S3TestEndpoint s3 = S3TestEndpoint.start();
+                Processes processes = new Processes()) {
             Path conf = dir.resolve("hadoop-conf");
             s3.writeCoreSite(conf, Map.of());
             processes.withEnv("HADOOP_CONF_DIR", conf.toString());
@@ -53,9 +54,21 @@ class S3TrainServeIT {
             List<String> outputs = new ArrayList<>();
 
             for (int round = 1; round <= 2; round++) {
-                List<String> args = new ArrayList<>(List.of("--data", s3.uri("data/digits.csv"), "--model", "digits",
-                        "--store", store, "--set", "network.hidden=32", "--set", "network.learning.rate=0.01",
-                        "--set", "train.epochs=" + (round + 1), "--set", "train.batch.size.per.worker=32"));
+                List<String> args = new ArrayList<>(List.of(
+                        "--data",
+                        s3.uri("data/digits.csv"),
+                        "--model",
+                        "digits",
+                        "--store",
+                        store,
+                        "--set",
+                        "network.hidden=32",
+                        "--set",
+                        "network.learning.rate=0.01",
+                        "--set",
+                        "train.epochs=" + (round + 1),
+                        "--set",
+                        "train.batch.size.per.worker=32"));
                 List<String> submit = withS3Conf(HearthBuild.sparkSubmit("dev.hearth.spark.job.TrainJob", args), s3);
                 Processes.Result train = processes.run(submit, Duration.ofMinutes(5));
                 outputs.add(train.output());
@@ -66,10 +79,16 @@ class S3TrainServeIT {
                     .output());
 
             // doctor: S3A resolves inside the executors; the store reports what the conditional-write probe measured.
-            Processes.Result doctor = processes.run(withS3Conf(HearthBuild.sparkSubmit("dev.hearth.spark.job.DoctorJob",
-                    List.of("--path", s3.uri("data/digits.csv"), "--store", store)), s3), Duration.ofMinutes(3));
+            Processes.Result doctor = processes.run(
+                    withS3Conf(
+                            HearthBuild.sparkSubmit(
+                                    "dev.hearth.spark.job.DoctorJob",
+                                    List.of("--path", s3.uri("data/digits.csv"), "--store", store)),
+                            s3),
+                    Duration.ofMinutes(3));
             outputs.add(doctor.output());
-            assertThat(doctor.output()).containsPattern("OK +reach s3a://hearth/data/digits.csv in executor")
+            assertThat(doctor.output())
+                    .containsPattern("OK +reach s3a://hearth/data/digits.csv in executor")
                     .containsPattern("(WARN|OK) +store exclusive creates");
             if (doctor.output().contains("WARN  store exclusive creates")) {
                 assertThat(doctor.output()).contains("does not honour conditional writes");
@@ -77,12 +96,25 @@ class S3TrainServeIT {
 
             List<String> serve = new ArrayList<>(List.of(HearthBuild.java()));
             serve.addAll(HearthBuild.jvmArgs());
-            serve.addAll(List.of("-Xmx1g", "-jar", HearthBuild.servingJar().toString(),
-                    "--store", store, "--port", "0", "--set", "auth.enabled=false",
-                    "--set", "serving.models=digits@production", "--set", "serving.poll.interval.ms=200"));
-            ChildProcess serverProcess = processes.startAndAwait(serve, l -> l.startsWith("listening on "),
-                    Duration.ofMinutes(2));
-            String base = serverProcess.firstLine(l -> l.startsWith("listening on ")).orElseThrow()
+            serve.addAll(List.of(
+                    "-Xmx1g",
+                    "-jar",
+                    HearthBuild.servingJar().toString(),
+                    "--store",
+                    store,
+                    "--port",
+                    "0",
+                    "--set",
+                    "auth.enabled=false",
+                    "--set",
+                    "serving.models=digits@production",
+                    "--set",
+                    "serving.poll.interval.ms=200"));
+            ChildProcess serverProcess =
+                    processes.startAndAwait(serve, l -> l.startsWith("listening on "), Duration.ofMinutes(2));
+            String base = serverProcess
+                    .firstLine(l -> l.startsWith("listening on "))
+                    .orElseThrow()
                     .substring("listening on ".length());
             String row = Files.readAllLines(data).get(1);
             float[] body = InferRequest.csvRow(row.substring(0, row.lastIndexOf(',')));
@@ -91,8 +123,10 @@ class S3TrainServeIT {
 
             // Compare-and-swap: a move from the right head wins, a stale one is refused (exit 3).
             assertThat(cli(processes, store, "alias", "set", "digits", "production", "2", "--expect", "1")
-                    .exitCode()).isZero();
-            Processes.Result stale = cli(processes, store, "alias", "set", "digits", "production", "1", "--expect", "1");
+                            .exitCode())
+                    .isZero();
+            Processes.Result stale =
+                    cli(processes, store, "alias", "set", "digits", "production", "1", "--expect", "1");
             assertThat(stale.exitCode()).as(stale.output()).isEqualTo(3);
             awaitVersion(client, base, body, 2);
             Processes.Result rollback = cli(processes, store, "rollback", "digits", "production", "--reason", "test");
@@ -106,8 +140,7 @@ class S3TrainServeIT {
             assertThat(gc.exitCode()).as(gc.output()).isZero();
             Processes.Result versions = cli(processes, store, "--json", "versions", "digits");
             assertThat(versions.exitCode()).as(versions.output()).isZero();
-            outputs.addAll(List.of(stale.output(), rollback.output(), verify.output(), gc.output(),
-                    versions.output()));
+            outputs.addAll(List.of(stale.output(), rollback.output(), verify.output(), gc.output(), versions.output()));
             outputs.addAll(serverProcess.lines());
 
             String metadata = readAll(fs, new org.apache.hadoop.fs.Path(store));
@@ -132,8 +165,8 @@ class S3TrainServeIT {
     private static Processes.Result cli(Processes processes, String store, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(HearthBuild.java()));
         cmd.addAll(HearthBuild.jvmArgs());
-        cmd.addAll(List.of("-Xmx256m", "-cp", HearthBuild.cliClasspath(),
-                "dev.hearth.store.cli.ModelsCommand", "--store", store));
+        cmd.addAll(List.of(
+                "-Xmx256m", "-cp", HearthBuild.cliClasspath(), "dev.hearth.store.cli.ModelsCommand", "--store", store));
         cmd.addAll(List.of(args));
         return processes.run(cmd, Duration.ofMinutes(2));
     }
@@ -145,7 +178,9 @@ class S3TrainServeIT {
     private static void awaitVersion(InferenceClient client, String base, float[] body, int version) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (servedVersion(client, base, body) != version) {
-            assertThat(System.nanoTime()).as("server never swapped to version " + version).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("server never swapped to version " + version)
+                    .isLessThan(deadline);
             Thread.sleep(100);
         }
     }

@@ -12,8 +12,7 @@ import java.util.List;
 final class ServingProcess {
     private static final String LISTENING = "listening on ";
 
-    private ServingProcess() {
-    }
+    private ServingProcess() {}
 
     /**
      * Runs {@code java <jvm args> -Xmx<heap> -jar <jar> <args>} under {@code processes} (which kills it) and returns

@@ -109,8 +109,11 @@ public final class ChildProcess implements AutoCloseable {
                 return line.get();
             }
             if (!alive || System.nanoTime() > deadline) {
-                throw new IllegalStateException(this + (alive ? " printed no awaited line within " + timeout
-                        : " exited (" + process.exitValue() + ") before printing the awaited line") + "\n" + tail(40));
+                throw new IllegalStateException(this
+                        + (alive
+                                ? " printed no awaited line within " + timeout
+                                : " exited (" + process.exitValue() + ") before printing the awaited line")
+                        + "\n" + tail(40));
             }
             sleep(POLL_MILLIS);
         }
@@ -118,17 +121,22 @@ public final class ChildProcess implements AutoCloseable {
 
     /** Waits until something accepts TCP connections on {@code host:port} while this process is alive. */
     public void awaitPort(String host, int port, Duration timeout) {
-        Poll.until(host + ":" + port + " to accept connections from " + this, timeout, Duration.ofMillis(50), () -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(this + " exited before listening on " + port + "\n" + tail(40));
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(host, port), 500);
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        }, () -> tail(40));
+        Poll.until(
+                host + ":" + port + " to accept connections from " + this,
+                timeout,
+                Duration.ofMillis(50),
+                () -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException(this + " exited before listening on " + port + "\n" + tail(40));
+                    }
+                    try (Socket s = new Socket()) {
+                        s.connect(new InetSocketAddress(host, port), 500);
+                        return true;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                },
+                () -> tail(40));
     }
 
     /**
@@ -235,8 +243,8 @@ public final class ChildProcess implements AutoCloseable {
 
         private Builder(String name, List<String> command) {
             if (!name.matches("[A-Za-z0-9._-]+")) {
-                throw new IllegalArgumentException("process name '" + name + "' must be letters, digits, . _ -"
-                        + " (it names the log files)");
+                throw new IllegalArgumentException(
+                        "process name '" + name + "' must be letters, digits, . _ -" + " (it names the log files)");
             }
             this.name = name;
             this.command = List.copyOf(command);
@@ -296,7 +304,8 @@ public final class ChildProcess implements AutoCloseable {
         /** Starts the process. */
         public ChildProcess start() {
             try {
-                Path dir = logDir != null ? logDir
+                Path dir = logDir != null
+                        ? logDir
                         : out != null ? out.toAbsolutePath().getParent() : Files.createTempDirectory("hearth-" + name);
                 Files.createDirectories(dir);
                 Path stdout = out != null ? out : dir.resolve(name + ".out");

@@ -62,7 +62,10 @@ public final class HearthBuild {
         Path file = existing(root().resolve("spark-jobs/target/classpath.txt"));
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8).strip();
-            return Arrays.stream(text.split(File.pathSeparator)).filter(s -> !s.isBlank()).map(Path::of).toList();
+            return Arrays.stream(text.split(File.pathSeparator))
+                    .filter(s -> !s.isBlank())
+                    .map(Path::of)
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -72,12 +75,24 @@ public final class HearthBuild {
     public static List<String> sparkSubmit(String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(java()));
         cmd.addAll(jvmArgs());
-        cmd.addAll(List.of("-Xmx2g", "-cp", String.join(File.pathSeparator,
+        cmd.addAll(List.of(
+                "-Xmx2g",
+                "-cp",
+                String.join(
+                        File.pathSeparator,
                         sparkJobsClasspath().stream().map(Path::toString).toList()),
-                "org.apache.spark.deploy.SparkSubmit", "--master", "local[2]",
-                "--properties-file", root().resolve("conf/spark-defaults.conf").toString(),
-                "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
-                "--class", mainClass, sparkJobsJar().toString()));
+                "org.apache.spark.deploy.SparkSubmit",
+                "--master",
+                "local[2]",
+                "--properties-file",
+                root().resolve("conf/spark-defaults.conf").toString(),
+                "--conf",
+                "spark.driver.host=127.0.0.1",
+                "--conf",
+                "spark.ui.enabled=false",
+                "--class",
+                mainClass,
+                sparkJobsJar().toString()));
         cmd.addAll(args);
         return cmd;
     }

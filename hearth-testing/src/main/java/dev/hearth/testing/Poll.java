@@ -15,13 +15,13 @@ public final class Poll {
      * @param diagnostics evaluated only on timeout and appended to the failure message (e.g. log tails)
      * @throws AssertionError when {@code timeout} passes first
      */
-    public static void until(String what, Duration timeout, Duration interval, BooleanSupplier condition,
-            Supplier<String> diagnostics) {
+    public static void until(
+            String what, Duration timeout, Duration interval, BooleanSupplier condition, Supplier<String> diagnostics) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
-                        + "\n" + diagnostics.get());
+                throw new AssertionError(
+                        "timed out after " + timeout.toSeconds() + " s waiting for " + what + "\n" + diagnostics.get());
             }
             try {
                 Thread.sleep(interval.toMillis());

@@ -19,8 +19,11 @@ class ChildProcessTest {
 
     @Test
     void outputAndErrorsGoToFilesAndTheExitCodeIsReturned() throws Exception {
-        ChildProcess p = ChildProcess.builder("echo", List.of("sh", "-c", "echo out; echo err >&2; echo $GREETING; exit 3"))
-                .env("GREETING", "hello").logs(dir).start();
+        ChildProcess p = ChildProcess.builder(
+                        "echo", List.of("sh", "-c", "echo out; echo err >&2; echo $GREETING; exit 3"))
+                .env("GREETING", "hello")
+                .logs(dir)
+                .start();
         assertThat(p.waitFor(Duration.ofSeconds(20))).isEqualTo(3);
         assertThat(p.lines()).containsExactly("out", "hello");
         assertThat(p.errors()).isEqualTo("err\n");
@@ -30,19 +33,28 @@ class ChildProcessTest {
 
     @Test
     void awaitLineReturnsTheLineAndFailsWhenTheProcessExitsFirst() {
-        try (ChildProcess p = ChildProcess.builder("ready", List.of("sh", "-c", "echo starting; echo 'listening on x'; sleep 30"))
-                .logs(dir).mergeErrors().start()) {
-            assertThat(p.awaitLine(l -> l.startsWith("listening on "), Duration.ofSeconds(20))).isEqualTo("listening on x");
+        try (ChildProcess p = ChildProcess.builder(
+                        "ready", List.of("sh", "-c", "echo starting; echo 'listening on x'; sleep 30"))
+                .logs(dir)
+                .mergeErrors()
+                .start()) {
+            assertThat(p.awaitLine(l -> l.startsWith("listening on "), Duration.ofSeconds(20)))
+                    .isEqualTo("listening on x");
         }
-        ChildProcess quitter = ChildProcess.builder("quitter", List.of("sh", "-c", "echo bye; exit 1")).logs(dir).start();
+        ChildProcess quitter = ChildProcess.builder("quitter", List.of("sh", "-c", "echo bye; exit 1"))
+                .logs(dir)
+                .start();
         assertThatThrownBy(() -> quitter.awaitLine(l -> l.equals("never"), Duration.ofSeconds(20)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("exited (1)").hasMessageContaining("bye");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("exited (1)")
+                .hasMessageContaining("bye");
     }
 
     @Test
     void stopEndsTheProcessAndEveryDescendant() {
         ChildProcess p = ChildProcess.builder("tree", List.of("sh", "-c", "sleep 60 & sleep 60 & echo up; wait"))
-                .logs(dir).start();
+                .logs(dir)
+                .start();
         p.awaitLine("up"::equals, Duration.ofSeconds(20));
         List<ProcessHandle> children = p.descendants();
         assertThat(children).hasSize(2);
@@ -53,8 +65,10 @@ class ChildProcessTest {
 
     @Test
     void waitForKillsAProcessThatOverrunsItsTimeout() {
-        ChildProcess p = ChildProcess.builder("slow", List.of("sleep", "60")).logs(dir).start();
-        assertThatThrownBy(() -> p.waitFor(Duration.ofMillis(200))).isInstanceOf(TimeoutException.class)
+        ChildProcess p =
+                ChildProcess.builder("slow", List.of("sleep", "60")).logs(dir).start();
+        assertThatThrownBy(() -> p.waitFor(Duration.ofMillis(200)))
+                .isInstanceOf(TimeoutException.class)
                 .hasMessageContaining("slow (pid " + p.pid() + ") did not finish");
         assertThat(p.isAlive()).isFalse();
     }
@@ -62,10 +76,13 @@ class ChildProcessTest {
     @Test
     void awaitPortSeesAListenerAndANameMustBeAFileName() throws Exception {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                ChildProcess p = ChildProcess.builder("idle", List.of("sleep", "60")).logs(dir).start()) {
+                ChildProcess p = ChildProcess.builder("idle", List.of("sleep", "60"))
+                        .logs(dir)
+                        .start()) {
             p.awaitPort("127.0.0.1", socket.getLocalPort(), Duration.ofSeconds(5));
         }
         assertThatThrownBy(() -> ChildProcess.builder("../x", List.of("true")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'../x'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'../x'");
     }
 }

@@ -1,16 +1,15 @@
 package dev.hearth.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.serving.client.InferRequest;
 import dev.hearth.serving.client.InferResponse;
 import dev.hearth.serving.client.InferenceClient;
+import dev.hearth.store.it.KmsFixture;
 import dev.hearth.testing.ChildProcess;
 import dev.hearth.testing.HearthBuild;
 import dev.hearth.testing.Processes;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hearth.store.it.KmsFixture;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +42,8 @@ class KmsEndToEndIT {
         // The e2e module's dataset, read where it lies (a resource inside e2e's test jar has no file path).
         Path data = root.resolve("e2e/src/test/resources/dev/hearth/e2e/digits-8x8.csv");
         Path store = dir.resolve("store");
-        try (KmsFixture kms = new KmsFixture(dir.resolve("kms")); Processes processes = new Processes()) {
+        try (KmsFixture kms = new KmsFixture(dir.resolve("kms"));
+                Processes processes = new Processes()) {
             kms.start();
             KeyProvider admin = KeyProviderFactory.get(new URI(kms.uri()), new Configuration());
             KeyProvider.Options o = new KeyProvider.Options(new Configuration());
@@ -51,13 +51,26 @@ class KmsEndToEndIT {
             assertThat(admin.createKey("models", o).getVersionName()).isEqualTo("models@0");
             List<String> keys = List.of("--set", "store.encryption.key.provider=" + kms.uri());
 
-            List<String> trainArgs = new ArrayList<>(List.of("--data", data.toString(), "--model", "digits",
-                    "--store", store.toString(), "--set", "network.hidden=32", "--set", "network.learning.rate=0.01",
-                    "--set", "train.epochs=2",
-                    "--set", "train.batch.size.per.worker=32", "--set", "store.encryption.key.name=models"));
+            List<String> trainArgs = new ArrayList<>(List.of(
+                    "--data",
+                    data.toString(),
+                    "--model",
+                    "digits",
+                    "--store",
+                    store.toString(),
+                    "--set",
+                    "network.hidden=32",
+                    "--set",
+                    "network.learning.rate=0.01",
+                    "--set",
+                    "train.epochs=2",
+                    "--set",
+                    "train.batch.size.per.worker=32",
+                    "--set",
+                    "store.encryption.key.name=models"));
             trainArgs.addAll(keys);
-            Processes.Result train = processes.run(HearthBuild.sparkSubmit("dev.hearth.spark.job.TrainJob", trainArgs),
-                    Duration.ofMinutes(4));
+            Processes.Result train = processes.run(
+                    HearthBuild.sparkSubmit("dev.hearth.spark.job.TrainJob", trainArgs), Duration.ofMinutes(4));
             assertThat(train.exitCode()).as(train.output()).isZero();
             assertThat(train.output()).contains("published digits/1");
             try (Stream<Path> files = Files.walk(store)) {
@@ -69,15 +82,19 @@ class KmsEndToEndIT {
             String base = serve(processes, keys);
             assertThat(infer(base).modelVersion()).isEqualTo("1");
 
-            List<String> evalArgs = new ArrayList<>(List.of("--model", "digits", "--data", data.toString(),
-                    "--store", store.toString(), "--json"));
+            List<String> evalArgs = new ArrayList<>(
+                    List.of("--model", "digits", "--data", data.toString(), "--store", store.toString(), "--json"));
             evalArgs.addAll(keys);
             Processes.Result evaluated = processes.run(
                     HearthBuild.sparkSubmit("dev.hearth.spark.job.EvaluateJob", evalArgs), Duration.ofMinutes(4));
             assertThat(evaluated.exitCode()).as(evaluated.output()).isZero();
             // Two short epochs: well above chance (0.1) is what shows the decrypted model is the trained one.
-            assertThat(JSON.readTree(jsonBlock(evaluated.output())).get("metrics").get("accuracy").asDouble())
-                    .as(evaluated.output()).isGreaterThan(0.25);
+            assertThat(JSON.readTree(jsonBlock(evaluated.output()))
+                            .get("metrics")
+                            .get("accuracy")
+                            .asDouble())
+                    .as(evaluated.output())
+                    .isGreaterThan(0.25);
 
             // Rotation: roll the master key in the KMS (what `hadoop key roll` does), re-wrap, retire models@0.
             assertThat(admin.rollNewVersion("models").getVersionName()).isEqualTo("models@1");
@@ -101,9 +118,15 @@ class KmsEndToEndIT {
     private Processes.Result models(Processes processes, KmsFixture kms, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(HearthBuild.java()));
         cmd.addAll(HearthBuild.jvmArgs());
-        cmd.addAll(List.of("-Xmx256m", "-cp", HearthBuild.cliClasspath(),
-                "dev.hearth.runtime.cli.ModelsMain", "--store", dir.resolve("store").toString(),
-                "--key-provider", kms.uri()));
+        cmd.addAll(List.of(
+                "-Xmx256m",
+                "-cp",
+                HearthBuild.cliClasspath(),
+                "dev.hearth.runtime.cli.ModelsMain",
+                "--store",
+                dir.resolve("store").toString(),
+                "--key-provider",
+                kms.uri()));
         cmd.addAll(List.of(args));
         return processes.run(cmd, Duration.ofMinutes(1));
     }
@@ -111,12 +134,22 @@ class KmsEndToEndIT {
     private String serve(Processes processes, List<String> keys) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(HearthBuild.java()));
         cmd.addAll(HearthBuild.jvmArgs());
-        cmd.addAll(List.of("-Xmx512m", "-jar", HearthBuild.servingJar().toString(),
-                "--store", dir.resolve("store").toString(), "--port", "0", "--set", "auth.enabled=false"));
+        cmd.addAll(List.of(
+                "-Xmx512m",
+                "-jar",
+                HearthBuild.servingJar().toString(),
+                "--store",
+                dir.resolve("store").toString(),
+                "--port",
+                "0",
+                "--set",
+                "auth.enabled=false"));
         cmd.addAll(keys);
-        ChildProcess serverProcess = processes.startAndAwait(cmd, l -> l.startsWith("listening on "),
-                Duration.ofMinutes(2));
-        return serverProcess.firstLine(l -> l.startsWith("listening on ")).orElseThrow()
+        ChildProcess serverProcess =
+                processes.startAndAwait(cmd, l -> l.startsWith("listening on "), Duration.ofMinutes(2));
+        return serverProcess
+                .firstLine(l -> l.startsWith("listening on "))
+                .orElseThrow()
                 .substring("listening on ".length());
     }
 

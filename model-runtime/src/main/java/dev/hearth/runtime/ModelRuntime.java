@@ -56,8 +56,10 @@ public final class ModelRuntime {
     public PredictorFactory factory(String framework, String what) {
         PredictorFactory f = framework == null ? null : factories.get(framework);
         if (f == null) {
-            throw new ModelLoadException("format", "model " + what + " has framework '" + framework
-                    + "' but this Hearth runs only " + frameworks(), null);
+            throw new ModelLoadException(
+                    "format",
+                    "model " + what + " has framework '" + framework + "' but this Hearth runs only " + frameworks(),
+                    null);
         }
         return f;
     }
@@ -75,8 +77,8 @@ public final class ModelRuntime {
         try {
             bytes = store.readFile(version, factory.modelFile());
         } catch (IntegrityException e) {
-            throw new ModelLoadException("integrity", "version " + what + " failed SHA-256 verification: "
-                    + e.getMessage(), e);
+            throw new ModelLoadException(
+                    "integrity", "version " + what + " failed SHA-256 verification: " + e.getMessage(), e);
         } catch (KeyUnavailableException e) {
             // The message names the master key and version; a key provider that cannot be reached may come back.
             throw new ModelLoadException(e.getCause() instanceof IOException ? "read" : "key", e.getMessage(), e);
@@ -85,10 +87,14 @@ public final class ModelRuntime {
             String reason = e.getCause() instanceof IOException ? "read" : "format";
             throw new ModelLoadException(reason, "cannot read " + what + ": " + e.getMessage(), e);
         }
-        Predictor p = open(new ModelArtifact(what, version.metadata().framework(), version.metadata().signature(),
-                bytes));
-        LOG.info("Loaded {} ({} bytes, {} bytes off-heap) and warmed it up in {} ms", what, bytes.length,
-                p.offHeapBytes(), (System.nanoTime() - t0) / 1_000_000);
+        Predictor p = open(new ModelArtifact(
+                what, version.metadata().framework(), version.metadata().signature(), bytes));
+        LOG.info(
+                "Loaded {} ({} bytes, {} bytes off-heap) and warmed it up in {} ms",
+                what,
+                bytes.length,
+                p.offHeapBytes(),
+                (System.nanoTime() - t0) / 1_000_000);
         return p;
     }
 

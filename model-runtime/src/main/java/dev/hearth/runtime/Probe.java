@@ -41,8 +41,10 @@ public final class Probe {
         for (TensorSpec spec : predictor.outputs()) {
             Tensor t = outputs.get(spec.name());
             if (t == null) {
-                throw failed(what, "it returned no output '" + spec.name() + "' (it returned " + outputs.keySet()
-                        + ")", null);
+                throw failed(
+                        what,
+                        "it returned no output '" + spec.name() + "' (it returned " + outputs.keySet() + ")",
+                        null);
             }
             String problem = shapeProblem(spec, t.shape());
             if (problem == null) {
@@ -75,8 +77,10 @@ public final class Probe {
         for (int i = 0; fits && i < shape.length; i++) {
             fits = declared.get(i) == -1 || declared.get(i) == shape[i];
         }
-        return fits ? null : "output '" + spec.name() + "' has shape " + Arrays.toString(shape)
-                + " but the signature declares " + declared;
+        return fits
+                ? null
+                : "output '" + spec.name() + "' has shape " + Arrays.toString(shape) + " but the signature declares "
+                        + declared;
     }
 
     private static String finiteProblem(Tensor t) {

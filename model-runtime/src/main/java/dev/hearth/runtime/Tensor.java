@@ -20,7 +20,8 @@ public record Tensor(String name, TensorType type, long[] shape, Buffer data) {
         }
         if (!type.bufferType().isInstance(data)) {
             throw new IllegalArgumentException("tensor '" + name + "' of type " + type + " must hold a "
-                    + type.bufferType().getSimpleName() + " but holds a " + data.getClass().getSimpleName());
+                    + type.bufferType().getSimpleName() + " but holds a "
+                    + data.getClass().getSimpleName());
         }
         long n = elementCount(shape, name);
         if (n != data.remaining()) {
@@ -34,8 +35,8 @@ public record Tensor(String name, TensorType type, long[] shape, Buffer data) {
         long n = 1;
         for (long d : shape) {
             if (d < 0) {
-                throw new IllegalArgumentException("every dimension of tensor '" + name + "' must be >= 0 but shape was "
-                        + Arrays.toString(shape));
+                throw new IllegalArgumentException("every dimension of tensor '" + name
+                        + "' must be >= 0 but shape was " + Arrays.toString(shape));
             }
             n = Math.multiplyExact(n, d);
         }

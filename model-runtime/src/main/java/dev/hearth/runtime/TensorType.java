@@ -41,7 +41,7 @@ public enum TensorType {
                 }
             }
         }
-        throw new IllegalArgumentException("datatype must be one of [FP32, FP64, INT32, INT64] but was '"
-                + datatype + "'");
+        throw new IllegalArgumentException(
+                "datatype must be one of [FP32, FP64, INT32, INT64] but was '" + datatype + "'");
     }
 }

@@ -36,8 +36,8 @@ class ModelRuntimeTest {
     void loadsAStoredDl4jVersionThatAnswersLikeItsNetwork() {
         HadoopModelStore store = store();
         MultiLayerNetwork net = TestNetworks.classifier(7);
-        ModelVersion v = TestNetworks.publish(store, "iris", ModelFiles.DL4J_MULTILAYER,
-                TestNetworks.classification(), net);
+        ModelVersion v =
+                TestNetworks.publish(store, "iris", ModelFiles.DL4J_MULTILAYER, TestNetworks.classification(), net);
         ModelRuntime runtime = ModelRuntime.standard(RuntimeOptions.DEFAULTS);
         assertThat(runtime.frameworks()).containsExactly(ModelFiles.DL4J_MULTILAYER, ModelFiles.ONNX);
         assertThat(runtime.declaredBytes(v)).isEqualTo(TestNetworks.zip(net).length);
@@ -54,11 +54,12 @@ class ModelRuntimeTest {
     @Test
     void anUnknownFrameworkIsRefusedNamingItAndTheKnownOnes() {
         HadoopModelStore store = store();
-        ModelVersion v = TestNetworks.publish(store, "iris", "tensorflow-savedmodel", TestNetworks.classification(),
-                TestNetworks.classifier(7));
+        ModelVersion v = TestNetworks.publish(
+                store, "iris", "tensorflow-savedmodel", TestNetworks.classification(), TestNetworks.classifier(7));
         ModelRuntime runtime = ModelRuntime.standard(RuntimeOptions.DEFAULTS);
         assertThatThrownBy(() -> runtime.load(store, v))
-                .isInstanceOfSatisfying(ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("format"))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("format"))
                 .hasMessage("model iris/1 has framework 'tensorflow-savedmodel' but this Hearth runs only "
                         + "[dl4j-multilayer, onnx]");
         assertThat(runtime.declaredBytes(v)).isZero();
@@ -67,23 +68,28 @@ class ModelRuntimeTest {
     @Test
     void aCorruptedModelFileFailsVerificationBeforeAnyRestore() throws Exception {
         HadoopModelStore store = store();
-        ModelVersion v = TestNetworks.publish(store, "iris", ModelFiles.DL4J_MULTILAYER,
-                TestNetworks.classification(), TestNetworks.classifier(7));
+        ModelVersion v = TestNetworks.publish(
+                store, "iris", ModelFiles.DL4J_MULTILAYER, TestNetworks.classification(), TestNetworks.classifier(7));
         Path zip = Path.of(URI.create(v.location())).resolve(ModelFiles.MODEL_FILE);
         byte[] bytes = Files.readAllBytes(zip);
         bytes[bytes.length / 2] ^= 0x01;
         Files.write(zip, bytes);
         assertThatThrownBy(() -> ModelRuntime.standard(RuntimeOptions.DEFAULTS).load(store, v))
-                .isInstanceOfSatisfying(ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("integrity"))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("integrity"))
                 .hasMessageContaining("SHA-256");
     }
 
     @Test
     void bytesThatAreNotADl4jZipAreRefusedAsAFormatError() {
         ModelRuntime runtime = ModelRuntime.standard(RuntimeOptions.DEFAULTS);
-        assertThatThrownBy(() -> runtime.open(new ModelArtifact("iris/9", ModelFiles.DL4J_MULTILAYER,
-                TestNetworks.classification(), "not a zip".getBytes(StandardCharsets.UTF_8))))
-                .isInstanceOfSatisfying(ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("format"))
+        assertThatThrownBy(() -> runtime.open(new ModelArtifact(
+                        "iris/9",
+                        ModelFiles.DL4J_MULTILAYER,
+                        TestNetworks.classification(),
+                        "not a zip".getBytes(StandardCharsets.UTF_8))))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("format"))
                 .hasMessageStartingWith("cannot restore iris/9: ");
     }
 
@@ -103,11 +109,17 @@ class ModelRuntimeTest {
             out.write(new byte[] {(byte) 0xac, (byte) 0xed, 0, 5});
             out.closeEntry();
         }
-        assertThatThrownBy(() -> ModelRuntime.standard(RuntimeOptions.DEFAULTS).open(new ModelArtifact("iris/3",
-                ModelFiles.DL4J_MULTILAYER, TestNetworks.classification(), hostile.toByteArray())))
-                .isInstanceOfSatisfying(ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("format"))
-                .hasMessageStartingWith("cannot restore iris/3: model.zip of iris/3 has entry 'preprocessor.bin', which Hearth"
-                        + " never writes; refusing to load it");
+        assertThatThrownBy(() -> ModelRuntime.standard(RuntimeOptions.DEFAULTS)
+                        .open(new ModelArtifact(
+                                "iris/3",
+                                ModelFiles.DL4J_MULTILAYER,
+                                TestNetworks.classification(),
+                                hostile.toByteArray())))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("format"))
+                .hasMessageStartingWith(
+                        "cannot restore iris/3: model.zip of iris/3 has entry 'preprocessor.bin', which Hearth"
+                                + " never writes; refusing to load it");
     }
 
     @Test
@@ -115,9 +127,10 @@ class ModelRuntimeTest {
         // Four labels for a network with three outputs.
         Signature four = new Signature("input", "FP32", 4, List.of(), List.of("a", "b", "c", "d"), null);
         ModelRuntime runtime = ModelRuntime.standard(new RuntimeOptions(false, 0));
-        assertThatThrownBy(() -> runtime.open(new ModelArtifact("iris/2", ModelFiles.DL4J_MULTILAYER, four,
-                TestNetworks.zip(TestNetworks.classifier(7)))))
-                .isInstanceOfSatisfying(ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("warmup"))
+        assertThatThrownBy(() -> runtime.open(new ModelArtifact(
+                        "iris/2", ModelFiles.DL4J_MULTILAYER, four, TestNetworks.zip(TestNetworks.classifier(7)))))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("warmup"))
                 .hasMessage("warm-up inference of iris/2 failed: it returned 3 values per row but the signature has 4"
                         + " labels");
     }
@@ -182,16 +195,19 @@ class ModelRuntimeTest {
     @Test
     void dispatchesOnTheFrameworkAndClosesAPredictorThatFailsTheProbe() {
         List<Ratio> opened = new java.util.ArrayList<>();
-        ModelRuntime runtime = new ModelRuntime(List.of(new RatioFactory(opened),
-                new dev.hearth.runtime.dl4j.Dl4jPredictorFactory(RuntimeOptions.DEFAULTS)));
+        ModelRuntime runtime = new ModelRuntime(List.of(
+                new RatioFactory(opened), new dev.hearth.runtime.dl4j.Dl4jPredictorFactory(RuntimeOptions.DEFAULTS)));
         assertThat(runtime.frameworks()).containsExactly("ratio", ModelFiles.DL4J_MULTILAYER);
         assertThat(runtime.factory("ratio", "r/1")).isInstanceOf(RatioFactory.class);
-        assertThatThrownBy(() -> runtime.open(new ModelArtifact("r/1", "ratio", TestNetworks.classification(),
-                new byte[0])))
-                .isInstanceOfSatisfying(ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("warmup"))
+        assertThatThrownBy(() ->
+                        runtime.open(new ModelArtifact("r/1", "ratio", TestNetworks.classification(), new byte[0])))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("warmup"))
                 .hasMessage("warm-up inference of r/1 failed: it returned a non-finite value NaN");
         assertThat(opened).hasSize(1);
-        assertThat(opened.get(0).closed).as("a refused predictor is closed, not leaked").isTrue();
+        assertThat(opened.get(0).closed)
+                .as("a refused predictor is closed, not leaked")
+                .isTrue();
 
         assertThatThrownBy(() -> new ModelRuntime(List.of(new RatioFactory(opened), new RatioFactory(opened))))
                 .hasMessage("two predictor factories for framework 'ratio'");

@@ -30,10 +30,17 @@ public final class TestNetworks {
                 .seed(seed)
                 .dataType(DataType.FLOAT)
                 .list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(classifier ? LossFunctions.LossFunction.MCXENT
-                        : LossFunctions.LossFunction.MSE).nIn(8).nOut(outputs)
-                        .activation(classifier ? Activation.SOFTMAX : Activation.IDENTITY).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(4)
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(
+                                classifier ? LossFunctions.LossFunction.MCXENT : LossFunctions.LossFunction.MSE)
+                        .nIn(8)
+                        .nOut(outputs)
+                        .activation(classifier ? Activation.SOFTMAX : Activation.IDENTITY)
+                        .build())
                 .build());
         net.init();
         return net;
@@ -46,15 +53,24 @@ public final class TestNetworks {
 
     /** Labels a, b, c and a min-max normaliser over [0, 10] per feature. */
     public static Signature classification() {
-        return new Signature("input", "FP32", 4, List.of("f0", "f1", "f2", "f3"), List.of("a", "b", "c"),
+        return new Signature(
+                "input",
+                "FP32",
+                4,
+                List.of("f0", "f1", "f2", "f3"),
+                List.of("a", "b", "c"),
                 new NormalizerSpec("minmax", new double[] {0, 0, 0, 0}, new double[] {10, 10, 10, 10}, null, null));
     }
 
     /** One target {@code area}, standardised for training with mean 100 and standard deviation 20. */
     public static Signature regression() {
-        return Signature.regression("input", 4, List.of("f0", "f1", "f2", "f3"),
+        return Signature.regression(
+                "input",
+                4,
+                List.of("f0", "f1", "f2", "f3"),
                 new NormalizerSpec("standardize", null, null, new double[] {1, 2, 3, 4}, new double[] {2, 2, 2, 2}),
-                List.of("area"), new NormalizerSpec("standardize", null, null, new double[] {100}, new double[] {20}));
+                List.of("area"),
+                new NormalizerSpec("standardize", null, null, new double[] {100}, new double[] {20}));
     }
 
     /** The network as DL4J's {@code ModelSerializer} writes it: the bytes a version stores as {@code model.zip}. */
@@ -69,10 +85,18 @@ public final class TestNetworks {
     }
 
     /** Publishes {@code net} as a new version of {@code name} with {@code signature}. */
-    public static ModelVersion publish(ModelStore store, String name, String framework, Signature signature,
-            MultiLayerNetwork net) {
+    public static ModelVersion publish(
+            ModelStore store, String name, String framework, Signature signature, MultiLayerNetwork net) {
         byte[] bytes = zip(net);
-        return store.publish(name, new ModelDraft(framework, signature, Map.of(), Map.of(), Map.of(), Map.of(),
-                Map.of(ModelFiles.MODEL_FILE, out -> out.write(bytes))));
+        return store.publish(
+                name,
+                new ModelDraft(
+                        framework,
+                        signature,
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(ModelFiles.MODEL_FILE, out -> out.write(bytes))));
     }
 }

@@ -64,7 +64,10 @@ public record DatasetFingerprint(
             for (FileStatus st : files) {
                 total += st.getLen();
                 maxTime = Math.max(maxTime, st.getModificationTime());
-                String rel = st.getPath().toString().substring(Math.min(base.length(), st.getPath().toString().length()));
+                String rel = st.getPath()
+                        .toString()
+                        .substring(
+                                Math.min(base.length(), st.getPath().toString().length()));
                 digest.update((rel + "\n" + st.getLen() + "\n" + st.getModificationTime() + "\n")
                         .getBytes(StandardCharsets.UTF_8));
                 if (st.getLen() <= SMALL_FILE_BYTES) {
@@ -73,7 +76,11 @@ public record DatasetFingerprint(
                     }
                 }
             }
-            return new DatasetFingerprint(base, total, files.size(), Instant.ofEpochMilli(maxTime).toString(),
+            return new DatasetFingerprint(
+                    base,
+                    total,
+                    files.size(),
+                    Instant.ofEpochMilli(maxTime).toString(),
                     HexFormat.of().formatHex(digest.digest()));
         } catch (IOException e) {
             throw new ModelStoreException("cannot fingerprint dataset " + path + ": " + e.getMessage(), e);

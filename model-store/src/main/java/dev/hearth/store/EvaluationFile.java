@@ -24,24 +24,35 @@ import java.util.Map;
  * @param bestEpoch the epoch whose parameters were kept
  */
 @JsonPropertyOrder({"examples", "metrics", "labels", "zeroSupportClasses", "confusionMatrix", "history", "bestEpoch"})
-public record EvaluationFile(long examples, Map<String, Double> metrics, List<String> labels,
-        List<String> zeroSupportClasses, long[][] confusionMatrix, List<Map<String, Object>> history, int bestEpoch) {
+public record EvaluationFile(
+        long examples,
+        Map<String, Double> metrics,
+        List<String> labels,
+        List<String> zeroSupportClasses,
+        long[][] confusionMatrix,
+        List<Map<String, Object>> history,
+        int bestEpoch) {
     /** The file's name inside a version. */
     public static final String FILE = "evaluation.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final TypeReference<Map<String, Object>> ENTRY = new TypeReference<>() {};
 
     /**
      * An evaluation whose history is {@code history}'s entries turned into JSON objects (records of the engine's
      * per-epoch results, for instance).
      */
-    public static EvaluationFile of(long examples, Map<String, Double> metrics, List<String> labels,
-            List<String> zeroSupportClasses, long[][] confusionMatrix, List<?> history, int bestEpoch) {
-        List<Map<String, Object>> entries = history.stream()
-                .map(e -> JSON.convertValue(e, ENTRY))
-                .toList();
+    public static EvaluationFile of(
+            long examples,
+            Map<String, Double> metrics,
+            List<String> labels,
+            List<String> zeroSupportClasses,
+            long[][] confusionMatrix,
+            List<?> history,
+            int bestEpoch) {
+        List<Map<String, Object>> entries =
+                history.stream().map(e -> JSON.convertValue(e, ENTRY)).toList();
         return new EvaluationFile(examples, metrics, labels, zeroSupportClasses, confusionMatrix, entries, bestEpoch);
     }
 

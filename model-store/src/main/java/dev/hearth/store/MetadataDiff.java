@@ -28,8 +28,16 @@ public final class MetadataDiff {
     /** Lists the entries whose values differ between {@code left} and {@code right}, section by section. */
     public static List<Change> between(ModelMetadata left, ModelMetadata right) {
         List<Change> out = new ArrayList<>();
-        compare(out, "framework", Map.of("framework", str(left.framework())), Map.of("framework", str(right.framework())));
-        compare(out, "signature", Map.of("signature", json(left.signature())), Map.of("signature", json(right.signature())));
+        compare(
+                out,
+                "framework",
+                Map.of("framework", str(left.framework())),
+                Map.of("framework", str(right.framework())));
+        compare(
+                out,
+                "signature",
+                Map.of("signature", json(left.signature())),
+                Map.of("signature", json(right.signature())));
         compare(out, "training", left.training(), right.training());
         compare(out, "metrics", left.metrics(), right.metrics());
         compare(out, "tags", left.tags(), right.tags());

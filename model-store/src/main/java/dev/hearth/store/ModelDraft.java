@@ -18,8 +18,14 @@ public record ModelDraft(ModelDescription description, Map<String, FileWriter> f
     /**
      * A draft of {@code files} described by the six fields of a {@link ModelDescription} (see there), in its order.
      */
-    public ModelDraft(String framework, Signature signature, Map<String, Double> metrics, Map<String, String> training,
-            Map<String, Object> provenance, Map<String, String> tags, Map<String, FileWriter> files) {
+    public ModelDraft(
+            String framework,
+            Signature signature,
+            Map<String, Double> metrics,
+            Map<String, String> training,
+            Map<String, Object> provenance,
+            Map<String, String> tags,
+            Map<String, FileWriter> files) {
         this(new ModelDescription(framework, signature, metrics, training, provenance, tags), files);
     }
 

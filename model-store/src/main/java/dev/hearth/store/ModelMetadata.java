@@ -30,19 +30,34 @@ public record ModelMetadata(
         String creator,
         @JsonUnwrapped ModelDescription description,
         Map<String, FileEntry> files,
-        EncryptionInfo encryption) implements Described {
+        EncryptionInfo encryption)
+        implements Described {
 
     /** The flat form, as {@code metadata.json} holds it (the description's fields after {@code creator}). */
     @JsonCreator
-    public ModelMetadata(@JsonProperty("formatVersion") int formatVersion, @JsonProperty("name") String name,
-            @JsonProperty("version") int version, @JsonProperty("createdAt") String createdAt,
-            @JsonProperty("creator") String creator, @JsonProperty("framework") String framework,
-            @JsonProperty("signature") Signature signature, @JsonProperty("metrics") Map<String, Double> metrics,
+    public ModelMetadata(
+            @JsonProperty("formatVersion") int formatVersion,
+            @JsonProperty("name") String name,
+            @JsonProperty("version") int version,
+            @JsonProperty("createdAt") String createdAt,
+            @JsonProperty("creator") String creator,
+            @JsonProperty("framework") String framework,
+            @JsonProperty("signature") Signature signature,
+            @JsonProperty("metrics") Map<String, Double> metrics,
             @JsonProperty("training") Map<String, String> training,
-            @JsonProperty("provenance") Map<String, Object> provenance, @JsonProperty("tags") Map<String, String> tags,
-            @JsonProperty("files") Map<String, FileEntry> files, @JsonProperty("encryption") EncryptionInfo encryption) {
-        this(formatVersion, name, version, createdAt, creator,
-                new ModelDescription(framework, signature, metrics, training, provenance, tags), files, encryption);
+            @JsonProperty("provenance") Map<String, Object> provenance,
+            @JsonProperty("tags") Map<String, String> tags,
+            @JsonProperty("files") Map<String, FileEntry> files,
+            @JsonProperty("encryption") EncryptionInfo encryption) {
+        this(
+                formatVersion,
+                name,
+                version,
+                createdAt,
+                creator,
+                new ModelDescription(framework, signature, metrics, training, provenance, tags),
+                files,
+                encryption);
     }
 
     /**
@@ -67,7 +82,8 @@ public record ModelMetadata(
 
     /** The same metadata with another encryption entry and the format version that entry needs. */
     public ModelMetadata withEncryption(EncryptionInfo info) {
-        int format = info == null ? formatVersionFor(signature())
+        int format = info == null
+                ? formatVersionFor(signature())
                 : Math.max(formatVersion, EncryptionInfo.MIN_METADATA_FORMAT);
         return new ModelMetadata(format, name, version, createdAt, creator, description, files, info);
     }

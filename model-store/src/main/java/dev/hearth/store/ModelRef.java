@@ -23,9 +23,8 @@ public record ModelRef(String name, int version, String alias) {
         if (alias != null) {
             ModelNames.validate("alias", alias);
             if (version != 0) {
-                throw new InvalidNameException(
-                        "model reference takes a version or an alias, not both, but had version " + version
-                                + " and alias '" + alias + "'");
+                throw new InvalidNameException("model reference takes a version or an alias, not both, but had version "
+                        + version + " and alias '" + alias + "'");
             }
         }
     }

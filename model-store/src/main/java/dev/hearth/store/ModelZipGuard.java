@@ -113,8 +113,8 @@ public final class ModelZipGuard {
                     }
                 }
                 if (name.equals(COEFFICIENTS) || name.equals(UPDATER_STATE)) {
-                    NdArrayHeader.check(head, (int) Math.min(entryBytes, head.length), entryBytes,
-                            what + " entry '" + name + "'");
+                    NdArrayHeader.check(
+                            head, (int) Math.min(entryBytes, head.length), entryBytes, what + " entry '" + name + "'");
                 }
             }
         } catch (IOException | IllegalArgumentException e) {
@@ -123,14 +123,14 @@ public final class ModelZipGuard {
         }
         for (String r : REQUIRED) {
             if (!seen.contains(r)) {
-                throw new ModelFormatException(what + " lacks entry '" + r + "' (it has " + seen
-                        + "); refusing to load it");
+                throw new ModelFormatException(
+                        what + " lacks entry '" + r + "' (it has " + seen + "); refusing to load it");
             }
         }
     }
 
-    private static ModelFormatException tooLarge(String what, String entry, String verb, long bytes, long budget,
-            int zipBytes) {
+    private static ModelFormatException tooLarge(
+            String what, String entry, String verb, long bytes, long budget, int zipBytes) {
         return new ModelFormatException(what + ": entry '" + entry + "' " + verb + " " + bytes
                 + " uncompressed bytes in total, more than the " + budget + " a " + zipBytes + "-byte zip may expand to"
                 + " (" + MAX_EXPANSION + "x, at least " + MIN_BUDGET_BYTES + "); refusing to load it");

@@ -16,10 +16,21 @@ final class NdArrayHeader {
     static final int HEAD_BYTES = 4096;
     /** ND4J's largest rank is 32; a shape buffer holds rank * 2 + 4 longs. */
     private static final long MAX_SHAPE_ELEMENTS = 32 * 2 + 4;
-    private static final Map<String, Integer> ELEMENT_BYTES = Map.ofEntries(Map.entry("DOUBLE", 8),
-            Map.entry("FLOAT", 4), Map.entry("HALF", 2), Map.entry("BFLOAT16", 2), Map.entry("LONG", 8),
-            Map.entry("INT", 4), Map.entry("SHORT", 2), Map.entry("BYTE", 1), Map.entry("UBYTE", 1),
-            Map.entry("BOOL", 1), Map.entry("UINT16", 2), Map.entry("UINT32", 4), Map.entry("UINT64", 8));
+
+    private static final Map<String, Integer> ELEMENT_BYTES = Map.ofEntries(
+            Map.entry("DOUBLE", 8),
+            Map.entry("FLOAT", 4),
+            Map.entry("HALF", 2),
+            Map.entry("BFLOAT16", 2),
+            Map.entry("LONG", 8),
+            Map.entry("INT", 4),
+            Map.entry("SHORT", 2),
+            Map.entry("BYTE", 1),
+            Map.entry("UBYTE", 1),
+            Map.entry("BOOL", 1),
+            Map.entry("UINT16", 2),
+            Map.entry("UINT32", 4),
+            Map.entry("UINT64", 8));
 
     private NdArrayHeader() {}
 
@@ -42,8 +53,10 @@ final class NdArrayHeader {
                 Integer size = ELEMENT_BYTES.get(type);
                 if (size == null) {
                     throw new ModelFormatException(what + ": " + buffer + " buffer has data type '"
-                            + type.codePoints().limit(40).collect(StringBuilder::new, StringBuilder::appendCodePoint,
-                                    StringBuilder::append) + "', which is not a numeric ND4J type");
+                            + type.codePoints()
+                                    .limit(40)
+                                    .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                            + "', which is not a numeric ND4J type");
                 }
                 long limit = buffer.equals("shape") ? MAX_SHAPE_ELEMENTS : remaining / size;
                 if (count < 0 || count > limit || count * size > remaining) {

@@ -27,8 +27,9 @@ public record NormalizerSpec(String kind, double[] min, double[] max, double[] m
             case NONE -> {}
             case MINMAX -> requireSameLength(min, max, "min", "max");
             case STANDARDIZE -> requireSameLength(mean, std, "mean", "std");
-            default -> throw new IllegalArgumentException(
-                    "normalizer kind must be one of [none, minmax, standardize] but was '" + kind + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "normalizer kind must be one of [none, minmax, standardize] but was '" + kind + "'");
         }
     }
 
@@ -117,7 +118,8 @@ public record NormalizerSpec(String kind, double[] min, double[] max, double[] m
 
     private static void requireSameLength(double[] a, double[] b, String an, String bn) {
         if (a == null || b == null || a.length != b.length) {
-            throw new IllegalArgumentException("normalizer " + an + " and " + bn + " must both be set with equal length");
+            throw new IllegalArgumentException(
+                    "normalizer " + an + " and " + bn + " must both be set with equal length");
         }
     }
 }

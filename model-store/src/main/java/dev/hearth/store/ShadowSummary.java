@@ -40,15 +40,29 @@ public record ShadowSummary(String model, String replica, long updatedMillis, lo
      * @param values output values compared (regression)
      * @param failed shadow requests that failed (not compared)
      */
-    public record Pair(int primary, int shadow, boolean regression, long requests, long rows, long agreeingRows,
-            double absDiffSum, long values, long failed) {
+    public record Pair(
+            int primary,
+            int shadow,
+            boolean regression,
+            long requests,
+            long rows,
+            long agreeingRows,
+            double absDiffSum,
+            long values,
+            long failed) {
         public Pair {
             if (primary < 1 || shadow < 1) {
-                throw new IllegalArgumentException("shadow pair versions must be >= 1 but were " + primary + " and "
-                        + shadow);
+                throw new IllegalArgumentException(
+                        "shadow pair versions must be >= 1 but were " + primary + " and " + shadow);
             }
-            if (requests < 0 || rows < 0 || agreeingRows < 0 || agreeingRows > rows || values < 0 || failed < 0
-                    || !(absDiffSum >= 0) || Double.isInfinite(absDiffSum)) {
+            if (requests < 0
+                    || rows < 0
+                    || agreeingRows < 0
+                    || agreeingRows > rows
+                    || values < 0
+                    || failed < 0
+                    || !(absDiffSum >= 0)
+                    || Double.isInfinite(absDiffSum)) {
                 throw new IllegalArgumentException("shadow pair " + primary + "->" + shadow + " has inconsistent counts"
                         + " (requests " + requests + ", rows " + rows + ", agreeing " + agreeingRows + ", values "
                         + values + ", abs diff sum " + absDiffSum + ", failed " + failed + ")");
@@ -67,8 +81,16 @@ public record ShadowSummary(String model, String replica, long updatedMillis, lo
 
         /** The sum of this pair's counts and {@code o}'s (same versions). */
         public Pair plus(Pair o) {
-            return new Pair(primary, shadow, regression || o.regression, requests + o.requests, rows + o.rows,
-                    agreeingRows + o.agreeingRows, absDiffSum + o.absDiffSum, values + o.values, failed + o.failed);
+            return new Pair(
+                    primary,
+                    shadow,
+                    regression || o.regression,
+                    requests + o.requests,
+                    rows + o.rows,
+                    agreeingRows + o.agreeingRows,
+                    absDiffSum + o.absDiffSum,
+                    values + o.values,
+                    failed + o.failed);
         }
     }
 

@@ -92,17 +92,18 @@ public record Signature(
         targetNormalizer = targetNormalizer == null ? NormalizerSpec.none() : targetNormalizer;
         if (inputs == null || inputs.isEmpty()) {
             if (outputs != null && !outputs.isEmpty()) {
-                throw new IllegalArgumentException("a signature with outputs " + names(outputs)
-                        + " needs its inputs too");
+                throw new IllegalArgumentException(
+                        "a signature with outputs " + names(outputs) + " needs its inputs too");
             }
             inputName = inputName == null ? "input" : inputName;
             datatype = datatype == null ? "FP32" : datatype;
             task = task == null ? (labelNames.isEmpty() ? REGRESSION : CLASSIFICATION) : task.toLowerCase(Locale.ROOT);
             targets = checkFeatureRows(featureCount, labelNames, task, targets, targetNormalizer);
             inputs = List.of(new TensorSpec(inputName, datatype, List.of(-1L, (long) featureCount)));
-            outputs = List.of(REGRESSION.equals(task)
-                    ? TensorSpec.rows(targets.size() == 1 ? targets.get(0) : VALUE, targets.size())
-                    : TensorSpec.rows(PROBABILITIES, labelNames.size()));
+            outputs = List.of(
+                    REGRESSION.equals(task)
+                            ? TensorSpec.rows(targets.size() == 1 ? targets.get(0) : VALUE, targets.size())
+                            : TensorSpec.rows(PROBABILITIES, labelNames.size()));
             if (labelsOutput != null && !labelsOutput.equals(CLASSIFICATION.equals(task) ? PROBABILITIES : null)) {
                 throw new IllegalArgumentException("labelsOutput of a feature-rows signature is '" + PROBABILITIES
                         + "' for classification and absent for regression but was '" + labelsOutput + "'");
@@ -122,24 +123,52 @@ public record Signature(
     }
 
     /** A feature-rows signature with every field: what the 9-field records of formats 1 and 2 hold. */
-    public Signature(String inputName, String datatype, int featureCount, List<String> featureNames,
-            List<String> labelNames, NormalizerSpec normalizer, String task, List<String> targets,
+    public Signature(
+            String inputName,
+            String datatype,
+            int featureCount,
+            List<String> featureNames,
+            List<String> labelNames,
+            NormalizerSpec normalizer,
+            String task,
+            List<String> targets,
             NormalizerSpec targetNormalizer) {
-        this(inputName, datatype, featureCount, featureNames, labelNames, normalizer, task, targets, targetNormalizer,
-                null, null, null);
+        this(
+                inputName,
+                datatype,
+                featureCount,
+                featureNames,
+                labelNames,
+                normalizer,
+                task,
+                targets,
+                targetNormalizer,
+                null,
+                null,
+                null);
     }
 
     /** A classification signature (or, with no labels, a regression over one unscaled target {@value #VALUE}). */
-    public Signature(String inputName, String datatype, int featureCount, List<String> featureNames,
-            List<String> labelNames, NormalizerSpec normalizer) {
+    public Signature(
+            String inputName,
+            String datatype,
+            int featureCount,
+            List<String> featureNames,
+            List<String> labelNames,
+            NormalizerSpec normalizer) {
         this(inputName, datatype, featureCount, featureNames, labelNames, normalizer, null, null, null);
     }
 
     /** A regression signature: {@code targets.size()} values per row, scaled for training by {@code target}. */
-    public static Signature regression(String inputName, int featureCount, List<String> featureNames,
-            NormalizerSpec normalizer, List<String> targets, NormalizerSpec target) {
-        return new Signature(inputName, "FP32", featureCount, featureNames, List.of(), normalizer, REGRESSION,
-                targets, target);
+    public static Signature regression(
+            String inputName,
+            int featureCount,
+            List<String> featureNames,
+            NormalizerSpec normalizer,
+            List<String> targets,
+            NormalizerSpec target) {
+        return new Signature(
+                inputName, "FP32", featureCount, featureNames, List.of(), normalizer, REGRESSION, targets, target);
     }
 
     /**
@@ -152,13 +181,18 @@ public record Signature(
      * @param normalizer applied to the single FP32 {@code [d, n]} input; null for none
      * @param featureNames names of that input's columns; may be empty
      */
-    public static Signature tensors(List<TensorSpec> inputs, List<TensorSpec> outputs, List<String> labels,
-            String labelsOutput, NormalizerSpec normalizer, List<String> featureNames) {
+    public static Signature tensors(
+            List<TensorSpec> inputs,
+            List<TensorSpec> outputs,
+            List<String> labels,
+            String labelsOutput,
+            NormalizerSpec normalizer,
+            List<String> featureNames) {
         if (inputs == null || inputs.isEmpty()) {
             throw new IllegalArgumentException("a tensor signature needs at least one input but has none");
         }
-        return new Signature(null, null, 0, featureNames, labels, normalizer, null, null, null, inputs, outputs,
-                labelsOutput);
+        return new Signature(
+                null, null, 0, featureNames, labels, normalizer, null, null, null, inputs, outputs, labelsOutput);
     }
 
     /** Whether the model predicts values rather than classes. */
@@ -182,9 +216,18 @@ public record Signature(
         if (TENSORS.equals(task) || featureCount < 1 || !"FP32".equals(datatype)) {
             return false;
         }
-        Signature rows = new Signature(inputName, datatype, featureCount, featureNames, labelNames, normalizer, task,
-                isRegression() ? targets : null, targetNormalizer);
-        return rows.inputs.equals(inputs) && rows.outputs.equals(outputs)
+        Signature rows = new Signature(
+                inputName,
+                datatype,
+                featureCount,
+                featureNames,
+                labelNames,
+                normalizer,
+                task,
+                isRegression() ? targets : null,
+                targetNormalizer);
+        return rows.inputs.equals(inputs)
+                && rows.outputs.equals(outputs)
                 && Objects.equals(rows.labelsOutput, labelsOutput);
     }
 
@@ -278,8 +321,12 @@ public record Signature(
         return (int) n;
     }
 
-    private static List<String> checkFeatureRows(int featureCount, List<String> labelNames, String task,
-            List<String> targets, NormalizerSpec targetNormalizer) {
+    private static List<String> checkFeatureRows(
+            int featureCount,
+            List<String> labelNames,
+            String task,
+            List<String> targets,
+            NormalizerSpec targetNormalizer) {
         if (featureCount < 1) {
             throw new IllegalArgumentException("featureCount must be >= 1 but was " + featureCount);
         }
@@ -297,8 +344,8 @@ public record Signature(
             }
             case REGRESSION -> {
                 if (!labelNames.isEmpty()) {
-                    throw new IllegalArgumentException("a regression signature has no labelNames but has "
-                            + labelNames);
+                    throw new IllegalArgumentException(
+                            "a regression signature has no labelNames but has " + labelNames);
                 }
                 List<String> t = targets.isEmpty() ? List.of(VALUE) : targets;
                 if (new HashSet<>(t).size() != t.size()) {
@@ -306,8 +353,8 @@ public record Signature(
                 }
                 for (String name : t) {
                     if (name == null || !TARGET_NAME.matcher(name).matches()) {
-                        throw new IllegalArgumentException("target name '" + name + "' must match "
-                                + TARGET_NAME.pattern());
+                        throw new IllegalArgumentException(
+                                "target name '" + name + "' must match " + TARGET_NAME.pattern());
                     }
                 }
                 int covered = targetNormalizer.featureCount();
@@ -317,8 +364,9 @@ public record Signature(
                 }
                 return t;
             }
-            default -> throw new IllegalArgumentException("task must be one of [classification, regression] but was '"
-                    + task + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "task must be one of [classification, regression] but was '" + task + "'");
         }
     }
 
@@ -337,8 +385,13 @@ public record Signature(
         return List.copyOf(tensors);
     }
 
-    private static String checkTensorTask(String task, List<String> labelNames, List<TensorSpec> outputs,
-            String labelsOutput, List<String> targets, NormalizerSpec targetNormalizer) {
+    private static String checkTensorTask(
+            String task,
+            List<String> labelNames,
+            List<TensorSpec> outputs,
+            String labelsOutput,
+            List<String> targets,
+            NormalizerSpec targetNormalizer) {
         if (!targets.isEmpty() || !NormalizerSpec.NONE.equals(targetNormalizer.kind())) {
             throw new IllegalArgumentException("a tensor signature has no targets or target normalizer but has "
                     + "targets " + targets + " and targetNormalizer " + targetNormalizer.kind());
@@ -359,21 +412,22 @@ public record Signature(
                     throw new IllegalArgumentException("labelNames must be distinct but were " + labelNames);
                 }
                 if (labelsOutput == null && outputs.size() != 1) {
-                    throw new IllegalArgumentException("labelsOutput must name the output the labels belong to, one "
-                            + "of " + names(outputs));
+                    throw new IllegalArgumentException(
+                            "labelsOutput must name the output the labels belong to, one " + "of " + names(outputs));
                 }
                 String name = labelsOutput == null ? outputs.get(0).name() : labelsOutput;
                 TensorSpec out = find(outputs, name);
                 if (out == null) {
-                    throw new IllegalArgumentException("labelsOutput '" + name + "' must be one of the outputs "
-                            + names(outputs));
+                    throw new IllegalArgumentException(
+                            "labelsOutput '" + name + "' must be one of the outputs " + names(outputs));
                 }
                 if (find(outputs, LABEL) != null) {
                     throw new IllegalArgumentException("a classifier answers '" + LABEL + "' itself, so no output "
                             + "may be named '" + LABEL + "' but outputs are " + names(outputs));
                 }
                 long classes = out.shape().get(out.shape().size() - 1);
-                if (out.shape().size() != 2 || !(out.datatype().startsWith("FP"))
+                if (out.shape().size() != 2
+                        || !(out.datatype().startsWith("FP"))
                         || (classes != -1 && classes != labelNames.size())) {
                     throw new IllegalArgumentException("labels output '" + name + "' must be FP32 or FP64 of shape "
                             + "[d, " + labelNames.size() + "] for " + labelNames.size() + " labels but is "
@@ -381,8 +435,9 @@ public record Signature(
                 }
                 return name;
             }
-            default -> throw new IllegalArgumentException("task of a tensor signature must be one of "
-                    + "[classification, tensors] but was '" + task + "'");
+            default ->
+                throw new IllegalArgumentException("task of a tensor signature must be one of "
+                        + "[classification, tensors] but was '" + task + "'");
         }
     }
 
@@ -391,7 +446,9 @@ public record Signature(
             return;
         }
         TensorSpec in = inputs.get(0);
-        if (inputs.size() != 1 || !"FP32".equals(in.datatype()) || in.shape().size() != 2
+        if (inputs.size() != 1
+                || !"FP32".equals(in.datatype())
+                || in.shape().size() != 2
                 || in.shape().get(1) != normalizer.featureCount()) {
             throw new IllegalArgumentException("a " + normalizer.kind() + " normalizer over "
                     + normalizer.featureCount() + " features needs a single FP32 input of shape [d, "
@@ -413,6 +470,9 @@ public record Signature(
     }
 
     private static String describe(List<TensorSpec> tensors) {
-        return tensors.stream().map(t -> t.name() + " " + t.datatype() + " " + t.shape()).toList().toString();
+        return tensors.stream()
+                .map(t -> t.name() + " " + t.datatype() + " " + t.shape())
+                .toList()
+                .toString();
     }
 }

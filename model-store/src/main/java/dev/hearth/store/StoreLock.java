@@ -19,8 +19,16 @@ import java.time.Instant;
  * @param acquiredAt ISO-8601 instant of acquisition
  * @param expiresAt ISO-8601 instant after which others may take the lock over
  */
-public record StoreLock(String model, String purpose, long seq, String token, String holder, String host, long pid,
-        String acquiredAt, String expiresAt) {
+public record StoreLock(
+        String model,
+        String purpose,
+        long seq,
+        String token,
+        String holder,
+        String host,
+        long pid,
+        String acquiredAt,
+        String expiresAt) {
     /** Whether the lock still excludes others at {@code now}. */
     public boolean activeAt(Instant now) {
         return Instant.parse(expiresAt).isAfter(now);

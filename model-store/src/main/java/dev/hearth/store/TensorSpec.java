@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 public record TensorSpec(String name, String datatype, List<Long> shape) {
     /** The datatypes Hearth stores, serves and scores. */
     public static final Set<String> DATATYPES = Set.of("FP32", "FP64", "INT32", "INT64");
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:/-]{1,128}");
 
     @JsonCreator
@@ -30,8 +31,8 @@ public record TensorSpec(String name, String datatype, List<Long> shape) {
                     + "INT64] but was '" + datatype + "'");
         }
         if (shape == null || shape.isEmpty() || shape.size() > 8) {
-            throw new IllegalArgumentException("shape of tensor '" + name + "' must have 1 to 8 dimensions but was "
-                    + shape);
+            throw new IllegalArgumentException(
+                    "shape of tensor '" + name + "' must have 1 to 8 dimensions but was " + shape);
         }
         for (Long d : shape) {
             if (d == null || (d < 1 && d != -1)) {

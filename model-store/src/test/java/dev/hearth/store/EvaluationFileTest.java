@@ -13,8 +13,14 @@ class EvaluationFileTest {
 
     @Test
     void writesTheSchemaInOrderAndReadsItBack() {
-        EvaluationFile f = EvaluationFile.of(10, Map.of("accuracy", 0.9), List.of("a", "b"), List.of(),
-                new long[][] {{4, 1}, {0, 5}}, List.of(new Epoch(1, 0.5, null)), 1);
+        EvaluationFile f = EvaluationFile.of(
+                10,
+                Map.of("accuracy", 0.9),
+                List.of("a", "b"),
+                List.of(),
+                new long[][] {{4, 1}, {0, 5}},
+                List.of(new Epoch(1, 0.5, null)),
+                1);
         String json = new String(f.toJson(), StandardCharsets.UTF_8);
         assertThat(json.indexOf("\"examples\"")).isLessThan(json.indexOf("\"metrics\""));
         assertThat(json.indexOf("\"confusionMatrix\"")).isLessThan(json.indexOf("\"history\""));

@@ -17,8 +17,8 @@ class MetadataJsonFormatsTest {
     private final MetadataJson json = new MetadataJson();
 
     @ParameterizedTest
-    @ValueSource(strings = {"format1-classification", "format2-regression", "format3-classification",
-        "format3-encrypted"})
+    @ValueSource(
+            strings = {"format1-classification", "format2-regression", "format3-classification", "format3-encrypted"})
     void writesEveryFormatByteForByte(String name) throws IOException {
         byte[] stored = resource("metadata-" + name + ".json");
         ModelMetadata read = json.read(stored, name);
@@ -26,10 +26,23 @@ class MetadataJsonFormatsTest {
         assertThat(new String(json.write(read), java.nio.charset.StandardCharsets.UTF_8))
                 .isEqualTo(new String(stored, java.nio.charset.StandardCharsets.UTF_8));
 
-        ModelDraft draft = new ModelDraft(read.framework(), read.signature(), read.metrics(), read.training(),
-                read.provenance(), read.tags(), Map.of("model.zip", out -> out.write(1)));
-        ModelMetadata rebuilt = new ModelMetadata(read.formatVersion(), read.name(), read.version(), read.createdAt(),
-                read.creator(), draft.description(), read.files(), read.encryption());
+        ModelDraft draft = new ModelDraft(
+                read.framework(),
+                read.signature(),
+                read.metrics(),
+                read.training(),
+                read.provenance(),
+                read.tags(),
+                Map.of("model.zip", out -> out.write(1)));
+        ModelMetadata rebuilt = new ModelMetadata(
+                read.formatVersion(),
+                read.name(),
+                read.version(),
+                read.createdAt(),
+                read.creator(),
+                draft.description(),
+                read.files(),
+                read.encryption());
         assertThat(rebuilt).isEqualTo(read);
         assertThat(json.write(rebuilt)).isEqualTo(stored);
     }

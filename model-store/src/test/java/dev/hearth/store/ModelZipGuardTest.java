@@ -55,8 +55,8 @@ class ModelZipGuardTest {
         byte[] garbage = zip(Map.of("configuration.json", CONFIG, "coefficients.bin", new byte[] {0, 3, 'a'}));
         assertThatThrownBy(() -> ModelZipGuard.MODEL.check(garbage, "m"))
                 .hasMessageContaining("does not start with ND4J array headers");
-        byte[] updater = zip(Map.of("configuration.json", CONFIG, "coefficients.bin", PARAMS, "updaterState.bin",
-                ndArray(1L << 33, 1)));
+        byte[] updater = zip(Map.of(
+                "configuration.json", CONFIG, "coefficients.bin", PARAMS, "updaterState.bin", ndArray(1L << 33, 1)));
         assertThatThrownBy(() -> ModelZipGuard.CHECKPOINT.check(updater, "c"))
                 .hasMessageContaining("'updaterState.bin': data buffer declares 8589934592 FLOAT");
     }
@@ -64,44 +64,52 @@ class ModelZipGuardTest {
     @Test
     void acceptsWhatHearthWritesAndHandsBackTheSameBytes() throws IOException {
         byte[] zip = zip(Map.of("configuration.json", CONFIG, "coefficients.bin", PARAMS));
-        assertThat(ModelZipGuard.MODEL.open(zip, "model.zip of digits/3").readAllBytes()).isEqualTo(zip);
-        byte[] checkpoint = zip(Map.of("configuration.json", CONFIG, "coefficients.bin", PARAMS,
-                "updaterState.bin", PARAMS));
+        assertThat(ModelZipGuard.MODEL.open(zip, "model.zip of digits/3").readAllBytes())
+                .isEqualTo(zip);
+        byte[] checkpoint =
+                zip(Map.of("configuration.json", CONFIG, "coefficients.bin", PARAMS, "updaterState.bin", PARAMS));
         ModelZipGuard.CHECKPOINT.check(checkpoint, "network.zip of checkpoint r1");
     }
 
     @Test
     void refusesAnEntryHearthNeverWritesNamingIt() {
-        byte[] zip = zip(Map.of("configuration.json", CONFIG, "coefficients.bin", PARAMS, "preprocessor.bin",
-                new byte[] {(byte) 0xac, (byte) 0xed, 0, 5}));
+        byte[] zip =
+                zip(Map.of("configuration.json", CONFIG, "coefficients.bin", PARAMS, "preprocessor.bin", new byte[] {
+                    (byte) 0xac, (byte) 0xed, 0, 5
+                }));
         assertThatThrownBy(() -> ModelZipGuard.MODEL.check(zip, "model.zip of digits/3"))
                 .isInstanceOf(ModelFormatException.class)
                 .hasMessageStartingWith("model.zip of digits/3 has entry 'preprocessor.bin', which Hearth never writes;"
                         + " refusing to load it")
                 .hasMessageContaining("allowed: coefficients.bin, configuration.json");
         // Updater state is a checkpoint's, never a served model's; normalizer.bin Hearth never writes at all.
-        byte[] updater = zip(Map.of("configuration.json", CONFIG, "coefficients.bin", PARAMS, "updaterState.bin",
-                PARAMS));
+        byte[] updater =
+                zip(Map.of("configuration.json", CONFIG, "coefficients.bin", PARAMS, "updaterState.bin", PARAMS));
         assertThatThrownBy(() -> ModelZipGuard.MODEL.check(updater, "m"))
                 .hasMessageContaining("'updaterState.bin', which Hearth never writes");
-        byte[] normalizer = zip(Map.of("configuration.json", CONFIG, "coefficients.bin", PARAMS, "normalizer.bin",
-                PARAMS));
+        byte[] normalizer =
+                zip(Map.of("configuration.json", CONFIG, "coefficients.bin", PARAMS, "normalizer.bin", PARAMS));
         assertThatThrownBy(() -> ModelZipGuard.CHECKPOINT.check(normalizer, "c"))
                 .hasMessageContaining("'normalizer.bin', which Hearth never writes");
     }
 
     @Test
     void refusesDirectoriesDuplicatesMissingEntriesAndControlCharacters() {
-        assertThatThrownBy(() -> ModelZipGuard.MODEL.check(zip(Map.of("configuration.json", CONFIG, "lib/",
-                new byte[0], "coefficients.bin", PARAMS)), "m")).hasMessageContaining("has entry 'lib/'");
-        byte[] twice = raw(stored("configuration.json", CONFIG), stored("coefficients.bin", PARAMS),
+        assertThatThrownBy(() -> ModelZipGuard.MODEL.check(
+                        zip(Map.of("configuration.json", CONFIG, "lib/", new byte[0], "coefficients.bin", PARAMS)),
+                        "m"))
+                .hasMessageContaining("has entry 'lib/'");
+        byte[] twice = raw(
+                stored("configuration.json", CONFIG),
+                stored("coefficients.bin", PARAMS),
                 stored("configuration.json", CONFIG));
         assertThatThrownBy(() -> ModelZipGuard.MODEL.check(twice, "m"))
                 .hasMessage("m has entry 'configuration.json' twice; refusing to load it");
         assertThatThrownBy(() -> ModelZipGuard.MODEL.check(zip(Map.of("configuration.json", CONFIG)), "m"))
                 .hasMessageContaining("m lacks entry 'coefficients.bin'");
         assertThatThrownBy(() -> ModelZipGuard.MODEL.check("not a zip".getBytes(StandardCharsets.UTF_8), "m"))
-                .isInstanceOf(ModelFormatException.class).hasMessageContaining("lacks entry");
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("lacks entry");
         assertThatThrownBy(() -> ModelZipGuard.MODEL.check(zip(Map.of("a\nb.bin", CONFIG)), "m"))
                 .hasMessageContaining("has entry 'a\\u000ab.bin'");
     }
@@ -120,7 +128,8 @@ class ModelZipGuardTest {
     @Test
     void refusesADeclaredSizeBeforeInflatingAnything() {
         // A local header declaring 1.5 GB uncompressed over 3 bytes of deflate data: DL4J would allocate 1.5 GB.
-        byte[] lie = raw(stored("configuration.json", CONFIG),
+        byte[] lie = raw(
+                stored("configuration.json", CONFIG),
                 header("coefficients.bin", 8, 0, 3, 1_500_000_000L, new byte[] {3, 0, 0}));
         assertThatThrownBy(() -> ModelZipGuard.MODEL.check(lie, "model.zip of digits/5"))
                 .hasMessageContaining("entry 'coefficients.bin' declares")
@@ -165,10 +174,19 @@ class ModelZipGuardTest {
     private static byte[] header(String name, int method, long crc, long compressed, long size, byte[] data) {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(30 + n.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0x04034b50).putShort((short) 20).putShort((short) 0).putShort((short) method)
-                .putShort((short) 0).putShort((short) 0x21)
-                .putInt((int) crc).putInt((int) compressed).putInt((int) size)
-                .putShort((short) n.length).putShort((short) 0).put(n).put(data);
+        b.putInt(0x04034b50)
+                .putShort((short) 20)
+                .putShort((short) 0)
+                .putShort((short) method)
+                .putShort((short) 0)
+                .putShort((short) 0x21)
+                .putInt((int) crc)
+                .putInt((int) compressed)
+                .putInt((int) size)
+                .putShort((short) n.length)
+                .putShort((short) 0)
+                .put(n)
+                .put(data);
         return b.array();
     }
 }

@@ -29,13 +29,23 @@ class RegressionSignatureTest {
     }
 
     private static Signature regression() {
-        return Signature.regression("input", 2, List.of("radius", "texture"),
+        return Signature.regression(
+                "input",
+                2,
+                List.of("radius", "texture"),
                 new NormalizerSpec("minmax", new double[] {0, 0}, new double[] {30, 40}, null, null),
-                List.of("worst_area"), targetScaling());
+                List.of("worst_area"),
+                targetScaling());
     }
 
     private static ModelDraft draft(Signature sig) {
-        return new ModelDraft("test-format", sig, Map.of("mse", 1234.5), Map.of(), Map.of(), Map.of(),
+        return new ModelDraft(
+                "test-format",
+                sig,
+                Map.of("mse", 1234.5),
+                Map.of(),
+                Map.of(),
+                Map.of(),
                 Map.of("model.zip", out -> out.write("m".getBytes(StandardCharsets.UTF_8))));
     }
 
@@ -45,8 +55,11 @@ class RegressionSignatureTest {
         store.publish("area", draft(regression()));
         String text = Files.readString(dir.resolve("area/versions/1/metadata.json"));
         assertThat(text.strip()).startsWith("{\n  \"formatVersion\" : 2,");
-        assertThat(text).contains("\"task\" : \"regression\"").contains("\"targets\" : [ \"worst_area\" ]")
-                .doesNotContain("\"regression\" :").doesNotContain("outputWidth");
+        assertThat(text)
+                .contains("\"task\" : \"regression\"")
+                .contains("\"targets\" : [ \"worst_area\" ]")
+                .doesNotContain("\"regression\" :")
+                .doesNotContain("outputWidth");
 
         Signature back = store.resolve(ModelRef.parse("area")).metadata().signature();
         assertThat(back).usingRecursiveComparison().isEqualTo(regression());
@@ -75,14 +88,16 @@ class RegressionSignatureTest {
                  "signature": {"inputName": "input", "datatype": "FP32", "featureCount": 4,
                                "featureNames": [], "labelNames": ["a", "b", "c"], "normalizer": {"kind": "none"}}}
                 """;
-        Signature c = json.read(classifier.getBytes(StandardCharsets.UTF_8), "iris/3").signature();
+        Signature c =
+                json.read(classifier.getBytes(StandardCharsets.UTF_8), "iris/3").signature();
         assertThat(c.isRegression()).isFalse();
         assertThat(c.labelNames()).containsExactly("a", "b", "c");
         assertThat(c.targetNormalizer().kind()).isEqualTo("none");
 
         // A regression model published before targets were scaled: one unscaled value per row.
         String regression = classifier.replace("[\"a\", \"b\", \"c\"]", "[]");
-        Signature r = json.read(regression.getBytes(StandardCharsets.UTF_8), "iris/3").signature();
+        Signature r =
+                json.read(regression.getBytes(StandardCharsets.UTF_8), "iris/3").signature();
         assertThat(r.isRegression()).isTrue();
         assertThat(r.targets()).containsExactly(Signature.VALUE);
         assertThat(r.targetNormalizer().kind()).isEqualTo("none");
@@ -100,29 +115,27 @@ class RegressionSignatureTest {
 
     @Test
     void inconsistentSignaturesAreRefusedNamingTheField() {
-        assertThatThrownBy(() -> new Signature("input", "FP32", 2, List.of(), List.of("a", "b"), null,
-                "classification", List.of("y"), null))
+        assertThatThrownBy(() -> new Signature(
+                        "input", "FP32", 2, List.of(), List.of("a", "b"), null, "classification", List.of("y"), null))
                 .hasMessageContaining("targets [y]");
-        assertThatThrownBy(() -> new Signature("input", "FP32", 2, List.of(), List.of("a"), null, "regression",
-                null, null))
+        assertThatThrownBy(() ->
+                        new Signature("input", "FP32", 2, List.of(), List.of("a"), null, "regression", null, null))
                 .hasMessageContaining("regression signature has no labelNames but has [a]");
-        assertThatThrownBy(() -> new Signature("input", "FP32", 2, List.of(), List.of(), null, "classification",
-                null, null))
+        assertThatThrownBy(() ->
+                        new Signature("input", "FP32", 2, List.of(), List.of(), null, "classification", null, null))
                 .hasMessageContaining("classification signature needs labelNames");
         assertThatThrownBy(() -> Signature.regression("input", 2, List.of(), null, List.of("worst area"), null))
                 .hasMessageContaining("target name 'worst area' must match");
-        assertThatThrownBy(() -> Signature.regression("input", 2, List.of(), null, List.of("y", "z"),
-                targetScaling()))
+        assertThatThrownBy(() -> Signature.regression("input", 2, List.of(), null, List.of("y", "z"), targetScaling()))
                 .hasMessageContaining("targetNormalizer covers 1 values but there are 2 targets [y, z]");
-        assertThatThrownBy(() -> new Signature("input", "FP32", 2, List.of(), List.of(), null, "ranking", null,
-                null))
+        assertThatThrownBy(() -> new Signature("input", "FP32", 2, List.of(), List.of(), null, "ranking", null, null))
                 .hasMessageContaining("task must be one of [classification, regression] but was 'ranking'");
     }
 
     @Test
     void targetNormalizerInverseUndoesItsForwardMapping() {
-        NormalizerSpec s = new NormalizerSpec("standardize", null, null, new double[] {880.6, 5},
-                new double[] {569.4, 0});
+        NormalizerSpec s =
+                new NormalizerSpec("standardize", null, null, new double[] {880.6, 5}, new double[] {569.4, 0});
         float[] y = {2019f, 5f};
         s.apply(y, 0, 2);
         assertThat(y[0]).isCloseTo((float) ((2019 - 880.6) / 569.4), within(1e-6f));

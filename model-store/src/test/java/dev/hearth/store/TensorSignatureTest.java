@@ -25,13 +25,23 @@ class TensorSignatureTest {
     private final MetadataJson json = new MetadataJson();
 
     private static ModelDraft draft(Signature sig) {
-        return new ModelDraft("onnx", sig, Map.of(), Map.of(), Map.of(), Map.of(),
+        return new ModelDraft(
+                "onnx",
+                sig,
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                Map.of(),
                 Map.of("model.onnx", out -> out.write("m".getBytes(StandardCharsets.UTF_8))));
     }
 
     private static Signature image() {
-        return Signature.tensors(List.of(new TensorSpec("pixels", "FP32", List.of(-1L, 1L, 28L, 28L))),
-                List.of(new TensorSpec("logits", "FP32", List.of(-1L, 3L))), List.of("a", "b", "c"), null, null,
+        return Signature.tensors(
+                List.of(new TensorSpec("pixels", "FP32", List.of(-1L, 1L, 28L, 28L))),
+                List.of(new TensorSpec("logits", "FP32", List.of(-1L, 3L))),
+                List.of("a", "b", "c"),
+                null,
+                null,
                 null);
     }
 
@@ -50,7 +60,10 @@ class TensorSignatureTest {
         assertThat(back.featureCount()).isEqualTo(784);
         assertThat(back.outputNames()).containsExactly("logits", "label");
         String text = Files.readString(dir.resolve("cnn/versions/1/metadata.json"));
-        assertThat(text).contains("\"formatVersion\" : 3").contains("\"inputs\"").doesNotContain("featureCount");
+        assertThat(text)
+                .contains("\"formatVersion\" : 3")
+                .contains("\"inputs\"")
+                .doesNotContain("featureCount");
     }
 
     @Test
@@ -58,7 +71,10 @@ class TensorSignatureTest {
         Signature s = Signature.tensors(
                 List.of(new TensorSpec("a", "FP32", List.of(-1L, 3L)), new TensorSpec("b", "INT64", List.of(-1L, -1L))),
                 List.of(new TensorSpec("sum", "FP64", List.of(-1L, 2L)), new TensorSpec("idx", "INT32", List.of(-1L))),
-                null, null, null, null);
+                null,
+                null,
+                null,
+                null);
         assertThat(s.task()).isEqualTo(Signature.TENSORS);
         assertThat(s.outputNames()).containsExactly("sum", "idx");
         assertThat(s.input("b").datatype()).isEqualTo("INT64");
@@ -92,11 +108,26 @@ class TensorSignatureTest {
         Signature c = new Signature("input", "FP32", 2, List.of("f", "g"), List.of("x", "y"), null);
         String text = json.mapper().writeValueAsString(c);
         assertThat(text).doesNotContain("inputs").doesNotContain("outputs").doesNotContain("labelsOutput");
-        assertThat(json.mapper().readTree(text).fieldNames()).toIterable().containsExactly("inputName", "datatype",
-                "featureCount", "featureNames", "labelNames", "normalizer", "task", "targets", "targetNormalizer");
+        assertThat(json.mapper().readTree(text).fieldNames())
+                .toIterable()
+                .containsExactly(
+                        "inputName",
+                        "datatype",
+                        "featureCount",
+                        "featureNames",
+                        "labelNames",
+                        "normalizer",
+                        "task",
+                        "targets",
+                        "targetNormalizer");
         // A tensor signature that says exactly what feature rows say is feature rows, stored as format 1.
-        Signature same = Signature.tensors(List.of(TensorSpec.rows("input", 2)),
-                List.of(TensorSpec.rows("probabilities", 2)), List.of("x", "y"), null, null, List.of("f", "g"));
+        Signature same = Signature.tensors(
+                List.of(TensorSpec.rows("input", 2)),
+                List.of(TensorSpec.rows("probabilities", 2)),
+                List.of("x", "y"),
+                null,
+                null,
+                List.of("f", "g"));
         assertThat(same).isEqualTo(c);
         assertThat(ModelMetadata.formatVersionFor(same)).isEqualTo(1);
     }
@@ -104,11 +135,25 @@ class TensorSignatureTest {
     @Test
     void normaliserBelongsToASingleFp32RowInput() {
         NormalizerSpec minmax = new NormalizerSpec("minmax", new double[] {0, 0}, new double[] {1, 2}, null, null);
-        Signature ok = Signature.tensors(List.of(new TensorSpec("x", "FP32", List.of(-1L, 2L))),
-                List.of(new TensorSpec("y", "FP32", List.of(-1L, 1L))), null, null, minmax, null);
-        assertThat(json.read(json.write(meta(ok)), "m/1").signature().normalizer().max()).containsExactly(1, 2);
-        assertThatThrownBy(() -> Signature.tensors(List.of(new TensorSpec("x", "FP32", List.of(-1L, 3L))),
-                List.of(new TensorSpec("y", "FP32", List.of(-1L, 1L))), null, null, minmax, null))
+        Signature ok = Signature.tensors(
+                List.of(new TensorSpec("x", "FP32", List.of(-1L, 2L))),
+                List.of(new TensorSpec("y", "FP32", List.of(-1L, 1L))),
+                null,
+                null,
+                minmax,
+                null);
+        assertThat(json.read(json.write(meta(ok)), "m/1")
+                        .signature()
+                        .normalizer()
+                        .max())
+                .containsExactly(1, 2);
+        assertThatThrownBy(() -> Signature.tensors(
+                        List.of(new TensorSpec("x", "FP32", List.of(-1L, 3L))),
+                        List.of(new TensorSpec("y", "FP32", List.of(-1L, 1L))),
+                        null,
+                        null,
+                        minmax,
+                        null))
                 .hasMessageContaining("minmax normalizer over 2 features needs a single FP32 input of shape [d, 2]")
                 .hasMessageContaining("x FP32 [-1, 3]");
     }
@@ -116,22 +161,27 @@ class TensorSignatureTest {
     @Test
     void inconsistentTensorSignaturesAreRefusedNamingTheField() {
         List<TensorSpec> in = List.of(TensorSpec.rows("x", 2));
-        assertThatThrownBy(() -> Signature.tensors(in, List.of(TensorSpec.rows("y", 3)), List.of("a", "b"), null,
-                null, null))
+        assertThatThrownBy(() ->
+                        Signature.tensors(in, List.of(TensorSpec.rows("y", 3)), List.of("a", "b"), null, null, null))
                 .hasMessageContaining("labels output 'y' must be FP32 or FP64 of shape [d, 2] for 2 labels");
-        assertThatThrownBy(() -> Signature.tensors(in, List.of(TensorSpec.rows("y", 2), TensorSpec.rows("z", 2)),
-                List.of("a", "b"), null, null, null))
+        assertThatThrownBy(() -> Signature.tensors(
+                        in,
+                        List.of(TensorSpec.rows("y", 2), TensorSpec.rows("z", 2)),
+                        List.of("a", "b"),
+                        null,
+                        null,
+                        null))
                 .hasMessageContaining("labelsOutput must name the output the labels belong to, one of [y, z]");
-        assertThatThrownBy(() -> Signature.tensors(in, List.of(TensorSpec.rows("y", 2)), List.of("a", "b"), "q",
-                null, null))
+        assertThatThrownBy(() ->
+                        Signature.tensors(in, List.of(TensorSpec.rows("y", 2)), List.of("a", "b"), "q", null, null))
                 .hasMessageContaining("labelsOutput 'q' must be one of the outputs [y]");
-        assertThatThrownBy(() -> Signature.tensors(in, List.of(TensorSpec.rows("y", 2), TensorSpec.rows("y", 1)),
-                null, null, null, null))
+        assertThatThrownBy(() -> Signature.tensors(
+                        in, List.of(TensorSpec.rows("y", 2), TensorSpec.rows("y", 1)), null, null, null, null))
                 .hasMessageContaining("names of outputs must be distinct but were [y, y]");
         assertThatThrownBy(() -> Signature.tensors(in, List.of(), null, null, null, null))
                 .hasMessageContaining("outputs must hold 1 to 64 tensors but held 0");
-        assertThatThrownBy(() -> Signature.tensors(in, List.of(TensorSpec.rows("label", 2)), List.of("a", "b"),
-                null, null, null))
+        assertThatThrownBy(() -> Signature.tensors(
+                        in, List.of(TensorSpec.rows("label", 2)), List.of("a", "b"), null, null, null))
                 .hasMessageContaining("no output may be named 'label'");
         String regression = """
                 {"formatVersion": 3, "name": "m", "version": 1, "signature": {"task": "regression",
@@ -145,7 +195,7 @@ class TensorSignatureTest {
     }
 
     private static ModelMetadata meta(Signature s) {
-        return new ModelMetadata(ModelMetadata.formatVersionFor(s), "m", 1, "t", "c", "onnx", s, null, null, null,
-                null, null, null);
+        return new ModelMetadata(
+                ModelMetadata.formatVersionFor(s), "m", 1, "t", "c", "onnx", s, null, null, null, null, null, null);
     }
 }

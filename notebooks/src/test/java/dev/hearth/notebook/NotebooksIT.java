@@ -25,32 +25,49 @@ class NotebooksIT {
 
     @Test
     void everyNotebookExecutes() throws Exception {
-        Path root = Path.of(System.getProperty("hearth.root", "..")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("hearth.root", ".."))
+                .toAbsolutePath()
+                .normalize();
         Path module = root.resolve("notebooks");
         Path target = module.resolve("target");
         requireJupyter();
 
         Path jupyterPath = target.resolve("jupyter");
-        KernelSpec.forBuiltProject(root, "3g").writeTo(jupyterPath.resolve("kernels").resolve(KernelSpec.NAME));
+        KernelSpec.forBuiltProject(root, "3g")
+                .writeTo(jupyterPath.resolve("kernels").resolve(KernelSpec.NAME));
         Path store = target.resolve("notebook-store");
         deleteRecursively(store);
         Path executed = Files.createDirectories(target.resolve("executed"));
 
         List<Path> notebooks;
         try (Stream<Path> files = Files.list(module)) {
-            notebooks = files.filter(f -> f.getFileName().toString().endsWith(".ipynb")).sorted().toList();
+            notebooks = files.filter(f -> f.getFileName().toString().endsWith(".ipynb"))
+                    .sorted()
+                    .toList();
         }
-        assertThat(notebooks).extracting(p -> p.getFileName().toString())
-                .contains("01-train-on-spark.ipynb", "02-compare-and-promote.ipynb", "03-query-the-service.ipynb",
+        assertThat(notebooks)
+                .extracting(p -> p.getFileName().toString())
+                .contains(
+                        "01-train-on-spark.ipynb",
+                        "02-compare-and-promote.ipynb",
+                        "03-query-the-service.ipynb",
                         "04-bring-your-own-model.ipynb");
 
         List<String> timings = new ArrayList<>();
         for (Path notebook : notebooks) {
             String name = notebook.getFileName().toString();
             Path log = executed.resolve(name.replace(".ipynb", ".log"));
-            ProcessBuilder pb = new ProcessBuilder("jupyter", "nbconvert", "--to", "notebook", "--execute",
-                    "--ExecutePreprocessor.timeout=600", "--ExecutePreprocessor.kernel_name=" + KernelSpec.NAME,
-                    "--output-dir", executed.toString(), notebook.toString())
+            ProcessBuilder pb = new ProcessBuilder(
+                            "jupyter",
+                            "nbconvert",
+                            "--to",
+                            "notebook",
+                            "--execute",
+                            "--ExecutePreprocessor.timeout=600",
+                            "--ExecutePreprocessor.kernel_name=" + KernelSpec.NAME,
+                            "--output-dir",
+                            executed.toString(),
+                            notebook.toString())
                     .directory(module.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
@@ -69,7 +86,9 @@ class NotebooksIT {
             String line = String.format(Locale.ROOT, "%-32s %6.1f s  exit %d", name, seconds, p.exitValue());
             System.out.println("notebook " + line);
             timings.add(line);
-            assertThat(p.exitValue()).as("%s failed (log %s):%n%s", name, log, tail(log)).isZero();
+            assertThat(p.exitValue())
+                    .as("%s failed (log %s):%n%s", name, log, tail(log))
+                    .isZero();
             assertThat(executed.resolve(name)).exists();
         }
         Files.write(executed.resolve("timings.txt"), timings);
@@ -79,7 +98,9 @@ class NotebooksIT {
         String hint = "jupyter nbconvert is not installed: run `bin/hearth test` (installs Debian's jupyter-nbconvert "
                 + "jupyter-client jupyter-core python3-nbclient) or apt-get install them";
         try {
-            Process p = new ProcessBuilder("jupyter", "nbconvert", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("jupyter", "nbconvert", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -3,9 +3,9 @@ package dev.hearth.serving;
 import dev.hearth.config.Settings;
 import dev.hearth.runtime.ModelRuntime;
 import dev.hearth.runtime.RuntimeOptions;
-import dev.hearth.serving.http.Access;
 import dev.hearth.serving.console.ConsoleRoutes;
 import dev.hearth.serving.console.ServedModels;
+import dev.hearth.serving.http.Access;
 import dev.hearth.serving.http.AccessControl;
 import dev.hearth.serving.http.HttpApi;
 import dev.hearth.serving.http.InFlight;
@@ -16,15 +16,14 @@ import dev.hearth.serving.lifecycle.SignalDrain;
 import dev.hearth.serving.metrics.ServingMetrics;
 import dev.hearth.serving.model.BatchingConfig;
 import dev.hearth.serving.model.ComputeThreads;
-import dev.hearth.serving.model.ModelLoader;
 import dev.hearth.serving.model.LeaseKeeper;
+import dev.hearth.serving.model.ModelLoader;
 import dev.hearth.serving.model.ModelRegistry;
 import dev.hearth.serving.model.StoreWatcher;
 import dev.hearth.serving.rollout.Rollout;
 import dev.hearth.serving.rollout.RolloutWiring;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.hadoop.HadoopModelStore;
-import org.apache.hadoop.conf.Configuration;
 import dev.hearth.store.hadoop.HadoopShadowSummaries;
 import io.javalin.Javalin;
 import java.util.List;
@@ -32,6 +31,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -41,7 +41,8 @@ import picocli.CommandLine.Mixin;
 @Command(
         name = "serve",
         mixinStandardHelpOptions = true,
-        description = "Serve models from the Hearth store over HTTP(S) (Open Inference Protocol v2), hot-swapping new versions.",
+        description =
+                "Serve models from the Hearth store over HTTP(S) (Open Inference Protocol v2), hot-swapping new versions.",
         footer = "%nSettings (defaults < --config file < --set): see conf/serving.properties.")
 public final class ModelServer implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
@@ -91,26 +92,42 @@ public final class ModelServer implements Callable<Integer> {
         Configuration storeConf = ServerSetup.storeConfiguration(settings);
         ModelStore modelStore = HadoopModelStore.open(config.storeRoot(), storeConf);
         Function<String, BatchingConfig> batching = config::batching;
-        ModelLoader loader = new ModelLoader(modelStore, ModelRuntime.standard(new RuntimeOptions(
-                config.denseFastPath(), config.computeThreads())));
-        LeaseKeeper leases = new LeaseKeeper(modelStore, LeaseKeeper.processHolder(), config.leaseTtl(),
-                config.leaseRenew());
-        ModelRegistry registry = new ModelRegistry(modelStore, loader, config.policies(), batching,
-                config.versionCacheSize(), config.versionsOnDemand(), config.offheapBudget(), metrics, leases);
+        ModelLoader loader = new ModelLoader(
+                modelStore, ModelRuntime.standard(new RuntimeOptions(config.denseFastPath(), config.computeThreads())));
+        LeaseKeeper leases =
+                new LeaseKeeper(modelStore, LeaseKeeper.processHolder(), config.leaseTtl(), config.leaseRenew());
+        ModelRegistry registry = new ModelRegistry(
+                modelStore,
+                loader,
+                config.policies(),
+                batching,
+                config.versionCacheSize(),
+                config.versionsOnDemand(),
+                config.offheapBudget(),
+                metrics,
+                leases);
         AccessControl access = ServerSetup.access(settings);
         InFlight inFlight = new InFlight(config.maxInflightBytes());
         Rollout rollout;
         try {
-            rollout = RolloutWiring.create(settings, modelStore, loader, batching, metrics, metrics.registry(), registry,
-                    leases.holder(), new HadoopShadowSummaries(config.storeRoot(), storeConf));
+            rollout = RolloutWiring.create(
+                    settings,
+                    modelStore,
+                    loader,
+                    batching,
+                    metrics,
+                    metrics.registry(),
+                    registry,
+                    leases.holder(),
+                    new HadoopShadowSummaries(config.storeRoot(), storeConf));
         } catch (RuntimeException e) {
             registry.close();
             throw e;
         }
         HttpApi api = new HttpApi(registry, metrics, access, inFlight, config.http(), rollout);
         if (config.consoleEnabled()) {
-            api.withRoutes(ConsoleRoutes.create(modelStore, access, served(registry), metrics.registry(), settings,
-                    endpoint.secure())::register);
+            api.withRoutes(ConsoleRoutes.create(
+                    modelStore, access, served(registry), metrics.registry(), settings, endpoint.secure())::register);
         }
         Javalin app = api.create(endpoint);
         app.before("/v2/health/ready", drain::readiness);
@@ -129,15 +146,19 @@ public final class ModelServer implements Callable<Integer> {
         leases.start(() -> LeaseKeeper.servedVersions(registry));
         watcher.start();
         String url = endpoint.url(app);
-        LOG.info("Serving {} on {} (auth {}, batching {}, console {})", registry.names(), url,
-                config.authEnabled() ? "on" : "off", config.batchingEnabled(),
+        LOG.info(
+                "Serving {} on {} (auth {}, batching {}, console {})",
+                registry.names(),
+                url,
+                config.authEnabled() ? "on" : "off",
+                config.batchingEnabled(),
                 config.consoleEnabled() ? url + "/console/" : "off");
         if (!registry.isReady()) {
             LOG.warn("Not ready: {}", registry.notReadyReasons());
         }
         System.out.println("listening on " + url);
-        return new RunningServer(app, registry, watcher, inFlight, config.shutdownTimeoutMillis(), url, drain,
-                List.of(rollout));
+        return new RunningServer(
+                app, registry, watcher, inFlight, config.shutdownTimeoutMillis(), url, drain, List.of(rollout));
     }
 
     /** What the console shows as served here: each slot's current version (0 while none is loaded). */

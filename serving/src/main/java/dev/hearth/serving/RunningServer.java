@@ -25,8 +25,15 @@ public final class RunningServer {
     private final List<AutoCloseable> extras;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    RunningServer(Javalin app, ModelRegistry registry, StoreWatcher watcher, InFlight inFlight,
-            long shutdownTimeoutMillis, String url, Drain drain, List<AutoCloseable> extras) {
+    RunningServer(
+            Javalin app,
+            ModelRegistry registry,
+            StoreWatcher watcher,
+            InFlight inFlight,
+            long shutdownTimeoutMillis,
+            String url,
+            Drain drain,
+            List<AutoCloseable> extras) {
         this.drain = drain;
         this.extras = new ArrayList<>(extras);
         this.app = app;
@@ -89,7 +96,9 @@ public final class RunningServer {
         watcher.close();
         try {
             if (!inFlight.drain(shutdownTimeoutMillis)) {
-                LOG.warn("{} requests still in flight after {} ms; stopping anyway", inFlight.count(),
+                LOG.warn(
+                        "{} requests still in flight after {} ms; stopping anyway",
+                        inFlight.count(),
                         shutdownTimeoutMillis);
             }
         } catch (InterruptedException e) {

@@ -39,11 +39,27 @@ import java.util.Objects;
  * @param batchingDefaults batching limits of models without a {@code batching.per.model} entry
  * @param batchingPerModel per-model batching limits
  */
-public record ServerConfig(Settings settings, String storeRoot, List<ServingPolicy> policies, int computeThreads,
-        boolean denseFastPath, long drainMillis, Duration leaseTtl, Duration leaseRenew, int versionCacheSize,
-        boolean versionsOnDemand, long offheapBudget, boolean authEnabled, long maxInflightBytes, HttpApi.Options http,
-        boolean consoleEnabled, long pollIntervalMillis, long shutdownTimeoutMillis, boolean batchingEnabled,
-        BatchingConfig batchingDefaults, Map<String, BatchingConfig> batchingPerModel) {
+public record ServerConfig(
+        Settings settings,
+        String storeRoot,
+        List<ServingPolicy> policies,
+        int computeThreads,
+        boolean denseFastPath,
+        long drainMillis,
+        Duration leaseTtl,
+        Duration leaseRenew,
+        int versionCacheSize,
+        boolean versionsOnDemand,
+        long offheapBudget,
+        boolean authEnabled,
+        long maxInflightBytes,
+        HttpApi.Options http,
+        boolean consoleEnabled,
+        long pollIntervalMillis,
+        long shutdownTimeoutMillis,
+        boolean batchingEnabled,
+        BatchingConfig batchingDefaults,
+        Map<String, BatchingConfig> batchingPerModel) {
     public ServerConfig {
         Objects.requireNonNull(settings, "settings");
         policies = List.copyOf(policies);
@@ -52,24 +68,44 @@ public record ServerConfig(Settings settings, String storeRoot, List<ServingPoli
 
     /** Reads and checks every server-level key once; fails with a message naming key, value and rule. */
     public static ServerConfig from(Settings s) {
-        List<ServingPolicy> policies = Arrays.stream(s.get(ServingSettings.MODELS).split(","))
-                .map(String::strip).filter(p -> !p.isEmpty()).map(ServingPolicy::parse).toList();
+        List<ServingPolicy> policies = Arrays.stream(
+                        s.get(ServingSettings.MODELS).split(","))
+                .map(String::strip)
+                .filter(p -> !p.isEmpty())
+                .map(ServingPolicy::parse)
+                .toList();
         boolean batching = s.getBoolean(ServingSettings.BATCHING_ENABLED);
         long maxQueueRows = s.getLong(ServingSettings.BATCH_MAX_QUEUE_ROWS);
-        BatchingConfig defaults = new BatchingConfig(batching, s.getInt(ServingSettings.BATCH_MAX_SIZE, 1),
-                s.getLong(ServingSettings.BATCH_MAX_DELAY_US), maxQueueRows);
-        return new ServerConfig(s, s.require(ServingSettings.STORE_ROOT), policies,
-                s.getInt(ServingSettings.COMPUTE_THREADS, 0), s.getBoolean(ServingSettings.DENSE_FAST_PATH),
-                s.getLong(ServingSettings.DRAIN_MS), Duration.ofMillis(s.getLong(ServingSettings.LEASE_TTL_MS)),
+        BatchingConfig defaults = new BatchingConfig(
+                batching,
+                s.getInt(ServingSettings.BATCH_MAX_SIZE, 1),
+                s.getLong(ServingSettings.BATCH_MAX_DELAY_US),
+                maxQueueRows);
+        return new ServerConfig(
+                s,
+                s.require(ServingSettings.STORE_ROOT),
+                policies,
+                s.getInt(ServingSettings.COMPUTE_THREADS, 0),
+                s.getBoolean(ServingSettings.DENSE_FAST_PATH),
+                s.getLong(ServingSettings.DRAIN_MS),
+                Duration.ofMillis(s.getLong(ServingSettings.LEASE_TTL_MS)),
                 Duration.ofMillis(s.getLong(ServingSettings.LEASE_RENEW_MS)),
-                s.getInt(ServingSettings.VERSION_CACHE_SIZE, 1), s.getBoolean(ServingSettings.VERSIONS_ON_DEMAND),
-                s.getLong(ServingSettings.OFFHEAP_BUDGET), s.getBoolean(ServingSettings.AUTH_ENABLED),
+                s.getInt(ServingSettings.VERSION_CACHE_SIZE, 1),
+                s.getBoolean(ServingSettings.VERSIONS_ON_DEMAND),
+                s.getLong(ServingSettings.OFFHEAP_BUDGET),
+                s.getBoolean(ServingSettings.AUTH_ENABLED),
                 s.getLong(ServingSettings.MAX_INFLIGHT_BYTES),
-                new HttpApi.Options(s.getLong(ServingSettings.MAX_BODY_BYTES), s.getInt(ServingSettings.MAX_ROWS, 1),
-                        s.getLong(ServingSettings.REQUEST_TIMEOUT_MS), s.getBoolean(ServingSettings.MANAGEMENT_ENABLED),
+                new HttpApi.Options(
+                        s.getLong(ServingSettings.MAX_BODY_BYTES),
+                        s.getInt(ServingSettings.MAX_ROWS, 1),
+                        s.getLong(ServingSettings.REQUEST_TIMEOUT_MS),
+                        s.getBoolean(ServingSettings.MANAGEMENT_ENABLED),
                         s.getBoolean(ServingSettings.ACCESS_LOG)),
-                s.getBoolean(ServingSettings.CONSOLE_ENABLED), s.getLong(ServingSettings.POLL_INTERVAL_MS),
-                s.getLong(ServingSettings.SHUTDOWN_TIMEOUT_MS), batching, defaults,
+                s.getBoolean(ServingSettings.CONSOLE_ENABLED),
+                s.getLong(ServingSettings.POLL_INTERVAL_MS),
+                s.getLong(ServingSettings.SHUTDOWN_TIMEOUT_MS),
+                batching,
+                defaults,
                 perModel(s.get(ServingSettings.BATCH_PER_MODEL), batching, maxQueueRows));
     }
 
@@ -86,11 +122,14 @@ public record ServerConfig(Settings settings, String storeRoot, List<ServingPoli
             }
             String[] f = entry.strip().split(":");
             try {
-                perModel.put(ModelNames.validate("batching.per.model name", f[0]),
+                perModel.put(
+                        ModelNames.validate("batching.per.model name", f[0]),
                         new BatchingConfig(enabled, Integer.parseInt(f[1]), Long.parseLong(f[2]), maxQueueRows));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException(ServingSettings.BATCH_PER_MODEL
-                        + " entries must be name:maxRows:maxDelayMicros but was '" + entry + "'", e);
+                throw new IllegalArgumentException(
+                        ServingSettings.BATCH_PER_MODEL + " entries must be name:maxRows:maxDelayMicros but was '"
+                                + entry + "'",
+                        e);
             }
         }
         return perModel;

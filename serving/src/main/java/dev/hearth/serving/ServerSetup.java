@@ -1,6 +1,5 @@
 package dev.hearth.serving;
 
-import dev.hearth.store.hadoop.HadoopConfigurations;
 import dev.hearth.config.Settings;
 import dev.hearth.serving.auth.TokenReloader;
 import dev.hearth.serving.http.AccessControl;
@@ -8,6 +7,7 @@ import dev.hearth.serving.http.ServerEndpoint;
 import dev.hearth.serving.http.ServerLimits;
 import dev.hearth.serving.http.TlsConnector;
 import dev.hearth.store.crypto.EncryptionSettings;
+import dev.hearth.store.hadoop.HadoopConfigurations;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
@@ -25,26 +25,36 @@ public final class ServerSetup {
 
     /** The endpoint of {@code server.*} and {@code tls.*}; throws naming the setting when one is invalid. */
     public static ServerEndpoint endpoint(Settings settings) {
-        ServerLimits limits = new ServerLimits(settings.getLong(ServingSettings.IDLE_TIMEOUT_MS),
+        ServerLimits limits = new ServerLimits(
+                settings.getLong(ServingSettings.IDLE_TIMEOUT_MS),
                 settings.getLong(ServingSettings.HEADER_TIMEOUT_MS),
                 settings.getLong(ServingSettings.MIN_REQUEST_DATA_RATE),
-                settings.getInt(ServingSettings.MAX_CONNECTIONS, 1), settings.getInt(ServingSettings.THREADS_MAX, 1),
+                settings.getInt(ServingSettings.MAX_CONNECTIONS, 1),
+                settings.getInt(ServingSettings.THREADS_MAX, 1),
                 settings.getInt(ServingSettings.THREADS_QUEUE, 1));
         TlsConnector tls = settings.getBoolean(ServingSettings.TLS_ENABLED) ? tls(settings) : null;
-        return new ServerEndpoint(settings.require(ServingSettings.HOST), settings.getInt(ServingSettings.PORT, 0),
-                limits, tls, settings.getLong(ServingSettings.SHUTDOWN_TIMEOUT_MS));
+        return new ServerEndpoint(
+                settings.require(ServingSettings.HOST),
+                settings.getInt(ServingSettings.PORT, 0),
+                limits,
+                tls,
+                settings.getLong(ServingSettings.SHUTDOWN_TIMEOUT_MS));
     }
 
     private static TlsConnector tls(Settings settings) {
-        TlsConnector.Policy policy = TlsConnector.Policy.parse(settings.get(ServingSettings.TLS_PROTOCOLS),
-                settings.get(ServingSettings.TLS_CIPHERS));
+        TlsConnector.Policy policy = TlsConnector.Policy.parse(
+                settings.get(ServingSettings.TLS_PROTOCOLS), settings.get(ServingSettings.TLS_CIPHERS));
         if (settings.isSet(ServingSettings.TLS_KEYSTORE)) {
-            return TlsConnector.fromPkcs12(Path.of(settings.get(ServingSettings.TLS_KEYSTORE)),
-                    settings.get(ServingSettings.TLS_KEYSTORE_PASSWORD), policy);
+            return TlsConnector.fromPkcs12(
+                    Path.of(settings.get(ServingSettings.TLS_KEYSTORE)),
+                    settings.get(ServingSettings.TLS_KEYSTORE_PASSWORD),
+                    policy);
         }
         if (settings.isSet(ServingSettings.TLS_CERT) && settings.isSet(ServingSettings.TLS_KEY)) {
-            return TlsConnector.fromPem(Path.of(settings.get(ServingSettings.TLS_CERT)),
-                    Path.of(settings.get(ServingSettings.TLS_KEY)), policy);
+            return TlsConnector.fromPem(
+                    Path.of(settings.get(ServingSettings.TLS_CERT)),
+                    Path.of(settings.get(ServingSettings.TLS_KEY)),
+                    policy);
         }
         throw new IllegalArgumentException(
                 "tls.enabled=true needs tls.keystore (PKCS#12) or tls.cert and tls.key (PEM)");

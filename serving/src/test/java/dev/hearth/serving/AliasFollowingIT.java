@@ -42,26 +42,32 @@ class AliasFollowingIT {
         }
         store.setAlias("iris", "production", 1, null, "first release");
         String request = TestServer.request("alias", new float[] {1, 2, 3, 4});
-        try (TestServer server = TestServer.start(null, "store.root=" + store.root(), "serving.models=iris@production",
-                "serving.poll.interval.ms=100", "auth.enabled=false")) {
+        try (TestServer server = TestServer.start(
+                null,
+                "store.root=" + store.root(),
+                "serving.models=iris@production",
+                "serving.poll.interval.ms=100",
+                "auth.enabled=false")) {
             assertThat(version(server.post("/v2/models/iris/infer", request))).isEqualTo(1);
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicInteger failures = new AtomicInteger();
             List<Integer> seen = new CopyOnWriteArrayList<>();
-            Thread client = new Thread(() -> {
-                while (running.get()) {
-                    try {
-                        HttpResponse<String> r = server.post("/v2/models/iris/infer", request);
-                        if (r.statusCode() != 200) {
-                            failures.incrementAndGet();
-                        } else {
-                            seen.add(version(r));
+            Thread client = new Thread(
+                    () -> {
+                        while (running.get()) {
+                            try {
+                                HttpResponse<String> r = server.post("/v2/models/iris/infer", request);
+                                if (r.statusCode() != 200) {
+                                    failures.incrementAndGet();
+                                } else {
+                                    seen.add(version(r));
+                                }
+                            } catch (Exception e) {
+                                failures.incrementAndGet();
+                            }
                         }
-                    } catch (Exception e) {
-                        failures.incrementAndGet();
-                    }
-                }
-            }, "alias-client");
+                    },
+                    "alias-client");
             client.start();
             try {
                 store.setAlias("iris", "production", 2, 1, "promote 2");
@@ -77,11 +83,13 @@ class AliasFollowingIT {
             assertThat(failures.get()).isZero();
             assertThat(seen).contains(1, 2, 3);
             // The lease follows at the end of the refresh that swapped the version in.
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(store.leases("iris")).singleElement().satisfies(l -> {
-                        assertThat(l.version()).isEqualTo(2);
-                        assertThat(l.activeAt(Instant.now())).isTrue();
-                    }));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(store.leases("iris"))
+                            .singleElement()
+                            .satisfies(l -> {
+                                assertThat(l.version()).isEqualTo(2);
+                                assertThat(l.activeAt(Instant.now())).isTrue();
+                            }));
         }
         assertThat(store.leases("iris")).as("leases released on shutdown").isEmpty();
     }
@@ -93,16 +101,20 @@ class AliasFollowingIT {
             TestModels.publish(store, "iris", TestModels.network(i));
         }
         RetentionPolicy keepNothing = new RetentionPolicy(1, Duration.ZERO, Duration.ZERO);
-        try (TestServer server = TestServer.start(null, "store.root=" + store.root(), "serving.models=iris/1",
-                "auth.enabled=false")) {
+        try (TestServer server =
+                TestServer.start(null, "store.root=" + store.root(), "serving.models=iris/1", "auth.enabled=false")) {
             List<Lease> leases = store.leases("iris");
             assertThat(leases).extracting(Lease::version).containsExactly(1);
             List<Integer> candidates = store.gc(keepNothing, false).candidates().stream()
-                    .map(GcCandidate::version).toList();
+                    .map(GcCandidate::version)
+                    .toList();
             assertThat(candidates).doesNotContain(1, 3).contains(2);
             assertThat(version(server.post("/v2/models/iris/infer", TestServer.request("x", new float[] {1, 2, 3, 4}))))
                     .isEqualTo(1);
         }
-        assertThat(store.gc(keepNothing, false).candidates().stream().map(GcCandidate::version).toList()).contains(1);
+        assertThat(store.gc(keepNothing, false).candidates().stream()
+                        .map(GcCandidate::version)
+                        .toList())
+                .contains(1);
     }
 }

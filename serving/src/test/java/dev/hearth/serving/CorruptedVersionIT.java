@@ -45,21 +45,34 @@ class CorruptedVersionIT {
         Files.write(modelZip, bytes);
 
         String request = TestServer.request("c", new float[] {1, 2, 3, 4});
-        try (TestServer server = TestServer.start(null, "store.root=" + store.root(), "auth.enabled=false",
-                "serving.poll.interval.ms=100", "serving.versions.on.demand=true")) {
-            Path versions = dir.resolve("store").resolve(dir.resolve("scratch").relativize(badDir)).getParent();
+        try (TestServer server = TestServer.start(
+                null,
+                "store.root=" + store.root(),
+                "auth.enabled=false",
+                "serving.poll.interval.ms=100",
+                "serving.versions.on.demand=true")) {
+            Path versions = dir.resolve("store")
+                    .resolve(dir.resolve("scratch").relativize(badDir))
+                    .getParent();
             // Claim the version number in the served store too, as publishing would have.
             Files.copy(dir.resolve("scratch/iris/ids/2"), dir.resolve("store/iris/ids/2"));
             Path staging = versions.resolve("incoming");
             copy(badDir, staging);
             Files.move(staging, versions.resolve(badDir.getFileName()));
 
-            await().atMost(Duration.ofMinutes(1)).until(() -> JSON.readTree(server.get("/v2/models/iris").body())
-                    .get("parameters").get("serving").get("refused_versions").has("2"));
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> JSON.readTree(server.get("/v2/models/iris").body())
+                            .get("parameters")
+                            .get("serving")
+                            .get("refused_versions")
+                            .has("2"));
 
-            JsonNode answer = JSON.readTree(server.post("/v2/models/iris/infer", request).body());
+            JsonNode answer =
+                    JSON.readTree(server.post("/v2/models/iris/infer", request).body());
             assertThat(answer.get("model_version").asText()).isEqualTo("1");
-            JsonNode status = JSON.readTree(server.get("/v2/models/iris").body()).get("parameters").get("serving");
+            JsonNode status = JSON.readTree(server.get("/v2/models/iris").body())
+                    .get("parameters")
+                    .get("serving");
             assertThat(status.get("served_version").asText()).isEqualTo("1");
             assertThat(status.get("refused_versions").get("2").asText()).contains("SHA-256");
             assertThat(status.get("problem").asText()).contains("SHA-256");
@@ -74,8 +87,12 @@ class CorruptedVersionIT {
                     .contains("hearth_model_load_failures_total{model=\"iris\",reason=\"integrity\"} 1.0");
 
             TestModels.publish(store, "iris", TestModels.network(3));
-            await().atMost(Duration.ofMinutes(1)).until(() -> JSON.readTree(
-                    server.post("/v2/models/iris/infer", request).body()).get("model_version").asInt() == 3);
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> JSON.readTree(server.post("/v2/models/iris/infer", request)
+                                            .body())
+                                    .get("model_version")
+                                    .asInt()
+                            == 3);
         }
     }
 

@@ -27,24 +27,35 @@ class LeaseRenewalIT {
         TestModels.publish(store, "iris", TestModels.network(1));
         TestModels.publish(store, "iris", TestModels.network(2));
         RetentionPolicy keepNewest = new RetentionPolicy(1, Duration.ZERO, Duration.ZERO);
-        try (TestServer server = TestServer.start(null, "store.root=" + store.root(), "auth.enabled=false",
-                "serving.models=iris/1", "serving.poll.interval.ms=0", "serving.lease.ttl.ms=1500")) {
+        try (TestServer server = TestServer.start(
+                null,
+                "store.root=" + store.root(),
+                "auth.enabled=false",
+                "serving.models=iris/1",
+                "serving.poll.interval.ms=0",
+                "serving.lease.ttl.ms=1500")) {
             Thread.sleep(4_500); // three TTLs without a single poll
             assertThat(store.leases("iris")).singleElement().satisfies(l -> {
                 assertThat(l.version()).isEqualTo(1);
                 assertThat(l.activeAt(Instant.now())).isTrue();
             });
-            assertThat(store.gc(keepNewest, false).kept()).extracting(GcCandidate::version).containsExactly(1);
+            assertThat(store.gc(keepNewest, false).kept())
+                    .extracting(GcCandidate::version)
+                    .containsExactly(1);
             assertThat(server.post("/v2/models/iris/infer", TestServer.request("x", new float[] {1, 2, 3, 4}))
-                    .statusCode()).isEqualTo(200);
+                            .statusCode())
+                    .isEqualTo(200);
         }
         assertThat(store.leases("iris")).extracting(Lease::version).isEmpty();
     }
 
     @Test
     void aRenewalIntervalThatCannotKeepUpIsRefusedAtStart() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestServer.start(null,
-                        "store.root=" + dir.resolve("empty"), "auth.enabled=false", "serving.lease.ttl.ms=60000",
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestServer.start(
+                        null,
+                        "store.root=" + dir.resolve("empty"),
+                        "auth.enabled=false",
+                        "serving.lease.ttl.ms=60000",
                         "serving.lease.renew.ms=45000"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("serving.lease.renew.ms must be 0 (a third of serving.lease.ttl.ms) or between "

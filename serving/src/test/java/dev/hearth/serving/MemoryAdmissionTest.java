@@ -43,6 +43,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 class MemoryAdmissionTest {
     /** Features of the wide model, as in the report (a 28x28 image). */
     private static final int WIDE = 784;
+
     private static final long BUDGET = 3_000_000;
     private static final long MAX_BODY = 2_500_000;
     /** Far below what any bomb here would allocate had its declaration been believed (31 MB and more). */
@@ -60,8 +61,12 @@ class MemoryAdmissionTest {
         HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
         TestModels.publish(store, "iris", TestModels.network(3));
         publishWide(store);
-        server = TestServer.start(null, "store.root=" + store.root(), "auth.enabled=false",
-                "serving.poll.interval.ms=0", "server.max.inflight.bytes=" + BUDGET,
+        server = TestServer.start(
+                null,
+                "store.root=" + store.root(),
+                "auth.enabled=false",
+                "serving.poll.interval.ms=0",
+                "server.max.inflight.bytes=" + BUDGET,
                 "server.max.body.bytes=" + MAX_BODY);
     }
 
@@ -73,15 +78,32 @@ class MemoryAdmissionTest {
 
     private static void publishWide(HadoopModelStore store) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .seed(7).dataType(DataType.FLOAT).list()
-                .layer(new DenseLayer.Builder().nIn(WIDE).nOut(8).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+                .seed(7)
+                .dataType(DataType.FLOAT)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(WIDE)
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(8)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         net.init();
         Signature signature = new Signature("input", "FP32", WIDE, List.of(), List.of("a", "b", "c"), null);
-        store.publish("wide", new ModelDraft(ModelFiles.DL4J_MULTILAYER, signature, Map.of(), Map.of(), Map.of(),
-                Map.of(), Map.of(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(net, out, false))));
+        store.publish(
+                "wide",
+                new ModelDraft(
+                        ModelFiles.DL4J_MULTILAYER,
+                        signature,
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(net, out, false))));
     }
 
     private static String ones(int n) {
@@ -97,7 +119,9 @@ class MemoryAdmissionTest {
     private static long serverAllocatedBytes() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long[] ids = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("hearth-http")).mapToLong(Thread::getId).toArray();
+                .filter(t -> t.getName().startsWith("hearth-http"))
+                .mapToLong(Thread::getId)
+                .toArray();
         assertThat(ids).as("the server's HTTP threads").isNotEmpty();
         long sum = 0;
         for (long allocated : threads.getThreadAllocatedBytes(ids)) {
@@ -113,7 +137,9 @@ class MemoryAdmissionTest {
         long started = System.nanoTime();
         HttpResponse<String> r = server.post(path, body);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
-        assertThat(serverAllocatedBytes() - before).as("bytes the server allocated").isLessThan(SMALL_ALLOCATION);
+        assertThat(serverAllocatedBytes() - before)
+                .as("bytes the server allocated")
+                .isLessThan(SMALL_ALLOCATION);
         return r;
     }
 
@@ -121,20 +147,22 @@ class MemoryAdmissionTest {
     void aShapeBombIsRefusedFastWithoutAllocatingItsShape() throws Exception {
         HttpResponse<String> r = postSmallAllocation("/v2/models/wide/infer", wide("[65536,784]", 3));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
-        assertThat(r.body()).contains("inputs[0].shape[0] (rows) is 65536 but the server accepts at most 10000"
-                + " (server.max.rows)");
+        assertThat(r.body())
+                .contains("inputs[0].shape[0] (rows) is 65536 but the server accepts at most 10000"
+                        + " (server.max.rows)");
         // Within the row limit, 31 MB declared: believed, it would not even fit the 3 MB budget (503).
         r = postSmallAllocation("/v2/models/wide/versions/1/infer", wide("[10000,784]", 3));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         assertThat(r.body()).contains("inputs[0].data has 3 values but shape needs 7840000");
-        assertThat(server.post("/v2/models/wide/infer", wide("[1,784]", WIDE)).statusCode()).isEqualTo(200);
+        assertThat(server.post("/v2/models/wide/infer", wide("[1,784]", WIDE)).statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     void aV1BodyIsStreamedAndOnlyTheModelsWidthIsStored() throws Exception {
         // 2 MB of numbers in one row: a JSON tree of it alone would be tens of MB.
-        HttpResponse<String> r = postSmallAllocation("/v1/models/wide:predict",
-                "{\"instances\":[[" + ones(1_000_000) + "]]}");
+        HttpResponse<String> r =
+                postSmallAllocation("/v1/models/wide:predict", "{\"instances\":[[" + ones(1_000_000) + "]]}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         assertThat(r.body()).contains("instances[0] must be an array of 784 numbers but had 1000000");
         r = postSmallAllocation("/v1/models/wide:predict", "{\"instances\":[" + "[],".repeat(10_000) + "[]]}");
@@ -171,13 +199,15 @@ class MemoryAdmissionTest {
     void aChunkedBodyIsCountedAsItArrives() throws Exception {
         try (RawHttp raw = RawHttp.connect(server.url(), 30_000)) {
             raw.head("POST", "/v2/models/wide/infer", "Transfer-Encoding: chunked");
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                byte[] spaces = " ".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
-                raw.sendChunk("{\"id\":".getBytes(StandardCharsets.US_ASCII));
-                for (long sent = 0; sent <= 2 * MAX_BODY && raw.sendChunk(spaces); sent += spaces.length) {
-                    // keeps sending until the server answers and closes, or twice the limit went out
-                }
-            }, THREADS);
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(
+                    () -> {
+                        byte[] spaces = " ".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+                        raw.sendChunk("{\"id\":".getBytes(StandardCharsets.US_ASCII));
+                        for (long sent = 0; sent <= 2 * MAX_BODY && raw.sendChunk(spaces); sent += spaces.length) {
+                            // keeps sending until the server answers and closes, or twice the limit went out
+                        }
+                    },
+                    THREADS);
             RawHttp.Response r = raw.read();
             assertThat(r.status()).as(r.body()).isEqualTo(413);
             raw.close();
@@ -196,8 +226,10 @@ class MemoryAdmissionTest {
                 // A client that sends 400 kB of a 2 MB body and stalls: the server holds what arrived.
                 slow.head("POST", "/v2/models/wide/infer", "Content-Length: 2000000");
                 slow.send(("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[10000,784],\"data\":["
-                        + "1,".repeat(200_000)).getBytes(StandardCharsets.US_ASCII));
-                await().atMost(Duration.ofSeconds(30)).until(() -> server.server().inFlightBytes() > 1_150_000);
+                                + "1,".repeat(200_000))
+                        .getBytes(StandardCharsets.US_ASCII));
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> server.server().inFlightBytes() > 1_150_000);
 
                 // A declared length that cannot fit now is refused before a byte of its body is read...
                 try (RawHttp raw = RawHttp.connect(server.url(), 10_000)) {
@@ -234,16 +266,20 @@ class MemoryAdmissionTest {
 
     /** A well-behaved client: single-row requests until stopped, recording each status. */
     private static CompletableFuture<Void> client(AtomicBoolean stop, ConcurrentLinkedQueue<Integer> statuses) {
-        return CompletableFuture.runAsync(() -> {
-            for (int i = 0; !stop.get(); i++) {
-                try {
-                    statuses.add(server.post("/v2/models/iris/infer",
-                            TestServer.infer("ok-" + i, "[1,4]", "[" + i % 10 + ",2,3,4]")).statusCode());
-                    Thread.sleep(5);
-                } catch (Exception e) {
-                    statuses.add(-1);
-                }
-            }
-        }, THREADS);
+        return CompletableFuture.runAsync(
+                () -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        try {
+                            statuses.add(server.post(
+                                            "/v2/models/iris/infer",
+                                            TestServer.infer("ok-" + i, "[1,4]", "[" + i % 10 + ",2,3,4]"))
+                                    .statusCode());
+                            Thread.sleep(5);
+                        } catch (Exception e) {
+                            statuses.add(-1);
+                        }
+                    }
+                },
+                THREADS);
     }
 }

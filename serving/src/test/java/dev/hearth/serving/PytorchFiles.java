@@ -40,8 +40,8 @@ public final class PytorchFiles {
      * ({@link OnnxImport}); {@code labels} empty: none given (a file Hearth exported brings its own).
      */
     public static ModelVersion importOnnx(Path store, Path file, String name, String... labels) throws IOException {
-        OnnxImport.Options options = labels.length == 0 ? OnnxImport.Options.none()
-                : OnnxImport.Options.labels(List.of(labels));
+        OnnxImport.Options options =
+                labels.length == 0 ? OnnxImport.Options.none() : OnnxImport.Options.labels(List.of(labels));
         return OnnxImport.importFile(open(store), name, file, options).version();
     }
 
@@ -70,7 +70,7 @@ public final class PytorchFiles {
             case "int64" -> "INT64";
             default -> throw new IllegalArgumentException(t.get("dtype").asText());
         };
-        return "{\"name\":\"" + name + "\",\"datatype\":\"" + datatype + "\",\"shape\":" + t.get("shape")
-                + ",\"data\":" + t.get("data") + "}";
+        return "{\"name\":\"" + name + "\",\"datatype\":\"" + datatype + "\",\"shape\":" + t.get("shape") + ",\"data\":"
+                + t.get("data") + "}";
     }
 }

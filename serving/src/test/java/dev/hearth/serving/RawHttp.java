@@ -40,7 +40,10 @@ public final class RawHttp implements AutoCloseable {
 
     /** Sends a request head; {@code extraHeaders} are full lines such as {@code Content-Length: 10}. */
     public RawHttp head(String method, String path, String... extraHeaders) throws IOException {
-        StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+        StringBuilder head = new StringBuilder(method)
+                .append(' ')
+                .append(path)
+                .append(" HTTP/1.1\r\n")
                 .append("Host: 127.0.0.1\r\nContent-Type: application/json\r\n");
         for (String h : extraHeaders) {
             head.append(h).append("\r\n");
@@ -64,7 +67,8 @@ public final class RawHttp implements AutoCloseable {
     /** Sends {@code bytes} as one chunk of a chunked body; false when the server closed its side. */
     public boolean sendChunk(byte[] bytes) {
         return send((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII))
-                && send(bytes) && send("\r\n".getBytes(StandardCharsets.US_ASCII));
+                && send(bytes)
+                && send("\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Reads the response (status line, headers, body by Content-Length or until the server closes). */
@@ -77,7 +81,9 @@ public final class RawHttp implements AutoCloseable {
         Map<String, String> headers = new LinkedHashMap<>();
         for (String l = line(in); l != null && !l.isEmpty(); l = line(in)) {
             int colon = l.indexOf(':');
-            headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
+            headers.put(
+                    l.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    l.substring(colon + 1).trim());
         }
         byte[] body;
         if (headers.containsKey("content-length")) {

@@ -39,7 +39,8 @@ class ServerConfigTest {
 
     @Test
     void aBadValueFailsTheLoadNamingKeyValueAndRule() {
-        assertThatThrownBy(() -> load("server.max.rows=0")).isInstanceOf(SettingsException.class)
+        assertThatThrownBy(() -> load("server.max.rows=0"))
+                .isInstanceOf(SettingsException.class)
                 .hasMessage("server.max.rows must be >= 1 but was 0");
         assertThatThrownBy(() -> load("batching.enabled=maybe"))
                 .hasMessage("batching.enabled must be true or false but was 'maybe'");

@@ -15,18 +15,31 @@ class ServingSettingsTest {
     @Test
     void confServingPropertiesDocumentsEverySettingWithItsDefault() {
         Path root = Path.of(System.getProperty("hearth.root", ".."));
-        assertThat(ServingSettings.loader().documentationProblems(root.resolve("conf/serving.properties"))).isEmpty();
+        assertThat(ServingSettings.loader().documentationProblems(root.resolve("conf/serving.properties")))
+                .isEmpty();
     }
 
     @Test
     void everySettingWithAFixedSetOrANumberHasItsRule() {
         // Host names, paths, model lists, rollout and batching mini-languages, TLS material and suite lists.
-        Set<String> freeText = Set.of(ServingSettings.HOST, ServingSettings.REPLICA_ID, ServingSettings.STORE_ROOT,
-                EncryptionSettings.KEY_PROVIDER, EncryptionSettings.KEY_NAME, EncryptionSettings.KEY_OVERRIDES,
-                ServingSettings.MODELS, ServingSettings.ROLLOUT, ServingSettings.ROLLOUT_FILE,
-                ServingSettings.BATCH_PER_MODEL, ServingSettings.TOKENS_FILE, ServingSettings.TLS_KEYSTORE,
-                ServingSettings.TLS_KEYSTORE_PASSWORD, ServingSettings.TLS_CERT, ServingSettings.TLS_KEY,
-                ServingSettings.TLS_PROTOCOLS, ServingSettings.TLS_CIPHERS);
+        Set<String> freeText = Set.of(
+                ServingSettings.HOST,
+                ServingSettings.REPLICA_ID,
+                ServingSettings.STORE_ROOT,
+                EncryptionSettings.KEY_PROVIDER,
+                EncryptionSettings.KEY_NAME,
+                EncryptionSettings.KEY_OVERRIDES,
+                ServingSettings.MODELS,
+                ServingSettings.ROLLOUT,
+                ServingSettings.ROLLOUT_FILE,
+                ServingSettings.BATCH_PER_MODEL,
+                ServingSettings.TOKENS_FILE,
+                ServingSettings.TLS_KEYSTORE,
+                ServingSettings.TLS_KEYSTORE_PASSWORD,
+                ServingSettings.TLS_CERT,
+                ServingSettings.TLS_KEY,
+                ServingSettings.TLS_PROTOCOLS,
+                ServingSettings.TLS_CIPHERS);
         assertThat(RuleAudit.problems(ServingSettings.ALL, freeText)).isEmpty();
     }
 
@@ -36,6 +49,7 @@ class ServingSettingsTest {
                 .isInstanceOf(SettingsException.class)
                 .hasMessage("server.header.timeout.ms must be an integer but was '10s'");
         assertThatThrownBy(() -> ServingSettings.loader().load(null, List.of("console.metrics.sample.ms=")))
-                .isInstanceOf(SettingsException.class).hasMessageContaining("console.metrics.sample.ms is required");
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("console.metrics.sample.ms is required");
     }
 }

@@ -30,8 +30,12 @@ class ShutdownAndTimeoutIT {
     void shutdownFinishesInFlightRequestsAndRefusesNewOnes() throws Exception {
         HadoopModelStore store = store();
         String request = TestServer.request("drain", new float[] {1, 2, 3, 4});
-        TestServer server = TestServer.start(null, "store.root=" + store.root(), "auth.enabled=false",
-                "serving.poll.interval.ms=0", "batching.max.delay.us=3000000");
+        TestServer server = TestServer.start(
+                null,
+                "store.root=" + store.root(),
+                "auth.enabled=false",
+                "serving.poll.interval.ms=0",
+                "batching.max.delay.us=3000000");
         CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
             try {
                 return server.post("/v2/models/iris/infer", request);
@@ -57,9 +61,15 @@ class ShutdownAndTimeoutIT {
     @Test
     void slowForwardPassTimesOutWith503() throws Exception {
         HadoopModelStore store = store();
-        try (TestServer server = TestServer.start(null, "store.root=" + store.root(), "auth.enabled=false",
-                "serving.poll.interval.ms=0", "batching.max.delay.us=3000000", "server.request.timeout.ms=100")) {
-            HttpResponse<String> r = server.post("/v2/models/iris/infer", TestServer.request("t", new float[] {1, 2, 3, 4}));
+        try (TestServer server = TestServer.start(
+                null,
+                "store.root=" + store.root(),
+                "auth.enabled=false",
+                "serving.poll.interval.ms=0",
+                "batching.max.delay.us=3000000",
+                "server.request.timeout.ms=100")) {
+            HttpResponse<String> r =
+                    server.post("/v2/models/iris/infer", TestServer.request("t", new float[] {1, 2, 3, 4}));
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(r.body()).contains("server.request.timeout.ms");
         }

@@ -32,9 +32,16 @@ public final class TestModels {
                 .seed(seed)
                 .dataType(DataType.FLOAT)
                 .list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(4)
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nIn(8).nOut(3).activation(Activation.SOFTMAX).build())
+                        .nIn(8)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         net.init();
         return net;
@@ -42,21 +49,34 @@ public final class TestModels {
 
     /** The signature published with {@link #network}. */
     public static Signature signature() {
-        return new Signature("input", "FP32", 4, List.of("f0", "f1", "f2", "f3"), List.of("a", "b", "c"),
+        return new Signature(
+                "input",
+                "FP32",
+                4,
+                List.of("f0", "f1", "f2", "f3"),
+                List.of("a", "b", "c"),
                 new NormalizerSpec("minmax", new double[] {0, 0, 0, 0}, new double[] {10, 10, 10, 10}, null, null));
     }
 
     /** {@code net} served as {@code version}, on the dense forward pass or DL4J's {@code output()}. */
     public static LoadedModel loaded(ModelVersion version, MultiLayerNetwork net, boolean denseFastPath) {
-        return new LoadedModel(version, new Dl4jPredictor(version.ref().toString(), version.metadata().signature(), net,
-                denseFastPath));
+        return new LoadedModel(
+                version,
+                new Dl4jPredictor(version.ref().toString(), version.metadata().signature(), net, denseFastPath));
     }
 
     /** Publishes a new version of {@code name}. */
     public static ModelVersion publish(ModelStore store, String name, MultiLayerNetwork net) {
-        return store.publish(name, new ModelDraft(ModelFiles.DL4J_MULTILAYER, signature(), Map.of("accuracy", 0.5),
-                Map.of(), Map.of(), Map.of(), Map.of(ModelFiles.MODEL_FILE,
-                        out -> ModelSerializer.writeModel(net, out, false))));
+        return store.publish(
+                name,
+                new ModelDraft(
+                        ModelFiles.DL4J_MULTILAYER,
+                        signature(),
+                        Map.of("accuracy", 0.5),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(net, out, false))));
     }
 
     /** A store on the local file system in {@code dir/store}, with Hadoop's default configuration. */

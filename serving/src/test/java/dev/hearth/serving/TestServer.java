@@ -75,8 +75,10 @@ public final class TestServer implements AutoCloseable {
     }
 
     public HttpResponse<String> post(String path, String body, String bearer) throws Exception {
-        return send(request(path, bearer).POST(HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").build());
+        return send(request(path, bearer)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json")
+                .build());
     }
 
     public HttpResponse<String> get(String path, String bearer) throws Exception {

@@ -19,7 +19,8 @@ public final class SerialProbe {
         for (String file : args) {
             try (InputStream raw = Files.newInputStream(Path.of(file));
                     ObjectInputStream in = new ObjectInputStream(raw)) {
-                System.out.println("read " + file + " " + in.readObject().getClass().getName());
+                System.out.println(
+                        "read " + file + " " + in.readObject().getClass().getName());
             } catch (InvalidClassException e) {
                 System.out.println("refused " + file + " " + e.getMessage());
             }

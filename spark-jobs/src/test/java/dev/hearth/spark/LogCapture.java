@@ -16,7 +16,8 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
 
     private LogCapture(Class<?> source) {
         super("capture-" + source.getSimpleName() + "-" + System.nanoTime(), null, null, true, Property.EMPTY_ARRAY);
-        logger = (org.apache.logging.log4j.core.Logger) LogManager.getContext(false).getLogger(source.getName());
+        logger = (org.apache.logging.log4j.core.Logger)
+                LogManager.getContext(false).getLogger(source.getName());
     }
 
     /** Starts capturing what {@code source}'s logger writes. */
@@ -35,7 +36,10 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     /** Messages at {@code level}, formatted. */
     public List<String> at(Level level) {
         String prefix = level + " ";
-        return messages.stream().filter(m -> m.startsWith(prefix)).map(m -> m.substring(prefix.length())).toList();
+        return messages.stream()
+                .filter(m -> m.startsWith(prefix))
+                .map(m -> m.substring(prefix.length()))
+                .toList();
     }
 
     @Override

@@ -40,8 +40,8 @@ class SerialFilterTest {
     void aJvmStartedWithTheProjectArgsRefusesAGadgetThatRunsCodeWithoutThem() throws Exception {
         Path marker = dir.resolve("code-ran");
         Path gadget = serialized("gadget.ser", new Gadget(marker));
-        Path hidden = serialized("hidden.ser",
-                new HashMap<>(Map.of("k", new ArrayList<>(List.of(new Gadget(marker))))));
+        Path hidden =
+                serialized("hidden.ser", new HashMap<>(Map.of("k", new ArrayList<>(List.of(new Gadget(marker))))));
         Path plain = serialized("plain.ser", new HashMap<>(Map.of("k", new ArrayList<>(List.of(1L, "two")))));
 
         // Control: without the filter, reading the gadget runs its code; so the refusal below is the filter's doing.
@@ -62,7 +62,8 @@ class SerialFilterTest {
     void testJvmsRunUnderTheFilterAndSparkClassesStillRead() throws Exception {
         // Surefire and failsafe start every test JVM with @conf/jvm17.args: the whole suite runs with the filter.
         assertThat(ObjectInputFilter.Config.getSerialFilter()).isNotNull();
-        assertThatThrownBy(() -> roundTrip(new Gadget(dir.resolve("x")))).isInstanceOf(InvalidClassException.class)
+        assertThatThrownBy(() -> roundTrip(new Gadget(dir.resolve("x"))))
+                .isInstanceOf(InvalidClassException.class)
                 .hasMessageContaining("REJECTED");
         assertThat(dir.resolve("x")).doesNotExist();
         SparkConf conf = new SparkConf().set("spark.app.name", "probe");
@@ -72,13 +73,19 @@ class SerialFilterTest {
 
     @Test
     void sparkDriverAndExecutorsGetTheSameFilterAsTheJvmArgsFile() throws Exception {
-        String fromArgsFile = probe(true).lines().filter(l -> l.startsWith("filter ")).findFirst().orElseThrow()
+        String fromArgsFile = probe(true)
+                .lines()
+                .filter(l -> l.startsWith("filter "))
+                .findFirst()
+                .orElseThrow()
                 .substring("filter ".length());
         assertThat(fromArgsFile).startsWith("java.lang.*;").endsWith(";!*");
         Map<String, String> defaults = SparkConfFile.read(LocalSpark.sparkDefaults());
         for (String key : List.of("spark.driver.extraJavaOptions", "spark.executor.extraJavaOptions")) {
             List<String> filters = Arrays.stream(defaults.getOrDefault(key, "").split("\\s+"))
-                    .filter(o -> o.startsWith(FILTER_OPTION)).map(o -> o.substring(FILTER_OPTION.length())).toList();
+                    .filter(o -> o.startsWith(FILTER_OPTION))
+                    .map(o -> o.substring(FILTER_OPTION.length()))
+                    .toList();
             assertThat(filters).as(key + " in conf/spark-defaults.conf").containsExactly(fromArgsFile);
         }
     }
@@ -90,12 +97,14 @@ class SerialFilterTest {
         org.apache.spark.sql.SparkSession spark = LocalSpark.start("serial-filter", "local[1]");
         try {
             var sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
-            assertThatThrownBy(() -> sc.parallelize(List.of(1, 2), 1).map(i -> {
-                        if (i == 2) {
-                            throw new java.io.UncheckedIOException(new IOException("disk on fire at row " + i));
-                        }
-                        return i;
-                    }).collect())
+            assertThatThrownBy(() -> sc.parallelize(List.of(1, 2), 1)
+                            .map(i -> {
+                                if (i == 2) {
+                                    throw new java.io.UncheckedIOException(new IOException("disk on fire at row " + i));
+                                }
+                                return i;
+                            })
+                            .collect())
                     .hasMessageContaining("java.io.UncheckedIOException: java.io.IOException: disk on fire at row 2");
         } finally {
             spark.stop();
@@ -104,12 +113,20 @@ class SerialFilterTest {
 
     /** Runs {@link SerialProbe} in a child JVM, with or without {@code @conf/jvm17.args}; returns its output. */
     private String probe(boolean projectArgs, Path... files) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (projectArgs) {
             cmd.add("@" + LocalSpark.projectRoot().resolve("conf/jvm17.args"));
         }
-        cmd.addAll(List.of("-cp", Path.of(SerialProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .toString(), SerialProbe.class.getName()));
+        cmd.addAll(List.of(
+                "-cp",
+                Path.of(SerialProbe.class
+                                .getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()
+                                .toURI())
+                        .toString(),
+                SerialProbe.class.getName()));
         for (Path f : files) {
             cmd.add(f.toString());
         }

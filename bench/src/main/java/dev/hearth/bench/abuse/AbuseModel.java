@@ -17,8 +17,8 @@ import java.util.List;
 public record AbuseModel(byte[] zip, Signature signature, float[][] rows) {
     public AbuseModel {
         if (rows.length == 0 || rows[0].length != signature.featureCount()) {
-            throw new IllegalArgumentException("rows must be non-empty and " + signature.featureCount()
-                    + " wide (the signature's featureCount)");
+            throw new IllegalArgumentException(
+                    "rows must be non-empty and " + signature.featureCount() + " wide (the signature's featureCount)");
         }
     }
 
@@ -33,8 +33,12 @@ public record AbuseModel(byte[] zip, Signature signature, float[][] rows) {
 
     /** A valid OIP v2 request with {@code count} rows (rows reused in turn) starting at row {@code first}. */
     String body(int first, int count) {
-        StringBuilder b = new StringBuilder("{\"inputs\":[{\"name\":\"").append(signature.inputName())
-                .append("\",\"shape\":[").append(count).append(',').append(signature.featureCount())
+        StringBuilder b = new StringBuilder("{\"inputs\":[{\"name\":\"")
+                .append(signature.inputName())
+                .append("\",\"shape\":[")
+                .append(count)
+                .append(',')
+                .append(signature.featureCount())
                 .append("],\"datatype\":\"FP32\",\"data\":[");
         for (int r = 0; r < count; r++) {
             appendRow(b.append(r == 0 ? "" : ","), rows[(first + r) % rows.length]);

@@ -17,8 +17,18 @@ package dev.hearth.bench.abuse;
  * @param slowConnections raw connections trickling one byte per second
  * @param killTrials kill -9 trials of {@code models gc --apply} / {@code models delete}
  */
-public record AbuseProfile(String mode, int loadSeconds, int warmupSeconds, int afterSeconds, int clients,
-        double clientRate, int hostileThreads, int bombThreads, double hostileRate, int slowConnections, int killTrials) {
+public record AbuseProfile(
+        String mode,
+        int loadSeconds,
+        int warmupSeconds,
+        int afterSeconds,
+        int clients,
+        double clientRate,
+        int hostileThreads,
+        int bombThreads,
+        double hostileRate,
+        int slowConnections,
+        int killTrials) {
 
     /** {@code bench/run --only abuse}: 15 s per load, 1,000 slow connections, 20 kill trials (about 6 minutes). */
     public static AbuseProfile full() {
@@ -36,12 +46,21 @@ public record AbuseProfile(String mode, int loadSeconds, int warmupSeconds, int 
     }
 
     public AbuseProfile {
-        if (loadSeconds < 1 || clients < 1 || clientRate <= 0 || hostileThreads < 1 || bombThreads < 1 || hostileRate <= 0
-                || slowConnections < 1 || killTrials < 1 || afterSeconds < 1 || warmupSeconds < 0) {
+        if (loadSeconds < 1
+                || clients < 1
+                || clientRate <= 0
+                || hostileThreads < 1
+                || bombThreads < 1
+                || hostileRate <= 0
+                || slowConnections < 1
+                || killTrials < 1
+                || afterSeconds < 1
+                || warmupSeconds < 0) {
             throw new IllegalArgumentException("abuse profile values must be positive but were " + mode + ": "
                     + loadSeconds + " s per load, " + clients + " clients at " + clientRate + "/s, "
                     + hostileThreads + " hostile threads at " + hostileRate + "/s, " + bombThreads + " bomb threads, "
-                    + slowConnections + " slow connections, " + killTrials + " kill trials, " + afterSeconds + " s after, "
+                    + slowConnections + " slow connections, " + killTrials + " kill trials, " + afterSeconds
+                    + " s after, "
                     + warmupSeconds + " s warm-up");
         }
     }

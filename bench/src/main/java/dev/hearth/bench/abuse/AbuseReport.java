@@ -25,7 +25,9 @@ public record AbuseReport(Map<String, Object> setup, List<LoadReport> loads) {
 
     /** The report of load {@code id}. */
     public LoadReport load(String id) {
-        return loads.stream().filter(l -> l.id().equals(id)).findFirst()
+        return loads.stream()
+                .filter(l -> l.id().equals(id))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no load " + id));
     }
 
@@ -36,7 +38,9 @@ public record AbuseReport(Map<String, Object> setup, List<LoadReport> loads) {
         int targets = 0;
         for (LoadReport r : loads) {
             l.add(r.toMap());
-            targets += (int) r.targets().stream().filter(t -> t.verdict() != LoadReport.Verdict.NOT_APPLICABLE).count();
+            targets += (int) r.targets().stream()
+                    .filter(t -> t.verdict() != LoadReport.Verdict.NOT_APPLICABLE)
+                    .count();
         }
         m.put("loads", l);
         m.put("targetsJudged", targets);

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class HearthLauncher {
     /** Environment that would change what {@code bin/hearth} starts; removed so the defaults apply. */
-    private static final List<String> CLEARED = List.of("OMP_NUM_THREADS", "HEARTH_SERVER_MEMORY",
-            "HEARTH_SERVER_GC", "HEARTH_CONF_DIR");
+    private static final List<String> CLEARED =
+            List.of("OMP_NUM_THREADS", "HEARTH_SERVER_MEMORY", "HEARTH_SERVER_GC", "HEARTH_CONF_DIR");
 
     private final Path root;
 
@@ -33,7 +33,9 @@ final class HearthLauncher {
      * Maven build inside a measurement would measure the build.
      */
     void requireBuilt() {
-        for (String jar : List.of("serving/target/hearth-serving.jar", "spark-jobs/target/hearth-spark-jobs.jar",
+        for (String jar : List.of(
+                "serving/target/hearth-serving.jar",
+                "spark-jobs/target/hearth-spark-jobs.jar",
                 "spark-jobs/target/classpath.txt")) {
             if (!Files.isRegularFile(root.resolve(jar))) {
                 throw new IllegalStateException("the abuse suite runs the packaged jars but " + root.resolve(jar)

@@ -37,7 +37,8 @@ final class HostileRequests {
     LongFunction<HttpRequest.Builder> randomNamesWithoutToken(String validBody) {
         return i -> {
             String name = randomName();
-            return i % 2 == 0 ? get("/v2/models/" + name + "/ready")
+            return i % 2 == 0
+                    ? get("/v2/models/" + name + "/ready")
                     : post("/v2/models/" + name + "/infer", validBody.getBytes(StandardCharsets.UTF_8));
         };
     }
@@ -48,7 +49,8 @@ final class HostileRequests {
      */
     LongFunction<HttpRequest.Builder> shapeBombs(String inputName, int width) {
         byte[] body = ("{\"inputs\":[{\"name\":\"" + inputName + "\",\"shape\":[65536," + width
-                + "],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}").getBytes(StandardCharsets.UTF_8);
+                        + "],\"datatype\":\"FP32\",\"data\":[1,2,3]}]}")
+                .getBytes(StandardCharsets.UTF_8);
         return i -> authorized(post("/v2/models/" + model + "/infer", body));
     }
 
@@ -93,8 +95,10 @@ final class HostileRequests {
                 case 0 -> "Bearer " + randomText(40);
                 case 1 -> "Bearer hearth_" + randomHex(12) + "_" + randomText(43);
                 case 2 -> "Bearer hearth_" + id + "_" + randomText(43);
-                default -> "Basic " + Base64.getEncoder().encodeToString(("admin:" + randomText(8))
-                        .getBytes(StandardCharsets.UTF_8));
+                default ->
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString(("admin:" + randomText(8)).getBytes(StandardCharsets.UTF_8));
             };
             HttpRequest.Builder b = switch ((int) (i / 4 % 4)) {
                 case 0 -> post("/v2/models/" + model + "/infer", body);
@@ -109,8 +113,8 @@ final class HostileRequests {
     /** Load 6b: valid requests to {@code /versions/{v}/infer} cycling through {@code versions}, predict token. */
     LongFunction<HttpRequest.Builder> versionedLoads(List<Integer> versions, String validBody) {
         byte[] body = validBody.getBytes(StandardCharsets.UTF_8);
-        return i -> authorized(post("/v2/models/" + model + "/versions/" + versions.get((int) (i % versions.size()))
-                + "/infer", body));
+        return i -> authorized(post(
+                "/v2/models/" + model + "/versions/" + versions.get((int) (i % versions.size())) + "/infer", body));
     }
 
     private HttpRequest.Builder authorized(HttpRequest.Builder b) {
@@ -122,7 +126,8 @@ final class HostileRequests {
     }
 
     private HttpRequest.Builder post(String path, byte[] body) {
-        return HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", JSON)
+        return HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", JSON)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     }
 

@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongFunction;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongFunction;
 
 /**
  * A hostile HTTP load: several sender threads, each with its own {@link HttpClient}, send the requests a
@@ -51,8 +51,8 @@ final class HttpFlood {
         List<Thread> senders = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             long offset = period * t / threads;
-            Thread sender = new Thread(() -> send(counts, sequence, requests, end, period, offset, limit),
-                    "abuse-hostile-" + t);
+            Thread sender = new Thread(
+                    () -> send(counts, sequence, requests, end, period, offset, limit), "abuse-hostile-" + t);
             sender.setDaemon(true);
             senders.add(sender);
             sender.start();
@@ -65,10 +65,18 @@ final class HttpFlood {
         }
     }
 
-    private static void send(StatusCounts counts, AtomicLong sequence, LongFunction<HttpRequest.Builder> requests,
-            long end, long period, long offset, long limit) {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+    private static void send(
+            StatusCounts counts,
+            AtomicLong sequence,
+            LongFunction<HttpRequest.Builder> requests,
+            long end,
+            long period,
+            long offset,
+            long limit) {
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         long next = System.nanoTime() + offset;
         while (true) {
             long now = System.nanoTime();
@@ -88,7 +96,8 @@ final class HttpFlood {
             counts.sending();
             try {
                 HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
-                counts.answered(r.statusCode(), r.headers().firstValue("Retry-After").isPresent());
+                counts.answered(
+                        r.statusCode(), r.headers().firstValue("Retry-After").isPresent());
             } catch (IOException e) {
                 counts.failed(e);
             } catch (InterruptedException e) {

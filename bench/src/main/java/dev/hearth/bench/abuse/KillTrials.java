@@ -21,9 +21,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Load 8: {@code bin/hearth models gc --apply} and {@code models delete} (child JVMs, as a user runs them) killed
@@ -54,7 +54,11 @@ final class KillTrials {
     private final Random random;
 
     /** Where in a run the trial kills it. */
-    private enum KillPoint { DURING_REMOVAL, ALIASED_VERSION_HIDDEN, RANDOM_TIME }
+    private enum KillPoint {
+        DURING_REMOVAL,
+        ALIASED_VERSION_HIDDEN,
+        RANDOM_TIME
+    }
 
     /** Timing of an unkilled run: JVM start to the first removal, and the removal work to exit. */
     private record Calibration(long firstMutationMs, long totalMs) {
@@ -76,8 +80,14 @@ final class KillTrials {
     Map<String, Object> run(int trials) throws IOException, InterruptedException {
         Calibration gc = calibrate(true);
         Calibration delete = calibrate(false);
-        System.out.printf(Locale.ROOT, "abuse: kill trials calibrated: gc first removal after %d ms, exit after %d ms;"
-                + " delete %d / %d ms%n", gc.firstMutationMs(), gc.totalMs(), delete.firstMutationMs(), delete.totalMs());
+        System.out.printf(
+                Locale.ROOT,
+                "abuse: kill trials calibrated: gc first removal after %d ms, exit after %d ms;"
+                        + " delete %d / %d ms%n",
+                gc.firstMutationMs(),
+                gc.totalMs(),
+                delete.firstMutationMs(),
+                delete.totalMs());
         List<Map<String, Object>> results = new ArrayList<>();
         int bad = 0;
         int killedInWork = 0;
@@ -86,7 +96,8 @@ final class KillTrials {
         for (int i = 0; i < trials; i++) {
             boolean isGc = i % 2 == 0;
             // gc removes many versions, so the worst moment is likely to come during its run; delete removes one.
-            KillPoint point = isGc ? KillPoint.ALIASED_VERSION_HIDDEN
+            KillPoint point = isGc
+                    ? KillPoint.ALIASED_VERSION_HIDDEN
                     : i % 4 == 1 ? KillPoint.DURING_REMOVAL : KillPoint.RANDOM_TIME;
             Map<String, Object> t = trial(i, isGc, isGc ? gc : delete, point);
             results.add(t);
@@ -120,20 +131,22 @@ final class KillTrials {
         String name = "calibrate-" + (gc ? "gc" : "delete");
         prepare(name);
         long t0 = System.nanoTime();
-        Process p = launcher.command(command(gc, name)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = launcher.command(command(gc, name))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         long first = awaitFirstRemoval(p, name, RUN_TIMEOUT.toMillis());
         if (!p.waitFor(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly().waitFor();
-            throw new IOException("bin/hearth " + String.join(" ", command(gc, name)) + " did not finish within "
-                    + RUN_TIMEOUT);
+            throw new IOException(
+                    "bin/hearth " + String.join(" ", command(gc, name)) + " did not finish within " + RUN_TIMEOUT);
         }
         long total = (System.nanoTime() - t0) / 1_000_000;
         return new Calibration(first < 0 ? total : (first - t0) / 1_000_000, total);
     }
 
-    private Map<String, Object> trial(int i, boolean gc, Calibration cal, KillPoint point) throws IOException,
-            InterruptedException {
+    private Map<String, Object> trial(int i, boolean gc, Calibration cal, KillPoint point)
+            throws IOException, InterruptedException {
         String name = "trial-" + (i + 1);
         prepare(name);
         AtomicLong moves = new AtomicLong();
@@ -142,8 +155,10 @@ final class KillTrials {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("command", gc ? "models gc --apply" : "models delete " + name + "/2");
         long t0 = System.nanoTime();
-        Process p = launcher.command(command(gc, name)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = launcher.command(command(gc, name))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         long first = -1;
         String killPoint;
         boolean killed;
@@ -154,8 +169,8 @@ final class KillTrials {
         } else {
             first = awaitFirstRemoval(p, name, cal.totalMs() * 3);
             // The worst moment is watched for through most of the removal; the random point lies within it.
-            double share = point == KillPoint.ALIASED_VERSION_HIDDEN ? 0.5 + random.nextDouble() / 2
-                    : random.nextDouble();
+            double share =
+                    point == KillPoint.ALIASED_VERSION_HIDDEN ? 0.5 + random.nextDouble() / 2 : random.nextDouble();
             long deadline = System.nanoTime() + (long) (share * cal.workMs() * 1_000_000);
             if (point == KillPoint.ALIASED_VERSION_HIDDEN && killWhenAliasedHidden(p, name, mover, deadline)) {
                 killPoint = "aliased version hidden";
@@ -207,8 +222,19 @@ final class KillTrials {
     }
 
     private List<String> command(boolean gc, String name) {
-        return gc ? List.of("models", "--store", storeRoot.toString(), "gc", "--apply", "--keep-last", "1",
-                "--keep-days", "0", "--grace-minutes", "0")
+        return gc
+                ? List.of(
+                        "models",
+                        "--store",
+                        storeRoot.toString(),
+                        "gc",
+                        "--apply",
+                        "--keep-last",
+                        "1",
+                        "--keep-days",
+                        "0",
+                        "--grace-minutes",
+                        "0")
                 : List.of("models", "--store", storeRoot.toString(), "delete", name + "/2", "--reason", "abuse suite");
     }
 
@@ -248,7 +274,10 @@ final class KillTrials {
 
     private boolean firstRemovalSeen(String name) {
         for (int v = 1; v < VERSIONS; v++) {
-            if (!Files.exists(storeRoot.resolve(name).resolve("versions").resolve(Integer.toString(v))
+            if (!Files.exists(storeRoot
+                    .resolve(name)
+                    .resolve("versions")
+                    .resolve(Integer.toString(v))
                     .resolve("_COMMITTED"))) {
                 return true;
             }
@@ -296,6 +325,7 @@ final class KillTrials {
         private final ReentrantLock lock = new ReentrantLock();
         /** The version the alias points to, as far as this mover set it (prepare puts it on 1). */
         private final AtomicInteger current = new AtomicInteger(1);
+
         private volatile boolean running = true;
 
         AliasMover(String name, AtomicLong moves) {
@@ -348,8 +378,12 @@ final class KillTrials {
 
         private int nextInLine() {
             for (int v = 1; v < VERSIONS; v++) {
-                if (v != current.get() && Files.exists(storeRoot.resolve(name).resolve("versions")
-                        .resolve(Integer.toString(v)).resolve("_COMMITTED"))) {
+                if (v != current.get()
+                        && Files.exists(storeRoot
+                                .resolve(name)
+                                .resolve("versions")
+                                .resolve(Integer.toString(v))
+                                .resolve("_COMMITTED"))) {
                     return v;
                 }
             }

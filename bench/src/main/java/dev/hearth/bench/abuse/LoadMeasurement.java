@@ -43,7 +43,11 @@ final class LoadMeasurement {
     /** The heap limit {@code bin/hearth serve} sets when JMX cannot tell. */
     private final long defaultHeapMax;
 
-    LoadMeasurement(AbuseProfile profile, ServerHandle system, WellBehavedClients clients, String monitorToken,
+    LoadMeasurement(
+            AbuseProfile profile,
+            ServerHandle system,
+            WellBehavedClients clients,
+            String monitorToken,
             long defaultHeapMax) {
         this.profile = profile;
         this.system = system;
@@ -60,8 +64,9 @@ final class LoadMeasurement {
      *     the target is that the load after them adds none; null for other loads
      * @param specific the load's own targets, from its figures
      */
-    LoadReport measure(String id, String title, Load prime, Load load,
-            Function<Map<String, Object>, List<Target>> specific) throws Exception {
+    LoadReport measure(
+            String id, String title, Load prime, Load load, Function<Map<String, Object>, List<Target>> specific)
+            throws Exception {
         System.out.printf(Locale.ROOT, "abuse: load %s: %s%n", id, title);
         ServerUnderTest server = system.server();
         ProcessMemory memory = system.memory();
@@ -115,7 +120,9 @@ final class LoadMeasurement {
             f.put("heapProblem", memory.jmxProblem());
         }
         f.put("metricsBytes", List.of(metricsBefore.bytes(), metricsAfter.bytes()));
-        f.put("metricsSeries", List.of(metricsBefore.series().size(), metricsAfter.series().size()));
+        f.put(
+                "metricsSeries",
+                List.of(metricsBefore.series().size(), metricsAfter.series().size()));
         if (prime != null) {
             f.put("primingRequests", primeCounts.toMap());
             f.put("metricsSeriesAfterPriming", metricsPrimed.series().size());
@@ -131,38 +138,80 @@ final class LoadMeasurement {
 
         List<Target> targets = new ArrayList<>();
         targets.add(Target.of(LoadReport.NO_OOM, ooms == 0, ooms + " in the log"));
-        targets.add(Target.of(LoadReport.PSS, pssMax >= 0 && pssMax < heapLimit + GIB,
+        targets.add(Target.of(
+                LoadReport.PSS,
+                pssMax >= 0 && pssMax < heapLimit + GIB,
                 String.format(Locale.ROOT, "max %,d MB < %,d MB", pssMax / MIB, (heapLimit + GIB) / MIB)));
         if (prime != null) {
             boolean measured = metricsPrimed.available() && metricsAfter.available();
             int growth = metricsAfter.series().size() - metricsPrimed.series().size();
-            targets.add(Target.of(LoadReport.METRICS, measured && growth <= 0 && metricsPrimed.added(metricsAfter, 1)
-                    .isEmpty(), measured ? String.format(Locale.ROOT, "%+d series after the first %d requests,"
-                    + " which added %+d; %,d -> %,d bytes", growth, primeCounts.sent(), metricsPrimed.series().size()
-                    - metricsBefore.series().size(), metricsBefore.bytes(), metricsAfter.bytes())
-                    : "/metrics did not answer"));
+            targets.add(Target.of(
+                    LoadReport.METRICS,
+                    measured
+                            && growth <= 0
+                            && metricsPrimed.added(metricsAfter, 1).isEmpty(),
+                    measured
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "%+d series after the first %d requests," + " which added %+d; %,d -> %,d bytes",
+                                    growth,
+                                    primeCounts.sent(),
+                                    metricsPrimed.series().size()
+                                            - metricsBefore.series().size(),
+                                    metricsBefore.bytes(),
+                                    metricsAfter.bytes())
+                            : "/metrics did not answer"));
         } else {
             targets.add(Target.notApplicable(LoadReport.METRICS, "authenticated load"));
         }
-        targets.add(Target.of(LoadReport.CLIENTS, during.sent() > 0 && during.ok() == during.sent(),
+        targets.add(Target.of(
+                LoadReport.CLIENTS,
+                during.sent() > 0 && during.ok() == during.sent(),
                 String.format(Locale.ROOT, "%d/%d", during.ok(), during.sent())));
         // Serving means keeping up: a server that answers a handful of the offered requests (the clients wait for
         // each answer) is not ready in any useful sense.
         long offered = Math.round(profile.clients() * profile.clientRate() * profile.afterSeconds());
         boolean serves = after.sent() >= offered / 2 && after.ok() == after.sent();
-        targets.add(Target.of(LoadReport.READY, ready && serves, !alive ? "server exited"
-                : !ready ? "not ready within " + READY_TIMEOUT.toSeconds() + " s"
-                : String.format(Locale.ROOT, "ready, %d/%d after, %d offered", after.ok(), after.sent(), offered)));
+        targets.add(Target.of(
+                LoadReport.READY,
+                ready && serves,
+                !alive
+                        ? "server exited"
+                        : !ready
+                                ? "not ready within " + READY_TIMEOUT.toSeconds() + " s"
+                                : String.format(
+                                        Locale.ROOT,
+                                        "ready, %d/%d after, %d offered",
+                                        after.ok(),
+                                        after.sent(),
+                                        offered)));
         targets.addAll(specific.apply(f));
         LoadReport report = new LoadReport(id, title, f, targets);
 
-        System.out.printf(Locale.ROOT, "abuse: load %s done in %.1f s: %s; clients %d/%d ok, p99 %.1f ms; PSS max %,d MB;"
-                + " %d OOM; %s%n", id, seconds, counts.toMap(), during.ok(), during.sent(), during.p99Ms(),
-                pssMax / MIB, ooms, report.failed().isEmpty() ? "all targets met" : "FAILED " + report.failed().stream()
-                        .map(Target::name).toList());
+        System.out.printf(
+                Locale.ROOT,
+                "abuse: load %s done in %.1f s: %s; clients %d/%d ok, p99 %.1f ms; PSS max %,d MB;" + " %d OOM; %s%n",
+                id,
+                seconds,
+                counts.toMap(),
+                during.ok(),
+                during.sent(),
+                during.p99Ms(),
+                pssMax / MIB,
+                ooms,
+                report.failed().isEmpty()
+                        ? "all targets met"
+                        : "FAILED " + report.failed().stream().map(Target::name).toList());
         if (!ready || !serves) {
-            System.out.printf(Locale.ROOT, "abuse: restarting the server after load %s (alive %s, ready %s, %d/%d"
-                    + " well-behaved requests ok after the load)%n", id, alive, ready, after.ok(), after.sent());
+            System.out.printf(
+                    Locale.ROOT,
+                    "abuse: restarting the server after load %s (alive %s, ready %s, %d/%d"
+                            + " well-behaved requests ok after the load)%n",
+                    id,
+                    alive,
+                    ready,
+                    after.ok(),
+                    after.sent());
             system.restart();
             f.put("serverRestartedAfter", true);
         }

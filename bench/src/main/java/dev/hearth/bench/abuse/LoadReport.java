@@ -32,7 +32,11 @@ public record LoadReport(String id, String title, Map<String, Object> figures, L
     public static final String ALIASES = "no aliased version hidden or deleted";
 
     /** Verdict of one target. */
-    public enum Verdict { PASS, FAIL, NOT_APPLICABLE }
+    public enum Verdict {
+        PASS,
+        FAIL,
+        NOT_APPLICABLE
+    }
 
     /**
      * One target of one load.

@@ -42,7 +42,10 @@ final class ProcessMemory implements AutoCloseable {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
                 if (line.startsWith(field)) {
-                    return Long.parseLong(line.substring(field.length()).replace("kB", "").strip()) * 1024;
+                    return Long.parseLong(line.substring(field.length())
+                                    .replace("kB", "")
+                                    .strip())
+                            * 1024;
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -89,13 +92,16 @@ final class ProcessMemory implements AutoCloseable {
      */
     private MemoryUsage readHeap() {
         try {
-            Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
+            Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java"))
+                    .resolveSibling("jcmd");
             Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.heap_info")
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
-                jmxProblem = "jcmd GC.heap_info failed: " + out.strip().lines().findFirst().orElse("");
+                jmxProblem = "jcmd GC.heap_info failed: "
+                        + out.strip().lines().findFirst().orElse("");
                 return null;
             }
             for (String line : out.split("\n")) {
@@ -107,7 +113,8 @@ final class ProcessMemory implements AutoCloseable {
                 long max = size(l, "max capacity");
                 return new MemoryUsage(-1, used, used, max);
             }
-            jmxProblem = "no heap line in jcmd GC.heap_info: " + out.strip().lines().findFirst().orElse("");
+            jmxProblem = "no heap line in jcmd GC.heap_info: "
+                    + out.strip().lines().findFirst().orElse("");
             return null;
         } catch (IOException | RuntimeException e) {
             jmxProblem = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -120,16 +127,18 @@ final class ProcessMemory implements AutoCloseable {
 
     /** "used 123M" in a heap_info line, in bytes; -1 when absent. */
     private static long size(String line, String field) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(field + " (\\d+)([KMG])").matcher(line);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile(field + " (\\d+)([KMG])").matcher(line);
         if (!m.find()) {
             return -1;
         }
         long n = Long.parseLong(m.group(1));
-        return n << switch (m.group(2)) {
-            case "K" -> 10;
-            case "M" -> 20;
-            default -> 30;
-        };
+        return n
+                << switch (m.group(2)) {
+                    case "K" -> 10;
+                    case "M" -> 20;
+                    default -> 30;
+                };
     }
 
     @Override

@@ -23,7 +23,15 @@ final class Publishing {
 
     /** Publishes {@code zip} as the next version of {@code name}, tagged with {@code what}. */
     ModelVersion publish(String name, byte[] zip, String what) {
-        return store.publish(name, new ModelDraft(ModelFiles.DL4J_MULTILAYER, signature, Map.of(), Map.of(),
-                Map.of(), Map.of("bench", "abuse", "content", what), Map.of(ModelFiles.MODEL_FILE, out -> out.write(zip))));
+        return store.publish(
+                name,
+                new ModelDraft(
+                        ModelFiles.DL4J_MULTILAYER,
+                        signature,
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of("bench", "abuse", "content", what),
+                        Map.of(ModelFiles.MODEL_FILE, out -> out.write(zip))));
     }
 }

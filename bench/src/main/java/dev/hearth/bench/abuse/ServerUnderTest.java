@@ -27,8 +27,10 @@ final class ServerUnderTest implements AutoCloseable {
     private final Process process;
     private final String url;
     private final Path log;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     /** Kills the server if the suite's JVM exits without closing it (Ctrl-C, a test timeout). */
     private final Thread killOnExit;
@@ -41,8 +43,8 @@ final class ServerUnderTest implements AutoCloseable {
     }
 
     /** Starts {@code bin/hearth serve args...} and waits for its {@code listening on URL} line. */
-    static ServerUnderTest start(HearthLauncher launcher, List<String> args, Path log) throws IOException,
-            InterruptedException {
+    static ServerUnderTest start(HearthLauncher launcher, List<String> args, Path log)
+            throws IOException, InterruptedException {
         List<String> cmd = new java.util.ArrayList<>(List.of("serve"));
         cmd.addAll(args);
         Process p = launcher.command(cmd).redirectError(log.toFile()).start();
@@ -50,19 +52,23 @@ final class ServerUnderTest implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(killOnExit);
         CompletableFuture<String> listening = new CompletableFuture<>();
         // Keeps draining standard output after the line, so the server never blocks on a full pipe.
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (line.startsWith("listening on ")) {
-                        listening.complete(line.substring("listening on ".length()).strip());
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r =
+                            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = r.readLine()) != null) {
+                            if (line.startsWith("listening on ")) {
+                                listening.complete(
+                                        line.substring("listening on ".length()).strip());
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the server exited; handled below
                     }
-                }
-            } catch (IOException e) {
-                // the server exited; handled below
-            }
-            listening.complete(null);
-        }, "abuse-server-stdout-" + p.pid());
+                    listening.complete(null);
+                },
+                "abuse-server-stdout-" + p.pid());
         reader.setDaemon(true);
         reader.start();
         try {
@@ -122,8 +128,12 @@ final class ServerUnderTest implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline && alive()) {
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url + "/v2/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> r = http.send(
+                        HttpRequest.newBuilder(URI.create(url + "/v2/health/ready"))
+                                .timeout(Duration.ofSeconds(5))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return true;
                 }
@@ -138,8 +148,13 @@ final class ServerUnderTest implements AutoCloseable {
     /** GET {@code path} with a bearer token; null when the server does not answer. */
     HttpResponse<String> get(String path, String token) throws InterruptedException {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(20))
-                    .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(
+                    HttpRequest.newBuilder(URI.create(url + path))
+                            .timeout(Duration.ofSeconds(20))
+                            .header("Authorization", "Bearer " + token)
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return null;
         }

@@ -110,8 +110,15 @@ final class SlowConnections {
             m.put("closedByServer", closedByServer);
             m.put("openAtEnd", open);
             m.put("bytesTrickled", trickled);
-            m.put("mix", String.format(Locale.ROOT, "%d slow heads without a token, %d slow bodies with a valid"
-                    + " predict token (Content-Length %d)", (conns.size() + 1) / 2, conns.size() / 2, BODY_BYTES));
+            m.put(
+                    "mix",
+                    String.format(
+                            Locale.ROOT,
+                            "%d slow heads without a token, %d slow bodies with a valid"
+                                    + " predict token (Content-Length %d)",
+                            (conns.size() + 1) / 2,
+                            conns.size() / 2,
+                            BODY_BYTES));
             return m;
         } finally {
             for (Conn c : conns) {
@@ -136,7 +143,8 @@ final class SlowConnections {
         String head = "POST /v2/models/" + model + "/infer HTTP/1.1\r\nHost: " + host + ":" + port
                 + "\r\nContent-Type: application/json\r\nContent-Length: " + BODY_BYTES + "\r\n"
                 + (slowBody ? "Authorization: Bearer " + predictToken + "\r\n" : "") + "\r\n";
-        byte[] bytes = (head + "{\"inputs\":[" + " ".repeat(BODY_BYTES - 12) + "]}").getBytes(StandardCharsets.US_ASCII);
+        byte[] bytes =
+                (head + "{\"inputs\":[" + " ".repeat(BODY_BYTES - 12) + "]}").getBytes(StandardCharsets.US_ASCII);
         int position = 0;
         if (slowBody) {
             ByteBuffer h = ByteBuffer.wrap(bytes, 0, head.length());
@@ -173,7 +181,8 @@ final class SlowConnections {
                 c.answer.append(new String(in.array(), 0, n, StandardCharsets.ISO_8859_1));
                 if (first && c.answer.length() >= 12 && c.answer.toString().startsWith("HTTP/1.")) {
                     int status = Integer.parseInt(c.answer.substring(9, 12));
-                    answers.answered(status, c.answer.toString().toLowerCase(Locale.ROOT).contains("\r\nretry-after:"));
+                    answers.answered(
+                            status, c.answer.toString().toLowerCase(Locale.ROOT).contains("\r\nretry-after:"));
                     c.done = true;
                 }
             }

@@ -21,8 +21,10 @@ import java.util.Map;
 final class TamperedModelProbe {
     private final Publishing publishing;
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     TamperedModelProbe(Publishing publishing) {
         this.publishing = publishing;
@@ -32,8 +34,16 @@ final class TamperedModelProbe {
      * @param wait how long to wait for the server to decide (a poll interval of the store watcher and a load)
      * @return figures: status of the versioned request, version served after, refusal, deserialization
      */
-    Map<String, Object> probe(ServerUnderTest server, String token, String model, String entry, byte[] zip,
-            String validBody, Duration wait, long logOffset) throws InterruptedException {
+    Map<String, Object> probe(
+            ServerUnderTest server,
+            String token,
+            String model,
+            String entry,
+            byte[] zip,
+            String validBody,
+            Duration wait,
+            long logOffset)
+            throws InterruptedException {
         long t0 = System.nanoTime();
         ModelVersion v = publishing.publish(model, zip, "tampered: " + entry);
         Map<String, Object> r = new LinkedHashMap<>();
@@ -43,10 +53,15 @@ final class TamperedModelProbe {
         int status = 0;
         String answer;
         try {
-            HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/v2/models/"
-                    + model + "/versions/" + v.version() + "/infer")).timeout(Duration.ofSeconds(60))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(validBody)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> resp = http.send(
+                    HttpRequest.newBuilder(URI.create(
+                                    server.url() + "/v2/models/" + model + "/versions/" + v.version() + "/infer"))
+                            .timeout(Duration.ofSeconds(60))
+                            .header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(validBody))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             status = resp.statusCode();
             answer = resp.body();
         } catch (IOException e) {
@@ -69,13 +84,16 @@ final class TamperedModelProbe {
             }
             Thread.sleep(250);
         }
-        boolean accepted = (status >= 200 && status < 300) || Integer.toString(v.version()).equals(served);
+        boolean accepted =
+                (status >= 200 && status < 300) || Integer.toString(v.version()).equals(served);
         String log = server.logSince(logOffset);
         r.put("servedVersionAfter", served);
         r.put("refusedReason", refused);
         r.put("accepted", accepted);
-        r.put("deserialized", log.contains(DeserializationCanary.class.getName())
-                || answer.contains(DeserializationCanary.class.getName()));
+        r.put(
+                "deserialized",
+                log.contains(DeserializationCanary.class.getName())
+                        || answer.contains(DeserializationCanary.class.getName()));
         r.put("decidedAfterMs", (System.nanoTime() - t0) / 1_000_000);
         return r;
     }

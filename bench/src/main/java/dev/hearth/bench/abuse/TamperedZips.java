@@ -21,7 +21,8 @@ final class TamperedZips {
     /** {@code zip} with an added entry {@code name} holding {@code content}. */
     /** A valid zip plus an {@value #EXTRA_ENTRY} entry of arbitrary bytes. */
     static byte[] withExtraEntry(byte[] zip) throws IOException {
-        return withEntry(zip, EXTRA_ENTRY, "not part of any DL4J model".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return withEntry(
+                zip, EXTRA_ENTRY, "not part of any DL4J model".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** A valid zip plus a {@value #PREPROCESSOR_ENTRY} entry holding a serialized {@link DeserializationCanary}. */

@@ -27,7 +27,13 @@ final class WellBehavedClients implements AutoCloseable {
     private record Outcome(long startNanos, long nanos, int status, String error) {}
 
     /** Figures of the requests started in one window. */
-    record Window(long sent, long ok, double successRate, double p50Ms, double p99Ms, double maxMs,
+    record Window(
+            long sent,
+            long ok,
+            double successRate,
+            double p50Ms,
+            double p99Ms,
+            double maxMs,
             Map<String, Long> failures) {
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -49,6 +55,7 @@ final class WellBehavedClients implements AutoCloseable {
     private final List<Outcome> outcomes = new ArrayList<>();
     /** Start time of each client's request in flight, or Long.MAX_VALUE when it has none. */
     private final AtomicLongArray inFlight;
+
     private final List<Thread> threads = new ArrayList<>();
     private volatile URI target;
     private volatile boolean running = true;
@@ -89,8 +96,10 @@ final class WellBehavedClients implements AutoCloseable {
     }
 
     private void loop(int id) {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         long next = System.nanoTime() + periodNanos * id / clients;
         int n = id;
         while (running) {
@@ -107,9 +116,14 @@ final class WellBehavedClients implements AutoCloseable {
             int status = 0;
             String error = null;
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(target).timeout(TIMEOUT)
-                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> r = http.send(
+                        HttpRequest.newBuilder(target)
+                                .timeout(TIMEOUT)
+                                .header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 status = r.statusCode();
             } catch (IOException e) {
                 error = e.getClass().getSimpleName();
@@ -154,8 +168,14 @@ final class WellBehavedClients implements AutoCloseable {
             }
         }
         double[] ms = in.stream().mapToDouble(o -> o.nanos() / 1e6).sorted().toArray();
-        return new Window(in.size(), ok, in.isEmpty() ? 0 : (double) ok / in.size(), percentile(ms, 0.50),
-                percentile(ms, 0.99), ms.length == 0 ? 0 : ms[ms.length - 1], failures);
+        return new Window(
+                in.size(),
+                ok,
+                in.isEmpty() ? 0 : (double) ok / in.size(),
+                percentile(ms, 0.50),
+                percentile(ms, 0.99),
+                ms.length == 0 ? 0 : ms[ms.length - 1],
+                failures);
     }
 
     private boolean pendingBefore(long to) {

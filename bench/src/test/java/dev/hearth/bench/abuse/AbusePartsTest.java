@@ -28,8 +28,8 @@ class AbusePartsTest {
                 rows[r][c] = r * 10 + c + (c == 3 ? 0.5f : 0);
             }
         }
-        Signature s = new Signature("input", "FP32", 4, List.of("a", "b", "c", "d"), List.of("x", "y"),
-                NormalizerSpec.none());
+        Signature s = new Signature(
+                "input", "FP32", 4, List.of("a", "b", "c", "d"), List.of("x", "y"), NormalizerSpec.none());
         return new AbuseModel(new byte[] {1}, s, rows);
     }
 
@@ -49,8 +49,14 @@ class AbusePartsTest {
         int rows = input.get("shape").get(0).asInt();
         assertThat(rows).isGreaterThan(50);
         assertThat(input.get("data").size()).isEqualTo(rows * 4);
-        assertThat(JSON.readTree(model().bodyOfSize(5_000, 7)).get("inputs").get(0).get("shape").get(0).asInt())
-                .as("capped at maxRows").isEqualTo(7);
+        assertThat(JSON.readTree(model().bodyOfSize(5_000, 7))
+                        .get("inputs")
+                        .get(0)
+                        .get("shape")
+                        .get(0)
+                        .asInt())
+                .as("capped at maxRows")
+                .isEqualTo(7);
     }
 
     @Test
@@ -68,8 +74,8 @@ class AbusePartsTest {
             z.write("{}".getBytes());
             z.closeEntry();
         }
-        assertThat(entries(TamperedZips.withExtraEntry(original.toByteArray()))).containsExactly(
-                "configuration.json", TamperedZips.EXTRA_ENTRY);
+        assertThat(entries(TamperedZips.withExtraEntry(original.toByteArray())))
+                .containsExactly("configuration.json", TamperedZips.EXTRA_ENTRY);
         byte[] withPreprocessor = TamperedZips.withPreprocessor(original.toByteArray());
         assertThat(entries(withPreprocessor)).containsExactly("configuration.json", TamperedZips.PREPROCESSOR_ENTRY);
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(withPreprocessor))) {
@@ -114,7 +120,8 @@ class AbusePartsTest {
         assertThat(before.series()).hasSize(2);
         assertThat(before.added(sameSeries, 5)).isEmpty();
         assertThat(sameSeries.bytes()).isGreaterThan(before.bytes());
-        assertThat(before.added(grown, 5)).containsExactly("hearth_requests_seconds_count{model=\"x1\",status=\"401\"}");
+        assertThat(before.added(grown, 5))
+                .containsExactly("hearth_requests_seconds_count{model=\"x1\",status=\"401\"}");
         assertThat(MetricsSnapshot.of(null).available()).isFalse();
     }
 
@@ -128,8 +135,13 @@ class AbusePartsTest {
         c.sending();
         c.failed(new java.io.IOException("reset", new java.net.SocketException("Connection reset")));
         Map<String, Object> m = c.toMap();
-        assertThat(m).containsEntry("sent", 9L).containsEntry("2xx", 2L).containsEntry("4xx", 3L)
-                .containsEntry("503", 2L).containsEntry("503WithRetryAfter", 1L).containsEntry("5xxOther", 1L)
+        assertThat(m)
+                .containsEntry("sent", 9L)
+                .containsEntry("2xx", 2L)
+                .containsEntry("4xx", 3L)
+                .containsEntry("503", 2L)
+                .containsEntry("503WithRetryAfter", 1L)
+                .containsEntry("5xxOther", 1L)
                 .containsEntry("errors", 1L);
         assertThat(m.get("errorSamples")).isEqualTo(List.of("SocketException: Connection reset"));
     }
@@ -148,10 +160,14 @@ class AbusePartsTest {
 
     @Test
     void loadReportListsFailedTargets() {
-        LoadReport r = new LoadReport("1", "t", new java.util.LinkedHashMap<>(), List.of(
-                LoadReport.Target.of(LoadReport.NO_OOM, true, "0"),
-                LoadReport.Target.of(LoadReport.METRICS, false, "+5 series"),
-                LoadReport.Target.notApplicable(LoadReport.ALIASES, "no store")));
+        LoadReport r = new LoadReport(
+                "1",
+                "t",
+                new java.util.LinkedHashMap<>(),
+                List.of(
+                        LoadReport.Target.of(LoadReport.NO_OOM, true, "0"),
+                        LoadReport.Target.of(LoadReport.METRICS, false, "+5 series"),
+                        LoadReport.Target.notApplicable(LoadReport.ALIASES, "no store")));
         assertThat(r.failed()).extracting(LoadReport.Target::name).containsExactly(LoadReport.METRICS);
         AbuseReport report = new AbuseReport(Map.of(), List.of(r));
         assertThat(report.failures()).containsExactly("1 t: " + LoadReport.METRICS + " (+5 series)");
@@ -172,21 +188,74 @@ class AbusePartsTest {
         figures.put("clientsDuring", Map.of("ok", 9L, "sent", 10L, "p99Ms", 12.5, "failures", Map.of("HTTP 500", 1L)));
         figures.put("ready", true);
         figures.put("alive", true);
-        figures.put("slowConnections", Map.of("connected", 5, "connections", 5, "openSeconds", 0.2, "openAtEnd", 5,
-                "closedByServer", 0, "mix", "3 heads, 2 bodies"));
-        figures.put("killTrials", Map.of("killed", 2, "trials", 2, "killedDuringRemoval", 1,
-                "killedWhileAliasedVersionHidden", 1, "calibrationGcMs", Map.of(), "calibrationDeleteMs", Map.of()));
+        figures.put(
+                "slowConnections",
+                Map.of(
+                        "connected",
+                        5,
+                        "connections",
+                        5,
+                        "openSeconds",
+                        0.2,
+                        "openAtEnd",
+                        5,
+                        "closedByServer",
+                        0,
+                        "mix",
+                        "3 heads, 2 bodies"));
+        figures.put(
+                "killTrials",
+                Map.of(
+                        "killed",
+                        2,
+                        "trials",
+                        2,
+                        "killedDuringRemoval",
+                        1,
+                        "killedWhileAliasedVersionHidden",
+                        1,
+                        "calibrationGcMs",
+                        Map.of(),
+                        "calibrationDeleteMs",
+                        Map.of()));
         figures.put("serverRestartedAfter", true);
-        LoadReport load = new LoadReport("4", "slow", figures, List.of(
-                LoadReport.Target.of(LoadReport.NO_OOM, true, "0 in the log"),
-                LoadReport.Target.of(LoadReport.CLIENTS, false, "9/10"),
-                LoadReport.Target.of(LoadReport.ALIASES, true, "0 of 2")));
-        Map<String, Object> setup = Map.of("mode", "ci", "profile", AbuseProfile.ci(), "seed", 14L, "server", "s",
-                "clients", "c", "serverStarts", 2);
+        LoadReport load = new LoadReport(
+                "4",
+                "slow",
+                figures,
+                List.of(
+                        LoadReport.Target.of(LoadReport.NO_OOM, true, "0 in the log"),
+                        LoadReport.Target.of(LoadReport.CLIENTS, false, "9/10"),
+                        LoadReport.Target.of(LoadReport.ALIASES, true, "0 of 2")));
+        Map<String, Object> setup = Map.of(
+                "mode",
+                "ci",
+                "profile",
+                AbuseProfile.ci(),
+                "seed",
+                14L,
+                "server",
+                "s",
+                "clients",
+                "c",
+                "serverStarts",
+                2);
         String md = AbuseTable.markdown(new AbuseReport(setup, List.of(load)).toMap());
-        assertThat(md).contains("### Abuse suite", "| 4 slow | 1 | 0 | 1 | 0 (0) |", "300 / 2,300 / 2,200", "1,000 (10) -> 5,000 (50)",
-                "100 / 2,000 / ?", "| 9 / 10 | 12.5 | yes |", "| 4 | PASS (0 in the log) |", "**FAIL** (9/10)",
-                LoadReport.ALIASES + ": PASS (0 of 2)", "well-behaved failures {HTTP 500=1}", "5 of 5 connected",
-                "1 while the aliased version was hidden", "restarted after this load", "Targets failed: **1** of 3");
+        assertThat(md)
+                .contains(
+                        "### Abuse suite",
+                        "| 4 slow | 1 | 0 | 1 | 0 (0) |",
+                        "300 / 2,300 / 2,200",
+                        "1,000 (10) -> 5,000 (50)",
+                        "100 / 2,000 / ?",
+                        "| 9 / 10 | 12.5 | yes |",
+                        "| 4 | PASS (0 in the log) |",
+                        "**FAIL** (9/10)",
+                        LoadReport.ALIASES + ": PASS (0 of 2)",
+                        "well-behaved failures {HTTP 500=1}",
+                        "5 of 5 connected",
+                        "1 while the aliased version was hidden",
+                        "restarted after this load",
+                        "Targets failed: **1** of 3");
     }
 }

@@ -28,7 +28,8 @@ final class LauncherProcess {
 
     /** Runs {@code launcher args...} with this JVM's stdin/stdout/stderr and returns its exit code. */
     static int run(Path launcher, List<String> args) throws IOException, InterruptedException {
-        LauncherProcess p = new LauncherProcess(builder(launcher, args).inheritIO().start(), args.get(0));
+        LauncherProcess p =
+                new LauncherProcess(builder(launcher, args).inheritIO().start(), args.get(0));
         try {
             return p.process.waitFor();
         } finally {
@@ -84,8 +85,8 @@ final class LauncherProcess {
                         + " a line matching " + line.pattern());
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(what + " printed no line matching " + line.pattern() + " within "
-                        + timeout.toSeconds() + " s");
+                throw new IllegalStateException(
+                        what + " printed no line matching " + line.pattern() + " within " + timeout.toSeconds() + " s");
             }
             Thread.sleep(250);
         }

@@ -36,11 +36,14 @@ import picocli.CommandLine.Spec;
  * last digit with {@link InferenceClient}, prints the prediction and stops the server by its PID. Train and serve run
  * as children through the launcher ({@link LauncherProcess}), so they start exactly as a user's commands do.
  */
-@Command(name = "quickstart", mixinStandardHelpOptions = true,
+@Command(
+        name = "quickstart",
+        mixinStandardHelpOptions = true,
         description = "Train on MNIST, publish, serve, send one prediction, print it, stop the server.")
 public final class QuickstartCommand implements Callable<Integer> {
     /** The model name conf/quickstart.properties publishes as. */
     static final String MODEL = "quickstart";
+
     private static final Pattern LISTENING = Pattern.compile("listening on (http\\S+)");
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     private static final int RESPONSE_CHARS = 400;
@@ -48,15 +51,24 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--launcher", required = true, paramLabel = "PATH",
+    @Option(
+            names = "--launcher",
+            required = true,
+            paramLabel = "PATH",
             description = "bin/hearth, which runs train and serve")
     Path launcher;
 
-    @Option(names = "--home", required = true, paramLabel = "DIR",
+    @Option(
+            names = "--home",
+            required = true,
+            paramLabel = "DIR",
             description = "the Hearth directory (examples/data, var/)")
     Path home;
 
-    @Option(names = "--conf", required = true, paramLabel = "DIR",
+    @Option(
+            names = "--conf",
+            required = true,
+            paramLabel = "DIR",
             description = "configuration directory (quickstart.properties)")
     Path conf;
 
@@ -74,9 +86,16 @@ public final class QuickstartCommand implements Callable<Integer> {
 
         say(out, "== 1/3 train: 784-256-10 network on 10,000 MNIST digits, local Spark, parameter averaging");
         int before = latestVersion(openStore(store));
-        int trained = LauncherProcess.run(launcher, List.of("train", "--config",
-                conf.resolve("quickstart.properties").toString(), "--data", data.toString(),
-                "--store", store.toString()));
+        int trained = LauncherProcess.run(
+                launcher,
+                List.of(
+                        "train",
+                        "--config",
+                        conf.resolve("quickstart.properties").toString(),
+                        "--data",
+                        data.toString(),
+                        "--store",
+                        store.toString()));
         if (trained != 0) {
             spec.commandLine().getErr().println("hearth quickstart: training failed (exit code " + trained + ")");
             return trained;
@@ -89,9 +108,22 @@ public final class QuickstartCommand implements Callable<Integer> {
         String token = TokenFile.create(tokens, List.of("predict:" + MODEL));
         Path serverOut = work.resolve("server.out");
         Path serverLog = work.resolve("server.log");
-        LauncherProcess server = LauncherProcess.start(launcher, List.of("serve", "--store", store.toString(),
-                "--port", "0", "--set", "serving.models=" + MODEL, "--set", "auth.tokens.file=" + tokens,
-                "--set", "server.drain.ms=0"), serverOut, serverLog);
+        LauncherProcess server = LauncherProcess.start(
+                launcher,
+                List.of(
+                        "serve",
+                        "--store",
+                        store.toString(),
+                        "--port",
+                        "0",
+                        "--set",
+                        "serving.models=" + MODEL,
+                        "--set",
+                        "auth.tokens.file=" + tokens,
+                        "--set",
+                        "server.drain.ms=0"),
+                serverOut,
+                serverLog);
         Thread stopOnExit = new Thread(() -> stopQuietly(server));
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         try {
@@ -100,11 +132,14 @@ public final class QuickstartCommand implements Callable<Integer> {
                 url = server.awaitLine(serverOut, LISTENING, START_TIMEOUT);
             } catch (IllegalStateException e) {
                 spec.commandLine().getErr().println(tail(serverLog));
-                spec.commandLine().getErr().println("hearth quickstart: the server did not start: " + e.getMessage()
-                        + " (see " + serverLog + ")");
+                spec.commandLine()
+                        .getErr()
+                        .println("hearth quickstart: the server did not start: " + e.getMessage() + " (see " + serverLog
+                                + ")");
                 return 1;
             }
-            InferenceClient client = InferenceClient.builder(url).optToken(token).build();
+            InferenceClient client =
+                    InferenceClient.builder(url).optToken(token).build();
             awaitReady(client, server);
 
             say(out, "== 3/3 predict: POST " + url + "/v2/models/" + MODEL + "/infer");
@@ -115,8 +150,10 @@ public final class QuickstartCommand implements Callable<Integer> {
             say(out, "response: " + shown.substring(0, Math.min(shown.length(), RESPONSE_CHARS)));
             say(out, "");
             say(out, "prediction: digit " + predicted + " (true label " + digit.label() + ")");
-            say(out, "test accuracy: " + String.format(Locale.ROOT, "%.4f", accuracy)
-                    + " (held-out split of the 10,000 digits)");
+            say(
+                    out,
+                    "test accuracy: " + String.format(Locale.ROOT, "%.4f", accuracy)
+                            + " (held-out split of the 10,000 digits)");
         } finally {
             server.stop(Duration.ofSeconds(30));
             Runtime.getRuntime().removeShutdownHook(stopOnExit);
@@ -140,7 +177,10 @@ public final class QuickstartCommand implements Callable<Integer> {
         if (!store.listModels().contains(MODEL)) {
             return 0;
         }
-        return store.listVersions(MODEL).stream().mapToInt(ModelVersion::version).max().orElse(0);
+        return store.listVersions(MODEL).stream()
+                .mapToInt(ModelVersion::version)
+                .max()
+                .orElse(0);
     }
 
     /**
@@ -155,7 +195,9 @@ public final class QuickstartCommand implements Callable<Integer> {
             throw new IllegalStateException("training exited 0 but published no new version of '" + MODEL + "' in "
                     + store.root() + " (latest: " + latest + ")");
         }
-        ModelVersion v = store.listVersions(MODEL).stream().filter(x -> x.version() == latest).findFirst()
+        ModelVersion v = store.listVersions(MODEL).stream()
+                .filter(x -> x.version() == latest)
+                .findFirst()
                 .orElseThrow();
         Double accuracy = EvaluationFile.read(store, v).metrics().get("accuracy");
         if (accuracy == null) {
@@ -167,8 +209,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     /** The last row of the gzipped CSV (label first, then the pixels). */
     static Digit lastDigit(Path gz) throws IOException {
         String last = null;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(gz)), StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(
+                new InputStreamReader(new GZIPInputStream(Files.newInputStream(gz)), StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 if (!line.isBlank()) {
                     last = line;
@@ -186,8 +228,13 @@ public final class QuickstartCommand implements Callable<Integer> {
     static String describe(InferResponse r) {
         StringBuilder b = new StringBuilder(r.modelName() + "/" + r.modelVersion() + " id=" + r.id());
         for (InferResponse.Output o : r.outputs()) {
-            b.append(' ').append(o.name()).append(' ').append(o.datatype()).append(Arrays.toString(o.shape()))
-                    .append('=').append(o.data());
+            b.append(' ')
+                    .append(o.name())
+                    .append(' ')
+                    .append(o.datatype())
+                    .append(Arrays.toString(o.shape()))
+                    .append('=')
+                    .append(o.data());
         }
         return b.toString();
     }

@@ -21,7 +21,9 @@ import picocli.CommandLine.ParentCommand;
  * is converted ({@link DenseOnnxExporter}, checked against DL4J on probe rows first); an ONNX version is written
  * as stored. The file appears whole or not at all (written beside the target, then moved).
  */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
         description = "Export a stored version (REF: name, name/N, name@alias) as an ONNX file.")
 final class ExportCommand implements Callable<Integer> {
     @ParentCommand
@@ -60,7 +62,8 @@ final class ExportCommand implements Callable<Integer> {
         } finally {
             Files.deleteIfExists(temp);
         }
-        parent.print(Map.of("ref", v.ref().toString(), "output", target.toString(), "bytes", onnx.length),
+        parent.print(
+                Map.of("ref", v.ref().toString(), "output", target.toString(), "bytes", onnx.length),
                 "exported " + v.ref() + " to " + target + " (" + onnx.length + " bytes, onnx)\n");
         return 0;
     }

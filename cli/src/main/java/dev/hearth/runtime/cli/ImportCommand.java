@@ -26,8 +26,11 @@ import picocli.CommandLine.ParentCommand;
  * {@code models import --framework onnx --file F --name NAME}: the arguments turned into {@link OnnxImport}'s
  * options (which reads, checks, probes and publishes the graph), and what it published printed.
  */
-@Command(name = "import", mixinStandardHelpOptions = true,
-        description = "Import a model trained elsewhere (ONNX) as a new version: graph -> signature, probe run, publish.")
+@Command(
+        name = "import",
+        mixinStandardHelpOptions = true,
+        description =
+                "Import a model trained elsewhere (ONNX) as a new version: graph -> signature, probe run, publish.")
 final class ImportCommand implements Callable<Integer> {
     @ParentCommand
     ModelsCommand parent;
@@ -45,7 +48,10 @@ final class ImportCommand implements Callable<Integer> {
     Labels labels;
 
     static final class Labels {
-        @Option(names = "--labels", split = ",", paramLabel = "a,b,c",
+        @Option(
+                names = "--labels",
+                split = ",",
+                paramLabel = "a,b,c",
                 description = "class names of the classification output's last axis, in order (default: those a "
                         + "file Hearth exported carries, else none)")
         List<String> inline;
@@ -54,12 +60,18 @@ final class ImportCommand implements Callable<Integer> {
         Path file;
     }
 
-    @Option(names = "--labels-output", paramLabel = "OUTPUT",
+    @Option(
+            names = "--labels-output",
+            paramLabel = "OUTPUT",
             description = "the output the labels name (needed when the graph has several outputs)")
     String labelsOutput;
 
-    @Option(names = "--normalizer", defaultValue = "none", description = "applied to the single FP32 [d, n] input "
-            + "before the graph: none, minmax:LO:HI[,LO:HI...] or standardize:MEAN:STD[,...] (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--normalizer",
+            defaultValue = "none",
+            description =
+                    "applied to the single FP32 [d, n] input "
+                            + "before the graph: none, minmax:LO:HI[,LO:HI...] or standardize:MEAN:STD[,...] (default: ${DEFAULT-VALUE})")
     String normalizer;
 
     @Override
@@ -67,10 +79,11 @@ final class ImportCommand implements Callable<Integer> {
         if (!ModelFiles.ONNX.equalsIgnoreCase(framework)) {
             throw new IllegalArgumentException("--framework must be one of [onnx] but was '" + framework + "'");
         }
-        List<String> names = labels == null ? null : labels.inline != null ? labels.inline
-                : Files.readAllLines(labels.file, StandardCharsets.UTF_8);
-        OnnxImport.Options options = new OnnxImport.Options(names, labelsOutput,
-                features -> NormalizerOption.parse(normalizer, features));
+        List<String> names = labels == null
+                ? null
+                : labels.inline != null ? labels.inline : Files.readAllLines(labels.file, StandardCharsets.UTF_8);
+        OnnxImport.Options options =
+                new OnnxImport.Options(names, labelsOutput, features -> NormalizerOption.parse(normalizer, features));
         OnnxImport.Result imported = OnnxImport.importFile(parent.store(), name, file, options);
         ModelVersion v = imported.version();
         Signature signature = imported.signature();
@@ -82,18 +95,23 @@ final class ImportCommand implements Callable<Integer> {
         result.put("inputs", signature.inputs());
         result.put("outputs", signature.outputs());
         result.put("task", signature.task());
-        parent.print(result, "imported " + v.ref() + " (onnx, opset " + info.opset() + ", producer "
-                + info.producerName() + " " + info.producerVersion() + ")\n  inputs:  "
-                + describe(signature.inputs()) + "\n  outputs: " + describe(signature.outputs())
-                + (signature.isClassification() ? "\n  labels:  " + signature.labelNames() + " of "
-                        + signature.labelsOutput() : "") + "\n");
+        parent.print(
+                result,
+                "imported " + v.ref() + " (onnx, opset " + info.opset() + ", producer "
+                        + info.producerName() + " " + info.producerVersion() + ")\n  inputs:  "
+                        + describe(signature.inputs()) + "\n  outputs: " + describe(signature.outputs())
+                        + (signature.isClassification()
+                                ? "\n  labels:  " + signature.labelNames() + " of " + signature.labelsOutput()
+                                : "")
+                        + "\n");
         return 0;
     }
 
     private static String describe(List<TensorSpec> specs) {
         List<String> parts = new ArrayList<>();
         for (TensorSpec s : specs) {
-            parts.add(s.name() + " " + s.datatype() + " " + Arrays.toString(s.shape().toArray()));
+            parts.add(s.name() + " " + s.datatype() + " "
+                    + Arrays.toString(s.shape().toArray()));
         }
         return String.join(", ", parts);
     }

@@ -32,8 +32,8 @@ final class NormalizerOption {
         }
         String[] pairs = t.substring(colon + 1).split(",");
         if (pairs.length != 1 && pairs.length != features) {
-            throw new IllegalArgumentException("--normalizer " + kind + " needs 1 pair or one per feature ("
-                    + features + ") but has " + pairs.length);
+            throw new IllegalArgumentException("--normalizer " + kind + " needs 1 pair or one per feature (" + features
+                    + ") but has " + pairs.length);
         }
         double[] a = new double[features];
         double[] b = new double[features];
@@ -49,13 +49,16 @@ final class NormalizerOption {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--normalizer pair '" + pair + "' must be two numbers as A:B");
             }
-            if (!Double.isFinite(a[i]) || !Double.isFinite(b[i]) || (kind.equals(NormalizerSpec.MINMAX) && b[i] < a[i])
+            if (!Double.isFinite(a[i])
+                    || !Double.isFinite(b[i])
+                    || (kind.equals(NormalizerSpec.MINMAX) && b[i] < a[i])
                     || (kind.equals(NormalizerSpec.STANDARDIZE) && b[i] < 0)) {
                 throw new IllegalArgumentException("--normalizer pair '" + pair + "' must be finite with "
                         + (kind.equals(NormalizerSpec.MINMAX) ? "LO <= HI" : "STD >= 0"));
             }
         }
-        return kind.equals(NormalizerSpec.MINMAX) ? new NormalizerSpec(kind, a, b, null, null)
+        return kind.equals(NormalizerSpec.MINMAX)
+                ? new NormalizerSpec(kind, a, b, null, null)
                 : new NormalizerSpec(kind, null, null, a, b);
     }
 }

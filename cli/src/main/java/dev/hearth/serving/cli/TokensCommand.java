@@ -12,13 +12,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hearth tokens}: create, list and revoke the server's bearer tokens. */
-@Command(name = "tokens", mixinStandardHelpOptions = true,
+@Command(
+        name = "tokens",
+        mixinStandardHelpOptions = true,
         description = "Manage the model server's bearer tokens (stored as salted hashes; a running server picks up"
                 + " changes within auth.tokens.reload.ms).",
         subcommands = {TokensCommand.Create.class, TokensCommand.ListTokens.class, TokensCommand.Revoke.class})
@@ -27,7 +29,9 @@ public final class TokensCommand {
     private static final Pattern LIFETIME = Pattern.compile("(\\d{1,7})([dhm])");
 
     /** {@code tokens create}: prints a new token once. */
-    @Command(name = "create", mixinStandardHelpOptions = true,
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
             description = "Create a token and print it (it is shown only this once).")
     static final class Create implements Callable<Integer> {
         @Spec
@@ -36,11 +40,15 @@ public final class TokensCommand {
         @Option(names = "--file", description = "token file (default: ~/.hearth/tokens, as auth.tokens.file)")
         Path file = Path.of(DEFAULT_FILE);
 
-        @Option(names = "--scope", required = true,
+        @Option(
+                names = "--scope",
+                required = true,
                 description = "predict:<model|*>, read:<model|*> or manage (repeatable)")
         List<String> scopes = new ArrayList<>();
 
-        @Option(names = "--expires", paramLabel = "AGE",
+        @Option(
+                names = "--expires",
+                paramLabel = "AGE",
                 description = "lifetime: a number with d, h or m (e.g. 30d, 12h, 45m); default: never expires")
         String expires;
 
@@ -72,7 +80,9 @@ public final class TokensCommand {
     }
 
     /** {@code tokens list}: ids, scopes, creation and expiry, never tokens. */
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
             description = "List token ids, scopes, creation time, expiry and whether each is expired.")
     static final class ListTokens implements Callable<Integer> {
         @Spec
@@ -114,8 +124,10 @@ public final class TokensCommand {
                 spec.commandLine().getErr().println("error: no token with id " + id + " in " + file);
                 return 1;
             }
-            spec.commandLine().getOut().println("revoked " + id + " (a running server drops it within two"
-                    + " auth.tokens.reload.ms intervals)");
+            spec.commandLine()
+                    .getOut()
+                    .println("revoked " + id + " (a running server drops it within two"
+                            + " auth.tokens.reload.ms intervals)");
             spec.commandLine().getOut().flush();
             return 0;
         }

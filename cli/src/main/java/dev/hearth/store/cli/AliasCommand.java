@@ -16,9 +16,15 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code models alias set|rm|list|history}: move aliases with compare-and-swap and read their history. */
-@Command(name = "alias", description = "Set, remove, list aliases and show their history.",
-        subcommands = {AliasCommand.Set.class, AliasCommand.Remove.class, AliasCommand.ListAliases.class,
-            AliasCommand.History.class})
+@Command(
+        name = "alias",
+        description = "Set, remove, list aliases and show their history.",
+        subcommands = {
+            AliasCommand.Set.class,
+            AliasCommand.Remove.class,
+            AliasCommand.ListAliases.class,
+            AliasCommand.History.class
+        })
 final class AliasCommand implements Runnable {
     /** Value of {@code --expect} meaning "the alias must not exist". */
     static final String NONE = "none";
@@ -41,11 +47,26 @@ final class AliasCommand implements Runnable {
     }
 
     static String events(List<AuditEvent> events) {
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-30s %-10s %-14s %-6s %-6s %-24s %s%n",
-                "AT", "ACTION", "ALIAS", "FROM", "TO", "WHO", "REASON"));
+        StringBuilder table = new StringBuilder(String.format(
+                Locale.ROOT,
+                "%-30s %-10s %-14s %-6s %-6s %-24s %s%n",
+                "AT",
+                "ACTION",
+                "ALIAS",
+                "FROM",
+                "TO",
+                "WHO",
+                "REASON"));
         for (AuditEvent e : events) {
-            table.append(String.format(Locale.ROOT, "%-30s %-10s %-14s %-6s %-6s %-24s %s%n", e.at(), e.action(),
-                    e.alias() == null ? "-" : e.alias(), dash(e.from()), dash(e.to()), e.who(),
+            table.append(String.format(
+                    Locale.ROOT,
+                    "%-30s %-10s %-14s %-6s %-6s %-24s %s%n",
+                    e.at(),
+                    e.action(),
+                    e.alias() == null ? "-" : e.alias(),
+                    dash(e.from()),
+                    dash(e.to()),
+                    e.who(),
                     e.reason() == null ? "" : e.reason()));
         }
         return table.toString();
@@ -72,8 +93,11 @@ final class AliasCommand implements Runnable {
 
     /** The {@code NAME ALIAS} parameters of {@code set}, {@code rm} and {@code history}. */
     static final class Target {
-        @Parameters(index = "0", paramLabel = "NAME") String name;
-        @Parameters(index = "1", paramLabel = "ALIAS") String aliasName;
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "ALIAS")
+        String aliasName;
     }
 
     /** A compare-and-swap move of one alias ({@code set}, {@code rm}), recorded with its reason and printed. */
@@ -84,7 +108,8 @@ final class AliasCommand implements Runnable {
         @Mixin
         Target target;
 
-        @Option(names = "--reason", description = "recorded in the audit log") String reason;
+        @Option(names = "--reason", description = "recorded in the audit log")
+        String reason;
 
         @Override
         public Integer call() {
@@ -99,9 +124,12 @@ final class AliasCommand implements Runnable {
     /** {@code alias set NAME ALIAS VERSION [--expect N|none] [--reason R]}. */
     @Command(name = "set", description = "Point ALIAS at VERSION (compare-and-swap; exit 3 if it moved meanwhile).")
     static final class Set extends Move {
-        @Parameters(index = "2", paramLabel = "VERSION") int version;
+        @Parameters(index = "2", paramLabel = "VERSION")
+        int version;
 
-        @Option(names = "--expect", paramLabel = "N|none",
+        @Option(
+                names = "--expect",
+                paramLabel = "N|none",
                 description = "the alias's current target; 'none' if it must not exist (default: as read now)")
         String expect;
 
@@ -120,8 +148,10 @@ final class AliasCommand implements Runnable {
 
         @Override
         AuditEvent move(ModelStore store) {
-            int expected = expect != null ? expect
-                    : store.resolve(dev.hearth.store.ModelRef.ofAlias(target.name, target.aliasName)).version();
+            int expected = expect != null
+                    ? expect
+                    : store.resolve(dev.hearth.store.ModelRef.ofAlias(target.name, target.aliasName))
+                            .version();
             return store.removeAlias(target.name, target.aliasName, expected, reason);
         }
     }
@@ -132,7 +162,8 @@ final class AliasCommand implements Runnable {
         @ParentCommand
         AliasCommand alias;
 
-        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
 
         @Override
         public Integer call() {

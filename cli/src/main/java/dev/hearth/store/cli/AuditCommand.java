@@ -13,7 +13,8 @@ final class AuditCommand implements Callable<Integer> {
     @ParentCommand
     ModelsCommand parent;
 
-    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
 
     @Override
     public Integer call() {

@@ -9,14 +9,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code models delete NAME/N}: delete one version unless an alias or a lease protects it. */
-@Command(name = "delete", description = "Delete version NAME/N (exit 3 if an alias points to it or a server leases it).")
+@Command(
+        name = "delete",
+        description = "Delete version NAME/N (exit 3 if an alias points to it or a server leases it).")
 final class DeleteCommand implements Callable<Integer> {
     @ParentCommand
     ModelsCommand parent;
 
-    @Parameters(index = "0", paramLabel = "NAME/N") String ref;
+    @Parameters(index = "0", paramLabel = "NAME/N")
+    String ref;
 
-    @Option(names = "--reason", description = "recorded in the audit log") String reason;
+    @Option(names = "--reason", description = "recorded in the audit log")
+    String reason;
 
     @Override
     public Integer call() {

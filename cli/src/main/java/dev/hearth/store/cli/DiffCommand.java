@@ -29,11 +29,16 @@ final class DiffCommand implements Callable<Integer> {
         ModelVersion a = store.resolve(ModelRef.parse(left));
         ModelVersion b = store.resolve(ModelRef.parse(right));
         List<MetadataDiff.Change> changes = MetadataDiff.between(a.metadata(), b.metadata());
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-11s %-32s %-24s %s%n",
-                "SECTION", "KEY", a.ref(), b.ref()));
+        StringBuilder table = new StringBuilder(
+                String.format(Locale.ROOT, "%-11s %-32s %-24s %s%n", "SECTION", "KEY", a.ref(), b.ref()));
         for (MetadataDiff.Change c : changes) {
-            table.append(String.format(Locale.ROOT, "%-11s %-32s %-24s %s%n", c.section(), c.key(),
-                    c.left() == null ? "-" : c.left(), c.right() == null ? "-" : c.right()));
+            table.append(String.format(
+                    Locale.ROOT,
+                    "%-11s %-32s %-24s %s%n",
+                    c.section(),
+                    c.key(),
+                    c.left() == null ? "-" : c.left(),
+                    c.right() == null ? "-" : c.right()));
         }
         if (changes.isEmpty()) {
             table.append("(no differences)\n");

@@ -12,8 +12,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code models encrypt NAME[/V]}: encrypt plaintext versions in place under the configured master key. */
-@Command(name = "encrypt", description = "Encrypt plaintext versions in place (same numbers, aliases and audit) under "
-        + "the master key of --key-name / store.encryption.key.name; NAME alone: all its versions.")
+@Command(
+        name = "encrypt",
+        description = "Encrypt plaintext versions in place (same numbers, aliases and audit) under "
+                + "the master key of --key-name / store.encryption.key.name; NAME alone: all its versions.")
 final class EncryptCommand implements Callable<Integer> {
     @ParentCommand
     ModelsCommand parent;
@@ -21,7 +23,8 @@ final class EncryptCommand implements Callable<Integer> {
     @Parameters(paramLabel = "REF", arity = "1..*", description = "name (all its versions), name/N or name@alias")
     List<String> refs = new ArrayList<>();
 
-    @Option(names = "--reason", description = "recorded in the audit log") String reason;
+    @Option(names = "--reason", description = "recorded in the audit log")
+    String reason;
 
     @Override
     public Integer call() {
@@ -37,8 +40,11 @@ final class EncryptCommand implements Callable<Integer> {
             row.put("keyVersion", now.metadata().encryption().keyVersion());
             row.put("changed", !was);
             rows.add(row);
-            text.append(was ? "already encrypted " : "encrypted ").append(v.ref()).append(" (key ")
-                    .append(now.metadata().encryption().keyVersion()).append(")\n");
+            text.append(was ? "already encrypted " : "encrypted ")
+                    .append(v.ref())
+                    .append(" (key ")
+                    .append(now.metadata().encryption().keyVersion())
+                    .append(")\n");
         }
         parent.print(rows, text.toString());
         return 0;

@@ -15,16 +15,22 @@ final class GcCommand implements Callable<Integer> {
     @ParentCommand
     ModelsCommand parent;
 
-    @Option(names = "--keep-last", description = "keep the newest N versions (default: ${DEFAULT-VALUE})",
+    @Option(
+            names = "--keep-last",
+            description = "keep the newest N versions (default: ${DEFAULT-VALUE})",
             defaultValue = "5")
     int keepLast;
 
-    @Option(names = "--keep-days", description = "keep versions younger than D days (default: ${DEFAULT-VALUE})",
+    @Option(
+            names = "--keep-days",
+            description = "keep versions younger than D days (default: ${DEFAULT-VALUE})",
             defaultValue = "30")
     long keepDays;
 
-    @Option(names = "--grace-minutes",
-            description = "remove crash leftovers older than M minutes (default: ${DEFAULT-VALUE})", defaultValue = "60")
+    @Option(
+            names = "--grace-minutes",
+            description = "remove crash leftovers older than M minutes (default: ${DEFAULT-VALUE})",
+            defaultValue = "60")
     long graceMinutes;
 
     @Option(names = "--apply", description = "really delete; without it only print what would go")
@@ -33,19 +39,29 @@ final class GcCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (keepDays < 0 || graceMinutes < 0) {
-            throw new IllegalArgumentException("--keep-days and --grace-minutes must be >= 0 but were "
-                    + keepDays + " and " + graceMinutes);
+            throw new IllegalArgumentException(
+                    "--keep-days and --grace-minutes must be >= 0 but were " + keepDays + " and " + graceMinutes);
         }
-        RetentionPolicy policy = new RetentionPolicy(keepLast, Duration.ofDays(keepDays),
-                Duration.ofMinutes(graceMinutes));
+        RetentionPolicy policy =
+                new RetentionPolicy(keepLast, Duration.ofDays(keepDays), Duration.ofMinutes(graceMinutes));
         GcReport report = parent.store().gc(policy, apply);
         StringBuilder text = new StringBuilder(apply ? "" : "dry run: nothing deleted; use --apply to delete\n");
         String verb = apply ? "deleted" : "would delete";
         for (GcCandidate c : report.candidates()) {
-            text.append(verb).append(' ').append(c.path()).append(": ").append(c.reason()).append('\n');
+            text.append(verb)
+                    .append(' ')
+                    .append(c.path())
+                    .append(": ")
+                    .append(c.reason())
+                    .append('\n');
         }
         for (GcCandidate c : report.kept()) {
-            text.append("kept ").append(c.model()).append('/').append(c.version()).append(": ").append(c.reason())
+            text.append("kept ")
+                    .append(c.model())
+                    .append('/')
+                    .append(c.version())
+                    .append(": ")
+                    .append(c.reason())
                     .append('\n');
         }
         if (report.candidates().isEmpty()) {

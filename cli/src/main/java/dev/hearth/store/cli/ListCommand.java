@@ -33,8 +33,8 @@ final class ListCommand implements Callable<Integer> {
             row.put("latest", latest);
             row.put("aliases", aliases);
             rows.add(row);
-            table.append(String.format(Locale.ROOT, "%-32s %8d %8d  %s%n", name, versions.size(), latest,
-                    AliasCommand.format(aliases)));
+            table.append(String.format(
+                    Locale.ROOT, "%-32s %8d %8d  %s%n", name, versions.size(), latest, AliasCommand.format(aliases)));
         }
         parent.print(rows, table.toString());
         return 0;

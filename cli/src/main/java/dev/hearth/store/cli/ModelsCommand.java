@@ -53,22 +53,33 @@ public final class ModelsCommand implements Runnable {
     /** Exit code when a version's master key cannot be used (no provider, missing or retired key, not allowed). */
     public static final int KEY_UNAVAILABLE = 5;
 
-    @Option(names = "--store", description = "store root: local path or Hadoop URI (default: ${DEFAULT-VALUE})",
-            defaultValue = "${sys:user.home}/.hearth/store", scope = CommandLine.ScopeType.INHERIT)
+    @Option(
+            names = "--store",
+            description = "store root: local path or Hadoop URI (default: ${DEFAULT-VALUE})",
+            defaultValue = "${sys:user.home}/.hearth/store",
+            scope = CommandLine.ScopeType.INHERIT)
     String storeRoot;
 
-    @Option(names = "--key-provider", description = "Hadoop KeyProvider URI of the master keys, as "
-            + EncryptionSettings.KEY_PROVIDER + " (default: $HEARTH_KEY_PROVIDER)",
-            defaultValue = "${env:HEARTH_KEY_PROVIDER:-}", scope = CommandLine.ScopeType.INHERIT)
+    @Option(
+            names = "--key-provider",
+            description = "Hadoop KeyProvider URI of the master keys, as " + EncryptionSettings.KEY_PROVIDER
+                    + " (default: $HEARTH_KEY_PROVIDER)",
+            defaultValue = "${env:HEARTH_KEY_PROVIDER:-}",
+            scope = CommandLine.ScopeType.INHERIT)
     String keyProvider;
 
-    @Option(names = "--key-name", description = "master key for encrypt, as " + EncryptionSettings.KEY_NAME
-            + " (default: $HEARTH_KEY_NAME)", defaultValue = "${env:HEARTH_KEY_NAME:-}",
+    @Option(
+            names = "--key-name",
+            description = "master key for encrypt, as " + EncryptionSettings.KEY_NAME + " (default: $HEARTH_KEY_NAME)",
+            defaultValue = "${env:HEARTH_KEY_NAME:-}",
             scope = CommandLine.ScopeType.INHERIT)
     String keyName;
 
-    @Option(names = "--key-overrides", description = "per-model master keys model=key,..., as "
-            + EncryptionSettings.KEY_OVERRIDES, defaultValue = "", scope = CommandLine.ScopeType.INHERIT)
+    @Option(
+            names = "--key-overrides",
+            description = "per-model master keys model=key,..., as " + EncryptionSettings.KEY_OVERRIDES,
+            defaultValue = "",
+            scope = CommandLine.ScopeType.INHERIT)
     String keyOverrides;
 
     @Option(names = "--json", description = "print JSON instead of a table", scope = CommandLine.ScopeType.INHERIT)

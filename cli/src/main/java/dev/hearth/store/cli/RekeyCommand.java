@@ -15,8 +15,10 @@ import picocli.CommandLine.ParentCommand;
  * {@code models rekey NAME[/V] [--all]}: re-wrap data keys under their master key's current version (after
  * {@code hadoop key roll}), so older key versions can be retired. No model file is rewritten.
  */
-@Command(name = "rekey", description = "Re-wrap the data keys of encrypted versions under the current version of "
-        + "their master key (after `hadoop key roll`); NAME alone: all its versions; --all: every model.")
+@Command(
+        name = "rekey",
+        description = "Re-wrap the data keys of encrypted versions under the current version of "
+                + "their master key (after `hadoop key roll`); NAME alone: all its versions; --all: every model.")
 final class RekeyCommand implements Callable<Integer> {
     @ParentCommand
     ModelsCommand parent;
@@ -24,9 +26,11 @@ final class RekeyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "REF", arity = "0..*", description = "name (all its versions), name/N or name@alias")
     List<String> refs = new ArrayList<>();
 
-    @Option(names = "--all", description = "every version of every model") boolean all;
+    @Option(names = "--all", description = "every version of every model")
+    boolean all;
 
-    @Option(names = "--reason", description = "recorded in the audit log") String reason;
+    @Option(names = "--reason", description = "recorded in the audit log")
+    String reason;
 
     @Override
     public Integer call() {
@@ -46,9 +50,15 @@ final class RekeyCommand implements Callable<Integer> {
             row.put("from", before == null ? null : before.keyVersion());
             row.put("to", after == null ? null : after.keyVersion());
             rows.add(row);
-            text.append(v.ref()).append(": ").append(after == null ? "plaintext, skipped (use models encrypt)"
-                    : before.keyVersion().equals(after.keyVersion()) ? "already " + after.keyVersion()
-                    : before.keyVersion() + " -> " + after.keyVersion()).append('\n');
+            text.append(v.ref())
+                    .append(": ")
+                    .append(
+                            after == null
+                                    ? "plaintext, skipped (use models encrypt)"
+                                    : before.keyVersion().equals(after.keyVersion())
+                                            ? "already " + after.keyVersion()
+                                            : before.keyVersion() + " -> " + after.keyVersion())
+                    .append('\n');
         }
         parent.print(rows, text.toString());
         return 0;

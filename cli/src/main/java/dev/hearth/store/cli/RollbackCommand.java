@@ -13,10 +13,14 @@ final class RollbackCommand implements Callable<Integer> {
     @ParentCommand
     ModelsCommand parent;
 
-    @Parameters(index = "0", paramLabel = "NAME") String name;
-    @Parameters(index = "1", paramLabel = "ALIAS") String alias;
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
 
-    @Option(names = "--reason", description = "recorded in the audit log") String reason;
+    @Parameters(index = "1", paramLabel = "ALIAS")
+    String alias;
+
+    @Option(names = "--reason", description = "recorded in the audit log")
+    String reason;
 
     @Override
     public Integer call() {

@@ -15,9 +15,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code models verify [REF...]}: re-hash every file; exit 4 if any does not match its recorded SHA-256. */
-@Command(name = "verify", description = "Re-hash all files of the given versions (default: every version of "
-        + "every model), decrypting encrypted ones first; exit 4 on any mismatch or undecryptable file, 5 when only "
-        + "master keys were unavailable.")
+@Command(
+        name = "verify",
+        description = "Re-hash all files of the given versions (default: every version of "
+                + "every model), decrypting encrypted ones first; exit 4 on any mismatch or undecryptable file, 5 when only "
+                + "master keys were unavailable.")
 final class VerifyCommand implements Callable<Integer> {
     @ParentCommand
     ModelsCommand parent;
@@ -45,13 +47,18 @@ final class VerifyCommand implements Callable<Integer> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("model", v.name());
             row.put("version", v.version());
-            String sealing = v.metadata().encryption() == null ? "plaintext"
+            String sealing = v.metadata().encryption() == null
+                    ? "plaintext"
                     : "key " + v.metadata().encryption().keyVersion();
             row.put("encryption", sealing);
             try {
                 store.verify(v);
                 row.put("ok", true);
-                text.append("OK     ").append(v.ref()).append(" (").append(sealing).append(")\n");
+                text.append("OK     ")
+                        .append(v.ref())
+                        .append(" (")
+                        .append(sealing)
+                        .append(")\n");
             } catch (IntegrityException | KeyUnavailableException e) {
                 if (e instanceof IntegrityException) {
                     failed++;
@@ -60,11 +67,17 @@ final class VerifyCommand implements Callable<Integer> {
                 }
                 row.put("ok", false);
                 row.put("error", e.getMessage());
-                text.append("FAILED ").append(v.ref()).append(": ").append(e.getMessage()).append('\n');
+                text.append("FAILED ")
+                        .append(v.ref())
+                        .append(": ")
+                        .append(e.getMessage())
+                        .append('\n');
             }
             rows.add(row);
         }
-        text.append(versions.size() - failed - noKey).append(" of ").append(versions.size())
+        text.append(versions.size() - failed - noKey)
+                .append(" of ")
+                .append(versions.size())
                 .append(" versions verified\n");
         parent.print(rows, text.toString());
         return failed > 0 ? ModelsCommand.INTEGRITY : noKey > 0 ? ModelsCommand.KEY_UNAVAILABLE : 0;

@@ -32,8 +32,15 @@ final class VersionsCommand implements Callable<Integer> {
         }
         Map<String, Integer> aliases = store.aliases(name);
         List<Map<String, Object>> rows = new ArrayList<>();
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-8s %-25s %-10s %-10s %-20s %s%n",
-                "VERSION", "CREATED", "ACCURACY", "F1", "CREATOR", "ALIASES"));
+        StringBuilder table = new StringBuilder(String.format(
+                Locale.ROOT,
+                "%-8s %-25s %-10s %-10s %-20s %s%n",
+                "VERSION",
+                "CREATED",
+                "ACCURACY",
+                "F1",
+                "CREATOR",
+                "ALIASES"));
         for (ModelVersion v : versions) {
             TreeSet<String> pointing = new TreeSet<>();
             aliases.forEach((a, target) -> {
@@ -48,8 +55,14 @@ final class VersionsCommand implements Callable<Integer> {
             row.put("metrics", v.metadata().metrics());
             row.put("aliases", pointing);
             rows.add(row);
-            table.append(String.format(Locale.ROOT, "%-8d %-25s %-10s %-10s %-20s %s%n", v.version(),
-                    v.metadata().createdAt(), metric(v, "accuracy"), metric(v, "f1"), v.metadata().creator(),
+            table.append(String.format(
+                    Locale.ROOT,
+                    "%-8d %-25s %-10s %-10s %-20s %s%n",
+                    v.version(),
+                    v.metadata().createdAt(),
+                    metric(v, "accuracy"),
+                    metric(v, "f1"),
+                    v.metadata().creator(),
                     String.join(",", pointing)));
         }
         parent.print(rows, table.toString());

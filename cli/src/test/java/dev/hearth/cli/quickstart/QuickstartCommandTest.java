@@ -56,11 +56,24 @@ class QuickstartCommandTest {
     }
 
     private static void publish(HadoopModelStore store, double accuracy) {
-        EvaluationFile evaluation = new EvaluationFile(2000, Map.of("accuracy", accuracy), List.of("0", "1"),
-                List.of(), new long[][] {{1, 0}, {0, 1}}, List.of(), 5);
+        EvaluationFile evaluation = new EvaluationFile(
+                2000,
+                Map.of("accuracy", accuracy),
+                List.of("0", "1"),
+                List.of(),
+                new long[][] {{1, 0}, {0, 1}},
+                List.of(),
+                5);
         // A different accuracy in the version's metadata: the quickstart must read evaluation.json.
-        store.publish(QuickstartCommand.MODEL, new ModelDraft("f", new Signature(null, null, 3, List.of(),
-                List.of("0", "1"), null), Map.of("accuracy", 0.5), Map.of(), Map.of(), Map.of(),
-                Map.of("model.zip", o -> o.write(1), EvaluationFile.FILE, o -> o.write(evaluation.toJson()))));
+        store.publish(
+                QuickstartCommand.MODEL,
+                new ModelDraft(
+                        "f",
+                        new Signature(null, null, 3, List.of(), List.of("0", "1"), null),
+                        Map.of("accuracy", 0.5),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of("model.zip", o -> o.write(1), EvaluationFile.FILE, o -> o.write(evaluation.toJson()))));
     }
 }

@@ -67,30 +67,62 @@ class ImportExportCliIT {
     @Test
     void importsPytorchFilesWithTheirGraphAsSignature() throws Exception {
         Path mlp = ThirdPartyFiles.file("mlp.onnx");
-        assertThat(run("import", "--framework", "onnx", "--file", mlp.toString(), "--name", "iris-torch",
-                "--labels", "setosa,versicolor,virginica")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("imported iris-torch/1 (onnx, opset 17, producer pytorch")
-                .contains("features FP32 [-1, 4]").contains("labels:  [setosa, versicolor, virginica]");
+        assertThat(run(
+                        "import",
+                        "--framework",
+                        "onnx",
+                        "--file",
+                        mlp.toString(),
+                        "--name",
+                        "iris-torch",
+                        "--labels",
+                        "setosa,versicolor,virginica"))
+                .as(err.toString())
+                .isZero();
+        assertThat(out.toString())
+                .contains("imported iris-torch/1 (onnx, opset 17, producer pytorch")
+                .contains("features FP32 [-1, 4]")
+                .contains("labels:  [setosa, versicolor, virginica]");
         HadoopModelStore store = HadoopModelStore.open(store().toString(), new Configuration());
         ModelVersion v = store.resolve(ModelRef.parse("iris-torch"));
         assertThat(v.metadata().framework()).isEqualTo("onnx");
         // One FP32 [-1, 4] input and class probabilities named as Hearth names them: feature rows, format 1.
         assertThat(v.metadata().signature().isFeatureRows()).isTrue();
         assertThat(v.metadata().formatVersion()).isEqualTo(1);
-        assertThat(v.metadata().provenance()).containsEntry("source.sha256", Sha256.hex(Files.readAllBytes(mlp)))
-                .containsEntry("onnx.producer", "pytorch").containsEntry("onnx.opset", 17);
+        assertThat(v.metadata().provenance())
+                .containsEntry("source.sha256", Sha256.hex(Files.readAllBytes(mlp)))
+                .containsEntry("onnx.producer", "pytorch")
+                .containsEntry("onnx.opset", 17);
         assertThat(v.metadata().signature().labelsOutput()).isEqualTo("probabilities");
         assertThat(store.readFile(v, ModelFiles.ONNX_FILE)).isEqualTo(Files.readAllBytes(mlp));
 
         Path labels = dir.resolve("digits.txt");
         Files.writeString(labels, "0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n");
-        assertThat(run("import", "--framework", "onnx", "--file", ThirdPartyFiles.file("cnn.onnx").toString(),
-                "--name", "digits-cnn", "--labels-file", labels.toString())).as(err.toString()).isZero();
+        assertThat(run(
+                        "import",
+                        "--framework",
+                        "onnx",
+                        "--file",
+                        ThirdPartyFiles.file("cnn.onnx").toString(),
+                        "--name",
+                        "digits-cnn",
+                        "--labels-file",
+                        labels.toString()))
+                .as(err.toString())
+                .isZero();
         ModelVersion cnn = store.resolve(ModelRef.parse("digits-cnn"));
         assertThat(cnn.metadata().signature().inputs().get(0).shape()).containsExactly(-1L, 1L, 28L, 28L);
         assertThat(cnn.metadata().formatVersion()).isEqualTo(3);
-        assertThat(run("import", "--framework", "onnx", "--file", ThirdPartyFiles.file("two_input.onnx").toString(),
-                "--name", "two")).as(err.toString()).isZero();
+        assertThat(run(
+                        "import",
+                        "--framework",
+                        "onnx",
+                        "--file",
+                        ThirdPartyFiles.file("two_input.onnx").toString(),
+                        "--name",
+                        "two"))
+                .as(err.toString())
+                .isZero();
         Signature two = store.resolve(ModelRef.parse("two")).metadata().signature();
         assertThat(two.task()).isEqualTo("tensors");
         assertThat(two.outputNames()).containsExactly("scores", "best");
@@ -102,8 +134,17 @@ class ImportExportCliIT {
 
     @Test
     void badFilesAreRefusedAndTheStoreIsLeftAsItWas() throws Exception {
-        assertThat(run("import", "--framework", "onnx", "--file", ThirdPartyFiles.file("mlp.onnx").toString(),
-                "--name", "kept", "--labels", "a,b,c")).isZero();
+        assertThat(run(
+                        "import",
+                        "--framework",
+                        "onnx",
+                        "--file",
+                        ThirdPartyFiles.file("mlp.onnx").toString(),
+                        "--name",
+                        "kept",
+                        "--labels",
+                        "a,b,c"))
+                .isZero();
         List<String> before = listing(store());
         byte[] mlp = Files.readAllBytes(ThirdPartyFiles.file("mlp.onnx"));
         Path truncated = dir.resolve("truncated.onnx");
@@ -112,14 +153,27 @@ class ImportExportCliIT {
         Files.writeString(text, "this is a text file, not a model\n");
         assertRefused(truncated, ModelsMain.MODEL_REFUSED, "truncated.onnx is truncated");
         assertRefused(text, ModelsMain.MODEL_REFUSED, "notes.onnx is not an ONNX model");
-        assertRefused(ThirdPartyFiles.file("opset_too_new.onnx"), ModelsMain.MODEL_REFUSED,
+        assertRefused(
+                ThirdPartyFiles.file("opset_too_new.onnx"),
+                ModelsMain.MODEL_REFUSED,
                 "needs opset 30 but this ONNX Runtime runs opsets <= 21");
-        assertRefused(ThirdPartyFiles.file("unknown_op.onnx"), ModelsMain.MODEL_REFUSED,
+        assertRefused(
+                ThirdPartyFiles.file("unknown_op.onnx"),
+                ModelsMain.MODEL_REFUSED,
                 "uses an operator this ONNX Runtime does not implement");
         assertRefused(ThirdPartyFiles.file("fp16_input.onnx"), ModelsMain.MODEL_REFUSED, "element type FLOAT16");
         // A usage mistake: two labels for three classes.
-        assertThat(run("import", "--framework", "onnx", "--file", ThirdPartyFiles.file("mlp.onnx").toString(),
-                "--name", "bad", "--labels", "a,b")).isEqualTo(2);
+        assertThat(run(
+                        "import",
+                        "--framework",
+                        "onnx",
+                        "--file",
+                        ThirdPartyFiles.file("mlp.onnx").toString(),
+                        "--name",
+                        "bad",
+                        "--labels",
+                        "a,b"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("must be FP32 or FP64 of shape [d, 2] for 2 labels");
         assertThat(run("import", "--framework", "tensorflow", "--file", text.toString(), "--name", "bad"))
                 .isEqualTo(2);
@@ -129,7 +183,8 @@ class ImportExportCliIT {
 
     private void assertRefused(Path file, int code, String message) {
         assertThat(run("import", "--framework", "onnx", "--file", file.toString(), "--name", "bad"))
-                .as(err.toString()).isEqualTo(code);
+                .as(err.toString())
+                .isEqualTo(code);
         assertThat(err.toString()).contains(message);
     }
 
@@ -137,22 +192,32 @@ class ImportExportCliIT {
     void hearthModelExportedReimportedAndRunByOnnxRuntimeAnswersAsDl4j() throws Exception {
         MultiLayerNetwork net = TestNetworks.classifier();
         NormalizerSpec minmax = TestNetworks.minmax();
-        Signature sig = new Signature("input", "FP32", 4, List.of("a", "b", "c", "d"), List.of("x", "y", "z"),
-                minmax);
+        Signature sig = new Signature("input", "FP32", 4, List.of("a", "b", "c", "d"), List.of("x", "y", "z"), minmax);
         HadoopModelStore store = HadoopModelStore.open(store().toString(), new Configuration());
-        store.publish("hearth-iris", new ModelDraft(ModelFiles.DL4J_MULTILAYER, sig, Map.of(), Map.of(), Map.of(),
-                Map.of(), Map.of(ModelFiles.MODEL_FILE, o -> ModelSerializer.writeModel(net, o, false))));
+        store.publish(
+                "hearth-iris",
+                new ModelDraft(
+                        ModelFiles.DL4J_MULTILAYER,
+                        sig,
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(ModelFiles.MODEL_FILE, o -> ModelSerializer.writeModel(net, o, false))));
         store.setAlias("hearth-iris", "production", 1, null, "test");
         Path file = dir.resolve("out/iris.onnx");
         assertThat(run("export", "hearth-iris@production", "--format", "onnx", "--output", file.toString()))
-                .as(err.toString()).isZero();
+                .as(err.toString())
+                .isZero();
         assertThat(out.toString()).contains("exported hearth-iris/1 to");
-        assertThat(run("export", "hearth-iris/1", "--format", "onnx", "--output", file.toString())).isEqualTo(2);
+        assertThat(run("export", "hearth-iris/1", "--format", "onnx", "--output", file.toString()))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("exists; pass --force to replace it");
 
         // No --labels: the file carries them.
         assertThat(run("import", "--framework", "onnx", "--file", file.toString(), "--name", "reimported"))
-                .as(err.toString()).isZero();
+                .as(err.toString())
+                .isZero();
         ModelVersion v = store.resolve(ModelRef.parse("reimported"));
         assertThat(v.metadata().signature().labelNames()).containsExactly("x", "y", "z");
         assertThat(v.metadata().signature().inputs()).isEqualTo(sig.inputs());
@@ -168,11 +233,16 @@ class ImportExportCliIT {
             minmax.apply(normalised, r * 4, 4);
         }
         float[] expected = net.output(Nd4j.create(normalised, new long[] {rows, 4}, 'c'), false)
-                .castTo(DataType.FLOAT).dup('c').data().asFloat();
-        try (OnnxPredictor p = OnnxPredictor.open(store.readFile(v, ModelFiles.ONNX_FILE), v.metadata().signature(),
-                1)) {
+                .castTo(DataType.FLOAT)
+                .dup('c')
+                .data()
+                .asFloat();
+        try (OnnxPredictor p = OnnxPredictor.open(
+                store.readFile(v, ModelFiles.ONNX_FILE), v.metadata().signature(), 1)) {
             Tensor in = new Tensor("input", TensorType.FP32, new long[] {rows, 4}, FloatBuffer.wrap(raw));
-            FloatBuffer actual = (FloatBuffer) p.predict(Map.of("input", in), Set.of()).get("probabilities").data();
+            FloatBuffer actual = (FloatBuffer) p.predict(Map.of("input", in), Set.of())
+                    .get("probabilities")
+                    .data();
             double max = 0;
             for (int i = 0; i < expected.length; i++) {
                 max = Math.max(max, Math.abs(actual.get(i) - expected[i]));
@@ -186,10 +256,19 @@ class ImportExportCliIT {
         MultiLayerNetwork net = TestNetworks.withBatchNorm();
         Signature sig = new Signature("input", "FP32", 4, List.of(), List.of("x", "y", "z"), null);
         HadoopModelStore store = HadoopModelStore.open(store().toString(), new Configuration());
-        store.publish("bn", new ModelDraft(ModelFiles.DL4J_MULTILAYER, sig, Map.of(), Map.of(), Map.of(), Map.of(),
-                Map.of(ModelFiles.MODEL_FILE, o -> ModelSerializer.writeModel(net, o, false))));
+        store.publish(
+                "bn",
+                new ModelDraft(
+                        ModelFiles.DL4J_MULTILAYER,
+                        sig,
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(ModelFiles.MODEL_FILE, o -> ModelSerializer.writeModel(net, o, false))));
         Path file = dir.resolve("bn.onnx");
-        assertThat(run("export", "bn", "--format", "onnx", "--output", file.toString())).isEqualTo(ModelsMain.MODEL_REFUSED);
+        assertThat(run("export", "bn", "--format", "onnx", "--output", file.toString()))
+                .isEqualTo(ModelsMain.MODEL_REFUSED);
         assertThat(err.toString()).contains("layer 1 is a BatchNormalization");
         assertThat(file).doesNotExist();
         assertThat(listing(dir).stream().filter(f -> f.endsWith(".part"))).isEmpty();

@@ -77,10 +77,14 @@ class TokensCommandTest {
         String expiredId = expired.split("_")[1];
         Run list = run("list", "--file", file.toString());
         assertThat(list.out().lines().findFirst()).hasValue("ID\tSCOPES\tCREATED\tEXPIRES\tSTATE");
-        assertThat(list.out().lines().filter(l -> l.startsWith(expiredId))).singleElement().asString()
+        assertThat(list.out().lines().filter(l -> l.startsWith(expiredId)))
+                .singleElement()
+                .asString()
                 .endsWith("\texpired");
         String neverId = never.out().split("_")[1];
-        assertThat(list.out().lines().filter(l -> l.startsWith(neverId))).singleElement().asString()
+        assertThat(list.out().lines().filter(l -> l.startsWith(neverId)))
+                .singleElement()
+                .asString()
                 .endsWith("\tnever\tvalid");
         assertThat(list.out().lines().filter(l -> l.endsWith("\tvalid"))).hasSize(4);
     }
@@ -91,7 +95,8 @@ class TokensCommandTest {
         for (String age : new String[] {"0d", "30", "5w", "-1h", "1.5d", "d", "3651d", "99999999m", ""}) {
             Run r = run("create", "--file", file.toString(), "--scope", "predict:*", "--expires", age);
             assertThat(r.exit()).as(age).isEqualTo(2);
-            assertThat(r.err()).contains("--expires must be a positive whole number of days, hours or minutes")
+            assertThat(r.err())
+                    .contains("--expires must be a positive whole number of days, hours or minutes")
                     .contains("'" + age + "'");
         }
         assertThat(Files.exists(file)).isFalse();

@@ -29,8 +29,16 @@ class ModelsCommandTest {
         HadoopModelStore store = HadoopModelStore.open(dir.toString(), new Configuration());
         Signature sig = new Signature(null, null, 3, List.of(), List.of("a", "b"), null);
         for (double acc : new double[] {0.81, 0.93}) {
-            store.publish("digits", new ModelDraft("f", sig, Map.of("accuracy", acc), Map.of(), Map.of(), Map.of(),
-                    Map.of("model.zip", o -> o.write("m".getBytes(StandardCharsets.UTF_8)))));
+            store.publish(
+                    "digits",
+                    new ModelDraft(
+                            "f",
+                            sig,
+                            Map.of("accuracy", acc),
+                            Map.of(),
+                            Map.of(),
+                            Map.of(),
+                            Map.of("model.zip", o -> o.write("m".getBytes(StandardCharsets.UTF_8)))));
         }
     }
 
@@ -69,22 +77,28 @@ class ModelsCommandTest {
 
     @Test
     void aliasSetCasConflictRollbackAndHistory() {
-        assertThat(run("alias", "set", "digits", "production", "1", "--expect", "none", "--reason", "first")).isZero();
+        assertThat(run("alias", "set", "digits", "production", "1", "--expect", "none", "--reason", "first"))
+                .isZero();
         assertThat(out.toString()).contains("alias-set digits@production: - -> 1");
-        assertThat(run("alias", "set", "digits", "production", "2", "--expect", "none")).isEqualTo(ModelsCommand.CONFLICT);
-        assertThat(err.toString()).contains("error: alias 'production' of model 'digits' points to version 1, "
-                + "not the expected nothing (no alias)");
+        assertThat(run("alias", "set", "digits", "production", "2", "--expect", "none"))
+                .isEqualTo(ModelsCommand.CONFLICT);
+        assertThat(err.toString())
+                .contains("error: alias 'production' of model 'digits' points to version 1, "
+                        + "not the expected nothing (no alias)");
         assertThat(run("alias", "set", "digits", "production", "2")).isZero();
         assertThat(run("show", "digits@production", "--json")).isZero();
         assertThat(out.toString()).contains("\"accuracy\" : 0.93");
-        assertThat(run("rollback", "digits", "production", "--reason", "regression")).isZero();
+        assertThat(run("rollback", "digits", "production", "--reason", "regression"))
+                .isZero();
         assertThat(out.toString()).contains("rollback digits@production: 2 -> 1");
         assertThat(run("alias", "history", "digits", "production")).isZero();
-        assertThat(out.toString()).containsPattern("alias-set\\s+production\\s+-\\s+1 .*first")
+        assertThat(out.toString())
+                .containsPattern("alias-set\\s+production\\s+-\\s+1 .*first")
                 .containsPattern("rollback\\s+production\\s+2\\s+1 .*regression");
         assertThat(run("list")).isZero();
         assertThat(out.toString()).containsPattern("digits\\s+2\\s+2\\s+production=1");
-        assertThat(run("alias", "set", "digits", "production", "2", "--expect", "x")).isEqualTo(ModelsCommand.USAGE);
+        assertThat(run("alias", "set", "digits", "production", "2", "--expect", "x"))
+                .isEqualTo(ModelsCommand.USAGE);
         assertThat(run("alias", "set", "digits", "production", "9")).isEqualTo(ModelsCommand.NOT_FOUND);
         assertThat(run("alias", "history", "digits", "staging")).isEqualTo(ModelsCommand.NOT_FOUND);
         assertThat(run("alias", "rm", "digits", "production")).isZero();
@@ -131,7 +145,8 @@ class ModelsCommandTest {
         bytes[0] ^= 1;
         java.nio.file.Files.write(file, bytes);
         assertThat(run("verify", "digits")).isEqualTo(ModelsCommand.INTEGRITY);
-        assertThat(out.toString()).contains("FAILED digits/2: integrity check failed for ")
+        assertThat(out.toString())
+                .contains("FAILED digits/2: integrity check failed for ")
                 .contains("1 of 2 versions verified");
         assertThat(run("verify", "digits/1", "--json")).isZero();
     }

@@ -19,8 +19,7 @@ public final class SparkHome {
 
     /** Maven repository path fragments of the application's own artifacts. */
     private static final List<String> APPLICATION_GROUPS = List.of(
-            "/org/deeplearning4j/", "/org/nd4j/", "/org/datavec/", "/org/bytedeco/", "/info/picocli/",
-            "/dev/hearth/");
+            "/org/deeplearning4j/", "/org/nd4j/", "/org/datavec/", "/org/bytedeco/", "/info/picocli/", "/dev/hearth/");
 
     private final Path dir;
 
@@ -55,7 +54,9 @@ public final class SparkHome {
 
     private static boolean isDistributionJar(Path entry) {
         String s = entry.toString().replace('\\', '/');
-        return s.endsWith(".jar") && Files.isRegularFile(entry) && APPLICATION_GROUPS.stream().noneMatch(s::contains);
+        return s.endsWith(".jar")
+                && Files.isRegularFile(entry)
+                && APPLICATION_GROUPS.stream().noneMatch(s::contains);
     }
 
     /** Removes the links in {@code jars/} (never their targets), once no process uses them any more. */

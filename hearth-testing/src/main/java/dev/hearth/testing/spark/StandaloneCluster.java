@@ -47,9 +47,15 @@ public final class StandaloneCluster implements AutoCloseable {
     private final int masterWebUiPort;
     private final ChildProcess master;
     private final List<ChildProcess> workers;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private StandaloneCluster(Path dir, SparkHome home, String masterUrl, int masterWebUiPort, ChildProcess master,
+    private StandaloneCluster(
+            Path dir,
+            SparkHome home,
+            String masterUrl,
+            int masterWebUiPort,
+            ChildProcess master,
             List<ChildProcess> workers) {
         this.dir = dir;
         this.home = home;
@@ -70,33 +76,60 @@ public final class StandaloneCluster implements AutoCloseable {
         SparkHome home = SparkHome.create(dir.resolve("spark-home"), HearthBuild.sparkJobsClasspath());
         int[] ports = freePorts(2 + 2 * workers);
         String masterUrl = "spark://" + LOOPBACK + ":" + ports[0];
-        ChildProcess master = start("spark-master",
-                daemonCommand(home, "org.apache.spark.deploy.master.Master",
-                        "--host", LOOPBACK, "--port", String.valueOf(ports[0]), "--webui-port", String.valueOf(ports[1])),
-                environment(home, dir.resolve("master-local")), dir.resolve("master.log"));
+        ChildProcess master = start(
+                "spark-master",
+                daemonCommand(
+                        home,
+                        "org.apache.spark.deploy.master.Master",
+                        "--host",
+                        LOOPBACK,
+                        "--port",
+                        String.valueOf(ports[0]),
+                        "--webui-port",
+                        String.valueOf(ports[1])),
+                environment(home, dir.resolve("master-local")),
+                dir.resolve("master.log"));
         List<ChildProcess> started = new ArrayList<>();
         StandaloneCluster cluster = new StandaloneCluster(dir, home, masterUrl, ports[1], master, started);
         try {
             // A Worker that finds no Master retries only after 5-15 s: start Workers once the Master answers.
-            Poll.until("the master's web UI to answer", REGISTRATION_TIMEOUT, Duration.ofMillis(100),
-                    () -> cluster.requireAlive().aliveWorkers().isPresent(), cluster::logs);
+            Poll.until(
+                    "the master's web UI to answer",
+                    REGISTRATION_TIMEOUT,
+                    Duration.ofMillis(100),
+                    () -> cluster.requireAlive().aliveWorkers().isPresent(),
+                    cluster::logs);
             LOG.info("Master {} up after {} ms", masterUrl, (System.nanoTime() - t0) / 1_000_000);
             for (int i = 0; i < workers; i++) {
                 Path workDir = dir.resolve("worker-" + i);
                 Files.createDirectories(workDir);
-                started.add(start("spark-worker-" + i,
-                        daemonCommand(home, "org.apache.spark.deploy.worker.Worker",
-                                "--host", LOOPBACK,
-                                "--port", String.valueOf(ports[2 + 2 * i]),
-                                "--webui-port", String.valueOf(ports[3 + 2 * i]),
-                                "--cores", String.valueOf(coresPerWorker),
-                                "--memory", workerMemory,
-                                "--work-dir", workDir.toString(),
+                started.add(start(
+                        "spark-worker-" + i,
+                        daemonCommand(
+                                home,
+                                "org.apache.spark.deploy.worker.Worker",
+                                "--host",
+                                LOOPBACK,
+                                "--port",
+                                String.valueOf(ports[2 + 2 * i]),
+                                "--webui-port",
+                                String.valueOf(ports[3 + 2 * i]),
+                                "--cores",
+                                String.valueOf(coresPerWorker),
+                                "--memory",
+                                workerMemory,
+                                "--work-dir",
+                                workDir.toString(),
                                 masterUrl),
-                        environment(home, workDir.resolve("local")), dir.resolve("worker-" + i + ".log")));
+                        environment(home, workDir.resolve("local")),
+                        dir.resolve("worker-" + i + ".log")));
             }
-            Poll.until(workers + " workers registered with " + masterUrl, REGISTRATION_TIMEOUT, Duration.ofMillis(250),
-                    () -> cluster.requireAlive().aliveWorkers().orElse(0) >= workers, cluster::logs);
+            Poll.until(
+                    workers + " workers registered with " + masterUrl,
+                    REGISTRATION_TIMEOUT,
+                    Duration.ofMillis(250),
+                    () -> cluster.requireAlive().aliveWorkers().orElse(0) >= workers,
+                    cluster::logs);
         } catch (IOException e) {
             cluster.close();
             throw new UncheckedIOException(e);
@@ -104,8 +137,12 @@ public final class StandaloneCluster implements AutoCloseable {
             cluster.close();
             throw e;
         }
-        LOG.info("Standalone cluster {} ready: {} workers registered {} ms after start (master web UI port {})",
-                masterUrl, workers, (System.nanoTime() - t0) / 1_000_000, ports[1]);
+        LOG.info(
+                "Standalone cluster {} ready: {} workers registered {} ms after start (master web UI port {})",
+                masterUrl,
+                workers,
+                (System.nanoTime() - t0) / 1_000_000,
+                ports[1]);
         return cluster;
     }
 
@@ -124,19 +161,33 @@ public final class StandaloneCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ChildProcess worker = start("spark-worker-" + index,
-                daemonCommand(home, "org.apache.spark.deploy.worker.Worker",
-                        "--host", LOOPBACK,
-                        "--port", String.valueOf(ports[0]),
-                        "--webui-port", String.valueOf(ports[1]),
-                        "--cores", String.valueOf(cores),
-                        "--memory", memory,
-                        "--work-dir", workDir.toString(),
+        ChildProcess worker = start(
+                "spark-worker-" + index,
+                daemonCommand(
+                        home,
+                        "org.apache.spark.deploy.worker.Worker",
+                        "--host",
+                        LOOPBACK,
+                        "--port",
+                        String.valueOf(ports[0]),
+                        "--webui-port",
+                        String.valueOf(ports[1]),
+                        "--cores",
+                        String.valueOf(cores),
+                        "--memory",
+                        memory,
+                        "--work-dir",
+                        workDir.toString(),
                         masterUrl),
-                environment(home, workDir.resolve("local")), dir.resolve("worker-" + index + ".log"));
+                environment(home, workDir.resolve("local")),
+                dir.resolve("worker-" + index + ".log"));
         workers.add(worker);
-        Poll.until("worker " + index + " registered with " + masterUrl, REGISTRATION_TIMEOUT, Duration.ofMillis(250),
-                () -> aliveWorkers().orElse(0) > registered, this::logs);
+        Poll.until(
+                "worker " + index + " registered with " + masterUrl,
+                REGISTRATION_TIMEOUT,
+                Duration.ofMillis(250),
+                () -> aliveWorkers().orElse(0) > registered,
+                this::logs);
         return worker;
     }
 
@@ -147,7 +198,9 @@ public final class StandaloneCluster implements AutoCloseable {
 
     /** PIDs of the Master and the Workers. */
     public List<Long> daemonPids() {
-        return Stream.concat(Stream.of(master), workers.stream()).map(ChildProcess::pid).toList();
+        return Stream.concat(Stream.of(master), workers.stream())
+                .map(ChildProcess::pid)
+                .toList();
     }
 
     /** The executor JVMs currently alive: children of the Worker processes running {@code CoarseGrainedExecutorBackend}. */
@@ -157,7 +210,8 @@ public final class StandaloneCluster implements AutoCloseable {
             for (ProcessHandle child : worker.descendants()) {
                 List<String> args = commandLine(child.pid());
                 if (args.contains(EXECUTOR_MAIN)) {
-                    out.add(new ExecutorProcess(child.pid(), argument(args, "--executor-id"), argument(args, "--app-id")));
+                    out.add(new ExecutorProcess(
+                            child.pid(), argument(args, "--executor-id"), argument(args, "--app-id")));
                 }
             }
         }
@@ -166,8 +220,10 @@ public final class StandaloneCluster implements AutoCloseable {
 
     /** Workers the Master reports alive, from its JSON status page; empty while it is not answering. */
     public OptionalInt aliveWorkers() {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + LOOPBACK + ":" + masterWebUiPort + "/json/"))
-                .timeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://" + LOOPBACK + ":" + masterWebUiPort + "/json/"))
+                .timeout(Duration.ofSeconds(5))
+                .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             Matcher m = ALIVE_WORKERS.matcher(response.body());
@@ -186,11 +242,19 @@ public final class StandaloneCluster implements AutoCloseable {
     public String logs() {
         StringBuilder sb = new StringBuilder();
         for (ChildProcess p : Stream.concat(Stream.of(master), workers.stream()).toList()) {
-            sb.append("\n===== ").append(p).append(p.isAlive() ? "" : " EXITED").append(" =====\n").append(p.tail(60));
+            sb.append("\n===== ")
+                    .append(p)
+                    .append(p.isAlive() ? "" : " EXITED")
+                    .append(" =====\n")
+                    .append(p.tail(60));
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(f -> f.getFileName().toString().equals("stderr")).sorted().toList()) {
-                sb.append("\n===== executor ").append(dir.relativize(f)).append(" =====\n")
+            for (Path f : files.filter(f -> f.getFileName().toString().equals("stderr"))
+                    .sorted()
+                    .toList()) {
+                sb.append("\n===== executor ")
+                        .append(dir.relativize(f))
+                        .append(" =====\n")
                         .append(ChildProcess.tailOf(f, 60));
             }
         } catch (IOException | UncheckedIOException e) {
@@ -236,7 +300,8 @@ public final class StandaloneCluster implements AutoCloseable {
                 // Master and Workers only pass messages: spare the 2 cores the JIT's C2 work and a parallel GC.
                 "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC",
-                "-cp", home.classpath(),
+                "-cp",
+                home.classpath(),
                 mainClass));
         cmd.addAll(List.of(args));
         return cmd;
@@ -244,13 +309,19 @@ public final class StandaloneCluster implements AutoCloseable {
 
     private static Map<String, String> environment(SparkHome home, Path localDirs) {
         return Map.of(
-                "SPARK_HOME", home.dir().toString(),
-                "SPARK_SCALA_VERSION", "2.12",
-                "SPARK_LOCAL_IP", LOOPBACK,
-                "SPARK_LOCAL_DIRS", localDirs.toString(),
+                "SPARK_HOME",
+                home.dir().toString(),
+                "SPARK_SCALA_VERSION",
+                "2.12",
+                "SPARK_LOCAL_IP",
+                LOOPBACK,
+                "SPARK_LOCAL_DIRS",
+                localDirs.toString(),
                 // Workers launch executors with $JAVA_HOME/bin/java: make it this JDK 17.
-                "JAVA_HOME", System.getProperty("java.home"),
-                "OMP_NUM_THREADS", "1");
+                "JAVA_HOME",
+                System.getProperty("java.home"),
+                "OMP_NUM_THREADS",
+                "1");
     }
 
     /** Ephemeral ports on 127.0.0.1, all held open until every one is chosen so none repeats. */
@@ -282,8 +353,11 @@ public final class StandaloneCluster implements AutoCloseable {
             byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline"));
             return List.of(new String(raw, StandardCharsets.UTF_8).split("\0"));
         } catch (IOException e) {
-            return Optional.ofNullable(ProcessHandle.of(pid).flatMap(h -> h.info().arguments()).orElse(null))
-                    .map(List::of).orElse(List.of());
+            return Optional.ofNullable(ProcessHandle.of(pid)
+                            .flatMap(h -> h.info().arguments())
+                            .orElse(null))
+                    .map(List::of)
+                    .orElse(List.of());
         }
     }
 

@@ -54,22 +54,30 @@ class KmsEncryptionIT {
             assertArrayEquals(plain1, store.readFile(v1, "model.zip"));
 
             HadoopModelStore noKey = HadoopModelStore.open(root, new Configuration());
-            KeyUnavailableException e = assertThrows(KeyUnavailableException.class,
+            KeyUnavailableException e = assertThrows(
+                    KeyUnavailableException.class,
                     () -> noKey.readFile(noKey.resolve(ModelRef.parse("iris/1")), "model.zip"));
             assertTrue(e.getMessage().contains("'models'") && e.getMessage().contains("models@0"), e.getMessage());
             Configuration unknownKey = new Configuration(conf);
             unknownKey.set(EncryptionSettings.KEY_NAME, "no-such-key");
-            KeyUnavailableException missing = assertThrows(KeyUnavailableException.class,
+            KeyUnavailableException missing = assertThrows(
+                    KeyUnavailableException.class,
                     () -> HadoopModelStore.open(root, unknownKey).publish("iris", Drafts.random(10, 3)));
-            assertTrue(missing.getMessage().contains("'no-such-key' does not exist in " + kms.uri()),
+            assertTrue(
+                    missing.getMessage().contains("'no-such-key' does not exist in " + kms.uri()),
                     missing.getMessage());
 
             assertEquals("models@1", admin.rollNewVersion("models").getVersionName());
             String out = cli(root, kms.uri(), "rekey", "iris");
-            assertTrue(out.contains("iris/1: models@0 -> models@1") && out.contains("iris/2: models@0 -> models@1"),
-                    out);
+            assertTrue(
+                    out.contains("iris/1: models@0 -> models@1") && out.contains("iris/2: models@0 -> models@1"), out);
             assertEquals(0, cliExit(root, kms.uri(), "verify"));
-            assertEquals("models@0", store.resolve(ModelRef.parse("digits")).metadata().encryption().keyVersion());
+            assertEquals(
+                    "models@0",
+                    store.resolve(ModelRef.parse("digits"))
+                            .metadata()
+                            .encryption()
+                            .keyVersion());
 
             kms.stop();
             kms.retire("models@0");
@@ -82,10 +90,13 @@ class KmsEncryptionIT {
             }
             assertArrayEquals(plain1, after.readFile(after.resolve(ModelRef.parse("iris/1")), "model.zip"));
             // digits was not re-keyed: its wrapping by the retired version cannot be opened, and the error says so.
-            KeyUnavailableException retired = assertThrows(KeyUnavailableException.class,
+            KeyUnavailableException retired = assertThrows(
+                    KeyUnavailableException.class,
                     () -> after.readFile(after.resolve(ModelRef.parse("digits")), "model.zip"));
-            assertTrue(retired.getMessage().contains("cannot read digits/1") && retired.getMessage()
-                    .contains("'models' version models@0"), retired.getMessage());
+            assertTrue(
+                    retired.getMessage().contains("cannot read digits/1")
+                            && retired.getMessage().contains("'models' version models@0"),
+                    retired.getMessage());
             assertEquals(ModelsCommand.KEY_UNAVAILABLE, cliExit(root, kms.uri(), "verify"));
         }
     }

@@ -38,24 +38,34 @@ public final class KmsFixture implements AutoCloseable {
     public void start() throws Exception {
         String kmsJars = System.getProperty("hearth.kms.classpath");
         if (kmsJars == null) {
-            throw new IllegalStateException("system property hearth.kms.classpath is not set (see model-store/pom.xml)");
+            throw new IllegalStateException(
+                    "system property hearth.kms.classpath is not set (see model-store/pom.xml)");
         }
         // Hadoop's unshaded jars first; the shaded client's copies of the same classes must not shadow them.
         String rest = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                 .filter(e -> !e.contains("hadoop-client-"))
                 .collect(Collectors.joining(java.io.File.pathSeparator));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1"));
         String root = System.getProperty("hearth.root");
         if (root != null && Files.exists(Path.of(root, "conf/jvm17.args"))) {
             cmd.add("@" + Path.of(root, "conf/jvm17.args"));
         }
-        cmd.addAll(List.of("-cp", kmsJars + java.io.File.pathSeparator + rest, KmsProcess.class.getName(),
-                dir.toString(), Integer.toString(port)));
+        cmd.addAll(List.of(
+                "-cp",
+                kmsJars + java.io.File.pathSeparator + rest,
+                KmsProcess.class.getName(),
+                dir.toString(),
+                Integer.toString(port)));
         Path out = dir.resolve("kms.out");
         Files.deleteIfExists(out);
-        process = new ProcessBuilder(cmd).redirectOutput(out.toFile())
-                .redirectError(dir.resolve("kms.err").toFile()).start();
+        process = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(dir.resolve("kms.err").toFile())
+                .start();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!Files.exists(out) || Files.readAllLines(out).stream().noneMatch(l -> l.startsWith("KMS "))) {
             boolean alive = process.isAlive();
@@ -63,8 +73,8 @@ public final class KmsFixture implements AutoCloseable {
                 stop();
                 List<String> err = Files.readAllLines(dir.resolve("kms.err"));
                 throw new IllegalStateException("KMS did not start within 90 s (alive: " + alive + "); last lines of "
-                        + dir.resolve("kms.err") + ":\n" + String.join("\n", err.subList(Math.max(0, err.size() - 30),
-                        err.size())));
+                        + dir.resolve("kms.err") + ":\n"
+                        + String.join("\n", err.subList(Math.max(0, err.size() - 30), err.size())));
             }
             Thread.sleep(50);
         }

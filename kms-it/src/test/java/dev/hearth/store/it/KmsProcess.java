@@ -20,7 +20,9 @@ public final class KmsProcess {
         int port = Integer.parseInt(args[1]);
         if (!new File(dir, "kms-site.xml").exists()) {
             Configuration c = new Configuration(false);
-            c.set("hadoop.kms.key.provider.uri", "jceks://file@" + new File(dir, "kms.keystore").toURI().getPath());
+            c.set(
+                    "hadoop.kms.key.provider.uri",
+                    "jceks://file@" + new File(dir, "kms.keystore").toURI().getPath());
             c.set("hadoop.security.key.default.bitlength", "256");
             try (Writer w = new FileWriter(new File(dir, "kms-site.xml"))) {
                 c.writeXml(w);

@@ -38,22 +38,38 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class DenseForwardPass implements AutoCloseable {
     /** Largest difference from DL4J's output on the probe rows that still counts as the same network. */
     static final double TOLERANCE = 1e-4;
+
     private static final Set<Class<?>> LAYERS = Set.of(DenseLayer.class, OutputLayer.class);
 
-    private enum Activation { IDENTITY, RELU, LEAKY_RELU, SIGMOID, TANH, SOFTMAX }
+    private enum Activation {
+        IDENTITY,
+        RELU,
+        LEAKY_RELU,
+        SIGMOID,
+        TANH,
+        SOFTMAX
+    }
 
     /**
      * One layer: {@code z = x W + b} then the activation; W is in×out, column-major (DL4J's 'f') or row-major.
      * {@code owner} is the parameter view {@code weights} points into, held so its memory stays alive.
      */
-    private record Dense(INDArray owner, FloatPointer weights, boolean columnMajor, int in, int out, float[] bias,
-            Activation activation, float alpha) {}
+    private record Dense(
+            INDArray owner,
+            FloatPointer weights,
+            boolean columnMajor,
+            int in,
+            int out,
+            float[] bias,
+            Activation activation,
+            float alpha) {}
 
     private final List<Dense> layers;
     private final int inputWidth;
     private final int widest;
     /** Native scratch: the current layer's input and the product; grown to the largest batch seen. */
     private FloatPointer input;
+
     private FloatPointer product;
     private long capacityRows;
     private float[] work = new float[0];
@@ -61,7 +77,8 @@ public final class DenseForwardPass implements AutoCloseable {
     private DenseForwardPass(List<Dense> layers) {
         this.layers = layers;
         this.inputWidth = layers.get(0).in();
-        this.widest = layers.stream().mapToInt(d -> Math.max(d.in(), d.out())).max().orElseThrow();
+        this.widest =
+                layers.stream().mapToInt(d -> Math.max(d.in(), d.out())).max().orElseThrow();
     }
 
     /**
@@ -70,7 +87,8 @@ public final class DenseForwardPass implements AutoCloseable {
      */
     public static String unsupported(MultiLayerNetwork network) {
         var conf = network.getLayerWiseConfigurations();
-        if (conf.getInputPreProcessors() != null && !conf.getInputPreProcessors().isEmpty()) {
+        if (conf.getInputPreProcessors() != null
+                && !conf.getInputPreProcessors().isEmpty()) {
             return "it has input preprocessors";
         }
         Layer[] layers = network.getLayers();
@@ -118,7 +136,9 @@ public final class DenseForwardPass implements AutoCloseable {
             INDArray w = layer.getParam("W");
             boolean columnMajor = w.ordering() == 'f';
             long[] expected = columnMajor ? new long[] {1, w.rows()} : new long[] {w.columns(), 1};
-            if (w.stride(0) != expected[0] || w.stride(1) != expected[1] || w.data().length() < w.length()) {
+            if (w.stride(0) != expected[0]
+                    || w.stride(1) != expected[1]
+                    || w.data().length() < w.length()) {
                 reason.append("a weight matrix is not contiguous");
                 return null;
             }
@@ -126,14 +146,26 @@ public final class DenseForwardPass implements AutoCloseable {
             IActivation fn = ((BaseLayer) layer.conf().getLayer()).getActivationFn();
             float alpha = fn instanceof ActivationLReLU l ? (float) l.getAlpha() : 0f;
             // A view's buffer starts at the view's first element.
-            layers.add(new Dense(w, new FloatPointer(w.data().addressPointer()), columnMajor, (int) w.rows(),
-                    (int) w.columns(), b == null ? new float[(int) w.columns()] : b.toFloatVector(), activation(fn),
+            layers.add(new Dense(
+                    w,
+                    new FloatPointer(w.data().addressPointer()),
+                    columnMajor,
+                    (int) w.rows(),
+                    (int) w.columns(),
+                    b == null ? new float[(int) w.columns()] : b.toFloatVector(),
+                    activation(fn),
                     alpha));
         }
         for (int i = 1; i < layers.size(); i++) {
             if (layers.get(i).in() != layers.get(i - 1).out()) {
-                reason.append("layer ").append(i).append(" takes ").append(layers.get(i).in()).append(" inputs but layer ")
-                        .append(i - 1).append(" gives ").append(layers.get(i - 1).out());
+                reason.append("layer ")
+                        .append(i)
+                        .append(" takes ")
+                        .append(layers.get(i).in())
+                        .append(" inputs but layer ")
+                        .append(i - 1)
+                        .append(" gives ")
+                        .append(layers.get(i - 1).out());
                 return null;
             }
         }
@@ -141,7 +173,9 @@ public final class DenseForwardPass implements AutoCloseable {
         double difference = pass.difference(network);
         if (!(difference <= TOLERANCE)) {
             pass.close();
-            reason.append("its output differed from DL4J's by ").append(difference).append(" on probe rows");
+            reason.append("its output differed from DL4J's by ")
+                    .append(difference)
+                    .append(" on probe rows");
             return null;
         }
         return pass;
@@ -172,7 +206,9 @@ public final class DenseForwardPass implements AutoCloseable {
             probe[i] = (float) (2 * Math.sin(0.37 * i + 0.1));
         }
         float[] expected = network.output(Nd4j.create(probe, new long[] {rows, inputWidth}, 'c'), false)
-                .castTo(DataType.FLOAT).data().asFloat();
+                .castTo(DataType.FLOAT)
+                .data()
+                .asFloat();
         for (int r = 0; r < rows; r++) {
             setRow(r, probe, r * inputWidth, rows);
         }
@@ -208,10 +244,21 @@ public final class DenseForwardPass implements AutoCloseable {
             input.position(0);
             product.position(0);
             // Column-major view: z^T (out x rows) = op(W) (out x in) * x^T (in x rows).
-            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor,
+            openblas_nolapack.cblas_sgemm(
+                    openblas_nolapack.CblasColMajor,
                     d.columnMajor() ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
-                    openblas_nolapack.CblasNoTrans, d.out(), rows, d.in(), 1f, d.weights(),
-                    d.columnMajor() ? d.in() : d.out(), input, d.in(), 0f, product, d.out());
+                    openblas_nolapack.CblasNoTrans,
+                    d.out(),
+                    rows,
+                    d.in(),
+                    1f,
+                    d.weights(),
+                    d.columnMajor() ? d.in() : d.out(),
+                    input,
+                    d.in(),
+                    0f,
+                    product,
+                    d.out());
             int n = rows * d.out();
             boolean last = l == layers.size() - 1;
             z = last ? new float[n] : work(n);
@@ -233,7 +280,7 @@ public final class DenseForwardPass implements AutoCloseable {
                 z[at + j] += bias[j];
             }
             switch (d.activation()) {
-                case IDENTITY -> { }
+                case IDENTITY -> {}
                 case RELU -> {
                     for (int j = at; j < at + width; j++) {
                         z[j] = Math.max(0f, z[j]);

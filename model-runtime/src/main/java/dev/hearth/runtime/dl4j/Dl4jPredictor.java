@@ -43,6 +43,7 @@ public final class Dl4jPredictor implements RowPredictor {
     private final MultiLayerNetwork network;
     /** Hearth's own pass for plain dense networks, or null to use DL4J's {@code output()}; under the network's lock. */
     private final DenseForwardPass dense;
+
     private final long bytes;
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
@@ -77,7 +78,9 @@ public final class Dl4jPredictor implements RowPredictor {
         }
         int width = signature.featureCount();
         if (pass != null && pass.inputWidth() != width) {
-            reason.append("its first layer takes ").append(pass.inputWidth()).append(" inputs but the signature has ")
+            reason.append("its first layer takes ")
+                    .append(pass.inputWidth())
+                    .append(" inputs but the signature has ")
                     .append(width);
             pass.close();
             pass = null;
@@ -136,28 +139,32 @@ public final class Dl4jPredictor implements RowPredictor {
         String inputName = signature.inputName();
         for (String name : in.keySet()) {
             if (!name.equals(inputName)) {
-                throw new PredictionException("unknown input '" + name + "'; " + what + " takes [" + inputName + "]",
-                        true);
+                throw new PredictionException(
+                        "unknown input '" + name + "'; " + what + " takes [" + inputName + "]", true);
             }
         }
         for (String name : requested) {
             if (!name.equals(outputs.get(0).name())) {
-                throw new PredictionException("unknown output '" + name + "'; " + what + " returns ["
-                        + outputs.get(0).name() + "]", true);
+                throw new PredictionException(
+                        "unknown output '" + name + "'; " + what + " returns ["
+                                + outputs.get(0).name() + "]",
+                        true);
             }
         }
         Tensor x = in.get(inputName);
         if (x == null) {
-            throw new PredictionException("input '" + inputName + "' is missing; " + what + " takes [" + inputName
-                    + "]", true);
+            throw new PredictionException(
+                    "input '" + inputName + "' is missing; " + what + " takes [" + inputName + "]", true);
         }
         int width = inputWidth();
         if (x.type() != TensorType.FP32) {
             throw new PredictionException("input '" + inputName + "' must be FP32 but was " + x.type(), true);
         }
         if (x.shape().length != 2 || x.shape()[1] != width || x.shape()[0] > Integer.MAX_VALUE / Math.max(1, width)) {
-            throw new PredictionException("input '" + inputName + "' must have shape [-1, " + width + "] but had "
-                    + Arrays.toString(x.shape()), true);
+            throw new PredictionException(
+                    "input '" + inputName + "' must have shape [-1, " + width + "] but had "
+                            + Arrays.toString(x.shape()),
+                    true);
         }
         int rows = (int) x.shape()[0];
         float[] out = predictRows(floats((FloatBuffer) x.data()), rows);
@@ -181,8 +188,8 @@ public final class Dl4jPredictor implements RowPredictor {
     public float[] predictRows(float[] features, int rows) {
         int width = inputWidth();
         if (rows < 0 || features.length != (long) rows * width) {
-            throw new PredictionException("expected " + (long) rows * width + " values but got " + features.length,
-                    true);
+            throw new PredictionException(
+                    "expected " + (long) rows * width + " values but got " + features.length, true);
         }
         float[] row = new float[width];
         float[] out;
@@ -210,9 +217,11 @@ public final class Dl4jPredictor implements RowPredictor {
             }
         }
         if (out.length != (long) rows * outputWidth()) {
-            throw new PredictionException("it returned " + (rows == 0 ? out.length : out.length / rows)
-                    + " values per row but the signature has " + outputWidth()
-                    + (signature.isRegression() ? " targets " + signature.targets() : " labels"), false);
+            throw new PredictionException(
+                    "it returned " + (rows == 0 ? out.length : out.length / rows)
+                            + " values per row but the signature has " + outputWidth()
+                            + (signature.isRegression() ? " targets " + signature.targets() : " labels"),
+                    false);
         }
         return inTargetUnits(out, rows);
     }

@@ -41,6 +41,7 @@ public final class DenseOnnxExporter {
     public static final double TOLERANCE = 1e-5;
     /** The metadata property holding the class labels, one per line (read back by the import). */
     public static final String LABELS_PROPERTY = "hearth.labels";
+
     private static final int PROBE_ROWS = 16;
 
     private record Dense(float[] weights, int in, int out, float[] bias, IActivation activation) {}
@@ -119,7 +120,10 @@ public final class DenseOnnxExporter {
             INDArray b = layer.getParam("b");
             int in = (int) w.rows();
             int out = (int) w.columns();
-            layers.add(new Dense(w.dup('c').data().asFloat(), in, out,
+            layers.add(new Dense(
+                    w.dup('c').data().asFloat(),
+                    in,
+                    out,
                     b == null ? new float[out] : b.dup('c').data().asFloat(),
                     ((BaseLayer) layer.conf().getLayer()).getActivationFn()));
         }
@@ -141,8 +145,11 @@ public final class DenseOnnxExporter {
         }
         g.output(output, outWidth);
         String version = DenseOnnxExporter.class.getPackage().getImplementationVersion();
-        return g.model(version == null ? "dev" : version, modelVersion, "Hearth model " + source
-                + " (DL4J dense network)", metadata(signature, source));
+        return g.model(
+                version == null ? "dev" : version,
+                modelVersion,
+                "Hearth model " + source + " (DL4J dense network)",
+                metadata(signature, source));
     }
 
     /** The input normaliser as graph nodes; returns the normalised value's name ({@code x} when there is none). */
@@ -198,10 +205,9 @@ public final class DenseOnnxExporter {
         float[] scale = new float[outWidth];
         float[] offset = new float[outWidth];
         for (int i = 0; i < outWidth; i++) {
-            scale[i] = (float) (NormalizerSpec.MINMAX.equals(target.kind()) ? Math.max(0, target.scale(i))
-                    : target.std()[i]);
-            offset[i] = (float) (NormalizerSpec.MINMAX.equals(target.kind()) ? target.min()[i]
-                    : target.mean()[i]);
+            scale[i] = (float)
+                    (NormalizerSpec.MINMAX.equals(target.kind()) ? Math.max(0, target.scale(i)) : target.std()[i]);
+            offset[i] = (float) (NormalizerSpec.MINMAX.equals(target.kind()) ? target.min()[i] : target.mean()[i]);
         }
         g.constant("target_scale", scale, outWidth).constant("target_offset", offset, outWidth);
         g.node("Mul", List.of(x, "target_scale"), "target_scaled", Map.of());
@@ -248,7 +254,10 @@ public final class DenseOnnxExporter {
             signature.normalizer().apply(normalised, r * width, width);
         }
         float[] expected = network.output(Nd4j.create(normalised, new long[] {PROBE_ROWS, width}, 'c'), false)
-                .castTo(DataType.FLOAT).dup('c').data().asFloat();
+                .castTo(DataType.FLOAT)
+                .dup('c')
+                .data()
+                .asFloat();
         int outWidth = expected.length / PROBE_ROWS;
         if (signature.isRegression()) {
             for (int r = 0; r < PROBE_ROWS; r++) {
@@ -256,12 +265,18 @@ public final class DenseOnnxExporter {
             }
         }
         TensorSpec output = signature.outputs().get(0);
-        Signature plain = Signature.tensors(List.of(TensorSpec.rows(signature.inputName(), width)),
-                List.of(TensorSpec.rows(output.name(), outWidth)), null, null, null, null);
+        Signature plain = Signature.tensors(
+                List.of(TensorSpec.rows(signature.inputName(), width)),
+                List.of(TensorSpec.rows(output.name(), outWidth)),
+                null,
+                null,
+                null,
+                null);
         try (OnnxPredictor onnx = OnnxPredictor.open(bytes, plain, 1, "the exported graph")) {
-            Tensor in = new Tensor(signature.inputName(), TensorType.FP32, new long[] {PROBE_ROWS, width},
-                    FloatBuffer.wrap(raw));
-            FloatBuffer actual = (FloatBuffer) onnx.predict(Map.of(in.name(), in), Set.of()).get(output.name())
+            Tensor in = new Tensor(
+                    signature.inputName(), TensorType.FP32, new long[] {PROBE_ROWS, width}, FloatBuffer.wrap(raw));
+            FloatBuffer actual = (FloatBuffer) onnx.predict(Map.of(in.name(), in), Set.of())
+                    .get(output.name())
                     .data();
             if (actual.remaining() != expected.length) {
                 return Double.POSITIVE_INFINITY;
@@ -269,8 +284,8 @@ public final class DenseOnnxExporter {
             double max = 0;
             for (int i = 0; i < expected.length; i++) {
                 // Relative beyond +-1: regression outputs in target units carry float rounding of their size.
-                double d = Math.abs(actual.get(actual.position() + i) - expected[i])
-                        / Math.max(1, Math.abs(expected[i]));
+                double d =
+                        Math.abs(actual.get(actual.position() + i) - expected[i]) / Math.max(1, Math.abs(expected[i]));
                 max = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(max, d);
             }
             return max;
@@ -283,11 +298,12 @@ public final class DenseOnnxExporter {
         for (int i = 0; i < rows.length; i++) {
             int f = i % width;
             double u = Math.sin(0.37 * i + 0.1);
-            rows[i] = (float) switch (n.kind()) {
-                case NormalizerSpec.MINMAX -> n.min()[f] + (0.5 + 0.6 * u) * (n.max()[f] - n.min()[f]);
-                case NormalizerSpec.STANDARDIZE -> n.mean()[f] + 1.5 * u * n.std()[f];
-                default -> 2 * u;
-            };
+            rows[i] = (float)
+                    switch (n.kind()) {
+                        case NormalizerSpec.MINMAX -> n.min()[f] + (0.5 + 0.6 * u) * (n.max()[f] - n.min()[f]);
+                        case NormalizerSpec.STANDARDIZE -> n.mean()[f] + 1.5 * u * n.std()[f];
+                        default -> 2 * u;
+                    };
         }
         return rows;
     }

@@ -43,7 +43,8 @@ public final class OnnxExport {
             throw new ModelRefusedException("cannot restore " + v.ref() + ": " + e.getMessage(), e);
         }
         try {
-            return DenseOnnxExporter.export(network, v.metadata().signature(), v.ref().toString(), v.version());
+            return DenseOnnxExporter.export(
+                    network, v.metadata().signature(), v.ref().toString(), v.version());
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ModelRefusedException(e.getMessage(), e);
         } finally {

@@ -15,6 +15,7 @@ final class OnnxGraphWriter {
     static final long IR_VERSION = 8;
     /** Default-domain opset written: every operator used (Gemm, Softmax with an axis, Sub, Mul, Add...) is in it. */
     static final long OPSET = 13;
+
     private static final int FLOAT = 1;
     private static final int ATTRIBUTE_FLOAT = 1;
     private static final int ATTRIBUTE_INT = 2;
@@ -46,7 +47,9 @@ final class OnnxGraphWriter {
     OnnxGraphWriter node(String op, List<String> inputs, String output, Map<String, Number> attributes) {
         ProtoWriter node = new ProtoWriter();
         inputs.forEach(i -> node.string(1, i));
-        node.string(2, output).string(3, op.toLowerCase(java.util.Locale.ROOT) + "_" + nodes++).string(4, op);
+        node.string(2, output)
+                .string(3, op.toLowerCase(java.util.Locale.ROOT) + "_" + nodes++)
+                .string(4, op);
         attributes.forEach((name, value) -> {
             ProtoWriter a = new ProtoWriter().string(1, name);
             if (value instanceof Float f) {
@@ -83,8 +86,11 @@ final class OnnxGraphWriter {
                 .string(3, producerVersion)
                 .integer(5, modelVersion)
                 .string(6, doc);
-        metadata.forEach((k, v) -> model.message(14, new ProtoWriter().string(1, k).string(2, v)));
-        return model.message(7, graph).message(8, new ProtoWriter().string(1, "").integer(2, OPSET)).toByteArray();
+        metadata.forEach(
+                (k, v) -> model.message(14, new ProtoWriter().string(1, k).string(2, v)));
+        return model.message(7, graph)
+                .message(8, new ProtoWriter().string(1, "").integer(2, OPSET))
+                .toByteArray();
     }
 
     private static ProtoWriter rows(String name, long width) {

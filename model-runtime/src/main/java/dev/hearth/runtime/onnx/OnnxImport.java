@@ -67,8 +67,14 @@ public final class OnnxImport {
         try (OnnxPredictor probe = OnnxPredictor.open(bytes, signature, 1, what)) {
             // Opened and probed: the graph runs here as the server will run it.
         }
-        ModelDraft draft = new ModelDraft(ModelFiles.ONNX, signature, Map.of(), Map.of(),
-                provenance(file, graph.info(), bytes), Map.of(), Map.of(ModelFiles.ONNX_FILE, out -> out.write(bytes)));
+        ModelDraft draft = new ModelDraft(
+                ModelFiles.ONNX,
+                signature,
+                Map.of(),
+                Map.of(),
+                provenance(file, graph.info(), bytes),
+                Map.of(),
+                Map.of(ModelFiles.ONNX_FILE, out -> out.write(bytes)));
         return new Result(store.publish(name, draft), signature, graph.info());
     }
 
@@ -103,8 +109,8 @@ public final class OnnxImport {
         }
         long size = Files.size(file);
         if (size > MAX_FILE_BYTES) {
-            throw new IllegalArgumentException("--file " + file + " has " + size + " bytes; at most "
-                    + MAX_FILE_BYTES + " are imported");
+            throw new IllegalArgumentException(
+                    "--file " + file + " has " + size + " bytes; at most " + MAX_FILE_BYTES + " are imported");
         }
         return Files.readAllBytes(file);
     }

@@ -23,8 +23,15 @@ import java.util.TreeSet;
  * @param operators {@code domain:op} of every node of the main graph ({@code ai.onnx} for the default domain)
  * @param metadata the model's metadata properties
  */
-public record OnnxModelInfo(long irVersion, String producerName, String producerVersion, String domain,
-        long modelVersion, String graphName, Map<String, Long> opsets, Set<String> operators,
+public record OnnxModelInfo(
+        long irVersion,
+        String producerName,
+        String producerVersion,
+        String domain,
+        long modelVersion,
+        String graphName,
+        Map<String, Long> opsets,
+        Set<String> operators,
         Map<String, String> metadata) {
 
     /** The default operator domain's name; files may also write it as the empty string. */
@@ -80,26 +87,31 @@ public record OnnxModelInfo(long irVersion, String producerName, String producer
                 }
             }
         } catch (ProtoReader.Malformed e) {
-            throw new OnnxModelException(e.truncated ? OnnxModelException.Reason.TRUNCATED
-                    : OnnxModelException.Reason.NOT_ONNX, what + (e.truncated ? " is truncated: " : " is not an ONNX "
-                    + "model: ") + e.getMessage());
+            throw new OnnxModelException(
+                    e.truncated ? OnnxModelException.Reason.TRUNCATED : OnnxModelException.Reason.NOT_ONNX,
+                    what + (e.truncated ? " is truncated: " : " is not an ONNX " + "model: ") + e.getMessage());
         }
         if (ir < 1 || graphName == null || opsets.isEmpty()) {
-            throw new OnnxModelException(OnnxModelException.Reason.NOT_ONNX, what + " is not an ONNX model (or is "
-                    + "cut short): it has " + (ir < 1 ? "no ir_version" : graphName == null ? "no graph"
-                    : "no opset_import"));
+            throw new OnnxModelException(
+                    OnnxModelException.Reason.NOT_ONNX,
+                    what + " is not an ONNX model (or is "
+                            + "cut short): it has "
+                            + (ir < 1 ? "no ir_version" : graphName == null ? "no graph" : "no opset_import"));
         }
         if (ir > MAX_IR_VERSION) {
-            throw new OnnxModelException(OnnxModelException.Reason.OPSET, what + " has IR version " + ir
-                    + " but this ONNX Runtime reads IR versions <= " + MAX_IR_VERSION);
+            throw new OnnxModelException(
+                    OnnxModelException.Reason.OPSET,
+                    what + " has IR version " + ir + " but this ONNX Runtime reads IR versions <= " + MAX_IR_VERSION);
         }
         long opset = opsets.getOrDefault(DEFAULT_DOMAIN, 0L);
         if (opset > MAX_OPSET) {
-            throw new OnnxModelException(OnnxModelException.Reason.OPSET, what + " needs opset " + opset
-                    + " but this ONNX Runtime runs opsets <= " + MAX_OPSET + "; export it with opset <= " + MAX_OPSET);
+            throw new OnnxModelException(
+                    OnnxModelException.Reason.OPSET,
+                    what + " needs opset " + opset + " but this ONNX Runtime runs opsets <= " + MAX_OPSET
+                            + "; export it with opset <= " + MAX_OPSET);
         }
-        return new OnnxModelInfo(ir, producer, producerVersion, domain, modelVersion, graphName, opsets, operators,
-                metadata);
+        return new OnnxModelInfo(
+                ir, producer, producerVersion, domain, modelVersion, graphName, opsets, operators, metadata);
     }
 
     private static String readGraph(ProtoReader graph, Set<String> operators) throws ProtoReader.Malformed {

@@ -105,24 +105,30 @@ public final class OnnxPredictor implements Predictor {
             for (TensorSpec spec : signature.inputs()) {
                 Tensor t = inputs.get(spec.name());
                 if (t == null) {
-                    throw new PredictionException("input '" + spec.name() + "' is missing; the model takes "
-                            + names(signature.inputs()), true);
+                    throw new PredictionException(
+                            "input '" + spec.name() + "' is missing; the model takes " + names(signature.inputs()),
+                            true);
                 }
                 check(spec, t);
                 feed.put(spec.name(), tensor(spec, t));
             }
             for (String name : inputs.keySet()) {
                 if (signature.input(name) == null) {
-                    throw new PredictionException("unknown input '" + name + "'; the model takes "
-                            + names(signature.inputs()), true);
+                    throw new PredictionException(
+                            "unknown input '" + name + "'; the model takes " + names(signature.inputs()), true);
                 }
             }
             try (OrtSession.Result result = session.run(feed, wanted)) {
                 Map<String, Tensor> out = new LinkedHashMap<>();
                 for (TensorSpec spec : signature.outputs()) {
                     if (wanted.contains(spec.name())) {
-                        out.put(spec.name(), read(spec, result.get(spec.name()).orElseThrow(() ->
-                                new PredictionException("the model returned no output '" + spec.name() + "'", false))));
+                        out.put(
+                                spec.name(),
+                                read(
+                                        spec,
+                                        result.get(spec.name())
+                                                .orElseThrow(() -> new PredictionException(
+                                                        "the model returned no output '" + spec.name() + "'", false))));
                     }
                 }
                 return out;
@@ -158,8 +164,8 @@ public final class OnnxPredictor implements Predictor {
         }
         for (String name : requested) {
             if (signature.output(name) == null) {
-                throw new PredictionException("unknown output '" + name + "'; the model returns "
-                        + names(signature.outputs()), true);
+                throw new PredictionException(
+                        "unknown output '" + name + "'; the model returns " + names(signature.outputs()), true);
             }
         }
         return new LinkedHashSet<>(requested);
@@ -167,8 +173,8 @@ public final class OnnxPredictor implements Predictor {
 
     private static void check(TensorSpec spec, Tensor t) {
         if (!t.type().name().equals(spec.datatype())) {
-            throw new PredictionException("input '" + spec.name() + "' must be " + spec.datatype() + " but was "
-                    + t.type(), true);
+            throw new PredictionException(
+                    "input '" + spec.name() + "' must be " + spec.datatype() + " but was " + t.type(), true);
         }
         long[] shape = t.shape();
         boolean ok = shape.length == spec.shape().size();
@@ -177,8 +183,10 @@ public final class OnnxPredictor implements Predictor {
             ok = d == -1 || d == shape[i];
         }
         if (!ok) {
-            throw new PredictionException("input '" + spec.name() + "' must have shape " + spec.shape()
-                    + " (-1: any size) but had " + Arrays.toString(shape), true);
+            throw new PredictionException(
+                    "input '" + spec.name() + "' must have shape " + spec.shape() + " (-1: any size) but had "
+                            + Arrays.toString(shape),
+                    true);
         }
     }
 
@@ -187,8 +195,9 @@ public final class OnnxPredictor implements Predictor {
         Buffer data = t.data().slice();
         long[] shape = t.shape().clone();
         return switch (t.type()) {
-            case FP32 -> OnnxTensor.createTensor(env, normalizer == null ? (FloatBuffer) data
-                    : normalised((FloatBuffer) data, shape), shape);
+            case FP32 ->
+                OnnxTensor.createTensor(
+                        env, normalizer == null ? (FloatBuffer) data : normalised((FloatBuffer) data, shape), shape);
             case FP64 -> OnnxTensor.createTensor(env, (DoubleBuffer) data, shape);
             case INT32 -> OnnxTensor.createTensor(env, (IntBuffer) data, shape);
             case INT64 -> OnnxTensor.createTensor(env, (LongBuffer) data, shape);
@@ -223,13 +232,17 @@ public final class OnnxPredictor implements Predictor {
 
     private void checkSignature(List<TensorSpec> graphInputs, List<TensorSpec> graphOutputs, String what) {
         if (!graphInputs.equals(signature.inputs())) {
-            throw new OnnxModelException(OnnxModelException.Reason.SIGNATURE, what + ": the signature's inputs "
-                    + describe(signature.inputs()) + " are not the graph's " + describe(graphInputs));
+            throw new OnnxModelException(
+                    OnnxModelException.Reason.SIGNATURE,
+                    what + ": the signature's inputs " + describe(signature.inputs()) + " are not the graph's "
+                            + describe(graphInputs));
         }
         for (TensorSpec out : signature.outputs()) {
             if (!graphOutputs.contains(out)) {
-                throw new OnnxModelException(OnnxModelException.Reason.SIGNATURE, what + ": the signature's output "
-                        + describe(List.of(out)) + " is not one of the graph's " + describe(graphOutputs));
+                throw new OnnxModelException(
+                        OnnxModelException.Reason.SIGNATURE,
+                        what + ": the signature's output " + describe(List.of(out)) + " is not one of the graph's "
+                                + describe(graphOutputs));
             }
         }
     }
@@ -244,8 +257,8 @@ public final class OnnxPredictor implements Predictor {
         try {
             out = predict(batch, Set.of());
         } catch (RuntimeException e) {
-            throw new OnnxModelException(OnnxModelException.Reason.PROBE, what + " failed on a probe batch: "
-                    + e.getMessage(), e);
+            throw new OnnxModelException(
+                    OnnxModelException.Reason.PROBE, what + " failed on a probe batch: " + e.getMessage(), e);
         }
         for (TensorSpec spec : signature.outputs()) {
             Tensor t = out.get(spec.name());
@@ -255,9 +268,11 @@ public final class OnnxPredictor implements Predictor {
                 ok = spec.shape().get(i) == -1 || spec.shape().get(i).equals(shape.get(i));
             }
             if (!ok) {
-                throw new OnnxModelException(OnnxModelException.Reason.PROBE, what + ": output '" + spec.name()
-                        + "' came back with shape " + shape + " on a probe batch but the graph declares "
-                        + spec.shape());
+                throw new OnnxModelException(
+                        OnnxModelException.Reason.PROBE,
+                        what + ": output '" + spec.name()
+                                + "' came back with shape " + shape + " on a probe batch but the graph declares "
+                                + spec.shape());
             }
         }
     }
@@ -300,6 +315,9 @@ public final class OnnxPredictor implements Predictor {
     }
 
     private static String describe(List<TensorSpec> specs) {
-        return specs.stream().map(s -> s.name() + " " + s.datatype() + " " + s.shape()).toList().toString();
+        return specs.stream()
+                .map(s -> s.name() + " " + s.datatype() + " " + s.shape())
+                .toList()
+                .toString();
     }
 }

@@ -16,7 +16,8 @@ public final class OnnxPredictorFactory implements PredictorFactory {
     private final int intraOpThreads;
 
     public OnnxPredictorFactory(RuntimeOptions options) {
-        this.intraOpThreads = options.intraOpThreads() > 0 ? options.intraOpThreads()
+        this.intraOpThreads = options.intraOpThreads() > 0
+                ? options.intraOpThreads()
                 : Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
@@ -32,9 +33,10 @@ public final class OnnxPredictorFactory implements PredictorFactory {
 
     @Override
     public Predictor open(ModelArtifact artifact) {
-        OnnxPredictor predictor = OnnxPredictor.open(artifact.bytes(), artifact.signature(), intraOpThreads,
-                artifact.what());
-        return OnnxRowPredictor.fits(artifact.signature()) ? new OnnxRowPredictor(predictor, artifact.signature())
+        OnnxPredictor predictor =
+                OnnxPredictor.open(artifact.bytes(), artifact.signature(), intraOpThreads, artifact.what());
+        return OnnxRowPredictor.fits(artifact.signature())
+                ? new OnnxRowPredictor(predictor, artifact.signature())
                 : predictor;
     }
 }

@@ -26,8 +26,8 @@ public final class OnnxRowPredictor implements RowPredictor {
 
     OnnxRowPredictor(OnnxPredictor predictor, Signature signature) {
         if (!fits(signature)) {
-            throw new IllegalArgumentException("an ONNX row predictor needs one FP32 [-1, n] input and one FP32 "
-                    + "[-1, k] output");
+            throw new IllegalArgumentException(
+                    "an ONNX row predictor needs one FP32 [-1, n] input and one FP32 " + "[-1, k] output");
         }
         this.predictor = predictor;
         this.input = signature.inputs().get(0);
@@ -38,12 +38,16 @@ public final class OnnxRowPredictor implements RowPredictor {
 
     /** Whether {@code signature} takes rows of FP32 features and returns one FP32 row per input row. */
     public static boolean fits(Signature signature) {
-        return signature.inputs().size() == 1 && signature.outputs().size() == 1
-                && isRows(signature.inputs().get(0)) && isRows(signature.outputs().get(0));
+        return signature.inputs().size() == 1
+                && signature.outputs().size() == 1
+                && isRows(signature.inputs().get(0))
+                && isRows(signature.outputs().get(0));
     }
 
     private static boolean isRows(TensorSpec spec) {
-        return "FP32".equals(spec.datatype()) && spec.shape().size() == 2 && spec.shape().get(0) == -1L
+        return "FP32".equals(spec.datatype())
+                && spec.shape().size() == 2
+                && spec.shape().get(0) == -1L
                 && spec.shape().get(1) > 0;
     }
 
@@ -60,17 +64,22 @@ public final class OnnxRowPredictor implements RowPredictor {
     @Override
     public float[] predictRows(float[] features, int rows) {
         if (rows < 1 || features.length != (long) rows * inputWidth) {
-            throw new PredictionException(rows + " rows of " + inputWidth + " features need " + (long) rows
-                    * inputWidth + " values but " + features.length + " were given", true);
+            throw new PredictionException(
+                    rows + " rows of " + inputWidth + " features need " + (long) rows * inputWidth + " values but "
+                            + features.length + " were given",
+                    true);
         }
-        Tensor in = new Tensor(input.name(), TensorType.FP32, new long[] {rows, inputWidth}, FloatBuffer.wrap(features));
+        Tensor in =
+                new Tensor(input.name(), TensorType.FP32, new long[] {rows, inputWidth}, FloatBuffer.wrap(features));
         Tensor out = predictor.predict(Map.of(input.name(), in), Set.of()).get(output.name());
         FloatBuffer values = (FloatBuffer) out.data();
         float[] result = new float[values.remaining()];
         values.get(result);
         if (result.length != rows * outputWidth) {
-            throw new PredictionException("output '" + output.name() + "' has " + result.length + " values for "
-                    + rows + " rows but " + outputWidth + " per row were declared", false);
+            throw new PredictionException(
+                    "output '" + output.name() + "' has " + result.length + " values for " + rows + " rows but "
+                            + outputWidth + " per row were declared",
+                    false);
         }
         return result;
     }

@@ -52,8 +52,10 @@ final class OnnxSessions {
         String lower = m.toLowerCase(Locale.ROOT);
         OnnxModelException.Reason reason;
         String cause;
-        if (lower.contains("is not a registered function/op") || lower.contains("could not find an implementation")
-                || lower.contains("no op registered") || lower.contains("no opset registered")) {
+        if (lower.contains("is not a registered function/op")
+                || lower.contains("could not find an implementation")
+                || lower.contains("no op registered")
+                || lower.contains("no opset registered")) {
             reason = OnnxModelException.Reason.OPERATOR;
             cause = "uses an operator this ONNX Runtime does not implement";
         } else if (lower.contains("opset") || lower.contains("ir version")) {
@@ -92,28 +94,39 @@ final class OnnxSessions {
         for (NodeInfo node : infos.values()) {
             ValueInfo info = node.getInfo();
             if (!(info instanceof TensorInfo tensor)) {
-                throw new OnnxModelException(OnnxModelException.Reason.ELEMENT_TYPE, what + ": " + kind + " '"
-                        + node.getName() + "' is a " + info + ", not a tensor; Hearth exchanges dense tensors of "
-                        + "FP32, FP64, INT32 or INT64");
+                throw new OnnxModelException(
+                        OnnxModelException.Reason.ELEMENT_TYPE,
+                        what + ": " + kind + " '"
+                                + node.getName() + "' is a " + info
+                                + ", not a tensor; Hearth exchanges dense tensors of "
+                                + "FP32, FP64, INT32 or INT64");
             }
             String datatype = datatype(tensor.onnxType);
             if (datatype == null) {
-                throw new OnnxModelException(OnnxModelException.Reason.ELEMENT_TYPE, what + ": " + kind + " '"
-                        + node.getName() + "' has element type " + elementName(tensor.onnxType) + " but Hearth "
-                        + "exchanges FP32, FP64, INT32 or INT64 tensors only");
+                throw new OnnxModelException(
+                        OnnxModelException.Reason.ELEMENT_TYPE,
+                        what + ": " + kind + " '"
+                                + node.getName() + "' has element type " + elementName(tensor.onnxType) + " but Hearth "
+                                + "exchanges FP32, FP64, INT32 or INT64 tensors only");
             }
             long[] shape = tensor.getShape();
             if (shape.length == 0 || shape.length > 8) {
-                throw new OnnxModelException(OnnxModelException.Reason.ELEMENT_TYPE, what + ": " + kind + " '"
-                        + node.getName() + "' has rank " + shape.length + " but Hearth exchanges tensors of rank 1 "
-                        + "to 8");
+                throw new OnnxModelException(
+                        OnnxModelException.Reason.ELEMENT_TYPE,
+                        what + ": " + kind + " '"
+                                + node.getName() + "' has rank " + shape.length
+                                + " but Hearth exchanges tensors of rank 1 "
+                                + "to 8");
             }
-            List<Long> dims = Arrays.stream(shape).map(d -> d < 1 ? -1 : d).boxed().toList();
+            List<Long> dims =
+                    Arrays.stream(shape).map(d -> d < 1 ? -1 : d).boxed().toList();
             try {
                 specs.add(new TensorSpec(node.getName(), datatype, dims));
             } catch (IllegalArgumentException e) {
-                throw new OnnxModelException(OnnxModelException.Reason.SIGNATURE, what + ": " + kind + " '"
-                        + node.getName() + "' cannot be served: " + e.getMessage(), e);
+                throw new OnnxModelException(
+                        OnnxModelException.Reason.SIGNATURE,
+                        what + ": " + kind + " '" + node.getName() + "' cannot be served: " + e.getMessage(),
+                        e);
             }
         }
         return specs;

@@ -47,10 +47,11 @@ final class ProtoReader {
         long t = varint();
         int field = (int) (t >>> 3);
         int wire = (int) (t & 7);
-        if (field < 1 || t > Integer.MAX_VALUE
+        if (field < 1
+                || t > Integer.MAX_VALUE
                 || (wire != VARINT && wire != FIXED64 && wire != LENGTH_DELIMITED && wire != FIXED32)) {
-            throw new Malformed("byte " + at + " holds no valid field key (field " + field + ", wire type " + wire
-                    + ")", false);
+            throw new Malformed(
+                    "byte " + at + " holds no valid field key (field " + field + ", wire type " + wire + ")", false);
         }
         tag = (int) t;
         return true;
@@ -70,8 +71,10 @@ final class ProtoReader {
             case VARINT -> varint();
             case FIXED64 -> fixed(8);
             case FIXED32 -> fixed(4);
-            default -> throw new Malformed("field " + field() + " before byte " + pos + " should be a number but is "
-                    + "length-delimited", false);
+            default ->
+                throw new Malformed(
+                        "field " + field() + " before byte " + pos + " should be a number but is " + "length-delimited",
+                        false);
         };
     }
 
@@ -99,14 +102,18 @@ final class ProtoReader {
 
     private int[] range() throws Malformed {
         if (wireType() != LENGTH_DELIMITED) {
-            throw new Malformed("field " + field() + " before byte " + pos + " should be length-delimited but has "
-                    + "wire type " + wireType(), false);
+            throw new Malformed(
+                    "field " + field() + " before byte " + pos + " should be length-delimited but has " + "wire type "
+                            + wireType(),
+                    false);
         }
         int at = pos;
         long n = varint();
         if (n < 0 || n > end - pos) {
-            throw new Malformed("field " + field() + " at byte " + at + " claims " + n + " bytes but only "
-                    + (end - pos) + " remain", true);
+            throw new Malformed(
+                    "field " + field() + " at byte " + at + " claims " + n + " bytes but only " + (end - pos)
+                            + " remain",
+                    true);
         }
         int from = pos;
         pos += (int) n;

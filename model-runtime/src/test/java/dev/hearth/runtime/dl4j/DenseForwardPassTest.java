@@ -20,13 +20,19 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 class DenseForwardPassTest {
 
     private static MultiLayerNetwork network(long seed, DenseLayer... hidden) {
-        var list = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT).list();
+        var list = new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .list();
         for (DenseLayer layer : hidden) {
             list.layer(layer);
         }
-        list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(5).activation(Activation.SOFTMAX)
+        list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nOut(5)
+                .activation(Activation.SOFTMAX)
                 .build());
-        MultiLayerNetwork net = new MultiLayerNetwork(list.setInputType(InputType.feedForward(12)).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(
+                list.setInputType(InputType.feedForward(12)).build());
         net.init();
         return net;
     }
@@ -52,7 +58,9 @@ class DenseForwardPassTest {
     }
 
     private static float[] dl4j(MultiLayerNetwork net, float[] values, int rows, int width) {
-        return net.output(Nd4j.create(values, new long[] {rows, width}, 'c'), false).data().asFloat();
+        return net.output(Nd4j.create(values, new long[] {rows, width}, 'c'), false)
+                .data()
+                .asFloat();
     }
 
     private static void assertSameAsDl4j(MultiLayerNetwork net) {
@@ -67,7 +75,8 @@ class DenseForwardPassTest {
                 float[] actual = run(pass, values, rows);
                 assertThat(actual).hasSize(expected.length);
                 for (int i = 0; i < expected.length; i++) {
-                    assertThat((double) actual[i]).as("value %d of %d rows", i, rows)
+                    assertThat((double) actual[i])
+                            .as("value %d of %d rows", i, rows)
                             .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5));
                 }
             }
@@ -83,38 +92,66 @@ class DenseForwardPassTest {
 
     @Test
     void everySupportedActivationMatchesDl4j() {
-        assertSameAsDl4j(network(2, dense(20, Activation.TANH), dense(20, Activation.SIGMOID),
-                dense(20, Activation.LEAKYRELU), dense(20, Activation.IDENTITY)));
+        assertSameAsDl4j(network(
+                2,
+                dense(20, Activation.TANH),
+                dense(20, Activation.SIGMOID),
+                dense(20, Activation.LEAKYRELU),
+                dense(20, Activation.IDENTITY)));
     }
 
     @Test
     void layersWithoutBiasAndRegressionOutputsMatchDl4j() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3)
-                .dataType(DataType.FLOAT).list()
-                .layer(new DenseLayer.Builder().nOut(9).hasBias(false).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(1).activation(Activation.IDENTITY)
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .dataType(DataType.FLOAT)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nOut(9)
+                        .hasBias(false)
+                        .activation(Activation.RELU)
                         .build())
-                .setInputType(InputType.feedForward(12)).build());
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .nOut(1)
+                        .activation(Activation.IDENTITY)
+                        .build())
+                .setInputType(InputType.feedForward(12))
+                .build());
         net.init();
         assertSameAsDl4j(net);
     }
 
     @Test
     void otherLayersAndActivationsAreNamedAndLeftToDl4j() {
-        MultiLayerNetwork conv = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(4)
-                .dataType(DataType.FLOAT).list()
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(2).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(5)
-                        .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.convolutionalFlat(6, 6, 1)).build());
+        MultiLayerNetwork conv = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(4)
+                .dataType(DataType.FLOAT)
+                .list()
+                .layer(new ConvolutionLayer.Builder(3, 3)
+                        .nOut(2)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(5)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.convolutionalFlat(6, 6, 1))
+                .build());
         conv.init();
         assertThat(DenseForwardPass.unsupported(conv)).isEqualTo("it has input preprocessors");
 
         assertThat(DenseForwardPass.unsupported(network(5, dense(8, Activation.ELU))))
                 .startsWith("layer 0 has activation");
-        DenseLayer capped = new DenseLayer.Builder().nOut(8).activation(new ActivationReLU(6.0, 0.0, 0.0)).build();
+        DenseLayer capped = new DenseLayer.Builder()
+                .nOut(8)
+                .activation(new ActivationReLU(6.0, 0.0, 0.0))
+                .build();
         assertThat(DenseForwardPass.unsupported(network(6, capped))).startsWith("layer 0 has activation");
-        DenseLayer normed = new DenseLayer.Builder().nOut(8).activation(Activation.RELU).hasLayerNorm(true).build();
+        DenseLayer normed = new DenseLayer.Builder()
+                .nOut(8)
+                .activation(Activation.RELU)
+                .hasLayerNorm(true)
+                .build();
         assertThat(DenseForwardPass.unsupported(network(7, normed))).isEqualTo("layer 0 has layer normalisation");
 
         StringBuilder reason = new StringBuilder();

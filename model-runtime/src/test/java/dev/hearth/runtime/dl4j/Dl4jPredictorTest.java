@@ -29,7 +29,10 @@ class Dl4jPredictorTest {
         for (int r = 0; r < rows; r++) {
             sig.normalizer().apply(x, r * 4, 4);
         }
-        return net.output(Nd4j.create(x, new long[] {rows, 4}, 'c'), false).castTo(DataType.FLOAT).data().asFloat();
+        return net.output(Nd4j.create(x, new long[] {rows, 4}, 'c'), false)
+                .castTo(DataType.FLOAT)
+                .data()
+                .asFloat();
     }
 
     @Test
@@ -44,7 +47,8 @@ class Dl4jPredictorTest {
             float[] out = dl4j.predictRows(RAW, 3);
             assertThat(out).hasSize(9).containsExactly(byHand, Offset.offset(1e-6f));
             assertThat(dense.predictRows(RAW, 3)).containsExactly(out, Offset.offset(1e-5f));
-            assertThat(RAW).as("the caller's rows are not normalised in place")
+            assertThat(RAW)
+                    .as("the caller's rows are not normalised in place")
                     .containsExactly(1, 2, 3, 4, 9.5f, 0, 5, 2.5f, 0, 0, 0, 0);
         }
     }
@@ -65,8 +69,8 @@ class Dl4jPredictorTest {
 
     @Test
     void namedTensorsInAndOutAsServingNamesThem() {
-        try (Dl4jPredictor p = new Dl4jPredictor("iris/1", TestNetworks.classification(), TestNetworks.classifier(31),
-                true)) {
+        try (Dl4jPredictor p =
+                new Dl4jPredictor("iris/1", TestNetworks.classification(), TestNetworks.classifier(31), true)) {
             assertThat(p.inputs()).containsExactly(new TensorSpec("input", "FP32", java.util.List.of(-1L, 4L)));
             assertThat(p.outputs()).containsExactly(TensorSpec.rows("probabilities", 3));
             Tensor x = new Tensor("input", TensorType.FP32, new long[] {3, 4}, FloatBuffer.wrap(RAW.clone()));
@@ -79,31 +83,49 @@ class Dl4jPredictorTest {
             // A slice of a larger buffer is read from its position, not from the array's start.
             FloatBuffer slice = FloatBuffer.wrap(new float[16]).position(4);
             slice.put(RAW).position(4);
-            assertThat(p.predict(Map.of("input", new Tensor("input", TensorType.FP32, new long[] {3, 4}, slice)),
-                    Set.of("probabilities")).get("probabilities").data()).isEqualTo(FloatBuffer.wrap(values));
+            assertThat(p.predict(
+                                    Map.of("input", new Tensor("input", TensorType.FP32, new long[] {3, 4}, slice)),
+                                    Set.of("probabilities"))
+                            .get("probabilities")
+                            .data())
+                    .isEqualTo(FloatBuffer.wrap(values));
         }
     }
 
     @Test
     void badNamedTensorsAreTheCallersFaultAndNamed() {
-        try (Dl4jPredictor p = new Dl4jPredictor("iris/1", TestNetworks.classification(), TestNetworks.classifier(31),
-                false)) {
+        try (Dl4jPredictor p =
+                new Dl4jPredictor("iris/1", TestNetworks.classification(), TestNetworks.classifier(31), false)) {
             Tensor x = new Tensor("input", TensorType.FP32, new long[] {1, 4}, FloatBuffer.allocate(4));
             assertBadInput(() -> p.predict(Map.of(), Set.of()), "input 'input' is missing; iris/1 takes [input]");
             assertBadInput(() -> p.predict(Map.of("input", x, "extra", x), Set.of()), "unknown input 'extra'");
-            assertBadInput(() -> p.predict(Map.of("input", x), Set.of("label")),
+            assertBadInput(
+                    () -> p.predict(Map.of("input", x), Set.of("label")),
                     "unknown output 'label'; iris/1 returns [probabilities]");
-            assertBadInput(() -> p.predict(Map.of("input", new Tensor("input", TensorType.FP64, new long[] {1, 4},
-                    DoubleBuffer.allocate(4))), Set.of()), "input 'input' must be FP32 but was FP64");
-            assertBadInput(() -> p.predict(Map.of("input", new Tensor("input", TensorType.FP32, new long[] {2, 2},
-                    FloatBuffer.allocate(4))), Set.of()), "input 'input' must have shape [-1, 4] but had [2, 2]");
+            assertBadInput(
+                    () -> p.predict(
+                            Map.of(
+                                    "input",
+                                    new Tensor("input", TensorType.FP64, new long[] {1, 4}, DoubleBuffer.allocate(4))),
+                            Set.of()),
+                    "input 'input' must be FP32 but was FP64");
+            assertBadInput(
+                    () -> p.predict(
+                            Map.of(
+                                    "input",
+                                    new Tensor("input", TensorType.FP32, new long[] {2, 2}, FloatBuffer.allocate(4))),
+                            Set.of()),
+                    "input 'input' must have shape [-1, 4] but had [2, 2]");
             assertBadInput(() -> p.predictRows(new float[5], 1), "expected 4 values but got 5");
         }
     }
 
     private static void assertBadInput(Runnable call, String message) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(PredictionException.class,
-                e -> assertThat(e.isBadInput()).isTrue()).hasMessageContaining(message);
+        assertThatThrownBy(call::run)
+                .isInstanceOfSatisfying(
+                        PredictionException.class,
+                        e -> assertThat(e.isBadInput()).isTrue())
+                .hasMessageContaining(message);
     }
 
     @Test
@@ -113,7 +135,10 @@ class Dl4jPredictorTest {
         assertThat(p.offHeapBytes()).isEqualTo(network.numParams() * 4);
         p.close();
         p.close();
-        assertThatThrownBy(() -> p.predictRows(new float[4], 1)).isInstanceOfSatisfying(PredictionException.class,
-                e -> assertThat(e.isBadInput()).isFalse()).hasMessage("iris/1 is closed");
+        assertThatThrownBy(() -> p.predictRows(new float[4], 1))
+                .isInstanceOfSatisfying(
+                        PredictionException.class,
+                        e -> assertThat(e.isBadInput()).isFalse())
+                .hasMessage("iris/1 is closed");
     }
 }

@@ -41,16 +41,22 @@ class DenseOnnxExporterTest {
     @Test
     void classifierWithMinmaxRunsInOnnxRuntimeAsInDl4j() {
         MultiLayerNetwork net = classifier();
-        Signature sig = new Signature("input", "FP32", 4, List.of("a", "b", "c", "d"), List.of("x", "y", "z"),
-                minmax());
+        Signature sig =
+                new Signature("input", "FP32", 4, List.of("a", "b", "c", "d"), List.of("x", "y", "z"), minmax());
         byte[] onnx = DenseOnnxExporter.export(net, sig, "iris/3", 3);
         OnnxModelInfo info = OnnxModelInfo.read(onnx, "export");
         assertThat(info.producerName()).isEqualTo("hearth");
         assertThat(info.opset()).isEqualTo(13);
         assertThat(info.modelVersion()).isEqualTo(3);
         assertThat(info.metadata()).containsEntry("hearth.labels", "x\ny\nz").containsEntry("hearth.source", "iris/3");
-        assertThat(info.operators()).contains("ai.onnx:Gemm", "ai.onnx:Relu", "ai.onnx:Tanh", "ai.onnx:Softmax",
-                "ai.onnx:Sub", "ai.onnx:Mul");
+        assertThat(info.operators())
+                .contains(
+                        "ai.onnx:Gemm",
+                        "ai.onnx:Relu",
+                        "ai.onnx:Tanh",
+                        "ai.onnx:Softmax",
+                        "ai.onnx:Sub",
+                        "ai.onnx:Mul");
         // Imported back, the graph's own signature is the stored one without the normaliser (it is inside).
         OnnxGraph graph = OnnxGraph.inspect(onnx, "export");
         assertThat(graph.inputs()).isEqualTo(sig.inputs());
@@ -60,18 +66,31 @@ class DenseOnnxExporterTest {
 
     @Test
     void regressionWithTargetScalingAnswersInTargetUnits() {
-        var conf = new NeuralNetConfiguration.Builder().seed(5).list()
-                .layer(new DenseLayer.Builder().nIn(3).nOut(7).activation(Activation.LEAKYRELU).build())
-                .layer(new DenseLayer.Builder().nIn(7).nOut(5).activation(Activation.SIGMOID).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(5).nOut(2)
-                        .activation(Activation.IDENTITY).build())
+        var conf = new NeuralNetConfiguration.Builder()
+                .seed(5)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(3)
+                        .nOut(7)
+                        .activation(Activation.LEAKYRELU)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(7)
+                        .nOut(5)
+                        .activation(Activation.SIGMOID)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .nIn(5)
+                        .nOut(2)
+                        .activation(Activation.IDENTITY)
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
-        NormalizerSpec features = new NormalizerSpec("standardize", null, null, new double[] {1, -2, 30},
-                new double[] {0.5, 3, 0});
-        NormalizerSpec targets = new NormalizerSpec("standardize", null, null, new double[] {100, 0.5},
-                new double[] {20, 0.1});
+        NormalizerSpec features =
+                new NormalizerSpec("standardize", null, null, new double[] {1, -2, 30}, new double[] {0.5, 3, 0});
+        NormalizerSpec targets =
+                new NormalizerSpec("standardize", null, null, new double[] {100, 0.5}, new double[] {20, 0.1});
         Signature sig = Signature.regression("input", 3, List.of(), features, List.of("p", "q"), targets);
         byte[] onnx = DenseOnnxExporter.export(net, sig, "r/1", 1);
         assertThat(OnnxGraph.inspect(onnx, "export").outputs().get(0).name()).isEqualTo("value");
@@ -106,7 +125,10 @@ class DenseOnnxExporterTest {
             sig.normalizer().apply(normalised, r * width, width);
         }
         float[] expected = net.output(Nd4j.create(normalised, new long[] {rows, width}, 'c'), false)
-                .castTo(DataType.FLOAT).dup('c').data().asFloat();
+                .castTo(DataType.FLOAT)
+                .dup('c')
+                .data()
+                .asFloat();
         int out = expected.length / rows;
         for (int r = 0; r < rows && sig.isRegression(); r++) {
             sig.targetNormalizer().invert(expected, r * out, out);
@@ -114,7 +136,10 @@ class DenseOnnxExporterTest {
         Signature plain = Signature.tensors(sig.inputs(), sig.outputs(), null, null, null, null);
         try (OnnxPredictor p = OnnxPredictor.open(onnx, plain, 1)) {
             Tensor in = new Tensor("input", TensorType.FP32, new long[] {rows, width}, FloatBuffer.wrap(raw));
-            FloatBuffer actual = (FloatBuffer) p.predict(Map.of("input", in), Set.of()).values().iterator().next()
+            FloatBuffer actual = (FloatBuffer) p.predict(Map.of("input", in), Set.of())
+                    .values()
+                    .iterator()
+                    .next()
                     .data();
             double max = 0;
             for (int i = 0; i < expected.length; i++) {

@@ -16,15 +16,20 @@ import org.junit.jupiter.api.Test;
 class OnnxModelInfoTest {
     private static byte[] model(long ir, long opset) {
         OnnxGraphWriter g = new OnnxGraphWriter("g");
-        g.input("x", 2).constant("w", new float[] {1, 2, 3, 4}, 2, 2)
-                .node("MatMul", List.of("x", "w"), "y", Map.of()).output("y", 2);
+        g.input("x", 2)
+                .constant("w", new float[] {1, 2, 3, 4}, 2, 2)
+                .node("MatMul", List.of("x", "w"), "y", Map.of())
+                .output("y", 2);
         byte[] bytes = g.model("1.0", 7, "doc", Map.of("k", "v"));
         if (ir == OnnxGraphWriter.IR_VERSION && opset == OnnxGraphWriter.OPSET) {
             return bytes;
         }
         // Same model with other numbers: rewrite the header fields.
-        ProtoWriter w = new ProtoWriter().integer(1, ir).string(2, "hearth").message(7, new ProtoWriter()
-                .string(2, "g")).message(8, new ProtoWriter().string(1, "").integer(2, opset));
+        ProtoWriter w = new ProtoWriter()
+                .integer(1, ir)
+                .string(2, "hearth")
+                .message(7, new ProtoWriter().string(2, "g"))
+                .message(8, new ProtoWriter().string(1, "").integer(2, opset));
         return w.toByteArray();
     }
 
@@ -45,7 +50,8 @@ class OnnxModelInfoTest {
     @Test
     void aFileCutInsideAFieldIsTruncated() {
         byte[] whole = model(8, 13);
-        // Every cut is refused: inside a field it is truncated; at a field boundary the opset (written last) is missing.
+        // Every cut is refused: inside a field it is truncated; at a field boundary the opset (written last) is
+        // missing.
         int refusedAsTruncated = 0;
         for (int n = 1; n < whole.length; n++) {
             try {
@@ -77,8 +83,8 @@ class OnnxModelInfoTest {
                 .isInstanceOf(OnnxModelException.class)
                 .hasMessageContaining("f.onnx is ")
                 .hasMessageContaining("not an ONNX model")
-                .satisfies(e -> assertThat(((OnnxModelException) e).reason())
-                        .isEqualTo(OnnxModelException.Reason.NOT_ONNX));
+                .satisfies(e ->
+                        assertThat(((OnnxModelException) e).reason()).isEqualTo(OnnxModelException.Reason.NOT_ONNX));
     }
 
     @Test

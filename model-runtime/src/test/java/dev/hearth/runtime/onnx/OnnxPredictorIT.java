@@ -70,8 +70,9 @@ class OnnxPredictorIT {
         Tensor expected = ThirdPartyFiles.tensors("mlp", "outputs").get("probabilities");
         try (OnnxPredictor p = OnnxPredictor.open(bytes, signatureOf(graph, SPECIES, minmax), 1)) {
             FloatBuffer in = FloatBuffer.wrap(scaled);
-            Tensor actual = p.predict(Map.of("features", new Tensor("features", TensorType.FP32, rows.shape(), in)),
-                    Set.of()).get("probabilities");
+            Tensor actual = p.predict(
+                            Map.of("features", new Tensor("features", TensorType.FP32, rows.shape(), in)), Set.of())
+                    .get("probabilities");
             assertThat(ThirdPartyFiles.maxDifference(actual, expected)).isLessThanOrEqualTo(TOLERANCE);
             assertThat(in.get(0)).as("the caller's buffer is left as it was").isEqualTo(scaled[0]);
         }
@@ -84,7 +85,8 @@ class OnnxPredictorIT {
         assertThat(graph.inputs()).containsExactly(new TensorSpec("pixels", "FP32", List.of(-1L, 1L, 28L, 28L)));
         List<String> digits = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
         try (OnnxPredictor p = OnnxPredictor.open(bytes, signatureOf(graph, digits, null), 2)) {
-            Tensor actual = p.predict(ThirdPartyFiles.tensors("cnn", "inputs"), Set.of()).get("logits");
+            Tensor actual = p.predict(ThirdPartyFiles.tensors("cnn", "inputs"), Set.of())
+                    .get("logits");
             Tensor expected = ThirdPartyFiles.tensors("cnn", "outputs").get("logits");
             assertThat(ThirdPartyFiles.maxDifference(actual, expected)).isLessThanOrEqualTo(TOLERANCE);
         }
@@ -94,10 +96,13 @@ class OnnxPredictorIT {
     void twoInputModelTakesEachInputByNameAndReturnsWhatIsAsked() throws Exception {
         byte[] bytes = ThirdPartyFiles.model("two_input");
         OnnxGraph graph = OnnxGraph.inspect(bytes, "two_input.onnx");
-        assertThat(graph.inputs()).containsExactly(new TensorSpec("a", "FP32", List.of(-1L, 3L)),
-                new TensorSpec("b", "INT64", List.of(-1L, 2L)));
-        assertThat(graph.outputs()).containsExactly(new TensorSpec("scores", "FP64", List.of(-1L, 2L)),
-                new TensorSpec("best", "INT64", List.of(-1L)));
+        assertThat(graph.inputs())
+                .containsExactly(
+                        new TensorSpec("a", "FP32", List.of(-1L, 3L)), new TensorSpec("b", "INT64", List.of(-1L, 2L)));
+        assertThat(graph.outputs())
+                .containsExactly(
+                        new TensorSpec("scores", "FP64", List.of(-1L, 2L)),
+                        new TensorSpec("best", "INT64", List.of(-1L)));
         Map<String, Tensor> in = ThirdPartyFiles.tensors("two_input", "inputs");
         Map<String, Tensor> expected = ThirdPartyFiles.tensors("two_input", "outputs");
         try (OnnxPredictor p = OnnxPredictor.open(bytes, signatureOf(graph, null, null), 1)) {
@@ -105,8 +110,8 @@ class OnnxPredictorIT {
             assertThat(all.keySet()).containsExactly("scores", "best");
             assertThat(ThirdPartyFiles.maxDifference(all.get("scores"), expected.get("scores")))
                     .isLessThanOrEqualTo(TOLERANCE);
-            assertThat(ThirdPartyFiles.values(all.get("best"))).containsExactly(
-                    ThirdPartyFiles.values(expected.get("best")));
+            assertThat(ThirdPartyFiles.values(all.get("best")))
+                    .containsExactly(ThirdPartyFiles.values(expected.get("best")));
             assertThat(p.predict(in, Set.of("best")).keySet()).containsExactly("best");
 
             Map<String, Tensor> missing = Map.of("a", in.get("a"));
@@ -119,10 +124,12 @@ class OnnxPredictorIT {
             assertBadInput(() -> p.predict(int32, Set.of()), "input 'b' must be INT64 but was INT32");
             Map<String, Tensor> wide = new HashMap<>(in);
             wide.put("a", new Tensor("a", TensorType.FP32, new long[] {3, 4}, FloatBuffer.wrap(new float[12])));
-            assertBadInput(() -> p.predict(wide, Set.of()), "input 'a' must have shape [-1, 3] (-1: any size) but "
-                    + "had [3, 4]");
-            assertBadInput(() -> p.predict(in, Set.of("logits")), "unknown output 'logits'; the model returns "
-                    + "[scores, best]");
+            assertBadInput(
+                    () -> p.predict(wide, Set.of()),
+                    "input 'a' must have shape [-1, 3] (-1: any size) but " + "had [3, 4]");
+            assertBadInput(
+                    () -> p.predict(in, Set.of("logits")),
+                    "unknown output 'logits'; the model returns " + "[scores, best]");
         }
     }
 
@@ -143,7 +150,8 @@ class OnnxPredictorIT {
         p.close();
         p.close();
         assertThatThrownBy(() -> p.predict(ThirdPartyFiles.tensors("mlp", "inputs"), Set.of()))
-                .isInstanceOf(PredictionException.class).hasMessageContaining("closed");
+                .isInstanceOf(PredictionException.class)
+                .hasMessageContaining("closed");
     }
 
     @Test
@@ -151,17 +159,24 @@ class OnnxPredictorIT {
         byte[] mlp = ThirdPartyFiles.model("mlp");
         assertRefused(Arrays.copyOf(mlp, mlp.length / 2), OnnxModelException.Reason.TRUNCATED, "is truncated");
         assertRefused(Arrays.copyOf(mlp, mlp.length - 3), OnnxModelException.Reason.TRUNCATED, "is truncated");
-        Path iris = Path.of(System.getProperty("hearth.root", ".."),
+        Path iris = Path.of(
+                System.getProperty("hearth.root", ".."),
                 "model-runtime/src/test/resources/dev/hearth/runtime/onnx/iris.csv");
         assertRefused(Files.readAllBytes(iris), OnnxModelException.Reason.NOT_ONNX, "is not an ONNX model");
-        assertRefused(new byte[] {'P', 'K', 3, 4, 20, 0, 0, 0}, OnnxModelException.Reason.NOT_ONNX,
-                "is not an ONNX model");
-        assertRefused(ThirdPartyFiles.model("opset_too_new"), OnnxModelException.Reason.OPSET,
+        assertRefused(
+                new byte[] {'P', 'K', 3, 4, 20, 0, 0, 0}, OnnxModelException.Reason.NOT_ONNX, "is not an ONNX model");
+        assertRefused(
+                ThirdPartyFiles.model("opset_too_new"),
+                OnnxModelException.Reason.OPSET,
                 "needs opset 30 but this ONNX Runtime runs opsets <= 21");
         assertRefused(ThirdPartyFiles.model("unknown_op"), OnnxModelException.Reason.OPERATOR, "FrobnicateTensor");
-        assertRefused(ThirdPartyFiles.model("fp16_input"), OnnxModelException.Reason.ELEMENT_TYPE,
+        assertRefused(
+                ThirdPartyFiles.model("fp16_input"),
+                OnnxModelException.Reason.ELEMENT_TYPE,
                 "input 'h' has element type FLOAT16 but Hearth exchanges FP32, FP64, INT32 or INT64 tensors only");
-        assertRefused(ThirdPartyFiles.model("string_input"), OnnxModelException.Reason.ELEMENT_TYPE,
+        assertRefused(
+                ThirdPartyFiles.model("string_input"),
+                OnnxModelException.Reason.ELEMENT_TYPE,
                 "input 's' has element type STRING");
     }
 
@@ -174,7 +189,10 @@ class OnnxPredictorIT {
     }
 
     private static void assertBadInput(Runnable call, String message) {
-        assertThatThrownBy(call::run).isInstanceOf(PredictionException.class).hasMessageContaining(message)
-                .satisfies(e -> assertThat(((PredictionException) e).isBadInput()).isTrue());
+        assertThatThrownBy(call::run)
+                .isInstanceOf(PredictionException.class)
+                .hasMessageContaining(message)
+                .satisfies(
+                        e -> assertThat(((PredictionException) e).isBadInput()).isTrue());
     }
 }

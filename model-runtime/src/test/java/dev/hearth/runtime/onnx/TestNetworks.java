@@ -15,11 +15,24 @@ public final class TestNetworks {
 
     /** 4-8-6-3: ReLU, tanh, softmax. */
     public static MultiLayerNetwork classifier() {
-        var conf = new NeuralNetConfiguration.Builder().seed(11).list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().nIn(8).nOut(6).activation(Activation.TANH).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(6).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+        var conf = new NeuralNetConfiguration.Builder()
+                .seed(11)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(4)
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(8)
+                        .nOut(6)
+                        .activation(Activation.TANH)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(6)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -28,11 +41,20 @@ public final class TestNetworks {
 
     /** A dense layer, batch normalisation, softmax output: outside the fast pass. */
     public static MultiLayerNetwork withBatchNorm() {
-        var conf = new NeuralNetConfiguration.Builder().seed(1).list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
+        var conf = new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(4)
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .build())
                 .layer(new BatchNormalization.Builder().nOut(8).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(8)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -41,7 +63,7 @@ public final class TestNetworks {
 
     /** Iris-like feature ranges, one of them constant (it maps to 0). */
     public static NormalizerSpec minmax() {
-        return new NormalizerSpec("minmax", new double[] {4.3, 2.0, 1.0, 0.1}, new double[] {7.9, 4.4, 6.9, 0.1},
-                null, null);
+        return new NormalizerSpec(
+                "minmax", new double[] {4.3, 2.0, 1.0, 0.1}, new double[] {7.9, 4.4, 6.9, 0.1}, null, null);
     }
 }

@@ -38,17 +38,25 @@ public final class ThirdPartyFiles {
         Path module = root.resolve("model-runtime");
         Path out = Files.createTempDirectory("hearth-onnx-models");
         Path log = out.resolve("make_models.log");
-        Process p = new ProcessBuilder("/usr/bin/python3", module.resolve("src/test/python/make_models.py").toString(),
-                out.toString(), module.resolve("src/test/resources/dev/hearth/runtime/onnx/iris.csv").toString(),
-                root.resolve("examples/data/mnist-10k.csv.gz").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(
+                        "/usr/bin/python3",
+                        module.resolve("src/test/python/make_models.py").toString(),
+                        out.toString(),
+                        module.resolve("src/test/resources/dev/hearth/runtime/onnx/iris.csv")
+                                .toString(),
+                        root.resolve("examples/data/mnist-10k.csv.gz").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
             boolean done = p.waitFor(5, TimeUnit.MINUTES);
             assertThat(done).as("make_models.py finished within 5 minutes").isTrue();
         } finally {
             p.destroyForcibly();
         }
-        assertThat(p.exitValue()).as("make_models.py exit code; log: %s", Files.readString(log)).isZero();
+        assertThat(p.exitValue())
+                .as("make_models.py exit code; log: %s", Files.readString(log))
+                .isZero();
         made = out;
         return out;
     }

@@ -24,6 +24,7 @@ public final class ChunkFormat {
     public static final int DEFAULT_CHUNK = 256 * 1024;
     /** Largest chunk size accepted from a header (a hostile header must not make a reader allocate gigabytes). */
     public static final int MAX_CHUNK = 8 * 1024 * 1024;
+
     static final int HEADER = MAGIC.length + 1 + 4;
     static final int NONCE = 12;
     static final int TAG = 16;
@@ -34,13 +35,22 @@ public final class ChunkFormat {
     private ChunkFormat() {}
 
     static byte[] header(int chunkSize) {
-        return ByteBuffer.allocate(HEADER).put(MAGIC).put((byte) VERSION).putInt(chunkSize).array();
+        return ByteBuffer.allocate(HEADER)
+                .put(MAGIC)
+                .put((byte) VERSION)
+                .putInt(chunkSize)
+                .array();
     }
 
     /** The associated data of chunk {@code seq}: header, name (length-prefixed), sequence number, final flag. */
     static byte[] aad(byte[] header, byte[] name, long seq, boolean last) {
         return ByteBuffer.allocate(header.length + 4 + name.length + 8 + 1)
-                .put(header).putInt(name.length).put(name).putLong(seq).put((byte) (last ? 1 : 0)).array();
+                .put(header)
+                .putInt(name.length)
+                .put(name)
+                .putLong(seq)
+                .put((byte) (last ? 1 : 0))
+                .array();
     }
 
     static byte[] name(String fileName) {

@@ -206,8 +206,8 @@ public final class DecryptingInputStream extends InputStream {
         }
         int chunk = bb.getInt();
         if (chunk < 1 || chunk > ChunkFormat.MAX_CHUNK) {
-            throw new TamperedChunkException("its header declares chunk size " + chunk + ", outside 1.."
-                    + ChunkFormat.MAX_CHUNK);
+            throw new TamperedChunkException(
+                    "its header declares chunk size " + chunk + ", outside 1.." + ChunkFormat.MAX_CHUNK);
         }
         header = h;
         chunkSize = chunk;
@@ -258,7 +258,8 @@ public final class DecryptingInputStream extends InputStream {
         }
         int n;
         try {
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(ChunkFormat.TAG_BITS, record, 0, ChunkFormat.NONCE));
+            cipher.init(
+                    Cipher.DECRYPT_MODE, key, new GCMParameterSpec(ChunkFormat.TAG_BITS, record, 0, ChunkFormat.NONCE));
             cipher.updateAAD(ChunkFormat.aad(header, name, seq, last));
             n = cipher.doFinal(record, ChunkFormat.NONCE, got - ChunkFormat.NONCE, c.plain, 0);
         } catch (AEADBadTagException e) {

@@ -45,6 +45,7 @@ public final class EncryptingOutputStream extends OutputStream {
     private long seq;
     /** Chunks written to the target so far. */
     private long written;
+
     private boolean finished;
     private IOException failure;
 
@@ -72,10 +73,12 @@ public final class EncryptingOutputStream extends OutputStream {
     }
 
     /** As the public constructor, with the helper thread starting after {@code pipelineAfter} bytes (tests). */
-    EncryptingOutputStream(OutputStream out, SecretKey key, String fileName, int chunkSize, SecureRandom random,
-            long pipelineAfter) throws IOException {
+    EncryptingOutputStream(
+            OutputStream out, SecretKey key, String fileName, int chunkSize, SecureRandom random, long pipelineAfter)
+            throws IOException {
         if (chunkSize < 1 || chunkSize > ChunkFormat.MAX_CHUNK) {
-            throw new IllegalArgumentException("chunk size must be 1.." + ChunkFormat.MAX_CHUNK + " but was " + chunkSize);
+            throw new IllegalArgumentException(
+                    "chunk size must be 1.." + ChunkFormat.MAX_CHUNK + " but was " + chunkSize);
         }
         this.out = out;
         this.key = key;
@@ -240,7 +243,8 @@ public final class EncryptingOutputStream extends OutputStream {
         random.nextBytes(nonce);
         System.arraycopy(nonce, 0, record, 0, ChunkFormat.NONCE);
         try {
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(ChunkFormat.TAG_BITS, record, 0, ChunkFormat.NONCE));
+            cipher.init(
+                    Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(ChunkFormat.TAG_BITS, record, 0, ChunkFormat.NONCE));
             cipher.updateAAD(ChunkFormat.aad(header, name, n, last));
             return ChunkFormat.NONCE + cipher.doFinal(src, off, len, record, ChunkFormat.NONCE);
         } catch (GeneralSecurityException e) {

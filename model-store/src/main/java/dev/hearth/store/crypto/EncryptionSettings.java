@@ -24,13 +24,21 @@ public record EncryptionSettings(String provider, String keyName, Map<String, St
 
     /** The settings, in the order of {@code conf/*.properties}. */
     public static final List<Setting> ALL = List.of(
-            new Setting(KEY_PROVIDER, "", "Hadoop KeyProvider URI holding the store's master keys: "
-                    + "jceks://file/PATH (one machine) or kms://http@HOST:PORT/kms; empty: no encryption, and "
-                    + "encrypted versions cannot be read"),
-            new Setting(KEY_NAME, "", "master key (256-bit) that wraps the data key of every new version, checkpoint "
-                    + "and training export; empty: write plaintext"),
-            new Setting(KEY_OVERRIDES, "", "per-model master keys as model=key,model=key (override "
-                    + KEY_NAME + " for those models)"));
+            new Setting(
+                    KEY_PROVIDER,
+                    "",
+                    "Hadoop KeyProvider URI holding the store's master keys: "
+                            + "jceks://file/PATH (one machine) or kms://http@HOST:PORT/kms; empty: no encryption, and "
+                            + "encrypted versions cannot be read"),
+            new Setting(
+                    KEY_NAME,
+                    "",
+                    "master key (256-bit) that wraps the data key of every new version, checkpoint "
+                            + "and training export; empty: write plaintext"),
+            new Setting(
+                    KEY_OVERRIDES,
+                    "",
+                    "per-model master keys as model=key,model=key (override " + KEY_NAME + " for those models)"));
 
     public EncryptionSettings {
         provider = provider == null ? "" : provider.trim();
@@ -51,8 +59,8 @@ public record EncryptionSettings(String provider, String keyName, Map<String, St
 
     /** The settings found in {@code conf}; all empty when none are there. */
     public static EncryptionSettings from(Configuration conf) {
-        return new EncryptionSettings(conf.get(KEY_PROVIDER, ""), conf.get(KEY_NAME, ""),
-                parseOverrides(conf.get(KEY_OVERRIDES, "")));
+        return new EncryptionSettings(
+                conf.get(KEY_PROVIDER, ""), conf.get(KEY_NAME, ""), parseOverrides(conf.get(KEY_OVERRIDES, "")));
     }
 
     /** Parses {@code model=key,model=key}, failing with a message naming the setting, the value and the rule. */

@@ -26,6 +26,7 @@ import org.apache.hadoop.crypto.key.KeyProviderFactory;
 public final class MasterKeys {
     /** Data keys are AES-256, so master keys must be 256-bit (Hadoop makes data keys of the master key's length). */
     public static final int KEY_BITS = 256;
+
     private static final long KEYSTORE_CACHE_MS = 10 * 60 * 1000L;
 
     private final String providerUri;
@@ -52,13 +53,20 @@ public final class MasterKeys {
                 p = new CachingKeyProvider(p, KEYSTORE_CACHE_MS, KEYSTORE_CACHE_MS);
             }
             if (p == null) {
-                throw new KeyUnavailableException(null, null, "store.encryption.key.provider '" + uri
-                        + "' names no key provider (use jceks://file/PATH or kms://http@HOST:PORT/kms)", null);
+                throw new KeyUnavailableException(
+                        null,
+                        null,
+                        "store.encryption.key.provider '" + uri
+                                + "' names no key provider (use jceks://file/PATH or kms://http@HOST:PORT/kms)",
+                        null);
             }
             return new MasterKeys(uri, p);
         } catch (URISyntaxException | IOException e) {
-            throw new KeyUnavailableException(null, null, "cannot open key provider store.encryption.key.provider='"
-                    + uri + "': " + e.getMessage(), e);
+            throw new KeyUnavailableException(
+                    null,
+                    null,
+                    "cannot open key provider store.encryption.key.provider='" + uri + "': " + e.getMessage(),
+                    e);
         }
     }
 
@@ -78,9 +86,15 @@ public final class MasterKeys {
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw unavailable(keyName, null, "cannot generate a data key under", e);
         }
-        EncryptionInfo info = new EncryptionInfo(EncryptionInfo.CIPHER, ChunkFormat.VERSION, chunkSize, keyName,
-                ekv.getEncryptionKeyVersionName(), b64(ekv.getEncryptedKeyVersion().getMaterial()),
-                b64(ekv.getEncryptedKeyIv()), Instant.now().toString());
+        EncryptionInfo info = new EncryptionInfo(
+                EncryptionInfo.CIPHER,
+                ChunkFormat.VERSION,
+                chunkSize,
+                keyName,
+                ekv.getEncryptionKeyVersionName(),
+                b64(ekv.getEncryptedKeyVersion().getMaterial()),
+                b64(ekv.getEncryptedKeyIv()),
+                Instant.now().toString());
         return new DataKey(aes(plain.getMaterial(), info), info);
     }
 
@@ -110,8 +124,11 @@ public final class MasterKeys {
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw unavailable(info.keyName(), info.keyVersion(), "cannot re-wrap the data key with", e);
         }
-        return info.rewrapped(again.getEncryptionKeyVersionName(), b64(again.getEncryptedKeyVersion().getMaterial()),
-                b64(again.getEncryptedKeyIv()), Instant.now().toString());
+        return info.rewrapped(
+                again.getEncryptionKeyVersionName(),
+                b64(again.getEncryptedKeyVersion().getMaterial()),
+                b64(again.getEncryptedKeyIv()),
+                Instant.now().toString());
     }
 
     /** The name of the current version of master key {@code keyName}, e.g. {@code models@2}. */
@@ -119,8 +136,8 @@ public final class MasterKeys {
         try {
             KeyProvider.KeyVersion v = provider.getCurrentKey(keyName);
             if (v == null) {
-                throw new KeyUnavailableException(keyName, null, "master key '" + keyName + "' does not exist in "
-                        + providerUri, null);
+                throw new KeyUnavailableException(
+                        keyName, null, "master key '" + keyName + "' does not exist in " + providerUri, null);
             }
             return v.getVersionName();
         } catch (IOException | RuntimeException e) {
@@ -139,27 +156,43 @@ public final class MasterKeys {
             throw unavailable(keyName, null, "cannot read", e);
         }
         if (meta == null) {
-            throw new KeyUnavailableException(keyName, null, "master key '" + keyName + "' does not exist in "
-                    + providerUri + " (create it with: hadoop key create " + keyName + " -size " + KEY_BITS
-                    + " -provider " + providerUri + ")", null);
+            throw new KeyUnavailableException(
+                    keyName,
+                    null,
+                    "master key '" + keyName + "' does not exist in "
+                            + providerUri + " (create it with: hadoop key create " + keyName + " -size " + KEY_BITS
+                            + " -provider " + providerUri + ")",
+                    null);
         }
         if (meta.getBitLength() != KEY_BITS) {
-            throw new KeyUnavailableException(keyName, null, "master key '" + keyName + "' in " + providerUri + " has "
-                    + meta.getBitLength() + " bits but Hearth needs " + KEY_BITS + "-bit keys (data keys are AES-256;"
-                    + " create one with -size " + KEY_BITS + ")", null);
+            throw new KeyUnavailableException(
+                    keyName,
+                    null,
+                    "master key '" + keyName + "' in " + providerUri + " has "
+                            + meta.getBitLength() + " bits but Hearth needs " + KEY_BITS
+                            + "-bit keys (data keys are AES-256;"
+                            + " create one with -size " + KEY_BITS + ")",
+                    null);
         }
     }
 
     private static EncryptedKeyVersion ekv(EncryptionInfo info) {
-        return EncryptedKeyVersion.createForDecryption(info.keyName(), info.keyVersion(),
-                Base64.getDecoder().decode(info.wrapIv()), Base64.getDecoder().decode(info.wrappedKey()));
+        return EncryptedKeyVersion.createForDecryption(
+                info.keyName(),
+                info.keyVersion(),
+                Base64.getDecoder().decode(info.wrapIv()),
+                Base64.getDecoder().decode(info.wrappedKey()));
     }
 
     private SecretKey aes(byte[] material, EncryptionInfo info) {
         if (material == null || material.length != KEY_BITS / 8) {
-            throw new KeyUnavailableException(info.keyName(), info.keyVersion(), "master key version "
-                    + info.keyVersion() + " in " + providerUri + " gave a data key of "
-                    + (material == null ? 0 : material.length * 8) + " bits, not " + KEY_BITS, null);
+            throw new KeyUnavailableException(
+                    info.keyName(),
+                    info.keyVersion(),
+                    "master key version "
+                            + info.keyVersion() + " in " + providerUri + " gave a data key of "
+                            + (material == null ? 0 : material.length * 8) + " bits, not " + KEY_BITS,
+                    null);
         }
         return new SecretKeySpec(material, "AES");
     }
@@ -167,8 +200,12 @@ public final class MasterKeys {
     private KeyUnavailableException unavailable(String keyName, String keyVersion, String what, Exception e) {
         String version = keyVersion == null ? "" : " version " + keyVersion;
         // Provider messages name keys and versions, never material; stack traces stay in the cause.
-        return new KeyUnavailableException(keyName, keyVersion, what + " master key '" + keyName + "'" + version
-                + " of " + providerUri + ": " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        return new KeyUnavailableException(
+                keyName,
+                keyVersion,
+                what + " master key '" + keyName + "'" + version + " of " + providerUri + ": "
+                        + e.getClass().getSimpleName() + ": " + e.getMessage(),
+                e);
     }
 
     private static String b64(byte[] b) {

@@ -70,8 +70,8 @@ final class AliasLog {
             throw new VersionConflictException("alias '" + alias + "' of model '" + name + "' points to "
                     + describe(head.target()) + ", not the expected " + describe(expected));
         }
-        AuditEvent event = new AuditEvent(Instant.now().toString(), who, action, name, alias,
-                head.target(), to, reason);
+        AuditEvent event =
+                new AuditEvent(Instant.now().toString(), who, action, name, alias, head.target(), to, reason);
         if (!exclusive.create(entry(name, alias, head.seq() + 1), json.bytes(event))) {
             throw new VersionConflictException("alias '" + alias + "' of model '" + name
                     + "' was moved concurrently: expected " + describe(expected) + " but it now points to "

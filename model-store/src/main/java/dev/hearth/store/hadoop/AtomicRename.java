@@ -54,8 +54,11 @@ final class AtomicRename {
             try {
                 fc = FileContext.getFileContext(fs.getUri(), fs.getConf());
             } catch (UnsupportedFileSystemException e) {
-                throw new IOException("cannot rename " + src + " to " + dst + ": " + fs.getUri().getScheme()
-                        + " has no atomic rename with options (use hearth.store.commit=marker)", e);
+                throw new IOException(
+                        "cannot rename " + src + " to " + dst + ": "
+                                + fs.getUri().getScheme()
+                                + " has no atomic rename with options (use hearth.store.commit=marker)",
+                        e);
             }
             fc.rename(src, dst, option);
         }

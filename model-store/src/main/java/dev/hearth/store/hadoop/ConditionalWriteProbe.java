@@ -5,6 +5,7 @@ import dev.hearth.store.ModelStoreException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -12,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -45,7 +45,8 @@ final class ConditionalWriteProbe {
     private ConditionalWriteProbe() {}
 
     static ExclusiveCreate choose(FileSystem fs, Path root, Configuration conf) {
-        String setting = conf.getTrimmed(CONF_KEY, StoreHadoopSettings.CONDITIONAL_WRITES_DEFAULT).toLowerCase(Locale.ROOT);
+        String setting = conf.getTrimmed(CONF_KEY, StoreHadoopSettings.CONDITIONAL_WRITES_DEFAULT)
+                .toLowerCase(Locale.ROOT);
         if (!setting.equals("probe") && !setting.equals("off") && !setting.equals("on")) {
             throw new IllegalArgumentException(CONF_KEY + " must be 'probe', 'on' or 'off' but was '" + setting + "'");
         }
@@ -53,7 +54,8 @@ final class ConditionalWriteProbe {
             return new UncheckedCreate(fs, CONF_KEY + "=off");
         }
         if (!S3ConditionalPut.applies(fs)) {
-            return new UncheckedCreate(fs, "no conditional PUT for scheme " + fs.getUri().getScheme());
+            return new UncheckedCreate(
+                    fs, "no conditional PUT for scheme " + fs.getUri().getScheme());
         }
         String endpoint = conf.getTrimmed("fs.s3a.endpoint", "the default AWS endpoint");
         if (setting.equals("on")) {
@@ -63,8 +65,10 @@ final class ConditionalWriteProbe {
         try {
             return probeS3(fs, root, endpoint);
         } catch (com.amazonaws.SdkClientException e) {
-            throw new ModelStoreException("cannot open store " + root + ": the conditional-write probe could not "
-                    + "reach " + endpoint + ": " + e.getMessage(), e);
+            throw new ModelStoreException(
+                    "cannot open store " + root + ": the conditional-write probe could not " + "reach " + endpoint
+                            + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -76,8 +80,11 @@ final class ConditionalWriteProbe {
             try {
                 put.put(key, body);
             } catch (AmazonServiceException e) {
-                return fallback(fs, endpoint, "a PUT with If-None-Match: * on a new key failed with HTTP "
-                        + e.getStatusCode() + " " + e.getErrorCode());
+                return fallback(
+                        fs,
+                        endpoint,
+                        "a PUT with If-None-Match: * on a new key failed with HTTP " + e.getStatusCode() + " "
+                                + e.getErrorCode());
             }
             try {
                 put.put(key, body);
@@ -88,15 +95,25 @@ final class ConditionalWriteProbe {
                         winners = race(put, key + "-race" + round);
                     }
                     if (winners != 1) {
-                        return fallback(fs, endpoint, "it refused a second PUT with 412, but " + winners + " of "
-                                + RACERS + " concurrent PUTs of one new key succeeded (check and write are not atomic)");
+                        return fallback(
+                                fs,
+                                endpoint,
+                                "it refused a second PUT with 412, but " + winners + " of " + RACERS
+                                        + " concurrent PUTs of one new key succeeded (check and write are not atomic)");
                     }
-                    LOG.info("Store {}: {} honours conditional writes (second PUT of the probe refused with 412, "
-                            + "one of {} racing PUTs won)", root, endpoint, RACERS);
+                    LOG.info(
+                            "Store {}: {} honours conditional writes (second PUT of the probe refused with 412, "
+                                    + "one of {} racing PUTs won)",
+                            root,
+                            endpoint,
+                            RACERS);
                     return put;
                 }
-                return fallback(fs, endpoint, "the second PUT of the probe failed with HTTP " + e.getStatusCode()
-                        + " " + e.getErrorCode() + " instead of 412");
+                return fallback(
+                        fs,
+                        endpoint,
+                        "the second PUT of the probe failed with HTTP " + e.getStatusCode() + " " + e.getErrorCode()
+                                + " instead of 412");
             }
             return fallback(fs, endpoint, "it ignored If-None-Match: * (a second PUT of the probe overwrote it)");
         } finally {
@@ -137,7 +154,8 @@ final class ConditionalWriteProbe {
             }
             return winners;
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re
+            throw e.getCause() instanceof RuntimeException re
+                    ? re
                     : new ModelStoreException("conditional-write probe failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException | TimeoutException e) {
             if (e instanceof InterruptedException) {
@@ -156,8 +174,10 @@ final class ConditionalWriteProbe {
 
     private static ExclusiveCreate fallback(FileSystem fs, String endpoint, String why) {
         String reason = "endpoint " + endpoint + " does not honour conditional writes: " + why;
-        LOG.warn("{}; exclusive creates fall back to create(overwrite=false): run one publisher and one alias "
-                + "writer per model at a time", reason);
+        LOG.warn(
+                "{}; exclusive creates fall back to create(overwrite=false): run one publisher and one alias "
+                        + "writer per model at a time",
+                reason);
         return new UncheckedCreate(fs, reason);
     }
 }

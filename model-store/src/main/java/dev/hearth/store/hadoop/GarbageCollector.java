@@ -45,8 +45,14 @@ final class GarbageCollector {
     /** Candidates that are uncommitted version directories (not retention candidates). */
     private final Set<GcCandidate> uncommitted = new HashSet<>();
 
-    GarbageCollector(ModelStore store, StoreLayout layout, AliasLog aliases, LeaseFiles leases, AuditFiles audit,
-            VersionRemover remover, SealingLeftovers sealing) {
+    GarbageCollector(
+            ModelStore store,
+            StoreLayout layout,
+            AliasLog aliases,
+            LeaseFiles leases,
+            AuditFiles audit,
+            VersionRemover remover,
+            SealingLeftovers sealing) {
         this.store = store;
         this.sealing = sealing;
         this.layout = layout;
@@ -81,8 +87,15 @@ final class GarbageCollector {
         return new GcReport(apply, candidates, kept);
     }
 
-    private void leftovers(String name, Duration grace, Instant now, Set<Integer> aliased, List<Lease> active,
-            List<GcCandidate> out, List<GcCandidate> kept) throws IOException {
+    private void leftovers(
+            String name,
+            Duration grace,
+            Instant now,
+            Set<Integer> aliased,
+            List<Lease> active,
+            List<GcCandidate> out,
+            List<GcCandidate> kept)
+            throws IOException {
         String old = "older than the grace period " + grace;
         for (FileStatus st : layout.children(layout.dir(name, StoreLayout.STAGING))) {
             if (olderThan(st.getPath(), grace, now)) {
@@ -99,19 +112,32 @@ final class GarbageCollector {
             if (protection != null) {
                 // Repairs, never deletes, so it runs in a dry run too (as list and resolve do).
                 boolean restored = hidden && remover.recover(name, n);
-                kept.add(new GcCandidate(name, n, dir, protection + (restored
-                        ? "; restored: hidden by a removal that did not finish"
-                        : "; uncommitted (crashed publish or interrupted delete), left for the alias or lease")));
+                kept.add(
+                        new GcCandidate(
+                                name,
+                                n,
+                                dir,
+                                protection
+                                        + (restored
+                                                ? "; restored: hidden by a removal that did not finish"
+                                                : "; uncommitted (crashed publish or interrupted delete), left for the alias or lease")));
             } else if (olderThan(layout.version(name, n), grace, now)) {
-                GcCandidate c = new GcCandidate(name, n, dir, (hidden
-                        ? "hidden by a removal that did not finish, "
-                        : "uncommitted version directory (crashed publish or interrupted delete), ") + old);
+                GcCandidate c = new GcCandidate(
+                        name,
+                        n,
+                        dir,
+                        (hidden
+                                        ? "hidden by a removal that did not finish, "
+                                        : "uncommitted version directory (crashed publish or interrupted delete), ")
+                                + old);
                 uncommitted.add(c);
                 out.add(c);
             }
         }
-        List<Path> dirs = new ArrayList<>(List.of(layout.dir(name, StoreLayout.IDS),
-                layout.dir(name, StoreLayout.AUDIT), layout.dir(name, StoreLayout.LEASES)));
+        List<Path> dirs = new ArrayList<>(List.of(
+                layout.dir(name, StoreLayout.IDS),
+                layout.dir(name, StoreLayout.AUDIT),
+                layout.dir(name, StoreLayout.LEASES)));
         for (String alias : aliases.names(name)) {
             dirs.add(new Path(layout.dir(name, StoreLayout.ALIASES), alias));
         }
@@ -131,8 +157,15 @@ final class GarbageCollector {
         }
     }
 
-    private void retention(String name, RetentionPolicy policy, Instant now, Set<Integer> aliased,
-            List<Lease> active, List<GcCandidate> out, List<GcCandidate> kept) throws IOException {
+    private void retention(
+            String name,
+            RetentionPolicy policy,
+            Instant now,
+            Set<Integer> aliased,
+            List<Lease> active,
+            List<GcCandidate> out,
+            List<GcCandidate> kept)
+            throws IOException {
         List<ModelVersion> versions = store.listVersions(name);
         for (int i = 0; i < versions.size() - policy.keepLast(); i++) {
             ModelVersion v = versions.get(i);
@@ -145,8 +178,12 @@ final class GarbageCollector {
             if (protection != null) {
                 kept.add(new GcCandidate(name, v.version(), path, protection));
             } else {
-                out.add(new GcCandidate(name, v.version(), path, "not among the last " + policy.keepLast()
-                        + " versions and older than " + policy.keepYoungerThan()));
+                out.add(new GcCandidate(
+                        name,
+                        v.version(),
+                        path,
+                        "not among the last " + policy.keepLast() + " versions and older than "
+                                + policy.keepYoungerThan()));
             }
         }
     }

@@ -11,12 +11,12 @@ import dev.hearth.store.crypto.DataKey;
 import dev.hearth.store.crypto.DecryptingInputStream;
 import dev.hearth.store.crypto.TamperedChunkException;
 import java.io.IOException;
-import javax.crypto.SecretKey;
 import java.io.InputStream;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import javax.crypto.SecretKey;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -65,8 +65,14 @@ public final class HadoopCheckpointStore implements CheckpointStore {
             DataKey key = crypto.newDataKey(model);
             for (Map.Entry<String, ModelDraft.FileWriter> f : files.entrySet()) {
                 if (key != null) {
-                    Publisher.writeHashed(fs, crypto, new Path(tmp, f.getKey() + StoreCrypto.SUFFIX), f.getValue(),
-                            key, f.getKey(), true);
+                    Publisher.writeHashed(
+                            fs,
+                            crypto,
+                            new Path(tmp, f.getKey() + StoreCrypto.SUFFIX),
+                            f.getValue(),
+                            key,
+                            f.getKey(),
+                            true);
                     continue;
                 }
                 try (FSDataOutputStream out = fs.create(new Path(tmp, f.getKey()), true)) {
@@ -92,7 +98,8 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                 }
             }
         } catch (IOException e) {
-            throw new ModelStoreException("cannot save checkpoint of " + model + " epoch " + epoch + ": " + e.getMessage(), e);
+            throw new ModelStoreException(
+                    "cannot save checkpoint of " + model + " epoch " + epoch + ": " + e.getMessage(), e);
         } finally {
             try {
                 fs.delete(tmp, true);
@@ -110,7 +117,9 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                 return Optional.empty();
             }
             FileStatus[] runs = fs.listStatus(dir);
-            java.util.Arrays.sort(runs, Comparator.comparingLong(FileStatus::getModificationTime).reversed());
+            java.util.Arrays.sort(
+                    runs,
+                    Comparator.comparingLong(FileStatus::getModificationTime).reversed());
             for (FileStatus run : runs) {
                 Optional<Checkpoint> c = latestOfRun(run.getPath());
                 if (c.isPresent()) {
@@ -153,8 +162,8 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                 try (InputStream in = open(epochDir, file)) {
                     return in.readAllBytes();
                 } catch (TamperedChunkException e) {
-                    throw new DecryptionException(new Path(epochDir, file + StoreCrypto.SUFFIX).toString(),
-                            e.getMessage());
+                    throw new DecryptionException(
+                            new Path(epochDir, file + StoreCrypto.SUFFIX).toString(), e.getMessage());
                 } catch (java.io.FileNotFoundException e) {
                     throw new ModelNotFoundException("checkpoint " + epochDir + " has no file " + file);
                 } catch (IOException e) {
@@ -183,7 +192,8 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         try {
             fs.delete(runDir(model, run), true);
         } catch (IOException e) {
-            throw new ModelStoreException("cannot delete checkpoints of " + model + " run " + run + ": " + e.getMessage(), e);
+            throw new ModelStoreException(
+                    "cannot delete checkpoints of " + model + " run " + run + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.hearth.store.hadoop;
 
 import dev.hearth.store.AuditEvent;
-import dev.hearth.store.FileEntry;
 import dev.hearth.store.EncryptionInfo;
+import dev.hearth.store.FileEntry;
 import dev.hearth.store.GcReport;
 import dev.hearth.store.IntegrityException;
 import dev.hearth.store.KeyUnavailableException;
@@ -62,6 +62,7 @@ public final class HadoopModelStore implements ModelStore {
     private final VersionRemover remover;
     /** Recorded as {@code who} in audit entries this instance writes; null: this process's user@host. */
     private final String actor;
+
     private final StoreCrypto crypto;
     private final VersionKeys versionKeys;
     private final ExclusiveCreator exclusive;
@@ -77,8 +78,12 @@ public final class HadoopModelStore implements ModelStore {
         this.layout = new StoreLayout(fs, fs.makeQualified(root));
         CommitMode mode = CommitMode.of(fs.getUri().getScheme(), conf);
         AtomicRename renames = new AtomicRename(fs);
-        ExclusiveCreator exclusive = new ExclusiveCreator(fs, mode, renames,
-                mode == CommitMode.MARKER ? ConditionalWriteProbe.choose(fs, layout.root(), conf)
+        ExclusiveCreator exclusive = new ExclusiveCreator(
+                fs,
+                mode,
+                renames,
+                mode == CommitMode.MARKER
+                        ? ConditionalWriteProbe.choose(fs, layout.root(), conf)
                         : new UncheckedCreate(fs, "unused"));
         this.exclusive = exclusive;
         if (!exclusive.exclusive()) {
@@ -121,7 +126,9 @@ public final class HadoopModelStore implements ModelStore {
 
     @Override
     public HadoopModelStore actingAs(String actor) {
-        if (actor == null || actor.isBlank() || actor.length() > 200
+        if (actor == null
+                || actor.isBlank()
+                || actor.length() > 200
                 || actor.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("actor must be 1 to 200 characters without control characters but was '"
                     + (actor == null ? "null" : actor.length() > 40 ? actor.substring(0, 40) + "..." : actor) + "'");
@@ -154,7 +161,8 @@ public final class HadoopModelStore implements ModelStore {
         }
         URI uri = URI.create(root.replace(" ", "%20"));
         Path path = uri.getScheme() == null
-                ? new Path(java.nio.file.Path.of(root).toAbsolutePath().normalize().toUri())
+                ? new Path(
+                        java.nio.file.Path.of(root).toAbsolutePath().normalize().toUri())
                 : new Path(uri);
         return new HadoopModelStore(path, conf);
     }
@@ -296,21 +304,22 @@ public final class HadoopModelStore implements ModelStore {
         if (info == null) {
             return reader.read(new Path(dir, file), entry);
         }
-        VerifiedReader.Sealed sealed = new VerifiedReader.Sealed(crypto.unwrap(info, version.ref().toString()), file);
+        VerifiedReader.Sealed sealed =
+                new VerifiedReader.Sealed(crypto.unwrap(info, version.ref().toString()), file);
         return reader.read(new Path(dir, file + StoreCrypto.SUFFIX), entry, sealed);
     }
 
     private void verifyOnce(ModelVersion version) {
         Path dir = layout.version(version.name(), version.version());
         EncryptionInfo info = version.metadata().encryption();
-        javax.crypto.SecretKey key = info == null ? null : crypto.unwrap(info, version.ref().toString());
+        javax.crypto.SecretKey key =
+                info == null ? null : crypto.unwrap(info, version.ref().toString());
         for (String file : version.metadata().files().keySet()) {
             FileEntry entry = entry(version, file);
             if (key == null) {
                 reader.verify(new Path(dir, file), entry);
             } else {
-                reader.verify(new Path(dir, file + StoreCrypto.SUFFIX), entry,
-                        new VerifiedReader.Sealed(key, file));
+                reader.verify(new Path(dir, file + StoreCrypto.SUFFIX), entry, new VerifiedReader.Sealed(key, file));
             }
         }
     }
@@ -323,7 +332,8 @@ public final class HadoopModelStore implements ModelStore {
         } catch (IOException e) {
             throw failure;
         }
-        if (java.util.Objects.equals(fresh.metadata().encryption(), seen.metadata().encryption())) {
+        if (java.util.Objects.equals(
+                fresh.metadata().encryption(), seen.metadata().encryption())) {
             throw failure;
         }
         return fresh;
@@ -360,7 +370,8 @@ public final class HadoopModelStore implements ModelStore {
         ModelNames.validate("model name", name);
         ModelNames.validate("alias", alias);
         requireCommitted(name, version);
-        return io("set alias " + alias + " of " + name,
+        return io(
+                "set alias " + alias + " of " + name,
                 () -> moveToCommitted(name, alias, version, expectedCurrent, AuditEvent.ALIAS_SET, reason));
     }
 
@@ -374,14 +385,18 @@ public final class HadoopModelStore implements ModelStore {
      * hid it meanwhile did not see this alias ({@link VersionRemover}), so the alias is put back where it was and
      * the move fails. Package-private for tests.
      */
-    AuditEvent moveToCommitted(String name, String alias, int version, Integer expected, String action,
-            String reason) throws IOException {
+    AuditEvent moveToCommitted(String name, String alias, int version, Integer expected, String action, String reason)
+            throws IOException {
         AuditEvent event = aliasLog.move(name, alias, version, expected, action, reason, who());
         if (layout.isCommitted(name, version)) {
             return event;
         }
         try {
-            aliasLog.move(name, alias, event.from(), version,
+            aliasLog.move(
+                    name,
+                    alias,
+                    event.from(),
+                    version,
                     event.from() == null ? AuditEvent.ALIAS_REMOVE : AuditEvent.ALIAS_SET,
                     "reverted: " + name + "/" + version + " was deleted while the alias moved to it");
         } catch (VersionConflictException e) {
@@ -455,8 +470,8 @@ public final class HadoopModelStore implements ModelStore {
                 }
             });
             if (!pointing.isEmpty()) {
-                throw new VersionConflictException("cannot delete " + name + "/" + version + ": alias(es) "
-                        + pointing + " point to it; move or remove them first");
+                throw new VersionConflictException("cannot delete " + name + "/" + version + ": alias(es) " + pointing
+                        + " point to it; move or remove them first");
             }
             for (Lease l : leaseFiles.active(name, Instant.now())) {
                 if (l.version() == version) {
@@ -466,8 +481,8 @@ public final class HadoopModelStore implements ModelStore {
             }
             String kept = remover.remove(name, version);
             if (kept != null) {
-                throw new VersionConflictException("cannot delete " + name + "/" + version + " (" + kept
-                        + "; it was set while the delete ran)");
+                throw new VersionConflictException(
+                        "cannot delete " + name + "/" + version + " (" + kept + "; it was set while the delete ran)");
             }
             return audit.record(name, AuditEvent.DELETE, version, reason, who());
         });
@@ -496,8 +511,8 @@ public final class HadoopModelStore implements ModelStore {
 
     @Override
     public GcReport gc(RetentionPolicy policy, boolean apply) {
-        GarbageCollector gc = new GarbageCollector(this, layout, aliasLog, leaseFiles, audit, remover,
-                new SealingLeftovers(layout, lockFiles, json));
+        GarbageCollector gc = new GarbageCollector(
+                this, layout, aliasLog, leaseFiles, audit, remover, new SealingLeftovers(layout, lockFiles, json));
         return io("collect garbage in " + root(), () -> gc.run(policy, apply));
     }
 

@@ -65,8 +65,10 @@ public final class HadoopShadowSummaries implements ShadowSummaries {
             }
             new AtomicRename(fs).replace(tmp, target);
         } catch (IOException e) {
-            throw new ModelStoreException("cannot write the shadow summary of " + s.model() + " for replica "
-                    + s.replica() + ": " + e.getMessage(), e);
+            throw new ModelStoreException(
+                    "cannot write the shadow summary of " + s.model() + " for replica " + s.replica() + ": "
+                            + e.getMessage(),
+                    e);
         } finally {
             try {
                 fs.delete(tmp, false);
@@ -134,18 +136,28 @@ public final class HadoopShadowSummaries implements ShadowSummaries {
     static ShadowSummary fromJson(JsonNode o) {
         int format = field(o, "formatVersion").asInt();
         if (format > ShadowSummary.FORMAT_VERSION) {
-            throw new IllegalArgumentException("formatVersion " + format + " is newer than this reader's "
-                    + ShadowSummary.FORMAT_VERSION);
+            throw new IllegalArgumentException(
+                    "formatVersion " + format + " is newer than this reader's " + ShadowSummary.FORMAT_VERSION);
         }
         List<ShadowSummary.Pair> pairs = new ArrayList<>();
         for (JsonNode n : field(o, "pairs")) {
-            pairs.add(new ShadowSummary.Pair(field(n, "primary").asInt(), field(n, "shadow").asInt(),
-                    field(n, "regression").asBoolean(), field(n, "requests").asLong(), field(n, "rows").asLong(),
-                    field(n, "agreeing_rows").asLong(), field(n, "abs_diff_sum").asDouble(),
-                    field(n, "values").asLong(), field(n, "failed").asLong()));
+            pairs.add(new ShadowSummary.Pair(
+                    field(n, "primary").asInt(),
+                    field(n, "shadow").asInt(),
+                    field(n, "regression").asBoolean(),
+                    field(n, "requests").asLong(),
+                    field(n, "rows").asLong(),
+                    field(n, "agreeing_rows").asLong(),
+                    field(n, "abs_diff_sum").asDouble(),
+                    field(n, "values").asLong(),
+                    field(n, "failed").asLong()));
         }
-        return new ShadowSummary(field(o, "model").asText(), field(o, "replica").asText(),
-                field(o, "updated").asLong(), field(o, "dropped").asLong(), pairs);
+        return new ShadowSummary(
+                field(o, "model").asText(),
+                field(o, "replica").asText(),
+                field(o, "updated").asLong(),
+                field(o, "dropped").asLong(),
+                pairs);
     }
 
     private static JsonNode field(JsonNode o, String name) {

@@ -33,8 +33,8 @@ final class JsonFiles {
         try {
             return mapper.readValue(bytes, type);
         } catch (IOException e) {
-            throw new ModelFormatException("cannot read " + path + " as " + type.getSimpleName() + ": "
-                    + e.getMessage(), e);
+            throw new ModelFormatException(
+                    "cannot read " + path + " as " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
     }
 }

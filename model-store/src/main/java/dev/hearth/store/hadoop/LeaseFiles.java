@@ -46,8 +46,8 @@ final class LeaseFiles {
     Lease write(String name, String holder, int version, Duration ttl) throws IOException {
         ModelNames.validate("lease holder", holder);
         if (ttl == null || ttl.isNegative() || ttl.isZero() || ttl.compareTo(Lease.MAX_TTL) > 0) {
-            throw new IllegalArgumentException("lease ttl must be > 0 and at most " + Lease.MAX_TTL + " but was "
-                    + ttl);
+            throw new IllegalArgumentException(
+                    "lease ttl must be > 0 and at most " + Lease.MAX_TTL + " but was " + ttl);
         }
         Lease lease = new Lease(name, holder, version, Instant.now().plus(ttl).toString());
         Path target = file(name, holder, version);
@@ -68,7 +68,8 @@ final class LeaseFiles {
             }
             return;
         }
-        Path tmp = new Path(target.getParent(), ExclusiveCreator.TMP_PREFIX + target.getName() + "." + UUID.randomUUID());
+        Path tmp =
+                new Path(target.getParent(), ExclusiveCreator.TMP_PREFIX + target.getName() + "." + UUID.randomUUID());
         boolean moved = false;
         try {
             try (FSDataOutputStream out = layout.fs().create(tmp, false)) {

@@ -48,8 +48,16 @@ final class LockFiles {
                 throw held(name, purpose, current);
             }
         }
-        StoreLock lock = new StoreLock(name, purpose, head + 1, UUID.randomUUID().toString(), holder, host(),
-                ProcessHandle.current().pid(), now.toString(), now.plus(ttl).toString());
+        StoreLock lock = new StoreLock(
+                name,
+                purpose,
+                head + 1,
+                UUID.randomUUID().toString(),
+                holder,
+                host(),
+                ProcessHandle.current().pid(),
+                now.toString(),
+                now.plus(ttl).toString());
         if (!exclusive.create(file(name, purpose, head + 1), json.bytes(lock))) {
             throw held(name, purpose, read(name, purpose, head + 1));
         }
@@ -75,8 +83,10 @@ final class LockFiles {
     }
 
     private LockHeldException held(String name, String purpose, StoreLock current) {
-        return new LockHeldException("lock '" + purpose + "' of model '" + name + "' is "
-                + (current == null ? "being taken by another process" : current.describe()), current);
+        return new LockHeldException(
+                "lock '" + purpose + "' of model '" + name + "' is "
+                        + (current == null ? "being taken by another process" : current.describe()),
+                current);
     }
 
     private StoreLock read(String name, String purpose, long seq) throws IOException {
@@ -86,7 +96,15 @@ final class LockFiles {
             return null;
         } catch (ModelFormatException e) {
             // Unreadable means written by a newer format or damaged: never treat it as free.
-            return new StoreLock(name, purpose, seq, "", "unreadable lock file", "unknown", -1, Instant.EPOCH.toString(),
+            return new StoreLock(
+                    name,
+                    purpose,
+                    seq,
+                    "",
+                    "unreadable lock file",
+                    "unknown",
+                    -1,
+                    Instant.EPOCH.toString(),
                     Instant.MAX.toString());
         }
     }
@@ -119,7 +137,9 @@ final class LockFiles {
      * at once instead of after its TTL. Only a process on the same host can know this.
      */
     private static boolean holderDiedHere(StoreLock lock) {
-        return lock.pid() > 0 && host().equals(lock.host()) && ProcessHandle.of(lock.pid()).isEmpty();
+        return lock.pid() > 0
+                && host().equals(lock.host())
+                && ProcessHandle.of(lock.pid()).isEmpty();
     }
 
     private static String host() {

@@ -51,7 +51,8 @@ class NioLocalFileSystem extends RawLocalFileSystem {
             super.setPermission(p, permission);
             return;
         }
-        String symbols = permission.getUserAction().SYMBOL + permission.getGroupAction().SYMBOL
+        String symbols = permission.getUserAction().SYMBOL
+                + permission.getGroupAction().SYMBOL
                 + permission.getOtherAction().SYMBOL;
         try {
             Files.setPosixFilePermissions(pathToFile(p).toPath(), PosixFilePermissions.fromString(symbols));
@@ -96,8 +97,10 @@ class NioLocalFileSystem extends RawLocalFileSystem {
             f.initCause(e);
             throw f;
         } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("cannot move " + src + " to " + dst + " atomically (different file systems?); "
-                    + "the store never copies instead", e);
+            throw new IOException(
+                    "cannot move " + src + " to " + dst + " atomically (different file systems?); "
+                            + "the store never copies instead",
+                    e);
         } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
             throw new FileAlreadyExistsException("cannot move " + src + " to " + dst + ": the target exists");
         }

@@ -38,8 +38,13 @@ final class Publisher {
     private final MetadataJson json;
     private final StoreCrypto crypto;
 
-    Publisher(StoreLayout layout, ExclusiveCreator exclusive, CommitMode mode, AtomicRename renames,
-            MetadataJson json, StoreCrypto crypto) {
+    Publisher(
+            StoreLayout layout,
+            ExclusiveCreator exclusive,
+            CommitMode mode,
+            AtomicRename renames,
+            MetadataJson json,
+            StoreCrypto crypto) {
         this.crypto = crypto;
         this.layout = layout;
         this.fs = layout.fs();
@@ -59,7 +64,8 @@ final class Publisher {
      * is as before (the number stays reserved, staging is removed), never a copy or a nested directory.
      */
     private ModelVersion publishByRename(String name, ModelDraft draft) throws IOException {
-        Path staging = new Path(layout.dir(name, StoreLayout.STAGING), UUID.randomUUID().toString());
+        Path staging = new Path(
+                layout.dir(name, StoreLayout.STAGING), UUID.randomUUID().toString());
         try {
             fs.mkdirs(staging);
             DataKey key = crypto.newDataKey(name);
@@ -71,11 +77,15 @@ final class Publisher {
             try {
                 renames.noReplace(staging, target);
             } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
-                throw new ModelStoreException("cannot commit " + name + "/" + version + ": " + target
-                        + " already exists (not made by this publish; nothing was changed, remove it or run gc)", e);
+                throw new ModelStoreException(
+                        "cannot commit " + name + "/" + version + ": " + target
+                                + " already exists (not made by this publish; nothing was changed, remove it or run gc)",
+                        e);
             } catch (IOException e) {
-                throw new ModelStoreException("cannot commit " + name + "/" + version + ": atomic rename of "
-                        + staging + " to " + target + " failed (nothing was committed): " + e.getMessage(), e);
+                throw new ModelStoreException(
+                        "cannot commit " + name + "/" + version + ": atomic rename of " + staging + " to " + target
+                                + " failed (nothing was committed): " + e.getMessage(),
+                        e);
             }
             LOG.info("Published {}/{} to {}", name, version, target);
             return new ModelVersion(name, version, target.toString(), metadata);
@@ -120,8 +130,9 @@ final class Publisher {
         return files;
     }
 
-    private ModelMetadata writeMetadataAndMarker(Path dir, String name, int version, ModelDraft draft,
-            Map<String, FileEntry> files, DataKey key) throws IOException {
+    private ModelMetadata writeMetadataAndMarker(
+            Path dir, String name, int version, ModelDraft draft, Map<String, FileEntry> files, DataKey key)
+            throws IOException {
         ModelMetadata metadata = metadata(name, version, draft, files, key);
         byte[] meta = json.write(metadata);
         writeHashed(new Path(dir, StoreLayout.METADATA), out -> out.write(meta));
@@ -129,11 +140,18 @@ final class Publisher {
         return metadata;
     }
 
-    private static ModelMetadata metadata(String name, int version, ModelDraft draft, Map<String, FileEntry> files,
-            DataKey key) {
+    private static ModelMetadata metadata(
+            String name, int version, ModelDraft draft, Map<String, FileEntry> files, DataKey key) {
         ModelDescription description = draft.description();
-        return new ModelMetadata(ModelMetadata.formatVersionFor(description.signature()), name, version,
-                Instant.now().toString(), StoreLayout.who(), description, files, null)
+        return new ModelMetadata(
+                        ModelMetadata.formatVersionFor(description.signature()),
+                        name,
+                        version,
+                        Instant.now().toString(),
+                        StoreLayout.who(),
+                        description,
+                        files,
+                        null)
                 .withEncryption(key == null ? null : key.info());
     }
 
@@ -170,12 +188,22 @@ final class Publisher {
         return writeHashed(fs, crypto, path, writer, key, name, false);
     }
 
-    static FileEntry writeHashed(FileSystem fs, StoreCrypto crypto, Path path, ModelDraft.FileWriter writer,
-            DataKey key, String name, boolean overwrite) throws IOException {
+    static FileEntry writeHashed(
+            FileSystem fs,
+            StoreCrypto crypto,
+            Path path,
+            ModelDraft.FileWriter writer,
+            DataKey key,
+            String name,
+            boolean overwrite)
+            throws IOException {
         try (FSDataOutputStream raw = fs.create(path, overwrite)) {
-            EncryptingOutputStream sealing = key == null ? null
-                    : new EncryptingOutputStream(raw, key.key(), name, key.info().chunkSize(), crypto.random());
-            HashingOutputStream hashing = sealing == null ? new HashingOutputStream(raw)
+            EncryptingOutputStream sealing = key == null
+                    ? null
+                    : new EncryptingOutputStream(
+                            raw, key.key(), name, key.info().chunkSize(), crypto.random());
+            HashingOutputStream hashing = sealing == null
+                    ? new HashingOutputStream(raw)
                     : new HashingOutputStream(sealing, Integer.MAX_VALUE);
             try {
                 writer.writeTo(hashing);

@@ -52,8 +52,10 @@ final class S3ConditionalPut implements ExclusiveCreate {
                 // 409 ConditionalRequestConflict: another conditional write on the key is in flight; retry, and
                 // the retry gets 412 once that write has won.
                 if (e.getStatusCode() != CONFLICT || attempt >= CONFLICT_RETRIES) {
-                    throw new IOException("conditional PUT of " + path + " failed: HTTP " + e.getStatusCode() + " "
-                            + e.getErrorCode() + ": " + e.getErrorMessage(), e);
+                    throw new IOException(
+                            "conditional PUT of " + path + " failed: HTTP " + e.getStatusCode() + " " + e.getErrorCode()
+                                    + ": " + e.getErrorMessage(),
+                            e);
                 }
                 sleep(50L << attempt);
             } catch (SdkClientException e) {

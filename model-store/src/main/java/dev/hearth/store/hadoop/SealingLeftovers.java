@@ -49,8 +49,8 @@ final class SealingLeftovers {
             String file = st.getPath().getName();
             String why = st.isFile() && st.getModificationTime() <= limit ? unreferenced(v.metadata(), file) : null;
             if (why != null) {
-                out.add(new GcCandidate(v.name(), null, st.getPath().toString(),
-                        why + ", older than the grace period " + grace));
+                out.add(new GcCandidate(
+                        v.name(), null, st.getPath().toString(), why + ", older than the grace period " + grace));
             }
         }
     }
@@ -95,7 +95,8 @@ final class SealingLeftovers {
         }
         Set<String> files = metadata.files().keySet();
         boolean encrypted = metadata.encryption() != null;
-        if (!encrypted && file.endsWith(StoreCrypto.SUFFIX)
+        if (!encrypted
+                && file.endsWith(StoreCrypto.SUFFIX)
                 && files.contains(file.substring(0, file.length() - StoreCrypto.SUFFIX.length()))) {
             return "sealed copy of a plaintext version, left by an interrupted encrypt";
         }

@@ -36,6 +36,7 @@ final class StoreCrypto {
             return size() > 256;
         }
     };
+
     private MasterKeys keys;
     private String keysStamp;
 
@@ -85,20 +86,25 @@ final class StoreCrypto {
             }
         }
         try {
-            SecretKey key = keys(info.keyName(), info.keyVersion(), "unwrap the data key with").unwrap(info);
+            SecretKey key = keys(info.keyName(), info.keyVersion(), "unwrap the data key with")
+                    .unwrap(info);
             synchronized (unwrapped) {
                 unwrapped.put(wrapping, key);
             }
             return key;
         } catch (KeyUnavailableException e) {
-            throw new KeyUnavailableException(e.keyName(), e.keyVersion(), "cannot read " + what + ": "
-                    + e.getMessage(), e.getCause() == null ? e : e.getCause());
+            throw new KeyUnavailableException(
+                    e.keyName(),
+                    e.keyVersion(),
+                    "cannot read " + what + ": " + e.getMessage(),
+                    e.getCause() == null ? e : e.getCause());
         }
     }
 
     /** {@code info} re-wrapped under its master key's current version. */
     EncryptionInfo rewrap(EncryptionInfo info, String what) {
-        return keys(info.keyName(), info.keyVersion(), "re-key " + what + ", which is encrypted with").rewrap(info);
+        return keys(info.keyName(), info.keyVersion(), "re-key " + what + ", which is encrypted with")
+                .rewrap(info);
     }
 
     /** The current version of master key {@code keyName}. */
@@ -108,9 +114,14 @@ final class StoreCrypto {
 
     private synchronized MasterKeys keys(String keyName, String keyVersion, String action) {
         if (!settings.hasProvider()) {
-            throw new KeyUnavailableException(keyName, keyVersion, "cannot " + action + " master key '" + keyName + "'"
-                    + (keyVersion == null ? "" : " (version " + keyVersion + ")") + ": no key provider is configured"
-                    + " (set " + EncryptionSettings.KEY_PROVIDER + ")", null);
+            throw new KeyUnavailableException(
+                    keyName,
+                    keyVersion,
+                    "cannot " + action + " master key '" + keyName + "'"
+                            + (keyVersion == null ? "" : " (version " + keyVersion + ")")
+                            + ": no key provider is configured"
+                            + " (set " + EncryptionSettings.KEY_PROVIDER + ")",
+                    null);
         }
         // A KMS client answers from the server (and holds connections): keep it. A local keystore is read when its
         // provider opens: reopen it when the file changed, so a `hadoop key roll` or a retired version shows

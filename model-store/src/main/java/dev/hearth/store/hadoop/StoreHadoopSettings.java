@@ -16,9 +16,11 @@ public final class StoreHadoopSettings {
     public static final String COMMIT_DEFAULT = "";
     /** {@code probe}: test at open whether an S3 endpoint honours {@code If-None-Match: *} atomically; {@code on}, {@code off}. */
     public static final String CONDITIONAL_WRITES = "hearth.store.conditional-writes";
+
     public static final String CONDITIONAL_WRITES_DEFAULT = "probe";
     /** {@code true}: refuse to open a store whose exclusive creates are not exclusive. */
     public static final String MULTI_PUBLISHER = "hearth.store.multi-publisher";
+
     public static final boolean MULTI_PUBLISHER_DEFAULT = false;
 
     private StoreHadoopSettings() {}

@@ -4,16 +4,15 @@ import dev.hearth.store.DecryptionException;
 import dev.hearth.store.FileEntry;
 import dev.hearth.store.IntegrityException;
 import dev.hearth.store.ModelStoreException;
-import dev.hearth.store.Sha256;
 import dev.hearth.store.crypto.DecryptingInputStream;
 import dev.hearth.store.crypto.TamperedChunkException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import javax.crypto.SecretKey;
 import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import javax.crypto.SecretKey;
 
 /**
  * Reads stored files and checks every byte against the SHA-256 in the metadata. Hashing runs on a helper thread
@@ -64,7 +63,8 @@ final class VerifiedReader {
         byte[] bytes = new byte[(int) entry.size()];
         boolean sizeMatches;
         String actual;
-        try (InputStream in = open(p, sealed); Sha256Lane lane = new Sha256Lane()) {
+        try (InputStream in = open(p, sealed);
+                Sha256Lane lane = new Sha256Lane()) {
             int off = 0;
             int handed = 0;
             while (off < bytes.length) {
@@ -110,7 +110,8 @@ final class VerifiedReader {
     /** SHA-256 of {@code p}: one buffer is hashed while the other is filled. */
     private String hash(Path p, FileEntry entry, Sealed sealed) {
         byte[][] buffers = {new byte[HAND_OVER], new byte[HAND_OVER]};
-        try (InputStream in = open(p, sealed); Sha256Lane lane = new Sha256Lane()) {
+        try (InputStream in = open(p, sealed);
+                Sha256Lane lane = new Sha256Lane()) {
             for (int i = 0; ; i ^= 1) {
                 int filled = fill(in, buffers[i]);
                 lane.await();

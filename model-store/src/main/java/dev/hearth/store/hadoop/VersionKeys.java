@@ -1,6 +1,5 @@
 package dev.hearth.store.hadoop;
 
-import dev.hearth.store.AuditEvent;
 import dev.hearth.store.EncryptionInfo;
 import dev.hearth.store.FileEntry;
 import dev.hearth.store.IntegrityException;
@@ -45,8 +44,15 @@ final class VersionKeys {
     private final LockFiles locks;
     private final AuditFiles audit;
 
-    VersionKeys(StoreLayout layout, CommitMode mode, AtomicRename renames, MetadataJson json, StoreCrypto crypto,
-            VerifiedReader reader, LockFiles locks, AuditFiles audit) {
+    VersionKeys(
+            StoreLayout layout,
+            CommitMode mode,
+            AtomicRename renames,
+            MetadataJson json,
+            StoreCrypto crypto,
+            VerifiedReader reader,
+            LockFiles locks,
+            AuditFiles audit) {
         this.layout = layout;
         this.fs = layout.fs();
         this.mode = mode;
@@ -73,8 +79,13 @@ final class VersionKeys {
             Path dir = layout.version(name, version);
             if (v.metadata().encryption() != null) {
                 int removed = removePlaintext(dir, v.metadata());
-                return new Outcome(v, false, "already encrypted with " + v.metadata().encryption().keyVersion()
-                        + (removed > 0 ? "; removed " + removed + " plaintext file(s) an interrupted run left" : ""));
+                return new Outcome(
+                        v,
+                        false,
+                        "already encrypted with " + v.metadata().encryption().keyVersion()
+                                + (removed > 0
+                                        ? "; removed " + removed + " plaintext file(s) an interrupted run left"
+                                        : ""));
             }
             DataKey key = crypto.newDataKeyUnder(keyName);
             for (Map.Entry<String, FileEntry> f : v.metadata().files().entrySet()) {
@@ -85,7 +96,11 @@ final class VersionKeys {
             removePlaintext(dir, sealed);
             String detail = "encrypted under master key " + key.info().keyVersion();
             audit.record(name, ENCRYPT, version, join(detail, reason));
-            LOG.info("Encrypted {}/{} in place under master key {}", name, version, key.info().keyVersion());
+            LOG.info(
+                    "Encrypted {}/{} in place under master key {}",
+                    name,
+                    version,
+                    key.info().keyVersion());
             return new Outcome(new ModelVersion(name, version, v.location(), sealed), true, detail);
         } finally {
             locks.release(lock);
@@ -134,11 +149,18 @@ final class VersionKeys {
         Path plain = new Path(dir, file);
         Path sealed = new Path(dir, file + StoreCrypto.SUFFIX);
         // Overwrite: a partial .enc of an interrupted run is never referenced by the metadata.
-        FileEntry written = Publisher.writeHashed(fs, crypto, sealed, out -> {
-            try (InputStream in = fs.open(plain)) {
-                in.transferTo(out);
-            }
-        }, key, file, true);
+        FileEntry written = Publisher.writeHashed(
+                fs,
+                crypto,
+                sealed,
+                out -> {
+                    try (InputStream in = fs.open(plain)) {
+                        in.transferTo(out);
+                    }
+                },
+                key,
+                file,
+                true);
         if (!written.sha256().equals(entry.sha256()) || written.size() != entry.size()) {
             fs.delete(sealed, false);
             throw new IntegrityException(plain.toString(), entry.sha256(), written.sha256());
@@ -191,8 +213,12 @@ final class VersionKeys {
 
     static void requireKeyName(String model, String keyName) {
         if (keyName == null) {
-            throw new KeyUnavailableException(null, null, "no master key is configured for model '" + model
-                    + "' (set store.encryption.key.name, or store.encryption.key.overrides for this model)", null);
+            throw new KeyUnavailableException(
+                    null,
+                    null,
+                    "no master key is configured for model '" + model
+                            + "' (set store.encryption.key.name, or store.encryption.key.overrides for this model)",
+                    null);
         }
     }
 }

@@ -186,8 +186,13 @@ final class VersionRemover {
                 throw e;
             }
             failure.addSuppressed(e);
-            LOG.error("Could not restore the marker of {}/{} after {}; the next list, resolve or gc restores it "
-                    + "if an alias or lease names it", name, version, failure.toString(), e);
+            LOG.error(
+                    "Could not restore the marker of {}/{} after {}; the next list, resolve or gc restores it "
+                            + "if an alias or lease names it",
+                    name,
+                    version,
+                    failure.toString(),
+                    e);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.hearth.store.crypto;
 
 import static dev.hearth.store.crypto.CryptoFixtures.newKey;
 import static dev.hearth.store.crypto.CryptoFixtures.random;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,9 +18,7 @@ import java.io.OutputStream;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
@@ -93,10 +90,12 @@ class ChunkPipelineTest {
             }
         };
         EncryptingOutputStream enc = new EncryptingOutputStream(broken, key, "f", CHUNK, new SecureRandom(), 0);
-        IOException e = assertTimeoutPreemptively(BOUND, () -> assertThrows(IOException.class, () -> {
-            enc.write(plain, 0, plain.length);
-            enc.finish();
-        }));
+        IOException e = assertTimeoutPreemptively(
+                BOUND,
+                () -> assertThrows(IOException.class, () -> {
+                    enc.write(plain, 0, plain.length);
+                    enc.finish();
+                }));
         assertEquals("disk full", e.getMessage());
         HelperThreads.assertNoneLeft();
         IOException again = assertThrows(IOException.class, () -> enc.write(plain, 0, CHUNK));
@@ -108,19 +107,21 @@ class ChunkPipelineTest {
     void aFailingSealOnTheHelperThreadFailsTheCaller() {
         // A key the cipher refuses fails inside the helper thread; the caller gets that failure, not a hang.
         SecretKey bad = new SecretKeySpec(new byte[7], "AES");
-        IOException e = assertTimeoutPreemptively(BOUND, () -> assertThrows(IOException.class, () -> {
-            try (EncryptingOutputStream enc = new EncryptingOutputStream(new ByteArrayOutputStream(), bad, "f", CHUNK,
-                    new SecureRandom(), 0)) {
-                enc.write(random(16 * CHUNK, 4));
-            }
-        }));
+        IOException e = assertTimeoutPreemptively(
+                BOUND,
+                () -> assertThrows(IOException.class, () -> {
+                    try (EncryptingOutputStream enc = new EncryptingOutputStream(
+                            new ByteArrayOutputStream(), bad, "f", CHUNK, new SecureRandom(), 0)) {
+                        enc.write(random(16 * CHUNK, 4));
+                    }
+                }));
         assertTrue(e.getMessage().startsWith("cannot encrypt chunk 0"), e.getMessage());
     }
 
     @Test
     void abandonStopsTheSealingThreadAndRefusesMoreBytes() throws Exception {
-        EncryptingOutputStream enc = new EncryptingOutputStream(new ByteArrayOutputStream(), key, "f", CHUNK,
-                new SecureRandom(), 0);
+        EncryptingOutputStream enc =
+                new EncryptingOutputStream(new ByteArrayOutputStream(), key, "f", CHUNK, new SecureRandom(), 0);
         enc.write(random(20 * CHUNK + 1, 5));
         assertFalse(HelperThreads.live().isEmpty(), "the sealing thread runs while the file is open");
         enc.abandon();
@@ -168,7 +169,8 @@ class ChunkPipelineTest {
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         try (DecryptingInputStream in = new DecryptingInputStream(new ByteArrayInputStream(sealed), key, "f", 0)) {
             byte[] buf = new byte[700];
-            TamperedChunkException e = assertTimeoutPreemptively(BOUND,
+            TamperedChunkException e = assertTimeoutPreemptively(
+                    BOUND,
                     () -> assertThrows(TamperedChunkException.class, () -> {
                         for (int n; (n = in.read(buf, 0, buf.length)) >= 0; ) {
                             got.write(buf, 0, n);
@@ -213,12 +215,14 @@ class ChunkPipelineTest {
     void truncationsAndSwapsAreCaughtWithReadAhead() throws IOException {
         byte[] sealed = seal(random(10 * CHUNK, 9), 0, 1 << 20);
         byte[] cut = Arrays.copyOf(sealed, ChunkFormat.HEADER + 6 * RECORD);
-        assertTrue(assertThrows(TamperedChunkException.class, () -> open(cut, 0)).getMessage()
+        assertTrue(assertThrows(TamperedChunkException.class, () -> open(cut, 0))
+                .getMessage()
                 .contains("chunk 5 (the last one present) failed authentication"));
         byte[] swapped = sealed.clone();
         System.arraycopy(sealed, ChunkFormat.HEADER + 4 * RECORD, swapped, ChunkFormat.HEADER + 7 * RECORD, RECORD);
         System.arraycopy(sealed, ChunkFormat.HEADER + 7 * RECORD, swapped, ChunkFormat.HEADER + 4 * RECORD, RECORD);
-        assertTrue(assertThrows(TamperedChunkException.class, () -> open(swapped, 0)).getMessage()
+        assertTrue(assertThrows(TamperedChunkException.class, () -> open(swapped, 0))
+                .getMessage()
                 .startsWith("chunk 4 failed"));
     }
 

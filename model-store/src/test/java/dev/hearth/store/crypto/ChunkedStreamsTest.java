@@ -2,9 +2,8 @@ package dev.hearth.store.crypto;
 
 import static dev.hearth.store.crypto.CryptoFixtures.newKey;
 import static dev.hearth.store.crypto.CryptoFixtures.random;
-
-import static dev.hearth.testing.Bytes.indexOf;
 import static dev.hearth.testing.Bytes.deflated;
+import static dev.hearth.testing.Bytes.indexOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,8 +14,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Random;
-import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import org.junit.jupiter.api.Test;
 
@@ -51,8 +48,9 @@ class ChunkedStreamsTest {
     void mixedWritesGiveTheSameFormatAsWholeChunksAndPartialOnes() throws IOException {
         // Large writes seal whole chunks straight from the caller's array; the result must not depend on how the
         // plaintext was split: same size, last chunk flagged final (also when it is a whole chunk), same plaintext.
-        for (int[] parts : new int[][] {{100, 5 * CHUNK, CHUNK, 3}, {CHUNK, 2 * CHUNK}, {3 * CHUNK}, {CHUNK + 1},
-                {0, 4 * CHUNK - 1, 1}}) {
+        for (int[] parts : new int[][] {
+            {100, 5 * CHUNK, CHUNK, 3}, {CHUNK, 2 * CHUNK}, {3 * CHUNK}, {CHUNK + 1}, {0, 4 * CHUNK - 1, 1}
+        }) {
             int size = Arrays.stream(parts).sum();
             byte[] plain = random(size, parts.length);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -140,8 +138,10 @@ class ChunkedStreamsTest {
     void aFileMovedUnderAnotherNameOrReadWithAnotherKeyIsRefused() throws IOException {
         byte[] sealed = seal(random(100, 5), "model.zip");
         assertThrows(TamperedChunkException.class, () -> open(sealed, "normalizer.bin"));
-        assertThrows(TamperedChunkException.class,
-                () -> new DecryptingInputStream(new ByteArrayInputStream(sealed), newKey(), "model.zip").readAllBytes());
+        assertThrows(
+                TamperedChunkException.class,
+                () -> new DecryptingInputStream(new ByteArrayInputStream(sealed), newKey(), "model.zip")
+                        .readAllBytes());
     }
 
     @Test
@@ -149,14 +149,17 @@ class ChunkedStreamsTest {
         byte[] sealed = seal(random(100, 6), "f");
         byte[] newer = sealed.clone();
         newer[4] = 9;
-        assertTrue(assertThrows(TamperedChunkException.class, () -> open(newer, "f")).getMessage()
+        assertTrue(assertThrows(TamperedChunkException.class, () -> open(newer, "f"))
+                .getMessage()
                 .contains("format is 9 but this Hearth reads format 1; upgrade Hearth"));
         byte[] bigChunk = sealed.clone();
         bigChunk[5] = 0x7f;
-        assertTrue(assertThrows(TamperedChunkException.class, () -> open(bigChunk, "f")).getMessage()
+        assertTrue(assertThrows(TamperedChunkException.class, () -> open(bigChunk, "f"))
+                .getMessage()
                 .contains("chunk size"));
         assertTrue(assertThrows(TamperedChunkException.class, () -> open("PK\3\4plain".getBytes(), "f"))
-                .getMessage().contains("not an encrypted Hearth file"));
+                .getMessage()
+                .contains("not an encrypted Hearth file"));
     }
 
     @Test

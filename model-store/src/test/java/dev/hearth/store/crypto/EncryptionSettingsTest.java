@@ -11,8 +11,13 @@ class EncryptionSettingsTest {
     @Test
     void everySettingIsFreeTextCheckedByItsParser() {
         // A provider URI, a key name and the model=key list: no fixed set or range; parseOverrides checks the list.
-        assertThat(RuleAudit.problems(EncryptionSettings.ALL, Set.of(EncryptionSettings.KEY_PROVIDER,
-                EncryptionSettings.KEY_NAME, EncryptionSettings.KEY_OVERRIDES))).isEmpty();
+        assertThat(RuleAudit.problems(
+                        EncryptionSettings.ALL,
+                        Set.of(
+                                EncryptionSettings.KEY_PROVIDER,
+                                EncryptionSettings.KEY_NAME,
+                                EncryptionSettings.KEY_OVERRIDES)))
+                .isEmpty();
         assertThatThrownBy(() -> EncryptionSettings.parseOverrides("a=k,b"))
                 .hasMessage("store.encryption.key.overrides must be model=key,model=key but was 'a=k,b' (entry 'b')");
     }

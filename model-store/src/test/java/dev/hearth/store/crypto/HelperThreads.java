@@ -11,7 +11,8 @@ public final class HelperThreads {
     /** The live sealing and read-ahead threads of this JVM. */
     public static List<Thread> live() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && (t.getName().equals("hearth-seal") || t.getName().equals("hearth-open")))
+                .filter(t -> t.isAlive()
+                        && (t.getName().equals("hearth-seal") || t.getName().equals("hearth-open")))
                 .toList();
     }
 

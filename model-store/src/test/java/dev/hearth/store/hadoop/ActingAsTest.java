@@ -19,7 +19,8 @@ class ActingAsTest {
     Path dir;
 
     private static ModelDraft draft() {
-        return new ModelDraft("test", null, Map.of(), Map.of(), Map.of(), Map.of(), Map.of("f.bin", out -> out.write(1)));
+        return new ModelDraft(
+                "test", null, Map.of(), Map.of(), Map.of(), Map.of(), Map.of("f.bin", out -> out.write(1)));
     }
 
     @Test
@@ -35,17 +36,18 @@ class ActingAsTest {
         AuditEvent tag = console.recordEvent("m", "tag", 2, "reviewed=yes");
         AuditEvent deleted = console.delete("m", 3, "unused");
         AuditEvent own = store.setAlias("m", "staging", 2, null, "by the process");
-        assertThat(List.of(set, moved, back, tag, deleted)).allMatch(e -> e.who().equals("token:abcd (console)"));
+        assertThat(List.of(set, moved, back, tag, deleted))
+                .allMatch(e -> e.who().equals("token:abcd (console)"));
         assertThat(own.who()).doesNotContain("token:").contains("@");
-        assertThat(store.auditLog("m")).extracting(AuditEvent::who)
-                .containsOnly("token:abcd (console)", own.who());
+        assertThat(store.auditLog("m")).extracting(AuditEvent::who).containsOnly("token:abcd (console)", own.who());
         assertThat(console.aliases("m")).containsEntry("production", 1).containsEntry("staging", 2);
     }
 
     @Test
     void actorMustBePrintableAndBounded() {
         HadoopModelStore store = HadoopModelStore.open(dir.toString(), new Configuration());
-        assertThatThrownBy(() -> store.actingAs(" ")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> store.actingAs(" "))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("actor must be 1 to 200 characters");
         assertThatThrownBy(() -> store.actingAs("a\nb")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> store.actingAs("x".repeat(201))).isInstanceOf(IllegalArgumentException.class);

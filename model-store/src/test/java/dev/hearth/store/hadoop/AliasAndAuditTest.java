@@ -91,9 +91,11 @@ class AliasAndAuditTest {
                 .isInstanceOf(ModelNotFoundException.class);
 
         List<AuditEvent> history = store.aliasHistory("m", "production");
-        assertThat(history).extracting(AuditEvent::action)
+        assertThat(history)
+                .extracting(AuditEvent::action)
                 .containsExactly("alias-set", "alias-set", "rollback", "alias-rm");
-        assertThat(history).extracting(AuditEvent::reason)
+        assertThat(history)
+                .extracting(AuditEvent::reason)
                 .containsExactly(null, "v3 looks better", "v3 regressed", "retired");
         // Rolling back a removal restores the alias.
         store.rollback("m", "production", null);
@@ -106,8 +108,7 @@ class AliasAndAuditTest {
                 .isInstanceOf(ModelNotFoundException.class)
                 .hasMessage("alias 'production' of model 'm' has no previous target to roll back to");
         store.setAlias("m", "production", 1, null, null);
-        assertThatThrownBy(() -> store.rollback("m", "production", null))
-                .hasMessageContaining("no previous target");
+        assertThatThrownBy(() -> store.rollback("m", "production", null)).hasMessageContaining("no previous target");
     }
 
     @Test
@@ -126,7 +127,9 @@ class AliasAndAuditTest {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<Boolean>> results = new ArrayList<>();
             // Both targets differ from the current one: a writer that starts after the other's move must lose.
-            int[] targets = IntStream.rangeClosed(1, 3).filter(v -> !Integer.valueOf(v).equals(expected)).limit(2)
+            int[] targets = IntStream.rangeClosed(1, 3)
+                    .filter(v -> !Integer.valueOf(v).equals(expected))
+                    .limit(2)
                     .toArray();
             for (int target : targets) {
                 results.add(pool.submit(() -> {
@@ -176,7 +179,8 @@ class AliasAndAuditTest {
         store.writeLease("m", "server-a", 1, java.time.Duration.ofMinutes(5));
         store.writeLease("m", "server-a", 2, java.time.Duration.ofMinutes(5));
         store.writeLease("m", "server-b", 2, java.time.Duration.ofMinutes(5));
-        assertThat(store.leases("m")).extracting(l -> l.holder() + "@" + l.version())
+        assertThat(store.leases("m"))
+                .extracting(l -> l.holder() + "@" + l.version())
                 .containsExactlyInAnyOrder("server-a@2", "server-b@2");
         assertThatThrownBy(() -> store.writeLease("m", "Server A", 1, java.time.Duration.ofMinutes(1)))
                 .isInstanceOf(InvalidNameException.class)

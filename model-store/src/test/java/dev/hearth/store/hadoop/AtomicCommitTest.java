@@ -72,8 +72,8 @@ class AtomicCommitTest {
         HadoopModelStore store = fs.store(dir, new Configuration());
         store.publish("m", Drafts.text("one", 0.5));
         store.setAlias("m", "production", 1, null, null);
-        assertThat(fs.syncs).contains("hsync 1 (final name exists: false)",
-                "hsync 0000000001.json (final name exists: false)");
+        assertThat(fs.syncs)
+                .contains("hsync 1 (final name exists: false)", "hsync 0000000001.json (final name exists: false)");
         assertThat(dir.resolve("m/ids/1")).exists();
         assertThat(dir.resolve("m/aliases/production/0000000001.json")).exists();
     }

@@ -1,7 +1,7 @@
 package dev.hearth.store.hadoop;
 
-import static dev.hearth.testing.Bytes.indexOf;
 import static dev.hearth.testing.Bytes.deflated;
+import static dev.hearth.testing.Bytes.indexOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,9 +16,9 @@ import dev.hearth.store.DecryptionException;
 import dev.hearth.store.EncryptionInfo;
 import dev.hearth.store.KeyUnavailableException;
 import dev.hearth.store.MetadataJson;
+import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelVersion;
-import dev.hearth.store.ModelDraft;
 import dev.hearth.store.crypto.ChunkFormat;
 import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.store.crypto.MasterKeys;
@@ -32,7 +32,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EncryptedStoreTest {
     /** Three full chunks and a partial one, below the 1 MiB where the streams start their helper threads. */
     private static final int SIZE = 3 * ChunkFormat.DEFAULT_CHUNK + 12_345;
+
     private static final int RECORD = 12 + ChunkFormat.DEFAULT_CHUNK + 16;
 
     @TempDir
@@ -82,7 +82,9 @@ class EncryptedStoreTest {
     @Test
     void noKeyMaterialIsWrittenIntoTheStore() throws Exception {
         ModelVersion v = store.publish("iris", Drafts.random(1000, 1));
-        byte[] dataKey = MasterKeys.open(keys.uri(), new Configuration()).unwrap(v.metadata().encryption()).getEncoded();
+        byte[] dataKey = MasterKeys.open(keys.uri(), new Configuration())
+                .unwrap(v.metadata().encryption())
+                .getEncoded();
         byte[] master = keys.material("models@0");
         List<byte[]> secrets = List.of(dataKey, master, b64(dataKey), b64(master), hex(dataKey), hex(master));
         try (Stream<Path> files = Files.walk(root)) {
@@ -98,16 +100,21 @@ class EncryptedStoreTest {
     @Test
     void noKeyMaterialReachesTheLogsOrErrorMessages() throws Exception {
         java.io.StringWriter log = new java.io.StringWriter();
-        var context = (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager
-                .getContext(false);
-        var appender = org.apache.logging.log4j.core.appender.WriterAppender.newBuilder().setName("capture")
-                .setTarget(log).setLayout(org.apache.logging.log4j.core.layout.PatternLayout.newBuilder()
-                        .withPattern("%p %c - %m %ex%n").build()).build();
+        var context =
+                (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
+        var appender = org.apache.logging.log4j.core.appender.WriterAppender.newBuilder()
+                .setName("capture")
+                .setTarget(log)
+                .setLayout(org.apache.logging.log4j.core.layout.PatternLayout.newBuilder()
+                        .withPattern("%p %c - %m %ex%n")
+                        .build())
+                .build();
         appender.start();
         context.getConfiguration().addAppender(appender);
         context.getConfiguration().getRootLogger().addAppender(appender, org.apache.logging.log4j.Level.ALL, null);
-        context.getConfiguration().getLoggerConfig("dev.hearth").addAppender(appender,
-                org.apache.logging.log4j.Level.ALL, null);
+        context.getConfiguration()
+                .getLoggerConfig("dev.hearth")
+                .addAppender(appender, org.apache.logging.log4j.Level.ALL, null);
         context.updateLoggers();
         StringBuilder errors = new StringBuilder();
         byte[] dataKey;
@@ -118,7 +125,8 @@ class EncryptedStoreTest {
             keys.roll("models");
             store.rekey(sealed, "test");
             dataKey = MasterKeys.open(keys.uri(), new Configuration())
-                    .unwrap(store.resolve(ModelRef.parse("iris/1")).metadata().encryption()).getEncoded();
+                    .unwrap(store.resolve(ModelRef.parse("iris/1")).metadata().encryption())
+                    .getEncoded();
             Files.write(root.resolve("iris/versions/1/model.zip.enc"), new byte[] {'H', 'R', 'T', 'E', 1, 0, 1, 0, 0});
             for (HadoopModelStore s : List.of(store, plainStore)) {
                 try {
@@ -138,10 +146,15 @@ class EncryptedStoreTest {
         }
         String text = log + "\n" + errors;
         assertTrue(log.toString().contains("Re-keyed iris/1"), "logging was captured: " + log);
-        assertTrue(errors.toString().contains("cannot decrypt") && errors.toString().contains("models@1"), text);
+        assertTrue(
+                errors.toString().contains("cannot decrypt")
+                        && errors.toString().contains("models@1"),
+                text);
         for (byte[] secret : List.of(dataKey, keys.material("models@0"), keys.material("models@1"))) {
-            for (String form : List.of(new String(secret, StandardCharsets.ISO_8859_1),
-                    Base64.getEncoder().encodeToString(secret), java.util.HexFormat.of().formatHex(secret),
+            for (String form : List.of(
+                    new String(secret, StandardCharsets.ISO_8859_1),
+                    Base64.getEncoder().encodeToString(secret),
+                    java.util.HexFormat.of().formatHex(secret),
                     Arrays.toString(secret))) {
                 assertFalse(text.contains(form), "key material in logs or errors: " + text);
             }
@@ -184,14 +197,16 @@ class EncryptedStoreTest {
         assertRefused(v, enc, flipped, "chunk 20 failed authentication");
         Files.write(enc, good);
 
-        ModelDraft failing = new ModelDraft("test-format", Drafts.signature(), Map.of(), Map.of(), Map.of(), Map.of(),
-                Map.of("model.zip", out -> {
+        ModelDraft failing = new ModelDraft(
+                "test-format", Drafts.signature(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of("model.zip", out -> {
                     Drafts.random(size, 32).files().get("model.zip").writeTo(out);
                     throw new java.io.IOException("the model writer broke");
                 }));
         Exception e = assertThrows(Exception.class, () -> store.publish("iris", failing));
-        assertTrue(String.valueOf(e.getMessage()).contains("the model writer broke")
-                || String.valueOf(e.getCause()).contains("the model writer broke"), String.valueOf(e));
+        assertTrue(
+                String.valueOf(e.getMessage()).contains("the model writer broke")
+                        || String.valueOf(e.getCause()).contains("the model writer broke"),
+                String.valueOf(e));
         dev.hearth.store.crypto.HelperThreads.assertNoneLeft();
         assertArrayEquals(plaintext(size, 31), store.readFile(store.resolve(ModelRef.parse("iris")), "model.zip"));
     }
@@ -213,7 +228,10 @@ class EncryptedStoreTest {
         for (int n = 1; n <= 2; n++) {
             ModelVersion v = store.resolve(ModelRef.parse("iris/" + n));
             DecryptionException e = assertThrows(DecryptionException.class, () -> store.readFile(v, "model.zip"));
-            assertTrue(e.getMessage().contains(root.resolve("iris/versions/" + n + "/model.zip.enc").toString()),
+            assertTrue(
+                    e.getMessage()
+                            .contains(root.resolve("iris/versions/" + n + "/model.zip.enc")
+                                    .toString()),
                     e.getMessage());
             assertThrows(DecryptionException.class, () -> store.verify(v));
         }
@@ -223,7 +241,8 @@ class EncryptedStoreTest {
     void aReaderWithoutTheKeyGetsAnErrorNamingIt() throws Exception {
         ModelVersion v = store.publish("iris", Drafts.random(1000, 3));
         HadoopModelStore noProvider = HadoopModelStore.open(root.toString(), new Configuration());
-        KeyUnavailableException e = assertThrows(KeyUnavailableException.class,
+        KeyUnavailableException e = assertThrows(
+                KeyUnavailableException.class,
                 () -> noProvider.readFile(noProvider.resolve(ModelRef.parse("iris")), "model.zip"));
         assertTrue(e.getMessage().contains("cannot read iris/1"), e.getMessage());
         assertTrue(e.getMessage().contains("'models' (version models@0)"), e.getMessage());
@@ -232,8 +251,8 @@ class EncryptedStoreTest {
         TestKeystore other = new TestKeystore(Files.createDirectories(dir.resolve("other")));
         other.create("unrelated", 256);
         HadoopModelStore wrongKeystore = HadoopModelStore.open(root.toString(), other.conf(null));
-        KeyUnavailableException e2 = assertThrows(KeyUnavailableException.class,
-                () -> wrongKeystore.readFile(v, "model.zip"));
+        KeyUnavailableException e2 =
+                assertThrows(KeyUnavailableException.class, () -> wrongKeystore.readFile(v, "model.zip"));
         assertTrue(e2.getMessage().contains("master key 'models' version models@0"), e2.getMessage());
         assertEquals("models@0", e2.keyVersion());
     }
@@ -257,13 +276,17 @@ class EncryptedStoreTest {
         assertEquals(v1.metadata().files(), encrypted.metadata().files());
         // A reader that resolved the version before the conversion still reads it (once more, with new metadata).
         assertArrayEquals(plaintext(SIZE, 11), store.readFile(v1, "model.zip"));
-        assertArrayEquals(plaintext(SIZE, 11), store.readFile(store.resolve(ModelRef.parse("iris@production")),
-                "model.zip"));
-        AuditEvent event = store.auditLog("iris").stream().filter(a -> a.action().equals("encrypt")).findFirst()
+        assertArrayEquals(
+                plaintext(SIZE, 11), store.readFile(store.resolve(ModelRef.parse("iris@production")), "model.zip"));
+        AuditEvent event = store.auditLog("iris").stream()
+                .filter(a -> a.action().equals("encrypt"))
+                .findFirst()
                 .orElseThrow();
         assertTrue(event.reason().contains("models@0") && event.reason().contains("policy"), event.reason());
         // Again: nothing to do.
-        assertEquals(encrypted.metadata().encryption(), store.encrypt(encrypted, null).metadata().encryption());
+        assertEquals(
+                encrypted.metadata().encryption(),
+                store.encrypt(encrypted, null).metadata().encryption());
     }
 
     @Test
@@ -274,7 +297,8 @@ class EncryptedStoreTest {
         ModelVersion r1 = store.rekey(v1, "rotation");
         assertEquals("models@1", r1.metadata().encryption().keyVersion());
         assertEquals(v1.metadata().files(), r1.metadata().files());
-        assertEquals(r1.metadata().encryption(), store.rekey(r1, null).metadata().encryption(), "already current");
+        assertEquals(
+                r1.metadata().encryption(), store.rekey(r1, null).metadata().encryption(), "already current");
         byte[] before = Files.readAllBytes(root.resolve("iris/versions/1/model.zip.enc"));
 
         keys.retire("models@0");
@@ -285,16 +309,16 @@ class EncryptedStoreTest {
         assertArrayEquals(before, Files.readAllBytes(root.resolve("iris/versions/1/model.zip.enc")), "no rewrite");
         KeyUnavailableException e = assertThrows(KeyUnavailableException.class, () -> later.readFile(v2, "model.zip"));
         assertTrue(e.getMessage().contains("models@0"), e.getMessage());
-        assertTrue(store.auditLog("iris").stream().anyMatch(a -> a.action().equals("rekey")
-                && a.reason().contains("models@0 to models@1")));
+        assertTrue(store.auditLog("iris").stream()
+                .anyMatch(a -> a.action().equals("rekey") && a.reason().contains("models@0 to models@1")));
     }
 
     @Test
     void aMasterKeyShorterThan256BitsIsRefused() throws Exception {
         keys.create("short", 128);
         HadoopModelStore s = HadoopModelStore.open(root.toString(), keys.conf("short"));
-        KeyUnavailableException e = assertThrows(KeyUnavailableException.class,
-                () -> s.publish("iris", Drafts.random(10, 1)));
+        KeyUnavailableException e =
+                assertThrows(KeyUnavailableException.class, () -> s.publish("iris", Drafts.random(10, 1)));
         assertTrue(e.getMessage().contains("'short'") && e.getMessage().contains("has 128 bits"), e.getMessage());
         assertTrue(s.listVersions("iris").isEmpty());
     }
@@ -305,8 +329,15 @@ class EncryptedStoreTest {
         Configuration conf = keys.conf("models");
         conf.set(EncryptionSettings.KEY_OVERRIDES, "digits=digits-key");
         HadoopModelStore s = HadoopModelStore.open(root.toString(), conf);
-        assertEquals("digits-key@0", s.publish("digits", Drafts.random(10, 1)).metadata().encryption().keyVersion());
-        assertEquals("models@0", s.publish("iris", Drafts.random(10, 1)).metadata().encryption().keyVersion());
+        assertEquals(
+                "digits-key@0",
+                s.publish("digits", Drafts.random(10, 1))
+                        .metadata()
+                        .encryption()
+                        .keyVersion());
+        assertEquals(
+                "models@0",
+                s.publish("iris", Drafts.random(10, 1)).metadata().encryption().keyVersion());
     }
 
     @Test
@@ -317,11 +348,16 @@ class EncryptedStoreTest {
         Path epoch = root.resolve("iris/_checkpoints/run1/epoch-1");
         assertTrue(Files.exists(epoch.resolve("checkpoint.zip.enc")));
         assertFalse(Files.exists(epoch.resolve("checkpoint.zip")));
-        assertEquals(-1, indexOf(Files.readAllBytes(epoch.resolve("checkpoint.zip.enc")),
-                Arrays.copyOfRange(plain, 5000, 5020)));
+        assertEquals(
+                -1,
+                indexOf(
+                        Files.readAllBytes(epoch.resolve("checkpoint.zip.enc")),
+                        Arrays.copyOfRange(plain, 5000, 5020)));
         assertArrayEquals(plain, checkpoints.latest("iris").orElseThrow().read("checkpoint.zip"));
         CheckpointStore noKey = new HadoopCheckpointStore(root.toString(), new Configuration());
-        assertThrows(KeyUnavailableException.class, () -> noKey.latest("iris").orElseThrow().read("checkpoint.zip"));
+        assertThrows(
+                KeyUnavailableException.class,
+                () -> noKey.latest("iris").orElseThrow().read("checkpoint.zip"));
     }
 
     private void assertRefused(ModelVersion v, Path enc, byte[] content, String reason) throws Exception {

@@ -58,16 +58,24 @@ class FaultyFileSystem extends NioLocalFileSystem {
     }
 
     @Override
-    public FSDataOutputStream create(Path f, boolean overwrite, int bufferSize, short replication, long blockSize,
-            Progressable progress) throws IOException {
+    public FSDataOutputStream create(
+            Path f, boolean overwrite, int bufferSize, short replication, long blockSize, Progressable progress)
+            throws IOException {
         fault.check("create", f);
         FSDataOutputStream out = super.create(f, overwrite, bufferSize, replication, blockSize, progress);
         return new FSDataOutputStream(new Recording(out, f), null);
     }
 
     @Override
-    public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
-            short replication, long blockSize, Progressable progress) throws IOException {
+    public FSDataOutputStream create(
+            Path f,
+            FsPermission permission,
+            boolean overwrite,
+            int bufferSize,
+            short replication,
+            long blockSize,
+            Progressable progress)
+            throws IOException {
         fault.check("create", f);
         FSDataOutputStream out = super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
         return new FSDataOutputStream(new Recording(out, f), null);
@@ -116,7 +124,8 @@ class FaultyFileSystem extends NioLocalFileSystem {
             if (name.startsWith(ExclusiveCreator.TMP_PREFIX)) {
                 finalName = name.substring(ExclusiveCreator.TMP_PREFIX.length(), name.lastIndexOf('.'));
             }
-            boolean published = pathToFile(new Path(path.getParent(), finalName)).exists();
+            boolean published =
+                    pathToFile(new Path(path.getParent(), finalName)).exists();
             syncs.add("hsync " + finalName + " (final name exists: " + published + ")");
         }
     }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.store.GcCandidate;
 import dev.hearth.store.GcReport;
+import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.RetentionPolicy;
-import dev.hearth.store.ModelRef;
 import dev.hearth.store.StoreLock;
 import dev.hearth.store.testing.Drafts;
 import dev.hearth.store.testing.TestKeystore;
@@ -40,8 +40,7 @@ class GarbageCollectorTest {
         GcReport report = store.gc(KEEP_TWO_NOW, false);
         assertThat(report.applied()).isFalse();
         assertThat(report.candidates()).extracting(GcCandidate::version).containsExactly(1, 2, 3, 4);
-        assertThat(report.candidates().get(0).reason())
-                .isEqualTo("not among the last 2 versions and older than PT0S");
+        assertThat(report.candidates().get(0).reason()).isEqualTo("not among the last 2 versions and older than PT0S");
         assertThat(store.listVersions("m")).hasSize(6);
     }
 
@@ -53,15 +52,24 @@ class GarbageCollectorTest {
         Thread.sleep(10); // let server-b's lease expire (publishes no longer take long enough to do that for us)
         GcReport report = store.gc(KEEP_TWO_NOW, true);
         assertThat(report.candidates()).extracting(GcCandidate::version).containsExactly(2, 4);
-        assertThat(report.kept()).extracting(GcCandidate::reason)
-                .containsExactly("kept: an alias points to it", "kept: leased by server-a until "
-                        + store.leases("m").stream().filter(l -> l.holder().equals("server-a")).findFirst()
-                                .orElseThrow().expiresAt());
+        assertThat(report.kept())
+                .extracting(GcCandidate::reason)
+                .containsExactly(
+                        "kept: an alias points to it",
+                        "kept: leased by server-a until "
+                                + store.leases("m").stream()
+                                        .filter(l -> l.holder().equals("server-a"))
+                                        .findFirst()
+                                        .orElseThrow()
+                                        .expiresAt());
         assertThat(store.listVersions("m")).extracting(ModelVersion::version).containsExactly(1, 3, 5, 6);
-        assertThat(store.auditLog("m")).extracting(e -> e.action() + ":" + e.from())
+        assertThat(store.auditLog("m"))
+                .extracting(e -> e.action() + ":" + e.from())
                 .contains("gc:2", "gc:4");
         // Everything is younger than a day: nothing goes.
-        assertThat(store.gc(new RetentionPolicy(1, Duration.ofDays(1), Duration.ZERO), true).candidates()).isEmpty();
+        assertThat(store.gc(new RetentionPolicy(1, Duration.ofDays(1), Duration.ZERO), true)
+                        .candidates())
+                .isEmpty();
     }
 
     @Test
@@ -77,10 +85,12 @@ class GarbageCollectorTest {
 
         RetentionPolicy now = new RetentionPolicy(10, Duration.ZERO, Duration.ZERO);
         GcReport report = store.gc(now, true);
-        assertThat(report.candidates()).extracting(GcCandidate::reason).containsExactly(
-                "abandoned staging directory, older than the grace period PT0S",
-                "uncommitted version directory (crashed publish or interrupted delete), older than the grace period PT0S",
-                "abandoned temporary file, older than the grace period PT0S");
+        assertThat(report.candidates())
+                .extracting(GcCandidate::reason)
+                .containsExactly(
+                        "abandoned staging directory, older than the grace period PT0S",
+                        "uncommitted version directory (crashed publish or interrupted delete), older than the grace period PT0S",
+                        "abandoned temporary file, older than the grace period PT0S");
         assertThat(dir.resolve("m/_staging/dead-publish")).doesNotExist();
         assertThat(dir.resolve("m/versions/7")).doesNotExist();
         assertThat(dir.resolve("m/ids/_tmp.8.abc")).doesNotExist();
@@ -99,11 +109,14 @@ class GarbageCollectorTest {
 
         GcReport report = store.gc(new RetentionPolicy(10, Duration.ZERO, Duration.ZERO), true);
         assertThat(report.candidates()).extracting(GcCandidate::version).containsExactly(4);
-        assertThat(report.kept()).extracting(c -> c.version() + " " + c.reason()).containsExactly(
-                "2 kept: an alias points to it; uncommitted (crashed publish or interrupted delete), left for the "
-                        + "alias or lease",
-                "3 kept: leased by server-a until " + store.leases("m").get(0).expiresAt()
-                        + "; uncommitted (crashed publish or interrupted delete), left for the alias or lease");
+        assertThat(report.kept())
+                .extracting(c -> c.version() + " " + c.reason())
+                .containsExactly(
+                        "2 kept: an alias points to it; uncommitted (crashed publish or interrupted delete), left for the "
+                                + "alias or lease",
+                        "3 kept: leased by server-a until "
+                                + store.leases("m").get(0).expiresAt()
+                                + "; uncommitted (crashed publish or interrupted delete), left for the alias or lease");
         assertThat(dir.resolve("m/versions/2/model.zip")).exists();
         assertThat(dir.resolve("m/versions/3/model.zip")).exists();
         assertThat(dir.resolve("m/versions/4")).doesNotExist();
@@ -137,16 +150,17 @@ class GarbageCollectorTest {
         // What an alias move sees when a removal hid the version after the move's own check.
         store.setAlias("m", "production", 5, null, null);
         Files.delete(dir.resolve("m/versions/4/_COMMITTED"));
-        assertThatThrownBy(() -> store.moveToCommitted("m", "production", 4, 5, dev.hearth.store.AuditEvent.ALIAS_SET,
-                "promote"))
+        assertThatThrownBy(() -> store.moveToCommitted(
+                        "m", "production", 4, 5, dev.hearth.store.AuditEvent.ALIAS_SET, "promote"))
                 .isInstanceOf(dev.hearth.store.ModelNotFoundException.class)
                 .hasMessage("model m/4 was deleted while alias 'production' moved to it; the alias was put back to 5");
         assertThat(store.aliases("m")).containsEntry("production", 5);
-        assertThatThrownBy(() -> store.moveToCommitted("m", "canary", 4, null, dev.hearth.store.AuditEvent.ALIAS_SET,
-                "try"))
+        assertThatThrownBy(() ->
+                        store.moveToCommitted("m", "canary", 4, null, dev.hearth.store.AuditEvent.ALIAS_SET, "try"))
                 .hasMessageEndingWith("the alias was put back to unset");
         assertThat(store.aliases("m")).doesNotContainKey("canary");
-        assertThat(store.aliasHistory("m", "production")).extracting(e -> e.from() + ">" + e.to())
+        assertThat(store.aliasHistory("m", "production"))
+                .extracting(e -> e.from() + ">" + e.to())
                 .containsExactly("null>5", "5>4", "4>5");
     }
 
@@ -203,17 +217,24 @@ class GarbageCollectorTest {
         RetentionPolicy now = new RetentionPolicy(10, Duration.ZERO, Duration.ZERO);
         StoreLock held = sealing.acquireLock("m", VersionKeys.LOCK, "models encrypt", Duration.ofMinutes(5));
         GcReport whileLocked = sealing.gc(now, true);
-        assertThat(whileLocked.candidates()).extracting(c -> c.path().substring(c.path().indexOf("/m/versions/")))
-                .containsExactlyInAnyOrder("/m/versions/5/model.zip.enc", "/m/versions/6/model.zip",
+        assertThat(whileLocked.candidates())
+                .extracting(c -> c.path().substring(c.path().indexOf("/m/versions/")))
+                .containsExactlyInAnyOrder(
+                        "/m/versions/5/model.zip.enc",
+                        "/m/versions/6/model.zip",
                         "/m/versions/6/_tmp.metadata.json.0d9c");
-        assertThat(plain.resolve("model.zip.enc")).as("an encrypt holding the keys lock may be writing it").exists();
+        assertThat(plain.resolve("model.zip.enc"))
+                .as("an encrypt holding the keys lock may be writing it")
+                .exists();
         sealing.releaseLock(held);
 
         GcReport report = sealing.gc(now, true);
-        assertThat(report.candidates()).extracting(GcCandidate::reason).containsExactlyInAnyOrder(
-                "sealed copy of a plaintext version, left by an interrupted encrypt, older than the grace period PT0S",
-                "plaintext copy of an encrypted version, left by an interrupted encrypt, older than the grace period PT0S",
-                "temporary metadata of an interrupted encrypt or rekey, older than the grace period PT0S");
+        assertThat(report.candidates())
+                .extracting(GcCandidate::reason)
+                .containsExactlyInAnyOrder(
+                        "sealed copy of a plaintext version, left by an interrupted encrypt, older than the grace period PT0S",
+                        "plaintext copy of an encrypted version, left by an interrupted encrypt, older than the grace period PT0S",
+                        "temporary metadata of an interrupted encrypt or rekey, older than the grace period PT0S");
         assertThat(plain.resolve("model.zip.enc")).doesNotExist();
         assertThat(sealed.resolve("model.zip")).doesNotExist();
         assertThat(sealed.resolve("_tmp.metadata.json.0d9c")).doesNotExist();
@@ -223,8 +244,10 @@ class GarbageCollectorTest {
         for (int v = 1; v <= 6; v++) {
             sealing.verify(sealing.resolve(ModelRef.parse("m/" + v)));
         }
-        assertThat(new String(sealing.readFile(sealing.resolve(ModelRef.parse("m/6")), "model.zip"),
-                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("v6");
+        assertThat(new String(
+                        sealing.readFile(sealing.resolve(ModelRef.parse("m/6")), "model.zip"),
+                        java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("v6");
         assertThat(sealing.gc(now, true).candidates()).isEmpty();
     }
 

@@ -30,10 +30,20 @@ class HadoopModelStoreTest {
     }
 
     private static ModelDraft draft(String content) {
-        Signature sig = new Signature("input", "FP32", 2, List.of("x", "y"), List.of("no", "yes"),
+        Signature sig = new Signature(
+                "input",
+                "FP32",
+                2,
+                List.of("x", "y"),
+                List.of("no", "yes"),
                 new NormalizerSpec("minmax", new double[] {0, 0}, new double[] {1, 2}, null, null));
-        return new ModelDraft("test-format", sig, Map.of("accuracy", 0.75), Map.of("train.epochs", "3"),
-                Map.of("dataset", "file:/data.csv"), Map.of("team", "ml"),
+        return new ModelDraft(
+                "test-format",
+                sig,
+                Map.of("accuracy", 0.75),
+                Map.of("train.epochs", "3"),
+                Map.of("dataset", "file:/data.csv"),
+                Map.of("team", "ml"),
                 Map.of("model.zip", out -> out.write(content.getBytes(StandardCharsets.UTF_8))));
     }
 
@@ -49,9 +59,11 @@ class HadoopModelStoreTest {
         assertThat(store.listVersions("iris")).extracting(ModelVersion::version).containsExactly(1, 2);
         ModelVersion latest = store.resolve(ModelRef.parse("iris"));
         assertThat(latest.version()).isEqualTo(2);
-        assertThat(new String(store.readFile(latest, "model.zip"), StandardCharsets.UTF_8)).isEqualTo("second");
+        assertThat(new String(store.readFile(latest, "model.zip"), StandardCharsets.UTF_8))
+                .isEqualTo("second");
         ModelVersion first = store.resolve(ModelRef.parse("iris/1"));
-        assertThat(new String(store.readFile(first, "model.zip"), StandardCharsets.UTF_8)).isEqualTo("first");
+        assertThat(new String(store.readFile(first, "model.zip"), StandardCharsets.UTF_8))
+                .isEqualTo("first");
 
         var meta = first.metadata();
         assertThat(meta.formatVersion()).isEqualTo(1);
@@ -100,7 +112,8 @@ class HadoopModelStoreTest {
         assertThatThrownBy(() -> store.readFile(v, "model.zip"))
                 .isInstanceOf(IntegrityException.class)
                 .hasMessageContaining("model.zip")
-                .hasMessageContaining("expected sha256 " + v.metadata().files().get("model.zip").sha256())
+                .hasMessageContaining("expected sha256 "
+                        + v.metadata().files().get("model.zip").sha256())
                 .hasMessageContaining("but was ");
     }
 
@@ -143,8 +156,8 @@ class HadoopModelStoreTest {
     @Test
     void failingWriterPublishesNothing() {
         HadoopModelStore store = store();
-        ModelDraft broken = new ModelDraft("f", draft("x").signature(), Map.of(), Map.of(), Map.of(), Map.of(),
-                Map.of("model.zip", out -> {
+        ModelDraft broken = new ModelDraft(
+                "f", draft("x").signature(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of("model.zip", out -> {
                     out.write(1);
                     throw new java.io.IOException("disk full");
                 }));

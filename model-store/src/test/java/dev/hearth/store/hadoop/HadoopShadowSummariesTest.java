@@ -23,8 +23,12 @@ class HadoopShadowSummariesTest {
         assertThat(summaries.read("iris")).isEmpty();
         summaries.write(new ShadowSummary("iris", "r1", 1, 0, List.of(new Pair(1, 2, false, 10, 10, 7, 0, 0, 0))));
         summaries.write(new ShadowSummary("iris", "r1", 2, 3, List.of(new Pair(1, 2, false, 20, 20, 15, 0, 0, 1))));
-        summaries.write(new ShadowSummary("iris", "r2", 2, 0, List.of(new Pair(1, 2, false, 30, 40, 25, 0, 0, 0),
-                new Pair(2, 3, false, 5, 5, 5, 0, 0, 0))));
+        summaries.write(new ShadowSummary(
+                "iris",
+                "r2",
+                2,
+                0,
+                List.of(new Pair(1, 2, false, 30, 40, 25, 0, 0, 0), new Pair(2, 3, false, 5, 5, 5, 0, 0, 0))));
         List<ShadowSummary> all = summaries.read("iris");
         assertThat(all).extracting(ShadowSummary::replica).containsExactlyInAnyOrder("r1", "r2");
         Pair merged = ShadowSummary.merged(all, 1, 2);
@@ -35,14 +39,17 @@ class HadoopShadowSummariesTest {
         assertThat(ShadowSummary.merged(all, 3, 4)).isNull();
 
         Path shadowDir = dir.resolve("iris/_rollout/shadow");
-        Files.writeString(shadowDir.resolve("evil.json"), "{\"formatVersion\":1,\"model\":\"iris\",\"replica\":\"evil\","
-                + "\"updated\":1,\"dropped\":0,\"pairs\":[{\"primary\":1,\"shadow\":2,\"regression\":false,"
-                + "\"requests\":1,\"rows\":1,\"agreeing_rows\":99,\"abs_diff_sum\":0,\"values\":0,\"failed\":0}]}");
+        Files.writeString(
+                shadowDir.resolve("evil.json"),
+                "{\"formatVersion\":1,\"model\":\"iris\",\"replica\":\"evil\","
+                        + "\"updated\":1,\"dropped\":0,\"pairs\":[{\"primary\":1,\"shadow\":2,\"regression\":false,"
+                        + "\"requests\":1,\"rows\":1,\"agreeing_rows\":99,\"abs_diff_sum\":0,\"values\":0,\"failed\":0}]}");
         Files.writeString(shadowDir.resolve("future.json"), "{\"formatVersion\":9,\"model\":\"iris\"}");
         Files.writeString(shadowDir.resolve("junk.json"), "not json");
         assertThat(summaries.read("iris")).extracting(ShadowSummary::replica).containsExactlyInAnyOrder("r1", "r2");
         // The store itself is not disturbed by the _rollout directory.
-        assertThat(HadoopModelStore.open(dir.toString(), new Configuration()).listModels()).isEmpty();
+        assertThat(HadoopModelStore.open(dir.toString(), new Configuration()).listModels())
+                .isEmpty();
     }
 
     @Test

@@ -35,11 +35,22 @@ class InterruptedRemovalIT {
         store.publish("m", Drafts.text("two", 0.5));
         Path go = dir.resolve("go");
         Path out = dir.resolve("child.out");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                RemovalProcess.class.getName(), root.toString(), "m", "1", go.toString()));
-        Process child = new ProcessBuilder(cmd).redirectOutput(out.toFile())
-                .redirectError(dir.resolve("child.err").toFile()).start();
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                RemovalProcess.class.getName(),
+                root.toString(),
+                "m",
+                "1",
+                go.toString()));
+        Process child = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(dir.resolve("child.err").toFile())
+                .start();
         try {
             awaitLine(child, out, "checked");
             store.setAlias("m", "production", 1, null, "moved while the delete runs");

@@ -50,7 +50,10 @@ class LeaseFilesTest {
             // over the old name; writing in place would have truncated what this reader sees.
             assertThat(before.readAllBytes()).isEqualTo(firstBytes);
         }
-        assertThat(store.leases("m")).singleElement().extracting(Lease::expiresAt).isEqualTo(second.expiresAt());
+        assertThat(store.leases("m"))
+                .singleElement()
+                .extracting(Lease::expiresAt)
+                .isEqualTo(second.expiresAt());
         try (Stream<Path> files = Files.list(dir.resolve("m/leases"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("server-a@1.json");
         }
@@ -70,12 +73,19 @@ class LeaseFilesTest {
             assertThat(l.activeAt(Instant.now())).isTrue();
         });
         RetentionPolicy keepOne = new RetentionPolicy(1, Duration.ZERO, Duration.ZERO);
-        assertThat(store.gc(keepOne, false).kept()).extracting(GcCandidate::version).containsExactly(1);
+        assertThat(store.gc(keepOne, false).kept())
+                .extracting(GcCandidate::version)
+                .containsExactly(1);
 
         // Written longer ago than any lease may live: it no longer pins version 1.
-        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Lease.MAX_TTL).minusSeconds(1)));
-        assertThat(store.leases("m")).singleElement().satisfies(l -> assertThat(l.activeAt(Instant.now())).isFalse());
-        assertThat(store.gc(keepOne, true).candidates()).extracting(GcCandidate::version).containsExactly(1);
+        Files.setLastModifiedTime(
+                file, FileTime.from(Instant.now().minus(Lease.MAX_TTL).minusSeconds(1)));
+        assertThat(store.leases("m"))
+                .singleElement()
+                .satisfies(l -> assertThat(l.activeAt(Instant.now())).isFalse());
+        assertThat(store.gc(keepOne, true).candidates())
+                .extracting(GcCandidate::version)
+                .containsExactly(1);
         assertThat(store.listVersions("m")).hasSize(1);
     }
 
@@ -87,17 +97,21 @@ class LeaseFilesTest {
         Instant old = Instant.now().minus(Duration.ofHours(2));
         Files.setLastModifiedTime(lease("server-a", 1), FileTime.from(old));
         Files.setLastModifiedTime(lease("server-b", 2), FileTime.from(old));
-        assertThat(store.leases("m")).allSatisfy(l -> assertThat(l.activeAt(Instant.now())).isFalse()).hasSize(2);
+        assertThat(store.leases("m"))
+                .allSatisfy(l -> assertThat(l.activeAt(Instant.now())).isFalse())
+                .hasSize(2);
     }
 
     @Test
     void anExpiryBeyondTheLongestTtlIsCut() throws Exception {
         Files.createDirectories(dir.resolve("m/leases"));
-        Files.writeString(lease("server-a", 1), "{\"model\":\"m\",\"holder\":\"server-a\",\"version\":1,"
-                + "\"expiresAt\":\"2999-01-01T00:00:00Z\"}");
+        Files.writeString(
+                lease("server-a", 1),
+                "{\"model\":\"m\",\"holder\":\"server-a\",\"version\":1," + "\"expiresAt\":\"2999-01-01T00:00:00Z\"}");
         Instant written = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Files.setLastModifiedTime(lease("server-a", 1), FileTime.from(written));
-        assertThat(store.leases("m")).extracting(Lease::expiresAt)
+        assertThat(store.leases("m"))
+                .extracting(Lease::expiresAt)
                 .containsExactly(written.plus(Lease.MAX_TTL).toString());
     }
 
@@ -114,9 +128,10 @@ class LeaseFilesTest {
         Path tmp = dir.resolve("m/leases/_tmp.server-b@2.json.0d6f");
         Files.writeString(tmp, "{\"expiresAt\":");
         assertThat(store.leases("m")).extracting(Lease::holder).containsExactly("server-a");
-        assertThat(store.gc(new RetentionPolicy(10, Duration.ZERO, Duration.ZERO), true).candidates())
-                .extracting(GcCandidate::reason).containsExactly("abandoned temporary file, older than the grace "
-                        + "period PT0S");
+        assertThat(store.gc(new RetentionPolicy(10, Duration.ZERO, Duration.ZERO), true)
+                        .candidates())
+                .extracting(GcCandidate::reason)
+                .containsExactly("abandoned temporary file, older than the grace " + "period PT0S");
         assertThat(tmp).doesNotExist();
     }
 }

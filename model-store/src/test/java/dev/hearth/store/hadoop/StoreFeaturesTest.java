@@ -40,7 +40,8 @@ class StoreFeaturesTest {
         assertThatThrownBy(() -> store.verify(v))
                 .isInstanceOf(IntegrityException.class)
                 .hasMessageContaining("m/versions/1/model.zip")
-                .hasMessageContaining("expected sha256 " + v.metadata().files().get("model.zip").sha256());
+                .hasMessageContaining("expected sha256 "
+                        + v.metadata().files().get("model.zip").sha256());
         Files.delete(file);
         assertThatThrownBy(() -> store.verify(v)).hasMessageEndingWith("but was <missing file>");
     }
@@ -49,16 +50,23 @@ class StoreFeaturesTest {
     void diffListsChangedSettingsAndMetrics() {
         HadoopModelStore store = store();
         store.publish("m", Drafts.text("a", 0.8));
-        ModelDraft other = new ModelDraft("test-format", Drafts.signature(), Map.of("accuracy", 0.9, "f1", 0.7),
-                Map.of("train.epochs", "5"), Map.of("dataset", "file:/data.csv"), Map.of("team", "ml"),
+        ModelDraft other = new ModelDraft(
+                "test-format",
+                Drafts.signature(),
+                Map.of("accuracy", 0.9, "f1", 0.7),
+                Map.of("train.epochs", "5"),
+                Map.of("dataset", "file:/data.csv"),
+                Map.of("team", "ml"),
                 Map.of("model.zip", out -> out.write(1)));
         store.publish("m", other);
-        var changes = MetadataDiff.between(store.resolve(ModelRef.parse("m/1")).metadata(),
+        var changes = MetadataDiff.between(
+                store.resolve(ModelRef.parse("m/1")).metadata(),
                 store.resolve(ModelRef.parse("m/2")).metadata());
-        assertThat(changes).containsExactly(
-                new MetadataDiff.Change("training", "train.epochs", "3", "5"),
-                new MetadataDiff.Change("metrics", "accuracy", "0.8", "0.9"),
-                new MetadataDiff.Change("metrics", "f1", null, "0.7"));
+        assertThat(changes)
+                .containsExactly(
+                        new MetadataDiff.Change("training", "train.epochs", "3", "5"),
+                        new MetadataDiff.Change("metrics", "accuracy", "0.8", "0.9"),
+                        new MetadataDiff.Change("metrics", "f1", null, "0.7"));
     }
 
     @Test
@@ -73,7 +81,8 @@ class StoreFeaturesTest {
         assertThat(fp.fileCount()).isEqualTo(2);
         assertThat(fp.contentHash()).hasSize(64);
         assertThat(fp.toProvenance()).containsEntry("dataset.files", 2L).containsKey("dataset.sha256");
-        assertThat(DatasetFingerprint.of(new org.apache.hadoop.fs.Path(data.toUri()), conf)).isEqualTo(fp);
+        assertThat(DatasetFingerprint.of(new org.apache.hadoop.fs.Path(data.toUri()), conf))
+                .isEqualTo(fp);
 
         long mtime = Files.getLastModifiedTime(data.resolve("b.csv")).toMillis();
         Files.writeString(data.resolve("b.csv"), "3,5\n");
@@ -81,7 +90,8 @@ class StoreFeaturesTest {
         DatasetFingerprint changed = DatasetFingerprint.of(new org.apache.hadoop.fs.Path(data.toUri()), conf);
         assertThat(changed.totalBytes()).isEqualTo(8);
         assertThat(changed.contentHash()).isNotEqualTo(fp.contentHash());
-        assertThatThrownBy(() -> DatasetFingerprint.of(new org.apache.hadoop.fs.Path(dir.resolve("nope").toUri()), conf))
+        assertThatThrownBy(() -> DatasetFingerprint.of(
+                        new org.apache.hadoop.fs.Path(dir.resolve("nope").toUri()), conf))
                 .isInstanceOf(ModelNotFoundException.class)
                 .hasMessageContaining("does not exist");
     }
@@ -95,9 +105,10 @@ class StoreFeaturesTest {
         ModelVersion v = store.publish("m", Drafts.text("x", 0.5));
         assertThat(v.version()).isEqualTo(1);
         assertThat(dir.resolve("s3like/m/_staging")).doesNotExist();
-        assertThat(new String(store.readFile(v, "model.zip"), StandardCharsets.UTF_8)).isEqualTo("x");
-        ModelDraft broken = new ModelDraft("f", Drafts.signature(), Map.of(), Map.of(), Map.of(), Map.of(),
-                Map.of("model.zip", out -> {
+        assertThat(new String(store.readFile(v, "model.zip"), StandardCharsets.UTF_8))
+                .isEqualTo("x");
+        ModelDraft broken = new ModelDraft(
+                "f", Drafts.signature(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of("model.zip", out -> {
                     throw new java.io.IOException("disk full");
                 }));
         assertThatThrownBy(() -> store.publish("m", broken)).hasMessageContaining("disk full");

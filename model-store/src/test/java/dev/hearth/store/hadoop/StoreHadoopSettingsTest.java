@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** conf/hadoop/core-site.xml lists every store Hadoop key with the default the code uses, each with a comment. */
 class StoreHadoopSettingsTest {
-    private static final Path ROOT = Path.of(System.getProperty("hearth.root", "..")).toAbsolutePath().normalize();
+    private static final Path ROOT =
+            Path.of(System.getProperty("hearth.root", "..")).toAbsolutePath().normalize();
     private static final Path CORE_SITE = ROOT.resolve("conf/hadoop/core-site.xml");
 
     @TempDir
@@ -31,8 +32,10 @@ class StoreHadoopSettingsTest {
         for (String key : StoreHadoopSettings.defaults().keySet()) {
             int at = xml.indexOf("<property><name>" + key + "</name>");
             String before = xml.substring(0, at).stripTrailing();
-            assertThat(before.substring(before.lastIndexOf('\n') + 1)).as("comment line above " + key)
-                    .contains("<!--").contains("-->");
+            assertThat(before.substring(before.lastIndexOf('\n') + 1))
+                    .as("comment line above " + key)
+                    .contains("<!--")
+                    .contains("-->");
         }
     }
 

@@ -34,7 +34,8 @@ class StoreLockTest {
         assertThat(store.currentLock("m", "retrain")).isEqualTo(lock);
         assertThatThrownBy(() -> store.acquireLock("m", "retrain", "run-b", Duration.ofMinutes(5)))
                 .isInstanceOf(LockHeldException.class)
-                .hasMessageContaining("run-a").hasMessageContaining("pid " + ProcessHandle.current().pid());
+                .hasMessageContaining("run-a")
+                .hasMessageContaining("pid " + ProcessHandle.current().pid());
         // another purpose or model is independent
         store.releaseLock(store.acquireLock("m", "other", "x", Duration.ofMinutes(5)));
         store.releaseLock(store.acquireLock("n", "retrain", "x", Duration.ofMinutes(5)));

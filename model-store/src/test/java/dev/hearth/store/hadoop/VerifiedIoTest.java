@@ -35,8 +35,8 @@ class VerifiedIoTest {
     }
 
     private static ModelDraft draft(ModelDraft.FileWriter writer) {
-        return new ModelDraft("test-format", Drafts.signature(), Map.of(), Map.of(), Map.of(), Map.of(),
-                Map.of("model.zip", writer));
+        return new ModelDraft(
+                "test-format", Drafts.signature(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of("model.zip", writer));
     }
 
     @Test
@@ -74,8 +74,9 @@ class VerifiedIoTest {
         ModelVersion v = store.publish("m", draft(out -> out.write(bytes)));
         Path file = dir.resolve("m/versions/1/model.zip");
         String expected = v.metadata().files().get("model.zip").sha256();
-        byte[][] variants = {flip(bytes, 2_500_000), Arrays.copyOf(bytes, bytes.length - 1),
-            Arrays.copyOf(bytes, bytes.length + 1)};
+        byte[][] variants = {
+            flip(bytes, 2_500_000), Arrays.copyOf(bytes, bytes.length - 1), Arrays.copyOf(bytes, bytes.length + 1)
+        };
         for (byte[] stored : variants) {
             Files.write(file, stored);
             assertThatThrownBy(() -> store.readFile(v, "model.zip"))
@@ -92,8 +93,8 @@ class VerifiedIoTest {
     void localFilesGetTheUsualPermissions() throws Exception {
         store().publish("m", draft(out -> out.write(1)));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("m/versions/1/model.zip"))))
-                .isEqualTo(PosixFilePermissions.toString(Files.getPosixFilePermissions(
-                        Files.createFile(dir.resolve("plain")))));
+                .isEqualTo(PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(Files.createFile(dir.resolve("plain")))));
     }
 
     @Test

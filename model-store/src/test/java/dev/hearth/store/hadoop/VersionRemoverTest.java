@@ -116,8 +116,11 @@ class VersionRemoverTest {
         hideAsAKilledRemovalWould(3);
         GcReport dryRun = store.gc(LEFTOVERS_NOW, false);
         assertThat(dryRun.candidates()).isEmpty();
-        assertThat(dryRun.kept()).extracting(GcCandidate::reason).anySatisfy(r -> assertThat(r)
-                .startsWith("kept: leased by server-a until").endsWith("; restored: hidden by a removal that did not finish"));
+        assertThat(dryRun.kept())
+                .extracting(GcCandidate::reason)
+                .anySatisfy(r -> assertThat(r)
+                        .startsWith("kept: leased by server-a until")
+                        .endsWith("; restored: hidden by a removal that did not finish"));
         assertThat(marker(3)).exists();
     }
 
@@ -129,15 +132,20 @@ class VersionRemoverTest {
         assertThatThrownBy(() -> store.setAlias("m", "production", 4, null, null))
                 .isInstanceOf(ModelNotFoundException.class);
 
-        assertThat(store.gc(new RetentionPolicy(100, Duration.ZERO, Duration.ofHours(1)), true).candidates())
-                .as("within the grace period a removal may still be running").isEmpty();
+        assertThat(store.gc(new RetentionPolicy(100, Duration.ZERO, Duration.ofHours(1)), true)
+                        .candidates())
+                .as("within the grace period a removal may still be running")
+                .isEmpty();
         assertThat(hidden(4)).isTrue();
 
         GcReport report = store.gc(LEFTOVERS_NOW, true);
-        assertThat(report.candidates()).extracting(GcCandidate::reason)
+        assertThat(report.candidates())
+                .extracting(GcCandidate::reason)
                 .containsExactly("hidden by a removal that did not finish, older than the grace period PT0S");
         assertThat(dir.resolve("m/versions/4")).doesNotExist();
-        assertThat(store.auditLog("m")).extracting(e -> e.action() + ":" + e.from()).contains("gc:4");
+        assertThat(store.auditLog("m"))
+                .extracting(e -> e.action() + ":" + e.from())
+                .contains("gc:4");
     }
 
     @Test

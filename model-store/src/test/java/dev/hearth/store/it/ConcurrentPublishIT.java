@@ -1,10 +1,10 @@
 package dev.hearth.store.it;
 
-import dev.hearth.testing.ChildProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.hadoop.HadoopModelStore;
+import dev.hearth.testing.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +36,9 @@ class ConcurrentPublishIT {
         TreeSet<Integer> reported = new TreeSet<>();
         int reports = 0;
         for (ChildProcess c : children) {
-            assertThat(c.waitFor(Duration.ofMinutes(5))).as("exit code of " + c.pid()).isZero();
+            assertThat(c.waitFor(Duration.ofMinutes(5)))
+                    .as("exit code of " + c.pid())
+                    .isZero();
             for (String line : c.lines()) {
                 if (line.startsWith("published ")) {
                     reported.add(Integer.parseInt(line.substring("published ".length())));
@@ -48,15 +50,22 @@ class ConcurrentPublishIT {
         HadoopModelStore store = HadoopModelStore.open(root, new Configuration());
         List<ModelVersion> versions = store.listVersions("shared");
         assertThat(reports).isEqualTo(PROCESSES * EACH);
-        assertThat(reported).containsExactlyElementsOf(IntStream.rangeClosed(1, 80).boxed().toList());
-        assertThat(versions).extracting(ModelVersion::version)
+        assertThat(reported)
+                .containsExactlyElementsOf(IntStream.rangeClosed(1, 80).boxed().toList());
+        assertThat(versions)
+                .extracting(ModelVersion::version)
                 .containsExactlyElementsOf(IntStream.rangeClosed(1, 80).boxed().toList());
         for (ModelVersion v : versions) {
             store.verify(v);
         }
-        String summary = String.format(java.util.Locale.ROOT,
+        String summary = String.format(
+                java.util.Locale.ROOT,
                 "concurrency: %d JVMs x %d publishes -> %d distinct versions (1..%d), all verified, in %.1f s%n",
-                PROCESSES, EACH, versions.size(), versions.get(versions.size() - 1).version(), seconds);
+                PROCESSES,
+                EACH,
+                versions.size(),
+                versions.get(versions.size() - 1).version(),
+                seconds);
         System.out.print(summary);
         Files.writeString(Path.of("target", "concurrency.txt"), summary);
     }

@@ -83,8 +83,9 @@ class CrashKeysIT {
     }
 
     /** One trial; true when the child was killed before it finished. */
-    private boolean trial(TestKeystore keys, String root, String action, String key, Random random, Path logs,
-            String id) throws Exception {
+    private boolean trial(
+            TestKeystore keys, String root, String action, String key, Random random, Path logs, String id)
+            throws Exception {
         Process p = start(keys, root, action, key, logs, id);
         Path out = logs.resolve(id + ".out");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -110,16 +111,29 @@ class CrashKeysIT {
 
     private static Process start(TestKeystore keys, String root, String action, String key, Path logs, String id)
             throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto"));
         String hearthRoot = System.getProperty("hearth.root");
         if (hearthRoot != null && Files.exists(Path.of(hearthRoot, "conf/jvm17.args"))) {
             cmd.add("@" + Path.of(hearthRoot, "conf/jvm17.args"));
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), KeysProcess.class.getName(), action, root,
-                keys.uri(), key, "iris"));
-        return new ProcessBuilder(cmd).redirectOutput(logs.resolve(id + ".out").toFile())
-                .redirectError(logs.resolve(id + ".err").toFile()).start();
+        cmd.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                KeysProcess.class.getName(),
+                action,
+                root,
+                keys.uri(),
+                key,
+                "iris"));
+        return new ProcessBuilder(cmd)
+                .redirectOutput(logs.resolve(id + ".out").toFile())
+                .redirectError(logs.resolve(id + ".err").toFile())
+                .start();
     }
 
     /** Every version reads back; {@code expectedKey}: all are wrapped by it (null: each by one, or plaintext). */
@@ -135,10 +149,15 @@ class CrashKeysIT {
             // verify decrypts and checks the SHA-256 of the plaintext; a full comparison once at the end.
             store.verify(v);
             if (expectedKey != null) {
-                assertArrayEquals(plaintext.get(v.version()), store.readFile(v, "model.zip"), v.ref().toString());
+                assertArrayEquals(
+                        plaintext.get(v.version()),
+                        store.readFile(v, "model.zip"),
+                        v.ref().toString());
             }
             Path vdir = Path.of(java.net.URI.create(v.location()));
-            assertTrue(Files.exists(vdir.resolve(info == null ? "model.zip" : "model.zip.enc")), v.ref().toString());
+            assertTrue(
+                    Files.exists(vdir.resolve(info == null ? "model.zip" : "model.zip.enc")),
+                    v.ref().toString());
         }
     }
 

@@ -1,12 +1,12 @@
 package dev.hearth.store.it;
 
-import dev.hearth.testing.ChildProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.store.GcReport;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.RetentionPolicy;
 import dev.hearth.store.hadoop.HadoopModelStore;
+import dev.hearth.testing.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,11 +53,17 @@ class CrashPublishIT {
         }
         GcReport gc = store.gc(new RetentionPolicy(1, Duration.ZERO, Duration.ZERO), true);
         assertThat(hasLeftovers(dir.resolve("store/big"))).isFalse();
-        String summary = String.format(java.util.Locale.ROOT,
+        String summary = String.format(
+                java.util.Locale.ROOT,
                 "crash trials: %d SIGKILLs (seed 20240607), %d versions committed by the killed children, "
                         + "%d versions verified after kills, %d kills left staging/uncommitted leftovers "
                         + "(never listed), %d follow-up publishes succeeded, gc removed %d leftovers%n",
-                TRIALS, completedByChildren, verified, leftoversSeen, TRIALS, gc.candidates().size());
+                TRIALS,
+                completedByChildren,
+                verified,
+                leftoversSeen,
+                TRIALS,
+                gc.candidates().size());
         System.out.print(summary);
         Files.writeString(Path.of("target", "crash-trials.txt"), summary);
     }

@@ -11,8 +11,7 @@ import java.util.Random;
 
 /** The steps every kill -9 publish trial takes, on whichever file system the store is on. */
 final class CrashTrials {
-    private CrashTrials() {
-    }
+    private CrashTrials() {}
 
     /**
      * Waits until the publishing child is {@code ready}, lets it publish for a seeded-random 50 to 1500 ms, kills it
@@ -22,7 +21,8 @@ final class CrashTrials {
         child.awaitLine("ready"::equals, Duration.ofSeconds(60));
         Thread.sleep(50 + random.nextInt(1450));
         child.kill();
-        return (int) child.lines().stream().filter(l -> l.startsWith("published")).count();
+        return (int)
+                child.lines().stream().filter(l -> l.startsWith("published")).count();
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.hearth.store.it;
 
-import dev.hearth.testing.hdfs.MiniHdfs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +11,7 @@ import dev.hearth.store.RetentionPolicy;
 import dev.hearth.store.VersionConflictException;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import dev.hearth.store.testing.Drafts;
+import dev.hearth.testing.hdfs.MiniHdfs;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,7 +59,8 @@ class HdfsModelStoreIT {
         ModelVersion v1 = store.publish("iris", Drafts.text("one", 0.8));
         ModelVersion v2 = store.publish("iris", Drafts.random(3_000_000, 7));
         assertThat(v2.version()).isEqualTo(2);
-        assertThat(new String(store.readFile(v1, "model.zip"), StandardCharsets.UTF_8)).isEqualTo("one");
+        assertThat(new String(store.readFile(v1, "model.zip"), StandardCharsets.UTF_8))
+                .isEqualTo("one");
         store.verify(store.resolve(ModelRef.parse("iris/2")));
 
         store.setAlias("iris", "production", 1, null, "first");
@@ -91,13 +92,16 @@ class HdfsModelStoreIT {
         List<Future<Integer>> futures = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             int n = i;
-            futures.add(pool.submit(() -> store.publish("m", Drafts.text("v" + n, 0.5)).version()));
+            futures.add(pool.submit(
+                    () -> store.publish("m", Drafts.text("v" + n, 0.5)).version()));
         }
         List<Integer> versions = new ArrayList<>();
         for (Future<Integer> f : futures) {
             versions.add(f.get());
         }
-        assertThat(versions).containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, 20).boxed().toList());
+        assertThat(versions)
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.rangeClosed(1, 20).boxed().toList());
         List<Future<Boolean>> cas = new ArrayList<>();
         for (int target : new int[] {5, 6}) {
             cas.add(pool.submit(() -> {
@@ -138,8 +142,11 @@ class HdfsModelStoreIT {
                 .isInstanceOf(dev.hearth.store.ModelStoreException.class)
                 .hasMessageContaining("cannot commit m/2: hdfs://")
                 .hasMessageContaining("already exists (not made by this publish; nothing was changed");
-        assertThat(fs.listStatus(taken)).extracting(st -> st.getPath().getName()).containsExactly("model.zip");
-        assertThat(fs.listStatus(new org.apache.hadoop.fs.Path("/existing/m/_staging"))).isEmpty();
+        assertThat(fs.listStatus(taken))
+                .extracting(st -> st.getPath().getName())
+                .containsExactly("model.zip");
+        assertThat(fs.listStatus(new org.apache.hadoop.fs.Path("/existing/m/_staging")))
+                .isEmpty();
         assertThat(store.listVersions("m")).extracting(ModelVersion::version).containsExactly(1);
         assertThat(store.publish("m", Drafts.text("three", 0.5)).version()).isEqualTo(3);
     }
@@ -156,15 +163,19 @@ class HdfsModelStoreIT {
         // resolve, 1 stays hidden until gc finishes its removal.
         for (int v : new int[] {1, 2}) {
             org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path("/hide/m/versions/" + v);
-            assertThat(fs.rename(new org.apache.hadoop.fs.Path(dir, "_COMMITTED"),
-                    new org.apache.hadoop.fs.Path(dir, "_HIDDEN"))).isTrue();
+            assertThat(fs.rename(
+                            new org.apache.hadoop.fs.Path(dir, "_COMMITTED"),
+                            new org.apache.hadoop.fs.Path(dir, "_HIDDEN")))
+                    .isTrue();
         }
         assertThat(store.resolve(ModelRef.parse("m@production")).version()).isEqualTo(2);
-        assertThat(fs.exists(new org.apache.hadoop.fs.Path("/hide/m/versions/2/_COMMITTED"))).isTrue();
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path("/hide/m/versions/2/_COMMITTED")))
+                .isTrue();
         assertThat(store.listVersions("m")).extracting(ModelVersion::version).containsExactly(2, 3);
         GcReport report = store.gc(new RetentionPolicy(10, Duration.ZERO, Duration.ZERO), true);
         assertThat(report.candidates()).extracting(GcCandidate::version).containsExactly(1);
-        assertThat(fs.exists(new org.apache.hadoop.fs.Path("/hide/m/versions/1"))).isFalse();
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path("/hide/m/versions/1")))
+                .isFalse();
 
         // Leases are renamed over the old file: a reader of the old one still reads it whole.
         store.writeLease("m", "server-a", 3, Duration.ofMinutes(1));
@@ -177,7 +188,8 @@ class HdfsModelStoreIT {
             store.writeLease("m", "server-a", 3, Duration.ofMinutes(2));
             assertThat(old.readAllBytes()).isEqualTo(before);
         }
-        assertThat(fs.listStatus(lease.getParent())).extracting(st -> st.getPath().getName())
+        assertThat(fs.listStatus(lease.getParent()))
+                .extracting(st -> st.getPath().getName())
                 .containsExactly("server-a@3.json");
         assertThatThrownBy(() -> store.delete("m", 3, "leased")).isInstanceOf(VersionConflictException.class);
         store.releaseLease("m", "server-a");
@@ -188,8 +200,8 @@ class HdfsModelStoreIT {
     @Test
     void publishVersusPlainCopyOnHdfs() throws Exception {
         Path local = base.resolve("bytes.bin");
-        PublishBenchmark.Result r = PublishBenchmark.run(store("bench"), hdfs.fileSystem(),
-                new org.apache.hadoop.fs.Path("/copy"), local);
+        PublishBenchmark.Result r =
+                PublishBenchmark.run(store("bench"), hdfs.fileSystem(), new org.apache.hadoop.fs.Path("/copy"), local);
         Files.writeString(Path.of("target", "publish-benchmark-hdfs.txt"), r.describe("hdfs (MiniDFSCluster)"));
         System.out.print(r.describe("hdfs (MiniDFSCluster)"));
     }

@@ -22,7 +22,8 @@ public final class KeysProcess {
         System.out.println("started");
         System.out.flush();
         for (ModelVersion v : versions) {
-            ModelVersion now = action.equals("encrypt") ? store.encrypt(v, "crash trial") : store.rekey(v, "crash trial");
+            ModelVersion now =
+                    action.equals("encrypt") ? store.encrypt(v, "crash trial") : store.rekey(v, "crash trial");
             System.out.println(v.ref() + " " + now.metadata().encryption().keyVersion());
         }
         System.out.println("done");

@@ -17,8 +17,8 @@ class LocalPublishBenchmarkIT {
     void publishVersusPlainCopyOnLocalDisk() throws Exception {
         HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
         FileSystem fs = FileSystem.getLocal(new Configuration()).getRaw();
-        PublishBenchmark.Result r = PublishBenchmark.run(store, fs,
-                new org.apache.hadoop.fs.Path(dir.resolve("copy").toUri()), dir.resolve("bytes.bin"));
+        PublishBenchmark.Result r = PublishBenchmark.run(
+                store, fs, new org.apache.hadoop.fs.Path(dir.resolve("copy").toUri()), dir.resolve("bytes.bin"));
         Files.writeString(Path.of("target", "publish-benchmark-local.txt"), r.describe("local file system"));
         System.out.print(r.describe("local file system"));
     }

@@ -29,9 +29,17 @@ final class PublishBenchmark {
      */
     record Result(double publishMillis, double copyMillis, double hashMillis) {
         String describe(String backend) {
-            return String.format(Locale.ROOT, "publish vs copy, %s, %d bytes: publish %.0f ms, copy %.0f ms, "
-                    + "ratio %.2f (best of %d; SHA-256 of the bytes alone %.0f ms)%n", backend, BYTES,
-                    publishMillis, copyMillis, publishMillis / copyMillis, ROUNDS, hashMillis);
+            return String.format(
+                    Locale.ROOT,
+                    "publish vs copy, %s, %d bytes: publish %.0f ms, copy %.0f ms, "
+                            + "ratio %.2f (best of %d; SHA-256 of the bytes alone %.0f ms)%n",
+                    backend,
+                    BYTES,
+                    publishMillis,
+                    copyMillis,
+                    publishMillis / copyMillis,
+                    ROUNDS,
+                    hashMillis);
         }
     }
 
@@ -40,7 +48,13 @@ final class PublishBenchmark {
         byte[] bytes = new byte[BYTES];
         new Random(10_000_000L).nextBytes(bytes);
         Files.write(local, bytes);
-        ModelDraft draft = new ModelDraft("bench", Drafts.signature(), Map.of(), Map.of(), Map.of(), Map.of(),
+        ModelDraft draft = new ModelDraft(
+                "bench",
+                Drafts.signature(),
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                Map.of(),
                 Map.of("model.zip", out -> out.write(bytes)));
         double publish = Double.MAX_VALUE;
         double copy = Double.MAX_VALUE;
@@ -50,7 +64,10 @@ final class PublishBenchmark {
             store.publish("bench", draft);
             publish = Math.min(publish, (System.nanoTime() - t0) / 1e6);
             long t1 = System.nanoTime();
-            fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(local.toUri()),
+            fs.copyFromLocalFile(
+                    false,
+                    true,
+                    new org.apache.hadoop.fs.Path(local.toUri()),
                     new org.apache.hadoop.fs.Path(copyDir, "copy-" + i + ".bin"));
             copy = Math.min(copy, (System.nanoTime() - t1) / 1e6);
             long t2 = System.nanoTime();

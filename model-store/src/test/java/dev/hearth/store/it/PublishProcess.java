@@ -1,9 +1,9 @@
 package dev.hearth.store.it;
 
 import dev.hearth.store.ModelVersion;
+import dev.hearth.store.hadoop.HadoopConfigurations;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import dev.hearth.store.testing.Drafts;
-import dev.hearth.store.hadoop.HadoopConfigurations;
 import dev.hearth.testing.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,17 +23,27 @@ public final class PublishProcess {
      * {@code <id>.err} in {@code logDir}. {@code HADOOP_CONF_DIR} is {@code hadoopConfDir} (its core-site.xml)
      * when not null.
      */
-    static ChildProcess start(Path logDir, String id, String root, String name, int count, long bytes, long seed,
-            Path hadoopConfDir) {
+    static ChildProcess start(
+            Path logDir, String id, String root, String name, int count, long bytes, long seed, Path hadoopConfDir) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto"));
         String root17 = System.getProperty("hearth.root");
         if (root17 != null && Files.exists(Path.of(root17, "conf/jvm17.args"))) {
             cmd.add("@" + Path.of(root17, "conf/jvm17.args"));
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PublishProcess.class.getName(), root, name,
-                Integer.toString(count), Long.toString(bytes), Long.toString(seed)));
+        cmd.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                PublishProcess.class.getName(),
+                root,
+                name,
+                Integer.toString(count),
+                Long.toString(bytes),
+                Long.toString(seed)));
         ChildProcess.Builder builder = ChildProcess.builder(id, cmd).logs(logDir);
         if (hadoopConfDir != null) {
             builder.env("HADOOP_CONF_DIR", hadoopConfDir.toString());

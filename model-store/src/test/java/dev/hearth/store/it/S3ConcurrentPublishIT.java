@@ -1,11 +1,11 @@
 package dev.hearth.store.it;
 
-import dev.hearth.testing.ChildProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import dev.hearth.store.testing.S3TestEndpoint;
+import dev.hearth.testing.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,13 +50,15 @@ class S3ConcurrentPublishIT {
                     assertThat(code).as(c.errors()).isZero();
                 } else {
                     assertThat(code).as("exit code of " + c.pid()).isNotZero();
-                    assertThat(c.errors()).contains("cannot run with several publishers")
+                    assertThat(c.errors())
+                            .contains("cannot run with several publishers")
                             .contains("does not honour conditional writes")
                             .doesNotContain(s3.secret());
                     assertThat(c.lines()).doesNotContain("ready");
                     refused++;
                 }
-                c.lines().stream().filter(l -> l.startsWith("published "))
+                c.lines().stream()
+                        .filter(l -> l.startsWith("published "))
                         .forEach(l -> reported.add(Integer.parseInt(l.substring("published ".length()))));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -64,18 +66,30 @@ class S3ConcurrentPublishIT {
             List<ModelVersion> versions = store.listVersions("shared");
             String summary;
             if (safe) {
-                assertThat(reported).containsExactlyElementsOf(IntStream.rangeClosed(1, 80).boxed().toList());
+                assertThat(reported)
+                        .containsExactlyElementsOf(
+                                IntStream.rangeClosed(1, 80).boxed().toList());
                 assertThat(versions).hasSize(PROCESSES * EACH);
                 for (ModelVersion v : versions) {
                     store.verify(v);
                 }
-                summary = String.format(java.util.Locale.ROOT, "S3 concurrency: %d JVMs x %d publishes -> %d "
-                        + "distinct versions, all verified, in %.1f s%n", PROCESSES, EACH, versions.size(), seconds);
+                summary = String.format(
+                        java.util.Locale.ROOT,
+                        "S3 concurrency: %d JVMs x %d publishes -> %d "
+                                + "distinct versions, all verified, in %.1f s%n",
+                        PROCESSES,
+                        EACH,
+                        versions.size(),
+                        seconds);
             } else {
                 assertThat(versions).isEmpty();
-                summary = String.format(java.util.Locale.ROOT, "S3 concurrency: endpoint ignores If-None-Match; "
-                        + "%d of %d multi-publisher JVMs refused to open the store, 0 versions written (%.1f s)%n",
-                        refused, PROCESSES, seconds);
+                summary = String.format(
+                        java.util.Locale.ROOT,
+                        "S3 concurrency: endpoint ignores If-None-Match; "
+                                + "%d of %d multi-publisher JVMs refused to open the store, 0 versions written (%.1f s)%n",
+                        refused,
+                        PROCESSES,
+                        seconds);
             }
             System.out.print(summary);
             Files.writeString(Path.of("target", "s3-concurrency.txt"), summary);

@@ -1,6 +1,5 @@
 package dev.hearth.store.it;
 
-import dev.hearth.testing.ChildProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,9 +10,9 @@ import dev.hearth.store.StoreLock;
 import dev.hearth.store.VersionConflictException;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import dev.hearth.store.hadoop.StoreHadoopSettings;
-import org.apache.hadoop.conf.Configuration;
 import dev.hearth.store.testing.Drafts;
 import dev.hearth.store.testing.S3TestEndpoint;
+import dev.hearth.testing.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,7 +105,8 @@ class S3ConditionalWritesIT {
             Configuration multi = s3.hadoopConf();
             multi.set(HadoopModelStore.MULTI_PUBLISHER, "true");
             assertThatThrownBy(() -> HadoopModelStore.open("s3a://" + S3TestEndpoint.BUCKET + "/probed", multi))
-                    .hasMessageContaining("cannot run with several publishers").hasMessageContaining("not atomic");
+                    .hasMessageContaining("cannot run with several publishers")
+                    .hasMessageContaining("not atomic");
         } else {
             assertThat(probed.multiPublisherSafe()).as(mode).isTrue();
         }
@@ -116,10 +117,18 @@ class S3ConditionalWritesIT {
         int keys = 10;
         int[] winners = RawConditionalPuts.race(s3.endpoint(), S3TestEndpoint.BUCKET, "atomicity", keys, RACERS);
         long atomicKeys = java.util.Arrays.stream(winners).filter(w -> w == 1).count();
-        assertThat(java.util.Arrays.stream(winners).boxed().toList()).as("winners per key").allMatch(w -> w >= 1);
-        String measured = String.format(Locale.ROOT, "S3Mock 4.11.0 conditional PUT atomicity: %d racers x %d keys "
-                + "-> winners per key %s (%d of %d keys exactly one)%n", RACERS, keys,
-                java.util.Arrays.toString(winners), atomicKeys, keys);
+        assertThat(java.util.Arrays.stream(winners).boxed().toList())
+                .as("winners per key")
+                .allMatch(w -> w >= 1);
+        String measured = String.format(
+                Locale.ROOT,
+                "S3Mock 4.11.0 conditional PUT atomicity: %d racers x %d keys "
+                        + "-> winners per key %s (%d of %d keys exactly one)%n",
+                RACERS,
+                keys,
+                java.util.Arrays.toString(winners),
+                atomicKeys,
+                keys);
         System.out.print(measured);
         Files.writeString(Path.of("target", "s3mock-atomicity.txt"), measured);
         if (atomicKeys < keys) {
@@ -145,20 +154,28 @@ class S3ConditionalWritesIT {
             for (ChildProcess c : children) {
                 assertThat(c.waitFor(Duration.ofMinutes(5))).as(c.errors()).isZero();
                 assertThat(c.errors()).doesNotContain(s3.secret());
-                c.lines().stream().filter(l -> l.startsWith("published "))
+                c.lines().stream()
+                        .filter(l -> l.startsWith("published "))
                         .forEach(l -> reported.add(Integer.parseInt(l.substring("published ".length()))));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            assertThat(reported).containsExactlyElementsOf(IntStream.rangeClosed(1, 80).boxed().toList());
+            assertThat(reported)
+                    .containsExactlyElementsOf(
+                            IntStream.rangeClosed(1, 80).boxed().toList());
             HadoopModelStore store = HadoopModelStore.open(root, s3.hadoopConf());
             List<ModelVersion> versions = store.listVersions("shared");
             assertThat(versions).hasSize(PROCESSES * EACH);
             for (ModelVersion v : versions) {
                 store.verify(v);
             }
-            String summary = String.format(Locale.ROOT, "S3Mock 4.11.0 (honours If-None-Match): %d JVMs x %d "
-                    + "publishes -> %d distinct versions, all verified, in %.1f s%n", PROCESSES, EACH,
-                    versions.size(), seconds);
+            String summary = String.format(
+                    Locale.ROOT,
+                    "S3Mock 4.11.0 (honours If-None-Match): %d JVMs x %d "
+                            + "publishes -> %d distinct versions, all verified, in %.1f s%n",
+                    PROCESSES,
+                    EACH,
+                    versions.size(),
+                    seconds);
             System.out.print(summary);
             Files.writeString(Path.of("target", "s3mock-concurrency.txt"), summary);
         } finally {
@@ -192,8 +209,11 @@ class S3ConditionalWritesIT {
                         return false;
                     }
                 });
-                assertThat(won).as("round %d: alias moves that succeeded", round).containsOnlyOnce(true);
-                assertThat(setup.resolve(ModelRef.parse("iris@production")).version()).isEqualTo(to);
+                assertThat(won)
+                        .as("round %d: alias moves that succeeded", round)
+                        .containsOnlyOnce(true);
+                assertThat(setup.resolve(ModelRef.parse("iris@production")).version())
+                        .isEqualTo(to);
             }
             assertThat(setup.aliasHistory("iris", "production")).hasSize(1 + rounds);
 
@@ -201,8 +221,8 @@ class S3ConditionalWritesIT {
                 List<StoreLock> held = new ArrayList<>();
                 List<Boolean> won = race(pool, i -> {
                     try {
-                        StoreLock lock = stores.get(i).acquireLock("iris", "retrain", "racer-" + i,
-                                Duration.ofMinutes(5));
+                        StoreLock lock =
+                                stores.get(i).acquireLock("iris", "retrain", "racer-" + i, Duration.ofMinutes(5));
                         synchronized (held) {
                             held.add(lock);
                         }
@@ -211,8 +231,11 @@ class S3ConditionalWritesIT {
                         return false;
                     }
                 });
-                assertThat(won).as("round %d: lock acquisitions that succeeded", round).containsOnlyOnce(true);
-                assertThat(setup.currentLock("iris", "retrain").token()).isEqualTo(held.get(0).token());
+                assertThat(won)
+                        .as("round %d: lock acquisitions that succeeded", round)
+                        .containsOnlyOnce(true);
+                assertThat(setup.currentLock("iris", "retrain").token())
+                        .isEqualTo(held.get(0).token());
                 setup.releaseLock(held.get(0));
             }
         } finally {

@@ -1,6 +1,5 @@
 package dev.hearth.store.it;
 
-import dev.hearth.testing.ChildProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.store.GcReport;
@@ -8,6 +7,7 @@ import dev.hearth.store.ModelVersion;
 import dev.hearth.store.RetentionPolicy;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import dev.hearth.store.testing.S3TestEndpoint;
+import dev.hearth.testing.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +47,8 @@ class S3CrashPublishIT {
             int verified = 0;
             int leftovers = 0;
             for (int trial = 0; trial < TRIALS; trial++) {
-                ChildProcess child = PublishProcess.start(logs, "trial" + trial, root, "big", 1000, MODEL_BYTES, trial, conf);
+                ChildProcess child =
+                        PublishProcess.start(logs, "trial" + trial, root, "big", 1000, MODEL_BYTES, trial, conf);
                 completedByChildren += CrashTrials.killAtRandomMoment(child, random);
 
                 for (ModelVersion v : store.listVersions("big")) {
@@ -68,11 +69,18 @@ class S3CrashPublishIT {
             List<ModelVersion> left = store.listVersions("big");
             assertThat(left).hasSize(1);
             store.verify(left.get(0));
-            String summary = String.format(java.util.Locale.ROOT,
+            String summary = String.format(
+                    java.util.Locale.ROOT,
                     "S3 crash trials: %d SIGKILLs (seed 20240607), %d versions committed by the killed children, "
                             + "%d versions verified after kills, %d kills left uncommitted leftovers (never listed), "
                             + "%d follow-up publishes succeeded, gc removed %d leftovers (%d candidates)%n",
-                    TRIALS, completedByChildren, verified, leftoversSeen, TRIALS, before, gc.candidates().size());
+                    TRIALS,
+                    completedByChildren,
+                    verified,
+                    leftoversSeen,
+                    TRIALS,
+                    before,
+                    gc.candidates().size());
             System.out.print(summary);
             Files.writeString(Path.of("target", "s3-crash-trials.txt"), summary);
             for (Path f : Files.list(logs).toList()) {

@@ -55,16 +55,25 @@ public final class S3MockEndpoint implements AutoCloseable {
         Path log = dir.resolve("s3mock.log");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
                 // S3Mock's own Logback and SLF4J versions disagree; the JDK logger is enough for a test server.
                 "-Dorg.springframework.boot.logging.LoggingSystem=none",
-                "-cp", cp, "com.adobe.testing.s3mock.S3MockApplication",
-                "--server.ssl.enabled=false", "--server.address=127.0.0.1", "--server.port=" + port,
+                "-cp",
+                cp,
+                "com.adobe.testing.s3mock.S3MockApplication",
+                "--server.ssl.enabled=false",
+                "--server.address=127.0.0.1",
+                "--server.port=" + port,
                 // S3Mock always adds a second plain-HTTP connector; 0 leaves it on an unused ephemeral port.
                 "--com.adobe.testing.s3mock.http-port=0",
                 "--com.adobe.testing.s3mock.store.root=" + root,
                 "--com.adobe.testing.s3mock.store.initial-buckets=" + S3TestEndpoint.BUCKET));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         S3MockEndpoint endpoint = new S3MockEndpoint(p, port, log);
         try {
             endpoint.awaitReady();
@@ -107,8 +116,8 @@ public final class S3MockEndpoint implements AutoCloseable {
         URI bucket = URI.create(endpoint() + "/" + S3TestEndpoint.BUCKET);
         while (true) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("S3Mock exited with " + process.exitValue() + ": "
-                        + Files.readString(log));
+                throw new IllegalStateException(
+                        "S3Mock exited with " + process.exitValue() + ": " + Files.readString(log));
             }
             try {
                 HttpURLConnection c = (HttpURLConnection) bucket.toURL().openConnection();
@@ -124,8 +133,8 @@ public final class S3MockEndpoint implements AutoCloseable {
                 // not listening yet
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("S3Mock did not answer on " + endpoint() + " within "
-                        + START_TIMEOUT + ": " + Files.readString(log));
+                throw new IllegalStateException("S3Mock did not answer on " + endpoint() + " within " + START_TIMEOUT
+                        + ": " + Files.readString(log));
             }
             Thread.sleep(200);
         }

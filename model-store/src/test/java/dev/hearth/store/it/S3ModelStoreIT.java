@@ -60,7 +60,8 @@ class S3ModelStoreIT {
         ModelVersion v3 = store.publish("iris", Drafts.text("three", 0.9));
         assertThat(v3.version()).isEqualTo(3);
         assertThat(store.listVersions("iris")).extracting(ModelVersion::version).containsExactly(1, 2, 3);
-        assertThat(new String(store.readFile(v1, "model.zip"), StandardCharsets.UTF_8)).isEqualTo("one");
+        assertThat(new String(store.readFile(v1, "model.zip"), StandardCharsets.UTF_8))
+                .isEqualTo("one");
         store.verify(store.resolve(ModelRef.parse("iris/2")));
         assertThat(store.resolve(ModelRef.parse("iris")).version()).isEqualTo(3);
 
@@ -69,7 +70,8 @@ class S3ModelStoreIT {
                 .isInstanceOf(VersionConflictException.class);
         store.setAlias("iris", "production", 2, 1, "second");
         assertThatThrownBy(() -> store.setAlias("iris", "production", 3, 1, "stale expectation"))
-                .isInstanceOf(VersionConflictException.class).hasMessageContaining("2");
+                .isInstanceOf(VersionConflictException.class)
+                .hasMessageContaining("2");
         store.rollback("iris", "production", "bad");
         assertThat(store.resolve(ModelRef.parse("iris@production")).version()).isEqualTo(1);
         assertThat(store.aliasHistory("iris", "production")).hasSize(3);
@@ -80,8 +82,8 @@ class S3ModelStoreIT {
 
         // A publish killed after writing its files but before _COMMITTED: never listed, removed by gc.
         ModelVersion v4 = store.publish("iris", Drafts.text("four", 0.1));
-        org.apache.hadoop.fs.FileSystem fs = new org.apache.hadoop.fs.Path(s3.uri("models")).getFileSystem(
-                s3.hadoopConf());
+        org.apache.hadoop.fs.FileSystem fs =
+                new org.apache.hadoop.fs.Path(s3.uri("models")).getFileSystem(s3.hadoopConf());
         fs.delete(new org.apache.hadoop.fs.Path(v4.location(), "_COMMITTED"), false);
         assertThat(store.listVersions("iris")).extracting(ModelVersion::version).containsExactly(1, 2, 3);
 
@@ -107,7 +109,8 @@ class S3ModelStoreIT {
         Configuration multi = s3.hadoopConf();
         multi.setBoolean(HadoopModelStore.MULTI_PUBLISHER, true);
         if (store.multiPublisherSafe()) {
-            assertThat(HadoopModelStore.open(s3.uri("probe"), multi).multiPublisherSafe()).isTrue();
+            assertThat(HadoopModelStore.open(s3.uri("probe"), multi).multiPublisherSafe())
+                    .isTrue();
         } else {
             assertThatThrownBy(() -> HadoopModelStore.open(s3.uri("probe"), multi))
                     .isInstanceOf(ModelStoreException.class)
@@ -118,7 +121,8 @@ class S3ModelStoreIT {
         org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(s3.uri("probe"));
         org.apache.hadoop.fs.FileSystem fs = root.getFileSystem(s3.hadoopConf());
         if (fs.exists(root)) {
-            assertThat(java.util.Arrays.stream(fs.listStatus(root)).map(st -> st.getPath().getName()))
+            assertThat(java.util.Arrays.stream(fs.listStatus(root))
+                            .map(st -> st.getPath().getName()))
                     .noneMatch(f -> f.startsWith("_tmp.probe-"));
         }
     }

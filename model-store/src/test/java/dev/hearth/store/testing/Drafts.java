@@ -16,20 +16,36 @@ public final class Drafts {
 
     /** A signature with two features and two labels. */
     public static Signature signature() {
-        return new Signature("input", "FP32", 2, List.of("x", "y"), List.of("no", "yes"),
+        return new Signature(
+                "input",
+                "FP32",
+                2,
+                List.of("x", "y"),
+                List.of("no", "yes"),
                 new NormalizerSpec("minmax", new double[] {0, 0}, new double[] {1, 2}, null, null));
     }
 
     /** A draft whose model.zip holds {@code content}, with accuracy {@code accuracy}. */
     public static ModelDraft text(String content, double accuracy) {
-        return new ModelDraft("test-format", signature(), Map.of("accuracy", accuracy), Map.of("train.epochs", "3"),
-                Map.of("dataset", "file:/data.csv"), Map.of("team", "ml"),
+        return new ModelDraft(
+                "test-format",
+                signature(),
+                Map.of("accuracy", accuracy),
+                Map.of("train.epochs", "3"),
+                Map.of("dataset", "file:/data.csv"),
+                Map.of("team", "ml"),
                 Map.of("model.zip", out -> out.write(content.getBytes(StandardCharsets.UTF_8))));
     }
 
     /** A draft whose model.zip holds {@code bytes} seeded-random bytes, streamed in 64 KiB chunks. */
     public static ModelDraft random(long bytes, long seed) {
-        return new ModelDraft("test-format", signature(), Map.of("accuracy", 0.5), Map.of(), Map.of(), Map.of(),
+        return new ModelDraft(
+                "test-format",
+                signature(),
+                Map.of("accuracy", 0.5),
+                Map.of(),
+                Map.of(),
+                Map.of(),
                 Map.of("model.zip", out -> writeRandom(out, bytes, seed)));
     }
 

@@ -32,12 +32,16 @@ public final class S3TestEndpoint implements AutoCloseable {
     private S3TestEndpoint() throws Exception {
         // The in-memory backend: jclouds' file-system backend maps S3A's directory markers ("dir/") to real
         // directories and loops forever when S3A deletes a marker whose directory holds objects.
-        context = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
+        context = ContextBuilder.newBuilder("transient")
+                .credentials("identity", "credential")
                 .build(BlobStoreContext.class);
         BlobStore blobs = context.getBlobStore();
         blobs.createContainerInLocation(null, BUCKET);
-        proxy = S3Proxy.builder().blobStore(blobs).endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, secret).build();
+        proxy = S3Proxy.builder()
+                .blobStore(blobs)
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, secret)
+                .build();
         proxy.start();
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!"STARTED".equals(proxy.getState())) {
@@ -112,7 +116,10 @@ public final class S3TestEndpoint implements AutoCloseable {
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<configuration>\n");
         Map<String, String> all = new LinkedHashMap<>(settings);
         all.putAll(extra);
-        all.forEach((k, v) -> xml.append("  <property><name>").append(k).append("</name><value>").append(v)
+        all.forEach((k, v) -> xml.append("  <property><name>")
+                .append(k)
+                .append("</name><value>")
+                .append(v)
                 .append("</value></property>\n"));
         xml.append("</configuration>\n");
         Path file = dir.resolve("core-site.xml");

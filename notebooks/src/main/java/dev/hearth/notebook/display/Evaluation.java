@@ -14,8 +14,12 @@ import java.util.Map;
  * validation MSE per epoch are in the target's own units.
  */
 public record Evaluation(
-        long examples, Map<String, Double> metrics, List<String> labels, long[][] confusionMatrix,
-        List<EpochResult> history, int bestEpoch) {
+        long examples,
+        Map<String, Double> metrics,
+        List<String> labels,
+        long[][] confusionMatrix,
+        List<EpochResult> history,
+        int bestEpoch) {
     /** The file's name inside a version. */
     public static final String FILE = EvaluationFile.FILE;
 

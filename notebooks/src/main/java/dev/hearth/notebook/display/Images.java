@@ -47,9 +47,13 @@ public final class Images {
             boolean wrong = caption.startsWith("!");
             String shown = wrong ? caption.substring(1) : caption;
             html.append("<figure style=\"margin:0;text-align:center;font-size:11px\">")
-                    .append("<img src=\"data:image/png;base64,").append(greyscale(px, side, side, 3).base64())
-                    .append("\"/><figcaption style=\"color:").append(wrong ? "#c00" : "#222").append("\">")
-                    .append(Html.escape(shown)).append("</figcaption></figure>");
+                    .append("<img src=\"data:image/png;base64,")
+                    .append(greyscale(px, side, side, 3).base64())
+                    .append("\"/><figcaption style=\"color:")
+                    .append(wrong ? "#c00" : "#222")
+                    .append("\">")
+                    .append(Html.escape(shown))
+                    .append("</figcaption></figure>");
             text.append(i).append(": ").append(shown).append('\n');
         }
         return new Html(html.append("</div>").toString(), text.toString());

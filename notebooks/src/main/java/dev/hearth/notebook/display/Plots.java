@@ -5,7 +5,6 @@ import dev.hearth.spark.training.EpochResult;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
@@ -37,8 +36,8 @@ public final class Plots {
                     + " plot its predictions with Plots.predictedVsActual");
         }
         if (counts.length != labels.size()) {
-            throw new IllegalArgumentException("confusion matrix has " + counts.length + " rows but "
-                    + labels.size() + " labels");
+            throw new IllegalArgumentException(
+                    "confusion matrix has " + counts.length + " rows but " + labels.size() + " labels");
         }
         return new Png(Charts.confusionMatrix(counts, labels));
     }
@@ -54,8 +53,8 @@ public final class Plots {
             throw new IllegalArgumentException("learningCurves needs at least one run");
         }
         JFreeChart loss = lines("Training loss", "loss", runs, EpochResult::loss);
-        JFreeChart validation = lines("Validation " + validationMetric, validationMetric, runs,
-                EpochResult::validation);
+        JFreeChart validation =
+                lines("Validation " + validationMetric, validationMetric, runs, EpochResult::validation);
         BufferedImage image = new BufferedImage(2 * WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setColor(Color.WHITE);
@@ -66,8 +65,8 @@ public final class Plots {
         return new Png(encode(image));
     }
 
-    private static JFreeChart lines(String title, String axis, Map<String, List<EpochResult>> runs,
-            ToDoubleFunction<EpochResult> y) {
+    private static JFreeChart lines(
+            String title, String axis, Map<String, List<EpochResult>> runs, ToDoubleFunction<EpochResult> y) {
         XYSeriesCollection data = new XYSeriesCollection();
         runs.forEach((name, epochs) -> {
             XYSeries s = new XYSeries(name);
@@ -79,8 +78,8 @@ public final class Plots {
             }
             data.addSeries(s);
         });
-        JFreeChart chart = ChartFactory.createXYLineChart(title, "epoch", axis, data, PlotOrientation.VERTICAL,
-                true, false, false);
+        JFreeChart chart = ChartFactory.createXYLineChart(
+                title, "epoch", axis, data, PlotOrientation.VERTICAL, true, false, false);
         chart.getXYPlot().setRenderer(new XYLineAndShapeRenderer(true, true));
         ((NumberAxis) chart.getXYPlot().getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         ((NumberAxis) chart.getXYPlot().getRangeAxis()).setAutoRangeIncludesZero(false);
@@ -112,8 +111,15 @@ public final class Plots {
         XYSeriesCollection data = new XYSeriesCollection();
         data.addSeries(points);
         data.addSeries(ideal);
-        JFreeChart chart = ChartFactory.createXYLineChart("Predicted vs true " + target, "true " + target,
-                "predicted " + target, data, PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart = ChartFactory.createXYLineChart(
+                "Predicted vs true " + target,
+                "true " + target,
+                "predicted " + target,
+                data,
+                PlotOrientation.VERTICAL,
+                true,
+                false,
+                false);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
         renderer.setSeriesLinesVisible(0, false);
         renderer.setSeriesShapesVisible(0, true);
@@ -139,8 +145,8 @@ public final class Plots {
                 }
             }
         });
-        JFreeChart chart = ChartFactory.createBarChart("Test metrics by version", "metric", "value", data,
-                PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart = ChartFactory.createBarChart(
+                "Test metrics by version", "metric", "value", data, PlotOrientation.VERTICAL, true, false, false);
         return new Png(encode(chart.createBufferedImage(WIDTH, HEIGHT)));
     }
 

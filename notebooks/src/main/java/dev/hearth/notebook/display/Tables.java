@@ -17,15 +17,18 @@ public final class Tables {
     /** A table of {@code rows} under {@code headers}; cells are escaped, numbers formatted to 4 decimals. */
     public static Html of(List<String> headers, List<? extends List<?>> rows) {
         StringBuilder html = new StringBuilder("<table><thead><tr>");
-        headers.forEach(h -> html.append("<th style=\"text-align:left\">").append(Html.escape(h)).append("</th>"));
+        headers.forEach(h -> html.append("<th style=\"text-align:left\">")
+                .append(Html.escape(h))
+                .append("</th>"));
         html.append("</tr></thead><tbody>");
         for (List<?> row : rows) {
             if (row.size() != headers.size()) {
-                throw new IllegalArgumentException("row has " + row.size() + " cells but there are "
-                        + headers.size() + " headers: " + row);
+                throw new IllegalArgumentException(
+                        "row has " + row.size() + " cells but there are " + headers.size() + " headers: " + row);
             }
             html.append("<tr>");
-            row.forEach(c -> html.append("<td style=\"text-align:left\">").append(Html.escape(cell(c)))
+            row.forEach(c -> html.append("<td style=\"text-align:left\">")
+                    .append(Html.escape(cell(c)))
                     .append("</td>"));
             html.append("</tr>");
         }
@@ -81,13 +84,18 @@ public final class Tables {
             List<Object> row = new ArrayList<>();
             row.add(v.ref().toString());
             row.add(v.metadata().createdAt());
-            row.add(aliases.entrySet().stream().filter(a -> a.getValue() == v.version()).map(Map.Entry::getKey)
-                    .sorted().collect(Collectors.joining(", ")));
+            row.add(aliases.entrySet().stream()
+                    .filter(a -> a.getValue() == v.version())
+                    .map(Map.Entry::getKey)
+                    .sorted()
+                    .collect(Collectors.joining(", ")));
             metricNames.forEach(m -> row.add(v.metadata().metrics().get(m)));
             Map<String, String> t = v.metadata().training();
             String config = t.getOrDefault("network.config", "");
-            row.add(config.isBlank() ? "hidden=" + t.getOrDefault("network.hidden", "?")
-                    : java.nio.file.Path.of(config).getFileName().toString());
+            row.add(
+                    config.isBlank()
+                            ? "hidden=" + t.getOrDefault("network.hidden", "?")
+                            : java.nio.file.Path.of(config).getFileName().toString());
             rows.add(row);
         }
         return of(headers, rows);
@@ -96,7 +104,10 @@ public final class Tables {
     /** The changes between two versions' metadata ({@code MetadataDiff.between(left, right)}). */
     public static Html diff(List<MetadataDiff.Change> changes, String left, String right) {
         List<List<Object>> rows = changes.stream()
-                .map(c -> List.<Object>of(c.section(), c.key(), c.left() == null ? "(absent)" : c.left(),
+                .map(c -> List.<Object>of(
+                        c.section(),
+                        c.key(),
+                        c.left() == null ? "(absent)" : c.left(),
                         c.right() == null ? "(absent)" : c.right()))
                 .collect(Collectors.toList());
         return of(List.of("section", "key", left, right), rows);
@@ -105,8 +116,12 @@ public final class Tables {
     /** Alias moves, rollbacks and deletions, oldest first. */
     public static Html audit(List<AuditEvent> events) {
         List<List<Object>> rows = events.stream()
-                .map(e -> List.<Object>of(e.at(), e.action(), e.alias() == null ? "" : e.alias(),
-                        e.from() == null ? "" : e.from(), e.to() == null ? "" : e.to(),
+                .map(e -> List.<Object>of(
+                        e.at(),
+                        e.action(),
+                        e.alias() == null ? "" : e.alias(),
+                        e.from() == null ? "" : e.from(),
+                        e.to() == null ? "" : e.to(),
                         e.reason() == null ? "" : e.reason()))
                 .collect(Collectors.toList());
         return of(List.of("at", "action", "alias", "from", "to", "reason"), rows);

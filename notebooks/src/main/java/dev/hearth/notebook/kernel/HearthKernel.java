@@ -43,12 +43,36 @@ public final class HearthKernel extends BaseKernel {
 
     private final JShellEvaluator evaluator;
 
-    private HearthKernel(String name, String version, JupyterIO io, CommManager comms, Renderer renderer,
-            MagicParser magics, MagicsRegistry registry, StringStyler errors, JShellEvaluator evaluator) {
-        super(name, version,
-                new LanguageInfo("java", Runtime.version().toString(), "text/x-java-source", ".jshell", "java",
-                        "java", "script"),
-                List.of(), null, io, comms, renderer, magics, registry, false, errors);
+    private HearthKernel(
+            String name,
+            String version,
+            JupyterIO io,
+            CommManager comms,
+            Renderer renderer,
+            MagicParser magics,
+            MagicsRegistry registry,
+            StringStyler errors,
+            JShellEvaluator evaluator) {
+        super(
+                name,
+                version,
+                new LanguageInfo(
+                        "java",
+                        Runtime.version().toString(),
+                        "text/x-java-source",
+                        ".jshell",
+                        "java",
+                        "java",
+                        "script"),
+                List.of(),
+                null,
+                io,
+                comms,
+                renderer,
+                magics,
+                registry,
+                false,
+                errors);
         this.evaluator = evaluator;
     }
 
@@ -89,14 +113,18 @@ public final class HearthKernel extends BaseKernel {
     private Object magic(String line) {
         List<String> words = List.of(line.split("\\s+"));
         if (!words.get(0).equals("classpath")) {
-            throw new CellException("UndefinedMagic", "unknown magic %" + words.get(0),
+            throw new CellException(
+                    "UndefinedMagic",
+                    "unknown magic %" + words.get(0),
                     List.of("unknown magic %" + words.get(0) + "; supported: %classpath [add PATH...]"));
         }
         if (words.size() == 1) {
             return String.join("\n", evaluator.classpath());
         }
         if (!words.get(1).equals("add") || words.size() < 3) {
-            throw new CellException("MagicError", "usage: %classpath add PATH...",
+            throw new CellException(
+                    "MagicError",
+                    "usage: %classpath add PATH...",
                     List.of("usage: %classpath add PATH... (a jar, a class directory, or dir/* for its jars)"));
         }
         List<String> added = new ArrayList<>();
@@ -111,7 +139,10 @@ public final class HearthKernel extends BaseKernel {
         if (p.endsWith("/*")) {
             Path dir = Path.of(p.substring(0, p.length() - 2)).toAbsolutePath();
             try (var files = Files.list(dir)) {
-                return files.filter(f -> f.toString().endsWith(".jar")).map(Path::toString).sorted().toList();
+                return files.filter(f -> f.toString().endsWith(".jar"))
+                        .map(Path::toString)
+                        .sorted()
+                        .toList();
             } catch (java.io.IOException e) {
                 throw new CellException("MagicError", "cannot list " + dir, List.of("cannot list " + dir + ": " + e));
             }
@@ -192,10 +223,16 @@ public final class HearthKernel extends BaseKernel {
         public HearthKernel build() {
             name("hearth");
             version("0.1.0");
-            return new HearthKernel(buildName(), buildVersion(), buildJupyterIO(StandardCharsets.UTF_8),
-                    buildCommManager(), buildRenderer(),
-                    new MagicParser("(?<=(?:^|=))\\s*%", "%%", buildMagicTranspiler()), buildMagicsRegistry(),
-                    buildErrorStyler(), new JShellEvaluator(System.getProperty("java.class.path"), STARTUP));
+            return new HearthKernel(
+                    buildName(),
+                    buildVersion(),
+                    buildJupyterIO(StandardCharsets.UTF_8),
+                    buildCommManager(),
+                    buildRenderer(),
+                    new MagicParser("(?<=(?:^|=))\\s*%", "%%", buildMagicTranspiler()),
+                    buildMagicsRegistry(),
+                    buildErrorStyler(),
+                    new JShellEvaluator(System.getProperty("java.class.path"), STARTUP));
         }
     }
 }

@@ -92,8 +92,11 @@ final class JShellEvaluator implements AutoCloseable {
             if (event.status() == Snippet.Status.RECOVERABLE_DEFINED
                     || event.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
                 List<String> missing = snippet instanceof jdk.jshell.DeclarationSnippet d
-                        ? shell.unresolvedDependencies(d).collect(Collectors.toList()) : List.of();
-                CellException cell = new CellException("CompilationError", "cannot find symbol " + missing,
+                        ? shell.unresolvedDependencies(d).collect(Collectors.toList())
+                        : List.of();
+                CellException cell = new CellException(
+                        "CompilationError",
+                        "cannot find symbol " + missing,
                         List.of("cannot find symbol: " + String.join(", ", missing), source.strip()));
                 cell.setStackTrace(new StackTraceElement[0]);
                 throw cell;
@@ -154,16 +157,22 @@ final class JShellEvaluator implements AutoCloseable {
     }
 
     private static CellException runtimeError(JShellException e) {
-        String name = e instanceof EvalException ee ? ee.getExceptionClassName()
-                : e instanceof UnresolvedReferenceException ? "UnresolvedReference" : e.getClass().getName();
+        String name = e instanceof EvalException ee
+                ? ee.getExceptionClassName()
+                : e instanceof UnresolvedReferenceException
+                        ? "UnresolvedReference"
+                        : e.getClass().getName();
         List<String> lines = new ArrayList<>();
         Throwable t = e;
         String prefix = "";
         while (t != null) {
-            String cls = t instanceof EvalException ee ? ee.getExceptionClassName() : t.getClass().getName();
+            String cls = t instanceof EvalException ee
+                    ? ee.getExceptionClassName()
+                    : t.getClass().getName();
             lines.add(prefix + cls + (t.getMessage() == null ? "" : ": " + t.getMessage()));
             for (StackTraceElement frame : t.getStackTrace()) {
-                if (frame.getClassName().startsWith("jdk.jshell.") || frame.getClassName().startsWith("jdk.internal.")
+                if (frame.getClassName().startsWith("jdk.jshell.")
+                        || frame.getClassName().startsWith("jdk.internal.")
                         || frame.getClassName().startsWith("java.lang.reflect.")) {
                     continue;
                 }
@@ -172,11 +181,12 @@ final class JShellEvaluator implements AutoCloseable {
             t = t.getCause();
             prefix = "Caused by: ";
         }
-        CellException cell = new CellException(name, name + (e.getMessage() == null ? "" : ": " + e.getMessage()),
-                lines);
+        CellException cell =
+                new CellException(name, name + (e.getMessage() == null ? "" : ": " + e.getMessage()), lines);
         // Jupyter's execute reply carries the exception's own frames: make them the user's, not the kernel's.
         cell.setStackTrace(java.util.Arrays.stream(e.getStackTrace())
-                .filter(f -> !f.getClassName().startsWith("jdk.")).toArray(StackTraceElement[]::new));
+                .filter(f -> !f.getClassName().startsWith("jdk."))
+                .toArray(StackTraceElement[]::new));
         return cell;
     }
 

@@ -40,8 +40,10 @@ public record KernelSpec(Path java, Path hearthRoot, List<String> classpath, Str
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("no kernel classpath at " + cpFile + ": build the notebooks module first "
-                    + "(mvn -pl notebooks -am package)", e);
+            throw new UncheckedIOException(
+                    "no kernel classpath at " + cpFile + ": build the notebooks module first "
+                            + "(mvn -pl notebooks -am package)",
+                    e);
         }
         return new KernelSpec(Path.of(System.getProperty("java.home"), "bin", "java"), hearthRoot, cp, heap);
     }
@@ -60,7 +62,8 @@ public record KernelSpec(Path java, Path hearthRoot, List<String> classpath, Str
                 // ND4J allocates off-heap: cap it so a notebook cannot take the machine.
                 "-Dorg.bytedeco.javacpp.maxbytes=3G",
                 "-Dorg.bytedeco.javacpp.maxphysicalbytes=6G",
-                "-cp", String.join(File.pathSeparator, classpath),
+                "-cp",
+                String.join(File.pathSeparator, classpath),
                 HearthKernel.class.getName(),
                 "{connection_file}"));
         Map<String, Object> env = new LinkedHashMap<>();
@@ -80,7 +83,9 @@ public record KernelSpec(Path java, Path hearthRoot, List<String> classpath, Str
     public Path writeTo(Path dir) {
         try {
             Files.createDirectories(dir);
-            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve("kernel.json").toFile(), json());
+            new ObjectMapper()
+                    .writerWithDefaultPrettyPrinter()
+                    .writeValue(dir.resolve("kernel.json").toFile(), json());
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write kernelspec into " + dir, e);

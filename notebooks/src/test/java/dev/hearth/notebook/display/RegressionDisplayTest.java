@@ -17,21 +17,22 @@ class RegressionDisplayTest {
 
     @Test
     void aRegressionEvaluationReadsAndNamesItsMetric() throws Exception {
-        Evaluation e = new ObjectMapper().configure(
-                com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+        Evaluation e = new ObjectMapper()
+                .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
                 .readValue(REGRESSION_EVALUATION, Evaluation.class);
         assertThat(e.isRegression()).isTrue();
         assertThat(e.validationMetric()).isEqualTo("mse");
         assertThat(e.metrics()).containsKeys("mse", "mae", "r2");
-        assertThat(Plots.learningCurve(e.history(), e.validationMetric()).bytes()).hasSizeGreaterThan(1000);
+        assertThat(Plots.learningCurve(e.history(), e.validationMetric()).bytes())
+                .hasSizeGreaterThan(1000);
         assertThatThrownBy(() -> Plots.confusionMatrix(e.confusionMatrix(), e.labels()))
                 .hasMessageContaining("Plots.predictedVsActual");
     }
 
     @Test
     void predictionsAreDrawnAgainstTheTrueValues() {
-        Png p = Plots.predictedVsActual(new double[] {2019, 1956, 1709}, new double[] {1987.5, 2010.2, 1650.9},
-                "worst_area");
+        Png p = Plots.predictedVsActual(
+                new double[] {2019, 1956, 1709}, new double[] {1987.5, 2010.2, 1650.9}, "worst_area");
         assertThat(p.base64()).startsWith("iVBORw0KGgo");
         assertThatThrownBy(() -> Plots.predictedVsActual(new double[] {1, 2}, new double[] {1}, "y"))
                 .hasMessageContaining("got 1 and 2");

@@ -25,10 +25,14 @@ class TablesTest {
     @Test
     void chartsAreHeadlessPngs() {
         List<EpochResult> run = List.of(new EpochResult(1, 0.9, 0.7, 100, 1), new EpochResult(2, 0.6, 0.8, 100, 1));
-        assertThat(Plots.learningCurves(Map.of("a/1", run, "a/2", run), "accuracy").bytes()).hasSizeGreaterThan(1000);
-        assertThat(Plots.metricComparison(Map.of("a/1", Map.of("accuracy", 0.8)), List.of("accuracy")).base64())
+        assertThat(Plots.learningCurves(Map.of("a/1", run, "a/2", run), "accuracy")
+                        .bytes())
+                .hasSizeGreaterThan(1000);
+        assertThat(Plots.metricComparison(Map.of("a/1", Map.of("accuracy", 0.8)), List.of("accuracy"))
+                        .base64())
                 .startsWith("iVBORw0KGgo");
-        assertThat(Images.gallery(List.of(new float[784]), List.of("!Bag")).html()).contains("color:#c00");
+        assertThat(Images.gallery(List.of(new float[784]), List.of("!Bag")).html())
+                .contains("color:#c00");
         assertThatThrownBy(() -> new Png(new byte[] {1, 2, 3})).hasMessageContaining("PNG");
     }
 }

@@ -49,11 +49,29 @@ class EncryptedStoreCellTest {
         keys.set(EncryptionSettings.KEY_NAME, "models");
         Path root = dir.resolve("store");
         byte[] evaluation = EVALUATION.getBytes(StandardCharsets.UTF_8);
-        HadoopModelStore.open(root.toString(), keys).publish("fashion", new ModelDraft("test-format",
-                new Signature("input", "FP32", 2, List.of("x", "y"), List.of("a", "b"), NormalizerSpec.none()),
-                Map.of("accuracy", 0.667), Map.of(), Map.of(), Map.of(),
-                Map.of("model.zip", out -> out.write(new byte[] {1, 2, 3}), Evaluation.FILE, out -> out.write(evaluation))));
-        assertThat(root.resolve("fashion/versions/1/" + Evaluation.FILE + ".enc")).exists();
+        HadoopModelStore.open(root.toString(), keys)
+                .publish(
+                        "fashion",
+                        new ModelDraft(
+                                "test-format",
+                                new Signature(
+                                        "input",
+                                        "FP32",
+                                        2,
+                                        List.of("x", "y"),
+                                        List.of("a", "b"),
+                                        NormalizerSpec.none()),
+                                Map.of("accuracy", 0.667),
+                                Map.of(),
+                                Map.of(),
+                                Map.of(),
+                                Map.of(
+                                        "model.zip",
+                                        out -> out.write(new byte[] {1, 2, 3}),
+                                        Evaluation.FILE,
+                                        out -> out.write(evaluation))));
+        assertThat(root.resolve("fashion/versions/1/" + Evaluation.FILE + ".enc"))
+                .exists();
         assertThat(root.resolve("fashion/versions/1/" + Evaluation.FILE)).doesNotExist();
 
         try (JShellEvaluator shell = new JShellEvaluator(System.getProperty("java.class.path"), HearthKernel.STARTUP)) {
@@ -68,13 +86,16 @@ class EncryptedStoreCellTest {
             assertThat(shell.eval("Tables.versions(store.listVersions(\"fashion\"), store.aliases(\"fashion\"))"))
                     .isNotNull();
 
-            assertThatThrownBy(() -> shell.eval("ModelStore noKey = HadoopModelStore.open(\"" + root
-                    + "\", new Configuration());\nEvaluation.of(noKey, noKey.resolve(ModelRef.parse(\"fashion\")))"))
+            assertThatThrownBy(
+                            () -> shell.eval(
+                                    "ModelStore noKey = HadoopModelStore.open(\"" + root
+                                            + "\", new Configuration());\nEvaluation.of(noKey, noKey.resolve(ModelRef.parse(\"fashion\")))"))
                     .isInstanceOf(CellException.class)
                     .hasMessageContaining("cannot read fashion/1")
                     .hasMessageContaining("master key 'models'")
                     .hasMessageContaining(EncryptionSettings.KEY_PROVIDER);
         }
-        assertThat(Files.readString(root.resolve("fashion/versions/1/metadata.json"))).contains("models@0");
+        assertThat(Files.readString(root.resolve("fashion/versions/1/metadata.json")))
+                .contains("models@0");
     }
 }

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 class KernelSpecTest {
     @Test
     void kernelJvmStartsWithTheProjectArgsFileAndItsDeserializationFilter() throws Exception {
-        Path root = Path.of(System.getProperty("hearth.root", "..")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("hearth.root", ".."))
+                .toAbsolutePath()
+                .normalize();
         KernelSpec spec = new KernelSpec(Path.of("/usr/bin/java"), root, List.of("a.jar"), "2g");
         @SuppressWarnings("unchecked")
         List<String> argv = (List<String>) spec.json().get("argv");

@@ -27,13 +27,12 @@ public final class Scopes {
         if (colon > 0) {
             String kind = scope.substring(0, colon);
             String target = scope.substring(colon + 1);
-            if ((kind.equals(PREDICT) || kind.equals(READ))
-                    && (target.equals("*") || isName(target))) {
+            if ((kind.equals(PREDICT) || kind.equals(READ)) && (target.equals("*") || isName(target))) {
                 return scope;
             }
         }
-        throw new IllegalArgumentException("scope must be predict:<model|*>, read:<model|*> or manage but was '"
-                + scope + "'");
+        throw new IllegalArgumentException(
+                "scope must be predict:<model|*>, read:<model|*> or manage but was '" + scope + "'");
     }
 
     private static boolean isName(String s) {

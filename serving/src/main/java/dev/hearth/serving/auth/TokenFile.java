@@ -36,6 +36,7 @@ public final class TokenFile {
     static final String HEADER = "# Hearth serving tokens (salted SHA-256 hashes): id salt hash scopes created expires";
     /** How a token without expiry shows its expiry. */
     public static final String NEVER = "never";
+
     private static final Pattern ID = Pattern.compile("[0-9a-f]{4,64}");
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
 
@@ -141,8 +142,11 @@ public final class TokenFile {
             throw lineError(file, n, "salt must decode to at least 8 bytes but has " + salt.length);
         }
         if (!HASH.matcher(f[2]).matches()) {
-            throw lineError(file, n, "hash must be 64 lower-case hex digits (SHA-256) but has " + f[2].length()
-                    + " characters" + (f[2].chars().allMatch(c -> Character.digit(c, 16) >= 0) ? "" : " and non-hex"));
+            throw lineError(
+                    file,
+                    n,
+                    "hash must be 64 lower-case hex digits (SHA-256) but has " + f[2].length() + " characters"
+                            + (f[2].chars().allMatch(c -> Character.digit(c, 16) >= 0) ? "" : " and non-hex"));
         }
         Set<String> scopes = new LinkedHashSet<>();
         for (String s : f[3].split(",")) {
@@ -162,8 +166,11 @@ public final class TokenFile {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw lineError(file, n, field + " must be an ISO-8601 instant (e.g. 2030-01-31T12:00:00Z)"
-                    + (field.equals("expires") ? " or never" : "") + " but was '" + value + "'");
+            throw lineError(
+                    file,
+                    n,
+                    field + " must be an ISO-8601 instant (e.g. 2030-01-31T12:00:00Z)"
+                            + (field.equals("expires") ? " or never" : "") + " but was '" + value + "'");
         }
     }
 
@@ -201,7 +208,8 @@ public final class TokenFile {
         }
         Entry e = v.entry();
         return MessageDigest.isEqual(v.hash(), hash(v.salt(), token))
-                ? Optional.of(new Principal(e.id(), e.scopes(), e.expires())) : Optional.empty();
+                ? Optional.of(new Principal(e.id(), e.scopes(), e.expires()))
+                : Optional.empty();
     }
 
     /** Creates a token that never expires; see {@link #create(Path, List, Instant)}. */
@@ -228,11 +236,16 @@ public final class TokenFile {
             do {
                 id = HexFormat.of().formatHex(bytes(random, 6));
             } while (existing.contains(id));
-            String token = PREFIX + id + "_" + Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(bytes(random, 32));
+            String token =
+                    PREFIX + id + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(random, 32));
             byte[] salt = bytes(random, 16);
-            Entry entry = new Entry(id, Base64.getEncoder().encodeToString(salt),
-                    HexFormat.of().formatHex(hash(salt, token)), new LinkedHashSet<>(scopes), Instant.now(), expires);
+            Entry entry = new Entry(
+                    id,
+                    Base64.getEncoder().encodeToString(salt),
+                    HexFormat.of().formatHex(hash(salt, token)),
+                    new LinkedHashSet<>(scopes),
+                    Instant.now(),
+                    expires);
             if (lines.isEmpty()) {
                 lines.add(HEADER);
             }

@@ -41,7 +41,8 @@ final class TokenFileWriter {
         Path dir = file.getParent();
         Files.createDirectories(dir);
         Path lockFile = dir.resolve(file.getFileName() + ".lock");
-        try (FileChannel channel = openLockFile(lockFile); FileLock lock = acquire(channel, lockFile)) {
+        try (FileChannel channel = openLockFile(lockFile);
+                FileLock lock = acquire(channel, lockFile)) {
             List<String> before = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
             List<String> lines = new ArrayList<>(before);
             T result = change.apply(lines);
@@ -54,12 +55,13 @@ final class TokenFileWriter {
 
     private static FileChannel openLockFile(Path lockFile) throws IOException {
         try {
-            Files.createFile(lockFile,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(
+                    lockFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (FileAlreadyExistsException e) {
             // another writer made it first
         } catch (UnsupportedOperationException e) {
-            Files.newByteChannel(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
+            Files.newByteChannel(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)
+                    .close();
         }
         return FileChannel.open(lockFile, StandardOpenOption.WRITE);
     }
@@ -101,8 +103,8 @@ final class TokenFileWriter {
             } catch (UnsupportedOperationException e) {
                 // not a POSIX file system: keep the default permissions
             }
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel out =
+                    FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 out.write(java.nio.ByteBuffer.wrap((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8)));
                 out.force(true);
             }

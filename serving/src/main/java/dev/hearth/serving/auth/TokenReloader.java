@@ -33,6 +33,7 @@ public final class TokenReloader implements AutoCloseable {
     private byte[] seen;
     /** Digest of new content seen by the previous check only, waiting to be seen once more. */
     private byte[] pending;
+
     private ScheduledExecutorService timer;
 
     private TokenReloader(Path file, long intervalMillis, TokenFile current, byte[] seen) {
@@ -118,7 +119,9 @@ public final class TokenReloader implements AutoCloseable {
             LOG.info("Token file {} changed: {} tokens in force", file, tokens.size());
             return true;
         } catch (IllegalArgumentException e) {
-            LOG.error("{}; the changed file is not used, the {} tokens read before stay in force", e.getMessage(),
+            LOG.error(
+                    "{}; the changed file is not used, the {} tokens read before stay in force",
+                    e.getMessage(),
                     current.size());
             return false;
         }

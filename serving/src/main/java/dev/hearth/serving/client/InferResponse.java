@@ -16,13 +16,16 @@ import java.util.Optional;
  * @param outputs the output tensors, in the server's order
  * @param headers the HTTP headers (e.g. {@code Hearth-Replica} behind the fleet's balancer)
  */
-public record InferResponse(String modelName, String modelVersion, String id, List<Output> outputs,
-        HttpHeaders headers) {
+public record InferResponse(
+        String modelName, String modelVersion, String id, List<Output> outputs, HttpHeaders headers) {
     /** The output called {@code name} (Hearth's classifiers answer {@code label} and {@code probabilities}). */
     public Output output(String name) {
-        return outputs.stream().filter(o -> o.name().equals(name)).findFirst().orElseThrow(
-                () -> new NoSuchElementException("no output '" + name + "' in the response of " + modelName + "/"
-                        + modelVersion + " (outputs: " + outputs.stream().map(Output::name).toList() + ")"));
+        return outputs.stream()
+                .filter(o -> o.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new NoSuchElementException(
+                        "no output '" + name + "' in the response of " + modelName + "/" + modelVersion + " (outputs: "
+                                + outputs.stream().map(Output::name).toList() + ")"));
     }
 
     /** The first value of a header. */
@@ -35,11 +38,18 @@ public record InferResponse(String modelName, String modelVersion, String id, Li
         for (JsonNode o : body.path("outputs")) {
             List<Long> shape = new ArrayList<>();
             o.path("shape").forEach(d -> shape.add(d.asLong()));
-            outputs.add(new Output(o.path("name").asText(), o.path("datatype").asText(),
-                    shape.stream().mapToLong(Long::longValue).toArray(), o.path("data")));
+            outputs.add(new Output(
+                    o.path("name").asText(),
+                    o.path("datatype").asText(),
+                    shape.stream().mapToLong(Long::longValue).toArray(),
+                    o.path("data")));
         }
-        return new InferResponse(body.path("model_name").asText(null), body.path("model_version").asText(null),
-                body.path("id").asText(null), List.copyOf(outputs), headers);
+        return new InferResponse(
+                body.path("model_name").asText(null),
+                body.path("model_version").asText(null),
+                body.path("id").asText(null),
+                List.copyOf(outputs),
+                headers);
     }
 
     /**

@@ -46,8 +46,8 @@ public final class InferenceClient {
         this.token = b.token;
         this.timeout = b.timeout;
         this.maxResponseBytes = b.maxResponseBytes;
-        HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(b.connectTimeout);
+        HttpClient.Builder http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(b.connectTimeout);
         if (b.sslContext != null) {
             http.sslContext(b.sslContext);
         }
@@ -110,7 +110,8 @@ public final class InferenceClient {
     }
 
     private InferResponse post(String path, InferRequest request, Map<String, String> headers) {
-        HttpRequest.Builder b = request(path).header("Content-Type", "application/json")
+        HttpRequest.Builder b = request(path)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(request.toJson()));
         headers.forEach(b::header);
         Answer a = send(b.build());
@@ -122,7 +123,8 @@ public final class InferenceClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout);
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout);
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -145,13 +147,21 @@ public final class InferenceClient {
             try (InputStream in = r.body()) {
                 long declared = r.headers().firstValueAsLong("Content-Length").orElse(-1);
                 if (declared > maxResponseBytes) {
-                    throw new InferenceException(what, r.statusCode(), "response of " + declared
-                            + " bytes exceeds the client's limit of " + maxResponseBytes, r.headers(), null);
+                    throw new InferenceException(
+                            what,
+                            r.statusCode(),
+                            "response of " + declared + " bytes exceeds the client's limit of " + maxResponseBytes,
+                            r.headers(),
+                            null);
                 }
                 byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxResponseBytes + 1));
                 if (body.length > maxResponseBytes) {
-                    throw new InferenceException(what, r.statusCode(), "response exceeds the client's limit of "
-                            + maxResponseBytes + " bytes", r.headers(), null);
+                    throw new InferenceException(
+                            what,
+                            r.statusCode(),
+                            "response exceeds the client's limit of " + maxResponseBytes + " bytes",
+                            r.headers(),
+                            null);
                 }
                 return new Answer(r.statusCode(), r.headers(), body);
             }
@@ -231,7 +241,8 @@ public final class InferenceClient {
                     trust.setCertificateEntry("cert-" + i++, c);
                 }
                 if (i == 0) {
-                    throw new IllegalArgumentException("trusted certificates file " + pemFile + " holds no certificate");
+                    throw new IllegalArgumentException(
+                            "trusted certificates file " + pemFile + " holds no certificate");
                 }
                 TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 tmf.init(trust);
@@ -240,8 +251,8 @@ public final class InferenceClient {
                 this.sslContext = context;
                 return this;
             } catch (IOException | GeneralSecurityException e) {
-                throw new IllegalArgumentException("cannot read trusted certificates from " + pemFile + ": "
-                        + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "cannot read trusted certificates from " + pemFile + ": " + e.getMessage(), e);
             }
         }
 

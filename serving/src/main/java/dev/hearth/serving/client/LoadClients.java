@@ -17,7 +17,14 @@ import java.util.function.IntFunction;
  */
 public final class LoadClients implements AutoCloseable {
     /** One answer; {@code status} 0 for an I/O error (no HTTP answer). */
-    public record Answer(long sentNanos, long doneNanos, int status, String replica, int version, String key, int row,
+    public record Answer(
+            long sentNanos,
+            long doneNanos,
+            int status,
+            String replica,
+            int version,
+            String key,
+            int row,
             String error) {
         /** True unless the server answered 200. */
         public boolean failed() {
@@ -37,11 +44,12 @@ public final class LoadClients implements AutoCloseable {
      * @param rows the request rows, one picked at random per request
      * @param keys routing key per request number (null: no header)
      */
-    public LoadClients(String url, String token, String model, int connections, float[][] rows,
-            IntFunction<String> keys) {
+    public LoadClients(
+            String url, String token, String model, int connections, float[][] rows, IntFunction<String> keys) {
         for (int c = 0; c < connections; c++) {
             int seed = c;
-            InferenceClient client = InferenceClient.builder(url).optToken(token).build();
+            InferenceClient client =
+                    InferenceClient.builder(url).optToken(token).build();
             Thread t = new Thread(() -> loop(client, model, rows, keys, seed), "load-" + c);
             t.setDaemon(true);
             threads.add(t);
@@ -57,12 +65,27 @@ public final class LoadClients implements AutoCloseable {
             InferRequest request = InferRequest.ofRows(Integer.toString(n), rows[row]);
             long sent = System.nanoTime();
             try {
-                InferResponse r = client.infer(model, request, key == null ? Map.of() : Map.of("hearth-routing-key", key));
-                answers.add(new Answer(sent, System.nanoTime(), 200, r.header("Hearth-Replica").orElse("?"),
-                        Integer.parseInt(r.modelVersion()), key, row, null));
+                InferResponse r =
+                        client.infer(model, request, key == null ? Map.of() : Map.of("hearth-routing-key", key));
+                answers.add(new Answer(
+                        sent,
+                        System.nanoTime(),
+                        200,
+                        r.header("Hearth-Replica").orElse("?"),
+                        Integer.parseInt(r.modelVersion()),
+                        key,
+                        row,
+                        null));
             } catch (InferenceException e) {
-                answers.add(new Answer(sent, System.nanoTime(), e.status(), e.header("Hearth-Replica").orElse("?"), 0,
-                        key, row, e.serverMessage()));
+                answers.add(new Answer(
+                        sent,
+                        System.nanoTime(),
+                        e.status(),
+                        e.header("Hearth-Replica").orElse("?"),
+                        0,
+                        key,
+                        row,
+                        e.serverMessage()));
             } catch (RuntimeException e) {
                 answers.add(new Answer(sent, System.nanoTime(), 0, "?", 0, key, row, e.toString()));
             }

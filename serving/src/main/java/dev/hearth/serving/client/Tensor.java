@@ -18,8 +18,8 @@ public record Tensor(String name, long[] shape, float[] data) {
         long size = 1;
         for (long d : shape) {
             if (d < 0) {
-                throw new IllegalArgumentException("tensor '" + name + "' shape " + Arrays.toString(shape)
-                        + " has a negative dimension");
+                throw new IllegalArgumentException(
+                        "tensor '" + name + "' shape " + Arrays.toString(shape) + " has a negative dimension");
             }
             size *= d;
         }
@@ -38,8 +38,8 @@ public record Tensor(String name, long[] shape, float[] data) {
         float[] flat = new float[rows.length * width];
         for (int r = 0; r < rows.length; r++) {
             if (rows[r].length != width) {
-                throw new IllegalArgumentException("tensor '" + name + "' row " + r + " has " + rows[r].length
-                        + " values but row 0 has " + width);
+                throw new IllegalArgumentException(
+                        "tensor '" + name + "' row " + r + " has " + rows[r].length + " values but row 0 has " + width);
             }
             System.arraycopy(rows[r], 0, flat, r * width, width);
         }

@@ -38,22 +38,39 @@ final class AuditPage {
                 all.addAll(store.auditLog(name));
             }
         }
-        TreeSet<String> actions = new TreeSet<>(List.of(AuditEvent.ALIAS_SET, AuditEvent.ALIAS_REMOVE,
-                AuditEvent.ROLLBACK, AuditEvent.DELETE, AuditEvent.GC, "retrain-rejected", "retrain-conflict",
+        TreeSet<String> actions = new TreeSet<>(List.of(
+                AuditEvent.ALIAS_SET,
+                AuditEvent.ALIAS_REMOVE,
+                AuditEvent.ROLLBACK,
+                AuditEvent.DELETE,
+                AuditEvent.GC,
+                "retrain-rejected",
+                "retrain-conflict",
                 ManageActions.TAG));
         all.forEach(e -> actions.add(e.action()));
         all.sort(Comparator.comparing(AuditEvent::at).reversed());
         StringBuilder b = new StringBuilder(32 * 1024);
-        b.append("<form class=\"filter\" method=\"get\" action=\"/console/audit\"><label>Model <select name=\"model\" id=\"audit-model\">")
+        b.append(
+                        "<form class=\"filter\" method=\"get\" action=\"/console/audit\"><label>Model <select name=\"model\" id=\"audit-model\">")
                 .append("<option value=\"\">all</option>");
         for (String n : names) {
-            b.append("<option").append(n.equals(m) ? " selected" : "").append(">").append(esc(n)).append("</option>");
+            b.append("<option")
+                    .append(n.equals(m) ? " selected" : "")
+                    .append(">")
+                    .append(esc(n))
+                    .append("</option>");
         }
-        b.append("</select></label> <label>Action <select name=\"action\" id=\"audit-action\"><option value=\"\">all</option>");
+        b.append(
+                "</select></label> <label>Action <select name=\"action\" id=\"audit-action\"><option value=\"\">all</option>");
         for (String x : actions) {
-            b.append("<option").append(x.equals(a) ? " selected" : "").append(">").append(esc(x)).append("</option>");
+            b.append("<option")
+                    .append(x.equals(a) ? " selected" : "")
+                    .append(">")
+                    .append(esc(x))
+                    .append("</option>");
         }
-        b.append("</select></label> <button type=\"submit\">Filter</button></form><div class=\"scroll\"><table id=\"audit\">")
+        b.append(
+                        "</select></label> <button type=\"submit\">Filter</button></form><div class=\"scroll\"><table id=\"audit\">")
                 .append("<thead><tr><th>model</th><th>at</th><th>who</th><th>action</th><th>alias</th><th>from</th>")
                 .append("<th>to</th><th>reason</th></tr></thead><tbody>");
         int shown = 0;
@@ -66,8 +83,11 @@ final class AuditPage {
             }
             row(b, e, true);
         }
-        b.append("</tbody></table></div><p class=\"muted\">").append(Math.min(shown, LIMIT)).append(" entries")
-                .append(shown > LIMIT ? " (newest " + LIMIT + " shown)" : "").append("</p>");
+        b.append("</tbody></table></div><p class=\"muted\">")
+                .append(Math.min(shown, LIMIT))
+                .append(" entries")
+                .append(shown > LIMIT ? " (newest " + LIMIT + " shown)" : "")
+                .append("</p>");
         return Html.page("Audit log", viewer, b.toString());
     }
 
@@ -77,9 +97,20 @@ final class AuditPage {
         if (withModel) {
             b.append("<td>").append(esc(e.model())).append("</td>");
         }
-        b.append("<td>").append(esc(e.at())).append("</td><td>").append(esc(e.who())).append("</td><td>")
-                .append(esc(e.action())).append("</td><td>").append(esc(e.alias())).append("</td><td>")
-                .append(e.from() == null ? "" : e.from()).append("</td><td>").append(e.to() == null ? "" : e.to())
-                .append("</td><td>").append(esc(e.reason())).append("</td></tr>");
+        b.append("<td>")
+                .append(esc(e.at()))
+                .append("</td><td>")
+                .append(esc(e.who()))
+                .append("</td><td>")
+                .append(esc(e.action()))
+                .append("</td><td>")
+                .append(esc(e.alias()))
+                .append("</td><td>")
+                .append(e.from() == null ? "" : e.from())
+                .append("</td><td>")
+                .append(e.to() == null ? "" : e.to())
+                .append("</td><td>")
+                .append(esc(e.reason()))
+                .append("</td></tr>");
     }
 }

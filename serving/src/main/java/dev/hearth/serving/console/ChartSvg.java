@@ -20,11 +20,17 @@ final class ChartSvg {
     /** The charts the service page shows. */
     enum Kind {
         RPS("requests/s", List.of(new Series("req/s", "#1f6feb", MetricsSampler.Point::rps))),
-        LATENCY("latency ms", List.of(new Series("p50", "#1f6feb", MetricsSampler.Point::p50Ms),
-                new Series("p99", "#d97706", MetricsSampler.Point::p99Ms))),
+        LATENCY(
+                "latency ms",
+                List.of(
+                        new Series("p50", "#1f6feb", MetricsSampler.Point::p50Ms),
+                        new Series("p99", "#d97706", MetricsSampler.Point::p99Ms))),
         BATCH("rows per forward pass", List.of(new Series("mean rows", "#1f6feb", MetricsSampler.Point::batchRows))),
-        ERRORS("errors/s", List.of(new Series("4xx", "#d97706", MetricsSampler.Point::clientErrorsPerSec),
-                new Series("5xx", "#c0392b", MetricsSampler.Point::serverErrorsPerSec)));
+        ERRORS(
+                "errors/s",
+                List.of(
+                        new Series("4xx", "#d97706", MetricsSampler.Point::clientErrorsPerSec),
+                        new Series("5xx", "#c0392b", MetricsSampler.Point::serverErrorsPerSec)));
 
         final String title;
         final List<Series> series;
@@ -64,32 +70,75 @@ final class ChartSvg {
         }
         max = max <= 0 ? 1 : niceCeiling(max);
         StringBuilder b = new StringBuilder(4096);
-        b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").append(W).append(' ').append(H)
-                .append("\" width=\"").append(W).append("\" height=\"").append(H).append("\" role=\"img\">")
+        b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
+                .append(W)
+                .append(' ')
+                .append(H)
+                .append("\" width=\"")
+                .append(W)
+                .append("\" height=\"")
+                .append(H)
+                .append("\" role=\"img\">")
                 .append("<g font-family=\"sans-serif\" font-size=\"11\" fill=\"#333\">")
-                .append("<title>").append(Html.esc(model + " " + kind.title)).append("</title>")
-                .append("<text x=\"").append(LEFT).append("\" y=\"14\">").append(Html.esc(model)).append(" · ")
-                .append(Html.esc(kind.title)).append("</text>");
+                .append("<title>")
+                .append(Html.esc(model + " " + kind.title))
+                .append("</title>")
+                .append("<text x=\"")
+                .append(LEFT)
+                .append("\" y=\"14\">")
+                .append(Html.esc(model))
+                .append(" · ")
+                .append(Html.esc(kind.title))
+                .append("</text>");
         int legendX = W - RIGHT - 70 * kind.series.size();
         for (Series s : kind.series) {
-            b.append("<line stroke=\"").append(s.color()).append("\" x1=\"").append(legendX).append("\" y1=\"10\" x2=\"")
-                    .append(legendX + 14).append("\" y2=\"10\" stroke-width=\"3\"/><text x=\"").append(legendX + 18)
-                    .append("\" y=\"14\">").append(Html.esc(s.label())).append("</text>");
+            b.append("<line stroke=\"")
+                    .append(s.color())
+                    .append("\" x1=\"")
+                    .append(legendX)
+                    .append("\" y1=\"10\" x2=\"")
+                    .append(legendX + 14)
+                    .append("\" y2=\"10\" stroke-width=\"3\"/><text x=\"")
+                    .append(legendX + 18)
+                    .append("\" y=\"14\">")
+                    .append(Html.esc(s.label()))
+                    .append("</text>");
             legendX += 70;
         }
         int plotH = H - TOP - BOTTOM;
         int plotW = W - LEFT - RIGHT;
         for (int i = 0; i <= 2; i++) {
             double y = TOP + plotH * (1 - i / 2.0);
-            b.append("<line stroke=\"#e4e4e4\" x1=\"").append(LEFT).append("\" x2=\"").append(W - RIGHT).append("\" y1=\"")
-                    .append(fmt(y)).append("\" y2=\"").append(fmt(y)).append("\"/><text x=\"").append(LEFT - 4)
-                    .append("\" y=\"").append(fmt(y + 4)).append("\" text-anchor=\"end\">")
-                    .append(label(max * i / 2.0)).append("</text>");
+            b.append("<line stroke=\"#e4e4e4\" x1=\"")
+                    .append(LEFT)
+                    .append("\" x2=\"")
+                    .append(W - RIGHT)
+                    .append("\" y1=\"")
+                    .append(fmt(y))
+                    .append("\" y2=\"")
+                    .append(fmt(y))
+                    .append("\"/><text x=\"")
+                    .append(LEFT - 4)
+                    .append("\" y=\"")
+                    .append(fmt(y + 4))
+                    .append("\" text-anchor=\"end\">")
+                    .append(label(max * i / 2.0))
+                    .append("</text>");
         }
-        b.append("<line stroke=\"#999\" x1=\"").append(LEFT).append("\" x2=\"").append(LEFT).append("\" y1=\"")
-                .append(TOP).append("\" y2=\"").append(TOP + plotH).append("\"/>");
+        b.append("<line stroke=\"#999\" x1=\"")
+                .append(LEFT)
+                .append("\" x2=\"")
+                .append(LEFT)
+                .append("\" y1=\"")
+                .append(TOP)
+                .append("\" y2=\"")
+                .append(TOP + plotH)
+                .append("\"/>");
         if (points.size() < 2) {
-            b.append("<text x=\"").append(LEFT + 10).append("\" y=\"").append(TOP + plotH / 2)
+            b.append("<text x=\"")
+                    .append(LEFT + 10)
+                    .append("\" y=\"")
+                    .append(TOP + plotH / 2)
                     .append("\">collecting samples…</text>");
         } else {
             long t0 = points.get(0).atMillis();
@@ -109,8 +158,13 @@ final class ChartSvg {
                 }
                 flush(b, line, s);
             }
-            b.append("<text x=\"").append(LEFT).append("\" y=\"").append(H - 8).append("\">last ")
-                    .append(Math.round(span / 1000)).append(" s</text>");
+            b.append("<text x=\"")
+                    .append(LEFT)
+                    .append("\" y=\"")
+                    .append(H - 8)
+                    .append("\">last ")
+                    .append(Math.round(span / 1000))
+                    .append(" s</text>");
         }
         return b.append("</g></svg>").toString();
     }
@@ -120,13 +174,21 @@ final class ChartSvg {
         if (!pts.isEmpty() && pts.indexOf(' ') < 0) {
             // one point between gaps: a dot, since a polyline of one point draws nothing
             String[] xy = pts.split(",");
-            b.append("<circle r=\"2.5\" fill=\"").append(s.color()).append("\" cx=\"").append(xy[0]).append("\" cy=\"")
-                    .append(xy[1]).append("\"/>");
+            b.append("<circle r=\"2.5\" fill=\"")
+                    .append(s.color())
+                    .append("\" cx=\"")
+                    .append(xy[0])
+                    .append("\" cy=\"")
+                    .append(xy[1])
+                    .append("\"/>");
             line.setLength(0);
             return;
         }
         if (line.length() > 0) {
-            b.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(s.color()).append("\" points=\"").append(line.toString().strip())
+            b.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"")
+                    .append(s.color())
+                    .append("\" points=\"")
+                    .append(line.toString().strip())
                     .append("\"/>");
             line.setLength(0);
         }
@@ -143,7 +205,8 @@ final class ChartSvg {
     }
 
     private static String label(double v) {
-        return v >= 100 || v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v)
+        return v >= 100 || v == Math.rint(v)
+                ? String.format(Locale.ROOT, "%.0f", v)
                 : String.format(Locale.ROOT, "%.2f", v);
     }
 

@@ -51,7 +51,11 @@ public final class ConsoleRoutes {
     /**
      * @param sampler the server's metrics sampler, or null for the standalone registry view
      */
-    public ConsoleRoutes(ModelStore store, ConsoleSessions sessions, ServedModels served, MetricsSampler sampler,
+    public ConsoleRoutes(
+            ModelStore store,
+            ConsoleSessions sessions,
+            ServedModels served,
+            MetricsSampler sampler,
             long modelsRefreshMillis) {
         this.store = store;
         this.sessions = sessions;
@@ -76,17 +80,30 @@ public final class ConsoleRoutes {
      * @param registry the server's meters, or null for the standalone registry view
      * @param tls whether the server speaks HTTPS (the session cookie is then {@code Secure})
      */
-    public static ConsoleRoutes create(ModelStore store, dev.hearth.serving.http.AccessControl access,
-            ServedModels served, io.micrometer.core.instrument.MeterRegistry registry,
-            dev.hearth.config.Settings settings, boolean tls) {
-        ConsoleSessions sessions = new ConsoleSessions(access,
-                java.time.Duration.ofMillis(settings.getLong(dev.hearth.serving.ServingSettings.CONSOLE_SESSION_TTL_MS)),
-                settings.getInt(dev.hearth.serving.ServingSettings.CONSOLE_SESSIONS_MAX, 1), tls,
+    public static ConsoleRoutes create(
+            ModelStore store,
+            dev.hearth.serving.http.AccessControl access,
+            ServedModels served,
+            io.micrometer.core.instrument.MeterRegistry registry,
+            dev.hearth.config.Settings settings,
+            boolean tls) {
+        ConsoleSessions sessions = new ConsoleSessions(
+                access,
+                java.time.Duration.ofMillis(
+                        settings.getLong(dev.hearth.serving.ServingSettings.CONSOLE_SESSION_TTL_MS)),
+                settings.getInt(dev.hearth.serving.ServingSettings.CONSOLE_SESSIONS_MAX, 1),
+                tls,
                 java.time.Clock.systemUTC());
         access.acceptSessions(sessions);
-        MetricsSampler sampler = registry == null ? null : new MetricsSampler(registry, served,
-                settings.getLong(dev.hearth.serving.ServingSettings.CONSOLE_SAMPLE_MS));
-        return new ConsoleRoutes(store, sessions, served, sampler,
+        MetricsSampler sampler = registry == null
+                ? null
+                : new MetricsSampler(
+                        registry, served, settings.getLong(dev.hearth.serving.ServingSettings.CONSOLE_SAMPLE_MS));
+        return new ConsoleRoutes(
+                store,
+                sessions,
+                served,
+                sampler,
                 settings.getLong(dev.hearth.serving.ServingSettings.CONSOLE_MODELS_REFRESH_MS));
     }
 
@@ -102,37 +119,61 @@ public final class ConsoleRoutes {
             e.serverStopped(verifications::close);
         });
         app.before("/console*", ConsoleRoutes::headers);
-        app.get("/console", ctx -> ctx.redirect("/console/models", io.javalin.http.HttpStatus.SEE_OTHER), Access.CONSOLE);
+        app.get(
+                "/console",
+                ctx -> ctx.redirect("/console/models", io.javalin.http.HttpStatus.SEE_OTHER),
+                Access.CONSOLE);
         app.get("/console/static/{file}", assets::serve, Access.CONSOLE);
         app.get("/console/signin", this::signInPage, Access.CONSOLE);
         app.post("/console/signin", this::signIn, Access.CONSOLE);
-        app.post("/console/signout", action((ctx, v) -> {
-            sessions.signOut(ctx);
-            ctx.redirect("/console/signin", io.javalin.http.HttpStatus.SEE_OTHER);
-        }), Access.CONSOLE);
-        app.get("/console/models", page((ctx, v) -> {
-            ModelsSnapshot.Snapshot snapshot = snapshots.get();
-            ctx.header("X-Hearth-Store-Read", String.format(java.util.Locale.ROOT, "%.1f", snapshot.readMillis()));
-            ctx.html(models.render(v, ctx.queryParam("q"), snapshot));
-        }), Access.CONSOLE);
-        app.get("/console/models/{name}", page((ctx, v) -> ctx.html(model.render(v, readable(ctx, v),
-                ctx.queryParam("done")))), Access.CONSOLE);
-        app.get("/console/models/{name}/diff", page((ctx, v) -> ctx.html(diff.render(v, readable(ctx, v),
-                ctx.queryParam("a"), ctx.queryParam("b")))), Access.CONSOLE);
-        app.get("/console/models/{name}/versions/{version}", page((ctx, v) -> ctx.html(version.render(v,
-                readable(ctx, v), Paths.version(ctx)))), Access.CONSOLE);
+        app.post(
+                "/console/signout",
+                action((ctx, v) -> {
+                    sessions.signOut(ctx);
+                    ctx.redirect("/console/signin", io.javalin.http.HttpStatus.SEE_OTHER);
+                }),
+                Access.CONSOLE);
+        app.get(
+                "/console/models",
+                page((ctx, v) -> {
+                    ModelsSnapshot.Snapshot snapshot = snapshots.get();
+                    ctx.header(
+                            "X-Hearth-Store-Read", String.format(java.util.Locale.ROOT, "%.1f", snapshot.readMillis()));
+                    ctx.html(models.render(v, ctx.queryParam("q"), snapshot));
+                }),
+                Access.CONSOLE);
+        app.get(
+                "/console/models/{name}",
+                page((ctx, v) -> ctx.html(model.render(v, readable(ctx, v), ctx.queryParam("done")))),
+                Access.CONSOLE);
+        app.get(
+                "/console/models/{name}/diff",
+                page((ctx, v) -> ctx.html(diff.render(v, readable(ctx, v), ctx.queryParam("a"), ctx.queryParam("b")))),
+                Access.CONSOLE);
+        app.get(
+                "/console/models/{name}/versions/{version}",
+                page((ctx, v) -> ctx.html(version.render(v, readable(ctx, v), Paths.version(ctx)))),
+                Access.CONSOLE);
         app.get("/console/models/{name}/versions/{version}/files/{file}", page(this::image), Access.CONSOLE);
-        app.post("/console/models/{name}/alias", action((ctx, v) -> done(ctx, readable(ctx, v),
-                manage.moveAlias(ctx, v, readable(ctx, v)))), Access.CONSOLE);
-        app.post("/console/models/{name}/rollback", action((ctx, v) -> done(ctx, readable(ctx, v),
-                manage.rollback(ctx, v, readable(ctx, v)))), Access.CONSOLE);
+        app.post(
+                "/console/models/{name}/alias",
+                action((ctx, v) -> done(ctx, readable(ctx, v), manage.moveAlias(ctx, v, readable(ctx, v)))),
+                Access.CONSOLE);
+        app.post(
+                "/console/models/{name}/rollback",
+                action((ctx, v) -> done(ctx, readable(ctx, v), manage.rollback(ctx, v, readable(ctx, v)))),
+                Access.CONSOLE);
         // After the console's own alias changes the models page shows them at once (else at its next re-read).
         app.after("/console/models/{name}/alias", ctx -> rereadAfterChange(ctx));
         app.after("/console/models/{name}/rollback", ctx -> rereadAfterChange(ctx));
-        app.post("/console/models/{name}/tag", action((ctx, v) -> done(ctx, readable(ctx, v),
-                manage.tag(ctx, v, readable(ctx, v)))), Access.CONSOLE);
-        app.get("/console/audit", page((ctx, v) -> ctx.html(audit.render(v, ctx.queryParam("model"),
-                ctx.queryParam("action")))), Access.CONSOLE);
+        app.post(
+                "/console/models/{name}/tag",
+                action((ctx, v) -> done(ctx, readable(ctx, v), manage.tag(ctx, v, readable(ctx, v)))),
+                Access.CONSOLE);
+        app.get(
+                "/console/audit",
+                page((ctx, v) -> ctx.html(audit.render(v, ctx.queryParam("model"), ctx.queryParam("action")))),
+                Access.CONSOLE);
         app.get("/console/service", page((ctx, v) -> ctx.html(service.render(v))), Access.CONSOLE);
         app.get("/console/service/chart.svg", page(this::chart), Access.CONSOLE);
         app.get("/console/try", page((ctx, v) -> ctx.html(tryIt.render(v, ctx.queryParam("model")))), Access.CONSOLE);
@@ -148,7 +189,8 @@ public final class ConsoleRoutes {
         ctx.header("Content-Security-Policy", CSP);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("X-Frame-Options", "DENY");
-        // not no-referrer: with it Chromium sends "Origin: null" on same-origin form posts, which the Origin check refuses
+        // not no-referrer: with it Chromium sends "Origin: null" on same-origin form posts, which the Origin check
+        // refuses
         ctx.header("Referrer-Policy", "same-origin");
         ctx.header("Cache-Control", "no-store");
     }
@@ -162,13 +204,16 @@ public final class ConsoleRoutes {
     }
 
     private static String signInHtml(String error) {
-        return Html.page("Sign in", null, (error == null ? "" : "<p class=\"error\" id=\"error\">" + esc(error) + "</p>")
-                + "<form method=\"post\" action=\"/console/signin\" id=\"signin\"><label class=\"block\">Bearer token "
-                + "<input type=\"password\" name=\"token\" id=\"token\" autocomplete=\"off\" required></label>"
-                + "<p><button type=\"submit\">Sign in</button></p></form><p class=\"muted\">Create one with "
-                + "<code>bin/hearth tokens create --scope 'read:*'</code> (add <code>--scope manage</code> to move "
-                + "aliases, <code>--scope 'predict:*'</code> to try models). It is exchanged for a session cookie "
-                + "and never stored in the browser.</p>");
+        return Html.page(
+                "Sign in",
+                null,
+                (error == null ? "" : "<p class=\"error\" id=\"error\">" + esc(error) + "</p>")
+                        + "<form method=\"post\" action=\"/console/signin\" id=\"signin\"><label class=\"block\">Bearer token "
+                        + "<input type=\"password\" name=\"token\" id=\"token\" autocomplete=\"off\" required></label>"
+                        + "<p><button type=\"submit\">Sign in</button></p></form><p class=\"muted\">Create one with "
+                        + "<code>bin/hearth tokens create --scope 'read:*'</code> (add <code>--scope manage</code> to move "
+                        + "aliases, <code>--scope 'predict:*'</code> to try models). It is exchanged for a session cookie "
+                        + "and never stored in the browser.</p>");
     }
 
     private void signIn(Context ctx) {
@@ -222,8 +267,9 @@ public final class ConsoleRoutes {
         try {
             h.handle(ctx, viewer);
             // The server-side render time, for the browser's developer tools and the console benchmark.
-            ctx.header("Server-Timing", String.format(java.util.Locale.ROOT, "render;dur=%.1f",
-                    (System.nanoTime() - started) / 1e6));
+            ctx.header(
+                    "Server-Timing",
+                    String.format(java.util.Locale.ROOT, "render;dur=%.1f", (System.nanoTime() - started) / 1e6));
         } catch (Exception e) {
             if (ErrorMapper.status(e) == 500) {
                 throw e;
@@ -241,8 +287,12 @@ public final class ConsoleRoutes {
             case 409 -> "Conflict";
             default -> "Cannot do that";
         };
-        ctx.status(status).html(Html.page(title, viewer, "<p class=\"error\" id=\"error\">" + esc(e.getMessage())
-                + "</p><p><a href=\"/console/models\">Back to models</a></p>"));
+        ctx.status(status)
+                .html(Html.page(
+                        title,
+                        viewer,
+                        "<p class=\"error\" id=\"error\">" + esc(e.getMessage())
+                                + "</p><p><a href=\"/console/models\">Back to models</a></p>"));
     }
 
     /** The path's model name, validated, when the viewer may read it (404 otherwise: names are not disclosed). */
@@ -255,7 +305,8 @@ public final class ConsoleRoutes {
     }
 
     private static void done(Context ctx, String name, String what) {
-        ctx.redirect("/console/models/" + Html.url(name) + "?done=" + Html.url(what), io.javalin.http.HttpStatus.SEE_OTHER);
+        ctx.redirect(
+                "/console/models/" + Html.url(name) + "?done=" + Html.url(what), io.javalin.http.HttpStatus.SEE_OTHER);
     }
 
     /** A stored chart image, read through the store (SHA-256 checked), only if it is a PNG the page shows. */

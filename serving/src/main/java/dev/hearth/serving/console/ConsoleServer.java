@@ -44,10 +44,13 @@ public final class ConsoleServer implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Javalin app = start(options.load());
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.stop();
-            stopped.countDown();
-        }, "hearth-console-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            app.stop();
+                            stopped.countDown();
+                        },
+                        "hearth-console-shutdown"));
         stopped.await();
         return 0;
     }
@@ -60,17 +63,20 @@ public final class ConsoleServer implements Callable<Integer> {
         // Limits, TLS files and the token file are checked before the store is opened, so a bad setting leaks nothing.
         ServerEndpoint endpoint = ServerSetup.endpoint(settings);
         AccessControl access = ServerSetup.access(settings);
-        ModelStore modelStore = HadoopModelStore.open(settings.require(ServingSettings.STORE_ROOT),
-                ServerSetup.storeConfiguration(settings));
-        ConsoleRoutes routes = ConsoleRoutes.create(modelStore, access, ServedModels.none(), null, settings,
-                endpoint.secure());
+        ModelStore modelStore = HadoopModelStore.open(
+                settings.require(ServingSettings.STORE_ROOT), ServerSetup.storeConfiguration(settings));
+        ConsoleRoutes routes =
+                ConsoleRoutes.create(modelStore, access, ServedModels.none(), null, settings, endpoint.secure());
         // The console's requests are forms and page loads: nothing near the API's inference bodies.
-        Javalin app = endpoint.create(MAX_REQUEST_BYTES, access, new ErrorMapper(new ObjectMapper()), cfg -> { });
+        Javalin app = endpoint.create(MAX_REQUEST_BYTES, access, new ErrorMapper(new ObjectMapper()), cfg -> {});
         app.get("/", ctx -> ctx.redirect("/console/models", HttpStatus.SEE_OTHER), Access.CONSOLE);
         routes.register(app);
         app.start();
         String url = endpoint.url(app);
-        LOG.info("Console over store {} on {}/console/ (auth {})", modelStore.root(), url,
+        LOG.info(
+                "Console over store {} on {}/console/ (auth {})",
+                modelStore.root(),
+                url,
                 settings.getBoolean(ServingSettings.AUTH_ENABLED) ? "on" : "off");
         System.out.println("listening on " + url);
         return app;

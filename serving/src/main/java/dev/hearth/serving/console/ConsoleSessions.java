@@ -36,8 +36,8 @@ public final class ConsoleSessions implements AccessControl.SessionAuth {
     /** The form field that form posts carry the CSRF token in. */
     static final String CSRF_FIELD = "csrf";
     /** Who acts when access control is off. */
-    static final TokenFile.Principal ANONYMOUS = new TokenFile.Principal("anonymous",
-            Set.of("read:*", "predict:*", "manage"), null);
+    static final TokenFile.Principal ANONYMOUS =
+            new TokenFile.Principal("anonymous", Set.of("read:*", "predict:*", "manage"), null);
 
     private record Session(String id, String token, String csrf, Instant expires) {}
 
@@ -86,20 +86,27 @@ public final class ConsoleSessions implements AccessControl.SessionAuth {
             if (token == null || token.isBlank()) {
                 throw new UnauthorizedException("paste a bearer token (hearth_...) to sign in");
             }
-            principal = access.authenticate(token.strip()).orElseThrow(() -> new UnauthorizedException(
-                    "the token is not valid (unknown, revoked or expired)"));
+            principal = access.authenticate(token.strip())
+                    .orElseThrow(
+                            () -> new UnauthorizedException("the token is not valid (unknown, revoked or expired)"));
         } else {
             principal = ANONYMOUS;
         }
-        Session s = new Session(randomId(), token == null ? "" : token.strip(), randomId(), clock.instant().plus(ttl));
+        Session s = new Session(
+                randomId(),
+                token == null ? "" : token.strip(),
+                randomId(),
+                clock.instant().plus(ttl));
         synchronized (sessions) {
             sessions.put(s.id(), s);
             while (sessions.size() > max) {
                 sessions.remove(sessions.keySet().iterator().next());
             }
         }
-        ctx.header("Set-Cookie", COOKIE + "=" + s.id() + "; Path=/; Max-Age=" + ttl.toSeconds()
-                + "; HttpOnly; SameSite=Strict" + (secureCookie ? "; Secure" : ""));
+        ctx.header(
+                "Set-Cookie",
+                COOKIE + "=" + s.id() + "; Path=/; Max-Age=" + ttl.toSeconds() + "; HttpOnly; SameSite=Strict"
+                        + (secureCookie ? "; Secure" : ""));
         return new Viewer(principal, s.id(), s.csrf());
     }
 
@@ -111,8 +118,9 @@ public final class ConsoleSessions implements AccessControl.SessionAuth {
                 sessions.remove(id);
             }
         }
-        ctx.header("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
-                + (secureCookie ? "; Secure" : ""));
+        ctx.header(
+                "Set-Cookie",
+                COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secureCookie ? "; Secure" : ""));
     }
 
     /**
@@ -132,7 +140,8 @@ public final class ConsoleSessions implements AccessControl.SessionAuth {
             return Optional.empty();
         }
         Optional<TokenFile.Principal> principal = clock.instant().isBefore(s.expires())
-                ? (access.enabled() ? access.authenticate(s.token()) : Optional.of(ANONYMOUS)) : Optional.empty();
+                ? (access.enabled() ? access.authenticate(s.token()) : Optional.of(ANONYMOUS))
+                : Optional.empty();
         if (principal.isEmpty()) {
             synchronized (sessions) {
                 sessions.remove(id);
@@ -157,8 +166,8 @@ public final class ConsoleSessions implements AccessControl.SessionAuth {
         if (sent == null || sent.isEmpty()) {
             throw new ForbiddenException("refused: the request carries no CSRF token (reload the page and retry)");
         }
-        if (!MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8),
-                viewer.csrf().getBytes(StandardCharsets.UTF_8))) {
+        if (!MessageDigest.isEqual(
+                sent.getBytes(StandardCharsets.UTF_8), viewer.csrf().getBytes(StandardCharsets.UTF_8))) {
             throw new ForbiddenException("refused: the CSRF token does not match this session (reload the page)");
         }
     }

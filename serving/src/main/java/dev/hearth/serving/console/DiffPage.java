@@ -32,17 +32,37 @@ final class DiffPage {
         ModelMetadata l = store.resolve(new ModelRef(name, left)).metadata();
         ModelMetadata r = store.resolve(new ModelRef(name, right)).metadata();
         StringBuilder h = new StringBuilder(32 * 1024);
-        h.append("<p><a href=\"/console/models/").append(url(name)).append("\">← ").append(esc(name)).append("</a></p>");
+        h.append("<p><a href=\"/console/models/")
+                .append(url(name))
+                .append("\">← ")
+                .append(esc(name))
+                .append("</a></p>");
         Predicate<String> perClass = k -> k.startsWith("recall.");
         Predicate<String> fingerprint = k -> k.startsWith("dataset.") || k.equals("split") || k.endsWith("Examples");
         int changed = 0;
-        changed += section(h, "Metrics", left, right, filter(l.metrics(), perClass.negate().and(k -> !k.contains("."))),
+        changed += section(
+                h,
+                "Metrics",
+                left,
+                right,
+                filter(l.metrics(), perClass.negate().and(k -> !k.contains("."))),
                 filter(r.metrics(), perClass.negate().and(k -> !k.contains("."))));
-        changed += section(h, "Per-class recall", left, right, filter(l.metrics(), perClass), filter(r.metrics(), perClass));
+        changed += section(
+                h, "Per-class recall", left, right, filter(l.metrics(), perClass), filter(r.metrics(), perClass));
         changed += section(h, "Training settings", left, right, l.training(), r.training());
-        changed += section(h, "Data fingerprints", left, right, filter(l.provenance(), fingerprint),
+        changed += section(
+                h,
+                "Data fingerprints",
+                left,
+                right,
+                filter(l.provenance(), fingerprint),
                 filter(r.provenance(), fingerprint));
-        changed += section(h, "Provenance", left, right, filter(l.provenance(), fingerprint.negate()),
+        changed += section(
+                h,
+                "Provenance",
+                left,
+                right,
+                filter(l.provenance(), fingerprint.negate()),
                 filter(r.provenance(), fingerprint.negate()));
         changed += section(h, "Tags", left, right, l.tags(), r.tags());
         Map<String, Object> ls = new LinkedHashMap<>();
@@ -94,16 +114,28 @@ final class DiffPage {
             return 0;
         }
         int changed = 0;
-        h.append("<h2>").append(esc(title)).append("</h2><div class=\"scroll\"><table class=\"diff\"><thead><tr><th></th>")
-                .append("<th>version ").append(left).append("</th><th>version ").append(right).append("</th></tr></thead><tbody>");
+        h.append("<h2>")
+                .append(esc(title))
+                .append("</h2><div class=\"scroll\"><table class=\"diff\"><thead><tr><th></th>")
+                .append("<th>version ")
+                .append(left)
+                .append("</th><th>version ")
+                .append(right)
+                .append("</th></tr></thead><tbody>");
         for (String k : keys) {
             String a = l.containsKey(k) ? text(l.get(k)) : null;
             String b = r.containsKey(k) ? text(r.get(k)) : null;
             boolean differs = !Objects.equals(a, b);
             changed += differs ? 1 : 0;
-            h.append("<tr").append(differs ? " class=\"changed\"" : "").append("><th>").append(esc(k)).append("</th><td>")
-                    .append(a == null ? "<span class=\"muted\">absent</span>" : esc(a)).append("</td><td>")
-                    .append(b == null ? "<span class=\"muted\">absent</span>" : esc(b)).append("</td></tr>");
+            h.append("<tr")
+                    .append(differs ? " class=\"changed\"" : "")
+                    .append("><th>")
+                    .append(esc(k))
+                    .append("</th><td>")
+                    .append(a == null ? "<span class=\"muted\">absent</span>" : esc(a))
+                    .append("</td><td>")
+                    .append(b == null ? "<span class=\"muted\">absent</span>" : esc(b))
+                    .append("</td></tr>");
         }
         h.append("</tbody></table></div>");
         return changed;

@@ -83,11 +83,15 @@ final class Html {
         StringBuilder b = new StringBuilder(body.length() + 2048);
         b.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<title>").append(esc(title)).append(" · Hearth</title>")
+                .append("<title>")
+                .append(esc(title))
+                .append(" · Hearth</title>")
                 .append("<link rel=\"stylesheet\" href=\"/console/static/console.css\">")
                 .append("<link rel=\"icon\" href=\"/console/static/favicon.svg\" type=\"image/svg+xml\">");
         for (String m : modules) {
-            b.append("<script type=\"module\" src=\"/console/static/").append(esc(m)).append("\"></script>");
+            b.append("<script type=\"module\" src=\"/console/static/")
+                    .append(esc(m))
+                    .append("\"></script>");
         }
         b.append("</head><body><header><nav><a class=\"brand\" href=\"/console/\">Hearth</a>")
                 .append("<a href=\"/console/models\">Models</a>")
@@ -96,11 +100,18 @@ final class Html {
                 .append("<a href=\"/console/audit\">Audit log</a></nav>");
         if (viewer != null) {
             b.append("<form class=\"who\" method=\"post\" action=\"/console/signout\">")
-                    .append("<span id=\"who\">token ").append(esc(viewer.tokenId()))
-                    .append(viewer.canManage() ? " (manage)" : "").append("</span>")
-                    .append(csrfField(viewer)).append("<button type=\"submit\">Sign out</button></form>");
+                    .append("<span id=\"who\">token ")
+                    .append(esc(viewer.tokenId()))
+                    .append(viewer.canManage() ? " (manage)" : "")
+                    .append("</span>")
+                    .append(csrfField(viewer))
+                    .append("<button type=\"submit\">Sign out</button></form>");
         }
-        b.append("</header><main><h1>").append(esc(title)).append("</h1>").append(body).append("</main></body></html>");
+        b.append("</header><main><h1>")
+                .append(esc(title))
+                .append("</h1>")
+                .append(body)
+                .append("</main></body></html>");
         return b.toString();
     }
 }

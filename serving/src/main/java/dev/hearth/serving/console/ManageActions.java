@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 final class ManageActions {
     /** The audit action of a console tag. */
     static final String TAG = "tag";
+
     private static final Pattern TAG_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final int MAX_REASON = 500;
     private static final int MAX_TAG_VALUE = 200;
@@ -40,8 +41,8 @@ final class ManageActions {
         String reason = reason(ctx);
         try {
             AuditEvent e = as(viewer).setAlias(name, alias, version, expected, reason);
-            return "moved " + alias + " from " + (e.from() == null ? "nothing" : "version " + e.from())
-                    + " to version " + e.to();
+            return "moved " + alias + " from " + (e.from() == null ? "nothing" : "version " + e.from()) + " to version "
+                    + e.to();
         } catch (VersionConflictException e) {
             Integer now = store.aliases(name).get(alias);
             throw new VersionConflictException("not moved: " + alias + " now points to "
@@ -103,8 +104,8 @@ final class ManageActions {
         }
         v = v.strip();
         if (v.length() > max) {
-            throw new BadRequestException("form field '" + name + "' must be at most " + max + " characters but has "
-                    + v.length());
+            throw new BadRequestException(
+                    "form field '" + name + "' must be at most " + max + " characters but has " + v.length());
         }
         for (int i = 0; i < v.length(); i++) {
             if (Character.isISOControl(v.charAt(i))) {

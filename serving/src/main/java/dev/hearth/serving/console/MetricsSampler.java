@@ -39,12 +39,25 @@ public final class MetricsSampler implements AutoCloseable {
      * @param serverErrorsPerSec 5xx answers per second
      * @param batchRows mean rows per forward pass, NaN without forward passes
      */
-    public record Point(long atMillis, double rps, double p50Ms, double p99Ms, double clientErrorsPerSec,
-            double serverErrorsPerSec, double batchRows) {}
+    public record Point(
+            long atMillis,
+            double rps,
+            double p50Ms,
+            double p99Ms,
+            double clientErrorsPerSec,
+            double serverErrorsPerSec,
+            double batchRows) {}
 
     /** Cumulative counts at one instant; bucket counts are cumulative over the sorted bounds (nanoseconds). */
-    private record Raw(long atMillis, long count, long clientErrors, long serverErrors, double[] bounds,
-            double[] cumulative, long batches, double rows) {}
+    private record Raw(
+            long atMillis,
+            long count,
+            long clientErrors,
+            long serverErrors,
+            double[] bounds,
+            double[] cumulative,
+            long batches,
+            double rows) {}
 
     private final MeterRegistry registry;
     private final ServedModels served;
@@ -122,8 +135,16 @@ public final class MetricsSampler implements AutoCloseable {
             bounds[i] = e.getKey();
             cumulative[i++] = e.getValue();
         }
-        DistributionSummary rows = registry.find("hearth.batch.rows").tag("model", model).summary();
-        return new Raw(now, count, client, server, bounds, cumulative, rows == null ? 0 : rows.count(),
+        DistributionSummary rows =
+                registry.find("hearth.batch.rows").tag("model", model).summary();
+        return new Raw(
+                now,
+                count,
+                client,
+                server,
+                bounds,
+                cumulative,
+                rows == null ? 0 : rows.count(),
                 rows == null ? 0 : rows.totalAmount());
     }
 
@@ -164,7 +185,11 @@ public final class MetricsSampler implements AutoCloseable {
     private static Point between(Raw a, Raw b) {
         double seconds = Math.max(1e-3, (b.atMillis() - a.atMillis()) / 1000.0);
         long n = Math.max(0, b.count() - a.count());
-        return new Point(b.atMillis(), n / seconds, quantile(a, b, n, 0.5), quantile(a, b, n, 0.99),
+        return new Point(
+                b.atMillis(),
+                n / seconds,
+                quantile(a, b, n, 0.5),
+                quantile(a, b, n, 0.99),
                 Math.max(0, b.clientErrors() - a.clientErrors()) / seconds,
                 Math.max(0, b.serverErrors() - a.serverErrors()) / seconds,
                 b.batches() > a.batches() ? (b.rows() - a.rows()) / (b.batches() - a.batches()) : Double.NaN);

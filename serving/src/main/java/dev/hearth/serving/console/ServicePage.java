@@ -41,23 +41,37 @@ final class ServicePage {
                 continue;
             }
             Optional<MetricsSampler.Point> p = sampler.over(name, Duration.ofMinutes(1));
-            b.append("<tr><td>").append(esc(name)).append("</td><td>").append(m.getValue()).append("</td>");
-            for (double v : p.map(x -> new double[] {x.rps(), x.p50Ms(), x.p99Ms(), x.clientErrorsPerSec(),
-                    x.serverErrorsPerSec(), x.batchRows()}).orElse(new double[6])) {
-                b.append("<td>").append(p.isPresent() && Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "")
+            b.append("<tr><td>")
+                    .append(esc(name))
+                    .append("</td><td>")
+                    .append(m.getValue())
+                    .append("</td>");
+            for (double v : p.map(x -> new double[] {
+                        x.rps(), x.p50Ms(), x.p99Ms(), x.clientErrorsPerSec(), x.serverErrorsPerSec(), x.batchRows()
+                    })
+                    .orElse(new double[6])) {
+                b.append("<td>")
+                        .append(p.isPresent() && Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f", v) : "")
                         .append("</td>");
             }
             b.append("</tr>");
             charts.append("<h2>").append(esc(name)).append("</h2><div class=\"charts\">");
             for (ChartSvg.Kind k : ChartSvg.Kind.values()) {
-                charts.append("<img class=\"chart\" alt=\"").append(esc(name)).append(' ').append(k.title)
-                        .append("\" src=\"/console/service/chart.svg?model=").append(url(name)).append("&amp;kind=")
-                        .append(k.name().toLowerCase(Locale.ROOT)).append("\">");
+                charts.append("<img class=\"chart\" alt=\"")
+                        .append(esc(name))
+                        .append(' ')
+                        .append(k.title)
+                        .append("\" src=\"/console/service/chart.svg?model=")
+                        .append(url(name))
+                        .append("&amp;kind=")
+                        .append(k.name().toLowerCase(Locale.ROOT))
+                        .append("\">");
             }
             charts.append("</div>");
         }
         b.append("</tbody></table></div><p class=\"muted\">Charts refresh every few seconds from the server's own "
-                + "metrics (sampled in process; latency is the upper bound of its histogram bucket).</p>").append(charts);
+                        + "metrics (sampled in process; latency is the upper bound of its histogram bucket).</p>")
+                .append(charts);
         return Html.page("Service", viewer, b.toString(), "charts.js");
     }
 }

@@ -40,8 +40,8 @@ final class StaticAssets {
         String name = ctx.pathParam("file");
         byte[] bytes = files.get(name);
         if (bytes == null) {
-            throw new ModelNotFoundException("no console asset '" + (name.length() > 40 ? name.substring(0, 40) : name)
-                    + "'");
+            throw new ModelNotFoundException(
+                    "no console asset '" + (name.length() > 40 ? name.substring(0, 40) : name) + "'");
         }
         ctx.header("Cache-Control", "no-cache");
         ctx.contentType(TYPES.get(name)).result(bytes);

@@ -30,7 +30,9 @@ final class TryItPage {
     String render(Viewer viewer, String selected) {
         StringBuilder b = new StringBuilder(8 * 1024);
         Map<String, Integer> now = served.served();
-        b.append("<form id=\"try\" data-csrf=\"").append(esc(viewer.csrf())).append("\"><label>Model <select id=\"try-model\" name=\"model\">");
+        b.append("<form id=\"try\" data-csrf=\"")
+                .append(esc(viewer.csrf()))
+                .append("\"><label>Model <select id=\"try-model\" name=\"model\">");
         int options = 0;
         for (Map.Entry<String, Integer> m : now.entrySet()) {
             if (!viewer.canPredict(m.getKey()) || m.getValue() == 0) {
@@ -38,7 +40,9 @@ final class TryItPage {
             }
             Signature s;
             try {
-                s = store.resolve(new ModelRef(m.getKey(), m.getValue())).metadata().signature();
+                s = store.resolve(new ModelRef(m.getKey(), m.getValue()))
+                        .metadata()
+                        .signature();
             } catch (ModelNotFoundException e) {
                 continue;
             }
@@ -48,12 +52,22 @@ final class TryItPage {
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("input", s.inputName());
             info.put("features", s.featureCount());
-            info.put("featureNames", s.featureNames().size() > 32 ? s.featureNames().subList(0, 32) : s.featureNames());
+            info.put(
+                    "featureNames",
+                    s.featureNames().size() > 32 ? s.featureNames().subList(0, 32) : s.featureNames());
             info.put("labels", s.labelNames());
             info.put("task", s.task());
-            b.append("<option value=\"").append(esc(m.getKey())).append("\" data-signature=\"").append(esc(json(info)))
-                    .append("\"").append(m.getKey().equals(selected) ? " selected" : "").append(">").append(esc(m.getKey()))
-                    .append(" (version ").append(m.getValue()).append(")</option>");
+            b.append("<option value=\"")
+                    .append(esc(m.getKey()))
+                    .append("\" data-signature=\"")
+                    .append(esc(json(info)))
+                    .append("\"")
+                    .append(m.getKey().equals(selected) ? " selected" : "")
+                    .append(">")
+                    .append(esc(m.getKey()))
+                    .append(" (version ")
+                    .append(m.getValue())
+                    .append(")</option>");
             options++;
         }
         b.append("</select></label>");
@@ -62,10 +76,12 @@ final class TryItPage {
                     + (now.isEmpty() ? " (no model server behind this console)" : "") + ".</p>");
         }
         b.append("<p id=\"try-features\" class=\"muted\"></p>")
-                .append("<label class=\"block\">CSV row (raw features, comma-separated)<textarea id=\"try-csv\" rows=\"3\" ")
+                .append(
+                        "<label class=\"block\">CSV row (raw features, comma-separated)<textarea id=\"try-csv\" rows=\"3\" ")
                 .append("spellcheck=\"false\"></textarea></label>")
                 .append("<div id=\"draw\" hidden><p>…or draw a digit (28×28 models):</p><canvas id=\"try-canvas\" ")
-                .append("width=\"280\" height=\"280\"></canvas><button type=\"button\" id=\"try-clear\">Clear</button></div>")
+                .append(
+                        "width=\"280\" height=\"280\"></canvas><button type=\"button\" id=\"try-clear\">Clear</button></div>")
                 .append("<p><button type=\"submit\" id=\"try-send\">Predict</button></p></form>")
                 .append("<p id=\"try-error\" class=\"error\" role=\"alert\"></p><ol id=\"try-result\"></ol>");
         return Html.page("Try it", viewer, b.toString(), "tryit.js");

@@ -15,18 +15,24 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Verifications implements AutoCloseable {
     /** Shown while a version waits for its background check. */
     static final String QUEUED = "checking…";
+
     static final String VERIFIED = "verified";
     private static final int MAX = 100_000;
 
     private final ModelStore store;
     private final Map<String, String> results = new ConcurrentHashMap<>();
     private final java.util.concurrent.ThreadPoolExecutor background = new java.util.concurrent.ThreadPoolExecutor(
-            1, 1, 0, java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(1000),
+            1,
+            1,
+            0,
+            java.util.concurrent.TimeUnit.MILLISECONDS,
+            new java.util.concurrent.ArrayBlockingQueue<>(1000),
             r -> {
                 Thread t = new Thread(r, "console-verify");
                 t.setDaemon(true);
                 return t;
-            }, new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+            },
+            new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
 
     Verifications(ModelStore store) {
         this.store = store;

@@ -20,6 +20,7 @@ import java.util.function.Predicate;
 public final class AccessControl implements AutoCloseable {
     /** Context attribute: which scopes the caller holds, for {@link #require}. */
     private static final String GRANTS = "hearth.grants";
+
     private static final Predicate<String> EVERY_SCOPE = scope -> true;
 
     /**
@@ -87,7 +88,9 @@ public final class AccessControl implements AutoCloseable {
     /** Javalin before-matched handler. */
     public void check(Context ctx) {
         Set<RouteRole> roles = ctx.routeRoles();
-        Access access = roles.isEmpty() ? Access.AUTHENTICATED : (Access) roles.iterator().next();
+        Access access = roles.isEmpty()
+                ? Access.AUTHENTICATED
+                : (Access) roles.iterator().next();
         if (!enabled) {
             ctx.attribute(GRANTS, EVERY_SCOPE);
             return;
@@ -110,15 +113,15 @@ public final class AccessControl implements AutoCloseable {
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new UnauthorizedException("the Authorization header must be 'Bearer <token>'");
         }
-        Optional<TokenFile.Principal> principal = tokens.current().authenticate(header.substring(7).strip());
+        Optional<TokenFile.Principal> principal =
+                tokens.current().authenticate(header.substring(7).strip());
         if (principal.isEmpty()) {
             throw new UnauthorizedException("the bearer token is not valid");
         }
         ctx.attribute(AccessLog.TOKEN_ID, principal.get().id());
         TokenFile.Principal caller = principal.get();
         if (caller.expiredAt(Instant.now())) {
-            throw new UnauthorizedException("the bearer token (id " + caller.id() + ") expired at "
-                    + caller.expires());
+            throw new UnauthorizedException("the bearer token (id " + caller.id() + ") expired at " + caller.expires());
         }
         grant(ctx, caller, access);
     }
@@ -142,8 +145,8 @@ public final class AccessControl implements AutoCloseable {
         Predicate<String> grants = ctx.attribute(GRANTS);
         if (grants == null || !grants.test(scope)) {
             Object id = ctx.attribute(AccessLog.TOKEN_ID);
-            throw new ForbiddenException("the token" + (id == null ? "" : " (id " + id + ")") + " lacks scope '"
-                    + scope + "', which " + what + " needs");
+            throw new ForbiddenException("the token" + (id == null ? "" : " (id " + id + ")") + " lacks scope '" + scope
+                    + "', which " + what + " needs");
         }
     }
 

@@ -32,6 +32,7 @@ public final class AccessLog {
     static final String REQUEST_ID = "hearth.request.id";
     /** Longest path, model name and user agent kept in a log line (longer ones are cut and marked). */
     static final int MAX_PATH = 256;
+
     static final int MAX_MODEL = 80;
     static final int MAX_USER_AGENT = 160;
 

@@ -28,7 +28,8 @@ public final class ErrorMapper {
 
     /** The HTTP status for an exception (also for the web console's HTML error pages). */
     public static int status(Exception e) {
-        if (e instanceof BadRequestException || e instanceof InvalidNameException
+        if (e instanceof BadRequestException
+                || e instanceof InvalidNameException
                 || e instanceof PredictionException p && p.isBadInput()) {
             return 400;
         }
@@ -44,8 +45,10 @@ public final class ErrorMapper {
         if (e instanceof dev.hearth.store.VersionConflictException) {
             return 409;
         }
-        if (e instanceof ModelNotReadyException || e instanceof ModelLoadException
-                || e instanceof ServiceUnavailableException || e instanceof OverloadedException) {
+        if (e instanceof ModelNotReadyException
+                || e instanceof ModelLoadException
+                || e instanceof ServiceUnavailableException
+                || e instanceof OverloadedException) {
             return 503;
         }
         if (e instanceof HttpResponseException h) {
@@ -87,8 +90,12 @@ public final class ErrorMapper {
      */
     private static String internalError(Context ctx, Exception e) {
         String id = AccessLog.requestId(ctx);
-        LOG.error("Request {} ({} {}) failed with an internal error", id, ctx.method(),
-                AccessLog.bounded(ctx.path(), AccessLog.MAX_PATH), e);
+        LOG.error(
+                "Request {} ({} {}) failed with an internal error",
+                id,
+                ctx.method(),
+                AccessLog.bounded(ctx.path(), AccessLog.MAX_PATH),
+                e);
         return internalErrorMessage(id);
     }
 
@@ -116,7 +123,9 @@ public final class ErrorMapper {
     /** Writes an error body with a status. */
     public void write(Context ctx, int status, String message) {
         try {
-            ctx.status(status).contentType("application/json").result(mapper.writeValueAsBytes(Map.of("error", message)));
+            ctx.status(status)
+                    .contentType("application/json")
+                    .result(mapper.writeValueAsBytes(Map.of("error", message)));
         } catch (java.io.IOException io) {
             ctx.status(500).result("{\"error\":\"cannot encode error\"}");
         }

@@ -11,6 +11,7 @@ import java.util.Arrays;
 final class FeatureBuffer {
     /** Longest array the JVM allocates. */
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
     private static final float[] EMPTY = new float[0];
 
     private final RequestBytes account;

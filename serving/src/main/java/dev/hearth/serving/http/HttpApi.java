@@ -20,8 +20,8 @@ public final class HttpApi {
      * @param management whether the management endpoints exist
      * @param accessLog whether to write access-log lines
      */
-    public record Options(long maxBodyBytes, int maxRows, long requestTimeoutMillis, boolean management,
-            boolean accessLog) {}
+    public record Options(
+            long maxBodyBytes, int maxRows, long requestTimeoutMillis, boolean management, boolean accessLog) {}
 
     private final ModelRegistry registry;
     private final ServingMetrics metrics;
@@ -31,14 +31,19 @@ public final class HttpApi {
     private final Routing routing;
     private final java.util.List<java.util.function.Consumer<Javalin>> moreRoutes = new java.util.ArrayList<>();
 
-    public HttpApi(ModelRegistry registry, ServingMetrics metrics, AccessControl access, InFlight inFlight,
-            Options options) {
+    public HttpApi(
+            ModelRegistry registry, ServingMetrics metrics, AccessControl access, InFlight inFlight, Options options) {
         this(registry, metrics, access, inFlight, options, Routing.NONE);
     }
 
     /** @param routing canary and shadow routing of inference requests (see {@code dev.hearth.serving.rollout}) */
-    public HttpApi(ModelRegistry registry, ServingMetrics metrics, AccessControl access, InFlight inFlight,
-            Options options, Routing routing) {
+    public HttpApi(
+            ModelRegistry registry,
+            ServingMetrics metrics,
+            AccessControl access,
+            InFlight inFlight,
+            Options options,
+            Routing routing) {
         this.routing = routing;
         this.registry = registry;
         this.metrics = metrics;
@@ -64,14 +69,22 @@ public final class HttpApi {
     public Javalin create(ServerEndpoint endpoint) {
         ObjectMapper mapper = new ObjectMapper();
         ErrorMapper errors = new ErrorMapper(mapper);
-        InferenceHandler inference = new InferenceHandler(registry,
-                new InferenceRequestParser(options.maxRows()), mapper.getFactory(),
-                options.requestTimeoutMillis(), options.maxBodyBytes(), inFlight, routing);
+        InferenceHandler inference = new InferenceHandler(
+                registry,
+                new InferenceRequestParser(options.maxRows()),
+                mapper.getFactory(),
+                options.requestTimeoutMillis(),
+                options.maxBodyBytes(),
+                inFlight,
+                routing);
         String version = HttpApi.class.getPackage().getImplementationVersion();
         MetadataHandler metadata = new MetadataHandler(registry, mapper, errors, version == null ? "dev" : version);
         AccessLog accessLog = new AccessLog(mapper, metrics, options.accessLog());
         OpenApiHandler openApi = new OpenApiHandler();
-        Javalin app = endpoint.create(options.maxBodyBytes(), access, errors,
+        Javalin app = endpoint.create(
+                options.maxBodyBytes(),
+                access,
+                errors,
                 cfg -> cfg.requestLogger.http((ctx, ms) -> {
                     inFlight.leave(ctx);
                     accessLog.log(ctx, ms);
@@ -81,8 +94,11 @@ public final class HttpApi {
         app.get("/v2/health/ready", metadata::ready, Access.OPEN);
         app.get("/v2", metadata::server, Access.AUTHENTICATED);
         app.get("/openapi.json", openApi::get, Access.AUTHENTICATED);
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(metrics.scrape()), Access.READ_ALL);
+        app.get(
+                "/metrics",
+                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(metrics.scrape()),
+                Access.READ_ALL);
         app.get("/v2/models/{name}", metadata::model, Access.READ);
         app.get("/v2/models/{name}/ready", metadata::modelReady, Access.READ);
         app.get("/v2/models/{name}/versions/{version}", metadata::version, Access.READ);

@@ -41,14 +41,25 @@ public final class InferenceHandler {
     private final InFlight inFlight;
     private final Routing routing;
 
-    public InferenceHandler(ModelRegistry registry, InferenceRequestParser parser, JsonFactory json,
-            long timeoutMillis, long maxBodyBytes, InFlight inFlight) {
+    public InferenceHandler(
+            ModelRegistry registry,
+            InferenceRequestParser parser,
+            JsonFactory json,
+            long timeoutMillis,
+            long maxBodyBytes,
+            InFlight inFlight) {
         this(registry, parser, json, timeoutMillis, maxBodyBytes, inFlight, Routing.NONE);
     }
 
     /** @param routing canary and shadow routing of requests to a model's policy */
-    public InferenceHandler(ModelRegistry registry, InferenceRequestParser parser, JsonFactory json,
-            long timeoutMillis, long maxBodyBytes, InFlight inFlight, Routing routing) {
+    public InferenceHandler(
+            ModelRegistry registry,
+            InferenceRequestParser parser,
+            JsonFactory json,
+            long timeoutMillis,
+            long maxBodyBytes,
+            InFlight inFlight,
+            Routing routing) {
         this.routing = routing;
         this.registry = registry;
         this.parser = parser;
@@ -73,9 +84,20 @@ public final class InferenceHandler {
             InputStream body = RequestBody.open(ctx, maxBodyBytes, account);
             ModelSlot slot = registry.slot(ctx.pathParam("name"));
             // A version nobody serves costs a full load: its callers need read on the model as well as predict.
-            inferOn(ctx, slot, registry.acquireVersion(slot.name(), Paths.version(ctx), () -> AccessControl.require(ctx,
-                    Scopes.READ + ":" + slot.name(), "inference on a version this server does not serve")),
-                    body, account, false, false);
+            inferOn(
+                    ctx,
+                    slot,
+                    registry.acquireVersion(
+                            slot.name(),
+                            Paths.version(ctx),
+                            () -> AccessControl.require(
+                                    ctx,
+                                    Scopes.READ + ":" + slot.name(),
+                                    "inference on a version this server does not serve")),
+                    body,
+                    account,
+                    false,
+                    false);
         }
     }
 
@@ -93,8 +115,15 @@ public final class InferenceHandler {
      * policy ({@code routed}) may be answered by the rollout's canary instead, and copied to its shadow after the
      * answer was sent.
      */
-    private void inferOn(Context ctx, ModelSlot slot, LoadedModel model, InputStream body, RequestBytes account,
-            boolean instances, boolean routed) throws IOException {
+    private void inferOn(
+            Context ctx,
+            ModelSlot slot,
+            LoadedModel model,
+            InputStream body,
+            RequestBytes account,
+            boolean instances,
+            boolean routed)
+            throws IOException {
         if (!model.signature().isFeatureRows()) {
             inferTensors(ctx, slot, model, body, account, instances, routed);
             return;
@@ -102,7 +131,8 @@ public final class InferenceHandler {
         InferenceRequest request;
         try {
             AccessLog.tag(ctx, model);
-            request = instances ? parser.parseInstances(body, model.signature(), account)
+            request = instances
+                    ? parser.parseInstances(body, model.signature(), account)
                     : parser.parse(body, model.signature(), account);
             AccessLog.rows(ctx, request.rows());
         } catch (RuntimeException e) {
@@ -135,8 +165,15 @@ public final class InferenceHandler {
      * micro-batcher (merged along the first axis with other requests when the model allows it; the model stays
      * acquired until its pass is over), every output or those requested, and {@code label} for a classifier. Such models have no rows of features, so TF-Serving's instances do not apply.
      */
-    private void inferTensors(Context ctx, ModelSlot slot, LoadedModel model, InputStream body, RequestBytes account,
-            boolean instances, boolean routed) throws IOException {
+    private void inferTensors(
+            Context ctx,
+            ModelSlot slot,
+            LoadedModel model,
+            InputStream body,
+            RequestBytes account,
+            boolean instances,
+            boolean routed)
+            throws IOException {
         TensorRequest request;
         try {
             AccessLog.tag(ctx, model);
@@ -160,8 +197,9 @@ public final class InferenceHandler {
             throws IOException {
         CompletableFuture<Map<String, Tensor>> pending;
         try {
-            pending = slot.batcher().submitTensors(model, request.inputs(),
-                    TensorResponses.toRun(model.signature(), request), request.rows());
+            pending = slot.batcher()
+                    .submitTensors(
+                            model, request.inputs(), TensorResponses.toRun(model.signature(), request), request.rows());
         } catch (RuntimeException e) {
             model.release();
             throw e;
@@ -205,8 +243,8 @@ public final class InferenceHandler {
             return result.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             slot.batcher().withdraw(result);
-            throw new ServiceUnavailableException("inference did not finish within " + timeoutMillis
-                    + " ms (server.request.timeout.ms)");
+            throw new ServiceUnavailableException(
+                    "inference did not finish within " + timeoutMillis + " ms (server.request.timeout.ms)");
         } catch (InterruptedException e) {
             slot.batcher().withdraw(result);
             Thread.currentThread().interrupt();
@@ -263,7 +301,6 @@ public final class InferenceHandler {
         }
         return bytes.toByteArray();
     }
-
 
     /** One FP32 output tensor {@code [rows, width]}. */
     private static void writeFp32(JsonGenerator g, String name, int rows, int width, float[] data) throws IOException {

@@ -22,6 +22,7 @@ import java.util.Set;
 public final class InferenceRequestParser {
     /** Output tensor names a model answers with. */
     public static final String PROBABILITIES = Dl4jPredictor.PROBABILITIES;
+
     public static final String LABEL = "label";
 
     /**
@@ -50,7 +51,9 @@ public final class InferenceRequestParser {
     /** @param maxRows most rows one request may carry */
     public InferenceRequestParser(int maxRows) {
         this.factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_CHARS).build())
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxStringLength(MAX_STRING_CHARS)
+                        .build())
                 // A duplicate field could otherwise replace one already read (and its buffer) mid-request.
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)

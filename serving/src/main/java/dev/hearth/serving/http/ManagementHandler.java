@@ -22,11 +22,10 @@ public final class ManagementHandler {
         registry.reload(name);
         ModelSlot slot = registry.slot(name);
         if (slot.peek() == null) {
-            throw new ModelNotReadyException("model '" + name + "' could not be loaded: "
-                    + slot.problem());
+            throw new ModelNotReadyException("model '" + name + "' could not be loaded: " + slot.problem());
         }
-        ctx.contentType("application/json").result("{\"name\":\"" + name + "\",\"version\":\""
-                + slot.currentVersion() + "\",\"loaded\":true}");
+        ctx.contentType("application/json")
+                .result("{\"name\":\"" + name + "\",\"version\":\"" + slot.currentVersion() + "\",\"loaded\":true}");
     }
 
     public void unload(Context ctx) {

@@ -79,7 +79,11 @@ public final class MetadataHandler {
         if (m == null) {
             body = new LinkedHashMap<>();
             body.put("name", slot.name());
-            body.put("versions", registry.committedVersions(slot.name()).stream().map(String::valueOf).toList());
+            body.put(
+                    "versions",
+                    registry.committedVersions(slot.name()).stream()
+                            .map(String::valueOf)
+                            .toList());
             body.put("platform", "dl4j-multilayer");
             body.put("inputs", List.of());
             body.put("outputs", List.of());
@@ -120,8 +124,11 @@ public final class MetadataHandler {
     public void modelReady(Context ctx) throws IOException {
         ModelSlot slot = registry.slot(ctx.pathParam("name"));
         if (slot.peek() == null) {
-            errors.write(ctx, 503, "model '" + slot.name() + "' is not ready"
-                    + (slot.problem() == null ? " (loading)" : ": " + slot.problem()));
+            errors.write(
+                    ctx,
+                    503,
+                    "model '" + slot.name() + "' is not ready"
+                            + (slot.problem() == null ? " (loading)" : ": " + slot.problem()));
             return;
         }
         json(ctx, Map.of("name", slot.name(), "version", Integer.toString(slot.currentVersion()), "ready", true));
@@ -146,19 +153,39 @@ public final class MetadataHandler {
         body.put("versions", versions.stream().map(String::valueOf).toList());
         body.put("platform", platform(v.metadata().framework()));
         if (s.isFeatureRows()) {
-            body.put("inputs", List.of(Map.of("name", s.inputName(), "datatype", s.datatype(),
-                    "shape", List.of(-1, s.featureCount()))));
-            body.put("outputs", s.isRegression()
-                    ? List.of(Map.of("name", s.valueOutputName(), "datatype", "FP32", "shape",
-                            List.of(-1, s.outputWidth())))
-                    : List.of(
-                            Map.of("name", InferenceRequestParser.PROBABILITIES, "datatype", "FP32",
-                                    "shape", List.of(-1, s.labelNames().size())),
-                            Map.of("name", InferenceRequestParser.LABEL, "datatype", "BYTES", "shape", List.of(-1))));
+            body.put(
+                    "inputs",
+                    List.of(Map.of(
+                            "name", s.inputName(), "datatype", s.datatype(), "shape", List.of(-1, s.featureCount()))));
+            body.put(
+                    "outputs",
+                    s.isRegression()
+                            ? List.of(Map.of(
+                                    "name",
+                                    s.valueOutputName(),
+                                    "datatype",
+                                    "FP32",
+                                    "shape",
+                                    List.of(-1, s.outputWidth())))
+                            : List.of(
+                                    Map.of(
+                                            "name",
+                                            InferenceRequestParser.PROBABILITIES,
+                                            "datatype",
+                                            "FP32",
+                                            "shape",
+                                            List.of(-1, s.labelNames().size())),
+                                    Map.of(
+                                            "name",
+                                            InferenceRequestParser.LABEL,
+                                            "datatype",
+                                            "BYTES",
+                                            "shape",
+                                            List.of(-1))));
         } else {
             body.put("inputs", s.inputs().stream().map(MetadataHandler::tensor).toList());
-            List<Map<String, Object>> outputs = new ArrayList<>(s.outputs().stream().map(MetadataHandler::tensor)
-                    .toList());
+            List<Map<String, Object>> outputs = new ArrayList<>(
+                    s.outputs().stream().map(MetadataHandler::tensor).toList());
             if (s.isClassification()) {
                 List<Long> shape = s.output(s.labelsOutput()).shape();
                 outputs.add(tensor(Signature.LABEL, "BYTES", shape.subList(0, shape.size() - 1)));

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 final class PemFile {
     /** A PEM file is a few kilobytes; anything this large is not one. */
     private static final long MAX_BYTES = 1 << 20;
+
     private static final Pattern BEGIN = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----");
     private static final Pattern END = Pattern.compile("-----END ([A-Z0-9 ]+)-----");
 
@@ -43,10 +44,12 @@ final class PemFile {
         List<String> lines;
         try {
             if (Files.size(file) > MAX_BYTES) {
-                throw new IllegalArgumentException(setting + " " + file + " is larger than " + MAX_BYTES
-                        + " bytes; it is not a PEM file");
+                throw new IllegalArgumentException(
+                        setting + " " + file + " is larger than " + MAX_BYTES + " bytes; it is not a PEM file");
             }
-            lines = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).lines().toList();
+            lines = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII)
+                    .lines()
+                    .toList();
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(setting + " " + file + " does not exist", e);
         } catch (IOException e) {
@@ -69,8 +72,8 @@ final class PemFile {
                 body.setLength(0);
             } else if (e.matches()) {
                 if (label == null) {
-                    throw new IllegalArgumentException(setting + " " + file + " line " + (i + 1) + ": '" + line
-                            + "' has no BEGIN line before it");
+                    throw new IllegalArgumentException(
+                            setting + " " + file + " line " + (i + 1) + ": '" + line + "' has no BEGIN line before it");
                 }
                 if (!e.group(1).equals(label)) {
                     throw new IllegalArgumentException(setting + " " + file + " line " + (i + 1) + ": '" + line
@@ -110,8 +113,10 @@ final class PemFile {
             }
             return der;
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(setting + " " + file + " line " + begin + ": the " + label
-                    + " block is not valid base64 (" + e.getMessage() + ")", e);
+            throw new IllegalArgumentException(
+                    setting + " " + file + " line " + begin + ": the " + label + " block is not valid base64 ("
+                            + e.getMessage() + ")",
+                    e);
         }
     }
 }

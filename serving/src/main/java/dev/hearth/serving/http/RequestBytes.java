@@ -54,8 +54,9 @@ final class RequestBytes implements AutoCloseable {
     }
 
     private OverloadedException overloaded(long n) {
-        return new OverloadedException("requests in flight hold " + budget.bytes() + " bytes; " + n
-                + " more for this request would exceed " + budget.maxBytes() + " (server.max.inflight.bytes)",
+        return new OverloadedException(
+                "requests in flight hold " + budget.bytes() + " bytes; " + n + " more for this request would exceed "
+                        + budget.maxBytes() + " (server.max.inflight.bytes)",
                 RETRY_AFTER_SECONDS);
     }
 

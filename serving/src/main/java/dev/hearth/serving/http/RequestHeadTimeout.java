@@ -34,6 +34,7 @@ final class RequestHeadTimeout extends AbstractLifeCycle {
     private final long periodMillis;
     /** Touched only by the sweep, which the scheduler runs one at a time. */
     private final Map<EndPoint, Waiting> waiting = new HashMap<>();
+
     private volatile Scheduler.Task next;
 
     RequestHeadTimeout(AbstractConnector connector, long timeoutMillis) {
@@ -80,7 +81,8 @@ final class RequestHeadTimeout extends AbstractLifeCycle {
                 continue;
             }
             long requests = http.getMessagesIn();
-            boolean inHead = requests == 0 || (http.getParser().inHeaderState() && !http.getParser().isStart());
+            boolean inHead = requests == 0
+                    || (http.getParser().inHeaderState() && !http.getParser().isStart());
             if (!inHead) {
                 continue;
             }
@@ -92,7 +94,9 @@ final class RequestHeadTimeout extends AbstractLifeCycle {
                 waiting.put(endPoint, w);
             }
             if (now - w.sinceMillis() > timeoutMillis) {
-                LOG.debug("Closing {}: no complete request head within {} ms", endPoint.getRemoteSocketAddress(),
+                LOG.debug(
+                        "Closing {}: no complete request head within {} ms",
+                        endPoint.getRemoteSocketAddress(),
                         timeoutMillis);
                 endPoint.close();
                 seen.remove(endPoint);

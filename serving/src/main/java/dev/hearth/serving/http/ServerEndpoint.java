@@ -43,8 +43,8 @@ public record ServerEndpoint(String host, int port, ServerLimits limits, TlsConn
      * @param maxRequestBytes largest request body Javalin buffers
      * @param more what the caller adds to the configuration (request logger, ...), applied last
      */
-    public Javalin create(long maxRequestBytes, AccessControl access, ErrorMapper errors,
-            Consumer<JavalinConfig> more) {
+    public Javalin create(
+            long maxRequestBytes, AccessControl access, ErrorMapper errors, Consumer<JavalinConfig> more) {
         Javalin app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.http.maxRequestSize = maxRequestBytes;
@@ -62,8 +62,12 @@ public record ServerEndpoint(String host, int port, ServerLimits limits, TlsConn
             cfg.jetty.modifyHttpConfiguration(limits::apply);
             // Our own connector, plain or TLS, so that every limit applies (Javalin's default one has Jetty's
             // defaults).
-            cfg.jetty.addConnector((server, http) -> limits.connector(server, host, port,
-                    tls == null ? new ConnectionFactory[] {new HttpConnectionFactory(http)}
+            cfg.jetty.addConnector((server, http) -> limits.connector(
+                    server,
+                    host,
+                    port,
+                    tls == null
+                            ? new ConnectionFactory[] {new HttpConnectionFactory(http)}
                             : tls.connectionFactories(http)));
             // The token file is watched only while the server runs.
             cfg.events.serverStarted(access::start);

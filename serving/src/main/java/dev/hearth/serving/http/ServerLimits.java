@@ -23,8 +23,13 @@ import org.eclipse.jetty.util.thread.ThreadPool;
  * @param maxThreads most threads of the server's pool (acceptor and selector threads included)
  * @param maxQueuedJobs most jobs waiting for a thread; past it Jetty refuses the job and closes its connection
  */
-public record ServerLimits(long idleTimeoutMillis, long headerTimeoutMillis, long minRequestDataRate,
-        int maxConnections, int maxThreads, int maxQueuedJobs) {
+public record ServerLimits(
+        long idleTimeoutMillis,
+        long headerTimeoutMillis,
+        long minRequestDataRate,
+        int maxConnections,
+        int maxThreads,
+        int maxQueuedJobs) {
     /** Fewer threads than this cannot serve once Jetty's acceptor and selector threads have taken theirs. */
     static final int MIN_THREADS = 8;
 
@@ -32,8 +37,8 @@ public record ServerLimits(long idleTimeoutMillis, long headerTimeoutMillis, lon
         positive("server.idle.timeout.ms", idleTimeoutMillis);
         positive("server.header.timeout.ms", headerTimeoutMillis);
         if (minRequestDataRate < 0) {
-            throw new IllegalArgumentException("server.min.request.data.rate must be >= 0 (0: no minimum) but was "
-                    + minRequestDataRate);
+            throw new IllegalArgumentException(
+                    "server.min.request.data.rate must be >= 0 (0: no minimum) but was " + minRequestDataRate);
         }
         positive("server.max.connections", maxConnections);
         if (maxThreads < MIN_THREADS) {
@@ -51,8 +56,8 @@ public record ServerLimits(long idleTimeoutMillis, long headerTimeoutMillis, lon
 
     /** The request thread pool with a bounded job queue. */
     ThreadPool threadPool() {
-        QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(MIN_THREADS, maxThreads), 60_000,
-                new ArrayBlockingQueue<>(maxQueuedJobs));
+        QueuedThreadPool pool = new QueuedThreadPool(
+                maxThreads, Math.min(MIN_THREADS, maxThreads), 60_000, new ArrayBlockingQueue<>(maxQueuedJobs));
         pool.setName("hearth-http");
         return pool;
     }

@@ -50,6 +50,7 @@ final class StreamingRequestReader {
         String idProblem;
         /** Tensors in 'inputs'; -1 when 'inputs' is absent or not an array. */
         int inputs = -1;
+
         boolean firstInputIsObject;
         String name;
         String datatype;
@@ -61,6 +62,7 @@ final class StreamingRequestReader {
         long count;
         /** First problem in the data by position, per kind; the kind that counts depends on datatype and shape. */
         DataProblem nonNumber;
+
         DataProblem fractional;
         DataProblem nonFinite;
         String outputsProblem;
@@ -81,8 +83,8 @@ final class StreamingRequestReader {
                 throw new BadRequestException("'inputs' must be a non-empty array of tensors");
             }
             if (inputs != 1) {
-                throw new BadRequestException("'inputs' has " + inputs + " tensors but the model takes 1 ('"
-                        + signature.inputName() + "')");
+                throw new BadRequestException(
+                        "'inputs' has " + inputs + " tensors but the model takes 1 ('" + signature.inputName() + "')");
             }
             if (!firstInputIsObject) {
                 throw new BadRequestException("inputs[0] must be an object with name, datatype, shape and data");
@@ -137,8 +139,8 @@ final class StreamingRequestReader {
                         + " but the server accepts at most " + maxRows + " (server.max.rows)");
             }
             if (cols != width) {
-                throw new BadRequestException("inputs[0].shape[1] is " + cols + " but the model takes " + width
-                        + " features");
+                throw new BadRequestException(
+                        "inputs[0].shape[1] is " + cols + " but the model takes " + width + " features");
             }
         }
     }
@@ -260,8 +262,8 @@ final class StreamingRequestReader {
             seq++;
             if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
                 if (r.nonNumber == null) {
-                    r.nonNumber = new DataProblem(seq, n, "inputs[0].data[" + n + "] must be a number but was "
-                            + JsonValues.render(p, t));
+                    r.nonNumber = new DataProblem(
+                            seq, n, "inputs[0].data[" + n + "] must be a number but was " + JsonValues.render(p, t));
                 } else {
                     p.skipChildren();
                 }
@@ -269,12 +271,17 @@ final class StreamingRequestReader {
             }
             float f = JsonValues.number(p, t);
             if (t == JsonToken.VALUE_NUMBER_FLOAT && r.fractional == null) {
-                r.fractional = new DataProblem(seq, n, "inputs[0].data[" + n
-                        + "] must be an integer for an INT datatype but was " + JsonValues.abbreviate(p.getText()));
+                r.fractional = new DataProblem(
+                        seq,
+                        n,
+                        "inputs[0].data[" + n + "] must be an integer for an INT datatype but was "
+                                + JsonValues.abbreviate(p.getText()));
             }
             if (!Float.isFinite(f) && r.nonFinite == null) {
-                r.nonFinite = new DataProblem(seq, n, "inputs[0].data[" + n + "] must be finite but was "
-                        + JsonValues.abbreviate(p.getText()));
+                r.nonFinite = new DataProblem(
+                        seq,
+                        n,
+                        "inputs[0].data[" + n + "] must be finite but was " + JsonValues.abbreviate(p.getText()));
             }
             values.add(f);
             n++;

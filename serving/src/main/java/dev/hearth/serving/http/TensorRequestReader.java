@@ -67,27 +67,28 @@ final class TensorRequestReader {
             throw new BadRequestException(problem);
         }
         if (inputs == null || inputs.isEmpty()) {
-            throw new BadRequestException("'inputs' must be a non-empty array of tensors; the model takes "
-                    + names(signature.inputs()));
+            throw new BadRequestException(
+                    "'inputs' must be a non-empty array of tensors; the model takes " + names(signature.inputs()));
         }
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (int i = 0; i < inputs.size(); i++) {
             Tensor t = inputs.get(i).validate(i, signature, account);
             if (tensors.put(t.name(), t) != null) {
-                throw new BadRequestException("inputs[" + i + "].name '" + JsonValues.abbreviate(t.name())
-                        + "' appears twice");
+                throw new BadRequestException(
+                        "inputs[" + i + "].name '" + JsonValues.abbreviate(t.name()) + "' appears twice");
             }
         }
         for (TensorSpec spec : signature.inputs()) {
             if (!tensors.containsKey(spec.name())) {
-                throw new BadRequestException("input '" + spec.name() + "' is missing; the model takes "
-                        + names(signature.inputs()));
+                throw new BadRequestException(
+                        "input '" + spec.name() + "' is missing; the model takes " + names(signature.inputs()));
             }
         }
         if (outputsProblem != null) {
             throw new BadRequestException(outputsProblem);
         }
-        int rows = (int) Math.min(Integer.MAX_VALUE, tensors.values().iterator().next().shape()[0]);
+        int rows = (int)
+                Math.min(Integer.MAX_VALUE, tensors.values().iterator().next().shape()[0]);
         return new TensorRequest(id, tensors, rows, List.copyOf(outputs));
     }
 
@@ -150,6 +151,7 @@ final class TensorRequestReader {
         long count;
         /** First non-number, fractional, non-finite or inexact value, by position. */
         String nonNumber;
+
         long nonNumberAt = -1;
         String fractional;
         long fractionalAt = -1;
@@ -203,7 +205,8 @@ final class TensorRequestReader {
             boolean ok = true;
             for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
                 String item;
-                if (e == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+                if (e == JsonToken.VALUE_NUMBER_INT
+                        && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
                         && p.getLongValue() >= 0) {
                     item = p.getText();
                     if (dims.size() <= MAX_RANK) {
@@ -276,8 +279,8 @@ final class TensorRequestReader {
                 throw new BadRequestException(notObject);
             }
             if (name == null) {
-                throw new BadRequestException(at + ".name must be a string but was "
-                        + (nameProblem == null ? "absent" : nameProblem));
+                throw new BadRequestException(
+                        at + ".name must be a string but was " + (nameProblem == null ? "absent" : nameProblem));
             }
             TensorSpec spec = signature.input(name);
             if (spec == null) {
@@ -305,8 +308,8 @@ final class TensorRequestReader {
                 throw new BadRequestException(at + ".data[" + firstAt(ints) + "] " + first);
             }
             if (count != expected) {
-                throw new BadRequestException(at + ".data has " + count + " values but shape " + shapeText
-                        + " needs " + expected);
+                throw new BadRequestException(
+                        at + ".data has " + count + " values but shape " + shapeText + " needs " + expected);
             }
             return tensor(at, spec, type, account);
         }
@@ -314,8 +317,8 @@ final class TensorRequestReader {
         private void checkShape(String at, TensorSpec spec) {
             List<Long> declared = spec.shape();
             if (!shapeValid || shape.length != declared.size()) {
-                throw new BadRequestException(at + ".shape must be " + declared + " (-1: any size >= 0) but was "
-                        + shapeText);
+                throw new BadRequestException(
+                        at + ".shape must be " + declared + " (-1: any size >= 0) but was " + shapeText);
             }
             for (int d = 0; d < shape.length; d++) {
                 if (declared.get(d) != -1L && declared.get(d) != shape[d]) {
@@ -332,9 +335,11 @@ final class TensorRequestReader {
         private String firstOf(boolean ints) {
             long best = Long.MAX_VALUE;
             String msg = null;
-            String[] problems = ints ? new String[] {nonNumber, fractional, nonFinite, inexact}
+            String[] problems = ints
+                    ? new String[] {nonNumber, fractional, nonFinite, inexact}
                     : new String[] {nonNumber, nonFinite};
-            long[] ats = ints ? new long[] {nonNumberAt, fractionalAt, nonFiniteAt, inexactAt}
+            long[] ats = ints
+                    ? new long[] {nonNumberAt, fractionalAt, nonFiniteAt, inexactAt}
                     : new long[] {nonNumberAt, nonFiniteAt};
             for (int k = 0; k < problems.length; k++) {
                 if (problems[k] != null && ats[k] < best) {
@@ -347,7 +352,8 @@ final class TensorRequestReader {
 
         private long firstAt(boolean ints) {
             long best = Long.MAX_VALUE;
-            long[] ats = ints ? new long[] {nonNumberAt, fractionalAt, nonFiniteAt, inexactAt}
+            long[] ats = ints
+                    ? new long[] {nonNumberAt, fractionalAt, nonFiniteAt, inexactAt}
                     : new long[] {nonNumberAt, nonFiniteAt};
             for (long a : ats) {
                 if (a >= 0 && a < best) {
@@ -368,8 +374,8 @@ final class TensorRequestReader {
                     for (int k = 0; k < n; k++) {
                         v[k] = (float) values.get(k);
                         if (!Float.isFinite(v[k])) {
-                            throw new BadRequestException(at + ".data[" + k + "] is beyond FP32's range: "
-                                    + values.get(k));
+                            throw new BadRequestException(
+                                    at + ".data[" + k + "] is beyond FP32's range: " + values.get(k));
                         }
                     }
                     data = FloatBuffer.wrap(v);
@@ -386,8 +392,8 @@ final class TensorRequestReader {
                     for (int k = 0; k < n; k++) {
                         double d = values.get(k);
                         if (d < Integer.MIN_VALUE || d > Integer.MAX_VALUE) {
-                            throw new BadRequestException(at + ".data[" + k + "] is " + (long) d
-                                    + " but INT32 holds " + Integer.MIN_VALUE + ".." + Integer.MAX_VALUE);
+                            throw new BadRequestException(at + ".data[" + k + "] is " + (long) d + " but INT32 holds "
+                                    + Integer.MIN_VALUE + ".." + Integer.MAX_VALUE);
                         }
                         v[k] = (int) d;
                     }

@@ -72,7 +72,10 @@ final class TensorResponses {
 
     /** {@code [name DATATYPE [shape], ...]} for error messages. */
     static String describe(List<TensorSpec> specs) {
-        return specs.stream().map(t -> t.name() + " " + t.datatype() + " " + t.shape()).toList().toString();
+        return specs.stream()
+                .map(t -> t.name() + " " + t.datatype() + " " + t.shape())
+                .toList()
+                .toString();
     }
 
     private static void write(JsonGenerator g, Tensor t) throws IOException {

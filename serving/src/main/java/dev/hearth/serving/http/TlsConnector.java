@@ -45,8 +45,8 @@ public final class TlsConnector {
     /** Versions with known weaknesses (BEAST, POODLE, SHA-1/MD5 handshakes) are never accepted. */
     private static final Set<String> ALLOWED_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
     /** Fragments of suite names that mean no or broken encryption or authentication. */
-    private static final List<String> WEAK_SUITE_PARTS = List.of("_NULL_", "_anon_", "_RC4_", "_DES_", "_3DES_",
-            "_EXPORT", "_MD5");
+    private static final List<String> WEAK_SUITE_PARTS =
+            List.of("_NULL_", "_anon_", "_RC4_", "_DES_", "_3DES_", "_EXPORT", "_MD5");
 
     /**
      * The TLS versions and cipher suites the server accepts, in order of preference.
@@ -90,14 +90,18 @@ public final class TlsConnector {
         }
 
         private static List<String> split(String s) {
-            return Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+            return Arrays.stream(s.split(","))
+                    .map(String::strip)
+                    .filter(x -> !x.isEmpty())
+                    .toList();
         }
 
         /** Whether some suite can be used with a key of {@code algorithm} (TLS 1.3 suites work with any key). */
         boolean usableWith(String algorithm) {
             String auth = algorithm.equals("RSA") ? "_RSA_" : "_ECDSA_";
-            return ciphers.stream().anyMatch(c -> (protocols.contains("TLSv1.3") && isTls13(c))
-                    || (protocols.contains("TLSv1.2") && c.contains(auth)));
+            return ciphers.stream()
+                    .anyMatch(c -> (protocols.contains("TLSv1.3") && isTls13(c))
+                            || (protocols.contains("TLSv1.2") && c.contains(auth)));
         }
 
         private static boolean isTls13(String suite) {
@@ -126,14 +130,16 @@ public final class TlsConnector {
             throw new IllegalArgumentException("tls.keystore " + file + " does not exist", e);
         } catch (IOException e) {
             if (e.getCause() instanceof UnrecoverableKeyException) {
-                throw new IllegalArgumentException("tls.keystore " + file + ": wrong password (tls.keystore.password"
-                        + (password.isEmpty() ? " is empty" : "") + ")", e);
+                throw new IllegalArgumentException(
+                        "tls.keystore " + file + ": wrong password (tls.keystore.password"
+                                + (password.isEmpty() ? " is empty" : "") + ")",
+                        e);
             }
-            throw new IllegalArgumentException("tls.keystore " + file + " is not a PKCS#12 key store ("
-                    + e.getMessage() + ")", e);
+            throw new IllegalArgumentException(
+                    "tls.keystore " + file + " is not a PKCS#12 key store (" + e.getMessage() + ")", e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("tls.keystore " + file + " cannot be read as PKCS#12: "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "tls.keystore " + file + " cannot be read as PKCS#12: " + e.getMessage(), e);
         }
         return new TlsConnector(ks, password, policy, "tls.keystore " + file);
     }
@@ -155,8 +161,8 @@ public final class TlsConnector {
             ks.setKeyEntry("server", key, password.toCharArray(), chain.toArray(new Certificate[0]));
             return new TlsConnector(ks, password, policy, "tls.cert " + certFile);
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("tls.key " + keyFile + " cannot be used with tls.cert " + certFile
-                    + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "tls.key " + keyFile + " cannot be used with tls.cert " + certFile + ": " + e.getMessage(), e);
         }
     }
 
@@ -167,11 +173,13 @@ public final class TlsConnector {
                 continue;
             }
             try {
-                chain.add(CertificateFactory.getInstance("X.509")
-                        .generateCertificate(new ByteArrayInputStream(b.der())));
+                chain.add(
+                        CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(b.der())));
             } catch (GeneralSecurityException e) {
-                throw new IllegalArgumentException("tls.cert " + certFile + " line " + b.line()
-                        + ": not a valid X.509 certificate (" + e.getMessage() + ")", e);
+                throw new IllegalArgumentException(
+                        "tls.cert " + certFile + " line " + b.line() + ": not a valid X.509 certificate ("
+                                + e.getMessage() + ")",
+                        e);
             }
         }
         if (chain.isEmpty()) {
@@ -185,11 +193,13 @@ public final class TlsConnector {
         for (PemFile.Block b : PemFile.read("tls.key", keyFile)) {
             switch (b.label()) {
                 case "PRIVATE KEY" -> keys.add(b);
-                case "ENCRYPTED PRIVATE KEY" -> throw new IllegalArgumentException("tls.key " + keyFile + " line "
-                        + b.line() + ": the key is encrypted; decrypt it with: openssl pkcs8 -topk8 -nocrypt -in KEY");
-                case "RSA PRIVATE KEY", "EC PRIVATE KEY" -> throw new IllegalArgumentException("tls.key " + keyFile
-                        + " line " + b.line() + ": '" + b.label() + "' is a legacy format; Hearth needs PKCS#8"
-                        + " (-----BEGIN PRIVATE KEY-----); convert with: openssl pkcs8 -topk8 -nocrypt -in KEY");
+                case "ENCRYPTED PRIVATE KEY" ->
+                    throw new IllegalArgumentException("tls.key " + keyFile + " line " + b.line()
+                            + ": the key is encrypted; decrypt it with: openssl pkcs8 -topk8 -nocrypt -in KEY");
+                case "RSA PRIVATE KEY", "EC PRIVATE KEY" ->
+                    throw new IllegalArgumentException("tls.key " + keyFile
+                            + " line " + b.line() + ": '" + b.label() + "' is a legacy format; Hearth needs PKCS#8"
+                            + " (-----BEGIN PRIVATE KEY-----); convert with: openssl pkcs8 -topk8 -nocrypt -in KEY");
                 default -> {
                     // certificates or parameters next to the key: not ours to read
                 }
@@ -207,8 +217,8 @@ public final class TlsConnector {
                 // try the next algorithm
             }
         }
-        throw new IllegalArgumentException("tls.key " + keyFile + " line " + keys.get(0).line()
-                + ": not an RSA, EC or Ed25519 PKCS#8 private key");
+        throw new IllegalArgumentException("tls.key " + keyFile + " line "
+                + keys.get(0).line() + ": not an RSA, EC or Ed25519 PKCS#8 private key");
     }
 
     /** Whether {@code key} signs what {@code certKey} verifies: a mismatch would only show in every handshake. */
@@ -245,8 +255,10 @@ public final class TlsConnector {
                 try {
                     keyStore.getKey(alias, password.toCharArray());
                 } catch (UnrecoverableKeyException e) {
-                    throw new IllegalArgumentException(source + ": the key '" + alias + "' has a password other"
-                            + " than tls.keystore.password; the store and its key must share one password", e);
+                    throw new IllegalArgumentException(
+                            source + ": the key '" + alias + "' has a password other"
+                                    + " than tls.keystore.password; the store and its key must share one password",
+                            e);
                 }
                 Certificate cert = keyStore.getCertificate(alias);
                 String algorithm = cert == null ? "?" : cert.getPublicKey().getAlgorithm();
@@ -255,7 +267,10 @@ public final class TlsConnector {
                             + algorithm + " key under tls.protocols " + policy.protocols());
                 }
                 if (cert instanceof X509Certificate x && x.getNotAfter().before(new Date())) {
-                    LOG.warn("The TLS certificate '{}' of {} expired on {}; clients will refuse it", alias, source,
+                    LOG.warn(
+                            "The TLS certificate '{}' of {} expired on {}; clients will refuse it",
+                            alias,
+                            source,
                             x.getNotAfter());
                 }
             }

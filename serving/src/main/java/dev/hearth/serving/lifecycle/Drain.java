@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Drain {
     /** The readiness answer while draining; no details, readiness is open without a token. */
-    static final String DRAINING_BODY = "{\"ready\":false,\"not_ready\":[],\"error\":\"draining: the server is shutting down\"}";
+    static final String DRAINING_BODY =
+            "{\"ready\":false,\"not_ready\":[],\"error\":\"draining: the server is shutting down\"}";
 
     private final long drainMillis;
     private volatile boolean draining;

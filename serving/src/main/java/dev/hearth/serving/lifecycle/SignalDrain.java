@@ -40,7 +40,9 @@ public final class SignalDrain {
             return;
         }
         drain.begin();
-        LOG.info("{}: draining (readiness 503, still answering) for {} ms (server.drain.ms), then stopping", why,
+        LOG.info(
+                "{}: draining (readiness 503, still answering) for {} ms (server.drain.ms), then stopping",
+                why,
                 drain.drainMillis());
         Thread t = new Thread(this::drainAndStop, "hearth-drain");
         t.setDaemon(false);

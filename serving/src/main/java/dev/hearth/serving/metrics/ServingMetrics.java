@@ -37,6 +37,7 @@ public final class ServingMetrics implements ModelEvents {
      * and every batch cost more than recording into it.
      */
     private final Map<RequestKey, Timer> requests = new ConcurrentHashMap<>();
+
     private final Map<String, DistributionSummary[]> batches = new ConcurrentHashMap<>();
 
     private record RequestKey(String endpoint, String model, String version, int status) {}
@@ -51,14 +52,26 @@ public final class ServingMetrics implements ModelEvents {
         String endpointLabel = endpoint != null && endpoint.startsWith("/") ? endpoint : UNMATCHED;
         boolean known = model == null || model.isEmpty() || served.contains(model);
         // A version is only tagged once a served model was acquired; drop it with the model just in case.
-        RequestKey key = new RequestKey(endpointLabel, known ? nullToEmpty(model) : OTHER_MODEL,
-                known ? nullToEmpty(version) : "", statusKey(status));
-        requests.computeIfAbsent(key, k -> Timer.builder("hearth.requests")
-                .description("HTTP requests by endpoint, model, version and status")
-                .tags("endpoint", k.endpoint(), "model", k.model(), "version", k.version(), "status",
-                        k.status() >= 0 ? Integer.toString(k.status()) : -k.status() + "xx")
-                .publishPercentileHistogram()
-                .register(registry))
+        RequestKey key = new RequestKey(
+                endpointLabel,
+                known ? nullToEmpty(model) : OTHER_MODEL,
+                known ? nullToEmpty(version) : "",
+                statusKey(status));
+        requests.computeIfAbsent(
+                        key,
+                        k -> Timer.builder("hearth.requests")
+                                .description("HTTP requests by endpoint, model, version and status")
+                                .tags(
+                                        "endpoint",
+                                        k.endpoint(),
+                                        "model",
+                                        k.model(),
+                                        "version",
+                                        k.version(),
+                                        "status",
+                                        k.status() >= 0 ? Integer.toString(k.status()) : -k.status() + "xx")
+                                .publishPercentileHistogram()
+                                .register(registry))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
@@ -99,7 +112,8 @@ public final class ServingMetrics implements ModelEvents {
                     .description("rows in one forward pass")
                     .tag("model", m)
                     .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
-                    .register(registry)});
+                    .register(registry)
+        });
         summaries[0].record(requests);
         summaries[1].record(rows);
     }

@@ -35,7 +35,9 @@ public final class ComputeThreads {
         }
         configured = threads;
         if (threads == 0) {
-            LOG.info("Forward passes use ND4J's default thread count ({})", Nd4j.getEnvironment().maxThreads());
+            LOG.info(
+                    "Forward passes use ND4J's default thread count ({})",
+                    Nd4j.getEnvironment().maxThreads());
             return;
         }
         // libnd4j sizes every parallel loop from the environment's limits; OpenBLAS has its own pool.

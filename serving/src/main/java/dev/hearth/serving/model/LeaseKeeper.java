@@ -41,6 +41,7 @@ public final class LeaseKeeper {
     private final Map<String, Long> writtenAt = new HashMap<>();
     /** Last failure logged per model, so an outage is logged once per model, not on every renewal. */
     private final Map<String, String> problems = new HashMap<>();
+
     private final ScheduledExecutorService timer;
 
     /**
@@ -153,7 +154,8 @@ public final class LeaseKeeper {
                         leased.remove(name);
                         writtenAt.remove(name);
                     }
-                } else if (timerTick || !version.equals(previous)
+                } else if (timerTick
+                        || !version.equals(previous)
                         || now - writtenAt.getOrDefault(name, 0L) >= renewEvery.toMillis()) {
                     store.writeLease(name, holder, version, ttl);
                     leased.put(name, version);
@@ -163,8 +165,11 @@ public final class LeaseKeeper {
                     LOG.info("Lease of {} on {} written again", holder, name);
                 }
             } catch (RuntimeException e) {
-                logOnce(name, "Could not write the lease of " + holder + " on " + name + " version " + version
-                        + " (retried every " + renewEvery.toMillis() + " ms): " + e.getMessage(), null);
+                logOnce(
+                        name,
+                        "Could not write the lease of " + holder + " on " + name + " version " + version
+                                + " (retried every " + renewEvery.toMillis() + " ms): " + e.getMessage(),
+                        null);
             }
         });
     }

@@ -26,6 +26,7 @@ public final class LoadedModel {
     private final Predictor predictor;
     /** The predictor's row view, or null when it takes only named tensors. */
     private final RowPredictor rows;
+
     private final long bytes;
     /** Number of current users; negative (offset by RETIRED) once retired. */
     private final AtomicInteger users = new AtomicInteger();

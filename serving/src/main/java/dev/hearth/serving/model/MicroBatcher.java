@@ -54,6 +54,7 @@ public final class MicroBatcher implements AutoCloseable {
         final float[] features;
         /** The named input tensors (a tensor-signature model), or null for rows. */
         final Map<String, Tensor> tensors;
+
         final Set<String> outputs;
         final int rows;
         final AtomicBoolean settled = new AtomicBoolean();
@@ -74,8 +75,10 @@ public final class MicroBatcher implements AutoCloseable {
             if (tensors == null) {
                 return next.tensors == null;
             }
-            return next.tensors != null && TensorBatches.batchable(model.signature())
-                    && outputs.equals(next.outputs) && TensorBatches.compatible(tensors, next.tensors);
+            return next.tensors != null
+                    && TensorBatches.batchable(model.signature())
+                    && outputs.equals(next.outputs)
+                    && TensorBatches.compatible(tensors, next.tensors);
         }
     }
 
@@ -90,12 +93,14 @@ public final class MicroBatcher implements AutoCloseable {
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     /** Rows and requests waiting (queued, carried or being gathered into a batch, not yet settled). */
     private final AtomicLong queuedRows = new AtomicLong();
+
     private final AtomicInteger queuedRequests = new AtomicInteger();
     private final Thread worker;
     /** One permit: held by whoever runs a forward pass of this batcher, the worker or an idle-path caller. */
     private final Semaphore running = new Semaphore(1);
     /** Whether the worker's last pass merged more than one request: then requests always queue. */
     private volatile boolean merging;
+
     private volatile boolean closed;
     /** A job taken from the queue that did not fit the previous batch; only touched by the worker. */
     private volatile Job carry;
@@ -140,8 +145,8 @@ public final class MicroBatcher implements AutoCloseable {
      * @param outputs the outputs to compute, empty for all
      * @return the requested outputs of this request
      */
-    public CompletableFuture<Map<String, Tensor>> submitTensors(LoadedModel model, Map<String, Tensor> inputs,
-            Set<String> outputs, int rows) {
+    public CompletableFuture<Map<String, Tensor>> submitTensors(
+            LoadedModel model, Map<String, Tensor> inputs, Set<String> outputs, int rows) {
         return typed(submit(new Job(model, null, inputs, outputs, rows)));
     }
 
@@ -155,7 +160,10 @@ public final class MicroBatcher implements AutoCloseable {
         if (closed) {
             return CompletableFuture.failedFuture(shuttingDown());
         }
-        if (!merging && config.maxDelayMicros() == 0 && queuedRequests.get() == 0 && carry == null
+        if (!merging
+                && config.maxDelayMicros() == 0
+                && queuedRequests.get() == 0
+                && carry == null
                 && running.tryAcquire()) {
             CompletableFuture<Object> result = new CompletableFuture<>();
             try {
@@ -166,9 +174,11 @@ public final class MicroBatcher implements AutoCloseable {
             return result;
         }
         if (!admit(rows)) {
-            return CompletableFuture.failedFuture(new OverloadedException("model '" + name + "' has "
-                    + queuedRows.get() + " rows waiting for a forward pass; " + rows + " more would exceed "
-                    + config.maxQueueRows() + " (batching.max.queue.rows)", RETRY_AFTER_SECONDS));
+            return CompletableFuture.failedFuture(new OverloadedException(
+                    "model '" + name + "' has "
+                            + queuedRows.get() + " rows waiting for a forward pass; " + rows + " more would exceed "
+                            + config.maxQueueRows() + " (batching.max.queue.rows)",
+                    RETRY_AFTER_SECONDS));
         }
         Job job = request;
         queue.add(job);
@@ -226,9 +236,10 @@ public final class MicroBatcher implements AutoCloseable {
 
     private void runNow(Job request, CompletableFuture<Object> result) {
         try {
-            result.complete(request.tensors != null
-                    ? request.model.runTensors(request.tensors, request.outputs)
-                    : request.model.predict(request.features, request.rows));
+            result.complete(
+                    request.tensors != null
+                            ? request.model.runTensors(request.tensors, request.outputs)
+                            : request.model.predict(request.features, request.rows));
             events.batchExecuted(name, 1, request.rows);
         } catch (Throwable t) {
             result.completeExceptionally(failure(t));
@@ -404,8 +415,8 @@ public final class MicroBatcher implements AutoCloseable {
             return r;
         }
         if (t instanceof OutOfMemoryError) {
-            return new OverloadedException("the forward pass of model '" + name + "' ran out of memory",
-                    RETRY_AFTER_SECONDS);
+            return new OverloadedException(
+                    "the forward pass of model '" + name + "' ran out of memory", RETRY_AFTER_SECONDS);
         }
         return new ForwardPassException("the forward pass of model '" + name + "' failed: " + t, t);
     }
@@ -416,8 +427,11 @@ public final class MicroBatcher implements AutoCloseable {
             return;
         }
         try {
-            LOG.error("Forward pass of model {} over {} requests failed; they get an error, the batcher goes on",
-                    name, requests, t);
+            LOG.error(
+                    "Forward pass of model {} over {} requests failed; they get an error, the batcher goes on",
+                    name,
+                    requests,
+                    t);
         } catch (Throwable ignored) {
             // Logging itself failed (e.g. still out of memory): the worker must survive that too.
         }

@@ -33,9 +33,11 @@ public final class ModelRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
     /** Attempts at a load whose store read fails, the first retry after {@link #FIRST_RETRY_DELAY_MS}, doubling. */
     static final int READ_ATTEMPTS = 3;
+
     static final long FIRST_RETRY_DELAY_MS = 100;
     /** Version lookups remembered, and for how long (see {@link ResolveCache}). */
     static final int RESOLVE_CACHE_SIZE = 1024;
+
     static final Duration RESOLVE_TTL = Duration.ofSeconds(2);
 
     private final ModelStore store;
@@ -59,9 +61,16 @@ public final class ModelRegistry implements AutoCloseable {
      * @param versionsOnDemand whether versions other than the served ones are loaded when addressed by number
      * @param offHeapBudget most bytes of model parameters held at once; 0 for no limit
      */
-    public ModelRegistry(ModelStore store, ModelLoader loader, List<ServingPolicy> configured,
-            Function<String, BatchingConfig> batching, int versionCacheSize, boolean versionsOnDemand,
-            long offHeapBudget, ModelEvents events, LeaseKeeper leases) {
+    public ModelRegistry(
+            ModelStore store,
+            ModelLoader loader,
+            List<ServingPolicy> configured,
+            Function<String, BatchingConfig> batching,
+            int versionCacheSize,
+            boolean versionsOnDemand,
+            long offHeapBudget,
+            ModelEvents events,
+            LeaseKeeper leases) {
         this.store = store;
         this.leases = leases;
         this.loader = loader;
@@ -145,8 +154,12 @@ public final class ModelRegistry implements AutoCloseable {
                 slot.refuse(target.version(), e.getMessage());
             }
             if (!e.isRetryable() || !e.getMessage().equals(before)) {
-                LOG.error("Not serving {} version {}: {} (still serving version {}{})", slot.name(), target.version(),
-                        e.getMessage(), slot.currentVersion() == 0 ? "none" : slot.currentVersion(),
+                LOG.error(
+                        "Not serving {} version {}: {} (still serving version {}{})",
+                        slot.name(),
+                        target.version(),
+                        e.getMessage(),
+                        slot.currentVersion() == 0 ? "none" : slot.currentVersion(),
                         e.isRetryable() ? "; trying again at the next refresh" : "");
             }
         }
@@ -166,8 +179,13 @@ public final class ModelRegistry implements AutoCloseable {
                     throw e;
                 }
                 long delay = FIRST_RETRY_DELAY_MS << (attempt - 1);
-                LOG.warn("Loading {} failed (attempt {} of {}), trying again in {} ms: {}", version.ref(), attempt,
-                        READ_ATTEMPTS, delay, e.getMessage());
+                LOG.warn(
+                        "Loading {} failed (attempt {} of {}), trying again in {} ms: {}",
+                        version.ref(),
+                        attempt,
+                        READ_ATTEMPTS,
+                        delay,
+                        e.getMessage());
                 try {
                     Thread.sleep(delay);
                 } catch (InterruptedException ie) {
@@ -185,9 +203,13 @@ public final class ModelRegistry implements AutoCloseable {
             long needed = loader.declaredBytes(version);
             long inUse = bytesInUse();
             if (offHeapBudget > 0 && inUse + needed > offHeapBudget) {
-                throw new ModelLoadException("budget", "loading " + version.ref() + " needs about " + needed
-                        + " bytes but " + inUse + " are in use and the off-heap budget (serving.offheap.budget.bytes)"
-                        + " is " + offHeapBudget, null);
+                throw new ModelLoadException(
+                        "budget",
+                        "loading " + version.ref() + " needs about " + needed
+                                + " bytes but " + inUse
+                                + " are in use and the off-heap budget (serving.offheap.budget.bytes)"
+                                + " is " + offHeapBudget,
+                        null);
             }
             long t0 = System.nanoTime();
             LoadedModel m = loader.load(version);
@@ -220,9 +242,12 @@ public final class ModelRegistry implements AutoCloseable {
         if (!started) {
             out.add("models are still loading");
         }
-        slots.values().stream().filter(s -> !s.isUnloaded() && s.peek() == null)
-                .forEach(s -> out.add(s.name() + ": " + (s.problem() == null ? "loading"
-                        : "no version could be served (details in the server log and the model's metadata)")));
+        slots.values().stream()
+                .filter(s -> !s.isUnloaded() && s.peek() == null)
+                .forEach(s -> out.add(s.name() + ": "
+                        + (s.problem() == null
+                                ? "loading"
+                                : "no version could be served (details in the server log and the model's metadata)")));
         return out;
     }
 
@@ -263,14 +288,14 @@ public final class ModelRegistry implements AutoCloseable {
             }
         }
         if (!versionsOnDemand) {
-            throw new ModelNotFoundException("version " + version + " of '" + name + "' is not served here: "
-                    + notOnDemand(slot));
+            throw new ModelNotFoundException(
+                    "version " + version + " of '" + name + "' is not served here: " + notOnDemand(slot));
         }
         onDemandCheck.run();
         String refused = slot.refusal(version);
         if (refused != null) {
-            throw new ModelLoadException("refused", "version " + version + " of '" + name + "' is not served: "
-                    + refused, null);
+            throw new ModelLoadException(
+                    "refused", "version " + version + " of '" + name + "' is not served: " + refused, null);
         }
         ModelVersion target = resolves.resolve(slot.name(), version);
         while (true) {
@@ -315,7 +340,9 @@ public final class ModelRegistry implements AutoCloseable {
 
     /** Committed version numbers of a served model, ascending. */
     public List<Integer> committedVersions(String name) {
-        return store.listVersions(slot(name).name()).stream().map(ModelVersion::version).toList();
+        return store.listVersions(slot(name).name()).stream()
+                .map(ModelVersion::version)
+                .toList();
     }
 
     /**

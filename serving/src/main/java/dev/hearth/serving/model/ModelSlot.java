@@ -24,6 +24,7 @@ public final class ModelSlot {
      * first; not loaded again until a manual reload. Guarded by itself.
      */
     private final LinkedHashMap<Integer, String> refused = new LinkedHashMap<>();
+
     private volatile String problem;
     private volatile boolean unloaded;
 
@@ -64,8 +65,8 @@ public final class ModelSlot {
         while (true) {
             LoadedModel m = current.get();
             if (m == null) {
-                throw new ModelNotReadyException("model '" + name() + "' has no version loaded"
-                        + (problem == null ? "" : ": " + problem));
+                throw new ModelNotReadyException(
+                        "model '" + name() + "' has no version loaded" + (problem == null ? "" : ": " + problem));
             }
             if (m.tryAcquire()) {
                 return m;

@@ -39,8 +39,8 @@ final class ResolveCache {
      */
     ResolveCache(ModelStore store, int capacity, Duration ttl, LongSupplier nanoTime) {
         if (capacity < 1 || ttl.isNegative()) {
-            throw new IllegalArgumentException("resolve cache needs capacity >= 1 and ttl >= 0 but got " + capacity
-                    + " and " + ttl);
+            throw new IllegalArgumentException(
+                    "resolve cache needs capacity >= 1 and ttl >= 0 but got " + capacity + " and " + ttl);
         }
         this.store = store;
         this.capacity = capacity;

@@ -16,7 +16,11 @@ import java.util.Objects;
  */
 public record ServingPolicy(String name, Kind kind, int version, String alias) {
     /** The three policies. */
-    public enum Kind { LATEST, PINNED, ALIAS }
+    public enum Kind {
+        LATEST,
+        PINNED,
+        ALIAS
+    }
 
     public ServingPolicy {
         ModelNames.validate("model name", name);
@@ -41,10 +45,11 @@ public record ServingPolicy(String name, Kind kind, int version, String alias) {
         try {
             ref = ModelRef.parse(e);
         } catch (InvalidNameException ex) {
-            throw new InvalidNameException("serving.models entry must be 'name', 'name/N' or 'name@alias' but was '"
-                    + e + "': " + ex.getMessage());
+            throw new InvalidNameException("serving.models entry must be 'name', 'name/N' or 'name@alias' but was '" + e
+                    + "': " + ex.getMessage());
         }
-        return ref.version() == 0 ? new ServingPolicy(ref.name(), Kind.LATEST, 0, null)
+        return ref.version() == 0
+                ? new ServingPolicy(ref.name(), Kind.LATEST, 0, null)
                 : new ServingPolicy(ref.name(), Kind.PINNED, ref.version(), null);
     }
 

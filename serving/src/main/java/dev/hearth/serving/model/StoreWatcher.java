@@ -67,8 +67,10 @@ public final class StoreWatcher implements AutoCloseable {
                 LOG.debug("Polling the store failed again: {}", failure);
             } else {
                 lastFailure = failure;
-                LOG.error("Polling the store failed (logged once until it changes; polling goes on every {} ms)",
-                        intervalMillis, t);
+                LOG.error(
+                        "Polling the store failed (logged once until it changes; polling goes on every {} ms)",
+                        intervalMillis,
+                        t);
             }
         }
     }

@@ -36,7 +36,8 @@ final class TensorBatches {
         for (Map.Entry<String, Tensor> e : a.entrySet()) {
             long[] x = e.getValue().shape();
             long[] y = b.get(e.getKey()).shape();
-            if (x.length != y.length || e.getValue().type() != b.get(e.getKey()).type()
+            if (x.length != y.length
+                    || e.getValue().type() != b.get(e.getKey()).type()
                     || !Arrays.equals(x, 1, x.length, y, 1, y.length)) {
                 return false;
             }

@@ -23,6 +23,7 @@ final class VersionCache {
     private final int capacity;
     /** Loaded and loading versions by {@code name/version}, least recently used first. */
     private final LinkedHashMap<String, CompletableFuture<LoadedModel>> entries = new LinkedHashMap<>(16, 0.75f, true);
+
     private boolean closed;
 
     VersionCache(int capacity) {
@@ -94,7 +95,8 @@ final class VersionCache {
     /** Drops the least recently used loaded versions until at most {@code capacity} remain; loads in flight stay. */
     private void evictBeyondCapacity(List<LoadedModel> retired) {
         long loaded = entries.values().stream().filter(VersionCache::usable).count();
-        Iterator<Map.Entry<String, CompletableFuture<LoadedModel>>> it = entries.entrySet().iterator();
+        Iterator<Map.Entry<String, CompletableFuture<LoadedModel>>> it =
+                entries.entrySet().iterator();
         while (loaded > capacity && it.hasNext()) {
             CompletableFuture<LoadedModel> eldest = it.next().getValue();
             if (usable(eldest)) {
@@ -151,6 +153,9 @@ final class VersionCache {
 
     /** Bytes of parameters held by loaded cached versions (not by loads in flight). */
     synchronized long bytes() {
-        return entries.values().stream().filter(VersionCache::usable).mapToLong(f -> f.getNow(null).bytes()).sum();
+        return entries.values().stream()
+                .filter(VersionCache::usable)
+                .mapToLong(f -> f.getNow(null).bytes())
+                .sum();
     }
 }

@@ -60,8 +60,15 @@ public final class Rollout implements Routing, AutoCloseable {
      * @param summaries where shadow summaries are persisted, or null for nowhere
      * @param replica this replica's name in the store
      */
-    Rollout(ModelRegistry primary, RolloutSource source, RolloutTargets targets, ShadowRunner runner,
-            ShadowStats stats, ShadowSummaries summaries, String replica, long shadowTimeoutMillis,
+    Rollout(
+            ModelRegistry primary,
+            RolloutSource source,
+            RolloutTargets targets,
+            ShadowRunner runner,
+            ShadowStats stats,
+            ShadowSummaries summaries,
+            String replica,
+            long shadowTimeoutMillis,
             MeterRegistry meters) {
         this.primary = primary;
         this.source = source;
@@ -84,7 +91,9 @@ public final class Rollout implements Routing, AutoCloseable {
         specs = first;
         if (summaries != null) {
             for (String model : first.keySet()) {
-                summaries.read(model).stream().filter(s -> s.replica().equals(replica)).findFirst()
+                summaries.read(model).stream()
+                        .filter(s -> s.replica().equals(replica))
+                        .findFirst()
                         .ifPresent(stats::resume);
             }
         }
@@ -146,9 +155,11 @@ public final class Rollout implements Routing, AutoCloseable {
         if (spec == null || spec.canary() == null || spec.canary().weight() <= 0) {
             return new Routed(slot, primaryModel, Routed.PRIMARY);
         }
-        int bucket = key != null ? RoutingKey.bucket(key)
-                : requestId != null ? RoutingKey.bucket(requestId)
-                : ThreadLocalRandom.current().nextInt(RoutingKey.BUCKETS);
+        int bucket = key != null
+                ? RoutingKey.bucket(key)
+                : requestId != null
+                        ? RoutingKey.bucket(requestId)
+                        : ThreadLocalRandom.current().nextInt(RoutingKey.BUCKETS);
         if (!RoutingKey.inCanary(bucket, spec.canary().weight())) {
             count(slot.name(), Routed.PRIMARY);
             return new Routed(slot, primaryModel, Routed.PRIMARY);
@@ -186,9 +197,15 @@ public final class Rollout implements Routing, AutoCloseable {
     }
 
     private void count(String model, String role) {
-        routedCounters.computeIfAbsent(model + "\u0000" + role, k -> Counter.builder("hearth.rollout.requests")
-                .tag("model", model).tag("role", role)
-                .description("inference requests by the rollout role that answered").register(meters)).increment();
+        routedCounters
+                .computeIfAbsent(
+                        model + "\u0000" + role,
+                        k -> Counter.builder("hearth.rollout.requests")
+                                .tag("model", model)
+                                .tag("role", role)
+                                .description("inference requests by the rollout role that answered")
+                                .register(meters))
+                .increment();
     }
 
     private double routed(String model, String role) {
@@ -217,8 +234,8 @@ public final class Rollout implements Routing, AutoCloseable {
     }
 
     /** Runs one shadow copy through the target's batcher, as any request on that version runs, and compares. */
-    private void shadow(String model, ServingPolicy target, LoadedModel answered, float[] features, int rows,
-            float[] outputs) {
+    private void shadow(
+            String model, ServingPolicy target, LoadedModel answered, float[] features, int rows, float[] outputs) {
         int primaryVersion = answered.version().version();
         ModelSlot slot = targets.slot(target);
         LoadedModel shadow = acquire(slot);
@@ -230,7 +247,8 @@ public final class Rollout implements Routing, AutoCloseable {
             shadow.release();
             return;
         }
-        if (!sameInput(shadow, answered) || shadow.outputWidth() != answered.outputWidth()
+        if (!sameInput(shadow, answered)
+                || shadow.outputWidth() != answered.outputWidth()
                 || shadow.signature().isRegression() != answered.signature().isRegression()) {
             shadow.release();
             stats.failed(model, primaryVersion, shadowVersion);
@@ -287,7 +305,9 @@ public final class Rollout implements Routing, AutoCloseable {
             try {
                 summaries.write(stats.summary(model, replica));
             } catch (RuntimeException e) {
-                LOG.warn("Could not write the shadow summary of {} (tried again in the next period): {}", model,
+                LOG.warn(
+                        "Could not write the shadow summary of {} (tried again in the next period): {}",
+                        model,
                         e.getMessage());
             }
         }
@@ -304,8 +324,10 @@ public final class Rollout implements Routing, AutoCloseable {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", model);
         out.put("replica", replica);
-        out.put("primary", Map.of("policy", slot.policy().toString(), "version", slot.currentVersion(),
-                "requests", (long) routed(model, Routed.PRIMARY)));
+        out.put(
+                "primary",
+                Map.of("policy", slot.policy().toString(), "version", slot.currentVersion(), "requests", (long)
+                        routed(model, Routed.PRIMARY)));
         if (spec != null && spec.canary() != null) {
             ModelSlot c = targets.slot(spec.canary().policy());
             Map<String, Object> canary = new LinkedHashMap<>();
@@ -342,7 +364,9 @@ public final class Rollout implements Routing, AutoCloseable {
                     merged.merge(p.primary() + "->" + p.shadow(), p, ShadowSummary.Pair::plus);
                 }
             }
-            out.put("fleet_replicas", all.stream().map(ShadowSummary::replica).sorted().toList());
+            out.put(
+                    "fleet_replicas",
+                    all.stream().map(ShadowSummary::replica).sorted().toList());
             out.put("fleet_shadow_pairs", pairs(new ArrayList<>(merged.values())));
         }
         return out;

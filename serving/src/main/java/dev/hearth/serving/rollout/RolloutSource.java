@@ -36,7 +36,8 @@ final class RolloutSource {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
         } catch (IOException e) {
-            throw new IllegalArgumentException("serving.rollout.file " + file + " cannot be read: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "serving.rollout.file " + file + " cannot be read: " + e.getMessage(), e);
         }
         Map<String, String> entries = new LinkedHashMap<>();
         p.stringPropertyNames().stream().sorted().forEach(k -> entries.put(k, p.getProperty(k)));

@@ -65,7 +65,8 @@ public record RolloutSpec(String model, Target canary, Target shadow) {
                         + "' must be <model>.canary=REF:PERCENT or <model>.shadow=REF:FRACTION");
             }
             if (entries.put(entry.substring(0, eq).strip(), entry.substring(eq + 1)) != null) {
-                throw new IllegalArgumentException(source + " lists '" + entry.substring(0, eq).strip() + "' twice");
+                throw new IllegalArgumentException(
+                        source + " lists '" + entry.substring(0, eq).strip() + "' twice");
             }
         }
         return parse(source, entries);
@@ -75,8 +76,8 @@ public record RolloutSpec(String model, Target canary, Target shadow) {
         String rule = canary ? "REF:PERCENT with PERCENT from 0 to 100" : "REF:FRACTION with FRACTION from 0 to 1";
         int colon = value.lastIndexOf(':');
         if (colon < 0) {
-            throw new IllegalArgumentException(source + " entry '" + key + "=" + value + "' must be " + rule
-                    + " (REF: @alias or /N)");
+            throw new IllegalArgumentException(
+                    source + " entry '" + key + "=" + value + "' must be " + rule + " (REF: @alias or /N)");
         }
         String ref = value.substring(0, colon).strip();
         double weight;
@@ -88,8 +89,8 @@ public record RolloutSpec(String model, Target canary, Target shadow) {
         }
         double max = canary ? 100 : 1;
         if (!(weight >= 0 && weight <= max)) {
-            throw new IllegalArgumentException(source + " entry '" + key + "=" + value + "': " + weight
-                    + " is out of range (" + rule + ")");
+            throw new IllegalArgumentException(
+                    source + " entry '" + key + "=" + value + "': " + weight + " is out of range (" + rule + ")");
         }
         String full = ref.startsWith("@") || ref.startsWith("/") ? model + ref : ref;
         ServingPolicy policy;

@@ -26,12 +26,19 @@ public final class RolloutWiring {
      * @param holder the lease holder of this server; targets lease as {@code holder.<alias>} / {@code holder.v<N>}
      * @param events where target registries report batches and loads (not new slots: the model's gauges exist)
      */
-    public static Rollout create(Settings settings, ModelStore store, ModelLoader loader,
-            Function<String, BatchingConfig> batching, ModelEvents events, MeterRegistry meters,
-            ModelRegistry primary, String holder, ShadowSummaries summaries) {
+    public static Rollout create(
+            Settings settings,
+            ModelStore store,
+            ModelLoader loader,
+            Function<String, BatchingConfig> batching,
+            ModelEvents events,
+            MeterRegistry meters,
+            ModelRegistry primary,
+            String holder,
+            ShadowSummaries summaries) {
         String file = settings.get(ServingSettings.ROLLOUT_FILE);
-        RolloutSource source = new RolloutSource(settings.get(ServingSettings.ROLLOUT),
-                file.isBlank() ? null : Path.of(file));
+        RolloutSource source =
+                new RolloutSource(settings.get(ServingSettings.ROLLOUT), file.isBlank() ? null : Path.of(file));
         Duration ttl = Duration.ofMillis(settings.getLong(ServingSettings.LEASE_TTL_MS));
         Duration renew = Duration.ofMillis(settings.getLong(ServingSettings.LEASE_RENEW_MS));
         long budget = settings.getLong(ServingSettings.OFFHEAP_BUDGET);
@@ -53,8 +60,8 @@ public final class RolloutWiring {
         };
         Function<ServingPolicy, ModelRegistry> factory = policy -> {
             LeaseKeeper leases = new LeaseKeeper(store, targetHolder(holder, policy), ttl, renew);
-            ModelRegistry r = new ModelRegistry(store, loader, List.of(policy), batching, 1, false, budget,
-                    targetEvents, leases);
+            ModelRegistry r =
+                    new ModelRegistry(store, loader, List.of(policy), batching, 1, false, budget, targetEvents, leases);
             leases.start(() -> LeaseKeeper.servedVersions(r));
             return r;
         };
@@ -62,11 +69,18 @@ public final class RolloutWiring {
         if (!replica.isBlank()) {
             dev.hearth.store.ModelNames.validate(ServingSettings.REPLICA_ID, replica);
         }
-        Rollout rollout = new Rollout(primary, source, new RolloutTargets(factory),
-                new ShadowRunner(settings.getInt(ServingSettings.SHADOW_THREADS, 1),
+        Rollout rollout = new Rollout(
+                primary,
+                source,
+                new RolloutTargets(factory),
+                new ShadowRunner(
+                        settings.getInt(ServingSettings.SHADOW_THREADS, 1),
                         settings.getInt(ServingSettings.SHADOW_QUEUE, 1)),
-                new ShadowStats(meters), summaries, replica.isBlank() ? holder : replica,
-                settings.getLong(ServingSettings.REQUEST_TIMEOUT_MS), meters);
+                new ShadowStats(meters),
+                summaries,
+                replica.isBlank() ? holder : replica,
+                settings.getLong(ServingSettings.REQUEST_TIMEOUT_MS),
+                meters);
         return rollout;
     }
 
@@ -76,7 +90,8 @@ public final class RolloutWiring {
      */
     public static void start(Rollout rollout, Settings settings) {
         try {
-            rollout.start(settings.getLong(ServingSettings.POLL_INTERVAL_MS),
+            rollout.start(
+                    settings.getLong(ServingSettings.POLL_INTERVAL_MS),
                     settings.getLong(ServingSettings.SHADOW_PERSIST_MS));
         } catch (RuntimeException e) {
             rollout.close();

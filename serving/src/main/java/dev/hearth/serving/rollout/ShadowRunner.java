@@ -25,12 +25,18 @@ public final class ShadowRunner implements AutoCloseable {
             throw new IllegalArgumentException("serving.shadow.queue must be between 1 and 100000 but was " + queue);
         }
         AtomicInteger n = new AtomicInteger();
-        executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queue),
+        executor = new ThreadPoolExecutor(
+                threads,
+                threads,
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(queue),
                 r -> {
                     Thread t = new Thread(r, "hearth-shadow-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
+                },
+                new ThreadPoolExecutor.AbortPolicy());
     }
 
     /** Queues {@code task}; false (and nothing queued) when the queue is full or the runner is closed. */

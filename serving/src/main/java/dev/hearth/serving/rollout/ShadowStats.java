@@ -30,8 +30,8 @@ public final class ShadowStats {
         long failed;
 
         synchronized ShadowSummary.Pair pair(Key k) {
-            return new ShadowSummary.Pair(k.primary, k.shadow, regression, requests, rows, agreeing, absDiffSum, values,
-                    failed);
+            return new ShadowSummary.Pair(
+                    k.primary, k.shadow, regression, requests, rows, agreeing, absDiffSum, values, failed);
         }
 
         synchronized double agreement() {
@@ -62,16 +62,25 @@ public final class ShadowStats {
     private Counts counts(String model, int primary, int shadow) {
         return pairs.computeIfAbsent(new Key(model, primary, shadow), k -> {
             Counts c = new Counts();
-            String[] tags = {"model", k.model, "primary", Integer.toString(k.primary), "shadow",
-                    Integer.toString(k.shadow)};
-            Gauge.builder("hearth.shadow.agreement", c, Counts::agreement).tags(tags)
-                    .description("share of shadowed rows whose argmax agreed with the primary's").register(meters);
-            Gauge.builder("hearth.shadow.mean.abs.diff", c, Counts::meanAbsDiff).tags(tags)
-                    .description("mean absolute difference of shadowed regression outputs").register(meters);
-            FunctionCounter.builder("hearth.shadow.requests", c, Counts::requests).tags(tags)
-                    .description("shadow requests compared").register(meters);
-            FunctionCounter.builder("hearth.shadow.failed", c, Counts::failed).tags(tags)
-                    .description("shadow requests that failed").register(meters);
+            String[] tags = {
+                "model", k.model, "primary", Integer.toString(k.primary), "shadow", Integer.toString(k.shadow)
+            };
+            Gauge.builder("hearth.shadow.agreement", c, Counts::agreement)
+                    .tags(tags)
+                    .description("share of shadowed rows whose argmax agreed with the primary's")
+                    .register(meters);
+            Gauge.builder("hearth.shadow.mean.abs.diff", c, Counts::meanAbsDiff)
+                    .tags(tags)
+                    .description("mean absolute difference of shadowed regression outputs")
+                    .register(meters);
+            FunctionCounter.builder("hearth.shadow.requests", c, Counts::requests)
+                    .tags(tags)
+                    .description("shadow requests compared")
+                    .register(meters);
+            FunctionCounter.builder("hearth.shadow.failed", c, Counts::failed)
+                    .tags(tags)
+                    .description("shadow requests that failed")
+                    .register(meters);
             return c;
         });
     }
@@ -79,8 +88,10 @@ public final class ShadowStats {
     private AtomicLong droppedOf(String model) {
         return dropped.computeIfAbsent(model, m -> {
             AtomicLong n = new AtomicLong();
-            FunctionCounter.builder("hearth.shadow.dropped", n, AtomicLong::doubleValue).tag("model", m)
-                    .description("shadow requests dropped because the shadow queue was full").register(meters);
+            FunctionCounter.builder("hearth.shadow.dropped", n, AtomicLong::doubleValue)
+                    .tag("model", m)
+                    .description("shadow requests dropped because the shadow queue was full")
+                    .register(meters);
             return n;
         });
     }
@@ -156,7 +167,8 @@ public final class ShadowStats {
                 out.add(c.pair(k));
             }
         });
-        out.sort((a, b) -> a.primary() != b.primary() ? Integer.compare(a.primary(), b.primary())
+        out.sort((a, b) -> a.primary() != b.primary()
+                ? Integer.compare(a.primary(), b.primary())
                 : Integer.compare(a.shadow(), b.shadow()));
         AtomicLong d = dropped.get(model);
         return new ShadowSummary(model, replica, System.currentTimeMillis(), d == null ? 0 : d.get(), out);

@@ -40,8 +40,11 @@ class TokenFileTest {
 
     private void assertRefused(String line, String problem) throws Exception {
         Path f = file("# header", "", "0123456789ab " + SALT + " " + HASH + " predict:* " + CREATED, line);
-        assertThatThrownBy(() -> TokenFile.read(f)).as(line).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("token file " + f + " line 4: ").hasMessageContaining(problem);
+        assertThatThrownBy(() -> TokenFile.read(f))
+                .as(line)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("token file " + f + " line 4: ")
+                .hasMessageContaining(problem);
     }
 
     @Test
@@ -60,15 +63,19 @@ class TokenFileTest {
 
     @Test
     void linesWithoutExpiryFromOlderFilesNeverExpire() throws Exception {
-        Path f = file("0123456789ab " + SALT + " " + HASH + " predict:*,read:iris " + CREATED,
+        Path f = file(
+                "0123456789ab " + SALT + " " + HASH + " predict:*,read:iris " + CREATED,
                 "0123456789ac " + SALT + " " + HASH + " manage " + CREATED + " never",
                 "0123456789ad " + SALT + " " + HASH + " manage " + CREATED + " 2030-01-01T00:00:00Z");
         List<TokenFile.Entry> entries = TokenFile.read(f).entries();
-        assertThat(entries).extracting(TokenFile.Entry::expires)
+        assertThat(entries)
+                .extracting(TokenFile.Entry::expires)
                 .containsExactly(null, null, Instant.parse("2030-01-01T00:00:00Z"));
         assertThat(entries.get(0).scopes()).containsExactly("predict:*", "read:iris");
-        assertThat(entries.get(2).expiredAt(Instant.parse("2029-12-31T23:59:59Z"))).isFalse();
-        assertThat(entries.get(2).expiredAt(Instant.parse("2030-01-01T00:00:00Z"))).isTrue();
+        assertThat(entries.get(2).expiredAt(Instant.parse("2029-12-31T23:59:59Z")))
+                .isFalse();
+        assertThat(entries.get(2).expiredAt(Instant.parse("2030-01-01T00:00:00Z")))
+                .isTrue();
     }
 
     @Test
@@ -140,10 +147,19 @@ class TokenFileTest {
         List<Process> children = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                children.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
-                        System.getProperty("java.class.path"), CreateTokensProcess.class.getName(), f.toString(), "20")
-                        .redirectError(dir.resolve("child" + i + ".err").toFile()).start());
+                children.add(new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java")
+                                        .toString(),
+                                "-Xmx64m",
+                                "-XX:+UseSerialGC",
+                                "-XX:TieredStopAtLevel=1",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                CreateTokensProcess.class.getName(),
+                                f.toString(),
+                                "20")
+                        .redirectError(dir.resolve("child" + i + ".err").toFile())
+                        .start());
             }
             List<String> mine = new ArrayList<>();
             for (int i = 0; i < 20; i++) {

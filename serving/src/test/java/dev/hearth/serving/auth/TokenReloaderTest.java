@@ -24,7 +24,9 @@ class TokenReloaderTest {
             assertThat(reloader.check()).isFalse();
             String second = TokenFile.create(file, List.of("read:*"));
             assertThat(reloader.current().authenticate(second)).isEmpty();
-            assertThat(reloader.check()).as("new content waits for a second look").isFalse();
+            assertThat(reloader.check())
+                    .as("new content waits for a second look")
+                    .isFalse();
             assertThat(reloader.check()).isTrue();
             assertThat(reloader.current().authenticate(second)).isPresent();
 
@@ -76,7 +78,8 @@ class TokenReloaderTest {
             reloader.start();
             assertThat(reloader.current().authenticate(token)).isPresent();
             TokenFile.revoke(file, token.split("_")[1]);
-            await().atMost(Duration.ofSeconds(5)).until(() -> reloader.current().authenticate(token).isEmpty());
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> reloader.current().authenticate(token).isEmpty());
         }
     }
 

@@ -42,18 +42,30 @@ final class BrowserSession implements AutoCloseable {
         this.profile = profile;
         this.screenshots = Files.createDirectories(screenshots);
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
-        service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort()
+        service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort()
                 .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1280,900");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile.toAbsolutePath(),
+                "--window-size=1280,900");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         driver = new ChromeDriver(service, options);
-        ProcessHandle.current().descendants().filter(p -> p.info().command().map(c -> c.contains("chrom")).orElse(false))
+        ProcessHandle.current()
+                .descendants()
+                .filter(p -> p.info().command().map(c -> c.contains("chrom")).orElse(false))
                 .forEach(started::add);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
     }
@@ -109,7 +121,9 @@ final class BrowserSession implements AutoCloseable {
 
     @Override
     public void close() {
-        ProcessHandle.current().descendants().filter(p -> p.info().command().map(c -> c.contains("chrom")).orElse(false))
+        ProcessHandle.current()
+                .descendants()
+                .filter(p -> p.info().command().map(c -> c.contains("chrom")).orElse(false))
                 .forEach(started::add);
         try {
             driver.quit();

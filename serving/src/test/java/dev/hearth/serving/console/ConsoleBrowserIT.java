@@ -58,8 +58,9 @@ class ConsoleBrowserIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of(BrowserSession.CHROMIUM))
-                && Files.isExecutable(Path.of(BrowserSession.CHROMEDRIVER)),
+        assumeTrue(
+                Files.isExecutable(Path.of(BrowserSession.CHROMIUM))
+                        && Files.isExecutable(Path.of(BrowserSession.CHROMEDRIVER)),
                 "needs Debian's chromium and chromium-driver (bin/hearth test installs them)");
         store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
         ConsoleStoreFixture.publish(store);
@@ -69,9 +70,15 @@ class ConsoleBrowserIT {
         predictToken = TokenFile.create(tokens, List.of("predict:*"));
         readTokenId = readToken.split("_")[1];
         manageTokenId = manageToken.split("_")[1];
-        server = TestServer.start(null, "store.root=" + store.root(), "auth.tokens.file=" + tokens,
-                "console.enabled=true", "serving.models=iris,digits", "console.metrics.sample.ms=500",
-                "serving.poll.interval.ms=0", "server.access.log=false");
+        server = TestServer.start(
+                null,
+                "store.root=" + store.root(),
+                "auth.tokens.file=" + tokens,
+                "console.enabled=true",
+                "serving.models=iris,digits",
+                "console.metrics.sample.ms=500",
+                "serving.poll.interval.ms=0",
+                "server.access.log=false");
         browser = new BrowserSession(dir.resolve("chrome-profile"), Path.of("target/console-screenshots"));
     }
 
@@ -105,7 +112,8 @@ class ConsoleBrowserIT {
 
     /** After a page that answers with an error status on purpose: only that status may be logged. */
     private static void assertOnlyStatusLogged(String page, int status) {
-        assertThat(browser.consoleProblems()).as("browser console on " + page)
+        assertThat(browser.consoleProblems())
+                .as("browser console on " + page)
                 .allMatch(m -> m.contains("status of " + status));
     }
 
@@ -119,10 +127,16 @@ class ConsoleBrowserIT {
         assertThat(browser.find("#error").getText()).contains("not valid");
         assertOnlyStatusLogged("failed sign-in", 401);
         signIn(readToken);
-        List<String> names = browser.findAll("#models tbody tr td:first-child").stream().map(WebElement::getText).toList();
+        List<String> names = browser.findAll("#models tbody tr td:first-child").stream()
+                .map(WebElement::getText)
+                .toList();
         assertThat(names).containsExactly("digits", "iris", "wine");
         String iris = browser.find("#models tbody tr:nth-child(2)").getText();
-        assertThat(iris).contains("production → 1").contains("staging → 2").contains("version 3").contains("rejected");
+        assertThat(iris)
+                .contains("production → 1")
+                .contains("staging → 2")
+                .contains("version 3")
+                .contains("rejected");
         assertThat(browser.find("#who").getText()).contains(readTokenId);
         browser.screenshot("models");
         assertNoConsoleErrors("models");
@@ -135,14 +149,21 @@ class ConsoleBrowserIT {
         browser.open(server.url() + "/console/models");
         browser.screenshot("models-phone");
         assertThat(((Number) browser.script("return document.documentElement.scrollWidth - window.innerWidth;"))
-                .intValue()).as("no sideways scrolling of the page on a phone (wide tables scroll in place)")
+                        .intValue())
+                .as("no sideways scrolling of the page on a phone (wide tables scroll in place)")
                 .isLessThanOrEqualTo(0);
         browser.resize(1280, 900);
 
-        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(server.url() + "/console/signin")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
-                assertThat(csp).contains("script-src 'self'").contains("frame-ancestors 'none'").doesNotContain("unsafe"));
+        HttpResponse<String> page = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(server.url() + "/console/signin"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(page.headers().firstValue("Content-Security-Policy"))
+                .hasValueSatisfying(csp -> assertThat(csp)
+                        .contains("script-src 'self'")
+                        .contains("frame-ancestors 'none'")
+                        .doesNotContain("unsafe"));
         assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
         assertThat(page.body()).doesNotContain("<script>").doesNotContain("style=");
     }
@@ -151,21 +172,28 @@ class ConsoleBrowserIT {
     @Order(2)
     void versionPageDecodesImagesAndRendersMarkupAsText() throws Exception {
         browser.open(server.url() + "/console/models/iris");
-        assertThat(browser.find("#versions tbody").getText()).contains("rejected").contains("accuracy 0.7500");
+        assertThat(browser.find("#versions tbody").getText())
+                .contains("rejected")
+                .contains("accuracy 0.7500");
         browser.screenshot("model");
         assertNoConsoleErrors("model");
         browser.find("#versions a[href$='/versions/3']").click();
         browser.waitUpTo(10).until(ExpectedConditions.presenceOfElementLocated(By.id("learning-curve")));
-        browser.waitUpTo(10).until(d -> ((Number) browser.script(
-                "return document.getElementById('learning-curve').naturalWidth;")).intValue() > 0);
+        browser.waitUpTo(10)
+                .until(d -> ((Number) browser.script("return document.getElementById('learning-curve').naturalWidth;"))
+                                .intValue()
+                        > 0);
         assertThat(((Number) browser.script("return document.getElementById('confusion-matrix').naturalWidth;"))
-                .intValue()).isEqualTo(120);
+                        .intValue())
+                .isEqualTo(120);
         assertThat(browser.find("#integrity").getText()).isEqualTo("verified");
         assertThat(browser.find("#tags").getText()).contains(ConsoleStoreFixture.XSS);
         assertThat(browser.findAll("img[src='x']")).isEmpty();
         assertThat(browser.find("#gate-reasons").getText()).contains("recall.c dropped");
         assertThat(browser.find("#per-class").getText()).contains("0.4000");
-        assertThat(browser.find("#provenance").getText()).contains("local-170000003").contains("0123abc3");
+        assertThat(browser.find("#provenance").getText())
+                .contains("local-170000003")
+                .contains("0123abc3");
         browser.screenshot("version");
         assertNoConsoleErrors("version");
     }
@@ -178,7 +206,9 @@ class ConsoleBrowserIT {
         browser.find("#versions input[name=b][value='3']").click();
         browser.find("#diff").click();
         browser.waitUpTo(10).until(ExpectedConditions.presenceOfElementLocated(By.id("diff-summary")));
-        List<String> changed = browser.findAll("tr.changed th").stream().map(WebElement::getText).toList();
+        List<String> changed = browser.findAll("tr.changed th").stream()
+                .map(WebElement::getText)
+                .toList();
         assertThat(changed).contains("accuracy", "recall.c", "network.layers", "dataset.sha256", "gitCommit");
         assertThat(changed).doesNotContain("recall.a");
         browser.screenshot("diff");
@@ -190,7 +220,9 @@ class ConsoleBrowserIT {
     void readOnlyTokenCannotPromote() throws Exception {
         browser.open(server.url() + "/console/models/iris");
         move("production", 3, "should be refused");
-        assertThat(browser.find("#error").getText()).contains("lacks scope 'manage'").contains(readTokenId);
+        assertThat(browser.find("#error").getText())
+                .contains("lacks scope 'manage'")
+                .contains(readTokenId);
         assertOnlyStatusLogged("refused promotion", 403);
         assertThat(store.aliases("iris")).containsEntry("production", 1);
     }
@@ -251,8 +283,11 @@ class ConsoleBrowserIT {
         browser.find("#try-send").click();
         browser.waitUpTo(20).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#try-result li")));
         String top = browser.find("#try-result li").getAttribute("data-label");
-        JsonNode direct = JSON.readTree(server.post("/v2/models/iris/infer",
-                TestServer.infer("direct", "[1,4]", "[" + IRIS_ROW + "]"), predictToken).body());
+        JsonNode direct = JSON.readTree(server.post(
+                        "/v2/models/iris/infer",
+                        TestServer.infer("direct", "[1,4]", "[" + IRIS_ROW + "]"),
+                        predictToken)
+                .body());
         String label = null;
         for (JsonNode o : direct.get("outputs")) {
             if (o.get("name").asText().equals("label")) {
@@ -265,8 +300,13 @@ class ConsoleBrowserIT {
 
         browser.open(server.url() + "/console/try?model=digits");
         WebElement canvas = browser.find("#try-canvas");
-        new Actions(browser.driver()).moveToElement(canvas, -40, -80).clickAndHold().moveByOffset(30, 60)
-                .moveByOffset(20, 80).release().perform();
+        new Actions(browser.driver())
+                .moveToElement(canvas, -40, -80)
+                .clickAndHold()
+                .moveByOffset(30, 60)
+                .moveByOffset(20, 80)
+                .release()
+                .perform();
         browser.find("#try-send").click();
         browser.waitUpTo(20).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#try-result li"), 3));
         String drawnTop = browser.find("#try-result li").getAttribute("data-label");
@@ -278,9 +318,13 @@ class ConsoleBrowserIT {
                 + "for (let y = 0; y < c.height; y++) for (let x = 0; x < c.width; x++)"
                 + " out[Math.floor(y / cell) * 28 + Math.floor(x / cell)] += d[(y * c.width + x) * 4];"
                 + "return JSON.stringify(out.map(v => Math.round(v / (cell * cell))));");
-        assertThat((String) pixels).matches("\\[[0-9,]+\\]").as("the drawing left ink").matches(".*[1-9].*");
-        JsonNode drawn = JSON.readTree(server.post("/v2/models/digits/infer",
-                TestServer.infer("drawn", "[1,784]", (String) pixels), predictToken).body());
+        assertThat((String) pixels)
+                .matches("\\[[0-9,]+\\]")
+                .as("the drawing left ink")
+                .matches(".*[1-9].*");
+        JsonNode drawn = JSON.readTree(server.post(
+                        "/v2/models/digits/infer", TestServer.infer("drawn", "[1,784]", (String) pixels), predictToken)
+                .body());
         String drawnLabel = null;
         for (JsonNode o : drawn.get("outputs")) {
             if (o.get("name").asText().equals("label")) {
@@ -319,11 +363,15 @@ class ConsoleBrowserIT {
         }
         assertThat(store.aliases("iris")).containsEntry("production", 2);
         // A script-less client forging the browser's headers with a stolen cookie but no CSRF token fares no better.
-        HttpResponse<String> forged = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(server.url() + "/v2/models/iris/infer"))
-                .header("Origin", "http://evil.example").header(ConsoleSessions.CSRF_HEADER, "guess")
-                .POST(HttpRequest.BodyPublishers.ofString(TestServer.request("x", new float[] {1, 2, 3, 4}))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> forged = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(server.url() + "/v2/models/iris/infer"))
+                                .header("Origin", "http://evil.example")
+                                .header(ConsoleSessions.CSRF_HEADER, "guess")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        TestServer.request("x", new float[] {1, 2, 3, 4})))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(forged.statusCode()).isEqualTo(401);
     }
 
@@ -335,9 +383,12 @@ class ConsoleBrowserIT {
         }
         Thread.sleep(1200);
         browser.open(server.url() + "/console/service");
-        browser.waitUpTo(10).until(d -> ((Number) browser.script(
-                "return Array.from(document.querySelectorAll('img.chart')).filter(i => i.naturalWidth > 0).length;"))
-                .intValue() == 8);
+        browser.waitUpTo(10)
+                .until(d -> ((Number)
+                                        browser.script(
+                                                "return Array.from(document.querySelectorAll('img.chart')).filter(i => i.naturalWidth > 0).length;"))
+                                .intValue()
+                        == 8);
         Thread.sleep(3500);
         assertThat(browser.find("#service").getText()).contains("iris");
         browser.screenshot("service");
@@ -346,10 +397,13 @@ class ConsoleBrowserIT {
         browser.open(server.url() + "/console/audit?model=iris&action=alias-set");
         List<WebElement> rows = browser.findAll("#audit tbody tr");
         assertThat(rows).hasSizeGreaterThanOrEqualTo(3);
-        assertThat(browser.find("#audit").getText()).contains("token:" + manageTokenId + " (console)")
+        assertThat(browser.find("#audit").getText())
+                .contains("token:" + manageTokenId + " (console)")
                 .doesNotContain("retrain-rejected");
         browser.open(server.url() + "/console/audit");
-        assertThat(browser.find("#audit").getText()).contains("retrain-rejected").contains("tag");
+        assertThat(browser.find("#audit").getText())
+                .contains("retrain-rejected")
+                .contains("tag");
         browser.screenshot("audit");
         assertNoConsoleErrors("audit");
     }
@@ -358,10 +412,12 @@ class ConsoleBrowserIT {
     @Order(11)
     void revokingTheTokenEndsTheSession() throws Exception {
         TokenFile.revoke(dir.resolve("tokens"), manageTokenId);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() -> {
-            browser.open(server.url() + "/console/models");
-            return browser.driver().getCurrentUrl().endsWith("/console/signin");
-        });
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(15))
+                .until(() -> {
+                    browser.open(server.url() + "/console/models");
+                    return browser.driver().getCurrentUrl().endsWith("/console/signin");
+                });
         assertNoConsoleErrors("sign-in after revocation");
     }
 
@@ -376,7 +432,9 @@ class ConsoleBrowserIT {
     private static void submit(WebElement form) {
         form.findElement(By.cssSelector("button")).click();
         browser.waitUpTo(10).until(ExpectedConditions.stalenessOf(form));
-        browser.waitUpTo(10).until(ExpectedConditions.or(ExpectedConditions.presenceOfElementLocated(By.id("error")),
-                ExpectedConditions.presenceOfElementLocated(By.id("notice"))));
+        browser.waitUpTo(10)
+                .until(ExpectedConditions.or(
+                        ExpectedConditions.presenceOfElementLocated(By.id("error")),
+                        ExpectedConditions.presenceOfElementLocated(By.id("notice"))));
     }
 }

@@ -44,8 +44,13 @@ class ConsoleSecurityTest {
         store.setAlias("iris", "production", 1, null, "first");
         Path tokens = dir.resolve("tokens");
         manage = TokenFile.create(tokens, List.of("read:*", "predict:*", "manage"));
-        server = TestServer.start(null, "store.root=" + store.root(), "auth.tokens.file=" + tokens,
-                "console.enabled=true", "serving.models=iris", "server.access.log=false");
+        server = TestServer.start(
+                null,
+                "store.root=" + store.root(),
+                "auth.tokens.file=" + tokens,
+                "console.enabled=true",
+                "serving.models=iris",
+                "server.access.log=false");
     }
 
     @AfterAll
@@ -69,10 +74,14 @@ class ConsoleSecurityTest {
 
     /** Signs in; returns {cookie, csrf}. */
     private static String[] signIn() throws Exception {
-        HttpResponse<String> r = send(form("/console/signin", "token=" + enc(manage)).header("Origin", server.url()));
+        HttpResponse<String> r =
+                send(form("/console/signin", "token=" + enc(manage)).header("Origin", server.url()));
         assertThat(r.statusCode()).isEqualTo(303);
         String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
-        assertThat(setCookie).contains("HttpOnly").contains("SameSite=Strict").contains("Max-Age=28800")
+        assertThat(setCookie)
+                .contains("HttpOnly")
+                .contains("SameSite=Strict")
+                .contains("Max-Age=28800")
                 .doesNotContain("Secure");
         String cookie = setCookie.substring(0, setCookie.indexOf(';'));
         HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(server.url() + "/console/models/iris"))
@@ -91,19 +100,26 @@ class ConsoleSecurityTest {
         assertThat(r.headers().firstValue("Content-Security-Policy")).contains(ConsoleRoutes.CSP);
         assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
         assertThat(r.headers().firstValue("X-Frame-Options")).contains("DENY");
-        HttpResponse<String> css = send(HttpRequest.newBuilder(URI.create(server.url() + "/console/static/console.css")));
+        HttpResponse<String> css =
+                send(HttpRequest.newBuilder(URI.create(server.url() + "/console/static/console.css")));
         assertThat(css.statusCode()).isEqualTo(200);
-        assertThat(css.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/css"));
-        assertThat(send(HttpRequest.newBuilder(URI.create(server.url() + "/console/static/..%2Fpom.xml"))).statusCode())
+        assertThat(css.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/css"));
+        assertThat(send(HttpRequest.newBuilder(URI.create(server.url() + "/console/static/..%2Fpom.xml")))
+                        .statusCode())
                 .isEqualTo(404);
     }
 
     @Test
     void signInNeedsThisOriginAndAValidToken() throws Exception {
-        assertThat(send(form("/console/signin", "token=" + enc(manage))).statusCode()).as("no Origin").isEqualTo(403);
+        assertThat(send(form("/console/signin", "token=" + enc(manage))).statusCode())
+                .as("no Origin")
+                .isEqualTo(403);
         assertThat(send(form("/console/signin", "token=" + enc(manage)).header("Origin", "http://evil.example"))
-                .statusCode()).isEqualTo(403);
-        HttpResponse<String> wrong = send(form("/console/signin", "token=hearth_abcd_nope").header("Origin", server.url()));
+                        .statusCode())
+                .isEqualTo(403);
+        HttpResponse<String> wrong =
+                send(form("/console/signin", "token=hearth_abcd_nope").header("Origin", server.url()));
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(wrong.body()).contains("not valid").doesNotContain("hearth_abcd_nope");
         assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
@@ -113,25 +129,40 @@ class ConsoleSecurityTest {
     void stateChangesNeedTheCsrfTokenAndThisOrigin() throws Exception {
         String[] s = signIn();
         String body = "alias=production&expected=1&version=2&reason=test";
-        assertThat(send(form("/console/models/iris/alias", body).header("Cookie", s[0]).header("Origin", server.url()))
-                .statusCode()).as("no CSRF token").isEqualTo(403);
-        assertThat(send(form("/console/models/iris/alias", body + "&csrf=" + enc(s[1])).header("Cookie", s[0])
-                .header("Origin", "http://127.0.0.1:1")).statusCode()).as("other origin").isEqualTo(403);
-        assertThat(send(form("/console/models/iris/alias", body + "&csrf=" + enc(s[1])).header("Cookie", s[0])
-                .header("Origin", server.url()).header("Sec-Fetch-Site", "same-site")).statusCode())
-                .as("cross-site fetch").isEqualTo(403);
+        assertThat(send(form("/console/models/iris/alias", body)
+                                .header("Cookie", s[0])
+                                .header("Origin", server.url()))
+                        .statusCode())
+                .as("no CSRF token")
+                .isEqualTo(403);
+        assertThat(send(form("/console/models/iris/alias", body + "&csrf=" + enc(s[1]))
+                                .header("Cookie", s[0])
+                                .header("Origin", "http://127.0.0.1:1"))
+                        .statusCode())
+                .as("other origin")
+                .isEqualTo(403);
+        assertThat(send(form("/console/models/iris/alias", body + "&csrf=" + enc(s[1]))
+                                .header("Cookie", s[0])
+                                .header("Origin", server.url())
+                                .header("Sec-Fetch-Site", "same-site"))
+                        .statusCode())
+                .as("cross-site fetch")
+                .isEqualTo(403);
         assertThat(store.aliases("iris")).containsEntry("production", 1);
         HttpResponse<String> ok = send(form("/console/models/iris/alias", body + "&csrf=" + enc(s[1]))
-                .header("Cookie", s[0]).header("Origin", server.url()));
+                .header("Cookie", s[0])
+                .header("Origin", server.url()));
         assertThat(ok.statusCode()).isEqualTo(303);
         assertThat(store.aliases("iris")).containsEntry("production", 2);
         HttpResponse<String> stale = send(form("/console/models/iris/alias", body + "&csrf=" + enc(s[1]))
-                .header("Cookie", s[0]).header("Origin", server.url()));
+                .header("Cookie", s[0])
+                .header("Origin", server.url()));
         assertThat(stale.statusCode()).isEqualTo(409);
         assertThat(stale.body()).contains("now points to version 2, not version 1");
-        HttpResponse<String> noReason = send(form("/console/models/iris/alias",
-                "alias=production&expected=2&version=1&csrf=" + enc(s[1])).header("Cookie", s[0])
-                .header("Origin", server.url()));
+        HttpResponse<String> noReason =
+                send(form("/console/models/iris/alias", "alias=production&expected=2&version=1&csrf=" + enc(s[1]))
+                        .header("Cookie", s[0])
+                        .header("Origin", server.url()));
         assertThat(noReason.statusCode()).isEqualTo(400);
         assertThat(noReason.body()).contains("form field &#39;reason&#39; is required");
     }
@@ -141,13 +172,17 @@ class ConsoleSecurityTest {
         String[] s = signIn();
         String infer = TestServer.request("c", new float[] {1, 2, 3, 4});
         HttpRequest.Builder base = HttpRequest.newBuilder(URI.create(server.url() + "/v2/models/iris/infer"))
-                .header("Content-Type", "application/json").header("Cookie", s[0])
+                .header("Content-Type", "application/json")
+                .header("Cookie", s[0])
                 .POST(HttpRequest.BodyPublishers.ofString(infer));
         assertThat(send(base).statusCode()).as("cookie alone").isEqualTo(401);
         HttpRequest.Builder withCsrf = HttpRequest.newBuilder(URI.create(server.url() + "/v2/models/iris/infer"))
-                .header("Content-Type", "application/json").header("Cookie", s[0])
-                .header(ConsoleSessions.CSRF_HEADER, s[1]).POST(HttpRequest.BodyPublishers.ofString(infer));
-        assertThat(send(withCsrf.copy().header("Origin", "http://evil.example")).statusCode()).isEqualTo(403);
+                .header("Content-Type", "application/json")
+                .header("Cookie", s[0])
+                .header(ConsoleSessions.CSRF_HEADER, s[1])
+                .POST(HttpRequest.BodyPublishers.ofString(infer));
+        assertThat(send(withCsrf.copy().header("Origin", "http://evil.example")).statusCode())
+                .isEqualTo(403);
         HttpResponse<String> ok = send(withCsrf.copy().header("Origin", server.url()));
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(ok.body()).contains("\"label\"");
@@ -155,8 +190,12 @@ class ConsoleSecurityTest {
 
     @Test
     void consoleIsAbsentWhenDisabled() throws Exception {
-        try (TestServer off = TestServer.start(null, "store.root=" + store.root(), "auth.enabled=false",
-                "serving.models=iris", "server.access.log=false")) {
+        try (TestServer off = TestServer.start(
+                null,
+                "store.root=" + store.root(),
+                "auth.enabled=false",
+                "serving.models=iris",
+                "server.access.log=false")) {
             assertThat(off.get("/console/models").statusCode()).isEqualTo(404);
         }
     }

@@ -59,28 +59,73 @@ final class ConsoleStoreFixture {
             if (v == 3) {
                 provenance.put("retrain.decision", "rejected");
                 provenance.put("retrain.champion", "iris/1");
-                provenance.put("retrain.reasons", List.of("accuracy 0.61 < champion 0.70 + margin 0.01",
-                        "recall.c dropped 0.9000 -> 0.4000 (max drop 0.0500)"));
+                provenance.put(
+                        "retrain.reasons",
+                        List.of(
+                                "accuracy 0.61 < champion 0.70 + margin 0.01",
+                                "recall.c dropped 0.9000 -> 0.4000 (max drop 0.0500)"));
             }
             double acc = 0.6 + 0.05 * v;
             MultiLayerNetwork net = TestModels.network(v);
-            store.publish("iris", new ModelDraft(ModelFiles.DL4J_MULTILAYER, TestModels.signature(),
-                    Map.ofEntries(Map.entry("accuracy", acc), Map.entry("f1", acc - 0.02), Map.entry("recall.a", 0.9),
-                            Map.entry("recall.b", 0.5 + 0.1 * v), Map.entry("recall.c", v == 3 ? 0.4 : 0.9),
-                            Map.entry("precision.a", 0.8), Map.entry("precision.b", 0.7), Map.entry("precision.c", 0.6),
-                            Map.entry("support.a", 10.0), Map.entry("support.b", 12.0), Map.entry("support.c", 8.0)),
-                    Map.of("network.layers", v == 3 ? "4-16-3" : "4-8-3", "train.epochs", String.valueOf(5 * v)),
-                    provenance, tags, files(net, List.of("a", "b", "c"))));
+            store.publish(
+                    "iris",
+                    new ModelDraft(
+                            ModelFiles.DL4J_MULTILAYER,
+                            TestModels.signature(),
+                            Map.ofEntries(
+                                    Map.entry("accuracy", acc),
+                                    Map.entry("f1", acc - 0.02),
+                                    Map.entry("recall.a", 0.9),
+                                    Map.entry("recall.b", 0.5 + 0.1 * v),
+                                    Map.entry("recall.c", v == 3 ? 0.4 : 0.9),
+                                    Map.entry("precision.a", 0.8),
+                                    Map.entry("precision.b", 0.7),
+                                    Map.entry("precision.c", 0.6),
+                                    Map.entry("support.a", 10.0),
+                                    Map.entry("support.b", 12.0),
+                                    Map.entry("support.c", 8.0)),
+                            Map.of(
+                                    "network.layers",
+                                    v == 3 ? "4-16-3" : "4-8-3",
+                                    "train.epochs",
+                                    String.valueOf(5 * v)),
+                            provenance,
+                            tags,
+                            files(net, List.of("a", "b", "c"))));
         }
         store.setAlias("iris", "production", 1, null, "first release");
         store.setAlias("iris", "staging", 2, null, "candidate");
         store.recordEvent("iris", "retrain-rejected", 3, "retrain on [dt=2026-11-29] rejected: accuracy");
         List<String> digits = IntStream.range(0, 10).mapToObj(Integer::toString).toList();
-        store.publish("digits", new ModelDraft(ModelFiles.DL4J_MULTILAYER, new Signature("input", "FP32", 784,
-                List.of(), digits, new NormalizerSpec("minmax", new double[784], filled(784, 255), null, null), null,
-                null, null), Map.of("accuracy", 0.91), Map.of(), Map.of(), Map.of(), files(digitNetwork(), digits)));
-        store.publish("wine", new ModelDraft(ModelFiles.DL4J_MULTILAYER, TestModels.signature(), Map.of("accuracy", 0.8),
-                Map.of(), Map.of(), Map.of(), files(TestModels.network(9), List.of("a", "b", "c"))));
+        store.publish(
+                "digits",
+                new ModelDraft(
+                        ModelFiles.DL4J_MULTILAYER,
+                        new Signature(
+                                "input",
+                                "FP32",
+                                784,
+                                List.of(),
+                                digits,
+                                new NormalizerSpec("minmax", new double[784], filled(784, 255), null, null),
+                                null,
+                                null,
+                                null),
+                        Map.of("accuracy", 0.91),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        files(digitNetwork(), digits)));
+        store.publish(
+                "wine",
+                new ModelDraft(
+                        ModelFiles.DL4J_MULTILAYER,
+                        TestModels.signature(),
+                        Map.of("accuracy", 0.8),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        files(TestModels.network(9), List.of("a", "b", "c"))));
     }
 
     private static double[] filled(int n, double v) {
@@ -90,11 +135,20 @@ final class ConsoleStoreFixture {
     }
 
     private static MultiLayerNetwork digitNetwork() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(7)
-                .dataType(DataType.FLOAT).list()
-                .layer(new DenseLayer.Builder().nIn(784).nOut(16).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(10)
-                        .activation(Activation.SOFTMAX).build())
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(7)
+                .dataType(DataType.FLOAT)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(784)
+                        .nOut(16)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(16)
+                        .nOut(10)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         net.init();
         return net;

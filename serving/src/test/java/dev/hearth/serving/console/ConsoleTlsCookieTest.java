@@ -37,10 +37,29 @@ class ConsoleTlsCookieTest {
         TestModels.publish(store, "iris", TestModels.network(1));
         Path tokens = dir.resolve("tokens");
         String token = TokenFile.create(tokens, List.of("read:*"));
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1",
-                "-validity", "2", "-keystore", "server.p12", "-storetype", "PKCS12", "-storepass", PASS)
-                .directory(dir.toFile()).redirectErrorStream(true).start();
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "server",
+                        "-keyalg",
+                        "EC",
+                        "-dname",
+                        "CN=127.0.0.1",
+                        "-ext",
+                        "san=ip:127.0.0.1",
+                        "-validity",
+                        "2",
+                        "-keystore",
+                        "server.p12",
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        PASS)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         keytool.getInputStream().readAllBytes();
         assertThat(keytool.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(keytool.exitValue()).isZero();
@@ -53,17 +72,31 @@ class ConsoleTlsCookieTest {
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
         HttpClient client = HttpClient.newBuilder().sslContext(ssl).build();
-        try (TestServer server = TestServer.start(null, client, "store.root=" + store.root(),
-                "auth.tokens.file=" + tokens, "console.enabled=true", "serving.models=iris", "tls.enabled=true",
-                "tls.keystore=" + dir.resolve("server.p12"), "tls.keystore.password=" + PASS)) {
+        try (TestServer server = TestServer.start(
+                null,
+                client,
+                "store.root=" + store.root(),
+                "auth.tokens.file=" + tokens,
+                "console.enabled=true",
+                "serving.models=iris",
+                "tls.enabled=true",
+                "tls.keystore=" + dir.resolve("server.p12"),
+                "tls.keystore.password=" + PASS)) {
             assertThat(server.url()).startsWith("https://");
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(server.url() + "/console/signin"))
-                    .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", server.url())
-                    .POST(HttpRequest.BodyPublishers.ofString("token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(
+                    HttpRequest.newBuilder(URI.create(server.url() + "/console/signin"))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .header("Origin", server.url())
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(303);
-            assertThat(r.headers().firstValue("Set-Cookie")).hasValueSatisfying(c -> assertThat(c)
-                    .contains("Secure").contains("HttpOnly").contains("SameSite=Strict"));
+            assertThat(r.headers().firstValue("Set-Cookie"))
+                    .hasValueSatisfying(c -> assertThat(c)
+                            .contains("Secure")
+                            .contains("HttpOnly")
+                            .contains("SameSite=Strict"));
         }
     }
 }

@@ -20,14 +20,17 @@ class MetricsSamplerTest {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     private Timer timer(String status) {
-        return Timer.builder("hearth.requests").tags("endpoint", "/v2/models/{name}/infer", "model", "iris", "version",
-                "1", "status", status).publishPercentileHistogram().register(registry);
+        return Timer.builder("hearth.requests")
+                .tags("endpoint", "/v2/models/{name}/infer", "model", "iris", "version", "1", "status", status)
+                .publishPercentileHistogram()
+                .register(registry);
     }
 
     @Test
     void ratesAndQuantilesAreOverEachIntervalOnly() {
         MetricsSampler sampler = new MetricsSampler(registry, () -> Map.of("iris", 1), 1000);
-        DistributionSummary rows = DistributionSummary.builder("hearth.batch.rows").tag("model", "iris")
+        DistributionSummary rows = DistributionSummary.builder("hearth.batch.rows")
+                .tag("model", "iris")
                 .register(registry);
         sampler.sample(0);
         for (int i = 0; i < 90; i++) {
@@ -59,10 +62,13 @@ class MetricsSamplerTest {
         assertThat(second.rps()).isEqualTo(10.0);
         assertThat(second.p50Ms()).as("only this interval's requests").isBetween(200.0, 300.0);
         assertThat(second.batchRows()).isNaN();
-        MetricsSampler.Point window = sampler.over("iris", Duration.ofMinutes(5)).orElseThrow();
+        MetricsSampler.Point window =
+                sampler.over("iris", Duration.ofMinutes(5)).orElseThrow();
         assertThat(window.rps()).isEqualTo(112 / 3.0);
         assertThat(sampler.over("wine", Duration.ofMinutes(5))).isEmpty();
-        assertThat(ChartSvg.render("iris", ChartSvg.Kind.LATENCY, series)).contains("<polyline").contains("p99")
+        assertThat(ChartSvg.render("iris", ChartSvg.Kind.LATENCY, series))
+                .contains("<polyline")
+                .contains("p99")
                 .doesNotContain("<script");
     }
 }

@@ -70,14 +70,21 @@ class StandaloneConsoleTest {
         Path tokens = dir.resolve("tokens");
         String token = TokenFile.create(tokens, List.of("read:*"));
         HttpClient client = selfSignedPem();
-        Javalin app = start("store.root=" + root, "auth.tokens.file=" + tokens, "tls.enabled=true",
-                "tls.cert=" + dir.resolve("cert.pem"), "tls.key=" + dir.resolve("key.pem"));
+        Javalin app = start(
+                "store.root=" + root,
+                "auth.tokens.file=" + tokens,
+                "tls.enabled=true",
+                "tls.cert=" + dir.resolve("cert.pem"),
+                "tls.key=" + dir.resolve("key.pem"));
         try {
             String url = "https://127.0.0.1:" + app.port();
             String cookie = signIn(client, url, token);
             assertThat(cookie).contains("Secure").contains("HttpOnly").contains("SameSite=Strict");
-            HttpResponse<String> models = client.send(HttpRequest.newBuilder(URI.create(url + "/console/models"))
-                    .header("Cookie", cookie.split(";")[0]).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> models = client.send(
+                    HttpRequest.newBuilder(URI.create(url + "/console/models"))
+                            .header("Cookie", cookie.split(";")[0])
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(models.statusCode()).isEqualTo(200);
             assertThat(models.body()).contains("iris", "digits", "wine");
             // Plain HTTP sent to the TLS port gets no answer: the handshake fails and the connection is closed.
@@ -95,7 +102,10 @@ class StandaloneConsoleTest {
         String root = plainStore();
         // The tricklers take every connection the console allows; without the head deadline they would keep them
         // (each byte restarts the idle timeout) and nobody else would get in.
-        Javalin app = start("store.root=" + root, "auth.enabled=false", "server.max.connections=6",
+        Javalin app = start(
+                "store.root=" + root,
+                "auth.enabled=false",
+                "server.max.connections=6",
                 "server.header.timeout.ms=1500");
         List<RawClient> slow = new ArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
@@ -103,9 +113,12 @@ class StandaloneConsoleTest {
             RawClient.openSlowHeads(slow, app.port(), 6, "/console/models");
             Thread trickle = RawClient.trickle(slow, stop);
             RawClient.assertAllCutOff(slow);
-            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + app.port() + "/console/models")).timeout(Duration.ofSeconds(10))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> page = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/console/models"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).isEqualTo(200);
             stop.set(true);
             trickle.join(5_000);
@@ -137,30 +150,38 @@ class StandaloneConsoleTest {
         ConsoleStoreFixture.publish(store);
         // Encrypted files are stored as NAME.enc, and none of them is a PNG any more.
         assertThat(stored(dir.resolve("store"), "learning-curve.png", false)).isZero();
-        assertThat(stored(dir.resolve("store"), "learning-curve.png.enc", false)).isEqualTo(5);
+        assertThat(stored(dir.resolve("store"), "learning-curve.png.enc", false))
+                .isEqualTo(5);
         assertThat(stored(dir.resolve("store"), "learning-curve.png.enc", true)).isZero();
         Path tokens = dir.resolve("tokens");
         String token = TokenFile.create(tokens, List.of("read:*"));
         HttpClient client = HttpClient.newHttpClient();
         String image = "/console/models/iris/versions/2/files/learning-curve.png";
 
-        Javalin withKey = start("store.root=" + store.root(), "auth.tokens.file=" + tokens,
+        Javalin withKey = start(
+                "store.root=" + store.root(),
+                "auth.tokens.file=" + tokens,
                 "store.encryption.key.provider=" + provider);
         Javalin withoutKey = start("store.root=" + store.root(), "auth.tokens.file=" + tokens);
         try {
             String url = "http://127.0.0.1:" + withKey.port();
             String cookie = signIn(client, url, token).split(";")[0];
             assertThat(cookie).doesNotContain("Secure");
-            HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create(url
-                    + "/console/models/iris/versions/2")).header("Cookie", cookie).build(),
+            HttpResponse<String> page = client.send(
+                    HttpRequest.newBuilder(URI.create(url + "/console/models/iris/versions/2"))
+                            .header("Cookie", cookie)
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
             assertThat(page.body()).contains("id=\"learning-curve\"", image);
-            HttpResponse<byte[]> png = client.send(HttpRequest.newBuilder(URI.create(url + image))
-                    .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> png = client.send(
+                    HttpRequest.newBuilder(URI.create(url + image))
+                            .header("Cookie", cookie)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             assertThat(png.statusCode()).isEqualTo(200);
-            assertThat(png.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
-                    .startsWith("image/png"));
+            assertThat(png.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("image/png"));
             BufferedImage curve = ImageIO.read(new ByteArrayInputStream(png.body()));
             assertThat(curve).isNotNull();
             assertThat(curve.getWidth()).isEqualTo(320);
@@ -169,8 +190,11 @@ class StandaloneConsoleTest {
             // the key).
             String other = "http://127.0.0.1:" + withoutKey.port();
             String otherCookie = signIn(client, other, token).split(";")[0];
-            HttpResponse<byte[]> refused = client.send(HttpRequest.newBuilder(URI.create(other + image))
-                    .header("Cookie", otherCookie).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> refused = client.send(
+                    HttpRequest.newBuilder(URI.create(other + image))
+                            .header("Cookie", otherCookie)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             assertThat(refused.statusCode()).isEqualTo(500);
         } finally {
             withKey.stop();
@@ -180,10 +204,14 @@ class StandaloneConsoleTest {
 
     /** Signs in with {@code token}; returns the Set-Cookie header. */
     private static String signIn(HttpClient client, String url, String token) throws Exception {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url + "/console/signin"))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", url)
-                .POST(HttpRequest.BodyPublishers.ofString("token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = client.send(
+                HttpRequest.newBuilder(URI.create(url + "/console/signin"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Origin", url)
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(303);
         return r.headers().firstValue("Set-Cookie").orElseThrow();
     }
@@ -193,10 +221,29 @@ class StandaloneConsoleTest {
      * PKCS#8 {@code key.pem}; returns a client that trusts only that certificate.
      */
     private HttpClient selfSignedPem() throws Exception {
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-dname", "CN=127.0.0.1",
-                "-ext", "san=ip:127.0.0.1", "-validity", "2", "-keystore", "server.p12", "-storetype", "PKCS12", "-storepass", PASS)
-                .directory(dir.toFile()).redirectErrorStream(true).start();
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "server",
+                        "-keyalg",
+                        "EC",
+                        "-dname",
+                        "CN=127.0.0.1",
+                        "-ext",
+                        "san=ip:127.0.0.1",
+                        "-validity",
+                        "2",
+                        "-keystore",
+                        "server.p12",
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        PASS)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(keytool.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(keytool.exitValue()).as(out).isZero();
@@ -205,12 +252,17 @@ class StandaloneConsoleTest {
             ks.load(in, PASS.toCharArray());
         }
         Base64.Encoder b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
-        Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\n"
-                + b64.encodeToString(ks.getKey("server", PASS.toCharArray()).getEncoded())
-                + "\n-----END PRIVATE KEY-----\n");
+        Files.writeString(
+                dir.resolve("key.pem"),
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + b64.encodeToString(
+                                ks.getKey("server", PASS.toCharArray()).getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n");
         Certificate cert = ks.getCertificate("server");
-        Files.writeString(dir.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----\n"
-                + b64.encodeToString(cert.getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        Files.writeString(
+                dir.resolve("cert.pem"),
+                "-----BEGIN CERTIFICATE-----\n" + b64.encodeToString(cert.getEncoded())
+                        + "\n-----END CERTIFICATE-----\n");
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("server", cert);
@@ -224,18 +276,23 @@ class StandaloneConsoleTest {
     /** How many files called {@code name} are stored under {@code root} (or only those that are PNGs). */
     private static long stored(Path root, String name, boolean onlyPngs) throws IOException {
         try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(p -> p.getFileName().toString().equals(name)).filter(p -> {
-                if (!onlyPngs) {
-                    return true;
-                }
-                try (InputStream in = Files.newInputStream(p)) {
-                    byte[] head = in.readNBytes(4);
-                    return head.length == 4 && (head[0] & 0xff) == 0x89 && head[1] == 'P' && head[2] == 'N'
-                            && head[3] == 'G';
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).count();
+            return files.filter(p -> p.getFileName().toString().equals(name))
+                    .filter(p -> {
+                        if (!onlyPngs) {
+                            return true;
+                        }
+                        try (InputStream in = Files.newInputStream(p)) {
+                            byte[] head = in.readNBytes(4);
+                            return head.length == 4
+                                    && (head[0] & 0xff) == 0x89
+                                    && head[1] == 'P'
+                                    && head[2] == 'N'
+                                    && head[3] == 'G';
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .count();
         }
     }
 }

@@ -65,11 +65,28 @@ class FleetIT {
         Path state = dir.resolve("fleet");
         java.nio.file.Files.createDirectories(state);
         try (FleetProcess fleet = new FleetProcess(state, 3, "384m")) {
-            String out = fleet.run(300, "start", "3", "--store", store.root(), "--set", "serving.models=iris@production",
-                    "--set", "serving.poll.interval.ms=" + POLL_MS, "--set", "auth.tokens.file=" + tokens,
-                    "--set", "server.drain.ms=1500", "--set", "server.access.log=false",
-                    "--set", "serving.lease.ttl.ms=3000", "--set", "serving.rollout.file=" + rolloutFile,
-                    "--set", "serving.shadow.persist.ms=500");
+            String out = fleet.run(
+                    300,
+                    "start",
+                    "3",
+                    "--store",
+                    store.root(),
+                    "--set",
+                    "serving.models=iris@production",
+                    "--set",
+                    "serving.poll.interval.ms=" + POLL_MS,
+                    "--set",
+                    "auth.tokens.file=" + tokens,
+                    "--set",
+                    "server.drain.ms=1500",
+                    "--set",
+                    "server.access.log=false",
+                    "--set",
+                    "serving.lease.ttl.ms=3000",
+                    "--set",
+                    "serving.rollout.file=" + rolloutFile,
+                    "--set",
+                    "serving.shadow.persist.ms=500");
             LOG.info("{}", out);
             String status = fleet.run(30, "status");
             assertThat(status).contains("r1 ", "r2 ", "r3 ", "ready=200", "haproxy 127.0.0.1:");
@@ -94,13 +111,22 @@ class FleetIT {
                         lastV1Sent.merge(x.replica(), x.sentNanos(), Math::max);
                     }
                 }
-                assertThat(firstV2.keySet()).as("replicas answering with version 2").containsExactly("r1", "r2", "r3");
-                long converged = firstV2.values().stream().mapToLong(t -> (t - moved) / 1_000_000).max().orElseThrow();
+                assertThat(firstV2.keySet())
+                        .as("replicas answering with version 2")
+                        .containsExactly("r1", "r2", "r3");
+                long converged = firstV2.values().stream()
+                        .mapToLong(t -> (t - moved) / 1_000_000)
+                        .max()
+                        .orElseThrow();
                 LOG.info("(a) every replica answered with version 2 within {} ms of the alias move", converged);
-                assertThat(converged).as("convergence ms (poll %d + load)", POLL_MS).isLessThan(POLL_MS + 2500);
+                assertThat(converged)
+                        .as("convergence ms (poll %d + load)", POLL_MS)
+                        .isLessThan(POLL_MS + 2500);
                 for (Map.Entry<String, Long> e : lastV1Sent.entrySet()) {
-                    // A version-1 answer to a request sent after that replica had answered with version 2 is a flip-back.
-                    assertThat(e.getValue()).as("replica %s flipped back to version 1", e.getKey())
+                    // A version-1 answer to a request sent after that replica had answered with version 2 is a
+                    // flip-back.
+                    assertThat(e.getValue())
+                            .as("replica %s flipped back to version 1", e.getKey())
                             .isLessThan(firstV2.get(e.getKey()));
                 }
 
@@ -109,18 +135,22 @@ class FleetIT {
                 LOG.info("{}", fleet.run(300, "restart"));
                 List<Answer> b = load.since(rolling);
                 assertNoFailures("(b) rolling restart", b);
-                LOG.info("(b) rolling restart: {} requests, 0 failed, {} s", b.size(),
+                LOG.info(
+                        "(b) rolling restart: {} requests, 0 failed, {} s",
+                        b.size(),
                         (System.nanoTime() - rolling) / 1_000_000_000.0);
                 assertThat(b).allMatch(x -> x.version() == 2);
                 for (int i = 1; i <= 3; i++) {
                     assertThat(java.nio.file.Files.readString(state.resolve("r" + i + ".log")))
-                            .as("replica %d drained on SIGTERM", i).contains("SIGTERM: draining");
+                            .as("replica %d drained on SIGTERM", i)
+                            .contains("SIGTERM: draining");
                 }
 
                 // (c) SIGKILL of replica 2, then restart it.
                 long killed = System.nanoTime();
                 long killedPid = fleet.pid(2);
-                assertThat(store.leases("iris")).as("the replica's own lease")
+                assertThat(store.leases("iris"))
+                        .as("the replica's own lease")
                         .anyMatch(l -> l.holder().endsWith("-" + killedPid) && l.activeAt(java.time.Instant.now()));
                 ProcessHandle.of(killedPid).orElseThrow().destroyForcibly();
                 Thread.sleep(1500);
@@ -128,19 +158,25 @@ class FleetIT {
                 Thread.sleep(1000);
                 List<Answer> c = load.since(killed);
                 // Leases are per replica: the killed one's lapses (TTL 3 s) while the others' stay renewed.
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> store
-                        .leases("iris").stream().filter(l -> l.holder().endsWith("-" + killedPid))
-                        .noneMatch(l -> l.activeAt(java.time.Instant.now())));
+                org.awaitility.Awaitility.await()
+                        .atMost(java.time.Duration.ofSeconds(10))
+                        .until(() -> store.leases("iris").stream()
+                                .filter(l -> l.holder().endsWith("-" + killedPid))
+                                .noneMatch(l -> l.activeAt(java.time.Instant.now())));
                 for (int i = 1; i <= 3; i++) {
                     long pid = fleet.pid(i);
-                    assertThat(store.leases("iris")).as("active lease of replica %d (pid %d)", i, pid)
+                    assertThat(store.leases("iris"))
+                            .as("active lease of replica %d (pid %d)", i, pid)
                             .anyMatch(l -> l.holder().endsWith("-" + pid) && l.activeAt(java.time.Instant.now()));
                 }
                 long failed = c.stream().filter(Answer::failed).count();
                 LOG.info("(c) replica 2 SIGKILLed: {} requests, {} failed", c.size(), failed);
                 // Only requests in flight on the killed replica may fail: at most one per connection.
                 assertThat(failed).as("failed requests after a SIGKILL").isLessThanOrEqualTo(CONNECTIONS);
-                assertThat(c.stream().filter(x -> !x.failed()).map(Answer::replica).distinct())
+                assertThat(c.stream()
+                                .filter(x -> !x.failed())
+                                .map(Answer::replica)
+                                .distinct())
                         .contains("r1", "r2", "r3");
 
                 // (d) canary 10% -> 50% -> 100% (production is version 2, the canary version 3).
@@ -152,23 +188,29 @@ class FleetIT {
                     Thread.sleep(4000);
                     List<Answer> d = load.since(step);
                     assertNoFailures("(d) canary " + percent + "%", d);
-                    List<Answer> unique = d.stream().filter(x -> x.key().startsWith("u-")).toList();
+                    List<Answer> unique =
+                            d.stream().filter(x -> x.key().startsWith("u-")).toList();
                     double share = unique.stream().filter(x -> x.version() == 3).count() / (double) unique.size();
                     double p = percent / 100.0;
                     double tolerance = Math.max(0.03, 4 * Math.sqrt(p * (1 - p) / unique.size()));
-                    LOG.info("(d) canary {}%: {} of {} requests with their own key on version 3 ({}), tolerance {}",
+                    LOG.info(
+                            "(d) canary {}%: {} of {} requests with their own key on version 3 ({}), tolerance {}",
                             percent, Math.round(share * unique.size()), unique.size(), share, tolerance);
-                    assertThat(share).as("canary share at %d%%", percent).isCloseTo(p,
-                            org.assertj.core.data.Offset.offset(tolerance));
+                    assertThat(share)
+                            .as("canary share at %d%%", percent)
+                            .isCloseTo(p, org.assertj.core.data.Offset.offset(tolerance));
                     Map<String, Integer> versions = new HashMap<>();
                     for (Answer x : d) {
                         if (x.key().startsWith("sticky-")) {
                             Integer was = versions.putIfAbsent(x.key(), x.version());
-                            assertThat(was == null || was == x.version()).as("key %s sticks", x.key()).isTrue();
+                            assertThat(was == null || was == x.version())
+                                    .as("key %s sticks", x.key())
+                                    .isTrue();
                             // Raising the weight only moves keys to the canary, never back.
                             Integer before = stickyVersion.get(x.key());
                             assertThat(before == null || before == 2 || x.version() == 3)
-                                    .as("key %s went back from the canary", x.key()).isTrue();
+                                    .as("key %s went back from the canary", x.key())
+                                    .isTrue();
                         }
                     }
                     stickyVersion.putAll(versions);
@@ -193,11 +235,22 @@ class FleetIT {
                 Thread.sleep(1500);
                 dev.hearth.store.ShadowSummary.Pair merged = dev.hearth.store.ShadowSummary.merged(
                         new dev.hearth.store.hadoop.HadoopShadowSummaries(store.root(), new Configuration())
-                                .read("iris"), 3, 4);
-                assertThat(merged).as("merged shadow summary 3 -> 4 in the store").isNotNull();
-                LOG.info("(e) shadow: {} requests answered, {} shadowed rows compared over the fleet, agreement {}"
-                        + " (expected {} from the rows sent)", e.size(), merged.rows(), merged.agreement(), expected);
-                assertThat(expected).as("versions 3 and 4 disagree on some rows").isLessThan(0.98);
+                                .read("iris"),
+                        3,
+                        4);
+                assertThat(merged)
+                        .as("merged shadow summary 3 -> 4 in the store")
+                        .isNotNull();
+                LOG.info(
+                        "(e) shadow: {} requests answered, {} shadowed rows compared over the fleet, agreement {}"
+                                + " (expected {} from the rows sent)",
+                        e.size(),
+                        merged.rows(),
+                        merged.agreement(),
+                        expected);
+                assertThat(expected)
+                        .as("versions 3 and 4 disagree on some rows")
+                        .isLessThan(0.98);
                 assertThat(merged.rows()).isGreaterThan(e.size() / 2);
                 assertThat(merged.agreement()).isCloseTo(expected, org.assertj.core.data.Offset.offset(0.03));
             }
@@ -213,24 +266,32 @@ class FleetIT {
     static void awaitRollout(FleetProcess fleet, String token, String target, String field, int value) {
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> {
-            for (int i = 1; i <= 3; i++) {
-                String body = client.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(fleet.replicaUrl(i) + "/v2/models/iris/rollout"))
-                        .header("Authorization", "Bearer " + token).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-                if (json.readTree(body).path(target).path(field).asInt(-1) != value) {
-                    return false;
-                }
-            }
-            return true;
-        });
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> {
+                    for (int i = 1; i <= 3; i++) {
+                        String body = client.send(
+                                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                                        fleet.replicaUrl(i) + "/v2/models/iris/rollout"))
+                                                .header("Authorization", "Bearer " + token)
+                                                .build(),
+                                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                                .body();
+                        if (json.readTree(body).path(target).path(field).asInt(-1) != value) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
     }
 
     static void assertNoFailures(String phase, List<Answer> answers) {
         List<Answer> failed = answers.stream().filter(Answer::failed).toList();
-        assertThat(failed).as("%s: failed requests out of %d (first: %s)", phase, answers.size(),
-                failed.isEmpty() ? "" : failed.get(0)).isEmpty();
+        assertThat(failed)
+                .as(
+                        "%s: failed requests out of %d (first: %s)",
+                        phase, answers.size(), failed.isEmpty() ? "" : failed.get(0))
+                .isEmpty();
         assertThat(answers).as(phase + ": requests").hasSizeGreaterThan(50);
     }
 }

@@ -24,7 +24,9 @@ final class FleetProcess implements AutoCloseable {
     private final String memory;
 
     FleetProcess(Path state, int replicas, String memory) throws IOException {
-        this.root = Path.of(System.getProperty("hearth.root", "..")).toAbsolutePath().normalize();
+        this.root = Path.of(System.getProperty("hearth.root", ".."))
+                .toAbsolutePath()
+                .normalize();
         this.state = state;
         this.memory = memory;
         // One block of consecutive free ports: balancer, stats, then the replicas' block last.
@@ -33,7 +35,6 @@ final class FleetProcess implements AutoCloseable {
         this.statsPort = first + 1;
         this.replicaPort = first + 2;
     }
-
 
     String balancerUrl() {
         return "http://127.0.0.1:" + balancerPort;
@@ -66,8 +67,8 @@ final class FleetProcess implements AutoCloseable {
         }
         String text = Files.readString(out, StandardCharsets.UTF_8);
         if (p.exitValue() != 0) {
-            throw new IllegalStateException("bin/hearth fleet " + String.join(" ", args) + " exited " + p.exitValue()
-                    + ": " + text + logs());
+            throw new IllegalStateException(
+                    "bin/hearth fleet " + String.join(" ", args) + " exited " + p.exitValue() + ": " + text + logs());
         }
         return text;
     }
@@ -81,9 +82,13 @@ final class FleetProcess implements AutoCloseable {
     String logs() {
         StringBuilder b = new StringBuilder();
         try (var files = Files.list(state)) {
-            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".log")).sorted().toList()) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".log"))
+                    .sorted()
+                    .toList()) {
                 List<String> lines = Files.readAllLines(f);
-                b.append("\n--- ").append(f.getFileName()).append('\n')
+                b.append("\n--- ")
+                        .append(f.getFileName())
+                        .append('\n')
                         .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
             }
         } catch (IOException e) {
@@ -100,7 +105,8 @@ final class FleetProcess implements AutoCloseable {
             // Fall through to the PID files.
         }
         try (var files = Files.list(state)) {
-            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".pid")).toList()) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".pid"))
+                    .toList()) {
                 long pid = Long.parseLong(Files.readString(f).strip());
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }

@@ -34,12 +34,18 @@ class AccessLogTest {
         String token = TokenFile.create(dir.resolve("tokens"), List.of("predict:iris"));
         List<String> lines;
         try (LogCapture access = LogCapture.of("dev.hearth.serving.access")) {
-            try (TestServer server = TestServer.start(token, "store.root=" + store.root(),
-                    "auth.tokens.file=" + dir.resolve("tokens"), "serving.poll.interval.ms=0")) {
-                assertThat(server.post("/v2/models/iris/infer",
-                        TestServer.infer("r", "[1,4]", "[1234.5678,2,3,4]")).statusCode()).isEqualTo(200);
-                assertThat(server.post("/v2/models/iris/infer", "{bad", token).statusCode()).isEqualTo(400);
-                assertThat(server.get("/v2/models/iris", "hearth_wrong_token").statusCode()).isEqualTo(401);
+            try (TestServer server = TestServer.start(
+                    token,
+                    "store.root=" + store.root(),
+                    "auth.tokens.file=" + dir.resolve("tokens"),
+                    "serving.poll.interval.ms=0")) {
+                assertThat(server.post("/v2/models/iris/infer", TestServer.infer("r", "[1,4]", "[1234.5678,2,3,4]"))
+                                .statusCode())
+                        .isEqualTo(200);
+                assertThat(server.post("/v2/models/iris/infer", "{bad", token).statusCode())
+                        .isEqualTo(400);
+                assertThat(server.get("/v2/models/iris", "hearth_wrong_token").statusCode())
+                        .isEqualTo(401);
             }
             lines = access.lines();
         }
@@ -54,11 +60,16 @@ class AccessLogTest {
         assertThat(ok.get("id").asText()).matches("[0-9a-f]{16}");
         assertThat(JSON.readTree(lines.get(1)).get("status").asInt()).isEqualTo(400);
         assertThat(JSON.readTree(lines.get(2)).get("status").asInt()).isEqualTo(401);
-        assertThat(lines.stream().map(l -> l.replaceAll(".*\"id\":\"([0-9a-f]+)\".*", "$1")).distinct())
+        assertThat(lines.stream()
+                        .map(l -> l.replaceAll(".*\"id\":\"([0-9a-f]+)\".*", "$1"))
+                        .distinct())
                 .hasSize(3);
         String all = String.join("\n", lines);
-        assertThat(all).doesNotContain(token).doesNotContain(token.split("_", 3)[2])
-                .doesNotContain("hearth_wrong_token").doesNotContain("1234.5678");
+        assertThat(all)
+                .doesNotContain(token)
+                .doesNotContain(token.split("_", 3)[2])
+                .doesNotContain("hearth_wrong_token")
+                .doesNotContain("1234.5678");
     }
 
     @Test
@@ -69,28 +80,37 @@ class AccessLogTest {
         String name = "x%0A%22,%22status%22:200,%22forged%22:%22%C3%A9%E2%80%A8" + "a".repeat(3000);
         String agent = "agent-" + "b".repeat(2000);
         try (LogCapture access = LogCapture.of("dev.hearth.serving.access");
-                TestServer server = TestServer.start(null, "store.root=" + store.root(), "auth.enabled=false",
-                        "serving.poll.interval.ms=0")) {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(server.url() + "/v2/models/" + name + "/ready"))
-                            .header("User-Agent", agent).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+                TestServer server = TestServer.start(
+                        null, "store.root=" + store.root(), "auth.enabled=false", "serving.poll.interval.ms=0")) {
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(server.url() + "/v2/models/" + name + "/ready"))
+                                    .header("User-Agent", agent)
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(400);
             await().atMost(Duration.ofSeconds(10)).until(() -> !access.lines().isEmpty());
             String raw = access.lines().get(0);
             // One line, plain ASCII: no raw line breaks, separators or other text a log viewer could misread.
-            assertThat(raw).doesNotContain("\n").doesNotContain("\r").doesNotContain("\u2028")
+            assertThat(raw)
+                    .doesNotContain("\n")
+                    .doesNotContain("\r")
+                    .doesNotContain("\u2028")
                     .matches("[\\x20-\\x7e]+");
             assertThat(raw.length()).isLessThan(1200);
             JsonNode line = JSON.readTree(raw);
             assertThat(line.has("forged")).isFalse();
             assertThat(line.get("status").asInt()).isEqualTo(400);
             String model = line.get("model").asText();
-            assertThat(model).startsWith("x\n\",\"status\":200,\"forged\":\"\u00e9\u2028aaa")
+            assertThat(model)
+                    .startsWith("x\n\",\"status\":200,\"forged\":\"\u00e9\u2028aaa")
                     .endsWith("more chars)");
             assertThat(model.length()).isLessThanOrEqualTo(AccessLog.MAX_MODEL + 30);
             assertThat(line.get("path").asText().length()).isLessThanOrEqualTo(AccessLog.MAX_PATH + 30);
-            assertThat(line.get("user_agent").asText()).startsWith("agent-bbb").endsWith("more chars)")
+            assertThat(line.get("user_agent").asText())
+                    .startsWith("agent-bbb")
+                    .endsWith("more chars)")
                     .hasSizeLessThanOrEqualTo(AccessLog.MAX_USER_AGENT + 30);
         }
     }

@@ -53,29 +53,37 @@ class BatchQueueTest {
     }
 
     private static CompletableFuture<HttpResponse<String>> postAsync(TestServer server, String path, String body) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return server.post(path, body);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, THREADS);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return server.post(path, body);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                },
+                THREADS);
     }
 
     @Test
     void aFullQueueAnswers503WithRetryAfterAtOnceAndQueuedRequestsStillRun() throws Exception {
-        try (TestServer server = TestServer.start(null, "store.root=" + storeRoot, "auth.enabled=false",
-                "serving.poll.interval.ms=0", "batching.per.model=iris:64:4000000", "batching.max.queue.rows=2")) {
+        try (TestServer server = TestServer.start(
+                null,
+                "store.root=" + storeRoot,
+                "auth.enabled=false",
+                "serving.poll.interval.ms=0",
+                "batching.per.model=iris:64:4000000",
+                "batching.max.queue.rows=2")) {
             CompletableFuture<HttpResponse<String>> first = postAsync(server, "/v2/models/iris/infer", ROW);
-            CompletableFuture<HttpResponse<String>> second = postAsync(server, "/v1/models/iris:predict",
-                    "{\"instances\":[[1,2,3,4]]}");
+            CompletableFuture<HttpResponse<String>> second =
+                    postAsync(server, "/v1/models/iris:predict", "{\"instances\":[[1,2,3,4]]}");
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> metric(server, "hearth_queue_depth\\{model=\"iris\"} ([0-9.eE+]+)") == 2);
 
             long started = System.nanoTime();
             HttpResponse<String> refused = server.post("/v2/models/iris/infer", ROW);
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("answered at once, not after the batch")
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .as("answered at once, not after the batch")
                     .isLessThan(Duration.ofMillis(1000));
             assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
             assertThat(refused.body()).contains("(batching.max.queue.rows)");
@@ -84,24 +92,33 @@ class BatchQueueTest {
 
             assertThat(first.get().statusCode()).as(first.get().body()).isEqualTo(200);
             assertThat(second.get().statusCode()).as(second.get().body()).isEqualTo(200);
-            assertThat(metric(server, "hearth_queue_depth\\{model=\"iris\"} ([0-9.eE+]+)")).isZero();
+            assertThat(metric(server, "hearth_queue_depth\\{model=\"iris\"} ([0-9.eE+]+)"))
+                    .isZero();
         }
     }
 
     @Test
     void aRequestThatTimesOutIsTakenOffTheQueueAndNeverRuns() throws Exception {
-        try (TestServer server = TestServer.start(null, "store.root=" + storeRoot, "auth.enabled=false",
-                "serving.poll.interval.ms=0", "batching.per.model=iris:64:1500000", "server.request.timeout.ms=200")) {
+        try (TestServer server = TestServer.start(
+                null,
+                "store.root=" + storeRoot,
+                "auth.enabled=false",
+                "serving.poll.interval.ms=0",
+                "batching.per.model=iris:64:1500000",
+                "server.request.timeout.ms=200")) {
             HttpResponse<String> r = server.post("/v2/models/iris/infer", ROW);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
             assertThat(r.body()).contains("server.request.timeout.ms");
-            assertThat(metric(server, "hearth_queue_depth\\{model=\"iris\"} ([0-9.eE+]+)")).isZero();
+            assertThat(metric(server, "hearth_queue_depth\\{model=\"iris\"} ([0-9.eE+]+)"))
+                    .isZero();
             // Past the batching delay the batch was decided: no forward pass ran for the withdrawn request.
             Thread.sleep(2500);
-            assertThat(metric(server, "hearth_batch_requests_count\\{model=\"iris\"} ([0-9.eE+]+)")).isZero();
+            assertThat(metric(server, "hearth_batch_requests_count\\{model=\"iris\"} ([0-9.eE+]+)"))
+                    .isZero();
             // Control: a model without a delay answers, and its pass is counted.
             assertThat(server.post("/v2/models/other/infer", ROW).statusCode()).isEqualTo(200);
-            assertThat(metric(server, "hearth_batch_requests_count\\{model=\"other\"} ([0-9.eE+]+)")).isEqualTo(1);
+            assertThat(metric(server, "hearth_batch_requests_count\\{model=\"other\"} ([0-9.eE+]+)"))
+                    .isEqualTo(1);
         }
     }
 }

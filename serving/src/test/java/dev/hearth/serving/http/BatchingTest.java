@@ -42,10 +42,18 @@ class BatchingTest {
     static void start() {
         HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
         TestModels.publish(store, "iris", TestModels.network(11));
-        batched = TestServer.start(null, "store.root=" + store.root(), "auth.enabled=false",
-                "serving.poll.interval.ms=0", "batching.per.model=iris:64:200000");
-        unbatched = TestServer.start(null, "store.root=" + store.root(), "auth.enabled=false",
-                "serving.poll.interval.ms=0", "batching.enabled=false");
+        batched = TestServer.start(
+                null,
+                "store.root=" + store.root(),
+                "auth.enabled=false",
+                "serving.poll.interval.ms=0",
+                "batching.per.model=iris:64:200000");
+        unbatched = TestServer.start(
+                null,
+                "store.root=" + store.root(),
+                "auth.enabled=false",
+                "serving.poll.interval.ms=0",
+                "batching.enabled=false");
     }
 
     @AfterAll
@@ -59,10 +67,19 @@ class BatchingTest {
         int rows = i % 3 + 1;
         StringBuilder data = new StringBuilder("[");
         for (int r = 0; r < rows; r++) {
-            data.append(r == 0 ? "" : ",").append('[').append(i % 10).append(',').append(r).append(',')
-                    .append((i * 7) % 10).append(',').append(10 - i % 10).append(']');
+            data.append(r == 0 ? "" : ",")
+                    .append('[')
+                    .append(i % 10)
+                    .append(',')
+                    .append(r)
+                    .append(',')
+                    .append((i * 7) % 10)
+                    .append(',')
+                    .append(10 - i % 10)
+                    .append(']');
         }
-        return TestServer.infer("client-" + i, "[" + rows + ",4]", data.append(']').toString());
+        return TestServer.infer(
+                "client-" + i, "[" + rows + ",4]", data.append(']').toString());
     }
 
     private static long metric(String scrape, String pattern) {
@@ -90,19 +107,23 @@ class BatchingTest {
                     HttpResponse<String> r = answers.get(i).get();
                     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
                     JsonNode got = JSON.readTree(r.body());
-                    JsonNode want = JSON.readTree(unbatched.post("/v2/models/iris/infer", request(i)).body());
+                    JsonNode want = JSON.readTree(
+                            unbatched.post("/v2/models/iris/infer", request(i)).body());
                     assertThat(got.get("id").asText()).isEqualTo("client-" + i);
                     float[] p = JSON.convertValue(got.get("outputs").get(0).get("data"), float[].class);
                     float[] q = JSON.convertValue(want.get("outputs").get(0).get("data"), float[].class);
                     assertThat(p).hasSize((i % 3 + 1) * 3).containsExactly(q, Offset.offset(1e-5f));
-                    assertThat(got.get("outputs").get(1).get("data")).isEqualTo(want.get("outputs").get(1).get("data"));
+                    assertThat(got.get("outputs").get(1).get("data"))
+                            .isEqualTo(want.get("outputs").get(1).get("data"));
                 }
                 String scrape = batched.get("/metrics").body();
                 long passes = metric(scrape, "hearth_batch_requests_count\\{model=\"iris\"} ([0-9.eE+]+)");
                 long single = metric(scrape, "hearth_batch_requests_bucket\\{model=\"iris\",le=\"1.0\"} ([0-9.eE+]+)");
                 merged = passes - single;
             }
-            assertThat(merged).as("forward passes that merged more than one request").isPositive();
+            assertThat(merged)
+                    .as("forward passes that merged more than one request")
+                    .isPositive();
         } finally {
             pool.shutdownNow();
         }

@@ -34,13 +34,20 @@ class ConformanceTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.startOnLocalStore(dir, store -> {
-            TestModels.publish(store, "iris", TestModels.network(1));
-            TestModels.publish(store, "iris", TestModels.network(2));
-            TestModels.publish(store, "pinned", TestModels.network(3));
-            TestModels.publish(store, "pinned", TestModels.network(4));
-        }, "auth.enabled=false", "serving.models=iris,pinned/1,ghost", "serving.poll.interval.ms=0",
-                "server.max.rows=100", "server.management.enabled=true", "serving.versions.on.demand=true");
+        server = TestServer.startOnLocalStore(
+                dir,
+                store -> {
+                    TestModels.publish(store, "iris", TestModels.network(1));
+                    TestModels.publish(store, "iris", TestModels.network(2));
+                    TestModels.publish(store, "pinned", TestModels.network(3));
+                    TestModels.publish(store, "pinned", TestModels.network(4));
+                },
+                "auth.enabled=false",
+                "serving.models=iris,pinned/1,ghost",
+                "serving.poll.interval.ms=0",
+                "server.max.rows=100",
+                "server.management.enabled=true",
+                "serving.versions.on.demand=true");
     }
 
     @AfterAll
@@ -77,9 +84,11 @@ class ConformanceTest {
         assertThat(iris.get("inputs").get(0).get("shape").toString()).isEqualTo("[-1,4]");
         assertThat(iris.get("inputs").get(0).get("datatype").asText()).isEqualTo("FP32");
         assertThat(iris.get("outputs").get(0).get("shape").toString()).isEqualTo("[-1,3]");
-        assertThat(iris.get("parameters").get("serving").get("served_version").asText()).isEqualTo("2");
+        assertThat(iris.get("parameters").get("serving").get("served_version").asText())
+                .isEqualTo("2");
         JsonNode pinned = ok(server.get("/v2/models/pinned"));
-        assertThat(pinned.get("parameters").get("serving").get("served_version").asText()).isEqualTo("1");
+        assertThat(pinned.get("parameters").get("serving").get("served_version").asText())
+                .isEqualTo("1");
         JsonNode v1 = ok(server.get("/v2/models/iris/versions/1"));
         assertThat(v1.get("versions").toString()).isEqualTo("[\"1\"]");
         assertThat(v1.get("parameters").get("version").asText()).isEqualTo("1");
@@ -87,8 +96,12 @@ class ConformanceTest {
 
     @Test
     void readinessPerModelAndVersion() throws Exception {
-        assertThat(ok(server.get("/v2/models/iris/ready")).get("ready").asBoolean()).isTrue();
-        assertThat(ok(server.get("/v2/models/iris/versions/1/ready")).get("ready").asBoolean()).isTrue();
+        assertThat(ok(server.get("/v2/models/iris/ready")).get("ready").asBoolean())
+                .isTrue();
+        assertThat(ok(server.get("/v2/models/iris/versions/1/ready"))
+                        .get("ready")
+                        .asBoolean())
+                .isTrue();
         assertThat(error(server.get("/v2/models/ghost/ready"), 503)).contains("not ready");
         assertThat(error(server.get("/v2/models/iris/versions/9/ready"), 404)).isNotEmpty();
         assertThat(error(server.get("/v2/models/nope/ready"), 404)).contains("not served");
@@ -106,8 +119,10 @@ class ConformanceTest {
                 .isNotEqualTo(latest.get("outputs").get(0).get("data").toString());
         JsonNode v2 = ok(server.post("/v2/models/iris/versions/2/infer", req));
         assertThat(v2.get("outputs").toString()).isEqualTo(latest.get("outputs").toString());
-        assertThat(error(server.post("/v2/models/iris/versions/7/infer", req), 404)).isNotEmpty();
-        assertThat(error(server.post("/v2/models/iris/versions/x/infer", req), 400)).contains("model version");
+        assertThat(error(server.post("/v2/models/iris/versions/7/infer", req), 404))
+                .isNotEmpty();
+        assertThat(error(server.post("/v2/models/iris/versions/x/infer", req), 400))
+                .contains("model version");
         assertThat(error(server.post("/v2/models/ghost/infer", req), 503)).contains("no version loaded");
     }
 
@@ -141,8 +156,12 @@ class ConformanceTest {
         assertThat(doc.get("paths").has("/v2/models/{name}/infer")).isTrue();
         HttpResponse<String> metrics = server.get("/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("hearth_requests_seconds_count", "hearth_model_version{model=\"iris\"",
-                "hearth_queue_depth", "hearth_model_load_seconds");
+        assertThat(metrics.body())
+                .contains(
+                        "hearth_requests_seconds_count",
+                        "hearth_model_version{model=\"iris\"",
+                        "hearth_queue_depth",
+                        "hearth_model_load_seconds");
     }
 
     @Test
@@ -152,23 +171,33 @@ class ConformanceTest {
         assertThat(error(server.post("/v2/models/pinned/infer", req), 503)).contains("no version loaded");
         JsonNode loaded = ok(server.post("/v2/repository/models/pinned/load", ""));
         assertThat(loaded.get("version").asText()).isEqualTo("1");
-        assertThat(ok(server.post("/v2/models/pinned/infer", req)).get("model_version").asText()).isEqualTo("1");
+        assertThat(ok(server.post("/v2/models/pinned/infer", req))
+                        .get("model_version")
+                        .asText())
+                .isEqualTo("1");
     }
 
     @Test
     void chunkedBodiesAndResponseLengths() throws Exception {
         String req = TestServer.request("c", new float[] {1, 2, 3, 4});
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpResponse<String> sized = client.send(HttpRequest.newBuilder(URI.create(server.url() + "/v2/models/iris/infer"))
-                .POST(HttpRequest.BodyPublishers.ofString(req)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> sized = client.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/v2/models/iris/infer"))
+                        .POST(HttpRequest.BodyPublishers.ofString(req))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         // No Content-Length: the body arrives chunked and goes through Javalin's reader.
-        HttpResponse<String> chunked = client.send(HttpRequest.newBuilder(URI.create(server.url() + "/v2/models/iris/infer"))
-                .POST(HttpRequest.BodyPublishers.ofInputStream(
-                        () -> new ByteArrayInputStream(req.getBytes(StandardCharsets.UTF_8))))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> chunked = client.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/v2/models/iris/infer"))
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(
+                                () -> new ByteArrayInputStream(req.getBytes(StandardCharsets.UTF_8))))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(ok(chunked)).isEqualTo(ok(sized));
         for (HttpResponse<String> r : List.of(sized, chunked)) {
-            assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+            assertThat(r.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
             assertThat(r.headers().firstValueAsLong("Content-Length"))
                     .hasValue(r.body().getBytes(StandardCharsets.UTF_8).length);
         }

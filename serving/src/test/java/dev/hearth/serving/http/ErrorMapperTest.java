@@ -34,16 +34,22 @@ class ErrorMapperTest {
         app.exception(Exception.class, errors::handle);
         try (LogCapture log = LogCapture.of(ErrorMapper.class.getName())) {
             app.start("127.0.0.1", 0);
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + app.port() + "/boom")).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/boom"))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(500);
             assertThat(r.body()).doesNotContain("secret").doesNotContain("StackOverflow");
             JsonNode body = json.readTree(r.body());
             Matcher m = ANSWER.matcher(body.get("error").asText());
             assertThat(m.matches()).as(r.body()).isTrue();
-            assertThat(log.events()).filteredOn(e -> e.message().contains(m.group(1))).singleElement()
-                    .satisfies(e -> assertThat(e.thrown()).isInstanceOf(StackOverflowError.class)
+            assertThat(log.events())
+                    .filteredOn(e -> e.message().contains(m.group(1)))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.thrown())
+                            .isInstanceOf(StackOverflowError.class)
                             .hasMessageContaining("secret detail"));
         } finally {
             app.stop();

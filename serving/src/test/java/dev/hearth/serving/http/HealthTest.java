@@ -39,8 +39,11 @@ class HealthTest {
         bytes[bytes.length / 2] ^= 0x01;
         Files.write(zip, bytes);
         String token = TokenFile.create(dir.resolve("tokens"), List.of("read:*"));
-        try (TestServer server = TestServer.start(token, "store.root=" + store.root(),
-                "auth.tokens.file=" + dir.resolve("tokens"), "serving.models=good,broken,ghost",
+        try (TestServer server = TestServer.start(
+                token,
+                "store.root=" + store.root(),
+                "auth.tokens.file=" + dir.resolve("tokens"),
+                "serving.models=good,broken,ghost",
                 "serving.poll.interval.ms=0")) {
             HttpResponse<String> ready = server.get("/v2/health/ready", null);
             assertThat(ready.statusCode()).isEqualTo(503);
@@ -53,17 +56,23 @@ class HealthTest {
             HttpResponse<String> denied = server.get("/v2/models/broken", null);
             assertThat(denied.statusCode()).isEqualTo(401);
             for (HttpResponse<String> open : List.of(ready, live, denied)) {
-                assertThat(open.body()).as(open.uri().toString())
-                        .doesNotContain(root.toString()).doesNotContain(dir.toString())
-                        .doesNotContain("file:").doesNotContain("SHA-256").doesNotContain("model.zip")
+                assertThat(open.body())
+                        .as(open.uri().toString())
+                        .doesNotContain(root.toString())
+                        .doesNotContain(dir.toString())
+                        .doesNotContain("file:")
+                        .doesNotContain("SHA-256")
+                        .doesNotContain("model.zip")
                         .doesNotContain("Exception");
             }
 
             // With read scope, the model's metadata explains.
             JsonNode broken = JSON.readTree(server.get("/v2/models/broken").body());
-            assertThat(broken.get("parameters").get("serving").get("problem").asText()).contains("SHA-256");
+            assertThat(broken.get("parameters").get("serving").get("problem").asText())
+                    .contains("SHA-256");
             JsonNode ghost = JSON.readTree(server.get("/v2/models/ghost").body());
-            assertThat(ghost.get("parameters").get("serving").get("problem").asText()).contains("cannot resolve");
+            assertThat(ghost.get("parameters").get("serving").get("problem").asText())
+                    .contains("cannot resolve");
         }
     }
 }

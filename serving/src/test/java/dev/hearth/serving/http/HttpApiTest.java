@@ -42,9 +42,15 @@ class HttpApiTest {
         HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
         network = TestModels.network(7);
         TestModels.publish(store, "iris", network);
-        Settings settings = ServingSettings.loader().load(null, List.of(
-                "server.port=0", "store.root=" + store.root(), "server.max.body.bytes=4096", "auth.enabled=false",
-                "serving.poll.interval.ms=0"));
+        Settings settings = ServingSettings.loader()
+                .load(
+                        null,
+                        List.of(
+                                "server.port=0",
+                                "store.root=" + store.root(),
+                                "server.max.body.bytes=4096",
+                                "auth.enabled=false",
+                                "serving.poll.interval.ms=0"));
         server = ModelServer.start(settings);
         base = "http://127.0.0.1:" + server.port();
     }
@@ -55,7 +61,8 @@ class HttpApiTest {
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create(base + path))
+        return CLIENT.send(
+                HttpRequest.newBuilder(URI.create(base + path))
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .header("Content-Type", "application/json")
                         .build(),
@@ -63,13 +70,13 @@ class HttpApiTest {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return CLIENT.send(
+                HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String infer(String shape, String data) {
-        return "{\"id\":\"r1\",\"inputs\":[{\"name\":\"input\",\"shape\":" + shape
-                + ",\"datatype\":\"FP32\",\"data\":" + data + "}]}";
+        return "{\"id\":\"r1\",\"inputs\":[{\"name\":\"input\",\"shape\":" + shape + ",\"datatype\":\"FP32\",\"data\":"
+                + data + "}]}";
     }
 
     @Test
@@ -96,8 +103,10 @@ class HttpApiTest {
         assertThat(p[0] + p[1] + p[2]).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
         assertThat(p[3] + p[4] + p[5]).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
         // The server applies the stored min-max normaliser ([0,10] -> [0,1]) before the forward pass.
-        float[] expected = network.output(Nd4j.create(new float[] {0.1f, 0.2f, 0.3f, 0.4f, 1f, 0f, 0.5f, 0.25f},
-                new long[] {2, 4}, DataType.FLOAT)).data().asFloat();
+        float[] expected = network.output(Nd4j.create(
+                        new float[] {0.1f, 0.2f, 0.3f, 0.4f, 1f, 0f, 0.5f, 0.25f}, new long[] {2, 4}, DataType.FLOAT))
+                .data()
+                .asFloat();
         assertThat(p).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-6f));
         JsonNode labels = body.get("outputs").get(1);
         assertThat(labels.get("name").asText()).isEqualTo("label");
@@ -127,19 +136,24 @@ class HttpApiTest {
 
     private static void assertError(HttpResponse<String> r, int status, String fragment) throws Exception {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("json"));
+        assertThat(r.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).contains("json"));
         assertThat(JSON.readTree(r.body()).get("error").asText()).contains(fragment);
     }
 
     @Test
     void wrongFeatureCountIsABadRequestNamingBothCounts() throws Exception {
-        assertError(post("/v2/models/iris/infer", infer("[1,5]", "[1,2,3,4,5]")), 400,
+        assertError(
+                post("/v2/models/iris/infer", infer("[1,5]", "[1,2,3,4,5]")),
+                400,
                 "inputs[0].shape[1] is 5 but the model takes 4 features");
     }
 
     @Test
     void dataLengthMustMatchShape() throws Exception {
-        assertError(post("/v2/models/iris/infer", infer("[2,4]", "[1,2,3,4]")), 400,
+        assertError(
+                post("/v2/models/iris/infer", infer("[2,4]", "[1,2,3,4]")),
+                400,
                 "inputs[0].data has 4 values but shape needs 8");
     }
 
@@ -153,13 +167,20 @@ class HttpApiTest {
     void otherBadRequests() throws Exception {
         assertError(post("/v2/models/iris/infer", "[]"), 400, "must be a JSON object");
         assertError(post("/v2/models/iris/infer", "{}"), 400, "'inputs' must be a non-empty array");
-        assertError(post("/v2/models/iris/infer", infer("[1,4]", "[1,\"x\",3,4]")), 400,
+        assertError(
+                post("/v2/models/iris/infer", infer("[1,4]", "[1,\"x\",3,4]")),
+                400,
                 "inputs[0].data[1] must be a number");
-        assertError(post("/v2/models/iris/infer",
-                infer("[1,4]", "[1,2,3,4]").replace("FP32", "BYTES")), 400, "inputs[0].datatype");
+        assertError(
+                post("/v2/models/iris/infer", infer("[1,4]", "[1,2,3,4]").replace("FP32", "BYTES")),
+                400,
+                "inputs[0].datatype");
         assertError(post("/v2/models/iris/infer", infer("[0,4]", "[]")), 400, "rows) must be >= 1");
-        assertError(post("/v2/models/iris/infer",
-                infer("[1,4]", "[1,2,3,4]").replace("}]}", "}],\"outputs\":[{\"name\":\"logits\"}]}")), 400,
+        assertError(
+                post(
+                        "/v2/models/iris/infer",
+                        infer("[1,4]", "[1,2,3,4]").replace("}]}", "}],\"outputs\":[{\"name\":\"logits\"}]}")),
+                400,
                 "outputs[].name 'logits'");
     }
 

@@ -37,12 +37,13 @@ class InferenceRequestParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"id\":\"a\",\"inputs\":[{\"name\":\"input\",\"shape\":[2,4],\"datatype\":\"FP32\",\"data\":[1,2.5,-3e2,4,5,6,7,8]}]}",
-        "{\"inputs\":[{\"data\":[[1,2.5,-3e2,4],[5,6,7,8]],\"datatype\":\"FP32\",\"shape\":[2,4],\"name\":\"input\"}],\"id\":\"a\"}",
-        "{\"parameters\":{\"x\":[1,{\"y\":2}]},\"id\":\"a\",\"inputs\":[{\"name\":\"input\",\"parameters\":{\"binary\":false},"
-                + "\"shape\":[2,4],\"datatype\":\"FP64\",\"data\":[1,2.5,-300.0,4,5,6,7,8]}],\"outputs\":null}"
-    })
+    @ValueSource(
+            strings = {
+                "{\"id\":\"a\",\"inputs\":[{\"name\":\"input\",\"shape\":[2,4],\"datatype\":\"FP32\",\"data\":[1,2.5,-3e2,4,5,6,7,8]}]}",
+                "{\"inputs\":[{\"data\":[[1,2.5,-3e2,4],[5,6,7,8]],\"datatype\":\"FP32\",\"shape\":[2,4],\"name\":\"input\"}],\"id\":\"a\"}",
+                "{\"parameters\":{\"x\":[1,{\"y\":2}]},\"id\":\"a\",\"inputs\":[{\"name\":\"input\",\"parameters\":{\"binary\":false},"
+                        + "\"shape\":[2,4],\"datatype\":\"FP64\",\"data\":[1,2.5,-300.0,4,5,6,7,8]}],\"outputs\":null}"
+            })
     void readsValidRequestsInAnyFieldOrder(String body) {
         InferenceRequest r = parse(body);
         assertThat(r.id()).isEqualTo("a");
@@ -62,36 +63,43 @@ class InferenceRequestParserTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "{\"inputs\":[{\"data\":[1,2,3,4],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,5]}]}|shape[1] is 5",
-        "{\"inputs\":[{\"data\":[1,2,3],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,4]}]}|has 3 values but shape needs 4",
-        "{\"inputs\":[{\"data\":[1,2,3,true],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,4]}]}|data[3] must be a number but was true",
-        "{\"inputs\":[{\"data\":[1,2,3,1e39],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,4]}]}|data[3] must be finite but was 1e39",
-        "{\"inputs\":[{\"data\":[1,2,3,4.5],\"name\":\"input\",\"datatype\":\"INT32\",\"shape\":[1,4]}]}|data[3] must be an integer",
-        "{\"inputs\":[{\"data\":[1,2,3,4],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[4,4]}]}|shape[0] (rows) is 4 but the server accepts at most 3 (server.max.rows)",
-        "{\"inputs\":[{\"data\":[1,2,3,4],\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,4]}]}|name is 'x'",
-        "{\"inputs\":[{\"data\":[1,2,3,4],\"name\":\"input\",\"datatype\":\"BYTES\",\"shape\":[1,4]}]}|datatype must be a numeric type",
-        "{\"inputs\":[{\"data\":[1,2,3,4],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,4]}],\"id\":7}|'id' must be a string but was 7",
-        "{\"inputs\":[{\"data\":[1,2,3,4],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,4]}]|not valid JSON",
-        "{\"inputs\":[{\"data\":[1,2,3,4],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,4]}],\"inputs\":[]}|Duplicate field 'inputs'",
-        "{\"inputs\":[{\"data\":[1,2,3,4],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[5000000000,4]}]}|shape must be [rows, 4] but was [5000000000,4]",
-        "{\"inputs\":[{\"data\":[1,2,3,4],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,2,3,4,5,6]}]}|but was [1,2,3,4,...]",
-        "{\"inputs\":[{\"data\":[1,{\"a\":[1,2]},3,4],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,4]}]}|data[1] must be a number but was {...}",
-        "{\"inputs\":[{\"name\":\"input\"},{\"name\":\"input\"}]}|'inputs' has 2 tensors",
-        "[]|must be a JSON object with an 'inputs' array",
-        "``|request body is empty"
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "{\"inputs\":[{\"data\":[1,2,3,4],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,5]}]}|shape[1] is 5",
+                "{\"inputs\":[{\"data\":[1,2,3],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,4]}]}|has 3 values but shape needs 4",
+                "{\"inputs\":[{\"data\":[1,2,3,true],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,4]}]}|data[3] must be a number but was true",
+                "{\"inputs\":[{\"data\":[1,2,3,1e39],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,4]}]}|data[3] must be finite but was 1e39",
+                "{\"inputs\":[{\"data\":[1,2,3,4.5],\"name\":\"input\",\"datatype\":\"INT32\",\"shape\":[1,4]}]}|data[3] must be an integer",
+                "{\"inputs\":[{\"data\":[1,2,3,4],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[4,4]}]}|shape[0] (rows) is 4 but the server accepts at most 3 (server.max.rows)",
+                "{\"inputs\":[{\"data\":[1,2,3,4],\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,4]}]}|name is 'x'",
+                "{\"inputs\":[{\"data\":[1,2,3,4],\"name\":\"input\",\"datatype\":\"BYTES\",\"shape\":[1,4]}]}|datatype must be a numeric type",
+                "{\"inputs\":[{\"data\":[1,2,3,4],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,4]}],\"id\":7}|'id' must be a string but was 7",
+                "{\"inputs\":[{\"data\":[1,2,3,4],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,4]}]|not valid JSON",
+                "{\"inputs\":[{\"data\":[1,2,3,4],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,4]}],\"inputs\":[]}|Duplicate field 'inputs'",
+                "{\"inputs\":[{\"data\":[1,2,3,4],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[5000000000,4]}]}|shape must be [rows, 4] but was [5000000000,4]",
+                "{\"inputs\":[{\"data\":[1,2,3,4],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,2,3,4,5,6]}]}|but was [1,2,3,4,...]",
+                "{\"inputs\":[{\"data\":[1,{\"a\":[1,2]},3,4],\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,4]}]}|data[1] must be a number but was {...}",
+                "{\"inputs\":[{\"name\":\"input\"},{\"name\":\"input\"}]}|'inputs' has 2 tensors",
+                "[]|must be a JSON object with an 'inputs' array",
+                "``|request body is empty"
+            })
     void namesTheFieldTheValueAndTheRule(String body, String message) {
-        assertThatThrownBy(() -> parse(body)).isInstanceOf(BadRequestException.class).hasMessageContaining(message);
+        assertThatThrownBy(() -> parse(body))
+                .isInstanceOf(BadRequestException.class)
+                .hasMessageContaining(message);
     }
 
     @Test
     void reportsTheFirstProblemInCheckOrderWhateverTheFieldOrder() {
         String body = "{\"inputs\":[{\"data\":[1,\"x\",3],\"datatype\":\"FP32\",\"shape\":[1],\"name\":\"input\"}]}";
         assertThatThrownBy(() -> parse(body)).hasMessageContaining("shape must be [rows, 4]");
-        String data = "{\"inputs\":[{\"data\":[1,2.5,\"x\",1e39],\"datatype\":\"INT8\",\"shape\":[1,4],\"name\":\"input\"}]}";
+        String data =
+                "{\"inputs\":[{\"data\":[1,2.5,\"x\",1e39],\"datatype\":\"INT8\",\"shape\":[1,4],\"name\":\"input\"}]}";
         assertThatThrownBy(() -> parse(data)).hasMessageContaining("data[1] must be an integer");
-        String later = "{\"inputs\":[{\"data\":[1,2,3,4,1e39],\"datatype\":\"FP32\",\"shape\":[1,4],\"name\":\"input\"}]}";
+        String later =
+                "{\"inputs\":[{\"data\":[1,2,3,4,1e39],\"datatype\":\"FP32\",\"shape\":[1,4],\"name\":\"input\"}]}";
         assertThatThrownBy(() -> parse(later)).hasMessageContaining("has 5 values but shape needs 4");
     }
 
@@ -105,7 +113,8 @@ class InferenceRequestParserTest {
     @Test
     void refusesStringsLongerThanTheLimitInsteadOfBufferingThem() {
         String body = "{\"id\":\"" + "x".repeat(InferenceRequestParser.MAX_STRING_CHARS + 1) + "\",\"inputs\":[]}";
-        assertThatThrownBy(() -> parse(body)).isInstanceOf(BadRequestException.class)
+        assertThatThrownBy(() -> parse(body))
+                .isInstanceOf(BadRequestException.class)
                 .hasMessageContaining("exceeds a parser limit");
     }
 
@@ -113,7 +122,8 @@ class InferenceRequestParserTest {
     void aShapeBombAllocatesNothing() {
         InferenceRequestParser parser = new InferenceRequestParser(10_000);
         RequestBytes account = account();
-        String bomb = "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[65536,784],\"data\":[1,2,3]}]}";
+        String bomb =
+                "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[65536,784],\"data\":[1,2,3]}]}";
         assertThatThrownBy(() -> parser.parse(body(bomb), SIGNATURE, account))
                 .isInstanceOf(BadRequestException.class)
                 .hasMessageContaining("inputs[0].shape[0] (rows) is 65536 but the server accepts at most 10000");
@@ -124,7 +134,8 @@ class InferenceRequestParserTest {
     void aDeclaredShapeWithinTheLimitAllocatesOnlyForValuesThatArrived() {
         InferenceRequestParser parser = new InferenceRequestParser(10_000);
         RequestBytes account = account();
-        String bomb = "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[10000,4],\"data\":[1,2,3,4,5]}]}";
+        String bomb =
+                "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[10000,4],\"data\":[1,2,3,4,5]}]}";
         assertThatThrownBy(() -> parser.parse(body(bomb), SIGNATURE, account))
                 .hasMessageContaining("has 5 values but shape needs 40000");
         // One row, then two: 8 floats, against 40,000 had the shape been believed.
@@ -138,8 +149,8 @@ class InferenceRequestParserTest {
         for (int i = 1; i < 1000; i++) {
             data.append(",1");
         }
-        String body = "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"data\":[" + data
-                + "],\"shape\":[1000,4]}]}";
+        String body =
+                "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"data\":[" + data + "],\"shape\":[1000,4]}]}";
         assertThatThrownBy(() -> PARSER.parse(body(body), SIGNATURE, account))
                 .hasMessageContaining("(rows) is 1000 but the server accepts at most 3");
         // 3 rows of 4 values at most, in arrays of 4, 8 and 12 values (one held while the next is filled).
@@ -173,25 +184,29 @@ class InferenceRequestParserTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-        "{\"instances\":[]}|'instances' must be a non-empty array of rows",
-        "{\"instances\":{}}|'instances' must be a non-empty array of rows",
-        "{\"instances\":[[1,2,3,\"4\"]]}|instances[0][3] must be a number but was \"4\"",
-        "{\"instances\":[[1,2,3,1e39]]}|instances[0][3] must be finite",
-        "{\"instances\":[[1,2,3,4],[1,2,3]]}|instances[1] must be an array of 4 numbers but had 3",
-        "{\"instances\":[[1,2,3,4],7]}|instances[1] must be an array of 4 numbers but was 7",
-        "{\"instances\":[[1,2,3,4],[1,2,3,4],[1,2,3,4],[1,2,3,4]]}|'instances' has 4 rows but the server accepts at most 3 (server.max.rows)",
-        "[1]|must be a JSON object with an 'instances' array"
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "{\"instances\":[]}|'instances' must be a non-empty array of rows",
+                "{\"instances\":{}}|'instances' must be a non-empty array of rows",
+                "{\"instances\":[[1,2,3,\"4\"]]}|instances[0][3] must be a number but was \"4\"",
+                "{\"instances\":[[1,2,3,1e39]]}|instances[0][3] must be finite",
+                "{\"instances\":[[1,2,3,4],[1,2,3]]}|instances[1] must be an array of 4 numbers but had 3",
+                "{\"instances\":[[1,2,3,4],7]}|instances[1] must be an array of 4 numbers but was 7",
+                "{\"instances\":[[1,2,3,4],[1,2,3,4],[1,2,3,4],[1,2,3,4]]}|'instances' has 4 rows but the server accepts at most 3 (server.max.rows)",
+                "[1]|must be a JSON object with an 'instances' array"
+            })
     void instancesNameTheFieldTheValueAndTheRule(String body, String message) {
         assertThatThrownBy(() -> PARSER.parseInstances(body(body), SIGNATURE, account()))
-                .isInstanceOf(BadRequestException.class).hasMessageContaining(message);
+                .isInstanceOf(BadRequestException.class)
+                .hasMessageContaining(message);
     }
 
     @Test
     void instancesAreReadRowByRow() {
-        InferenceRequest r = PARSER.parseInstances(body("{\"x\":{\"y\":[1]},\"instances\":[[1,2,3,4],[5,6,7.5,8]]}"),
-                SIGNATURE, account());
+        InferenceRequest r = PARSER.parseInstances(
+                body("{\"x\":{\"y\":[1]},\"instances\":[[1,2,3,4],[5,6,7.5,8]]}"), SIGNATURE, account());
         assertThat(r.rows()).isEqualTo(2);
         assertThat(r.features()).containsExactly(1f, 2f, 3f, 4f, 5f, 6f, 7.5f, 8f);
     }

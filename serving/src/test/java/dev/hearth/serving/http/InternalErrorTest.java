@@ -53,13 +53,24 @@ class InternalErrorTest {
                 .list()
                 .layer(new EmbeddingLayer.Builder().nIn(10).nOut(8).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nIn(8).nOut(3).activation(Activation.SOFTMAX).build())
+                        .nIn(8)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         net.init();
-        Signature signature = new Signature("input", "FP32", 1, List.of("word"), List.of("a", "b", "c"),
-                NormalizerSpec.none());
-        return store.publish("fragile", new ModelDraft(ModelFiles.DL4J_MULTILAYER, signature, Map.of(), Map.of(),
-                Map.of(), Map.of(), Map.of(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(net, out, false))));
+        Signature signature =
+                new Signature("input", "FP32", 1, List.of("word"), List.of("a", "b", "c"), NormalizerSpec.none());
+        return store.publish(
+                "fragile",
+                new ModelDraft(
+                        ModelFiles.DL4J_MULTILAYER,
+                        signature,
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(net, out, false))));
     }
 
     @Test
@@ -69,12 +80,14 @@ class InternalErrorTest {
         String token = TokenFile.create(dir.resolve("tokens"), List.of("predict:fragile"));
         try (LogCapture errors = LogCapture.of(ErrorMapper.class.getName());
                 LogCapture access = LogCapture.of("dev.hearth.serving.access");
-                TestServer server = TestServer.start(token, "store.root=" + store.root(),
-                        "auth.tokens.file=" + dir.resolve("tokens"), "serving.poll.interval.ms=0")) {
-            HttpResponse<String> ok = server.post("/v2/models/fragile/infer",
-                    TestServer.infer("in", "[2,1]", "[3,9]"));
-            HttpResponse<String> failed = server.post("/v2/models/fragile/infer",
-                    TestServer.infer("out", "[1,1]", "[50]"));
+                TestServer server = TestServer.start(
+                        token,
+                        "store.root=" + store.root(),
+                        "auth.tokens.file=" + dir.resolve("tokens"),
+                        "serving.poll.interval.ms=0")) {
+            HttpResponse<String> ok = server.post("/v2/models/fragile/infer", TestServer.infer("in", "[2,1]", "[3,9]"));
+            HttpResponse<String> failed =
+                    server.post("/v2/models/fragile/infer", TestServer.infer("out", "[1,1]", "[50]"));
 
             assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
             assertThat(failed.statusCode()).as(failed.body()).isEqualTo(500);
@@ -84,20 +97,25 @@ class InternalErrorTest {
             assertThat(m.matches()).as(failed.body()).isTrue();
             String id = m.group(1);
 
-            List<LogCapture.Event> withId = errors.events().stream().filter(e -> e.message().contains(id)).toList();
+            List<LogCapture.Event> withId = errors.events().stream()
+                    .filter(e -> e.message().contains(id))
+                    .toList();
             assertThat(withId).hasSize(1);
             assertThat(withId.get(0).thrown()).isNotNull();
             assertThat(withId.get(0).message()).contains("/v2/models/fragile/infer");
             // What the client did not see is in the log: the exception DL4J threw, naming the bad index.
             Throwable thrown = withId.get(0).thrown();
             assertThat(thrown).hasMessageContaining("embedding layer");
-            assertThat(failed.body()).doesNotContain("embedding").doesNotContain(thrown.getClass().getSimpleName());
+            assertThat(failed.body())
+                    .doesNotContain("embedding")
+                    .doesNotContain(thrown.getClass().getSimpleName());
             // The access-log line is written just after the answer is sent.
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(access.lines()).anySatisfy(line -> {
-                JsonNode l = new ObjectMapper().readTree(line);
-                assertThat(l.get("id").asText()).isEqualTo(id);
-                assertThat(l.get("status").asInt()).isEqualTo(500);
-            }));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(access.lines()).anySatisfy(line -> {
+                        JsonNode l = new ObjectMapper().readTree(line);
+                        assertThat(l.get("id").asText()).isEqualTo(id);
+                        assertThat(l.get("status").asInt()).isEqualTo(500);
+                    }));
         }
     }
 }

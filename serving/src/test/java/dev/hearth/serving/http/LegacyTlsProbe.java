@@ -31,15 +31,18 @@ public final class LegacyTlsProbe {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         ServerLimits limits = new ServerLimits(30_000, 10_000, 0, 100, 16, 100);
-        ServerConnector ours = limits.connector(server, "127.0.0.1", 0,
+        ServerConnector ours = limits.connector(
+                server,
+                "127.0.0.1",
+                0,
                 TlsConnector.fromPkcs12(keyStore, password, policy).connectionFactories(http));
         SslContextFactory.Server unpinned = new SslContextFactory.Server();
         unpinned.setKeyStorePath(keyStore.toString());
         unpinned.setKeyStorePassword(password);
         unpinned.setKeyStoreType("PKCS12");
         unpinned.setExcludeCipherSuites(); // TLS 1.1 has only SHA-1 CBC suites, which Jetty leaves out by default
-        ServerConnector control = new ServerConnector(server, new SslConnectionFactory(unpinned, "http/1.1"),
-                new HttpConnectionFactory(http));
+        ServerConnector control = new ServerConnector(
+                server, new SslConnectionFactory(unpinned, "http/1.1"), new HttpConnectionFactory(http));
         control.setHost("127.0.0.1");
         server.addConnector(ours);
         server.addConnector(control);
@@ -57,18 +60,23 @@ public final class LegacyTlsProbe {
     private static String handshake(int port, String protocol) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
         // Only the protocol version is under test here, not the certificate.
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+        ctx.init(
+                null,
+                new TrustManager[] {
+                    new X509TrustManager() {
+                        @Override
+                        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+                        @Override
+                        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+                        @Override
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                null);
         try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
             socket.setEnabledProtocols(new String[] {protocol});

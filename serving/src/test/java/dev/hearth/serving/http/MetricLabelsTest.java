@@ -34,8 +34,12 @@ class MetricLabelsTest {
         HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
         TestModels.publish(store, "iris", TestModels.network(1));
         token = TokenFile.create(dir.resolve("tokens"), List.of("read:*", "predict:*"));
-        server = TestServer.start(token, "store.root=" + store.root(), "auth.tokens.file=" + dir.resolve("tokens"),
-                "serving.poll.interval.ms=0", "server.access.log=false");
+        server = TestServer.start(
+                token,
+                "store.root=" + store.root(),
+                "auth.tokens.file=" + dir.resolve("tokens"),
+                "serving.poll.interval.ms=0",
+                "server.access.log=false");
     }
 
     @AfterAll
@@ -54,8 +58,11 @@ class MetricLabelsTest {
             String name = randomName();
             int status = switch (i % 4) {
                 case 0 -> server.get("/v2/models/" + name + "/ready", null).statusCode();
-                case 1 -> server.post("/v2/models/" + name + "/infer", req, null).statusCode();
-                case 2 -> server.get("/v2/models/" + name + "/versions/" + i + "/ready", "hearth_x_y").statusCode();
+                case 1 ->
+                    server.post("/v2/models/" + name + "/infer", req, null).statusCode();
+                case 2 ->
+                    server.get("/v2/models/" + name + "/versions/" + i + "/ready", "hearth_x_y")
+                            .statusCode();
                 default -> server.get("/no/such/" + name, null).statusCode();
             };
             assertThat(status).isIn(401, 404);
@@ -70,8 +77,12 @@ class MetricLabelsTest {
             int status = switch (i % 5) {
                 case 0 -> server.get("/v2/models/" + name + "/ready").statusCode();
                 case 1 -> server.post("/v2/models/" + name + "/infer", req).statusCode();
-                case 2 -> server.post("/v2/models/" + name + "/versions/" + (i + 1) + "/infer", req).statusCode();
-                case 3 -> server.post("/v1/models/" + name + ":predict", "{\"instances\":[[1,2,3,4]]}").statusCode();
+                case 2 ->
+                    server.post("/v2/models/" + name + "/versions/" + (i + 1) + "/infer", req)
+                            .statusCode();
+                case 3 ->
+                    server.post("/v1/models/" + name + ":predict", "{\"instances\":[[1,2,3,4]]}")
+                            .statusCode();
                 default -> server.get("/v2/models/Bad%20Name" + name).statusCode();
             };
             assertThat(status).isIn(400, 404);
@@ -97,7 +108,8 @@ class MetricLabelsTest {
 
     @Test
     void unknownModelNamesAddNoSeries() throws Exception {
-        assertThat(server.post("/v2/models/iris/infer", TestServer.request("ok", new float[] {1, 2, 3, 4})).statusCode())
+        assertThat(server.post("/v2/models/iris/infer", TestServer.request("ok", new float[] {1, 2, 3, 4}))
+                        .statusCode())
                 .isEqualTo(200);
         // One round of each kind first, so the shared labels (model="_other", each endpoint and status) exist.
         anonymous(8);
@@ -112,7 +124,10 @@ class MetricLabelsTest {
         assertThat(series(after)).isEqualTo(series(before));
         assertThat(after).hasSameSizeAs(before);
         String text = String.join("\n", after);
-        assertThat(text).contains("model=\"iris\"").contains("model=\"" + "_other" + "\"")
-                .doesNotContain("model=\"m").doesNotContain("Bad");
+        assertThat(text)
+                .contains("model=\"iris\"")
+                .contains("model=\"" + "_other" + "\"")
+                .doesNotContain("model=\"m")
+                .doesNotContain("Bad");
     }
 }

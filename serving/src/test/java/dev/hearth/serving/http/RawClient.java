@@ -115,22 +115,24 @@ public final class RawClient implements AutoCloseable {
      * connections the server cut off fail quietly: cutting them off is what slow-client tests look for).
      */
     public static Thread trickle(List<RawClient> clients, AtomicBoolean stop) {
-        Thread t = new Thread(() -> {
-            while (!stop.get()) {
-                for (RawClient c : clients) {
-                    try {
-                        c.send("x");
-                    } catch (IOException e) {
-                        // cut off by the server: the point of the caller's test
+        Thread t = new Thread(
+                () -> {
+                    while (!stop.get()) {
+                        for (RawClient c : clients) {
+                            try {
+                                c.send("x");
+                            } catch (IOException e) {
+                                // cut off by the server: the point of the caller's test
+                            }
+                        }
+                        try {
+                            Thread.sleep(1000);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
                     }
-                }
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "trickle");
+                },
+                "trickle");
         t.setDaemon(true);
         t.start();
         return t;

@@ -58,7 +58,8 @@ class RegressionServingTest {
     @BeforeAll
     static void trainPublishAndServe() throws Exception {
         List<String> lines = Files.readAllLines(Path.of(RegressionServingTest.class
-                .getResource("/dev/hearth/serving/tumour-area.csv").toURI()));
+                .getResource("/dev/hearth/serving/tumour-area.csv")
+                .toURI()));
         int n = lines.size() - 1;
         rows = new float[n][10];
         truth = new double[n];
@@ -70,23 +71,39 @@ class RegressionServingTest {
             truth[r] = Double.parseDouble(f[10]);
         }
         mean = java.util.Arrays.stream(truth).average().orElseThrow();
-        std = Math.sqrt(java.util.Arrays.stream(truth).map(y -> (y - mean) * (y - mean)).sum() / n);
+        std = Math.sqrt(
+                java.util.Arrays.stream(truth).map(y -> (y - mean) * (y - mean)).sum() / n);
         double[] fm = new double[10];
         double[] fs = new double[10];
         for (int c = 0; c < 10; c++) {
             int col = c;
-            fm[c] = java.util.Arrays.stream(rows).mapToDouble(x -> x[col]).average().orElseThrow();
-            fs[c] = Math.sqrt(java.util.Arrays.stream(rows).mapToDouble(x -> (x[col] - fm[col]) * (x[col] - fm[col]))
-                    .sum() / n);
+            fm[c] = java.util.Arrays.stream(rows)
+                    .mapToDouble(x -> x[col])
+                    .average()
+                    .orElseThrow();
+            fs[c] = Math.sqrt(java.util.Arrays.stream(rows)
+                            .mapToDouble(x -> (x[col] - fm[col]) * (x[col] - fm[col]))
+                            .sum()
+                    / n);
         }
         features = new NormalizerSpec("standardize", null, null, fm, fs);
         NormalizerSpec target = new NormalizerSpec("standardize", null, null, new double[] {mean}, new double[] {std});
 
-        network = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.FLOAT)
-                .updater(new Adam(0.01)).list()
-                .layer(new DenseLayer.Builder().nIn(10).nOut(16).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(16).nOut(1)
-                        .activation(Activation.IDENTITY).build())
+        network = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(0.01))
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(10)
+                        .nOut(16)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .nIn(16)
+                        .nOut(1)
+                        .activation(Activation.IDENTITY)
+                        .build())
                 .build());
         network.init();
         float[] x = normalised(rows);
@@ -100,13 +117,39 @@ class RegressionServingTest {
         }
 
         HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
-        Signature sig = Signature.regression("input", 10, List.of("mean_radius", "mean_texture", "mean_perimeter",
-                "mean_area", "mean_smoothness", "mean_compactness", "mean_concavity", "mean_concave_points",
-                "mean_symmetry", "mean_fractal_dimension"), features, List.of("worst_area"), target);
-        store.publish("area", new ModelDraft(ModelFiles.DL4J_MULTILAYER, sig, Map.of("mse", 0.0), Map.of(), Map.of(),
-                Map.of(), Map.of(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(network, out, false))));
-        server = TestServer.start(null, "store.root=" + store.root(), "auth.enabled=false",
-                "serving.poll.interval.ms=0", "batching.max.delay.us=2000");
+        Signature sig = Signature.regression(
+                "input",
+                10,
+                List.of(
+                        "mean_radius",
+                        "mean_texture",
+                        "mean_perimeter",
+                        "mean_area",
+                        "mean_smoothness",
+                        "mean_compactness",
+                        "mean_concavity",
+                        "mean_concave_points",
+                        "mean_symmetry",
+                        "mean_fractal_dimension"),
+                features,
+                List.of("worst_area"),
+                target);
+        store.publish(
+                "area",
+                new ModelDraft(
+                        ModelFiles.DL4J_MULTILAYER,
+                        sig,
+                        Map.of("mse", 0.0),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(network, out, false))));
+        server = TestServer.start(
+                null,
+                "store.root=" + store.root(),
+                "auth.enabled=false",
+                "serving.poll.interval.ms=0",
+                "batching.max.delay.us=2000");
     }
 
     @AfterAll
@@ -127,7 +170,8 @@ class RegressionServingTest {
     private static double[] expected(int from, int to) {
         float[][] part = java.util.Arrays.copyOfRange(rows, from, to);
         double[] raw = network.output(Nd4j.create(normalised(part), new long[] {to - from, 10}, 'c'), false)
-                .castTo(DataType.DOUBLE).toDoubleVector();
+                .castTo(DataType.DOUBLE)
+                .toDoubleVector();
         return java.util.Arrays.stream(raw).map(v -> v * std + mean).toArray();
     }
 
@@ -145,8 +189,8 @@ class RegressionServingTest {
     }
 
     private static double[] v2(TestServer s, int from, int to) throws Exception {
-        JsonNode body = ok(s.post("/v2/models/area/infer", TestServer.infer("q", "[" + (to - from) + ",10]",
-                data(from, to))));
+        JsonNode body =
+                ok(s.post("/v2/models/area/infer", TestServer.infer("q", "[" + (to - from) + ",10]", data(from, to))));
         assertThat(body.get("outputs")).hasSize(1);
         JsonNode out = body.get("outputs").get(0);
         assertThat(out.get("name").asText()).isEqualTo("worst_area");
@@ -206,8 +250,8 @@ class RegressionServingTest {
         assertThat(body.get("outputs").get(0).get("name").asText()).isEqualTo("worst_area");
         HttpResponse<String> bad = server.post("/v2/models/area/infer", String.format(wanted, "probabilities"));
         assertThat(bad.statusCode()).isEqualTo(400);
-        assertThat(JSON.readTree(bad.body()).get("error").asText()).isEqualTo("outputs[].name 'probabilities' is not"
-                + " an output of the model (has 'worst_area')");
+        assertThat(JSON.readTree(bad.body()).get("error").asText())
+                .isEqualTo("outputs[].name 'probabilities' is not" + " an output of the model (has 'worst_area')");
     }
 
     @Test
@@ -231,8 +275,13 @@ class RegressionServingTest {
 
     @Test
     void dl4jsOwnForwardPassAnswersTheSame() throws Exception {
-        try (TestServer plain = TestServer.start(null, "store.root=" + dir.resolve("store"), "auth.enabled=false",
-                "serving.poll.interval.ms=0", "serving.dense.fast.path=false", "batching.enabled=false")) {
+        try (TestServer plain = TestServer.start(
+                null,
+                "store.root=" + dir.resolve("store"),
+                "auth.enabled=false",
+                "serving.poll.interval.ms=0",
+                "serving.dense.fast.path=false",
+                "batching.enabled=false")) {
             double[] fast = v2(server, 100, 140);
             double[] dl4j = v2(plain, 100, 140);
             assertInTargetUnits(dl4j, expected(100, 140));

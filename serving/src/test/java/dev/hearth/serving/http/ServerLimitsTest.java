@@ -57,7 +57,8 @@ class ServerLimitsTest {
         assertThatThrownBy(() -> new ServerLimits(1, 1, -1, 10, 8, 3))
                 .hasMessageContaining("server.min.request.data.rate must be >= 0");
         assertThatThrownBy(() -> new ServerLimits(1, 1, 0, 10, 7, 3))
-                .hasMessageContaining("server.threads.max must be >= 8").hasMessageContaining("was 7");
+                .hasMessageContaining("server.threads.max must be >= 8")
+                .hasMessageContaining("was 7");
         assertThatThrownBy(() -> new ServerLimits(1, 1, 0, 10, 8, 0))
                 .hasMessage("server.threads.queue must be > 0 but was 0");
     }

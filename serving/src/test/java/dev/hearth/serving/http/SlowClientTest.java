@@ -46,15 +46,24 @@ class SlowClientTest {
     }
 
     private static TestServer start(String... settings) {
-        return TestServer.start(null, Stream.concat(Stream.of("store.root=" + storeRoot, "auth.enabled=false",
-                "serving.poll.interval.ms=0"), Stream.of(settings)).toArray(String[]::new));
+        return TestServer.start(
+                null,
+                Stream.concat(
+                                Stream.of(
+                                        "store.root=" + storeRoot, "auth.enabled=false", "serving.poll.interval.ms=0"),
+                                Stream.of(settings))
+                        .toArray(String[]::new));
     }
 
     /** A well-behaved inference request with a deadline; its status. */
     private static int infer(TestServer server) throws Exception {
-        HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(server.url() + "/v2/models/iris/infer"))
-                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(INFER)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = CLIENT.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/v2/models/iris/infer"))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(INFER))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return r.statusCode();
     }
 
@@ -124,12 +133,14 @@ class SlowClientTest {
         try (TestServer server = start("server.header.timeout.ms=1500");
                 RawClient silent = new RawClient(server.server().port());
                 RawClient keepAlive = new RawClient(server.server().port())) {
-            assertThat(keepAlive.exchange(RawClient.get("/v2/health/live"), 5_000)).isEqualTo(200);
+            assertThat(keepAlive.exchange(RawClient.get("/v2/health/live"), 5_000))
+                    .isEqualTo(200);
             // Connected but never sending a request: closed after the head deadline, not the 30 s idle timeout.
             assertThat(silent.closedWithin(6_000)).isTrue();
             // A keep-alive connection quiet between requests is the idle timeout's business.
             Thread.sleep(1_000);
-            assertThat(keepAlive.exchange(RawClient.get("/v2/health/ready"), 5_000)).isEqualTo(200);
+            assertThat(keepAlive.exchange(RawClient.get("/v2/health/ready"), 5_000))
+                    .isEqualTo(200);
         }
     }
 
@@ -141,7 +152,8 @@ class SlowClientTest {
             try {
                 for (int i = 0; i < 3; i++) {
                     RawClient c = new RawClient(port);
-                    assertThat(c.exchange(RawClient.get("/v2/health/live"), 5_000)).isEqualTo(200);
+                    assertThat(c.exchange(RawClient.get("/v2/health/live"), 5_000))
+                            .isEqualTo(200);
                     held.add(c);
                 }
                 try (RawClient fourth = new RawClient(port)) {
@@ -153,7 +165,8 @@ class SlowClientTest {
                     assertThat(head).startsWith("HTTP/1.1 200");
                 }
                 try (RawClient again = new RawClient(port)) {
-                    assertThat(again.exchange(RawClient.get("/v2/health/ready"), 5_000)).isEqualTo(200);
+                    assertThat(again.exchange(RawClient.get("/v2/health/ready"), 5_000))
+                            .isEqualTo(200);
                 }
             } finally {
                 closeAll(held);

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TlsKeyMaterialTest {
     private static final String PASS = "changeit";
-    private static final TlsConnector.Policy POLICY = TlsConnector.Policy.parse("TLSv1.3,TLSv1.2",
-            "TLS_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+    private static final TlsConnector.Policy POLICY = TlsConnector.Policy.parse(
+            "TLSv1.3,TLSv1.2", "TLS_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
 
     @TempDir
     static Path dir;
@@ -41,10 +41,28 @@ class TlsKeyMaterialTest {
     @BeforeAll
     static void keys() throws Exception {
         p12 = dir.resolve("server.p12");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1",
-                "-validity", "2", "-keystore", p12.toString(), "-storetype", "PKCS12", "-storepass", PASS)
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "server",
+                        "-keyalg",
+                        "RSA",
+                        "-keysize",
+                        "2048",
+                        "-dname",
+                        "CN=127.0.0.1",
+                        "-validity",
+                        "2",
+                        "-keystore",
+                        p12.toString(),
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        PASS)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
@@ -58,7 +76,8 @@ class TlsKeyMaterialTest {
 
     private static String pem(String label, byte[] der) {
         return "-----BEGIN " + label + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
                 + "\n-----END " + label + "-----\n";
     }
 
@@ -78,7 +97,8 @@ class TlsKeyMaterialTest {
     void goodPemAndPkcs12AreAccepted() throws Exception {
         assertThat(pemPair(certPem, keyPem).policy()).isEqualTo(POLICY);
         // openssl writes "Bag Attributes" text around blocks; it is ignored.
-        assertThat(pemPair("Bag Attributes\n    friendlyName: server\n" + certPem, keyPem)).isNotNull();
+        assertThat(pemPair("Bag Attributes\n    friendlyName: server\n" + certPem, keyPem))
+                .isNotNull();
         assertThat(TlsConnector.fromPkcs12(p12, PASS, POLICY)).isNotNull();
     }
 
@@ -87,18 +107,22 @@ class TlsKeyMaterialTest {
         Path cert = dir.resolve("cert.pem");
         assertThatThrownBy(() -> pemPair(withoutEndLine(certPem), keyPem))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("tls.cert " + cert).hasMessageContaining("line 1")
+                .hasMessageContaining("tls.cert " + cert)
+                .hasMessageContaining("line 1")
                 .hasMessageContaining("no matching '-----END CERTIFICATE-----' line");
         // This one used to be a StringIndexOutOfBoundsException.
         Path key = dir.resolve("key.pem");
         assertThatThrownBy(() -> pemPair(certPem, withoutEndLine(keyPem)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("tls.key " + key).hasMessageContaining("line 1")
+                .hasMessageContaining("tls.key " + key)
+                .hasMessageContaining("line 1")
                 .hasMessageContaining("no matching '-----END PRIVATE KEY-----' line");
-        assertThatThrownBy(() -> pemPair(certPem, keyPem.replace("-----END PRIVATE KEY-----",
-                "-----END CERTIFICATE-----"))).hasMessageContaining("does not match '-----BEGIN PRIVATE KEY-----'");
+        assertThatThrownBy(() ->
+                        pemPair(certPem, keyPem.replace("-----END PRIVATE KEY-----", "-----END CERTIFICATE-----")))
+                .hasMessageContaining("does not match '-----BEGIN PRIVATE KEY-----'");
         assertThatThrownBy(() -> pemPair(certPem + withoutEndLine(certPem), keyPem))
-                .hasMessageContaining("line " + (certPem.lines().count() + 1)).hasMessageContaining("no matching");
+                .hasMessageContaining("line " + (certPem.lines().count() + 1))
+                .hasMessageContaining("no matching");
     }
 
     @Test
@@ -106,10 +130,12 @@ class TlsKeyMaterialTest {
         String[] lines = keyPem.split("\n");
         lines[2] = "!!!! not base64 !!!!";
         assertThatThrownBy(() -> pemPair(certPem, String.join("\n", lines)))
-                .hasMessageContaining("tls.key").hasMessageContaining("not valid base64");
+                .hasMessageContaining("tls.key")
+                .hasMessageContaining("not valid base64");
         String shortCert = pem("CERTIFICATE", new byte[] {1, 2, 3, 4, 5, 6});
         assertThatThrownBy(() -> pemPair(shortCert, keyPem))
-                .hasMessageContaining("tls.cert").hasMessageContaining("line 1: not a valid X.509 certificate");
+                .hasMessageContaining("tls.cert")
+                .hasMessageContaining("line 1: not a valid X.509 certificate");
         assertThatThrownBy(() -> pemPair(certPem, pem("PRIVATE KEY", new byte[] {48, 3, 2, 1, 0})))
                 .hasMessageContaining("not an RSA, EC or Ed25519 PKCS#8 private key");
         assertThatThrownBy(() -> pemPair("just text\n", keyPem)).hasMessageContaining("holds no PEM block");
@@ -121,16 +147,18 @@ class TlsKeyMaterialTest {
     @Test
     void keysInOtherFormatsOrNotMatchingTheCertificateAreRefused() throws Exception {
         assertThatThrownBy(() -> pemPair(certPem, keyPem.replace("PRIVATE KEY", "RSA PRIVATE KEY")))
-                .hasMessageContaining("legacy format").hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
+                .hasMessageContaining("legacy format")
+                .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
         assertThatThrownBy(() -> pemPair(certPem, keyPem.replace("PRIVATE KEY", "ENCRYPTED PRIVATE KEY")))
                 .hasMessageContaining("the key is encrypted");
-        assertThatThrownBy(() -> pemPair(certPem, keyPem + keyPem)).hasMessageContaining("exactly one")
+        assertThatThrownBy(() -> pemPair(certPem, keyPem + keyPem))
+                .hasMessageContaining("exactly one")
                 .hasMessageContaining("holds 2");
         KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
         gen.initialize(2048);
         String otherKey = pem("PRIVATE KEY", gen.generateKeyPair().getPrivate().getEncoded());
-        assertThatThrownBy(() -> pemPair(certPem, otherKey)).hasMessageContaining("does not belong to the first"
-                + " certificate of tls.cert");
+        assertThatThrownBy(() -> pemPair(certPem, otherKey))
+                .hasMessageContaining("does not belong to the first" + " certificate of tls.cert");
     }
 
     @Test
@@ -167,8 +195,10 @@ class TlsKeyMaterialTest {
         List<String> lines = new ArrayList<>(keyPem.lines().toList());
         for (int n = 0; n < lines.size(); n++) {
             String cut = String.join("\n", lines.subList(0, n)) + "\n";
-            assertThatThrownBy(() -> pemPair(certPem, cut)).as("key cut after %d lines", n)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tls.key");
+            assertThatThrownBy(() -> pemPair(certPem, cut))
+                    .as("key cut after %d lines", n)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("tls.key");
         }
     }
 }

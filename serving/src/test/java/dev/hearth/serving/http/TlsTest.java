@@ -57,18 +57,85 @@ class TlsTest {
         storeRoot = store.root();
         tokens = dir.resolve("tokens");
         token = TokenFile.create(tokens, List.of("predict:iris"));
-        keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=Hearth Test CA",
-                "-ext", "bc:c", "-validity", "2", "-keystore", "ca.p12", "-storetype", "PKCS12", "-storepass", PASS);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "ca",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-dname",
+                "CN=Hearth Test CA",
+                "-ext",
+                "bc:c",
+                "-validity",
+                "2",
+                "-keystore",
+                "ca.p12",
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASS);
         keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-storepass", PASS, "-file", "ca.pem");
-        keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1",
-                "-validity", "2", "-keystore", "server.p12", "-storetype", "PKCS12", "-storepass", PASS);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-dname",
+                "CN=127.0.0.1",
+                "-validity",
+                "2",
+                "-keystore",
+                "server.p12",
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASS);
         keytool("-certreq", "-alias", "server", "-keystore", "server.p12", "-storepass", PASS, "-file", "server.csr");
-        keytool("-gencert", "-alias", "ca", "-keystore", "ca.p12", "-storepass", PASS, "-infile", "server.csr",
-                "-outfile", "server.pem", "-rfc", "-ext", "san=ip:127.0.0.1,dns:localhost", "-validity", "2");
-        keytool("-importcert", "-alias", "ca", "-file", "ca.pem", "-keystore", "server.p12", "-storepass", PASS,
+        keytool(
+                "-gencert",
+                "-alias",
+                "ca",
+                "-keystore",
+                "ca.p12",
+                "-storepass",
+                PASS,
+                "-infile",
+                "server.csr",
+                "-outfile",
+                "server.pem",
+                "-rfc",
+                "-ext",
+                "san=ip:127.0.0.1,dns:localhost",
+                "-validity",
+                "2");
+        keytool(
+                "-importcert",
+                "-alias",
+                "ca",
+                "-file",
+                "ca.pem",
+                "-keystore",
+                "server.p12",
+                "-storepass",
+                PASS,
                 "-noprompt");
-        keytool("-importcert", "-alias", "server", "-file", "server.pem", "-keystore", "server.p12", "-storepass",
-                PASS, "-noprompt");
+        keytool(
+                "-importcert",
+                "-alias",
+                "server",
+                "-file",
+                "server.pem",
+                "-keystore",
+                "server.p12",
+                "-storepass",
+                PASS,
+                "-noprompt");
         writePem();
     }
 
@@ -76,10 +143,15 @@ class TlsTest {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as("keytool %s: %s", String.join(" ", args), out).isZero();
+        assertThat(p.exitValue())
+                .as("keytool %s: %s", String.join(" ", args), out)
+                .isZero();
     }
 
     /** The server key and chain as PEM files (key as unencrypted PKCS#8), from the PKCS#12 store. */
@@ -89,12 +161,16 @@ class TlsTest {
             ks.load(in, PASS.toCharArray());
         }
         Base64.Encoder b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
-        Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\n"
-                + b64.encodeToString(ks.getKey("server", PASS.toCharArray()).getEncoded())
-                + "\n-----END PRIVATE KEY-----\n");
+        Files.writeString(
+                dir.resolve("key.pem"),
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + b64.encodeToString(
+                                ks.getKey("server", PASS.toCharArray()).getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n");
         StringBuilder chain = new StringBuilder();
         for (Certificate c : ks.getCertificateChain("server")) {
-            chain.append("-----BEGIN CERTIFICATE-----\n").append(b64.encodeToString(c.getEncoded()))
+            chain.append("-----BEGIN CERTIFICATE-----\n")
+                    .append(b64.encodeToString(c.getEncoded()))
                     .append("\n-----END CERTIFICATE-----\n");
         }
         Files.writeString(dir.resolve("chain.pem"), chain);
@@ -104,7 +180,8 @@ class TlsTest {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(dir.resolve("ca.pem"))) {
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            trust.setCertificateEntry(
+                    "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
@@ -115,40 +192,69 @@ class TlsTest {
 
     private static void assertServesHttps(TestServer server) throws Exception {
         assertThat(server.url()).startsWith("https://127.0.0.1:");
-        HttpResponse<String> r = server.post("/v2/models/iris/infer", TestServer.request("t", new float[] {1, 2, 3, 4}));
+        HttpResponse<String> r =
+                server.post("/v2/models/iris/infer", TestServer.request("t", new float[] {1, 2, 3, 4}));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).contains("\"model_version\":\"1\"");
         // The OIP v2 client with its trust option: the test CA's certificate trusted, and (without it) refused.
-        InferenceClient trusting = InferenceClient.builder(server.url()).optToken(token)
-                .optTrustedCertificates(dir.resolve("ca.pem")).build();
-        assertThat(trusting.infer("iris", new float[] {1, 2, 3, 4}).modelVersion()).isEqualTo("1");
-        assertThatThrownBy(() -> InferenceClient.builder(server.url()).optToken(token).build().ready())
-                .isInstanceOfSatisfying(InferenceException.class, e -> assertThat(e.status()).isZero())
+        InferenceClient trusting = InferenceClient.builder(server.url())
+                .optToken(token)
+                .optTrustedCertificates(dir.resolve("ca.pem"))
+                .build();
+        assertThat(trusting.infer("iris", new float[] {1, 2, 3, 4}).modelVersion())
+                .isEqualTo("1");
+        assertThatThrownBy(() -> InferenceClient.builder(server.url())
+                        .optToken(token)
+                        .build()
+                        .ready())
+                .isInstanceOfSatisfying(
+                        InferenceException.class, e -> assertThat(e.status()).isZero())
                 .hasCauseInstanceOf(SSLHandshakeException.class);
         // A client that does not trust the test CA is refused during the handshake.
         HttpClient untrusting = HttpClient.newHttpClient();
-        assertThatThrownBy(() -> untrusting.send(HttpRequest.newBuilder(URI.create(server.url() + "/v2/health/live"))
-                .build(), HttpResponse.BodyHandlers.ofString())).isInstanceOf(SSLHandshakeException.class);
+        assertThatThrownBy(() -> untrusting.send(
+                        HttpRequest.newBuilder(URI.create(server.url() + "/v2/health/live"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(SSLHandshakeException.class);
     }
 
     @Test
     void pkcs12KeyStore() throws Exception {
-        try (TestServer server = TestServer.start(token, trustingTestCa(), "store.root=" + storeRoot,
-                "auth.tokens.file=" + tokens, "serving.poll.interval.ms=0", "tls.enabled=true",
-                "tls.keystore=" + dir.resolve("server.p12"), "tls.keystore.password=" + PASS)) {
+        try (TestServer server = TestServer.start(
+                token,
+                trustingTestCa(),
+                "store.root=" + storeRoot,
+                "auth.tokens.file=" + tokens,
+                "serving.poll.interval.ms=0",
+                "tls.enabled=true",
+                "tls.keystore=" + dir.resolve("server.p12"),
+                "tls.keystore.password=" + PASS)) {
             assertServesHttps(server);
         }
     }
 
     @Test
     void pemCertificateAndKeyAndCurlWithCacert() throws Exception {
-        try (TestServer server = TestServer.start(token, trustingTestCa(), "store.root=" + storeRoot,
-                "auth.tokens.file=" + tokens, "serving.poll.interval.ms=0", "tls.enabled=true",
-                "tls.cert=" + dir.resolve("chain.pem"), "tls.key=" + dir.resolve("key.pem"))) {
+        try (TestServer server = TestServer.start(
+                token,
+                trustingTestCa(),
+                "store.root=" + storeRoot,
+                "auth.tokens.file=" + tokens,
+                "serving.poll.interval.ms=0",
+                "tls.enabled=true",
+                "tls.cert=" + dir.resolve("chain.pem"),
+                "tls.key=" + dir.resolve("key.pem"))) {
             assertServesHttps(server);
             Path script = Path.of(System.getProperty("hearth.root", ".."), "serving/src/test/scripts/curl-tls.sh");
-            Process curl = new ProcessBuilder("bash", script.toString(), server.url(),
-                    dir.resolve("ca.pem").toString(), token).redirectErrorStream(true).start();
+            Process curl = new ProcessBuilder(
+                            "bash",
+                            script.toString(),
+                            server.url(),
+                            dir.resolve("ca.pem").toString(),
+                            token)
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(curl.waitFor(2, TimeUnit.MINUTES)).isTrue();
             assertThat(curl.exitValue()).as(out).isZero();
@@ -156,8 +262,7 @@ class TlsTest {
         }
     }
 
-    private static SSLSocket handshake(SSLContext ctx, int port, String protocol, String... suites)
-            throws IOException {
+    private static SSLSocket handshake(SSLContext ctx, int port, String protocol, String... suites) throws IOException {
         SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
         socket.setSoTimeout(10_000);
         socket.setEnabledProtocols(new String[] {protocol});
@@ -171,9 +276,15 @@ class TlsTest {
     @Test
     void onlyTls12And13WithModernSuitesAndNeverPlainHttp() throws Exception {
         HttpClient client = trustingTestCa();
-        try (TestServer server = TestServer.start(token, client, "store.root=" + storeRoot,
-                "auth.tokens.file=" + tokens, "serving.poll.interval.ms=0", "tls.enabled=true",
-                "tls.keystore=" + dir.resolve("server.p12"), "tls.keystore.password=" + PASS)) {
+        try (TestServer server = TestServer.start(
+                token,
+                client,
+                "store.root=" + storeRoot,
+                "auth.tokens.file=" + tokens,
+                "serving.poll.interval.ms=0",
+                "tls.enabled=true",
+                "tls.keystore=" + dir.resolve("server.p12"),
+                "tls.keystore.password=" + PASS)) {
             int port = server.server().port();
             SSLContext ctx = client.sslContext();
             try (SSLSocket s = handshake(ctx, port, "TLSv1.3")) {
@@ -181,13 +292,18 @@ class TlsTest {
             }
             try (SSLSocket s = handshake(ctx, port, "TLSv1.2")) {
                 assertThat(s.getSession().getProtocol()).isEqualTo("TLSv1.2");
-                assertThat(s.getSession().getCipherSuite()).startsWith("TLS_ECDHE_RSA_WITH_").contains("_GCM_");
+                assertThat(s.getSession().getCipherSuite())
+                        .startsWith("TLS_ECDHE_RSA_WITH_")
+                        .contains("_GCM_");
             }
             // Suites this JDK still offers by default but the server must not accept: CBC (no AEAD), and static
             // RSA key exchange (no forward secrecy).
-            for (String suite : List.of("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+            for (String suite : List.of(
+                    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+                    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
                     "TLS_RSA_WITH_AES_128_GCM_SHA256")) {
-                assertThatThrownBy(() -> handshake(ctx, port, "TLSv1.2", suite).close()).as(suite)
+                assertThatThrownBy(() -> handshake(ctx, port, "TLSv1.2", suite).close())
+                        .as(suite)
                         .isInstanceOf(SSLHandshakeException.class);
             }
             // Plain HTTP to the HTTPS port is never answered with a page: the connection closes (or, at most, an
@@ -200,19 +316,26 @@ class TlsTest {
                 } catch (IOException e) {
                     head = null; // reset
                 }
-                assertThat(head == null || !head.startsWith("HTTP/1.1 2")).as("answer to plain HTTP: %s", head)
+                assertThat(head == null || !head.startsWith("HTTP/1.1 2"))
+                        .as("answer to plain HTTP: %s", head)
                         .isTrue();
             }
             HttpClient plainClient = HttpClient.newHttpClient();
             String http = server.url().replace("https://", "http://");
             Integer status;
             try {
-                status = plainClient.send(HttpRequest.newBuilder(URI.create(http + "/v2/health/live")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode();
+                status = plainClient
+                        .send(
+                                HttpRequest.newBuilder(URI.create(http + "/v2/health/live"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode();
             } catch (IOException e) {
                 status = null;
             }
-            assertThat(status == null || status >= 400).as("plain HTTP status %s", status).isTrue();
+            assertThat(status == null || status >= 400)
+                    .as("plain HTTP status %s", status)
+                    .isTrue();
             assertThat(server.get("/v2/health/ready").statusCode()).isEqualTo(200);
         }
     }
@@ -225,13 +348,23 @@ class TlsTest {
     @Test
     void tls10And11HandshakesFailEvenWhereTheJdkAllowsThem() throws Exception {
         Path security = dir.resolve("legacy-tls.security");
-        Files.writeString(security, "jdk.tls.disabledAlgorithms=SSLv3, RC4, DES, MD5withRSA, DH keySize < 1024, "
-                + "EC keySize < 224, 3DES_EDE_CBC, anon, NULL\n");
+        Files.writeString(
+                security,
+                "jdk.tls.disabledAlgorithms=SSLv3, RC4, DES, MD5withRSA, DH keySize < 1024, "
+                        + "EC keySize < 224, 3DES_EDE_CBC, anon, NULL\n");
         var defaults = dev.hearth.serving.ServingSettings.loader().load(null, List.of());
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.security.properties=" + security,
-                "-cp", System.getProperty("java.class.path"), LegacyTlsProbe.class.getName(),
-                dir.resolve("server.p12").toString(), PASS, defaults.get("tls.protocols"),
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Djava.security.properties=" + security,
+                "-cp",
+                System.getProperty("java.class.path"),
+                LegacyTlsProbe.class.getName(),
+                dir.resolve("server.p12").toString(),
+                PASS,
+                defaults.get("tls.protocols"),
                 // a suite TLS 1.0/1.1 can use, so that only the protocol policy stands in their way
                 defaults.get("tls.ciphers") + ",TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -239,8 +372,13 @@ class TlsTest {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
             assertThat(p.exitValue()).as(out).isZero();
-            assertThat(out).contains("control TLSv1.1 accepted TLSv1.1", "control TLSv1 accepted TLSv1",
-                    "hearth TLSv1.1 refused", "hearth TLSv1 refused", "hearth TLSv1.2 accepted TLSv1.2");
+            assertThat(out)
+                    .contains(
+                            "control TLSv1.1 accepted TLSv1.1",
+                            "control TLSv1 accepted TLSv1",
+                            "hearth TLSv1.1 refused",
+                            "hearth TLSv1 refused",
+                            "hearth TLSv1.2 accepted TLSv1.2");
         } finally {
             p.destroyForcibly();
         }
@@ -248,20 +386,28 @@ class TlsTest {
 
     @Test
     void weakOrUnknownPolicySettingsAreRefusedAtStart() {
-        String[] base = {"store.root=" + storeRoot, "auth.tokens.file=" + tokens, "tls.enabled=true",
-                "tls.keystore=" + dir.resolve("server.p12"), "tls.keystore.password=" + PASS};
+        String[] base = {
+            "store.root=" + storeRoot,
+            "auth.tokens.file=" + tokens,
+            "tls.enabled=true",
+            "tls.keystore=" + dir.resolve("server.p12"),
+            "tls.keystore.password=" + PASS
+        };
         assertThatThrownBy(() -> TestServer.start(token, concat(base, "tls.protocols=TLSv1.1,TLSv1.2")))
                 .hasMessageContaining("tls.protocols may only contain TLSv1.2 and TLSv1.3")
                 .hasMessageContaining("TLSv1.1");
         assertThatThrownBy(() -> TestServer.start(token, concat(base, "tls.protocols=SSLv3")))
                 .hasMessageContaining("'SSLv3'");
         assertThatThrownBy(() -> TestServer.start(token, concat(base, "tls.ciphers=TLS_RSA_WITH_NULL_SHA256")))
-                .hasMessageContaining("'TLS_RSA_WITH_NULL_SHA256'").hasMessageContaining("broken");
+                .hasMessageContaining("'TLS_RSA_WITH_NULL_SHA256'")
+                .hasMessageContaining("broken");
         assertThatThrownBy(() -> TestServer.start(token, concat(base, "tls.ciphers=TLS_MADE_UP_SUITE")))
-                .hasMessageContaining("'TLS_MADE_UP_SUITE'").hasMessageContaining("does not support");
+                .hasMessageContaining("'TLS_MADE_UP_SUITE'")
+                .hasMessageContaining("does not support");
         // An RSA key with only ECDSA suites under TLS 1.2 could never complete a handshake.
-        assertThatThrownBy(() -> TestServer.start(token, concat(base, "tls.protocols=TLSv1.2",
-                "tls.ciphers=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")))
+        assertThatThrownBy(() -> TestServer.start(
+                        token,
+                        concat(base, "tls.protocols=TLSv1.2", "tls.ciphers=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")))
                 .hasMessageContaining("none of tls.ciphers can be used with its RSA key");
     }
 
@@ -273,7 +419,8 @@ class TlsTest {
 
     @Test
     void tlsWithoutKeyMaterialIsRefusedAtStart() {
-        assertThatThrownBy(() -> TestServer.start(token, "store.root=" + storeRoot, "auth.tokens.file=" + tokens,
-                "tls.enabled=true")).hasMessageContaining("tls.keystore");
+        assertThatThrownBy(() -> TestServer.start(
+                        token, "store.root=" + storeRoot, "auth.tokens.file=" + tokens, "tls.enabled=true"))
+                .hasMessageContaining("tls.keystore");
     }
 }

@@ -44,8 +44,12 @@ class VersionAccessTest {
         predictOnly = TokenFile.create(tokens, List.of("predict:iris"));
         predictAndRead = TokenFile.create(tokens, List.of("predict:iris", "read:iris"));
         predictAllReadOther = TokenFile.create(tokens, List.of("predict:*", "read:other"));
-        String[] common = {"store.root=" + store.root(), "auth.tokens.file=" + tokens, "serving.poll.interval.ms=0",
-            "serving.models=iris,other"};
+        String[] common = {
+            "store.root=" + store.root(),
+            "auth.tokens.file=" + tokens,
+            "serving.poll.interval.ms=0",
+            "serving.models=iris,other"
+        };
         onDemand = TestServer.start(null, append(common, "serving.versions.on.demand=true"));
         byDefault = TestServer.start(null, common);
     }
@@ -84,7 +88,8 @@ class VersionAccessTest {
         assertThat(infer(onDemand, 99, predictAndRead).statusCode()).isEqualTo(404);
         // The scope is still checked before anything else: no token, no inference.
         assertThat(infer(onDemand, 1, null).statusCode()).isEqualTo(401);
-        assertThat(infer(onDemand, 1, TokenFile.create(dir.resolve("tokens2"), List.of("read:iris"))).statusCode())
+        assertThat(infer(onDemand, 1, TokenFile.create(dir.resolve("tokens2"), List.of("read:iris")))
+                        .statusCode())
                 .isEqualTo(401);
     }
 
@@ -92,7 +97,8 @@ class VersionAccessTest {
     void theServedVersionNeedsOnlyPredict() throws Exception {
         assertThat(servedVersion(infer(onDemand, 2, predictOnly))).isEqualTo("2");
         assertThat(servedVersion(infer(byDefault, 2, predictOnly))).isEqualTo("2");
-        assertThat(servedVersion(onDemand.post("/v2/models/iris/infer", REQUEST, predictOnly))).isEqualTo("2");
+        assertThat(servedVersion(onDemand.post("/v2/models/iris/infer", REQUEST, predictOnly)))
+                .isEqualTo("2");
     }
 
     @Test
@@ -107,7 +113,12 @@ class VersionAccessTest {
         HttpResponse<String> ready = byDefault.get("/v2/models/iris/versions/1/ready", predictAndRead);
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(ready.body()).contains("serving.versions.on.demand=true");
-        assertThat(byDefault.get("/v2/models/iris/versions/2/ready", predictAndRead).statusCode()).isEqualTo(200);
-        assertThat(onDemand.get("/v2/models/iris/versions/1/ready", predictAndRead).statusCode()).isEqualTo(200);
+        assertThat(byDefault
+                        .get("/v2/models/iris/versions/2/ready", predictAndRead)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(onDemand.get("/v2/models/iris/versions/1/ready", predictAndRead)
+                        .statusCode())
+                .isEqualTo(200);
     }
 }

@@ -29,8 +29,13 @@ class DrainTest {
         HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
         TestModels.publish(store, "iris", TestModels.network(1));
         String request = TestServer.request("d", new float[] {1, 2, 3, 4});
-        TestServer server = TestServer.start(null, "store.root=" + store.root(), "serving.models=iris",
-                "serving.poll.interval.ms=0", "auth.enabled=false", "server.drain.ms=1500");
+        TestServer server = TestServer.start(
+                null,
+                "store.root=" + store.root(),
+                "serving.models=iris",
+                "serving.poll.interval.ms=0",
+                "auth.enabled=false",
+                "server.drain.ms=1500");
         try {
             assertThat(server.get("/v2/health/ready").statusCode()).isEqualTo(200);
             long t0 = System.nanoTime();
@@ -41,8 +46,11 @@ class DrainTest {
                     Thread.currentThread().interrupt();
                 }
             });
-            await().atMost(Duration.ofSeconds(1)).until(() -> server.get("/v2/health/ready").statusCode() == 503);
-            assertThat(server.get("/v2/health/ready").body()).contains("draining").contains("\"ready\":false");
+            await().atMost(Duration.ofSeconds(1))
+                    .until(() -> server.get("/v2/health/ready").statusCode() == 503);
+            assertThat(server.get("/v2/health/ready").body())
+                    .contains("draining")
+                    .contains("\"ready\":false");
             int answered = 0;
             while (!stopping.isDone() && System.nanoTime() - t0 < 1_200_000_000L) {
                 HttpResponse<String> r = server.post("/v2/models/iris/infer", request);
@@ -52,7 +60,8 @@ class DrainTest {
             assertThat(answered).isPositive();
             stopping.get();
             assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(1500);
-            assertThatThrownBy(() -> server.post("/v2/models/iris/infer", request)).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> server.post("/v2/models/iris/infer", request))
+                    .isInstanceOf(IOException.class);
         } finally {
             server.close();
         }
@@ -60,7 +69,9 @@ class DrainTest {
 
     @Test
     void drainPeriodIsBounded() {
-        assertThatThrownBy(() -> new Drain(-1)).hasMessageContaining("server.drain.ms").hasMessageContaining("-1");
+        assertThatThrownBy(() -> new Drain(-1))
+                .hasMessageContaining("server.drain.ms")
+                .hasMessageContaining("-1");
         assertThatThrownBy(() -> new Drain(600_001)).hasMessageContaining("between 0 and 600000");
     }
 }

@@ -21,7 +21,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * and the Prometheus adapter naming what the server exports).
  */
 class KubernetesManifestTest {
-    private static final Path K8S = Path.of(System.getProperty("hearth.root", "..")).resolve("deploy/k8s");
+    private static final Path K8S =
+            Path.of(System.getProperty("hearth.root", "..")).resolve("deploy/k8s");
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> docs(String file) throws IOException {
@@ -69,7 +70,8 @@ class KubernetesManifestTest {
         List<Map<String, Object>> env = at(c, "env");
         List<String> envNames = env.stream().map(e -> e.get("name").toString()).toList();
         for (String value : set.values()) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\(([A-Z_]+)\\)").matcher(value);
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("\\$\\(([A-Z_]+)\\)").matcher(value);
             while (m.find()) {
                 assertThat(envNames).as("env referenced by %s", value).contains(m.group(1));
             }
@@ -80,29 +82,47 @@ class KubernetesManifestTest {
         List<Map<String, Object>> volumes = at(pod, "volumes");
         Path tokens = Path.of(set.get(ServingSettings.TOKENS_FILE));
         Map<String, Object> tokenMount = mounts.stream()
-                .filter(m -> tokens.startsWith(Path.of(m.get("mountPath").toString()))).findFirst().orElseThrow();
-        Map<String, Object> tokenVolume = volumes.stream().filter(v -> v.get("name").equals(tokenMount.get("name")))
-                .findFirst().orElseThrow();
+                .filter(m -> tokens.startsWith(Path.of(m.get("mountPath").toString())))
+                .findFirst()
+                .orElseThrow();
+        Map<String, Object> tokenVolume = volumes.stream()
+                .filter(v -> v.get("name").equals(tokenMount.get("name")))
+                .findFirst()
+                .orElseThrow();
         String secretName = at(tokenVolume, "secret", "secretName");
-        Map<String, Object> storeVolume = volumes.stream().filter(v -> v.containsKey("persistentVolumeClaim"))
-                .findFirst().orElseThrow();
+        Map<String, Object> storeVolume = volumes.stream()
+                .filter(v -> v.containsKey("persistentVolumeClaim"))
+                .findFirst()
+                .orElseThrow();
         String claim = at(storeVolume, "persistentVolumeClaim", "claimName");
-        String storeRoot = env.stream().filter(e -> e.get("name").equals("HEARTH_STORE_ROOT")).findFirst()
-                .orElseThrow().get("value").toString();
-        assertThat(mounts).anyMatch(m -> m.get("name").equals(storeVolume.get("name"))
-                && Path.of(storeRoot).startsWith(Path.of(m.get("mountPath").toString())));
+        String storeRoot = env.stream()
+                .filter(e -> e.get("name").equals("HEARTH_STORE_ROOT"))
+                .findFirst()
+                .orElseThrow()
+                .get("value")
+                .toString();
+        assertThat(mounts)
+                .anyMatch(m -> m.get("name").equals(storeVolume.get("name"))
+                        && Path.of(storeRoot)
+                                .startsWith(Path.of(m.get("mountPath").toString())));
         List<Map<String, Object>> others = docs("store-and-config.yaml");
-        assertThat(others).anyMatch(d -> d.get("kind").equals("Secret") && at(d, "metadata", "name").equals(secretName)
-                && ((Map<?, ?>) d.get("stringData")).containsKey(tokens.getFileName().toString()));
-        assertThat(others).anyMatch(d -> d.get("kind").equals("PersistentVolumeClaim")
-                && at(d, "metadata", "name").equals(claim));
+        assertThat(others)
+                .anyMatch(d -> d.get("kind").equals("Secret")
+                        && at(d, "metadata", "name").equals(secretName)
+                        && ((Map<?, ?>) d.get("stringData"))
+                                .containsKey(tokens.getFileName().toString()));
+        assertThat(others)
+                .anyMatch(d -> d.get("kind").equals("PersistentVolumeClaim")
+                        && at(d, "metadata", "name").equals(claim));
 
         // preStop, then the drain, then the graceful stop must fit the grace period.
         List<String> preStop = at(c, "lifecycle", "preStop", "exec", "command");
         long preStopMs = 1000L * Long.parseLong(preStop.get(preStop.size() - 1));
         long drain = Long.parseLong(set.getOrDefault(ServingSettings.DRAIN_MS, "5000"));
         long shutdown = Long.parseLong(ServingSettings.ALL.stream()
-                .filter(s -> s.key().equals(ServingSettings.SHUTDOWN_TIMEOUT_MS)).findFirst().orElseThrow()
+                .filter(s -> s.key().equals(ServingSettings.SHUTDOWN_TIMEOUT_MS))
+                .findFirst()
+                .orElseThrow()
                 .defaultValue());
         int grace = at(pod, "terminationGracePeriodSeconds");
         assertThat(1000L * grace).isGreaterThanOrEqualTo(preStopMs + drain + shutdown);
@@ -120,12 +140,14 @@ class KubernetesManifestTest {
         assertThat(at(service, "spec", "ports", "0", "targetPort").toString()).isEqualTo("http");
 
         Map<String, Object> hpa = docs("hpa.yaml").get(0);
-        assertThat(at(hpa, "spec", "scaleTargetRef", "name").toString())
-                .isEqualTo(at(deployment, "metadata", "name"));
+        assertThat(at(hpa, "spec", "scaleTargetRef", "name").toString()).isEqualTo(at(deployment, "metadata", "name"));
         List<Map<String, Object>> metrics = at(hpa, "spec", "metrics");
         assertThat(metrics).anyMatch(m -> "cpu".equals(((Map<?, ?>) m.getOrDefault("resource", Map.of())).get("name")));
-        String podsMetric = metrics.stream().filter(m -> m.get("type").equals("Pods")).findFirst()
-                .map(m -> at(m, "pods", "metric", "name").toString()).orElseThrow();
+        String podsMetric = metrics.stream()
+                .filter(m -> m.get("type").equals("Pods"))
+                .findFirst()
+                .map(m -> at(m, "pods", "metric", "name").toString())
+                .orElseThrow();
         Map<String, Object> adapter = docs("prometheus-adapter-values.yaml").get(0);
         Map<String, Object> rule = at(adapter, "rules", "custom", "0");
         assertThat(at(rule, "name", "as").toString()).isEqualTo(podsMetric);

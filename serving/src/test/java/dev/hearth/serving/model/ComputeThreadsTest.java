@@ -34,8 +34,10 @@ class ComputeThreadsTest {
         assertThat(Nd4j.getEnvironment().maxMasterThreads()).isEqualTo(1);
         assertThat(Nd4j.factory().blas().getMaxThreads()).isEqualTo(1);
         // Still computes correctly with the limit.
-        assertThat(Nd4j.createFromArray(new float[][] {{1, 2}, {3, 4}}).mmul(Nd4j.createFromArray(new float[][] {{1}, {1}}))
-                .toFloatVector()).containsExactly(3f, 7f);
+        assertThat(Nd4j.createFromArray(new float[][] {{1, 2}, {3, 4}})
+                        .mmul(Nd4j.createFromArray(new float[][] {{1}, {1}}))
+                        .toFloatVector())
+                .containsExactly(3f, 7f);
     }
 
     @Test

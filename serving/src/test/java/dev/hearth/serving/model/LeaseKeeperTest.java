@@ -60,8 +60,11 @@ class LeaseKeeperTest {
         });
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> calls.get() >= 6);
-            await().atMost(Duration.ofSeconds(5)).until(() -> store.leases("m").stream().map(Lease::version).toList()
-                    .equals(java.util.List.of(2)));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> store.leases("m").stream()
+                            .map(Lease::version)
+                            .toList()
+                            .equals(java.util.List.of(2)));
             assertThat(store.leases("n")).isEmpty();
         } finally {
             keeper.releaseAll();
@@ -85,7 +88,8 @@ class LeaseKeeperTest {
                 .hasMessage("serving.lease.ttl.ms must be 0 (no leases) or between 1000 and 3600000 but was 500");
         assertThatThrownBy(() -> new LeaseKeeper(store, "a", Duration.ofHours(2), Duration.ZERO))
                 .hasMessageEndingWith("but was 7200000");
-        assertThat(new LeaseKeeper(store, "a", Duration.ZERO, Duration.ofSeconds(99)).renewEvery()).isZero();
+        assertThat(new LeaseKeeper(store, "a", Duration.ZERO, Duration.ofSeconds(99)).renewEvery())
+                .isZero();
         assertThat(new LeaseKeeper(store, "a", Duration.ofSeconds(60), Duration.ZERO).renewEvery())
                 .isEqualTo(Duration.ofSeconds(20));
     }

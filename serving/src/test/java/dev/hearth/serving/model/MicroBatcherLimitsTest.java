@@ -104,8 +104,8 @@ class MicroBatcherLimitsTest {
     @Test
     void aFullQueueRefusesAtOnceAndTheQueuedRequestsStillRun() {
         assertTimeoutPreemptively(BOUND, () -> {
-            try (MicroBatcher batcher = new MicroBatcher("iris", new BatchingConfig(true, 64, 1_000, 2),
-                    ModelEvents.NONE)) {
+            try (MicroBatcher batcher =
+                    new MicroBatcher("iris", new BatchingConfig(true, 64, 1_000, 2), ModelEvents.NONE)) {
                 holdNextPass();
                 CompletableFuture<float[]> running = batcher.submit(model, row(1), 1);
                 network.entered.await();
@@ -114,9 +114,11 @@ class MicroBatcherLimitsTest {
                 assertThat(batcher.queueDepth()).isEqualTo(2);
                 CompletableFuture<float[]> refused = batcher.submit(model, row(4), 1);
                 assertThat(refused).isCompletedExceptionally();
-                assertThatThrownBy(refused::join).hasCauseInstanceOf(OverloadedException.class)
+                assertThatThrownBy(refused::join)
+                        .hasCauseInstanceOf(OverloadedException.class)
                         .hasMessageContaining("(batching.max.queue.rows)");
-                assertThat(((OverloadedException) catchCause(refused)).retryAfterSeconds()).isPositive();
+                assertThat(((OverloadedException) catchCause(refused)).retryAfterSeconds())
+                        .isPositive();
                 network.gate.countDown();
                 assertThat(running.get()).containsExactly(model.predict(row(1), 1));
                 assertThat(queued1.get()).containsExactly(model.predict(row(2), 1));
@@ -130,18 +132,19 @@ class MicroBatcherLimitsTest {
 
     @Test
     void aRequestLargerThanTheQueueLimitStillRunsWhenNothingWaits() throws Exception {
-        try (MicroBatcher batcher = new MicroBatcher("iris", new BatchingConfig(true, 64, 1_000, 2),
-                ModelEvents.NONE)) {
+        try (MicroBatcher batcher =
+                new MicroBatcher("iris", new BatchingConfig(true, 64, 1_000, 2), ModelEvents.NONE)) {
             float[] three = new float[12];
-            assertThat(batcher.submit(model, three, 3).get(30, TimeUnit.SECONDS)).hasSize(9);
+            assertThat(batcher.submit(model, three, 3).get(30, TimeUnit.SECONDS))
+                    .hasSize(9);
         }
     }
 
     @Test
     void aWithdrawnRequestNeverRuns() {
         assertTimeoutPreemptively(BOUND, () -> {
-            try (MicroBatcher batcher = new MicroBatcher("iris", new BatchingConfig(true, 64, 1_000, 100),
-                    ModelEvents.NONE)) {
+            try (MicroBatcher batcher =
+                    new MicroBatcher("iris", new BatchingConfig(true, 64, 1_000, 100), ModelEvents.NONE)) {
                 holdNextPass();
                 CompletableFuture<float[]> running = batcher.submit(model, row(1), 1);
                 network.entered.await();
@@ -151,7 +154,9 @@ class MicroBatcherLimitsTest {
                 assertThat(batcher.queueDepth()).isZero();
                 network.gate.countDown();
                 running.get();
-                assertThat(batcher.withdraw(running)).as("a request that ran cannot be withdrawn").isFalse();
+                assertThat(batcher.withdraw(running))
+                        .as("a request that ran cannot be withdrawn")
+                        .isFalse();
                 // The next request runs, and the withdrawn one never did: two passes in all.
                 batcher.submit(model, row(3), 1).get();
                 assertThat(network.passes).hasValue(2);
@@ -161,14 +166,15 @@ class MicroBatcherLimitsTest {
 
     @Test
     void aRequestWithdrawnWhileItsBatchGathersNeverRuns() throws Exception {
-        try (MicroBatcher batcher = new MicroBatcher("iris", new BatchingConfig(true, 64, 300_000, 100),
-                ModelEvents.NONE)) {
+        try (MicroBatcher batcher =
+                new MicroBatcher("iris", new BatchingConfig(true, 64, 300_000, 100), ModelEvents.NONE)) {
             CompletableFuture<float[]> gaveUp = batcher.submit(model, row(1), 1);
             assertThat(batcher.withdraw(gaveUp)).isTrue();
             // Past the gathering delay the worker has decided; it ran nothing.
             Thread.sleep(600);
             assertThat(network.passes).hasValue(0);
-            assertThat(batcher.submit(model, row(2), 1).get(30, TimeUnit.SECONDS)).hasSize(3);
+            assertThat(batcher.submit(model, row(2), 1).get(30, TimeUnit.SECONDS))
+                    .hasSize(3);
             assertThat(network.passes).hasValue(1);
         }
     }
@@ -176,17 +182,20 @@ class MicroBatcherLimitsTest {
     @Test
     void anErrorInAPassFailsItsRequestsAndTheWorkerGoesOn() {
         assertTimeoutPreemptively(BOUND, () -> {
-            try (MicroBatcher batcher = new MicroBatcher("iris", new BatchingConfig(true, 64, 1_000, 100),
-                    ModelEvents.NONE)) {
+            try (MicroBatcher batcher =
+                    new MicroBatcher("iris", new BatchingConfig(true, 64, 1_000, 100), ModelEvents.NONE)) {
                 network.failNext = new StackOverflowError("thrown by the test");
                 CompletableFuture<float[]> failed = batcher.submit(model, row(1), 1);
-                assertThat(catchCause(failed)).isInstanceOf(ForwardPassException.class)
-                        .hasMessageContaining("StackOverflowError").hasCauseInstanceOf(StackOverflowError.class);
+                assertThat(catchCause(failed))
+                        .isInstanceOf(ForwardPassException.class)
+                        .hasMessageContaining("StackOverflowError")
+                        .hasCauseInstanceOf(StackOverflowError.class);
                 assertThat(batcher.submit(model, row(2), 1).get()).containsExactly(model.predict(row(2), 1));
 
                 network.failNext = new OutOfMemoryError("thrown by the test");
                 CompletableFuture<float[]> outOfMemory = batcher.submit(model, row(3), 1);
-                assertThat(catchCause(outOfMemory)).isInstanceOf(OverloadedException.class)
+                assertThat(catchCause(outOfMemory))
+                        .isInstanceOf(OverloadedException.class)
                         .hasMessageContaining("ran out of memory");
                 assertThat(batcher.submit(model, row(4), 1).get()).containsExactly(model.predict(row(4), 1));
                 assertThat(batcher.queueDepth()).isZero();
@@ -197,14 +206,15 @@ class MicroBatcherLimitsTest {
     @Test
     void anErrorOnTheIdlePathFailsThatRequestAndFreesTheModelForTheNext() {
         assertTimeoutPreemptively(BOUND, () -> {
-            try (MicroBatcher batcher = new MicroBatcher("iris", new BatchingConfig(true, 64, 0, 100),
-                    ModelEvents.NONE)) {
+            try (MicroBatcher batcher =
+                    new MicroBatcher("iris", new BatchingConfig(true, 64, 0, 100), ModelEvents.NONE)) {
                 network.failNext = new AssertionError("thrown by the test");
                 CompletableFuture<float[]> failed = batcher.submit(model, row(1), 1);
                 assertThat(failed).isCompletedExceptionally();
                 assertThat(catchCause(failed)).isInstanceOf(ForwardPassException.class);
                 // The pass permit was given back: the next request runs (on the idle path again).
-                await().atMost(BOUND).until(() -> batcher.submit(model, row(2), 1).get().length == 3);
+                await().atMost(BOUND)
+                        .until(() -> batcher.submit(model, row(2), 1).get().length == 3);
             }
         });
     }

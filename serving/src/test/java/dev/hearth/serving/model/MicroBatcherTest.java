@@ -70,7 +70,8 @@ class MicroBatcherTest {
             CompletableFuture<float[]> result = batcher.submit(model, rows(1, 2), 2);
             assertThat(result).isDone();
             assertThat(result.get()).containsExactly(model.predict(rows(1, 2), 2));
-            assertThat(events.passes).containsExactly(new Pass(Thread.currentThread().getName(), 1));
+            assertThat(events.passes)
+                    .containsExactly(new Pass(Thread.currentThread().getName(), 1));
         }
     }
 
@@ -104,8 +105,10 @@ class MicroBatcherTest {
                             for (int i = 0; i < perClient; i++) {
                                 int seed = client * 1000 + i;
                                 int n = i % 3 + 1;
-                                float[] got = batcher.submit(model, rows(seed, n), n).get(10, TimeUnit.SECONDS);
-                                assertThat(got).as("client %d request %d", client, i)
+                                float[] got =
+                                        batcher.submit(model, rows(seed, n), n).get(10, TimeUnit.SECONDS);
+                                assertThat(got)
+                                        .as("client %d request %d", client, i)
                                         .containsExactly(model.predict(rows(seed, n), n));
                             }
                             return null;
@@ -115,13 +118,17 @@ class MicroBatcherTest {
                     for (Future<?> f : done) {
                         f.get(60, TimeUnit.SECONDS);
                     }
-                    assertThat(events.passes.stream().mapToInt(Pass::requests).sum()).isEqualTo(clients * perClient);
-                    merged = events.passes.stream().filter(p -> p.requests() > 1).count();
+                    assertThat(events.passes.stream().mapToInt(Pass::requests).sum())
+                            .isEqualTo(clients * perClient);
+                    merged =
+                            events.passes.stream().filter(p -> p.requests() > 1).count();
                 }
             }
         } finally {
             pool.shutdownNow();
         }
-        assertThat(merged).as("forward passes that merged more than one request").isPositive();
+        assertThat(merged)
+                .as("forward passes that merged more than one request")
+                .isPositive();
     }
 }

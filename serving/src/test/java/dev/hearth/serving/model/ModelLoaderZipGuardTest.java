@@ -1,7 +1,7 @@
 package dev.hearth.serving.model;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static dev.hearth.testing.Zips.withEntry;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.runtime.ModelLoadException;
@@ -51,11 +51,20 @@ class ModelLoaderZipGuardTest {
         ByteArrayOutputStream plain = new ByteArrayOutputStream();
         ModelSerializer.writeModel(net, plain, false);
         byte[] hostile = withEntry(plain.toByteArray(), "preprocessor.bin", javaSerialized(new Gadget()));
-        ModelVersion bad = store.publish("digits", new ModelDraft(ModelFiles.DL4J_MULTILAYER, TestModels.signature(),
-                Map.of(), Map.of(), Map.of(), Map.of(), Map.of(ModelFiles.MODEL_FILE, out -> out.write(hostile))));
+        ModelVersion bad = store.publish(
+                "digits",
+                new ModelDraft(
+                        ModelFiles.DL4J_MULTILAYER,
+                        TestModels.signature(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Map.of(ModelFiles.MODEL_FILE, out -> out.write(hostile))));
 
         assertThatThrownBy(() -> loader.load(bad))
-                .isInstanceOfSatisfying(ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("format"))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("format"))
                 .hasMessageContaining("model.zip of digits/2 has entry 'preprocessor.bin', which Hearth never writes;"
                         + " refusing to load it");
         assertThat(GADGET_RUNS).hasValue(0);

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class ModelSlotTest {
     @Test
     void refusalsAreBoundedOldestFirst() {
-        try (MicroBatcher batcher = new MicroBatcher("iris", new BatchingConfig(false, 1, 0, 10_000), ModelEvents.NONE)) {
+        try (MicroBatcher batcher =
+                new MicroBatcher("iris", new BatchingConfig(false, 1, 0, 10_000), ModelEvents.NONE)) {
             ModelSlot slot = new ModelSlot(ServingPolicy.parse("iris"), batcher);
             int total = ModelSlot.MAX_REFUSALS + 10;
             for (int v = 1; v <= total; v++) {

@@ -23,7 +23,8 @@ class ResolveCacheTest {
         HadoopModelStore writer = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
         TestModels.publish(writer, "iris", TestModels.network(1));
         Configuration conf = FlakyFileSystem.conf();
-        HadoopModelStore store = HadoopModelStore.open("flaky://" + dir.resolve("store").toAbsolutePath(), conf);
+        HadoopModelStore store =
+                HadoopModelStore.open("flaky://" + dir.resolve("store").toAbsolutePath(), conf);
         FlakyFileSystem fs = FlakyFileSystem.of(conf);
         AtomicLong now = new AtomicLong();
         ResolveCache cache = new ResolveCache(store, 2, Duration.ofSeconds(2), now::get);
@@ -34,12 +35,15 @@ class ResolveCacheTest {
         TestModels.publish(writer, "iris", TestModels.network(2));
         now.addAndGet(Duration.ofMillis(1999).toNanos());
         assertThat(cache.resolve("iris", 1).version()).isEqualTo(1);
-        assertThatThrownBy(() -> cache.resolve("iris", 2)).as("still the remembered answer")
+        assertThatThrownBy(() -> cache.resolve("iris", 2))
+                .as("still the remembered answer")
                 .isInstanceOf(ModelNotFoundException.class);
         assertThat(fs.calls()).isEqualTo(calls);
 
         now.addAndGet(Duration.ofMillis(2).toNanos());
-        assertThat(cache.resolve("iris", 2).version()).as("expired: asked the store again").isEqualTo(2);
+        assertThat(cache.resolve("iris", 2).version())
+                .as("expired: asked the store again")
+                .isEqualTo(2);
         assertThat(fs.calls()).isGreaterThan(calls);
     }
 
@@ -48,7 +52,8 @@ class ResolveCacheTest {
         Configuration conf = FlakyFileSystem.conf();
         HadoopModelStore writer = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
         TestModels.publish(writer, "iris", TestModels.network(1));
-        HadoopModelStore store = HadoopModelStore.open("flaky://" + dir.resolve("store").toAbsolutePath(), conf);
+        HadoopModelStore store =
+                HadoopModelStore.open("flaky://" + dir.resolve("store").toAbsolutePath(), conf);
         FlakyFileSystem fs = FlakyFileSystem.of(conf);
         ResolveCache cache = new ResolveCache(store, 2, Duration.ofHours(1), System::nanoTime);
         for (int v = 10; v <= 12; v++) {

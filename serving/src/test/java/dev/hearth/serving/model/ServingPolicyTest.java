@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Test;
 class ServingPolicyTest {
     @Test
     void parsesTheThreePolicies() {
-        assertThat(ServingPolicy.parse("iris")).isEqualTo(new ServingPolicy("iris", ServingPolicy.Kind.LATEST, 0, null));
-        assertThat(ServingPolicy.parse(" iris/7 ")).isEqualTo(
-                new ServingPolicy("iris", ServingPolicy.Kind.PINNED, 7, null));
+        assertThat(ServingPolicy.parse("iris"))
+                .isEqualTo(new ServingPolicy("iris", ServingPolicy.Kind.LATEST, 0, null));
+        assertThat(ServingPolicy.parse(" iris/7 "))
+                .isEqualTo(new ServingPolicy("iris", ServingPolicy.Kind.PINNED, 7, null));
         ServingPolicy alias = ServingPolicy.parse("iris@production");
         assertThat(alias.kind()).isEqualTo(ServingPolicy.Kind.ALIAS);
         assertThat(alias.alias()).isEqualTo("production");

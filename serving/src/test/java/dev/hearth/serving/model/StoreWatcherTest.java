@@ -37,10 +37,12 @@ class StoreWatcherTest {
     @Test
     void aRefreshThatAlwaysFailsIsStillPolledOnSchedule() {
         AtomicInteger calls = new AtomicInteger();
-        try (StoreWatcher watcher = new StoreWatcher(() -> {
-            calls.incrementAndGet();
-            throw new AssertionError("injected, every time");
-        }, 10)) {
+        try (StoreWatcher watcher = new StoreWatcher(
+                () -> {
+                    calls.incrementAndGet();
+                    throw new AssertionError("injected, every time");
+                },
+                10)) {
             watcher.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> calls.get() >= 5);
             assertThat(watcher.failures()).isGreaterThanOrEqualTo(5);

@@ -43,7 +43,8 @@ class TensorBatchingIT {
         PytorchFiles.importOnnx(store, PytorchFiles.dir().resolve("two_input.onnx"), "two");
         HadoopModelStore hs = HadoopModelStore.open(store.toString(), new Configuration());
         ModelVersion v = hs.resolve(ModelRef.parse("two"));
-        LoadedModel model = new LoadedModel(v, ModelRuntime.standard(new RuntimeOptions(true, 1)).load(hs, v));
+        LoadedModel model = new LoadedModel(
+                v, ModelRuntime.standard(new RuntimeOptions(true, 1)).load(hs, v));
         List<Pass> passes = new CopyOnWriteArrayList<>();
         ModelEvents events = new ModelEvents() {
             @Override
@@ -56,16 +57,18 @@ class TensorBatchingIT {
             List<Map<String, Tensor>> requests = List.of(request(1, 0), request(3, 1), request(2, 4));
             List<CompletableFuture<Map<String, Tensor>>> results = new ArrayList<>();
             for (Map<String, Tensor> r : requests) {
-                results.add(batcher.submitTensors(model, r, Set.of(), (int) r.get("a").shape()[0]));
+                results.add(batcher.submitTensors(
+                        model, r, Set.of(), (int) r.get("a").shape()[0]));
             }
-            CompletableFuture<Map<String, Tensor>> onlyBest = batcher.submitTensors(model, request(2, 2),
-                    Set.of("best"), 2);
+            CompletableFuture<Map<String, Tensor>> onlyBest =
+                    batcher.submitTensors(model, request(2, 2), Set.of("best"), 2);
             for (int i = 0; i < requests.size(); i++) {
                 Map<String, Tensor> merged = results.get(i).get(30, TimeUnit.SECONDS);
                 Map<String, Tensor> alone = model.runTensors(requests.get(i), Set.of());
-                assertThat(merged.get("scores").shape()).containsExactly(alone.get("scores").shape());
-                assertThat(values(merged.get("scores"))).containsExactly(values(alone.get("scores")),
-                        org.assertj.core.data.Offset.offset(1e-9));
+                assertThat(merged.get("scores").shape())
+                        .containsExactly(alone.get("scores").shape());
+                assertThat(values(merged.get("scores")))
+                        .containsExactly(values(alone.get("scores")), org.assertj.core.data.Offset.offset(1e-9));
                 assertThat(values(merged.get("best"))).containsExactly(values(alone.get("best")));
             }
             assertThat(onlyBest.get(30, TimeUnit.SECONDS)).containsOnlyKeys("best");

@@ -68,15 +68,18 @@ class VersionCacheTest {
     void theCacheAnswersAndLoadsOtherVersionsWhileALoadRuns() throws Exception {
         VersionCache cache = new VersionCache(2);
         AtomicInteger runs = new AtomicInteger();
-        CompletableFuture<LoadedModel> first = CompletableFuture.supplyAsync(
-                () -> cache.get("iris", 1, gated(runs, () -> load(1))));
+        CompletableFuture<LoadedModel> first =
+                CompletableFuture.supplyAsync(() -> cache.get("iris", 1, gated(runs, () -> load(1))));
         started.await();
-        assertTimeoutPreemptively(PROMPTLY, () -> {
-            assertThat(cache.bytes()).isZero();
-            LoadedModel other = cache.get("iris", 2, () -> load(2));
-            assertThat(other.version().version()).isEqualTo(2);
-            assertThat(cache.bytes()).isEqualTo(other.bytes());
-        }, "the cache was blocked by a load of another version");
+        assertTimeoutPreemptively(
+                PROMPTLY,
+                () -> {
+                    assertThat(cache.bytes()).isZero();
+                    LoadedModel other = cache.get("iris", 2, () -> load(2));
+                    assertThat(other.version().version()).isEqualTo(2);
+                    assertThat(cache.bytes()).isEqualTo(other.bytes());
+                },
+                "the cache was blocked by a load of another version");
         go.countDown();
         assertThat(first.get().version().version()).isEqualTo(1);
         assertThat(runs).hasValue(1);
@@ -103,7 +106,9 @@ class VersionCacheTest {
         await().atMost(PROMPTLY).until(() -> waiter.getState() == Thread.State.WAITING);
         go.countDown();
         waiter.join(PROMPTLY.toMillis());
-        assertThat(owner).failsWithin(PROMPTLY).withThrowableOfType(ExecutionException.class)
+        assertThat(owner)
+                .failsWithin(PROMPTLY)
+                .withThrowableOfType(ExecutionException.class)
                 .withMessageContaining("store unreachable");
         assertThat(runs).as("one load for both requests").hasValue(1);
         LoadedModel m = cache.get("iris", 1, () -> load(1));
@@ -114,8 +119,8 @@ class VersionCacheTest {
     @Test
     void aLoadThatFinishesAfterItsEntryWasEvictedIsRetired() throws Exception {
         VersionCache cache = new VersionCache(2);
-        CompletableFuture<LoadedModel> loading = CompletableFuture.supplyAsync(
-                () -> cache.get("iris", 1, gated(new AtomicInteger(), () -> load(1))));
+        CompletableFuture<LoadedModel> loading =
+                CompletableFuture.supplyAsync(() -> cache.get("iris", 1, gated(new AtomicInteger(), () -> load(1))));
         started.await();
         assertTimeoutPreemptively(PROMPTLY, () -> cache.evict("iris"));
         go.countDown();

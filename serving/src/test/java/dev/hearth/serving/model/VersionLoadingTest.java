@@ -14,8 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterEach;
@@ -56,9 +56,16 @@ class VersionLoadingTest {
 
     /** A started registry serving the latest version of iris (2). */
     private ModelRegistry registry(boolean onDemand) {
-        ModelRegistry r = new ModelRegistry(flakyStore, new ModelLoader(flakyStore, true),
-                List.of(ServingPolicy.parse("iris")), name -> new BatchingConfig(false, 1, 0, 10_000), 2, onDemand, 0,
-                ModelEvents.NONE, new LeaseKeeper(flakyStore, "loading-test", Duration.ZERO, Duration.ZERO));
+        ModelRegistry r = new ModelRegistry(
+                flakyStore,
+                new ModelLoader(flakyStore, true),
+                List.of(ServingPolicy.parse("iris")),
+                name -> new BatchingConfig(false, 1, 0, 10_000),
+                2,
+                onDemand,
+                0,
+                ModelEvents.NONE,
+                new LeaseKeeper(flakyStore, "loading-test", Duration.ZERO, Duration.ZERO));
         registries.add(r);
         r.refresh();
         assertThat(r.slot("iris").currentVersion()).isEqualTo(2);
@@ -85,7 +92,8 @@ class VersionLoadingTest {
         ModelRegistry registry = registry(true);
         fs.failOpens("model.zip", ModelRegistry.READ_ATTEMPTS + 1);
         assertThatThrownBy(() -> registry.acquireVersion("iris", 1, ANYONE))
-                .isInstanceOfSatisfying(ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("read"))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("read"))
                 .hasMessageContaining("injected transient failure");
         assertThat(fs.injected()).isEqualTo(ModelRegistry.READ_ATTEMPTS);
         assertThat(registry.slot("iris").refused()).isEmpty();
@@ -122,14 +130,18 @@ class VersionLoadingTest {
         Files.write(zip, bytes);
 
         assertThatThrownBy(() -> registry.acquireVersion("iris", 1, ANYONE))
-                .isInstanceOfSatisfying(ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("integrity"))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("integrity"))
                 .hasMessageContaining("SHA-256");
-        assertThat(fs.opensOfFailingFile()).as("an integrity failure is not retried").isEqualTo(1);
+        assertThat(fs.opensOfFailingFile())
+                .as("an integrity failure is not retried")
+                .isEqualTo(1);
         assertThat(registry.slot("iris").refused()).containsOnlyKeys(1);
         assertThat(registry.versionProblem("iris", 1)).contains("SHA-256");
 
         assertThatThrownBy(() -> registry.acquireVersion("iris", 1, ANYONE))
-                .isInstanceOfSatisfying(ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("refused"))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("refused"))
                 .hasMessageContaining("not served");
         assertThat(fs.opensOfFailingFile()).isEqualTo(1);
     }
@@ -174,8 +186,9 @@ class VersionLoadingTest {
         ModelRegistry registry = registry(true);
         int calls = fs.calls();
         assertThatThrownBy(() -> registry.acquireVersion("iris", 1, () -> {
-            throw new IllegalStateException("caller refused");
-        })).hasMessage("caller refused");
+                    throw new IllegalStateException("caller refused");
+                }))
+                .hasMessage("caller refused");
         assertThat(fs.calls()).isEqualTo(calls);
     }
 
@@ -204,6 +217,8 @@ class VersionLoadingTest {
             t.join(60_000);
         }
         assertThat(versions).containsExactly(1, 1, 1, 1);
-        assertThat(fs.opensOfFailingFile()).as("reads of version 1's model file").isEqualTo(1);
+        assertThat(fs.opensOfFailingFile())
+                .as("reads of version 1's model file")
+                .isEqualTo(1);
     }
 }

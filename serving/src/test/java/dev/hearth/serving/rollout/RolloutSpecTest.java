@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 class RolloutSpecTest {
     @Test
     void parsesCanaryAndShadowEntries() {
-        Map<String, RolloutSpec> specs = RolloutSpec.parseList("serving.rollout",
-                "iris.canary=@canary:10, iris.shadow=/7:0.5, my.model.shadow=my.model@next:1");
+        Map<String, RolloutSpec> specs = RolloutSpec.parseList(
+                "serving.rollout", "iris.canary=@canary:10, iris.shadow=/7:0.5, my.model.shadow=my.model@next:1");
         RolloutSpec iris = specs.get("iris");
         assertThat(iris.canary().policy()).isEqualTo(ServingPolicy.parse("iris@canary"));
         assertThat(iris.canary().weight()).isEqualTo(10.0);
@@ -25,7 +25,8 @@ class RolloutSpecTest {
     @Test
     void badEntriesAreNamedWithTheirRule() {
         assertThatThrownBy(() -> RolloutSpec.parseList("serving.rollout", "iris.canary=@canary:101"))
-                .hasMessageContaining("iris.canary=@canary:101").hasMessageContaining("PERCENT from 0 to 100");
+                .hasMessageContaining("iris.canary=@canary:101")
+                .hasMessageContaining("PERCENT from 0 to 100");
         assertThatThrownBy(() -> RolloutSpec.parseList("serving.rollout", "iris.shadow=@s:1.5"))
                 .hasMessageContaining("FRACTION from 0 to 1");
         assertThatThrownBy(() -> RolloutSpec.parseList("serving.rollout", "iris.canary=@canary"))
@@ -53,7 +54,9 @@ class RolloutSpecTest {
             in10 += ten ? 1 : 0;
             in50 += fifty ? 1 : 0;
             if (ten) {
-                assertThat(fifty).as("a caller in the 10%% canary stays in it at 50%%").isTrue();
+                assertThat(fifty)
+                        .as("a caller in the 10%% canary stays in it at 50%%")
+                        .isTrue();
             }
             assertThat(RoutingKey.inCanary(b, 100)).isTrue();
             assertThat(RoutingKey.inCanary(b, 0)).isFalse();

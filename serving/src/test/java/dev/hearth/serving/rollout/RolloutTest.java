@@ -44,8 +44,8 @@ class RolloutTest {
             throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + "/v2/models/iris/infer"))
                 .header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString(TestServer.infer("r", "[1,4]",
-                        "[" + row[0] + "," + row[1] + "," + row[2] + "," + row[3] + "]")));
+                .POST(HttpRequest.BodyPublishers.ofString(TestServer.infer(
+                        "r", "[1,4]", "[" + row[0] + "," + row[1] + "," + row[2] + "," + row[3] + "]")));
         if (key != null) {
             b.header(Routing.KEY_HEADER, key);
         }
@@ -70,10 +70,16 @@ class RolloutTest {
         Files.writeString(rollout, "iris.canary=@canary:30\n");
         String token = TokenFile.create(dir.resolve("tokens"), List.of("predict:*", "read:*"));
         HttpClient client = HttpClient.newHttpClient();
-        try (TestServer server = TestServer.start(token, "store.root=" + store.root(),
-                "auth.tokens.file=" + dir.resolve("tokens"), "serving.models=iris@production",
-                "serving.poll.interval.ms=100", "serving.rollout.file=" + rollout, "server.replica.id=unit",
-                "serving.shadow.persist.ms=200", "server.access.log=false")) {
+        try (TestServer server = TestServer.start(
+                token,
+                "store.root=" + store.root(),
+                "auth.tokens.file=" + dir.resolve("tokens"),
+                "serving.models=iris@production",
+                "serving.poll.interval.ms=100",
+                "serving.rollout.file=" + rollout,
+                "server.replica.id=unit",
+                "serving.shadow.persist.ms=200",
+                "server.access.log=false")) {
             float[] row = {1, 2, 3, 4};
             Map<String, Integer> first = new HashMap<>();
             int canary = 0;
@@ -81,42 +87,65 @@ class RolloutTest {
                 String key = "caller-" + (i % 200);
                 HttpResponse<String> r = infer(client, server.url(), token, key, row);
                 assertThat(r.statusCode()).isEqualTo(200);
-                int v = Integer.parseInt(JSON.readTree(r.body()).get("model_version").asText());
+                int v = Integer.parseInt(
+                        JSON.readTree(r.body()).get("model_version").asText());
                 assertThat(r.headers().firstValue(Routing.VERSION_HEADER)).hasValue(Integer.toString(v));
                 assertThat(v).isIn(1, 2);
                 Integer was = first.putIfAbsent(key, v);
-                assertThat(was == null || was == v).as("caller %s sticks to one version", key).isTrue();
+                assertThat(was == null || was == v)
+                        .as("caller %s sticks to one version", key)
+                        .isTrue();
                 canary += v == 2 ? 1 : 0;
             }
             // 200 keys: the share of keys in a 30% canary has a standard deviation of ~3.2 points.
             assertThat(canary / 1000.0).isBetween(0.18, 0.42);
 
             // Moving the canary alias changes what the canary callers get, without a restart.
-            String canaryKey = first.entrySet().stream().filter(e -> e.getValue() == 2).findFirst().orElseThrow()
+            String canaryKey = first.entrySet().stream()
+                    .filter(e -> e.getValue() == 2)
+                    .findFirst()
+                    .orElseThrow()
                     .getKey();
             store.setAlias("iris", "canary", 3, 2, "next candidate");
-            await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(infer(client, server.url(), token,
-                    canaryKey, row).body()).get("model_version").asInt() == 3);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> JSON.readTree(infer(client, server.url(), token, canaryKey, row)
+                                            .body())
+                                    .get("model_version")
+                                    .asInt()
+                            == 3);
 
             // Weights change by editing the file: 0% sends everyone back to production, without a restart.
             Files.writeString(rollout, "iris.canary=@canary:0\niris.shadow=@shadow:1.0\n");
-            await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(server.get("/v2/models/iris/rollout")
-                    .body()).path("shadow").path("version").asInt() == 3);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() ->
+                            JSON.readTree(server.get("/v2/models/iris/rollout").body())
+                                            .path("shadow")
+                                            .path("version")
+                                            .asInt()
+                                    == 3);
             MultiLayerNetwork v1 = TestModels.network(1);
             MultiLayerNetwork v3 = TestModels.network(3);
             Random random = new Random(5);
             int sent = 400;
             int agreeing = 0;
             for (int i = 0; i < sent; i++) {
-                float[] x = {random.nextFloat() * 10, random.nextFloat() * 10, random.nextFloat() * 10,
-                        random.nextFloat() * 10};
+                float[] x = {
+                    random.nextFloat() * 10, random.nextFloat() * 10, random.nextFloat() * 10, random.nextFloat() * 10
+                };
                 HttpResponse<String> r = infer(client, server.url(), token, "k" + i, x);
-                assertThat(JSON.readTree(r.body()).get("model_version").asText()).isEqualTo("1");
+                assertThat(JSON.readTree(r.body()).get("model_version").asText())
+                        .isEqualTo("1");
                 agreeing += argmax(v1, x) == argmax(v3, x) ? 1 : 0;
             }
             double expected = agreeing / (double) sent;
-            await().atMost(Duration.ofSeconds(20)).until(() -> JSON.readTree(server.get("/v2/models/iris/rollout")
-                    .body()).path("shadow_pairs").path(0).path("rows").asInt() == sent);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() ->
+                            JSON.readTree(server.get("/v2/models/iris/rollout").body())
+                                            .path("shadow_pairs")
+                                            .path(0)
+                                            .path("rows")
+                                            .asInt()
+                                    == sent);
             JsonNode body = JSON.readTree(server.get("/v2/models/iris/rollout").body());
             JsonNode pair = body.get("shadow_pairs").get(0);
             assertThat(pair.get("primary").asInt()).isEqualTo(1);
@@ -130,7 +159,9 @@ class RolloutTest {
                         new HadoopShadowSummaries(store.root(), new Configuration()).read("iris"), 1, 3);
                 return p != null && p.rows() == sent;
             });
-            assertThat(JSON.readTree(server.get("/v2/models/iris/rollout").body()).get("fleet_replicas").toString())
+            assertThat(JSON.readTree(server.get("/v2/models/iris/rollout").body())
+                            .get("fleet_replicas")
+                            .toString())
                     .isEqualTo("[\"unit\"]");
         }
     }

@@ -15,13 +15,14 @@ class ShadowRunnerTest {
         CountDownLatch running = new CountDownLatch(1);
         try (ShadowRunner runner = new ShadowRunner(1, 1)) {
             assertThat(runner.offer(() -> {
-                running.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            })).isTrue();
+                        running.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }))
+                    .isTrue();
             assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(runner.offer(() -> {})).as("one waits in the queue").isTrue();
             long t0 = System.nanoTime();

@@ -36,11 +36,16 @@ public final class CsvDatasetReader {
                     + "column that groups rows (such as a user or session id)");
         }
         return new LabelledData(
-                TextInput.parse(sc, spec.path(), (line, row, fromStart, where) ->
-                        schema.header() && fromStart && row == 1 ? null
+                TextInput.parse(
+                        sc,
+                        spec.path(),
+                        (line, row, fromStart, where) -> schema.header() && fromStart && row == 1
+                                ? null
                                 : parseLine(line, schema, keyIndex, precision, where),
-                        spec.skipBadRows(), skipped),
-                schema.featureNames(), spec.path());
+                        spec.skipBadRows(),
+                        skipped),
+                schema.featureNames(),
+                spec.path());
     }
 
     /**
@@ -84,8 +89,8 @@ public final class CsvDatasetReader {
             index = Integer.parseInt(name);
         }
         if (index < 0 || index >= columns.size()) {
-            throw new DataFormatException(setting + " '" + name + "' is neither a column of " + path
-                    + " (columns: " + abbreviate(columns) + ") nor an index below " + columns.size());
+            throw new DataFormatException(setting + " '" + name + "' is neither a column of " + path + " (columns: "
+                    + abbreviate(columns) + ") nor an index below " + columns.size());
         }
         return index;
     }
@@ -104,8 +109,8 @@ public final class CsvDatasetReader {
         }
         String label = schema.labelIndex() < 0 ? null : cells[schema.labelIndex()].strip();
         if (label != null && label.isEmpty()) {
-            throw new DataFormatException(where + " has an empty label in column '"
-                    + schema.columns().get(schema.labelIndex()) + "'");
+            throw new DataFormatException(
+                    where + " has an empty label in column '" + schema.columns().get(schema.labelIndex()) + "'");
         }
         List<Integer> idx = schema.featureIndexes();
         float[] features = new float[idx.size()];

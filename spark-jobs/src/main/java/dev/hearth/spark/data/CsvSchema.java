@@ -13,8 +13,9 @@ import java.util.List;
  * @param delimiter field delimiter
  * @param header whether files start with a header line
  */
-public record CsvSchema(List<String> columns, int labelIndex, List<Integer> featureIndexes, char delimiter,
-        boolean header) implements Serializable {
+public record CsvSchema(
+        List<String> columns, int labelIndex, List<Integer> featureIndexes, char delimiter, boolean header)
+        implements Serializable {
     public CsvSchema {
         columns = List.copyOf(columns);
         featureIndexes = List.copyOf(featureIndexes);
@@ -26,7 +27,9 @@ public record CsvSchema(List<String> columns, int labelIndex, List<Integer> feat
     /** Every column but the label is a feature. */
     public static CsvSchema allFeatures(List<String> columns, int labelIndex, char delimiter, boolean header) {
         List<Integer> features = java.util.stream.IntStream.range(0, columns.size())
-                .filter(i -> i != labelIndex).boxed().toList();
+                .filter(i -> i != labelIndex)
+                .boxed()
+                .toList();
         return new CsvSchema(columns, labelIndex, features, delimiter, header);
     }
 

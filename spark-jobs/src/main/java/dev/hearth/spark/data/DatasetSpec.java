@@ -17,15 +17,30 @@ import java.util.List;
  * @param skipBadRows {@code true} to skip (and count) malformed rows instead of failing
  */
 public record DatasetSpec(
-        String path, String format, String labelColumn, boolean header, char delimiter, List<String> features,
-        boolean libsvmZeroBased, int featureCount, boolean skipBadRows) {
+        String path,
+        String format,
+        String labelColumn,
+        boolean header,
+        char delimiter,
+        List<String> features,
+        boolean libsvmZeroBased,
+        int featureCount,
+        boolean skipBadRows) {
     public DatasetSpec {
         features = List.copyOf(features);
     }
 
     /** The same spec for another path (validation/test inputs, batch scoring). */
     public DatasetSpec withPath(String otherPath) {
-        return new DatasetSpec(otherPath, format, labelColumn, header, delimiter, features, libsvmZeroBased,
-                featureCount, skipBadRows);
+        return new DatasetSpec(
+                otherPath,
+                format,
+                labelColumn,
+                header,
+                delimiter,
+                features,
+                libsvmZeroBased,
+                featureCount,
+                skipBadRows);
     }
 }

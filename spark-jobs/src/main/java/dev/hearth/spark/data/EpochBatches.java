@@ -18,8 +18,8 @@ import org.nd4j.linalg.dataset.DataSet;
  * @param blocksEpoch the epoch whose layout {@code blocks} has
  * @param blocks the run's cacheable minibatch blocks, one partition per slot of that epoch's plan
  */
-public record EpochBatches(int epoch, EpochPlan plan, JavaRDD<DataSet> batches, int blocksEpoch,
-        JavaRDD<DataSet> blocks) {
+public record EpochBatches(
+        int epoch, EpochPlan plan, JavaRDD<DataSet> batches, int blocksEpoch, JavaRDD<DataSet> blocks) {
     public EpochBatches {
         if (batches.getNumPartitions() != plan.slots()) {
             throw new IllegalArgumentException("epoch " + epoch + ": the minibatch RDD has "

@@ -26,6 +26,7 @@ public final class EpochPlan implements Serializable {
     private final int batches;
     /** Per slot: its round, worker, first minibatch and number of minibatches. */
     private final int[] round;
+
     private final int[] worker;
     private final int[] firstBatch;
     private final int[] batchCount;
@@ -45,8 +46,8 @@ public final class EpochPlan implements Serializable {
         require(averagingFrequency > 0, "averaging frequency", averagingFrequency);
         long b = (examples + batchSize - 1) / batchSize;
         if (b > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(examples + " examples in minibatches of " + batchSize
-                    + " are more than " + Integer.MAX_VALUE + " minibatches: raise the batch size");
+            throw new IllegalArgumentException(examples + " examples in minibatches of " + batchSize + " are more than "
+                    + Integer.MAX_VALUE + " minibatches: raise the batch size");
         }
         this.examples = examples;
         this.batchSize = batchSize;

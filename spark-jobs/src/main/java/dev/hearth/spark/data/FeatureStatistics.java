@@ -110,8 +110,11 @@ public final class FeatureStatistics implements Serializable {
     public NormalizerSpec normalizer(String kind) {
         List<Integer> constant = constantColumns(kind, CONSTANT_TOLERANCE);
         if (!constant.isEmpty()) {
-            LOG.info("{} of {} features are constant on the training split up to float32 rounding and get scale 1 "
-                    + "(0-based feature indexes {})", constant.size(), mean.length,
+            LOG.info(
+                    "{} of {} features are constant on the training split up to float32 rounding and get scale 1 "
+                            + "(0-based feature indexes {})",
+                    constant.size(),
+                    mean.length,
                     constant.size() <= 20 ? constant : constant.subList(0, 20) + "...");
         }
         return normalizer(kind, CONSTANT_TOLERANCE);

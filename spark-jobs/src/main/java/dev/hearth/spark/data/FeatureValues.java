@@ -14,7 +14,8 @@ final class FeatureValues {
         try {
             v = Float.parseFloat(cell);
         } catch (NumberFormatException e) {
-            throw new DataFormatException(where + " has non-numeric value '" + cell + "' in feature column '" + column + "'");
+            throw new DataFormatException(
+                    where + " has non-numeric value '" + cell + "' in feature column '" + column + "'");
         }
         check(v, cell, column, where);
         if (precision != null) {
@@ -25,7 +26,8 @@ final class FeatureValues {
 
     static float check(float v, String text, String column, String where) {
         if (!Float.isFinite(v)) {
-            throw new DataFormatException(where + " has non-finite value '" + text + "' in feature column '" + column + "'");
+            throw new DataFormatException(
+                    where + " has non-finite value '" + text + "' in feature column '" + column + "'");
         }
         return v;
     }

@@ -19,22 +19,27 @@ public final class InputPartitioning {
         if (rows.getNumPartitions() >= parallelism) {
             return rows;
         }
-        return rows.mapPartitionsWithIndex((partition, it) -> {
-            long base = (long) partition << 32;
-            return new java.util.Iterator<Tuple2<Long, T>>() {
-                private long row;
+        return rows.mapPartitionsWithIndex(
+                        (partition, it) -> {
+                            long base = (long) partition << 32;
+                            return new java.util.Iterator<Tuple2<Long, T>>() {
+                                private long row;
 
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
+                                @Override
+                                public boolean hasNext() {
+                                    return it.hasNext();
+                                }
 
-                @Override
-                public Tuple2<Long, T> next() {
-                    return new Tuple2<>(base | row++, it.next());
-                }
-            };
-        }, true).mapToPair(t -> t).repartitionAndSortWithinPartitions(new RoundRobin(parallelism)).values();
+                                @Override
+                                public Tuple2<Long, T> next() {
+                                    return new Tuple2<>(base | row++, it.next());
+                                }
+                            };
+                        },
+                        true)
+                .mapToPair(t -> t)
+                .repartitionAndSortWithinPartitions(new RoundRobin(parallelism))
+                .values();
     }
 
     /** Deals the rows of each input partition out in turn, starting one partition further for the next input. */

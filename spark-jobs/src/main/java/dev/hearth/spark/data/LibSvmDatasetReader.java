@@ -26,9 +26,12 @@ public final class LibSvmDatasetReader {
         int count = spec.featureCount();
         if (count <= 0) {
             // One extra pass: the largest index defines the width (rows that fail to parse fail here too).
-            int maxIndex = TextInput.parse(sc, spec.path(),
+            int maxIndex = TextInput.parse(
+                            sc,
+                            spec.path(),
                             (line, row, start, where) -> widthProbe(line, zeroBased, where),
-                            spec.skipBadRows(), sc.sc().longAccumulator())
+                            spec.skipBadRows(),
+                            sc.sc().longAccumulator())
                     .map(r -> r.features().length)
                     .fold(0, Math::max);
             if (maxIndex == 0) {
@@ -42,9 +45,14 @@ public final class LibSvmDatasetReader {
             names.add("f" + (zeroBased ? i : i + 1));
         }
         return new LabelledData(
-                TextInput.parse(sc, spec.path(), (line, row, start, where) -> parseLine(line, width, zeroBased, precision, where),
-                        spec.skipBadRows(), skipped),
-                names, spec.path());
+                TextInput.parse(
+                        sc,
+                        spec.path(),
+                        (line, row, start, where) -> parseLine(line, width, zeroBased, precision, where),
+                        spec.skipBadRows(),
+                        skipped),
+                names,
+                spec.path());
     }
 
     private static LabelledRow widthProbe(String line, boolean zeroBased, String where) {
@@ -105,8 +113,8 @@ public final class LibSvmDatasetReader {
         }
         int index = zeroBased ? raw : raw - 1;
         if (index < 0) {
-            throw new DataFormatException(where + " has feature index " + raw + " below "
-                    + (zeroBased ? 0 : 1) + " (data.libsvm.zero.based=" + zeroBased + ")");
+            throw new DataFormatException(where + " has feature index " + raw + " below " + (zeroBased ? 0 : 1)
+                    + " (data.libsvm.zero.based=" + zeroBased + ")");
         }
         return index;
     }

@@ -21,8 +21,8 @@ public final class MiniBatcher {
     private MiniBatcher() {}
 
     /** Minibatches of at most {@code batchSize} rows, for evaluation (the order of rows does not matter there). */
-    public static JavaRDD<DataSet> batches(JavaRDD<LabelledRow> rows, int batchSize, LabelEncoding encoding,
-            NormalizerSpec normalizer, int features) {
+    public static JavaRDD<DataSet> batches(
+            JavaRDD<LabelledRow> rows, int batchSize, LabelEncoding encoding, NormalizerSpec normalizer, int features) {
         return rows.mapPartitions(it -> batch(it, batchSize, encoding, normalizer, features), true);
     }
 
@@ -30,8 +30,8 @@ public final class MiniBatcher {
      * Cuts {@code it} into minibatches of {@code batchSize} rows in order, lazily (one minibatch in memory at a
      * time); the last one may be smaller.
      */
-    static Iterator<DataSet> batch(Iterator<LabelledRow> it, int batchSize, LabelEncoding encoding,
-            NormalizerSpec normalizer, int features) {
+    static Iterator<DataSet> batch(
+            Iterator<LabelledRow> it, int batchSize, LabelEncoding encoding, NormalizerSpec normalizer, int features) {
         int outputs = encoding.outputs();
         float[] x = new float[batchSize * features];
         float[] y = new float[batchSize * outputs];
@@ -50,8 +50,8 @@ public final class MiniBatcher {
                 while (n < batchSize && it.hasNext()) {
                     LabelledRow row = it.next();
                     if (row.features().length != features) {
-                        throw new DataFormatException("a row has " + row.features().length + " features, expected "
-                                + features);
+                        throw new DataFormatException(
+                                "a row has " + row.features().length + " features, expected " + features);
                     }
                     System.arraycopy(row.features(), 0, x, n * features, features);
                     normalizer.apply(x, n * features, features);

@@ -48,7 +48,8 @@ public final class ParquetDatasetReader {
                     + " (columns: " + names + ")");
         }
         List<String> featureColumns = featureColumns(spec, names, label);
-        boolean vectorColumn = featureColumns.size() == 1 && !(type(schema, featureColumns.get(0)) instanceof NumericType);
+        boolean vectorColumn =
+                featureColumns.size() == 1 && !(type(schema, featureColumns.get(0)) instanceof NumericType);
         List<String> featureNames = featureNames(df, spec.path(), featureColumns, vectorColumn);
         checkKeyColumn(keyColumn, label, names, spec.path());
         List<String> selected = new ArrayList<>(featureColumns);
@@ -58,14 +59,16 @@ public final class ParquetDatasetReader {
             selected.add(keyColumn);
         }
         boolean labelled = !label.isEmpty();
-        Dataset<Row> rows = df.selectExpr(selected.stream().map(c -> "`" + c + "`").toArray(String[]::new))
+        Dataset<Row> rows = df.selectExpr(
+                        selected.stream().map(c -> "`" + c + "`").toArray(String[]::new))
                 .withColumn(FILE, functions.input_file_name());
         int width = featureNames.size();
         boolean skip = spec.skipBadRows();
         List<String> columns = List.copyOf(featureColumns);
         JavaRDD<LabelledRow> parsed = rows.javaRDD().flatMap(r -> {
             try {
-                return List.of(toRow(r, columns, vectorColumn, width, labelled, keyed, precision)).iterator();
+                return List.of(toRow(r, columns, vectorColumn, width, labelled, keyed, precision))
+                        .iterator();
             } catch (DataFormatException e) {
                 if (!skip) {
                     throw e;
@@ -75,8 +78,8 @@ public final class ParquetDatasetReader {
             }
         });
         // Like text input: a few large Parquet files must not leave cores idle (InputPartitioning).
-        return new LabelledData(InputPartitioning.spread(parsed, spark.sparkContext().defaultParallelism()),
-                featureNames, spec.path());
+        return new LabelledData(
+                InputPartitioning.spread(parsed, spark.sparkContext().defaultParallelism()), featureNames, spec.path());
     }
 
     /** The feature columns: {@code data.features}, else every column but the label; each must exist. */
@@ -85,7 +88,8 @@ public final class ParquetDatasetReader {
         if (featureColumns.isEmpty()) {
             names.stream().filter(n -> !n.equals(label)).forEach(featureColumns::add);
             if (featureColumns.isEmpty()) {
-                throw new DataFormatException("input " + spec.path() + " has no feature columns besides '" + label + "'");
+                throw new DataFormatException(
+                        "input " + spec.path() + " has no feature columns besides '" + label + "'");
             }
         }
         for (String f : featureColumns) {
@@ -101,8 +105,8 @@ public final class ParquetDatasetReader {
      * The features' names: {@code column[i]} for one array/vector column (its width read from the data), else the
      * numeric columns' own names.
      */
-    private static List<String> featureNames(Dataset<Row> df, String path, List<String> featureColumns,
-            boolean vectorColumn) {
+    private static List<String> featureNames(
+            Dataset<Row> df, String path, List<String> featureColumns, boolean vectorColumn) {
         if (vectorColumn) {
             int width = width(df, featureColumns.get(0));
             List<String> featureNames = new ArrayList<>();
@@ -124,8 +128,8 @@ public final class ParquetDatasetReader {
     /** {@code split.key.column}, when set, must be a column other than the label. */
     private static void checkKeyColumn(String keyColumn, String label, List<String> names, String path) {
         if (!keyColumn.isEmpty() && !names.contains(keyColumn)) {
-            throw new DataFormatException("split.key.column '" + keyColumn + "' is not a column of " + path
-                    + " (columns: " + names + ")");
+            throw new DataFormatException(
+                    "split.key.column '" + keyColumn + "' is not a column of " + path + " (columns: " + names + ")");
         }
         if (!keyColumn.isEmpty() && keyColumn.equals(label)) {
             throw new DataFormatException("split.key.column '" + keyColumn + "' is the label column; it must name a "
@@ -133,8 +137,14 @@ public final class ParquetDatasetReader {
         }
     }
 
-    private static LabelledRow toRow(Row r, List<String> columns, boolean vectorColumn, int width, boolean labelled,
-            boolean keyed, PrecisionLoss precision) {
+    private static LabelledRow toRow(
+            Row r,
+            List<String> columns,
+            boolean vectorColumn,
+            int width,
+            boolean labelled,
+            boolean keyed,
+            PrecisionLoss precision) {
         String file = r.getString(r.length() - 1);
         String where = "a row of " + file.substring(file.lastIndexOf('/') + 1);
         if (labelled && r.isNullAt(0)) {
@@ -152,8 +162,8 @@ public final class ParquetDatasetReader {
             // Float arrays fit float32 as they are; doubles (ML vectors, double arrays) may not.
             boolean check = precision != null && (list == null || list.isEmpty() || !(list.get(0) instanceof Float));
             if (values.length != width) {
-                throw new DataFormatException(where + " has " + values.length + " values in '" + columns.get(0)
-                        + "', expected " + width);
+                throw new DataFormatException(
+                        where + " has " + values.length + " values in '" + columns.get(0) + "', expected " + width);
             }
             for (int i = 0; i < width; i++) {
                 features[i] = FeatureValues.check((float) values[i], Double.toString(values[i]), columns.get(0), where);
@@ -200,7 +210,10 @@ public final class ParquetDatasetReader {
 
     private static int width(Dataset<Row> df, String column) {
         DataType t = type(df.schema(), column);
-        List<Row> first = df.select(column).where(functions.col(column).isNotNull()).limit(1).collectAsList();
+        List<Row> first = df.select(column)
+                .where(functions.col(column).isNotNull())
+                .limit(1)
+                .collectAsList();
         if (first.isEmpty()) {
             throw new DataFormatException("feature column '" + column + "' has no non-null value");
         }

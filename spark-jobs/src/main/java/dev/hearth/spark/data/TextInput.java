@@ -32,57 +32,60 @@ public final class TextInput {
      *
      * @param skipped counts skipped rows when {@code skipBadRows}
      */
-    public static JavaRDD<LabelledRow> parse(JavaSparkContext sc, String path, LineParser parser, boolean skipBadRows,
-            LongAccumulator skipped) {
+    public static JavaRDD<LabelledRow> parse(
+            JavaSparkContext sc, String path, LineParser parser, boolean skipBadRows, LongAccumulator skipped) {
         @SuppressWarnings("unchecked")
         JavaHadoopRDD<LongWritable, Text> lines = (JavaHadoopRDD<LongWritable, Text>)
                 sc.hadoopFile(path, TextInputFormat.class, LongWritable.class, Text.class, 1);
-        JavaRDD<LabelledRow> rows = lines.mapPartitionsWithInputSplit((split, it) -> {
-            FileSplit fileSplit = (FileSplit) split;
-            String file = fileSplit.getPath().getName();
-            boolean fromStart = fileSplit.getStart() == 0;
-            return new Iterator<LabelledRow>() {
-                private long row;
-                private LabelledRow next = advance();
+        JavaRDD<LabelledRow> rows = lines.mapPartitionsWithInputSplit(
+                (split, it) -> {
+                    FileSplit fileSplit = (FileSplit) split;
+                    String file = fileSplit.getPath().getName();
+                    boolean fromStart = fileSplit.getStart() == 0;
+                    return new Iterator<LabelledRow>() {
+                        private long row;
+                        private LabelledRow next = advance();
 
-                private LabelledRow advance() {
-                    while (it.hasNext()) {
-                        scala.Tuple2<LongWritable, Text> t = it.next();
-                        row++;
-                        String line = t._2().toString();
-                        if (line.isBlank()) {
-                            continue;
-                        }
-                        String where = fromStart ? "row " + row + " of " + file
-                                : "line at byte " + t._1().get() + " of " + file;
-                        try {
-                            LabelledRow r = parser.parse(line, row, fromStart, where);
-                            if (r != null) {
-                                return r;
+                        private LabelledRow advance() {
+                            while (it.hasNext()) {
+                                scala.Tuple2<LongWritable, Text> t = it.next();
+                                row++;
+                                String line = t._2().toString();
+                                if (line.isBlank()) {
+                                    continue;
+                                }
+                                String where = fromStart
+                                        ? "row " + row + " of " + file
+                                        : "line at byte " + t._1().get() + " of " + file;
+                                try {
+                                    LabelledRow r = parser.parse(line, row, fromStart, where);
+                                    if (r != null) {
+                                        return r;
+                                    }
+                                } catch (DataFormatException e) {
+                                    if (!skipBadRows) {
+                                        throw e;
+                                    }
+                                    skipped.add(1);
+                                }
                             }
-                        } catch (DataFormatException e) {
-                            if (!skipBadRows) {
-                                throw e;
-                            }
-                            skipped.add(1);
+                            return null;
                         }
-                    }
-                    return null;
-                }
 
-                @Override
-                public boolean hasNext() {
-                    return next != null;
-                }
+                        @Override
+                        public boolean hasNext() {
+                            return next != null;
+                        }
 
-                @Override
-                public LabelledRow next() {
-                    LabelledRow r = next;
-                    next = advance();
-                    return r;
-                }
-            };
-        }, true);
+                        @Override
+                        public LabelledRow next() {
+                            LabelledRow r = next;
+                            next = advance();
+                            return r;
+                        }
+                    };
+                },
+                true);
         return InputPartitioning.spread(rows, sc.defaultParallelism());
     }
 

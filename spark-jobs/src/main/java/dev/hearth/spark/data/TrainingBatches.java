@@ -32,8 +32,16 @@ public final class TrainingBatches {
     /** Epoch 1's minibatches: the blocks an engine that caches once keeps for the whole run (lazy, built once). */
     private JavaRDD<DataSet> blocks;
 
-    private TrainingBatches(JavaPairRDD<LabelledRow, Long> indexed, long count, int batchSize, LabelEncoding encoding,
-            NormalizerSpec normalizer, int features, int workers, int averagingFrequency, long seed) {
+    private TrainingBatches(
+            JavaPairRDD<LabelledRow, Long> indexed,
+            long count,
+            int batchSize,
+            LabelEncoding encoding,
+            NormalizerSpec normalizer,
+            int features,
+            int workers,
+            int averagingFrequency,
+            long seed) {
         this.indexed = indexed;
         this.count = count;
         this.batchSize = batchSize;
@@ -53,11 +61,27 @@ public final class TrainingBatches {
      * @param averagingFrequency the most minibatches a worker fits between averagings
      * @param seed shuffle seed; epoch {@code e} uses the permutation of ({@code seed}, {@code e})
      */
-    public static TrainingBatches of(JavaRDD<LabelledRow> rows, long count, int batchSize, LabelEncoding encoding,
-            NormalizerSpec normalizer, int features, int workers, int averagingFrequency, long seed) {
+    public static TrainingBatches of(
+            JavaRDD<LabelledRow> rows,
+            long count,
+            int batchSize,
+            LabelEncoding encoding,
+            NormalizerSpec normalizer,
+            int features,
+            int workers,
+            int averagingFrequency,
+            long seed) {
         new EpochPlan(count, batchSize, workers, averagingFrequency); // validates the numbers before any job runs
-        return new TrainingBatches(rows.zipWithIndex(), count, batchSize, encoding, normalizer, features, workers,
-                averagingFrequency, seed);
+        return new TrainingBatches(
+                rows.zipWithIndex(),
+                count,
+                batchSize,
+                encoding,
+                normalizer,
+                features,
+                workers,
+                averagingFrequency,
+                seed);
     }
 
     /** Training examples per epoch. */
@@ -96,8 +120,7 @@ public final class TrainingBatches {
         NormalizerSpec norm = normalizer;
         int width = features;
         long total = count;
-        JavaRDD<DataSet> batches = indexed
-                .mapToPair(t -> {
+        JavaRDD<DataSet> batches = indexed.mapToPair(t -> {
                     if (t._2() >= total) {
                         throw new IllegalStateException("the training split has more than the " + total
                                 + " rows counted before training: its input changed during the run");
@@ -105,17 +128,21 @@ public final class TrainingBatches {
                     return new Tuple2<>(permutation.apply(t._2()), t._1());
                 })
                 .partitionBy(new SlotPartitioner(plan))
-                .mapPartitionsWithIndex((slot, it) -> {
-                    List<Tuple2<Long, LabelledRow>> rows = new ArrayList<>();
-                    it.forEachRemaining(rows::add);
-                    if (rows.size() != plan.examples(slot)) {
-                        throw new IllegalStateException("epoch " + epoch + ": slot " + slot + " received " + rows.size()
-                                + " training rows instead of " + plan.examples(slot)
-                                + ": the training split changed since it was counted");
-                    }
-                    rows.sort(Comparator.comparingLong(Tuple2::_1));
-                    return MiniBatcher.batch(rows.stream().map(Tuple2::_2).iterator(), size, enc, norm, width);
-                }, true);
+                .mapPartitionsWithIndex(
+                        (slot, it) -> {
+                            List<Tuple2<Long, LabelledRow>> rows = new ArrayList<>();
+                            it.forEachRemaining(rows::add);
+                            if (rows.size() != plan.examples(slot)) {
+                                throw new IllegalStateException(
+                                        "epoch " + epoch + ": slot " + slot + " received " + rows.size()
+                                                + " training rows instead of " + plan.examples(slot)
+                                                + ": the training split changed since it was counted");
+                            }
+                            rows.sort(Comparator.comparingLong(Tuple2::_1));
+                            return MiniBatcher.batch(
+                                    rows.stream().map(Tuple2::_2).iterator(), size, enc, norm, width);
+                        },
+                        true);
         batches.setName("hearth-epoch-" + epoch + "-minibatches");
         return batches;
     }

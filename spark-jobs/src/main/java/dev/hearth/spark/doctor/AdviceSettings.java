@@ -27,22 +27,32 @@ public final class AdviceSettings {
      * @param rounds measured rounds per worker count
      * @param workers cores to measure with; 0 = decide later (validation only)
      */
-    public static TrainingAdvisor.Request request(Settings settings, Configuration hadoop, Integer features, int classes,
-            int rounds, int workers) {
+    public static TrainingAdvisor.Request request(
+            Settings settings, Configuration hadoop, Integer features, int classes, int rounds, int workers) {
         NetworkSpec spec = NetworkSpecResolver.resolve(settings, hadoop);
-        int inputs = features != null ? features
-                : !spec.input().isEmpty() ? spec.inputSize()
-                : settings.getInt(TrainSettings.DATA_FEATURE_COUNT) > 0 ? settings.getInt(TrainSettings.DATA_FEATURE_COUNT)
-                : DEFAULT_FEATURES;
+        int inputs = features != null
+                ? features
+                : !spec.input().isEmpty()
+                        ? spec.inputSize()
+                        : settings.getInt(TrainSettings.DATA_FEATURE_COUNT) > 0
+                                ? settings.getInt(TrainSettings.DATA_FEATURE_COUNT)
+                                : DEFAULT_FEATURES;
         if (features != null && !spec.input().isEmpty() && features != spec.inputSize()) {
             throw new SettingsException("--features = " + features + " does not match the network's input shape "
                     + spec.input() + " (" + spec.inputSize() + " values): leave --features out or make them agree");
         }
-        String name = settings.isSet(TrainSettings.NETWORK_CONFIG) ? settings.get(TrainSettings.NETWORK_CONFIG)
+        String name = settings.isSet(TrainSettings.NETWORK_CONFIG)
+                ? settings.get(TrainSettings.NETWORK_CONFIG)
                 : "dense network " + TrainSettings.NETWORK_HIDDEN + "=" + settings.get(TrainSettings.NETWORK_HIDDEN);
-        return new TrainingAdvisor.Request(spec, name, inputs, spec.isClassification() ? classes : 1,
-                settings.getInt(TrainSettings.TRAIN_BATCH_SIZE), settings.getInt(TrainSettings.TRAIN_AVERAGING_FREQUENCY),
-                rounds, Math.max(1, workers));
+        return new TrainingAdvisor.Request(
+                spec,
+                name,
+                inputs,
+                spec.isClassification() ? classes : 1,
+                settings.getInt(TrainSettings.TRAIN_BATCH_SIZE),
+                settings.getInt(TrainSettings.TRAIN_AVERAGING_FREQUENCY),
+                rounds,
+                Math.max(1, workers));
     }
 
     /** The cores to measure with: {@code train.workers}, or every core Spark offers when it is 0. */

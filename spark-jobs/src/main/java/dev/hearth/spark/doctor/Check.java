@@ -10,7 +10,11 @@ package dev.hearth.spark.doctor;
  */
 public record Check(String name, Status status, String detail, String fix) {
     /** Verdicts, worst last. */
-    public enum Status { OK, WARN, FAIL }
+    public enum Status {
+        OK,
+        WARN,
+        FAIL
+    }
 
     static Check ok(String name, String detail) {
         return new Check(name, Status.OK, detail, "");

@@ -35,7 +35,10 @@ final class ExecutorChecks {
         try {
             probes = ExecutorProbe.run(JavaSparkContext.fromSparkContext(spark.sparkContext()), all);
         } catch (RuntimeException e) {
-            checks.add(new Check("checks inside executors", Check.Status.FAIL, e.toString(),
+            checks.add(new Check(
+                    "checks inside executors",
+                    Check.Status.FAIL,
+                    e.toString(),
                     "make sure executors start and have the jobs jar (and hadoop-aws for s3a://)"));
             return checks;
         }
@@ -59,7 +62,10 @@ final class ExecutorChecks {
             return Check.ok(name, outcome);
         }
         if (path.startsWith("s3a:") && S3aJars.missing(outcome)) {
-            return new Check(name, Check.Status.FAIL, S3aJars.detail(outcome),
+            return new Check(
+                    name,
+                    Check.Status.FAIL,
+                    S3aJars.detail(outcome),
                     new S3aJars(ExecutorChecks.class.getClassLoader()).fix());
         }
         return new Check(name, Check.Status.FAIL, outcome, fix(path));
@@ -72,36 +78,55 @@ final class ExecutorChecks {
     static Check offHeap(ExecutorProbe p) {
         String name = "off-heap vs container overhead in " + where(p);
         if (p.maxBytesMb() < 0) {
-            return new Check(name, Check.Status.WARN, "org.bytedeco.javacpp.maxbytes unset in the executor; overhead "
-                    + p.overheadMb() + " MB", "add -Dorg.bytedeco.javacpp.maxbytes=<below overhead> to "
-                    + "spark.executor.extraJavaOptions");
+            return new Check(
+                    name,
+                    Check.Status.WARN,
+                    "org.bytedeco.javacpp.maxbytes unset in the executor; overhead " + p.overheadMb() + " MB",
+                    "add -Dorg.bytedeco.javacpp.maxbytes=<below overhead> to " + "spark.executor.extraJavaOptions");
         }
-        String detail = "ND4J max " + p.maxBytesMb() + " MB, overhead " + p.overheadMb() + " MB, heap " + p.heapMb()
-                + " MB";
-        return p.maxBytesMb() < p.overheadMb() ? Check.ok(name, detail)
-                : new Check(name, Check.Status.FAIL, detail + ": YARN kills the container when ND4J fills its limit",
+        String detail =
+                "ND4J max " + p.maxBytesMb() + " MB, overhead " + p.overheadMb() + " MB, heap " + p.heapMb() + " MB";
+        return p.maxBytesMb() < p.overheadMb()
+                ? Check.ok(name, detail)
+                : new Check(
+                        name,
+                        Check.Status.FAIL,
+                        detail + ": YARN kills the container when ND4J fills its limit",
                         "raise spark.executor.memoryOverhead above org.bytedeco.javacpp.maxbytes");
     }
 
     static Check blas(ExecutorProbe p) {
         String name = "BLAS threads vs vcores in " + where(p);
         if (p.ompThreads() == null) {
-            return new Check(name, Check.Status.WARN, "OMP_NUM_THREADS unset in the executor: one BLAS thread per core"
-                    + " in each of its " + p.cores() + " task(s)", "--conf spark.executorEnv.OMP_NUM_THREADS=1");
+            return new Check(
+                    name,
+                    Check.Status.WARN,
+                    "OMP_NUM_THREADS unset in the executor: one BLAS thread per core" + " in each of its " + p.cores()
+                            + " task(s)",
+                    "--conf spark.executorEnv.OMP_NUM_THREADS=1");
         }
         int threads = Integer.parseInt(p.ompThreads().strip());
         String detail = String.format(Locale.ROOT, "%d vcores x %d BLAS threads", p.cores(), threads);
-        return threads == 1 || p.cores() == 1 ? Check.ok(name, detail)
-                : new Check(name, Check.Status.WARN, detail + ": oversubscribes the container's vcores",
+        return threads == 1 || p.cores() == 1
+                ? Check.ok(name, detail)
+                : new Check(
+                        name,
+                        Check.Status.WARN,
+                        detail + ": oversubscribes the container's vcores",
                         "--conf spark.executorEnv.OMP_NUM_THREADS=1");
     }
 
     private Check store() {
         String name = "store exclusive creates";
         try {
-            HadoopModelStore store = HadoopModelStore.open(storeRoot, spark.sparkContext().hadoopConfiguration());
-            return store.multiPublisherSafe() ? Check.ok(name, store.exclusiveCreates())
-                    : new Check(name, Check.Status.WARN, store.exclusiveCreates(),
+            HadoopModelStore store =
+                    HadoopModelStore.open(storeRoot, spark.sparkContext().hadoopConfiguration());
+            return store.multiPublisherSafe()
+                    ? Check.ok(name, store.exclusiveCreates())
+                    : new Check(
+                            name,
+                            Check.Status.WARN,
+                            store.exclusiveCreates(),
                             "run one publisher per model, or use an endpoint that honours If-None-Match: * on PUT");
         } catch (RuntimeException e) {
             return new Check(name, Check.Status.FAIL, e.getMessage(), fix(storeRoot));
@@ -109,8 +134,9 @@ final class ExecutorChecks {
     }
 
     private static String fix(String path) {
-        return path.startsWith("s3a:") ? "check fs.s3a.endpoint, fs.s3a.endpoint.region and the credentials "
-                + "(spark.hadoop.fs.s3a.* on YARN, or core-site.xml in HADOOP_CONF_DIR) and that the bucket exists"
+        return path.startsWith("s3a:")
+                ? "check fs.s3a.endpoint, fs.s3a.endpoint.region and the credentials "
+                        + "(spark.hadoop.fs.s3a.* on YARN, or core-site.xml in HADOOP_CONF_DIR) and that the bucket exists"
                 : "check the path and the cluster's Hadoop configuration (HADOOP_CONF_DIR)";
     }
 }

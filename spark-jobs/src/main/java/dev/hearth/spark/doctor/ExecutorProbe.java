@@ -26,8 +26,16 @@ import org.apache.spark.deploy.SparkHadoopUtil;
  * @param ompThreads OMP_NUM_THREADS in the executor's environment, null when unset
  * @param paths per path: "ok (scheme)" or the error
  */
-public record ExecutorProbe(String executor, String container, long heapMb, long maxBytesMb, long overheadMb,
-        int cores, String ompThreads, Map<String, String> paths) implements Serializable {
+public record ExecutorProbe(
+        String executor,
+        String container,
+        long heapMb,
+        long maxBytesMb,
+        long overheadMb,
+        int cores,
+        String ompThreads,
+        Map<String, String> paths)
+        implements Serializable {
 
     /** Runs one probe task per executor slot of {@code sc} and returns one probe per distinct executor. */
     public static List<ExecutorProbe> run(JavaSparkContext sc, List<String> paths) {
@@ -39,7 +47,8 @@ public record ExecutorProbe(String executor, String container, long heapMb, long
         List<String> wanted = List.copyOf(paths);
         Map<String, ExecutorProbe> byExecutor = new LinkedHashMap<>();
         // Maps travel back (Kryo cannot build records: their fields are final).
-        for (Map<String, String> m : sc.parallelize(tasks, slots).map(i -> inside(wanted).toMap()).collect()) {
+        for (Map<String, String> m :
+                sc.parallelize(tasks, slots).map(i -> inside(wanted).toMap()).collect()) {
             ExecutorProbe p = fromMap(m);
             byExecutor.putIfAbsent(p.executor(), p);
         }
@@ -68,9 +77,15 @@ public record ExecutorProbe(String executor, String container, long heapMb, long
                 paths.put(k.substring("path:".length()), v);
             }
         });
-        return new ExecutorProbe(m.get("executor"), m.get("container"), Long.parseLong(m.get("heapMb")),
-                Long.parseLong(m.get("maxBytesMb")), Long.parseLong(m.get("overheadMb")),
-                Integer.parseInt(m.get("cores")), m.get("ompThreads"), paths);
+        return new ExecutorProbe(
+                m.get("executor"),
+                m.get("container"),
+                Long.parseLong(m.get("heapMb")),
+                Long.parseLong(m.get("maxBytesMb")),
+                Long.parseLong(m.get("overheadMb")),
+                Integer.parseInt(m.get("cores")),
+                m.get("ompThreads"),
+                paths);
     }
 
     /** The probe, run inside an executor. */
@@ -83,7 +98,8 @@ public record ExecutorProbe(String executor, String container, long heapMb, long
         }
         long executorMb = env.conf().getSizeAsMb("spark.executor.memory", "1g");
         long overheadMb = env.conf().contains("spark.executor.memoryOverhead")
-                ? env.conf().getSizeAsMb("spark.executor.memoryOverhead", "0") : Math.max(384, executorMb / 10);
+                ? env.conf().getSizeAsMb("spark.executor.memoryOverhead", "0")
+                : Math.max(384, executorMb / 10);
         String maxBytes = System.getProperty("org.bytedeco.javacpp.maxbytes");
         String host;
         try {
@@ -91,10 +107,15 @@ public record ExecutorProbe(String executor, String container, long heapMb, long
         } catch (java.io.IOException e) {
             host = "unknown-host";
         }
-        return new ExecutorProbe(env.executorId() + "@" + host, System.getenv().getOrDefault("CONTAINER_ID", "-"),
-                Runtime.getRuntime().maxMemory() >> 20, maxBytes == null ? -1 : SparkDoctor.sizeMb(maxBytes),
-                overheadMb, env.conf().getInt("spark.executor.cores", Runtime.getRuntime().availableProcessors()),
-                System.getenv("OMP_NUM_THREADS"), reach);
+        return new ExecutorProbe(
+                env.executorId() + "@" + host,
+                System.getenv().getOrDefault("CONTAINER_ID", "-"),
+                Runtime.getRuntime().maxMemory() >> 20,
+                maxBytes == null ? -1 : SparkDoctor.sizeMb(maxBytes),
+                overheadMb,
+                env.conf().getInt("spark.executor.cores", Runtime.getRuntime().availableProcessors()),
+                System.getenv("OMP_NUM_THREADS"),
+                reach);
     }
 
     /** "ok (...)" when {@code path}'s file system initialises and the path (or its parent) can be read. */
@@ -103,11 +124,15 @@ public record ExecutorProbe(String executor, String container, long heapMb, long
             Path p = new Path(path);
             FileSystem fs = p.getFileSystem(hadoop);
             boolean exists = fs.exists(p);
-            return "ok (" + fs.getClass().getSimpleName() + ", " + (exists ? "exists" : "absent, parent readable: "
-                    + (p.getParent() == null || fs.exists(p.getParent()))) + ")";
+            return "ok (" + fs.getClass().getSimpleName() + ", "
+                    + (exists
+                            ? "exists"
+                            : "absent, parent readable: " + (p.getParent() == null || fs.exists(p.getParent())))
+                    + ")";
         } catch (Exception | LinkageError e) {
             String msg = String.valueOf(e.getMessage());
-            return "error: " + e.getClass().getSimpleName() + ": " + msg.lines().findFirst().orElse("");
+            return "error: " + e.getClass().getSimpleName() + ": "
+                    + msg.lines().findFirst().orElse("");
         }
     }
 }

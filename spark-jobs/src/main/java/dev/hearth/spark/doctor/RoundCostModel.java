@@ -22,8 +22,9 @@ public record RoundCostModel(int batch, double stepMs, double fixedMs, double pe
 
     public RoundCostModel {
         if (batch < 1 || !(stepMs > 0) || !(fixedMs >= 0) || !(perWorkerMs >= 0)) {
-            throw new IllegalArgumentException("round cost model needs batch >= 1, step > 0 ms and overheads >= 0 ms, got batch "
-                    + batch + ", step " + stepMs + ", fixed " + fixedMs + ", per worker " + perWorkerMs);
+            throw new IllegalArgumentException(
+                    "round cost model needs batch >= 1, step > 0 ms and overheads >= 0 ms, got batch " + batch
+                            + ", step " + stepMs + ", fixed " + fixedMs + ", per worker " + perWorkerMs);
         }
     }
 
@@ -32,8 +33,8 @@ public record RoundCostModel(int batch, double stepMs, double fixedMs, double pe
      * {@code overheadHigh} with {@code workersHigh} (equal counts, or a smaller overhead with more workers, give a
      * flat line at the larger overhead: noise, not a saving).
      */
-    public static RoundCostModel fit(int batch, double stepMs, int workersLow, double overheadLow, int workersHigh,
-            double overheadHigh) {
+    public static RoundCostModel fit(
+            int batch, double stepMs, int workersLow, double overheadLow, int workersHigh, double overheadHigh) {
         if (workersHigh <= workersLow || overheadHigh <= overheadLow) {
             return new RoundCostModel(batch, stepMs, Math.max(0, Math.max(overheadLow, overheadHigh)), 0);
         }

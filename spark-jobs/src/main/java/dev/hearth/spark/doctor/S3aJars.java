@@ -26,8 +26,10 @@ final class S3aJars {
 
     /** True when {@code error} (a probe's "error: ..." text) says S3A or its SDK is not on the class path. */
     static boolean missing(String error) {
-        return error.contains(S3A_CLASS.replace('.', '/')) || error.contains(S3A_CLASS + " not found")
-                || error.contains("com/amazonaws/") || error.contains("com.amazonaws.");
+        return error.contains(S3A_CLASS.replace('.', '/'))
+                || error.contains(S3A_CLASS + " not found")
+                || error.contains("com/amazonaws/")
+                || error.contains("com.amazonaws.");
     }
 
     /** The failed check's detail: which classes are missing in the executor. */
@@ -42,8 +44,9 @@ final class S3aJars {
         jarOf(S3A_CLASS).ifPresent(found::add);
         jarOf(SDK_CLASS).ifPresent(found::add);
         String names = "hadoop-aws-" + VersionInfo.getVersion() + ".jar and its aws-java-sdk-bundle";
-        String jars = found.size() == 2 ? String.join(",", found) : "<dir>/hadoop-aws-" + VersionInfo.getVersion()
-                + ".jar,<dir>/aws-java-sdk-bundle-<version>.jar";
+        String jars = found.size() == 2
+                ? String.join(",", found)
+                : "<dir>/hadoop-aws-" + VersionInfo.getVersion() + ".jar,<dir>/aws-java-sdk-bundle-<version>.jar";
         return "add " + names + " to the job: bin/hearth doctor|train ... --master yarn --jars " + jars
                 + " (spark-submit --jars, or spark.jars in conf/spark-defaults.conf; or stage them with "
                 + "spark.yarn.jars), and set fs.s3a.endpoint/region/credentials as spark.hadoop.fs.s3a.*";
@@ -52,8 +55,12 @@ final class S3aJars {
     /** The local jar file that holds {@code className} for this driver, if it is a jar on this machine. */
     Optional<String> jarOf(String className) {
         try {
-            CodeSource source = Class.forName(className, false, loader).getProtectionDomain().getCodeSource();
-            if (source == null || source.getLocation() == null || !"file".equals(source.getLocation().getProtocol())) {
+            CodeSource source = Class.forName(className, false, loader)
+                    .getProtectionDomain()
+                    .getCodeSource();
+            if (source == null
+                    || source.getLocation() == null
+                    || !"file".equals(source.getLocation().getProtocol())) {
                 return Optional.empty();
             }
             Path jar = Path.of(source.getLocation().toURI());

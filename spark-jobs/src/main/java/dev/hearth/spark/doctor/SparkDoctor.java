@@ -1,5 +1,6 @@
 package dev.hearth.spark.doctor;
 
+import dev.hearth.spark.serde.HearthKryoRegistrator;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +8,6 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileSystem;
-import dev.hearth.spark.serde.HearthKryoRegistrator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.serializer.KryoSerializer;
@@ -24,8 +24,8 @@ import scala.reflect.ClassTag$;
  * approach; with paths or a store root also what each executor (YARN container) sees ({@link ExecutorChecks}).
  */
 public final class SparkDoctor {
-    private static final List<String> REQUIRED_OPENS = List.of("java.base/java.nio", "java.base/sun.nio.ch",
-            "java.base/java.lang.invoke", "java.base/java.util");
+    private static final List<String> REQUIRED_OPENS =
+            List.of("java.base/java.nio", "java.base/sun.nio.ch", "java.base/java.lang.invoke", "java.base/java.util");
 
     private final SparkSession spark;
     private final List<String> paths;
@@ -65,29 +65,50 @@ public final class SparkDoctor {
     static Check kryo(SparkConf conf) {
         String name = "Kryo serializer with an ND4J registrator";
         if (!conf.get("spark.serializer", "").contains("KryoSerializer")) {
-            return new Check(name, Check.Status.FAIL, "spark.serializer is " + conf.get("spark.serializer", "<unset>"),
+            return new Check(
+                    name,
+                    Check.Status.FAIL,
+                    "spark.serializer is " + conf.get("spark.serializer", "<unset>"),
                     "--conf spark.serializer=org.apache.spark.serializer.KryoSerializer");
         }
         String registrator = conf.get("spark.kryo.registrator", "");
         if (!HearthKryoRegistrator.NAME.equals(registrator) && !"org.nd4j.kryo.Nd4jRegistrator".equals(registrator)) {
-            return new Check(name, Check.Status.FAIL, "spark.kryo.registrator is " + conf.get("spark.kryo.registrator", "<unset>"),
+            return new Check(
+                    name,
+                    Check.Status.FAIL,
+                    "spark.kryo.registrator is " + conf.get("spark.kryo.registrator", "<unset>"),
                     "--conf spark.kryo.registrator=" + HearthKryoRegistrator.NAME);
         }
         try {
             SerializerInstance kryo = new KryoSerializer(conf).newInstance();
             INDArray a = Nd4j.linspace(1, 12, 12).reshape(3, 4);
-            INDArray back = kryo.deserialize(kryo.serialize(a, ClassTag$.MODULE$.apply(INDArray.class)),
+            INDArray back = kryo.deserialize(
+                    kryo.serialize(a, ClassTag$.MODULE$.apply(INDArray.class)),
                     ClassTag$.MODULE$.apply(INDArray.class));
             if (!HearthKryoRegistrator.NAME.equals(registrator)) {
-                return a.equals(back) ? new Check(name, Check.Status.WARN, "org.nd4j.kryo.Nd4jRegistrator works but "
-                        + "serialises arrays element by element (slower averaging rounds)",
-                        "--conf spark.kryo.registrator=" + HearthKryoRegistrator.NAME)
-                        : new Check(name, Check.Status.FAIL, "an INDArray came back different", "check the registrator class");
+                return a.equals(back)
+                        ? new Check(
+                                name,
+                                Check.Status.WARN,
+                                "org.nd4j.kryo.Nd4jRegistrator works but "
+                                        + "serialises arrays element by element (slower averaging rounds)",
+                                "--conf spark.kryo.registrator=" + HearthKryoRegistrator.NAME)
+                        : new Check(
+                                name,
+                                Check.Status.FAIL,
+                                "an INDArray came back different",
+                                "check the registrator class");
             }
-            return a.equals(back) ? Check.ok(name, "an INDArray round-trips on the driver")
-                    : new Check(name, Check.Status.FAIL, "an INDArray came back different", "check the registrator class");
+            return a.equals(back)
+                    ? Check.ok(name, "an INDArray round-trips on the driver")
+                    : new Check(
+                            name, Check.Status.FAIL, "an INDArray came back different", "check the registrator class");
         } catch (RuntimeException e) {
-            return new Check(name, Check.Status.FAIL, "round trip failed: " + e, "check spark.kryo.registrator and the classpath");
+            return new Check(
+                    name,
+                    Check.Status.FAIL,
+                    "round trip failed: " + e,
+                    "check spark.kryo.registrator and the classpath");
         }
     }
 
@@ -95,12 +116,19 @@ public final class SparkDoctor {
         String name = "INDArray through the executors";
         try {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            List<INDArray> out = sc.parallelize(List.of(1, 2), 2).map(i -> Nd4j.ones(2, 2).muli(i)).collect();
-            double sum = out.stream().mapToDouble(a -> a.sumNumber().doubleValue()).sum();
-            return sum == 12.0 ? Check.ok(name, "executors created, serialised and returned INDArrays")
+            List<INDArray> out = sc.parallelize(List.of(1, 2), 2)
+                    .map(i -> Nd4j.ones(2, 2).muli(i))
+                    .collect();
+            double sum =
+                    out.stream().mapToDouble(a -> a.sumNumber().doubleValue()).sum();
+            return sum == 12.0
+                    ? Check.ok(name, "executors created, serialised and returned INDArrays")
                     : new Check(name, Check.Status.FAIL, "sum was " + sum + ", expected 12", "check Kryo settings");
         } catch (RuntimeException e) {
-            return new Check(name, Check.Status.FAIL, e.toString(),
+            return new Check(
+                    name,
+                    Check.Status.FAIL,
+                    e.toString(),
                     "make sure executors have DL4J/ND4J (the shaded jobs jar) and the Kryo settings above");
         }
     }
@@ -108,39 +136,56 @@ public final class SparkDoctor {
     private static Check addOpens() {
         String name = "Java 17 --add-opens on the driver";
         String args = String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments());
-        List<String> missing = REQUIRED_OPENS.stream().filter(o -> !args.contains(o + "=ALL-UNNAMED")).toList();
+        List<String> missing = REQUIRED_OPENS.stream()
+                .filter(o -> !args.contains(o + "=ALL-UNNAMED"))
+                .toList();
         if (Runtime.version().feature() < 17 || missing.isEmpty()) {
             return Check.ok(name, "present");
         }
-        return new Check(name, Check.Status.FAIL, "missing " + missing,
+        return new Check(
+                name,
+                Check.Status.FAIL,
+                "missing " + missing,
                 "start the driver JVM with @conf/jvm17.args (spark-submit adds them for you; plain java does not)");
     }
 
     private static Check localityWait(SparkConf conf) {
         String v = conf.get("spark.locality.wait", "3s");
-        return v.equals("0") || v.equals("0s") ? Check.ok("spark.locality.wait", "0")
-                : new Check("spark.locality.wait", Check.Status.WARN, v + ": each averaging round waits for locality",
+        return v.equals("0") || v.equals("0s")
+                ? Check.ok("spark.locality.wait", "0")
+                : new Check(
+                        "spark.locality.wait",
+                        Check.Status.WARN,
+                        v + ": each averaging round waits for locality",
                         "--conf spark.locality.wait=0");
     }
 
     private Check offHeap(SparkConf conf) {
         String name = "executor off-heap headroom vs ND4J limit";
         if (spark.sparkContext().master().startsWith("local")) {
-            return Check.ok(name, "local mode: ND4J shares the driver JVM (size -Dorg.bytedeco.javacpp.maxbytes on it)");
+            return Check.ok(
+                    name, "local mode: ND4J shares the driver JVM (size -Dorg.bytedeco.javacpp.maxbytes on it)");
         }
         long executorMb = conf.getSizeAsMb("spark.executor.memory", "1g");
         long overheadMb = conf.contains("spark.executor.memoryOverhead")
-                ? conf.getSizeAsMb("spark.executor.memoryOverhead", "0") : Math.max(384, executorMb / 10);
+                ? conf.getSizeAsMb("spark.executor.memoryOverhead", "0")
+                : Math.max(384, executorMb / 10);
         Matcher m = Pattern.compile("-Dorg\\.bytedeco\\.javacpp\\.maxbytes=(\\S+)")
                 .matcher(conf.get("spark.executor.extraJavaOptions", ""));
         if (!m.find()) {
-            return new Check(name, Check.Status.WARN, "org.bytedeco.javacpp.maxbytes not set; overhead " + overheadMb + " MB",
+            return new Check(
+                    name,
+                    Check.Status.WARN,
+                    "org.bytedeco.javacpp.maxbytes not set; overhead " + overheadMb + " MB",
                     "add -Dorg.bytedeco.javacpp.maxbytes=<below overhead> to spark.executor.extraJavaOptions");
         }
         long maxMb = sizeMb(m.group(1));
         return maxMb < overheadMb
                 ? Check.ok(name, "ND4J max " + maxMb + " MB < overhead " + overheadMb + " MB")
-                : new Check(name, Check.Status.FAIL, "ND4J max " + maxMb + " MB >= overhead " + overheadMb + " MB",
+                : new Check(
+                        name,
+                        Check.Status.FAIL,
+                        "ND4J max " + maxMb + " MB >= overhead " + overheadMb + " MB",
                         "raise spark.executor.memoryOverhead above org.bytedeco.javacpp.maxbytes");
     }
 
@@ -151,24 +196,36 @@ public final class SparkDoctor {
         int cores = local ? spark.sparkContext().defaultParallelism() : conf.getInt("spark.executor.cores", 1);
         int machine = Runtime.getRuntime().availableProcessors();
         if (omp == null) {
-            return new Check(name, Check.Status.WARN, "OMP_NUM_THREADS unset: ND4J starts one BLAS thread per core in every task",
+            return new Check(
+                    name,
+                    Check.Status.WARN,
+                    "OMP_NUM_THREADS unset: ND4J starts one BLAS thread per core in every task",
                     local ? "export OMP_NUM_THREADS=1" : "--conf spark.executorEnv.OMP_NUM_THREADS=1");
         }
         int threads = Integer.parseInt(omp.strip());
-        String detail = String.format(Locale.ROOT, "%d task slots x %d BLAS threads%s", cores, threads,
+        String detail = String.format(
+                Locale.ROOT,
+                "%d task slots x %d BLAS threads%s",
+                cores,
+                threads,
                 local ? " on " + machine + " cores" : " per executor");
-        return !local || cores * threads <= machine ? Check.ok(name, detail)
+        return !local || cores * threads <= machine
+                ? Check.ok(name, detail)
                 : new Check(name, Check.Status.WARN, detail + ": oversubscribed", "set OMP_NUM_THREADS=1");
     }
 
     private Check exportApproach() {
         String name = "default FS vs Export approach";
         String master = spark.sparkContext().master();
-        String scheme = FileSystem.getDefaultUri(spark.sparkContext().hadoopConfiguration()).getScheme();
+        String scheme = FileSystem.getDefaultUri(spark.sparkContext().hadoopConfiguration())
+                .getScheme();
         if (master.startsWith("local") || !"file".equals(scheme)) {
             return Check.ok(name, "default FS " + scheme + ": Export (fast) is used");
         }
-        return new Check(name, Check.Status.WARN, "default FS is file: on " + master + ": Hearth falls back to Direct (slower)",
+        return new Check(
+                name,
+                Check.Status.WARN,
+                "default FS is file: on " + master + ": Hearth falls back to Direct (slower)",
                 "--conf spark.hadoop.fs.defaultFS=hdfs://<namenode> (or s3a://)");
     }
 

@@ -46,15 +46,29 @@ public final class TrainingAdvisor {
      * @param rounds measured rounds per worker count
      * @param workers the cluster's cores to measure with (at least 1)
      */
-    public record Request(NetworkSpec spec, String networkName, int features, int outputs, int batch,
-            int averagingFrequency, int rounds, int workers) {
+    public record Request(
+            NetworkSpec spec,
+            String networkName,
+            int features,
+            int outputs,
+            int batch,
+            int averagingFrequency,
+            int rounds,
+            int workers) {
         public Request {
             require(features >= 1, "--features", features, "at least 1");
             require(outputs >= 1, "outputs", outputs, "at least 1");
-            require(!spec.isClassification() || outputs >= 2, "--classes", outputs, "at least 2 for a classification head");
+            require(
+                    !spec.isClassification() || outputs >= 2,
+                    "--classes",
+                    outputs,
+                    "at least 2 for a classification head");
             require(batch >= 1 && batch <= 65_536, "train.batch.size.per.worker", batch, "1 to 65536");
-            require(averagingFrequency >= 1 && averagingFrequency <= 10_000, "train.averaging.frequency",
-                    averagingFrequency, "1 to 10000");
+            require(
+                    averagingFrequency >= 1 && averagingFrequency <= 10_000,
+                    "train.averaging.frequency",
+                    averagingFrequency,
+                    "1 to 10000");
             require(rounds >= 1 && rounds <= 100, "--advise-rounds", rounds, "1 to 100");
             require(workers >= 1, "workers", workers, "at least 1");
         }
@@ -75,8 +89,14 @@ public final class TrainingAdvisor {
      * @param low the rounds with {@code lowWorkers} workers (mean per round)
      * @param high the rounds with {@code highWorkers} workers; the same as {@code low} when the cluster has one core
      */
-    public record Measurement(Request request, long parameters, String workerStep, int lowWorkers, RoundBreakdown low,
-            int highWorkers, RoundBreakdown high) {
+    public record Measurement(
+            Request request,
+            long parameters,
+            String workerStep,
+            int lowWorkers,
+            RoundBreakdown low,
+            int highWorkers,
+            RoundBreakdown high) {
 
         /** The round cost model through both measurements; the step time is the one measured with every core busy. */
         public RoundCostModel model() {
@@ -115,8 +135,8 @@ public final class TrainingAdvisor {
      */
     private RoundBreakdown rounds(JavaSparkContext sc, Request request, int workers) {
         MultiLayerNetwork network = network(request);
-        TrainingOptions options = new TrainingOptions(workers, request.batch(), request.averagingFrequency(), 1,
-                "direct", "", 1234L, true);
+        TrainingOptions options = new TrainingOptions(
+                workers, request.batch(), request.averagingFrequency(), 1, "direct", "", 1234L, true);
         TrainingEngine.Session session = new HearthEngine(true).open(sc, network, options);
         EpochBatches first = epoch(sc, request, workers, request.rounds());
         try {
@@ -135,8 +155,8 @@ public final class TrainingAdvisor {
     }
 
     private static MultiLayerNetwork network(Request request) {
-        MultiLayerNetwork network = new MultiLayerNetwork(NetworkBuilder.build(request.spec(), request.features(),
-                request.outputs()));
+        MultiLayerNetwork network =
+                new MultiLayerNetwork(NetworkBuilder.build(request.spec(), request.features(), request.outputs()));
         network.init();
         return network;
     }

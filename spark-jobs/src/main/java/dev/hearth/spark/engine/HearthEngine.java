@@ -1,10 +1,10 @@
 package dev.hearth.spark.engine;
 
+import dev.hearth.spark.data.BlockOrder;
 import dev.hearth.spark.data.EpochPlan;
 import dev.hearth.spark.engine.fused.FusedDenseStep;
 import dev.hearth.spark.training.TrainingEngine;
 import dev.hearth.spark.training.TrainingOptions;
-import dev.hearth.spark.data.BlockOrder;
 import java.util.UUID;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -45,13 +45,18 @@ public final class HearthEngine implements TrainingEngine {
         } else {
             LOG.info("Hearth engine: workers train with the fused dense step");
         }
-        if (!sc.isLocal() && !"0".equals(sc.getConf().get("spark.locality.wait", "3s").replaceAll("[a-z]+$", ""))) {
-            LOG.warn("Hearth engine: spark.locality.wait is {}: a round whose cached blocks sit on a busy executor"
-                    + " waits that long before another executor reads them; set it to 0 for train.engine=hearth",
+        if (!sc.isLocal()
+                && !"0".equals(sc.getConf().get("spark.locality.wait", "3s").replaceAll("[a-z]+$", ""))) {
+            LOG.warn(
+                    "Hearth engine: spark.locality.wait is {}: a round whose cached blocks sit on a busy executor"
+                            + " waits that long before another executor reads them; set it to 0 for train.engine=hearth",
                     sc.getConf().get("spark.locality.wait", "3s"));
         }
-        SessionSetup setup = new SessionSetup(UUID.randomUUID().toString(),
-                network.getLayerWiseConfigurations().toJson(), options.batchSizePerWorker(), fused);
+        SessionSetup setup = new SessionSetup(
+                UUID.randomUUID().toString(),
+                network.getLayerWiseConfigurations().toJson(),
+                options.batchSizePerWorker(),
+                fused);
         Broadcast<SessionSetup> shared = sc.broadcast(setup);
         return new HearthSession(sc, network, options, setup, shared, new LiveWorkers(sc));
     }

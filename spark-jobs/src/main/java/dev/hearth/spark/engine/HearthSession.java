@@ -56,13 +56,19 @@ final class HearthSession implements TrainingEngine.Session {
     private RoundBreakdown breakdown;
     /** The run's minibatch blocks, cached on first use and kept until close, and the plan they were cut by. */
     private JavaRDD<DataSet> blocks;
+
     private EpochPlan blockPlan;
     private int blocksEpoch;
     private boolean persistedHere;
 
     /** A session whose configuration {@code setup} the driver has broadcast as {@code shared}. */
-    HearthSession(JavaSparkContext sc, MultiLayerNetwork network, TrainingOptions options, SessionSetup setup,
-            Broadcast<SessionSetup> shared, LiveWorkers live) {
+    HearthSession(
+            JavaSparkContext sc,
+            MultiLayerNetwork network,
+            TrainingOptions options,
+            SessionSetup setup,
+            Broadcast<SessionSetup> shared,
+            LiveWorkers live) {
         this.sc = sc;
         this.network = network;
         this.options = options;
@@ -87,13 +93,18 @@ final class HearthSession implements TrainingEngine.Session {
                 int workers = options.workers() > 0 ? Math.min(options.workers(), alive) : alive;
                 int[] chosen = Arrays.copyOfRange(order, next, Math.min(order.length, next + workers));
                 next += chosen.length;
-                sc.setJobDescription((description == null ? "" : description + ": ") + "epoch "
-                        + epoch.epoch() + " round " + (rounds + 1) + " (" + chosen.length + " workers)");
+                sc.setJobDescription((description == null ? "" : description + ": ") + "epoch " + epoch.epoch()
+                        + " round " + (rounds + 1) + " (" + chosen.length + " workers)");
                 RoundSums sums = round(chosen, epoch.epoch(), rounds);
                 examples += sums.examples;
                 lastLoss = sums.loss / sums.examples;
-                LOG.info("Epoch {} round {}: {} workers ({} alive), {} examples, {} ms", epoch.epoch(),
-                        rounds + 1, chosen.length, alive, sums.examples,
+                LOG.info(
+                        "Epoch {} round {}: {} workers ({} alive), {} examples, {} ms",
+                        epoch.epoch(),
+                        rounds + 1,
+                        chosen.length,
+                        alive,
+                        sums.examples,
                         String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e6));
             }
         } finally {
@@ -131,8 +142,17 @@ final class HearthSession implements TrainingEngine.Session {
         double broadcast = times[BROADCAST] / n;
         double average = times[AVERAGE] / n;
         double workerTotal = (times[WORKER_INIT] + times[WORKER_DATA] + times[WORKER_COMPUTE]) / n;
-        return new RoundBreakdown(n, round, broadcast, 0, times[WORKER_INIT] / n, times[WORKER_DATA] / n,
-                times[WORKER_COMPUTE] / n, average, Math.max(0, round - broadcast - average - workerTotal), 0);
+        return new RoundBreakdown(
+                n,
+                round,
+                broadcast,
+                0,
+                times[WORKER_INIT] / n,
+                times[WORKER_DATA] / n,
+                times[WORKER_COMPUTE] / n,
+                average,
+                Math.max(0, round - broadcast - average - workerTotal),
+                0);
     }
 
     @Override
@@ -155,13 +175,18 @@ final class HearthSession implements TrainingEngine.Session {
                 keep.set(b);
                 steps = Math.max(steps, blockPlan.batches(b));
             }
-            JavaRDD<DataSet> slots = PartitionPruningRDD.create(blocks.rdd(), new BlockSet(keep)).toJavaRDD();
-            RoundSums sums = slots.mapPartitions(new RoundTask(shared, start, network.getIterationCount(),
-                            network.getEpochCount(), options.seed() * 31 + epochNumber * 1009L + r))
+            JavaRDD<DataSet> slots =
+                    PartitionPruningRDD.create(blocks.rdd(), new BlockSet(keep)).toJavaRDD();
+            RoundSums sums = slots.mapPartitions(new RoundTask(
+                            shared,
+                            start,
+                            network.getIterationCount(),
+                            network.getEpochCount(),
+                            options.seed() * 31 + epochNumber * 1009L + r))
                     .treeAggregate(new RoundSums(), RoundSums::merge, RoundSums::merge, chosen.length > 8 ? 2 : 1);
             if (sums.examples == 0) {
-                throw new IllegalStateException("round " + (r + 1) + " of epoch " + epochNumber
-                        + " fitted no examples");
+                throw new IllegalStateException(
+                        "round " + (r + 1) + " of epoch " + epochNumber + " fitted no examples");
             }
             long t2 = System.nanoTime();
             average(sums, stateView, steps);

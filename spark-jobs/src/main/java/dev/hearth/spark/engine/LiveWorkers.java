@@ -25,7 +25,8 @@ final class LiveWorkers {
     /** Task slots alive now; at least 1 (a round with no executor waits for one, as any Spark job does). */
     int count() {
         int cores = 0;
-        for (ExecutorSummary e : JavaConverters.seqAsJavaList(context.statusStore().executorList(true))) {
+        for (ExecutorSummary e :
+                JavaConverters.seqAsJavaList(context.statusStore().executorList(true))) {
             if (local == "driver".equals(e.id())) {
                 cores += e.totalCores();
             }

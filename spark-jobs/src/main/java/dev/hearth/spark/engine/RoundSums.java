@@ -17,6 +17,7 @@ final class RoundSums implements Serializable {
     int workers;
     /** Worker time summed over workers, ms: loading the start values and opening the trainer, reading minibatches, fitting. */
     double initMs;
+
     double dataMs;
     double computeMs;
 

@@ -74,8 +74,11 @@ final class RoundTask implements FlatMapFunction<Iterator<DataSet>, RoundSums> {
                 fitNs += System.nanoTime() - t2;
             }
             long t3 = System.nanoTime();
-            RoundSums sums = RoundSums.ofWorker(FlatValues.weighted(net.params(), examples),
-                    state == null ? new float[0] : FlatValues.weighted(state, examples), loss / examples, examples);
+            RoundSums sums = RoundSums.ofWorker(
+                    FlatValues.weighted(net.params(), examples),
+                    state == null ? new float[0] : FlatValues.weighted(state, examples),
+                    loss / examples,
+                    examples);
             // Unloading the replica into the result counts with loading it: worker time outside the minibatches.
             initNs += System.nanoTime() - t3;
             sums.initMs = initNs / 1e6;

@@ -55,7 +55,8 @@ final class WorkerSessions {
         synchronized (IDLE) {
             ArrayDeque<Worker> idle = IDLE.computeIfAbsent(setup.sessionId(), k -> new ArrayDeque<>());
             worker = idle.poll();
-            for (Iterator<Map.Entry<String, ArrayDeque<Worker>>> it = IDLE.entrySet().iterator();
+            for (Iterator<Map.Entry<String, ArrayDeque<Worker>>> it =
+                            IDLE.entrySet().iterator();
                     IDLE.size() > MAX_SESSIONS && it.hasNext(); ) {
                 Map.Entry<String, ArrayDeque<Worker>> oldest = it.next();
                 if (!oldest.getKey().equals(setup.sessionId())) {
@@ -69,7 +70,9 @@ final class WorkerSessions {
             MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(setup.confJson()));
             net.init();
             worker = new Worker(net, LocalTrainer.open(net, setup.batchSize(), 0, setup.fused()));
-            LOG.debug("Session {}: new worker ({})", setup.sessionId(),
+            LOG.debug(
+                    "Session {}: new worker ({})",
+                    setup.sessionId(),
                     worker.trainer.isFused() ? "fused step" : "DL4J fit");
         }
         return worker;

@@ -13,8 +13,14 @@ import picocli.CommandLine.Command;
         name = "hearth-jobs",
         mixinStandardHelpOptions = true,
         description = "Hearth Spark jobs.",
-        subcommands = {TrainJob.class, EvaluateJob.class, PredictJob.class, DoctorJob.class, RetrainJob.class,
-            SchedulerJob.class})
+        subcommands = {
+            TrainJob.class,
+            EvaluateJob.class,
+            PredictJob.class,
+            DoctorJob.class,
+            RetrainJob.class,
+            SchedulerJob.class
+        })
 public final class HearthJobs implements Runnable {
     @Override
     public void run() {
@@ -25,8 +31,12 @@ public final class HearthJobs implements Runnable {
     static CommandLine commandLine(Object command) {
         CommandLine cl = new CommandLine(command);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof SettingsException || e instanceof DataFormatException || e instanceof ModelStoreException
-                    || e instanceof ModelLoadException || e instanceof TrainingDivergedException || rootCause(e) instanceof DataFormatException) {
+            if (e instanceof SettingsException
+                    || e instanceof DataFormatException
+                    || e instanceof ModelStoreException
+                    || e instanceof ModelLoadException
+                    || e instanceof TrainingDivergedException
+                    || rootCause(e) instanceof DataFormatException) {
                 line.getErr().println("error: " + rootCause(e).getMessage());
                 return 2;
             }

@@ -13,8 +13,8 @@ public final class JobExitException extends RuntimeException {
     private final int exitCode;
 
     JobExitException(int exitCode, String detail) {
-        super("exit " + exitCode + ": " + (detail == null || detail.isBlank()
-                ? "the job failed (its error is in the driver's log)" : detail));
+        super("exit " + exitCode + ": "
+                + (detail == null || detail.isBlank() ? "the job failed (its error is in the driver's log)" : detail));
         this.exitCode = exitCode;
     }
 

@@ -25,8 +25,10 @@ final class SparkSessions {
         SparkConf conf = new SparkConf();
         SparkSession.Builder builder = SparkSession.builder().appName(appName);
         if (!conf.contains("spark.serializer")) {
-            LOG.warn("spark.serializer not set: using {} with {} (pass conf/spark-defaults.conf to spark-submit)",
-                    KRYO, ND4J_REGISTRATOR);
+            LOG.warn(
+                    "spark.serializer not set: using {} with {} (pass conf/spark-defaults.conf to spark-submit)",
+                    KRYO,
+                    ND4J_REGISTRATOR);
             builder.config("spark.serializer", KRYO).config("spark.kryo.registrator", ND4J_REGISTRATOR);
         }
         if (!conf.contains("spark.locality.wait")) {

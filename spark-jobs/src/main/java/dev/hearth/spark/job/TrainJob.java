@@ -1,11 +1,11 @@
 package dev.hearth.spark.job;
 
-import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.config.Settings;
 import dev.hearth.spark.engine.TrainingEngines;
 import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.spark.training.TrainingPipeline;
 import dev.hearth.spark.training.TrainingSummary;
+import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.store.hadoop.HadoopCheckpointStore;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import java.util.ArrayList;
@@ -35,8 +35,11 @@ public final class TrainJob implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the model's last interrupted run from its latest checkpoint")
     boolean resume;
 
-    @Option(names = "--warm-start", paramLabel = "REF",
-            description = "initialise from a stored model (name, name/N, name@alias); shortcut for --set model.warm.start=...")
+    @Option(
+            names = "--warm-start",
+            paramLabel = "REF",
+            description =
+                    "initialise from a stored model (name, name/N, name@alias); shortcut for --set model.warm.start=...")
     String warmStart;
 
     @Override
@@ -54,11 +57,20 @@ public final class TrainJob implements Callable<Integer> {
             String root = settings.require(TrainSettings.STORE_ROOT);
             var hadoop = spark.sparkContext().hadoopConfiguration();
             EncryptionSettings.applyTo(settings, hadoop);
-            TrainingSummary summary = new TrainingPipeline(spark, HadoopModelStore.open(root, hadoop),
-                    new HadoopCheckpointStore(root, hadoop), TrainingEngines.of(settings)).run(settings, resume);
-            System.out.printf(Locale.ROOT, "published %s  test %s  (%d train / %d test examples)  %s%n",
-                    summary.published().ref(), metricsLine(summary.metrics()), summary.trainExamples(),
-                    summary.testExamples(), summary.published().location());
+            TrainingSummary summary = new TrainingPipeline(
+                            spark,
+                            HadoopModelStore.open(root, hadoop),
+                            new HadoopCheckpointStore(root, hadoop),
+                            TrainingEngines.of(settings))
+                    .run(settings, resume);
+            System.out.printf(
+                    Locale.ROOT,
+                    "published %s  test %s  (%d train / %d test examples)  %s%n",
+                    summary.published().ref(),
+                    metricsLine(summary.metrics()),
+                    summary.trainExamples(),
+                    summary.testExamples(),
+                    summary.published().location());
             return 0;
         } finally {
             spark.stop();
@@ -67,7 +79,9 @@ public final class TrainJob implements Callable<Integer> {
 
     static String metricsLine(Map<String, Double> metrics) {
         StringBuilder b = new StringBuilder();
-        metrics.forEach((k, v) -> b.append(b.length() == 0 ? "" : "  ").append(k).append(' ')
+        metrics.forEach((k, v) -> b.append(b.length() == 0 ? "" : "  ")
+                .append(k)
+                .append(' ')
                 .append(String.format(Locale.ROOT, "%.4f", v)));
         return b.toString();
     }

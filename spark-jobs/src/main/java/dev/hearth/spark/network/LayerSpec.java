@@ -15,5 +15,11 @@ import java.util.List;
  * @param dropout drop probability applied to the layer's input (dense, conv), or the rate of a dropout layer
  */
 public record LayerSpec(
-        String type, int units, int filters, List<Integer> kernel, List<Integer> stride, String pooling,
-        String activation, double dropout) {}
+        String type,
+        int units,
+        int filters,
+        List<Integer> kernel,
+        List<Integer> stride,
+        String pooling,
+        String activation,
+        double dropout) {}

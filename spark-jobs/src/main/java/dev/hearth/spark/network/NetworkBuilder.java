@@ -15,11 +15,11 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
@@ -59,12 +59,17 @@ public final class NetworkBuilder {
             list.layer(index++, layer(l));
         }
         OutputLayer.Builder out = spec.isClassification()
-                ? new OutputLayer.Builder(classificationLoss(classWeights)).activation(Activation.SOFTMAX).nOut(outputs)
-                : new OutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).nOut(1);
+                ? new OutputLayer.Builder(classificationLoss(classWeights))
+                        .activation(Activation.SOFTMAX)
+                        .nOut(outputs)
+                : new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .activation(Activation.IDENTITY)
+                        .nOut(1);
         list.layer(index, out.weightInit(WeightInit.XAVIER).build());
-        list.setInputType(image
-                ? InputType.convolutionalFlat(shape.get(1), shape.get(2), shape.get(0))
-                : InputType.feedForward(features));
+        list.setInputType(
+                image
+                        ? InputType.convolutionalFlat(shape.get(1), shape.get(2), shape.get(0))
+                        : InputType.feedForward(features));
         return list.build();
     }
 
@@ -76,18 +81,20 @@ public final class NetworkBuilder {
         List<Integer> shape = spec.input().isEmpty() ? List.of(features) : spec.input();
         int size = shape.stream().reduce(1, (a, b) -> a * b);
         if (size != features) {
-            throw new SettingsException("network.input " + shape + " holds " + size + " values but the data has "
-                    + features + " features");
+            throw new SettingsException(
+                    "network.input " + shape + " holds " + size + " values but the data has " + features + " features");
         }
         if (shape.size() == 2) {
-            throw new SettingsException("network.input must be [features] or [channels, height, width] but was " + shape);
+            throw new SettingsException(
+                    "network.input must be [features] or [channels, height, width] but was " + shape);
         }
         if (spec.isClassification() && outputs < 2) {
             throw new SettingsException("a classification head needs at least 2 classes but the data has " + outputs);
         }
         if (classWeights != null && (!spec.isClassification() || classWeights.length != outputs)) {
-            throw new SettingsException("class weights need a classification head with one weight per class, but the "
-                    + "head is " + spec.head() + " with " + outputs + " outputs and " + classWeights.length + " weights");
+            throw new SettingsException(
+                    "class weights need a classification head with one weight per class, but the " + "head is "
+                            + spec.head() + " with " + outputs + " outputs and " + classWeights.length + " weights");
         }
         boolean image = shape.size() == 3;
         for (int i = 0; i < spec.layers().size(); i++) {
@@ -104,7 +111,9 @@ public final class NetworkBuilder {
     private static Layer layer(LayerSpec l) {
         return switch (l.type()) {
             case "dense" -> {
-                DenseLayer.Builder b = new DenseLayer.Builder().nOut(l.units()).activation(activation(l.activation()))
+                DenseLayer.Builder b = new DenseLayer.Builder()
+                        .nOut(l.units())
+                        .activation(activation(l.activation()))
                         .weightInit(weightInit(l.activation()));
                 if (l.dropout() > 0) {
                     b.dropOut(1 - l.dropout());
@@ -112,7 +121,8 @@ public final class NetworkBuilder {
                 yield b.build();
             }
             case "conv" -> {
-                ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(l.kernel().get(0), l.kernel().get(1))
+                ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(
+                                l.kernel().get(0), l.kernel().get(1))
                         .stride(l.stride().get(0), l.stride().get(1))
                         .nOut(l.filters())
                         .activation(activation(l.activation()))
@@ -122,11 +132,14 @@ public final class NetworkBuilder {
                 }
                 yield b.build();
             }
-            case "pool" -> new SubsamplingLayer.Builder(
-                            l.pooling().equals("avg") ? SubsamplingLayer.PoolingType.AVG : SubsamplingLayer.PoolingType.MAX)
-                    .kernelSize(l.kernel().get(0), l.kernel().get(1))
-                    .stride(l.stride().get(0), l.stride().get(1))
-                    .build();
+            case "pool" ->
+                new SubsamplingLayer.Builder(
+                                l.pooling().equals("avg")
+                                        ? SubsamplingLayer.PoolingType.AVG
+                                        : SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(l.kernel().get(0), l.kernel().get(1))
+                        .stride(l.stride().get(0), l.stride().get(1))
+                        .build();
             default -> new DropoutLayer.Builder(1 - l.dropout()).build();
         };
     }
@@ -145,12 +158,14 @@ public final class NetworkBuilder {
     private static IUpdater updater(NetworkSpec spec) {
         ISchedule schedule = switch (spec.schedule()) {
             case "exponential" -> new ExponentialSchedule(ScheduleType.ITERATION, spec.learningRate(), spec.decay());
-            case "step" -> new StepSchedule(ScheduleType.ITERATION, spec.learningRate(), spec.decay(), spec.decaySteps());
+            case "step" ->
+                new StepSchedule(ScheduleType.ITERATION, spec.learningRate(), spec.decay(), spec.decaySteps());
             default -> null;
         };
         return switch (spec.updater()) {
             case "sgd" -> schedule == null ? new Sgd(spec.learningRate()) : new Sgd(schedule);
-            case "nesterovs" -> schedule == null ? new Nesterovs(spec.learningRate(), 0.9) : new Nesterovs(schedule, 0.9);
+            case "nesterovs" ->
+                schedule == null ? new Nesterovs(spec.learningRate(), 0.9) : new Nesterovs(schedule, 0.9);
             default -> schedule == null ? new Adam(spec.learningRate()) : new Adam(schedule);
         };
     }

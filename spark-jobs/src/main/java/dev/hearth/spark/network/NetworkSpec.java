@@ -17,8 +17,16 @@ import java.util.List;
  * @param seed weight-initialisation seed
  */
 public record NetworkSpec(
-        List<Integer> input, List<LayerSpec> layers, String head, String updater, double learningRate,
-        String schedule, double decay, int decaySteps, double l2, long seed) {
+        List<Integer> input,
+        List<LayerSpec> layers,
+        String head,
+        String updater,
+        double learningRate,
+        String schedule,
+        double decay,
+        int decaySteps,
+        double l2,
+        long seed) {
     public static final String CLASSIFICATION = "classification";
     public static final String REGRESSION = "regression";
 

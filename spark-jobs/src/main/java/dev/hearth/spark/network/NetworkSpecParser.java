@@ -16,12 +16,15 @@ import java.util.Set;
  * {@code network.layers[1].units must be >= 1 but was 0}. Unknown fields are refused (typos must not be ignored).
  */
 public final class NetworkSpecParser {
-    static final List<String> ACTIVATIONS = List.of("relu", "tanh", "sigmoid", "leakyrelu", "elu", "identity", "softplus");
+    static final List<String> ACTIVATIONS =
+            List.of("relu", "tanh", "sigmoid", "leakyrelu", "elu", "identity", "softplus");
     static final List<String> UPDATERS = List.of("adam", "sgd", "nesterovs");
     static final List<String> SCHEDULES = List.of("none", "exponential", "step");
     static final List<String> HEADS = List.of(NetworkSpec.CLASSIFICATION, NetworkSpec.REGRESSION);
-    private static final Set<String> TOP = Set.of("input", "layers", "head", "updater", "learningRate", "schedule", "l2", "seed");
-    private static final Set<String> LAYER = Set.of("type", "units", "filters", "kernel", "stride", "pooling", "activation", "dropout", "rate");
+    private static final Set<String> TOP =
+            Set.of("input", "layers", "head", "updater", "learningRate", "schedule", "l2", "seed");
+    private static final Set<String> LAYER =
+            Set.of("type", "units", "filters", "kernel", "stride", "pooling", "activation", "dropout", "rate");
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
 
@@ -78,25 +81,54 @@ public final class NetworkSpecParser {
         unknown(n, LAYER, path);
         String type = choice(n, "type", null, List.of("dense", "conv", "pool", "dropout"), path + ".type");
         return switch (type) {
-            case "dense" -> new LayerSpec(type, (int) integer(required(n, "units", path), path + ".units", 1), 0,
-                    List.of(), List.of(), null, choice(n, "activation", "relu", ACTIVATIONS, path + ".activation"),
-                    number(n, "dropout", 0, 0, 0.99, path + ".dropout"));
-            case "conv" -> new LayerSpec(type, 0, (int) integer(required(n, "filters", path), path + ".filters", 1),
-                    pair(n, "kernel", List.of(3, 3), path), pair(n, "stride", List.of(1, 1), path), null,
-                    choice(n, "activation", "relu", ACTIVATIONS, path + ".activation"),
-                    number(n, "dropout", 0, 0, 0.99, path + ".dropout"));
-            case "pool" -> new LayerSpec(type, 0, 0, pair(n, "kernel", List.of(2, 2), path),
-                    pair(n, "stride", List.of(2, 2), path), choice(n, "pooling", "max", List.of("max", "avg"),
-                            path + ".pooling"), null, 0);
-            default -> new LayerSpec(type, 0, 0, List.of(), List.of(), null, null,
-                    number(n, "rate", 0.5, 0.01, 0.99, path + ".rate"));
+            case "dense" ->
+                new LayerSpec(
+                        type,
+                        (int) integer(required(n, "units", path), path + ".units", 1),
+                        0,
+                        List.of(),
+                        List.of(),
+                        null,
+                        choice(n, "activation", "relu", ACTIVATIONS, path + ".activation"),
+                        number(n, "dropout", 0, 0, 0.99, path + ".dropout"));
+            case "conv" ->
+                new LayerSpec(
+                        type,
+                        0,
+                        (int) integer(required(n, "filters", path), path + ".filters", 1),
+                        pair(n, "kernel", List.of(3, 3), path),
+                        pair(n, "stride", List.of(1, 1), path),
+                        null,
+                        choice(n, "activation", "relu", ACTIVATIONS, path + ".activation"),
+                        number(n, "dropout", 0, 0, 0.99, path + ".dropout"));
+            case "pool" ->
+                new LayerSpec(
+                        type,
+                        0,
+                        0,
+                        pair(n, "kernel", List.of(2, 2), path),
+                        pair(n, "stride", List.of(2, 2), path),
+                        choice(n, "pooling", "max", List.of("max", "avg"), path + ".pooling"),
+                        null,
+                        0);
+            default ->
+                new LayerSpec(
+                        type,
+                        0,
+                        0,
+                        List.of(),
+                        List.of(),
+                        null,
+                        null,
+                        number(n, "rate", 0.5, 0.01, 0.99, path + ".rate"));
         };
     }
 
     private static JsonNode required(JsonNode n, String field, String path) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
-            throw new SettingsException(path + "." + field + " is required for a " + n.get("type").asText() + " layer");
+            throw new SettingsException(
+                    path + "." + field + " is required for a " + n.get("type").asText() + " layer");
         }
         return v;
     }
@@ -107,8 +139,8 @@ public final class NetworkSpecParser {
 
     private static List<Integer> ints(JsonNode v, String path, int minLen, int maxLen) {
         if (v == null || !v.isArray() || v.size() < minLen || v.size() > maxLen) {
-            throw new SettingsException(path + " must be a list of " + (minLen == maxLen ? minLen : minLen + " to " + maxLen)
-                    + " positive integers but was " + v);
+            throw new SettingsException(path + " must be a list of "
+                    + (minLen == maxLen ? minLen : minLen + " to " + maxLen) + " positive integers but was " + v);
         }
         List<Integer> out = new ArrayList<>();
         for (JsonNode e : v) {
@@ -161,7 +193,8 @@ public final class NetworkSpecParser {
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!known.contains(f)) {
-                throw new SettingsException(path + "." + f + " is not a known field (known: " + known.stream().sorted().toList() + ")");
+                throw new SettingsException(path + "." + f + " is not a known field (known: "
+                        + known.stream().sorted().toList() + ")");
             }
         }
     }

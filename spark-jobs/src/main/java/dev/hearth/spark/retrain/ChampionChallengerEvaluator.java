@@ -1,15 +1,15 @@
 package dev.hearth.spark.retrain;
 
+import dev.hearth.runtime.Labels;
+import dev.hearth.runtime.RowPredictor;
 import dev.hearth.spark.data.DataFormatException;
 import dev.hearth.spark.data.DatasetLoader;
 import dev.hearth.spark.data.DatasetSpec;
 import dev.hearth.spark.data.LabelEncoding;
 import dev.hearth.spark.data.LabelledData;
 import dev.hearth.spark.data.LabelledRow;
-import dev.hearth.spark.training.EvaluationReport;
-import dev.hearth.runtime.Labels;
-import dev.hearth.runtime.RowPredictor;
 import dev.hearth.spark.scoring.ShippedModel;
+import dev.hearth.spark.training.EvaluationReport;
 import dev.hearth.store.ModelFiles;
 import dev.hearth.store.Signature;
 import java.io.Serializable;
@@ -101,9 +101,10 @@ public final class ChampionChallengerEvaluator {
         List<String> labels = candidates.get(0).labels();
         for (Candidate c : candidates) {
             if (c.regression() != candidates.get(0).regression()) {
-                throw new DataFormatException("cannot compare " + c.name() + " (" + (c.regression() ? "regression"
-                        : "classification") + ") with " + candidates.get(0).name() + " ("
-                        + (candidates.get(0).regression() ? "regression" : "classification") + ")");
+                throw new DataFormatException(
+                        "cannot compare " + c.name() + " (" + (c.regression() ? "regression" : "classification")
+                                + ") with " + candidates.get(0).name() + " ("
+                                + (candidates.get(0).regression() ? "regression" : "classification") + ")");
             }
             if (!canonical(c.labels()).equals(canonical(labels))) {
                 throw new DataFormatException("cannot compare " + c.name() + " (labels " + c.labels() + ") with "
@@ -116,19 +117,25 @@ public final class ChampionChallengerEvaluator {
         Broadcast<byte[]> models = sc.broadcast(javaBytes(new ArrayList<>(candidates)));
         int k = labels.size();
         int n = candidates.size();
-        sc.setJobDescription("hearth retrain: evaluate " + candidates.stream().map(Candidate::name).toList() + " on "
-                + data.path());
+        sc.setJobDescription("hearth retrain: evaluate "
+                + candidates.stream().map(Candidate::name).toList() + " on " + data.path());
         try {
             if (labels.isEmpty()) {
-                JavaRDD<double[][]> sums = input.rows().mapPartitions(it -> java.util.Collections.singletonList(
-                        scoreRegression(it, fromJavaBytes(models.value()), batchSize)).iterator());
-                return new Comparison(RegressionSums.reports(sums.treeAggregate(RegressionSums.zero(n),
-                        RegressionSums::merge, RegressionSums::merge)), List.of());
+                JavaRDD<double[][]> sums = input.rows()
+                        .mapPartitions(it -> java.util.Collections.singletonList(
+                                        scoreRegression(it, fromJavaBytes(models.value()), batchSize))
+                                .iterator());
+                return new Comparison(
+                        RegressionSums.reports(sums.treeAggregate(
+                                RegressionSums.zero(n), RegressionSums::merge, RegressionSums::merge)),
+                        List.of());
             }
-            JavaRDD<long[][][]> partial = input.rows().mapPartitions(it -> java.util.Collections.singletonList(score(it, fromJavaBytes(models.value()), batchSize))
-                    .iterator());
-            long[][][] total = partial.treeAggregate(zero(n, k), ChampionChallengerEvaluator::add,
-                    ChampionChallengerEvaluator::add);
+            JavaRDD<long[][][]> partial = input.rows()
+                    .mapPartitions(it -> java.util.Collections.singletonList(
+                                    score(it, fromJavaBytes(models.value()), batchSize))
+                            .iterator());
+            long[][][] total = partial.treeAggregate(
+                    zero(n, k), ChampionChallengerEvaluator::add, ChampionChallengerEvaluator::add);
             List<EvaluationReport> out = new ArrayList<>();
             for (int m = 0; m < n; m++) {
                 out.add(report(total[m], labels));
@@ -177,8 +184,8 @@ public final class ChampionChallengerEvaluator {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes)) {
             @Override
-            protected Class<?> resolveClass(java.io.ObjectStreamClass desc) throws java.io.IOException,
-                    ClassNotFoundException {
+            protected Class<?> resolveClass(java.io.ObjectStreamClass desc)
+                    throws java.io.IOException, ClassNotFoundException {
                 try {
                     return Class.forName(desc.getName(), false, loader);
                 } catch (ClassNotFoundException e) {
@@ -206,8 +213,12 @@ public final class ChampionChallengerEvaluator {
         }
     }
 
-    private static long[][][] confusion(Iterator<LabelledRow> it, List<Candidate> candidates, List<RowPredictor> nets,
-            Map<String, Integer> index, int batchSize) {
+    private static long[][][] confusion(
+            Iterator<LabelledRow> it,
+            List<Candidate> candidates,
+            List<RowPredictor> nets,
+            Map<String, Integer> index,
+            int batchSize) {
         int n = candidates.size();
         List<String> labels = candidates.get(0).labels();
         int k = labels.size();
@@ -220,8 +231,8 @@ public final class ChampionChallengerEvaluator {
                 for (int r = 0; r < actual.length; r++) {
                     Integer a = index.get(batch.get(r).label());
                     if (a == null) {
-                        throw new DataFormatException("evaluation label '" + batch.get(r).label()
-                                + "' is not one of the models' labels " + labels);
+                        throw new DataFormatException("evaluation label '"
+                                + batch.get(r).label() + "' is not one of the models' labels " + labels);
                     }
                     actual[r] = a;
                 }
@@ -290,8 +301,8 @@ public final class ChampionChallengerEvaluator {
         }
     }
 
-    private static double[][] regressionSums(Iterator<LabelledRow> it, List<Candidate> candidates,
-            List<RowPredictor> nets, int batchSize) {
+    private static double[][] regressionSums(
+            Iterator<LabelledRow> it, List<Candidate> candidates, List<RowPredictor> nets, int batchSize) {
         int n = candidates.size();
         double[][] sums = RegressionSums.zero(n);
         List<LabelledRow> batch = new ArrayList<>(batchSize);

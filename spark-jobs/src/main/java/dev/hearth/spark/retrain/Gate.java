@@ -31,7 +31,12 @@ public final class Gate {
      * @param significance level of the McNemar test the challenger must pass; 0 = not required (still reported);
      *     classification only
      */
-    public record Thresholds(String metric, double minAccuracy, double minF1, Margins margins, double maxRecallDrop,
+    public record Thresholds(
+            String metric,
+            double minAccuracy,
+            double minF1,
+            Margins margins,
+            double maxRecallDrop,
             double significance) {
         /**
          * The metric to gate a model with this head on, refusing settings that do not apply to the head: a metric
@@ -92,8 +97,8 @@ public final class Gate {
      * @param pValue two-sided p-value
      * @param alpha the required level (0 = not required)
      */
-    public record Significance(String test, long challengerOnlyRight, long championOnlyRight, double pValue,
-            double alpha) {
+    public record Significance(
+            String test, long challengerOnlyRight, long championOnlyRight, double pValue, double alpha) {
         /** Plain map form, for the model's provenance. */
         public Map<String, Object> toMap() {
             Map<String, Object> m = new java.util.LinkedHashMap<>();
@@ -128,7 +133,10 @@ public final class Gate {
      *     for regression models)
      * @throws SettingsException when a setting does not apply to the models' head ({@link Thresholds#metricFor})
      */
-    public Verdict judge(Map<String, Double> challenger, Map<String, Double> champion, List<String> labels,
+    public Verdict judge(
+            Map<String, Double> challenger,
+            Map<String, Double> champion,
+            List<String> labels,
             ChampionChallengerEvaluator.Discordant paired) {
         boolean regression = labels.isEmpty();
         String metric = t.metricFor(regression);
@@ -142,13 +150,28 @@ public final class Gate {
             }
             return new Verdict(failures.isEmpty(), failures, checks, null);
         }
-        rule(challenger.get("accuracy") >= t.minAccuracy(), failures, checks,
-                "accuracy %.4f %s min %.4f", challenger.get("accuracy"), t.minAccuracy());
-        rule(challenger.get("f1") >= t.minF1(), failures, checks, "f1 %.4f %s min %.4f", challenger.get("f1"), t.minF1());
+        rule(
+                challenger.get("accuracy") >= t.minAccuracy(),
+                failures,
+                checks,
+                "accuracy %.4f %s min %.4f",
+                challenger.get("accuracy"),
+                t.minAccuracy());
+        rule(
+                challenger.get("f1") >= t.minF1(),
+                failures,
+                checks,
+                "f1 %.4f %s min %.4f",
+                challenger.get("f1"),
+                t.minF1());
         List<String> absent = zeroSupport(challenger, labels);
         if (!absent.isEmpty()) {
-            checks.add(String.format(Locale.ROOT, "macro averages over %d of %d classes; no evaluation rows for %s",
-                    labels.size() - absent.size(), labels.size(), absent));
+            checks.add(String.format(
+                    Locale.ROOT,
+                    "macro averages over %d of %d classes; no evaluation rows for %s",
+                    labels.size() - absent.size(),
+                    labels.size(),
+                    absent));
         }
         if (champion == null) {
             checks.add("no champion: margin, significance and recall rules skipped");
@@ -165,21 +188,28 @@ public final class Gate {
         // The change in the metric's good direction: for MSE and MAE an improvement is a decrease.
         double gain = GateMetric.improvement(metric, c, p);
         boolean ok = Margins.satisfied(gain, required);
-        String need = required == 0 ? "> 0: strictly better, a tie is rejected"
+        String need = required == 0
+                ? "> 0: strictly better, a tie is rejected"
                 : String.format(Locale.ROOT, ">= %+.4f", required);
         String text = GateMetric.lowerIsBetter(metric)
-                ? String.format(Locale.ROOT, "%s %.4f vs champion %.4f (lower is better: improvement %+.4f,"
-                        + " required %s)", metric, c, p, gain, need)
-                : String.format(Locale.ROOT, "%s %.4f vs champion %.4f (delta %+.4f, required %s)", metric, c, p, gain,
-                        need);
+                ? String.format(
+                        Locale.ROOT,
+                        "%s %.4f vs champion %.4f (lower is better: improvement %+.4f," + " required %s)",
+                        metric,
+                        c,
+                        p,
+                        gain,
+                        need)
+                : String.format(
+                        Locale.ROOT, "%s %.4f vs champion %.4f (delta %+.4f, required %s)", metric, c, p, gain, need);
         checks.add(text);
         if (!ok) {
             failures.add(text);
         }
     }
 
-    private Significance significance(ChampionChallengerEvaluator.Discordant paired, List<String> failures,
-            List<String> checks) {
+    private Significance significance(
+            ChampionChallengerEvaluator.Discordant paired, List<String> failures, List<String> checks) {
         if (paired == null) {
             if (t.significance() > 0) {
                 String text = "significance test required (level " + t.significance()
@@ -192,16 +222,21 @@ public final class Gate {
         long challengerOnly = paired.onlyFirstRight();
         long championOnly = paired.onlyOtherRight();
         double p = McNemar.pValue(challengerOnly, championOnly);
-        String counts = String.format(Locale.ROOT, "challenger alone right on %d rows, champion alone on %d",
-                challengerOnly, championOnly);
+        String counts = String.format(
+                Locale.ROOT, "challenger alone right on %d rows, champion alone on %d", challengerOnly, championOnly);
         if (t.significance() <= 0) {
             checks.add(String.format(Locale.ROOT, "McNemar exact p %.4g (%s; not required)", p, counts));
         } else {
             boolean significant = p < t.significance();
             boolean ok = significant && challengerOnly > championOnly;
-            String text = String.format(Locale.ROOT, "McNemar exact p %.4g %s %s%s (%s)", p, significant ? "<" : ">=",
-                    t.significance(), ok ? "" : significant ? " but in the champion's favour"
-                            : ": the difference may be noise", counts);
+            String text = String.format(
+                    Locale.ROOT,
+                    "McNemar exact p %.4g %s %s%s (%s)",
+                    p,
+                    significant ? "<" : ">=",
+                    t.significance(),
+                    ok ? "" : significant ? " but in the champion's favour" : ": the difference may be noise",
+                    counts);
             checks.add(text);
             if (!ok) {
                 failures.add(text);
@@ -210,8 +245,13 @@ public final class Gate {
         return new Significance("mcnemar-exact", challengerOnly, championOnly, p, t.significance());
     }
 
-    private void recall(Map<String, Double> challenger, Map<String, Double> champion, List<String> labels,
-            List<String> absent, List<String> failures, List<String> checks) {
+    private void recall(
+            Map<String, Double> challenger,
+            Map<String, Double> champion,
+            List<String> labels,
+            List<String> absent,
+            List<String> failures,
+            List<String> checks) {
         for (String label : labels) {
             if (absent.contains(label)) {
                 continue;
@@ -219,14 +259,22 @@ public final class Gate {
             double before = champion.getOrDefault("recall." + label, 0.0);
             double after = challenger.getOrDefault("recall." + label, 0.0);
             if (before - after > t.maxRecallDrop() + EPS) {
-                String r = String.format(Locale.ROOT, "recall.%s dropped %.4f -> %.4f (max drop %.4f)", label, before,
-                        after, t.maxRecallDrop());
+                String r = String.format(
+                        Locale.ROOT,
+                        "recall.%s dropped %.4f -> %.4f (max drop %.4f)",
+                        label,
+                        before,
+                        after,
+                        t.maxRecallDrop());
                 failures.add(r);
                 checks.add(r);
             }
         }
-        checks.add(String.format(Locale.ROOT, "per-class recall drop limit %.4f checked on %d classes",
-                t.maxRecallDrop(), labels.size() - absent.size()));
+        checks.add(String.format(
+                Locale.ROOT,
+                "per-class recall drop limit %.4f checked on %d classes",
+                t.maxRecallDrop(),
+                labels.size() - absent.size()));
     }
 
     /** Classes the evaluation rows do not contain ({@code support.<label>} is 0). */
@@ -241,8 +289,8 @@ public final class Gate {
         return out;
     }
 
-    private static void rule(boolean ok, List<String> failures, List<String> checks, String format, double value,
-            double bound) {
+    private static void rule(
+            boolean ok, List<String> failures, List<String> checks, String format, double value, double bound) {
         String text = String.format(Locale.ROOT, format, value, ok ? ">=" : "<", bound);
         checks.add(text);
         if (!ok) {

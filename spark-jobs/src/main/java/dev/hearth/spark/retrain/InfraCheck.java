@@ -57,8 +57,8 @@ public final class InfraCheck {
         return new Result(failures.isEmpty(), failures, m);
     }
 
-    private void measure(RowPredictor model, Signature signature, long before, List<String> failures,
-            Map<String, Object> m) {
+    private void measure(
+            RowPredictor model, Signature signature, long before, List<String> failures, Map<String, Object> m) {
         float[] row = new float[model.inputWidth()];
         float[] out = model.predictRows(row, 1);
         double[] values = new double[out.length];
@@ -94,11 +94,12 @@ public final class InfraCheck {
             m.put("forwardPass", d.usesDenseForwardPass() ? "dense" : "dl4j-output");
         }
         if (p99 > budget.maxP99Millis()) {
-            failures.add(String.format(Locale.ROOT, "p99 latency %.3f ms > budget %.3f ms", p99, budget.maxP99Millis()));
+            failures.add(
+                    String.format(Locale.ROOT, "p99 latency %.3f ms > budget %.3f ms", p99, budget.maxP99Millis()));
         }
         if (offHeapMb > budget.maxOffHeapMb()) {
-            failures.add(String.format(Locale.ROOT, "off-heap %.1f MiB > budget %.1f MiB", offHeapMb,
-                    budget.maxOffHeapMb()));
+            failures.add(String.format(
+                    Locale.ROOT, "off-heap %.1f MiB > budget %.1f MiB", offHeapMb, budget.maxOffHeapMb()));
         }
     }
 }

@@ -50,19 +50,23 @@ public final class Partitions {
                     hasData |= !fn.startsWith(".") && !fn.startsWith("_");
                 }
                 if (hasData) {
-                    out.add(new Partition(n.substring(3), fs.makeQualified(st.getPath()).toString()));
+                    out.add(new Partition(
+                            n.substring(3), fs.makeQualified(st.getPath()).toString()));
                 }
             }
             out.sort(Comparator.comparing(Partition::dt));
             return out;
         } catch (IOException e) {
-            throw new SettingsException("cannot list " + RetrainSettings.DATA_ROOT + " " + root + ": " + e.getMessage());
+            throw new SettingsException(
+                    "cannot list " + RetrainSettings.DATA_ROOT + " " + root + ": " + e.getMessage());
         }
     }
 
     /** Partitions strictly newer than {@code watermark} (all when null). */
     public static List<Partition> newerThan(List<Partition> all, String watermark) {
-        return all.stream().filter(p -> watermark == null || p.dt().compareTo(watermark) > 0).toList();
+        return all.stream()
+                .filter(p -> watermark == null || p.dt().compareTo(watermark) > 0)
+                .toList();
     }
 
     /** The partitions to train on: the new ones, or the last {@code n} when {@code n > 0}. */

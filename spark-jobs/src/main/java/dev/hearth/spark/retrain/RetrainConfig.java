@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import java.util.OptionalDouble;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * The retrain settings, validated up front.
@@ -30,8 +30,18 @@ import java.util.OptionalDouble;
  * @param evalBatch rows per inference batch in the evaluation pass
  * @param shadow the live-traffic (shadow) rule
  */
-public record RetrainConfig(String model, String dataRoot, int lastN, boolean warm, String evalPath, Gate.Thresholds gate,
-        InfraCheck.Budget infra, String promoteAlias, String stagingAlias, Duration lockTtl, int evalBatch,
+public record RetrainConfig(
+        String model,
+        String dataRoot,
+        int lastN,
+        boolean warm,
+        String evalPath,
+        Gate.Thresholds gate,
+        InfraCheck.Budget infra,
+        String promoteAlias,
+        String stagingAlias,
+        Duration lockTtl,
+        int evalBatch,
         ShadowGate.Rule shadow) {
 
     /**
@@ -42,7 +52,8 @@ public record RetrainConfig(String model, String dataRoot, int lastN, boolean wa
      * @param partitions every {@code dt=} partition under {@code retrain.data.root}
      * @param settings the train settings (for the validation and test paths)
      */
-    public void refuseOverlappingInputs(List<Partitions.Partition> partitions, Settings settings, Configuration hadoop) {
+    public void refuseOverlappingInputs(
+            List<Partitions.Partition> partitions, Settings settings, Configuration hadoop) {
         Map<String, String> inputs = new LinkedHashMap<>();
         inputs.put(EVAL_PATH, evalPath);
         inputs.put(TrainSettings.DATA_VALIDATION_PATH, settings.get(TrainSettings.DATA_VALIDATION_PATH));
@@ -57,27 +68,43 @@ public record RetrainConfig(String model, String dataRoot, int lastN, boolean wa
     public static RetrainConfig of(Settings s) {
         String model = ModelNames.validate(TrainSettings.MODEL_NAME, s.require(TrainSettings.MODEL_NAME));
         boolean lastN = s.getEnum(WINDOW, RetrainSettings.Window.class) == RetrainSettings.Window.LAST_N;
-        Gate.Margins margins = new Gate.Margins(optionalDouble(s, GATE_MARGIN_ABSOLUTE, -1, 1),
-                optionalDouble(s, GATE_MARGIN_RELATIVE, -1, 10));
-        Gate.Thresholds gate = new Gate.Thresholds(s.getEnum(GATE_METRIC, RetrainSettings.Metric.class).word(),
-                s.getDouble(GATE_MIN_ACCURACY, 0, 1), s.getDouble(GATE_MIN_F1, 0, 1), margins,
-                s.getDouble(GATE_MAX_RECALL_DROP, 0, 1), s.getDouble(GATE_SIGNIFICANCE, 0, 0.5));
-        InfraCheck.Budget infra = new InfraCheck.Budget(s.getInt(INFRA_CALLS, 1), s.getDouble(INFRA_MAX_P99, 0, 1e9),
-                s.getDouble(INFRA_MAX_OFFHEAP, 0, 1e9));
+        Gate.Margins margins = new Gate.Margins(
+                optionalDouble(s, GATE_MARGIN_ABSOLUTE, -1, 1), optionalDouble(s, GATE_MARGIN_RELATIVE, -1, 10));
+        Gate.Thresholds gate = new Gate.Thresholds(
+                s.getEnum(GATE_METRIC, RetrainSettings.Metric.class).word(),
+                s.getDouble(GATE_MIN_ACCURACY, 0, 1),
+                s.getDouble(GATE_MIN_F1, 0, 1),
+                margins,
+                s.getDouble(GATE_MAX_RECALL_DROP, 0, 1),
+                s.getDouble(GATE_SIGNIFICANCE, 0, 0.5));
+        InfraCheck.Budget infra = new InfraCheck.Budget(
+                s.getInt(INFRA_CALLS, 1), s.getDouble(INFRA_MAX_P99, 0, 1e9), s.getDouble(INFRA_MAX_OFFHEAP, 0, 1e9));
         String promote = ModelNames.validate(PROMOTE_ALIAS, s.require(PROMOTE_ALIAS));
         String staging = s.get(STAGING_ALIAS);
         if (!staging.isEmpty()) {
             ModelNames.validate(STAGING_ALIAS, staging);
             if (staging.equals(promote)) {
-                throw new SettingsException(STAGING_ALIAS + " must differ from " + PROMOTE_ALIAS + " but both are '"
-                        + promote + "'");
+                throw new SettingsException(
+                        STAGING_ALIAS + " must differ from " + PROMOTE_ALIAS + " but both are '" + promote + "'");
             }
         }
-        return new RetrainConfig(model, s.require(DATA_ROOT), lastN ? s.getInt(WINDOW_PARTITIONS, 1) : 0,
-                s.getEnum(START, RetrainSettings.Start.class) == RetrainSettings.Start.WARM, s.require(EVAL_PATH), gate, infra,
-                promote, staging, Duration.ofMinutes(s.getInt(LOCK_TTL, 1)), s.getInt(EVAL_BATCH, 1),
-                ShadowGate.Rule.of(optionalDouble(s, GATE_MIN_SHADOW_AGREEMENT, 0, 1),
-                        s.getLong(GATE_MIN_SHADOW_REQUESTS), s.require(GATE_SHADOW_ALIAS), promote));
+        return new RetrainConfig(
+                model,
+                s.require(DATA_ROOT),
+                lastN ? s.getInt(WINDOW_PARTITIONS, 1) : 0,
+                s.getEnum(START, RetrainSettings.Start.class) == RetrainSettings.Start.WARM,
+                s.require(EVAL_PATH),
+                gate,
+                infra,
+                promote,
+                staging,
+                Duration.ofMinutes(s.getInt(LOCK_TTL, 1)),
+                s.getInt(EVAL_BATCH, 1),
+                ShadowGate.Rule.of(
+                        optionalDouble(s, GATE_MIN_SHADOW_AGREEMENT, 0, 1),
+                        s.getLong(GATE_MIN_SHADOW_REQUESTS),
+                        s.require(GATE_SHADOW_ALIAS),
+                        promote));
     }
 
     /** A number in [min, max], or empty when the setting is empty (not set). */

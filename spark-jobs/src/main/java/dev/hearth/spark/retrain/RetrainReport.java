@@ -29,21 +29,51 @@ import java.util.Map;
  *     a regression model: the test is classification only)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RetrainReport(String model, RetrainOutcome outcome, int exitCode, String message, String watermark,
-        List<String> newPartitions, List<String> window, Integer champion, Integer challenger, List<String> reasons,
-        List<String> checks, Map<String, Double> challengerMetrics, Map<String, Double> championMetrics,
-        Map<String, Object> infra, Gate.Significance significance) {
+public record RetrainReport(
+        String model,
+        RetrainOutcome outcome,
+        int exitCode,
+        String message,
+        String watermark,
+        List<String> newPartitions,
+        List<String> window,
+        Integer champion,
+        Integer challenger,
+        List<String> reasons,
+        List<String> checks,
+        Map<String, Double> challengerMetrics,
+        Map<String, Double> championMetrics,
+        Map<String, Object> infra,
+        Gate.Significance significance) {
 
-    static RetrainReport early(String model, RetrainOutcome outcome, String message, String watermark,
-            List<String> fresh) {
-        return new RetrainReport(model, outcome, outcome.exitCode(), message, watermark, fresh, List.of(), null, null,
-                List.of(), List.of(), null, null, null, null);
+    static RetrainReport early(
+            String model, RetrainOutcome outcome, String message, String watermark, List<String> fresh) {
+        return new RetrainReport(
+                model,
+                outcome,
+                outcome.exitCode(),
+                message,
+                watermark,
+                fresh,
+                List.of(),
+                null,
+                null,
+                List.of(),
+                List.of(),
+                null,
+                null,
+                null,
+                null);
     }
 
     /** The one summary line the job prints. */
     public String summaryLine() {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "retrain %s: %s (exit %d)", model,
-                outcome.name().toLowerCase(Locale.ROOT).replace('_', '-'), exitCode));
+        StringBuilder b = new StringBuilder(String.format(
+                Locale.ROOT,
+                "retrain %s: %s (exit %d)",
+                model,
+                outcome.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                exitCode));
         if (challenger != null) {
             b.append(" challenger ").append(model).append('/').append(challenger);
         }
@@ -65,7 +95,8 @@ public record RetrainReport(String model, RetrainOutcome outcome, int exitCode, 
 
     /** Accuracy of a classifier, MSE of a regression model. */
     private static String headline(Map<String, Double> metrics) {
-        return metrics.containsKey("accuracy") ? String.format(Locale.ROOT, " acc %.4f", metrics.get("accuracy"))
+        return metrics.containsKey("accuracy")
+                ? String.format(Locale.ROOT, " acc %.4f", metrics.get("accuracy"))
                 : String.format(Locale.ROOT, " mse %.4f", metrics.get("mse"));
     }
 

@@ -13,8 +13,8 @@ import dev.hearth.spark.training.TrainingPipeline;
 import dev.hearth.spark.training.TrainingSummary;
 import dev.hearth.store.LockHeldException;
 import dev.hearth.store.ModelFiles;
-import dev.hearth.store.ModelVersion;
 import dev.hearth.store.ModelStore;
+import dev.hearth.store.ModelVersion;
 import dev.hearth.store.StoreLock;
 import dev.hearth.store.VersionConflictException;
 import java.util.ArrayList;
@@ -41,6 +41,7 @@ public final class RetrainRunner {
 
     /** The provenance key holding the newest partition a version was trained on. */
     public static final String WATERMARK = "retrain.watermark";
+
     public static final String LOCK_PURPOSE = "retrain";
 
     private static final Logger LOG = LoggerFactory.getLogger(RetrainRunner.class);
@@ -68,11 +69,15 @@ public final class RetrainRunner {
         LOG.info("Retrain {} with settings {}", cfg.model(), settings.asMap());
         StoreLock lock;
         try {
-            lock = store.acquireLock(cfg.model(), LOCK_PURPOSE, "retrain " + spark.sparkContext().applicationId(),
-                    cfg.lockTtl());
+            lock = store.acquireLock(
+                    cfg.model(), LOCK_PURPOSE, "retrain " + spark.sparkContext().applicationId(), cfg.lockTtl());
         } catch (LockHeldException e) {
-            return RetrainReport.early(cfg.model(), RetrainOutcome.LOCKED, "another retrain is running: " + e.getMessage(),
-                    null, List.of());
+            return RetrainReport.early(
+                    cfg.model(),
+                    RetrainOutcome.LOCKED,
+                    "another retrain is running: " + e.getMessage(),
+                    null,
+                    List.of());
         }
         try {
             return locked(cfg, settings, hadoop, dryRun);
@@ -93,18 +98,40 @@ public final class RetrainRunner {
         List<Partition> fresh = Partitions.newerThan(all, watermark);
         List<String> freshNames = fresh.stream().map(Partition::dt).toList();
         if (fresh.isEmpty()) {
-            String which = watermark == null ? "no dt=YYYY-MM-DD partition with data"
+            String which = watermark == null
+                    ? "no dt=YYYY-MM-DD partition with data"
                     : "no partition newer than watermark " + watermark;
-            return RetrainReport.early(cfg.model(), RetrainOutcome.NO_NEW_DATA, which + " under " + cfg.dataRoot()
-                    + " (" + all.size() + " partitions): nothing to do", watermark, freshNames);
+            return RetrainReport.early(
+                    cfg.model(),
+                    RetrainOutcome.NO_NEW_DATA,
+                    which + " under " + cfg.dataRoot() + " (" + all.size() + " partitions): nothing to do",
+                    watermark,
+                    freshNames);
         }
         List<Partition> partitions = Partitions.window(all, fresh, cfg.lastN());
-        Window w = new Window(watermark, freshNames, partitions, partitions.stream().map(Partition::dt).toList(),
+        Window w = new Window(
+                watermark,
+                freshNames,
+                partitions,
+                partitions.stream().map(Partition::dt).toList(),
                 store.aliases(cfg.model()).get(cfg.promoteAlias()));
         if (dryRun) {
-            return new RetrainReport(cfg.model(), RetrainOutcome.PROMOTED, 0, "dry run: would train on "
-                    + w.windowNames(), watermark, freshNames, w.windowNames(), w.champion(), null, List.of(),
-                    List.of(), null, null, null, null);
+            return new RetrainReport(
+                    cfg.model(),
+                    RetrainOutcome.PROMOTED,
+                    0,
+                    "dry run: would train on " + w.windowNames(),
+                    watermark,
+                    freshNames,
+                    w.windowNames(),
+                    w.champion(),
+                    null,
+                    List.of(),
+                    List.of(),
+                    null,
+                    null,
+                    null,
+                    null);
         }
         Challenger c = trainChallenger(cfg, settings, hadoop, w);
         if (!c.gate().passed()) {
@@ -120,8 +147,12 @@ public final class RetrainRunner {
     }
 
     /** The partitions a retrain trains on, what it found new, and the champion it is measured against (or null). */
-    private record Window(String watermark, List<String> freshNames, List<Partition> partitions,
-            List<String> windowNames, Integer champion) {
+    private record Window(
+            String watermark,
+            List<String> freshNames,
+            List<Partition> partitions,
+            List<String> windowNames,
+            Integer champion) {
         /** The watermark the challenger records: the newest partition it saw. */
         String newWatermark() {
             String lastWindow = windowNames.get(windowNames.size() - 1);
@@ -137,7 +168,8 @@ public final class RetrainRunner {
     private Challenger trainChallenger(RetrainConfig cfg, Settings settings, Configuration hadoop, Window w) {
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put(TrainSettings.DATA_PATH, Partitions.inputPath(w.partitions()));
-        overrides.put(TrainSettings.MODEL_WARM_START,
+        overrides.put(
+                TrainSettings.MODEL_WARM_START,
                 cfg.warm() && w.champion() != null ? cfg.model() + "/" + w.champion() : "");
         Settings train = settings.with(overrides);
         TrainJobConfig trainCfg = TrainJobConfig.of(train, hadoop);
@@ -150,14 +182,16 @@ public final class RetrainRunner {
         };
         TrainingSummary summary = new TrainingPipeline(spark, store, engine).run(train, false, decorator);
         GateOutcome g = gate[0];
-        String metricsText = TrainLine.metrics(g.challenger()) + (g.champion() == null ? ""
-                : " vs champion " + cfg.model() + "/" + w.champion() + " " + TrainLine.metrics(g.champion()));
+        String metricsText = TrainLine.metrics(g.challenger())
+                + (g.champion() == null
+                        ? ""
+                        : " vs champion " + cfg.model() + "/" + w.champion() + " " + TrainLine.metrics(g.champion()));
         return new Challenger(summary.published(), g, metricsText);
     }
 
     /** The challenger's retrain provenance and decision tags. */
-    private static PublishDecorator.Decoration decoration(RetrainConfig cfg, Configuration hadoop, Window w,
-            GateOutcome gate) {
+    private static PublishDecorator.Decoration decoration(
+            RetrainConfig cfg, Configuration hadoop, Window w, GateOutcome gate) {
         // With a shadow rule a passing challenger first waits on the shadow alias.
         String passed = cfg.shadow().enabled() && w.champion() != null ? "shadowing" : "promoted";
         Map<String, Object> p = new LinkedHashMap<>();
@@ -191,8 +225,11 @@ public final class RetrainRunner {
     /** The gate failed: record the event and report REJECTED. */
     private RetrainReport reject(RetrainConfig cfg, Window w, Challenger c) {
         String why = String.join("; ", c.gate().failures());
-        store.recordEvent(cfg.model(), "retrain-rejected", c.version().version(), "retrain on " + w.windowNames()
-                + " rejected: " + why + " (" + c.metricsText() + ")");
+        store.recordEvent(
+                cfg.model(),
+                "retrain-rejected",
+                c.version().version(),
+                "retrain on " + w.windowNames() + " rejected: " + why + " (" + c.metricsText() + ")");
         return report(cfg, RetrainOutcome.REJECTED, "rejected by the gate: " + why, w, c);
     }
 
@@ -203,17 +240,31 @@ public final class RetrainRunner {
      */
     private RetrainReport shadow(RetrainConfig cfg, Configuration hadoop, Window w, Challenger c) {
         ModelVersion challenger = c.version();
-        ShadowGate.Verdict v = ShadowGate.judge(cfg.shadow(), new dev.hearth.store.hadoop.HadoopShadowSummaries(
-                store.root(), hadoop), cfg.model(), w.champion(), challenger.version());
+        ShadowGate.Verdict v = ShadowGate.judge(
+                cfg.shadow(),
+                new dev.hearth.store.hadoop.HadoopShadowSummaries(store.root(), hadoop),
+                cfg.model(),
+                w.champion(),
+                challenger.version());
         if (v.passed()) {
             return null;
         }
         Integer shadowed = store.aliases(cfg.model()).get(cfg.shadow().alias());
-        store.setAlias(cfg.model(), cfg.shadow().alias(), challenger.version(), shadowed, "retrain on "
-                + w.windowNames() + " passed the gate; shadowing before promotion (" + c.metricsText() + ")");
-        return report(cfg, RetrainOutcome.REJECTED, "passed the gate, awaiting live traffic: "
-                + cfg.shadow().alias() + " -> " + challenger.ref() + "; " + v.text()
-                + "; promote with retrain --promote-shadowed", w, c);
+        store.setAlias(
+                cfg.model(),
+                cfg.shadow().alias(),
+                challenger.version(),
+                shadowed,
+                "retrain on " + w.windowNames() + " passed the gate; shadowing before promotion (" + c.metricsText()
+                        + ")");
+        return report(
+                cfg,
+                RetrainOutcome.REJECTED,
+                "passed the gate, awaiting live traffic: "
+                        + cfg.shadow().alias() + " -> " + challenger.ref() + "; " + v.text()
+                        + "; promote with retrain --promote-shadowed",
+                w,
+                c);
     }
 
     /**
@@ -237,53 +288,99 @@ public final class RetrainRunner {
             Integer now = store.aliases(cfg.model()).get(cfg.promoteAlias());
             String why = cfg.promoteAlias() + " moved from " + champion + " to " + now
                     + " while the challenger was evaluated; not promoted";
-            store.recordEvent(cfg.model(), "retrain-conflict", challenger.version(), "retrain on " + w.windowNames()
-                    + " passed the gate against " + cfg.model() + "/" + champion + " but " + why);
+            store.recordEvent(
+                    cfg.model(),
+                    "retrain-conflict",
+                    challenger.version(),
+                    "retrain on " + w.windowNames() + " passed the gate against " + cfg.model() + "/" + champion
+                            + " but " + why);
             return report(cfg, RetrainOutcome.CONFLICT, why, w, c);
         }
         return report(cfg, RetrainOutcome.PROMOTED, cfg.promoteAlias() + " -> " + challenger.ref(), w, c);
     }
 
-    private static RetrainReport report(RetrainConfig cfg, RetrainOutcome outcome, String message, Window w,
-            Challenger c) {
+    private static RetrainReport report(
+            RetrainConfig cfg, RetrainOutcome outcome, String message, Window w, Challenger c) {
         GateOutcome g = c.gate();
-        return new RetrainReport(cfg.model(), outcome, outcome.exitCode(), message, w.watermark(), w.freshNames(),
-                w.windowNames(), w.champion(), c.version().version(), g.failures(), g.checks(), g.challenger(),
-                g.champion(), g.infra(), g.significance());
+        return new RetrainReport(
+                cfg.model(),
+                outcome,
+                outcome.exitCode(),
+                message,
+                w.watermark(),
+                w.freshNames(),
+                w.windowNames(),
+                w.champion(),
+                c.version().version(),
+                g.failures(),
+                g.checks(),
+                g.challenger(),
+                g.champion(),
+                g.infra(),
+                g.significance());
     }
 
     /** Gate and infra results, computed inside the publish decorator. */
-    record GateOutcome(boolean passed, List<String> failures, List<String> checks, Map<String, Double> challenger,
-            Map<String, Double> champion, Map<String, Object> infra, Gate.Significance significance) {}
+    record GateOutcome(
+            boolean passed,
+            List<String> failures,
+            List<String> checks,
+            Map<String, Double> challenger,
+            Map<String, Double> champion,
+            Map<String, Object> infra,
+            Gate.Significance significance) {}
 
-    private GateOutcome judge(RetrainConfig cfg, TrainJobConfig trainCfg, byte[] zip, dev.hearth.store.Signature sig,
-            Integer champion) {
+    private GateOutcome judge(
+            RetrainConfig cfg, TrainJobConfig trainCfg, byte[] zip, dev.hearth.store.Signature sig, Integer champion) {
         List<ChampionChallengerEvaluator.Candidate> candidates = new ArrayList<>();
         candidates.add(ChampionChallengerEvaluator.Candidate.of("challenger", zip, sig));
         if (champion != null) {
             ModelVersion c = store.resolve(dev.hearth.store.ModelRef.parse(cfg.model() + "/" + champion));
-            candidates.add(ChampionChallengerEvaluator.Candidate.of(c.ref().toString(),
-                    store.readFile(c, ModelFiles.MODEL_FILE), c.metadata().signature()));
+            candidates.add(ChampionChallengerEvaluator.Candidate.of(
+                    c.ref().toString(),
+                    store.readFile(c, ModelFiles.MODEL_FILE),
+                    c.metadata().signature()));
         }
         var spec = trainCfg.data();
-        var evalSpec = new dev.hearth.spark.data.DatasetSpec(cfg.evalPath(), spec.format(), spec.labelColumn(),
-                spec.header(), spec.delimiter(), spec.features(), spec.libsvmZeroBased(), spec.featureCount(),
+        var evalSpec = new dev.hearth.spark.data.DatasetSpec(
+                cfg.evalPath(),
+                spec.format(),
+                spec.labelColumn(),
+                spec.header(),
+                spec.delimiter(),
+                spec.features(),
+                spec.libsvmZeroBased(),
+                spec.featureCount(),
                 spec.skipBadRows());
-        ChampionChallengerEvaluator.Comparison comparison = new ChampionChallengerEvaluator(spark).compare(evalSpec,
-                candidates, cfg.evalBatch());
+        ChampionChallengerEvaluator.Comparison comparison =
+                new ChampionChallengerEvaluator(spark).compare(evalSpec, candidates, cfg.evalBatch());
         List<EvaluationReport> reports = comparison.reports();
         Map<String, Double> challengerMetrics = reports.get(0).metrics();
-        Map<String, Double> championMetrics = champion == null ? null : reports.get(1).metrics();
-        Gate.Verdict verdict = new Gate(cfg.gate()).judge(challengerMetrics, championMetrics, sig.labelNames(),
-                champion == null ? null : comparison.discordantWith(1));
+        Map<String, Double> championMetrics =
+                champion == null ? null : reports.get(1).metrics();
+        Gate.Verdict verdict = new Gate(cfg.gate())
+                .judge(
+                        challengerMetrics,
+                        championMetrics,
+                        sig.labelNames(),
+                        champion == null ? null : comparison.discordantWith(1));
         InfraCheck.Result infra = new InfraCheck(cfg.infra()).check(zip, sig, cfg.model() + " challenger");
         List<String> failures = new ArrayList<>(verdict.failures());
         failures.addAll(infra.failures());
-        LOG.info("Gate for {}: challenger {} champion {} -> {}", cfg.model(), TrainLine.metrics(challengerMetrics),
+        LOG.info(
+                "Gate for {}: challenger {} champion {} -> {}",
+                cfg.model(),
+                TrainLine.metrics(challengerMetrics),
                 championMetrics == null ? "-" : TrainLine.metrics(championMetrics),
                 failures.isEmpty() ? "pass" : failures);
-        return new GateOutcome(failures.isEmpty(), failures, verdict.checks(), challengerMetrics, championMetrics,
-                infra.measurements(), verdict.significance());
+        return new GateOutcome(
+                failures.isEmpty(),
+                failures,
+                verdict.checks(),
+                challengerMetrics,
+                championMetrics,
+                infra.measurements(),
+                verdict.significance());
     }
 
     /** The newest watermark recorded by any retrain of {@code model} (promoted or rejected), or null. */
@@ -304,8 +401,8 @@ public final class RetrainRunner {
 
         static String metrics(Map<String, Double> m) {
             return m.containsKey("mse")
-                    ? String.format(java.util.Locale.ROOT, "mse %.4f mae %.4f r2 %.4f", m.get("mse"), m.get("mae"),
-                            m.get("r2"))
+                    ? String.format(
+                            java.util.Locale.ROOT, "mse %.4f mae %.4f r2 %.4f", m.get("mse"), m.get("mae"), m.get("r2"))
                     : String.format(java.util.Locale.ROOT, "accuracy %.4f f1 %.4f", m.get("accuracy"), m.get("f1"));
         }
     }

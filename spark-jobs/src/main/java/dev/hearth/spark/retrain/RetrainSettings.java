@@ -66,27 +66,113 @@ public final class RetrainSettings {
 
     /** The declared settings, in the order {@code conf/retrain.properties} lists them. */
     public static final List<Setting> ALL = List.of(
-            new Setting(DATA_ROOT, "", "data root holding one directory per day, dt=YYYY-MM-DD (any Hadoop path; format per data.format)"),
-            Setting.choice(WINDOW, Window.SINCE_WATERMARK, Window.class, "what to train on: since-watermark (only partitions newer than the last retrain's) or last-n"),
-            Setting.integer(WINDOW_PARTITIONS, 7, 1, "last-n: number of most recent partitions to train on (a retrain still needs at least one new one)"),
-            Setting.choice(START, Start.WARM, Start.class, "warm: initialise from the champion (the version the promote alias points to) when there is one; scratch: fresh weights"),
-            new Setting(EVAL_PATH, "", "the fixed evaluation set both champion and challenger are scored on (same format as the data); refused if it is, contains or lies inside a dt= partition, data.validation.path or data.test.path"),
-            Setting.choice(GATE_METRIC, Metric.AUTO, Metric.class, "metric the challenger must beat the champion on: accuracy or f1 (macro) for classification; mse, mae (lower is better: the margins are reductions) or r2 for regression; auto = accuracy or mse"),
-            Setting.number(GATE_MIN_ACCURACY, "0.0", 0, 1, "absolute threshold: the challenger's accuracy on the evaluation set must be at least this"),
-            Setting.number(GATE_MIN_F1, "0.0", 0, 1, "absolute threshold: the challenger's macro F1 on the evaluation set must be at least this"),
-            Setting.number(GATE_MARGIN_ABSOLUTE, "", -1, 1, "required change of the gate metric over the champion in its good direction, a decrease for mse/mae (e.g. 0.005; negative = tolerance: -0.005 accepts up to 0.5 points worse); empty = not set"),
-            Setting.number(GATE_MARGIN_RELATIVE, "", -1, 10, "required change as a fraction of the champion's absolute value (e.g. 0.01 = 1% better, -0.01 = up to 1% worse); empty = not set; each set margin must hold; a required change of 0 (also when neither is set) means strictly better: a tie is rejected"),
-            Setting.number(GATE_MAX_RECALL_DROP, "0.05", 0, 1, "no class's recall may drop by more than this (absolute) from champion to challenger"),
-            Setting.number(GATE_SIGNIFICANCE, "0", 0, 0.5, "promote only if McNemar's exact test on the paired predictions (rows only one model got right) favours the challenger at this level, e.g. 0.05; 0 = off (the p-value is still reported); classification only: a level above 0 for a regression model is refused before training"),
-            Setting.number(GATE_MIN_SHADOW_AGREEMENT, "", 0, 1, "live traffic: the share of shadowed rows on which champion and challenger agree (argmax), merged from every serving replica's summary in the store, must be at least this; empty = not required; classification only"),
-            Setting.integer(GATE_MIN_SHADOW_REQUESTS, 0, 0, "live traffic: at least this many requests must have been shadowed from champion to challenger (0 = not required, but 1 when a minimum agreement is set)"),
-            new Setting(GATE_SHADOW_ALIAS, "shadow", "with a shadow rule, a challenger that passes every other rule is put on this alias (servers shadow it: serving.rollout <model>.shadow=@shadow:F) instead of being promoted; retrain --promote-shadowed promotes it once the shadow rule holds"),
-            Setting.integer(INFRA_CALLS, 200, 1, "infra check: single-row inferences timed after loading with the serving loader"),
-            Setting.number(INFRA_MAX_P99, "250", 0, 1e9, "infra check: p99 latency budget of one single-row inference, milliseconds"),
-            Setting.number(INFRA_MAX_OFFHEAP, "2048", 0, 1e9, "infra check: budget of ND4J off-heap memory the loaded model adds (JavaCPP Pointer.totalBytes), MiB"),
-            new Setting(PROMOTE_ALIAS, "production", "alias moved to a challenger that passes (compare-and-swap from the champion it was evaluated against)"),
-            new Setting(STAGING_ALIAS, "", "if set, this alias is moved to the challenger first, then the promote alias"),
-            Setting.integer(LOCK_TTL, 360, 1, "the store lock expires after this many minutes (a crashed run blocks the next one at most this long)"),
+            new Setting(
+                    DATA_ROOT,
+                    "",
+                    "data root holding one directory per day, dt=YYYY-MM-DD (any Hadoop path; format per data.format)"),
+            Setting.choice(
+                    WINDOW,
+                    Window.SINCE_WATERMARK,
+                    Window.class,
+                    "what to train on: since-watermark (only partitions newer than the last retrain's) or last-n"),
+            Setting.integer(
+                    WINDOW_PARTITIONS,
+                    7,
+                    1,
+                    "last-n: number of most recent partitions to train on (a retrain still needs at least one new one)"),
+            Setting.choice(
+                    START,
+                    Start.WARM,
+                    Start.class,
+                    "warm: initialise from the champion (the version the promote alias points to) when there is one; scratch: fresh weights"),
+            new Setting(
+                    EVAL_PATH,
+                    "",
+                    "the fixed evaluation set both champion and challenger are scored on (same format as the data); refused if it is, contains or lies inside a dt= partition, data.validation.path or data.test.path"),
+            Setting.choice(
+                    GATE_METRIC,
+                    Metric.AUTO,
+                    Metric.class,
+                    "metric the challenger must beat the champion on: accuracy or f1 (macro) for classification; mse, mae (lower is better: the margins are reductions) or r2 for regression; auto = accuracy or mse"),
+            Setting.number(
+                    GATE_MIN_ACCURACY,
+                    "0.0",
+                    0,
+                    1,
+                    "absolute threshold: the challenger's accuracy on the evaluation set must be at least this"),
+            Setting.number(
+                    GATE_MIN_F1,
+                    "0.0",
+                    0,
+                    1,
+                    "absolute threshold: the challenger's macro F1 on the evaluation set must be at least this"),
+            Setting.number(
+                    GATE_MARGIN_ABSOLUTE,
+                    "",
+                    -1,
+                    1,
+                    "required change of the gate metric over the champion in its good direction, a decrease for mse/mae (e.g. 0.005; negative = tolerance: -0.005 accepts up to 0.5 points worse); empty = not set"),
+            Setting.number(
+                    GATE_MARGIN_RELATIVE,
+                    "",
+                    -1,
+                    10,
+                    "required change as a fraction of the champion's absolute value (e.g. 0.01 = 1% better, -0.01 = up to 1% worse); empty = not set; each set margin must hold; a required change of 0 (also when neither is set) means strictly better: a tie is rejected"),
+            Setting.number(
+                    GATE_MAX_RECALL_DROP,
+                    "0.05",
+                    0,
+                    1,
+                    "no class's recall may drop by more than this (absolute) from champion to challenger"),
+            Setting.number(
+                    GATE_SIGNIFICANCE,
+                    "0",
+                    0,
+                    0.5,
+                    "promote only if McNemar's exact test on the paired predictions (rows only one model got right) favours the challenger at this level, e.g. 0.05; 0 = off (the p-value is still reported); classification only: a level above 0 for a regression model is refused before training"),
+            Setting.number(
+                    GATE_MIN_SHADOW_AGREEMENT,
+                    "",
+                    0,
+                    1,
+                    "live traffic: the share of shadowed rows on which champion and challenger agree (argmax), merged from every serving replica's summary in the store, must be at least this; empty = not required; classification only"),
+            Setting.integer(
+                    GATE_MIN_SHADOW_REQUESTS,
+                    0,
+                    0,
+                    "live traffic: at least this many requests must have been shadowed from champion to challenger (0 = not required, but 1 when a minimum agreement is set)"),
+            new Setting(
+                    GATE_SHADOW_ALIAS,
+                    "shadow",
+                    "with a shadow rule, a challenger that passes every other rule is put on this alias (servers shadow it: serving.rollout <model>.shadow=@shadow:F) instead of being promoted; retrain --promote-shadowed promotes it once the shadow rule holds"),
+            Setting.integer(
+                    INFRA_CALLS,
+                    200,
+                    1,
+                    "infra check: single-row inferences timed after loading with the serving loader"),
+            Setting.number(
+                    INFRA_MAX_P99,
+                    "250",
+                    0,
+                    1e9,
+                    "infra check: p99 latency budget of one single-row inference, milliseconds"),
+            Setting.number(
+                    INFRA_MAX_OFFHEAP,
+                    "2048",
+                    0,
+                    1e9,
+                    "infra check: budget of ND4J off-heap memory the loaded model adds (JavaCPP Pointer.totalBytes), MiB"),
+            new Setting(
+                    PROMOTE_ALIAS,
+                    "production",
+                    "alias moved to a challenger that passes (compare-and-swap from the champion it was evaluated against)"),
+            new Setting(
+                    STAGING_ALIAS, "", "if set, this alias is moved to the challenger first, then the promote alias"),
+            Setting.integer(
+                    LOCK_TTL,
+                    360,
+                    1,
+                    "the store lock expires after this many minutes (a crashed run blocks the next one at most this long)"),
             Setting.integer(EVAL_BATCH, 256, 1, "rows per inference batch in the champion/challenger evaluation pass"));
 
     private RetrainSettings() {}

@@ -24,8 +24,8 @@ public final class ShadowGate {
         /** Validates the settings ({@code retrain.gate.*shadow*}); the alias must differ from the promote alias. */
         public static Rule of(OptionalDouble minAgreement, long minRequests, String alias, String promoteAlias) {
             if (minRequests < 0) {
-                throw new SettingsException(RetrainSettings.GATE_MIN_SHADOW_REQUESTS + " must be >= 0 but was "
-                        + minRequests);
+                throw new SettingsException(
+                        RetrainSettings.GATE_MIN_SHADOW_REQUESTS + " must be >= 0 but was " + minRequests);
             }
             ModelNames.validate(RetrainSettings.GATE_SHADOW_ALIAS, alias);
             Rule r = new Rule(minAgreement, minAgreement.isPresent() ? Math.max(1, minRequests) : minRequests, alias);
@@ -58,26 +58,55 @@ public final class ShadowGate {
         List<ShadowSummary> all = summaries.read(model);
         ShadowSummary.Pair pair = ShadowSummary.merged(all, champion, challenger);
         long requests = pair == null ? 0 : pair.requests();
-        String where = String.format(Locale.ROOT, "%s/%d -> %s/%d over %d replica summaries", model, champion, model,
-                challenger, all.size());
+        String where = String.format(
+                Locale.ROOT,
+                "%s/%d -> %s/%d over %d replica summaries",
+                model,
+                champion,
+                model,
+                challenger,
+                all.size());
         if (requests < rule.minRequests()) {
-            return new Verdict(false, true, String.format(Locale.ROOT,
-                    "shadow: %d requests shadowed %s, need at least %d (%s)", requests, where, rule.minRequests(),
-                    RetrainSettings.GATE_MIN_SHADOW_REQUESTS));
+            return new Verdict(
+                    false,
+                    true,
+                    String.format(
+                            Locale.ROOT,
+                            "shadow: %d requests shadowed %s, need at least %d (%s)",
+                            requests,
+                            where,
+                            rule.minRequests(),
+                            RetrainSettings.GATE_MIN_SHADOW_REQUESTS));
         }
         if (rule.minAgreement().isEmpty()) {
-            return new Verdict(true, false, String.format(Locale.ROOT, "shadow: %d requests shadowed %s >= %d",
-                    requests, where, rule.minRequests()));
+            return new Verdict(
+                    true,
+                    false,
+                    String.format(
+                            Locale.ROOT, "shadow: %d requests shadowed %s >= %d", requests, where, rule.minRequests()));
         }
         if (pair.regression()) {
-            return new Verdict(false, false, "shadow: " + RetrainSettings.GATE_MIN_SHADOW_AGREEMENT
-                    + " applies to classification only, but " + where + " compared regression outputs (mean absolute"
-                    + " difference " + pair.meanAbsDiff() + "); unset it for a regression model");
+            return new Verdict(
+                    false,
+                    false,
+                    "shadow: " + RetrainSettings.GATE_MIN_SHADOW_AGREEMENT
+                            + " applies to classification only, but " + where
+                            + " compared regression outputs (mean absolute"
+                            + " difference " + pair.meanAbsDiff() + "); unset it for a regression model");
         }
         double min = rule.minAgreement().getAsDouble();
         boolean ok = pair.agreement() >= min;
-        return new Verdict(ok, false, String.format(Locale.ROOT,
-                "shadow: agreement %.4f %s min %.4f on %d rows of %d requests %s", pair.agreement(), ok ? ">=" : "<",
-                min, pair.rows(), requests, where));
+        return new Verdict(
+                ok,
+                false,
+                String.format(
+                        Locale.ROOT,
+                        "shadow: agreement %.4f %s min %.4f on %d rows of %d requests %s",
+                        pair.agreement(),
+                        ok ? ">=" : "<",
+                        min,
+                        pair.rows(),
+                        requests,
+                        where));
     }
 }

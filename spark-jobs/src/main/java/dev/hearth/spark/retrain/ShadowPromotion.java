@@ -28,8 +28,12 @@ public final class ShadowPromotion {
         try {
             lock = store.acquireLock(cfg.model(), RetrainRunner.LOCK_PURPOSE, "promote-shadowed", cfg.lockTtl());
         } catch (LockHeldException e) {
-            return RetrainReport.early(cfg.model(), RetrainOutcome.LOCKED, "another retrain is running: "
-                    + e.getMessage(), null, List.of());
+            return RetrainReport.early(
+                    cfg.model(),
+                    RetrainOutcome.LOCKED,
+                    "another retrain is running: " + e.getMessage(),
+                    null,
+                    List.of());
         }
         try {
             return locked(cfg);
@@ -43,13 +47,23 @@ public final class ShadowPromotion {
         Integer champion = aliases.get(cfg.promoteAlias());
         Integer challenger = aliases.get(cfg.shadow().alias());
         if (!cfg.shadow().enabled()) {
-            return RetrainReport.early(cfg.model(), RetrainOutcome.REJECTED, "no shadow rule is set ("
-                    + RetrainSettings.GATE_MIN_SHADOW_AGREEMENT + ", " + RetrainSettings.GATE_MIN_SHADOW_REQUESTS
-                    + "): nothing to promote with --promote-shadowed", null, List.of());
+            return RetrainReport.early(
+                    cfg.model(),
+                    RetrainOutcome.REJECTED,
+                    "no shadow rule is set ("
+                            + RetrainSettings.GATE_MIN_SHADOW_AGREEMENT + ", "
+                            + RetrainSettings.GATE_MIN_SHADOW_REQUESTS
+                            + "): nothing to promote with --promote-shadowed",
+                    null,
+                    List.of());
         }
         if (champion == null || challenger == null || challenger.equals(champion)) {
-            return RetrainReport.early(cfg.model(), RetrainOutcome.REJECTED, "no challenger waiting: "
-                    + cfg.promoteAlias() + " -> " + champion + ", " + cfg.shadow().alias() + " -> " + challenger, null,
+            return RetrainReport.early(
+                    cfg.model(),
+                    RetrainOutcome.REJECTED,
+                    "no challenger waiting: " + cfg.promoteAlias() + " -> " + champion + ", "
+                            + cfg.shadow().alias() + " -> " + challenger,
+                    null,
                     List.of());
         }
         ShadowGate.Verdict v = ShadowGate.judge(cfg.shadow(), summaries, cfg.model(), champion, challenger);
@@ -57,20 +71,48 @@ public final class ShadowPromotion {
             return result(cfg, RetrainOutcome.REJECTED, "not promoted: " + v.text(), champion, challenger, v);
         }
         try {
-            store.setAlias(cfg.model(), cfg.promoteAlias(), challenger, champion, "shadowed challenger promoted: "
-                    + v.text());
+            store.setAlias(
+                    cfg.model(), cfg.promoteAlias(), challenger, champion, "shadowed challenger promoted: " + v.text());
         } catch (VersionConflictException e) {
-            return result(cfg, RetrainOutcome.CONFLICT, cfg.promoteAlias() + " moved while the shadow rule was checked;"
-                    + " not promoted", champion, challenger, v);
+            return result(
+                    cfg,
+                    RetrainOutcome.CONFLICT,
+                    cfg.promoteAlias() + " moved while the shadow rule was checked;" + " not promoted",
+                    champion,
+                    challenger,
+                    v);
         }
-        return result(cfg, RetrainOutcome.PROMOTED, cfg.promoteAlias() + " -> " + cfg.model() + "/" + challenger
-                + " (" + v.text() + ")", champion, challenger, v);
+        return result(
+                cfg,
+                RetrainOutcome.PROMOTED,
+                cfg.promoteAlias() + " -> " + cfg.model() + "/" + challenger + " (" + v.text() + ")",
+                champion,
+                challenger,
+                v);
     }
 
-    private static RetrainReport result(RetrainConfig cfg, RetrainOutcome outcome, String message, int champion,
-            int challenger, ShadowGate.Verdict v) {
-        return new RetrainReport(cfg.model(), outcome, outcome.exitCode(), message, null, List.of(), List.of(),
-                champion, challenger, v.passed() ? List.of() : List.of(v.text()), List.of(v.text()), null, null, null,
+    private static RetrainReport result(
+            RetrainConfig cfg,
+            RetrainOutcome outcome,
+            String message,
+            int champion,
+            int challenger,
+            ShadowGate.Verdict v) {
+        return new RetrainReport(
+                cfg.model(),
+                outcome,
+                outcome.exitCode(),
+                message,
+                null,
+                List.of(),
+                List.of(),
+                champion,
+                challenger,
+                v.passed() ? List.of() : List.of(v.text()),
+                List.of(v.text()),
+                null,
+                null,
+                null,
                 null);
     }
 }

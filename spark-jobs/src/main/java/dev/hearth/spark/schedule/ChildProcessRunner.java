@@ -60,7 +60,10 @@ final class ChildProcessRunner {
         Set<ProcessHandle> tree = new LinkedHashSet<>();
         tree.add(p.toHandle());
         p.toHandle().descendants().forEach(tree::add);
-        LOG.warn("pid {}: stopping it and {} descendant(s) {} with SIGTERM", p.pid(), tree.size() - 1,
+        LOG.warn(
+                "pid {}: stopping it and {} descendant(s) {} with SIGTERM",
+                p.pid(),
+                tree.size() - 1,
                 tree.stream().skip(1).map(ProcessHandle::pid).toList());
         tree.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + grace.toNanos();
@@ -87,7 +90,8 @@ final class ChildProcessRunner {
         while (tree.stream().anyMatch(ChildProcessRunner::running) && System.nanoTime() < killDeadline) {
             Thread.sleep(50);
         }
-        tree.stream().filter(ChildProcessRunner::running)
+        tree.stream()
+                .filter(ChildProcessRunner::running)
                 .forEach(h -> LOG.error("pid {}: still running 10 s after SIGKILL", h.pid()));
         return new Outcome(code, p.pid(), true, forced, tree.size());
     }

@@ -53,7 +53,9 @@ public final class RetrainScheduler implements AutoCloseable {
         Properties p = new Properties();
         // A unique name per instance: tests (and restarts in one JVM) get an independent scheduler.
         p.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, "hearth-retrain-" + UUID.randomUUID());
-        p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(Math.max(1, config.schedules().size())));
+        p.setProperty(
+                "org.quartz.threadPool.threadCount",
+                Integer.toString(Math.max(1, config.schedules().size())));
         p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
         // Fires held back by a still-running run count as misfired after 1 s and are then coalesced (fire once now).
         p.setProperty("org.quartz.jobStore.misfireThreshold", "1000");
@@ -76,23 +78,35 @@ public final class RetrainScheduler implements AutoCloseable {
             data.put("stateDir", config.stateDir());
             data.put("timeoutMillis", Long.toString(e.timeoutDuration().toMillis()));
             data.put("killGraceMillis", Long.toString(config.killGraceDuration().toMillis()));
-            JobDetail job = JobBuilder.newJob(RunJob.class).withIdentity(e.model(), "retrain").usingJobData(data)
-                    .storeDurably().build();
+            JobDetail job = JobBuilder.newJob(RunJob.class)
+                    .withIdentity(e.model(), "retrain")
+                    .usingJobData(data)
+                    .storeDurably()
+                    .build();
             Instant missed = missedFire(e, state, Instant.now());
-            TriggerBuilder<org.quartz.CronTrigger> builder = TriggerBuilder.newTrigger().withIdentity(e.model(), "retrain")
+            TriggerBuilder<org.quartz.CronTrigger> builder = TriggerBuilder.newTrigger()
+                    .withIdentity(e.model(), "retrain")
                     .withSchedule(CronScheduleBuilder.cronSchedule(e.cron())
                             .inTimeZone(TimeZone.getTimeZone(e.timeZone()))
                             .withMisfireHandlingInstructionFireAndProceed());
             if (missed != null) {
                 // Starting the trigger at the missed fire makes Quartz see it as misfired: it fires once now
                 // (coalescing every missed fire) and then proceeds on schedule.
-                LOG.info("{}: fire at {} was missed while the scheduler was down; running it once now", e.model(), missed);
+                LOG.info(
+                        "{}: fire at {} was missed while the scheduler was down; running it once now",
+                        e.model(),
+                        missed);
                 builder.startAt(Date.from(missed));
             }
             Trigger trigger = builder.build();
             scheduler.scheduleJob(job, trigger);
-            LOG.info("{}: cron '{}' in {}, timeout {} -> next fire {}", e.model(), e.cron(), e.timeZone(),
-                    ScheduleConfig.format(e.timeoutDuration()), trigger.getFireTimeAfter(new Date()));
+            LOG.info(
+                    "{}: cron '{}' in {}, timeout {} -> next fire {}",
+                    e.model(),
+                    e.cron(),
+                    e.timeZone(),
+                    ScheduleConfig.format(e.timeoutDuration()),
+                    trigger.getFireTimeAfter(new Date()));
         }
         scheduler.start();
     }
@@ -111,7 +125,8 @@ public final class RetrainScheduler implements AutoCloseable {
             cron.setTimeZone(TimeZone.getTimeZone(e.timeZone()));
             Date t = Date.from(Instant.parse(Files.readString(last).strip()));
             Date latest = null;
-            for (Date next = cron.getNextValidTimeAfter(t); next != null && next.before(Date.from(now));
+            for (Date next = cron.getNextValidTimeAfter(t);
+                    next != null && next.before(Date.from(now));
                     next = cron.getNextValidTimeAfter(next)) {
                 latest = next;
             }
@@ -160,9 +175,16 @@ public final class RetrainScheduler implements AutoCloseable {
                 code = o.exitCode();
                 if (o.timedOut()) {
                     outcome = "timed out after " + ScheduleConfig.format(timeout) + "; killed";
-                    LOG.error("{}: run for fire {} (pid {}) passed its timeout {}: stopped it and its descendants"
-                            + " ({} processes, {}); it exited {}", model, fire, o.pid(), ScheduleConfig.format(timeout),
-                            o.processesSignalled(), o.forced() ? "SIGKILL after the grace period" : "SIGTERM", code);
+                    LOG.error(
+                            "{}: run for fire {} (pid {}) passed its timeout {}: stopped it and its descendants"
+                                    + " ({} processes, {}); it exited {}",
+                            model,
+                            fire,
+                            o.pid(),
+                            ScheduleConfig.format(timeout),
+                            o.processesSignalled(),
+                            o.forced() ? "SIGKILL after the grace period" : "SIGTERM",
+                            code);
                 } else {
                     outcome = outcome(code);
                     LOG.info("{}: run for fire {} exited {} ({})", model, fire, code, outcome);
@@ -177,10 +199,15 @@ public final class RetrainScheduler implements AutoCloseable {
                 outcome = "interrupted; killed";
             }
             Instant end = Instant.now();
-            String line = String.join("\t", model, fire, start.toString(), end.toString(), Integer.toString(code),
-                    outcome) + "\n";
+            String line =
+                    String.join("\t", model, fire, start.toString(), end.toString(), Integer.toString(code), outcome)
+                            + "\n";
             try {
-                Files.writeString(state.resolve("runs.log"), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                Files.writeString(
+                        state.resolve("runs.log"),
+                        line,
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND);
                 Files.writeString(state.resolve(model + ".last-fire"), fire, StandardCharsets.UTF_8);
             } catch (IOException e) {

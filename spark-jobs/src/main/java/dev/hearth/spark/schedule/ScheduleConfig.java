@@ -43,8 +43,8 @@ public record ScheduleConfig(String stateDir, String killGrace, List<Entry> sche
      * @param timeout how long a run may take before it and its descendants are killed, e.g. {@code 2h};
      *     default {@link #DEFAULT_TIMEOUT}
      */
-    public record Entry(String model, String cron, String timeZone, List<String> command, String misfire,
-            String timeout) {
+    public record Entry(
+            String model, String cron, String timeZone, List<String> command, String misfire, String timeout) {
         void validate() {
             ModelNames.validate("schedules[].model", model);
             if (cron == null || !CronExpression.isValidExpression(cron)) {
@@ -63,8 +63,8 @@ public record ScheduleConfig(String stateDir, String killGrace, List<Entry> sche
                 throw new SettingsException("schedules[" + model + "].command must list the program and its arguments");
             }
             if (misfire != null && !List.of("run-once", "skip").contains(misfire)) {
-                throw new SettingsException("schedules[" + model + "].misfire must be run-once or skip but was '"
-                        + misfire + "'");
+                throw new SettingsException(
+                        "schedules[" + model + "].misfire must be run-once or skip but was '" + misfire + "'");
             }
             timeoutDuration();
         }
@@ -105,8 +105,11 @@ public record ScheduleConfig(String stateDir, String killGrace, List<Entry> sche
     /** {@code d} in the notation {@link #duration} reads, e.g. {@code 2h}, {@code 90s}. */
     static String format(Duration d) {
         long ms = d.toMillis();
-        for (var unit : List.of(java.util.Map.entry("d", 86_400_000L), java.util.Map.entry("h", 3_600_000L),
-                java.util.Map.entry("m", 60_000L), java.util.Map.entry("s", 1_000L))) {
+        for (var unit : List.of(
+                java.util.Map.entry("d", 86_400_000L),
+                java.util.Map.entry("h", 3_600_000L),
+                java.util.Map.entry("m", 60_000L),
+                java.util.Map.entry("s", 1_000L))) {
             if (ms % unit.getValue() == 0) {
                 return ms / unit.getValue() + unit.getKey();
             }
@@ -116,7 +119,8 @@ public record ScheduleConfig(String stateDir, String killGrace, List<Entry> sche
 
     /** Replaces {@code ${NAME}} by the environment variable or, failing that, the system property. */
     static String expand(String value) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Za-z0-9_.]+)}").matcher(value);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\\$\\{([A-Za-z0-9_.]+)}").matcher(value);
         StringBuilder b = new StringBuilder();
         while (m.find()) {
             String v = System.getenv(m.group(1));
@@ -149,8 +153,8 @@ public record ScheduleConfig(String stateDir, String killGrace, List<Entry> sche
         for (Entry e : c.schedules() == null ? List.<Entry>of() : c.schedules()) {
             e.validate();
             if (!seen.add(e.model())) {
-                throw new SettingsException("model '" + e.model() + "' has two entries in " + file
-                        + "; one entry per model");
+                throw new SettingsException(
+                        "model '" + e.model() + "' has two entries in " + file + "; one entry per model");
             }
         }
         return c;

@@ -1,15 +1,15 @@
 package dev.hearth.spark.scoring;
 
+import dev.hearth.runtime.Labels;
+import dev.hearth.runtime.ModelRuntime;
+import dev.hearth.runtime.RowPredictor;
+import dev.hearth.runtime.RuntimeOptions;
 import dev.hearth.spark.data.DataFormatException;
 import dev.hearth.spark.data.DatasetLoader;
 import dev.hearth.spark.data.DatasetSpec;
 import dev.hearth.spark.data.LabelledData;
 import dev.hearth.spark.data.LabelledRow;
 import dev.hearth.spark.training.TrainSettings;
-import dev.hearth.runtime.Labels;
-import dev.hearth.runtime.ModelRuntime;
-import dev.hearth.runtime.RowPredictor;
-import dev.hearth.runtime.RuntimeOptions;
 import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.ModelVersion;
@@ -52,9 +52,14 @@ public final class BatchScorer {
 
     /** A scorer with {@code predict.batch.rows}' default. */
     public BatchScorer(SparkSession spark, ModelStore store) {
-        this(spark, store, Integer.parseInt(TrainSettings.loader().declared().stream()
-                .filter(d -> d.key().equals(TrainSettings.PREDICT_BATCH_ROWS)).findFirst().orElseThrow()
-                .defaultValue()));
+        this(
+                spark,
+                store,
+                Integer.parseInt(TrainSettings.loader().declared().stream()
+                        .filter(d -> d.key().equals(TrainSettings.PREDICT_BATCH_ROWS))
+                        .findFirst()
+                        .orElseThrow()
+                        .defaultValue()));
     }
 
     /**
@@ -63,13 +68,17 @@ public final class BatchScorer {
      *
      * @return the number of scored rows
      */
-    public long score(String ref, DatasetSpec data, String output, TrainSettings.PredictFormat format,
-            boolean overwrite) {
+    public long score(
+            String ref, DatasetSpec data, String output, TrainSettings.PredictFormat format, boolean overwrite) {
         ModelVersion version = store.resolve(ModelRef.parse(ref));
         Signature sig = version.metadata().signature();
-        ShippedModel shipped = new ShippedModel(version.ref().toString(), version.metadata().framework(), sig);
-        byte[] modelBytes = store.readFile(version, ModelRuntime.standard(RuntimeOptions.DEFAULTS)
-                .factory(shipped.framework(), shipped.what()).modelFile());
+        ShippedModel shipped =
+                new ShippedModel(version.ref().toString(), version.metadata().framework(), sig);
+        byte[] modelBytes = store.readFile(
+                version,
+                ModelRuntime.standard(RuntimeOptions.DEFAULTS)
+                        .factory(shipped.framework(), shipped.what())
+                        .modelFile());
         // Restored and probed once here, so a model that cannot run fails the job before any task starts.
         shipped.openRows(modelBytes).close();
         LabelledData input = new DatasetLoader(spark).read(data);
@@ -105,15 +114,19 @@ public final class BatchScorer {
                 case CSV -> writer.option("header", "true").csv(output);
                 case PARQUET -> writer.parquet(output);
             }
-            return spark.read().format(format.word()).option("header", "true").load(output).count();
+            return spark.read()
+                    .format(format.word())
+                    .option("header", "true")
+                    .load(output)
+                    .count();
         } finally {
             sc.setJobDescription(null);
             bytes.destroy();
         }
     }
 
-    private static Iterator<Row> predict(Iterator<LabelledRow> it, ShippedModel model, byte[] bytes,
-            boolean labelled, int batch) {
+    private static Iterator<Row> predict(
+            Iterator<LabelledRow> it, ShippedModel model, byte[] bytes, boolean labelled, int batch) {
         // Guarded again here: these broadcast bytes are what gets restored, by the runtime the server uses.
         List<Row> out = new ArrayList<>();
         try (RowPredictor predictor = model.openRows(bytes)) {

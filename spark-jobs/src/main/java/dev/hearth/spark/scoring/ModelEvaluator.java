@@ -2,11 +2,11 @@ package dev.hearth.spark.scoring;
 
 import dev.hearth.runtime.ModelRuntime;
 import dev.hearth.runtime.RuntimeOptions;
+import dev.hearth.spark.data.DataFormatException;
 import dev.hearth.spark.data.DatasetLoader;
 import dev.hearth.spark.data.DatasetSpec;
 import dev.hearth.spark.data.LabelEncoding;
 import dev.hearth.spark.data.LabelledData;
-import dev.hearth.spark.data.DataFormatException;
 import dev.hearth.spark.data.MiniBatcher;
 import dev.hearth.spark.retrain.ChampionChallengerEvaluator;
 import dev.hearth.spark.training.EvaluationReport;
@@ -43,8 +43,8 @@ public final class ModelEvaluator {
     /** Evaluates {@code ref} on {@code data}; labels unseen in training fail with the label named. */
     public EvaluationReport evaluate(String ref, DatasetSpec data, int batchSize) {
         if (data.labelColumn().isEmpty()) {
-            throw new dev.hearth.config.SettingsException("data.label.column is required to evaluate (labels are compared"
-                    + " with predictions)");
+            throw new dev.hearth.config.SettingsException(
+                    "data.label.column is required to evaluate (labels are compared" + " with predictions)");
         }
         ModelVersion version = store.resolve(ModelRef.parse(ref));
         if (!ModelFiles.DL4J_MULTILAYER.equals(version.metadata().framework())) {
@@ -58,10 +58,12 @@ public final class ModelEvaluator {
                     + model.version().ref() + " takes " + sig.featureCount());
         }
         LabelEncoding encoding = sig.isRegression()
-                ? LabelEncoding.regression(sig.targetNormalizer()) : LabelEncoding.classes(sig.labelNames());
+                ? LabelEncoding.regression(sig.targetNormalizer())
+                : LabelEncoding.classes(sig.labelNames());
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        JavaRDD<DataSet> batches = MiniBatcher.batches(input.rows(), batchSize, encoding, sig.normalizer(),
-                sig.featureCount()).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        JavaRDD<DataSet> batches = MiniBatcher.batches(
+                        input.rows(), batchSize, encoding, sig.normalizer(), sig.featureCount())
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
         sc.setJobDescription("hearth evaluate " + model.version().ref() + " on " + data.path());
         TrainingOptions options = TrainingOptions.forEvaluation(batchSize);
         try (TrainingEngine.Session session = engine.open(sc, model.network(), options)) {
@@ -84,14 +86,19 @@ public final class ModelEvaluator {
         Signature sig = version.metadata().signature();
         String framework = version.metadata().framework();
         String what = version.ref().toString();
-        byte[] bytes = store.readFile(version, ModelRuntime.standard(RuntimeOptions.DEFAULTS)
-                .factory(framework, what).modelFile());
+        byte[] bytes = store.readFile(
+                version,
+                ModelRuntime.standard(RuntimeOptions.DEFAULTS)
+                        .factory(framework, what)
+                        .modelFile());
         int features = new DatasetLoader(spark).read(data).featureCount();
         if (features != sig.featureCount()) {
-            throw new DataFormatException(data.path() + " has " + features + " features but " + what + " takes "
-                    + sig.featureCount());
+            throw new DataFormatException(
+                    data.path() + " has " + features + " features but " + what + " takes " + sig.featureCount());
         }
-        return new ChampionChallengerEvaluator(spark).evaluate(data,
-                List.of(ChampionChallengerEvaluator.Candidate.of(what, framework, bytes, sig)), batchSize).get(0);
+        return new ChampionChallengerEvaluator(spark)
+                .evaluate(
+                        data, List.of(ChampionChallengerEvaluator.Candidate.of(what, framework, bytes, sig)), batchSize)
+                .get(0);
     }
 }

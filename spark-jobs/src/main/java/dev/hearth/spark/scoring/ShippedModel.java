@@ -65,8 +65,8 @@ public final class ShippedModel implements Serializable {
      * @throws dev.hearth.runtime.ModelLoadException when the bytes do not restore or fail the probe
      */
     public Predictor open(byte[] bytes) {
-        return ModelRuntime.standard(RuntimeOptions.DEFAULTS).open(new ModelArtifact(what, framework, signature(),
-                bytes));
+        return ModelRuntime.standard(RuntimeOptions.DEFAULTS)
+                .open(new ModelArtifact(what, framework, signature(), bytes));
     }
 
     /**

@@ -28,8 +28,11 @@ public final class RawArrays {
     /** Writes {@code array} (any ordering or view: a C-ordered copy is written when needed). */
     public static void write(INDArray array, DataOutputStream out) throws IOException {
         INDArray a = array;
-        if (!array.isEmpty() && (array.isView() || array.ordering() != 'c' || array.offset() != 0
-                || array.data().length() != array.length())) {
+        if (!array.isEmpty()
+                && (array.isView()
+                        || array.ordering() != 'c'
+                        || array.offset() != 0
+                        || array.data().length() != array.length())) {
             a = array.dup('c');
         }
         long[] shape = a.shape();

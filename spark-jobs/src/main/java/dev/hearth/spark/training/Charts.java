@@ -36,8 +36,15 @@ public final class Charts {
                 validation.add(e.epoch(), e.validation());
             }
         }
-        JFreeChart chart = ChartFactory.createXYLineChart("Learning curve", "epoch", "training loss",
-                new XYSeriesCollection(loss), PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart = ChartFactory.createXYLineChart(
+                "Learning curve",
+                "epoch",
+                "training loss",
+                new XYSeriesCollection(loss),
+                PlotOrientation.VERTICAL,
+                true,
+                false,
+                false);
         XYPlot plot = chart.getXYPlot();
         plot.setRenderer(0, new XYLineAndShapeRenderer(true, true));
         if (validation.getItemCount() > 0) {

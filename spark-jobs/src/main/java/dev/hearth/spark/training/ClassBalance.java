@@ -53,7 +53,9 @@ final class ClassBalance {
         Map<String, Double> weights = new LinkedHashMap<>();
         for (String entry : v.split(",")) {
             int colon = entry.lastIndexOf(':');
-            String label = colon < 0 ? "" : LabelEncoding.canonical(entry.substring(0, colon).strip());
+            String label = colon < 0
+                    ? ""
+                    : LabelEncoding.canonical(entry.substring(0, colon).strip());
             if (label.isEmpty()) {
                 throw new SettingsException(TRAIN_CLASS_WEIGHTS + " must be none, auto or label:weight,... but entry '"
                         + entry.strip() + "' of '" + v + "' is not label:weight");
@@ -65,8 +67,8 @@ final class ClassBalance {
                 w = Double.NaN;
             }
             if (!(w > 0) || Double.isInfinite(w)) {
-                throw new SettingsException(TRAIN_CLASS_WEIGHTS + " entry '" + entry.strip()
-                        + "' must have a finite weight > 0");
+                throw new SettingsException(
+                        TRAIN_CLASS_WEIGHTS + " entry '" + entry.strip() + "' must have a finite weight > 0");
             }
             if (weights.put(label, w) != null) {
                 throw new SettingsException(TRAIN_CLASS_WEIGHTS + " names class '" + label + "' twice in '" + v + "'");
@@ -114,14 +116,25 @@ final class ClassBalance {
             return new Imbalance(shown, Double.NaN, null);
         }
         double ratio = (double) shown.get(largest) / shown.get(smallest);
-        LOG.info("Training split class counts {} (largest/smallest {})", shown.size() <= 50 ? shown : shown.size()
-                + " classes", String.format(Locale.ROOT, "%.2f", ratio));
+        LOG.info(
+                "Training split class counts {} (largest/smallest {})",
+                shown.size() <= 50 ? shown : shown.size() + " classes",
+                String.format(Locale.ROOT, "%.2f", ratio));
         String warning = null;
         if (ratio > warnRatio) {
-            warning = String.format(Locale.ROOT, "Class imbalance: class '%s' has %.1f times the rows of class '%s' "
-                    + "(%d vs %d; %s is %s): accuracy flatters the majority class; watch per-class recall and "
-                    + "consider %s=auto", largest, ratio, smallest, shown.get(largest), shown.get(smallest),
-                    TRAIN_IMBALANCE_WARN_RATIO, warnRatio, TRAIN_CLASS_WEIGHTS);
+            warning = String.format(
+                    Locale.ROOT,
+                    "Class imbalance: class '%s' has %.1f times the rows of class '%s' "
+                            + "(%d vs %d; %s is %s): accuracy flatters the majority class; watch per-class recall and "
+                            + "consider %s=auto",
+                    largest,
+                    ratio,
+                    smallest,
+                    shown.get(largest),
+                    shown.get(smallest),
+                    TRAIN_IMBALANCE_WARN_RATIO,
+                    warnRatio,
+                    TRAIN_CLASS_WEIGHTS);
             LOG.warn("{}", warning);
         }
         return new Imbalance(shown, ratio, warning);
@@ -154,8 +167,8 @@ final class ClassBalance {
             for (String label : explicit.keySet()) {
                 if (!labels.contains(label)) {
                     throw new SettingsException(TRAIN_CLASS_WEIGHTS + " names class '" + label
-                            + "', which is not one of the model's classes " + (labels.size() <= 20 ? labels
-                            : labels.subList(0, 20) + "..."));
+                            + "', which is not one of the model's classes "
+                            + (labels.size() <= 20 ? labels : labels.subList(0, 20) + "..."));
                 }
             }
             for (int i = 0; i < w.length; i++) {

@@ -29,7 +29,8 @@ final class EarlyStopping {
      * @param history epochs already done (resume), else empty
      * @param bestEpoch best epoch of {@code history}, else 0
      */
-    EarlyStopping(boolean higherIsBetter, boolean hasValidation, int patience, List<EpochResult> history, int bestEpoch) {
+    EarlyStopping(
+            boolean higherIsBetter, boolean hasValidation, int patience, List<EpochResult> history, int bestEpoch) {
         this.higherIsBetter = higherIsBetter;
         this.hasValidation = hasValidation;
         this.patience = patience;
@@ -61,15 +62,23 @@ final class EarlyStopping {
             }
             return new Decision(false, message + "; stopping and keeping epoch " + bestEpoch);
         }
-        boolean improved = !hasValidation || bestEpoch == 0
+        boolean improved = !hasValidation
+                || bestEpoch == 0
                 || (higherIsBetter ? r.validation() > bestValue : r.validation() < bestValue);
         if (improved) {
             bestEpoch = r.epoch();
             bestValue = r.validation();
         }
         if (patience > 0 && r.epoch() - bestEpoch >= patience) {
-            return new Decision(improved, String.format(Locale.ROOT, "early stopping after epoch %d: no better "
-                    + "validation metric for %d epochs; keeping epoch %d", r.epoch(), patience, bestEpoch));
+            return new Decision(
+                    improved,
+                    String.format(
+                            Locale.ROOT,
+                            "early stopping after epoch %d: no better "
+                                    + "validation metric for %d epochs; keeping epoch %d",
+                            r.epoch(),
+                            patience,
+                            bestEpoch));
         }
         return new Decision(improved, null);
     }

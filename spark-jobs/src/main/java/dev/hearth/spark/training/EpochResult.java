@@ -14,8 +14,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param examples examples fitted in the epoch (0 in checkpoints written before this was recorded)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record EpochResult(int epoch, double loss, double validation, double examplesPerSecond, double seconds,
-        RoundBreakdown breakdown, long examples) {
+public record EpochResult(
+        int epoch,
+        double loss,
+        double validation,
+        double examplesPerSecond,
+        double seconds,
+        RoundBreakdown breakdown,
+        long examples) {
 
     /** A result without a time breakdown or a count of examples. */
     public EpochResult(int epoch, double loss, double validation, double examplesPerSecond, double seconds) {

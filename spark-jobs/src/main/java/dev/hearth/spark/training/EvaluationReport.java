@@ -116,8 +116,11 @@ public record EvaluationReport(long examples, Map<String, Double> metrics, List<
         double n = e.getExampleCountPerColumn().getDouble(0);
         double sum = e.getLabelsSumPerColumn().getDouble(0);
         double squaredDeviations = e.getSumSquaredLabels().getDouble(0) - (n == 0 ? 0 : sum * sum / n);
-        EvaluationReport r = regression((long) n, e.getSumSquaredErrorsPerColumn().getDouble(0),
-                e.getSumAbsErrorsPerColumn().getDouble(0), squaredDeviations);
+        EvaluationReport r = regression(
+                (long) n,
+                e.getSumSquaredErrorsPerColumn().getDouble(0),
+                e.getSumAbsErrorsPerColumn().getDouble(0),
+                squaredDeviations);
         return new EvaluationReport(examples, r.metrics(), r.labels(), r.confusion());
     }
 
@@ -125,8 +128,8 @@ public record EvaluationReport(long examples, Map<String, Double> metrics, List<
      * MSE, MAE and R² of {@code examples} predictions from their sums: squared errors, absolute errors, and squared
      * deviations of the true values from their mean (R² = 1 - SSE/SST; NaN when the true values are constant).
      */
-    public static EvaluationReport regression(long examples, double squaredErrors, double absoluteErrors,
-            double squaredDeviations) {
+    public static EvaluationReport regression(
+            long examples, double squaredErrors, double absoluteErrors, double squaredDeviations) {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("mse", examples == 0 ? Double.NaN : squaredErrors / examples);
         m.put("mae", examples == 0 ? Double.NaN : absoluteErrors / examples);

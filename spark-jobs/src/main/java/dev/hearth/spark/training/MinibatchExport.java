@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 final class MinibatchExport {
     /** Name of the RDD of exported paths. */
     static final String NAME = "hearth-exported-minibatches";
+
     private static final Logger LOG = LoggerFactory.getLogger(MinibatchExport.class);
 
     private MinibatchExport() {}
@@ -40,32 +41,48 @@ final class MinibatchExport {
 
     /** As {@link #export(JavaSparkContext, EpochBatches, String)}, each file sealed when {@code sealing} is set. */
     static JavaRDD<String> export(JavaSparkContext sc, EpochBatches epoch, String dir, MinibatchSealing sealing) {
-        Broadcast<SerializableConfiguration> conf = sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
-        List<String> slots = epoch.batches().mapPartitionsWithIndex((slot, it) -> {
-            List<DataSet> minibatches = new ArrayList<>();
-            it.forEachRemaining(minibatches::add);
-            if (minibatches.isEmpty()) {
-                throw new IllegalStateException("slot " + slot + " of the epoch has no minibatches");
-            }
-            FileSystem fs = new Path(dir).getFileSystem(conf.value().value());
-            Path base = fs.makeQualified(new Path(dir));
-            Path file = new Path(base, "slot-" + slot + ".hmb");
-            // On the local FS, Hadoop forks `chmod` for every file it creates (and writes a .crc beside it):
-            // plain NIO writes are many times faster and the files are only read back by this job.
-            boolean local = "file".equals(fs.getUri().getScheme());
-            if (local) {
-                Files.createDirectories(java.nio.file.Path.of(base.toUri()));
-            }
-            OutputStream raw = local ? Files.newOutputStream(java.nio.file.Path.of(file.toUri()),
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE) : fs.create(file, false);
-            try (OutputStream out = sealing == null ? raw : sealing.seal(raw, file.getName())) {
-                MinibatchFiles.write(minibatches.size() == 1 ? minibatches.get(0) : DataSet.merge(minibatches), out);
-            }
-            return List.of(file.toString()).iterator();
-        }, true).collect();
+        Broadcast<SerializableConfiguration> conf =
+                sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
+        List<String> slots = epoch.batches()
+                .mapPartitionsWithIndex(
+                        (slot, it) -> {
+                            List<DataSet> minibatches = new ArrayList<>();
+                            it.forEachRemaining(minibatches::add);
+                            if (minibatches.isEmpty()) {
+                                throw new IllegalStateException("slot " + slot + " of the epoch has no minibatches");
+                            }
+                            FileSystem fs =
+                                    new Path(dir).getFileSystem(conf.value().value());
+                            Path base = fs.makeQualified(new Path(dir));
+                            Path file = new Path(base, "slot-" + slot + ".hmb");
+                            // On the local FS, Hadoop forks `chmod` for every file it creates (and writes a .crc beside
+                            // it):
+                            // plain NIO writes are many times faster and the files are only read back by this job.
+                            boolean local = "file".equals(fs.getUri().getScheme());
+                            if (local) {
+                                Files.createDirectories(java.nio.file.Path.of(base.toUri()));
+                            }
+                            OutputStream raw = local
+                                    ? Files.newOutputStream(
+                                            java.nio.file.Path.of(file.toUri()),
+                                            StandardOpenOption.CREATE_NEW,
+                                            StandardOpenOption.WRITE)
+                                    : fs.create(file, false);
+                            try (OutputStream out = sealing == null ? raw : sealing.seal(raw, file.getName())) {
+                                MinibatchFiles.write(
+                                        minibatches.size() == 1 ? minibatches.get(0) : DataSet.merge(minibatches), out);
+                            }
+                            return List.of(file.toString()).iterator();
+                        },
+                        true)
+                .collect();
         conf.destroy();
-        LOG.debug("Exported {} minibatches of epoch {} as {} files under {}", epoch.plan().batches(), epoch.epoch(),
-                slots.size(), dir);
+        LOG.debug(
+                "Exported {} minibatches of epoch {} as {} files under {}",
+                epoch.plan().batches(),
+                epoch.epoch(),
+                slots.size(),
+                dir);
         // One path per slot in as many slices: slice s is slot s.
         JavaRDD<String> rdd = sc.parallelize(slots, slots.size());
         rdd.setName(NAME);

@@ -55,8 +55,8 @@ final class MinibatchSealing implements Serializable {
     static MinibatchSealing forSession(JavaSparkContext sc) {
         EncryptionSettings settings = EncryptionSettings.from(sc.hadoopConfiguration());
         String model = sc.getLocalProperty(MODEL_PROPERTY);
-        String keyName = model == null ? (settings.keyName().isEmpty() ? null : settings.keyName())
-                : settings.keyFor(model);
+        String keyName =
+                model == null ? (settings.keyName().isEmpty() ? null : settings.keyName()) : settings.keyFor(model);
         if (keyName == null) {
             return null;
         }

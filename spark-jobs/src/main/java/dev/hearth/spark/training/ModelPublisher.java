@@ -21,10 +21,16 @@ public final class ModelPublisher {
     }
 
     /** Streams the network into a new version of {@code name}. */
-    public ModelVersion publish(String name, MultiLayerNetwork network, Signature signature,
-            Map<String, Double> metrics, Map<String, String> settings, Map<String, Object> provenance) {
+    public ModelVersion publish(
+            String name,
+            MultiLayerNetwork network,
+            Signature signature,
+            Map<String, Double> metrics,
+            Map<String, String> settings,
+            Map<String, Object> provenance) {
         Map<String, ModelDraft.FileWriter> files = new LinkedHashMap<>();
         files.put(MODEL_FILE, out -> ModelSerializer.writeModel(network, out, false));
-        return store.publish(name, new ModelDraft(DL4J_MULTILAYER, signature, metrics, settings, provenance, Map.of(), files));
+        return store.publish(
+                name, new ModelDraft(DL4J_MULTILAYER, signature, metrics, settings, provenance, Map.of(), files));
     }
 }

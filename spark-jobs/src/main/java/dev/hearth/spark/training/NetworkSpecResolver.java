@@ -36,7 +36,9 @@ public final class NetworkSpecResolver {
                 s.getEnum(NETWORK_HEAD, Head.class).word(),
                 s.getEnum(NETWORK_UPDATER, Updater.class).word(),
                 s.getDouble(NETWORK_LEARNING_RATE, 1e-9, 10),
-                "none", 1, 1,
+                "none",
+                1,
+                1,
                 s.getDouble(NETWORK_L2, 0, 10),
                 s.getLong(NETWORK_SEED));
     }

@@ -51,17 +51,18 @@ public final class ParameterAveragingEngine implements TrainingEngine {
         String approach = chooseApproach(sc, options.approach().word());
         String exportDir = exportDirectory(sc, options.exportDirectory());
         int workers = options.workers(sc);
-        PlannedRoundsMaster master = new PlannedRoundsMaster(new ParameterAveragingTrainingMaster.Builder(
-                        workers, options.batchSizePerWorker())
-                .batchSizePerWorker(options.batchSizePerWorker())
-                .averagingFrequency(options.averagingFrequency())
-                .workerPrefetchNumBatches(options.prefetchBatches())
-                .rddTrainingApproach(approach.equals("export") ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct)
-                // The epoch's RDD is already laid out one partition per worker and round.
-                .repartionData(Repartition.Never)
-                .rngSeed(options.seed())
-                .saveUpdater(true)
-                .collectTrainingStats(options.stats()));
+        PlannedRoundsMaster master = new PlannedRoundsMaster(
+                new ParameterAveragingTrainingMaster.Builder(workers, options.batchSizePerWorker())
+                        .batchSizePerWorker(options.batchSizePerWorker())
+                        .averagingFrequency(options.averagingFrequency())
+                        .workerPrefetchNumBatches(options.prefetchBatches())
+                        .rddTrainingApproach(
+                                approach.equals("export") ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct)
+                        // The epoch's RDD is already laid out one partition per worker and round.
+                        .repartionData(Repartition.Never)
+                        .rngSeed(options.seed())
+                        .saveUpdater(true)
+                        .collectTrainingStats(options.stats()));
         FittedExamples fitted = new FittedExamples(sc);
         master.addHook(fitted);
         if (!listeners.isEmpty()) {
@@ -87,8 +88,11 @@ public final class ParameterAveragingEngine implements TrainingEngine {
             default -> shared ? "export" : "direct";
         };
         if (choice.equals("export") && !shared) {
-            LOG.warn("train.approach=export on master {} with default FS {}: executors cannot share exported files;"
-                    + " set fs.defaultFS to HDFS/S3 or use train.approach=direct", master, defaultFs);
+            LOG.warn(
+                    "train.approach=export on master {} with default FS {}: executors cannot share exported files;"
+                            + " set fs.defaultFS to HDFS/S3 or use train.approach=direct",
+                    master,
+                    defaultFs);
         }
         LOG.info("Training approach {} (requested {}, master {}, default FS {})", choice, requested, master, defaultFs);
         return choice;
@@ -102,7 +106,9 @@ public final class ParameterAveragingEngine implements TrainingEngine {
         }
         URI defaultFs = FileSystem.getDefaultUri(sc.hadoopConfiguration());
         String base = "file".equals(defaultFs.getScheme())
-                ? new Path(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")).toUri()).toString()
+                ? new Path(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))
+                                .toUri())
+                        .toString()
                 : new Path(defaultFs.toString(), "/tmp").toString();
         return base + "/hearth-export/" + run;
     }

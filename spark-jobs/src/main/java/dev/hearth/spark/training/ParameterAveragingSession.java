@@ -35,11 +35,19 @@ final class ParameterAveragingSession implements TrainingEngine.Session {
     private final String exportDir;
     /** Seals exported minibatches when the model is encrypted; null with the direct approach or in clear. */
     private final MinibatchSealing sealing;
+
     private RoundBreakdown breakdown;
 
-    ParameterAveragingSession(JavaSparkContext sc, TrainingOptions options, PlannedRoundsMaster master,
-            FittedExamples fitted, SparkDl4jMultiLayer spark, RoundResultReaper reaper, String approach,
-            String exportDir, MinibatchSealing sealing) {
+    ParameterAveragingSession(
+            JavaSparkContext sc,
+            TrainingOptions options,
+            PlannedRoundsMaster master,
+            FittedExamples fitted,
+            SparkDl4jMultiLayer spark,
+            RoundResultReaper reaper,
+            String approach,
+            String exportDir,
+            MinibatchSealing sealing) {
         this.sc = sc;
         this.options = options;
         this.master = master;
@@ -73,8 +81,8 @@ final class ParameterAveragingSession implements TrainingEngine.Session {
         long t0 = System.nanoTime();
         Path dir = new Path(exportDir, "epoch-" + epoch.epoch());
         String description = sc.getLocalProperty("spark.job.description");
-        sc.setJobDescription((description == null ? "" : description + ": ")
-                + "shuffle and export epoch " + epoch.epoch() + "'s minibatches");
+        sc.setJobDescription((description == null ? "" : description + ": ") + "shuffle and export epoch "
+                + epoch.epoch() + "'s minibatches");
         JavaRDD<String> exported;
         try {
             exported = MinibatchExport.export(sc, epoch, dir.toString(), sealing);
@@ -84,8 +92,8 @@ final class ParameterAveragingSession implements TrainingEngine.Session {
         double exportMs = (System.nanoTime() - t0) / 1e6;
         LOG.info("Exported epoch {}'s minibatches to {} in {} ms", epoch.epoch(), dir, Math.round(exportMs));
         try {
-            spark.fitPaths(exported, sealing == null ? new MinibatchFiles.Loader()
-                    : new MinibatchSealing.Loader(sealing));
+            spark.fitPaths(
+                    exported, sealing == null ? new MinibatchFiles.Loader() : new MinibatchSealing.Loader(sealing));
         } finally {
             release(exported, dir);
         }

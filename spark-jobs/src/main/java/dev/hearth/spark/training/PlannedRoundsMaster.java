@@ -54,8 +54,12 @@ final class PlannedRoundsMaster extends ParameterAveragingTrainingMaster {
         }
         // Minibatches (direct) or one exported file per slot (export), one partition per slot.
         if ((total != plan.batches() && total != plan.slots()) || partitions != plan.slots()) {
-            throw new IllegalStateException(String.format(Locale.ROOT, "the training RDD holds %d elements in %d"
-                    + " partitions; its plan has %d minibatches in %d slots", total, partitions, plan.batches(),
+            throw new IllegalStateException(String.format(
+                    Locale.ROOT,
+                    "the training RDD holds %d elements in %d" + " partitions; its plan has %d minibatches in %d slots",
+                    total,
+                    partitions,
+                    plan.batches(),
                     plan.slots()));
         }
         return plan;
@@ -69,15 +73,20 @@ final class PlannedRoundsMaster extends ParameterAveragingTrainingMaster {
         JavaRDD<T>[] rounds = new JavaRDD[p.rounds()];
         for (int r = 0; r < rounds.length; r++) {
             int first = p.firstSlot(r);
-            rounds[r] = new JavaRDD<>(PartitionPruningRDD.create(data.rdd(),
-                    new SlotRange(first, first + p.slotsIn(r))), data.classTag());
+            rounds[r] = new JavaRDD<>(
+                    PartitionPruningRDD.create(data.rdd(), new SlotRange(first, first + p.slotsIn(r))),
+                    data.classTag());
         }
         return rounds;
     }
 
     @Override
-    protected void processResults(SparkDl4jMultiLayer network, SparkComputationGraph graph,
-            JavaRDD<ParameterAveragingTrainingResult> results, int splitNum, int totalSplits) {
+    protected void processResults(
+            SparkDl4jMultiLayer network,
+            SparkComputationGraph graph,
+            JavaRDD<ParameterAveragingTrainingResult> results,
+            int splitNum,
+            int totalSplits) {
         int round = splitNum - 1;
         int slots = plan.slotsIn(round);
         long roundExamples = plan.roundExamples(round);
@@ -87,8 +96,12 @@ final class PlannedRoundsMaster extends ParameterAveragingTrainingMaster {
             factors[i] = (double) plan.examples(plan.firstSlot(round) + i) * slots / roundExamples;
             equal &= factors[i] == 1.0;
         }
-        super.processResults(network, graph, equal ? results : results.mapPartitionsWithIndex(scale(factors), true),
-                splitNum, totalSplits);
+        super.processResults(
+                network,
+                graph,
+                equal ? results : results.mapPartitionsWithIndex(scale(factors), true),
+                splitNum,
+                totalSplits);
         if (network != null) {
             // DL4J advances the iteration count (learning-rate schedules) by averagingFrequency per round; the
             // replicas of this round made at most maxBatches updates.
@@ -98,8 +111,9 @@ final class PlannedRoundsMaster extends ParameterAveragingTrainingMaster {
     }
 
     /** Scales each slot's result by its factor (static: the closure must not capture this master). */
-    private static Function2<Integer, Iterator<ParameterAveragingTrainingResult>,
-            Iterator<ParameterAveragingTrainingResult>> scale(double[] factors) {
+    private static Function2<
+                    Integer, Iterator<ParameterAveragingTrainingResult>, Iterator<ParameterAveragingTrainingResult>>
+            scale(double[] factors) {
         return (slot, it) -> new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -119,8 +133,13 @@ final class PlannedRoundsMaster extends ParameterAveragingTrainingMaster {
             return r;
         }
         INDArray updater = r.getUpdaterState();
-        return new ParameterAveragingTrainingResult(params.mul(factor), updater == null ? null : updater.mul(factor),
-                r.getScore() * factor, r.getSparkTrainingStats(), r.getListenerMetaData(), r.getListenerStaticInfo(),
+        return new ParameterAveragingTrainingResult(
+                params.mul(factor),
+                updater == null ? null : updater.mul(factor),
+                r.getScore() * factor,
+                r.getSparkTrainingStats(),
+                r.getListenerMetaData(),
+                r.getListenerStaticInfo(),
                 r.getListenerUpdates());
     }
 

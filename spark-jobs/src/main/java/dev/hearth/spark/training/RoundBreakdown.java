@@ -26,11 +26,21 @@ import org.deeplearning4j.spark.stats.EventStats;
  * @param exportMs exporting minibatches to files in this epoch (first epoch only; not part of the rounds)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RoundBreakdown(int rounds, double roundMs, double broadcastMs, double repartitionMs, double workerInitMs,
-        double dataLoadMs, double computeMs, double averageMs, double sparkMs, double exportMs) {
+public record RoundBreakdown(
+        int rounds,
+        double roundMs,
+        double broadcastMs,
+        double repartitionMs,
+        double workerInitMs,
+        double dataLoadMs,
+        double computeMs,
+        double averageMs,
+        double sparkMs,
+        double exportMs) {
 
     /** Key names of DL4J's statistics (master and worker). */
     static final String MAP_PARTITIONS = "ParameterAveragingMasterMapPartitionsTimesMs";
+
     static final String BROADCAST = "ParameterAveragingMasterBroadcastCreateTimesMs";
     static final String REPARTITION = "ParameterAveragingMasterRepartitionTimesMs";
     static final String PROCESS_PARAMS = "ParameterAveragingMasterProcessParamsUpdaterTimesMs";
@@ -49,7 +59,8 @@ public record RoundBreakdown(int rounds, double roundMs, double broadcastMs, dou
         if (rounds == 0) {
             return null;
         }
-        int workerRounds = Math.max(1, events.getOrDefault(WORKER_TOTAL, List.of()).size());
+        int workerRounds =
+                Math.max(1, events.getOrDefault(WORKER_TOTAL, List.of()).size());
         double round = sum(events, MAP_PARTITIONS) / rounds;
         double broadcast = sum(events, BROADCAST) / rounds;
         double repartition = sum(events, REPARTITION) / rounds;
@@ -59,14 +70,23 @@ public record RoundBreakdown(int rounds, double roundMs, double broadcastMs, dou
         double data = sum(events, WORKER_DATA) / workerRounds;
         double compute = sum(events, WORKER_COMPUTE) / workerRounds;
         double spark = Math.max(0, round - broadcast - repartition - average - workerTotal);
-        return new RoundBreakdown(rounds, round, broadcast, repartition, init, data, compute, average, spark,
-                sum(events, EXPORT));
+        return new RoundBreakdown(
+                rounds, round, broadcast, repartition, init, data, compute, average, spark, sum(events, EXPORT));
     }
 
     /** The same breakdown with the epoch's export time. */
     public RoundBreakdown withExportMs(double ms) {
-        return new RoundBreakdown(rounds, roundMs, broadcastMs, repartitionMs, workerInitMs, dataLoadMs, computeMs,
-                averageMs, sparkMs, ms);
+        return new RoundBreakdown(
+                rounds,
+                roundMs,
+                broadcastMs,
+                repartitionMs,
+                workerInitMs,
+                dataLoadMs,
+                computeMs,
+                averageMs,
+                sparkMs,
+                ms);
     }
 
     /** Share of a round's wall time spent in the workers' useful work. */
@@ -76,10 +96,21 @@ public record RoundBreakdown(int rounds, double roundMs, double broadcastMs, dou
 
     /** One log line: per-round milliseconds by part. */
     public String describe() {
-        return String.format(Locale.ROOT, "%d rounds, %.1f ms per round: compute %.1f, data wait %.1f, worker init %.1f,"
+        return String.format(
+                Locale.ROOT,
+                "%d rounds, %.1f ms per round: compute %.1f, data wait %.1f, worker init %.1f,"
                         + " broadcast %.1f, repartition %.1f, averaging %.1f, Spark job overhead %.1f (compute share %.0f%%)%s",
-                rounds, roundMs, computeMs, dataLoadMs, workerInitMs, broadcastMs, repartitionMs, averageMs, sparkMs,
-                100 * computeShare(), exportMs > 0 ? String.format(Locale.ROOT, "; export %.1f s", exportMs / 1000) : "");
+                rounds,
+                roundMs,
+                computeMs,
+                dataLoadMs,
+                workerInitMs,
+                broadcastMs,
+                repartitionMs,
+                averageMs,
+                sparkMs,
+                100 * computeShare(),
+                exportMs > 0 ? String.format(Locale.ROOT, "; export %.1f s", exportMs / 1000) : "");
     }
 
     private static double sum(Map<String, List<EventStats>> events, String key) {

@@ -47,7 +47,8 @@ final class RoundResultReaper extends SparkListener implements AutoCloseable {
     synchronized void reap() {
         for (Map.Entry<Integer, JavaRDD<?>> e : sc.getPersistentRDDs().entrySet()) {
             RDD<?> rdd = e.getValue().rdd();
-            if (e.getKey() > firstRddId && rdd.name() == null
+            if (e.getKey() > firstRddId
+                    && rdd.name() == null
                     && StorageLevel.MEMORY_AND_DISK().equals(rdd.getStorageLevel())) {
                 rdd.unpersist(false);
                 released++;

@@ -26,8 +26,12 @@ public final class RunCheckpoints {
     private static final Logger LOG = LoggerFactory.getLogger(RunCheckpoints.class);
 
     /** Settings that may change between an interrupted run and its resumption. */
-    static final Set<String> MAY_CHANGE = Set.of(TrainSettings.TRAIN_EPOCHS, TrainSettings.TRAIN_PATIENCE,
-            TrainSettings.TRAIN_PREFETCH, TrainSettings.TRAIN_EXPORT_DIR, TrainSettings.TRAIN_APPROACH,
+    static final Set<String> MAY_CHANGE = Set.of(
+            TrainSettings.TRAIN_EPOCHS,
+            TrainSettings.TRAIN_PATIENCE,
+            TrainSettings.TRAIN_PREFETCH,
+            TrainSettings.TRAIN_EXPORT_DIR,
+            TrainSettings.TRAIN_APPROACH,
             TrainSettings.TRAIN_ENGINE);
 
     /** A restored checkpoint. */
@@ -77,10 +81,11 @@ public final class RunCheckpoints {
             throw new SettingsException("--resume: the checkpoint of run " + c.run() + " was trained with different "
                     + "settings: " + differing);
         }
-        MultiLayerNetwork network = StoredModels.restoreCheckpoint(c.read("network.zip"),
-                "network.zip of checkpoint " + c.run());
+        MultiLayerNetwork network =
+                StoredModels.restoreCheckpoint(c.read("network.zip"), "network.zip of checkpoint " + c.run());
         MultiLayerNetwork best = state.bestEpoch() != state.epoch()
-                ? StoredModels.restoreCheckpoint(c.read("best.zip"), "best.zip of checkpoint " + c.run()) : null;
+                ? StoredModels.restoreCheckpoint(c.read("best.zip"), "best.zip of checkpoint " + c.run())
+                : null;
         return new Restored(state, network, best);
     }
 
@@ -93,18 +98,24 @@ public final class RunCheckpoints {
     public void verifySplit(Restored restored, SplitFingerprint now) {
         SplitFingerprint then = restored.state().split();
         if (then == null) {
-            LOG.warn("--resume: the checkpoint of run {} records no split fingerprint (written by an older version); "
-                    + "cannot verify that the data is unchanged", restored.state().run());
+            LOG.warn(
+                    "--resume: the checkpoint of run {} records no split fingerprint (written by an older version); "
+                            + "cannot verify that the data is unchanged",
+                    restored.state().run());
             return;
         }
         List<String> changed = then.differences(now);
         if (!changed.isEmpty()) {
-            throw new SettingsException("--resume: the data changed since run " + restored.state().run()
+            throw new SettingsException("--resume: the data changed since run "
+                    + restored.state().run()
                     + " was checkpointed, so rows it trained on could now be in validation or test: "
                     + String.join("; ", changed) + ". Restore the original data or start a new run without --resume");
         }
-        LOG.info("--resume: splits match the checkpoint (train {}, validation {}, test {} rows)", now.trainRows(),
-                now.validationRows(), now.testRows());
+        LOG.info(
+                "--resume: splits match the checkpoint (train {}, validation {}, test {} rows)",
+                now.trainRows(),
+                now.validationRows(),
+                now.testRows());
     }
 
     public void delete(String model, String run) {

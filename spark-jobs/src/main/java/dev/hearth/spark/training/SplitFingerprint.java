@@ -16,8 +16,13 @@ import java.util.Locale;
  * @param testRows rows in the test split
  * @param testDigest digest of the test rows
  */
-public record SplitFingerprint(long trainRows, String trainDigest, long validationRows, String validationDigest,
-        long testRows, String testDigest) {
+public record SplitFingerprint(
+        long trainRows,
+        String trainDigest,
+        long validationRows,
+        String validationDigest,
+        long testRows,
+        String testDigest) {
 
     static SplitFingerprint of(long[] rows, long[] digests) {
         return new SplitFingerprint(rows[0], hex(digests[0]), rows[1], hex(digests[1]), rows[2], hex(digests[2]));
@@ -32,10 +37,17 @@ public record SplitFingerprint(long trainRows, String trainDigest, long validati
         return out;
     }
 
-    private static void compare(List<String> out, String split, long rows, String digest, long nowRows, String nowDigest) {
+    private static void compare(
+            List<String> out, String split, long rows, String digest, long nowRows, String nowDigest) {
         if (rows != nowRows || !digest.equals(nowDigest)) {
-            out.add(String.format(Locale.ROOT, "%s split: %d rows (digest %s) at the checkpoint, now %d rows (digest %s)",
-                    split, rows, digest, nowRows, nowDigest));
+            out.add(String.format(
+                    Locale.ROOT,
+                    "%s split: %d rows (digest %s) at the checkpoint, now %d rows (digest %s)",
+                    split,
+                    rows,
+                    digest,
+                    nowRows,
+                    nowDigest));
         }
     }
 

@@ -26,7 +26,8 @@ final class SplitTally implements Serializable {
 
     /** Tallies {@code rows} split by {@code rule}. */
     static SplitTally of(JavaRDD<LabelledRow> rows, SplitRule rule, boolean classification) {
-        return rows.treeAggregate(new SplitTally(classification), (t, r) -> t.add(rule.assign(r), r), SplitTally::merge);
+        return rows.treeAggregate(
+                new SplitTally(classification), (t, r) -> t.add(rule.assign(r), r), SplitTally::merge);
     }
 
     /** Tallies {@code rows} that all belong to {@code split} (a separate validation or test input). */

@@ -30,8 +30,14 @@ import org.slf4j.LoggerFactory;
  * @param testCount rows in {@code test}
  * @param fingerprint rows and content digest of each split, checked on {@code --resume}
  */
-public record Splits(JavaRDD<LabelledRow> train, JavaRDD<LabelledRow> validation, JavaRDD<LabelledRow> test,
-        List<String> featureNames, long trainCount, long validationCount, long testCount,
+public record Splits(
+        JavaRDD<LabelledRow> train,
+        JavaRDD<LabelledRow> validation,
+        JavaRDD<LabelledRow> test,
+        List<String> featureNames,
+        long trainCount,
+        long validationCount,
+        long testCount,
         SplitFingerprint fingerprint) {
     private static final Logger LOG = LoggerFactory.getLogger(Splits.class);
 
@@ -55,8 +61,12 @@ public record Splits(JavaRDD<LabelledRow> train, JavaRDD<LabelledRow> validation
         double t = cfg.testFraction();
         long seed = cfg.seed();
         SplitRule rule = cfg.split().stratified() && t + v > 0
-                ? SplitRule.stratified(seed, t, v, StratifiedCuts.of(rows, seed, t, v, rows.map(LabelledRow::label)
-                        .countByValue()))
+                ? SplitRule.stratified(
+                        seed,
+                        t,
+                        v,
+                        StratifiedCuts.of(
+                                rows, seed, t, v, rows.map(LabelledRow::label).countByValue()))
                 : SplitRule.uniform(seed, t, v);
         SplitTally tally = SplitTally.of(rows, rule, classification);
         JavaRDD<LabelledRow> train = rows.filter(r -> rule.assign(r) == SplitRule.TRAIN);
@@ -70,11 +80,14 @@ public record Splits(JavaRDD<LabelledRow> train, JavaRDD<LabelledRow> validation
             SplitTally other = SplitTally.whole(validation, SplitRule.VALIDATION, classification);
             counts[SplitRule.VALIDATION] = other.rows[SplitRule.VALIDATION];
             digests[SplitRule.VALIDATION] = other.digests[SplitRule.VALIDATION];
-            held.add(new Held(TrainSettings.DATA_VALIDATION_PATH + " " + cfg.validationPath(),
+            held.add(new Held(
+                    TrainSettings.DATA_VALIDATION_PATH + " " + cfg.validationPath(),
                     other.classCounts(SplitRule.VALIDATION)));
         } else if (v > 0) {
             validation = rows.filter(r -> rule.assign(r) == SplitRule.VALIDATION);
-            held.add(new Held("the validation split of " + TrainSettings.DATA_PATH + " " + cfg.data().path(),
+            held.add(new Held(
+                    "the validation split of " + TrainSettings.DATA_PATH + " "
+                            + cfg.data().path(),
                     tally.classCounts(SplitRule.VALIDATION)));
         }
         JavaRDD<LabelledRow> test;
@@ -86,7 +99,9 @@ public record Splits(JavaRDD<LabelledRow> train, JavaRDD<LabelledRow> validation
             held.add(new Held(TrainSettings.DATA_TEST_PATH + " " + cfg.testPath(), other.classCounts(SplitRule.TEST)));
         } else {
             test = rows.filter(r -> rule.assign(r) == SplitRule.TEST);
-            held.add(new Held("the test split of " + TrainSettings.DATA_PATH + " " + cfg.data().path(),
+            held.add(new Held(
+                    "the test split of " + TrainSettings.DATA_PATH + " "
+                            + cfg.data().path(),
                     tally.classCounts(SplitRule.TEST)));
         }
         warnAboutPrecision(loader.precisionLoss());
@@ -100,11 +115,25 @@ public record Splits(JavaRDD<LabelledRow> train, JavaRDD<LabelledRow> validation
             requireTrainedClasses(tally.classCounts(SplitRule.TRAIN).keySet(), held);
         }
         SplitFingerprint fingerprint = SplitFingerprint.of(counts, digests);
-        LOG.info("Splits by hash of split.seed {} and {}{}: train {}, validation {}, test {} rows", seed,
-                cfg.split().keyColumn().isEmpty() ? "row content" : "split.key.column " + cfg.split().keyColumn(),
-                rule.isStratified() ? ", stratified by class" : "", counts[0], counts[1], counts[2]);
-        return new Splits(train, validation, test, main.featureNames(), counts[SplitRule.TRAIN],
-                validation == null ? 0 : counts[SplitRule.VALIDATION], counts[SplitRule.TEST], fingerprint);
+        LOG.info(
+                "Splits by hash of split.seed {} and {}{}: train {}, validation {}, test {} rows",
+                seed,
+                cfg.split().keyColumn().isEmpty()
+                        ? "row content"
+                        : "split.key.column " + cfg.split().keyColumn(),
+                rule.isStratified() ? ", stratified by class" : "",
+                counts[0],
+                counts[1],
+                counts[2]);
+        return new Splits(
+                train,
+                validation,
+                test,
+                main.featureNames(),
+                counts[SplitRule.TRAIN],
+                validation == null ? 0 : counts[SplitRule.VALIDATION],
+                counts[SplitRule.TEST],
+                fingerprint);
     }
 
     /** Held-out rows of one origin and their classes. */
@@ -122,8 +151,8 @@ public record Splits(JavaRDD<LabelledRow> train, JavaRDD<LabelledRow> validation
         }
         if (!unseen.isEmpty()) {
             throw new DataFormatException((unseen.size() == 1 ? "class " : "classes ")
-                    + String.join(", ", unseen.size() <= 10 ? unseen : unseen.subList(0, 10)) + (unseen.size() > 10
-                            ? " and " + (unseen.size() - 10) + " more" : "")
+                    + String.join(", ", unseen.size() <= 10 ? unseen : unseen.subList(0, 10))
+                    + (unseen.size() > 10 ? " and " + (unseen.size() - 10) + " more" : "")
                     + (unseen.size() == 1 ? " does" : " do") + " not occur in the training split, so the model "
                     + "could never predict " + (unseen.size() == 1 ? "it" : "them") + "; add training rows of "
                     + (unseen.size() == 1 ? "that class" : "those classes") + " or remove them from the held-out data");
@@ -134,15 +163,25 @@ public record Splits(JavaRDD<LabelledRow> train, JavaRDD<LabelledRow> validation
         if (lost.isEmpty()) {
             return;
         }
-        List<String> shown = lost.stream().limit(5).map(PrecisionLoss.Example::describe).toList();
-        LOG.warn("Feature values lose digits as float32 in {} column{}: {}{}. Networks and serving use float32, "
-                + "which holds integers exactly only up to 16,777,216; rescale such columns before training (subtract "
-                + "a reference time or offset) or drop id-like columns", lost.size(), lost.size() == 1 ? "" : "s",
-                String.join("; ", shown), lost.size() > 5 ? "; ..." : "");
+        List<String> shown =
+                lost.stream().limit(5).map(PrecisionLoss.Example::describe).toList();
+        LOG.warn(
+                "Feature values lose digits as float32 in {} column{}: {}{}. Networks and serving use float32, "
+                        + "which holds integers exactly only up to 16,777,216; rescale such columns before training (subtract "
+                        + "a reference time or offset) or drop id-like columns",
+                lost.size(),
+                lost.size() == 1 ? "" : "s",
+                String.join("; ", shown),
+                lost.size() > 5 ? "; ..." : "");
     }
 
-    private static JavaRDD<LabelledRow> separate(DatasetLoader loader, TrainJobConfig cfg, String path, LabelledData main,
-            List<JavaRDD<?>> cached, String key) {
+    private static JavaRDD<LabelledRow> separate(
+            DatasetLoader loader,
+            TrainJobConfig cfg,
+            String path,
+            LabelledData main,
+            List<JavaRDD<?>> cached,
+            String key) {
         LabelledData other = loader.read(cfg.data().withPath(path));
         if (other.featureCount() != main.featureCount()) {
             throw new DataFormatException(key + " " + path + " has " + other.featureCount() + " features, but "

@@ -25,10 +25,11 @@ public final class StoredModels {
     public static Loaded load(ModelStore store, String ref) {
         ModelVersion v = store.resolve(ModelRef.parse(ref));
         if (!ModelFiles.DL4J_MULTILAYER.equals(v.metadata().framework())) {
-            throw new ModelFormatException("model " + v.ref() + " has framework '" + v.metadata().framework()
-                    + "'; Hearth's Spark jobs read '" + ModelFiles.DL4J_MULTILAYER + "'");
+            throw new ModelFormatException("model " + v.ref() + " has framework '"
+                    + v.metadata().framework() + "'; Hearth's Spark jobs read '" + ModelFiles.DL4J_MULTILAYER + "'");
         }
-        return new Loaded(v, restore(store.readFile(v, ModelFiles.MODEL_FILE), v.ref().toString()));
+        return new Loaded(
+                v, restore(store.readFile(v, ModelFiles.MODEL_FILE), v.ref().toString()));
     }
 
     /**

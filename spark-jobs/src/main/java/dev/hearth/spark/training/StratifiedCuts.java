@@ -31,8 +31,8 @@ final class StratifiedCuts {
      *
      * @param classCounts rows per class in {@code rows}
      */
-    static Map<String, double[]> of(JavaRDD<LabelledRow> rows, long seed, double test, double validation,
-            Map<String, Long> classCounts) {
+    static Map<String, double[]> of(
+            JavaRDD<LabelledRow> rows, long seed, double test, double validation, Map<String, Long> classCounts) {
         Map<String, double[]> cuts = new HashMap<>();
         // Per class: the 1-based ranks whose positions become the two cut points.
         Map<String, long[]> ranks = new HashMap<>();
@@ -42,8 +42,8 @@ final class StratifiedCuts {
             ranks.put(label, new long[] {testRows + 1, heldOut + 1});
         });
         Map<String, double[][]> bands = new HashMap<>();
-        ranks.forEach((label, r) -> bands.put(label, new double[][] {
-                band(r[0], classCounts.get(label)), band(r[1], classCounts.get(label))}));
+        ranks.forEach((label, r) -> bands.put(
+                label, new double[][] {band(r[0], classCounts.get(label)), band(r[1], classCounts.get(label))}));
         while (!bands.isEmpty()) {
             Map<String, double[][]> wanted = new HashMap<>(bands);
             Tally tally = rows.treeAggregate(new Tally(), (t, row) -> t.add(row, seed, wanted), Tally::merge);
@@ -117,7 +117,9 @@ final class StratifiedCuts {
 
         double[] sortedInside(String label, int which) {
             List<List<Double>> l = inside.get(label);
-            double[] out = l == null ? new double[0] : l.get(which).stream().mapToDouble(Double::doubleValue).toArray();
+            double[] out = l == null
+                    ? new double[0]
+                    : l.get(which).stream().mapToDouble(Double::doubleValue).toArray();
             Arrays.sort(out);
             return out;
         }

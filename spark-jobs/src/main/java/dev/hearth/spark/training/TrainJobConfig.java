@@ -33,9 +33,21 @@ import org.apache.hadoop.conf.Configuration;
  * @param split how rows are assigned to splits
  */
 public record TrainJobConfig(
-        String modelName, DatasetSpec data, String validationPath, String testPath, double validationFraction,
-        double testFraction, long seed, String normalizer, NetworkSpec network, TrainingOptions options, int epochs,
-        int patience, boolean checkpoint, String warmStart, SplitOptions split) {
+        String modelName,
+        DatasetSpec data,
+        String validationPath,
+        String testPath,
+        double validationFraction,
+        double testFraction,
+        long seed,
+        String normalizer,
+        NetworkSpec network,
+        TrainingOptions options,
+        int epochs,
+        int patience,
+        boolean checkpoint,
+        String warmStart,
+        SplitOptions split) {
 
     /**
      * How rows are assigned to splits.
@@ -52,16 +64,27 @@ public record TrainJobConfig(
         if (delimiter.length() != 1) {
             throw new SettingsException(DATA_DELIMITER + " must be one character but was '" + delimiter + "'");
         }
-        List<String> features = s.get(DATA_FEATURES).isEmpty() ? List.of()
-                : Arrays.stream(s.get(DATA_FEATURES).split(",")).map(String::strip).toList();
-        return new DatasetSpec(s.require(DATA_PATH), format, s.get(DATA_LABEL_COLUMN), s.getBoolean(DATA_HEADER),
-                delimiter.charAt(0), features, s.getBoolean(DATA_LIBSVM_ZERO_BASED), s.getInt(DATA_FEATURE_COUNT, 0),
+        List<String> features = s.get(DATA_FEATURES).isEmpty()
+                ? List.of()
+                : Arrays.stream(s.get(DATA_FEATURES).split(","))
+                        .map(String::strip)
+                        .toList();
+        return new DatasetSpec(
+                s.require(DATA_PATH),
+                format,
+                s.get(DATA_LABEL_COLUMN),
+                s.getBoolean(DATA_HEADER),
+                delimiter.charAt(0),
+                features,
+                s.getBoolean(DATA_LIBSVM_ZERO_BASED),
+                s.getInt(DATA_FEATURE_COUNT, 0),
                 s.getEnum(DATA_ON_ERROR, TrainSettings.OnBadRow.class) == TrainSettings.OnBadRow.SKIP);
     }
 
     /** The regression target normaliser kind ({@code network.target.normalizer}): none or standardize. */
     public static String targetNormalizer(Settings s) {
-        return s.getEnum(NETWORK_TARGET_NORMALIZER, TrainSettings.TargetNormalizer.class).word();
+        return s.getEnum(NETWORK_TARGET_NORMALIZER, TrainSettings.TargetNormalizer.class)
+                .word();
     }
 
     /** Minibatch rows per worker ({@code train.batch.size.per.worker}); evaluate uses it for its passes too. */
@@ -91,15 +114,29 @@ public record TrainJobConfig(
         double validationFraction = validationPath.isEmpty() ? s.getDouble(SPLIT_VALIDATION_FRACTION, 0, 0.9) : 0;
         double testFraction = testPath.isEmpty() ? s.getDouble(SPLIT_TEST_FRACTION, 0.001, 0.9) : 0;
         if (validationFraction + testFraction >= 0.95) {
-            throw new SettingsException(SPLIT_VALIDATION_FRACTION + " + " + SPLIT_TEST_FRACTION + " must leave at least 5% "
-                    + "for training but add up to " + (validationFraction + testFraction));
+            throw new SettingsException(SPLIT_VALIDATION_FRACTION + " + " + SPLIT_TEST_FRACTION
+                    + " must leave at least 5% " + "for training but add up to " + (validationFraction + testFraction));
         }
-        String normalizer = s.getEnum(NORMALIZER, TrainSettings.Normalizer.class).word();
+        String normalizer =
+                s.getEnum(NORMALIZER, TrainSettings.Normalizer.class).word();
         DatasetSpec data = dataset(s);
         targetNormalizer(s); // validated before any data is read; the pipeline fits it
         NetworkSpec network = NetworkSpecResolver.resolve(s, hadoop);
-        return new TrainJobConfig(modelName, data, validationPath, testPath, validationFraction, testFraction, seed,
-                normalizer, network, options, epochs, patience, s.getBoolean(TRAIN_CHECKPOINT), s.get(MODEL_WARM_START),
+        return new TrainJobConfig(
+                modelName,
+                data,
+                validationPath,
+                testPath,
+                validationFraction,
+                testFraction,
+                seed,
+                normalizer,
+                network,
+                options,
+                epochs,
+                patience,
+                s.getBoolean(TRAIN_CHECKPOINT),
+                s.get(MODEL_WARM_START),
                 splitOptions(s, network.isClassification()));
     }
 

@@ -46,18 +46,33 @@ public final class TrainingLoop {
      * @param bestEpoch best epoch so far (resume), else 0
      * @param bestNetwork the best epoch's network when it differs from the current one (resume), else null
      */
-    public Result run(TrainingEngine.Session session, TrainingBatches train, int epochs, int patience,
-            java.util.function.DoubleSupplier validation, boolean higherIsBetter, List<EpochResult> history,
-            int bestEpoch, MultiLayerNetwork bestNetwork, EpochListener listener) {
+    public Result run(
+            TrainingEngine.Session session,
+            TrainingBatches train,
+            int epochs,
+            int patience,
+            java.util.function.DoubleSupplier validation,
+            boolean higherIsBetter,
+            List<EpochResult> history,
+            int bestEpoch,
+            MultiLayerNetwork bestNetwork,
+            EpochListener listener) {
         List<EpochResult> done = new ArrayList<>(history);
         int last = done.size();
         // Parameters of the best epoch; null while the best epoch is the current one.
-        INDArray bestParams = bestNetwork == null || bestEpoch == last ? null : bestNetwork.params().dup();
+        INDArray bestParams = bestNetwork == null || bestEpoch == last
+                ? null
+                : bestNetwork.params().dup();
         EarlyStopping stopping = new EarlyStopping(higherIsBetter, validation != null, patience, done, bestEpoch);
         double elapsed = done.stream().mapToDouble(EpochResult::seconds).sum();
         String stopReason = null;
         for (int epoch = last + 1; epoch <= epochs; epoch++) {
-            sc.setJobDescription(String.format(Locale.ROOT, "hearth train %s: epoch %d/%d%s", modelName, epoch, epochs,
+            sc.setJobDescription(String.format(
+                    Locale.ROOT,
+                    "hearth train %s: epoch %d/%d%s",
+                    modelName,
+                    epoch,
+                    epochs,
                     done.isEmpty() ? "" : " (previous: " + line(done.get(done.size() - 1), epochs, elapsed) + ")"));
             if (bestParams == null && bestEpoch > 0 && bestEpoch == epoch - 1) {
                 bestParams = session.network().params().dup();
@@ -66,13 +81,23 @@ public final class TrainingLoop {
             EpochFit fit = session.fitEpoch(train.epoch(epoch));
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (fit.examples() != train.examples()) {
-                LOG.warn("Epoch {} fitted {} examples, but the training split has {}: the engine did not fit each"
-                        + " example exactly once", epoch, fit.examples(), train.examples());
+                LOG.warn(
+                        "Epoch {} fitted {} examples, but the training split has {}: the engine did not fit each"
+                                + " example exactly once",
+                        epoch,
+                        fit.examples(),
+                        train.examples());
             }
             // A diverged network is not validated: DL4J's evaluation refuses NaN predictions with an exception.
             double value = validation == null || !Double.isFinite(fit.loss()) ? Double.NaN : validate(validation);
-            EpochResult r = new EpochResult(epoch, fit.loss(), value, fit.examples() / seconds, seconds,
-                    session.lastEpochBreakdown(), fit.examples());
+            EpochResult r = new EpochResult(
+                    epoch,
+                    fit.loss(),
+                    value,
+                    fit.examples() / seconds,
+                    seconds,
+                    session.lastEpochBreakdown(),
+                    fit.examples());
             done.add(r);
             elapsed += seconds;
             EarlyStopping.Decision decision = stopping.record(r);
@@ -85,8 +110,8 @@ public final class TrainingLoop {
             if (r.breakdown() != null) {
                 LOG.info("Epoch {} time breakdown: {}", epoch, r.breakdown().describe());
             }
-            listener.afterEpoch(epoch, done, bestEpoch,
-                    bestParams == null ? null : withParams(session.network(), bestParams));
+            listener.afterEpoch(
+                    epoch, done, bestEpoch, bestParams == null ? null : withParams(session.network(), bestParams));
             if (decision.stop()) {
                 stopReason = decision.stopReason();
                 if (Double.isFinite(r.loss()) && (validation == null || Double.isFinite(r.validation()))) {
@@ -131,9 +156,18 @@ public final class TrainingLoop {
 
     private static String line(EpochResult r, int epochs, double elapsed) {
         double eta = elapsed / r.epoch() * (epochs - r.epoch());
-        return String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  validation %s  %d examples fitted  %.0f examples/s  %.1f s"
+        return String.format(
+                Locale.ROOT,
+                "epoch %d/%d  loss %.4f  validation %s  %d examples fitted  %.0f examples/s  %.1f s"
                         + "  elapsed %.1f s  ETA %.1f s",
-                r.epoch(), epochs, r.loss(), Double.isNaN(r.validation()) ? "-" : String.format(Locale.ROOT, "%.4f", r.validation()),
-                r.examples(), r.examplesPerSecond(), r.seconds(), elapsed, eta);
+                r.epoch(),
+                epochs,
+                r.loss(),
+                Double.isNaN(r.validation()) ? "-" : String.format(Locale.ROOT, "%.4f", r.validation()),
+                r.examples(),
+                r.examplesPerSecond(),
+                r.seconds(),
+                elapsed,
+                eta);
     }
 }

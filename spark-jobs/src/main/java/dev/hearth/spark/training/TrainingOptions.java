@@ -18,8 +18,14 @@ import org.apache.spark.api.java.JavaSparkContext;
  * @param stats whether to record a per-round time breakdown of every epoch
  */
 public record TrainingOptions(
-        int workers, int batchSizePerWorker, int averagingFrequency, int prefetchBatches, Approach approach,
-        String exportDirectory, long seed, boolean stats) {
+        int workers,
+        int batchSizePerWorker,
+        int averagingFrequency,
+        int prefetchBatches,
+        Approach approach,
+        String exportDirectory,
+        long seed,
+        boolean stats) {
 
     /** {@code train.approach}: how workers read their minibatches. */
     public enum Approach implements Choice {
@@ -37,10 +43,24 @@ public record TrainingOptions(
     }
 
     /** The positional form with the approach as its word ({@code export}, {@code direct}, {@code auto}). */
-    public TrainingOptions(int workers, int batchSizePerWorker, int averagingFrequency, int prefetchBatches,
-            String approach, String exportDirectory, long seed, boolean stats) {
-        this(workers, batchSizePerWorker, averagingFrequency, prefetchBatches,
-                Choice.parse(TrainSettings.TRAIN_APPROACH, approach, Approach.class), exportDirectory, seed, stats);
+    public TrainingOptions(
+            int workers,
+            int batchSizePerWorker,
+            int averagingFrequency,
+            int prefetchBatches,
+            String approach,
+            String exportDirectory,
+            long seed,
+            boolean stats) {
+        this(
+                workers,
+                batchSizePerWorker,
+                averagingFrequency,
+                prefetchBatches,
+                Choice.parse(TrainSettings.TRAIN_APPROACH, approach, Approach.class),
+                exportDirectory,
+                seed,
+                stats);
     }
 
     /**
@@ -124,8 +144,15 @@ public record TrainingOptions(
 
         /** The options. */
         public TrainingOptions build() {
-            return new TrainingOptions(workers, batchSizePerWorker, averagingFrequency, prefetchBatches, approach,
-                    exportDirectory, seed, stats);
+            return new TrainingOptions(
+                    workers,
+                    batchSizePerWorker,
+                    averagingFrequency,
+                    prefetchBatches,
+                    approach,
+                    exportDirectory,
+                    seed,
+                    stats);
         }
     }
 }

@@ -10,9 +10,9 @@ import dev.hearth.spark.data.MiniBatcher;
 import dev.hearth.spark.data.TargetStatistics;
 import dev.hearth.spark.data.TrainingBatches;
 import dev.hearth.spark.network.NetworkBuilder;
-import dev.hearth.store.EvaluationFile;
 import dev.hearth.store.CheckpointStore;
 import dev.hearth.store.DatasetFingerprint;
+import dev.hearth.store.EvaluationFile;
 import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelFiles;
 import dev.hearth.store.ModelStore;
@@ -59,8 +59,12 @@ public final class TrainingPipeline {
 
     /** A pipeline whose checkpoints live in the same store root (Hadoop file system). */
     public TrainingPipeline(SparkSession spark, ModelStore store, TrainingEngine engine) {
-        this(spark, store, new dev.hearth.store.hadoop.HadoopCheckpointStore(store.root(),
-                spark.sparkContext().hadoopConfiguration()), engine);
+        this(
+                spark,
+                store,
+                new dev.hearth.store.hadoop.HadoopCheckpointStore(
+                        store.root(), spark.sparkContext().hadoopConfiguration()),
+                engine);
     }
 
     /** Runs a new training run. */
@@ -89,17 +93,41 @@ public final class TrainingPipeline {
             PreparedData data = prepare(start, loader, cached, sc);
             BuiltNetwork built = build(start, data);
             sc.setLocalProperty(MinibatchSealing.MODEL_PROPERTY, start.modelName());
-            try (TrainingEngine.Session session = engine.open(sc, built.network(), start.cfg().options())) {
+            try (TrainingEngine.Session session =
+                    engine.open(sc, built.network(), start.cfg().options())) {
                 TrainingLoop.Result result = fit(start, data, session, sc);
                 EvaluationReport report = evaluate(start, data, session, sc);
-                Map<String, Object> provenance = provenance(sc, start.cfg(), data.splits(), session.approach(),
-                        result, started, data.skipped(), built.parent(), start.run(), start.restored());
-                ModelVersion version = publish(start.modelName(), session.network(), start.cfg(), data.splits(),
-                        data.encoding(), data.normalizer(), report, result, s.asMap(), provenance, decorator);
+                Map<String, Object> provenance = provenance(
+                        sc,
+                        start.cfg(),
+                        data.splits(),
+                        session.approach(),
+                        result,
+                        started,
+                        data.skipped(),
+                        built.parent(),
+                        start.run(),
+                        start.restored());
+                ModelVersion version = publish(
+                        start.modelName(),
+                        session.network(),
+                        start.cfg(),
+                        data.splits(),
+                        data.encoding(),
+                        data.normalizer(),
+                        report,
+                        result,
+                        s.asMap(),
+                        provenance,
+                        decorator);
                 if (start.cfg().checkpoint()) {
                     start.checkpoints().delete(start.modelName(), start.run());
                 }
-                return new TrainingSummary(version, report.summary(), result.history(), data.splits().trainCount(),
+                return new TrainingSummary(
+                        version,
+                        report.summary(),
+                        result.history(),
+                        data.splits().trainCount(),
                         report.examples());
             }
         } finally {
@@ -109,8 +137,14 @@ public final class TrainingPipeline {
     }
 
     /** What {@link #start} settles before any data is read: the configuration and where the run starts from. */
-    private record RunStart(Settings settings, TrainJobConfig cfg, ClassBalance balance, RunCheckpoints checkpoints,
-            RunCheckpoints.Restored restored, WarmStart warm, String run) {
+    private record RunStart(
+            Settings settings,
+            TrainJobConfig cfg,
+            ClassBalance balance,
+            RunCheckpoints checkpoints,
+            RunCheckpoints.Restored restored,
+            WarmStart warm,
+            String run) {
         String modelName() {
             return cfg.modelName();
         }
@@ -121,8 +155,14 @@ public final class TrainingPipeline {
     }
 
     /** What {@link #prepare} produces: the splits, their label encoding and normaliser, and the minibatches. */
-    private record PreparedData(Splits splits, Map<String, Long> classCounts, LabelEncoding encoding,
-            NormalizerSpec normalizer, long skipped, TrainingBatches train, JavaRDD<DataSet> validation,
+    private record PreparedData(
+            Splits splits,
+            Map<String, Long> classCounts,
+            LabelEncoding encoding,
+            NormalizerSpec normalizer,
+            long skipped,
+            TrainingBatches train,
+            JavaRDD<DataSet> validation,
             JavaRDD<DataSet> test) {}
 
     /** What {@link #build} produces: the network to train and the version it was warm-started from (or null). */
@@ -132,12 +172,18 @@ public final class TrainingPipeline {
     private RunStart start(Settings s, boolean resume) {
         TrainJobConfig cfg = TrainJobConfig.of(s, spark.sparkContext().hadoopConfiguration());
         ClassBalance balance = ClassBalance.of(s, cfg.network().isClassification());
-        LOG.info("Training {} from {} with settings {}", cfg.modelName(), cfg.data().path(), s.asMap());
+        LOG.info(
+                "Training {} from {} with settings {}",
+                cfg.modelName(),
+                cfg.data().path(),
+                s.asMap());
         RunCheckpoints runCheckpoints = new RunCheckpoints(checkpoints);
         RunCheckpoints.Restored restored = resume ? runCheckpoints.restore(cfg.modelName(), s.asMap()) : null;
         WarmStart warm = WarmStart.of(store, s, restored != null);
-        String run = restored != null ? restored.state().run()
-                : "run-" + Instant.now().toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String run = restored != null
+                ? restored.state().run()
+                : "run-" + Instant.now().toEpochMilli() + "-"
+                        + UUID.randomUUID().toString().substring(0, 8);
         return new RunStart(s, cfg, balance, runCheckpoints, restored, warm, run);
     }
 
@@ -149,31 +195,47 @@ public final class TrainingPipeline {
             start.checkpoints().verifySplit(start.restored(), splits.fingerprint());
         }
         sc.setJobDescription("hearth train " + cfg.modelName() + ": labels");
-        Map<String, Long> classCounts = cfg.network().isClassification() ? ClassBalance.count(splits.train())
-                : Map.of();
+        Map<String, Long> classCounts =
+                cfg.network().isClassification() ? ClassBalance.count(splits.train()) : Map.of();
         LabelEncoding encoding = encoding(start, splits, classCounts, sc);
         sc.setJobDescription("hearth train " + cfg.modelName() + ": fit " + cfg.normalizer() + " normaliser");
         FeatureStatistics stats = FeatureStatistics.of(splits.train(), splits.featureCount());
-        NormalizerSpec normalizer = start.resumed() ? start.restored().state().normalizer()
-                : start.warm() != null ? start.warm().normalizer(splits.featureNames(), cfg.normalizer())
-                : stats.normalizer(cfg.normalizer());
+        NormalizerSpec normalizer = start.resumed()
+                ? start.restored().state().normalizer()
+                : start.warm() != null
+                        ? start.warm().normalizer(splits.featureNames(), cfg.normalizer())
+                        : stats.normalizer(cfg.normalizer());
         // Read only now: the rows are skipped while the statistics above are computed.
         long skipped = loader.skippedRows();
         if (skipped > 0) {
             LOG.warn("Skipped {} malformed rows (data.on.error=skip)", skipped);
         }
         if (!encoding.isRegression()) {
-            LOG.info("{} features, {} classes {}", splits.featureCount(), encoding.outputs(),
+            LOG.info(
+                    "{} features, {} classes {}",
+                    splits.featureCount(),
+                    encoding.outputs(),
                     encoding.labels().size() <= 20 ? encoding.labels() : encoding.outputs());
             start.balance().report(classCounts, encoding.labels());
         }
         int batch = cfg.options().batchSizePerWorker();
-        TrainingBatches train = TrainingBatches.of(splits.train(), splits.trainCount(), batch, encoding, normalizer,
-                splits.featureCount(), cfg.options().workers(sc), cfg.options().averagingFrequency(), cfg.seed());
-        JavaRDD<DataSet> validation = splits.validation() == null ? null : keep(cached,
-                MiniBatcher.batches(splits.validation(), batch, encoding, normalizer, splits.featureCount()));
-        JavaRDD<DataSet> test = keep(cached,
-                MiniBatcher.batches(splits.test(), batch, encoding, normalizer, splits.featureCount()));
+        TrainingBatches train = TrainingBatches.of(
+                splits.train(),
+                splits.trainCount(),
+                batch,
+                encoding,
+                normalizer,
+                splits.featureCount(),
+                cfg.options().workers(sc),
+                cfg.options().averagingFrequency(),
+                cfg.seed());
+        JavaRDD<DataSet> validation = splits.validation() == null
+                ? null
+                : keep(
+                        cached,
+                        MiniBatcher.batches(splits.validation(), batch, encoding, normalizer, splits.featureCount()));
+        JavaRDD<DataSet> test =
+                keep(cached, MiniBatcher.batches(splits.test(), batch, encoding, normalizer, splits.featureCount()));
         return new PreparedData(splits, classCounts, encoding, normalizer, skipped, train, validation, test);
     }
 
@@ -182,25 +244,37 @@ public final class TrainingPipeline {
         boolean classification = start.cfg().network().isClassification();
         if (start.resumed()) {
             List<String> labels = start.restored().state().labels();
-            return labels.isEmpty() ? LabelEncoding.regression(restoredTarget(start.restored()))
+            return labels.isEmpty()
+                    ? LabelEncoding.regression(restoredTarget(start.restored()))
                     : LabelEncoding.classes(labels);
         }
         if (start.warm() != null) {
-            return start.warm().encoding(classification, classCounts.keySet(), start.cfg().data().path());
+            return start.warm()
+                    .encoding(
+                            classification,
+                            classCounts.keySet(),
+                            start.cfg().data().path());
         }
-        return classification ? LabelEncoding.classes(LabelEncoding.sorted(new ArrayList<>(classCounts.keySet())))
+        return classification
+                ? LabelEncoding.classes(LabelEncoding.sorted(new ArrayList<>(classCounts.keySet())))
                 : LabelEncoding.regression(targetNormalizer(start.settings(), start.cfg(), splits, sc));
     }
 
     /** Step 3: the network, restored from the checkpoint, or new (and initialised from the warm start's). */
     private static BuiltNetwork build(RunStart start, PreparedData data) {
         if (start.resumed()) {
-            LOG.info("Resuming run {} after epoch {}", start.run(), start.restored().state().epoch());
+            LOG.info(
+                    "Resuming run {} after epoch {}",
+                    start.run(),
+                    start.restored().state().epoch());
             return new BuiltNetwork(start.restored().network(), null);
         }
         LabelEncoding encoding = data.encoding();
-        MultiLayerConfiguration conf = NetworkBuilder.build(start.cfg().network(), data.splits().featureCount(),
-                encoding.outputs(), start.balance().weights(encoding.labels(), data.classCounts()));
+        MultiLayerConfiguration conf = NetworkBuilder.build(
+                start.cfg().network(),
+                data.splits().featureCount(),
+                encoding.outputs(),
+                start.balance().weights(encoding.labels(), data.classCounts()));
         MultiLayerNetwork network = new MultiLayerNetwork(conf);
         network.init();
         String parent = null;
@@ -213,36 +287,58 @@ public final class TrainingPipeline {
     }
 
     /** Step 4: the epochs, with validation, early stopping and a checkpoint after each epoch when enabled. */
-    private static TrainingLoop.Result fit(RunStart start, PreparedData data, TrainingEngine.Session session,
-            JavaSparkContext sc) {
+    private static TrainingLoop.Result fit(
+            RunStart start, PreparedData data, TrainingEngine.Session session, JavaSparkContext sc) {
         String modelName = start.modelName();
         LabelEncoding encoding = data.encoding();
         Splits splits = data.splits();
         JavaRDD<DataSet> validation = data.validation();
         String name = encoding.isRegression() ? "mse" : "accuracy";
-        DoubleSupplier validate = validation == null ? null : () -> {
-            sc.setJobDescription("hearth train " + modelName + ": validation " + name);
-            return encoding.isRegression()
-                    ? session.evaluateRegression(validation, splits.validationCount())
-                            .inOriginalUnits(encoding.target()).primary()
-                    : session.evaluate(validation, encoding.labels()).primary();
-        };
-        TrainingLoop.EpochListener listener = !start.cfg().checkpoint() ? (e, h, b, best) -> {} : (e, h, b, best) ->
-                start.checkpoints().save(modelName, new TrainingState(start.run(), e, h, b, encoding.labels(),
-                        data.normalizer(), start.settings().asMap(), splits.fingerprint(), encoding.target()),
-                        session.network(), best);
+        DoubleSupplier validate = validation == null
+                ? null
+                : () -> {
+                    sc.setJobDescription("hearth train " + modelName + ": validation " + name);
+                    return encoding.isRegression()
+                            ? session.evaluateRegression(validation, splits.validationCount())
+                                    .inOriginalUnits(encoding.target())
+                                    .primary()
+                            : session.evaluate(validation, encoding.labels()).primary();
+                };
+        TrainingLoop.EpochListener listener = !start.cfg().checkpoint()
+                ? (e, h, b, best) -> {}
+                : (e, h, b, best) -> start.checkpoints()
+                        .save(
+                                modelName,
+                                new TrainingState(
+                                        start.run(),
+                                        e,
+                                        h,
+                                        b,
+                                        encoding.labels(),
+                                        data.normalizer(),
+                                        start.settings().asMap(),
+                                        splits.fingerprint(),
+                                        encoding.target()),
+                                session.network(),
+                                best);
         RunCheckpoints.Restored restored = start.restored();
-        return new TrainingLoop(sc, modelName).run(session, data.train(), start.cfg().epochs(),
-                start.cfg().patience(), validate, !encoding.isRegression(),
-                restored == null ? List.of() : restored.state().history(),
-                restored == null ? 0 : restored.state().bestEpoch(),
-                restored == null ? null : restored.best(),
-                listener);
+        return new TrainingLoop(sc, modelName)
+                .run(
+                        session,
+                        data.train(),
+                        start.cfg().epochs(),
+                        start.cfg().patience(),
+                        validate,
+                        !encoding.isRegression(),
+                        restored == null ? List.of() : restored.state().history(),
+                        restored == null ? 0 : restored.state().bestEpoch(),
+                        restored == null ? null : restored.best(),
+                        listener);
     }
 
     /** Step 5: metrics of the trained network on the test split. */
-    private static EvaluationReport evaluate(RunStart start, PreparedData data, TrainingEngine.Session session,
-            JavaSparkContext sc) {
+    private static EvaluationReport evaluate(
+            RunStart start, PreparedData data, TrainingEngine.Session session, JavaSparkContext sc) {
         sc.setJobDescription("hearth train " + start.modelName() + ": test evaluation");
         LabelEncoding encoding = data.encoding();
         EvaluationReport report = encoding.isRegression()
@@ -260,16 +356,37 @@ public final class TrainingPipeline {
     }
 
     /** Step 6: the version with its files, signature, evaluation, charts and provenance. */
-    private ModelVersion publish(String name, MultiLayerNetwork network, TrainJobConfig cfg, Splits splits,
-            LabelEncoding encoding, NormalizerSpec normalizer, EvaluationReport report, TrainingLoop.Result result,
-            Map<String, String> settings, Map<String, Object> provenance, PublishDecorator decorator) {
+    private ModelVersion publish(
+            String name,
+            MultiLayerNetwork network,
+            TrainJobConfig cfg,
+            Splits splits,
+            LabelEncoding encoding,
+            NormalizerSpec normalizer,
+            EvaluationReport report,
+            TrainingLoop.Result result,
+            Map<String, String> settings,
+            Map<String, Object> provenance,
+            PublishDecorator decorator) {
         Signature signature = encoding.isRegression()
-                ? Signature.regression("input", splits.featureCount(), splits.featureNames(), normalizer,
-                        List.of(targetName(cfg.data())), encoding.target())
-                : new Signature("input", "FP32", splits.featureCount(), splits.featureNames(), encoding.labels(),
-                        normalizer);
-        byte[] evaluationJson = EvaluationFile.of(report.examples(), report.metrics(), report.labels(),
-                report.zeroSupportClasses(), report.confusion(), result.history(), result.bestEpoch()).toJson();
+                ? Signature.regression(
+                        "input",
+                        splits.featureCount(),
+                        splits.featureNames(),
+                        normalizer,
+                        List.of(targetName(cfg.data())),
+                        encoding.target())
+                : new Signature(
+                        "input", "FP32", splits.featureCount(), splits.featureNames(), encoding.labels(), normalizer);
+        byte[] evaluationJson = EvaluationFile.of(
+                        report.examples(),
+                        report.metrics(),
+                        report.labels(),
+                        report.zeroSupportClasses(),
+                        report.confusion(),
+                        result.history(),
+                        result.bestEpoch())
+                .toJson();
         byte[] modelZip;
         try {
             java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
@@ -283,16 +400,21 @@ public final class TrainingPipeline {
         Map<String, ModelDraft.FileWriter> files = new LinkedHashMap<>();
         files.put(ModelFiles.MODEL_FILE, out -> out.write(modelZip));
         files.put(EvaluationFile.FILE, out -> out.write(evaluationJson));
-        files.put("learning-curve.png", out -> out.write(
-                Charts.learningCurve(result.history(), encoding.isRegression() ? "mse" : "accuracy")));
+        files.put(
+                "learning-curve.png",
+                out -> out.write(Charts.learningCurve(result.history(), encoding.isRegression() ? "mse" : "accuracy")));
         if (!encoding.isRegression()) {
-            files.put("confusion-matrix.png", out -> out.write(Charts.confusionMatrix(report.confusion(), report.labels())));
+            files.put(
+                    "confusion-matrix.png",
+                    out -> out.write(Charts.confusionMatrix(report.confusion(), report.labels())));
         }
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("head", cfg.network().head());
         tags.putAll(extra.tags());
-        return store.publish(name, new ModelDraft(ModelFiles.DL4J_MULTILAYER, signature, report.summary(), settings,
-                provenance, tags, files));
+        return store.publish(
+                name,
+                new ModelDraft(
+                        ModelFiles.DL4J_MULTILAYER, signature, report.summary(), settings, provenance, tags, files));
     }
 
     /** The checkpoint's regression target normaliser (none for checkpoints older than target scaling). */
@@ -313,8 +435,13 @@ public final class TrainingPipeline {
         sc.setJobDescription("hearth train " + cfg.modelName() + ": fit " + kind + " target normaliser");
         TargetStatistics stats = TargetStatistics.of(splits.train());
         String target = targetName(cfg.data());
-        LOG.info("Target {}: mean {}, std {} over {} training rows; trained as ({} - mean) / std", target,
-                stats.mean(), stats.std(), stats.count(), target);
+        LOG.info(
+                "Target {}: mean {}, std {} over {} training rows; trained as ({} - mean) / std",
+                target,
+                stats.mean(),
+                stats.std(),
+                stats.count(),
+                target);
         return stats.normalizer(kind);
     }
 
@@ -324,21 +451,32 @@ public final class TrainingPipeline {
      */
     static String targetName(dev.hearth.spark.data.DatasetSpec data) {
         String column = data.labelColumn();
-        boolean usable = !"libsvm".equals(data.format()) && column != null
-                && column.matches("[A-Za-z_][A-Za-z0-9_.-]{0,127}") && !column.equals("label")
+        boolean usable = !"libsvm".equals(data.format())
+                && column != null
+                && column.matches("[A-Za-z_][A-Za-z0-9_.-]{0,127}")
+                && !column.equals("label")
                 && !column.equals("probabilities");
         return usable ? column : Signature.VALUE;
     }
 
-    private static Map<String, Object> provenance(JavaSparkContext sc, TrainJobConfig cfg, Splits splits, String approach,
-            TrainingLoop.Result result, long started, long skipped, String parent, String run,
+    private static Map<String, Object> provenance(
+            JavaSparkContext sc,
+            TrainJobConfig cfg,
+            Splits splits,
+            String approach,
+            TrainingLoop.Result result,
+            long started,
+            long skipped,
+            String parent,
+            String run,
             RunCheckpoints.Restored restored) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("dataset", cfg.data().path());
         p.put("datasetFormat", cfg.data().format());
         // A glob or a list of paths has no single fingerprint; its caller records one per input (see retrain).
         if (!isPattern(cfg.data().path())) {
-            p.putAll(DatasetFingerprint.of(new org.apache.hadoop.fs.Path(cfg.data().path()), sc.hadoopConfiguration())
+            p.putAll(DatasetFingerprint.of(
+                            new org.apache.hadoop.fs.Path(cfg.data().path()), sc.hadoopConfiguration())
                     .toProvenance());
         }
         p.put("trainExamples", splits.trainCount());
@@ -359,7 +497,9 @@ public final class TrainingPipeline {
         if (result.stopReason() != null) {
             p.put("stopReason", result.stopReason());
         }
-        p.put("epochSeconds", result.history().stream().map(EpochResult::seconds).toList());
+        p.put(
+                "epochSeconds",
+                result.history().stream().map(EpochResult::seconds).toList());
         p.put("wallSeconds", (System.nanoTime() - started) / 1e9);
         p.put("run", run);
         if (restored != null) {

@@ -19,6 +19,13 @@ import java.util.Map;
  * @param split rows and digest of each split, verified on resume (null in checkpoints of older versions)
  * @param targetNormalizer the regression target's normaliser (null in checkpoints written before it existed)
  */
-public record TrainingState(String run, int epoch, List<EpochResult> history, int bestEpoch, List<String> labels,
-        NormalizerSpec normalizer, Map<String, String> settings, SplitFingerprint split,
+public record TrainingState(
+        String run,
+        int epoch,
+        List<EpochResult> history,
+        int bestEpoch,
+        List<String> labels,
+        NormalizerSpec normalizer,
+        Map<String, String> settings,
+        SplitFingerprint split,
         NormalizerSpec targetNormalizer) {}

@@ -14,5 +14,8 @@ import java.util.Map;
  * @param testExamples rows in the test split
  */
 public record TrainingSummary(
-        ModelVersion published, Map<String, Double> metrics, List<EpochResult> epochs, long trainExamples,
+        ModelVersion published,
+        Map<String, Double> metrics,
+        List<EpochResult> epochs,
+        long trainExamples,
         long testExamples) {}

@@ -79,26 +79,34 @@ final class WarmStart {
         }
         if (!classification) {
             NormalizerSpec target = signature().targetNormalizer();
-            LOG.info("Warm start from {}: keeping its {} target normaliser (not refitted on the new data)", parent(),
+            LOG.info(
+                    "Warm start from {}: keeping its {} target normaliser (not refitted on the new data)",
+                    parent(),
                     target.kind());
             return LabelEncoding.regression(target);
         }
         Set<String> known = labels.stream().map(LabelEncoding::canonical).collect(Collectors.toSet());
-        List<String> unknown = dataLabels.stream().filter(l -> !known.contains(LabelEncoding.canonical(l)))
-                .sorted().toList();
+        List<String> unknown = dataLabels.stream()
+                .filter(l -> !known.contains(LabelEncoding.canonical(l)))
+                .sorted()
+                .toList();
         if (!unknown.isEmpty()) {
-            throw new SettingsException("the training data " + dataPath + " has " + (unknown.size() == 1 ? "class "
-                    : "classes ") + quoted(unknown) + " that " + MODEL_WARM_START + " " + parent()
+            throw new SettingsException("the training data " + dataPath + " has "
+                    + (unknown.size() == 1 ? "class " : "classes ") + quoted(unknown) + " that " + MODEL_WARM_START
+                    + " " + parent()
                     + " does not know (its classes: " + shorten(labels) + "); a warm start keeps the model's output "
                     + "layer and cannot add a class: train from scratch (retrain.start=scratch for a retrain, or "
                     + "without --warm-start / " + MODEL_WARM_START + ")");
         }
         List<String> absent = labels.stream()
-                .filter(l -> dataLabels.stream().noneMatch(d -> LabelEncoding.canonical(d).equals(LabelEncoding.canonical(l))))
+                .filter(l -> dataLabels.stream()
+                        .noneMatch(d -> LabelEncoding.canonical(d).equals(LabelEncoding.canonical(l))))
                 .toList();
         if (!absent.isEmpty()) {
-            LOG.info("Warm start from {}: classes {} have no training rows in this data; the model keeps them",
-                    parent(), shorten(absent));
+            LOG.info(
+                    "Warm start from {}: classes {} have no training rows in this data; the model keeps them",
+                    parent(),
+                    shorten(absent));
         }
         return LabelEncoding.classes(labels);
     }
@@ -114,10 +122,14 @@ final class WarmStart {
         checkFeatures(sig, featureNames);
         NormalizerSpec n = sig.normalizer() == null ? NormalizerSpec.none() : sig.normalizer();
         if (!n.kind().equals(configured)) {
-            LOG.warn("Warm start from {}: keeping its {} normaliser; normalizer={} applies only to a fresh start",
-                    parent(), n.kind(), configured);
+            LOG.warn(
+                    "Warm start from {}: keeping its {} normaliser; normalizer={} applies only to a fresh start",
+                    parent(),
+                    n.kind(),
+                    configured);
         } else {
-            LOG.info("Warm start from {}: keeping its {} normaliser (not refitted on the new data)", parent(), n.kind());
+            LOG.info(
+                    "Warm start from {}: keeping its {} normaliser (not refitted on the new data)", parent(), n.kind());
         }
         return n;
     }
@@ -165,11 +177,20 @@ final class WarmStart {
         if (continueSchedule) {
             target0.setIterationCount(source0.getIterationCount());
             target0.setEpochCount(source0.getEpochCount());
-            LOG.info("Warm start from {}: the learning-rate schedule continues at iteration {}, epoch {} ({}=continue)",
-                    ref, source0.getIterationCount(), source0.getEpochCount(), TRAIN_WARM_START_SCHEDULE);
+            LOG.info(
+                    "Warm start from {}: the learning-rate schedule continues at iteration {}, epoch {} ({}=continue)",
+                    ref,
+                    source0.getIterationCount(),
+                    source0.getEpochCount(),
+                    TRAIN_WARM_START_SCHEDULE);
         } else {
-            LOG.info("Warm start from {}: the learning-rate schedule restarts at iteration 0 ({}=restart; {} was at "
-                    + "iteration {})", ref, TRAIN_WARM_START_SCHEDULE, ref, source0.getIterationCount());
+            LOG.info(
+                    "Warm start from {}: the learning-rate schedule restarts at iteration 0 ({}=restart; {} was at "
+                            + "iteration {})",
+                    ref,
+                    TRAIN_WARM_START_SCHEDULE,
+                    ref,
+                    source0.getIterationCount());
         }
     }
 

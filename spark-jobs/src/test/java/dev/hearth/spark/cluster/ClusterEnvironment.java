@@ -28,7 +28,8 @@ final class ClusterEnvironment implements AutoCloseable {
 
     /** Starts everything under {@code dir}; whatever started is stopped again if a later step fails. */
     static ClusterEnvironment start(Path dir, String appName) {
-        CompletableFuture<MiniHdfs> hdfsStart = CompletableFuture.supplyAsync(() -> MiniHdfs.start(dir.resolve("hdfs")));
+        CompletableFuture<MiniHdfs> hdfsStart =
+                CompletableFuture.supplyAsync(() -> MiniHdfs.start(dir.resolve("hdfs")));
         StandaloneCluster cluster = null;
         MiniHdfs hdfs = null;
         try {
@@ -42,7 +43,8 @@ final class ClusterEnvironment implements AutoCloseable {
             if (cluster != null) {
                 cluster.close();
             }
-            MiniHdfs started = hdfs != null ? hdfs : hdfsStart.exceptionally(t -> null).join();
+            MiniHdfs started =
+                    hdfs != null ? hdfs : hdfsStart.exceptionally(t -> null).join();
             if (started != null) {
                 started.close();
             }

@@ -1,11 +1,11 @@
 package dev.hearth.spark.cluster;
 
+import dev.hearth.spark.LocalSpark;
+import dev.hearth.spark.SparkConfFile;
+import dev.hearth.testing.HearthBuild;
 import dev.hearth.testing.Poll;
 import dev.hearth.testing.hdfs.MiniHdfs;
 import dev.hearth.testing.spark.StandaloneCluster;
-import dev.hearth.testing.HearthBuild;
-import dev.hearth.spark.SparkConfFile;
-import dev.hearth.spark.LocalSpark;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.spark.SparkConf;
@@ -29,8 +29,7 @@ final class ClusterSpark {
      *
      * @param localDir the driver's scratch directory ({@code spark.local.dir})
      */
-    static SparkSession start(String appName, StandaloneCluster cluster, MiniHdfs hdfs, int executors,
-            Path localDir) {
+    static SparkSession start(String appName, StandaloneCluster cluster, MiniHdfs hdfs, int executors, Path localDir) {
         long t0 = System.nanoTime();
         SparkConf conf = SparkConfFile.apply(LocalSpark.sparkDefaults(), new SparkConf())
                 .setMaster(cluster.masterUrl())
@@ -49,15 +48,22 @@ final class ClusterSpark {
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         try {
             // The driver itself is listed too.
-            Poll.until(executors + " executors registered", Duration.ofSeconds(90), Duration.ofMillis(200),
+            Poll.until(
+                    executors + " executors registered",
+                    Duration.ofSeconds(90),
+                    Duration.ofMillis(200),
                     () -> spark.sparkContext().statusTracker().getExecutorInfos().length >= executors + 1,
                     cluster::logs);
         } catch (RuntimeException | Error e) {
             spark.stop();
             throw e;
         }
-        LOG.info("Driver {} on {} with {} executors after {} ms", spark.sparkContext().applicationId(),
-                cluster.masterUrl(), executors, (System.nanoTime() - t0) / 1_000_000);
+        LOG.info(
+                "Driver {} on {} with {} executors after {} ms",
+                spark.sparkContext().applicationId(),
+                cluster.masterUrl(),
+                executors,
+                (System.nanoTime() - t0) / 1_000_000);
         return spark;
     }
 }

@@ -10,8 +10,6 @@ import dev.hearth.spark.data.EpochBatches;
 import dev.hearth.spark.engine.TrainingEngines;
 import dev.hearth.spark.training.DelegatingSession;
 import dev.hearth.spark.training.EpochFit;
-import dev.hearth.spark.training.EvaluationReport;
-import dev.hearth.spark.training.RoundBreakdown;
 import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.spark.training.TrainingEngine;
 import dev.hearth.spark.training.TrainingPipeline;
@@ -22,7 +20,6 @@ import dev.hearth.testing.ChildProcess;
 import dev.hearth.testing.HearthBuild;
 import dev.hearth.testing.Poll;
 import dev.hearth.testing.spark.StandaloneCluster;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,18 +35,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.logging.log4j.Level;
 import org.apache.spark.SparkConf;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +58,8 @@ import org.slf4j.LoggerFactory;
  */
 class ElasticTrainingIT {
     private static final Logger LOG = LoggerFactory.getLogger(ElasticTrainingIT.class);
-    private static final Pattern ROUND = Pattern.compile("Epoch (\\d+) round (\\d+): (\\d+) workers \\((\\d+) alive\\).*");
+    private static final Pattern ROUND =
+            Pattern.compile("Epoch (\\d+) round (\\d+): (\\d+) workers \\((\\d+) alive\\).*");
     private static final int EPOCHS = 6;
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -92,8 +87,9 @@ class ElasticTrainingIT {
 
         @Override
         public void onTaskStart(SparkListenerTaskStart task) {
-            running.put(task.taskInfo().taskId(), new String[] {task.taskInfo().executorId(),
-                    stageDescriptions.getOrDefault(task.stageId(), "")});
+            running.put(
+                    task.taskInfo().taskId(),
+                    new String[] {task.taskInfo().executorId(), stageDescriptions.getOrDefault(task.stageId(), "")});
         }
 
         @Override
@@ -113,68 +109,108 @@ class ElasticTrainingIT {
         try (LogCapture rounds = LogCapture.of(dev.hearth.spark.engine.HearthEngine.class)) {
             RunningTasks tasks = new RunningTasks();
             spark.sparkContext().addSparkListener(tasks);
-            String data = Path.of(getClass().getResource("/dev/hearth/spark/data/digits-8x8.csv").toURI()).toString();
+            String data = Path.of(getClass()
+                            .getResource("/dev/hearth/spark/data/digits-8x8.csv")
+                            .toURI())
+                    .toString();
             CountDownLatch joined = new CountDownLatch(1);
             CountDownLatch killed = new CountDownLatch(1);
-            HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(),
-                    spark.sparkContext().hadoopConfiguration());
+            HadoopModelStore store = HadoopModelStore.open(
+                    dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
             // Epoch 3 starts once the second executor is up, epoch 5 once it was killed: the test does not depend
             // on how fast this machine trains.
             TrainingEngine gated = gatedAt(TrainingEngines.of(settings(data, "elastic")), joined, killed);
             ExecutorService background = Executors.newSingleThreadExecutor(r -> new Thread(r, "training"));
             try {
-                Future<TrainingSummary> training = background.submit(() -> new TrainingPipeline(spark, store, gated)
-                        .run(settings(data, "elastic")));
-                Poll.until("a first round on one worker", Duration.ofMinutes(2), Duration.ofMillis(50),
-                        () -> training.isDone() || rounds(rounds).stream().anyMatch(r -> r[2] == 1), cluster::logs);
+                Future<TrainingSummary> training = background.submit(
+                        () -> new TrainingPipeline(spark, store, gated).run(settings(data, "elastic")));
+                Poll.until(
+                        "a first round on one worker",
+                        Duration.ofMinutes(2),
+                        Duration.ofMillis(50),
+                        () -> training.isDone() || rounds(rounds).stream().anyMatch(r -> r[2] == 1),
+                        cluster::logs);
                 List<String> before = executorIds(spark);
                 extraWorker = cluster.addWorker(1, "1536m");
-                Poll.until("a second executor", Duration.ofSeconds(90), Duration.ofMillis(100),
-                        () -> training.isDone() || executorIds(spark).size() >= 2, cluster::logs);
-                String joiner = executorIds(spark).stream().filter(id -> !before.contains(id)).findFirst()
+                Poll.until(
+                        "a second executor",
+                        Duration.ofSeconds(90),
+                        Duration.ofMillis(100),
+                        () -> training.isDone() || executorIds(spark).size() >= 2,
+                        cluster::logs);
+                String joiner = executorIds(spark).stream()
+                        .filter(id -> !before.contains(id))
+                        .findFirst()
                         .orElseThrow(() -> new AssertionError("no new executor; training done: " + training.isDone()));
                 joined.countDown();
-                Poll.until("a round on two workers, then a round task on the joining executor " + joiner,
-                        Duration.ofSeconds(90), Duration.ofMillis(5), () -> training.isDone()
+                Poll.until(
+                        "a round on two workers, then a round task on the joining executor " + joiner,
+                        Duration.ofSeconds(90),
+                        Duration.ofMillis(5),
+                        () -> training.isDone()
                                 || rounds(rounds).stream().anyMatch(r -> r[2] == 2) && tasks.roundTaskRunsOn(joiner),
                         cluster::logs);
-                assertThat(training.isDone()).as("training ended before the joining executor ran a round").isFalse();
+                assertThat(training.isDone())
+                        .as("training ended before the joining executor ran a round")
+                        .isFalse();
                 int roundsBeforeKill = rounds(rounds).size();
                 for (ProcessHandle executor : extraWorker.descendants()) {
                     executor.destroyForcibly();
                 }
                 ProcessHandle.of(extraWorker.pid()).ifPresent(ProcessHandle::destroyForcibly);
-                LOG.info("SIGKILLed the joining worker {} and its executor {} during a round, after {} rounds",
-                        extraWorker, joiner, roundsBeforeKill);
-                Poll.until("the driver to drop executor " + joiner, Duration.ofSeconds(60), Duration.ofMillis(100),
-                        () -> !executorIds(spark).contains(joiner), cluster::logs);
+                LOG.info(
+                        "SIGKILLed the joining worker {} and its executor {} during a round, after {} rounds",
+                        extraWorker,
+                        joiner,
+                        roundsBeforeKill);
+                Poll.until(
+                        "the driver to drop executor " + joiner,
+                        Duration.ofSeconds(60),
+                        Duration.ofMillis(100),
+                        () -> !executorIds(spark).contains(joiner),
+                        cluster::logs);
                 killed.countDown();
                 TrainingSummary summary = training.get(3, TimeUnit.MINUTES);
 
                 List<int[]> all = rounds(rounds);
-                List<int[]> afterJoin = all.subList(0, roundsBeforeKill).stream().filter(r -> r[3] == 2).toList();
+                List<int[]> afterJoin = all.subList(0, roundsBeforeKill).stream()
+                        .filter(r -> r[3] == 2)
+                        .toList();
                 List<int[]> afterLoss = all.stream().filter(r -> r[0] >= 5).toList();
-                LOG.info("Rounds: {} in all, {} with 2 slots alive before the loss ({} of them on 2 workers), {} in"
-                        + " epochs 5-6 after the loss; test accuracy {}", all.size(), afterJoin.size(),
-                        afterJoin.stream().filter(r -> r[2] == 2).count(), afterLoss.size(),
+                LOG.info(
+                        "Rounds: {} in all, {} with 2 slots alive before the loss ({} of them on 2 workers), {} in"
+                                + " epochs 5-6 after the loss; test accuracy {}",
+                        all.size(),
+                        afterJoin.size(),
+                        afterJoin.stream().filter(r -> r[2] == 2).count(),
+                        afterLoss.size(),
                         summary.metrics().get("accuracy"));
                 assertThat(all.get(0)[2]).as("workers in the first round").isEqualTo(1);
                 // Once both slots are alive every round uses both, except an epoch's last round with one block left.
-                assertThat(afterJoin.stream().filter(r -> r[2] == 2).count()).as("rounds on both executors")
+                assertThat(afterJoin.stream().filter(r -> r[2] == 2).count())
+                        .as("rounds on both executors")
                         .isGreaterThanOrEqualTo(Math.max(1, afterJoin.size() - 2));
-                assertThat(afterLoss).isNotEmpty().allSatisfy(r -> assertThat(r[2]).isEqualTo(1));
-                assertThat(summary.epochs()).hasSize(EPOCHS).allSatisfy(e ->
-                        assertThat(e.examples()).isEqualTo(summary.trainExamples()));
+                assertThat(afterLoss)
+                        .isNotEmpty()
+                        .allSatisfy(r -> assertThat(r[2]).isEqualTo(1));
+                assertThat(summary.epochs())
+                        .hasSize(EPOCHS)
+                        .allSatisfy(e -> assertThat(e.examples()).isEqualTo(summary.trainExamples()));
                 List<ModelVersion> versions = store.listVersions("elastic");
-                assertThat(versions).extracting(ModelVersion::version).containsExactly(summary.published().version());
+                assertThat(versions)
+                        .extracting(ModelVersion::version)
+                        .containsExactly(summary.published().version());
 
-                TrainingSummary uninterrupted = new TrainingPipeline(spark, store,
-                        TrainingEngines.of(settings(data, "steady"))).run(settings(data, "steady"));
-                LOG.info("Elastic run accuracy {}, uninterrupted run {}", summary.metrics().get("accuracy"),
+                TrainingSummary uninterrupted = new TrainingPipeline(
+                                spark, store, TrainingEngines.of(settings(data, "steady")))
+                        .run(settings(data, "steady"));
+                LOG.info(
+                        "Elastic run accuracy {}, uninterrupted run {}",
+                        summary.metrics().get("accuracy"),
                         uninterrupted.metrics().get("accuracy"));
                 assertThat(uninterrupted.metrics().get("accuracy")).isGreaterThan(0.85);
-                assertThat(summary.metrics().get("accuracy")).isCloseTo(uninterrupted.metrics().get("accuracy"),
-                        org.assertj.core.data.Offset.offset(0.05));
+                assertThat(summary.metrics().get("accuracy"))
+                        .isCloseTo(uninterrupted.metrics().get("accuracy"), org.assertj.core.data.Offset.offset(0.05));
             } finally {
                 joined.countDown();
                 killed.countDown();
@@ -192,10 +228,19 @@ class ElasticTrainingIT {
     }
 
     private static Settings settings(String data, String model) {
-        return TrainSettings.loader().load(null, List.of("data.path=" + data, "model.name=" + model,
-                "network.hidden=64", "network.learning.rate=0.01", "train.epochs=" + EPOCHS,
-                "train.batch.size.per.worker=32", "train.averaging.frequency=1", "train.engine=hearth",
-                "train.checkpoint=false"));
+        return TrainSettings.loader()
+                .load(
+                        null,
+                        List.of(
+                                "data.path=" + data,
+                                "model.name=" + model,
+                                "network.hidden=64",
+                                "network.learning.rate=0.01",
+                                "train.epochs=" + EPOCHS,
+                                "train.batch.size.per.worker=32",
+                                "train.averaging.frequency=1",
+                                "train.engine=hearth",
+                                "train.checkpoint=false"));
     }
 
     /** Per logged round: epoch, round, workers used, task slots alive. */
@@ -204,8 +249,12 @@ class ElasticTrainingIT {
         for (String m : log.at(Level.INFO)) {
             Matcher r = ROUND.matcher(m);
             if (r.matches()) {
-                out.add(new int[] {Integer.parseInt(r.group(1)), Integer.parseInt(r.group(2)),
-                        Integer.parseInt(r.group(3)), Integer.parseInt(r.group(4))});
+                out.add(new int[] {
+                    Integer.parseInt(r.group(1)),
+                    Integer.parseInt(r.group(2)),
+                    Integer.parseInt(r.group(3)),
+                    Integer.parseInt(r.group(4))
+                });
             }
         }
         return out;
@@ -245,8 +294,12 @@ class ElasticTrainingIT {
                 .set("spark.sql.shuffle.partitions", "2");
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         try {
-            Poll.until("the first executor", Duration.ofSeconds(90), Duration.ofMillis(200),
-                    () -> executorIds(spark).size() >= 1, cluster::logs);
+            Poll.until(
+                    "the first executor",
+                    Duration.ofSeconds(90),
+                    Duration.ofMillis(200),
+                    () -> executorIds(spark).size() >= 1,
+                    cluster::logs);
         } catch (RuntimeException | Error e) {
             spark.stop();
             throw e;

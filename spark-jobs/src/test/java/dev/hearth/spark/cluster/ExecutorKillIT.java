@@ -1,9 +1,5 @@
 package dev.hearth.spark.cluster;
 
-import dev.hearth.testing.Poll;
-import dev.hearth.testing.hdfs.MiniHdfs;
-import dev.hearth.testing.spark.StandaloneCluster;
-import dev.hearth.testing.spark.ExecutorProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.spark.training.ParameterAveragingEngine;
@@ -13,6 +9,10 @@ import dev.hearth.spark.training.TrainingSummary;
 import dev.hearth.store.ModelFiles;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.hadoop.HadoopModelStore;
+import dev.hearth.testing.Poll;
+import dev.hearth.testing.hdfs.MiniHdfs;
+import dev.hearth.testing.spark.ExecutorProcess;
+import dev.hearth.testing.spark.StandaloneCluster;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +52,8 @@ class ExecutorKillIT {
     private ClusterEnvironment env;
 
     @RegisterExtension
-    final LogsOnFailure logsOnFailure = new LogsOnFailure(() -> env == null ? "(no cluster)" : env.cluster().logs());
+    final LogsOnFailure logsOnFailure =
+            new LogsOnFailure(() -> env == null ? "(no cluster)" : env.cluster().logs());
 
     @BeforeAll
     void startCluster(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) {
@@ -73,59 +74,92 @@ class ExecutorKillIT {
         TaskActivity activity = env.activity();
         String data = hdfs.upload(resource("digits-8x8.csv"), "/data/digits-8x8.csv");
         String storeRoot = hdfs.uri() + "/models";
-        HadoopModelStore store = HadoopModelStore.open(storeRoot, env.spark().sparkContext().hadoopConfiguration());
+        HadoopModelStore store =
+                HadoopModelStore.open(storeRoot, env.spark().sparkContext().hadoopConfiguration());
         TrainingPipeline pipeline = new TrainingPipeline(env.spark(), store, new ParameterAveragingEngine());
 
         ExecutorService background = Executors.newSingleThreadExecutor(r -> new Thread(r, "training"));
         try {
-            Future<TrainingSummary> training = background.submit(() -> pipeline.run(TrainSettings.loader().load(null,
-                    List.of("data.path=" + data,
-                            "model.name=digits",
-                            "network.hidden=64",
-                            "network.learning.rate=0.01",
-                            "train.epochs=" + EPOCHS,
-                            "train.batch.size.per.worker=32",
-                            "store.root=" + storeRoot))));
+            Future<TrainingSummary> training = background.submit(() -> pipeline.run(TrainSettings.loader()
+                    .load(
+                            null,
+                            List.of(
+                                    "data.path=" + data,
+                                    "model.name=digits",
+                                    "network.hidden=64",
+                                    "network.learning.rate=0.01",
+                                    "train.epochs=" + EPOCHS,
+                                    "train.batch.size.per.worker=32",
+                                    "store.root=" + storeRoot))));
 
-            Poll.until("a task of '" + KILL_DURING + "' running on an executor", Duration.ofMinutes(3),
+            Poll.until(
+                    "a task of '" + KILL_DURING + "' running on an executor",
+                    Duration.ofMinutes(3),
                     Duration.ofMillis(10),
-                    () -> training.isDone() || activity.runningTaskOf(KILL_DURING).isPresent(), cluster::logs);
-            assertThat(training.isDone()).as("training ended before any epoch-2 task ran").isFalse();
+                    () -> training.isDone()
+                            || activity.runningTaskOf(KILL_DURING).isPresent(),
+                    cluster::logs);
+            assertThat(training.isDone())
+                    .as("training ended before any epoch-2 task ran")
+                    .isFalse();
             TaskActivity.RunningTask task = activity.runningTaskOf(KILL_DURING).orElseThrow();
             List<ExecutorProcess> before = cluster.executors();
             ExecutorProcess victim = before.stream()
                     .filter(e -> e.executorId().equals(task.executorId()))
                     .findFirst()
-                    .orElseThrow(() -> new AssertionError("no executor JVM with id " + task.executorId() + " among "
-                            + before));
+                    .orElseThrow(() ->
+                            new AssertionError("no executor JVM with id " + task.executorId() + " among " + before));
             ProcessHandle handle = ProcessHandle.of(victim.pid()).orElseThrow();
             Instant killedAt = Instant.now();
             handle.destroyForcibly();
-            LOG.info("SIGKILLed executor {} (pid {}) at {} while it ran task {} of stage {} ('{}'); executors before: {}",
-                    victim.executorId(), victim.pid(), killedAt, task.taskId(), task.stageId(),
-                    task.jobDescription(), before);
+            LOG.info(
+                    "SIGKILLed executor {} (pid {}) at {} while it ran task {} of stage {} ('{}'); executors before: {}",
+                    victim.executorId(),
+                    victim.pid(),
+                    killedAt,
+                    task.taskId(),
+                    task.stageId(),
+                    task.jobDescription(),
+                    before);
             handle.onExit().get(30, TimeUnit.SECONDS);
 
             TrainingSummary summary = training.get(4, TimeUnit.MINUTES);
-            LOG.info("Training finished {} s after the kill: accuracy {}, epoch seconds {}",
-                    Duration.between(killedAt, Instant.now()).toSeconds(), summary.metrics().get("accuracy"),
-                    summary.epochs().stream().map(e -> String.format("%.1f", e.seconds())).toList());
+            LOG.info(
+                    "Training finished {} s after the kill: accuracy {}, epoch seconds {}",
+                    Duration.between(killedAt, Instant.now()).toSeconds(),
+                    summary.metrics().get("accuracy"),
+                    summary.epochs().stream()
+                            .map(e -> String.format("%.1f", e.seconds()))
+                            .toList());
 
-            Poll.until("the driver to register the loss of executor " + victim.executorId(), Duration.ofSeconds(30),
-                    Duration.ofMillis(200), () -> activity.executorsRemoved().containsKey(victim.executorId()),
+            Poll.until(
+                    "the driver to register the loss of executor " + victim.executorId(),
+                    Duration.ofSeconds(30),
+                    Duration.ofMillis(200),
+                    () -> activity.executorsRemoved().containsKey(victim.executorId()),
                     cluster::logs);
             Set<Long> pidsBefore = before.stream().map(ExecutorProcess::pid).collect(Collectors.toSet());
-            Poll.until("a Worker to launch a replacement executor", Duration.ofSeconds(60), Duration.ofMillis(200),
-                    () -> cluster.executors().stream().anyMatch(e -> !pidsBefore.contains(e.pid())), cluster::logs);
-            LOG.info("Executors removed {}; added in order {}; executor JVMs now {}; failed task attempts ({}): {}",
-                    activity.executorsRemoved(), activity.executorsAdded(), cluster.executors(),
-                    activity.failedAttempts().size(), activity.failedAttempts());
+            Poll.until(
+                    "a Worker to launch a replacement executor",
+                    Duration.ofSeconds(60),
+                    Duration.ofMillis(200),
+                    () -> cluster.executors().stream().anyMatch(e -> !pidsBefore.contains(e.pid())),
+                    cluster::logs);
+            LOG.info(
+                    "Executors removed {}; added in order {}; executor JVMs now {}; failed task attempts ({}): {}",
+                    activity.executorsRemoved(),
+                    activity.executorsAdded(),
+                    cluster.executors(),
+                    activity.failedAttempts().size(),
+                    activity.failedAttempts());
 
             assertThat(cluster.executors()).extracting(ExecutorProcess::pid).doesNotContain(victim.pid());
             assertThat(summary.epochs()).hasSize(EPOCHS);
             assertThat(summary.metrics().get("accuracy")).isGreaterThanOrEqualTo(0.85);
             List<ModelVersion> versions = store.listVersions("digits");
-            assertThat(versions).extracting(ModelVersion::version).containsExactly(summary.published().version());
+            assertThat(versions)
+                    .extracting(ModelVersion::version)
+                    .containsExactly(summary.published().version());
             ModelVersion v = versions.get(0);
             assertThat(v.metadata().provenance())
                     .containsEntry("trainingApproach", "export")
@@ -140,6 +174,8 @@ class ExecutorKillIT {
     }
 
     private static Path resource(String name) throws Exception {
-        return Path.of(ExecutorKillIT.class.getResource("/dev/hearth/spark/data/" + name).toURI());
+        return Path.of(ExecutorKillIT.class
+                .getResource("/dev/hearth/spark/data/" + name)
+                .toURI());
     }
 }

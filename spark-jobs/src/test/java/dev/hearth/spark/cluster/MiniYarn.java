@@ -40,7 +40,8 @@ final class MiniYarn implements AutoCloseable {
         conf.setInt(YarnConfiguration.RM_SCHEDULER_MAXIMUM_ALLOCATION_MB, nodeMemoryMb);
         conf.setBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, false);
         conf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
-        conf.set(YarnConfiguration.RM_SCHEDULER,
+        conf.set(
+                YarnConfiguration.RM_SCHEDULER,
                 "org.apache.hadoop.yarn.server.resourcemanager.scheduler.fifo.FifoScheduler");
         conf.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "100.0");
         conf.setLong(YarnConfiguration.DEBUG_NM_DELETE_DELAY_SEC, 600);
@@ -59,8 +60,11 @@ final class MiniYarn implements AutoCloseable {
                     live.writeXml(out);
                 }
             }
-            LOG.info("MiniYARNCluster up after {} ms: RM {}, {} MB / {} vcores on one NodeManager",
-                    (System.nanoTime() - t0) / 1_000_000, live.get(YarnConfiguration.RM_ADDRESS), nodeMemoryMb,
+            LOG.info(
+                    "MiniYARNCluster up after {} ms: RM {}, {} MB / {} vcores on one NodeManager",
+                    (System.nanoTime() - t0) / 1_000_000,
+                    live.get(YarnConfiguration.RM_ADDRESS),
+                    nodeMemoryMb,
                     nodeVcores);
             return new MiniYarn(cluster, confDir);
         } catch (IOException | InterruptedException | org.apache.hadoop.yarn.exceptions.YarnException e) {
@@ -80,14 +84,21 @@ final class MiniYarn implements AutoCloseable {
     String containerLogs() {
         StringBuilder out = new StringBuilder();
         // MiniYARNCluster puts its NodeManager directories under target/test/data/<cluster name>/.
-        Path logs = Path.of(cluster.getNodeManager(0).getConfig().get(YarnConfiguration.NM_LOG_DIRS).split(",")[0]);
+        Path logs = Path.of(cluster.getNodeManager(0)
+                .getConfig()
+                .get(YarnConfiguration.NM_LOG_DIRS)
+                .split(",")[0]);
         if (!Files.isDirectory(logs)) {
             return "(no container logs)";
         }
         try (var files = Files.walk(logs)) {
-            for (Path f : files.filter(f -> f.getFileName().toString().equals("stderr")).sorted().toList()) {
+            for (Path f : files.filter(f -> f.getFileName().toString().equals("stderr"))
+                    .sorted()
+                    .toList()) {
                 String text = Files.readString(f);
-                out.append("\n==== ").append(logs.relativize(f)).append('\n')
+                out.append("\n==== ")
+                        .append(logs.relativize(f))
+                        .append('\n')
                         .append(text.length() > 6000 ? text.substring(text.length() - 6000) : text);
             }
         } catch (IOException e) {

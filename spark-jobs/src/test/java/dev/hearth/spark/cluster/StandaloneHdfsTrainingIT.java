@@ -1,7 +1,5 @@
 package dev.hearth.spark.cluster;
 
-import dev.hearth.testing.hdfs.MiniHdfs;
-import dev.hearth.testing.spark.StandaloneCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.spark.training.ParameterAveragingEngine;
@@ -11,6 +9,8 @@ import dev.hearth.spark.training.TrainingSummary;
 import dev.hearth.store.ModelFiles;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.hadoop.HadoopModelStore;
+import dev.hearth.testing.hdfs.MiniHdfs;
+import dev.hearth.testing.spark.StandaloneCluster;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,22 +66,30 @@ class StandaloneHdfsTrainingIT {
     void trainsFromHdfsOnTheClusterAndPublishesToHdfs() throws Exception {
         String data = hdfs.upload(resource("digits-8x8.csv"), "/data/digits-8x8.csv");
         String storeRoot = hdfs.uri() + "/models";
-        HadoopModelStore store = HadoopModelStore.open(storeRoot, spark.sparkContext().hadoopConfiguration());
+        HadoopModelStore store =
+                HadoopModelStore.open(storeRoot, spark.sparkContext().hadoopConfiguration());
 
         TrainingSummary summary = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
-                .run(TrainSettings.loader().load(null, List.of(
-                        "data.path=" + data,
-                        "model.name=digits",
-                        "network.hidden=64",
-                        "network.learning.rate=0.01",
-                        "train.epochs=6",
-                        "train.batch.size.per.worker=32",
-                        "store.root=" + storeRoot)));
+                .run(TrainSettings.loader()
+                        .load(
+                                null,
+                                List.of(
+                                        "data.path=" + data,
+                                        "model.name=digits",
+                                        "network.hidden=64",
+                                        "network.learning.rate=0.01",
+                                        "train.epochs=6",
+                                        "train.batch.size.per.worker=32",
+                                        "store.root=" + storeRoot)));
 
-        LOG.info("Cluster training: accuracy {}, epochs {} s, executors with tasks {}, failed attempts {}",
+        LOG.info(
+                "Cluster training: accuracy {}, epochs {} s, executors with tasks {}, failed attempts {}",
                 summary.metrics().get("accuracy"),
-                summary.epochs().stream().map(e -> String.format("%.1f", e.seconds())).toList(),
-                activity.executorsWithTasks(), activity.failedAttempts());
+                summary.epochs().stream()
+                        .map(e -> String.format("%.1f", e.seconds()))
+                        .toList(),
+                activity.executorsWithTasks(),
+                activity.failedAttempts());
         assertThat(summary.metrics().get("accuracy")).isGreaterThanOrEqualTo(0.85);
         assertThat(summary.epochs()).hasSize(6);
         assertThat(activity.executorsWithTasks()).as("executors that ran tasks").hasSize(2);
@@ -101,10 +109,14 @@ class StandaloneHdfsTrainingIT {
                 new ByteArrayInputStream(store.readFile(v, ModelFiles.MODEL_FILE)));
         assertThat(restored.output(Nd4j.zeros(1, 64)).columns()).isEqualTo(10);
 
-        assertThat(hdfs.pathsUnder(EXPORT_ROOT)).as("export directories or minibatches left on HDFS").isEmpty();
+        assertThat(hdfs.pathsUnder(EXPORT_ROOT))
+                .as("export directories or minibatches left on HDFS")
+                .isEmpty();
     }
 
     private static Path resource(String name) throws Exception {
-        return Path.of(StandaloneHdfsTrainingIT.class.getResource("/dev/hearth/spark/data/" + name).toURI());
+        return Path.of(StandaloneHdfsTrainingIT.class
+                .getResource("/dev/hearth/spark/data/" + name)
+                .toURI());
     }
 }

@@ -49,16 +49,23 @@ final class TaskActivity extends SparkListener {
     public void onTaskStart(SparkListenerTaskStart task) {
         String executor = task.taskInfo().executorId();
         executorsWithTasks.add(executor);
-        running.put(task.taskInfo().taskId(), new RunningTask(task.taskInfo().taskId(), task.stageId(), executor,
-                stageDescriptions.getOrDefault(task.stageId(), "")));
+        running.put(
+                task.taskInfo().taskId(),
+                new RunningTask(
+                        task.taskInfo().taskId(),
+                        task.stageId(),
+                        executor,
+                        stageDescriptions.getOrDefault(task.stageId(), "")));
     }
 
     @Override
     public void onTaskEnd(SparkListenerTaskEnd task) {
         running.remove(task.taskInfo().taskId());
         if (task.taskInfo().failed() || task.taskInfo().killed()) {
-            failedAttempts.add("stage " + task.stageId() + "." + task.stageAttemptId() + " task " + task.taskInfo().index()
-                    + " attempt " + task.taskInfo().attemptNumber() + " on executor " + task.taskInfo().executorId()
+            failedAttempts.add("stage " + task.stageId() + "." + task.stageAttemptId() + " task "
+                    + task.taskInfo().index()
+                    + " attempt " + task.taskInfo().attemptNumber() + " on executor "
+                    + task.taskInfo().executorId()
                     + ": " + task.reason());
         }
     }
@@ -75,7 +82,9 @@ final class TaskActivity extends SparkListener {
 
     /** A task now running in a job whose description starts with {@code prefix}, if any. */
     Optional<RunningTask> runningTaskOf(String prefix) {
-        return running.values().stream().filter(t -> t.jobDescription().startsWith(prefix)).findFirst();
+        return running.values().stream()
+                .filter(t -> t.jobDescription().startsWith(prefix))
+                .findFirst();
     }
 
     /** Ids of the executors that started at least one task. */

@@ -1,15 +1,15 @@
 package dev.hearth.spark.cluster;
 
-import dev.hearth.testing.hdfs.MiniHdfs;
-import dev.hearth.testing.HearthBuild;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.spark.LocalSpark;
-import dev.hearth.store.it.S3MockEndpoint;
-import dev.hearth.store.testing.S3TestEndpoint;
 import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.hadoop.HadoopModelStore;
+import dev.hearth.store.it.S3MockEndpoint;
+import dev.hearth.store.testing.S3TestEndpoint;
+import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.hdfs.MiniHdfs;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -17,7 +17,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -88,8 +87,10 @@ class YarnTrainingIT {
             List<Future<?>> done = new ArrayList<>();
             for (Path jar : staged) {
                 done.add(uploads.submit(() -> {
-                    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(jar.toUri()),
-                            new org.apache.hadoop.fs.Path(jars, jar.getFileName().toString()));
+                    fs.copyFromLocalFile(
+                            new org.apache.hadoop.fs.Path(jar.toUri()),
+                            new org.apache.hadoop.fs.Path(
+                                    jars, jar.getFileName().toString()));
                     return null;
                 }));
             }
@@ -105,12 +106,13 @@ class YarnTrainingIT {
         }
         sparkJars = jars + "/*.jar";
         LOG.info("Staged {} MB of Spark jars on HDFS in {} ms", bytes >> 20, (System.nanoTime() - t0) / 1_000_000);
-        Path csv = Path.of(getClass().getResource("/dev/hearth/spark/data/digits-8x8.csv").toURI());
+        Path csv = Path.of(
+                getClass().getResource("/dev/hearth/spark/data/digits-8x8.csv").toURI());
         data = hdfs.upload(csv, "/data/digits-8x8.csv");
-        s3 = S3MockEndpoint.start(dir.resolve("s3"),
-                LocalSpark.projectRoot().resolve("s3mock-server/target/classpath.txt"));
-        org.apache.hadoop.fs.Path s3Path = new org.apache.hadoop.fs.Path("s3a://" + S3TestEndpoint.BUCKET
-                + "/data/digits-8x8.csv");
+        s3 = S3MockEndpoint.start(
+                dir.resolve("s3"), LocalSpark.projectRoot().resolve("s3mock-server/target/classpath.txt"));
+        org.apache.hadoop.fs.Path s3Path =
+                new org.apache.hadoop.fs.Path("s3a://" + S3TestEndpoint.BUCKET + "/data/digits-8x8.csv");
         try (FileSystem s3fs = s3Path.getFileSystem(s3.hadoopConf())) {
             s3fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(csv.toUri()), s3Path);
         }
@@ -145,9 +147,23 @@ class YarnTrainingIT {
     void trainOnYarnPublishToHdfsEvaluateAndSurviveAnExecutorKill() throws Exception {
         String store = hdfs.uri() + "/models";
 
-        Run cluster = submit("cluster", "dev.hearth.spark.job.TrainJob", List.of("--data", data, "--model", "digits",
-                "--store", store, "--set", "network.hidden=32", "--set", "train.epochs=2",
-                "--set", "train.batch.size.per.worker=32"), null);
+        Run cluster = submit(
+                "cluster",
+                "dev.hearth.spark.job.TrainJob",
+                List.of(
+                        "--data",
+                        data,
+                        "--model",
+                        "digits",
+                        "--store",
+                        store,
+                        "--set",
+                        "network.hidden=32",
+                        "--set",
+                        "train.epochs=2",
+                        "--set",
+                        "train.batch.size.per.worker=32"),
+                null);
         // spark-submit waits for the application (spark.yarn.submit.waitAppCompletion) and exits 1 unless it SUCCEEDED.
         assertThat(cluster.exitCode()).as(cluster.output()).isZero();
         HadoopModelStore models = HadoopModelStore.open(store, hdfs.fileSystem().getConf());
@@ -155,15 +171,32 @@ class YarnTrainingIT {
         assertThat(v1.metadata().provenance()).containsEntry("sparkMaster", "yarn");
         models.verify(v1);
 
-        Run evaluate = submit("client", "dev.hearth.spark.job.EvaluateJob", List.of("--model", "digits/1",
-                "--data", data, "--store", store), null);
+        Run evaluate = submit(
+                "client",
+                "dev.hearth.spark.job.EvaluateJob",
+                List.of("--model", "digits/1", "--data", data, "--store", store),
+                null);
         assertThat(evaluate.exitCode()).as(evaluate.output()).isZero();
         assertThat(evaluate.output()).containsPattern("accuracy +0\\.\\d+");
 
         // Client mode: the driver's log is ours to watch; once epoch 2 is over, SIGKILL one executor container.
-        Run killed = submit("client", "dev.hearth.spark.job.TrainJob", List.of("--data", data, "--model", "digits",
-                "--store", store, "--set", "network.hidden=32", "--set", "train.epochs=4",
-                "--set", "train.batch.size.per.worker=32"), "epoch 2/4");
+        Run killed = submit(
+                "client",
+                "dev.hearth.spark.job.TrainJob",
+                List.of(
+                        "--data",
+                        data,
+                        "--model",
+                        "digits",
+                        "--store",
+                        store,
+                        "--set",
+                        "network.hidden=32",
+                        "--set",
+                        "train.epochs=4",
+                        "--set",
+                        "train.batch.size.per.worker=32"),
+                "epoch 2/4");
         assertThat(killed.exitCode()).as(killed.output()).isZero();
         assertThat(killed.victim()).as("an executor container was killed").isPresent();
         assertThat(killed.output()).contains("published digits/2");
@@ -183,24 +216,35 @@ class YarnTrainingIT {
         // What a new user on a cluster without S3A sees: the check fails inside the containers and names the jars.
         Run without = doctorThroughLauncher(List.of(), store);
         assertThat(without.exitCode()).as(without.output()).isEqualTo(1);
-        assertThat(without.output()).containsPattern("FAIL +reach " + Pattern.quote(s3Data) + inContainer
-                + " +S3A is not on this executor's class path .*S3AFileSystem not found");
-        String shipped = s3aJars.stream().filter(j -> j.getFileName().toString().startsWith("hadoop-aws-"))
-                .findFirst().orElseThrow() + "," + s3aJars.stream()
-                .filter(j -> j.getFileName().toString().startsWith("aws-java-sdk-bundle-")).findFirst().orElseThrow();
-        assertThat(without.output()).contains("fix: add hadoop-aws-3.3.4.jar and its aws-java-sdk-bundle to the job")
+        assertThat(without.output())
+                .containsPattern("FAIL +reach " + Pattern.quote(s3Data) + inContainer
+                        + " +S3A is not on this executor's class path .*S3AFileSystem not found");
+        String shipped = s3aJars.stream()
+                        .filter(j -> j.getFileName().toString().startsWith("hadoop-aws-"))
+                        .findFirst()
+                        .orElseThrow()
+                + ","
+                + s3aJars.stream()
+                        .filter(j -> j.getFileName().toString().startsWith("aws-java-sdk-bundle-"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(without.output())
+                .contains("fix: add hadoop-aws-3.3.4.jar and its aws-java-sdk-bundle to the job")
                 .contains("--master yarn --jars " + shipped)
                 .containsPattern("OK +reach " + Pattern.quote(data) + inContainer);
 
         // The fix as the README gives it: --jars ships hadoop-aws and the SDK bundle into the containers.
         Run with = doctorThroughLauncher(List.of("--jars", shipped), store);
         String out = with.output();
-        assertThat(out).containsPattern("OK +reach " + Pattern.quote(s3Data) + inContainer
-                + " +ok \\(S3AFileSystem, exists\\)");
-        assertThat(out).containsPattern("OK +reach " + Pattern.quote(data) + inContainer
-                + " +ok \\(DistributedFileSystem, exists\\)");
-        assertThat(out).containsPattern("OK +off-heap vs container overhead" + inContainer
-                + " +ND4J max \\d+ MB, overhead \\d+ MB");
+        assertThat(out)
+                .containsPattern(
+                        "OK +reach " + Pattern.quote(s3Data) + inContainer + " +ok \\(S3AFileSystem, exists\\)");
+        assertThat(out)
+                .containsPattern(
+                        "OK +reach " + Pattern.quote(data) + inContainer + " +ok \\(DistributedFileSystem, exists\\)");
+        assertThat(out)
+                .containsPattern(
+                        "OK +off-heap vs container overhead" + inContainer + " +ND4J max \\d+ MB, overhead \\d+ MB");
         assertThat(out).containsPattern("OK +BLAS threads vs vcores" + inContainer + " +\\d+ vcores x 1 BLAS threads");
         assertThat(out).containsPattern("OK +store exclusive creates +temporary file \\+ rename");
         assertThat(out).doesNotContain("FAIL").doesNotContain(s3.secret());
@@ -215,23 +259,47 @@ class YarnTrainingIT {
      */
     private Run submit(String deployMode, String mainClass, List<String> args, String killAfter) throws Exception {
         Path root = LocalSpark.projectRoot();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + HearthBuild.jvmArgsFile(), "-Dlog4j2.configurationFile=" + root.resolve("conf/log4j2.properties"),
-                "-Xmx512m", "-cp", yarn.confDir() + File.pathSeparator
-                        + Files.readString(root.resolve("spark-jobs/target/classpath.txt")).strip(),
-                "org.apache.spark.deploy.SparkSubmit", "--master", "yarn", "--deploy-mode", deployMode,
-                "--properties-file", root.resolve("conf/spark-defaults.conf").toString(),
-                "--conf", "spark.yarn.jars=" + sparkJars,
-                "--conf", "spark.executor.instances=2", "--conf", "spark.executor.cores=1",
-                "--conf", "spark.executor.memory=512m", "--conf", "spark.driver.memory=768m",
-                "--conf", "spark.yarn.am.memory=384m",
-                "--conf", "spark.yarn.maxAppAttempts=1",
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + HearthBuild.jvmArgsFile(),
+                "-Dlog4j2.configurationFile=" + root.resolve("conf/log4j2.properties"),
+                "-Xmx512m",
+                "-cp",
+                yarn.confDir()
+                        + File.pathSeparator
+                        + Files.readString(root.resolve("spark-jobs/target/classpath.txt"))
+                                .strip(),
+                "org.apache.spark.deploy.SparkSubmit",
+                "--master",
+                "yarn",
+                "--deploy-mode",
+                deployMode,
+                "--properties-file",
+                root.resolve("conf/spark-defaults.conf").toString(),
+                "--conf",
+                "spark.yarn.jars=" + sparkJars,
+                "--conf",
+                "spark.executor.instances=2",
+                "--conf",
+                "spark.executor.cores=1",
+                "--conf",
+                "spark.executor.memory=512m",
+                "--conf",
+                "spark.driver.memory=768m",
+                "--conf",
+                "spark.yarn.am.memory=384m",
+                "--conf",
+                "spark.yarn.maxAppAttempts=1",
                 // Tasks start once one of the two executors is up: on a busy machine the second one often comes
                 // after Spark's 30 s wait for 80% of them (YARN's default), which every application sat through.
-                "--conf", "spark.scheduler.minRegisteredResourcesRatio=0.5",
-                "--conf", "spark.yarn.appMasterEnv.JAVA_HOME=" + System.getProperty("java.home"),
-                "--conf", "spark.executorEnv.JAVA_HOME=" + System.getProperty("java.home"),
-                "--conf", "spark.ui.enabled=false"));
+                "--conf",
+                "spark.scheduler.minRegisteredResourcesRatio=0.5",
+                "--conf",
+                "spark.yarn.appMasterEnv.JAVA_HOME=" + System.getProperty("java.home"),
+                "--conf",
+                "spark.executorEnv.JAVA_HOME=" + System.getProperty("java.home"),
+                "--conf",
+                "spark.ui.enabled=false"));
         if (deployMode.equals("client")) {
             cmd.addAll(List.of("--conf", "spark.driver.host=127.0.0.1"));
         }
@@ -257,7 +325,9 @@ class YarnTrainingIT {
                 }
                 if (killAfter != null && victim.isEmpty() && line.contains(killAfter)) {
                     victim = killOneExecutor();
-                    out.append("[test] SIGKILLed executor container JVM ").append(victim.orElse(-1L)).append('\n');
+                    out.append("[test] SIGKILLed executor container JVM ")
+                            .append(victim.orElse(-1L))
+                            .append('\n');
                 }
             }
         } finally {
@@ -266,8 +336,13 @@ class YarnTrainingIT {
                 p.destroyForcibly();
             }
         }
-        LOG.info("spark-submit --deploy-mode {} {} ({}) exited {} after {} s", deployMode, mainClass, appId,
-                p.exitValue(), (System.nanoTime() - t0) / 1_000_000_000);
+        LOG.info(
+                "spark-submit --deploy-mode {} {} ({}) exited {} after {} s",
+                deployMode,
+                mainClass,
+                appId,
+                p.exitValue(),
+                (System.nanoTime() - t0) / 1_000_000_000);
         return new Run(p.exitValue(), out.toString(), victim);
     }
 
@@ -296,10 +371,12 @@ class YarnTrainingIT {
             for (Map.Entry<String, String> e : s3.s3aSettings().entrySet()) {
                 extra.append("\nspark.hadoop.").append(e.getKey()).append(' ').append(e.getValue());
             }
-            Files.writeString(conf.resolve("spark-defaults.conf"),
+            Files.writeString(
+                    conf.resolve("spark-defaults.conf"),
                     Files.readString(conf.resolve("spark-defaults.conf")) + extra + "\n");
         }
-        List<String> cmd = new ArrayList<>(List.of(root.resolve("bin/hearth").toString(), "doctor", "--master", "yarn"));
+        List<String> cmd =
+                new ArrayList<>(List.of(root.resolve("bin/hearth").toString(), "doctor", "--master", "yarn"));
         cmd.addAll(launcherArgs);
         cmd.addAll(List.of("--path", s3Data, "--path", data, "--store", store));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -324,18 +401,28 @@ class YarnTrainingIT {
      * its container directory, which lies under this module's target/test/data/hearth-yarn-it.
      */
     private static Optional<Long> killOneExecutor() throws Exception {
-        String nmDirs = LocalSpark.projectRoot().resolve("spark-jobs/target/test/data/hearth-yarn-it").toString();
+        String nmDirs = LocalSpark.projectRoot()
+                .resolve("spark-jobs/target/test/data/hearth-yarn-it")
+                .toString();
         Optional<ProcessHandle> executor = ProcessHandle.allProcesses()
-                .filter(h -> h.info().commandLine().map(c -> c.contains("YarnCoarseGrainedExecutorBackend")
-                        && c.contains(nmDirs)).orElse(false))
+                .filter(h -> h.info()
+                        .commandLine()
+                        .map(c -> c.contains("YarnCoarseGrainedExecutorBackend") && c.contains(nmDirs))
+                        .orElse(false))
                 .findFirst();
         if (executor.isEmpty()) {
             return Optional.empty();
         }
         executor.get().destroyForcibly();
         executor.get().onExit().get(30, TimeUnit.SECONDS);
-        LOG.info("SIGKILLed executor JVM {}: {}", executor.get().pid(), executor.get().info().commandLine()
-                .map(c -> c.substring(Math.max(0, c.indexOf("--executor-id")))).orElse(""));
+        LOG.info(
+                "SIGKILLed executor JVM {}: {}",
+                executor.get().pid(),
+                executor.get()
+                        .info()
+                        .commandLine()
+                        .map(c -> c.substring(Math.max(0, c.indexOf("--executor-id"))))
+                        .orElse(""));
         return Optional.of(executor.get().pid());
     }
 
@@ -343,6 +430,9 @@ class YarnTrainingIT {
     private static List<Path> clusterClasspath() throws IOException {
         String text = Files.readString(LocalSpark.projectRoot().resolve("spark-jobs/target/cluster-classpath.txt"))
                 .strip();
-        return Arrays.stream(text.split(File.pathSeparator)).filter(s -> !s.isBlank()).map(Path::of).toList();
+        return Arrays.stream(text.split(File.pathSeparator))
+                .filter(s -> !s.isBlank())
+                .map(Path::of)
+                .toList();
     }
 }

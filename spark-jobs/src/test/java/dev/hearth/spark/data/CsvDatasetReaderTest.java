@@ -35,7 +35,8 @@ class CsvDatasetReaderTest extends ReaderTestSupport {
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(f))) {
             out.write("x\t1\t2.5\t9\ny\t3\t4.5\t9\n".getBytes(StandardCharsets.UTF_8));
         }
-        LabelledData data = new DatasetLoader(spark).read(csv(f.toString(), "0", false, '\t', List.of("2", "1"), false));
+        LabelledData data =
+                new DatasetLoader(spark).read(csv(f.toString(), "0", false, '\t', List.of("2", "1"), false));
         assertThat(data.featureNames()).containsExactly("c2", "c1");
         assertThat(data.rows().collect()).anySatisfy(r -> {
             assertThat(r.label()).isEqualTo("x");
@@ -68,7 +69,9 @@ class CsvDatasetReaderTest extends ReaderTestSupport {
         Path f = dir.resolve("mixed.csv");
         Files.writeString(f, "a,b,label\n1,2,x\n1,oops,x\n3,4,\nNaN,1,y\n5,6,y\n");
         DatasetLoader loader = new DatasetLoader(spark);
-        List<LabelledRow> rows = loader.read(csv(f.toString(), "label", true, ',', List.of(), true)).rows().collect();
+        List<LabelledRow> rows = loader.read(csv(f.toString(), "label", true, ',', List.of(), true))
+                .rows()
+                .collect();
         assertThat(rows).hasSize(2);
         assertThat(loader.skippedRows()).isEqualTo(3);
     }

@@ -9,17 +9,28 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class EpochPlanTest {
     @ParameterizedTest(name = "{0} examples, batch {1}, {2} workers, frequency {3}")
-    @CsvSource({"7107, 64, 2, 10", "19200, 64, 16, 10", "7000, 64, 2, 10", "1, 64, 2, 10", "100, 10, 16, 3",
-            "1797, 32, 2, 3", "640, 64, 2, 5", "65, 64, 3, 1"})
-    void everyRowIsInExactlyOneSlotAndNoWorkerExceedsTheFrequency(long examples, int batch, int workers, int frequency) {
+    @CsvSource({
+        "7107, 64, 2, 10",
+        "19200, 64, 16, 10",
+        "7000, 64, 2, 10",
+        "1, 64, 2, 10",
+        "100, 10, 16, 3",
+        "1797, 32, 2, 3",
+        "640, 64, 2, 5",
+        "65, 64, 3, 1"
+    })
+    void everyRowIsInExactlyOneSlotAndNoWorkerExceedsTheFrequency(
+            long examples, int batch, int workers, int frequency) {
         EpochPlan plan = new EpochPlan(examples, batch, workers, frequency);
         assertThat(plan.batches()).isEqualTo((int) ((examples + batch - 1) / batch));
-        assertThat(plan.rounds()).as("the fewest rounds that fit").isEqualTo(
-                (int) ((plan.batches() + (long) workers * frequency - 1) / ((long) workers * frequency)));
+        assertThat(plan.rounds()).as("the fewest rounds that fit").isEqualTo((int)
+                ((plan.batches() + (long) workers * frequency - 1) / ((long) workers * frequency)));
         long rows = 0;
         int batches = 0;
         for (int s = 0; s < plan.slots(); s++) {
-            assertThat(plan.firstRow(s)).as("slot %d starts where the previous ended", s).isEqualTo(rows);
+            assertThat(plan.firstRow(s))
+                    .as("slot %d starts where the previous ended", s)
+                    .isEqualTo(rows);
             assertThat(plan.examples(s)).isPositive();
             assertThat(plan.batches(s)).isBetween(1, frequency);
             assertThat(plan.worker(s)).isBetween(0, workers - 1);
@@ -54,7 +65,8 @@ class EpochPlanTest {
         for (int s = 0; s < plan.slots(); s++) {
             assertThat(plan.batches(s)).isBetween(9, 10);
         }
-        assertThat(plan.examples(plan.slots() - 1)).as("the last slot ends with the one short minibatch")
+        assertThat(plan.examples(plan.slots() - 1))
+                .as("the last slot ends with the one short minibatch")
                 .isEqualTo(9 * 64 - (112 * 64 - 7107));
     }
 

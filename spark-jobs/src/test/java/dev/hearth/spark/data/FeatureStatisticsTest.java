@@ -52,7 +52,8 @@ class FeatureStatisticsTest {
             values.add(new float[] {10_000f + (float) (random.nextGaussian() * 0.01)});
         }
         double mean = values.stream().mapToDouble(v -> v[0]).average().orElseThrow();
-        double ss = values.stream().mapToDouble(v -> (v[0] - mean) * (v[0] - mean)).sum();
+        double ss =
+                values.stream().mapToDouble(v -> (v[0] - mean) * (v[0] - mean)).sum();
         double twoPass = Math.sqrt(ss / values.size());
         for (int parts : new int[] {1, 3, 16, 997}) {
             List<FeatureStatistics> partial = new ArrayList<>();
@@ -66,7 +67,9 @@ class FeatureStatisticsTest {
             // Empty partials and uneven merge trees must not disturb the result.
             merged.merge(new FeatureStatistics(1));
             for (int p = parts - 1; p >= 0; p--) {
-                merged = p % 2 == 0 ? merged.merge(partial.get(p)) : partial.get(p).merge(merged);
+                merged = p % 2 == 0
+                        ? merged.merge(partial.get(p))
+                        : partial.get(p).merge(merged);
             }
             assertThat(merged.count()).isEqualTo(values.size());
             assertThat(merged.mean(0)).isCloseTo(mean, within(1e-9));
@@ -85,7 +88,8 @@ class FeatureStatisticsTest {
         assertThat(s.std(1)).isGreaterThan(0).isLessThan(1e-4);
         NormalizerSpec n = s.normalizer("standardize");
         assertThat(n.std()).containsExactly(1.0, 1.0);
-        assertThat(s.constantColumns("standardize", FeatureStatistics.CONSTANT_TOLERANCE)).containsExactly(0, 1);
+        assertThat(s.constantColumns("standardize", FeatureStatistics.CONSTANT_TOLERANCE))
+                .containsExactly(0, 1);
         float[] training = {0.1f, 1000f};
         n.apply(training, 0, 2);
         assertThat(training[0]).isEqualTo(0f);
@@ -106,7 +110,8 @@ class FeatureStatisticsTest {
         for (int i = 0; i < 100; i++) {
             s.add(new LabelledRow("x", new float[] {1e-8f * i}));
         }
-        assertThat(s.constantColumns("standardize", FeatureStatistics.CONSTANT_TOLERANCE)).isEmpty();
+        assertThat(s.constantColumns("standardize", FeatureStatistics.CONSTANT_TOLERANCE))
+                .isEmpty();
         assertThat(s.normalizer("standardize").std()[0]).isCloseTo(s.std(0), within(1e-15));
     }
 }

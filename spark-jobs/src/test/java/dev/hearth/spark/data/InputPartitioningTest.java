@@ -26,16 +26,22 @@ class InputPartitioningTest extends ReaderTestSupport {
 
     private static void assertSpreadTheSameWayTwice(DatasetSpec spec, int rows) {
         JavaRDD<LabelledRow> first = new DatasetLoader(spark).read(spec).rows();
-        assertThat(first.getNumPartitions()).as("spread over local[2]'s two cores").isEqualTo(2);
+        assertThat(first.getNumPartitions())
+                .as("spread over local[2]'s two cores")
+                .isEqualTo(2);
         List<List<String>> layout = layout(first);
         assertThat(layout).allSatisfy(p -> assertThat(p.size()).isBetween(rows / 2 - 1, rows / 2 + 1));
-        assertThat(layout(new DatasetLoader(spark).read(spec).rows())).as("same partitions, same order")
+        assertThat(layout(new DatasetLoader(spark).read(spec).rows()))
+                .as("same partitions, same order")
                 .isEqualTo(layout);
     }
 
     @Test
     void oneCsvFileIsSpreadDeterministically() throws Exception {
-        String iris = Path.of(getClass().getResource("/dev/hearth/spark/data/iris.csv").toURI()).toString();
+        String iris = Path.of(getClass()
+                        .getResource("/dev/hearth/spark/data/iris.csv")
+                        .toURI())
+                .toString();
         assertSpreadTheSameWayTwice(spec(iris, "csv", "label", false, false), 150);
     }
 

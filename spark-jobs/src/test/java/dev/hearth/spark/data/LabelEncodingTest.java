@@ -40,17 +40,26 @@ class LabelEncodingTest extends ReaderTestSupport {
     @Test
     void parquetDoubleLabelsAndCsvIntegerLabelsAreTheSameClasses() throws Exception {
         StructType schema = new StructType().add("x", DataTypes.DoubleType).add("label", DataTypes.DoubleType);
-        Dataset<Row> df = spark.createDataFrame(List.of(RowFactory.create(0.5, 0.0), RowFactory.create(1.5, 1.0),
-                RowFactory.create(2.5, 2.0), RowFactory.create(3.5, 1.0)), schema);
+        Dataset<Row> df = spark.createDataFrame(
+                List.of(
+                        RowFactory.create(0.5, 0.0),
+                        RowFactory.create(1.5, 1.0),
+                        RowFactory.create(2.5, 2.0),
+                        RowFactory.create(3.5, 1.0)),
+                schema);
         String parquet = dir.resolve("labels.parquet").toString();
         df.write().parquet(parquet);
         Path csv = dir.resolve("labels.csv");
         Files.writeString(csv, "x,label\n0.5,0\n1.5,1\n2.5,2\n");
 
         TreeSet<String> fromParquet = new TreeSet<>(new DatasetLoader(spark)
-                .read(spec(parquet, "parquet", "label", false, false)).rows().map(LabelledRow::label).collect());
-        TreeSet<String> fromCsv = new TreeSet<>(rows(csv(csv.toString(), "label", true, ',', List.of(), false))
-                .stream().map(LabelledRow::label).toList());
+                .read(spec(parquet, "parquet", "label", false, false))
+                .rows()
+                .map(LabelledRow::label)
+                .collect());
+        TreeSet<String> fromCsv = new TreeSet<>(rows(csv(csv.toString(), "label", true, ',', List.of(), false)).stream()
+                .map(LabelledRow::label)
+                .toList());
         assertThat(fromParquet).containsExactly("0", "1", "2").isEqualTo(fromCsv);
 
         // an encoding over one source's classes encodes the other source's rows
@@ -68,9 +77,11 @@ class LabelEncodingTest extends ReaderTestSupport {
         legacy.encode("1", y, 0);
         assertThat(y).containsExactly(0f, 1f);
         assertThat(legacy.labels()).containsExactly("0.0", "1.0");
-        assertThatThrownBy(() -> LabelEncoding.classes(List.of("1", "1.0"))).isInstanceOf(DataFormatException.class)
+        assertThatThrownBy(() -> LabelEncoding.classes(List.of("1", "1.0")))
+                .isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("'1' and '1.0' are the same class");
-        assertThatThrownBy(() -> legacy.encode("2", y, 0)).isInstanceOf(DataFormatException.class)
+        assertThatThrownBy(() -> legacy.encode("2", y, 0))
+                .isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("label '2' was not seen in training");
     }
 }

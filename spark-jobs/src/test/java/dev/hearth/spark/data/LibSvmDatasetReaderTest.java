@@ -33,7 +33,8 @@ class LibSvmDatasetReaderTest extends ReaderTestSupport {
         Files.writeString(f, "a 0:1 2:3\nb 1:2\n");
         LabelledData data = new DatasetLoader(spark).read(spec(f.toString(), "libsvm", "label", true, false));
         assertThat(data.featureCount()).isEqualTo(3);
-        assertThat(data.rows().collect()).anySatisfy(r -> assertThat(r.features()).containsExactly(1f, 0f, 3f));
+        assertThat(data.rows().collect())
+                .anySatisfy(r -> assertThat(r.features()).containsExactly(1f, 0f, 3f));
     }
 
     @Test

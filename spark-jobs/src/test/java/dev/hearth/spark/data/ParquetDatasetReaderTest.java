@@ -21,9 +21,11 @@ class ParquetDatasetReaderTest extends ReaderTestSupport {
     @Test
     void numericColumnsAndALabel() {
         StructType schema = new StructType()
-                .add("x", DataTypes.DoubleType).add("n", DataTypes.IntegerType).add("species", DataTypes.StringType);
-        Dataset<Row> df = spark.createDataFrame(List.of(RowFactory.create(1.5, 2, "a"), RowFactory.create(3.0, 4, "b")),
-                schema);
+                .add("x", DataTypes.DoubleType)
+                .add("n", DataTypes.IntegerType)
+                .add("species", DataTypes.StringType);
+        Dataset<Row> df =
+                spark.createDataFrame(List.of(RowFactory.create(1.5, 2, "a"), RowFactory.create(3.0, 4, "b")), schema);
         String path = dir.resolve("num.parquet").toString();
         df.write().parquet(path);
         LabelledData data = new DatasetLoader(spark).read(spec(path, "parquet", "species", false, false));
@@ -37,10 +39,13 @@ class ParquetDatasetReaderTest extends ReaderTestSupport {
     @Test
     void oneVectorColumnIsFlattened() {
         StructType schema = new StructType()
-                .add("features", new org.apache.spark.ml.linalg.VectorUDT()).add("label", DataTypes.DoubleType);
-        Dataset<Row> df = spark.createDataFrame(List.of(
-                RowFactory.create(Vectors.dense(1, 2, 3), 0.0),
-                RowFactory.create(Vectors.sparse(3, new int[] {2}, new double[] {9}), 1.0)), schema);
+                .add("features", new org.apache.spark.ml.linalg.VectorUDT())
+                .add("label", DataTypes.DoubleType);
+        Dataset<Row> df = spark.createDataFrame(
+                List.of(
+                        RowFactory.create(Vectors.dense(1, 2, 3), 0.0),
+                        RowFactory.create(Vectors.sparse(3, new int[] {2}, new double[] {9}), 1.0)),
+                schema);
         String path = dir.resolve("vec.parquet").toString();
         df.write().parquet(path);
         LabelledData data = new DatasetLoader(spark).read(spec(path, "parquet", "label", false, false));
@@ -54,10 +59,10 @@ class ParquetDatasetReaderTest extends ReaderTestSupport {
     @Test
     void arrayColumnNullsAndBadTypesAreNamed() {
         StructType schema = new StructType()
-                .add("pixels", DataTypes.createArrayType(DataTypes.FloatType)).add("label", DataTypes.StringType);
-        Dataset<Row> df = spark.createDataFrame(List.of(
-                RowFactory.create(new float[] {1f, 2f}, "a"),
-                RowFactory.create(null, "b")), schema);
+                .add("pixels", DataTypes.createArrayType(DataTypes.FloatType))
+                .add("label", DataTypes.StringType);
+        Dataset<Row> df = spark.createDataFrame(
+                List.of(RowFactory.create(new float[] {1f, 2f}, "a"), RowFactory.create(null, "b")), schema);
         String path = dir.resolve("arr.parquet").toString();
         df.coalesce(1).write().parquet(path);
         assertThatThrownBy(() -> rows(spec(path, "parquet", "label", false, false)))
@@ -65,7 +70,10 @@ class ParquetDatasetReaderTest extends ReaderTestSupport {
                 .hasMessageContaining("has a null 'pixels'")
                 .hasMessageContaining(".parquet");
         DatasetLoader loader = new DatasetLoader(spark);
-        assertThat(loader.read(spec(path, "parquet", "label", false, true)).rows().collect()).hasSize(1);
+        assertThat(loader.read(spec(path, "parquet", "label", false, true))
+                        .rows()
+                        .collect())
+                .hasSize(1);
         assertThat(loader.skippedRows()).isEqualTo(1);
         assertThatThrownBy(() -> rows(spec(path, "parquet", "target", false, false)))
                 .hasMessageContaining("data.label.column 'target' is not a column");

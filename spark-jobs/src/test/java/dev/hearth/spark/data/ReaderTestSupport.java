@@ -20,8 +20,8 @@ abstract class ReaderTestSupport {
         spark.stop();
     }
 
-    static DatasetSpec csv(String path, String label, boolean header, char delimiter, List<String> features,
-            boolean skip) {
+    static DatasetSpec csv(
+            String path, String label, boolean header, char delimiter, List<String> features, boolean skip) {
         return new DatasetSpec(path, "csv", label, header, delimiter, features, false, 0, skip);
     }
 

@@ -33,7 +33,10 @@ class TrainingBatchesTest extends ReaderTestSupport {
 
     private static String digitsPath() {
         try {
-            return Path.of(TrainingBatchesTest.class.getResource("/dev/hearth/spark/data/digits-8x8.csv").toURI()).toString();
+            return Path.of(TrainingBatchesTest.class
+                            .getResource("/dev/hearth/spark/data/digits-8x8.csv")
+                            .toURI())
+                    .toString();
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -66,14 +69,18 @@ class TrainingBatchesTest extends ReaderTestSupport {
 
     @Test
     void aLabelSortedCsvOverSeveralFilesGivesMixedMinibatchesAfterTheShuffle() throws Exception {
-        LabelledData data = new DatasetLoader(spark).read(csv(labelSortedParts(), "label", true, ',', List.of(), false));
+        LabelledData data =
+                new DatasetLoader(spark).read(csv(labelSortedParts(), "label", true, ',', List.of(), false));
         JavaRDD<LabelledRow> rows = data.rows().persist(StorageLevel.MEMORY_AND_DISK_SER());
         assertThat(rows.getNumPartitions()).isEqualTo(4);
         LabelEncoding digits = LabelEncoding.classes(DIGITS);
 
-        List<DataSet> inOrder = MiniBatcher.batches(rows, 32, digits, NormalizerSpec.none(), 64).collect();
+        List<DataSet> inOrder =
+                MiniBatcher.batches(rows, 32, digits, NormalizerSpec.none(), 64).collect();
         long singleClass = inOrder.stream().filter(b -> classesIn(b) == 1).count();
-        assertThat(singleClass).as("cut in input order, most minibatches hold one class").isGreaterThan(inOrder.size() / 2);
+        assertThat(singleClass)
+                .as("cut in input order, most minibatches hold one class")
+                .isGreaterThan(inOrder.size() / 2);
 
         TrainingBatches train = TrainingBatches.of(rows, rows.count(), 32, digits, NormalizerSpec.none(), 64, 2, 3, 42);
         EpochBatches epoch = train.epoch(1);
@@ -82,11 +89,16 @@ class TrainingBatchesTest extends ReaderTestSupport {
         for (int s = 0; s < slots.size(); s++) {
             int slot = s;
             DataSet all = DataSet.merge(slots.get(s));
-            assertThat(classesIn(all)).as("slot %d (worker %d of round %d) sees most classes", s,
-                    epoch.plan().worker(s), epoch.plan().round(s)).isGreaterThanOrEqualTo(8);
+            assertThat(classesIn(all))
+                    .as(
+                            "slot %d (worker %d of round %d) sees most classes",
+                            s, epoch.plan().worker(s), epoch.plan().round(s))
+                    .isGreaterThanOrEqualTo(8);
             assertThat(slots.get(s)).allSatisfy(b -> {
                 if (b.numExamples() == 32) {
-                    assertThat(classesIn(b)).as("a full minibatch of slot %d", slot).isGreaterThanOrEqualTo(5);
+                    assertThat(classesIn(b))
+                            .as("a full minibatch of slot %d", slot)
+                            .isGreaterThanOrEqualTo(5);
                 }
             });
         }
@@ -110,7 +122,10 @@ class TrainingBatchesTest extends ReaderTestSupport {
         List<Set<Integer>> out = new ArrayList<>();
         for (DataSet b : epoch.batches().collect()) {
             Set<Integer> ids = new TreeSet<>();
-            for (float id : b.getFeatures().get(NDArrayIndex.all(), NDArrayIndex.point(64)).dup().toFloatVector()) {
+            for (float id : b.getFeatures()
+                    .get(NDArrayIndex.all(), NDArrayIndex.point(64))
+                    .dup()
+                    .toFloatVector()) {
                 ids.add((int) id);
             }
             out.add(ids);
@@ -132,11 +147,14 @@ class TrainingBatchesTest extends ReaderTestSupport {
             assertThat(ids.get(0)).isZero();
             assertThat(ids.get(1796)).isEqualTo(1796);
         }
-        assertThat(new HashSet<>(epoch1)).as("no minibatch of epoch 1 comes back in epoch 2")
+        assertThat(new HashSet<>(epoch1))
+                .as("no minibatch of epoch 1 comes back in epoch 2")
                 .doesNotContainAnyElementsOf(epoch2);
 
         TrainingBatches again = TrainingBatches.of(rows, 1797, 32, digits, NormalizerSpec.none(), 65, 2, 3, 42);
-        assertThat(minibatches(again.epoch(1))).as("same seed, same minibatches").isEqualTo(epoch1);
+        assertThat(minibatches(again.epoch(1)))
+                .as("same seed, same minibatches")
+                .isEqualTo(epoch1);
         TrainingBatches otherSeed = TrainingBatches.of(rows, 1797, 32, digits, NormalizerSpec.none(), 65, 2, 3, 43);
         assertThat(minibatches(otherSeed.epoch(1))).isNotEqualTo(epoch1);
         rows.unpersist();
@@ -145,9 +163,10 @@ class TrainingBatchesTest extends ReaderTestSupport {
     @Test
     void rowsThatChangedSinceTheyWereCountedFailTheEpoch() {
         JavaRDD<LabelledRow> rows = numberedDigits(2);
-        TrainingBatches train = TrainingBatches.of(rows, 1800, 32, LabelEncoding.classes(DIGITS), NormalizerSpec.none(),
-                65, 2, 3, 42);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> train.epoch(1).batches().count())
+        TrainingBatches train =
+                TrainingBatches.of(rows, 1800, 32, LabelEncoding.classes(DIGITS), NormalizerSpec.none(), 65, 2, 3, 42);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> train.epoch(1).batches().count())
                 .hasStackTraceContaining("training rows instead of");
     }
 
@@ -173,6 +192,8 @@ class TrainingBatchesTest extends ReaderTestSupport {
 
     /** Per minibatch, in order: its feature sum (identifies the minibatch's rows). */
     private static List<Double> sums(List<DataSet> batches) {
-        return batches.stream().map(b -> b.getFeatures().sumNumber().doubleValue()).toList();
+        return batches.stream()
+                .map(b -> b.getFeatures().sumNumber().doubleValue())
+                .toList();
     }
 }

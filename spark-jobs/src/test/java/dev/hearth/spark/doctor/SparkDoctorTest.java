@@ -1,9 +1,9 @@
 package dev.hearth.spark.doctor;
 
-import dev.hearth.spark.SparkConfFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.spark.LocalSpark;
+import dev.hearth.spark.SparkConfFile;
 import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -18,9 +18,13 @@ class SparkDoctorTest {
             List<Check> checks = new SparkDoctor(spark).run();
             assertThat(checks).hasSize(7);
             assertThat(checks).noneMatch(c -> c.status() == Check.Status.FAIL);
-            assertThat(checks).filteredOn(c -> c.name().startsWith("Kryo")).singleElement()
+            assertThat(checks)
+                    .filteredOn(c -> c.name().startsWith("Kryo"))
+                    .singleElement()
                     .satisfies(c -> assertThat(c.status()).isEqualTo(Check.Status.OK));
-            assertThat(checks).filteredOn(c -> c.name().equals("INDArray through the executors")).singleElement()
+            assertThat(checks)
+                    .filteredOn(c -> c.name().equals("INDArray through the executors"))
+                    .singleElement()
                     .satisfies(c -> assertThat(c.status()).isEqualTo(Check.Status.OK));
         } finally {
             spark.stop();
@@ -33,14 +37,20 @@ class SparkDoctorTest {
         try {
             String good = dir.toUri().toString();
             List<Check> checks = new SparkDoctor(spark, List.of(good, "nosuchfs://bucket/x"), null).run();
-            assertThat(checks).filteredOn(c -> c.name().startsWith("reach " + good)).isNotEmpty()
+            assertThat(checks)
+                    .filteredOn(c -> c.name().startsWith("reach " + good))
+                    .isNotEmpty()
                     .allMatch(c -> c.status() == Check.Status.OK);
-            assertThat(checks).filteredOn(c -> c.name().startsWith("reach nosuchfs://")).isNotEmpty()
+            assertThat(checks)
+                    .filteredOn(c -> c.name().startsWith("reach nosuchfs://"))
+                    .isNotEmpty()
                     .allSatisfy(c -> {
                         assertThat(c.status()).isEqualTo(Check.Status.FAIL);
                         assertThat(c.detail()).contains("No FileSystem for scheme");
                     });
-            assertThat(checks).filteredOn(c -> c.name().startsWith("BLAS threads vs vcores in executor")).isNotEmpty();
+            assertThat(checks)
+                    .filteredOn(c -> c.name().startsWith("BLAS threads vs vcores in executor"))
+                    .isNotEmpty();
         } finally {
             spark.stop();
         }
@@ -63,23 +73,31 @@ class SparkDoctorTest {
                 + "org.apache.hadoop.fs.s3a.S3AFileSystem not found";
         Check c = ExecutorChecks.reachCheck("reach s3a://b/x in executor 1", "s3a://b/x", error);
         assertThat(c.status()).isEqualTo(Check.Status.FAIL);
-        assertThat(c.detail()).startsWith("S3A is not on this executor's class path").endsWith(error);
+        assertThat(c.detail())
+                .startsWith("S3A is not on this executor's class path")
+                .endsWith(error);
         // The test class path has both jars (provided scope), as bin/hearth's driver does: the fix names them.
         S3aJars jars = new S3aJars(getClass().getClassLoader());
         String aws = jars.jarOf(S3aJars.S3A_CLASS).orElseThrow();
         String sdk = jars.jarOf(S3aJars.SDK_CLASS).orElseThrow();
         assertThat(aws).endsWith("hadoop-aws-3.3.4.jar");
         assertThat(sdk).contains("aws-java-sdk-bundle-");
-        assertThat(c.fix()).startsWith("add hadoop-aws-3.3.4.jar and its aws-java-sdk-bundle to the job: ")
+        assertThat(c.fix())
+                .startsWith("add hadoop-aws-3.3.4.jar and its aws-java-sdk-bundle to the job: ")
                 .contains("--master yarn --jars " + aws + "," + sdk);
 
         // A missing SDK class is the same fix; an S3A failure for another reason is not.
-        assertThat(ExecutorChecks.reachCheck("n", "s3a://b/x", "error: NoClassDefFoundError: "
-                + "com/amazonaws/AmazonClientException").detail()).startsWith("S3A is not on this executor's");
+        assertThat(ExecutorChecks.reachCheck(
+                                "n",
+                                "s3a://b/x",
+                                "error: NoClassDefFoundError: " + "com/amazonaws/AmazonClientException")
+                        .detail())
+                .startsWith("S3A is not on this executor's");
         Check denied = ExecutorChecks.reachCheck("n", "s3a://b/x", "error: AccessDeniedException: s3a://b/x");
         assertThat(denied.detail()).isEqualTo("error: AccessDeniedException: s3a://b/x");
         assertThat(denied.fix()).contains("fs.s3a.endpoint.region");
-        assertThat(ExecutorChecks.reachCheck("n", "hdfs://nn/x", "ok (DistributedFileSystem, exists)").status())
+        assertThat(ExecutorChecks.reachCheck("n", "hdfs://nn/x", "ok (DistributedFileSystem, exists)")
+                        .status())
                 .isEqualTo(Check.Status.OK);
     }
 

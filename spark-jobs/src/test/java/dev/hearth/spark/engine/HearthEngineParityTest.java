@@ -59,7 +59,10 @@ class HearthEngineParityTest {
     }
 
     private static double relative(INDArray actual, INDArray expected) {
-        return actual.castTo(DataType.DOUBLE).sub(expected.castTo(DataType.DOUBLE)).norm2Number().doubleValue()
+        return actual.castTo(DataType.DOUBLE)
+                        .sub(expected.castTo(DataType.DOUBLE))
+                        .norm2Number()
+                        .doubleValue()
                 / expected.castTo(DataType.DOUBLE).norm2Number().doubleValue();
     }
 
@@ -93,13 +96,17 @@ class HearthEngineParityTest {
             assertThat(fit.examples()).isEqualTo(96);
             assertThat(fit.loss()).isFinite();
             assertThat(relative(session.network().params(), single.params())).isLessThanOrEqualTo(1e-5);
-            assertThat(relative(session.network().getUpdater().getStateViewArray(),
-                    single.getUpdater().getStateViewArray())).isLessThanOrEqualTo(1e-5);
+            assertThat(relative(
+                            session.network().getUpdater().getStateViewArray(),
+                            single.getUpdater().getStateViewArray()))
+                    .isLessThanOrEqualTo(1e-5);
             assertThat(session.network().getIterationCount()).isEqualTo(6);
             assertThat(session.lastEpochBreakdown().rounds()).isEqualTo(6);
             assertThat(session.lastEpochBreakdown().computeMs()).isPositive();
-            assertThat(session.lastEpochBreakdown().roundMs()).isGreaterThanOrEqualTo(session.lastEpochBreakdown().computeMs());
-            assertThat(relative(session.network().params(), fresh().params())).as("training moved the parameters")
+            assertThat(session.lastEpochBreakdown().roundMs())
+                    .isGreaterThanOrEqualTo(session.lastEpochBreakdown().computeMs());
+            assertThat(relative(session.network().params(), fresh().params()))
+                    .as("training moved the parameters")
                     .isGreaterThan(1e-3);
         }
     }
@@ -124,9 +131,14 @@ class HearthEngineParityTest {
             EpochFit fit = session.fitEpoch(new EpochBatches(1, plan, slots(sc, plan, batches)));
             assertThat(fit.examples()).isEqualTo(112);
             assertThat(session.lastEpochBreakdown().rounds()).isEqualTo(4);
-            assertThat(relative(hearth.params(), pa.network().params())).as("parameters").isLessThanOrEqualTo(1e-4);
-            assertThat(relative(hearth.getUpdater().getStateViewArray(), pa.network().getUpdater().getStateViewArray()))
-                    .as("Adam state").isLessThanOrEqualTo(1e-4);
+            assertThat(relative(hearth.params(), pa.network().params()))
+                    .as("parameters")
+                    .isLessThanOrEqualTo(1e-4);
+            assertThat(relative(
+                            hearth.getUpdater().getStateViewArray(),
+                            pa.network().getUpdater().getStateViewArray()))
+                    .as("Adam state")
+                    .isLessThanOrEqualTo(1e-4);
             assertThat(relative(hearth.params(), fresh().params())).isGreaterThan(1e-3);
             List<String> labels = List.of("a", "b", "c");
             EvaluationReport report = session.evaluate(sc.parallelize(new ArrayList<>(batches), 2), labels);

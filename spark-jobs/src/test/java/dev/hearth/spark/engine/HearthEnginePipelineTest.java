@@ -47,17 +47,30 @@ class HearthEnginePipelineTest {
         assertThat(TrainingEngines.of(settings())).isInstanceOf(ParameterAveragingEngine.class);
         assertThat(TrainingEngines.of(settings("train.engine=hearth"))).isInstanceOf(HearthEngine.class);
         assertThatThrownBy(() -> TrainingEngines.of(settings("train.engine=horovod")))
-                .isInstanceOf(SettingsException.class).hasMessageContaining("train.engine").hasMessageContaining("horovod");
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("train.engine")
+                .hasMessageContaining("horovod");
     }
 
     @Test
     void trainsIrisAndPublishesWithTheHearthEngine() throws Exception {
-        String iris = Path.of(getClass().getResource("/dev/hearth/spark/data/iris.csv").toURI()).toString();
-        HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(),
-                spark.sparkContext().hadoopConfiguration());
-        Settings s = settings("data.path=" + iris, "model.name=iris", "network.hidden=16", "network.learning.rate=0.05",
-                "train.epochs=30", "train.batch.size.per.worker=8", "train.averaging.frequency=2",
-                "split.test.fraction=0.3", "split.validation.fraction=0", "train.engine=hearth");
+        String iris = Path.of(getClass()
+                        .getResource("/dev/hearth/spark/data/iris.csv")
+                        .toURI())
+                .toString();
+        HadoopModelStore store = HadoopModelStore.open(
+                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+        Settings s = settings(
+                "data.path=" + iris,
+                "model.name=iris",
+                "network.hidden=16",
+                "network.learning.rate=0.05",
+                "train.epochs=30",
+                "train.batch.size.per.worker=8",
+                "train.averaging.frequency=2",
+                "split.test.fraction=0.3",
+                "split.validation.fraction=0",
+                "train.engine=hearth");
         TrainingSummary summary = new TrainingPipeline(spark, store, TrainingEngines.of(s)).run(s);
         assertThat(summary.metrics().get("accuracy")).isGreaterThanOrEqualTo(0.9);
         assertThat(summary.epochs()).allSatisfy(e -> assertThat(e.examples()).isPositive());

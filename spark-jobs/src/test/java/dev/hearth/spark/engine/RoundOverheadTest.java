@@ -87,8 +87,9 @@ class RoundOverheadTest {
             deserialiseMs += task.taskMetrics().executorDeserializeTime();
             resultSerialiseMs += task.taskMetrics().resultSerializationTime();
             runMs += task.taskMetrics().executorRunTime();
-            gettingResultMs += task.taskInfo().gettingResult() ? task.taskInfo().finishTime()
-                    - task.taskInfo().gettingResultTime() : 0;
+            gettingResultMs += task.taskInfo().gettingResult()
+                    ? task.taskInfo().finishTime() - task.taskInfo().gettingResultTime()
+                    : 0;
             taskWallMs += task.taskInfo().duration();
         }
     }
@@ -96,12 +97,26 @@ class RoundOverheadTest {
     @Test
     void aRoundsSparkOverheadIsMeasuredAndSmall() throws Exception {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(5)
-                .dataType(DataType.FLOAT).updater(new Adam(1e-3)).list()
-                .layer(new DenseLayer.Builder().nIn(784).nOut(256).activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().nIn(256).nOut(128).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(128).nOut(10)
-                        .activation(Activation.SOFTMAX).build())
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(5)
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(1e-3))
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(784)
+                        .nOut(256)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(256)
+                        .nOut(128)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(128)
+                        .nOut(10)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         net.init();
         int rounds = 30;
@@ -130,18 +145,30 @@ class RoundOverheadTest {
             sc.sc().listenerBus().waitUntilEmpty();
             sc.sc().removeSparkListener(times);
             RoundBreakdown b = session.lastEpochBreakdown();
-            double[] jobs = times.jobMs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double[] jobs = times.jobMs.stream()
+                    .mapToDouble(Double::doubleValue)
+                    .sorted()
+                    .toArray();
             int n = jobs.length;
-            String spark = String.format(Locale.ROOT, "%d jobs, job wall median %.1f ms (min %.1f, max %.1f); per task:"
+            String spark = String.format(
+                    Locale.ROOT,
+                    "%d jobs, job wall median %.1f ms (min %.1f, max %.1f); per task:"
                             + " deserialise %.2f, run %.1f, result serialise %.2f, getting result %.2f, wall %.1f ms",
-                    n, jobs[n / 2], jobs[0], jobs[n - 1], times.deserialiseMs / times.tasks, times.runMs / times.tasks,
-                    times.resultSerialiseMs / times.tasks, times.gettingResultMs / times.tasks,
+                    n,
+                    jobs[n / 2],
+                    jobs[0],
+                    jobs[n - 1],
+                    times.deserialiseMs / times.tasks,
+                    times.runMs / times.tasks,
+                    times.resultSerialiseMs / times.tasks,
+                    times.gettingResultMs / times.tasks,
                     times.taskWallMs / times.tasks);
             LOG.info("Round overhead, Spark side: {}", spark);
             assertThat(n).isEqualTo(2 * rounds);
             assertThat(b.rounds()).isEqualTo(rounds);
             assertThat(b.computeMs()).isPositive();
-            assertThat(jobs[n / 2]).as("median Spark job wall time per round, ms: " + Arrays.toString(jobs))
+            assertThat(jobs[n / 2])
+                    .as("median Spark job wall time per round, ms: " + Arrays.toString(jobs))
                     .isLessThan(1000);
         }
     }

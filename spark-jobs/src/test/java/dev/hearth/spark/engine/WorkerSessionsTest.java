@@ -13,12 +13,23 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** The executor-side workers: reused across rounds of a session, bounded in sessions, released at close. */
 class WorkerSessionsTest {
-    private static final String CONF = new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.FLOAT)
-            .updater(new Adam(0.01)).list()
-            .layer(new DenseLayer.Builder().nIn(4).nOut(5).activation(Activation.TANH).build())
-            .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(5).nOut(2)
-                    .activation(Activation.SOFTMAX).build())
-            .build().toJson();
+    private static final String CONF = new NeuralNetConfiguration.Builder()
+            .seed(1)
+            .dataType(DataType.FLOAT)
+            .updater(new Adam(0.01))
+            .list()
+            .layer(new DenseLayer.Builder()
+                    .nIn(4)
+                    .nOut(5)
+                    .activation(Activation.TANH)
+                    .build())
+            .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                    .nIn(5)
+                    .nOut(2)
+                    .activation(Activation.SOFTMAX)
+                    .build())
+            .build()
+            .toJson();
 
     @Test
     void aSessionsWorkerIsReusedAcrossRoundsAndOnlyTheNewestSessionsAreKept() {
@@ -26,7 +37,9 @@ class WorkerSessionsTest {
         WorkerSessions.Worker first = WorkerSessions.take(a);
         assertThat(first.trainer.isFused()).isTrue();
         WorkerSessions.Worker concurrent = WorkerSessions.take(a);
-        assertThat(concurrent).as("a task running at the same time gets its own worker").isNotSameAs(first);
+        assertThat(concurrent)
+                .as("a task running at the same time gets its own worker")
+                .isNotSameAs(first);
         WorkerSessions.release(a, first);
         WorkerSessions.release(a, concurrent);
         WorkerSessions.Worker next = WorkerSessions.take(a);

@@ -50,27 +50,41 @@ class DoctorAdviseTest {
     void measuresRoundsOnLocalSparkAndAdvisesConsistently() {
         SparkSession spark = LocalSpark.start("doctor-advise");
         try {
-            var settings = TrainSettings.loader().load(null, List.of("network.hidden=64", "train.averaging.frequency=2"));
-            TrainingAdvisor.Request request = AdviceSettings.request(settings, new Configuration(), 100, 10, 2,
+            var settings =
+                    TrainSettings.loader().load(null, List.of("network.hidden=64", "train.averaging.frequency=2"));
+            TrainingAdvisor.Request request = AdviceSettings.request(
+                    settings,
+                    new Configuration(),
+                    100,
+                    10,
+                    2,
                     AdviceSettings.workers(settings, spark.sparkContext().defaultParallelism()));
             assertThat(request.workers()).isEqualTo(2);
             TrainingAdvisor.Measurement measured = new TrainingAdvisor(spark).measure(request);
             assertThat(measured.workerStep()).isEqualTo("fused dense step");
             assertThat(measured.low().computeMs()).isPositive();
-            assertThat(measured.high().roundMs()).isGreaterThanOrEqualTo(measured.high().computeMs());
+            assertThat(measured.high().roundMs())
+                    .isGreaterThanOrEqualTo(measured.high().computeMs());
             TrainingAdvice advice = new TrainingAdvice(measured);
             RoundCostModel model = advice.model();
             assertThat(advice.rows()).extracting(TrainingAdvice.Row::workers).startsWith(1, 2, 4, 8, 16);
             for (TrainingAdvice.Row r : advice.rows()) {
                 assertThat(model.overheadShare(r.workers(), r.advisedK(), 64)).isLessThanOrEqualTo(0.10);
-                assertThat(model.overheadShare(r.workers(), 2, r.advisedBatch())).isLessThanOrEqualTo(0.10);
-                assertThat(r.speedUpAtAdvisedK()).isGreaterThanOrEqualTo(r.speedUp()).isLessThanOrEqualTo(r.workers());
+                assertThat(model.overheadShare(r.workers(), 2, r.advisedBatch()))
+                        .isLessThanOrEqualTo(0.10);
+                assertThat(r.speedUpAtAdvisedK())
+                        .isGreaterThanOrEqualTo(r.speedUp())
+                        .isLessThanOrEqualTo(r.workers());
                 assertThat(r.speedUpAtAdvisedK()).isGreaterThanOrEqualTo(0.9 * r.workers() * (1 - 1e-9));
             }
             System.out.print(advice.text()); // what a user sees, in the test log
             assertThat(advice.clusterRow().workers()).isEqualTo(2);
-            assertThat(advice.text()).contains("executors", "speed-up", "advice: on 2 core(s) set train.averaging.frequency="
-                    + advice.clusterRow().advisedK());
+            assertThat(advice.text())
+                    .contains(
+                            "executors",
+                            "speed-up",
+                            "advice: on 2 core(s) set train.averaging.frequency="
+                                    + advice.clusterRow().advisedK());
         } finally {
             spark.stop();
         }
@@ -84,8 +98,18 @@ class DoctorAdviseTest {
         int code;
         System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         try {
-            code = HearthJobs.commandLine(new DoctorJob()).execute("--advise", "--json", "--advise-rounds", "1",
-                    "--features", "50", "--set", "network.hidden=32", "--set", "train.averaging.frequency=3");
+            code = HearthJobs.commandLine(new DoctorJob())
+                    .execute(
+                            "--advise",
+                            "--json",
+                            "--advise-rounds",
+                            "1",
+                            "--features",
+                            "50",
+                            "--set",
+                            "network.hidden=32",
+                            "--set",
+                            "train.averaging.frequency=3");
         } finally {
             System.setOut(out);
         }
@@ -97,10 +121,14 @@ class DoctorAdviseTest {
         assertThat(advice.path("features").asInt()).isEqualTo(50);
         assertThat(advice.path("averagingFrequency").asInt()).isEqualTo(3);
         assertThat(advice.path("clusterWorkers").asInt()).isEqualTo(2);
-        assertThat(advice.path("measured").get(1).path("computeMsPerWorker").asDouble()).isPositive();
+        assertThat(advice.path("measured").get(1).path("computeMsPerWorker").asDouble())
+                .isPositive();
         JsonNode model = advice.path("model");
-        RoundCostModel m = new RoundCostModel(model.path("stepBatch").asInt(), model.path("stepMs").asDouble(),
-                model.path("fixedOverheadMs").asDouble(), model.path("perWorkerOverheadMs").asDouble());
+        RoundCostModel m = new RoundCostModel(
+                model.path("stepBatch").asInt(),
+                model.path("stepMs").asDouble(),
+                model.path("fixedOverheadMs").asDouble(),
+                model.path("perWorkerOverheadMs").asDouble());
         int k = advice.path("advisedAveragingFrequency").asInt();
         assertThat(k).isPositive();
         assertThat(m.overheadShare(2, k, 64)).isLessThanOrEqualTo(TrainingAdvice.TARGET_SHARE);
@@ -116,12 +144,15 @@ class DoctorAdviseTest {
 
         var settings = TrainSettings.loader().load(null, List.of());
         assertThatThrownBy(() -> AdviceSettings.request(settings, new Configuration(), null, 10, 0, 1))
-                .isInstanceOf(SettingsException.class).hasMessageContaining("--advise-rounds = 0");
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("--advise-rounds = 0");
         assertThatThrownBy(() -> AdviceSettings.request(settings, new Configuration(), null, 1, 1, 1))
-                .isInstanceOf(SettingsException.class).hasMessageContaining("--classes = 1");
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("--classes = 1");
         var missing = TrainSettings.loader().load(null, List.of("network.config=/no/such/network.yaml"));
         assertThatThrownBy(() -> AdviceSettings.request(missing, new Configuration(), null, 10, 1, 1))
-                .isInstanceOf(SettingsException.class).hasMessageContaining("network.config '/no/such/network.yaml'");
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("network.config '/no/such/network.yaml'");
         // A bad batch size is refused when the settings load (every value is checked once, at load).
         assertThatThrownBy(() -> TrainSettings.loader().load(null, List.of("train.batch.size.per.worker=0")))
                 .isInstanceOf(SettingsException.class)

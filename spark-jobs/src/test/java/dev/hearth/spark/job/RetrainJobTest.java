@@ -39,15 +39,25 @@ class RetrainJobTest {
     @AfterEach
     void restore() {
         System.setOut(stdout);
-        for (String k : new String[] {"spark.master", "spark.driver.host", "spark.driver.bindAddress", "spark.ui.enabled"}) {
+        for (String k :
+                new String[] {"spark.master", "spark.driver.host", "spark.driver.bindAddress", "spark.ui.enabled"}) {
             System.clearProperty(k);
         }
     }
 
     private int run(String... extra) {
-        String[] base = {"--model", "digits", "--data-root", dir.resolve("data").toString(), "--store",
-                dir.resolve("store").toString(), "--set", "retrain.eval.path=" + dir.resolve("eval.csv"), "--report",
-                dir.resolve("report.json").toString()};
+        String[] base = {
+            "--model",
+            "digits",
+            "--data-root",
+            dir.resolve("data").toString(),
+            "--store",
+            dir.resolve("store").toString(),
+            "--set",
+            "retrain.eval.path=" + dir.resolve("eval.csv"),
+            "--report",
+            dir.resolve("report.json").toString()
+        };
         String[] args = new String[base.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
@@ -65,14 +75,16 @@ class RetrainJobTest {
     void noNewDataExits20AndLockHeldExits30WithReportAndOneLine() throws Exception {
         Files.createDirectories(dir.resolve("data/dt=not-a-date"));
         assertThat(run()).isEqualTo(20);
-        assertThat(Files.readString(dir.resolve("report.json"))).contains("\"outcome\" : \"NO_NEW_DATA\"")
+        assertThat(Files.readString(dir.resolve("report.json")))
+                .contains("\"outcome\" : \"NO_NEW_DATA\"")
                 .contains("\"exitCode\" : 20");
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("retrain digits: no-new-data (exit 20)");
 
         HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
         StoreLock held = store.acquireLock("digits", RetrainRunner.LOCK_PURPOSE, "someone else", Duration.ofHours(1));
         assertThat(run()).isEqualTo(30);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("retrain digits: locked (exit 30)")
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("retrain digits: locked (exit 30)")
                 .contains("someone else");
         store.releaseLock(held);
     }
@@ -80,14 +92,25 @@ class RetrainJobTest {
     @Test
     void inAYarnApplicationMasterTheDecisionIsThrownForTheDiagnosticsInsteadOfExiting() throws Exception {
         Files.createDirectories(dir.resolve("data/dt=not-a-date"));
-        String[] args = {"--model", "digits", "--data-root", dir.resolve("data").toString(), "--store",
-                dir.resolve("store").toString(), "--set", "retrain.eval.path=" + dir.resolve("eval.csv")};
+        String[] args = {
+            "--model",
+            "digits",
+            "--data-root",
+            dir.resolve("data").toString(),
+            "--store",
+            dir.resolve("store").toString(),
+            "--set",
+            "retrain.eval.path=" + dir.resolve("eval.csv")
+        };
         System.setProperty("spark.yarn.app.id", "application_1_0001"); // what Spark's AM sets in cluster mode
         try {
-            assertThatThrownBy(() -> RetrainJob.main(args)).isInstanceOfSatisfying(JobExitException.class,
-                    e -> assertThat(e.exitCode()).isEqualTo(20))
+            assertThatThrownBy(() -> RetrainJob.main(args))
+                    .isInstanceOfSatisfying(
+                            JobExitException.class,
+                            e -> assertThat(e.exitCode()).isEqualTo(20))
                     .hasMessageStartingWith("exit 20: retrain digits: no-new-data (exit 20)");
-            assertThatThrownBy(() -> HearthJobs.exit(2)).isInstanceOf(JobExitException.class)
+            assertThatThrownBy(() -> HearthJobs.exit(2))
+                    .isInstanceOf(JobExitException.class)
                     .hasMessage("exit 2: the job failed (its error is in the driver's log)");
             HearthJobs.exit(0); // success returns: the AM reports SUCCEEDED itself
         } finally {

@@ -36,11 +36,13 @@ class NetworkSpecParserTest {
         MultiLayerNetwork net = new MultiLayerNetwork(NetworkBuilder.build(cnn, 784, 10));
         net.init();
         assertThat(net.getLayer(0).conf().getLayer()).isInstanceOf(ConvolutionLayer.class);
-        assertThat(net.output(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 784)).shape())
+        assertThat(net.output(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 784))
+                        .shape())
                 .containsExactly(2, 10);
 
         NetworkSpec reg = parser.parse(Files.readString(dir.resolve("regression-mlp.yaml")), "reg");
-        OutputLayer out = (OutputLayer) NetworkBuilder.build(reg, 5, 1).getConf(2).getLayer();
+        OutputLayer out =
+                (OutputLayer) NetworkBuilder.build(reg, 5, 1).getConf(2).getLayer();
         assertThat(out.getNOut()).isEqualTo(1);
         assertThat(out.getLossFn().toString()).contains("MSE");
     }
@@ -66,7 +68,8 @@ class NetworkSpecParserTest {
                 .hasMessage("network.layers[0].dropout must be between 0.0 and 0.99 but was 1.5");
         assertThatThrownBy(() -> parse("schedule: {type: cosine}\nlayers: []"))
                 .hasMessage("network.schedule.type must be one of [none, exponential, step] but was \"cosine\"");
-        assertThatThrownBy(() -> parse("layers: {type: dense}")).hasMessageStartingWith("network.layers must be a list");
+        assertThatThrownBy(() -> parse("layers: {type: dense}"))
+                .hasMessageStartingWith("network.layers must be a list");
         assertThatThrownBy(() -> parse("layers: [ {")).hasMessageContaining("is not valid YAML/JSON");
     }
 
@@ -84,7 +87,8 @@ class NetworkSpecParserTest {
 
     @Test
     void jsonIsAcceptedToo() {
-        NetworkSpec spec = parse("{\"updater\": \"sgd\", \"learningRate\": 0.1, \"layers\": [{\"type\": \"dense\", \"units\": 5}]}");
+        NetworkSpec spec = parse(
+                "{\"updater\": \"sgd\", \"learningRate\": 0.1, \"layers\": [{\"type\": \"dense\", \"units\": 5}]}");
         assertThat(spec.updater()).isEqualTo("sgd");
         assertThat(spec.layers()).hasSize(1);
     }

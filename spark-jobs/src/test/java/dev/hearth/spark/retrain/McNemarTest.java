@@ -37,14 +37,16 @@ class McNemarTest {
         assertThat(McNemar.pValue(121, 59)).isBetween(1e-6, 1e-5);
         for (long[] bc : new long[][] {{40, 60}, {480, 520}, {4000, 4200}, {30, 2000}}) {
             double want = exact(bc[0], bc[1]);
-            assertThat(McNemar.pValue(bc[0], bc[1])).as("b=%d c=%d", bc[0], bc[1])
+            assertThat(McNemar.pValue(bc[0], bc[1]))
+                    .as("b=%d c=%d", bc[0], bc[1])
                     .isCloseTo(want, within(Math.max(want * 1e-9, 1e-300)));
         }
     }
 
     @Test
     void negativeCountsAreRefused() {
-        assertThatThrownBy(() -> McNemar.pValue(-1, 3)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> McNemar.pValue(-1, 3))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("-1");
     }
 
@@ -58,8 +60,8 @@ class McNemarTest {
             sum = sum.add(choose);
             choose = choose.multiply(BigInteger.valueOf(n - i)).divide(BigInteger.valueOf(i + 1));
         }
-        BigDecimal p = new BigDecimal(sum.shiftLeft(1)).divide(new BigDecimal(BigInteger.ONE.shiftLeft(n)),
-                new MathContext(40));
+        BigDecimal p = new BigDecimal(sum.shiftLeft(1))
+                .divide(new BigDecimal(BigInteger.ONE.shiftLeft(n)), new MathContext(40));
         return Math.min(1.0, p.doubleValue());
     }
 }

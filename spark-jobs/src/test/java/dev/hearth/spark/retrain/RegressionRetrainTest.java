@@ -53,15 +53,18 @@ class RegressionRetrainTest {
     }
 
     private Settings settings(String... extra) {
-        return fixture.settings("area", List.of(
-                "retrain.gate.margin.relative=0.01",
-                "retrain.infra.warmup.calls=20",
-                "retrain.infra.max.p99.millis=100000",
-                "data.label.column=worst_area",
-                "network.head=regression",
-                "normalizer=standardize",
-                "network.hidden=32",
-                "network.learning.rate=0.001"), extra);
+        return fixture.settings(
+                "area",
+                List.of(
+                        "retrain.gate.margin.relative=0.01",
+                        "retrain.infra.warmup.calls=20",
+                        "retrain.infra.max.p99.millis=100000",
+                        "data.label.column=worst_area",
+                        "network.head=regression",
+                        "normalizer=standardize",
+                        "network.hidden=32",
+                        "network.learning.rate=0.001"),
+                extra);
     }
 
     @Test
@@ -78,7 +81,8 @@ class RegressionRetrainTest {
 
         addDay(2, false);
         RetrainReport day2 = log("day 2 (60 epochs from the champion)", runner.run(settings("train.epochs=60"), false));
-        assertThat(day2.challengerMetrics().get("mse")).isLessThan(0.99 * day2.championMetrics().get("mse"));
+        assertThat(day2.challengerMetrics().get("mse"))
+                .isLessThan(0.99 * day2.championMetrics().get("mse"));
         assertThat(day2.outcome()).as(day2.summaryLine()).isEqualTo(RetrainOutcome.PROMOTED);
         assertThat(day2.checks()).anyMatch(c -> c.startsWith("mse ") && c.contains("lower is better: improvement +"));
         // McNemar's test is classification only: nothing paired, nothing reported.
@@ -89,19 +93,36 @@ class RegressionRetrainTest {
         assertThat(v2.metadata().provenance()).containsEntry("parentVersion", "area/1");
         // The warm start kept the champion's target scaling, which its weights were learned with.
         assertThat(v2.metadata().signature().targetNormalizer().mean())
-                .isEqualTo(store.resolve(ModelRef.parse("area/1")).metadata().signature().targetNormalizer().mean());
+                .isEqualTo(store.resolve(ModelRef.parse("area/1"))
+                        .metadata()
+                        .signature()
+                        .targetNormalizer()
+                        .mean());
 
         // The gate's own pass and the evaluate job agree on the same set, in the target's units.
-        EvaluationReport evaluated = new ModelEvaluator(spark, store, new ParameterAveragingEngine()).evaluate("area/2",
-                new DatasetSpec(fixture.evalFile().toString(), "csv", "worst_area", true, ',', List.of(), false, 0,
-                        false), 64);
+        EvaluationReport evaluated = new ModelEvaluator(spark, store, new ParameterAveragingEngine())
+                .evaluate(
+                        "area/2",
+                        new DatasetSpec(
+                                fixture.evalFile().toString(),
+                                "csv",
+                                "worst_area",
+                                true,
+                                ',',
+                                List.of(),
+                                false,
+                                0,
+                                false),
+                        64);
         double mse = day2.challengerMetrics().get("mse");
         assertThat(evaluated.metrics().get("mse")).isCloseTo(mse, within(1e-3 * mse));
-        assertThat(evaluated.metrics().get("r2")).isCloseTo(day2.challengerMetrics().get("r2"), within(1e-3));
+        assertThat(evaluated.metrics().get("r2"))
+                .isCloseTo(day2.challengerMetrics().get("r2"), within(1e-3));
 
         addDay(3, true);
         RetrainReport day3 = log("day 3 (targets shuffled)", runner.run(settings("train.epochs=60"), false));
-        assertThat(day3.challengerMetrics().get("mse")).isGreaterThan(day3.championMetrics().get("mse"));
+        assertThat(day3.challengerMetrics().get("mse"))
+                .isGreaterThan(day3.championMetrics().get("mse"));
         assertThat(day3.outcome()).isEqualTo(RetrainOutcome.REJECTED);
         assertThat(day3.exitCode()).isEqualTo(10);
         assertThat(day3.reasons()).singleElement().asString().startsWith("mse ").contains("improvement -");
@@ -115,7 +136,7 @@ class RegressionRetrainTest {
         addDay(1, false);
         HadoopModelStore store = fixture.store();
         assertThatThrownBy(() -> new RetrainRunner(spark, store, new ParameterAveragingEngine())
-                .run(settings("retrain.gate.metric=accuracy"), false))
+                        .run(settings("retrain.gate.metric=accuracy"), false))
                 .isInstanceOf(SettingsException.class)
                 .hasMessage("retrain.gate.metric is 'accuracy' but a regression model is gated on one of"
                         + " [mse, mae, r2] (or auto)");
@@ -128,7 +149,7 @@ class RegressionRetrainTest {
         addDay(1, false);
         HadoopModelStore store = fixture.store();
         assertThatThrownBy(() -> new RetrainRunner(spark, store, new ParameterAveragingEngine())
-                .run(settings("retrain.gate.significance=0.05"), false))
+                        .run(settings("retrain.gate.significance=0.05"), false))
                 .isInstanceOf(SettingsException.class)
                 .hasMessage("retrain.gate.significance is 0.05 but the significance test (McNemar's, on the rows"
                         + " only one model got right) applies to classification only; set it to 0 for a regression"
@@ -137,8 +158,8 @@ class RegressionRetrainTest {
     }
 
     private static RetrainReport log(String step, RetrainReport r) throws Exception {
-        RetrainFixture.appendFigure("regression-figure.txt", step + ": " + r.summaryLine() + "\n  checks " + r.checks()
-                + "\n");
+        RetrainFixture.appendFigure(
+                "regression-figure.txt", step + ": " + r.summaryLine() + "\n  checks " + r.checks() + "\n");
         return r;
     }
 

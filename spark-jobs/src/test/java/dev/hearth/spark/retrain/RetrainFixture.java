@@ -35,7 +35,8 @@ final class RetrainFixture {
     }
 
     HadoopModelStore store() {
-        return HadoopModelStore.open(dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+        return HadoopModelStore.open(
+                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
     }
 
     /**
@@ -61,7 +62,8 @@ final class RetrainFixture {
 
     /** Reads the CSV resource, shuffles its rows with {@code seed}, writes the first {@code evalRows} as eval.csv. */
     void writeData(String resource, long seed, int evalRows) throws Exception {
-        List<String> lines = Files.readAllLines(Path.of(getClass().getResource(resource).toURI()));
+        List<String> lines =
+                Files.readAllLines(Path.of(getClass().getResource(resource).toURI()));
         header = lines.get(0);
         rows = new ArrayList<>(lines.subList(1, lines.size()));
         Collections.shuffle(rows, new Random(seed));

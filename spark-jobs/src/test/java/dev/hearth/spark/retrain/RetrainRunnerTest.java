@@ -65,9 +65,11 @@ class RetrainRunnerTest {
         assertThat(store.aliases("digits")).containsEntry("production", 1);
         ModelVersion v1 = store.resolve(ModelRef.parse("digits/1"));
         assertThat(v1.metadata().tags()).containsEntry("decision", "promoted");
-        assertThat(v1.metadata().provenance()).containsEntry(RetrainRunner.WATERMARK, "2026-11-01")
+        assertThat(v1.metadata().provenance())
+                .containsEntry(RetrainRunner.WATERMARK, "2026-11-01")
                 .containsEntry("retrain.partitions", List.of("2026-11-01"));
-        assertThat(v1.metadata().provenance().get("retrain.fingerprints").toString()).contains("2026-11-01=");
+        assertThat(v1.metadata().provenance().get("retrain.fingerprints").toString())
+                .contains("2026-11-01=");
 
         RetrainReport again = log("day 1 again", runner.run(settings(), false));
         assertThat(again.outcome()).isEqualTo(RetrainOutcome.NO_NEW_DATA);
@@ -81,9 +83,12 @@ class RetrainRunnerTest {
         assertThat(day2.challenger()).isEqualTo(2);
         boolean shouldPass = day2.challengerMetrics().get("accuracy") >= Double.parseDouble(GATE_MIN_ACCURACY)
                 // no margin set: strictly better (a tie is rejected)
-                && day2.challengerMetrics().get("accuracy") > day2.championMetrics().get("accuracy")
-                && day2.championMetrics().keySet().stream().filter(k -> k.startsWith("recall."))
-                        .allMatch(k -> day2.championMetrics().get(k) - day2.challengerMetrics().get(k)
+                && day2.challengerMetrics().get("accuracy")
+                        > day2.championMetrics().get("accuracy")
+                && day2.championMetrics().keySet().stream()
+                        .filter(k -> k.startsWith("recall."))
+                        .allMatch(k -> day2.championMetrics().get(k)
+                                        - day2.challengerMetrics().get(k)
                                 <= MAX_RECALL_DROP + 1e-12);
         assertThat(day2.outcome()).isEqualTo(shouldPass ? RetrainOutcome.PROMOTED : RetrainOutcome.REJECTED);
         assertThat(store.resolve(ModelRef.parse("digits/2")).metadata().provenance())
@@ -101,8 +106,10 @@ class RetrainRunnerTest {
         ModelVersion v3 = store.resolve(ModelRef.parse("digits/3"));
         assertThat(v3.metadata().tags()).containsEntry("decision", "rejected").containsKey("decision.reasons");
         assertThat(v3.metadata().provenance()).containsKeys("retrain.challengerMetrics", "retrain.championMetrics");
-        assertThat(store.auditLog("digits")).anyMatch(e -> e.action().equals("retrain-rejected")
-                && e.from() == 3 && e.reason().contains("rejected"));
+        assertThat(store.auditLog("digits"))
+                .anyMatch(e -> e.action().equals("retrain-rejected")
+                        && e.from() == 3
+                        && e.reason().contains("rejected"));
 
         // day 3 was consumed even though it was rejected: running again is a no-op
         assertThat(runner.run(settings(), false).outcome()).isEqualTo(RetrainOutcome.NO_NEW_DATA);
@@ -120,37 +127,55 @@ class RetrainRunnerTest {
         HadoopModelStore store = fixture.store();
         addDay(1, false);
         List<RetrainReport> second = new ArrayList<>();
-        RetrainRunner first = new RetrainRunner(spark, store, new ParameterAveragingEngine(), (challenger, champion) ->
-                // a second retrain of the same model while the first one is running (and holds the lock)
-                second.add(CompletableFuture.supplyAsync(() -> new RetrainRunner(spark, store,
-                        new ParameterAveragingEngine()).run(settings(), false)).join()));
+        RetrainRunner first = new RetrainRunner(
+                spark,
+                store,
+                new ParameterAveragingEngine(),
+                (challenger, champion) ->
+                        // a second retrain of the same model while the first one is running (and holds the lock)
+                        second.add(CompletableFuture.supplyAsync(
+                                        () -> new RetrainRunner(spark, store, new ParameterAveragingEngine())
+                                                .run(settings(), false))
+                                .join()));
         RetrainReport one = first.run(settings(), false);
         assertThat(one.outcome()).isEqualTo(RetrainOutcome.PROMOTED);
         assertThat(second).hasSize(1);
         assertThat(second.get(0).outcome()).isEqualTo(RetrainOutcome.LOCKED);
         assertThat(second.get(0).exitCode()).isEqualTo(30);
-        assertThat(second.get(0).message()).contains("another retrain is running").contains("lock 'retrain'");
+        assertThat(second.get(0).message())
+                .contains("another retrain is running")
+                .contains("lock 'retrain'");
         assertThat(store.currentLock("digits", RetrainRunner.LOCK_PURPOSE)).isNull();
 
         addDay(2, false);
         int[] hotfix = new int[1];
-        RetrainRunner racing = new RetrainRunner(spark, store, new ParameterAveragingEngine(), (challenger, champion) -> {
-            // an operator publishes and promotes a hotfix between evaluation and promotion
-            ModelVersion c = store.resolve(ModelRef.parse("digits/" + champion));
-            byte[] zip = store.readFile(c, ModelFiles.MODEL_FILE);
-            ModelVersion h = store.publish("digits", new ModelDraft(c.metadata().framework(), c.metadata().signature(),
-                    c.metadata().metrics(), Map.of(), Map.of(), Map.of("hotfix", "true"),
-                    Map.of(ModelFiles.MODEL_FILE, out -> out.write(zip))));
-            hotfix[0] = h.version();
-            store.setAlias("digits", "production", h.version(), champion, "hotfix");
-        });
+        RetrainRunner racing =
+                new RetrainRunner(spark, store, new ParameterAveragingEngine(), (challenger, champion) -> {
+                    // an operator publishes and promotes a hotfix between evaluation and promotion
+                    ModelVersion c = store.resolve(ModelRef.parse("digits/" + champion));
+                    byte[] zip = store.readFile(c, ModelFiles.MODEL_FILE);
+                    ModelVersion h = store.publish(
+                            "digits",
+                            new ModelDraft(
+                                    c.metadata().framework(),
+                                    c.metadata().signature(),
+                                    c.metadata().metrics(),
+                                    Map.of(),
+                                    Map.of(),
+                                    Map.of("hotfix", "true"),
+                                    Map.of(ModelFiles.MODEL_FILE, out -> out.write(zip))));
+                    hotfix[0] = h.version();
+                    store.setAlias("digits", "production", h.version(), champion, "hotfix");
+                });
         RetrainReport conflict = racing.run(settings(GATE_PERMISSIVE), false);
         assertThat(conflict.outcome()).isEqualTo(RetrainOutcome.CONFLICT);
         assertThat(conflict.exitCode()).isEqualTo(30);
         assertThat(store.aliases("digits")).containsEntry("production", hotfix[0]);
         List<AuditEvent> audit = store.auditLog("digits");
-        assertThat(audit).anyMatch(e -> e.action().equals("retrain-conflict") && e.from() == 2
-                && e.reason().contains("production moved from 1 to " + hotfix[0]));
+        assertThat(audit)
+                .anyMatch(e -> e.action().equals("retrain-conflict")
+                        && e.from() == 2
+                        && e.reason().contains("production moved from 1 to " + hotfix[0]));
     }
 
     @Test
@@ -158,8 +183,8 @@ class RetrainRunnerTest {
         writeData();
         HadoopModelStore store = fixture.store();
         RetrainRunner runner = new RetrainRunner(spark, store, new ParameterAveragingEngine());
-        String[] shadow = concat(GATE_PERMISSIVE, "retrain.gate.min.shadow.agreement=0.8",
-                "retrain.gate.min.shadow.requests=50");
+        String[] shadow =
+                concat(GATE_PERMISSIVE, "retrain.gate.min.shadow.agreement=0.8", "retrain.gate.min.shadow.requests=50");
         addDay(1, false);
         // No champion: nothing to shadow against, so day 1 is promoted at once.
         assertThat(log("shadow day 1", runner.run(settings(shadow), false)).outcome())
@@ -177,10 +202,18 @@ class RetrainRunnerTest {
                 store.root(), spark.sparkContext().hadoopConfiguration());
         ShadowPromotion promotion = new ShadowPromotion(store, summaries);
         RetrainConfig cfg = RetrainConfig.of(settings(shadow));
-        summaries.write(new dev.hearth.store.ShadowSummary("digits", "r1", 1, 0,
+        summaries.write(new dev.hearth.store.ShadowSummary(
+                "digits",
+                "r1",
+                1,
+                0,
                 List.of(new dev.hearth.store.ShadowSummary.Pair(1, 2, false, 40, 40, 38, 0, 0, 0))));
         assertThat(promotion.run(cfg).message()).contains("40 requests shadowed", "need at least 50");
-        summaries.write(new dev.hearth.store.ShadowSummary("digits", "r2", 1, 0,
+        summaries.write(new dev.hearth.store.ShadowSummary(
+                "digits",
+                "r2",
+                1,
+                0,
                 List.of(new dev.hearth.store.ShadowSummary.Pair(1, 2, false, 40, 40, 36, 0, 0, 0))));
         RetrainReport promoted = log("shadow promotion", promotion.run(cfg));
         assertThat(promoted.outcome()).isEqualTo(RetrainOutcome.PROMOTED);
@@ -193,12 +226,17 @@ class RetrainRunnerTest {
         HadoopModelStore store = fixture.store();
         RetrainRunner runner = new RetrainRunner(spark, store, new ParameterAveragingEngine());
         // Only the significance rule can reject: any margin, any recall drop, any accuracy is allowed.
-        String[] gate = {"retrain.gate.significance=0.05", "retrain.gate.margin.absolute=-1",
-                "retrain.gate.max.recall.drop=1", "retrain.gate.min.accuracy=0"};
+        String[] gate = {
+            "retrain.gate.significance=0.05",
+            "retrain.gate.margin.absolute=-1",
+            "retrain.gate.max.recall.drop=1",
+            "retrain.gate.min.accuracy=0"
+        };
         addDay(1, false);
         // a weak champion: one epoch at a small learning rate
-        RetrainReport day1 = log("significance day 1", runner.run(settings(concat(gate, "train.epochs=1",
-                "network.learning.rate=0.001")), false));
+        RetrainReport day1 = log(
+                "significance day 1",
+                runner.run(settings(concat(gate, "train.epochs=1", "network.learning.rate=0.001")), false));
         assertThat(day1.outcome()).isEqualTo(RetrainOutcome.PROMOTED);
         assertThat(day1.significance()).isNull();
 
@@ -208,14 +246,21 @@ class RetrainRunnerTest {
         assertThat(day2.significance().pValue()).isLessThan(0.05);
         assertThat(day2.outcome()).isEqualTo(RetrainOutcome.PROMOTED);
         assertThat(day2.summaryLine()).contains("McNemar p ");
-        assertThat(store.resolve(ModelRef.parse("digits/2")).metadata().provenance().get("retrain.significance"))
-                .asString().contains("pValue");
+        assertThat(store.resolve(ModelRef.parse("digits/2"))
+                        .metadata()
+                        .provenance()
+                        .get("retrain.significance"))
+                .asString()
+                .contains("pValue");
 
         addDay(3, true);
         RetrainReport day3 = log("significance day 3 (noisy labels)", runner.run(settings(gate), false));
         checkPairing(day3);
         assertThat(day3.outcome()).isEqualTo(RetrainOutcome.REJECTED);
-        assertThat(day3.reasons()).singleElement().asString().startsWith("McNemar exact p")
+        assertThat(day3.reasons())
+                .singleElement()
+                .asString()
+                .startsWith("McNemar exact p")
                 .contains("in the champion's favour");
     }
 
@@ -224,8 +269,10 @@ class RetrainRunnerTest {
         Gate.Significance sig = r.significance();
         assertThat(sig.test()).isEqualTo("mcnemar-exact");
         assertThat(sig.alpha()).isEqualTo(0.05);
-        double n = r.challengerMetrics().entrySet().stream().filter(e -> e.getKey().startsWith("support."))
-                .mapToDouble(Map.Entry::getValue).sum();
+        double n = r.challengerMetrics().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("support."))
+                .mapToDouble(Map.Entry::getValue)
+                .sum();
         assertThat(n).isEqualTo(297);
         assertThat(r.challengerMetrics().get("accuracy") - r.championMetrics().get("accuracy"))
                 .isCloseTo((sig.challengerOnlyRight() - sig.championOnlyRight()) / n, within(1e-9));
@@ -238,24 +285,29 @@ class RetrainRunnerTest {
         return out.toArray(String[]::new);
     }
 
-    private static final String[] GATE_PERMISSIVE = {"retrain.gate.min.accuracy=0", "retrain.gate.margin.absolute=-1",
-            "retrain.gate.max.recall.drop=1"};
+    private static final String[] GATE_PERMISSIVE = {
+        "retrain.gate.min.accuracy=0", "retrain.gate.margin.absolute=-1", "retrain.gate.max.recall.drop=1"
+    };
 
     private static RetrainReport log(String step, RetrainReport r) throws Exception {
-        RetrainFixture.appendFigure("retrain-scenario.txt", step + ": " + r.summaryLine() + "\n  reasons " + r.reasons()
-                + "\n  checks " + r.checks() + "\n");
+        RetrainFixture.appendFigure(
+                "retrain-scenario.txt",
+                step + ": " + r.summaryLine() + "\n  reasons " + r.reasons() + "\n  checks " + r.checks() + "\n");
         return r;
     }
 
     private Settings settings(String... extra) {
-        return fixture.settings("digits", List.of(
-                "retrain.gate.min.accuracy=" + GATE_MIN_ACCURACY,
-                "retrain.gate.max.recall.drop=" + MAX_RECALL_DROP,
-                "retrain.infra.warmup.calls=20",
-                "retrain.infra.max.p99.millis=100000",
-                "network.hidden=32",
-                "network.learning.rate=0.01",
-                "train.epochs=6"), extra);
+        return fixture.settings(
+                "digits",
+                List.of(
+                        "retrain.gate.min.accuracy=" + GATE_MIN_ACCURACY,
+                        "retrain.gate.max.recall.drop=" + MAX_RECALL_DROP,
+                        "retrain.infra.warmup.calls=20",
+                        "retrain.infra.max.p99.millis=100000",
+                        "network.hidden=32",
+                        "network.learning.rate=0.01",
+                        "train.epochs=6"),
+                extra);
     }
 
     private void writeData() throws Exception {

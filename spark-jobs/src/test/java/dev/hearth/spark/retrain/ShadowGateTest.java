@@ -30,8 +30,11 @@ class ShadowGateTest {
     Path dir;
 
     private RetrainConfig config(String root, String... extra) {
-        List<String> set = new ArrayList<>(List.of(TrainSettings.MODEL_NAME + "=iris", TrainSettings.STORE_ROOT + "=" + root,
-                RetrainSettings.DATA_ROOT + "=" + dir.resolve("data"), RetrainSettings.EVAL_PATH + "=" + dir.resolve("eval.csv")));
+        List<String> set = new ArrayList<>(List.of(
+                TrainSettings.MODEL_NAME + "=iris",
+                TrainSettings.STORE_ROOT + "=" + root,
+                RetrainSettings.DATA_ROOT + "=" + dir.resolve("data"),
+                RetrainSettings.EVAL_PATH + "=" + dir.resolve("eval.csv")));
         set.addAll(List.of(extra));
         Settings s = RetrainSettings.loader().load(null, set);
         return RetrainConfig.of(s);
@@ -41,16 +44,31 @@ class ShadowGateTest {
     void promotesTheShadowedChallengerOnlyWhenTheMergedSummariesSatisfyTheRule() {
         String root = dir.resolve("store").toString();
         HadoopModelStore store = HadoopModelStore.open(root, new Configuration());
-        Signature sig = new Signature("input", "FP32", 2, List.of("a", "b"), List.of("x", "y"),
+        Signature sig = new Signature(
+                "input",
+                "FP32",
+                2,
+                List.of("a", "b"),
+                List.of("x", "y"),
                 new NormalizerSpec("minmax", new double[] {0, 0}, new double[] {1, 1}, null, null));
         for (int i = 0; i < 2; i++) {
-            store.publish("iris", new ModelDraft(ModelFiles.DL4J_MULTILAYER, sig, Map.of(), Map.of(), Map.of(),
-                    Map.of(), Map.of(ModelFiles.MODEL_FILE, out -> out.write(new byte[] {1, 2, 3}))));
+            store.publish(
+                    "iris",
+                    new ModelDraft(
+                            ModelFiles.DL4J_MULTILAYER,
+                            sig,
+                            Map.of(),
+                            Map.of(),
+                            Map.of(),
+                            Map.of(),
+                            Map.of(ModelFiles.MODEL_FILE, out -> out.write(new byte[] {1, 2, 3}))));
         }
         store.setAlias("iris", "production", 1, null, "champion");
         store.setAlias("iris", "shadow", 2, null, "challenger");
         HadoopShadowSummaries summaries = new HadoopShadowSummaries(root, new Configuration());
-        RetrainConfig cfg = config(root, RetrainSettings.GATE_MIN_SHADOW_AGREEMENT + "=0.9",
+        RetrainConfig cfg = config(
+                root,
+                RetrainSettings.GATE_MIN_SHADOW_AGREEMENT + "=0.9",
                 RetrainSettings.GATE_MIN_SHADOW_REQUESTS + "=100");
         ShadowPromotion promotion = new ShadowPromotion(store, summaries);
 
@@ -78,10 +96,16 @@ class ShadowGateTest {
     void settingsAreValidated() {
         String root = dir.resolve("store").toString();
         assertThat(config(root).shadow().enabled()).isFalse();
-        assertThat(config(root, RetrainSettings.GATE_MIN_SHADOW_AGREEMENT + "=0.95").shadow().minRequests()).isEqualTo(1);
+        assertThat(config(root, RetrainSettings.GATE_MIN_SHADOW_AGREEMENT + "=0.95")
+                        .shadow()
+                        .minRequests())
+                .isEqualTo(1);
         assertThatThrownBy(() -> config(root, RetrainSettings.GATE_MIN_SHADOW_AGREEMENT + "=1.5"))
                 .hasMessageContaining(RetrainSettings.GATE_MIN_SHADOW_AGREEMENT);
-        assertThatThrownBy(() -> config(root, RetrainSettings.GATE_MIN_SHADOW_REQUESTS + "=10",
-                RetrainSettings.GATE_SHADOW_ALIAS + "=production")).hasMessageContaining("must differ");
+        assertThatThrownBy(() -> config(
+                        root,
+                        RetrainSettings.GATE_MIN_SHADOW_REQUESTS + "=10",
+                        RetrainSettings.GATE_SHADOW_ALIAS + "=production"))
+                .hasMessageContaining("must differ");
     }
 }

@@ -30,9 +30,10 @@ class ChildProcessRunnerTest {
         String script = "trap '' TERM; sleep 600 & echo $! >> " + pids + "; sleep 600 & echo $! >> " + pids
                 + "; echo $$ >> " + pids + "; wait";
         long t0 = System.nanoTime();
-        ChildProcessRunner.Outcome o = assertTimeoutPreemptively(Duration.ofSeconds(30),
-                () -> new ChildProcessRunner(Duration.ofMillis(700)).run(List.of("/bin/sh", "-c", script),
-                        Duration.ofSeconds(1)));
+        ChildProcessRunner.Outcome o = assertTimeoutPreemptively(
+                Duration.ofSeconds(30),
+                () -> new ChildProcessRunner(Duration.ofMillis(700))
+                        .run(List.of("/bin/sh", "-c", script), Duration.ofSeconds(1)));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(o.timedOut()).isTrue();
         assertThat(o.forced()).isTrue();
@@ -42,8 +43,11 @@ class ChildProcessRunnerTest {
         List<String> started = Files.readAllLines(pids);
         assertThat(started).hasSize(3).contains(Long.toString(o.pid()));
         for (String pid : started) {
-            assertThat(ProcessHandle.of(Long.parseLong(pid)).map(ChildProcessRunner::running).orElse(false))
-                    .as("pid %s", pid).isFalse();
+            assertThat(ProcessHandle.of(Long.parseLong(pid))
+                            .map(ChildProcessRunner::running)
+                            .orElse(false))
+                    .as("pid %s", pid)
+                    .isFalse();
         }
     }
 
@@ -52,14 +56,18 @@ class ChildProcessRunnerTest {
         Path pids = dir.resolve("pids");
         String script = "sleep 600 & echo $! >> " + pids + "; sleep 600";
         long t0 = System.nanoTime();
-        ChildProcessRunner.Outcome o = assertTimeoutPreemptively(Duration.ofSeconds(30),
-                () -> new ChildProcessRunner(Duration.ofSeconds(20)).run(List.of("/bin/sh", "-c", script),
-                        Duration.ofMillis(800)));
+        ChildProcessRunner.Outcome o = assertTimeoutPreemptively(
+                Duration.ofSeconds(30),
+                () -> new ChildProcessRunner(Duration.ofSeconds(20))
+                        .run(List.of("/bin/sh", "-c", script), Duration.ofMillis(800)));
         assertThat(o.timedOut()).isTrue();
         assertThat(o.forced()).as("SIGTERM was enough").isFalse();
-        assertThat((System.nanoTime() - t0) / 1_000_000).as("no wait for the 20 s grace").isLessThan(5_000);
+        assertThat((System.nanoTime() - t0) / 1_000_000)
+                .as("no wait for the 20 s grace")
+                .isLessThan(5_000);
         assertThat(o.exitCode()).isEqualTo(143);
         long orphan = Long.parseLong(Files.readAllLines(pids).get(0));
-        assertThat(ProcessHandle.of(orphan).map(ChildProcessRunner::running).orElse(false)).isFalse();
+        assertThat(ProcessHandle.of(orphan).map(ChildProcessRunner::running).orElse(false))
+                .isFalse();
     }
 }

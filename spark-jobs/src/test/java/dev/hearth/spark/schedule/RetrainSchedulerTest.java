@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,9 +24,11 @@ class RetrainSchedulerTest {
         // The child takes longer than the cron period, so fires come due while a run is still going.
         String script = "echo \"start {fireTime} $(date +%s%N)\" >> " + runs + "; sleep 3; echo \"end {fireTime}"
                 + " $(date +%s%N)\" >> " + runs;
-        ScheduleConfig config = new ScheduleConfig(dir.resolve("state").toString(), null, List.of(
-                new ScheduleConfig.Entry("digits", "0/2 * * * * ?", "UTC", List.of("/bin/sh", "-c", script), "run-once",
-                        null)));
+        ScheduleConfig config = new ScheduleConfig(
+                dir.resolve("state").toString(),
+                null,
+                List.of(new ScheduleConfig.Entry(
+                        "digits", "0/2 * * * * ?", "UTC", List.of("/bin/sh", "-c", script), "run-once", null)));
 
         RetrainScheduler first = new RetrainScheduler(config);
         first.start();
@@ -44,7 +45,8 @@ class RetrainSchedulerTest {
         List<String> fires = fires();
         assertThat(new HashSet<>(fires)).as("each fire runs exactly once").hasSameSizeAs(fires);
         assertThat(fires).isSorted();
-        assertThat(fires.get(lastFires.size()).compareTo(lastFires.get(lastFires.size() - 1))).isPositive();
+        assertThat(fires.get(lastFires.size()).compareTo(lastFires.get(lastFires.size() - 1)))
+                .isPositive();
         assertThat(log).allMatch(l -> l.endsWith("\t0\tpromoted"));
         // child intervals: start/end strictly alternate and belong to the same fire
         List<String> child = Files.readAllLines(runs);
@@ -68,9 +70,11 @@ class RetrainSchedulerTest {
         Path pids = dir.resolve("pids");
         // A hung retrain: a shell with a background and a foreground child, all sleeping far past the timeout.
         String script = "sleep 600 & echo $! >> " + pids + "; echo $$ >> " + pids + "; sleep 600";
-        ScheduleConfig config = new ScheduleConfig(dir.resolve("state").toString(), "2s", List.of(
-                new ScheduleConfig.Entry("digits", "0/2 * * * * ?", "UTC", List.of("/bin/sh", "-c", script), "skip",
-                        "1s")));
+        ScheduleConfig config = new ScheduleConfig(
+                dir.resolve("state").toString(),
+                "2s",
+                List.of(new ScheduleConfig.Entry(
+                        "digits", "0/2 * * * * ?", "UTC", List.of("/bin/sh", "-c", script), "skip", "1s")));
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             RetrainScheduler scheduler = new RetrainScheduler(config);
             scheduler.start();
@@ -94,8 +98,11 @@ class RetrainSchedulerTest {
         List<String> started = Files.readAllLines(pids);
         assertThat(started).hasSizeGreaterThanOrEqualTo(2 * log.size());
         for (String pid : started) {
-            assertThat(ProcessHandle.of(Long.parseLong(pid.strip())).map(ChildProcessRunner::running).orElse(false))
-                    .as("process %s of a killed run", pid).isFalse();
+            assertThat(ProcessHandle.of(Long.parseLong(pid.strip()))
+                            .map(ChildProcessRunner::running)
+                            .orElse(false))
+                    .as("process %s of a killed run", pid)
+                    .isFalse();
         }
     }
 
@@ -103,7 +110,8 @@ class RetrainSchedulerTest {
     void timeoutsAreValidatedAndDefaulted() throws Exception {
         ScheduleConfig.Entry none = new ScheduleConfig.Entry("m", "0 0 3 * * ?", "UTC", List.of("true"), null, null);
         assertThat(none.timeoutDuration()).isEqualTo(Duration.ofHours(6));
-        assertThat(new ScheduleConfig("/tmp/x", null, List.of()).killGraceDuration()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(new ScheduleConfig("/tmp/x", null, List.of()).killGraceDuration())
+                .isEqualTo(Duration.ofSeconds(30));
         assertThat(ScheduleConfig.duration("t", "90s")).isEqualTo(Duration.ofSeconds(90));
         assertThat(ScheduleConfig.duration("t", "1d")).isEqualTo(Duration.ofDays(1));
         assertThat(ScheduleConfig.duration("t", "250ms")).isEqualTo(Duration.ofMillis(250));
@@ -128,23 +136,27 @@ class RetrainSchedulerTest {
         Path grace = dir.resolve("grace.yaml");
         Files.writeString(grace, "stateDir: /tmp/x\nkillGrace: soon\nschedules: []\n");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScheduleConfig.load(grace))
-                .hasMessageStartingWith("killGrace must be a positive duration").hasMessageContaining("'soon'");
+                .hasMessageStartingWith("killGrace must be a positive duration")
+                .hasMessageContaining("'soon'");
     }
 
     @Test
     void missedFirePolicy() throws Exception {
         Path state = Files.createDirectories(dir.resolve("s"));
-        ScheduleConfig.Entry runOnce = new ScheduleConfig.Entry("m", "0 0 3 * * ?", "Europe/Berlin", List.of("true"),
-                null, null);
-        assertThat(RetrainScheduler.missedFire(runOnce, state, Instant.parse("2026-11-05T12:00:00Z"))).isNull();
+        ScheduleConfig.Entry runOnce =
+                new ScheduleConfig.Entry("m", "0 0 3 * * ?", "Europe/Berlin", List.of("true"), null, null);
+        assertThat(RetrainScheduler.missedFire(runOnce, state, Instant.parse("2026-11-05T12:00:00Z")))
+                .isNull();
         Files.writeString(state.resolve("m.last-fire"), "2026-11-02T02:00:00Z");
         // 03:00 Berlin = 02:00 UTC in November; three fires were missed, one catch-up run for the latest
         assertThat(RetrainScheduler.missedFire(runOnce, state, Instant.parse("2026-11-05T12:00:00Z")))
                 .isEqualTo(Instant.parse("2026-11-05T02:00:00Z"));
-        assertThat(RetrainScheduler.missedFire(runOnce, state, Instant.parse("2026-11-03T01:59:00Z"))).isNull();
-        ScheduleConfig.Entry skip = new ScheduleConfig.Entry("m", "0 0 3 * * ?", "Europe/Berlin", List.of("true"),
-                "skip", null);
-        assertThat(RetrainScheduler.missedFire(skip, state, Instant.parse("2026-11-05T12:00:00Z"))).isNull();
+        assertThat(RetrainScheduler.missedFire(runOnce, state, Instant.parse("2026-11-03T01:59:00Z")))
+                .isNull();
+        ScheduleConfig.Entry skip =
+                new ScheduleConfig.Entry("m", "0 0 3 * * ?", "Europe/Berlin", List.of("true"), "skip", null);
+        assertThat(RetrainScheduler.missedFire(skip, state, Instant.parse("2026-11-05T12:00:00Z")))
+                .isNull();
     }
 
     @Test
@@ -158,7 +170,8 @@ class RetrainSchedulerTest {
                     command: [bin/hearth, retrain]
                 """);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ScheduleConfig.load(f))
-                .isInstanceOf(SettingsException.class).hasMessageContaining("timeZone is required");
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("timeZone is required");
         Path conf = dev.hearth.spark.LocalSpark.projectRoot().resolve("conf/schedules.yaml");
         ScheduleConfig shipped = ScheduleConfig.load(conf);
         assertThat(shipped.schedules()).isNotEmpty();

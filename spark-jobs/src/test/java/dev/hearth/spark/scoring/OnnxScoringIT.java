@@ -8,9 +8,9 @@ import dev.hearth.runtime.onnx.OnnxImport;
 import dev.hearth.runtime.onnx.ThirdPartyFiles;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.data.DatasetSpec;
-import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.spark.training.EvaluationReport;
 import dev.hearth.spark.training.ParameterAveragingEngine;
+import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,9 +42,13 @@ class OnnxScoringIT {
         Path storeDir = dir.resolve("store");
         store = HadoopModelStore.open(storeDir.toString(), spark.sparkContext().hadoopConfiguration());
         // The library call of hearth models import (model-runtime), as the command makes it.
-        OnnxImport.importFile(store, "iris-torch", ThirdPartyFiles.file("mlp.onnx"),
+        OnnxImport.importFile(
+                store,
+                "iris-torch",
+                ThirdPartyFiles.file("mlp.onnx"),
                 OnnxImport.Options.labels(List.of("setosa", "versicolor", "virginica")));
-        iris = LocalSpark.projectRoot().resolve("model-runtime/src/test/resources/dev/hearth/runtime/onnx/iris.csv")
+        iris = LocalSpark.projectRoot()
+                .resolve("model-runtime/src/test/resources/dev/hearth/runtime/onnx/iris.csv")
                 .toString();
     }
 
@@ -62,23 +66,31 @@ class OnnxScoringIT {
     void predictWritesPytorchsProbabilitiesWithOneSessionPerExecutor() throws Exception {
         ExecutorSessions.closeIdle();
         String out = dir.resolve("scored").toString();
-        long n = new BatchScorer(spark, store).score("iris-torch", csv(iris), out, TrainSettings.PredictFormat.PARQUET, false);
+        long n = new BatchScorer(spark, store)
+                .score("iris-torch", csv(iris), out, TrainSettings.PredictFormat.PARQUET, false);
         assertThat(n).isEqualTo(150);
         // local[2]: both tasks ran in this JVM, on one shared session (the driver's check opened it first).
         assertThat(ExecutorSessions.open()).isEqualTo(1);
         List<Row> rows = spark.read().parquet(out).collectAsList();
-        assertThat(rows.get(0).schema().fieldNames()).containsExactly("label", "prediction", "probability_setosa",
-                "probability_versicolor", "probability_virginica");
-        JsonNode expected = JSON.readTree(ThirdPartyFiles.file("mlp.json").toFile()).get("outputs")
-                .get("probabilities").get("data");
+        assertThat(rows.get(0).schema().fieldNames())
+                .containsExactly(
+                        "label", "prediction", "probability_setosa", "probability_versicolor", "probability_virginica");
+        JsonNode expected = JSON.readTree(ThirdPartyFiles.file("mlp.json").toFile())
+                .get("outputs")
+                .get("probabilities")
+                .get("data");
         for (int r = 0; r < expected.size() / 3; r++) {
             int row = r;
-            assertThat(rows).as("a scored row with PyTorch's probabilities of fixed row %s", r).anySatisfy(s -> {
-                for (int c = 0; c < 3; c++) {
-                    assertThat((double) s.getFloat(2 + c)).isCloseTo(expected.get(row * 3 + c).asDouble(),
-                            org.assertj.core.data.Offset.offset(1e-5));
-                }
-            });
+            assertThat(rows)
+                    .as("a scored row with PyTorch's probabilities of fixed row %s", r)
+                    .anySatisfy(s -> {
+                        for (int c = 0; c < 3; c++) {
+                            assertThat((double) s.getFloat(2 + c))
+                                    .isCloseTo(
+                                            expected.get(row * 3 + c).asDouble(),
+                                            org.assertj.core.data.Offset.offset(1e-5));
+                        }
+                    });
         }
         ExecutorSessions.closeIdle();
         assertThat(ExecutorSessions.open()).isZero();
@@ -86,10 +98,12 @@ class OnnxScoringIT {
 
     @Test
     void evaluateFindsPytorchsOwnAccuracy() throws Exception {
-        EvaluationReport r = new ModelEvaluator(spark, store, new ParameterAveragingEngine())
-                .evaluate("iris-torch", csv(iris), 32);
+        EvaluationReport r =
+                new ModelEvaluator(spark, store, new ParameterAveragingEngine()).evaluate("iris-torch", csv(iris), 32);
         assertThat(r.examples()).isEqualTo(150);
-        double pytorch = JSON.readTree(ThirdPartyFiles.file("summary.json").toFile()).get("mlp_accuracy").asDouble();
+        double pytorch = JSON.readTree(ThirdPartyFiles.file("summary.json").toFile())
+                .get("mlp_accuracy")
+                .asDouble();
         assertThat(r.metrics().get("accuracy")).isEqualTo(pytorch, org.assertj.core.data.Offset.offset(1e-6));
     }
 }

@@ -54,9 +54,11 @@ class RegressionScoringTest {
     @BeforeAll
     static void train() throws Exception {
         spark = LocalSpark.start("regression-scoring-test");
-        store = HadoopModelStore.open(dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+        store = HadoopModelStore.open(
+                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
         List<String> lines = Files.readAllLines(Path.of(RegressionScoringTest.class
-                .getResource("/dev/hearth/spark/data/tumour-area.csv").toURI()));
+                .getResource("/dev/hearth/spark/data/tumour-area.csv")
+                .toURI()));
         header = List.of(lines.get(0));
         List<String> rows = new ArrayList<>(lines.subList(1, lines.size()));
         Collections.shuffle(rows, new Random(11));
@@ -66,8 +68,8 @@ class RegressionScoringTest {
         write("train.csv", trainRows);
         write("validation.csv", rows.subList(400, 456));
         write("test.csv", testRows);
-        trained = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
-                .run(settings("area", "standardize"));
+        trained =
+                new TrainingPipeline(spark, store, new ParameterAveragingEngine()).run(settings("area", "standardize"));
     }
 
     @AfterAll
@@ -82,12 +84,25 @@ class RegressionScoringTest {
     }
 
     private static dev.hearth.config.Settings settings(String model, String target) {
-        return TrainSettings.loader().load(null, List.of("data.path=" + dir.resolve("train.csv"),
-                "data.validation.path=" + dir.resolve("validation.csv"), "data.test.path=" + dir.resolve("test.csv"),
-                "data.label.column=worst_area", "model.name=" + model, "network.head=regression",
-                "network.target.normalizer=" + target, "normalizer=standardize", "network.hidden=32",
-                "network.updater=adam", "network.learning.rate=0.001", "train.epochs=60",
-                "train.batch.size.per.worker=16", "train.averaging.frequency=2", "train.checkpoint=false"));
+        return TrainSettings.loader()
+                .load(
+                        null,
+                        List.of(
+                                "data.path=" + dir.resolve("train.csv"),
+                                "data.validation.path=" + dir.resolve("validation.csv"),
+                                "data.test.path=" + dir.resolve("test.csv"),
+                                "data.label.column=worst_area",
+                                "model.name=" + model,
+                                "network.head=regression",
+                                "network.target.normalizer=" + target,
+                                "normalizer=standardize",
+                                "network.hidden=32",
+                                "network.updater=adam",
+                                "network.learning.rate=0.001",
+                                "train.epochs=60",
+                                "train.batch.size.per.worker=16",
+                                "train.averaging.frequency=2",
+                                "train.checkpoint=false"));
     }
 
     private static DatasetSpec csv(String path, String label) {
@@ -113,14 +128,18 @@ class RegressionScoringTest {
         }
         MultiLayerNetwork net = model.network();
         double[] raw = net.output(Nd4j.create(x, new long[] {rows.size(), width}, 'c'), false)
-                .castTo(DataType.DOUBLE).toDoubleVector();
+                .castTo(DataType.DOUBLE)
+                .toDoubleVector();
         double mean = sig.targetNormalizer().mean()[0];
         double std = sig.targetNormalizer().std()[0];
         return Arrays.stream(raw).map(v -> v * std + mean).toArray();
     }
 
     private static double[] metrics(double[] predicted, List<String> rows) {
-        double mean = rows.stream().mapToDouble(RegressionScoringTest::target).average().orElseThrow();
+        double mean = rows.stream()
+                .mapToDouble(RegressionScoringTest::target)
+                .average()
+                .orElseThrow();
         double sse = 0;
         double sae = 0;
         double sst = 0;
@@ -137,8 +156,8 @@ class RegressionScoringTest {
         System.out.println(line);
         Path out = LocalSpark.projectRoot().resolve("spark-jobs/target/regression-figure.txt");
         Files.createDirectories(out.getParent());
-        Files.writeString(out, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        Files.writeString(
+                out, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     @Test
@@ -151,13 +170,23 @@ class RegressionScoringTest {
         assertThat(sig.targets()).containsExactly("worst_area");
         NormalizerSpec t = sig.targetNormalizer();
         assertThat(t.kind()).isEqualTo("standardize");
-        double mean = trainRows.stream().mapToDouble(RegressionScoringTest::target).average().orElseThrow();
-        double std = Math.sqrt(trainRows.stream().mapToDouble(r -> (target(r) - mean) * (target(r) - mean)).sum()
+        double mean = trainRows.stream()
+                .mapToDouble(RegressionScoringTest::target)
+                .average()
+                .orElseThrow();
+        double std = Math.sqrt(trainRows.stream()
+                        .mapToDouble(r -> (target(r) - mean) * (target(r) - mean))
+                        .sum()
                 / trainRows.size());
-        double testMean = testRows.stream().mapToDouble(RegressionScoringTest::target).average().orElseThrow();
+        double testMean = testRows.stream()
+                .mapToDouble(RegressionScoringTest::target)
+                .average()
+                .orElseThrow();
         assertThat(t.mean()[0]).isCloseTo(mean, within(1e-9 * mean));
         assertThat(t.std()[0]).isCloseTo(std, within(1e-9 * std));
-        assertThat(Math.abs(testMean - mean)).as("the test file's mean differs, so it was not used").isGreaterThan(1);
+        assertThat(Math.abs(testMean - mean))
+                .as("the test file's mean differs, so it was not used")
+                .isGreaterThan(1);
         assertThat(trained.metrics().get("r2")).isGreaterThan(0.8);
         // Original units: an error of tens to hundreds of px², not of standardised units.
         assertThat(trained.metrics().get("mae")).isBetween(10.0, std / 2);
@@ -174,20 +203,36 @@ class RegressionScoringTest {
         assertThat(r.metrics().get("r2")).isCloseTo(expected[2], within(1e-3));
         // The training run evaluated the same test file with the same network.
         assertThat(trained.metrics().get("mse")).isCloseTo(expected[0], within(1e-3 * expected[0]));
-        figure(String.format(Locale.ROOT, "worst_area regression (%d test rows, Adam 1e-3, standardised target):"
-                + " mse %.1f  mae %.2f  r2 %.4f (evaluate job)", r.examples(), r.metrics().get("mse"),
-                r.metrics().get("mae"), r.metrics().get("r2")));
+        figure(String.format(
+                Locale.ROOT,
+                "worst_area regression (%d test rows, Adam 1e-3, standardised target):"
+                        + " mse %.1f  mae %.2f  r2 %.4f (evaluate job)",
+                r.examples(),
+                r.metrics().get("mse"),
+                r.metrics().get("mae"),
+                r.metrics().get("r2")));
     }
 
     @Test
     void predictWritesPredictedValuesInTheTargetsUnits() throws Exception {
         String out = dir.resolve("scored").toString();
-        long n = new BatchScorer(spark, store).score("area", csv(dir.resolve("test.csv").toString(), "worst_area"),
-                out, TrainSettings.PredictFormat.CSV, false);
+        long n = new BatchScorer(spark, store)
+                .score(
+                        "area",
+                        csv(dir.resolve("test.csv").toString(), "worst_area"),
+                        out,
+                        TrainSettings.PredictFormat.CSV,
+                        false);
         assertThat(n).isEqualTo(testRows.size());
-        List<Row> rows = spark.read().option("header", "true").option("inferSchema", "true").csv(out).collectAsList();
+        List<Row> rows = spark.read()
+                .option("header", "true")
+                .option("inferSchema", "true")
+                .csv(out)
+                .collectAsList();
         assertThat(rows.get(0).schema().fieldNames()).containsExactly("label", "prediction");
-        double[] written = rows.stream().mapToDouble(r -> ((Number) r.getAs("prediction")).doubleValue()).sorted()
+        double[] written = rows.stream()
+                .mapToDouble(r -> ((Number) r.getAs("prediction")).doubleValue())
+                .sorted()
                 .toArray();
         double[] expected = expectedPredictions(testRows);
         double[] sorted = expected.clone();
@@ -198,7 +243,8 @@ class RegressionScoringTest {
         // Each written prediction sits next to its own true value: the file's MSE is the model's.
         double sse = 0;
         for (Row r : rows) {
-            double e = ((Number) r.getAs("prediction")).doubleValue() - Double.parseDouble(r.getAs("label").toString());
+            double e = ((Number) r.getAs("prediction")).doubleValue()
+                    - Double.parseDouble(r.getAs("label").toString());
             sse += e * e;
         }
         double mse = metrics(expected, testRows)[0];
@@ -207,13 +253,19 @@ class RegressionScoringTest {
 
     @Test
     void anUnscaledTargetBarelyMovesWithAdamAt1e3() throws Exception {
-        TrainingSummary raw = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
-                .run(settings("area-raw", "none"));
-        assertThat(raw.published().metadata().signature().targetNormalizer().kind()).isEqualTo("none");
+        TrainingSummary raw =
+                new TrainingPipeline(spark, store, new ParameterAveragingEngine()).run(settings("area-raw", "none"));
+        assertThat(raw.published().metadata().signature().targetNormalizer().kind())
+                .isEqualTo("none");
         assertThat(raw.metrics().get("r2")).isLessThan(0.5);
         assertThat(trained.metrics().get("r2")).isGreaterThan(raw.metrics().get("r2") + 0.4);
-        figure(String.format(Locale.ROOT, "same network, 60 epochs: network.target.normalizer=none r2 %.4f mse %.0f"
-                + "  vs standardize r2 %.4f mse %.0f", raw.metrics().get("r2"), raw.metrics().get("mse"),
-                trained.metrics().get("r2"), trained.metrics().get("mse")));
+        figure(String.format(
+                Locale.ROOT,
+                "same network, 60 epochs: network.target.normalizer=none r2 %.4f mse %.0f"
+                        + "  vs standardize r2 %.4f mse %.0f",
+                raw.metrics().get("r2"),
+                raw.metrics().get("mse"),
+                trained.metrics().get("r2"),
+                trained.metrics().get("mse")));
     }
 }

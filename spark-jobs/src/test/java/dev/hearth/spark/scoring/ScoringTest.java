@@ -39,11 +39,23 @@ class ScoringTest {
     @BeforeAll
     static void train() throws Exception {
         spark = LocalSpark.start("scoring-test");
-        store = HadoopModelStore.open(dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
-        digits = Path.of(ScoringTest.class.getResource("/dev/hearth/spark/data/digits-8x8.csv").toURI()).toString();
-        trained = new TrainingPipeline(spark, store, new ParameterAveragingEngine()).run(TrainSettings.loader().load(null,
-                List.of("data.path=" + digits, "model.name=digits", "network.hidden=32", "network.learning.rate=0.01",
-                        "train.epochs=5", "train.batch.size.per.worker=32")));
+        store = HadoopModelStore.open(
+                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+        digits = Path.of(ScoringTest.class
+                        .getResource("/dev/hearth/spark/data/digits-8x8.csv")
+                        .toURI())
+                .toString();
+        trained = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
+                .run(TrainSettings.loader()
+                        .load(
+                                null,
+                                List.of(
+                                        "data.path=" + digits,
+                                        "model.name=digits",
+                                        "network.hidden=32",
+                                        "network.learning.rate=0.01",
+                                        "train.epochs=5",
+                                        "train.batch.size.per.worker=32")));
     }
 
     @AfterAll
@@ -71,7 +83,8 @@ class ScoringTest {
             diagonal += r.confusion()[i][i];
         }
         assertThat(total).isEqualTo(1797);
-        assertThat((double) diagonal / total).isEqualTo(r.metrics().get("accuracy"), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat((double) diagonal / total)
+                .isEqualTo(r.metrics().get("accuracy"), org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test
@@ -101,13 +114,15 @@ class ScoringTest {
     @Test
     void predictWritesLabelsAndProbabilitiesMatchingTheLocalNetwork() throws Exception {
         String out = dir.resolve("scored").toString();
-        long n = new BatchScorer(spark, store).score("digits", csv(digits, "label"), out, TrainSettings.PredictFormat.PARQUET, false);
+        long n = new BatchScorer(spark, store)
+                .score("digits", csv(digits, "label"), out, TrainSettings.PredictFormat.PARQUET, false);
         assertThat(n).isEqualTo(1797);
         List<Row> rows = spark.read().parquet(out).collectAsList();
         Row first = rows.get(0);
         assertThat(first.schema().fieldNames()).startsWith("label", "prediction", "probability_0");
         assertThat(first.schema().fieldNames()).hasSize(12);
-        long correct = rows.stream().filter(r -> r.getString(0).equals(r.getString(1))).count();
+        long correct =
+                rows.stream().filter(r -> r.getString(0).equals(r.getString(1))).count();
         assertThat((double) correct / n).isGreaterThan(0.9);
 
         // Same raw row, same stored normaliser, same network: same probabilities as scoring locally.
@@ -120,14 +135,18 @@ class ScoringTest {
         StoredModels.Loaded model = StoredModels.load(store, "digits");
         Signature sig = model.version().metadata().signature();
         sig.normalizer().apply(x, 0, 64);
-        float[] expected = model.network().output(Nd4j.create(x, new long[] {1, 64}, DataType.FLOAT)).data().asFloat();
+        float[] expected = model.network()
+                .output(Nd4j.create(x, new long[] {1, 64}, DataType.FLOAT))
+                .data()
+                .asFloat();
         assertThat(rows).anySatisfy(r -> {
             for (int c = 0; c < 10; c++) {
                 assertThat(r.getFloat(2 + c)).isCloseTo(expected[c], org.assertj.core.data.Offset.offset(1e-6f));
             }
         });
 
-        assertThatThrownBy(() -> new BatchScorer(spark, store).score("digits", csv(digits, "label"), out, TrainSettings.PredictFormat.PARQUET, false))
+        assertThatThrownBy(() -> new BatchScorer(spark, store)
+                        .score("digits", csv(digits, "label"), out, TrainSettings.PredictFormat.PARQUET, false))
                 .hasMessageContaining("already exists");
     }
 
@@ -135,10 +154,12 @@ class ScoringTest {
     void predictScoresUnlabelledCsv() throws Exception {
         Path f = dir.resolve("unlabelled.csv");
         List<String> src = Files.readAllLines(Path.of(digits)).subList(0, 11);
-        List<String> stripped = src.stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+        List<String> stripped =
+                src.stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
         Files.write(f, stripped);
         String out = dir.resolve("scored-csv").toString();
-        long n = new BatchScorer(spark, store).score("digits/1", csv(f.toString(), ""), out, TrainSettings.PredictFormat.CSV, false);
+        long n = new BatchScorer(spark, store)
+                .score("digits/1", csv(f.toString(), ""), out, TrainSettings.PredictFormat.CSV, false);
         assertThat(n).isEqualTo(10);
         assertThat(spark.read().option("header", "true").csv(out).columns()).startsWith("prediction", "probability_0");
         assertThat(trained.published().version()).isEqualTo(1);

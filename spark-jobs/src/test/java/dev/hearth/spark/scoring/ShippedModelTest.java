@@ -26,17 +26,30 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** What executors receive: a Java-serialised description that restores the model as the server does. */
 class ShippedModelTest {
-    private static final Signature SIGNATURE = new Signature("input", "FP32", 4, List.of("a", "b", "c", "d"),
-            List.of("x", "y", "z"), new NormalizerSpec("standardize", null, null, new double[] {1, 2, 3, 4},
-                    new double[] {2, 2, 2, 2}));
+    private static final Signature SIGNATURE = new Signature(
+            "input",
+            "FP32",
+            4,
+            List.of("a", "b", "c", "d"),
+            List.of("x", "y", "z"),
+            new NormalizerSpec("standardize", null, null, new double[] {1, 2, 3, 4}, new double[] {2, 2, 2, 2}));
 
     @Test
     void travelsThroughJavaSerialisationAndRunsLikeTheServersPredictor() throws Exception {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3)
-                .dataType(DataType.FLOAT).list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .dataType(DataType.FLOAT)
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(4)
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(8)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         net.init();
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
@@ -60,7 +73,8 @@ class ShippedModelTest {
             assertThat(p.predictRows(rows, 2)).containsExactly(server.predictRows(rows, 2));
         }
         assertThatThrownBy(() -> shipped.openRows(new byte[] {1, 2, 3}))
-                .isInstanceOfSatisfying(ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("format"))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.reason()).isEqualTo("format"))
                 .hasMessageStartingWith("cannot restore iris/4: ");
     }
 }

@@ -1,10 +1,10 @@
 package dev.hearth.spark.serde;
 
-import dev.hearth.spark.SparkConfFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.spark.LocalSpark;
+import dev.hearth.spark.SparkConfFile;
 import dev.hearth.spark.data.LabelledRow;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -62,7 +62,8 @@ class RawArraysTest {
         out.writeLong(4);
         out.writeLong(12);
         assertThatThrownBy(() -> RawArrays.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))))
-                .isInstanceOf(IOException.class).hasMessageContaining("carries 12 bytes, expected 16");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("carries 12 bytes, expected 16");
     }
 
     @Test
@@ -71,19 +72,25 @@ class RawArraysTest {
         assertThat(conf.get("spark.kryo.registrator")).isEqualTo(HearthKryoRegistrator.NAME);
         SerializerInstance kryo = new KryoSerializer(conf).newInstance();
         INDArray params = Nd4j.rand(DataType.FLOAT, 1, 235_146);
-        INDArray back = kryo.deserialize(kryo.serialize(params, ClassTag$.MODULE$.apply(INDArray.class)),
+        INDArray back = kryo.deserialize(
+                kryo.serialize(params, ClassTag$.MODULE$.apply(INDArray.class)),
                 ClassTag$.MODULE$.apply(INDArray.class));
         assertThat(back).isEqualTo(params);
-        DataSet ds = new DataSet(Nd4j.rand(DataType.FLOAT, 64, 784), Nd4j.eye(64).castTo(DataType.FLOAT).getColumns(0, 1, 2));
-        DataSet dsBack = kryo.deserialize(kryo.serialize(ds, ClassTag$.MODULE$.apply(DataSet.class)),
-                ClassTag$.MODULE$.apply(DataSet.class));
+        DataSet ds = new DataSet(
+                Nd4j.rand(DataType.FLOAT, 64, 784),
+                Nd4j.eye(64).castTo(DataType.FLOAT).getColumns(0, 1, 2));
+        DataSet dsBack = kryo.deserialize(
+                kryo.serialize(ds, ClassTag$.MODULE$.apply(DataSet.class)), ClassTag$.MODULE$.apply(DataSet.class));
         assertThat(dsBack.getFeatures()).isEqualTo(ds.getFeatures());
         assertThat(dsBack.getLabels()).isEqualTo(ds.getLabels());
         // Parsed rows, as every epoch's training shuffle carries them (label may be null: unlabelled scoring input).
-        for (LabelledRow row : List.of(new LabelledRow("7", new float[] {0f, -1.5f, Float.MAX_VALUE, 3e-39f}),
-                new LabelledRow(null, new float[0]), new LabelledRow("", new float[784]),
+        for (LabelledRow row : List.of(
+                new LabelledRow("7", new float[] {0f, -1.5f, Float.MAX_VALUE, 3e-39f}),
+                new LabelledRow(null, new float[0]),
+                new LabelledRow("", new float[784]),
                 new LabelledRow("3", new float[] {1f}, "user-17"))) {
-            LabelledRow rowBack = kryo.deserialize(kryo.serialize(row, ClassTag$.MODULE$.apply(LabelledRow.class)),
+            LabelledRow rowBack = kryo.deserialize(
+                    kryo.serialize(row, ClassTag$.MODULE$.apply(LabelledRow.class)),
                     ClassTag$.MODULE$.apply(LabelledRow.class));
             assertThat(rowBack.label()).isEqualTo(row.label());
             assertThat(rowBack.key()).as("split key column").isEqualTo(row.key());
@@ -93,8 +100,11 @@ class RawArraysTest {
 
     @Test
     void minibatchFilesKeepFeaturesLabelsAndMasks() throws IOException {
-        DataSet ds = new DataSet(Nd4j.rand(DataType.FLOAT, 3, 4), Nd4j.rand(DataType.FLOAT, 3, 2),
-                Nd4j.ones(DataType.FLOAT, 3, 4), null);
+        DataSet ds = new DataSet(
+                Nd4j.rand(DataType.FLOAT, 3, 4),
+                Nd4j.rand(DataType.FLOAT, 3, 2),
+                Nd4j.ones(DataType.FLOAT, 3, 4),
+                null);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         MinibatchFiles.write(ds, bytes);
         DataSet back = MinibatchFiles.read(new ByteArrayInputStream(bytes.toByteArray()), "mem");

@@ -58,14 +58,17 @@ class ClassWeightsTest {
         MultiLayerNetwork plain = init(NetworkBuilder.build(spec, 4, 3));
         MultiLayerNetwork weighted = init(NetworkBuilder.build(spec, 4, 3, new double[] {1, 5, 1}));
         assertThat(weighted.params()).isEqualTo(plain.params());
-        DataSet ofClass1 = new DataSet(Nd4j.rand(6, 4), Nd4j.create(new float[][] {{0, 1, 0}, {0, 1, 0}, {0, 1, 0},
-                {0, 1, 0}, {0, 1, 0}, {0, 1, 0}}));
-        DataSet ofClass0 = new DataSet(Nd4j.rand(6, 4), Nd4j.create(new float[][] {{1, 0, 0}, {1, 0, 0}, {1, 0, 0},
-                {1, 0, 0}, {1, 0, 0}, {1, 0, 0}}));
+        DataSet ofClass1 = new DataSet(Nd4j.rand(6, 4), Nd4j.create(new float[][] {
+            {0, 1, 0}, {0, 1, 0}, {0, 1, 0}, {0, 1, 0}, {0, 1, 0}, {0, 1, 0}
+        }));
+        DataSet ofClass0 = new DataSet(Nd4j.rand(6, 4), Nd4j.create(new float[][] {
+            {1, 0, 0}, {1, 0, 0}, {1, 0, 0}, {1, 0, 0}, {1, 0, 0}, {1, 0, 0}
+        }));
         assertThat(weighted.score(ofClass1)).isCloseTo(5 * plain.score(ofClass1), within(1e-4));
         assertThat(weighted.score(ofClass0)).isCloseTo(plain.score(ofClass0), within(1e-6));
         assertThatThrownBy(() -> NetworkBuilder.build(spec, 4, 3, new double[] {1, 2}))
-                .isInstanceOf(SettingsException.class).hasMessageContaining("one weight per class");
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("one weight per class");
     }
 
     private static MultiLayerNetwork init(MultiLayerConfiguration conf) {
@@ -87,8 +90,9 @@ class ClassWeightsTest {
         // "1.0" in the setting is the canonical class "1"
         assertThat(ClassBalance.of(settings("train.class.weights=1.0:3"), true).weights(List.of("0", "1"), Map.of()))
                 .containsExactly(1.0, 3.0);
-        assertThatThrownBy(() -> ClassBalance.of(settings("train.class.weights=b:4"), true).weights(labels.subList(0, 1),
-                counts)).isInstanceOf(SettingsException.class)
+        assertThatThrownBy(() -> ClassBalance.of(settings("train.class.weights=b:4"), true)
+                        .weights(labels.subList(0, 1), counts))
+                .isInstanceOf(SettingsException.class)
                 .hasMessage("train.class.weights names class 'b', which is not one of the model's classes [a]");
         assertThatThrownBy(() -> ClassBalance.of(settings("train.class.weights=b:0"), true))
                 .hasMessage("train.class.weights entry 'b:0' must have a finite weight > 0");
@@ -111,19 +115,22 @@ class ClassWeightsTest {
         assertThat(even.warning()).isNull();
         ClassBalance.Imbalance skewed = b.report(Map.of("a", 120L, "b", 20L), List.of("a", "b"));
         assertThat(skewed.ratio()).isEqualTo(6.0);
-        assertThat(skewed.warning()).isEqualTo("Class imbalance: class 'a' has 6.0 times the rows of class 'b' "
-                + "(120 vs 20; train.class.imbalance.warn.ratio is 5.0): accuracy flatters the majority class; "
-                + "watch per-class recall and consider train.class.weights=auto");
+        assertThat(skewed.warning())
+                .isEqualTo("Class imbalance: class 'a' has 6.0 times the rows of class 'b' "
+                        + "(120 vs 20; train.class.imbalance.warn.ratio is 5.0): accuracy flatters the majority class; "
+                        + "watch per-class recall and consider train.class.weights=auto");
     }
 
     @Test
     void autoWeightsRaiseMinorityRecallOnAnImbalancedSubset() throws Exception {
         // digits "3" (majority) against a handful of "8": train on 150 vs 8, test on a balanced set. Measured here:
         // recall of 8 is 0.00 unweighted and 0.90 with auto weights (5 epochs).
-        List<String> lines = Files.readAllLines(Path.of(getClass().getResource("/dev/hearth/spark/data/digits-8x8.csv")
-                .toURI()));
-        List<String> threes = new ArrayList<>(lines.stream().filter(l -> l.endsWith(",3")).toList());
-        List<String> eights = new ArrayList<>(lines.stream().filter(l -> l.endsWith(",8")).toList());
+        List<String> lines = Files.readAllLines(Path.of(
+                getClass().getResource("/dev/hearth/spark/data/digits-8x8.csv").toURI()));
+        List<String> threes =
+                new ArrayList<>(lines.stream().filter(l -> l.endsWith(",3")).toList());
+        List<String> eights =
+                new ArrayList<>(lines.stream().filter(l -> l.endsWith(",8")).toList());
         Collections.shuffle(threes, new Random(1));
         Collections.shuffle(eights, new Random(2));
         List<String> train = new ArrayList<>(List.of(lines.get(0)));
@@ -141,20 +148,30 @@ class ClassWeightsTest {
     }
 
     private double minorityRecall(String name, String weights) {
-        HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(),
-                spark.sparkContext().hadoopConfiguration());
-        ModelVersion v = new TrainingPipeline(spark, store, new ParameterAveragingEngine()).run(settings(
-                "data.path=" + dir.resolve("train.csv"), "data.test.path=" + dir.resolve("test.csv"), "model.name=" + name,
-                "network.hidden=16", "network.learning.rate=0.01", "train.epochs=5", "train.batch.size.per.worker=16",
-                "train.averaging.frequency=2", "split.validation.fraction=0", "train.checkpoint=false", weights))
+        HadoopModelStore store = HadoopModelStore.open(
+                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+        ModelVersion v = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
+                .run(settings(
+                        "data.path=" + dir.resolve("train.csv"),
+                        "data.test.path=" + dir.resolve("test.csv"),
+                        "model.name=" + name,
+                        "network.hidden=16",
+                        "network.learning.rate=0.01",
+                        "train.epochs=5",
+                        "train.batch.size.per.worker=16",
+                        "train.averaging.frequency=2",
+                        "split.validation.fraction=0",
+                        "train.checkpoint=false",
+                        weights))
                 .published();
         MultiLayerNetwork net = StoredModels.load(store, v.ref().toString()).network();
-        OutputLayer out = (OutputLayer) net.getLayerWiseConfigurations().getConf(1).getLayer();
+        OutputLayer out =
+                (OutputLayer) net.getLayerWiseConfigurations().getConf(1).getLayer();
         LossMCXENT loss = (LossMCXENT) out.getLossFn();
         assertThat(loss.getWeights() != null).isEqualTo(weights.endsWith("auto"));
         try {
-            java.util.Map<?, ?> metrics = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
-                    store.readFile(v, "evaluation.json"), java.util.Map.class);
+            java.util.Map<?, ?> metrics = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readValue(store.readFile(v, "evaluation.json"), java.util.Map.class);
             return ((Number) ((java.util.Map<?, ?>) metrics.get("metrics")).get("recall.8")).doubleValue();
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);

@@ -4,8 +4,7 @@ import dev.hearth.spark.data.EpochBatches;
 
 /** Test engines whose driver "crashes" (throws) when it starts a given epoch, to test resuming from checkpoints. */
 public final class CrashingEngine {
-    private CrashingEngine() {
-    }
+    private CrashingEngine() {}
 
     /** {@code real}, with a driver that throws when it starts epoch {@code crashAt}. */
     public static TrainingEngine at(TrainingEngine real, int crashAt) {

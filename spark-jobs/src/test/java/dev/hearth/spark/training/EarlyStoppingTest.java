@@ -18,8 +18,9 @@ class EarlyStoppingTest {
         assertThat(s.record(epoch(2, 0.7, 0.85)).improved()).isTrue();
         EarlyStopping.Decision d = s.record(epoch(3, 0.6, Double.NaN));
         assertThat(d.improved()).isFalse();
-        assertThat(d.stopReason()).isEqualTo("epoch 3: the validation metric is NaN, so training diverged; "
-                + "stopping and keeping epoch 2");
+        assertThat(d.stopReason())
+                .isEqualTo("epoch 3: the validation metric is NaN, so training diverged; "
+                        + "stopping and keeping epoch 2");
         assertThat(s.bestEpoch()).isEqualTo(2);
     }
 
@@ -57,8 +58,9 @@ class EarlyStoppingTest {
         assertThat(s.record(epoch(2, 1, 0.4)).stop()).isFalse();
         EarlyStopping.Decision d = s.record(epoch(3, 1, 0.5));
         assertThat(d.improved()).isFalse();
-        assertThat(d.stopReason()).isEqualTo("early stopping after epoch 3: no better validation metric for 2 epochs; "
-                + "keeping epoch 1");
+        assertThat(d.stopReason())
+                .isEqualTo(
+                        "early stopping after epoch 3: no better validation metric for 2 epochs; " + "keeping epoch 1");
     }
 
     @Test

@@ -64,7 +64,9 @@ class EncryptedTrainingTest {
         public void iterationDone(Model model, int iteration, int epoch) {
             try (Stream<Path> files = Files.walk(Path.of(exportDir))) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".hmb")).toList()) {
-                    Files.copy(f, Path.of(copies).resolve(f.getParent().getFileName() + "-" + f.getFileName()),
+                    Files.copy(
+                            f,
+                            Path.of(copies).resolve(f.getParent().getFileName() + "-" + f.getFileName()),
                             StandardCopyOption.REPLACE_EXISTING);
                 }
             } catch (java.nio.file.NoSuchFileException | java.nio.file.FileAlreadyExistsException e) {
@@ -83,31 +85,50 @@ class EncryptedTrainingTest {
         Path export = Files.createDirectories(dir.resolve("export"));
         Path copies = Files.createDirectories(dir.resolve("copies"));
 
-        var settings = TrainSettings.loader().load(null, List.of(
-                "data.path=" + Path.of(getClass().getResource("/dev/hearth/spark/data/iris.csv").toURI()),
-                "model.name=iris", "network.hidden=16", "network.learning.rate=0.05", "train.epochs=3",
-                "train.batch.size.per.worker=8", "train.averaging.frequency=2", "train.approach=export",
-                "train.export.dir=" + export.toUri(), "split.validation.fraction=0",
-                "store.encryption.key.provider=" + provider, "store.encryption.key.name=models"));
+        var settings = TrainSettings.loader()
+                .load(
+                        null,
+                        List.of(
+                                "data.path="
+                                        + Path.of(getClass()
+                                                .getResource("/dev/hearth/spark/data/iris.csv")
+                                                .toURI()),
+                                "model.name=iris",
+                                "network.hidden=16",
+                                "network.learning.rate=0.05",
+                                "train.epochs=3",
+                                "train.batch.size.per.worker=8",
+                                "train.averaging.frequency=2",
+                                "train.approach=export",
+                                "train.export.dir=" + export.toUri(),
+                                "split.validation.fraction=0",
+                                "store.encryption.key.provider=" + provider,
+                                "store.encryption.key.name=models"));
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         EncryptionSettings.applyTo(settings, hadoop);
         try {
             HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), hadoop);
-            new TrainingPipeline(spark, store, new ParameterAveragingEngine(
-                    List.of(new ExportSpy(export.toString(), copies.toString())))).run(settings);
+            new TrainingPipeline(
+                            spark,
+                            store,
+                            new ParameterAveragingEngine(List.of(new ExportSpy(export.toString(), copies.toString()))))
+                    .run(settings);
             ModelVersion v = store.resolve(ModelRef.parse("iris"));
             assertThat(v.metadata().encryption().keyVersion()).isEqualTo("models@0");
             assertThat(store.readFile(v, "model.zip")).isNotEmpty();
-            assertThat(Files.exists(Path.of(URI.create(v.location())).resolve("model.zip"))).isFalse();
+            assertThat(Files.exists(Path.of(URI.create(v.location())).resolve("model.zip")))
+                    .isFalse();
             // Evaluation on Spark reads the encrypted version through the same store.
             var report = new dev.hearth.spark.scoring.ModelEvaluator(spark, store, new ParameterAveragingEngine())
                     .evaluate("iris", TrainJobConfig.dataset(settings), 8);
             assertThat(report.metrics().get("accuracy")).isGreaterThan(0.5);
             // A reader without the key gets an error naming it.
             HadoopModelStore noKey = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
-            assertThatThrownBy(() -> new dev.hearth.spark.scoring.ModelEvaluator(spark, noKey,
-                    new ParameterAveragingEngine()).evaluate("iris", TrainJobConfig.dataset(settings), 8))
-                    .hasMessageContaining("master key 'models'").hasMessageContaining("models@0");
+            assertThatThrownBy(() -> new dev.hearth.spark.scoring.ModelEvaluator(
+                                    spark, noKey, new ParameterAveragingEngine())
+                            .evaluate("iris", TrainJobConfig.dataset(settings), 8))
+                    .hasMessageContaining("master key 'models'")
+                    .hasMessageContaining("models@0");
         } finally {
             EncryptionSettings.ALL.forEach(s -> hadoop.unset(s.key()));
         }

@@ -67,7 +67,9 @@ class EvaluationReportTest {
         assertThat(r.metrics().get("recall")).isCloseTo((2.0 / 3 + 1.0) / 2, within(1e-12));
         assertThat(r.metrics().get("precision")).isCloseTo(1.0, within(1e-12));
         assertThat(r.metrics().get("accuracy")).isCloseTo(4.0 / 5, within(1e-12));
-        assertThat(r.metrics()).containsEntry("support.a", 3.0).containsEntry("support.c", 0.0)
+        assertThat(r.metrics())
+                .containsEntry("support.a", 3.0)
+                .containsEntry("support.c", 0.0)
                 .containsEntry("precision.c", 0.0);
         assertThat(r.zeroSupportClasses()).containsExactly("c");
         // the DL4J path gives the same numbers

@@ -78,32 +78,50 @@ class EveryExampleOncePerEpochTest {
         @Override
         public void iterationDone(Model model, int iteration, int epoch) {
             INDArray input = ((MultiLayerNetwork) model).getInput();
-            minibatches.add(input.get(NDArrayIndex.all(), NDArrayIndex.point(input.columns() - 1)).dup()
+            minibatches.add(input.get(NDArrayIndex.all(), NDArrayIndex.point(input.columns() - 1))
+                    .dup()
                     .toFloatVector());
         }
     }
 
     /** The digits, numbered, in four uneven partitions (one of them empty). */
     private static JavaRDD<LabelledRow> unevenDigits() throws Exception {
-        String path = Path.of(EveryExampleOncePerEpochTest.class.getResource("/dev/hearth/spark/data/digits-8x8.csv")
-                .toURI()).toString();
+        String path = Path.of(EveryExampleOncePerEpochTest.class
+                        .getResource("/dev/hearth/spark/data/digits-8x8.csv")
+                        .toURI())
+                .toString();
         JavaRDD<LabelledRow> read = new DatasetLoader(spark)
-                .read(new DatasetSpec(path, "csv", "label", true, ',', List.of(), false, 0, false)).rows();
-        return read.zipWithIndex().mapToPair(t -> {
-            float[] f = Arrays.copyOf(t._1().features(), 65);
-            f[64] = t._2();
-            long tenth = t._2() % 10;
-            int partition = tenth == 0 ? 0 : tenth <= 3 ? 1 : 3;
-            return new Tuple2<>(partition, new LabelledRow(t._1().label(), f));
-        }).partitionBy(new HashPartitioner(4)).values().persist(StorageLevel.MEMORY_AND_DISK_SER());
+                .read(new DatasetSpec(path, "csv", "label", true, ',', List.of(), false, 0, false))
+                .rows();
+        return read.zipWithIndex()
+                .mapToPair(t -> {
+                    float[] f = Arrays.copyOf(t._1().features(), 65);
+                    f[64] = t._2();
+                    long tenth = t._2() % 10;
+                    int partition = tenth == 0 ? 0 : tenth <= 3 ? 1 : 3;
+                    return new Tuple2<>(partition, new LabelledRow(t._1().label(), f));
+                })
+                .partitionBy(new HashPartitioner(4))
+                .values()
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
     }
 
     private static MultiLayerNetwork network() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT)
-                .updater(new Adam(1e-3)).list()
-                .layer(new DenseLayer.Builder().nIn(65).nOut(16).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(10)
-                        .activation(Activation.SOFTMAX).build())
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(5)
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(1e-3))
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(65)
+                        .nOut(16)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(16)
+                        .nOut(10)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         net.init();
         return net;
@@ -114,7 +132,10 @@ class EveryExampleOncePerEpochTest {
         Set<Set<Integer>> out = new HashSet<>();
         for (org.nd4j.linalg.dataset.DataSet b : train.epoch(epoch).batches().collect()) {
             Set<Integer> ids = new TreeSet<>();
-            for (float id : b.getFeatures().get(NDArrayIndex.all(), NDArrayIndex.point(64)).dup().toFloatVector()) {
+            for (float id : b.getFeatures()
+                    .get(NDArrayIndex.all(), NDArrayIndex.point(64))
+                    .dup()
+                    .toFloatVector()) {
                 ids.add((int) id);
             }
             out.add(ids);
@@ -134,22 +155,28 @@ class EveryExampleOncePerEpochTest {
         assertThat(plan.batches()).isEqualTo(57);
         boolean unequalRound = false;
         for (int r = 0; r < plan.rounds(); r++) {
-            unequalRound |= plan.slotsIn(r) == 2
-                    && plan.examples(plan.firstSlot(r)) != plan.examples(plan.firstSlot(r) + 1);
+            unequalRound |=
+                    plan.slotsIn(r) == 2 && plan.examples(plan.firstSlot(r)) != plan.examples(plan.firstSlot(r) + 1);
         }
-        assertThat(unequalRound).as("some round has workers with different loads (weighted averaging)").isTrue();
+        assertThat(unequalRound)
+                .as("some round has workers with different loads (weighted averaging)")
+                .isTrue();
 
         CollectionAccumulator<float[]> fitted = sc.sc().collectionAccumulator("fitted-rows");
         TrainingOptions options = new TrainingOptions(2, 32, 3, 2, approach, exportBase.toString(), 42, false);
         List<Set<Set<Integer>>> epochs = new ArrayList<>();
-        try (TrainingEngine.Session session = new ParameterAveragingEngine(List.of(new FittedRows(fitted)))
-                .open(sc, network(), options)) {
+        try (TrainingEngine.Session session =
+                new ParameterAveragingEngine(List.of(new FittedRows(fitted))).open(sc, network(), options)) {
             for (int epoch = 1; epoch <= 3; epoch++) {
                 fitted.reset();
                 EpochFit fit = session.fitEpoch(train.epoch(epoch));
-                assertThat(fit.examples()).as("epoch %d: examples the engine counted", epoch).isEqualTo(1797);
+                assertThat(fit.examples())
+                        .as("epoch %d: examples the engine counted", epoch)
+                        .isEqualTo(1797);
                 List<float[]> minibatches = fitted.value();
-                assertThat(minibatches).as("epoch %d: minibatches fitted", epoch).hasSize(57);
+                assertThat(minibatches)
+                        .as("epoch %d: minibatches fitted", epoch)
+                        .hasSize(57);
                 List<Integer> ids = new ArrayList<>();
                 Set<Set<Integer>> composition = new HashSet<>();
                 for (float[] minibatch : minibatches) {
@@ -161,9 +188,14 @@ class EveryExampleOncePerEpochTest {
                     composition.add(batch);
                 }
                 ids.sort(null);
-                assertThat(ids).as("epoch %d: every row fitted exactly once", epoch)
-                        .hasSize(1797).doesNotHaveDuplicates().startsWith(0).endsWith(1796);
-                assertThat(composition).as("epoch %d: the workers fitted exactly the planned minibatches", epoch)
+                assertThat(ids)
+                        .as("epoch %d: every row fitted exactly once", epoch)
+                        .hasSize(1797)
+                        .doesNotHaveDuplicates()
+                        .startsWith(0)
+                        .endsWith(1796);
+                assertThat(composition)
+                        .as("epoch %d: the workers fitted exactly the planned minibatches", epoch)
                         .isEqualTo(planned(train, epoch));
                 epochs.add(composition);
             }

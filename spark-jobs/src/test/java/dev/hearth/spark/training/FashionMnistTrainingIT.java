@@ -31,7 +31,10 @@ class FashionMnistTrainingIT {
     }
 
     private static String resource(String name) throws Exception {
-        return Path.of(FashionMnistTrainingIT.class.getResource("/dev/hearth/spark/fashion/" + name).toURI()).toString();
+        return Path.of(FashionMnistTrainingIT.class
+                        .getResource("/dev/hearth/spark/fashion/" + name)
+                        .toURI())
+                .toString();
     }
 
     private TrainingSummary train(String network, String... extra) throws Exception {
@@ -39,10 +42,11 @@ class FashionMnistTrainingIT {
                 "data.path=" + resource("fashion-train-4k.csv.gz"),
                 "data.test.path=" + resource("fashion-test-1k.csv.gz"),
                 "network.config=" + LocalSpark.projectRoot().resolve("conf/networks/" + network),
-                "model.name=fashion", "train.batch.size.per.worker=32"));
+                "model.name=fashion",
+                "train.batch.size.per.worker=32"));
         s.addAll(List.of(extra));
-        HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(),
-                spark.sparkContext().hadoopConfiguration());
+        HadoopModelStore store = HadoopModelStore.open(
+                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
         return new TrainingPipeline(spark, store, new ParameterAveragingEngine())
                 .run(TrainSettings.loader().load(null, s));
     }
@@ -58,7 +62,11 @@ class FashionMnistTrainingIT {
     void convolutionalNetworkLearnsFashionMnist() throws Exception {
         TrainingSummary s = train("cnn-28x28.yaml", "train.epochs=3", "split.validation.fraction=0");
         assertThat(s.metrics().get("accuracy")).isGreaterThan(0.65);
-        assertThat(s.published().metadata().training()).containsEntry("network.config",
-                LocalSpark.projectRoot().resolve("conf/networks/cnn-28x28.yaml").toString());
+        assertThat(s.published().metadata().training())
+                .containsEntry(
+                        "network.config",
+                        LocalSpark.projectRoot()
+                                .resolve("conf/networks/cnn-28x28.yaml")
+                                .toString());
     }
 }

@@ -75,18 +75,21 @@ class ParameterAveragingParityTest {
             int epoch = 0;
             for (DataSet b : batches) {
                 single.fit(b);
-                EpochFit fit = session.fitEpoch(new EpochBatches(++epoch, new EpochPlan(16, 16, 1, 1),
-                        sc.parallelize(List.of(b), 1)));
+                EpochFit fit = session.fitEpoch(
+                        new EpochBatches(++epoch, new EpochPlan(16, 16, 1, 1), sc.parallelize(List.of(b), 1)));
                 assertThat(fit.examples()).isEqualTo(16);
             }
             INDArray expected = single.params();
             INDArray actual = session.network().params();
-            double maxDiff = Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.reduce.same.AMax(
-                    expected.sub(actual))).getDouble(0);
-            assertThat(maxDiff).as("max |single - averaged| over %d parameters", expected.length())
+            double maxDiff = Nd4j.getExecutioner()
+                    .exec(new org.nd4j.linalg.api.ops.impl.reduce.same.AMax(expected.sub(actual)))
+                    .getDouble(0);
+            assertThat(maxDiff)
+                    .as("max |single - averaged| over %d parameters", expected.length())
                     .isLessThan(TOLERANCE);
             assertThat(expected.sub(batchParamsOf(conf())).norm2Number().doubleValue())
-                    .as("training moved the parameters").isGreaterThan(1e-3);
+                    .as("training moved the parameters")
+                    .isGreaterThan(1e-3);
         }
     }
 
@@ -116,7 +119,9 @@ class ParameterAveragingParityTest {
         b.fit(batches.get(2));
         INDArray weighted = a.params().mul(16.0 / 24).addi(b.params().mul(8.0 / 24));
         INDArray plain = a.params().add(b.params()).divi(2);
-        INDArray weightedState = a.getUpdater().getStateViewArray().mul(16.0 / 24)
+        INDArray weightedState = a.getUpdater()
+                .getStateViewArray()
+                .mul(16.0 / 24)
                 .addi(b.getUpdater().getStateViewArray().mul(8.0 / 24));
 
         MultiLayerNetwork distributed = new MultiLayerNetwork(conf());
@@ -130,21 +135,28 @@ class ParameterAveragingParityTest {
         try (TrainingEngine.Session session = new ParameterAveragingEngine().open(sc, distributed, options)) {
             // Slot 0 (worker 0) holds minibatches 0 and 1, slot 1 (worker 1) minibatch 2.
             // (ArrayLists: Kryo cannot rebuild the JDK's immutable lists.)
-            List<List<DataSet>> slots = List.of(new ArrayList<>(batches.subList(0, 2)),
-                    new ArrayList<>(batches.subList(2, 3)));
-            EpochFit fit = session.fitEpoch(new EpochBatches(1, plan, sc.parallelize(slots, 2)
-                    .flatMap(List::iterator)));
+            List<List<DataSet>> slots =
+                    List.of(new ArrayList<>(batches.subList(0, 2)), new ArrayList<>(batches.subList(2, 3)));
+            EpochFit fit = session.fitEpoch(
+                    new EpochBatches(1, plan, sc.parallelize(slots, 2).flatMap(List::iterator)));
             assertThat(fit.examples()).isEqualTo(24);
             INDArray actual = session.network().params();
-            assertThat(maxAbs(weighted.sub(actual))).as("max |example-weighted mean - result|").isLessThan(TOLERANCE);
-            assertThat(maxAbs(plain.sub(actual))).as("the plain mean differs from the result").isGreaterThan(1e-4);
+            assertThat(maxAbs(weighted.sub(actual)))
+                    .as("max |example-weighted mean - result|")
+                    .isLessThan(TOLERANCE);
+            assertThat(maxAbs(plain.sub(actual)))
+                    .as("the plain mean differs from the result")
+                    .isGreaterThan(1e-4);
             assertThat(maxAbs(weightedState.sub(session.network().getUpdater().getStateViewArray())))
-                    .as("Adam state is averaged by examples too").isLessThan(TOLERANCE);
+                    .as("Adam state is averaged by examples too")
+                    .isLessThan(TOLERANCE);
         }
     }
 
     private static double maxAbs(INDArray a) {
-        return Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.reduce.same.AMax(a)).getDouble(0);
+        return Nd4j.getExecutioner()
+                .exec(new org.nd4j.linalg.api.ops.impl.reduce.same.AMax(a))
+                .getDouble(0);
     }
 
     private static INDArray batchParamsOf(MultiLayerConfiguration conf) {

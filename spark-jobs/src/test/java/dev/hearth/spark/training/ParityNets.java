@@ -14,8 +14,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** The small network and seeded minibatches the engine parity tests train on (6 inputs, 10 tanh, 3 classes). */
 public final class ParityNets {
-    private ParityNets() {
-    }
+    private ParityNets() {}
 
     /** Seed 7, float32, Adam 0.01: the same configuration for the engine and its reference. */
     public static MultiLayerConfiguration conf() {
@@ -24,9 +23,16 @@ public final class ParityNets {
                 .dataType(DataType.FLOAT)
                 .updater(new Adam(0.01))
                 .list()
-                .layer(new DenseLayer.Builder().nIn(6).nOut(10).activation(Activation.TANH).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(10).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(6)
+                        .nOut(10)
+                        .activation(Activation.TANH)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(10)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build();
     }
 

@@ -57,7 +57,8 @@ class SplitsTest {
     }
 
     private static Path resource(String name) throws Exception {
-        return Path.of(SplitsTest.class.getResource("/dev/hearth/spark/data/" + name).toURI());
+        return Path.of(
+                SplitsTest.class.getResource("/dev/hearth/spark/data/" + name).toURI());
     }
 
     private static Settings settings(String... extra) {
@@ -67,7 +68,8 @@ class SplitsTest {
     }
 
     private Splits split(String... extra) {
-        TrainJobConfig cfg = TrainJobConfig.of(settings(extra), spark.sparkContext().hadoopConfiguration());
+        TrainJobConfig cfg =
+                TrainJobConfig.of(settings(extra), spark.sparkContext().hadoopConfiguration());
         return Splits.of(new DatasetLoader(spark), cfg, cached);
     }
 
@@ -134,16 +136,20 @@ class SplitsTest {
 
     @Test
     void stratifiedSplitsKeepEachClassShareExactly() throws Exception {
-        Splits s = split("data.path=" + resource("digits-8x8.csv"), "split.test.fraction=0.2",
-                "split.validation.fraction=0.1");
-        Map<String, Long> all = new TreeMap<>(s.train().union(s.validation()).union(s.test())
-                .map(LabelledRow::label).countByValue());
+        Splits s = split(
+                "data.path=" + resource("digits-8x8.csv"), "split.test.fraction=0.2", "split.validation.fraction=0.1");
+        Map<String, Long> all = new TreeMap<>(s.train()
+                .union(s.validation())
+                .union(s.test())
+                .map(LabelledRow::label)
+                .countByValue());
         Map<String, Long> test = s.test().map(LabelledRow::label).countByValue();
         Map<String, Long> validation = s.validation().map(LabelledRow::label).countByValue();
         assertThat(all).hasSize(10);
         all.forEach((label, n) -> {
             assertThat(test.get(label)).as("test rows of %s", label).isEqualTo(Math.round(n * 0.2));
-            assertThat(validation.get(label)).as("validation rows of %s", label)
+            assertThat(validation.get(label))
+                    .as("validation rows of %s", label)
                     .isEqualTo(Math.round(n * 0.3) - Math.round(n * 0.2));
         });
     }
@@ -166,11 +172,19 @@ class SplitsTest {
         Map<String, Long> validation = s.validation().map(LabelledRow::label).countByValue();
         Map<String, Long> train = s.train().map(LabelledRow::label).countByValue();
         // pair: round(2 × 0.25) = 1 test row; round(2 × 0.4) = 1 held out in all, so none for validation.
-        assertThat(test).containsEntry("small", 1500L).containsEntry("big", 2250L).containsEntry("pair", 1L)
+        assertThat(test)
+                .containsEntry("small", 1500L)
+                .containsEntry("big", 2250L)
+                .containsEntry("pair", 1L)
                 .doesNotContainKey("single");
-        assertThat(validation).containsEntry("small", 900L).containsEntry("big", 1350L)
+        assertThat(validation)
+                .containsEntry("small", 900L)
+                .containsEntry("big", 1350L)
                 .doesNotContainKeys("pair", "single");
-        assertThat(train).containsEntry("small", 3600L).containsEntry("big", 5400L).containsEntry("pair", 1L)
+        assertThat(train)
+                .containsEntry("small", 3600L)
+                .containsEntry("big", 5400L)
+                .containsEntry("pair", 1L)
                 .containsEntry("single", 1L);
     }
 
@@ -183,12 +197,15 @@ class SplitsTest {
         }
         Path csv = dir.resolve("iris-users.csv");
         Files.write(csv, keyed);
-        Splits s = split("data.path=" + csv, "split.key.column=user", "split.test.fraction=0.3",
+        Splits s = split(
+                "data.path=" + csv,
+                "split.key.column=user",
+                "split.test.fraction=0.3",
                 "data.features=sepal_length,sepal_width,petal_length,petal_width");
         assertThat(s.featureCount()).isEqualTo(4);
         Map<String, String> splitOfUser = new HashMap<>();
-        Map<String, JavaRDD<LabelledRow>> parts = Map.of("train", s.train(), "validation", s.validation(),
-                "test", s.test());
+        Map<String, JavaRDD<LabelledRow>> parts =
+                Map.of("train", s.train(), "validation", s.validation(), "test", s.test());
         parts.forEach((name, rdd) -> rdd.map(LabelledRow::key).collect().forEach(user -> {
             String before = splitOfUser.put(user, name);
             assertThat(before).as("user %s", user).isIn(null, name);
@@ -213,19 +230,23 @@ class SplitsTest {
                 .add("label", org.apache.spark.sql.types.DataTypes.StringType);
         List<org.apache.spark.sql.Row> rows = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
-            rows.add(org.apache.spark.sql.RowFactory.create(1_700_000_001L + 37L * i, 0.1f * i, i % 40,
-                    i % 2 == 0 ? "a" : "b"));
+            rows.add(org.apache.spark.sql.RowFactory.create(
+                    1_700_000_001L + 37L * i, 0.1f * i, i % 40, i % 2 == 0 ? "a" : "b"));
         }
         String path = dir.resolve("sessions.parquet").toString();
         spark.createDataFrame(rows, schema).repartition(3).write().parquet(path);
-        TrainJobConfig cfg = TrainJobConfig.of(settings("data.path=" + path, "data.format=parquet",
-                "data.features=ts,x", "split.key.column=session"), spark.sparkContext().hadoopConfiguration());
+        TrainJobConfig cfg = TrainJobConfig.of(
+                settings("data.path=" + path, "data.format=parquet", "data.features=ts,x", "split.key.column=session"),
+                spark.sparkContext().hadoopConfiguration());
         DatasetLoader loader = new DatasetLoader(spark);
         Splits s = Splits.of(loader, cfg, cached);
         Map<String, String> splitOfSession = new HashMap<>();
-        Map.of("train", s.train(), "validation", s.validation(), "test", s.test()).forEach((name, rdd) ->
-                rdd.map(LabelledRow::key).collect().forEach(session ->
-                        assertThat(splitOfSession.put(session, name)).as("session %s", session).isIn(null, name)));
+        Map.of("train", s.train(), "validation", s.validation(), "test", s.test())
+                .forEach((name, rdd) -> rdd.map(LabelledRow::key)
+                        .collect()
+                        .forEach(session -> assertThat(splitOfSession.put(session, name))
+                                .as("session %s", session)
+                                .isIn(null, name)));
         assertThat(splitOfSession).hasSize(40);
         // ts (a long) loses digits; x is a float column and is not examined.
         assertThat(loader.precisionLoss()).hasSize(1);
@@ -239,14 +260,16 @@ class SplitsTest {
         Path test = dir.resolve("test.csv");
         Files.write(train, lines.stream().filter(l -> !l.endsWith(",virginica")).toList());
         List<String> testLines = new ArrayList<>(List.of(lines.get(0)));
-        testLines.addAll(lines.stream().filter(l -> l.endsWith(",virginica")).limit(3).toList());
-        testLines.addAll(lines.stream().filter(l -> l.endsWith(",setosa")).limit(5).toList());
+        testLines.addAll(
+                lines.stream().filter(l -> l.endsWith(",virginica")).limit(3).toList());
+        testLines.addAll(
+                lines.stream().filter(l -> l.endsWith(",setosa")).limit(5).toList());
         Files.write(test, testLines);
         TrainingEngine mustNotTrain = (sc, network, options) -> {
             throw new AssertionError("training started");
         };
-        HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(),
-                spark.sparkContext().hadoopConfiguration());
+        HadoopModelStore store = HadoopModelStore.open(
+                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
         assertThatThrownBy(() -> new TrainingPipeline(spark, store, mustNotTrain)
                         .run(settings("data.path=" + train, "data.test.path=" + test)))
                 .isInstanceOf(DataFormatException.class)
@@ -262,20 +285,25 @@ class SplitsTest {
         Files.copy(data.resolve("part-0.csv"), other.resolve("test.csv"));
         assertThatThrownBy(() -> split("data.path=" + data, "data.test.path=file:" + data))
                 .isInstanceOf(SettingsException.class)
-                .hasMessage("data.path " + data + " and data.test.path file:" + data + " overlap (both read file:" + data
-                        + "): held-out rows must never be training rows; give them disjoint paths");
+                .hasMessage("data.path " + data + " and data.test.path file:" + data + " overlap (both read file:"
+                        + data + "): held-out rows must never be training rows; give them disjoint paths");
         assertThatThrownBy(() -> split("data.path=" + data, "data.validation.path=" + data.resolve("part-1.csv")))
                 .isInstanceOf(SettingsException.class)
-                .hasMessageContaining("overlap (file:" + data.resolve("part-1.csv") + " lies inside file:" + data + ")");
-        assertThatThrownBy(() -> split("data.path=" + data + "/part-{0,1}.csv", "data.test.path=" + data.resolve("part-1.csv")))
+                .hasMessageContaining(
+                        "overlap (file:" + data.resolve("part-1.csv") + " lies inside file:" + data + ")");
+        assertThatThrownBy(() ->
+                        split("data.path=" + data + "/part-{0,1}.csv", "data.test.path=" + data.resolve("part-1.csv")))
                 .isInstanceOf(SettingsException.class)
                 .hasMessageContaining("overlap (both read file:" + data.resolve("part-1.csv") + ")");
-        assertThatThrownBy(() -> split("data.path=" + data, "data.validation.path=" + other,
+        assertThatThrownBy(() -> split(
+                        "data.path=" + data,
+                        "data.validation.path=" + other,
                         "data.test.path=" + other.resolve("test.csv")))
                 .isInstanceOf(SettingsException.class)
                 .hasMessageStartingWith("data.validation.path " + other + " and data.test.path ");
         // Disjoint inputs are fine.
-        Splits s = split("data.path=" + data + "/part-1.csv," + data + "/part-2.csv",
+        Splits s = split(
+                "data.path=" + data + "/part-1.csv," + data + "/part-2.csv",
                 "data.test.path=" + data.resolve("part-0.csv"));
         assertThat(s.testCount()).isEqualTo(50);
     }
@@ -291,13 +319,13 @@ class SplitsTest {
         var hadoop = spark.sparkContext().hadoopConfiguration();
         List<Partitions.Partition> all = Partitions.list(root.toString(), hadoop);
         assertThat(all).hasSize(2);
-        java.util.function.Function<String, RetrainConfig> config = eval -> RetrainConfig.of(
-                RetrainSettings.loader().load(null, List.of("model.name=m", "retrain.data.root=" + root,
-                        "retrain.eval.path=" + eval)));
+        java.util.function.Function<String, RetrainConfig> config = eval -> RetrainConfig.of(RetrainSettings.loader()
+                .load(null, List.of("model.name=m", "retrain.data.root=" + root, "retrain.eval.path=" + eval)));
         Settings train = settings();
         config.apply(root.resolve("eval").toString()).refuseOverlappingInputs(all, train, hadoop);
-        assertThatThrownBy(() -> config.apply(root.resolve("dt=2024-01-02/a.csv").toString())
-                        .refuseOverlappingInputs(all, train, hadoop))
+        assertThatThrownBy(
+                        () -> config.apply(root.resolve("dt=2024-01-02/a.csv").toString())
+                                .refuseOverlappingInputs(all, train, hadoop))
                 .isInstanceOf(SettingsException.class)
                 .hasMessageStartingWith("retrain.eval.path " + root.resolve("dt=2024-01-02/a.csv")
                         + " and retrain.data.root partition dt=2024-01-02 ")
@@ -305,8 +333,8 @@ class SplitsTest {
         assertThatThrownBy(() -> config.apply(root.toString()).refuseOverlappingInputs(all, train, hadoop))
                 .isInstanceOf(SettingsException.class)
                 .hasMessageContaining("retrain.data.root partition dt=2024-01-01");
-        assertThatThrownBy(() -> config.apply(root.resolve("eval").toString()).refuseOverlappingInputs(all,
-                        settings("data.test.path=" + root.resolve("eval")), hadoop))
+        assertThatThrownBy(() -> config.apply(root.resolve("eval").toString())
+                        .refuseOverlappingInputs(all, settings("data.test.path=" + root.resolve("eval")), hadoop))
                 .isInstanceOf(SettingsException.class)
                 .hasMessageStartingWith("retrain.eval.path " + root.resolve("eval") + " and data.test.path ");
     }
@@ -315,10 +343,10 @@ class SplitsTest {
     void resumeRefusesDataWhoseSplitsChanged() throws Exception {
         Path data = dir.resolve("digits.csv");
         Files.copy(resource("digits-8x8.csv"), data);
-        HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(),
-                spark.sparkContext().hadoopConfiguration());
-        HadoopCheckpointStore checkpoints = new HadoopCheckpointStore(dir.resolve("store").toString(),
-                spark.sparkContext().hadoopConfiguration());
+        HadoopModelStore store = HadoopModelStore.open(
+                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+        HadoopCheckpointStore checkpoints = new HadoopCheckpointStore(
+                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
         ParameterAveragingEngine real = new ParameterAveragingEngine();
         TrainingEngine crashInSecondEpoch = (sc, network, options) -> {
             TrainingEngine.Session s = real.open(sc, network, options);

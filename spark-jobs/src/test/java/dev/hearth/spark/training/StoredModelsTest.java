@@ -1,7 +1,7 @@
 package dev.hearth.spark.training;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static dev.hearth.testing.Zips.withEntry;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.store.ModelFormatException;
@@ -41,20 +41,31 @@ class StoredModelsTest {
         MultiLayerNetwork net = network();
         byte[] checkpoint = write(net, true);
         MultiLayerNetwork restored = StoredModels.restoreCheckpoint(checkpoint, "network.zip of checkpoint r1");
-        assertThat(restored.getUpdater().getStateViewArray()).isEqualTo(net.getUpdater().getStateViewArray());
+        assertThat(restored.getUpdater().getStateViewArray())
+                .isEqualTo(net.getUpdater().getStateViewArray());
         assertThatThrownBy(() -> StoredModels.restore(checkpoint, "digits/3"))
                 .hasMessageContaining("has entry 'updaterState.bin', which Hearth never writes");
-        assertThatThrownBy(() -> StoredModels.restoreCheckpoint(withEntry(checkpoint, "preprocessor.bin", new byte[4]),
-                "network.zip of checkpoint r1"))
+        assertThatThrownBy(() -> StoredModels.restoreCheckpoint(
+                        withEntry(checkpoint, "preprocessor.bin", new byte[4]), "network.zip of checkpoint r1"))
                 .hasMessageStartingWith("network.zip of checkpoint r1 has entry 'preprocessor.bin'");
     }
 
     static MultiLayerNetwork network() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3)
-                .dataType(DataType.FLOAT).updater(new Adam(1e-3)).list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(8).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(1e-3))
+                .list()
+                .layer(new DenseLayer.Builder()
+                        .nIn(4)
+                        .nOut(8)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(8)
+                        .nOut(3)
+                        .activation(Activation.SOFTMAX)
+                        .build())
                 .build());
         net.init();
         return net;

@@ -14,15 +14,12 @@ import dev.hearth.store.hadoop.HadoopModelStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.dataset.DataSet;
 
 /** Resume after a crash, warm start, early stopping and the regression head, on real local[2] Spark. */
 class TrainingLifecycleTest {
@@ -42,20 +39,30 @@ class TrainingLifecycleTest {
     }
 
     private static String resource(String name) throws Exception {
-        return Path.of(TrainingLifecycleTest.class.getResource("/dev/hearth/spark/data/" + name).toURI()).toString();
+        return Path.of(TrainingLifecycleTest.class
+                        .getResource("/dev/hearth/spark/data/" + name)
+                        .toURI())
+                .toString();
     }
 
     private HadoopModelStore store() {
-        return HadoopModelStore.open(dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+        return HadoopModelStore.open(
+                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
     }
 
     private HadoopCheckpointStore checkpoints() {
-        return new HadoopCheckpointStore(dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+        return new HadoopCheckpointStore(
+                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
     }
 
     private static Settings digits(String... extra) throws Exception {
-        List<String> s = new ArrayList<>(List.of("data.path=" + resource("digits-8x8.csv"), "model.name=digits",
-                "network.hidden=32", "network.learning.rate=0.01", "train.batch.size.per.worker=32", "train.epochs=4"));
+        List<String> s = new ArrayList<>(List.of(
+                "data.path=" + resource("digits-8x8.csv"),
+                "model.name=digits",
+                "network.hidden=32",
+                "network.learning.rate=0.01",
+                "train.batch.size.per.worker=32",
+                "train.epochs=4"));
         s.addAll(List.of(extra));
         return TrainSettings.loader().load(null, s);
     }
@@ -71,10 +78,11 @@ class TrainingLifecycleTest {
         assertThatThrownBy(() -> new TrainingPipeline(spark, store, checkpoints(), crashingAt(3)).run(digits(), false))
                 .hasMessageContaining("driver crashed in epoch 3");
         assertThat(store.listVersions("digits")).isEmpty();
-        assertThat(checkpoints().latest("digits")).hasValueSatisfying(c -> assertThat(c.epoch()).isEqualTo(2));
+        assertThat(checkpoints().latest("digits"))
+                .hasValueSatisfying(c -> assertThat(c.epoch()).isEqualTo(2));
 
-        TrainingSummary summary = new TrainingPipeline(spark, store, checkpoints(), new ParameterAveragingEngine())
-                .run(digits(), true);
+        TrainingSummary summary =
+                new TrainingPipeline(spark, store, checkpoints(), new ParameterAveragingEngine()).run(digits(), true);
         assertThat(summary.epochs()).extracting(EpochResult::epoch).containsExactly(1, 2, 3, 4);
         assertThat(summary.metrics().get("accuracy")).isGreaterThan(0.85);
         assertThat(summary.published().metadata().provenance()).containsEntry("resumedAfterEpoch", 2);
@@ -87,7 +95,8 @@ class TrainingLifecycleTest {
                         .run(digits(), true))
                 .isInstanceOf(SettingsException.class)
                 .hasMessage("--resume: no checkpoint of model 'digits' to resume from");
-        assertThatThrownBy(() -> new TrainingPipeline(spark, store(), checkpoints(), crashingAt(2)).run(digits(), false))
+        assertThatThrownBy(
+                        () -> new TrainingPipeline(spark, store(), checkpoints(), crashingAt(2)).run(digits(), false))
                 .hasMessageContaining("crashed");
         assertThatThrownBy(() -> new TrainingPipeline(spark, store(), checkpoints(), new ParameterAveragingEngine())
                         .run(digits("network.learning.rate=0.5"), true))
@@ -99,7 +108,8 @@ class TrainingLifecycleTest {
     void warmStartInitialisesFromAStoredModelAndRecordsTheParent() throws Exception {
         HadoopModelStore store = store();
         ModelVersion first = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
-                .run(digits("train.epochs=2")).published();
+                .run(digits("train.epochs=2"))
+                .published();
         TrainingSummary second = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
                 .run(digits("train.epochs=1", "model.warm.start=digits/1"));
         assertThat(second.published().version()).isEqualTo(2);
@@ -117,9 +127,12 @@ class TrainingLifecycleTest {
 
     @Test
     void earlyStoppingKeepsTheBestEpoch() throws Exception {
-        TrainingSummary s = new TrainingPipeline(spark, store(), new ParameterAveragingEngine()).run(digits(
-                "train.epochs=30", "train.early.stopping.patience=2", "network.learning.rate=0.05",
-                "split.validation.fraction=0.2"));
+        TrainingSummary s = new TrainingPipeline(spark, store(), new ParameterAveragingEngine())
+                .run(digits(
+                        "train.epochs=30",
+                        "train.early.stopping.patience=2",
+                        "network.learning.rate=0.05",
+                        "split.validation.fraction=0.2"));
         ModelVersion v = s.published();
         int best = ((Number) v.metadata().provenance().get("bestEpoch")).intValue();
         double bestValidation = s.epochs().get(best - 1).validation();
@@ -131,11 +144,21 @@ class TrainingLifecycleTest {
 
     @Test
     void regressionHeadReportsMseMaeAndR2() throws Exception {
-        TrainingSummary s = new TrainingPipeline(spark, store(), new ParameterAveragingEngine()).run(
-                TrainSettings.loader().load(null, List.of("data.path=" + resource("iris.csv"), "model.name=petals",
-                        "data.label.column=petal_width", "data.features=sepal_length,sepal_width,petal_length",
-                        "network.head=regression", "network.hidden=16", "network.learning.rate=0.01",
-                        "train.epochs=40", "train.batch.size.per.worker=8", "normalizer=standardize")));
+        TrainingSummary s = new TrainingPipeline(spark, store(), new ParameterAveragingEngine())
+                .run(TrainSettings.loader()
+                        .load(
+                                null,
+                                List.of(
+                                        "data.path=" + resource("iris.csv"),
+                                        "model.name=petals",
+                                        "data.label.column=petal_width",
+                                        "data.features=sepal_length,sepal_width,petal_length",
+                                        "network.head=regression",
+                                        "network.hidden=16",
+                                        "network.learning.rate=0.01",
+                                        "train.epochs=40",
+                                        "train.batch.size.per.worker=8",
+                                        "normalizer=standardize")));
         assertThat(s.metrics()).containsKeys("mse", "mae", "r2");
         assertThat(s.metrics().get("r2")).isGreaterThan(0.8);
         assertThat(s.published().metadata().signature().labelNames()).isEmpty();

@@ -43,16 +43,23 @@ class TrainingNumericsTest {
     }
 
     private static Path resource(String name) throws Exception {
-        return Path.of(TrainingNumericsTest.class.getResource("/dev/hearth/spark/data/" + name).toURI());
+        return Path.of(TrainingNumericsTest.class
+                .getResource("/dev/hearth/spark/data/" + name)
+                .toURI());
     }
 
     private HadoopModelStore store() {
-        return HadoopModelStore.open(dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+        return HadoopModelStore.open(
+                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
     }
 
     private static Settings digits(String... extra) throws Exception {
-        List<String> s = new ArrayList<>(List.of("data.path=" + resource("digits-8x8.csv"), "model.name=digits",
-                "network.hidden=32", "network.learning.rate=0.01", "train.batch.size.per.worker=32",
+        List<String> s = new ArrayList<>(List.of(
+                "data.path=" + resource("digits-8x8.csv"),
+                "model.name=digits",
+                "network.hidden=32",
+                "network.learning.rate=0.01",
+                "train.batch.size.per.worker=32",
                 "train.checkpoint=false"));
         s.addAll(List.of(extra));
         return TrainSettings.loader().load(null, s);
@@ -105,8 +112,9 @@ class TrainingNumericsTest {
         assertThat(s.epochs().get(2).validation()).isNaN();
         assertThat(((Number) p.get("bestEpoch")).intValue()).isIn(1, 2);
         assertThat(p).containsEntry("stoppedEarly", true);
-        assertThat((String) p.get("stopReason")).startsWith("epoch 3: the validation metric is NaN, so training "
-                + "diverged; stopping and keeping epoch ");
+        assertThat((String) p.get("stopReason"))
+                .startsWith("epoch 3: the validation metric is NaN, so training "
+                        + "diverged; stopping and keeping epoch ");
         assertThat(s.metrics().get("accuracy")).isGreaterThan(0.6);
     }
 
@@ -148,8 +156,8 @@ class TrainingNumericsTest {
         row[p0] = 3f;
         n.apply(row, 0, row.length);
         assertThat(row[p0]).isEqualTo(3f);
-        INDArray out = StoredModels.load(store(), "digits").network()
-                .output(Nd4j.create(row, new long[] {1, row.length}));
+        INDArray out =
+                StoredModels.load(store(), "digits").network().output(Nd4j.create(row, new long[] {1, row.length}));
         assertThat(out.isNaN().any()).isFalse();
         assertThat(out.sumNumber().doubleValue()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
     }
@@ -163,23 +171,29 @@ class TrainingNumericsTest {
         }
         Path csv = dir.resolve("iris-ts.csv");
         Files.write(csv, out);
-        TrainJobConfig cfg = TrainJobConfig.of(TrainSettings.loader().load(null, List.of("data.path=" + csv,
-                "model.name=iris")), spark.sparkContext().hadoopConfiguration());
+        TrainJobConfig cfg = TrainJobConfig.of(
+                TrainSettings.loader().load(null, List.of("data.path=" + csv, "model.name=iris")),
+                spark.sparkContext().hadoopConfiguration());
         List<JavaRDD<?>> cached = new ArrayList<>();
         try (LogCapture log = LogCapture.of(Splits.class)) {
             Splits.of(new DatasetLoader(spark), cfg, cached);
             List<String> warnings = log.at(Level.WARN);
             assertThat(warnings).hasSize(1);
-            assertThat(warnings.get(0)).startsWith("Feature values lose digits as float32 in 1 column: '17000")
+            assertThat(warnings.get(0))
+                    .startsWith("Feature values lose digits as float32 in 1 column: '17000")
                     .containsPattern("'1700000\\d{3}' in column ts reads as 1\\.7\\d*E9\\. ")
                     .contains("holds integers exactly only up to 16,777,216");
         } finally {
             cached.forEach(JavaRDD::unpersist);
         }
         try (LogCapture log = LogCapture.of(Splits.class)) {
-            Splits.of(new DatasetLoader(spark), TrainJobConfig.of(TrainSettings.loader().load(null, List.of(
-                    "data.path=" + resource("iris.csv"), "model.name=iris")),
-                    spark.sparkContext().hadoopConfiguration()), cached);
+            Splits.of(
+                    new DatasetLoader(spark),
+                    TrainJobConfig.of(
+                            TrainSettings.loader()
+                                    .load(null, List.of("data.path=" + resource("iris.csv"), "model.name=iris")),
+                            spark.sparkContext().hadoopConfiguration()),
+                    cached);
             assertThat(log.at(Level.WARN)).isEmpty();
         } finally {
             cached.forEach(JavaRDD::unpersist);

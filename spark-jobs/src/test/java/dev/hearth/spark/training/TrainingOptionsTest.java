@@ -17,12 +17,29 @@ class TrainingOptionsTest {
 
     @Test
     void theTrainJobBuildsItsOptionsFromTheSettings() {
-        Settings s = TrainSettings.loader().load(null, List.of("train.workers=3", "train.approach=Export",
-                "train.batch.size.per.worker=16", "train.stats=true", "split.seed=9"));
-        TrainingOptions o = TrainJobConfig.of(s.with(java.util.Map.of("model.name", "m", "data.path", "/x")),
-                new org.apache.hadoop.conf.Configuration()).options();
-        assertThat(o).isEqualTo(TrainingOptions.builder().workers(3).batchSizePerWorker(16).averagingFrequency(10)
-                .prefetchBatches(2).approach(TrainingOptions.Approach.EXPORT).seed(9).stats(true).build());
+        Settings s = TrainSettings.loader()
+                .load(
+                        null,
+                        List.of(
+                                "train.workers=3",
+                                "train.approach=Export",
+                                "train.batch.size.per.worker=16",
+                                "train.stats=true",
+                                "split.seed=9"));
+        TrainingOptions o = TrainJobConfig.of(
+                        s.with(java.util.Map.of("model.name", "m", "data.path", "/x")),
+                        new org.apache.hadoop.conf.Configuration())
+                .options();
+        assertThat(o)
+                .isEqualTo(TrainingOptions.builder()
+                        .workers(3)
+                        .batchSizePerWorker(16)
+                        .averagingFrequency(10)
+                        .prefetchBatches(2)
+                        .approach(TrainingOptions.Approach.EXPORT)
+                        .seed(9)
+                        .stats(true)
+                        .build());
         assertThat(TrainJobConfig.batchSize(s)).isEqualTo(16);
     }
 

@@ -35,11 +35,15 @@ class TrainingPipelineTest {
     }
 
     private static String resource(String name) throws Exception {
-        return Path.of(TrainingPipelineTest.class.getResource("/dev/hearth/spark/data/" + name).toURI()).toString();
+        return Path.of(TrainingPipelineTest.class
+                        .getResource("/dev/hearth/spark/data/" + name)
+                        .toURI())
+                .toString();
     }
 
     private HadoopModelStore store() {
-        return HadoopModelStore.open(dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+        return HadoopModelStore.open(
+                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
     }
 
     private Settings settings(String... overrides) {
@@ -49,16 +53,17 @@ class TrainingPipelineTest {
     @Test
     void trainsIrisWellAboveChanceAndPublishesVersionOne() throws Exception {
         HadoopModelStore store = store();
-        TrainingSummary summary = new TrainingPipeline(spark, store, new ParameterAveragingEngine()).run(settings(
-                "data.path=" + resource("iris.csv"),
-                "model.name=iris",
-                "network.hidden=16",
-                "network.learning.rate=0.05",
-                "train.epochs=30",
-                "train.batch.size.per.worker=8",
-                "train.averaging.frequency=2",
-                "split.test.fraction=0.3",
-                "split.validation.fraction=0"));
+        TrainingSummary summary = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
+                .run(settings(
+                        "data.path=" + resource("iris.csv"),
+                        "model.name=iris",
+                        "network.hidden=16",
+                        "network.learning.rate=0.05",
+                        "train.epochs=30",
+                        "train.batch.size.per.worker=8",
+                        "train.averaging.frequency=2",
+                        "split.test.fraction=0.3",
+                        "split.validation.fraction=0"));
 
         assertThat(summary.metrics().get("accuracy")).isGreaterThanOrEqualTo(0.9);
         assertThat(summary.epochs()).hasSizeBetween(1, 30);
@@ -69,10 +74,11 @@ class TrainingPipelineTest {
         assertThat(v.metadata().signature().normalizer().kind()).isEqualTo("minmax");
         assertThat(v.metadata().metrics()).containsKeys("accuracy", "f1", "precision", "recall");
         assertThat(v.metadata().training()).containsEntry("train.epochs", "30");
-        assertThat(v.metadata().provenance()).containsEntry("sparkMaster", "local[2]")
+        assertThat(v.metadata().provenance())
+                .containsEntry("sparkMaster", "local[2]")
                 .containsEntry("trainingApproach", "export");
-        assertThat(v.metadata().files()).containsKeys("model.zip", "evaluation.json", "learning-curve.png",
-                "confusion-matrix.png");
+        assertThat(v.metadata().files())
+                .containsKeys("model.zip", "evaluation.json", "learning-curve.png", "confusion-matrix.png");
         byte[] png = store.readFile(v, "confusion-matrix.png");
         assertThat(java.util.Arrays.copyOfRange(png, 1, 4)).containsExactly('P', 'N', 'G');
         assertThat(store.readFile(v, dev.hearth.store.ModelFiles.MODEL_FILE)).isNotEmpty();
@@ -81,13 +87,14 @@ class TrainingPipelineTest {
     @Test
     void trainsDigitsWithLabelInLastColumn() throws Exception {
         HadoopModelStore store = store();
-        TrainingSummary summary = new TrainingPipeline(spark, store, new ParameterAveragingEngine()).run(settings(
-                "data.path=" + resource("digits-8x8.csv"),
-                "model.name=digits",
-                "network.hidden=64",
-                "network.learning.rate=0.01",
-                "train.epochs=8",
-                "train.batch.size.per.worker=32"));
+        TrainingSummary summary = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
+                .run(settings(
+                        "data.path=" + resource("digits-8x8.csv"),
+                        "model.name=digits",
+                        "network.hidden=64",
+                        "network.learning.rate=0.01",
+                        "train.epochs=8",
+                        "train.batch.size.per.worker=32"));
         assertThat(summary.metrics().get("accuracy")).isGreaterThanOrEqualTo(0.9);
         assertThat(summary.published().metadata().signature().labelNames()).hasSize(10);
     }

@@ -47,17 +47,28 @@ class WarmStartTest {
     }
 
     private HadoopModelStore store() {
-        return HadoopModelStore.open(dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+        return HadoopModelStore.open(
+                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
     }
 
     private static List<String> iris() throws Exception {
-        return Files.readAllLines(Path.of(WarmStartTest.class.getResource("/dev/hearth/spark/data/iris.csv").toURI()));
+        return Files.readAllLines(Path.of(WarmStartTest.class
+                .getResource("/dev/hearth/spark/data/iris.csv")
+                .toURI()));
     }
 
     private Settings settings(Path data, String... extra) {
-        List<String> s = new ArrayList<>(List.of("data.path=" + data, "model.name=iris", "store.root=" + dir.resolve("store"),
-                "network.hidden=16", "network.learning.rate=0.05", "train.epochs=3", "train.batch.size.per.worker=8",
-                "train.averaging.frequency=2", "split.test.fraction=0.3", "split.validation.fraction=0",
+        List<String> s = new ArrayList<>(List.of(
+                "data.path=" + data,
+                "model.name=iris",
+                "store.root=" + dir.resolve("store"),
+                "network.hidden=16",
+                "network.learning.rate=0.05",
+                "train.epochs=3",
+                "train.batch.size.per.worker=8",
+                "train.averaging.frequency=2",
+                "split.test.fraction=0.3",
+                "split.validation.fraction=0",
                 "train.checkpoint=false"));
         s.addAll(List.of(extra));
         return TrainSettings.loader().load(null, s);
@@ -78,7 +89,8 @@ class WarmStartTest {
         List<String> all = iris();
         ModelVersion v1 = train(settings(write("all.csv", all))).published();
         // A "one-day window" without setosa, whose petal measurements are the smallest: a refit would move min.
-        List<String> window = new ArrayList<>(all.stream().filter(l -> !l.endsWith(",setosa")).toList());
+        List<String> window =
+                new ArrayList<>(all.stream().filter(l -> !l.endsWith(",setosa")).toList());
         ModelVersion v2 = train(settings(write("window.csv", window), "model.warm.start=iris/1", "train.epochs=2"))
                 .published();
 
@@ -96,8 +108,12 @@ class WarmStartTest {
         JsonNode evaluation = new ObjectMapper().readTree(store().readFile(v2, "evaluation.json"));
         assertThat(evaluation.get("zeroSupportClasses").toString()).isEqualTo("[\"setosa\"]");
         JsonNode m = evaluation.get("metrics");
-        assertThat(m.get("f1").asDouble()).isEqualTo(
-                (m.get("f1.versicolor").asDouble() + m.get("f1.virginica").asDouble()) / 2, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(m.get("f1").asDouble())
+                .isEqualTo(
+                        (m.get("f1.versicolor").asDouble()
+                                        + m.get("f1.virginica").asDouble())
+                                / 2,
+                        org.assertj.core.api.Assertions.within(1e-12));
     }
 
     @Test
@@ -122,11 +138,19 @@ class WarmStartTest {
     @Test
     void theLearningRateScheduleContinuesFromTheChampionsIterationCountOrRestartsWhenAsked() throws Exception {
         Path data = write("all.csv", iris());
-        Path spec = write("net.yaml", List.of("head: classification", "updater: sgd", "learningRate: 0.1",
-                "schedule: {type: exponential, decay: 0.99}", "layers:", "  - {type: dense, units: 16, activation: relu}"));
+        Path spec = write(
+                "net.yaml",
+                List.of(
+                        "head: classification",
+                        "updater: sgd",
+                        "learningRate: 0.1",
+                        "schedule: {type: exponential, decay: 0.99}",
+                        "layers:",
+                        "  - {type: dense, units: 16, activation: relu}"));
         String net = "network.config=" + spec;
         int n1 = iterations(train(settings(data, net)).published());
-        int n2 = iterations(train(settings(data, net, "model.warm.start=iris/1")).published());
+        int n2 =
+                iterations(train(settings(data, net, "model.warm.start=iris/1")).published());
         int n3 = iterations(train(settings(data, net, "model.warm.start=iris/1", "train.warm.start.schedule=restart"))
                 .published());
         assertThat(n1).isPositive();
@@ -137,8 +161,8 @@ class WarmStartTest {
         MultiLayerNetwork continued = StoredModels.load(store(), "iris/2").network();
         ISchedule schedule = schedule(continued);
         // where v2 ended, the rate is 0.1 * 0.99^(n1 + n3), well below where a restarted schedule ends
-        assertThat(schedule.valueAt(n2, 0)).isCloseTo(0.1 * Math.pow(0.99, n2),
-                org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(schedule.valueAt(n2, 0))
+                .isCloseTo(0.1 * Math.pow(0.99, n2), org.assertj.core.api.Assertions.within(1e-9));
         assertThat(schedule.valueAt(n2, 0)).isLessThan(schedule.valueAt(n3, 0));
         assertThat(store().resolve(ModelRef.parse("iris/3")).metadata().training())
                 .containsEntry("train.warm.start.schedule", "restart");
@@ -147,18 +171,28 @@ class WarmStartTest {
     @Test
     void aRegressionWarmStartKeepsTheChampionsTargetNormaliser() throws Exception {
         List<String> all = Files.readAllLines(Path.of(WarmStartTest.class
-                .getResource("/dev/hearth/spark/data/tumour-area.csv").toURI()));
-        String[] regression = {"model.name=area", "data.label.column=worst_area", "network.head=regression",
-                "normalizer=standardize", "network.learning.rate=0.001", "train.epochs=1"};
+                .getResource("/dev/hearth/spark/data/tumour-area.csv")
+                .toURI()));
+        String[] regression = {
+            "model.name=area",
+            "data.label.column=worst_area",
+            "network.head=regression",
+            "normalizer=standardize",
+            "network.learning.rate=0.001",
+            "train.epochs=1"
+        };
         ModelVersion v1 = train(settings(write("areas.csv", all), regression)).published();
         // A window of the largest tumours only: refitted, the target's mean would move far above the champion's.
         List<String> window = new ArrayList<>(List.of(all.get(0)));
         all.subList(1, all.size()).stream().filter(l -> target(l) > 1500).forEach(window::add);
-        double windowMean = window.subList(1, window.size()).stream().mapToDouble(WarmStartTest::target).average()
+        double windowMean = window.subList(1, window.size()).stream()
+                .mapToDouble(WarmStartTest::target)
+                .average()
                 .orElseThrow();
         List<String> warm = new ArrayList<>(List.of(regression));
         warm.add("model.warm.start=area/1");
-        ModelVersion v2 = train(settings(write("large-areas.csv", window), warm.toArray(String[]::new))).published();
+        ModelVersion v2 = train(settings(write("large-areas.csv", window), warm.toArray(String[]::new)))
+                .published();
 
         NormalizerSpec champion = v1.metadata().signature().targetNormalizer();
         NormalizerSpec kept = v2.metadata().signature().targetNormalizer();
@@ -167,13 +201,16 @@ class WarmStartTest {
         assertThat(kept.mean()).containsExactly(champion.mean());
         assertThat(kept.std()).containsExactly(champion.std());
         assertThat(kept.mean()[0]).isLessThan(windowMean - 500);
-        assertThat(v2.metadata().signature().normalizer().mean()).containsExactly(
-                v1.metadata().signature().normalizer().mean());
+        assertThat(v2.metadata().signature().normalizer().mean())
+                .containsExactly(v1.metadata().signature().normalizer().mean());
         assertThat(v2.metadata().provenance()).containsEntry("parentVersion", "area/1");
 
         // A regression model cannot warm-start a classification head.
-        assertThatThrownBy(() -> train(settings(write("areas-again.csv", all), "model.name=area",
-                "data.label.column=worst_area", "model.warm.start=area/1")))
+        assertThatThrownBy(() -> train(settings(
+                        write("areas-again.csv", all),
+                        "model.name=area",
+                        "data.label.column=worst_area",
+                        "model.warm.start=area/1")))
                 .isInstanceOf(SettingsException.class)
                 .hasMessage("model.warm.start area/1 is a regression model but network.head is classification");
     }
@@ -183,11 +220,15 @@ class WarmStartTest {
     }
 
     private static ISchedule schedule(MultiLayerNetwork net) {
-        return ((org.nd4j.linalg.learning.config.Sgd) ((BaseLayer) net.getLayer(0).conf().getLayer()).getIUpdater())
+        return ((org.nd4j.linalg.learning.config.Sgd)
+                        ((BaseLayer) net.getLayer(0).conf().getLayer()).getIUpdater())
                 .getLearningRateSchedule();
     }
 
     private int iterations(ModelVersion v) {
-        return StoredModels.load(store(), v.ref().toString()).network().getLayerWiseConfigurations().getIterationCount();
+        return StoredModels.load(store(), v.ref().toString())
+                .network()
+                .getLayerWiseConfigurations()
+                .getIterationCount();
     }
 }

@@ -16,8 +16,8 @@ public final class FlatValues {
     /** Overwrites {@code target} (a flat vector of {@code values.length} elements) with {@code values}. */
     public static void load(INDArray target, float[] values) {
         if (target.length() != values.length) {
-            throw new IllegalArgumentException("cannot load " + values.length + " values into an array of "
-                    + target.length());
+            throw new IllegalArgumentException(
+                    "cannot load " + values.length + " values into an array of " + target.length());
         }
         if (values.length == 0) {
             return;
@@ -50,7 +50,9 @@ public final class FlatValues {
     }
 
     private static boolean whole(INDArray a) {
-        return a.dataType() == DataType.FLOAT && a.offset() == 0 && a.data().length() == a.length()
+        return a.dataType() == DataType.FLOAT
+                && a.offset() == 0
+                && a.data().length() == a.length()
                 && a.length() <= Integer.MAX_VALUE;
     }
 }

@@ -16,7 +16,12 @@ import org.nd4j.linalg.activations.impl.ActivationTanH;
  * it is fused with the cross-entropy gradient.
  */
 enum FusedActivation {
-    IDENTITY, RELU, LEAKY_RELU, SIGMOID, TANH, SOFTMAX;
+    IDENTITY,
+    RELU,
+    LEAKY_RELU,
+    SIGMOID,
+    TANH,
+    SOFTMAX;
 
     /** The activation of a DL4J activation function, or null when the fused step does not run it. */
     static FusedActivation of(IActivation fn) {
@@ -39,7 +44,7 @@ enum FusedActivation {
     /** Applies the activation to {@code n} values from index 0 (not softmax: see {@link #softmaxRows}). */
     void apply(FloatBuffer z, int n, float alpha) {
         switch (this) {
-            case IDENTITY, SOFTMAX -> { }
+            case IDENTITY, SOFTMAX -> {}
             case RELU -> {
                 for (int i = 0; i < n; i++) {
                     z.put(i, Math.max(0f, z.get(i)));
@@ -67,7 +72,7 @@ enum FusedActivation {
     /** Multiplies {@code grad} by the derivative at the outputs {@code h}, for {@code n} values. */
     void backprop(FloatBuffer h, FloatBuffer grad, int n, float alpha) {
         switch (this) {
-            case IDENTITY, SOFTMAX -> { }
+            case IDENTITY, SOFTMAX -> {}
             case RELU -> {
                 for (int i = 0; i < n; i++) {
                     if (!(h.get(i) > 0f)) {

@@ -39,9 +39,11 @@ public final class FusedDenseStep implements AutoCloseable {
     private int capacity;
     /** Per layer: its input as seen by the product (features, the previous output, or that after dropout). */
     private NativeFloats[] inputs;
+
     private NativeFloats[] dropoutMasks;
     /** Per layer: its output (after the activation), and the gradient of the loss at its pre-activation. */
     private NativeFloats[] activations;
+
     private NativeFloats[] deltas;
     private NativeFloats features;
     private NativeFloats labels;
@@ -85,9 +87,12 @@ public final class FusedDenseStep implements AutoCloseable {
         }
         INDArray stateView = network.getUpdater().getStateViewArray();
         long expected = FusedUpdater.stateMultiple(layout.updater()) * layout.parameters();
-        if ((stateView == null ? 0 : stateView.length()) != expected || stateView != null && stateView.dataType() != DataType.FLOAT) {
-            reason.append("its updater state holds ").append(stateView == null ? 0 : stateView.length())
-                    .append(" values, not ").append(expected);
+        if ((stateView == null ? 0 : stateView.length()) != expected
+                || stateView != null && stateView.dataType() != DataType.FLOAT) {
+            reason.append("its updater state holds ")
+                    .append(stateView == null ? 0 : stateView.length())
+                    .append(" values, not ")
+                    .append(expected);
             return null;
         }
         return new FusedDenseStep(network, layout, masks, rows);
@@ -106,7 +111,8 @@ public final class FusedDenseStep implements AutoCloseable {
         int rows = (int) x.rows();
         if (y.rows() != rows || x.columns() != layers.get(0).in() || y.columns() != outputs) {
             throw new IllegalArgumentException("minibatch of " + x.rows() + "x" + x.columns() + " features and "
-                    + y.rows() + "x" + y.columns() + " labels does not fit a network of " + layers.get(0).in()
+                    + y.rows() + "x" + y.columns() + " labels does not fit a network of "
+                    + layers.get(0).in()
                     + " inputs and " + outputs + " outputs");
         }
         if (rows > capacity) {
@@ -138,9 +144,21 @@ public final class FusedDenseStep implements AutoCloseable {
                 }
             }
             NativeFloats h = activations[l];
-            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor, openblas_nolapack.CblasTrans,
-                    openblas_nolapack.CblasNoTrans, p.out(), rows, p.in(), 1f, weights[l], p.in(), inputs[l].pointer,
-                    p.in(), 0f, h.pointer, p.out());
+            openblas_nolapack.cblas_sgemm(
+                    openblas_nolapack.CblasColMajor,
+                    openblas_nolapack.CblasTrans,
+                    openblas_nolapack.CblasNoTrans,
+                    p.out(),
+                    rows,
+                    p.in(),
+                    1f,
+                    weights[l],
+                    p.in(),
+                    inputs[l].pointer,
+                    p.in(),
+                    0f,
+                    h.pointer,
+                    p.out());
             FloatBuffer z = h.buffer;
             FloatBuffer all = params.buffer;
             int bias = (int) p.biasOffset();
@@ -204,9 +222,21 @@ public final class FusedDenseStep implements AutoCloseable {
             FusedLayout.LayerPlan p = layers.get(l);
             NativeFloats delta = deltas[l];
             // dW (in x out) = input^T (in x rows) * delta (rows x out)
-            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor, openblas_nolapack.CblasNoTrans,
-                    openblas_nolapack.CblasTrans, p.in(), p.out(), rows, 1f, inputs[l].pointer, p.in(), delta.pointer,
-                    p.out(), 0f, weightGrads[l], p.in());
+            openblas_nolapack.cblas_sgemm(
+                    openblas_nolapack.CblasColMajor,
+                    openblas_nolapack.CblasNoTrans,
+                    openblas_nolapack.CblasTrans,
+                    p.in(),
+                    p.out(),
+                    rows,
+                    1f,
+                    inputs[l].pointer,
+                    p.in(),
+                    delta.pointer,
+                    p.out(),
+                    0f,
+                    weightGrads[l],
+                    p.in());
             int bias = (int) p.biasOffset();
             FloatBuffer d = delta.buffer;
             for (int j = 0; j < p.out(); j++) {
@@ -223,9 +253,21 @@ public final class FusedDenseStep implements AutoCloseable {
             }
             // Gradient at this layer's input (in x rows) = W (in x out) * delta^T (out x rows): the previous delta.
             NativeFloats previous = deltas[l - 1];
-            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor, openblas_nolapack.CblasNoTrans,
-                    openblas_nolapack.CblasNoTrans, p.in(), rows, p.out(), 1f, weights[l], p.in(), delta.pointer,
-                    p.out(), 0f, previous.pointer, p.in());
+            openblas_nolapack.cblas_sgemm(
+                    openblas_nolapack.CblasColMajor,
+                    openblas_nolapack.CblasNoTrans,
+                    openblas_nolapack.CblasNoTrans,
+                    p.in(),
+                    rows,
+                    p.out(),
+                    1f,
+                    weights[l],
+                    p.in(),
+                    delta.pointer,
+                    p.out(),
+                    0f,
+                    previous.pointer,
+                    p.in());
             int n = rows * p.in();
             if (dropoutMasks[l] != null) {
                 FloatBuffer mask = dropoutMasks[l].buffer;

@@ -33,7 +33,10 @@ import org.nd4j.linalg.schedule.ISchedule;
 record FusedLayout(List<LayerPlan> layers, Loss loss, float[] classWeights, IUpdater updater, long parameters) {
 
     /** The head's loss: softmax with cross-entropy, or mean squared error. */
-    enum Loss { SOFTMAX_CROSS_ENTROPY, MSE }
+    enum Loss {
+        SOFTMAX_CROSS_ENTROPY,
+        MSE
+    }
 
     /**
      * One dense layer: {@code out = act(in W + b)} with W {@code in x out} column-major at {@code weightOffset}
@@ -42,8 +45,16 @@ record FusedLayout(List<LayerPlan> layers, Loss loss, float[] classWeights, IUpd
      * @param retain probability of keeping an input value under dropout, 1 without dropout
      * @param l2 L2 coefficient of the weights (null: none); {@code l2Bias} likewise for the bias
      */
-    record LayerPlan(int in, int out, long weightOffset, long biasOffset, FusedActivation activation, float alpha,
-            double retain, ISchedule l2, ISchedule l2Bias) {}
+    record LayerPlan(
+            int in,
+            int out,
+            long weightOffset,
+            long biasOffset,
+            FusedActivation activation,
+            float alpha,
+            double retain,
+            ISchedule l2,
+            ISchedule l2Bias) {}
 
     private static final Set<String> WEIGHTS_AND_BIAS = Set.of("W", "b");
 
@@ -64,26 +75,42 @@ record FusedLayout(List<LayerPlan> layers, Loss loss, float[] classWeights, IUpd
             int in = (int) w.rows();
             int out = (int) w.columns();
             long base = NativeFloats.address(flat);
-            if (w.ordering() != 'f' || w.stride(0) != 1 || w.stride(1) != in
+            if (w.ordering() != 'f'
+                    || w.stride(0) != 1
+                    || w.stride(1) != in
                     || NativeFloats.address(w) - base != offset * Float.BYTES
                     || NativeFloats.address(b) - base != (offset + (long) in * out) * Float.BYTES) {
-                reason.append("the parameters of layer ").append(plans.size())
+                reason.append("the parameters of layer ")
+                        .append(plans.size())
                         .append(" are not laid out as [W column-major, b] in the flat parameter vector");
                 return null;
             }
             double retain = conf.getIDropout() == null ? 1.0 : ((Dropout) conf.getIDropout()).getP();
             FusedActivation act = FusedActivation.of(conf.getActivationFn());
             float alpha = conf.getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationLReLU l
-                    ? (float) l.getAlpha() : 0f;
-            plans.add(new LayerPlan(in, out, offset, offset + (long) in * out, act, alpha, retain,
-                    l2(conf.getRegularization()), l2(conf.getRegularizationBias())));
+                    ? (float) l.getAlpha()
+                    : 0f;
+            plans.add(new LayerPlan(
+                    in,
+                    out,
+                    offset,
+                    offset + (long) in * out,
+                    act,
+                    alpha,
+                    retain,
+                    l2(conf.getRegularization()),
+                    l2(conf.getRegularizationBias())));
             offset += (long) in * out + out;
         }
         if (offset != flat.length()) {
-            reason.append("the layers hold ").append(offset).append(" parameters but the network has ").append(flat.length());
+            reason.append("the layers hold ")
+                    .append(offset)
+                    .append(" parameters but the network has ")
+                    .append(flat.length());
             return null;
         }
-        OutputLayer head = (OutputLayer) network.getLayers()[network.getnLayers() - 1].conf().getLayer();
+        OutputLayer head = (OutputLayer)
+                network.getLayers()[network.getnLayers() - 1].conf().getLayer();
         ILossFunction lossFn = head.getLossFn();
         float[] classWeights = null;
         if (lossFn instanceof LossMCXENT x && x.getWeights() != null) {
@@ -96,7 +123,8 @@ record FusedLayout(List<LayerPlan> layers, Loss loss, float[] classWeights, IUpd
     /** Why the fused step cannot train {@code network}, or null when it can. */
     static String check(MultiLayerNetwork network) {
         var conf = network.getLayerWiseConfigurations();
-        if (conf.getInputPreProcessors() != null && !conf.getInputPreProcessors().isEmpty()) {
+        if (conf.getInputPreProcessors() != null
+                && !conf.getInputPreProcessors().isEmpty()) {
             return "it has input preprocessors";
         }
         if (conf.getBackpropType() != org.deeplearning4j.nn.conf.BackpropType.Standard) {
@@ -114,7 +142,8 @@ record FusedLayout(List<LayerPlan> layers, Loss loss, float[] classWeights, IUpd
             }
             BaseLayer base = (BaseLayer) layers[i].conf().getLayer();
             IUpdater u = base.getIUpdater();
-            if (base.getBiasUpdater() != null && !base.getBiasUpdater().equals(u) || first != null && !first.equals(u)) {
+            if (base.getBiasUpdater() != null && !base.getBiasUpdater().equals(u)
+                    || first != null && !first.equals(u)) {
                 return "layer " + i + " has an updater configuration of its own (one for the whole network only)";
             }
             first = u;
@@ -123,7 +152,8 @@ record FusedLayout(List<LayerPlan> layers, Loss loss, float[] classWeights, IUpd
         if (why != null) {
             return why;
         }
-        if (!(network.getUpdater() instanceof BaseMultiLayerUpdater<?> u) || u.getUpdaterBlocks().size() != 1) {
+        if (!(network.getUpdater() instanceof BaseMultiLayerUpdater<?> u)
+                || u.getUpdaterBlocks().size() != 1) {
             return "its updater state is not one block";
         }
         return null;
@@ -151,7 +181,8 @@ record FusedLayout(List<LayerPlan> layers, Loss loss, float[] classWeights, IUpd
             return "layer " + i + " has activation " + base.getActivationFn();
         }
         IDropout dropout = base.getIDropout();
-        if (dropout != null && !(dropout instanceof Dropout d && d.getPSchedule() == null && d.getP() > 0 && d.getP() <= 1)) {
+        if (dropout != null
+                && !(dropout instanceof Dropout d && d.getPSchedule() == null && d.getP() > 0 && d.getP() <= 1)) {
             return "layer " + i + " has dropout " + dropout + " (only DL4J's Dropout with a fixed probability)";
         }
         if (base.getWeightNoise() != null) {
@@ -178,7 +209,8 @@ record FusedLayout(List<LayerPlan> layers, Loss loss, float[] classWeights, IUpd
         FusedActivation headAct = FusedActivation.of(head.getActivationFn());
         if (loss instanceof LossMCXENT) {
             if (headAct != FusedActivation.SOFTMAX) {
-                return "the output layer uses cross-entropy with activation " + head.getActivationFn() + " (softmax only)";
+                return "the output layer uses cross-entropy with activation " + head.getActivationFn()
+                        + " (softmax only)";
             }
         } else if (loss instanceof LossMSE mse) {
             if (mse.getWeights() != null || headAct == FusedActivation.SOFTMAX) {
@@ -197,7 +229,9 @@ record FusedLayout(List<LayerPlan> layers, Loss loss, float[] classWeights, IUpd
         if (list.size() > 1) {
             return list.toString();
         }
-        return list.isEmpty() || list.get(0) instanceof L2Regularization ? null : list.get(0).toString();
+        return list.isEmpty() || list.get(0) instanceof L2Regularization
+                ? null
+                : list.get(0).toString();
     }
 
     private static ISchedule l2(List<Regularization> list) {

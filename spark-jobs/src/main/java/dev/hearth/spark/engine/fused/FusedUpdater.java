@@ -78,8 +78,8 @@ final class FusedUpdater {
         }
     }
 
-    private static void addL2(FloatBuffer params, FloatBuffer grad, ISchedule l2, int from, int count, int iteration,
-            int epoch) {
+    private static void addL2(
+            FloatBuffer params, FloatBuffer grad, ISchedule l2, int from, int count, int iteration, int epoch) {
         if (l2 == null) {
             return;
         }

@@ -18,7 +18,8 @@ public final class LocalTrainer implements AutoCloseable {
     private final String fallbackReason;
     private final SeededDropoutMasks masks;
 
-    private LocalTrainer(MultiLayerNetwork network, FusedDenseStep fused, String fallbackReason, SeededDropoutMasks masks) {
+    private LocalTrainer(
+            MultiLayerNetwork network, FusedDenseStep fused, String fallbackReason, SeededDropoutMasks masks) {
         this.network = network;
         this.fused = fused;
         this.fallbackReason = fallbackReason;

@@ -20,7 +20,9 @@ final class NativeFloats implements AutoCloseable {
         this.pointer = pointer;
         this.length = length;
         this.owned = owned;
-        this.buffer = length == 0 ? FloatBuffer.allocate(0) : pointer.capacity(length).limit(length).asBuffer();
+        this.buffer = length == 0
+                ? FloatBuffer.allocate(0)
+                : pointer.capacity(length).limit(length).asBuffer();
         pointer.position(0);
     }
 

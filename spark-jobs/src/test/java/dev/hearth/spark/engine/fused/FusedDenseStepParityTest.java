@@ -33,45 +33,80 @@ class FusedDenseStepParityTest {
         return new LayerSpec("dense", units, 0, List.of(), List.of(), null, activation, dropout);
     }
 
-    private static NetworkSpec spec(String head, String updater, double lr, String schedule, double l2,
-            LayerSpec... layers) {
+    private static NetworkSpec spec(
+            String head, String updater, double lr, String schedule, double l2, LayerSpec... layers) {
         return new NetworkSpec(List.of(FEATURES), List.of(layers), head, updater, lr, schedule, 0.99, 50, l2, 42);
     }
 
     @Test
     void adamReluSoftmaxCrossEntropy() {
-        assertParity(NetworkBuilder.build(spec("classification", "adam", 1e-3, "none", 0,
-                dense(16, "relu", 0), dense(8, "relu", 0)), FEATURES, 3), false);
+        assertParity(
+                NetworkBuilder.build(
+                        spec("classification", "adam", 1e-3, "none", 0, dense(16, "relu", 0), dense(8, "relu", 0)),
+                        FEATURES,
+                        3),
+                false);
     }
 
     @Test
     void sgdWithExponentialScheduleTanhAndL2() {
-        assertParity(NetworkBuilder.build(spec("classification", "sgd", 0.1, "exponential", 1e-3,
-                dense(16, "tanh", 0)), FEATURES, 4), false);
+        assertParity(
+                NetworkBuilder.build(
+                        spec("classification", "sgd", 0.1, "exponential", 1e-3, dense(16, "tanh", 0)), FEATURES, 4),
+                false);
     }
 
     @Test
     void nesterovsWithStepScheduleSigmoidAndLeakyRelu() {
-        assertParity(NetworkBuilder.build(spec("classification", "nesterovs", 0.05, "step", 1e-4,
-                dense(16, "sigmoid", 0), dense(8, "leakyrelu", 0)), FEATURES, 3), false);
+        assertParity(
+                NetworkBuilder.build(
+                        spec(
+                                "classification",
+                                "nesterovs",
+                                0.05,
+                                "step",
+                                1e-4,
+                                dense(16, "sigmoid", 0),
+                                dense(8, "leakyrelu", 0)),
+                        FEATURES,
+                        3),
+                false);
     }
 
     @Test
     void adamRegressionWithMse() {
-        assertParity(NetworkBuilder.build(spec("regression", "adam", 1e-3, "exponential", 1e-4,
-                dense(16, "relu", 0), dense(8, "identity", 0)), FEATURES, 1), true);
+        assertParity(
+                NetworkBuilder.build(
+                        spec(
+                                "regression",
+                                "adam",
+                                1e-3,
+                                "exponential",
+                                1e-4,
+                                dense(16, "relu", 0),
+                                dense(8, "identity", 0)),
+                        FEATURES,
+                        1),
+                true);
     }
 
     @Test
     void classWeightsInTheCrossEntropy() {
-        assertParity(NetworkBuilder.build(spec("classification", "adam", 1e-2, "none", 0, dense(8, "relu", 0)),
-                FEATURES, 3, new double[] {0.5, 2, 1}), false);
+        assertParity(
+                NetworkBuilder.build(
+                        spec("classification", "adam", 1e-2, "none", 0, dense(8, "relu", 0)),
+                        FEATURES,
+                        3,
+                        new double[] {0.5, 2, 1}),
+                false);
     }
 
     @Test
     void dropoutWithTheSameMasks() {
-        MultiLayerConfiguration conf = NetworkBuilder.build(spec("classification", "adam", 1e-3, "none", 1e-4,
-                dense(16, "relu", 0.2), dense(8, "relu", 0.3)), FEATURES, 3);
+        MultiLayerConfiguration conf = NetworkBuilder.build(
+                spec("classification", "adam", 1e-3, "none", 1e-4, dense(16, "relu", 0.2), dense(8, "relu", 0.3)),
+                FEATURES,
+                3);
         // Both layers draw from one sequence per side, in layer order, as both implementations do.
         SeededDropoutMasks dl4jMasks = new SeededDropoutMasks(7);
         ((BaseLayer) conf.getConf(0).getLayer()).setIDropout(new MaskedDropout(0.8, dl4jMasks));
@@ -100,21 +135,34 @@ class FusedDenseStepParityTest {
                 assertThat(loss).isFinite();
             }
         }
-        assertThat(fused.getIterationCount()).isEqualTo(dl4j.getIterationCount()).isEqualTo(STEPS);
+        assertThat(fused.getIterationCount())
+                .isEqualTo(dl4j.getIterationCount())
+                .isEqualTo(STEPS);
         assertThat(relative(fused.params(), dl4j.params())).as("parameters").isLessThanOrEqualTo(TOLERANCE);
-        assertThat(dl4j.params().sub(fused.params()).norm2Number().doubleValue()).isGreaterThanOrEqualTo(0);
+        assertThat(dl4j.params().sub(fused.params()).norm2Number().doubleValue())
+                .isGreaterThanOrEqualTo(0);
         INDArray dl4jState = dl4j.getUpdater().getStateViewArray();
         if (dl4jState != null) {
-            assertThat(relative(fused.getUpdater().getStateViewArray(), dl4jState)).as("updater state")
+            assertThat(relative(fused.getUpdater().getStateViewArray(), dl4jState))
+                    .as("updater state")
                     .isLessThanOrEqualTo(TOLERANCE);
         }
         // Training moved the parameters: a step that did nothing would fail here, not pass.
-        assertThat(relative(fused.params(), new MultiLayerNetwork(conf.clone()) {{ init(); }}.params()))
+        assertThat(relative(
+                        fused.params(),
+                        new MultiLayerNetwork(conf.clone()) {
+                            {
+                                init();
+                            }
+                        }.params()))
                 .isGreaterThan(100 * TOLERANCE);
     }
 
     private static double relative(INDArray actual, INDArray expected) {
-        return actual.castTo(DataType.DOUBLE).sub(expected.castTo(DataType.DOUBLE)).norm2Number().doubleValue()
+        return actual.castTo(DataType.DOUBLE)
+                        .sub(expected.castTo(DataType.DOUBLE))
+                        .norm2Number()
+                        .doubleValue()
                 / expected.castTo(DataType.DOUBLE).norm2Number().doubleValue();
     }
 
@@ -137,7 +185,8 @@ class FusedDenseStepParityTest {
                     y[r * outputs + (int) Math.floorMod(Math.round(sum), outputs)] = 1f;
                 }
             }
-            batches.add(new DataSet(Nd4j.create(x, new long[] {BATCH, FEATURES}, 'c'),
+            batches.add(new DataSet(
+                    Nd4j.create(x, new long[] {BATCH, FEATURES}, 'c'),
                     Nd4j.create(y, new long[] {BATCH, outputs}, 'c')));
         }
         return batches;

@@ -36,56 +36,92 @@ class FusedDenseStepTest {
 
     @Test
     void namesWhyAConvolutionalNetworkIsNotFused() {
-        MultiLayerNetwork conv = network(NetworkBuilder.build(spec(List.of(1, 8, 8),
-                new LayerSpec("conv", 0, 4, List.of(3, 3), List.of(1, 1), null, "relu", 0)), 64, 3));
+        MultiLayerNetwork conv = network(NetworkBuilder.build(
+                spec(List.of(1, 8, 8), new LayerSpec("conv", 0, 4, List.of(3, 3), List.of(1, 1), null, "relu", 0)),
+                64,
+                3));
         assertThat(FusedDenseStep.unsupported(conv)).contains("input preprocessors");
     }
 
     @Test
     void namesWhyADropoutLayerIsNotFused() {
-        MultiLayerNetwork net = network(NetworkBuilder.build(spec(List.of(6),
-                new LayerSpec("dense", 8, 0, List.of(), List.of(), null, "relu", 0),
-                new LayerSpec("dropout", 0, 0, List.of(), List.of(), null, null, 0.5)), 6, 3));
+        MultiLayerNetwork net = network(NetworkBuilder.build(
+                spec(
+                        List.of(6),
+                        new LayerSpec("dense", 8, 0, List.of(), List.of(), null, "relu", 0),
+                        new LayerSpec("dropout", 0, 0, List.of(), List.of(), null, null, 0.5)),
+                6,
+                3));
         assertThat(FusedDenseStep.unsupported(net)).contains("layer 1 is a DropoutLayer");
         StringBuilder reason = new StringBuilder();
-        assertThat(FusedDenseStep.create(net, 4, new SeededDropoutMasks(1), reason)).isNull();
+        assertThat(FusedDenseStep.create(net, 4, new SeededDropoutMasks(1), reason))
+                .isNull();
         assertThat(reason).contains("DropoutLayer");
     }
 
     @Test
     void namesAnotherUpdaterLossOrHiddenSoftmax() {
         var base = new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.FLOAT);
-        assertThat(FusedDenseStep.unsupported(network(base.updater(new AdaGrad(0.1)).list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(4).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(2)
-                        .activation(Activation.SOFTMAX).build()).build()))).contains("updater");
+        assertThat(FusedDenseStep.unsupported(network(base.updater(new AdaGrad(0.1))
+                        .list()
+                        .layer(new DenseLayer.Builder()
+                                .nIn(4)
+                                .nOut(4)
+                                .activation(Activation.RELU)
+                                .build())
+                        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .nIn(4)
+                                .nOut(2)
+                                .activation(Activation.SOFTMAX)
+                                .build())
+                        .build())))
+                .contains("updater");
         base = new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.FLOAT);
         assertThat(FusedDenseStep.unsupported(network(base.list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(4).activation(Activation.SOFTMAX).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(4).nOut(2)
-                        .activation(Activation.SOFTMAX).build()).build()))).contains("layer 0 has activation");
+                        .layer(new DenseLayer.Builder()
+                                .nIn(4)
+                                .nOut(4)
+                                .activation(Activation.SOFTMAX)
+                                .build())
+                        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .nIn(4)
+                                .nOut(2)
+                                .activation(Activation.SOFTMAX)
+                                .build())
+                        .build())))
+                .contains("layer 0 has activation");
         base = new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.FLOAT);
         assertThat(FusedDenseStep.unsupported(network(base.list()
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.HINGE).nIn(4).nOut(2)
-                        .activation(Activation.IDENTITY).build()).build()))).contains("loss");
+                        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.HINGE)
+                                .nIn(4)
+                                .nOut(2)
+                                .activation(Activation.IDENTITY)
+                                .build())
+                        .build())))
+                .contains("loss");
     }
 
     @Test
     void refusesAMinibatchOfTheWrongShape() {
-        MultiLayerNetwork net = network(NetworkBuilder.build(spec(List.of(6),
-                new LayerSpec("dense", 8, 0, List.of(), List.of(), null, "relu", 0)), 6, 3));
+        MultiLayerNetwork net = network(NetworkBuilder.build(
+                spec(List.of(6), new LayerSpec("dense", 8, 0, List.of(), List.of(), null, "relu", 0)), 6, 3));
         try (FusedDenseStep step = FusedDenseStep.create(net, 4, new SeededDropoutMasks(1), new StringBuilder())) {
             assertThatThrownBy(() -> step.fit(Nd4j.rand(DataType.FLOAT, 4, 5), Nd4j.zeros(DataType.FLOAT, 4, 3)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4x5 features")
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("4x5 features")
                     .hasMessageContaining("6 inputs");
         }
     }
 
     @Test
     void aStepAllocatesNothingOnTheHeapOnceWarm() {
-        MultiLayerNetwork net = network(NetworkBuilder.build(spec(List.of(32),
-                new LayerSpec("dense", 64, 0, List.of(), List.of(), null, "relu", 0.1),
-                new LayerSpec("dense", 32, 0, List.of(), List.of(), null, "tanh", 0)), 32, 5));
+        MultiLayerNetwork net = network(NetworkBuilder.build(
+                spec(
+                        List.of(32),
+                        new LayerSpec("dense", 64, 0, List.of(), List.of(), null, "relu", 0.1),
+                        new LayerSpec("dense", 32, 0, List.of(), List.of(), null, "tanh", 0)),
+                32,
+                5));
         INDArray x = Nd4j.rand(DataType.FLOAT, 64, 32);
         INDArray y = Nd4j.zeros(DataType.FLOAT, 64, 5);
         for (int r = 0; r < 64; r++) {
@@ -102,7 +138,8 @@ class FusedDenseStepTest {
             for (int i = 0; i < 100; i++) {
                 last = step.fit(x, y);
             }
-            long perStep = (threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before) / 100;
+            long perStep =
+                    (threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before) / 100;
             // Only the pointer object ND4J creates for the minibatch's address: no arrays, no buffers.
             assertThat(perStep).isLessThan(512);
             assertThat(last).isLessThan(first);
@@ -111,8 +148,10 @@ class FusedDenseStepTest {
 
     @Test
     void theLocalTrainerFallsBackToFitAndSaysWhy() {
-        MultiLayerNetwork conv = network(NetworkBuilder.build(spec(List.of(1, 8, 8),
-                new LayerSpec("conv", 0, 4, List.of(3, 3), List.of(1, 1), null, "relu", 0)), 64, 3));
+        MultiLayerNetwork conv = network(NetworkBuilder.build(
+                spec(List.of(1, 8, 8), new LayerSpec("conv", 0, 4, List.of(3, 3), List.of(1, 1), null, "relu", 0)),
+                64,
+                3));
         INDArray x = Nd4j.rand(DataType.FLOAT, 4, 64);
         INDArray y = Nd4j.zeros(DataType.FLOAT, 4, 3);
         y.putScalar(0, 1, 1f);
@@ -122,8 +161,8 @@ class FusedDenseStepTest {
             trainer.fit(new org.nd4j.linalg.dataset.DataSet(x, y));
             assertThat(conv.getIterationCount()).isEqualTo(1);
         }
-        MultiLayerNetwork dense = network(NetworkBuilder.build(spec(List.of(6),
-                new LayerSpec("dense", 8, 0, List.of(), List.of(), null, "relu", 0)), 6, 3));
+        MultiLayerNetwork dense = network(NetworkBuilder.build(
+                spec(List.of(6), new LayerSpec("dense", 8, 0, List.of(), List.of(), null, "relu", 0)), 6, 3));
         try (LocalTrainer trainer = LocalTrainer.open(dense, 4, 1, true)) {
             assertThat(trainer.isFused()).isTrue();
             trainer.fit(new org.nd4j.linalg.dataset.DataSet(Nd4j.rand(DataType.FLOAT, 4, 6), y));

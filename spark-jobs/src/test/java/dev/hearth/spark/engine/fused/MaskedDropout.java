@@ -58,5 +58,4 @@ final class MaskedDropout extends Dropout {
     public int hashCode() {
         return System.identityHashCode(this);
     }
-
 }
