@@ -20,6 +20,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -78,8 +79,12 @@ final class BrowserSession implements AutoCloseable {
         driver.get(url);
     }
 
+    /**
+     * The first element matching {@code css}, waiting up to 10 s for it: a click that submits a form returns before
+     * the next page has always loaded, and a loaded machine makes that window wide.
+     */
     WebElement find(String css) {
-        return driver.findElement(By.cssSelector(css));
+        return waitUpTo(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)));
     }
 
     List<WebElement> findAll(String css) {
