@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * network (784-256-128-10, Adam: 235k parameters, 0.9 MB of parameters and 1.9 MB of updater state per round and
  * worker) and one minibatch per worker per round, so Spark's share is as large as it gets. Logs the engine's round
  * breakdown and, from a listener, the Spark side per round (job wall time, task deserialisation, result
- * serialisation, result fetch, scheduling gaps); asserts the overhead stays far from the seconds a locality wait or
- * a per-round rebuild would cost (the machine it runs on is shared and noisy, so the bound is loose).
+ * serialisation, result fetch, scheduling gaps) and asserts each round's parts were measured; how small the overhead
+ * is stays a benchmark figure ({@code bench/run --only training}), not a timing bound in a test.
  */
 class RoundOverheadTest {
     private static final Logger LOG = LoggerFactory.getLogger(RoundOverheadTest.class);
@@ -95,7 +95,7 @@ class RoundOverheadTest {
     }
 
     @Test
-    void aRoundsSparkOverheadIsMeasuredAndSmall() throws Exception {
+    void aRoundsSparkOverheadIsMeasured() throws Exception {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(5)
@@ -167,9 +167,9 @@ class RoundOverheadTest {
             assertThat(n).isEqualTo(2 * rounds);
             assertThat(b.rounds()).isEqualTo(rounds);
             assertThat(b.computeMs()).isPositive();
-            assertThat(jobs[n / 2])
-                    .as("median Spark job wall time per round, ms: " + Arrays.toString(jobs))
-                    .isLessThan(1000);
+            assertThat(Arrays.stream(jobs).min().orElse(0))
+                    .as("Spark job wall time per round, ms")
+                    .isPositive();
         }
     }
 }
