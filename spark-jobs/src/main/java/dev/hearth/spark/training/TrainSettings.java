@@ -255,7 +255,7 @@ public final class TrainSettings {
             new Setting(TRAIN_BATCH_SIZE, "64", "minibatch size each worker fits", Rule.atLeast(1)),
             new Setting(
                     TRAIN_AVERAGING_FREQUENCY,
-                    "10",
+                    "20",
                     "the most minibatches each worker fits between parameter averaging rounds",
                     Rule.atLeast(1)),
             new Setting(
