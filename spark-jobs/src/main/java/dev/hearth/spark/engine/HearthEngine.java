@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * {@code train.workers} when that is not 0), so under dynamic allocation a joining executor works from the next
  * round and a leaving one costs only its round's task, which Spark retries. The driver broadcasts the flat
  * parameters and updater state (destroyed after the round), each chosen block runs K local steps on an executor's
- * kept worker ({@link RoundTask}, {@link WorkerSessions}), and one {@code treeAggregate} brings back the
+ * kept worker ({@link RoundTask}, {@link WorkerSessions}), and the same job brings back the
  * example-weighted sums, which the driver divides into the network in place. The network configuration travels
  * once, in a session broadcast. Evaluation is DL4J's distributed evaluation, as with the {@code dl4j} engine.
  */
@@ -29,10 +29,17 @@ public final class HearthEngine implements TrainingEngine {
     private static final Logger LOG = LoggerFactory.getLogger(HearthEngine.class);
 
     private final boolean fused;
+    private final int directMaxWorkers;
 
     /** The engine; with {@code fused} false every worker uses DL4J's {@code fit} (for comparisons). */
     public HearthEngine(boolean fused) {
+        this(fused, HearthSession.DIRECT_MAX_WORKERS);
+    }
+
+    /** The engine with rounds of more than {@code directMaxWorkers} workers tree-aggregated (tests of that path). */
+    HearthEngine(boolean fused, int directMaxWorkers) {
         this.fused = fused;
+        this.directMaxWorkers = directMaxWorkers;
     }
 
     @Override
@@ -58,6 +65,6 @@ public final class HearthEngine implements TrainingEngine {
                 options.batchSizePerWorker(),
                 fused);
         Broadcast<SessionSetup> shared = sc.broadcast(setup);
-        return new HearthSession(sc, network, options, setup, shared, new LiveWorkers(sc));
+        return new HearthSession(sc, network, options, setup, shared, new LiveWorkers(sc), directMaxWorkers);
     }
 }

@@ -11,6 +11,7 @@ import dev.hearth.spark.training.RoundBreakdown;
 import dev.hearth.spark.training.TrainingEngine;
 import dev.hearth.spark.training.TrainingOptions;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
@@ -25,12 +26,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.collection.JavaConverters;
+import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction1;
+import scala.runtime.AbstractFunction2;
+import scala.runtime.BoxedUnit;
 
 /**
  * One training run of the {@link HearthEngine}: caches the run's minibatch blocks on the first epoch, fits each
- * epoch as averaging rounds of one Spark job each (broadcast, {@link RoundTask} per chosen block,
- * {@code treeAggregate}, divide into the network), evaluates through a lazily opened parameter-averaging session,
+ * epoch as averaging rounds of one Spark job each (broadcast, {@link RoundTask} per chosen block, the workers'
+ * sums merged on the driver — or tree-aggregated past {@value #DIRECT_MAX_WORKERS} workers — and divided into the
+ * network), evaluates through a lazily opened parameter-averaging session,
  * and at close unpersists the blocks, destroys the session broadcast and ends the executors' worker sessions.
  */
 final class HearthSession implements TrainingEngine.Session {
@@ -45,6 +51,10 @@ final class HearthSession implements TrainingEngine.Session {
     private static final int WORKER_DATA = 4;
     private static final int WORKER_COMPUTE = 5;
 
+    /** Rounds with at most this many workers merge their results on the driver; larger ones tree-aggregate. */
+    static final int DIRECT_MAX_WORKERS = 8;
+
+    private final int directMaxWorkers;
     private final JavaSparkContext sc;
     private final MultiLayerNetwork network;
     private final TrainingOptions options;
@@ -61,14 +71,19 @@ final class HearthSession implements TrainingEngine.Session {
     private int blocksEpoch;
     private boolean persistedHere;
 
-    /** A session whose configuration {@code setup} the driver has broadcast as {@code shared}. */
+    /**
+     * A session whose configuration {@code setup} the driver has broadcast as {@code shared}; rounds of more than
+     * {@code directMaxWorkers} workers tree-aggregate.
+     */
     HearthSession(
             JavaSparkContext sc,
             MultiLayerNetwork network,
             TrainingOptions options,
             SessionSetup setup,
             Broadcast<SessionSetup> shared,
-            LiveWorkers live) {
+            LiveWorkers live,
+            int directMaxWorkers) {
+        this.directMaxWorkers = directMaxWorkers;
         this.sc = sc;
         this.network = network;
         this.options = options;
@@ -169,21 +184,17 @@ final class HearthSession implements TrainingEngine.Session {
         Broadcast<float[][]> start = sc.broadcast(new float[][] {params, state});
         long t1 = System.nanoTime();
         try {
-            BitSet keep = new BitSet(blockPlan.slots());
             int steps = 0;
             for (int b : chosen) {
-                keep.set(b);
                 steps = Math.max(steps, blockPlan.batches(b));
             }
-            JavaRDD<DataSet> slots =
-                    PartitionPruningRDD.create(blocks.rdd(), new BlockSet(keep)).toJavaRDD();
-            RoundSums sums = slots.mapPartitions(new RoundTask(
-                            shared,
-                            start,
-                            network.getIterationCount(),
-                            network.getEpochCount(),
-                            options.seed() * 31 + epochNumber * 1009L + r))
-                    .treeAggregate(new RoundSums(), RoundSums::merge, RoundSums::merge, chosen.length > 8 ? 2 : 1);
+            RoundTask task = new RoundTask(
+                    shared,
+                    start,
+                    network.getIterationCount(),
+                    network.getEpochCount(),
+                    options.seed() * 31 + epochNumber * 1009L + r);
+            RoundSums sums = chosen.length > directMaxWorkers ? treeRound(chosen, task) : directRound(chosen, task);
             if (sums.examples == 0) {
                 throw new IllegalStateException(
                         "round " + (r + 1) + " of epoch " + epochNumber + " fitted no examples");
@@ -201,6 +212,46 @@ final class HearthSession implements TrainingEngine.Session {
         } finally {
             start.destroy(false);
         }
+    }
+
+    /**
+     * A round of up to {@value #DIRECT_MAX_WORKERS} workers: one job straight over the chosen cached blocks, each
+     * worker's sums merged on the driver as it arrives. This is what a depth-1 {@code treeAggregate} does, without
+     * the pruned RDD, the two extra RDDs and the closure cleaning of Spark's own aggregation functions that a
+     * {@code treeAggregate} adds to every round (about half of a round's Spark overhead on {@code local[2]}).
+     */
+    private RoundSums directRound(int[] chosen, RoundTask task) {
+        List<Object> partitions = new ArrayList<>(chosen.length);
+        for (int b : chosen) {
+            partitions.add(b);
+        }
+        RoundSums[] merged = {new RoundSums()};
+        sc.sc()
+                .runJob(
+                        blocks.rdd(),
+                        task.asJobFunction(),
+                        JavaConverters.asScalaBuffer(partitions).toSeq(),
+                        new AbstractFunction2<Object, RoundSums, BoxedUnit>() {
+                            @Override
+                            public BoxedUnit apply(Object partition, RoundSums worker) {
+                                // Spark calls this once per block, on its scheduler thread, while runJob waits.
+                                merged[0] = merged[0].merge(worker);
+                                return BoxedUnit.UNIT;
+                            }
+                        },
+                        ClassTag$.MODULE$.apply(RoundSums.class));
+        return merged[0];
+    }
+
+    /** A round of many workers: the chosen blocks pruned from the cache, combined by a depth-2 {@code treeAggregate}. */
+    private RoundSums treeRound(int[] chosen, RoundTask task) {
+        BitSet keep = new BitSet(blockPlan.slots());
+        for (int b : chosen) {
+            keep.set(b);
+        }
+        JavaRDD<DataSet> slots =
+                PartitionPruningRDD.create(blocks.rdd(), new BlockSet(keep)).toJavaRDD();
+        return slots.mapPartitions(task).treeAggregate(new RoundSums(), RoundSums::merge, RoundSums::merge, 2);
     }
 
     /** Divides the example-weighted sums into the network's parameters and updater state, in place. */

@@ -1,6 +1,7 @@
 package dev.hearth.spark.engine;
 
 import dev.hearth.spark.engine.fused.FlatValues;
+import java.io.Serializable;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -10,6 +11,8 @@ import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import scala.collection.JavaConverters;
+import scala.runtime.AbstractFunction2;
 
 /**
  * One worker's part of an averaging round, run as a Spark task on one cached minibatch block: take this executor's
@@ -33,6 +36,32 @@ final class RoundTask implements FlatMapFunction<Iterator<DataSet>, RoundSums> {
         this.iteration = iteration;
         this.epoch = epoch;
         this.seed = seed;
+    }
+
+    /**
+     * This task as the function of a job run straight over the cached blocks ({@code SparkContext.runJob}): one
+     * {@link RoundSums} per block, empty (no parameters) for an empty block.
+     */
+    AbstractFunction2<TaskContext, scala.collection.Iterator<DataSet>, RoundSums> asJobFunction() {
+        return new JobFunction(this);
+    }
+
+    /** {@link #asJobFunction}: a plain serialisable class, so Spark's closure cleaner has nothing to walk. */
+    private static final class JobFunction
+            extends AbstractFunction2<TaskContext, scala.collection.Iterator<DataSet>, RoundSums>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final RoundTask task;
+
+        JobFunction(RoundTask task) {
+            this.task = task;
+        }
+
+        @Override
+        public RoundSums apply(TaskContext context, scala.collection.Iterator<DataSet> batches) {
+            Iterator<RoundSums> out = task.call(JavaConverters.asJavaIterator(batches));
+            return out.hasNext() ? out.next() : new RoundSums();
+        }
     }
 
     @Override

@@ -157,6 +157,38 @@ class HearthEngineParityTest {
         }
     }
 
+    @Test
+    void aTreeAggregatedRoundMatchesTheDirectRound() {
+        // Rounds of more than 8 workers combine their sums with a depth-2 treeAggregate instead of merging them on
+        // the driver; with the threshold at 1, two workers on local[2] take that path. Same splits, same result.
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<DataSet> batches = new ArrayList<>();
+        for (int i = 0; i < 14; i++) {
+            batches.add(batch(500 + i, 8));
+        }
+        EpochPlan plan = new EpochPlan(112, 8, 2, 2);
+        TrainingOptions options = new TrainingOptions(2, 8, 2, 0, "direct", "", 1, false);
+        MultiLayerNetwork direct = fresh();
+        MultiLayerNetwork tree = fresh();
+        try (TrainingEngine.Session d = new HearthEngine(true).open(sc, direct, options);
+                TrainingEngine.Session t = new HearthEngine(true, 1).open(sc, tree, options)) {
+            EpochFit fd = d.fitEpoch(new EpochBatches(1, plan, slots(sc, plan, batches)));
+            EpochFit ft = t.fitEpoch(new EpochBatches(1, plan, slots(sc, plan, batches)));
+            assertThat(ft.examples()).isEqualTo(fd.examples()).isEqualTo(112);
+            assertThat(t.lastEpochBreakdown().rounds()).isEqualTo(4);
+            assertThat(relative(tree.params(), direct.params()))
+                    .as("parameters")
+                    .isLessThanOrEqualTo(1e-6);
+            assertThat(relative(
+                            tree.getUpdater().getStateViewArray(),
+                            direct.getUpdater().getStateViewArray()))
+                    .as("Adam state")
+                    .isLessThanOrEqualTo(1e-6);
+            assertThat(ft.loss()).isCloseTo(fd.loss(), org.assertj.core.data.Offset.offset(1e-6));
+            assertThat(relative(tree.params(), fresh().params())).isGreaterThan(1e-3);
+        }
+    }
+
     /** The epoch's minibatches laid out one partition per slot, in plan order. */
     private static JavaRDD<DataSet> slots(JavaSparkContext sc, EpochPlan plan, List<DataSet> batches) {
         List<List<DataSet>> slots = new ArrayList<>();
