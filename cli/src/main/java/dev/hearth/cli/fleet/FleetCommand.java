@@ -31,19 +31,27 @@ public final class FleetCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    // Filled in by bin/hearth, not by the user: hidden from the usage.
     @Option(
             names = "--launcher",
             required = true,
+            hidden = true,
             paramLabel = "PATH",
             description = "bin/hearth, which runs the replicas (serve)")
     Path launcher;
 
-    @Option(names = "--home", required = true, paramLabel = "DIR", description = "the Hearth directory (var/fleet)")
+    @Option(
+            names = "--home",
+            required = true,
+            hidden = true,
+            paramLabel = "DIR",
+            description = "the Hearth directory (var/fleet)")
     Path home;
 
     @Option(
             names = "--conf",
             required = true,
+            hidden = true,
             paramLabel = "DIR",
             description = "configuration directory (haproxy.cfg)")
     Path conf;
