@@ -1,4 +1,4 @@
-package dev.hearth.serving.fleet;
+package dev.hearth.cli.fleet;
 
 import dev.hearth.testing.Ports;
 import java.io.IOException;

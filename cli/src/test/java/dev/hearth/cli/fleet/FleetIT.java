@@ -1,11 +1,12 @@
-package dev.hearth.serving.fleet;
+package dev.hearth.cli.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hearth.serving.TestModels;
+import dev.hearth.runtime.TestNetworks;
 import dev.hearth.serving.auth.TokenFile;
 import dev.hearth.serving.client.LoadClients;
 import dev.hearth.serving.client.LoadClients.Answer;
+import dev.hearth.store.ModelFiles;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -51,10 +52,10 @@ class FleetIT {
     @Test
     void convergesRestartsRollingAndSurvivesAKilledReplica() throws Exception {
         HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
-        TestModels.publish(store, "iris", TestModels.network(1));
-        TestModels.publish(store, "iris", TestModels.network(2));
-        TestModels.publish(store, "iris", TestModels.network(3));
-        TestModels.publish(store, "iris", TestModels.network(4));
+        publish(store, 1);
+        publish(store, 2);
+        publish(store, 3);
+        publish(store, 4);
         store.setAlias("iris", "production", 1, null, "first");
         store.setAlias("iris", "canary", 3, null, "candidate");
         store.setAlias("iris", "shadow", 4, null, "challenger");
@@ -225,8 +226,8 @@ class FleetIT {
                 awaitRollout(fleet, token, "canary", "percent", 100);
                 List<Answer> e = load.since(shadowStart);
                 assertNoFailures("(e) shadow", e);
-                org.deeplearning4j.nn.multilayer.MultiLayerNetwork v3 = TestModels.network(3);
-                org.deeplearning4j.nn.multilayer.MultiLayerNetwork v4 = TestModels.network(4);
+                org.deeplearning4j.nn.multilayer.MultiLayerNetwork v3 = TestNetworks.classifier(3);
+                org.deeplearning4j.nn.multilayer.MultiLayerNetwork v4 = TestNetworks.classifier(4);
                 boolean[] agrees = new boolean[rows.length];
                 for (int i = 0; i < rows.length; i++) {
                     agrees[i] = argmax(v3, rows[i]) == argmax(v4, rows[i]);
@@ -255,6 +256,16 @@ class FleetIT {
                 assertThat(merged.agreement()).isCloseTo(expected, org.assertj.core.data.Offset.offset(0.03));
             }
         }
+    }
+
+    /** Version {@code seed} of iris: a 4-8-3 classifier over labels a, b, c (the seed also picks its weights). */
+    static void publish(HadoopModelStore store, long seed) {
+        TestNetworks.publish(
+                store,
+                "iris",
+                ModelFiles.DL4J_MULTILAYER,
+                TestNetworks.classification(),
+                TestNetworks.classifier(seed));
     }
 
     static int argmax(org.deeplearning4j.nn.multilayer.MultiLayerNetwork net, float[] row) {
