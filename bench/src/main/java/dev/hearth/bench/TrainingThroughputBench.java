@@ -74,7 +74,8 @@ final class TrainingThroughputBench implements Benchmark {
         Runs runs = new Runs();
         // Hearth's own engine next to the default one, unless the run's settings already choose an engine.
         boolean compareEngines = overrides.stream().noneMatch(o -> o.startsWith("train.engine="));
-        Path curveFile = testAsValidation();
+        // The official test set read as Hearth's validation set gives its test accuracy after every epoch.
+        Path curveFile = data.testAsValidation();
         for (int round = 1; round <= rounds; round++) {
             runPeers(peers, spec, train, round, runs);
             List<String> settings = hearthSettings(curveFile);
@@ -116,19 +117,6 @@ final class TrainingThroughputBench implements Benchmark {
                 },
                 epochs,
                 train.labels.length);
-    }
-
-    /**
-     * The official test set read as Hearth's validation set gives its test accuracy after every epoch (the pipeline
-     * refuses one path as both validation and test, so the validation side reads a copy).
-     */
-    private Path testAsValidation() throws java.io.IOException {
-        Path curveFile = Files.createTempFile(
-                "hearth-bench-test-as-validation-",
-                data.testFile().getFileName().toString().endsWith(".gz") ? ".csv.gz" : ".csv");
-        Files.copy(data.testFile(), curveFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        curveFile.toFile().deleteOnExit();
-        return curveFile;
     }
 
     private void runPeers(SingleMachinePeers peers, NetworkSpec spec, LocalCsv train, int round, Runs runs)
