@@ -104,9 +104,7 @@ final class FleetBench implements Benchmark {
             throws Exception {
         Path body = Wrk.tempFile(
                 "hearth-fleet-body", ".json", InferRequest.ofRows("1", rows[0]).toJson());
-        Wrk wrk = new Wrk(
-                root.resolve("bench/scripts/infer.lua"),
-                Map.of("HEARTH_BODY_FILE", body.toString(), "HEARTH_TOKEN", token));
+        Wrk wrk = Wrk.infer(root, body, token);
         try (FleetProcess one = new FleetProcess(root, work.resolve("fleet-1"), 1);
                 FleetProcess three = new FleetProcess(root, work.resolve("fleet-3"), 3)) {
             one.run(300, concat(List.of("start", "1"), serve));

@@ -91,28 +91,22 @@ final class RuntimeBench implements Benchmark {
         Path onnxFile = work.resolve("mnist.onnx");
         models(storeDir, "export", DL4J + "/1", "--format", "onnx", "--output", onnxFile.toString());
         models(storeDir, "import", "--framework", "onnx", "--file", onnxFile.toString(), "--name", ONNX);
-        ModelStore store = HadoopModelStore.open(storeDir.toString(), new Configuration());
         float[][] rows = Arrays.copyOf(csv.features, Math.min(256, csv.features.length));
+        Map<String, Map<Integer, List<Double>>> inProcess = inProcess(storeDir, rows);
+        return result(inProcess, http(work, storeDir, rows));
+    }
 
+    /** Rows/s of each runtime's {@code predictRows} per batch size, runtimes alternating per repeat. */
+    private Map<String, Map<Integer, List<Double>>> inProcess(Path storeDir, float[][] rows) {
+        ModelStore store = HadoopModelStore.open(storeDir.toString(), new Configuration());
         Map<String, Map<Integer, List<Double>>> inProcess = new LinkedHashMap<>();
         Map<String, Predictor> predictors = new LinkedHashMap<>();
         try {
-            predictors.put(
-                    "dl4j",
-                    ModelRuntime.standard(new RuntimeOptions(false, 1))
-                            .load(store, store.resolve(ModelRef.parse(DL4J))));
-            predictors.put(
-                    "dense",
-                    ModelRuntime.standard(new RuntimeOptions(true, 1))
-                            .load(store, store.resolve(ModelRef.parse(DL4J))));
-            predictors.put(
-                    "onnx",
-                    ModelRuntime.standard(new RuntimeOptions(true, 1))
-                            .load(store, store.resolve(ModelRef.parse(ONNX))));
+            predictors.put("dl4j", load(store, DL4J, false));
+            predictors.put("dense", load(store, DL4J, true));
+            predictors.put("onnx", load(store, ONNX, true));
             for (int r = 1; r <= repeats(); r++) {
-                List<String> order = new ArrayList<>(RUNTIMES);
-                java.util.Collections.rotate(order, r - 1);
-                for (String runtime : order) {
+                for (String runtime : order(r)) {
                     new ForwardCeiling((RowPredictor) predictors.get(runtime), runtime, rows, quick ? 0.6 : 2)
                             .measure(BATCHES)
                             .forEach((b, v) -> inProcess
@@ -124,30 +118,38 @@ final class RuntimeBench implements Benchmark {
         } finally {
             predictors.values().forEach(Predictor::close);
         }
+        return inProcess;
+    }
 
+    private static Predictor load(ModelStore store, String model, boolean dense) {
+        return ModelRuntime.standard(new RuntimeOptions(dense, 1)).load(store, store.resolve(ModelRef.parse(model)));
+    }
+
+    /** The runtimes in repeat {@code r}'s order: rotated by one per repeat, so drift favours none. */
+    private static List<String> order(int r) {
+        List<String> order = new ArrayList<>(RUNTIMES);
+        java.util.Collections.rotate(order, r - 1);
+        return order;
+    }
+
+    /** wrk's runs against one server JVM per runtime, after warm-up, runtimes alternating per repeat. */
+    private Map<String, List<WrkResult>> http(Path work, Path storeDir, float[][] rows) throws Exception {
         Path tokens = work.resolve("tokens");
         String token = TokenFile.create(tokens, List.of("predict:" + DL4J, "predict:" + ONNX));
         Path body = work.resolve("body.json");
         Files.writeString(body, InferRequest.ofRows(null, rows[0]).toJson());
-        Wrk wrk = new Wrk(
-                root.resolve("bench/scripts/infer.lua"),
-                Map.of("HEARTH_BODY_FILE", body.toString(), "HEARTH_TOKEN", token));
+        Wrk wrk = Wrk.infer(root, body, token);
         Map<String, ServerProcess> servers = new LinkedHashMap<>();
-        Map<String, List<WrkResult>> http = new LinkedHashMap<>();
         try {
             for (String runtime : RUNTIMES) {
                 servers.put(
                         runtime,
                         ServerProcess.start(
                                 root,
-                                List.of(
-                                        ServingSettings.HOST + "=127.0.0.1",
-                                        ServingSettings.PORT + "=0",
-                                        ServingSettings.STORE_ROOT + "=" + storeDir,
-                                        ServingSettings.MODELS + "=" + model(runtime),
-                                        ServingSettings.AUTH_ENABLED + "=true",
-                                        ServingSettings.TOKENS_FILE + "=" + tokens,
-                                        ServingSettings.ACCESS_LOG + "=false",
+                                ServerProcess.settings(
+                                        storeDir,
+                                        model(runtime),
+                                        tokens,
                                         ServingSettings.DENSE_FAST_PATH + "=" + !"dl4j".equals(runtime)),
                                 work.resolve(runtime + ".log")));
             }
@@ -158,25 +160,28 @@ final class RuntimeBench implements Benchmark {
                         runtime,
                         wrk.run(url(servers, runtime), CONNECTIONS, quick ? 2 : 20, Map.of()));
             }
-            for (int r = 1; r <= repeats(); r++) {
-                List<String> order = new ArrayList<>(RUNTIMES);
-                java.util.Collections.rotate(order, r - 1);
-                for (String runtime : order) {
-                    for (ServerProcess s : servers.values()) {
-                        s.awaitQuiet(quick ? 2_000 : 10_000);
-                    }
-                    WrkResult w = wrk.run(url(servers, runtime), CONNECTIONS, quick ? 2 : 5, Map.of());
-                    http.computeIfAbsent(runtime, k -> new ArrayList<>()).add(w);
-                    System.out.printf(
-                            Locale.ROOT, "runtime round %d, %s, %d connections: %s%n", r, runtime, CONNECTIONS, w);
-                }
-            }
+            return rounds(wrk, servers);
         } finally {
             for (ServerProcess s : servers.values()) {
                 s.close();
             }
         }
-        return result(inProcess, http);
+    }
+
+    private Map<String, List<WrkResult>> rounds(Wrk wrk, Map<String, ServerProcess> servers) throws Exception {
+        Map<String, List<WrkResult>> http = new LinkedHashMap<>();
+        for (int r = 1; r <= repeats(); r++) {
+            for (String runtime : order(r)) {
+                for (ServerProcess s : servers.values()) {
+                    s.awaitQuiet(quick ? 2_000 : 10_000);
+                }
+                WrkResult w = wrk.run(url(servers, runtime), CONNECTIONS, quick ? 2 : 5, Map.of());
+                http.computeIfAbsent(runtime, k -> new ArrayList<>()).add(w);
+                System.out.printf(
+                        Locale.ROOT, "runtime round %d, %s, %d connections: %s%n", r, runtime, CONNECTIONS, w);
+            }
+        }
+        return http;
     }
 
     private static String model(String runtime) {
@@ -214,21 +219,13 @@ final class RuntimeBench implements Benchmark {
         }
         result.put("inProcessRowsPerSecond", rowsPerSecond);
         Map<String, Object> requests = new LinkedHashMap<>();
-        double httpBase = Stats.of(rps(http.get("dl4j"))).median();
+        double httpBase = Stats.of(WrkResult.rps(http.get("dl4j"))).median();
         for (String runtime : RUNTIMES) {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("requestsPerSecond", Stats.of(rps(http.get(runtime))));
-            p.put(
-                    "p50Ms",
-                    Stats.of(
-                            http.get(runtime).stream().map(WrkResult::p50Millis).toList()));
-            p.put(
-                    "p99Ms",
-                    Stats.of(
-                            http.get(runtime).stream().map(WrkResult::p99Millis).toList()));
-            requests.put(runtime, p);
+            requests.put(runtime, WrkResult.figures(http.get(runtime)));
             if (!"dl4j".equals(runtime)) {
-                ratios.put(runtime + "/http32", Stats.of(rps(http.get(runtime))).median() / httpBase);
+                ratios.put(
+                        runtime + "/http32",
+                        Stats.of(WrkResult.rps(http.get(runtime))).median() / httpBase);
             }
         }
         result.put("httpAt32Connections", requests);
@@ -354,9 +351,5 @@ final class RuntimeBench implements Benchmark {
         if (code != 0) {
             throw new IllegalStateException("hearth models " + String.join(" ", args) + " exited " + code + ": " + err);
         }
-    }
-
-    private static List<Double> rps(List<WrkResult> runs) {
-        return runs.stream().map(WrkResult::requestsPerSecond).toList();
     }
 }

@@ -104,29 +104,13 @@ final class ServingBench implements Benchmark {
     }
 
     private Map<String, Object> measure(ServingModel model, Path work) throws Exception {
-        float[][] raw = Arrays.copyOf(model.rows(), Math.min(256, model.rows().length));
-        Map<String, Map<Integer, Double>> ceiling = new LinkedHashMap<>();
-        ModelStore store = HadoopModelStore.open(model.store().toString(), new Configuration());
-        for (boolean dense : new boolean[] {true, false}) {
-            // Loaded as the server loads it: model-runtime, from the store, verified and probed.
-            try (Predictor loaded =
-                    ModelRuntime.standard(new RuntimeOptions(dense, 0)).load(store, model.version())) {
-                String label = dense ? "dense pass" : "DL4J output()";
-                ceiling.put(
-                        new Mode(dense, true).pass(),
-                        new ForwardCeiling((RowPredictor) loaded, label, raw, quick ? 0.6 : 2)
-                                .measure(CEILING_BATCHES));
-            }
-        }
-
+        Map<String, Map<Integer, Double>> ceiling = ceiling(model);
         Path tokens = work.resolve("tokens");
         String token = TokenFile.create(tokens, List.of("predict:" + MODEL));
         Path body = work.resolve("body.json");
         Files.writeString(body, model.requestBody(0));
-        Map<String, String> env = Map.of("HEARTH_BODY_FILE", body.toString(), "HEARTH_TOKEN", token);
-        Wrk wrk = new Wrk(root.resolve("bench/scripts/infer.lua"), env);
-        Wrk paced = new Wrk(root.resolve("bench/scripts/infer-paced.lua"), env);
-
+        Wrk wrk = Wrk.infer(root, body, token);
+        Wrk paced = Wrk.pacedInfer(root, body, token);
         Map<Mode, ServerProcess> servers = new LinkedHashMap<>();
         try {
             for (Mode mode : POINTS.keySet()) {
@@ -138,37 +122,10 @@ final class ServingBench implements Benchmark {
                                 mode,
                                 work.resolve("server-" + mode.pass() + "-" + onOff(mode.batching()) + ".log")));
             }
-            for (Map.Entry<Mode, ServerProcess> s : servers.entrySet()) {
-                for (int c : new int[] {8, 32}) {
-                    System.out.printf(
-                            Locale.ROOT,
-                            "serving warm-up, %s, %d connections: %s%n",
-                            s.getKey(),
-                            c,
-                            wrk.run(infer(s.getValue()), c, warmupSeconds(c), Map.of()));
-                }
-            }
-            Map<String, List<WrkResult>> runs = new LinkedHashMap<>();
-            for (int r = 1; r <= repeats(); r++) {
-                for (int c : CONNECTIONS) {
-                    for (boolean dense : new boolean[] {true, false}) {
-                        // Alternate which mode goes first, so drift on a shared machine does not favour one.
-                        boolean[] order = r % 2 == 1 ? new boolean[] {true, false} : new boolean[] {false, true};
-                        for (boolean batching : order) {
-                            Mode mode = new Mode(dense, batching);
-                            if (Arrays.stream(POINTS.get(mode)).noneMatch(p -> p == c)) {
-                                continue;
-                            }
-                            quiet(servers.values());
-                            WrkResult w = wrk.run(infer(servers.get(mode)), c, pointSeconds(), Map.of());
-                            runs.computeIfAbsent(mode.key(c), k -> new ArrayList<>())
-                                    .add(w);
-                            System.out.printf(Locale.ROOT, "serving round %d, %s, %d connections: %s%n", r, mode, c, w);
-                        }
-                    }
-                }
-            }
-            double saturated = Stats.of(rps(runs.get(DENSE_ON.key(32)))).median();
+            warmUp(wrk, servers);
+            Map<String, List<WrkResult>> runs = rounds(wrk, servers);
+            double saturated =
+                    Stats.of(WrkResult.rps(runs.get(DENSE_ON.key(32)))).median();
             Map<String, Object> half = halfSaturation(paced, infer(servers.get(DENSE_ON)), saturated, servers.values());
             return result(runs, ceiling, half);
         } finally {
@@ -176,6 +133,62 @@ final class ServingBench implements Benchmark {
                 server.close();
             }
         }
+    }
+
+    /** Rows/s of both forward passes in-process, loaded as the server loads them (model-runtime, verified, probed). */
+    private Map<String, Map<Integer, Double>> ceiling(ServingModel model) {
+        float[][] raw = Arrays.copyOf(model.rows(), Math.min(256, model.rows().length));
+        Map<String, Map<Integer, Double>> ceiling = new LinkedHashMap<>();
+        ModelStore store = HadoopModelStore.open(model.store().toString(), new Configuration());
+        for (boolean dense : new boolean[] {true, false}) {
+            try (Predictor loaded =
+                    ModelRuntime.standard(new RuntimeOptions(dense, 0)).load(store, model.version())) {
+                String label = dense ? "dense pass" : "DL4J output()";
+                ceiling.put(
+                        new Mode(dense, true).pass(),
+                        new ForwardCeiling((RowPredictor) loaded, label, raw, quick ? 0.6 : 2)
+                                .measure(CEILING_BATCHES));
+            }
+        }
+        return ceiling;
+    }
+
+    private void warmUp(Wrk wrk, Map<Mode, ServerProcess> servers) throws Exception {
+        for (Map.Entry<Mode, ServerProcess> s : servers.entrySet()) {
+            for (int c : new int[] {8, 32}) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "serving warm-up, %s, %d connections: %s%n",
+                        s.getKey(),
+                        c,
+                        wrk.run(infer(s.getValue()), c, warmupSeconds(c), Map.of()));
+            }
+        }
+    }
+
+    /** Every point of {@link #POINTS}, once per repeat, each once every server is idle. */
+    private Map<String, List<WrkResult>> rounds(Wrk wrk, Map<Mode, ServerProcess> servers) throws Exception {
+        Map<String, List<WrkResult>> runs = new LinkedHashMap<>();
+        for (int r = 1; r <= repeats(); r++) {
+            for (int c : CONNECTIONS) {
+                for (boolean dense : new boolean[] {true, false}) {
+                    // Alternate which mode goes first, so drift on a shared machine does not favour one.
+                    boolean[] order = r % 2 == 1 ? new boolean[] {true, false} : new boolean[] {false, true};
+                    for (boolean batching : order) {
+                        Mode mode = new Mode(dense, batching);
+                        if (Arrays.stream(POINTS.get(mode)).noneMatch(p -> p == c)) {
+                            continue;
+                        }
+                        quiet(servers.values());
+                        WrkResult w = wrk.run(infer(servers.get(mode)), c, pointSeconds(), Map.of());
+                        runs.computeIfAbsent(mode.key(c), k -> new ArrayList<>())
+                                .add(w);
+                        System.out.printf(Locale.ROOT, "serving round %d, %s, %d connections: %s%n", r, mode, c, w);
+                    }
+                }
+            }
+        }
+        return runs;
     }
 
     /**
@@ -210,9 +223,7 @@ final class ServingBench implements Benchmark {
         half.put("targetRequestsPerSecond", target);
         half.put("connections", connections);
         half.put("meanThinkTimeMs", delayMs);
-        half.put("requestsPerSecond", Stats.of(rps(runs)));
-        half.put("p50Ms", Stats.of(runs.stream().map(WrkResult::p50Millis).toList()));
-        half.put("p99Ms", Stats.of(runs.stream().map(WrkResult::p99Millis).toList()));
+        half.putAll(WrkResult.figures(runs));
         return half;
     }
 
@@ -243,9 +254,7 @@ final class ServingBench implements Benchmark {
                     p.put("forwardPass", new Mode(dense, batching).pass());
                     p.put("batching", onOff(batching));
                     p.put("connections", c);
-                    p.put("requestsPerSecond", Stats.of(rps(w)));
-                    p.put("p50Ms", Stats.of(w.stream().map(WrkResult::p50Millis).toList()));
-                    p.put("p99Ms", Stats.of(w.stream().map(WrkResult::p99Millis).toList()));
+                    p.putAll(WrkResult.figures(w));
                     points.add(p);
                 }
                 ratios.put(
@@ -272,7 +281,7 @@ final class ServingBench implements Benchmark {
     }
 
     private static double median(Map<String, List<WrkResult>> runs, Mode mode, int connections) {
-        return Stats.of(rps(runs.get(mode.key(connections)))).median();
+        return Stats.of(WrkResult.rps(runs.get(mode.key(connections)))).median();
     }
 
     @Override
@@ -349,14 +358,10 @@ final class ServingBench implements Benchmark {
     private ServerProcess start(ServingModel model, Path tokens, Mode mode, Path log) throws Exception {
         return ServerProcess.start(
                 root,
-                List.of(
-                        ServingSettings.HOST + "=127.0.0.1",
-                        ServingSettings.PORT + "=0",
-                        ServingSettings.STORE_ROOT + "=" + model.store(),
-                        ServingSettings.MODELS + "=" + model.name(),
-                        ServingSettings.AUTH_ENABLED + "=true",
-                        ServingSettings.TOKENS_FILE + "=" + tokens,
-                        ServingSettings.ACCESS_LOG + "=false",
+                ServerProcess.settings(
+                        model.store(),
+                        model.name(),
+                        tokens,
                         ServingSettings.DENSE_FAST_PATH + "=" + mode.dense(),
                         ServingSettings.BATCHING_ENABLED + "=" + mode.batching()),
                 log);
@@ -383,10 +388,6 @@ final class ServingBench implements Benchmark {
 
     private static String infer(ServerProcess server) {
         return server.url() + "/v2/models/" + MODEL + "/infer";
-    }
-
-    private static List<Double> rps(List<WrkResult> runs) {
-        return runs.stream().map(WrkResult::requestsPerSecond).toList();
     }
 
     private static String onOff(boolean batching) {
