@@ -8,15 +8,11 @@ import dev.hearth.runtime.cli.ModelsMain;
 import dev.hearth.serving.ServingSettings;
 import dev.hearth.serving.auth.TokenFile;
 import dev.hearth.serving.client.InferRequest;
-import dev.hearth.store.ModelDraft;
-import dev.hearth.store.ModelFiles;
 import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.NormalizerSpec;
-import dev.hearth.store.Signature;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import dev.hearth.testing.Trees;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -28,16 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The same 784-256-128-10 network (trained by Hearth's DL4J for one epoch on {@code examples/data/mnist-10k.csv.gz},
@@ -291,51 +278,10 @@ final class RuntimeBench implements Benchmark {
     }
 
     /** Trains the network for one epoch and publishes it as {@code mnist/1}. */
-    private static void publish(Path storeDir, LocalCsv csv) throws IOException {
-        double[] min = new double[784];
-        double[] max = new double[784];
-        Arrays.fill(max, 255);
-        NormalizerSpec normalizer = new NormalizerSpec(NormalizerSpec.MINMAX, min, max, null, null);
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .seed(42)
-                .dataType(DataType.FLOAT)
-                .updater(new Adam(1e-3))
-                .list()
-                .layer(new DenseLayer.Builder()
-                        .nIn(784)
-                        .nOut(256)
-                        .activation(Activation.RELU)
-                        .build())
-                .layer(new DenseLayer.Builder()
-                        .nIn(256)
-                        .nOut(128)
-                        .activation(Activation.RELU)
-                        .build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nIn(128)
-                        .nOut(csv.classes)
-                        .activation(Activation.SOFTMAX)
-                        .build())
-                .build());
-        net.init();
-        for (DataSet b : csv.batches(64, normalizer, 1)) {
-            net.fit(b);
-        }
-        List<String> labels = new ArrayList<>();
-        for (int c = 0; c < csv.classes; c++) {
-            labels.add(Integer.toString(c));
-        }
-        HadoopModelStore.open(storeDir.toString(), new Configuration())
-                .publish(
-                        DL4J,
-                        new ModelDraft(
-                                ModelFiles.DL4J_MULTILAYER,
-                                new Signature("input", "FP32", 784, List.of(), labels, normalizer),
-                                Map.of(),
-                                Map.of(),
-                                Map.of(),
-                                Map.of("bench", "runtime"),
-                                Map.of(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(net, out, false))));
+    private static void publish(Path storeDir, LocalCsv csv) {
+        NormalizerSpec normalizer = PixelNetworks.pixelRange(784);
+        MultiLayerNetwork net = PixelNetworks.trainOneEpoch(csv, normalizer, 256, 128);
+        PixelNetworks.publish(storeDir, DL4J, net, csv, List.of(), normalizer, "runtime");
     }
 
     /** Runs {@code hearth models ARGS --store STORE} in this JVM; fails unless it exits 0. */
