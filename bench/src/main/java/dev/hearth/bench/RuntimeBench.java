@@ -8,15 +8,11 @@ import dev.hearth.runtime.cli.ModelsMain;
 import dev.hearth.serving.ServingSettings;
 import dev.hearth.serving.auth.TokenFile;
 import dev.hearth.serving.client.InferRequest;
-import dev.hearth.store.ModelDraft;
-import dev.hearth.store.ModelFiles;
 import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelStore;
 import dev.hearth.store.NormalizerSpec;
-import dev.hearth.store.Signature;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import dev.hearth.testing.Trees;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -28,16 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The same 784-256-128-10 network (trained by Hearth's DL4J for one epoch on {@code examples/data/mnist-10k.csv.gz},
@@ -91,28 +78,22 @@ final class RuntimeBench implements Benchmark {
         Path onnxFile = work.resolve("mnist.onnx");
         models(storeDir, "export", DL4J + "/1", "--format", "onnx", "--output", onnxFile.toString());
         models(storeDir, "import", "--framework", "onnx", "--file", onnxFile.toString(), "--name", ONNX);
-        ModelStore store = HadoopModelStore.open(storeDir.toString(), new Configuration());
         float[][] rows = Arrays.copyOf(csv.features, Math.min(256, csv.features.length));
+        Map<String, Map<Integer, List<Double>>> inProcess = inProcess(storeDir, rows);
+        return result(inProcess, http(work, storeDir, rows));
+    }
 
+    /** Rows/s of each runtime's {@code predictRows} per batch size, runtimes alternating per repeat. */
+    private Map<String, Map<Integer, List<Double>>> inProcess(Path storeDir, float[][] rows) {
+        ModelStore store = HadoopModelStore.open(storeDir.toString(), new Configuration());
         Map<String, Map<Integer, List<Double>>> inProcess = new LinkedHashMap<>();
         Map<String, Predictor> predictors = new LinkedHashMap<>();
         try {
-            predictors.put(
-                    "dl4j",
-                    ModelRuntime.standard(new RuntimeOptions(false, 1))
-                            .load(store, store.resolve(ModelRef.parse(DL4J))));
-            predictors.put(
-                    "dense",
-                    ModelRuntime.standard(new RuntimeOptions(true, 1))
-                            .load(store, store.resolve(ModelRef.parse(DL4J))));
-            predictors.put(
-                    "onnx",
-                    ModelRuntime.standard(new RuntimeOptions(true, 1))
-                            .load(store, store.resolve(ModelRef.parse(ONNX))));
+            predictors.put("dl4j", load(store, DL4J, false));
+            predictors.put("dense", load(store, DL4J, true));
+            predictors.put("onnx", load(store, ONNX, true));
             for (int r = 1; r <= repeats(); r++) {
-                List<String> order = new ArrayList<>(RUNTIMES);
-                java.util.Collections.rotate(order, r - 1);
-                for (String runtime : order) {
+                for (String runtime : order(r)) {
                     new ForwardCeiling((RowPredictor) predictors.get(runtime), runtime, rows, quick ? 0.6 : 2)
                             .measure(BATCHES)
                             .forEach((b, v) -> inProcess
@@ -124,30 +105,38 @@ final class RuntimeBench implements Benchmark {
         } finally {
             predictors.values().forEach(Predictor::close);
         }
+        return inProcess;
+    }
 
+    private static Predictor load(ModelStore store, String model, boolean dense) {
+        return ModelRuntime.standard(new RuntimeOptions(dense, 1)).load(store, store.resolve(ModelRef.parse(model)));
+    }
+
+    /** The runtimes in repeat {@code r}'s order: rotated by one per repeat, so drift favours none. */
+    private static List<String> order(int r) {
+        List<String> order = new ArrayList<>(RUNTIMES);
+        java.util.Collections.rotate(order, r - 1);
+        return order;
+    }
+
+    /** wrk's runs against one server JVM per runtime, after warm-up, runtimes alternating per repeat. */
+    private Map<String, List<WrkResult>> http(Path work, Path storeDir, float[][] rows) throws Exception {
         Path tokens = work.resolve("tokens");
         String token = TokenFile.create(tokens, List.of("predict:" + DL4J, "predict:" + ONNX));
         Path body = work.resolve("body.json");
         Files.writeString(body, InferRequest.ofRows(null, rows[0]).toJson());
-        Wrk wrk = new Wrk(
-                root.resolve("bench/scripts/infer.lua"),
-                Map.of("HEARTH_BODY_FILE", body.toString(), "HEARTH_TOKEN", token));
+        Wrk wrk = Wrk.infer(root, body, token);
         Map<String, ServerProcess> servers = new LinkedHashMap<>();
-        Map<String, List<WrkResult>> http = new LinkedHashMap<>();
         try {
             for (String runtime : RUNTIMES) {
                 servers.put(
                         runtime,
                         ServerProcess.start(
                                 root,
-                                List.of(
-                                        ServingSettings.HOST + "=127.0.0.1",
-                                        ServingSettings.PORT + "=0",
-                                        ServingSettings.STORE_ROOT + "=" + storeDir,
-                                        ServingSettings.MODELS + "=" + model(runtime),
-                                        ServingSettings.AUTH_ENABLED + "=true",
-                                        ServingSettings.TOKENS_FILE + "=" + tokens,
-                                        ServingSettings.ACCESS_LOG + "=false",
+                                ServerProcess.settings(
+                                        storeDir,
+                                        model(runtime),
+                                        tokens,
                                         ServingSettings.DENSE_FAST_PATH + "=" + !"dl4j".equals(runtime)),
                                 work.resolve(runtime + ".log")));
             }
@@ -158,25 +147,28 @@ final class RuntimeBench implements Benchmark {
                         runtime,
                         wrk.run(url(servers, runtime), CONNECTIONS, quick ? 2 : 20, Map.of()));
             }
-            for (int r = 1; r <= repeats(); r++) {
-                List<String> order = new ArrayList<>(RUNTIMES);
-                java.util.Collections.rotate(order, r - 1);
-                for (String runtime : order) {
-                    for (ServerProcess s : servers.values()) {
-                        s.awaitQuiet(quick ? 2_000 : 10_000);
-                    }
-                    WrkResult w = wrk.run(url(servers, runtime), CONNECTIONS, quick ? 2 : 5, Map.of());
-                    http.computeIfAbsent(runtime, k -> new ArrayList<>()).add(w);
-                    System.out.printf(
-                            Locale.ROOT, "runtime round %d, %s, %d connections: %s%n", r, runtime, CONNECTIONS, w);
-                }
-            }
+            return rounds(wrk, servers);
         } finally {
             for (ServerProcess s : servers.values()) {
                 s.close();
             }
         }
-        return result(inProcess, http);
+    }
+
+    private Map<String, List<WrkResult>> rounds(Wrk wrk, Map<String, ServerProcess> servers) throws Exception {
+        Map<String, List<WrkResult>> http = new LinkedHashMap<>();
+        for (int r = 1; r <= repeats(); r++) {
+            for (String runtime : order(r)) {
+                for (ServerProcess s : servers.values()) {
+                    s.awaitQuiet(quick ? 2_000 : 10_000);
+                }
+                WrkResult w = wrk.run(url(servers, runtime), CONNECTIONS, quick ? 2 : 5, Map.of());
+                http.computeIfAbsent(runtime, k -> new ArrayList<>()).add(w);
+                System.out.printf(
+                        Locale.ROOT, "runtime round %d, %s, %d connections: %s%n", r, runtime, CONNECTIONS, w);
+            }
+        }
+        return http;
     }
 
     private static String model(String runtime) {
@@ -214,21 +206,13 @@ final class RuntimeBench implements Benchmark {
         }
         result.put("inProcessRowsPerSecond", rowsPerSecond);
         Map<String, Object> requests = new LinkedHashMap<>();
-        double httpBase = Stats.of(rps(http.get("dl4j"))).median();
+        double httpBase = Stats.of(WrkResult.rps(http.get("dl4j"))).median();
         for (String runtime : RUNTIMES) {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("requestsPerSecond", Stats.of(rps(http.get(runtime))));
-            p.put(
-                    "p50Ms",
-                    Stats.of(
-                            http.get(runtime).stream().map(WrkResult::p50Millis).toList()));
-            p.put(
-                    "p99Ms",
-                    Stats.of(
-                            http.get(runtime).stream().map(WrkResult::p99Millis).toList()));
-            requests.put(runtime, p);
+            requests.put(runtime, WrkResult.figures(http.get(runtime)));
             if (!"dl4j".equals(runtime)) {
-                ratios.put(runtime + "/http32", Stats.of(rps(http.get(runtime))).median() / httpBase);
+                ratios.put(
+                        runtime + "/http32",
+                        Stats.of(WrkResult.rps(http.get(runtime))).median() / httpBase);
             }
         }
         result.put("httpAt32Connections", requests);
@@ -294,51 +278,10 @@ final class RuntimeBench implements Benchmark {
     }
 
     /** Trains the network for one epoch and publishes it as {@code mnist/1}. */
-    private static void publish(Path storeDir, LocalCsv csv) throws IOException {
-        double[] min = new double[784];
-        double[] max = new double[784];
-        Arrays.fill(max, 255);
-        NormalizerSpec normalizer = new NormalizerSpec(NormalizerSpec.MINMAX, min, max, null, null);
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .seed(42)
-                .dataType(DataType.FLOAT)
-                .updater(new Adam(1e-3))
-                .list()
-                .layer(new DenseLayer.Builder()
-                        .nIn(784)
-                        .nOut(256)
-                        .activation(Activation.RELU)
-                        .build())
-                .layer(new DenseLayer.Builder()
-                        .nIn(256)
-                        .nOut(128)
-                        .activation(Activation.RELU)
-                        .build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nIn(128)
-                        .nOut(csv.classes)
-                        .activation(Activation.SOFTMAX)
-                        .build())
-                .build());
-        net.init();
-        for (DataSet b : csv.batches(64, normalizer, 1)) {
-            net.fit(b);
-        }
-        List<String> labels = new ArrayList<>();
-        for (int c = 0; c < csv.classes; c++) {
-            labels.add(Integer.toString(c));
-        }
-        HadoopModelStore.open(storeDir.toString(), new Configuration())
-                .publish(
-                        DL4J,
-                        new ModelDraft(
-                                ModelFiles.DL4J_MULTILAYER,
-                                new Signature("input", "FP32", 784, List.of(), labels, normalizer),
-                                Map.of(),
-                                Map.of(),
-                                Map.of(),
-                                Map.of("bench", "runtime"),
-                                Map.of(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(net, out, false))));
+    private static void publish(Path storeDir, LocalCsv csv) {
+        NormalizerSpec normalizer = PixelNetworks.pixelRange(784);
+        MultiLayerNetwork net = PixelNetworks.trainOneEpoch(csv, normalizer, 256, 128);
+        PixelNetworks.publish(storeDir, DL4J, net, csv, List.of(), normalizer, "runtime");
     }
 
     /** Runs {@code hearth models ARGS --store STORE} in this JVM; fails unless it exits 0. */
@@ -354,9 +297,5 @@ final class RuntimeBench implements Benchmark {
         if (code != 0) {
             throw new IllegalStateException("hearth models " + String.join(" ", args) + " exited " + code + ": " + err);
         }
-    }
-
-    private static List<Double> rps(List<WrkResult> runs) {
-        return runs.stream().map(WrkResult::requestsPerSecond).toList();
     }
 }

@@ -1,5 +1,6 @@
 package dev.hearth.bench;
 
+import dev.hearth.serving.ServingSettings;
 import dev.hearth.testing.ChildProcess;
 import dev.hearth.testing.HearthBuild;
 import java.io.IOException;
@@ -27,6 +28,23 @@ final class ServerProcess implements AutoCloseable {
     private ServerProcess(ChildProcess process, String url) {
         this.process = process;
         this.url = url;
+    }
+
+    /**
+     * The settings every benchmark server runs with: loopback, port 0, {@code store}, {@code models} served, bearer
+     * tokens from {@code tokens}, access log off; then {@code extra} (key=value).
+     */
+    static List<String> settings(Path store, String models, Path tokens, String... extra) {
+        List<String> settings = new ArrayList<>(List.of(
+                ServingSettings.HOST + "=127.0.0.1",
+                ServingSettings.PORT + "=0",
+                ServingSettings.STORE_ROOT + "=" + store,
+                ServingSettings.MODELS + "=" + models,
+                ServingSettings.AUTH_ENABLED + "=true",
+                ServingSettings.TOKENS_FILE + "=" + tokens,
+                ServingSettings.ACCESS_LOG + "=false"));
+        settings.addAll(List.of(extra));
+        return settings;
     }
 
     /** Starts {@code dev.hearth.serving.ModelServer} with {@code settings} (key=value) and waits until it listens. */

@@ -104,29 +104,13 @@ final class ServingBench implements Benchmark {
     }
 
     private Map<String, Object> measure(ServingModel model, Path work) throws Exception {
-        float[][] raw = Arrays.copyOf(model.rows(), Math.min(256, model.rows().length));
-        Map<String, Map<Integer, Double>> ceiling = new LinkedHashMap<>();
-        ModelStore store = HadoopModelStore.open(model.store().toString(), new Configuration());
-        for (boolean dense : new boolean[] {true, false}) {
-            // Loaded as the server loads it: model-runtime, from the store, verified and probed.
-            try (Predictor loaded =
-                    ModelRuntime.standard(new RuntimeOptions(dense, 0)).load(store, model.version())) {
-                String label = dense ? "dense pass" : "DL4J output()";
-                ceiling.put(
-                        new Mode(dense, true).pass(),
-                        new ForwardCeiling((RowPredictor) loaded, label, raw, quick ? 0.6 : 2)
-                                .measure(CEILING_BATCHES));
-            }
-        }
-
+        Map<String, Map<Integer, Double>> ceiling = ceiling(model);
         Path tokens = work.resolve("tokens");
         String token = TokenFile.create(tokens, List.of("predict:" + MODEL));
         Path body = work.resolve("body.json");
         Files.writeString(body, model.requestBody(0));
-        Map<String, String> env = Map.of("HEARTH_BODY_FILE", body.toString(), "HEARTH_TOKEN", token);
-        Wrk wrk = new Wrk(root.resolve("bench/scripts/infer.lua"), env);
-        Wrk paced = new Wrk(root.resolve("bench/scripts/infer-paced.lua"), env);
-
+        Wrk wrk = Wrk.infer(root, body, token);
+        Wrk paced = Wrk.pacedInfer(root, body, token);
         Map<Mode, ServerProcess> servers = new LinkedHashMap<>();
         try {
             for (Mode mode : POINTS.keySet()) {
@@ -138,37 +122,10 @@ final class ServingBench implements Benchmark {
                                 mode,
                                 work.resolve("server-" + mode.pass() + "-" + onOff(mode.batching()) + ".log")));
             }
-            for (Map.Entry<Mode, ServerProcess> s : servers.entrySet()) {
-                for (int c : new int[] {8, 32}) {
-                    System.out.printf(
-                            Locale.ROOT,
-                            "serving warm-up, %s, %d connections: %s%n",
-                            s.getKey(),
-                            c,
-                            wrk.run(infer(s.getValue()), c, warmupSeconds(c), Map.of()));
-                }
-            }
-            Map<String, List<WrkResult>> runs = new LinkedHashMap<>();
-            for (int r = 1; r <= repeats(); r++) {
-                for (int c : CONNECTIONS) {
-                    for (boolean dense : new boolean[] {true, false}) {
-                        // Alternate which mode goes first, so drift on a shared machine does not favour one.
-                        boolean[] order = r % 2 == 1 ? new boolean[] {true, false} : new boolean[] {false, true};
-                        for (boolean batching : order) {
-                            Mode mode = new Mode(dense, batching);
-                            if (Arrays.stream(POINTS.get(mode)).noneMatch(p -> p == c)) {
-                                continue;
-                            }
-                            quiet(servers.values());
-                            WrkResult w = wrk.run(infer(servers.get(mode)), c, pointSeconds(), Map.of());
-                            runs.computeIfAbsent(mode.key(c), k -> new ArrayList<>())
-                                    .add(w);
-                            System.out.printf(Locale.ROOT, "serving round %d, %s, %d connections: %s%n", r, mode, c, w);
-                        }
-                    }
-                }
-            }
-            double saturated = Stats.of(rps(runs.get(DENSE_ON.key(32)))).median();
+            warmUp(wrk, servers);
+            Map<String, List<WrkResult>> runs = rounds(wrk, servers);
+            double saturated =
+                    Stats.of(WrkResult.rps(runs.get(DENSE_ON.key(32)))).median();
             Map<String, Object> half = halfSaturation(paced, infer(servers.get(DENSE_ON)), saturated, servers.values());
             return result(runs, ceiling, half);
         } finally {
@@ -176,6 +133,62 @@ final class ServingBench implements Benchmark {
                 server.close();
             }
         }
+    }
+
+    /** Rows/s of both forward passes in-process, loaded as the server loads them (model-runtime, verified, probed). */
+    private Map<String, Map<Integer, Double>> ceiling(ServingModel model) {
+        float[][] raw = Arrays.copyOf(model.rows(), Math.min(256, model.rows().length));
+        Map<String, Map<Integer, Double>> ceiling = new LinkedHashMap<>();
+        ModelStore store = HadoopModelStore.open(model.store().toString(), new Configuration());
+        for (boolean dense : new boolean[] {true, false}) {
+            try (Predictor loaded =
+                    ModelRuntime.standard(new RuntimeOptions(dense, 0)).load(store, model.version())) {
+                String label = dense ? "dense pass" : "DL4J output()";
+                ceiling.put(
+                        new Mode(dense, true).pass(),
+                        new ForwardCeiling((RowPredictor) loaded, label, raw, quick ? 0.6 : 2)
+                                .measure(CEILING_BATCHES));
+            }
+        }
+        return ceiling;
+    }
+
+    private void warmUp(Wrk wrk, Map<Mode, ServerProcess> servers) throws Exception {
+        for (Map.Entry<Mode, ServerProcess> s : servers.entrySet()) {
+            for (int c : new int[] {8, 32}) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "serving warm-up, %s, %d connections: %s%n",
+                        s.getKey(),
+                        c,
+                        wrk.run(infer(s.getValue()), c, warmupSeconds(c), Map.of()));
+            }
+        }
+    }
+
+    /** Every point of {@link #POINTS}, once per repeat, each once every server is idle. */
+    private Map<String, List<WrkResult>> rounds(Wrk wrk, Map<Mode, ServerProcess> servers) throws Exception {
+        Map<String, List<WrkResult>> runs = new LinkedHashMap<>();
+        for (int r = 1; r <= repeats(); r++) {
+            for (int c : CONNECTIONS) {
+                for (boolean dense : new boolean[] {true, false}) {
+                    // Alternate which mode goes first, so drift on a shared machine does not favour one.
+                    boolean[] order = r % 2 == 1 ? new boolean[] {true, false} : new boolean[] {false, true};
+                    for (boolean batching : order) {
+                        Mode mode = new Mode(dense, batching);
+                        if (Arrays.stream(POINTS.get(mode)).noneMatch(p -> p == c)) {
+                            continue;
+                        }
+                        quiet(servers.values());
+                        WrkResult w = wrk.run(infer(servers.get(mode)), c, pointSeconds(), Map.of());
+                        runs.computeIfAbsent(mode.key(c), k -> new ArrayList<>())
+                                .add(w);
+                        System.out.printf(Locale.ROOT, "serving round %d, %s, %d connections: %s%n", r, mode, c, w);
+                    }
+                }
+            }
+        }
+        return runs;
     }
 
     /**
@@ -210,9 +223,7 @@ final class ServingBench implements Benchmark {
         half.put("targetRequestsPerSecond", target);
         half.put("connections", connections);
         half.put("meanThinkTimeMs", delayMs);
-        half.put("requestsPerSecond", Stats.of(rps(runs)));
-        half.put("p50Ms", Stats.of(runs.stream().map(WrkResult::p50Millis).toList()));
-        half.put("p99Ms", Stats.of(runs.stream().map(WrkResult::p99Millis).toList()));
+        half.putAll(WrkResult.figures(runs));
         return half;
     }
 
@@ -243,9 +254,7 @@ final class ServingBench implements Benchmark {
                     p.put("forwardPass", new Mode(dense, batching).pass());
                     p.put("batching", onOff(batching));
                     p.put("connections", c);
-                    p.put("requestsPerSecond", Stats.of(rps(w)));
-                    p.put("p50Ms", Stats.of(w.stream().map(WrkResult::p50Millis).toList()));
-                    p.put("p99Ms", Stats.of(w.stream().map(WrkResult::p99Millis).toList()));
+                    p.putAll(WrkResult.figures(w));
                     points.add(p);
                 }
                 ratios.put(
@@ -272,91 +281,21 @@ final class ServingBench implements Benchmark {
     }
 
     private static double median(Map<String, List<WrkResult>> runs, Mode mode, int connections) {
-        return Stats.of(rps(runs.get(mode.key(connections)))).median();
+        return Stats.of(WrkResult.rps(runs.get(mode.key(connections)))).median();
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public String markdown(Map<String, Object> result) {
-        StringBuilder md = new StringBuilder();
-        md.append("### Serving (784-256-10, single-row OIP v2 requests)\n\n");
-        md.append(String.format(
-                Locale.ROOT,
-                "Servers in their own JVMs as `bin/hearth serve` runs them (ZGC, 2 GB heap; auth on, access log off, batching max %s rows, max delay"
-                        + " %s us), with the default dense forward pass and with DL4J's `output()` (`serving.dense.fast.path=false`); wrk, 1 thread, %s s per point, %s repeats"
-                        + " alternating on/off after warm-up, each point once all servers are idle.%n%n",
-                result.get("batchMaxSize"),
-                result.get("batchMaxDelayMicros"),
-                result.get("secondsPerPoint"),
-                result.get("repeats")));
-        md.append(
-                "| forward pass | batching | connections | requests/s, median (min-max) | p50 ms | p99 ms | ratio on / off |\n");
-        md.append("|---|---|---|---|---|---|---|\n");
-        Map<String, Double> ratios = (Map<String, Double>) result.get("ratioBatchingOnOverOff");
-        for (Map<String, Object> p : (List<Map<String, Object>>) result.get("points")) {
-            Stats rps = (Stats) p.get("requestsPerSecond");
-            boolean on = p.get("batching").equals("on");
-            md.append(String.format(
-                    Locale.ROOT,
-                    "| %s | %s | %d | %,.0f (%,.0f-%,.0f) | %.2f | %.2f | %s |%n",
-                    "dense".equals(p.get("forwardPass")) ? "dense (default)" : "DL4J output()",
-                    p.get("batching"),
-                    (Integer) p.get("connections"),
-                    rps.median(),
-                    rps.min(),
-                    rps.max(),
-                    ((Stats) p.get("p50Ms")).median(),
-                    ((Stats) p.get("p99Ms")).median(),
-                    on
-                            ? String.format(
-                                    Locale.ROOT,
-                                    "**%.2f**",
-                                    ratios.get(p.get("forwardPass") + "/" + p.get("connections")))
-                            : ""));
-        }
-        md.append(String.format(
-                Locale.ROOT,
-                "%nAt 32 connections the dense pass serves %.2fx the requests of DL4J's `output()` with batching"
-                        + " and %.2fx without.%n",
-                (Double) result.get("ratioDenseOverDl4jBatchedAt32"),
-                (Double) result.get("ratioDenseOverDl4jUnbatchedAt32")));
-        Map<String, Map<String, Double>> ceiling =
-                (Map<String, Map<String, Double>>) result.get("ceilingRowsPerSecond");
-        md.append(
-                "Ceiling, `RowPredictor.predictRows` (normalisation + forward pass) in-process on one thread, rows/s: ");
-        List<String> passes = new ArrayList<>();
-        ceiling.forEach((pass, byBatch) -> {
-            List<String> parts = new ArrayList<>();
-            byBatch.forEach((b, v) -> parts.add(String.format(Locale.ROOT, "batch %s: %,.0f", b, v)));
-            passes.add(("dense".equals(pass) ? "dense pass " : "DL4J output() ") + String.join(", ", parts));
-        });
-        md.append(String.join("; ", passes)).append(".\n");
-        Map<String, Object> half = (Map<String, Object>) result.get("halfSaturation");
-        md.append(String.format(
-                Locale.ROOT,
-                "Half saturation, dense pass, batching on: 32 paced connections at %,.0f requests/s"
-                        + " (target %,.0f = half of %,.0f): p50 %.2f ms, p99 **%.2f ms** (min-max %.2f-%.2f).%n",
-                ((Stats) half.get("requestsPerSecond")).median(),
-                (Double) half.get("targetRequestsPerSecond"),
-                (Double) half.get("saturatedRequestsPerSecond"),
-                ((Stats) half.get("p50Ms")).median(),
-                ((Stats) half.get("p99Ms")).median(),
-                ((Stats) half.get("p99Ms")).min(),
-                ((Stats) half.get("p99Ms")).max()));
-        return md.toString();
+        return ServingTable.markdown(result);
     }
 
     private ServerProcess start(ServingModel model, Path tokens, Mode mode, Path log) throws Exception {
         return ServerProcess.start(
                 root,
-                List.of(
-                        ServingSettings.HOST + "=127.0.0.1",
-                        ServingSettings.PORT + "=0",
-                        ServingSettings.STORE_ROOT + "=" + model.store(),
-                        ServingSettings.MODELS + "=" + model.name(),
-                        ServingSettings.AUTH_ENABLED + "=true",
-                        ServingSettings.TOKENS_FILE + "=" + tokens,
-                        ServingSettings.ACCESS_LOG + "=false",
+                ServerProcess.settings(
+                        model.store(),
+                        model.name(),
+                        tokens,
                         ServingSettings.DENSE_FAST_PATH + "=" + mode.dense(),
                         ServingSettings.BATCHING_ENABLED + "=" + mode.batching()),
                 log);
@@ -383,10 +322,6 @@ final class ServingBench implements Benchmark {
 
     private static String infer(ServerProcess server) {
         return server.url() + "/v2/models/" + MODEL + "/infer";
-    }
-
-    private static List<Double> rps(List<WrkResult> runs) {
-        return runs.stream().map(WrkResult::requestsPerSecond).toList();
     }
 
     private static String onOff(boolean batching) {

@@ -3,7 +3,6 @@ package dev.hearth.bench;
 import dev.hearth.spark.SparkConfFile;
 import dev.hearth.spark.training.EpochResult;
 import dev.hearth.spark.training.TrainingSummary;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,7 +57,22 @@ final class TimeToAccuracyBench implements Benchmark {
 
     @Override
     public Map<String, Object> run() throws Exception {
-        // Hearth's runs: the settings as given, and train.engine=hearth beside them unless they already pick an engine.
+        Map<String, List<String>> engines = engines();
+        Tally tally = new Tally();
+        for (int repeat = 1; repeat <= repeats; repeat++) {
+            Map<Integer, double[]> mllib = mllibRound(repeat, tally);
+            // The curve is the official test set's accuracy after each epoch (MLlib's target is its accuracy on the
+            // same rows), read as the validation metric.
+            Path curveFile = data.testAsValidation();
+            for (Map.Entry<String, List<String>> engine : engines.entrySet()) {
+                hearthRound(repeat, engine.getKey(), engine.getValue(), curveFile, mllib, tally);
+            }
+        }
+        return result(tally);
+    }
+
+    /** Hearth's runs: the settings as given, and train.engine=hearth beside them unless they already pick an engine. */
+    private Map<String, List<String>> engines() {
         Map<String, List<String>> engines = new LinkedHashMap<>();
         engines.put("hearth", overrides);
         if (overrides.stream().noneMatch(o -> o.startsWith("train.engine="))) {
@@ -66,116 +80,125 @@ final class TimeToAccuracyBench implements Benchmark {
             engine.add("train.engine=hearth");
             engines.put("hearthEngine", engine);
         }
-        Map<Integer, List<Double>> mllibSeconds = new LinkedHashMap<>();
-        Map<Integer, List<Double>> mllibAccuracy = new LinkedHashMap<>();
-        Map<String, List<Double>> hearthSeconds = new LinkedHashMap<>();
-        Map<String, List<Double>> ratios = new LinkedHashMap<>();
-        Map<String, List<List<Double>>> hearthCurves = new LinkedHashMap<>();
+        return engines;
+    }
+
+    /** Every repeat's figures: MLlib's per iteration count, Hearth's per run and target. */
+    private static final class Tally {
+        final Map<Integer, List<Double>> mllibSeconds = new LinkedHashMap<>();
+        final Map<Integer, List<Double>> mllibAccuracy = new LinkedHashMap<>();
+        final Map<String, List<Double>> hearthSeconds = new LinkedHashMap<>();
+        final Map<String, List<Double>> ratios = new LinkedHashMap<>();
+        final Map<String, List<List<Double>>> hearthCurves = new LinkedHashMap<>();
         String blas = "";
-        for (int repeat = 1; repeat <= repeats; repeat++) {
-            Map<Integer, double[]> mllib = new LinkedHashMap<>();
-            for (int iterations : mllibIterations) {
-                double[] m = mllib(iterations);
-                mllib.put(iterations, m);
-                blas = dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName();
-                mllibSeconds.computeIfAbsent(iterations, k -> new ArrayList<>()).add(m[0]);
-                mllibAccuracy
-                        .computeIfAbsent(iterations, k -> new ArrayList<>())
-                        .add(m[1]);
-                System.out.printf(
-                        Locale.ROOT,
-                        "[time-to-accuracy] repeat %d MLlib (%s): %d iterations in %.1f s, test accuracy %.4f%n",
-                        repeat,
-                        blas,
-                        iterations,
-                        m[0],
-                        m[1]);
-            }
-            // The curve is the official test set's accuracy after each epoch (MLlib's target is its accuracy on the
-            // same rows), read as the validation metric. The pipeline refuses one path as both validation and test
-            // (in a real run that leaks held-out rows into model selection), so the validation side reads a copy.
-            Path curveFile = Files.createTempFile(
-                    "hearth-bench-test-as-validation-",
-                    data.testFile().getFileName().toString().endsWith(".gz") ? ".csv.gz" : ".csv");
-            Files.copy(data.testFile(), curveFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            curveFile.toFile().deleteOnExit();
-            for (Map.Entry<String, List<String>> engine : engines.entrySet()) {
-                List<String> settings = new ArrayList<>(List.of(
-                        "data.path=" + data.trainFile(),
-                        "data.validation.path=" + curveFile,
-                        "data.test.path=" + data.testFile(),
-                        "network.config=" + root.resolve("conf/networks/mlp-784-256-128-10.yaml"),
-                        "train.epochs=" + maxEpochs,
-                        "train.batch.size.per.worker=64"));
-                settings.addAll(engine.getValue());
-                TrainingSummary s = new HearthRun(root).train(settings);
-                List<Double> curve = new ArrayList<>();
-                List<Double> times = new ArrayList<>();
-                double elapsed = 0;
-                for (EpochResult r : s.epochs()) {
-                    elapsed += r.seconds();
-                    curve.add(r.validation());
-                    times.add(elapsed);
-                }
-                hearthCurves
-                        .computeIfAbsent(engine.getKey(), k -> new ArrayList<>())
-                        .add(curve);
-                for (Map.Entry<Integer, double[]> m : mllib.entrySet()) {
-                    Double reached = null;
-                    for (int i = 0; i < curve.size() && reached == null; i++) {
-                        if (curve.get(i) >= m.getValue()[1]) {
-                            reached = times.get(i);
-                        }
-                    }
-                    String key = engine.getKey() + "At" + m.getKey();
-                    System.out.printf(
-                            Locale.ROOT,
-                            "[time-to-accuracy] repeat %d %s: test accuracy per epoch %s; reached %.4f"
-                                    + " (MLlib, %d iterations) after %s s%n",
-                            repeat,
-                            engine.getKey(),
-                            curve,
-                            m.getValue()[1],
-                            m.getKey(),
-                            reached == null ? "(not reached)" : String.format(Locale.ROOT, "%.1f", reached));
-                    hearthSeconds.computeIfAbsent(key, k -> new ArrayList<>());
-                    ratios.computeIfAbsent(key, k -> new ArrayList<>());
-                    if (reached != null) {
-                        hearthSeconds.get(key).add(reached);
-                        ratios.get(key).add(m.getValue()[0] / reached);
-                    }
-                }
+    }
+
+    /** MLlib fitted once per iteration count: {iterations: {fit seconds, test accuracy}}. */
+    private Map<Integer, double[]> mllibRound(int repeat, Tally tally) {
+        Map<Integer, double[]> mllib = new LinkedHashMap<>();
+        for (int iterations : mllibIterations) {
+            double[] m = mllib(iterations);
+            mllib.put(iterations, m);
+            tally.blas = dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName();
+            tally.mllibSeconds
+                    .computeIfAbsent(iterations, k -> new ArrayList<>())
+                    .add(m[0]);
+            tally.mllibAccuracy
+                    .computeIfAbsent(iterations, k -> new ArrayList<>())
+                    .add(m[1]);
+            System.out.printf(
+                    Locale.ROOT,
+                    "[time-to-accuracy] repeat %d MLlib (%s): %d iterations in %.1f s, test accuracy %.4f%n",
+                    repeat,
+                    tally.blas,
+                    iterations,
+                    m[0],
+                    m[1]);
+        }
+        return mllib;
+    }
+
+    /** One Hearth run to {@code maxEpochs}, and the time it took to reach each MLlib accuracy. */
+    private void hearthRound(
+            int repeat, String engine, List<String> extra, Path curveFile, Map<Integer, double[]> mllib, Tally tally)
+            throws Exception {
+        List<String> settings = new ArrayList<>(List.of(
+                "data.path=" + data.trainFile(),
+                "data.validation.path=" + curveFile,
+                "data.test.path=" + data.testFile(),
+                "network.config=" + root.resolve("conf/networks/mlp-784-256-128-10.yaml"),
+                "train.epochs=" + maxEpochs,
+                "train.batch.size.per.worker=64"));
+        settings.addAll(extra);
+        TrainingSummary s = new HearthRun(root).train(settings);
+        List<Double> curve = new ArrayList<>();
+        List<Double> times = new ArrayList<>();
+        double elapsed = 0;
+        for (EpochResult r : s.epochs()) {
+            elapsed += r.seconds();
+            curve.add(r.validation());
+            times.add(elapsed);
+        }
+        tally.hearthCurves.computeIfAbsent(engine, k -> new ArrayList<>()).add(curve);
+        for (Map.Entry<Integer, double[]> m : mllib.entrySet()) {
+            Double reached = reached(curve, times, m.getValue()[1]);
+            String key = engine + "At" + m.getKey();
+            System.out.printf(
+                    Locale.ROOT,
+                    "[time-to-accuracy] repeat %d %s: test accuracy per epoch %s; reached %.4f"
+                            + " (MLlib, %d iterations) after %s s%n",
+                    repeat,
+                    engine,
+                    curve,
+                    m.getValue()[1],
+                    m.getKey(),
+                    reached == null ? "(not reached)" : String.format(Locale.ROOT, "%.1f", reached));
+            tally.hearthSeconds.computeIfAbsent(key, k -> new ArrayList<>());
+            tally.ratios.computeIfAbsent(key, k -> new ArrayList<>());
+            if (reached != null) {
+                tally.hearthSeconds.get(key).add(reached);
+                tally.ratios.get(key).add(m.getValue()[0] / reached);
             }
         }
+    }
+
+    /** Seconds to the first epoch at or above {@code target}, or null when none reached it. */
+    private static Double reached(List<Double> curve, List<Double> times, double target) {
+        for (int i = 0; i < curve.size(); i++) {
+            if (curve.get(i) >= target) {
+                return times.get(i);
+            }
+        }
+        return null;
+    }
+
+    private Map<String, Object> result(Tally tally) throws java.io.IOException {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("benchmark", name());
         result.put("trainRows", data.train().labels.length);
         result.put("mllibLayers", "784,256,128,10");
         result.put("mllibSolver", "l-bfgs, blockSize 128");
         result.put("mllibIterations", mllibIterations);
-        result.put("mllibBlas", blas);
+        result.put("mllibBlas", tally.blas);
         Map<String, Object> perCount = new LinkedHashMap<>();
         for (int iterations : mllibIterations) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("mllibSeconds", Stats.of(mllibSeconds.get(iterations)));
-            m.put("mllibTestAccuracy", Stats.of(mllibAccuracy.get(iterations)));
+            m.put("mllibSeconds", Stats.of(tally.mllibSeconds.get(iterations)));
+            m.put("mllibTestAccuracy", Stats.of(tally.mllibAccuracy.get(iterations)));
             perCount.put(String.valueOf(iterations), m);
         }
         result.put("mllib", perCount);
         result.put("hearthSettings", overrides);
-        result.put("hearthAccuracyPerEpoch", hearthCurves);
+        result.put("hearthAccuracyPerEpoch", tally.hearthCurves);
         Map<String, Object> reachedSeconds = new LinkedHashMap<>();
-        for (Map.Entry<String, List<Double>> e : hearthSeconds.entrySet()) {
+        for (Map.Entry<String, List<Double>> e : tally.hearthSeconds.entrySet()) {
             reachedSeconds.put(e.getKey(), e.getValue().isEmpty() ? null : Stats.of(e.getValue()));
             reachedSeconds.put(e.getKey() + "Reached", e.getValue().size() + " of " + repeats);
             // ratioMllibOverHearthAt20, ratioMllibOverHearthEngineAt50, ...
             String ratioKey = "ratioMllibOver"
                     + Character.toUpperCase(e.getKey().charAt(0)) + e.getKey().substring(1);
-            result.put(
-                    ratioKey,
-                    ratios.get(e.getKey()).isEmpty()
-                            ? null
-                            : Stats.of(ratios.get(e.getKey())).median());
+            List<Double> ratios = tally.ratios.get(e.getKey());
+            result.put(ratioKey, ratios.isEmpty() ? null : Stats.of(ratios).median());
         }
         result.put("hearthSecondsToMllibAccuracy", reachedSeconds);
         return result;

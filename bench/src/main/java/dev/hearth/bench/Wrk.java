@@ -26,6 +26,22 @@ final class Wrk {
         this.env = env;
     }
 
+    /** wrk with {@code bench/scripts/infer.lua}: POSTs the request in {@code body} with bearer {@code token}. */
+    static Wrk infer(Path root, Path body, String token) {
+        return script(root, "infer.lua", body, token);
+    }
+
+    /** As {@link #infer}, each connection waiting a random think time before every request (infer-paced.lua). */
+    static Wrk pacedInfer(Path root, Path body, String token) {
+        return script(root, "infer-paced.lua", body, token);
+    }
+
+    private static Wrk script(Path root, String script, Path body, String token) {
+        return new Wrk(
+                root.resolve("bench/scripts/" + script),
+                Map.of("HEARTH_BODY_FILE", body.toString(), "HEARTH_TOKEN", token));
+    }
+
     /** Installs wrk with bin/install-packages when it is not on the PATH; fails with a clear message if that fails. */
     static void ensureInstalled() throws IOException, InterruptedException {
         if (exitCode(List.of("sh", "-c", "command -v wrk")) == 0) {

@@ -1,6 +1,9 @@
 package dev.hearth.bench;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,6 +28,20 @@ record WrkResult(
     private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
 
     /** Parses wrk's output; fails when a figure is missing (e.g. wrk ran without {@code --latency}). */
+    /** Requests/s of each run. */
+    static List<Double> rps(List<WrkResult> runs) {
+        return runs.stream().map(WrkResult::requestsPerSecond).toList();
+    }
+
+    /** Requests/s, p50 and p99 of several runs of one point, in that order. */
+    static Map<String, Object> figures(List<WrkResult> runs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("requestsPerSecond", Stats.of(rps(runs)));
+        m.put("p50Ms", Stats.of(runs.stream().map(WrkResult::p50Millis).toList()));
+        m.put("p99Ms", Stats.of(runs.stream().map(WrkResult::p99Millis).toList()));
+        return m;
+    }
+
     static WrkResult parse(String out) {
         double rps = Double.parseDouble(find(RPS, out, "Requests/sec"));
         long requests = Long.parseLong(find(REQUESTS, out, "requests in"));

@@ -1,7 +1,5 @@
 package dev.hearth.bench.abuse;
 
-import dev.hearth.bench.abuse.LoadReport.Target;
-import dev.hearth.config.Settings;
 import dev.hearth.serving.ServingSettings;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import dev.hearth.testing.Trees;
@@ -10,19 +8,17 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 
 /**
  * The abuse suite: publishes a model (and older versions of it, and two models to tamper with) into a fresh local
  * store, creates tokens with {@code bin/hearth tokens create}, starts {@code bin/hearth serve} on it (port 0 on
  * 127.0.0.1, auth on with that token file, every other setting at its default), starts the well-behaved clients,
- * and runs the hostile loads one after another, each measured by {@link LoadMeasurement}.
+ * and runs the hostile loads ({@link HostileLoads}) one after another, each measured by {@link LoadMeasurement}.
  */
 public final class AbuseSuite {
     /** The served model the clients and most loads use. */
@@ -30,9 +26,7 @@ public final class AbuseSuite {
 
     static final String EXTRA_MODEL = "tampered-extra";
     static final String PREPROCESSOR_MODEL = "tampered-preproc";
-    private static final int OLD_VERSIONS = 5;
-    private static final int V1_BOMB_BYTES = 4 << 20;
-    private static final int PRIMING_REQUESTS = 40;
+    static final int OLD_VERSIONS = 5;
 
     private final Path root;
     private final AbuseProfile profile;
@@ -40,7 +34,6 @@ public final class AbuseSuite {
     private final Path logs;
     private final long seed;
     private final HearthLauncher launcher;
-    private final Settings defaults = ServingSettings.loader().load(null, List.of());
 
     private Path store;
     private Path tokens;
@@ -48,7 +41,6 @@ public final class AbuseSuite {
     private ProcessMemory memory;
     private WellBehavedClients clients;
     private int starts;
-    private int hostileGenerators;
 
     /**
      * @param root the Hearth checkout (bin/hearth, built jars)
@@ -85,18 +77,50 @@ public final class AbuseSuite {
         tokens = work.resolve("tokens");
         Publishing publishing =
                 new Publishing(HadoopModelStore.open(store.toString(), new Configuration()), model.signature());
+        publishModels(publishing);
+        Tokens t = createTokens();
+        startServer();
+        List<String> bodies = model.singleRowBodies(16);
+        startClients(bodies, t.client());
+        server.metrics(t.monitor());
+        LoadMeasurement measurement =
+                new LoadMeasurement(profile, serverHandle(t.monitor()), clients, t.monitor(), 2L << 30);
+        HostileLoads hostile = new HostileLoads(
+                profile, model, measurement, serverHandle(t.monitor()), t.attacker(), bodies.get(0), seed);
+        List<LoadReport> loads = hostile.run(publishing, t.admin());
+        Path killStore = work.resolve("kill-store");
+        KillTrials trials = new KillTrials(
+                launcher,
+                killStore,
+                new Publishing(HadoopModelStore.open(killStore.toString(), new Configuration()), model.signature()),
+                model.zip(),
+                seed);
+        loads.add(hostile.killTrials(trials));
+        return new AbuseReport(setup(), loads);
+    }
+
+    /** The served model's versions (the latest served, the older ones for load 6) and the two to tamper with. */
+    private void publishModels(Publishing publishing) {
         for (int v = 1; v <= OLD_VERSIONS + 1; v++) {
             publishing.publish(MODEL, model.zip(), "version " + v);
         }
         publishing.publish(EXTRA_MODEL, model.zip(), "untampered");
         publishing.publish(PREPROCESSOR_MODEL, model.zip(), "untampered");
+    }
+
+    /** The four tokens: the clients', the attacker's (same scope), a monitor's and an admin's. */
+    private record Tokens(String client, String attacker, String monitor, String admin) {}
+
+    private Tokens createTokens() throws IOException, InterruptedException {
         String clientToken = launcher.createToken(tokens, List.of("predict:" + MODEL));
         String attackerToken = launcher.createToken(tokens, List.of("predict:" + MODEL));
         String monitorToken = launcher.createToken(tokens, List.of("read:*"));
         String adminToken = launcher.createToken(tokens, List.of("predict:*", "read:*"));
-        startServer();
+        return new Tokens(clientToken, attackerToken, monitorToken, adminToken);
+    }
 
-        List<String> bodies = model.singleRowBodies(16);
+    /** Starts the well-behaved clients and lets them warm the server up; refuses a server that served none. */
+    private void startClients(List<String> bodies, String clientToken) throws InterruptedException {
         clients = new WellBehavedClients(
                 URI.create(inferUrl()), clientToken, bodies, profile.clients(), profile.clientRate());
         clients.start();
@@ -113,172 +137,34 @@ public final class AbuseSuite {
             throw new IllegalStateException(
                     "no well-behaved request succeeded during warm-up: " + warmup.failures() + "; see " + server.log());
         }
-        server.metrics(monitorToken);
+    }
 
-        LoadMeasurement measurement = new LoadMeasurement(
-                profile,
-                new LoadMeasurement.ServerHandle() {
-                    @Override
-                    public ServerUnderTest server() {
-                        return server;
-                    }
+    /** The current server for the loads; a restart replaces it and points the clients and the monitor at it. */
+    private LoadMeasurement.ServerHandle serverHandle(String monitorToken) {
+        return new LoadMeasurement.ServerHandle() {
+            @Override
+            public ServerUnderTest server() {
+                return server;
+            }
 
-                    @Override
-                    public ProcessMemory memory() {
-                        return memory;
-                    }
+            @Override
+            public ProcessMemory memory() {
+                return memory;
+            }
 
-                    @Override
-                    public void restart() throws Exception {
-                        stopServer();
-                        startServer();
-                        clients.retarget(URI.create(inferUrl()));
-                        server.metrics(monitorToken);
-                        Thread.sleep(2_000);
-                    }
-                },
-                clients,
-                monitorToken,
-                2L << 30);
+            @Override
+            public void restart() throws Exception {
+                stopServer();
+                startServer();
+                clients.retarget(URI.create(inferUrl()));
+                server.metrics(monitorToken);
+                Thread.sleep(2_000);
+            }
+        };
+    }
 
-        Duration d = Duration.ofSeconds(profile.loadSeconds());
-        long maxBody = defaults.getLong(ServingSettings.MAX_BODY_BYTES);
-        int maxRows = defaults.getInt(ServingSettings.MAX_ROWS, 1);
-        String body = bodies.get(0);
-        HttpFlood flood = new HttpFlood(profile.hostileThreads(), profile.hostileRate());
-        HttpFlood bombs = new HttpFlood(profile.bombThreads(), profile.hostileRate());
-        List<LoadReport> loads = new ArrayList<>();
-        loads.add(measurement.measure(
-                "1",
-                "random model names, no token (GET .../ready, POST .../infer)",
-                c -> prime(c, hostile(attackerToken).randomNamesWithoutToken(body)),
-                c -> flood(flood, c, d, hostile(attackerToken).randomNamesWithoutToken(body)),
-                f -> List.of()));
-        loads.add(measurement.measure(
-                "2a",
-                "v2 shape bombs: \"shape\":[65536," + model.signature().featureCount()
-                        + "] with 3 numbers, predict token",
-                null,
-                c -> flood(
-                        bombs,
-                        c,
-                        d,
-                        hostile(attackerToken)
-                                .shapeBombs(
-                                        model.signature().inputName(),
-                                        model.signature().featureCount())),
-                f -> List.of()));
-        int v1Bytes = (int) Math.min(V1_BOMB_BYTES, maxBody);
-        loads.add(measurement.measure(
-                "2b",
-                String.format(
-                        Locale.ROOT, "v1 instances bombs: %,d bytes of empty" + " instances, predict token", v1Bytes),
-                null,
-                c -> flood(bombs, c, d, hostile(attackerToken).instancesBombs(v1Bytes)),
-                f -> List.of()));
-        byte[] validOfMax = model.bodyOfSize(maxBody, maxRows);
-        HttpFlood bigBodies = new HttpFlood(Math.min(4, profile.hostileThreads()), 40);
-        loads.add(measurement.measure(
-                "3",
-                String.format(
-                        Locale.ROOT,
-                        "bodies of server.max.body.bytes (%,d):" + " valid, garbage, and one byte over; predict token",
-                        maxBody),
-                null,
-                c -> flood(bigBodies, c, d, hostile(attackerToken).maximumBodies(validOfMax, maxBody)),
-                f -> List.of()));
-        loads.add(measurement.measure(
-                "4",
-                String.format(
-                        Locale.ROOT, "%,d slow connections, one byte per second" + " each", profile.slowConnections()),
-                null,
-                c -> slow(c, d, attackerToken),
-                f -> List.of()));
-        loads.add(measurement.measure(
-                "5",
-                "invalid tokens (garbage, unknown ids, a real id with a wrong secret," + " Basic)",
-                c -> prime(c, hostile(attackerToken).invalidTokens(body)),
-                c -> flood(flood, c, d, hostile(attackerToken).invalidTokens(body)),
-                f -> List.of()));
-        List<Integer> old = IntStream.rangeClosed(1, OLD_VERSIONS).boxed().toList();
-        loads.add(measurement.measure(
-                "6",
-                "versioned requests cycling through old versions " + old + " (/versions/{v}/infer), predict token",
-                null,
-                c -> flood(flood, c, d, hostile(attackerToken).versionedLoads(old, body)),
-                f -> List.of()));
-        Duration decide = Duration.ofMillis(defaults.getLong(ServingSettings.POLL_INTERVAL_MS) * 2 + 15_000);
-        TamperedModelProbe probe = new TamperedModelProbe(publishing);
-        loads.add(measurement.measure(
-                "7a",
-                "model zip with an extra entry (" + TamperedZips.EXTRA_ENTRY + "), published through the store API",
-                null,
-                c -> tampered(
-                        probe,
-                        c,
-                        adminToken,
-                        EXTRA_MODEL,
-                        TamperedZips.EXTRA_ENTRY,
-                        TamperedZips.withExtraEntry(model.zip()),
-                        body,
-                        decide),
-                f -> List.of(refused(f))));
-        loads.add(measurement.measure(
-                "7b",
-                "model zip with a " + TamperedZips.PREPROCESSOR_ENTRY
-                        + " entry (a serialized object), published through the store API",
-                null,
-                c -> tampered(
-                        probe,
-                        c,
-                        adminToken,
-                        PREPROCESSOR_MODEL,
-                        TamperedZips.PREPROCESSOR_ENTRY,
-                        TamperedZips.withPreprocessor(model.zip()),
-                        body,
-                        decide),
-                f -> List.of(
-                        refused(f),
-                        Target.of(
-                                LoadReport.NOT_DESERIALIZED,
-                                !Boolean.TRUE.equals(f.get("deserialized")),
-                                Boolean.TRUE.equals(f.get("deserialized"))
-                                        ? "the canary class was resolved: "
-                                                + DeserializationCanary.class.getSimpleName()
-                                                + " named in the server's log"
-                                        : "canary never named"))));
-        Path killStore = work.resolve("kill-store");
-        KillTrials trials = new KillTrials(
-                launcher,
-                killStore,
-                new Publishing(HadoopModelStore.open(killStore.toString(), new Configuration()), model.signature()),
-                model.zip(),
-                seed);
-        loads.add(measurement.measure(
-                "8",
-                "kill -9 of models gc --apply / models delete at random points, alias"
-                        + " moving between the versions they remove",
-                null,
-                c -> {
-                    Map<String, Object> r = trials.run(profile.killTrials());
-                    for (int i = 0; i < profile.killTrials(); i++) {
-                        c.sending();
-                    }
-                    return Map.of("killTrials", r);
-                },
-                f -> {
-                    Map<?, ?> r = (Map<?, ?>) f.get("killTrials");
-                    int bad = ((Number) r.get("aliasedVersionHiddenOrDeleted")).intValue();
-                    return List.of(Target.of(
-                            LoadReport.ALIASES,
-                            bad == 0,
-                            bad + " of " + r.get("trials")
-                                    + " trials; " + r.get("killedDuringRemoval") + " killed during removal, "
-                                    + r.get("killedWhileAliasedVersionHidden")
-                                    + " of them while the aliased version was"
-                                    + " hidden"));
-                }));
-
+    /** How the run was set up, for the report. */
+    private Map<String, Object> setup() {
         Map<String, Object> setup = new LinkedHashMap<>();
         setup.put("mode", profile.mode());
         setup.put("profile", profile);
@@ -307,71 +193,7 @@ public final class AbuseSuite {
                         "attacker predict:" + MODEL,
                         "monitor read:*",
                         "admin predict:*,read:* (tampered versions only)"));
-        return new AbuseReport(setup, loads);
-    }
-
-    private static Map<String, Object> flood(
-            HttpFlood flood,
-            StatusCounts c,
-            Duration d,
-            java.util.function.LongFunction<java.net.http.HttpRequest.Builder> requests)
-            throws InterruptedException {
-        flood.run(d, requests, c);
-        return Map.of();
-    }
-
-    /**
-     * The first {@value #PRIMING_REQUESTS} requests of an unauthenticated load, one at a time: what they add to
-     * {@code /metrics} is allowed once.
-     */
-    private static Map<String, Object> prime(
-            StatusCounts c, java.util.function.LongFunction<java.net.http.HttpRequest.Builder> requests)
-            throws InterruptedException {
-        new HttpFlood(1, 1000).run(Duration.ofSeconds(30), requests, c, PRIMING_REQUESTS);
-        return Map.of();
-    }
-
-    private Map<String, Object> slow(StatusCounts c, Duration d, String token) throws IOException {
-        URI u = URI.create(server.url());
-        return Map.of(
-                "slowConnections",
-                new SlowConnections(u.getHost(), u.getPort(), MODEL, token).run(profile.slowConnections(), d, c));
-    }
-
-    private Map<String, Object> tampered(
-            TamperedModelProbe probe,
-            StatusCounts c,
-            String token,
-            String name,
-            String entry,
-            byte[] zip,
-            String body,
-            Duration decide)
-            throws InterruptedException {
-        c.sending();
-        Map<String, Object> r = probe.probe(server, token, name, entry, zip, body, decide, server.logSize());
-        c.answered((Integer) r.get("versionedInferStatus"), false);
-        return r;
-    }
-
-    private static Target refused(Map<String, Object> f) {
-        boolean accepted = Boolean.TRUE.equals(f.get("accepted"));
-        return Target.of(
-                LoadReport.REFUSED,
-                !accepted,
-                String.format(
-                        Locale.ROOT,
-                        "versioned request %s, served" + " version %s%s",
-                        f.get("versionedInferStatus"),
-                        f.get("servedVersionAfter"),
-                        f.get("refusedReason") == null
-                                ? ""
-                                : ", refused: " + truncate((String) f.get("refusedReason"), 120)));
-    }
-
-    /** Hostile requests against the current server; each call draws other random names and tokens. */
-    private HostileRequests hostile(String attackerToken) {
-        return new HostileRequests(server.url(), MODEL, attackerToken, seed + hostileGenerators++);
+        return setup;
     }
 
     private String inferUrl() {
@@ -412,9 +234,5 @@ public final class AbuseSuite {
             server.close();
             server = null;
         }
-    }
-
-    private static String truncate(String s, int n) {
-        return s.length() > n ? s.substring(0, n) + "..." : s;
     }
 }

@@ -14,6 +14,22 @@ public final class AbuseTable {
     /** A section for {@code bench/RESULTS.md}: set-up, figures per load, verdict per target per load. */
     public static String markdown(Map<String, Object> r) {
         StringBuilder md = new StringBuilder("### Abuse suite (hostile loads against `bin/hearth serve`)\n\n");
+        setup(md, r);
+        List<?> loads = (List<?>) r.get("loads");
+        figures(md, loads);
+        targets(md, loads);
+        md.append(String.format(
+                Locale.ROOT,
+                "%nTargets failed: **%s** of %s judged.%n",
+                r.get("targetsFailed"),
+                r.get("targetsJudged")));
+        for (Object o : loads) {
+            details(md, map(o));
+        }
+        return md.append('\n').toString();
+    }
+
+    private static void setup(StringBuilder md, Map<String, Object> r) {
         Map<String, Object> p = map(r.get("profile"));
         md.append(String.format(
                 Locale.ROOT,
@@ -33,11 +49,15 @@ public final class AbuseTable {
                 r.get("mode"),
                 r.get("seed"),
                 r.get("serverStarts")));
+    }
+
+    /** The figures table: one row per load. */
+    private static void figures(StringBuilder md, List<?> loads) {
         md.append("| load | sent | 2xx | 4xx | 503 (with Retry-After) | other 5xx | errors | server PSS MB before / max"
                 + " / after | heap used MB before / max / after | /metrics bytes before -> after (series) |"
                 + " well-behaved ok / sent | well-behaved p99 ms | ready after |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-        for (Object o : (List<?>) r.get("loads")) {
+        for (Object o : loads) {
             Map<String, Object> l = map(o);
             Map<String, Object> q = map(l.get("requests"));
             Map<String, Object> during = map(l.get("clientsDuring"));
@@ -66,9 +86,13 @@ public final class AbuseTable {
                             ? "yes"
                             : Boolean.TRUE.equals(l.get("alive")) ? "**no**" : "**no (exited)**"));
         }
+    }
+
+    /** The verdicts table: one row per load, the common targets first, then the load's own in one cell. */
+    private static void targets(StringBuilder md, List<?> loads) {
         md.append("\n| load | ").append(String.join(" | ", COMMON)).append(" | load's own |\n|---");
         md.append("|---".repeat(COMMON.size() + 1)).append("|\n");
-        for (Object o : (List<?>) r.get("loads")) {
+        for (Object o : loads) {
             Map<String, Object> l = map(o);
             Map<String, Object> targets = map(l.get("targets"));
             md.append("| ").append(l.get("id"));
@@ -86,15 +110,6 @@ public final class AbuseTable {
             });
             md.append(" | ").append(own.length() == 0 ? "" : own).append(" |\n");
         }
-        md.append(String.format(
-                Locale.ROOT,
-                "%nTargets failed: **%s** of %s judged.%n",
-                r.get("targetsFailed"),
-                r.get("targetsJudged")));
-        for (Object o : (List<?>) r.get("loads")) {
-            details(md, map(o));
-        }
-        return md.append('\n').toString();
     }
 
     /** One line per load with what the tables leave out: failures seen by clients, load-specific figures. */
@@ -109,6 +124,24 @@ public final class AbuseTable {
         if (q.get("errorSamples") instanceof List<?> errors && !errors.isEmpty()) {
             d.append("hostile transport errors e.g. ").append(errors.get(0)).append("; ");
         }
+        loadSpecific(d, l);
+        if (l.get("heapProblem") != null) {
+            d.append("heap not readable: ").append(l.get("heapProblem")).append("; ");
+        }
+        if (Boolean.TRUE.equals(l.get("serverRestartedAfter"))) {
+            d.append("the server was restarted after this load (dead, unready or failing well-behaved requests); ");
+        }
+        if (d.length() > 0) {
+            md.append("- ")
+                    .append(l.get("id"))
+                    .append(": ")
+                    .append(d, 0, d.length() - 2)
+                    .append(".\n");
+        }
+    }
+
+    /** The slow connections', tampered models' and kill trials' own figures, where the load has them. */
+    private static void loadSpecific(StringBuilder d, Map<String, Object> l) {
         Map<String, Object> slow = map(l.get("slowConnections"));
         if (slow != null) {
             d.append(String.format(
@@ -147,19 +180,6 @@ public final class AbuseTable {
                     kills.get("killedWhileAliasedVersionHidden"),
                     kills.get("calibrationGcMs"),
                     kills.get("calibrationDeleteMs")));
-        }
-        if (l.get("heapProblem") != null) {
-            d.append("heap not readable: ").append(l.get("heapProblem")).append("; ");
-        }
-        if (Boolean.TRUE.equals(l.get("serverRestartedAfter"))) {
-            d.append("the server was restarted after this load (dead, unready or failing well-behaved requests); ");
-        }
-        if (d.length() > 0) {
-            md.append("- ")
-                    .append(l.get("id"))
-                    .append(": ")
-                    .append(d, 0, d.length() - 2)
-                    .append(".\n");
         }
     }
 

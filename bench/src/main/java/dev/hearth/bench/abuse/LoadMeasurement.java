@@ -70,18 +70,79 @@ final class LoadMeasurement {
         System.out.printf(Locale.ROOT, "abuse: load %s: %s%n", id, title);
         ServerUnderTest server = system.server();
         ProcessMemory memory = system.memory();
-        long pssBefore = memory.pssBytes();
-        long heapBefore = memory.heapUsedBytes();
-        long heapMax = memory.heapMaxBytes();
-        MetricsSnapshot metricsBefore = MetricsSnapshot.of(server.metrics(monitorToken));
-        long logOffset = server.logSize();
-        StatusCounts primeCounts = new StatusCounts();
-        MetricsSnapshot metricsPrimed = metricsBefore;
-        if (prime != null) {
-            prime.run(primeCounts);
-            metricsPrimed = MetricsSnapshot.of(server.metrics(monitorToken));
-        }
+        Before before = before(server, memory);
+        Priming priming = prime(prime, server, before.metrics());
         StatusCounts counts = new StatusCounts();
+        During during = during(load, counts, memory);
+        After after = after(server, memory, before.logOffset());
+        Peaks peaks = new Peaks(
+                Math.max(during.pssMax(), Math.max(before.pss(), after.pss())),
+                Math.max(during.heapPeak(), Math.max(before.heap(), after.heap())),
+                before.heapMax() > 0 ? before.heapMax() : defaultHeapMax);
+        Map<String, Object> f = figures(counts, before, priming, during, after, peaks, memory);
+        boolean serves = serves(after.window());
+        List<Target> targets = targets(before, priming, during, after, peaks, serves);
+        targets.addAll(specific.apply(f));
+        LoadReport report = new LoadReport(id, title, f, targets);
+        printDone(id, counts, during, after, peaks, report);
+        if (!after.ready() || !serves) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "abuse: restarting the server after load %s (alive %s, ready %s, %d/%d"
+                            + " well-behaved requests ok after the load)%n",
+                    id,
+                    after.alive(),
+                    after.ready(),
+                    after.window().ok(),
+                    after.window().sent());
+            system.restart();
+            f.put("serverRestartedAfter", true);
+        }
+        return report;
+    }
+
+    /** Memory, {@code /metrics} and the log position before a load. */
+    private record Before(long pss, long heap, long heapMax, MetricsSnapshot metrics, long logOffset) {}
+
+    /** The priming requests' counts and {@code /metrics} after them ({@code done} false: no priming). */
+    private record Priming(boolean done, StatusCounts counts, MetricsSnapshot metrics) {}
+
+    /** A load's own figures, its peaks of memory, its duration and the well-behaved clients meanwhile. */
+    private record During(
+            Map<String, Object> own, long pssMax, long heapPeak, double seconds, WellBehavedClients.Window window) {}
+
+    /** Liveness, readiness, the clients, memory, {@code /metrics} and the log after a load. */
+    private record After(
+            boolean alive,
+            boolean ready,
+            WellBehavedClients.Window window,
+            long pss,
+            long heap,
+            MetricsSnapshot metrics,
+            String log,
+            int ooms) {}
+
+    /** The highest PSS and heap before, during or after a load, and the heap limit they are judged against. */
+    private record Peaks(long pssMax, long heapPeak, long heapLimit) {}
+
+    private Before before(ServerUnderTest server, ProcessMemory memory) throws Exception {
+        long pss = memory.pssBytes();
+        long heap = memory.heapUsedBytes();
+        long heapMax = memory.heapMaxBytes();
+        MetricsSnapshot metrics = MetricsSnapshot.of(server.metrics(monitorToken));
+        return new Before(pss, heap, heapMax, metrics, server.logSize());
+    }
+
+    private Priming prime(Load prime, ServerUnderTest server, MetricsSnapshot before) throws Exception {
+        StatusCounts counts = new StatusCounts();
+        if (prime == null) {
+            return new Priming(false, counts, before);
+        }
+        prime.run(counts);
+        return new Priming(true, counts, MetricsSnapshot.of(server.metrics(monitorToken)));
+    }
+
+    private During during(Load load, StatusCounts counts, ProcessMemory memory) throws Exception {
         long from = clients.mark();
         long t0 = System.nanoTime();
         Map<String, Object> own;
@@ -94,128 +155,133 @@ final class LoadMeasurement {
         }
         long to = clients.mark();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        WellBehavedClients.Window during = clients.window(from, to);
+        return new During(own, pssMax, heapPeak, seconds, clients.window(from, to));
+    }
 
+    private After after(ServerUnderTest server, ProcessMemory memory, long logOffset) throws Exception {
         boolean alive = server.alive();
         boolean ready = alive && server.awaitReady(READY_TIMEOUT);
         long afterFrom = clients.mark();
         Thread.sleep(profile.afterSeconds() * 1000L);
-        WellBehavedClients.Window after = clients.window(afterFrom, clients.mark());
-        long pssAfter = memory.pssBytes();
-        long heapAfter = memory.heapUsedBytes();
-        MetricsSnapshot metricsAfter = MetricsSnapshot.of(server.metrics(monitorToken));
+        WellBehavedClients.Window window = clients.window(afterFrom, clients.mark());
+        long pss = memory.pssBytes();
+        long heap = memory.heapUsedBytes();
+        MetricsSnapshot metrics = MetricsSnapshot.of(server.metrics(monitorToken));
         String log = server.logSince(logOffset);
-        int ooms = count(log, "OutOfMemoryError");
-        pssMax = Math.max(pssMax, Math.max(pssBefore, pssAfter));
-        heapPeak = Math.max(heapPeak, Math.max(heapBefore, heapAfter));
-        long heapLimit = heapMax > 0 ? heapMax : defaultHeapMax;
+        return new After(alive, ready, window, pss, heap, metrics, log, count(log, "OutOfMemoryError"));
+    }
 
+    private static Map<String, Object> figures(
+            StatusCounts counts, Before b, Priming p, During d, After a, Peaks peaks, ProcessMemory memory) {
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put("seconds", seconds);
+        f.put("seconds", d.seconds());
         f.put("requests", counts.toMap());
-        f.put("pssMb", mb(pssBefore, pssMax, pssAfter));
-        f.put("heapUsedMb", mb(heapBefore, heapPeak, heapAfter));
-        f.put("heapMaxMb", heapLimit / MIB);
+        f.put("pssMb", mb(b.pss(), peaks.pssMax(), a.pss()));
+        f.put("heapUsedMb", mb(b.heap(), peaks.heapPeak(), a.heap()));
+        f.put("heapMaxMb", peaks.heapLimit() / MIB);
         if (memory.jmxProblem() != null) {
             f.put("heapProblem", memory.jmxProblem());
         }
-        f.put("metricsBytes", List.of(metricsBefore.bytes(), metricsAfter.bytes()));
+        f.put("metricsBytes", List.of(b.metrics().bytes(), a.metrics().bytes()));
         f.put(
                 "metricsSeries",
-                List.of(metricsBefore.series().size(), metricsAfter.series().size()));
-        if (prime != null) {
-            f.put("primingRequests", primeCounts.toMap());
-            f.put("metricsSeriesAfterPriming", metricsPrimed.series().size());
+                List.of(b.metrics().series().size(), a.metrics().series().size()));
+        if (p.done()) {
+            f.put("primingRequests", p.counts().toMap());
+            f.put("metricsSeriesAfterPriming", p.metrics().series().size());
         }
-        f.put("metricsSeriesAdded", metricsPrimed.added(metricsAfter, 5));
-        f.put("clientsDuring", during.toMap());
-        f.put("clientsAfter", after.toMap());
-        f.put("alive", alive);
-        f.put("ready", ready);
-        f.put("outOfMemoryErrors", ooms);
-        f.put("logExcerpt", excerpt(log));
-        f.putAll(own);
+        f.put("metricsSeriesAdded", p.metrics().added(a.metrics(), 5));
+        f.put("clientsDuring", d.window().toMap());
+        f.put("clientsAfter", a.window().toMap());
+        f.put("alive", a.alive());
+        f.put("ready", a.ready());
+        f.put("outOfMemoryErrors", a.ooms());
+        f.put("logExcerpt", excerpt(a.log()));
+        f.putAll(d.own());
+        return f;
+    }
 
+    /**
+     * Serving means keeping up: a server that answers a handful of the offered requests (the clients wait for each
+     * answer) is not ready in any useful sense.
+     */
+    private boolean serves(WellBehavedClients.Window after) {
+        return after.sent() >= offered() / 2 && after.ok() == after.sent();
+    }
+
+    private long offered() {
+        return Math.round(profile.clients() * profile.clientRate() * profile.afterSeconds());
+    }
+
+    /** The common targets, in the report's order. */
+    private List<Target> targets(Before b, Priming p, During d, After a, Peaks peaks, boolean serves) {
         List<Target> targets = new ArrayList<>();
-        targets.add(Target.of(LoadReport.NO_OOM, ooms == 0, ooms + " in the log"));
+        targets.add(Target.of(LoadReport.NO_OOM, a.ooms() == 0, a.ooms() + " in the log"));
         targets.add(Target.of(
                 LoadReport.PSS,
-                pssMax >= 0 && pssMax < heapLimit + GIB,
-                String.format(Locale.ROOT, "max %,d MB < %,d MB", pssMax / MIB, (heapLimit + GIB) / MIB)));
-        if (prime != null) {
-            boolean measured = metricsPrimed.available() && metricsAfter.available();
-            int growth = metricsAfter.series().size() - metricsPrimed.series().size();
-            targets.add(Target.of(
-                    LoadReport.METRICS,
-                    measured
-                            && growth <= 0
-                            && metricsPrimed.added(metricsAfter, 1).isEmpty(),
-                    measured
-                            ? String.format(
-                                    Locale.ROOT,
-                                    "%+d series after the first %d requests," + " which added %+d; %,d -> %,d bytes",
-                                    growth,
-                                    primeCounts.sent(),
-                                    metricsPrimed.series().size()
-                                            - metricsBefore.series().size(),
-                                    metricsBefore.bytes(),
-                                    metricsAfter.bytes())
-                            : "/metrics did not answer"));
-        } else {
-            targets.add(Target.notApplicable(LoadReport.METRICS, "authenticated load"));
-        }
+                peaks.pssMax() >= 0 && peaks.pssMax() < peaks.heapLimit() + GIB,
+                String.format(
+                        Locale.ROOT, "max %,d MB < %,d MB", peaks.pssMax() / MIB, (peaks.heapLimit() + GIB) / MIB)));
+        targets.add(
+                p.done()
+                        ? metricsTarget(b.metrics(), p, a.metrics())
+                        : Target.notApplicable(LoadReport.METRICS, "authenticated load"));
         targets.add(Target.of(
                 LoadReport.CLIENTS,
-                during.sent() > 0 && during.ok() == during.sent(),
-                String.format(Locale.ROOT, "%d/%d", during.ok(), during.sent())));
-        // Serving means keeping up: a server that answers a handful of the offered requests (the clients wait for
-        // each answer) is not ready in any useful sense.
-        long offered = Math.round(profile.clients() * profile.clientRate() * profile.afterSeconds());
-        boolean serves = after.sent() >= offered / 2 && after.ok() == after.sent();
+                d.window().sent() > 0 && d.window().ok() == d.window().sent(),
+                String.format(Locale.ROOT, "%d/%d", d.window().ok(), d.window().sent())));
         targets.add(Target.of(
                 LoadReport.READY,
-                ready && serves,
-                !alive
+                a.ready() && serves,
+                !a.alive()
                         ? "server exited"
-                        : !ready
+                        : !a.ready()
                                 ? "not ready within " + READY_TIMEOUT.toSeconds() + " s"
                                 : String.format(
                                         Locale.ROOT,
                                         "ready, %d/%d after, %d offered",
-                                        after.ok(),
-                                        after.sent(),
-                                        offered)));
-        targets.addAll(specific.apply(f));
-        LoadReport report = new LoadReport(id, title, f, targets);
+                                        a.window().ok(),
+                                        a.window().sent(),
+                                        offered())));
+        return targets;
+    }
 
+    /** No new {@code /metrics} series after the priming requests of an unauthenticated load. */
+    private static Target metricsTarget(MetricsSnapshot before, Priming p, MetricsSnapshot after) {
+        MetricsSnapshot primed = p.metrics();
+        boolean measured = primed.available() && after.available();
+        int growth = after.series().size() - primed.series().size();
+        return Target.of(
+                LoadReport.METRICS,
+                measured && growth <= 0 && primed.added(after, 1).isEmpty(),
+                measured
+                        ? String.format(
+                                Locale.ROOT,
+                                "%+d series after the first %d requests," + " which added %+d; %,d -> %,d bytes",
+                                growth,
+                                p.counts().sent(),
+                                primed.series().size() - before.series().size(),
+                                before.bytes(),
+                                after.bytes())
+                        : "/metrics did not answer");
+    }
+
+    private static void printDone(
+            String id, StatusCounts counts, During during, After after, Peaks peaks, LoadReport report) {
         System.out.printf(
                 Locale.ROOT,
                 "abuse: load %s done in %.1f s: %s; clients %d/%d ok, p99 %.1f ms; PSS max %,d MB;" + " %d OOM; %s%n",
                 id,
-                seconds,
+                during.seconds(),
                 counts.toMap(),
-                during.ok(),
-                during.sent(),
-                during.p99Ms(),
-                pssMax / MIB,
-                ooms,
+                during.window().ok(),
+                during.window().sent(),
+                during.window().p99Ms(),
+                peaks.pssMax() / MIB,
+                after.ooms(),
                 report.failed().isEmpty()
                         ? "all targets met"
                         : "FAILED " + report.failed().stream().map(Target::name).toList());
-        if (!ready || !serves) {
-            System.out.printf(
-                    Locale.ROOT,
-                    "abuse: restarting the server after load %s (alive %s, ready %s, %d/%d"
-                            + " well-behaved requests ok after the load)%n",
-                    id,
-                    alive,
-                    ready,
-                    after.ok(),
-                    after.sent());
-            system.restart();
-            f.put("serverRestartedAfter", true);
-        }
-        return report;
     }
 
     private static List<Long> mb(long before, long max, long after) {

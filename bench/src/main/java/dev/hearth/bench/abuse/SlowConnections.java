@@ -58,44 +58,12 @@ final class SlowConnections {
      */
     Map<String, Object> run(int count, Duration duration, StatusCounts answers) throws IOException {
         List<Conn> conns = new ArrayList<>();
-        int closedByServer = 0;
-        long trickled = 0;
         try (Selector selector = Selector.open()) {
             long t0 = System.nanoTime();
-            long openDeadline = t0 + OPEN_SECONDS * 1_000_000_000L;
-            for (int i = 0; i < count && System.nanoTime() < openDeadline; i++) {
-                answers.sending();
-                try {
-                    Conn c = open(i % 2 == 1);
-                    c.channel.register(selector, SelectionKey.OP_READ, c);
-                    conns.add(c);
-                } catch (IOException e) {
-                    answers.failed(e);
-                }
-            }
+            openAll(count, selector, conns, answers);
             double openSeconds = (System.nanoTime() - t0) / 1e9;
-            long end = System.nanoTime() + duration.toNanos();
-            long spacing = Math.max(1, 1_000_000_000L / Math.max(1, conns.size()));
-            ByteBuffer in = ByteBuffer.allocate(4096);
-            while (System.nanoTime() < end) {
-                long roundStart = System.nanoTime();
-                for (int i = 0; i < conns.size() && System.nanoTime() < end; i++) {
-                    LockSupport.parkNanos(roundStart + i * spacing - System.nanoTime());
-                    Conn c = conns.get(i);
-                    if (!c.done && c.position < c.bytes.length) {
-                        try {
-                            trickled += c.channel.write(ByteBuffer.wrap(c.bytes, c.position++, 1));
-                        } catch (IOException e) {
-                            c.done = true;
-                            closedByServer++;
-                        }
-                    }
-                    if (i % 50 == 0) {
-                        closedByServer += readAnswers(selector, in, answers);
-                    }
-                }
-                closedByServer += readAnswers(selector, in, answers);
-            }
+            Trickle trickle = new Trickle(selector, answers);
+            trickle.run(conns, duration);
             int open = 0;
             for (Conn c : conns) {
                 if (!c.done) {
@@ -107,9 +75,9 @@ final class SlowConnections {
             m.put("connections", count);
             m.put("connected", conns.size());
             m.put("openSeconds", openSeconds);
-            m.put("closedByServer", closedByServer);
+            m.put("closedByServer", trickle.closedByServer);
             m.put("openAtEnd", open);
-            m.put("bytesTrickled", trickled);
+            m.put("bytesTrickled", trickle.trickled);
             m.put(
                     "mix",
                     String.format(
@@ -126,6 +94,62 @@ final class SlowConnections {
                     c.channel.close();
                 } catch (IOException e) {
                     // closing anyway
+                }
+            }
+        }
+    }
+
+    /** Opens up to {@code count} connections, alternating slow heads and slow bodies, within the open deadline. */
+    private void openAll(int count, Selector selector, List<Conn> conns, StatusCounts answers) throws IOException {
+        long openDeadline = System.nanoTime() + OPEN_SECONDS * 1_000_000_000L;
+        for (int i = 0; i < count && System.nanoTime() < openDeadline; i++) {
+            answers.sending();
+            try {
+                Conn c = open(i % 2 == 1);
+                c.channel.register(selector, SelectionKey.OP_READ, c);
+                conns.add(c);
+            } catch (IOException e) {
+                answers.failed(e);
+            }
+        }
+    }
+
+    /** One byte per connection about every second, spread evenly over the second; what the server answers is read. */
+    private static final class Trickle {
+        private final Selector selector;
+        private final StatusCounts answers;
+        private final ByteBuffer in = ByteBuffer.allocate(4096);
+        int closedByServer;
+        long trickled;
+
+        Trickle(Selector selector, StatusCounts answers) {
+            this.selector = selector;
+            this.answers = answers;
+        }
+
+        void run(List<Conn> conns, Duration duration) {
+            long end = System.nanoTime() + duration.toNanos();
+            long spacing = Math.max(1, 1_000_000_000L / Math.max(1, conns.size()));
+            while (System.nanoTime() < end) {
+                long roundStart = System.nanoTime();
+                for (int i = 0; i < conns.size() && System.nanoTime() < end; i++) {
+                    LockSupport.parkNanos(roundStart + i * spacing - System.nanoTime());
+                    send(conns.get(i));
+                    if (i % 50 == 0) {
+                        closedByServer += readAnswers(selector, in, answers);
+                    }
+                }
+                closedByServer += readAnswers(selector, in, answers);
+            }
+        }
+
+        private void send(Conn c) {
+            if (!c.done && c.position < c.bytes.length) {
+                try {
+                    trickled += c.channel.write(ByteBuffer.wrap(c.bytes, c.position++, 1));
+                } catch (IOException e) {
+                    c.done = true;
+                    closedByServer++;
                 }
             }
         }

@@ -50,25 +50,51 @@ final class TamperedModelProbe {
         r.put("model", model);
         r.put("entry", entry);
         r.put("version", v.version());
-        int status = 0;
-        String answer;
+        Answer a = versionedInfer(server, token, model, v.version(), validBody);
+        r.put("versionedInferStatus", a.status());
+        r.put("versionedInferAnswer", a.text().length() > 300 ? a.text().substring(0, 300) + "..." : a.text());
+        Decision d = awaitDecision(server, token, model, v.version(), wait);
+        boolean accepted = (a.status() >= 200 && a.status() < 300)
+                || Integer.toString(v.version()).equals(d.served());
+        String log = server.logSince(logOffset);
+        r.put("servedVersionAfter", d.served());
+        r.put("refusedReason", d.refused());
+        r.put("accepted", accepted);
+        r.put(
+                "deserialized",
+                log.contains(DeserializationCanary.class.getName())
+                        || a.text().contains(DeserializationCanary.class.getName()));
+        r.put("decidedAfterMs", (System.nanoTime() - t0) / 1_000_000);
+        return r;
+    }
+
+    /** The versioned request's status (0 when it failed) and body (or the failure). */
+    private record Answer(int status, String text) {}
+
+    /** The version served once the server decided, and its refusal reason for the tampered version, if any. */
+    private record Decision(String served, String refused) {}
+
+    private Answer versionedInfer(ServerUnderTest server, String token, String model, int version, String body)
+            throws InterruptedException {
         try {
             HttpResponse<String> resp = http.send(
                     HttpRequest.newBuilder(URI.create(
-                                    server.url() + "/v2/models/" + model + "/versions/" + v.version() + "/infer"))
+                                    server.url() + "/v2/models/" + model + "/versions/" + version + "/infer"))
                             .timeout(Duration.ofSeconds(60))
                             .header("Authorization", "Bearer " + token)
                             .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(validBody))
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
-            status = resp.statusCode();
-            answer = resp.body();
+            return new Answer(resp.statusCode(), resp.body());
         } catch (IOException e) {
-            answer = e.getClass().getSimpleName() + ": " + e.getMessage();
+            return new Answer(0, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        r.put("versionedInferStatus", status);
-        r.put("versionedInferAnswer", answer.length() > 300 ? answer.substring(0, 300) + "..." : answer);
+    }
+
+    /** Polls the model's serving status until it serves {@code version} or refuses it, or {@code wait} passed. */
+    private Decision awaitDecision(ServerUnderTest server, String token, String model, int version, Duration wait)
+            throws InterruptedException {
         String served = null;
         String refused = null;
         long deadline = System.nanoTime() + wait.toNanos();
@@ -76,26 +102,15 @@ final class TamperedModelProbe {
             JsonNode serving = servingStatus(server, token, model);
             if (serving != null) {
                 served = serving.path("served_version").asText(null);
-                JsonNode why = serving.path("refused_versions").path(Integer.toString(v.version()));
+                JsonNode why = serving.path("refused_versions").path(Integer.toString(version));
                 refused = why.isMissingNode() || why.isNull() ? null : why.asText();
-                if (Integer.toString(v.version()).equals(served) || refused != null) {
+                if (Integer.toString(version).equals(served) || refused != null) {
                     break;
                 }
             }
             Thread.sleep(250);
         }
-        boolean accepted =
-                (status >= 200 && status < 300) || Integer.toString(v.version()).equals(served);
-        String log = server.logSince(logOffset);
-        r.put("servedVersionAfter", served);
-        r.put("refusedReason", refused);
-        r.put("accepted", accepted);
-        r.put(
-                "deserialized",
-                log.contains(DeserializationCanary.class.getName())
-                        || answer.contains(DeserializationCanary.class.getName()));
-        r.put("decidedAfterMs", (System.nanoTime() - t0) / 1_000_000);
-        return r;
+        return new Decision(served, refused);
     }
 
     /** {@code parameters.serving} of {@code GET /v2/models/{model}}, or null. */

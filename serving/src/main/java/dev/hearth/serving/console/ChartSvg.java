@@ -16,6 +16,8 @@ final class ChartSvg {
     private static final int RIGHT = 12;
     private static final int TOP = 24;
     private static final int BOTTOM = 26;
+    private static final int PLOT_H = H - TOP - BOTTOM;
+    private static final int PLOT_W = W - LEFT - RIGHT;
 
     /** The charts the service page shows. */
     enum Kind {
@@ -59,6 +61,25 @@ final class ChartSvg {
 
     /** The chart of {@code points} (oldest first) as a standalone SVG document. */
     static String render(String model, Kind kind, List<MetricsSampler.Point> points) {
+        double max = scale(kind, points);
+        StringBuilder b = new StringBuilder(4096);
+        header(b, model, kind);
+        legend(b, kind);
+        grid(b, max);
+        if (points.size() < 2) {
+            b.append("<text x=\"")
+                    .append(LEFT + 10)
+                    .append("\" y=\"")
+                    .append(TOP + PLOT_H / 2)
+                    .append("\">collecting samples…</text>");
+        } else {
+            lines(b, kind, points, max);
+        }
+        return b.append("</g></svg>").toString();
+    }
+
+    /** The top of the y axis: a round number at or above the largest finite value, 1 when there is none. */
+    private static double scale(Kind kind, List<MetricsSampler.Point> points) {
         double max = 0;
         for (MetricsSampler.Point p : points) {
             for (Series s : kind.series) {
@@ -68,8 +89,10 @@ final class ChartSvg {
                 }
             }
         }
-        max = max <= 0 ? 1 : niceCeiling(max);
-        StringBuilder b = new StringBuilder(4096);
+        return max <= 0 ? 1 : niceCeiling(max);
+    }
+
+    private static void header(StringBuilder b, String model, Kind kind) {
         b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
                 .append(W)
                 .append(' ')
@@ -90,6 +113,9 @@ final class ChartSvg {
                 .append(" · ")
                 .append(Html.esc(kind.title))
                 .append("</text>");
+    }
+
+    private static void legend(StringBuilder b, Kind kind) {
         int legendX = W - RIGHT - 70 * kind.series.size();
         for (Series s : kind.series) {
             b.append("<line stroke=\"")
@@ -105,10 +131,12 @@ final class ChartSvg {
                     .append("</text>");
             legendX += 70;
         }
-        int plotH = H - TOP - BOTTOM;
-        int plotW = W - LEFT - RIGHT;
+    }
+
+    /** Three horizontal grid lines labelled 0, max/2 and max, and the y axis. */
+    private static void grid(StringBuilder b, double max) {
         for (int i = 0; i <= 2; i++) {
-            double y = TOP + plotH * (1 - i / 2.0);
+            double y = TOP + PLOT_H * (1 - i / 2.0);
             b.append("<line stroke=\"#e4e4e4\" x1=\"")
                     .append(LEFT)
                     .append("\" x2=\"")
@@ -132,41 +160,36 @@ final class ChartSvg {
                 .append("\" y1=\"")
                 .append(TOP)
                 .append("\" y2=\"")
-                .append(TOP + plotH)
+                .append(TOP + PLOT_H)
                 .append("\"/>");
-        if (points.size() < 2) {
-            b.append("<text x=\"")
-                    .append(LEFT + 10)
-                    .append("\" y=\"")
-                    .append(TOP + plotH / 2)
-                    .append("\">collecting samples…</text>");
-        } else {
-            long t0 = points.get(0).atMillis();
-            long t1 = points.get(points.size() - 1).atMillis();
-            double span = Math.max(1, t1 - t0);
-            for (Series s : kind.series) {
-                StringBuilder line = new StringBuilder();
-                for (MetricsSampler.Point p : points) {
-                    double v = s.value().applyAsDouble(p);
-                    if (!Double.isFinite(v)) {
-                        flush(b, line, s);
-                        continue;
-                    }
-                    double x = LEFT + plotW * (p.atMillis() - t0) / span;
-                    double y = TOP + plotH * (1 - v / max);
-                    line.append(fmt(x)).append(',').append(fmt(y)).append(' ');
+    }
+
+    /** One line per series over the sampled window (broken at gaps), and the window's length. */
+    private static void lines(StringBuilder b, Kind kind, List<MetricsSampler.Point> points, double max) {
+        long t0 = points.get(0).atMillis();
+        long t1 = points.get(points.size() - 1).atMillis();
+        double span = Math.max(1, t1 - t0);
+        for (Series s : kind.series) {
+            StringBuilder line = new StringBuilder();
+            for (MetricsSampler.Point p : points) {
+                double v = s.value().applyAsDouble(p);
+                if (!Double.isFinite(v)) {
+                    flush(b, line, s);
+                    continue;
                 }
-                flush(b, line, s);
+                double x = LEFT + PLOT_W * (p.atMillis() - t0) / span;
+                double y = TOP + PLOT_H * (1 - v / max);
+                line.append(fmt(x)).append(',').append(fmt(y)).append(' ');
             }
-            b.append("<text x=\"")
-                    .append(LEFT)
-                    .append("\" y=\"")
-                    .append(H - 8)
-                    .append("\">last ")
-                    .append(Math.round(span / 1000))
-                    .append(" s</text>");
+            flush(b, line, s);
         }
-        return b.append("</g></svg>").toString();
+        b.append("<text x=\"")
+                .append(LEFT)
+                .append("\" y=\"")
+                .append(H - 8)
+                .append("\">last ")
+                .append(Math.round(span / 1000))
+                .append(" s</text>");
     }
 
     private static void flush(StringBuilder b, StringBuilder line, Series s) {

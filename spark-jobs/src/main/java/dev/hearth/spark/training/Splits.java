@@ -47,93 +47,140 @@ public record Splits(
 
     /** Reads and splits per the config; persisted RDDs are added to {@code cached} for the caller to release. */
     static Splits of(DatasetLoader loader, TrainJobConfig cfg, List<JavaRDD<?>> cached) {
+        refuseOverlap(loader, cfg);
+        Reading in = new Reading(loader, cfg, cached);
+        JavaRDD<LabelledRow> train = in.split(SplitRule.TRAIN);
+        JavaRDD<LabelledRow> validation = null;
+        if (!cfg.validationPath().isEmpty()) {
+            validation = in.separate(cfg.validationPath(), TrainSettings.DATA_VALIDATION_PATH, SplitRule.VALIDATION);
+        } else if (cfg.validationFraction() > 0) {
+            validation = in.heldOut(SplitRule.VALIDATION, "the validation split of ");
+        }
+        JavaRDD<LabelledRow> test = !cfg.testPath().isEmpty()
+                ? in.separate(cfg.testPath(), TrainSettings.DATA_TEST_PATH, SplitRule.TEST)
+                : in.heldOut(SplitRule.TEST, "the test split of ");
+        warnAboutPrecision(loader.precisionLoss());
+        in.check();
+        SplitFingerprint fingerprint = SplitFingerprint.of(in.counts, in.digests);
+        in.log();
+        long[] counts = in.counts;
+        return new Splits(
+                train,
+                validation,
+                test,
+                in.main.featureNames(),
+                counts[SplitRule.TRAIN],
+                validation == null ? 0 : counts[SplitRule.VALIDATION],
+                counts[SplitRule.TEST],
+                fingerprint);
+    }
+
+    /** Refuses a validation or test input that is, or overlaps, the main input or each other. */
+    private static void refuseOverlap(DatasetLoader loader, TrainJobConfig cfg) {
         Map<String, String> inputs = new LinkedHashMap<>();
         inputs.put(TrainSettings.DATA_PATH, cfg.data().path());
         inputs.put(TrainSettings.DATA_VALIDATION_PATH, cfg.validationPath());
         inputs.put(TrainSettings.DATA_TEST_PATH, cfg.testPath());
         InputOverlap.refuse(inputs, loader.hadoopConfiguration());
+    }
 
-        boolean classification = cfg.network().isClassification();
-        LabelledData main = loader.read(cfg.data(), cfg.split().keyColumn());
-        JavaRDD<LabelledRow> rows = main.rows().persist(StorageLevel.MEMORY_AND_DISK_SER());
-        cached.add(rows);
-        double v = cfg.validationFraction();
-        double t = cfg.testFraction();
-        long seed = cfg.seed();
-        SplitRule rule = cfg.split().stratified() && t + v > 0
-                ? SplitRule.stratified(
-                        seed,
-                        t,
-                        v,
-                        StratifiedCuts.of(
-                                rows, seed, t, v, rows.map(LabelledRow::label).countByValue()))
-                : SplitRule.uniform(seed, t, v);
-        SplitTally tally = SplitTally.of(rows, rule, classification);
-        JavaRDD<LabelledRow> train = rows.filter(r -> rule.assign(r) == SplitRule.TRAIN);
-        long[] counts = tally.rows.clone();
-        long[] digests = tally.digests.clone();
-        List<Held> held = new ArrayList<>();
+    /**
+     * The main input read, persisted and tallied by split rule, then the held-out sides added one by one: rows and
+     * digests per split, and the classes each held-out origin has.
+     */
+    private static final class Reading {
+        final DatasetLoader loader;
+        final TrainJobConfig cfg;
+        final List<JavaRDD<?>> cached;
+        final boolean classification;
+        final LabelledData main;
+        final JavaRDD<LabelledRow> rows;
+        final SplitRule rule;
+        final SplitTally tally;
+        final long[] counts;
+        final long[] digests;
+        final List<Held> held = new ArrayList<>();
 
-        JavaRDD<LabelledRow> validation = null;
-        if (!cfg.validationPath().isEmpty()) {
-            validation = separate(loader, cfg, cfg.validationPath(), main, cached, TrainSettings.DATA_VALIDATION_PATH);
-            SplitTally other = SplitTally.whole(validation, SplitRule.VALIDATION, classification);
-            counts[SplitRule.VALIDATION] = other.rows[SplitRule.VALIDATION];
-            digests[SplitRule.VALIDATION] = other.digests[SplitRule.VALIDATION];
-            held.add(new Held(
-                    TrainSettings.DATA_VALIDATION_PATH + " " + cfg.validationPath(),
-                    other.classCounts(SplitRule.VALIDATION)));
-        } else if (v > 0) {
-            validation = rows.filter(r -> rule.assign(r) == SplitRule.VALIDATION);
-            held.add(new Held(
-                    "the validation split of " + TrainSettings.DATA_PATH + " "
-                            + cfg.data().path(),
-                    tally.classCounts(SplitRule.VALIDATION)));
+        Reading(DatasetLoader loader, TrainJobConfig cfg, List<JavaRDD<?>> cached) {
+            this.loader = loader;
+            this.cfg = cfg;
+            this.cached = cached;
+            this.classification = cfg.network().isClassification();
+            this.main = loader.read(cfg.data(), cfg.split().keyColumn());
+            this.rows = main.rows().persist(StorageLevel.MEMORY_AND_DISK_SER());
+            cached.add(rows);
+            this.rule = rule(cfg, rows);
+            this.tally = SplitTally.of(rows, rule, classification);
+            this.counts = tally.rows.clone();
+            this.digests = tally.digests.clone();
         }
-        JavaRDD<LabelledRow> test;
-        if (!cfg.testPath().isEmpty()) {
-            test = separate(loader, cfg, cfg.testPath(), main, cached, TrainSettings.DATA_TEST_PATH);
-            SplitTally other = SplitTally.whole(test, SplitRule.TEST, classification);
-            counts[SplitRule.TEST] = other.rows[SplitRule.TEST];
-            digests[SplitRule.TEST] = other.digests[SplitRule.TEST];
-            held.add(new Held(TrainSettings.DATA_TEST_PATH + " " + cfg.testPath(), other.classCounts(SplitRule.TEST)));
-        } else {
-            test = rows.filter(r -> rule.assign(r) == SplitRule.TEST);
-            held.add(new Held(
-                    "the test split of " + TrainSettings.DATA_PATH + " "
-                            + cfg.data().path(),
-                    tally.classCounts(SplitRule.TEST)));
+
+        private static SplitRule rule(TrainJobConfig cfg, JavaRDD<LabelledRow> rows) {
+            double v = cfg.validationFraction();
+            double t = cfg.testFraction();
+            long seed = cfg.seed();
+            return cfg.split().stratified() && t + v > 0
+                    ? SplitRule.stratified(
+                            seed,
+                            t,
+                            v,
+                            StratifiedCuts.of(
+                                    rows,
+                                    seed,
+                                    t,
+                                    v,
+                                    rows.map(LabelledRow::label).countByValue()))
+                    : SplitRule.uniform(seed, t, v);
         }
-        warnAboutPrecision(loader.precisionLoss());
-        if (counts[SplitRule.TRAIN] == 0) {
-            throw new DataFormatException("input " + cfg.data().path() + " has no training rows");
+
+        /** The main input's rows the rule assigns to {@code split}. */
+        JavaRDD<LabelledRow> split(int split) {
+            SplitRule r = rule; // a local, so the closure does not capture this Reading
+            return rows.filter(row -> r.assign(row) == split);
         }
-        if (counts[SplitRule.TEST] == 0) {
-            throw new DataFormatException("the test split is empty: raise split.test.fraction or set data.test.path");
+
+        /** A held-out split of the main input; {@code what} and the input path name its origin. */
+        JavaRDD<LabelledRow> heldOut(int split, String what) {
+            held.add(new Held(what + TrainSettings.DATA_PATH + " " + cfg.data().path(), tally.classCounts(split)));
+            return split(split);
         }
-        if (classification) {
-            requireTrainedClasses(tally.classCounts(SplitRule.TRAIN).keySet(), held);
+
+        /** A held-out split read from its own input at {@code path} (setting {@code key}), counted whole. */
+        JavaRDD<LabelledRow> separate(String path, String key, int split) {
+            JavaRDD<LabelledRow> other = Splits.separate(loader, cfg, path, main, cached, key);
+            SplitTally whole = SplitTally.whole(other, split, classification);
+            counts[split] = whole.rows[split];
+            digests[split] = whole.digests[split];
+            held.add(new Held(key + " " + path, whole.classCounts(split)));
+            return other;
         }
-        SplitFingerprint fingerprint = SplitFingerprint.of(counts, digests);
-        LOG.info(
-                "Splits by hash of split.seed {} and {}{}: train {}, validation {}, test {} rows",
-                seed,
-                cfg.split().keyColumn().isEmpty()
-                        ? "row content"
-                        : "split.key.column " + cfg.split().keyColumn(),
-                rule.isStratified() ? ", stratified by class" : "",
-                counts[0],
-                counts[1],
-                counts[2]);
-        return new Splits(
-                train,
-                validation,
-                test,
-                main.featureNames(),
-                counts[SplitRule.TRAIN],
-                validation == null ? 0 : counts[SplitRule.VALIDATION],
-                counts[SplitRule.TEST],
-                fingerprint);
+
+        /** Refuses empty training or test splits, and held-out classes training never sees. */
+        void check() {
+            if (counts[SplitRule.TRAIN] == 0) {
+                throw new DataFormatException("input " + cfg.data().path() + " has no training rows");
+            }
+            if (counts[SplitRule.TEST] == 0) {
+                throw new DataFormatException(
+                        "the test split is empty: raise split.test.fraction or set data.test.path");
+            }
+            if (classification) {
+                requireTrainedClasses(tally.classCounts(SplitRule.TRAIN).keySet(), held);
+            }
+        }
+
+        void log() {
+            LOG.info(
+                    "Splits by hash of split.seed {} and {}{}: train {}, validation {}, test {} rows",
+                    cfg.seed(),
+                    cfg.split().keyColumn().isEmpty()
+                            ? "row content"
+                            : "split.key.column " + cfg.split().keyColumn(),
+                    rule.isStratified() ? ", stratified by class" : "",
+                    counts[0],
+                    counts[1],
+                    counts[2]);
+        }
     }
 
     /** Held-out rows of one origin and their classes. */
