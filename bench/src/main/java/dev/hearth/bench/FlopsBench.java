@@ -155,7 +155,7 @@ final class FlopsBench implements Benchmark {
         if (r.containsKey("hearthUtilisation")) {
             md.append(String.format(
                     Locale.ROOT,
-                    "| Hearth training (%s) | %.1f | **%.2f** |%n",
+                    "| Hearth training, `train.engine=dl4j` (%s) | %.1f | **%.2f** |%n",
                     r.get("network"),
                     r.get("hearthTrainingGflops"),
                     r.get("hearthUtilisation")));

@@ -17,12 +17,12 @@ final class Summary {
             higher(
                     "training",
                     "ratioHearthOverBestPeer",
-                    "training throughput, Hearth / best single-machine peer (dense)",
+                    "training throughput, train.engine=dl4j / best single-machine peer (dense)",
                     2.0),
             higher(
                     "training",
                     "timeToTargetRatioBestPeerOverHearth",
-                    "time to a fixed test accuracy (0.85; 0.70 with --quick), best peer / Hearth (dense)",
+                    "time to a fixed test accuracy (0.85; 0.70 with --quick), best peer / train.engine=dl4j (dense)",
                     1.5),
             higher(
                     "training",
@@ -34,7 +34,11 @@ final class Summary {
                     "ratioHearthEngineOverFusedOneJvm",
                     "train.engine=hearth on Spark / fused step in one JVM (dense)",
                     0.85),
-            higher("training", "ratioHearthOverFusedOneJvm", "Hearth on Spark / fused step in one JVM (dense)", 0.85),
+            higher(
+                    "training",
+                    "ratioHearthOverFusedOneJvm",
+                    "train.engine=dl4j on Spark / fused step in one JVM (dense)",
+                    0.85),
             higher("fused", "fusedUtilisationAt64", "FLOP utilisation of the fused step, batch 64", 0.3),
             higher(
                     "training",
@@ -75,14 +79,14 @@ final class Summary {
             higher(
                     "time-to-accuracy",
                     "ratioMllibOverHearthAt20",
-                    "time to MLlib's accuracy at 20 L-BFGS iterations, MLlib / Hearth (default engine)",
+                    "time to MLlib's accuracy at 20 L-BFGS iterations, MLlib / train.engine=dl4j",
                     10.0),
             higher(
                     "time-to-accuracy",
                     "ratioMllibOverHearthAt50",
-                    "time to MLlib's accuracy at 50 L-BFGS iterations, MLlib / Hearth (default engine)",
+                    "time to MLlib's accuracy at 50 L-BFGS iterations, MLlib / train.engine=dl4j",
                     20.0),
-            higher("flops", "hearthUtilisation", "FLOP utilisation of Hearth training (dense, default engine)", 0.3),
+            higher("flops", "hearthUtilisation", "FLOP utilisation of train.engine=dl4j training (dense)", 0.3),
             higher("flops", "hearthEngineUtilisation", "FLOP utilisation of train.engine=hearth training (dense)", 0.3),
             higher(
                     "serving",

@@ -71,14 +71,17 @@ final class TimeToAccuracyBench implements Benchmark {
         return result(tally);
     }
 
-    /** Hearth's runs: the settings as given, and train.engine=hearth beside them unless they already pick an engine. */
+    /**
+     * Hearth's runs: {@code train.engine=dl4j} then {@code train.engine=hearth} with the settings, or only the
+     * settings as given when they already pick an engine.
+     */
     private Map<String, List<String>> engines() {
         Map<String, List<String>> engines = new LinkedHashMap<>();
-        engines.put("hearth", overrides);
         if (overrides.stream().noneMatch(o -> o.startsWith("train.engine="))) {
-            List<String> engine = new ArrayList<>(overrides);
-            engine.add("train.engine=hearth");
-            engines.put("hearthEngine", engine);
+            engines.put("hearth", TrainingThroughputBench.withEngine(overrides, "dl4j"));
+            engines.put("hearthEngine", TrainingThroughputBench.withEngine(overrides, "hearth"));
+        } else {
+            engines.put("hearth", overrides);
         }
         return engines;
     }
@@ -268,7 +271,10 @@ final class TimeToAccuracyBench implements Benchmark {
                 "### Time to accuracy vs Spark MLlib `MultilayerPerceptronClassifier` (%,d rows, `local[2]`)%n%n",
                 ((Number) r.get("trainRows")).longValue()));
         List<?> settings = (List<?>) r.get("hearthSettings");
-        String base = settings.isEmpty() ? "`conf/` defaults (train.engine=dl4j)" : settings.toString();
+        boolean bothEngines = settings.stream().noneMatch(o -> String.valueOf(o).startsWith("train.engine="));
+        String base = bothEngines
+                ? "`train.engine=dl4j`" + (settings.isEmpty() ? "" : " " + settings)
+                : settings.isEmpty() ? "`conf/` defaults" : settings.toString();
         md.append("| MLlib L-BFGS iterations | MLlib fit seconds | MLlib test accuracy | Hearth seconds to it, ")
                 .append(base)
                 .append(

@@ -72,14 +72,14 @@ final class TrainingThroughputBench implements Benchmark {
         List<DataSet> testBatches = data.test().batches(1000, normalizer, 1);
         SingleMachinePeers peers = peers(train, normalizer, testBatches);
         Runs runs = new Runs();
-        // Hearth's own engine next to the default one, unless the run's settings already choose an engine.
+        // Both engines, train.engine=dl4j then train.engine=hearth, unless the run's settings already choose one.
         boolean compareEngines = overrides.stream().noneMatch(o -> o.startsWith("train.engine="));
         // The official test set read as Hearth's validation set gives its test accuracy after every epoch.
         Path curveFile = data.testAsValidation();
         for (int round = 1; round <= rounds; round++) {
             runPeers(peers, spec, train, round, runs);
             List<String> settings = hearthSettings(curveFile);
-            runHearth(settings, round, runs);
+            runHearth(compareEngines ? withEngine(settings, "dl4j") : settings, round, runs);
             if (compareEngines) {
                 runEngine(settings, round, runs);
             }
@@ -153,11 +153,16 @@ final class TrainingThroughputBench implements Benchmark {
     }
 
     private void runEngine(List<String> settings, int round, Runs runs) throws Exception {
-        List<String> engine = new ArrayList<>(settings);
-        engine.add("train.engine=hearth");
-        TrainingSummary e = new HearthRun(root).train(engine);
+        TrainingSummary e = new HearthRun(root).train(withEngine(settings, "hearth"));
         runs.engine.add(epochs(e, round, "hearth engine local[2]", null));
         lastBreakdown(e, runs.engineBreakdowns);
+    }
+
+    /** {@code settings} with {@code train.engine} set to {@code engine}. */
+    static List<String> withEngine(List<String> settings, String engine) {
+        List<String> with = new ArrayList<>(settings);
+        with.add("train.engine=" + engine);
+        return with;
     }
 
     /** One Hearth run's epochs, each printed; export seconds collected when {@code exportSeconds} is not null. */
@@ -249,7 +254,7 @@ final class TrainingThroughputBench implements Benchmark {
         result.put("hearthEngineRoundBreakdown", runs.engineBreakdowns);
         result.put("timeToTargetRatioBestPeerOverHearthEngine", ratio((Stats) bestPeer.get("secondsToTarget"), (Stats)
                 engine.get("secondsToTarget")));
-        // Issue 19's accuracy parity: Hearth's engine against DL4J's parameter averaging (the default engine's
+        // Issue 19's accuracy parity: Hearth's engine against DL4J's parameter averaging (the train.engine=dl4j
         // rows above), and against the best peer ("equal or better accuracy after the same epochs").
         double engineAccuracy = ((Stats) engine.get("testAccuracy")).median();
         result.put("hearthEngineTestAccuracy", engineAccuracy);
@@ -272,6 +277,8 @@ final class TrainingThroughputBench implements Benchmark {
                                     .map(b -> b.roundMs() - b.computeMs())
                                     .toList())
                             .median());
+            // What any one-job-per-round engine pays on this machine before moving a byte: the floor under the above.
+            result.put("sparkJobFloorMs", new SparkJobFloor(root).measure(100));
         }
         if (!runs.fused.isEmpty()) {
             result.put(

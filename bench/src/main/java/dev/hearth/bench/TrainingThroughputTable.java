@@ -55,7 +55,10 @@ final class TrainingThroughputTable {
     private void trainers() {
         List<?> settings = (List<?>) r.get("hearthSettings");
         row(
-                "Hearth `train`, `local[2]`, " + (settings.isEmpty() ? "`conf/` defaults" : settings.toString()),
+                "Hearth `train`, `local[2]`, "
+                        + (r.get("hearthEngine") != null
+                                ? "`train.engine=dl4j`" + (settings.isEmpty() ? "" : " " + settings)
+                                : settings.isEmpty() ? "`conf/` defaults" : settings.toString()),
                 r.get("hearth"));
         if (r.get("hearthEngine") != null) {
             row("Hearth `train`, `local[2]`, `train.engine=hearth`", r.get("hearthEngine"));
@@ -102,7 +105,7 @@ final class TrainingThroughputTable {
             md.append(String.format(
                     Locale.ROOT,
                     "Accuracy parity: `train.engine=hearth` test accuracy %.4f, minus DL4J"
-                            + " parameter averaging's (default engine) **%+.4f** (target within 0.01), minus the best peer's %+.4f;"
+                            + " parameter averaging's (`train.engine=dl4j`) **%+.4f** (target within 0.01), minus the best peer's %+.4f;"
                             + " time to %.2f, best peer / engine: %s.%s%n%n",
                     r.get("hearthEngineTestAccuracy"),
                     r.get("accuracyHearthEngineMinusDl4jPa"),
@@ -116,9 +119,14 @@ final class TrainingThroughputTable {
                             ? ""
                             : String.format(
                                     Locale.ROOT,
-                                    " Engine per round: Spark job overhead %.1f ms, everything but worker compute %.1f ms.",
+                                    " Engine per round: Spark job overhead %.1f ms, everything but worker compute %.1f ms;"
+                                            + " the floor, a Spark job of two tasks over cached partitions that moves"
+                                            + " no data, on the same `local[2]` configuration: %s ms.",
                                     r.get("hearthEngineSparkOverheadMs"),
-                                    r.get("hearthEngineNonComputeMs"))));
+                                    r.get("hearthEngineNonComputeMs"),
+                                    r.get("sparkJobFloorMs") instanceof Stats floor
+                                            ? floor.toString(1)
+                                            : "not measured")));
         }
     }
 
@@ -152,7 +160,7 @@ final class TrainingThroughputTable {
             return;
         }
         md.append("Per averaging round (Hearth's last epoch of each round, ms per round; worker parts per worker;"
-                + " the default engine's rows first, then `train.engine=hearth`'s):\n\n");
+                + " `train.engine=dl4j`'s rows first, then `train.engine=hearth`'s):\n\n");
         if (engineBreakdowns != null) {
             breakdowns.addAll(engineBreakdowns);
         }

@@ -88,6 +88,7 @@ class BenchSmokeIT {
                 .as("accuracy parity")
                 .isTrue();
         assertPositive(b, "training", "hearthEngineNonComputeMs");
+        assertPositive(b, "training", "sparkJobFloorMs", "median");
         assertPositive(b, "fused", "fusedUtilisationAt256");
         assertPositive(b, "flops", "hearthEngineUtilisation");
         assertPositive(b, "serving", "ratioBatchingAt32");
