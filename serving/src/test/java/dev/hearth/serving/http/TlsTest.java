@@ -144,30 +144,14 @@ class TlsTest {
 
     @Test
     void pkcs12KeyStore() throws Exception {
-        try (TestServer server = TestServer.start(
-                token,
-                trustingTestCa(),
-                "store.root=" + storeRoot,
-                "auth.tokens.file=" + tokens,
-                "serving.poll.interval.ms=0",
-                "tls.enabled=true",
-                "tls.keystore=" + dir.resolve("server.p12"),
-                "tls.keystore.password=" + PASS)) {
+        try (TestServer server = https("tls.keystore=" + dir.resolve("server.p12"), "tls.keystore.password=" + PASS)) {
             assertServesHttps(server);
         }
     }
 
     @Test
     void pemCertificateAndKeyAndCurlWithCacert() throws Exception {
-        try (TestServer server = TestServer.start(
-                token,
-                trustingTestCa(),
-                "store.root=" + storeRoot,
-                "auth.tokens.file=" + tokens,
-                "serving.poll.interval.ms=0",
-                "tls.enabled=true",
-                "tls.cert=" + dir.resolve("chain.pem"),
-                "tls.key=" + dir.resolve("key.pem"))) {
+        try (TestServer server = https("tls.cert=" + dir.resolve("chain.pem"), "tls.key=" + dir.resolve("key.pem"))) {
             assertServesHttps(server);
             Path script = Path.of(System.getProperty("hearth.root", ".."), "serving/src/test/scripts/curl-tls.sh");
             Process curl = new ProcessBuilder(
@@ -199,15 +183,8 @@ class TlsTest {
     @Test
     void onlyTls12And13WithModernSuitesAndNeverPlainHttp() throws Exception {
         HttpClient client = trustingTestCa();
-        try (TestServer server = TestServer.start(
-                token,
-                client,
-                "store.root=" + storeRoot,
-                "auth.tokens.file=" + tokens,
-                "serving.poll.interval.ms=0",
-                "tls.enabled=true",
-                "tls.keystore=" + dir.resolve("server.p12"),
-                "tls.keystore.password=" + PASS)) {
+        try (TestServer server =
+                https(client, "tls.keystore=" + dir.resolve("server.p12"), "tls.keystore.password=" + PASS)) {
             int port = server.server().port();
             SSLContext ctx = client.sslContext();
             try (SSLSocket s = handshake(ctx, port, "TLSv1.3")) {
@@ -332,6 +309,26 @@ class TlsTest {
                         token,
                         concat(base, "tls.protocols=TLSv1.2", "tls.ciphers=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")))
                 .hasMessageContaining("none of tls.ciphers can be used with its RSA key");
+    }
+
+    /** A server on the test store with TLS on and {@code tls} settings, its client trusting the test CA. */
+    private static TestServer https(String... tls) throws Exception {
+        return https(trustingTestCa(), tls);
+    }
+
+    /** As {@link #https(String...)} with {@code client} as the server's client. */
+    private static TestServer https(HttpClient client, String... tls) {
+        return TestServer.start(
+                token,
+                client,
+                concat(
+                        new String[] {
+                            "store.root=" + storeRoot,
+                            "auth.tokens.file=" + tokens,
+                            "serving.poll.interval.ms=0",
+                            "tls.enabled=true"
+                        },
+                        tls));
     }
 
     private static String[] concat(String[] a, String... b) {

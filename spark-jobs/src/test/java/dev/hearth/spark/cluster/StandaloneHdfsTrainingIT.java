@@ -2,6 +2,7 @@ package dev.hearth.spark.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.training.ParameterAveragingEngine;
 import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.spark.training.TrainingPipeline;
@@ -114,9 +115,7 @@ class StandaloneHdfsTrainingIT {
                 .isEmpty();
     }
 
-    private static Path resource(String name) throws Exception {
-        return Path.of(StandaloneHdfsTrainingIT.class
-                .getResource("/dev/hearth/spark/data/" + name)
-                .toURI());
+    private static Path resource(String name) {
+        return LocalSpark.testData(name);
     }
 }

@@ -38,16 +38,12 @@ class TrainingLifecycleTest {
         spark.stop();
     }
 
-    private static String resource(String name) throws Exception {
-        return Path.of(TrainingLifecycleTest.class
-                        .getResource("/dev/hearth/spark/data/" + name)
-                        .toURI())
-                .toString();
+    private static String resource(String name) {
+        return LocalSpark.testData(name).toString();
     }
 
     private HadoopModelStore store() {
-        return HadoopModelStore.open(
-                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+        return LocalSpark.store(spark, dir);
     }
 
     private HadoopCheckpointStore checkpoints() {
@@ -55,16 +51,8 @@ class TrainingLifecycleTest {
                 dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
     }
 
-    private static Settings digits(String... extra) throws Exception {
-        List<String> s = new ArrayList<>(List.of(
-                "data.path=" + resource("digits-8x8.csv"),
-                "model.name=digits",
-                "network.hidden=32",
-                "network.learning.rate=0.01",
-                "train.batch.size.per.worker=32",
-                "train.epochs=4"));
-        s.addAll(List.of(extra));
-        return TrainSettings.loader().load(null, s);
+    private static Settings digits(String... extra) {
+        return DigitsJob.settings(List.of("train.epochs=4"), extra);
     }
 
     /** An engine whose driver "crashes" (throws) when it starts epoch {@code crashAt}. */

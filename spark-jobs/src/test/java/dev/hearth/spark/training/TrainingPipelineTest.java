@@ -34,16 +34,12 @@ class TrainingPipelineTest {
         spark.stop();
     }
 
-    private static String resource(String name) throws Exception {
-        return Path.of(TrainingPipelineTest.class
-                        .getResource("/dev/hearth/spark/data/" + name)
-                        .toURI())
-                .toString();
+    private static String resource(String name) {
+        return LocalSpark.testData(name).toString();
     }
 
     private HadoopModelStore store() {
-        return HadoopModelStore.open(
-                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+        return LocalSpark.store(spark, dir);
     }
 
     private Settings settings(String... overrides) {
