@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.config.Settings;
 import dev.hearth.config.SettingsException;
+import dev.hearth.spark.DigitsJob;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.data.EpochBatches;
 import dev.hearth.store.ModelRef;
@@ -38,10 +39,6 @@ class TrainingLifecycleTest {
         spark.stop();
     }
 
-    private static String resource(String name) {
-        return LocalSpark.testData(name).toString();
-    }
-
     private HadoopModelStore store() {
         return LocalSpark.store(spark, dir);
     }
@@ -52,7 +49,7 @@ class TrainingLifecycleTest {
     }
 
     private static Settings digits(String... extra) {
-        return DigitsJob.settings(List.of("train.epochs=4"), extra);
+        return DigitsJob.settings(LocalSpark.testData("digits-8x8.csv"), 32, List.of("train.epochs=4"), extra);
     }
 
     /** An engine whose driver "crashes" (throws) when it starts epoch {@code crashAt}. */
@@ -137,7 +134,7 @@ class TrainingLifecycleTest {
                         .load(
                                 null,
                                 List.of(
-                                        "data.path=" + resource("iris.csv"),
+                                        "data.path=" + LocalSpark.testData("iris.csv"),
                                         "model.name=petals",
                                         "data.label.column=petal_width",
                                         "data.features=sepal_length,sepal_width,petal_length",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.config.Settings;
+import dev.hearth.spark.DigitsJob;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.LogCapture;
 import dev.hearth.spark.data.DatasetLoader;
@@ -51,7 +52,7 @@ class TrainingNumericsTest {
     }
 
     private static Settings digits(String... extra) {
-        return DigitsJob.settings(List.of("train.checkpoint=false"), extra);
+        return DigitsJob.settings(LocalSpark.testData("digits-8x8.csv"), 32, List.of("train.checkpoint=false"), extra);
     }
 
     /** A real engine whose validation pass reports NaN in epoch {@code nanEpoch}. */
