@@ -1,7 +1,9 @@
 package dev.hearth.config;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The type and constraint of a setting's value, checked once by {@link SettingsLoader#load}. The messages name the
@@ -51,7 +53,12 @@ public sealed interface Rule {
 
     /** One word of an enum of {@link Choice}s. */
     static <E extends Enum<E> & Choice> Rule oneOf(Class<E> type) {
-        return new OneOf<>(type);
+        return new OneOf<>(type, EnumSet.allOf(type));
+    }
+
+    /** One word of the {@code allowed} constants of an enum of {@link Choice}s (an enum other readers share). */
+    static <E extends Enum<E> & Choice> Rule oneOf(Class<E> type, Set<E> allowed) {
+        return new OneOf<>(type, allowed);
     }
 
     /** Free text. */
@@ -156,11 +163,18 @@ public sealed interface Rule {
         }
     }
 
-    /** One word of {@code type}'s constants. */
-    record OneOf<E extends Enum<E> & Choice>(Class<E> type) implements Rule {
+    /** One word of {@code allowed}, constants of {@code type} (all of them unless a setting narrows them). */
+    record OneOf<E extends Enum<E> & Choice>(Class<E> type, Set<E> allowed) implements Rule {
+        public OneOf {
+            if (allowed.isEmpty()) {
+                throw new IllegalArgumentException("a choice of " + type.getSimpleName() + " needs an allowed word");
+            }
+            allowed = Set.copyOf(allowed);
+        }
+
         @Override
         public void check(String key, String value) {
-            Choice.parse(key, value, type);
+            Choice.parse(key, value, allowed);
         }
 
         @Override
@@ -170,7 +184,7 @@ public sealed interface Rule {
 
         /** The allowed words. */
         public List<String> words() {
-            return Choice.words(type);
+            return Choice.words(allowed);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.hearth.config;
 
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One declared setting: its key, its default as text (empty when the setting has no default), a one-line
@@ -45,5 +46,17 @@ public record Setting(String key, String defaultValue, String description, Rule 
     public static <E extends Enum<E> & Choice> Setting choice(
             String key, E defaultValue, Class<E> choices, String description) {
         return new Setting(key, defaultValue.word(), description, Rule.oneOf(choices));
+    }
+
+    /**
+     * One of the words of the {@code allowed} constants of {@code choices}: the setting allows fewer words than
+     * the enum has, because another reader of the enum (e.g. a spec file) accepts more.
+     */
+    public static <E extends Enum<E> & Choice> Setting choice(
+            String key, E defaultValue, Class<E> choices, Set<E> allowed, String description) {
+        if (!allowed.contains(defaultValue)) {
+            throw new IllegalArgumentException(key + "'s default " + defaultValue.word() + " is not allowed");
+        }
+        return new Setting(key, defaultValue.word(), description, Rule.oneOf(choices, allowed));
     }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -99,6 +100,11 @@ public final class Settings {
     /** The {@link Choice} constant of {@code type} a choice setting names (case-insensitive). */
     public <E extends Enum<E> & Choice> E getEnum(String key, Class<E> type) {
         return Choice.parse(key, get(key), type);
+    }
+
+    /** The {@link Choice} constant among {@code allowed} a choice setting names (case-insensitive). */
+    public <E extends Enum<E> & Choice> E getEnum(String key, Set<E> allowed) {
+        return Choice.parse(key, get(key), allowed);
     }
 
     /** A comma-separated list of positive integers, e.g. {@code 256,128}. */

@@ -68,4 +68,31 @@ class TypedSettingsTest {
                         "an integer >= 0",
                         "text");
     }
+
+    enum Shape implements Choice {
+        ROUND,
+        SQUARE,
+        STAR
+    }
+
+    @Test
+    void aChoiceMayAllowOnlySomeWordsOfASharedEnum() {
+        SettingsLoader narrow = new SettingsLoader(List.of(Setting.choice(
+                "shape",
+                Shape.ROUND,
+                Shape.class,
+                java.util.EnumSet.of(Shape.SQUARE, Shape.ROUND),
+                "round or square")));
+        assertThat(narrow.load(null, List.of("shape=Square")).getEnum("shape", Shape.class))
+                .isEqualTo(Shape.SQUARE);
+        assertThatThrownBy(() -> narrow.load(null, List.of("shape=star")))
+                .hasMessage("shape must be one of [round, square] but was 'star'");
+        assertThat(narrow.declared().get(0).rule().describe()).isEqualTo("one of [round, square]");
+        assertThatThrownBy(() -> Settings.of(java.util.Map.of("shape", "star"))
+                        .getEnum("shape", java.util.EnumSet.of(Shape.ROUND, Shape.SQUARE)))
+                .hasMessage("shape must be one of [round, square] but was 'star'");
+        assertThatThrownBy(
+                        () -> Setting.choice("shape", Shape.STAR, Shape.class, java.util.EnumSet.of(Shape.ROUND), "x"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

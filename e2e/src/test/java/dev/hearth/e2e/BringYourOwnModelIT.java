@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.JobArgs;
 import dev.hearth.testing.Processes;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -76,15 +77,7 @@ class BringYourOwnModelIT {
                     processes,
                     "512m",
                     servingJar,
-                    List.of(
-                            "--store",
-                            store.toString(),
-                            "--port",
-                            "0",
-                            "--set",
-                            "auth.enabled=false",
-                            "--set",
-                            "serving.models=iris-torch"));
+                    JobArgs.serve(store, "auth.enabled=false", "serving.models=iris-torch"));
             JsonNode fixed = JSON.readTree(models.resolve("mlp.json").toFile());
             JsonNode features = fixed.get("inputs").get("features");
             JsonNode expected = fixed.get("outputs").get("probabilities").get("data");

@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.testing.ChildProcess;
 import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.JobArgs;
 import dev.hearth.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -26,21 +26,14 @@ class ResumeAfterDriverKillIT {
     Path dir;
 
     private static List<String> submit(Path data, Path store, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of(
-                "--data",
-                data.toString(),
-                "--model",
+        List<String> args = JobArgs.train(
+                data,
                 "digits",
-                "--store",
-                store.toString(),
-                "--set",
+                store,
                 "network.hidden=32",
-                "--set",
                 "network.learning.rate=0.01",
-                "--set",
                 "train.epochs=40",
-                "--set",
-                "train.batch.size.per.worker=32"));
+                "train.batch.size.per.worker=32");
         args.addAll(List.of(extra));
         return HearthBuild.sparkSubmit("dev.hearth.spark.job.TrainJob", args);
     }

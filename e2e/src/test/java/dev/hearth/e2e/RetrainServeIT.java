@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.JobArgs;
 import dev.hearth.testing.Processes;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -115,16 +116,10 @@ class RetrainServeIT {
                     processes,
                     "1g",
                     HearthBuild.servingJar(),
-                    List.of(
-                            "--store",
-                            store.toString(),
-                            "--port",
-                            "0",
-                            "--set",
+                    JobArgs.serve(
+                            store,
                             "serving.models=digits@production",
-                            "--set",
                             "serving.poll.interval.ms=200",
-                            "--set",
                             "auth.enabled=false"));
             HttpClient client = HttpClient.newHttpClient();
             HttpResponse<String> before = infer(client, base, features);

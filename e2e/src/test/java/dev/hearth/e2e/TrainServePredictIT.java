@@ -10,6 +10,7 @@ import dev.hearth.serving.client.InferResponse;
 import dev.hearth.serving.client.InferenceClient;
 import dev.hearth.serving.client.InferenceException;
 import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.JobArgs;
 import dev.hearth.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,20 +37,13 @@ class TrainServePredictIT {
         try (Processes processes = new Processes()) {
             List<String> submit = HearthBuild.sparkSubmit(
                     "dev.hearth.spark.job.TrainJob",
-                    List.of(
-                            "--data",
-                            data.toString(),
-                            "--model",
+                    JobArgs.train(
+                            data,
                             "digits",
-                            "--store",
-                            store.toString(),
-                            "--set",
+                            store,
                             "network.hidden=64",
-                            "--set",
                             "network.learning.rate=0.01",
-                            "--set",
                             "train.epochs=6",
-                            "--set",
                             "train.batch.size.per.worker=32"));
             Processes.Result train = processes.run(submit, Duration.ofMinutes(5));
             assertThat(train.exitCode()).as(train.output()).isZero();

@@ -9,6 +9,7 @@ import dev.hearth.serving.client.InferenceClient;
 import dev.hearth.store.it.KmsFixture;
 import dev.hearth.testing.ChildProcess;
 import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.JobArgs;
 import dev.hearth.testing.Processes;
 import java.net.URI;
 import java.nio.file.Files;
@@ -51,23 +52,15 @@ class KmsEndToEndIT {
             assertThat(admin.createKey("models", o).getVersionName()).isEqualTo("models@0");
             List<String> keys = List.of("--set", "store.encryption.key.provider=" + kms.uri());
 
-            List<String> trainArgs = new ArrayList<>(List.of(
-                    "--data",
-                    data.toString(),
-                    "--model",
+            List<String> trainArgs = JobArgs.train(
+                    data,
                     "digits",
-                    "--store",
-                    store.toString(),
-                    "--set",
+                    store,
                     "network.hidden=32",
-                    "--set",
                     "network.learning.rate=0.01",
-                    "--set",
                     "train.epochs=2",
-                    "--set",
                     "train.batch.size.per.worker=32",
-                    "--set",
-                    "store.encryption.key.name=models"));
+                    "store.encryption.key.name=models");
             trainArgs.addAll(keys);
             Processes.Result train = processes.run(
                     HearthBuild.sparkSubmit("dev.hearth.spark.job.TrainJob", trainArgs), Duration.ofMinutes(4));

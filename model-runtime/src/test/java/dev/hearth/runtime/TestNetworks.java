@@ -18,6 +18,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** Small real DL4J networks (randomly initialised) and their signatures, for the runtime's tests. */
@@ -26,18 +27,31 @@ public final class TestNetworks {
 
     /** A 4-8-{@code outputs} network; softmax for a classifier, identity for regression. */
     public static MultiLayerNetwork network(long seed, int outputs, boolean classifier) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .seed(seed)
-                .dataType(DataType.FLOAT)
-                .list()
+        return network(seed, 4, 8, outputs, classifier, null);
+    }
+
+    /**
+     * An {@code inputs}-{@code hidden}-{@code outputs} network (ReLU hidden layer); softmax and cross-entropy for a
+     * classifier, identity and MSE for regression.
+     *
+     * @param updater the optimiser, or null for DL4J's default
+     */
+    public static MultiLayerNetwork network(
+            long seed, int inputs, int hidden, int outputs, boolean classifier, IUpdater updater) {
+        NeuralNetConfiguration.Builder builder =
+                new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT);
+        if (updater != null) {
+            builder.updater(updater);
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(builder.list()
                 .layer(new DenseLayer.Builder()
-                        .nIn(4)
-                        .nOut(8)
+                        .nIn(inputs)
+                        .nOut(hidden)
                         .activation(Activation.RELU)
                         .build())
                 .layer(new OutputLayer.Builder(
                                 classifier ? LossFunctions.LossFunction.MCXENT : LossFunctions.LossFunction.MSE)
-                        .nIn(8)
+                        .nIn(hidden)
                         .nOut(outputs)
                         .activation(classifier ? Activation.SOFTMAX : Activation.IDENTITY)
                         .build())
@@ -87,7 +101,15 @@ public final class TestNetworks {
     /** Publishes {@code net} as a new version of {@code name} with {@code signature}. */
     public static ModelVersion publish(
             ModelStore store, String name, String framework, Signature signature, MultiLayerNetwork net) {
-        byte[] bytes = zip(net);
+        return publish(store, name, framework, signature, zip(net));
+    }
+
+    /**
+     * Publishes a new version of {@code name} whose model file holds {@code modelFile} (a network's zip, or any
+     * bytes a test needs there), without metrics, tags or other files.
+     */
+    public static ModelVersion publish(
+            ModelStore store, String name, String framework, Signature signature, byte[] modelFile) {
         return store.publish(
                 name,
                 new ModelDraft(
@@ -97,6 +119,6 @@ public final class TestNetworks {
                         Map.of(),
                         Map.of(),
                         Map.of(),
-                        Map.of(ModelFiles.MODEL_FILE, out -> out.write(bytes))));
+                        Map.of(ModelFiles.MODEL_FILE, out -> out.write(modelFile))));
     }
 }

@@ -31,7 +31,7 @@ class CorruptedVersionIT {
 
     @Test
     void corruptedVersionIsRefusedAndThePreviousKeepsServing() throws Exception {
-        HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
+        HadoopModelStore store = TestModels.localStore(dir);
         TestModels.publish(store, "iris", TestModels.network(1));
         // Version 2 is prepared (and corrupted) in a scratch store, then committed into the served store with one
         // atomic rename, so the server can only ever see the corrupted bytes.

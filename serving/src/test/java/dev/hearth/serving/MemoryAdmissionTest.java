@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.hearth.store.ModelDraft;
+import dev.hearth.runtime.TestNetworks;
 import dev.hearth.store.ModelFiles;
 import dev.hearth.store.Signature;
 import dev.hearth.store.hadoop.HadoopModelStore;
@@ -14,25 +14,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Memory admission control on a real server with a real client and raw sockets: shape bombs and oversized bodies
@@ -77,33 +69,9 @@ class MemoryAdmissionTest {
     }
 
     private static void publishWide(HadoopModelStore store) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .seed(7)
-                .dataType(DataType.FLOAT)
-                .list()
-                .layer(new DenseLayer.Builder()
-                        .nIn(WIDE)
-                        .nOut(8)
-                        .activation(Activation.RELU)
-                        .build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nIn(8)
-                        .nOut(3)
-                        .activation(Activation.SOFTMAX)
-                        .build())
-                .build());
-        net.init();
+        MultiLayerNetwork net = TestNetworks.network(7, WIDE, 8, 3, true, null);
         Signature signature = new Signature("input", "FP32", WIDE, List.of(), List.of("a", "b", "c"), null);
-        store.publish(
-                "wide",
-                new ModelDraft(
-                        ModelFiles.DL4J_MULTILAYER,
-                        signature,
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        Map.of(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(net, out, false))));
+        TestNetworks.publish(store, "wide", ModelFiles.DL4J_MULTILAYER, signature, net);
     }
 
     private static String ones(int n) {

@@ -10,7 +10,6 @@ import dev.hearth.store.ModelVersion;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +22,7 @@ class OffHeapBudgetIT {
 
     @Test
     void swapBeyondTheBudgetIsRefused() throws Exception {
-        HadoopModelStore store = HadoopModelStore.open(dir.resolve("store").toString(), new Configuration());
+        HadoopModelStore store = TestModels.localStore(dir);
         ModelVersion first = TestModels.publish(store, "iris", TestModels.network(1));
         long size = first.metadata().files().get(ModelFiles.MODEL_FILE).size();
         // Room for one model file plus a little: the first loads, old + new during a swap does not fit.

@@ -1,6 +1,8 @@
 package dev.hearth.spark;
 
+import dev.hearth.store.hadoop.HadoopModelStore;
 import dev.hearth.testing.HearthBuild;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -17,6 +19,23 @@ public final class LocalSpark {
     /** The project's Spark defaults file. */
     public static Path sparkDefaults() {
         return projectRoot().resolve("conf/spark-defaults.conf");
+    }
+
+    /** A data file of the tests' resources ({@code src/test/resources/dev/hearth/spark/data/name}). */
+    public static Path testData(String name) {
+        try {
+            return Path.of(LocalSpark.class
+                    .getResource("/dev/hearth/spark/data/" + name)
+                    .toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A model store in {@code dir/store} on {@code spark}'s Hadoop configuration. */
+    public static HadoopModelStore store(SparkSession spark, Path dir) {
+        return HadoopModelStore.open(
+                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
     }
 
     /** Starts a session on local[2]. */

@@ -8,7 +8,6 @@ import dev.hearth.runtime.onnx.DenseOnnxExporter;
 import dev.hearth.runtime.onnx.OnnxPredictor;
 import dev.hearth.runtime.onnx.TestNetworks;
 import dev.hearth.runtime.onnx.ThirdPartyFiles;
-import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelFiles;
 import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelVersion;
@@ -30,7 +29,6 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -62,6 +60,20 @@ class ImportExportCliIT {
         all[args.length] = "--store";
         all[args.length + 1] = store().toString();
         return cl.execute(all);
+    }
+
+    /** Imports PyTorch's mlp.onnx as {@code name} with {@code labels}; returns the exit code. */
+    private int importMlp(String name, String labels) throws Exception {
+        return run(
+                "import",
+                "--framework",
+                "onnx",
+                "--file",
+                ThirdPartyFiles.file("mlp.onnx").toString(),
+                "--name",
+                name,
+                "--labels",
+                labels);
     }
 
     @Test
@@ -134,17 +146,7 @@ class ImportExportCliIT {
 
     @Test
     void badFilesAreRefusedAndTheStoreIsLeftAsItWas() throws Exception {
-        assertThat(run(
-                        "import",
-                        "--framework",
-                        "onnx",
-                        "--file",
-                        ThirdPartyFiles.file("mlp.onnx").toString(),
-                        "--name",
-                        "kept",
-                        "--labels",
-                        "a,b,c"))
-                .isZero();
+        assertThat(importMlp("kept", "a,b,c")).isZero();
         List<String> before = listing(store());
         byte[] mlp = Files.readAllBytes(ThirdPartyFiles.file("mlp.onnx"));
         Path truncated = dir.resolve("truncated.onnx");
@@ -163,17 +165,7 @@ class ImportExportCliIT {
                 "uses an operator this ONNX Runtime does not implement");
         assertRefused(ThirdPartyFiles.file("fp16_input.onnx"), ModelsMain.MODEL_REFUSED, "element type FLOAT16");
         // A usage mistake: two labels for three classes.
-        assertThat(run(
-                        "import",
-                        "--framework",
-                        "onnx",
-                        "--file",
-                        ThirdPartyFiles.file("mlp.onnx").toString(),
-                        "--name",
-                        "bad",
-                        "--labels",
-                        "a,b"))
-                .isEqualTo(2);
+        assertThat(importMlp("bad", "a,b")).isEqualTo(2);
         assertThat(err.toString()).contains("must be FP32 or FP64 of shape [d, 2] for 2 labels");
         assertThat(run("import", "--framework", "tensorflow", "--file", text.toString(), "--name", "bad"))
                 .isEqualTo(2);
@@ -194,16 +186,7 @@ class ImportExportCliIT {
         NormalizerSpec minmax = TestNetworks.minmax();
         Signature sig = new Signature("input", "FP32", 4, List.of("a", "b", "c", "d"), List.of("x", "y", "z"), minmax);
         HadoopModelStore store = HadoopModelStore.open(store().toString(), new Configuration());
-        store.publish(
-                "hearth-iris",
-                new ModelDraft(
-                        ModelFiles.DL4J_MULTILAYER,
-                        sig,
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        Map.of(ModelFiles.MODEL_FILE, o -> ModelSerializer.writeModel(net, o, false))));
+        dev.hearth.runtime.TestNetworks.publish(store, "hearth-iris", ModelFiles.DL4J_MULTILAYER, sig, net);
         store.setAlias("hearth-iris", "production", 1, null, "test");
         Path file = dir.resolve("out/iris.onnx");
         assertThat(run("export", "hearth-iris@production", "--format", "onnx", "--output", file.toString()))
@@ -256,16 +239,7 @@ class ImportExportCliIT {
         MultiLayerNetwork net = TestNetworks.withBatchNorm();
         Signature sig = new Signature("input", "FP32", 4, List.of(), List.of("x", "y", "z"), null);
         HadoopModelStore store = HadoopModelStore.open(store().toString(), new Configuration());
-        store.publish(
-                "bn",
-                new ModelDraft(
-                        ModelFiles.DL4J_MULTILAYER,
-                        sig,
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        Map.of(ModelFiles.MODEL_FILE, o -> ModelSerializer.writeModel(net, o, false))));
+        dev.hearth.runtime.TestNetworks.publish(store, "bn", ModelFiles.DL4J_MULTILAYER, sig, net);
         Path file = dir.resolve("bn.onnx");
         assertThat(run("export", "bn", "--format", "onnx", "--output", file.toString()))
                 .isEqualTo(ModelsMain.MODEL_REFUSED);

@@ -101,28 +101,7 @@ public final class StandaloneCluster implements AutoCloseable {
                     cluster::logs);
             LOG.info("Master {} up after {} ms", masterUrl, (System.nanoTime() - t0) / 1_000_000);
             for (int i = 0; i < workers; i++) {
-                Path workDir = dir.resolve("worker-" + i);
-                Files.createDirectories(workDir);
-                started.add(start(
-                        "spark-worker-" + i,
-                        daemonCommand(
-                                home,
-                                "org.apache.spark.deploy.worker.Worker",
-                                "--host",
-                                LOOPBACK,
-                                "--port",
-                                String.valueOf(ports[2 + 2 * i]),
-                                "--webui-port",
-                                String.valueOf(ports[3 + 2 * i]),
-                                "--cores",
-                                String.valueOf(coresPerWorker),
-                                "--memory",
-                                workerMemory,
-                                "--work-dir",
-                                workDir.toString(),
-                                masterUrl),
-                        environment(home, workDir.resolve("local")),
-                        dir.resolve("worker-" + i + ".log")));
+                started.add(cluster.startWorker(i, ports[2 + 2 * i], ports[3 + 2 * i], coresPerWorker, workerMemory));
             }
             Poll.until(
                     workers + " workers registered with " + masterUrl,
@@ -130,9 +109,6 @@ public final class StandaloneCluster implements AutoCloseable {
                     Duration.ofMillis(250),
                     () -> cluster.requireAlive().aliveWorkers().orElse(0) >= workers,
                     cluster::logs);
-        } catch (IOException e) {
-            cluster.close();
-            throw new UncheckedIOException(e);
         } catch (RuntimeException | Error e) {
             cluster.close();
             throw e;
@@ -154,14 +130,27 @@ public final class StandaloneCluster implements AutoCloseable {
     public ChildProcess addWorker(int cores, String memory) {
         int index = workers.size();
         int registered = aliveWorkers().orElse(0);
-        Path workDir = dir.resolve("worker-" + index);
         int[] ports = freePorts(2);
+        ChildProcess worker = startWorker(index, ports[0], ports[1], cores, memory);
+        workers.add(worker);
+        Poll.until(
+                "worker " + index + " registered with " + masterUrl,
+                REGISTRATION_TIMEOUT,
+                Duration.ofMillis(250),
+                () -> aliveWorkers().orElse(0) > registered,
+                this::logs);
+        return worker;
+    }
+
+    /** Starts Worker {@code index} (its work directory and log named by the index) for this cluster's Master. */
+    private ChildProcess startWorker(int index, int port, int webUiPort, int cores, String memory) {
+        Path workDir = dir.resolve("worker-" + index);
         try {
             Files.createDirectories(workDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ChildProcess worker = start(
+        return start(
                 "spark-worker-" + index,
                 daemonCommand(
                         home,
@@ -169,9 +158,9 @@ public final class StandaloneCluster implements AutoCloseable {
                         "--host",
                         LOOPBACK,
                         "--port",
-                        String.valueOf(ports[0]),
+                        String.valueOf(port),
                         "--webui-port",
-                        String.valueOf(ports[1]),
+                        String.valueOf(webUiPort),
                         "--cores",
                         String.valueOf(cores),
                         "--memory",
@@ -181,14 +170,6 @@ public final class StandaloneCluster implements AutoCloseable {
                         masterUrl),
                 environment(home, workDir.resolve("local")),
                 dir.resolve("worker-" + index + ".log"));
-        workers.add(worker);
-        Poll.until(
-                "worker " + index + " registered with " + masterUrl,
-                REGISTRATION_TIMEOUT,
-                Duration.ofMillis(250),
-                () -> aliveWorkers().orElse(0) > registered,
-                this::logs);
-        return worker;
     }
 
     /** The {@code spark://127.0.0.1:port} URL applications connect to. */

@@ -1,6 +1,7 @@
 package dev.hearth.runtime.onnx;
 
 import dev.hearth.store.NormalizerSpec;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -15,47 +16,48 @@ public final class TestNetworks {
 
     /** 4-8-6-3: ReLU, tanh, softmax. */
     public static MultiLayerNetwork classifier() {
-        var conf = new NeuralNetConfiguration.Builder()
+        return initialised(new NeuralNetConfiguration.Builder()
                 .seed(11)
                 .list()
-                .layer(new DenseLayer.Builder()
-                        .nIn(4)
-                        .nOut(8)
-                        .activation(Activation.RELU)
-                        .build())
+                .layer(reluFourToEight())
                 .layer(new DenseLayer.Builder()
                         .nIn(8)
                         .nOut(6)
                         .activation(Activation.TANH)
                         .build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nIn(6)
-                        .nOut(3)
-                        .activation(Activation.SOFTMAX)
-                        .build())
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        return net;
+                .layer(softmaxOutput(6))
+                .build());
     }
 
     /** A dense layer, batch normalisation, softmax output: outside the fast pass. */
     public static MultiLayerNetwork withBatchNorm() {
-        var conf = new NeuralNetConfiguration.Builder()
+        return initialised(new NeuralNetConfiguration.Builder()
                 .seed(1)
                 .list()
-                .layer(new DenseLayer.Builder()
-                        .nIn(4)
-                        .nOut(8)
-                        .activation(Activation.RELU)
-                        .build())
+                .layer(reluFourToEight())
                 .layer(new BatchNormalization.Builder().nOut(8).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nIn(8)
-                        .nOut(3)
-                        .activation(Activation.SOFTMAX)
-                        .build())
+                .layer(softmaxOutput(8))
+                .build());
+    }
+
+    private static DenseLayer reluFourToEight() {
+        return new DenseLayer.Builder()
+                .nIn(4)
+                .nOut(8)
+                .activation(Activation.RELU)
                 .build();
+    }
+
+    /** Three classes over {@code inputs} values, softmax with cross-entropy. */
+    private static OutputLayer softmaxOutput(int inputs) {
+        return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nIn(inputs)
+                .nOut(3)
+                .activation(Activation.SOFTMAX)
+                .build();
+    }
+
+    private static MultiLayerNetwork initialised(MultiLayerConfiguration conf) {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return net;

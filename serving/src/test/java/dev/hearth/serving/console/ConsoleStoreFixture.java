@@ -1,5 +1,6 @@
 package dev.hearth.serving.console;
 
+import dev.hearth.runtime.TestNetworks;
 import dev.hearth.serving.TestModels;
 import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelFiles;
@@ -19,14 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * A store for the console's tests, published through the store API with real (small, randomly initialised) DL4J
@@ -135,23 +130,7 @@ final class ConsoleStoreFixture {
     }
 
     private static MultiLayerNetwork digitNetwork() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .seed(7)
-                .dataType(DataType.FLOAT)
-                .list()
-                .layer(new DenseLayer.Builder()
-                        .nIn(784)
-                        .nOut(16)
-                        .activation(Activation.RELU)
-                        .build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nIn(16)
-                        .nOut(10)
-                        .activation(Activation.SOFTMAX)
-                        .build())
-                .build());
-        net.init();
-        return net;
+        return TestNetworks.network(7, 784, 16, 10, true, null);
     }
 
     private static Map<String, ModelDraft.FileWriter> files(MultiLayerNetwork net, List<String> labels) {

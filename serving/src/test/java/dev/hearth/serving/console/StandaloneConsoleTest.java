@@ -8,6 +8,7 @@ import dev.hearth.serving.auth.TokenFile;
 import dev.hearth.serving.http.RawClient;
 import dev.hearth.store.crypto.EncryptionSettings;
 import dev.hearth.store.hadoop.HadoopModelStore;
+import dev.hearth.testing.tls.SelfSignedKeystore;
 import io.javalin.Javalin;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -21,18 +22,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.crypto.key.KeyProvider;
 import org.apache.hadoop.crypto.key.KeyProviderFactory;
@@ -47,7 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  * version's data key.
  */
 class StandaloneConsoleTest {
-    private static final String PASS = "changeit";
 
     @TempDir
     Path dir;
@@ -221,56 +215,10 @@ class StandaloneConsoleTest {
      * PKCS#8 {@code key.pem}; returns a client that trusts only that certificate.
      */
     private HttpClient selfSignedPem() throws Exception {
-        Process keytool = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "keytool")
-                                .toString(),
-                        "-genkeypair",
-                        "-alias",
-                        "server",
-                        "-keyalg",
-                        "EC",
-                        "-dname",
-                        "CN=127.0.0.1",
-                        "-ext",
-                        "san=ip:127.0.0.1",
-                        "-validity",
-                        "2",
-                        "-keystore",
-                        "server.p12",
-                        "-storetype",
-                        "PKCS12",
-                        "-storepass",
-                        PASS)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(keytool.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(keytool.exitValue()).as(out).isZero();
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(dir.resolve("server.p12"))) {
-            ks.load(in, PASS.toCharArray());
-        }
-        Base64.Encoder b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
-        Files.writeString(
-                dir.resolve("key.pem"),
-                "-----BEGIN PRIVATE KEY-----\n"
-                        + b64.encodeToString(
-                                ks.getKey("server", PASS.toCharArray()).getEncoded())
-                        + "\n-----END PRIVATE KEY-----\n");
-        Certificate cert = ks.getCertificate("server");
-        Files.writeString(
-                dir.resolve("cert.pem"),
-                "-----BEGIN CERTIFICATE-----\n" + b64.encodeToString(cert.getEncoded())
-                        + "\n-----END CERTIFICATE-----\n");
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("server", cert);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).build();
+        SelfSignedKeystore store = SelfSignedKeystore.loopback(dir.resolve("server.p12"));
+        Files.writeString(dir.resolve("key.pem"), store.keyPem());
+        Files.writeString(dir.resolve("cert.pem"), store.certificatePem());
+        return HttpClient.newBuilder().sslContext(store.trustingContext()).build();
     }
 
     /** How many files called {@code name} are stored under {@code root} (or only those that are PNGs). */

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.runtime.TestNetworks;
 import dev.hearth.serving.TestServer;
 import dev.hearth.serving.auth.TokenFile;
-import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelFiles;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.NormalizerSpec;
@@ -17,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -25,7 +24,6 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.EmbeddingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
@@ -61,16 +59,7 @@ class InternalErrorTest {
         net.init();
         Signature signature =
                 new Signature("input", "FP32", 1, List.of("word"), List.of("a", "b", "c"), NormalizerSpec.none());
-        return store.publish(
-                "fragile",
-                new ModelDraft(
-                        ModelFiles.DL4J_MULTILAYER,
-                        signature,
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        Map.of(ModelFiles.MODEL_FILE, out -> ModelSerializer.writeModel(net, out, false))));
+        return TestNetworks.publish(store, "fragile", ModelFiles.DL4J_MULTILAYER, signature, net);
     }
 
     @Test

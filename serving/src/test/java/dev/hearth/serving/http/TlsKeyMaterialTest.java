@@ -3,19 +3,14 @@ package dev.hearth.serving.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.FileInputStream;
-import java.io.InputStream;
+import dev.hearth.testing.tls.SelfSignedKeystore;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a private key.
  */
 class TlsKeyMaterialTest {
-    private static final String PASS = "changeit";
+    private static final String PASS = SelfSignedKeystore.PASSWORD;
     private static final TlsConnector.Policy POLICY = TlsConnector.Policy.parse(
             "TLSv1.3,TLSv1.2", "TLS_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
 
@@ -39,46 +34,16 @@ class TlsKeyMaterialTest {
     private static String certPem;
 
     @BeforeAll
-    static void keys() throws Exception {
-        p12 = dir.resolve("server.p12");
-        Process p = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "keytool")
-                                .toString(),
-                        "-genkeypair",
-                        "-alias",
-                        "server",
-                        "-keyalg",
-                        "RSA",
-                        "-keysize",
-                        "2048",
-                        "-dname",
-                        "CN=127.0.0.1",
-                        "-validity",
-                        "2",
-                        "-keystore",
-                        p12.toString(),
-                        "-storetype",
-                        "PKCS12",
-                        "-storepass",
-                        PASS)
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = new FileInputStream(p12.toFile())) {
-            ks.load(in, PASS.toCharArray());
-        }
-        keyPem = pem("PRIVATE KEY", ks.getKey("server", PASS.toCharArray()).getEncoded());
-        certPem = pem("CERTIFICATE", ks.getCertificate("server").getEncoded());
+    static void keys() {
+        SelfSignedKeystore store =
+                SelfSignedKeystore.generate(dir.resolve("server.p12"), "server", "RSA", "CN=127.0.0.1");
+        p12 = store.file();
+        keyPem = store.keyPem();
+        certPem = store.certificatePem();
     }
 
     private static String pem(String label, byte[] der) {
-        return "-----BEGIN " + label + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                        .encodeToString(der)
-                + "\n-----END " + label + "-----\n";
+        return SelfSignedKeystore.pem(label, der);
     }
 
     private static Path write(String name, String content) throws Exception {
@@ -175,12 +140,7 @@ class TlsKeyMaterialTest {
         // A trust store (certificates only) where the key store belongs.
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        KeyStore full = KeyStore.getInstance("PKCS12");
-        try (InputStream in = new FileInputStream(p12.toFile())) {
-            full.load(in, PASS.toCharArray());
-        }
-        Certificate cert = full.getCertificate("server");
-        trust.setCertificateEntry("ca", cert);
+        trust.setCertificateEntry("ca", new SelfSignedKeystore(p12, "server").certificate());
         Path trustFile = dir.resolve("trust.p12");
         try (OutputStream out = Files.newOutputStream(trustFile)) {
             trust.store(out, PASS.toCharArray());

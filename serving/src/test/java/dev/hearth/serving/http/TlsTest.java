@@ -9,7 +9,7 @@ import dev.hearth.serving.auth.TokenFile;
 import dev.hearth.serving.client.InferenceClient;
 import dev.hearth.serving.client.InferenceException;
 import dev.hearth.store.hadoop.HadoopModelStore;
-import java.io.FileInputStream;
+import dev.hearth.testing.tls.SelfSignedKeystore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -19,17 +19,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and cipher policy (TLS 1.2+ with AEAD suites only, plain HTTP never served).
  */
 class TlsTest {
-    private static final String PASS = "changeit";
+    private static final String PASS = SelfSignedKeystore.PASSWORD;
 
     @TempDir
     static Path dir;
@@ -57,45 +52,10 @@ class TlsTest {
         storeRoot = store.root();
         tokens = dir.resolve("tokens");
         token = TokenFile.create(tokens, List.of("predict:iris"));
-        keytool(
-                "-genkeypair",
-                "-alias",
-                "ca",
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-dname",
-                "CN=Hearth Test CA",
-                "-ext",
-                "bc:c",
-                "-validity",
-                "2",
-                "-keystore",
-                "ca.p12",
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                PASS);
+        SelfSignedKeystore.generate(dir.resolve("ca.p12"), "ca", "RSA", "CN=Hearth Test CA", "bc:c");
         keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-storepass", PASS, "-file", "ca.pem");
-        keytool(
-                "-genkeypair",
-                "-alias",
-                "server",
-                "-keyalg",
-                "RSA",
-                "-keysize",
-                "2048",
-                "-dname",
-                "CN=127.0.0.1",
-                "-validity",
-                "2",
-                "-keystore",
-                "server.p12",
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                PASS);
+        SelfSignedKeystore server =
+                SelfSignedKeystore.generate(dir.resolve("server.p12"), "server", "RSA", "CN=127.0.0.1");
         keytool("-certreq", "-alias", "server", "-keystore", "server.p12", "-storepass", PASS, "-file", "server.csr");
         keytool(
                 "-gencert",
@@ -136,58 +96,21 @@ class TlsTest {
                 "-storepass",
                 PASS,
                 "-noprompt");
-        writePem();
+        Files.writeString(dir.resolve("key.pem"), server.keyPem());
+        Files.writeString(dir.resolve("chain.pem"), server.chainPem());
     }
 
-    private static void keytool(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue())
-                .as("keytool %s: %s", String.join(" ", args), out)
-                .isZero();
-    }
-
-    /** The server key and chain as PEM files (key as unencrypted PKCS#8), from the PKCS#12 store. */
-    private static void writePem() throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = new FileInputStream(dir.resolve("server.p12").toFile())) {
-            ks.load(in, PASS.toCharArray());
-        }
-        Base64.Encoder b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
-        Files.writeString(
-                dir.resolve("key.pem"),
-                "-----BEGIN PRIVATE KEY-----\n"
-                        + b64.encodeToString(
-                                ks.getKey("server", PASS.toCharArray()).getEncoded())
-                        + "\n-----END PRIVATE KEY-----\n");
-        StringBuilder chain = new StringBuilder();
-        for (Certificate c : ks.getCertificateChain("server")) {
-            chain.append("-----BEGIN CERTIFICATE-----\n")
-                    .append(b64.encodeToString(c.getEncoded()))
-                    .append("\n-----END CERTIFICATE-----\n");
-        }
-        Files.writeString(dir.resolve("chain.pem"), chain);
+    private static void keytool(String... args) {
+        SelfSignedKeystore.keytool(dir, args);
     }
 
     private static HttpClient trustingTestCa() throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
         try (InputStream in = Files.newInputStream(dir.resolve("ca.pem"))) {
-            trust.setCertificateEntry(
-                    "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            return HttpClient.newBuilder()
+                    .sslContext(SelfSignedKeystore.trusting(
+                            CertificateFactory.getInstance("X.509").generateCertificate(in)))
+                    .build();
         }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ctx).build();
     }
 
     private static void assertServesHttps(TestServer server) throws Exception {
@@ -221,30 +144,14 @@ class TlsTest {
 
     @Test
     void pkcs12KeyStore() throws Exception {
-        try (TestServer server = TestServer.start(
-                token,
-                trustingTestCa(),
-                "store.root=" + storeRoot,
-                "auth.tokens.file=" + tokens,
-                "serving.poll.interval.ms=0",
-                "tls.enabled=true",
-                "tls.keystore=" + dir.resolve("server.p12"),
-                "tls.keystore.password=" + PASS)) {
+        try (TestServer server = https("tls.keystore=" + dir.resolve("server.p12"), "tls.keystore.password=" + PASS)) {
             assertServesHttps(server);
         }
     }
 
     @Test
     void pemCertificateAndKeyAndCurlWithCacert() throws Exception {
-        try (TestServer server = TestServer.start(
-                token,
-                trustingTestCa(),
-                "store.root=" + storeRoot,
-                "auth.tokens.file=" + tokens,
-                "serving.poll.interval.ms=0",
-                "tls.enabled=true",
-                "tls.cert=" + dir.resolve("chain.pem"),
-                "tls.key=" + dir.resolve("key.pem"))) {
+        try (TestServer server = https("tls.cert=" + dir.resolve("chain.pem"), "tls.key=" + dir.resolve("key.pem"))) {
             assertServesHttps(server);
             Path script = Path.of(System.getProperty("hearth.root", ".."), "serving/src/test/scripts/curl-tls.sh");
             Process curl = new ProcessBuilder(
@@ -276,15 +183,8 @@ class TlsTest {
     @Test
     void onlyTls12And13WithModernSuitesAndNeverPlainHttp() throws Exception {
         HttpClient client = trustingTestCa();
-        try (TestServer server = TestServer.start(
-                token,
-                client,
-                "store.root=" + storeRoot,
-                "auth.tokens.file=" + tokens,
-                "serving.poll.interval.ms=0",
-                "tls.enabled=true",
-                "tls.keystore=" + dir.resolve("server.p12"),
-                "tls.keystore.password=" + PASS)) {
+        try (TestServer server =
+                https(client, "tls.keystore=" + dir.resolve("server.p12"), "tls.keystore.password=" + PASS)) {
             int port = server.server().port();
             SSLContext ctx = client.sslContext();
             try (SSLSocket s = handshake(ctx, port, "TLSv1.3")) {
@@ -409,6 +309,26 @@ class TlsTest {
                         token,
                         concat(base, "tls.protocols=TLSv1.2", "tls.ciphers=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")))
                 .hasMessageContaining("none of tls.ciphers can be used with its RSA key");
+    }
+
+    /** A server on the test store with TLS on and {@code tls} settings, its client trusting the test CA. */
+    private static TestServer https(String... tls) throws Exception {
+        return https(trustingTestCa(), tls);
+    }
+
+    /** As {@link #https(String...)} with {@code client} as the server's client. */
+    private static TestServer https(HttpClient client, String... tls) {
+        return TestServer.start(
+                token,
+                client,
+                concat(
+                        new String[] {
+                            "store.root=" + storeRoot,
+                            "auth.tokens.file=" + tokens,
+                            "serving.poll.interval.ms=0",
+                            "tls.enabled=true"
+                        },
+                        tls));
     }
 
     private static String[] concat(String[] a, String... b) {

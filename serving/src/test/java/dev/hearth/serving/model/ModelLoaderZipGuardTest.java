@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.runtime.ModelLoadException;
+import dev.hearth.runtime.TestNetworks;
 import dev.hearth.serving.TestModels;
-import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelFiles;
 import dev.hearth.store.ModelVersion;
 import dev.hearth.store.hadoop.HadoopModelStore;
@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.util.ModelSerializer;
@@ -51,16 +50,8 @@ class ModelLoaderZipGuardTest {
         ByteArrayOutputStream plain = new ByteArrayOutputStream();
         ModelSerializer.writeModel(net, plain, false);
         byte[] hostile = withEntry(plain.toByteArray(), "preprocessor.bin", javaSerialized(new Gadget()));
-        ModelVersion bad = store.publish(
-                "digits",
-                new ModelDraft(
-                        ModelFiles.DL4J_MULTILAYER,
-                        TestModels.signature(),
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        Map.of(ModelFiles.MODEL_FILE, out -> out.write(hostile))));
+        ModelVersion bad =
+                TestNetworks.publish(store, "digits", ModelFiles.DL4J_MULTILAYER, TestModels.signature(), hostile);
 
         assertThatThrownBy(() -> loader.load(bad))
                 .isInstanceOfSatisfying(

@@ -2,7 +2,6 @@ package dev.hearth.spark.network;
 
 import dev.hearth.config.SettingsException;
 import java.util.List;
-import java.util.Locale;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -13,20 +12,12 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
-import org.nd4j.linalg.schedule.ExponentialSchedule;
-import org.nd4j.linalg.schedule.ISchedule;
-import org.nd4j.linalg.schedule.ScheduleType;
-import org.nd4j.linalg.schedule.StepSchedule;
 
 /** Builds the DL4J configuration of a {@link NetworkSpec} for a dataset's feature count and outputs. */
 public final class NetworkBuilder {
@@ -60,10 +51,10 @@ public final class NetworkBuilder {
         }
         OutputLayer.Builder out = spec.isClassification()
                 ? new OutputLayer.Builder(classificationLoss(classWeights))
-                        .activation(Activation.SOFTMAX)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX)
                         .nOut(outputs)
                 : new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
-                        .activation(Activation.IDENTITY)
+                        .activation(org.nd4j.linalg.activations.Activation.IDENTITY)
                         .nOut(1);
         list.layer(index, out.weightInit(WeightInit.XAVIER).build());
         list.setInputType(
@@ -92,15 +83,15 @@ public final class NetworkBuilder {
             throw new SettingsException("a classification head needs at least 2 classes but the data has " + outputs);
         }
         if (classWeights != null && (!spec.isClassification() || classWeights.length != outputs)) {
-            throw new SettingsException(
-                    "class weights need a classification head with one weight per class, but the " + "head is "
-                            + spec.head() + " with " + outputs + " outputs and " + classWeights.length + " weights");
+            throw new SettingsException("class weights need a classification head with one weight per class, but the "
+                    + "head is " + spec.head().word() + " with " + outputs + " outputs and " + classWeights.length
+                    + " weights");
         }
         boolean image = shape.size() == 3;
         for (int i = 0; i < spec.layers().size(); i++) {
-            String t = spec.layers().get(i).type();
-            if (!image && (t.equals("conv") || t.equals("pool"))) {
-                throw new SettingsException("network.layers[" + i + "] is a " + t
+            LayerType t = spec.layers().get(i).type();
+            if (!image && t.needsImage()) {
+                throw new SettingsException("network.layers[" + i + "] is a " + t.word()
                         + " layer, which needs an image input; set network.input to [channels, height, width]");
             }
         }
@@ -110,37 +101,34 @@ public final class NetworkBuilder {
     /** One hidden layer: dense, convolution, pooling or dropout. */
     private static Layer layer(LayerSpec l) {
         return switch (l.type()) {
-            case "dense" -> {
+            case DENSE -> {
                 DenseLayer.Builder b = new DenseLayer.Builder()
                         .nOut(l.units())
-                        .activation(activation(l.activation()))
-                        .weightInit(weightInit(l.activation()));
+                        .activation(l.activation().dl4j())
+                        .weightInit(l.activation().weightInit());
                 if (l.dropout() > 0) {
                     b.dropOut(1 - l.dropout());
                 }
                 yield b.build();
             }
-            case "conv" -> {
+            case CONV -> {
                 ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(
                                 l.kernel().get(0), l.kernel().get(1))
                         .stride(l.stride().get(0), l.stride().get(1))
                         .nOut(l.filters())
-                        .activation(activation(l.activation()))
-                        .weightInit(weightInit(l.activation()));
+                        .activation(l.activation().dl4j())
+                        .weightInit(l.activation().weightInit());
                 if (l.dropout() > 0) {
                     b.dropOut(1 - l.dropout());
                 }
                 yield b.build();
             }
-            case "pool" ->
-                new SubsamplingLayer.Builder(
-                                l.pooling().equals("avg")
-                                        ? SubsamplingLayer.PoolingType.AVG
-                                        : SubsamplingLayer.PoolingType.MAX)
+            case POOL ->
+                new SubsamplingLayer.Builder(l.pooling().dl4j())
                         .kernelSize(l.kernel().get(0), l.kernel().get(1))
                         .stride(l.stride().get(0), l.stride().get(1))
                         .build();
-            default -> new DropoutLayer.Builder(1 - l.dropout()).build();
+            case DROPOUT -> new DropoutLayer.Builder(1 - l.dropout()).build();
         };
     }
 
@@ -156,25 +144,9 @@ public final class NetworkBuilder {
     }
 
     private static IUpdater updater(NetworkSpec spec) {
-        ISchedule schedule = switch (spec.schedule()) {
-            case "exponential" -> new ExponentialSchedule(ScheduleType.ITERATION, spec.learningRate(), spec.decay());
-            case "step" ->
-                new StepSchedule(ScheduleType.ITERATION, spec.learningRate(), spec.decay(), spec.decaySteps());
-            default -> null;
-        };
-        return switch (spec.updater()) {
-            case "sgd" -> schedule == null ? new Sgd(spec.learningRate()) : new Sgd(schedule);
-            case "nesterovs" ->
-                schedule == null ? new Nesterovs(spec.learningRate(), 0.9) : new Nesterovs(schedule, 0.9);
-            default -> schedule == null ? new Adam(spec.learningRate()) : new Adam(schedule);
-        };
-    }
-
-    private static Activation activation(String name) {
-        return Activation.valueOf(name.toUpperCase(Locale.ROOT));
-    }
-
-    private static WeightInit weightInit(String activation) {
-        return activation.equals("relu") || activation.equals("leakyrelu") ? WeightInit.RELU : WeightInit.XAVIER;
+        return spec.updater()
+                .create(
+                        spec.learningRate(),
+                        spec.schedule().create(spec.learningRate(), spec.decay(), spec.decaySteps()));
     }
 }

@@ -7,10 +7,10 @@ import java.util.List;
  *
  * @param input input shape: {@code [features]} or {@code [channels, height, width]} for image-shaped rows
  * @param layers hidden layers in order
- * @param head {@code classification} (softmax, cross-entropy) or {@code regression} (identity, MSE)
- * @param updater {@code adam}, {@code sgd} or {@code nesterovs}
+ * @param head classification (softmax, cross-entropy) or regression (identity, MSE)
+ * @param updater adam, sgd or nesterovs
  * @param learningRate initial learning rate
- * @param schedule {@code none}, {@code exponential} or {@code step} (per iteration)
+ * @param schedule none, exponential or step (per iteration)
  * @param decay gamma (exponential) or decay rate (step)
  * @param decaySteps iterations between decays (step)
  * @param l2 L2 regularisation
@@ -19,17 +19,14 @@ import java.util.List;
 public record NetworkSpec(
         List<Integer> input,
         List<LayerSpec> layers,
-        String head,
-        String updater,
+        Head head,
+        Updater updater,
         double learningRate,
-        String schedule,
+        Schedule schedule,
         double decay,
         int decaySteps,
         double l2,
         long seed) {
-    public static final String CLASSIFICATION = "classification";
-    public static final String REGRESSION = "regression";
-
     public NetworkSpec {
         input = List.copyOf(input);
         layers = List.copyOf(layers);
@@ -37,7 +34,7 @@ public record NetworkSpec(
 
     /** Whether the head predicts classes. */
     public boolean isClassification() {
-        return CLASSIFICATION.equals(head);
+        return head == Head.CLASSIFICATION;
     }
 
     /** Number of input values per example (product of the input shape). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.hearth.config.Choice;
 import dev.hearth.config.SettingsException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -12,15 +13,13 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Parses a network spec from YAML or JSON text. Every error names the field path, the value and the rule, e.g.
- * {@code network.layers[1].units must be >= 1 but was 0}. Unknown fields are refused (typos must not be ignored).
+ * Parses a network spec from YAML or JSON text. Every word (head, updater, schedule, layer type, pooling,
+ * activation) becomes its enum here, once. Every error names the source, the field path, the value and the rule,
+ * e.g. {@code conf/networks/x.yaml: network.layers[1].units must be >= 1 but was 0} or {@code x.yaml:
+ * network.updater must be one of [adam, sgd, nesterovs] but was "adagrad"}. Unknown fields are refused (typos must
+ * not be ignored).
  */
 public final class NetworkSpecParser {
-    static final List<String> ACTIVATIONS =
-            List.of("relu", "tanh", "sigmoid", "leakyrelu", "elu", "identity", "softplus");
-    static final List<String> UPDATERS = List.of("adam", "sgd", "nesterovs");
-    static final List<String> SCHEDULES = List.of("none", "exponential", "step");
-    static final List<String> HEADS = List.of(NetworkSpec.CLASSIFICATION, NetworkSpec.REGRESSION);
     private static final Set<String> TOP =
             Set.of("input", "layers", "head", "updater", "learningRate", "schedule", "l2", "seed");
     private static final Set<String> LAYER =
@@ -43,14 +42,22 @@ public final class NetworkSpecParser {
         if (root == null || !root.isObject()) {
             throw new SettingsException("network spec " + where + " must be a mapping with 'layers'");
         }
+        try {
+            return spec(root);
+        } catch (SettingsException e) {
+            throw new SettingsException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static NetworkSpec spec(JsonNode root) {
         unknown(root, TOP, "network");
         List<Integer> input = root.has("input") ? ints(root.get("input"), "network.input", 1, 3) : List.of();
-        String head = choice(root, "head", NetworkSpec.CLASSIFICATION, HEADS, "network.head");
-        String updater = choice(root, "updater", "adam", UPDATERS, "network.updater");
+        Head head = choice(root, "head", Head.CLASSIFICATION, Head.class, "network.head");
+        Updater updater = choice(root, "updater", Updater.ADAM, Updater.class, "network.updater");
         double lr = number(root, "learningRate", 0.001, 1e-9, 10, "network.learningRate");
         double l2 = number(root, "l2", 0, 0, 10, "network.l2");
         long seed = root.has("seed") ? integer(root.get("seed"), "network.seed", Long.MIN_VALUE) : 12345L;
-        String schedule = "none";
+        Schedule schedule = Schedule.NONE;
         double decay = 1;
         int steps = 1;
         JsonNode s = root.get("schedule");
@@ -59,7 +66,7 @@ public final class NetworkSpecParser {
                 throw new SettingsException("network.schedule must be a mapping {type, decay, steps} but was " + s);
             }
             unknown(s, Set.of("type", "decay", "steps"), "network.schedule");
-            schedule = choice(s, "type", "none", SCHEDULES, "network.schedule.type");
+            schedule = choice(s, "type", Schedule.NONE, Schedule.class, "network.schedule.type");
             decay = number(s, "decay", 0.5, 1e-9, 1, "network.schedule.decay");
             steps = (int) (s.has("steps") ? integer(s.get("steps"), "network.schedule.steps", 1) : 1000);
         }
@@ -79,48 +86,26 @@ public final class NetworkSpecParser {
             throw new SettingsException(path + " must be a mapping with a 'type' but was " + n);
         }
         unknown(n, LAYER, path);
-        String type = choice(n, "type", null, List.of("dense", "conv", "pool", "dropout"), path + ".type");
+        LayerType type = choice(n, "type", null, LayerType.class, path + ".type");
         return switch (type) {
-            case "dense" ->
-                new LayerSpec(
-                        type,
+            case DENSE ->
+                LayerSpec.dense(
                         (int) integer(required(n, "units", path), path + ".units", 1),
-                        0,
-                        List.of(),
-                        List.of(),
-                        null,
-                        choice(n, "activation", "relu", ACTIVATIONS, path + ".activation"),
+                        choice(n, "activation", HiddenActivation.RELU, HiddenActivation.class, path + ".activation"),
                         number(n, "dropout", 0, 0, 0.99, path + ".dropout"));
-            case "conv" ->
-                new LayerSpec(
-                        type,
-                        0,
+            case CONV ->
+                LayerSpec.conv(
                         (int) integer(required(n, "filters", path), path + ".filters", 1),
                         pair(n, "kernel", List.of(3, 3), path),
                         pair(n, "stride", List.of(1, 1), path),
-                        null,
-                        choice(n, "activation", "relu", ACTIVATIONS, path + ".activation"),
+                        choice(n, "activation", HiddenActivation.RELU, HiddenActivation.class, path + ".activation"),
                         number(n, "dropout", 0, 0, 0.99, path + ".dropout"));
-            case "pool" ->
-                new LayerSpec(
-                        type,
-                        0,
-                        0,
+            case POOL ->
+                LayerSpec.pool(
+                        choice(n, "pooling", Pooling.MAX, Pooling.class, path + ".pooling"),
                         pair(n, "kernel", List.of(2, 2), path),
-                        pair(n, "stride", List.of(2, 2), path),
-                        choice(n, "pooling", "max", List.of("max", "avg"), path + ".pooling"),
-                        null,
-                        0);
-            default ->
-                new LayerSpec(
-                        type,
-                        0,
-                        0,
-                        List.of(),
-                        List.of(),
-                        null,
-                        null,
-                        number(n, "rate", 0.5, 0.01, 0.99, path + ".rate"));
+                        pair(n, "stride", List.of(2, 2), path));
+            case DROPOUT -> LayerSpec.dropout(number(n, "rate", 0.5, 0.01, 0.99, path + ".rate"));
         };
     }
 
@@ -174,19 +159,27 @@ public final class NetworkSpecParser {
         return d;
     }
 
-    private static String choice(JsonNode n, String field, String dflt, List<String> allowed, String path) {
+    /**
+     * The constant of {@code type} whose word is the field's text (case-insensitive), {@code dflt} when the field is
+     * absent, or an error naming the field, the value and the allowed words.
+     */
+    private static <E extends Enum<E> & Choice> E choice(JsonNode n, String field, E dflt, Class<E> type, String path) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
             if (dflt == null) {
-                throw new SettingsException(path + " is required (one of " + allowed + ")");
+                throw new SettingsException(path + " is required (one of " + Choice.words(type) + ")");
             }
             return dflt;
         }
-        String s = v.asText().toLowerCase(Locale.ROOT);
-        if (!v.isTextual() || !allowed.contains(s)) {
-            throw new SettingsException(path + " must be one of " + allowed + " but was " + v);
+        if (v.isTextual()) {
+            String word = v.asText().toLowerCase(Locale.ROOT);
+            for (E e : type.getEnumConstants()) {
+                if (e.word().equals(word)) {
+                    return e;
+                }
+            }
         }
-        return s;
+        throw new SettingsException(path + " must be one of " + Choice.words(type) + " but was " + v);
     }
 
     private static void unknown(JsonNode n, Set<String> known, String path) {

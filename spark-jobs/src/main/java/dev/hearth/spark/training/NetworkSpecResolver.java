@@ -4,9 +4,13 @@ import static dev.hearth.spark.training.TrainSettings.*;
 
 import dev.hearth.config.Settings;
 import dev.hearth.config.SettingsException;
+import dev.hearth.spark.network.Head;
+import dev.hearth.spark.network.HiddenActivation;
 import dev.hearth.spark.network.LayerSpec;
 import dev.hearth.spark.network.NetworkSpec;
 import dev.hearth.spark.network.NetworkSpecParser;
+import dev.hearth.spark.network.Schedule;
+import dev.hearth.spark.network.Updater;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,19 +28,19 @@ public final class NetworkSpecResolver {
             String file = s.get(NETWORK_CONFIG);
             return new NetworkSpecParser().parse(read(file, hadoop), file);
         }
-        String activation = s.getEnum(NETWORK_ACTIVATION, Activation.class).word();
+        HiddenActivation activation = s.getEnum(NETWORK_ACTIVATION, HiddenActivation.SETTING);
         double dropout = s.getDouble(NETWORK_DROPOUT, 0, 0.99);
         List<LayerSpec> layers = new ArrayList<>();
         for (int units : s.getIntList(NETWORK_HIDDEN)) {
-            layers.add(new LayerSpec("dense", units, 0, List.of(), List.of(), null, activation, dropout));
+            layers.add(LayerSpec.dense(units, activation, dropout));
         }
         return new NetworkSpec(
                 s.getIntList(NETWORK_INPUT_SHAPE),
                 layers,
-                s.getEnum(NETWORK_HEAD, Head.class).word(),
-                s.getEnum(NETWORK_UPDATER, Updater.class).word(),
+                s.getEnum(NETWORK_HEAD, Head.class),
+                s.getEnum(NETWORK_UPDATER, Updater.class),
                 s.getDouble(NETWORK_LEARNING_RATE, 1e-9, 10),
-                "none",
+                Schedule.NONE,
                 1,
                 1,
                 s.getDouble(NETWORK_L2, 0, 10),

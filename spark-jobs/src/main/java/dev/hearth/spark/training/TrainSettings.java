@@ -5,6 +5,9 @@ import dev.hearth.config.Rule;
 import dev.hearth.config.Setting;
 import dev.hearth.config.SettingsLoader;
 import dev.hearth.spark.data.DataFormat;
+import dev.hearth.spark.network.Head;
+import dev.hearth.spark.network.HiddenActivation;
+import dev.hearth.spark.network.Updater;
 import dev.hearth.store.crypto.EncryptionSettings;
 import java.util.List;
 
@@ -58,30 +61,6 @@ public final class TrainSettings {
         TRUE,
         /** Never. */
         FALSE
-    }
-
-    /** {@code network.head}: the output layer of a network built from {@code network.*}. */
-    public enum Head implements Choice {
-        /** Softmax over the classes. */
-        CLASSIFICATION,
-        /** Identity output with mean squared error. */
-        REGRESSION
-    }
-
-    /** {@code network.activation}: the activation of the hidden layers. */
-    public enum Activation implements Choice {
-        RELU,
-        TANH,
-        SIGMOID,
-        LEAKYRELU,
-        ELU
-    }
-
-    /** {@code network.updater}: the optimiser. */
-    public enum Updater implements Choice {
-        ADAM,
-        SGD,
-        NESTEROVS
     }
 
     /** {@code predict.output.format}: how the predict job writes its scored rows. */
@@ -233,8 +212,9 @@ public final class TrainSettings {
                     Rule.positiveIntegers()),
             Setting.choice(
                     NETWORK_ACTIVATION,
-                    Activation.RELU,
-                    Activation.class,
+                    HiddenActivation.RELU,
+                    HiddenActivation.class,
+                    HiddenActivation.SETTING,
                     "activation of hidden layers: relu, tanh, sigmoid, leakyrelu, elu"),
             Setting.number(NETWORK_DROPOUT, "0.0", 0, 0.99, "drop probability on the input of each hidden layer"),
             Setting.choice(NETWORK_UPDATER, Updater.ADAM, Updater.class, "optimiser: adam, sgd or nesterovs"),

@@ -409,7 +409,7 @@ public final class TrainingPipeline {
                     out -> out.write(Charts.confusionMatrix(report.confusion(), report.labels())));
         }
         Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("head", cfg.network().head());
+        tags.put("head", cfg.network().head().word());
         tags.putAll(extra.tags());
         return store.publish(
                 name,

@@ -2,8 +2,9 @@ package dev.hearth.spark.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hearth.spark.DigitsJob;
+import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.training.ParameterAveragingEngine;
-import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.spark.training.TrainingPipeline;
 import dev.hearth.spark.training.TrainingSummary;
 import dev.hearth.store.ModelFiles;
@@ -80,17 +81,8 @@ class ExecutorKillIT {
 
         ExecutorService background = Executors.newSingleThreadExecutor(r -> new Thread(r, "training"));
         try {
-            Future<TrainingSummary> training = background.submit(() -> pipeline.run(TrainSettings.loader()
-                    .load(
-                            null,
-                            List.of(
-                                    "data.path=" + data,
-                                    "model.name=digits",
-                                    "network.hidden=64",
-                                    "network.learning.rate=0.01",
-                                    "train.epochs=" + EPOCHS,
-                                    "train.batch.size.per.worker=32",
-                                    "store.root=" + storeRoot))));
+            Future<TrainingSummary> training = background.submit(() -> pipeline.run(
+                    DigitsJob.settings(data, 64, List.of("train.epochs=" + EPOCHS, "store.root=" + storeRoot))));
 
             Poll.until(
                     "a task of '" + KILL_DURING + "' running on an executor",
@@ -173,9 +165,7 @@ class ExecutorKillIT {
         }
     }
 
-    private static Path resource(String name) throws Exception {
-        return Path.of(ExecutorKillIT.class
-                .getResource("/dev/hearth/spark/data/" + name)
-                .toURI());
+    private static Path resource(String name) {
+        return LocalSpark.testData(name);
     }
 }

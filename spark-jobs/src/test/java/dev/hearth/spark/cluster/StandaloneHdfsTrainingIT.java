@@ -2,8 +2,9 @@ package dev.hearth.spark.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hearth.spark.DigitsJob;
+import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.training.ParameterAveragingEngine;
-import dev.hearth.spark.training.TrainSettings;
 import dev.hearth.spark.training.TrainingPipeline;
 import dev.hearth.spark.training.TrainingSummary;
 import dev.hearth.store.ModelFiles;
@@ -70,17 +71,7 @@ class StandaloneHdfsTrainingIT {
                 HadoopModelStore.open(storeRoot, spark.sparkContext().hadoopConfiguration());
 
         TrainingSummary summary = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
-                .run(TrainSettings.loader()
-                        .load(
-                                null,
-                                List.of(
-                                        "data.path=" + data,
-                                        "model.name=digits",
-                                        "network.hidden=64",
-                                        "network.learning.rate=0.01",
-                                        "train.epochs=6",
-                                        "train.batch.size.per.worker=32",
-                                        "store.root=" + storeRoot)));
+                .run(DigitsJob.settings(data, 64, List.of("train.epochs=6", "store.root=" + storeRoot)));
 
         LOG.info(
                 "Cluster training: accuracy {}, epochs {} s, executors with tasks {}, failed attempts {}",
@@ -114,9 +105,7 @@ class StandaloneHdfsTrainingIT {
                 .isEmpty();
     }
 
-    private static Path resource(String name) throws Exception {
-        return Path.of(StandaloneHdfsTrainingIT.class
-                .getResource("/dev/hearth/spark/data/" + name)
-                .toURI());
+    private static Path resource(String name) {
+        return LocalSpark.testData(name);
     }
 }

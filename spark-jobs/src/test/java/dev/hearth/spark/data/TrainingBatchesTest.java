@@ -11,14 +11,12 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The training data path on real data (the bundled 8x8 digits, 1,797 rows, 10 classes): a label-sorted copy spread
@@ -121,14 +119,7 @@ class TrainingBatchesTest extends ReaderTestSupport {
     private static List<Set<Integer>> minibatches(EpochBatches epoch) {
         List<Set<Integer>> out = new ArrayList<>();
         for (DataSet b : epoch.batches().collect()) {
-            Set<Integer> ids = new TreeSet<>();
-            for (float id : b.getFeatures()
-                    .get(NDArrayIndex.all(), NDArrayIndex.point(64))
-                    .dup()
-                    .toFloatVector()) {
-                ids.add((int) id);
-            }
-            out.add(ids);
+            out.add(RowIds.of(b));
         }
         return out;
     }

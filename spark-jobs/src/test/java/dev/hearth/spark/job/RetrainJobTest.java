@@ -45,8 +45,9 @@ class RetrainJobTest {
         }
     }
 
-    private int run(String... extra) {
-        String[] base = {
+    /** The retrain options of model digits over this test's data, store and evaluation set. */
+    private String[] options() {
+        return new String[] {
             "--model",
             "digits",
             "--data-root",
@@ -54,13 +55,17 @@ class RetrainJobTest {
             "--store",
             dir.resolve("store").toString(),
             "--set",
-            "retrain.eval.path=" + dir.resolve("eval.csv"),
-            "--report",
-            dir.resolve("report.json").toString()
+            "retrain.eval.path=" + dir.resolve("eval.csv")
         };
-        String[] args = new String[base.length + extra.length];
+    }
+
+    private int run(String... extra) {
+        String[] base = options();
+        String[] report = {"--report", dir.resolve("report.json").toString()};
+        String[] args = new String[base.length + report.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
-        System.arraycopy(extra, 0, args, base.length, extra.length);
+        System.arraycopy(report, 0, args, base.length, report.length);
+        System.arraycopy(extra, 0, args, base.length + report.length, extra.length);
         return HearthJobs.commandLine(new HearthJobs()).execute(prepend("retrain", args));
     }
 
@@ -92,16 +97,7 @@ class RetrainJobTest {
     @Test
     void inAYarnApplicationMasterTheDecisionIsThrownForTheDiagnosticsInsteadOfExiting() throws Exception {
         Files.createDirectories(dir.resolve("data/dt=not-a-date"));
-        String[] args = {
-            "--model",
-            "digits",
-            "--data-root",
-            dir.resolve("data").toString(),
-            "--store",
-            dir.resolve("store").toString(),
-            "--set",
-            "retrain.eval.path=" + dir.resolve("eval.csv")
-        };
+        String[] args = options();
         System.setProperty("spark.yarn.app.id", "application_1_0001"); // what Spark's AM sets in cluster mode
         try {
             assertThatThrownBy(() -> RetrainJob.main(args))

@@ -51,26 +51,35 @@ class NetworkSpecParserTest {
     void everyErrorNamesTheField() {
         assertThatThrownBy(() -> parse("layers: [{type: dense, units: 0}]"))
                 .isInstanceOf(SettingsException.class)
-                .hasMessage("network.layers[0].units must be >= 1 but was 0");
+                .hasMessage("test.yaml: network.layers[0].units must be >= 1 but was 0");
         assertThatThrownBy(() -> parse("layers: [{type: dense}]"))
-                .hasMessage("network.layers[0].units is required for a dense layer");
+                .hasMessage("test.yaml: network.layers[0].units is required for a dense layer");
         assertThatThrownBy(() -> parse("layers: [{type: lstm, units: 3}]"))
-                .hasMessage("network.layers[0].type must be one of [dense, conv, pool, dropout] but was \"lstm\"");
+                .hasMessage(
+                        "test.yaml: network.layers[0].type must be one of [dense, conv, pool, dropout] but was \"lstm\"");
         assertThatThrownBy(() -> parse("layers: [{type: dense, units: 3, activaton: relu}]"))
-                .hasMessageStartingWith("network.layers[0].activaton is not a known field");
+                .hasMessageStartingWith("test.yaml: network.layers[0].activaton is not a known field");
         assertThatThrownBy(() -> parse("learningRate: -1\nlayers: []"))
-                .hasMessage("network.learningRate must be between 1.0E-9 and 10.0 but was -1");
+                .hasMessage("test.yaml: network.learningRate must be between 1.0E-9 and 10.0 but was -1");
         assertThatThrownBy(() -> parse("updater: adagrad\nlayers: []"))
-                .hasMessage("network.updater must be one of [adam, sgd, nesterovs] but was \"adagrad\"");
+                .hasMessage("test.yaml: network.updater must be one of [adam, sgd, nesterovs] but was \"adagrad\"");
         assertThatThrownBy(() -> parse("layers: [{type: conv, filters: 4, kernel: [3]}]"))
-                .hasMessage("network.layers[0].kernel must be a list of 2 positive integers but was [3]");
+                .hasMessage("test.yaml: network.layers[0].kernel must be a list of 2 positive integers but was [3]");
         assertThatThrownBy(() -> parse("layers: [{type: dense, units: 4, dropout: 1.5}]"))
-                .hasMessage("network.layers[0].dropout must be between 0.0 and 0.99 but was 1.5");
+                .hasMessage("test.yaml: network.layers[0].dropout must be between 0.0 and 0.99 but was 1.5");
         assertThatThrownBy(() -> parse("schedule: {type: cosine}\nlayers: []"))
-                .hasMessage("network.schedule.type must be one of [none, exponential, step] but was \"cosine\"");
+                .hasMessage(
+                        "test.yaml: network.schedule.type must be one of [none, exponential, step] but was \"cosine\"");
         assertThatThrownBy(() -> parse("layers: {type: dense}"))
-                .hasMessageStartingWith("network.layers must be a list");
-        assertThatThrownBy(() -> parse("layers: [ {")).hasMessageContaining("is not valid YAML/JSON");
+                .hasMessageStartingWith("test.yaml: network.layers must be a list");
+        assertThatThrownBy(() -> parse("layers: [ {")).hasMessageContaining("test.yaml is not valid YAML/JSON");
+        assertThatThrownBy(() -> parse("layers: [{type: dense, units: 3, activation: swish}]"))
+                .hasMessage("test.yaml: network.layers[0].activation must be one of "
+                        + "[relu, tanh, sigmoid, leakyrelu, elu, identity, softplus] but was \"swish\"");
+        assertThatThrownBy(() -> parse("layers: [{type: pool, pooling: 2}]"))
+                .hasMessage("test.yaml: network.layers[0].pooling must be one of [max, avg] but was 2");
+        assertThatThrownBy(() -> parse("head: ranking\nlayers: []"))
+                .hasMessage("test.yaml: network.head must be one of [classification, regression] but was \"ranking\"");
     }
 
     @Test
@@ -89,7 +98,28 @@ class NetworkSpecParserTest {
     void jsonIsAcceptedToo() {
         NetworkSpec spec = parse(
                 "{\"updater\": \"sgd\", \"learningRate\": 0.1, \"layers\": [{\"type\": \"dense\", \"units\": 5}]}");
-        assertThat(spec.updater()).isEqualTo("sgd");
+        assertThat(spec.updater()).isEqualTo(Updater.SGD);
         assertThat(spec.layers()).hasSize(1);
+    }
+
+    @Test
+    void wordsBecomeTheirEnumsOnceCaseInsensitively() {
+        NetworkSpec spec = parse("input: [1, 4, 4]\nhead: Regression\nupdater: NESTEROVS\n"
+                + "schedule: {type: Exponential, decay: 0.9}\nlayers: [{type: Conv, filters: 2, activation: SoftPlus},"
+                + " {type: pool, pooling: AVG}, {type: dropout}, {type: dense, units: 3, activation: identity}]");
+        assertThat(spec.head()).isEqualTo(Head.REGRESSION);
+        assertThat(spec.updater()).isEqualTo(Updater.NESTEROVS);
+        assertThat(spec.schedule()).isEqualTo(Schedule.EXPONENTIAL);
+        assertThat(spec.layers())
+                .extracting(LayerSpec::type)
+                .containsExactly(LayerType.CONV, LayerType.POOL, LayerType.DROPOUT, LayerType.DENSE);
+        assertThat(spec.layers().get(0).activation()).isEqualTo(HiddenActivation.SOFTPLUS);
+        assertThat(spec.layers().get(1).pooling()).isEqualTo(Pooling.AVG);
+        assertThat(spec.layers().get(3).activation()).isEqualTo(HiddenActivation.IDENTITY);
+        MultiLayerConfiguration conf = NetworkBuilder.build(spec, 16, 1);
+        assertThat(((ConvolutionLayer) conf.getConf(0).getLayer())
+                        .getActivationFn()
+                        .toString())
+                .isEqualTo("softplus");
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hearth.config.RuleAudit;
 import dev.hearth.config.SettingsException;
 import dev.hearth.spark.LocalSpark;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,17 +47,16 @@ class RetrainSettingsTest {
                 "retrain.gate.min.shadow.requests=-1", "retrain.gate.min.shadow.requests must be >= 0 but was -1");
         assertLoadFails("retrain.eval.batch.size=0", "retrain.eval.batch.size must be >= 1 but was 0");
         // optional numbers stay optional
-        RetrainConfig c = RetrainConfig.of(RetrainSettings.loader()
-                .load(
-                        null,
-                        List.of(
-                                "model.name=m",
-                                "retrain.data.root=/d",
-                                "retrain.eval.path=/e",
-                                "retrain.gate.margin.absolute=",
-                                "retrain.gate.metric=F1")));
+        RetrainConfig c = config("retrain.gate.margin.absolute=", "retrain.gate.metric=F1");
         assertThat(c.gate().metric()).isEqualTo("f1");
         assertThat(c.gate().margins().absolute()).isEmpty();
+    }
+
+    /** The config of model m with its required paths and {@code extra} settings. */
+    private static RetrainConfig config(String... extra) {
+        List<String> set = new ArrayList<>(List.of("model.name=m", "retrain.data.root=/d", "retrain.eval.path=/e"));
+        set.addAll(List.of(extra));
+        return RetrainConfig.of(RetrainSettings.loader().load(null, set));
     }
 
     private static void assertLoadFails(String set, String message) {
@@ -67,35 +67,13 @@ class RetrainSettingsTest {
 
     @Test
     void configIsValidatedUpFront() {
-        assertThatThrownBy(() -> RetrainConfig.of(RetrainSettings.loader()
-                        .load(
-                                null,
-                                List.of(
-                                        "model.name=m",
-                                        "retrain.data.root=/d",
-                                        "retrain.eval.path=/e",
-                                        "retrain.promote.staging.alias=production"))))
+        assertThatThrownBy(() -> config("retrain.promote.staging.alias=production"))
                 .isInstanceOf(SettingsException.class)
                 .hasMessageContaining("must differ");
-        assertThatThrownBy(() -> RetrainConfig.of(RetrainSettings.loader()
-                        .load(
-                                null,
-                                List.of(
-                                        "model.name=m",
-                                        "retrain.data.root=/d",
-                                        "retrain.eval.path=/e",
-                                        "retrain.window=yesterday"))))
+        assertThatThrownBy(() -> config("retrain.window=yesterday"))
                 .isInstanceOf(SettingsException.class)
                 .hasMessageContaining("retrain.window");
-        RetrainConfig c = RetrainConfig.of(RetrainSettings.loader()
-                .load(
-                        null,
-                        List.of(
-                                "model.name=m",
-                                "retrain.data.root=/d",
-                                "retrain.eval.path=/e",
-                                "retrain.window=last-n",
-                                "retrain.window.partitions=3")));
+        RetrainConfig c = config("retrain.window=last-n", "retrain.window.partitions=3");
         assertThat(c.lastN()).isEqualTo(3);
         assertThat(c.warm()).isTrue();
     }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.config.Settings;
+import dev.hearth.runtime.TestNetworks;
 import dev.hearth.spark.training.TrainSettings;
-import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelFiles;
 import dev.hearth.store.NormalizerSpec;
 import dev.hearth.store.ShadowSummary;
@@ -16,7 +16,6 @@ import dev.hearth.store.hadoop.HadoopShadowSummaries;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,16 +51,7 @@ class ShadowGateTest {
                 List.of("x", "y"),
                 new NormalizerSpec("minmax", new double[] {0, 0}, new double[] {1, 1}, null, null));
         for (int i = 0; i < 2; i++) {
-            store.publish(
-                    "iris",
-                    new ModelDraft(
-                            ModelFiles.DL4J_MULTILAYER,
-                            sig,
-                            Map.of(),
-                            Map.of(),
-                            Map.of(),
-                            Map.of(),
-                            Map.of(ModelFiles.MODEL_FILE, out -> out.write(new byte[] {1, 2, 3}))));
+            TestNetworks.publish(store, "iris", ModelFiles.DL4J_MULTILAYER, sig, new byte[] {1, 2, 3});
         }
         store.setAlias("iris", "production", 1, null, "champion");
         store.setAlias("iris", "shadow", 2, null, "challenger");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.runtime.ModelLoadException;
 import dev.hearth.runtime.RowPredictor;
+import dev.hearth.runtime.TestNetworks;
 import dev.hearth.runtime.dl4j.Dl4jPredictor;
 import dev.hearth.store.ModelFiles;
 import dev.hearth.store.NormalizerSpec;
@@ -14,15 +15,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.List;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** What executors receive: a Java-serialised description that restores the model as the server does. */
 class ShippedModelTest {
@@ -36,22 +31,7 @@ class ShippedModelTest {
 
     @Test
     void travelsThroughJavaSerialisationAndRunsLikeTheServersPredictor() throws Exception {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .seed(3)
-                .dataType(DataType.FLOAT)
-                .list()
-                .layer(new DenseLayer.Builder()
-                        .nIn(4)
-                        .nOut(8)
-                        .activation(Activation.RELU)
-                        .build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nIn(8)
-                        .nOut(3)
-                        .activation(Activation.SOFTMAX)
-                        .build())
-                .build());
-        net.init();
+        MultiLayerNetwork net = TestNetworks.classifier(3);
         ByteArrayOutputStream zip = new ByteArrayOutputStream();
         ModelSerializer.writeModel(net, zip, false);
 

@@ -2,12 +2,14 @@ package dev.hearth.spark.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hearth.runtime.TestNetworks;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.data.DatasetLoader;
 import dev.hearth.spark.data.DatasetSpec;
 import dev.hearth.spark.data.EpochPlan;
 import dev.hearth.spark.data.LabelEncoding;
 import dev.hearth.spark.data.LabelledRow;
+import dev.hearth.spark.data.RowIds;
 import dev.hearth.spark.data.TrainingBatches;
 import dev.hearth.store.NormalizerSpec;
 import java.io.Serializable;
@@ -25,9 +27,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.junit.jupiter.api.AfterAll;
@@ -35,12 +34,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import scala.Tuple2;
 
 /**
@@ -107,38 +103,14 @@ class EveryExampleOncePerEpochTest {
     }
 
     private static MultiLayerNetwork network() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .seed(5)
-                .dataType(DataType.FLOAT)
-                .updater(new Adam(1e-3))
-                .list()
-                .layer(new DenseLayer.Builder()
-                        .nIn(65)
-                        .nOut(16)
-                        .activation(Activation.RELU)
-                        .build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nIn(16)
-                        .nOut(10)
-                        .activation(Activation.SOFTMAX)
-                        .build())
-                .build());
-        net.init();
-        return net;
+        return TestNetworks.network(5, 65, 16, 10, true, new Adam(1e-3));
     }
 
     /** The row numbers of each minibatch {@code train} plans for {@code epoch}. */
     private static Set<Set<Integer>> planned(TrainingBatches train, int epoch) {
         Set<Set<Integer>> out = new HashSet<>();
         for (org.nd4j.linalg.dataset.DataSet b : train.epoch(epoch).batches().collect()) {
-            Set<Integer> ids = new TreeSet<>();
-            for (float id : b.getFeatures()
-                    .get(NDArrayIndex.all(), NDArrayIndex.point(64))
-                    .dup()
-                    .toFloatVector()) {
-                ids.add((int) id);
-            }
-            out.add(ids);
+            out.add(RowIds.of(b));
         }
         return out;
     }

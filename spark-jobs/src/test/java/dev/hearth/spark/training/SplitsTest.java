@@ -56,9 +56,8 @@ class SplitsTest {
         cached.clear();
     }
 
-    private static Path resource(String name) throws Exception {
-        return Path.of(
-                SplitsTest.class.getResource("/dev/hearth/spark/data/" + name).toURI());
+    private static Path resource(String name) {
+        return LocalSpark.testData(name);
     }
 
     private static Settings settings(String... extra) {

@@ -4,19 +4,14 @@ import static dev.hearth.testing.Zips.withEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hearth.runtime.TestNetworks;
 import dev.hearth.store.ModelFormatException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** Every restore in the Spark jobs goes through the zip guard on the bytes it restores. */
 class StoredModelsTest {
@@ -51,24 +46,7 @@ class StoredModelsTest {
     }
 
     static MultiLayerNetwork network() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .seed(3)
-                .dataType(DataType.FLOAT)
-                .updater(new Adam(1e-3))
-                .list()
-                .layer(new DenseLayer.Builder()
-                        .nIn(4)
-                        .nOut(8)
-                        .activation(Activation.RELU)
-                        .build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nIn(8)
-                        .nOut(3)
-                        .activation(Activation.SOFTMAX)
-                        .build())
-                .build());
-        net.init();
-        return net;
+        return TestNetworks.network(3, 4, 8, 3, true, new Adam(1e-3));
     }
 
     static byte[] write(MultiLayerNetwork net, boolean saveUpdater) throws IOException {

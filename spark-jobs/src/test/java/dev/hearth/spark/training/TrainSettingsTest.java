@@ -57,6 +57,10 @@ class TrainSettingsTest {
         assertLoadFails(
                 "network.activation=gelu",
                 "network.activation must be one of [relu, tanh, sigmoid, leakyrelu, elu] but was 'gelu'");
+        // The setting allows fewer activations than a spec file (its enum, dev.hearth.spark.network.Activation).
+        assertLoadFails(
+                "network.activation=identity",
+                "network.activation must be one of [relu, tanh, sigmoid, leakyrelu, elu] but was 'identity'");
         assertLoadFails(
                 "network.updater=rmsprop", "network.updater must be one of [adam, sgd, nesterovs] but was 'rmsprop'");
         assertLoadFails(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.config.Settings;
 import dev.hearth.config.SettingsException;
+import dev.hearth.spark.DigitsJob;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.data.EpochBatches;
 import dev.hearth.store.ModelRef;
@@ -38,16 +39,8 @@ class TrainingLifecycleTest {
         spark.stop();
     }
 
-    private static String resource(String name) throws Exception {
-        return Path.of(TrainingLifecycleTest.class
-                        .getResource("/dev/hearth/spark/data/" + name)
-                        .toURI())
-                .toString();
-    }
-
     private HadoopModelStore store() {
-        return HadoopModelStore.open(
-                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+        return LocalSpark.store(spark, dir);
     }
 
     private HadoopCheckpointStore checkpoints() {
@@ -55,16 +48,8 @@ class TrainingLifecycleTest {
                 dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
     }
 
-    private static Settings digits(String... extra) throws Exception {
-        List<String> s = new ArrayList<>(List.of(
-                "data.path=" + resource("digits-8x8.csv"),
-                "model.name=digits",
-                "network.hidden=32",
-                "network.learning.rate=0.01",
-                "train.batch.size.per.worker=32",
-                "train.epochs=4"));
-        s.addAll(List.of(extra));
-        return TrainSettings.loader().load(null, s);
+    private static Settings digits(String... extra) {
+        return DigitsJob.settings(LocalSpark.testData("digits-8x8.csv"), 32, List.of("train.epochs=4"), extra);
     }
 
     /** An engine whose driver "crashes" (throws) when it starts epoch {@code crashAt}. */
@@ -149,7 +134,7 @@ class TrainingLifecycleTest {
                         .load(
                                 null,
                                 List.of(
-                                        "data.path=" + resource("iris.csv"),
+                                        "data.path=" + LocalSpark.testData("iris.csv"),
                                         "model.name=petals",
                                         "data.label.column=petal_width",
                                         "data.features=sepal_length,sepal_width,petal_length",

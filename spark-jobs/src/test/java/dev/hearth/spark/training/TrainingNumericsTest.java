@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.config.Settings;
+import dev.hearth.spark.DigitsJob;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.LogCapture;
 import dev.hearth.spark.data.DatasetLoader;
@@ -42,27 +43,16 @@ class TrainingNumericsTest {
         spark.stop();
     }
 
-    private static Path resource(String name) throws Exception {
-        return Path.of(TrainingNumericsTest.class
-                .getResource("/dev/hearth/spark/data/" + name)
-                .toURI());
+    private static Path resource(String name) {
+        return LocalSpark.testData(name);
     }
 
     private HadoopModelStore store() {
-        return HadoopModelStore.open(
-                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+        return LocalSpark.store(spark, dir);
     }
 
-    private static Settings digits(String... extra) throws Exception {
-        List<String> s = new ArrayList<>(List.of(
-                "data.path=" + resource("digits-8x8.csv"),
-                "model.name=digits",
-                "network.hidden=32",
-                "network.learning.rate=0.01",
-                "train.batch.size.per.worker=32",
-                "train.checkpoint=false"));
-        s.addAll(List.of(extra));
-        return TrainSettings.loader().load(null, s);
+    private static Settings digits(String... extra) {
+        return DigitsJob.settings(LocalSpark.testData("digits-8x8.csv"), 32, List.of("train.checkpoint=false"), extra);
     }
 
     /** A real engine whose validation pass reports NaN in epoch {@code nanEpoch}. */

@@ -34,16 +34,8 @@ class TrainingPipelineTest {
         spark.stop();
     }
 
-    private static String resource(String name) throws Exception {
-        return Path.of(TrainingPipelineTest.class
-                        .getResource("/dev/hearth/spark/data/" + name)
-                        .toURI())
-                .toString();
-    }
-
     private HadoopModelStore store() {
-        return HadoopModelStore.open(
-                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+        return LocalSpark.store(spark, dir);
     }
 
     private Settings settings(String... overrides) {
@@ -55,7 +47,7 @@ class TrainingPipelineTest {
         HadoopModelStore store = store();
         TrainingSummary summary = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
                 .run(settings(
-                        "data.path=" + resource("iris.csv"),
+                        "data.path=" + LocalSpark.testData("iris.csv"),
                         "model.name=iris",
                         "network.hidden=16",
                         "network.learning.rate=0.05",
@@ -89,7 +81,7 @@ class TrainingPipelineTest {
         HadoopModelStore store = store();
         TrainingSummary summary = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
                 .run(settings(
-                        "data.path=" + resource("digits-8x8.csv"),
+                        "data.path=" + LocalSpark.testData("digits-8x8.csv"),
                         "model.name=digits",
                         "network.hidden=64",
                         "network.learning.rate=0.01",

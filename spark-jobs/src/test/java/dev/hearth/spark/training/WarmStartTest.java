@@ -47,8 +47,7 @@ class WarmStartTest {
     }
 
     private HadoopModelStore store() {
-        return HadoopModelStore.open(
-                dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
+        return LocalSpark.store(spark, dir);
     }
 
     private static List<String> iris() throws Exception {

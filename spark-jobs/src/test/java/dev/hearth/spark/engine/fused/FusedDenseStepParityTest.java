@@ -2,9 +2,13 @@ package dev.hearth.spark.engine.fused;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hearth.spark.network.Head;
+import dev.hearth.spark.network.HiddenActivation;
 import dev.hearth.spark.network.LayerSpec;
 import dev.hearth.spark.network.NetworkBuilder;
 import dev.hearth.spark.network.NetworkSpec;
+import dev.hearth.spark.network.Schedule;
+import dev.hearth.spark.network.Updater;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -29,12 +33,12 @@ class FusedDenseStepParityTest {
     private static final int FEATURES = 12;
     private static final double TOLERANCE = 1e-4;
 
-    private static LayerSpec dense(int units, String activation, double dropout) {
-        return new LayerSpec("dense", units, 0, List.of(), List.of(), null, activation, dropout);
+    private static LayerSpec dense(int units, HiddenActivation activation, double dropout) {
+        return LayerSpec.dense(units, activation, dropout);
     }
 
     private static NetworkSpec spec(
-            String head, String updater, double lr, String schedule, double l2, LayerSpec... layers) {
+            Head head, Updater updater, double lr, Schedule schedule, double l2, LayerSpec... layers) {
         return new NetworkSpec(List.of(FEATURES), List.of(layers), head, updater, lr, schedule, 0.99, 50, l2, 42);
     }
 
@@ -42,7 +46,14 @@ class FusedDenseStepParityTest {
     void adamReluSoftmaxCrossEntropy() {
         assertParity(
                 NetworkBuilder.build(
-                        spec("classification", "adam", 1e-3, "none", 0, dense(16, "relu", 0), dense(8, "relu", 0)),
+                        spec(
+                                Head.CLASSIFICATION,
+                                Updater.ADAM,
+                                1e-3,
+                                Schedule.NONE,
+                                0,
+                                dense(16, HiddenActivation.RELU, 0),
+                                dense(8, HiddenActivation.RELU, 0)),
                         FEATURES,
                         3),
                 false);
@@ -52,7 +63,15 @@ class FusedDenseStepParityTest {
     void sgdWithExponentialScheduleTanhAndL2() {
         assertParity(
                 NetworkBuilder.build(
-                        spec("classification", "sgd", 0.1, "exponential", 1e-3, dense(16, "tanh", 0)), FEATURES, 4),
+                        spec(
+                                Head.CLASSIFICATION,
+                                Updater.SGD,
+                                0.1,
+                                Schedule.EXPONENTIAL,
+                                1e-3,
+                                dense(16, HiddenActivation.TANH, 0)),
+                        FEATURES,
+                        4),
                 false);
     }
 
@@ -61,13 +80,13 @@ class FusedDenseStepParityTest {
         assertParity(
                 NetworkBuilder.build(
                         spec(
-                                "classification",
-                                "nesterovs",
+                                Head.CLASSIFICATION,
+                                Updater.NESTEROVS,
                                 0.05,
-                                "step",
+                                Schedule.STEP,
                                 1e-4,
-                                dense(16, "sigmoid", 0),
-                                dense(8, "leakyrelu", 0)),
+                                dense(16, HiddenActivation.SIGMOID, 0),
+                                dense(8, HiddenActivation.LEAKYRELU, 0)),
                         FEATURES,
                         3),
                 false);
@@ -78,13 +97,13 @@ class FusedDenseStepParityTest {
         assertParity(
                 NetworkBuilder.build(
                         spec(
-                                "regression",
-                                "adam",
+                                Head.REGRESSION,
+                                Updater.ADAM,
                                 1e-3,
-                                "exponential",
+                                Schedule.EXPONENTIAL,
                                 1e-4,
-                                dense(16, "relu", 0),
-                                dense(8, "identity", 0)),
+                                dense(16, HiddenActivation.RELU, 0),
+                                dense(8, HiddenActivation.IDENTITY, 0)),
                         FEATURES,
                         1),
                 true);
@@ -94,7 +113,13 @@ class FusedDenseStepParityTest {
     void classWeightsInTheCrossEntropy() {
         assertParity(
                 NetworkBuilder.build(
-                        spec("classification", "adam", 1e-2, "none", 0, dense(8, "relu", 0)),
+                        spec(
+                                Head.CLASSIFICATION,
+                                Updater.ADAM,
+                                1e-2,
+                                Schedule.NONE,
+                                0,
+                                dense(8, HiddenActivation.RELU, 0)),
                         FEATURES,
                         3,
                         new double[] {0.5, 2, 1}),
@@ -104,7 +129,14 @@ class FusedDenseStepParityTest {
     @Test
     void dropoutWithTheSameMasks() {
         MultiLayerConfiguration conf = NetworkBuilder.build(
-                spec("classification", "adam", 1e-3, "none", 1e-4, dense(16, "relu", 0.2), dense(8, "relu", 0.3)),
+                spec(
+                        Head.CLASSIFICATION,
+                        Updater.ADAM,
+                        1e-3,
+                        Schedule.NONE,
+                        1e-4,
+                        dense(16, HiddenActivation.RELU, 0.2),
+                        dense(8, HiddenActivation.RELU, 0.3)),
                 FEATURES,
                 3);
         // Both layers draw from one sequence per side, in layer order, as both implementations do.

@@ -3,9 +3,13 @@ package dev.hearth.spark.engine.fused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hearth.spark.network.Head;
+import dev.hearth.spark.network.HiddenActivation;
 import dev.hearth.spark.network.LayerSpec;
 import dev.hearth.spark.network.NetworkBuilder;
 import dev.hearth.spark.network.NetworkSpec;
+import dev.hearth.spark.network.Schedule;
+import dev.hearth.spark.network.Updater;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -31,13 +35,14 @@ class FusedDenseStepTest {
     }
 
     private static NetworkSpec spec(List<Integer> input, LayerSpec... layers) {
-        return new NetworkSpec(input, List.of(layers), "classification", "adam", 1e-3, "none", 0, 0, 0, 1);
+        return new NetworkSpec(
+                input, List.of(layers), Head.CLASSIFICATION, Updater.ADAM, 1e-3, Schedule.NONE, 0, 0, 0, 1);
     }
 
     @Test
     void namesWhyAConvolutionalNetworkIsNotFused() {
         MultiLayerNetwork conv = network(NetworkBuilder.build(
-                spec(List.of(1, 8, 8), new LayerSpec("conv", 0, 4, List.of(3, 3), List.of(1, 1), null, "relu", 0)),
+                spec(List.of(1, 8, 8), LayerSpec.conv(4, List.of(3, 3), List.of(1, 1), HiddenActivation.RELU, 0)),
                 64,
                 3));
         assertThat(FusedDenseStep.unsupported(conv)).contains("input preprocessors");
@@ -46,12 +51,7 @@ class FusedDenseStepTest {
     @Test
     void namesWhyADropoutLayerIsNotFused() {
         MultiLayerNetwork net = network(NetworkBuilder.build(
-                spec(
-                        List.of(6),
-                        new LayerSpec("dense", 8, 0, List.of(), List.of(), null, "relu", 0),
-                        new LayerSpec("dropout", 0, 0, List.of(), List.of(), null, null, 0.5)),
-                6,
-                3));
+                spec(List.of(6), LayerSpec.dense(8, HiddenActivation.RELU, 0), LayerSpec.dropout(0.5)), 6, 3));
         assertThat(FusedDenseStep.unsupported(net)).contains("layer 1 is a DropoutLayer");
         StringBuilder reason = new StringBuilder();
         assertThat(FusedDenseStep.create(net, 4, new SeededDropoutMasks(1), reason))
@@ -103,8 +103,8 @@ class FusedDenseStepTest {
 
     @Test
     void refusesAMinibatchOfTheWrongShape() {
-        MultiLayerNetwork net = network(NetworkBuilder.build(
-                spec(List.of(6), new LayerSpec("dense", 8, 0, List.of(), List.of(), null, "relu", 0)), 6, 3));
+        MultiLayerNetwork net =
+                network(NetworkBuilder.build(spec(List.of(6), LayerSpec.dense(8, HiddenActivation.RELU, 0)), 6, 3));
         try (FusedDenseStep step = FusedDenseStep.create(net, 4, new SeededDropoutMasks(1), new StringBuilder())) {
             assertThatThrownBy(() -> step.fit(Nd4j.rand(DataType.FLOAT, 4, 5), Nd4j.zeros(DataType.FLOAT, 4, 3)))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -118,8 +118,8 @@ class FusedDenseStepTest {
         MultiLayerNetwork net = network(NetworkBuilder.build(
                 spec(
                         List.of(32),
-                        new LayerSpec("dense", 64, 0, List.of(), List.of(), null, "relu", 0.1),
-                        new LayerSpec("dense", 32, 0, List.of(), List.of(), null, "tanh", 0)),
+                        LayerSpec.dense(64, HiddenActivation.RELU, 0.1),
+                        LayerSpec.dense(32, HiddenActivation.TANH, 0)),
                 32,
                 5));
         INDArray x = Nd4j.rand(DataType.FLOAT, 64, 32);
@@ -149,7 +149,7 @@ class FusedDenseStepTest {
     @Test
     void theLocalTrainerFallsBackToFitAndSaysWhy() {
         MultiLayerNetwork conv = network(NetworkBuilder.build(
-                spec(List.of(1, 8, 8), new LayerSpec("conv", 0, 4, List.of(3, 3), List.of(1, 1), null, "relu", 0)),
+                spec(List.of(1, 8, 8), LayerSpec.conv(4, List.of(3, 3), List.of(1, 1), HiddenActivation.RELU, 0)),
                 64,
                 3));
         INDArray x = Nd4j.rand(DataType.FLOAT, 4, 64);
@@ -161,8 +161,8 @@ class FusedDenseStepTest {
             trainer.fit(new org.nd4j.linalg.dataset.DataSet(x, y));
             assertThat(conv.getIterationCount()).isEqualTo(1);
         }
-        MultiLayerNetwork dense = network(NetworkBuilder.build(
-                spec(List.of(6), new LayerSpec("dense", 8, 0, List.of(), List.of(), null, "relu", 0)), 6, 3));
+        MultiLayerNetwork dense =
+                network(NetworkBuilder.build(spec(List.of(6), LayerSpec.dense(8, HiddenActivation.RELU, 0)), 6, 3));
         try (LocalTrainer trainer = LocalTrainer.open(dense, 4, 1, true)) {
             assertThat(trainer.isFused()).isTrue();
             trainer.fit(new org.nd4j.linalg.dataset.DataSet(Nd4j.rand(DataType.FLOAT, 4, 6), y));
