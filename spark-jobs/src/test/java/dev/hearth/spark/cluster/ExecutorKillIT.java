@@ -90,6 +90,8 @@ class ExecutorKillIT {
                                     "network.learning.rate=0.01",
                                     "train.epochs=" + EPOCHS,
                                     "train.batch.size.per.worker=32",
+                                    // DL4J's engine and its Export approach (ElasticTrainingIT kills Hearth's)
+                                    "train.engine=dl4j",
                                     "store.root=" + storeRoot))));
 
             Poll.until(

@@ -80,6 +80,8 @@ class StandaloneHdfsTrainingIT {
                                         "network.learning.rate=0.01",
                                         "train.epochs=6",
                                         "train.batch.size.per.worker=32",
+                                        // DL4J's engine: the Export approach on HDFS as the shared default FS
+                                        "train.engine=dl4j",
                                         "store.root=" + storeRoot)));
 
         LOG.info(
