@@ -21,7 +21,7 @@ import scala.reflect.ClassTag$;
  * Checks a live SparkSession's configuration before a long DL4J run: Kryo with ND4J's registrator (round-trips an
  * INDArray on the driver and through the executors), Java 17 module flags, locality wait, executor off-heap
  * headroom versus ND4J's limit, BLAS threads versus executor cores, and the default file system versus the Export
- * approach; with paths or a store root also what each executor (YARN container) sees ({@link ExecutorChecks}).
+ * approach of {@code train.engine=dl4j}; with paths or a store root also what each executor (YARN container) sees ({@link ExecutorChecks}).
  */
 public final class SparkDoctor {
     private static final List<String> REQUIRED_OPENS =
@@ -215,17 +215,19 @@ public final class SparkDoctor {
     }
 
     private Check exportApproach() {
-        String name = "default FS vs Export approach";
+        // Only train.engine=dl4j exports minibatches; the default engine (hearth) caches them on the executors.
+        String name = "default FS vs Export (train.engine=dl4j)";
         String master = spark.sparkContext().master();
         String scheme = FileSystem.getDefaultUri(spark.sparkContext().hadoopConfiguration())
                 .getScheme();
         if (master.startsWith("local") || !"file".equals(scheme)) {
-            return Check.ok(name, "default FS " + scheme + ": Export (fast) is used");
+            return Check.ok(name, "default FS " + scheme + ": train.engine=dl4j uses Export (fast)");
         }
         return new Check(
                 name,
                 Check.Status.WARN,
-                "default FS is file: on " + master + ": Hearth falls back to Direct (slower)",
+                "default FS is file: on " + master + ": train.engine=dl4j falls back to Direct (slower);"
+                        + " train.engine=hearth (the default) needs no shared FS",
                 "--conf spark.hadoop.fs.defaultFS=hdfs://<namenode> (or s3a://)");
     }
 

@@ -10,8 +10,8 @@ public final class TrainingEngines {
     private TrainingEngines() {}
 
     /**
-     * {@code train.engine=dl4j} (the default until a quiet benchmark decides): {@link ParameterAveragingEngine};
-     * {@code hearth}: {@link HearthEngine} with the fused dense step where the network allows it.
+     * {@code train.engine=hearth} (the default, chosen by the benchmark): {@link HearthEngine} with the fused dense
+     * step where the network allows it; {@code dl4j}: DL4J's {@link ParameterAveragingEngine}.
      *
      * @throws dev.hearth.config.SettingsException when the value is neither
      */

@@ -241,17 +241,17 @@ public final class TrainSettings {
             new Setting(
                     TRAIN_PREFETCH,
                     "2",
-                    "minibatches each worker prefetches asynchronously (0 = off)",
+                    "train.engine=dl4j only: minibatches each worker prefetches asynchronously (0 = off)",
                     Rule.atLeast(0)),
             Setting.choice(
                     TRAIN_APPROACH,
                     TrainingOptions.Approach.AUTO,
                     TrainingOptions.Approach.class,
-                    "how workers read minibatches: export (files on the default FS), direct (RDD), or auto (export when the default FS is shared)"),
+                    "train.engine=dl4j only: how workers read minibatches: export (files on the default FS), direct (RDD), or auto (export when the default FS is shared)"),
             new Setting(
                     TRAIN_EXPORT_DIR,
                     "",
-                    "directory for exported minibatches (default: a temp dir on the default FS); each epoch's files are deleted after the epoch"),
+                    "train.engine=dl4j only: directory for exported minibatches (default: a temp dir on the default FS); each epoch's files are deleted after the epoch"),
             new Setting(
                     TRAIN_STATS,
                     "false",
@@ -279,9 +279,9 @@ public final class TrainSettings {
                     "warm start: continue the learning-rate schedule from the start model's iteration and epoch counts, or restart it at 0"),
             Setting.choice(
                     TRAIN_ENGINE,
-                    Engine.DL4J,
+                    Engine.HEARTH,
                     Engine.class,
-                    "training engine: dl4j (DL4J parameter averaging) or hearth (one Spark job per averaging round, fused dense step on the workers where the network allows)"),
+                    "training engine: hearth (one Spark job per averaging round, fused dense step on the workers where the network allows; the default: 2.9x dl4j's examples/s at equal test accuracy in bench/RESULTS.md) or dl4j (DL4J's ParameterAveragingTrainingMaster, still selectable)"),
             new Setting(MODEL_NAME, "", "name the trained model is published under"),
             new Setting(
                     MODEL_WARM_START,

@@ -82,7 +82,11 @@ class ExecutorKillIT {
         ExecutorService background = Executors.newSingleThreadExecutor(r -> new Thread(r, "training"));
         try {
             Future<TrainingSummary> training = background.submit(() -> pipeline.run(
-                    DigitsJob.settings(data, 64, List.of("train.epochs=" + EPOCHS, "store.root=" + storeRoot))));
+                    DigitsJob.settings(data, 64, List.of(
+                            "train.epochs=" + EPOCHS,
+                            // DL4J's engine and its Export approach (ElasticTrainingIT kills Hearth's)
+                            "train.engine=dl4j",
+                            "store.root=" + storeRoot))));
 
             Poll.until(
                     "a task of '" + KILL_DURING + "' running on an executor",

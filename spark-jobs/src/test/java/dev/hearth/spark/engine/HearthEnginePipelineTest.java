@@ -44,8 +44,9 @@ class HearthEnginePipelineTest {
 
     @Test
     void theSettingPicksTheEngineAndRejectsOthersByName() {
-        assertThat(TrainingEngines.of(settings())).isInstanceOf(ParameterAveragingEngine.class);
+        assertThat(TrainingEngines.of(settings())).isInstanceOf(HearthEngine.class);
         assertThat(TrainingEngines.of(settings("train.engine=hearth"))).isInstanceOf(HearthEngine.class);
+        assertThat(TrainingEngines.of(settings("train.engine=dl4j"))).isInstanceOf(ParameterAveragingEngine.class);
         assertThatThrownBy(() -> TrainingEngines.of(settings("train.engine=horovod")))
                 .isInstanceOf(SettingsException.class)
                 .hasMessageContaining("train.engine")

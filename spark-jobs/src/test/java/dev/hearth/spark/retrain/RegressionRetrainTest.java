@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.hearth.config.Settings;
 import dev.hearth.config.SettingsException;
+import dev.hearth.spark.DefaultEngine;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.data.DatasetSpec;
 import dev.hearth.spark.scoring.ModelEvaluator;
@@ -71,7 +72,7 @@ class RegressionRetrainTest {
     void gateOnMsePromotesALowerMseAndRejectsAHigherOne() throws Exception {
         writeData();
         HadoopModelStore store = fixture.store();
-        RetrainRunner runner = new RetrainRunner(spark, store, new ParameterAveragingEngine());
+        RetrainRunner runner = new RetrainRunner(spark, store, DefaultEngine.get());
 
         addDay(1, false);
         RetrainReport day1 = log("day 1 (3 epochs)", runner.run(settings("train.epochs=3"), false));
@@ -135,7 +136,7 @@ class RegressionRetrainTest {
         writeData();
         addDay(1, false);
         HadoopModelStore store = fixture.store();
-        assertThatThrownBy(() -> new RetrainRunner(spark, store, new ParameterAveragingEngine())
+        assertThatThrownBy(() -> new RetrainRunner(spark, store, DefaultEngine.get())
                         .run(settings("retrain.gate.metric=accuracy"), false))
                 .isInstanceOf(SettingsException.class)
                 .hasMessage("retrain.gate.metric is 'accuracy' but a regression model is gated on one of"
@@ -148,7 +149,7 @@ class RegressionRetrainTest {
         writeData();
         addDay(1, false);
         HadoopModelStore store = fixture.store();
-        assertThatThrownBy(() -> new RetrainRunner(spark, store, new ParameterAveragingEngine())
+        assertThatThrownBy(() -> new RetrainRunner(spark, store, DefaultEngine.get())
                         .run(settings("retrain.gate.significance=0.05"), false))
                 .isInstanceOf(SettingsException.class)
                 .hasMessage("retrain.gate.significance is 0.05 but the significance test (McNemar's, on the rows"

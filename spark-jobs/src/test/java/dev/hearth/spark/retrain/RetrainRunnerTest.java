@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.hearth.config.Settings;
+import dev.hearth.spark.DefaultEngine;
 import dev.hearth.spark.LocalSpark;
-import dev.hearth.spark.training.ParameterAveragingEngine;
 import dev.hearth.store.AuditEvent;
 import dev.hearth.store.ModelDraft;
 import dev.hearth.store.ModelFiles;
@@ -56,7 +56,7 @@ class RetrainRunnerTest {
     void threeDayScenarioPromotesSkipsAndRejects() throws Exception {
         writeData();
         HadoopModelStore store = fixture.store();
-        RetrainRunner runner = new RetrainRunner(spark, store, new ParameterAveragingEngine());
+        RetrainRunner runner = new RetrainRunner(spark, store, DefaultEngine.get());
 
         addDay(1, false);
         RetrainReport day1 = log("day 1", runner.run(settings(), false));
@@ -130,12 +130,11 @@ class RetrainRunnerTest {
         RetrainRunner first = new RetrainRunner(
                 spark,
                 store,
-                new ParameterAveragingEngine(),
+                DefaultEngine.get(),
                 (challenger, champion) ->
                         // a second retrain of the same model while the first one is running (and holds the lock)
-                        second.add(CompletableFuture.supplyAsync(
-                                        () -> new RetrainRunner(spark, store, new ParameterAveragingEngine())
-                                                .run(settings(), false))
+                        second.add(CompletableFuture.supplyAsync(() ->
+                                        new RetrainRunner(spark, store, DefaultEngine.get()).run(settings(), false))
                                 .join()));
         RetrainReport one = first.run(settings(), false);
         assertThat(one.outcome()).isEqualTo(RetrainOutcome.PROMOTED);
@@ -149,24 +148,23 @@ class RetrainRunnerTest {
 
         addDay(2, false);
         int[] hotfix = new int[1];
-        RetrainRunner racing =
-                new RetrainRunner(spark, store, new ParameterAveragingEngine(), (challenger, champion) -> {
-                    // an operator publishes and promotes a hotfix between evaluation and promotion
-                    ModelVersion c = store.resolve(ModelRef.parse("digits/" + champion));
-                    byte[] zip = store.readFile(c, ModelFiles.MODEL_FILE);
-                    ModelVersion h = store.publish(
-                            "digits",
-                            new ModelDraft(
-                                    c.metadata().framework(),
-                                    c.metadata().signature(),
-                                    c.metadata().metrics(),
-                                    Map.of(),
-                                    Map.of(),
-                                    Map.of("hotfix", "true"),
-                                    Map.of(ModelFiles.MODEL_FILE, out -> out.write(zip))));
-                    hotfix[0] = h.version();
-                    store.setAlias("digits", "production", h.version(), champion, "hotfix");
-                });
+        RetrainRunner racing = new RetrainRunner(spark, store, DefaultEngine.get(), (challenger, champion) -> {
+            // an operator publishes and promotes a hotfix between evaluation and promotion
+            ModelVersion c = store.resolve(ModelRef.parse("digits/" + champion));
+            byte[] zip = store.readFile(c, ModelFiles.MODEL_FILE);
+            ModelVersion h = store.publish(
+                    "digits",
+                    new ModelDraft(
+                            c.metadata().framework(),
+                            c.metadata().signature(),
+                            c.metadata().metrics(),
+                            Map.of(),
+                            Map.of(),
+                            Map.of("hotfix", "true"),
+                            Map.of(ModelFiles.MODEL_FILE, out -> out.write(zip))));
+            hotfix[0] = h.version();
+            store.setAlias("digits", "production", h.version(), champion, "hotfix");
+        });
         RetrainReport conflict = racing.run(settings(GATE_PERMISSIVE), false);
         assertThat(conflict.outcome()).isEqualTo(RetrainOutcome.CONFLICT);
         assertThat(conflict.exitCode()).isEqualTo(30);
@@ -182,7 +180,7 @@ class RetrainRunnerTest {
     void aShadowRuleStagesThePassingChallengerOnTheShadowAliasUntilLiveTrafficAgrees() throws Exception {
         writeData();
         HadoopModelStore store = fixture.store();
-        RetrainRunner runner = new RetrainRunner(spark, store, new ParameterAveragingEngine());
+        RetrainRunner runner = new RetrainRunner(spark, store, DefaultEngine.get());
         String[] shadow =
                 concat(GATE_PERMISSIVE, "retrain.gate.min.shadow.agreement=0.8", "retrain.gate.min.shadow.requests=50");
         addDay(1, false);
@@ -224,7 +222,7 @@ class RetrainRunnerTest {
     void significanceOfThePairedPredictionsIsReportedAndGatesPromotion() throws Exception {
         writeData();
         HadoopModelStore store = fixture.store();
-        RetrainRunner runner = new RetrainRunner(spark, store, new ParameterAveragingEngine());
+        RetrainRunner runner = new RetrainRunner(spark, store, DefaultEngine.get());
         // Only the significance rule can reject: any margin, any recall drop, any accuracy is allowed.
         String[] gate = {
             "retrain.gate.significance=0.05",

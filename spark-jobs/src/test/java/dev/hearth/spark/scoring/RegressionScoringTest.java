@@ -3,6 +3,7 @@ package dev.hearth.spark.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.hearth.spark.DefaultEngine;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.data.DatasetSpec;
 import dev.hearth.spark.training.EvaluationReport;
@@ -68,8 +69,7 @@ class RegressionScoringTest {
         write("train.csv", trainRows);
         write("validation.csv", rows.subList(400, 456));
         write("test.csv", testRows);
-        trained =
-                new TrainingPipeline(spark, store, new ParameterAveragingEngine()).run(settings("area", "standardize"));
+        trained = new TrainingPipeline(spark, store, DefaultEngine.get()).run(settings("area", "standardize"));
     }
 
     @AfterAll
@@ -253,8 +253,7 @@ class RegressionScoringTest {
 
     @Test
     void anUnscaledTargetBarelyMovesWithAdamAt1e3() throws Exception {
-        TrainingSummary raw =
-                new TrainingPipeline(spark, store, new ParameterAveragingEngine()).run(settings("area-raw", "none"));
+        TrainingSummary raw = new TrainingPipeline(spark, store, DefaultEngine.get()).run(settings("area-raw", "none"));
         assertThat(raw.published().metadata().signature().targetNormalizer().kind())
                 .isEqualTo("none");
         assertThat(raw.metrics().get("r2")).isLessThan(0.5);

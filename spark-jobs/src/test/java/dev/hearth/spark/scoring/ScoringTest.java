@@ -3,6 +3,7 @@ package dev.hearth.spark.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hearth.spark.DefaultEngine;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.data.DataFormatException;
 import dev.hearth.spark.data.DatasetSpec;
@@ -45,7 +46,7 @@ class ScoringTest {
                         .getResource("/dev/hearth/spark/data/digits-8x8.csv")
                         .toURI())
                 .toString();
-        trained = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
+        trained = new TrainingPipeline(spark, store, DefaultEngine.get())
                 .run(TrainSettings.loader()
                         .load(
                                 null,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.hearth.config.Settings;
 import dev.hearth.config.SettingsException;
+import dev.hearth.spark.DefaultEngine;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.network.NetworkBuilder;
 import dev.hearth.spark.network.NetworkSpec;
@@ -150,7 +151,7 @@ class ClassWeightsTest {
     private double minorityRecall(String name, String weights) {
         HadoopModelStore store = HadoopModelStore.open(
                 dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
-        ModelVersion v = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
+        ModelVersion v = new TrainingPipeline(spark, store, DefaultEngine.get())
                 .run(settings(
                         "data.path=" + dir.resolve("train.csv"),
                         "data.test.path=" + dir.resolve("test.csv"),

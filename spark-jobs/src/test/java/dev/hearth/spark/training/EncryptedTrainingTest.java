@@ -99,6 +99,8 @@ class EncryptedTrainingTest {
                                 "train.epochs=3",
                                 "train.batch.size.per.worker=8",
                                 "train.averaging.frequency=2",
+                                // DL4J's engine: its exported minibatch files are what this test checks are sealed
+                                "train.engine=dl4j",
                                 "train.approach=export",
                                 "train.export.dir=" + export.toUri(),
                                 "split.validation.fraction=0",

@@ -2,6 +2,7 @@ package dev.hearth.spark.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hearth.spark.DefaultEngine;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.store.hadoop.HadoopModelStore;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class FashionMnistTrainingIT {
         s.addAll(List.of(extra));
         HadoopModelStore store = HadoopModelStore.open(
                 dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
-        return new TrainingPipeline(spark, store, new ParameterAveragingEngine())
+        return new TrainingPipeline(spark, store, DefaultEngine.get())
                 .run(TrainSettings.loader().load(null, s));
     }
 

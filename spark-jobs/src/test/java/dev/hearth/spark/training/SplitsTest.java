@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.config.Settings;
 import dev.hearth.config.SettingsException;
+import dev.hearth.spark.DefaultEngine;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.data.DataFormatException;
 import dev.hearth.spark.data.DatasetLoader;
@@ -346,7 +347,7 @@ class SplitsTest {
                 dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
         HadoopCheckpointStore checkpoints = new HadoopCheckpointStore(
                 dir.resolve("store").toString(), spark.sparkContext().hadoopConfiguration());
-        ParameterAveragingEngine real = new ParameterAveragingEngine();
+        TrainingEngine real = DefaultEngine.get();
         TrainingEngine crashInSecondEpoch = (sc, network, options) -> {
             TrainingEngine.Session s = real.open(sc, network, options);
             int[] epochs = {0};

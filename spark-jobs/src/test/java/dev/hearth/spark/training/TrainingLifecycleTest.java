@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hearth.config.Settings;
 import dev.hearth.config.SettingsException;
 import dev.hearth.spark.DigitsJob;
+import dev.hearth.spark.DefaultEngine;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.data.EpochBatches;
 import dev.hearth.store.ModelRef;
@@ -54,7 +55,7 @@ class TrainingLifecycleTest {
 
     /** An engine whose driver "crashes" (throws) when it starts epoch {@code crashAt}. */
     private static TrainingEngine crashingAt(int crashAt) {
-        return CrashingEngine.at(new ParameterAveragingEngine(), crashAt);
+        return CrashingEngine.at(DefaultEngine.get(), crashAt);
     }
 
     @Test
@@ -67,7 +68,7 @@ class TrainingLifecycleTest {
                 .hasValueSatisfying(c -> assertThat(c.epoch()).isEqualTo(2));
 
         TrainingSummary summary =
-                new TrainingPipeline(spark, store, checkpoints(), new ParameterAveragingEngine()).run(digits(), true);
+                new TrainingPipeline(spark, store, checkpoints(), DefaultEngine.get()).run(digits(), true);
         assertThat(summary.epochs()).extracting(EpochResult::epoch).containsExactly(1, 2, 3, 4);
         assertThat(summary.metrics().get("accuracy")).isGreaterThan(0.85);
         assertThat(summary.published().metadata().provenance()).containsEntry("resumedAfterEpoch", 2);
@@ -76,14 +77,14 @@ class TrainingLifecycleTest {
 
     @Test
     void resumeRefusesWithoutCheckpointOrWithOtherSettings() throws Exception {
-        assertThatThrownBy(() -> new TrainingPipeline(spark, store(), checkpoints(), new ParameterAveragingEngine())
-                        .run(digits(), true))
+        assertThatThrownBy(() ->
+                        new TrainingPipeline(spark, store(), checkpoints(), DefaultEngine.get()).run(digits(), true))
                 .isInstanceOf(SettingsException.class)
                 .hasMessage("--resume: no checkpoint of model 'digits' to resume from");
         assertThatThrownBy(
                         () -> new TrainingPipeline(spark, store(), checkpoints(), crashingAt(2)).run(digits(), false))
                 .hasMessageContaining("crashed");
-        assertThatThrownBy(() -> new TrainingPipeline(spark, store(), checkpoints(), new ParameterAveragingEngine())
+        assertThatThrownBy(() -> new TrainingPipeline(spark, store(), checkpoints(), DefaultEngine.get())
                         .run(digits("network.learning.rate=0.5"), true))
                 .isInstanceOf(SettingsException.class)
                 .hasMessageContaining("network.learning.rate (0.01 -> 0.5)");
@@ -92,10 +93,10 @@ class TrainingLifecycleTest {
     @Test
     void warmStartInitialisesFromAStoredModelAndRecordsTheParent() throws Exception {
         HadoopModelStore store = store();
-        ModelVersion first = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
+        ModelVersion first = new TrainingPipeline(spark, store, DefaultEngine.get())
                 .run(digits("train.epochs=2"))
                 .published();
-        TrainingSummary second = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
+        TrainingSummary second = new TrainingPipeline(spark, store, DefaultEngine.get())
                 .run(digits("train.epochs=1", "model.warm.start=digits/1"));
         assertThat(second.published().version()).isEqualTo(2);
         assertThat(second.published().metadata().provenance()).containsEntry("parentVersion", "digits/1");
@@ -103,7 +104,7 @@ class TrainingLifecycleTest {
         assertThat(second.metrics().get("accuracy")).isGreaterThan(0.85);
         assertThat(first.version()).isEqualTo(1);
 
-        assertThatThrownBy(() -> new TrainingPipeline(spark, store, new ParameterAveragingEngine())
+        assertThatThrownBy(() -> new TrainingPipeline(spark, store, DefaultEngine.get())
                         .run(digits("network.hidden=16", "model.warm.start=digits")))
                 .isInstanceOf(SettingsException.class)
                 .hasMessageContaining("parameter 0_W has shape [64, 32] but the configured network needs [64, 16]")
@@ -112,7 +113,7 @@ class TrainingLifecycleTest {
 
     @Test
     void earlyStoppingKeepsTheBestEpoch() throws Exception {
-        TrainingSummary s = new TrainingPipeline(spark, store(), new ParameterAveragingEngine())
+        TrainingSummary s = new TrainingPipeline(spark, store(), DefaultEngine.get())
                 .run(digits(
                         "train.epochs=30",
                         "train.early.stopping.patience=2",
@@ -129,7 +130,7 @@ class TrainingLifecycleTest {
 
     @Test
     void regressionHeadReportsMseMaeAndR2() throws Exception {
-        TrainingSummary s = new TrainingPipeline(spark, store(), new ParameterAveragingEngine())
+        TrainingSummary s = new TrainingPipeline(spark, store(), DefaultEngine.get())
                 .run(TrainSettings.loader()
                         .load(
                                 null,
@@ -157,7 +158,7 @@ class TrainingLifecycleTest {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<String> seen = new ArrayList<>();
         TrainingEngine spying = (c, network, options) -> {
-            TrainingEngine.Session s = new ParameterAveragingEngine().open(c, network, options);
+            TrainingEngine.Session s = DefaultEngine.get().open(c, network, options);
             return new DelegatingSession(s) {
                 @Override
                 public EpochFit fitEpoch(EpochBatches train) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.config.Settings;
 import dev.hearth.spark.DigitsJob;
+import dev.hearth.spark.DefaultEngine;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.LogCapture;
 import dev.hearth.spark.data.DatasetLoader;
@@ -57,7 +58,7 @@ class TrainingNumericsTest {
 
     /** A real engine whose validation pass reports NaN in epoch {@code nanEpoch}. */
     private static TrainingEngine nanValidationIn(int nanEpoch) {
-        ParameterAveragingEngine real = new ParameterAveragingEngine();
+        TrainingEngine real = DefaultEngine.get();
         return (sc, network, options) -> new DelegatingSession(real.open(sc, network, options)) {
             private int evaluations;
 
@@ -76,7 +77,7 @@ class TrainingNumericsTest {
      * epoch's loss is NaN, as after an exploding update.
      */
     private static TrainingEngine divergingIn(int epoch) {
-        ParameterAveragingEngine real = new ParameterAveragingEngine();
+        TrainingEngine real = DefaultEngine.get();
         return (sc, network, options) -> new DelegatingSession(real.open(sc, network, options)) {
             private int epochs;
 
@@ -134,7 +135,7 @@ class TrainingNumericsTest {
 
     @Test
     void constantColumnsOfRealDataGetScaleOneSoAChangedServingValueStaysSmall() throws Exception {
-        TrainingSummary s = new TrainingPipeline(spark, store(), new ParameterAveragingEngine())
+        TrainingSummary s = new TrainingPipeline(spark, store(), DefaultEngine.get())
                 .run(digits("train.epochs=1", "normalizer=standardize"));
         NormalizerSpec n = s.published().metadata().signature().normalizer();
         List<String> names = s.published().metadata().signature().featureNames();

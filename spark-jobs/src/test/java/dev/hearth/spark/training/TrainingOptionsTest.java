@@ -24,6 +24,7 @@ class TrainingOptionsTest {
                                 "train.workers=3",
                                 "train.approach=Export",
                                 "train.batch.size.per.worker=16",
+                                "train.averaging.frequency=7",
                                 "train.stats=true",
                                 "split.seed=9"));
         TrainingOptions o = TrainJobConfig.of(
@@ -34,7 +35,7 @@ class TrainingOptionsTest {
                 .isEqualTo(TrainingOptions.builder()
                         .workers(3)
                         .batchSizePerWorker(16)
-                        .averagingFrequency(10)
+                        .averagingFrequency(7)
                         .prefetchBatches(2)
                         .approach(TrainingOptions.Approach.EXPORT)
                         .seed(9)

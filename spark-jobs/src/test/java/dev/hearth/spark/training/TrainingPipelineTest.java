@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.config.Settings;
 import dev.hearth.config.SettingsException;
+import dev.hearth.spark.DefaultEngine;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelVersion;
@@ -45,7 +46,7 @@ class TrainingPipelineTest {
     @Test
     void trainsIrisWellAboveChanceAndPublishesVersionOne() throws Exception {
         HadoopModelStore store = store();
-        TrainingSummary summary = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
+        TrainingSummary summary = new TrainingPipeline(spark, store, DefaultEngine.get())
                 .run(settings(
                         "data.path=" + LocalSpark.testData("iris.csv"),
                         "model.name=iris",
@@ -68,7 +69,7 @@ class TrainingPipelineTest {
         assertThat(v.metadata().training()).containsEntry("train.epochs", "30");
         assertThat(v.metadata().provenance())
                 .containsEntry("sparkMaster", "local[2]")
-                .containsEntry("trainingApproach", "export");
+                .containsEntry("trainingApproach", "hearth");
         assertThat(v.metadata().files())
                 .containsKeys("model.zip", "evaluation.json", "learning-curve.png", "confusion-matrix.png");
         byte[] png = store.readFile(v, "confusion-matrix.png");
@@ -79,7 +80,7 @@ class TrainingPipelineTest {
     @Test
     void trainsDigitsWithLabelInLastColumn() throws Exception {
         HadoopModelStore store = store();
-        TrainingSummary summary = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
+        TrainingSummary summary = new TrainingPipeline(spark, store, DefaultEngine.get())
                 .run(settings(
                         "data.path=" + LocalSpark.testData("digits-8x8.csv"),
                         "model.name=digits",
@@ -96,7 +97,7 @@ class TrainingPipelineTest {
         Path data = dir.resolve("bad.csv");
         Files.writeString(data, "a,b,label\n1,2,x\n3,4,y\n5,six,x\n");
         HadoopModelStore store = store();
-        assertThatThrownBy(() -> new TrainingPipeline(spark, store, new ParameterAveragingEngine())
+        assertThatThrownBy(() -> new TrainingPipeline(spark, store, DefaultEngine.get())
                         .run(settings("data.path=" + data, "model.name=bad")))
                 .rootCause()
                 .hasMessage("row 4 of bad.csv has non-numeric value 'six' in feature column 'b'");
@@ -105,11 +106,11 @@ class TrainingPipelineTest {
 
     @Test
     void invalidSettingsAreRefusedBeforeReadingData() {
-        assertThatThrownBy(() -> new TrainingPipeline(spark, store(), new ParameterAveragingEngine())
+        assertThatThrownBy(() -> new TrainingPipeline(spark, store(), DefaultEngine.get())
                         .run(settings("data.path=/nonexistent", "model.name=m", "train.epochs=0")))
                 .isInstanceOf(SettingsException.class)
                 .hasMessage("train.epochs must be >= 1 but was 0");
-        assertThatThrownBy(() -> new TrainingPipeline(spark, store(), new ParameterAveragingEngine())
+        assertThatThrownBy(() -> new TrainingPipeline(spark, store(), DefaultEngine.get())
                         .run(settings("data.path=/nonexistent", "model.name=../x")))
                 .hasMessageContaining("model.name must match");
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hearth.config.Settings;
 import dev.hearth.config.SettingsException;
+import dev.hearth.spark.DefaultEngine;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.store.ModelRef;
 import dev.hearth.store.ModelVersion;
@@ -80,7 +81,7 @@ class WarmStartTest {
     }
 
     private TrainingSummary train(Settings s) {
-        return new TrainingPipeline(spark, store(), new ParameterAveragingEngine()).run(s);
+        return new TrainingPipeline(spark, store(), DefaultEngine.get()).run(s);
     }
 
     @Test
