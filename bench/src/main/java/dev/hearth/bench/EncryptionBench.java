@@ -234,6 +234,8 @@ final class EncryptionBench implements Benchmark {
                 "split.validation.fraction=0",
                 "train.epochs=" + epochs,
                 "train.batch.size.per.worker=64",
+                // Sealed exported minibatches are the dl4j engine's Export approach (the hearth engine exports none).
+                "train.engine=dl4j",
                 "train.approach=export"));
         if (encrypted) {
             settings.add(EncryptionSettings.KEY_PROVIDER + "=" + provider);
