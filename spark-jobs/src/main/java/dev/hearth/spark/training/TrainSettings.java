@@ -281,7 +281,7 @@ public final class TrainSettings {
                     TRAIN_ENGINE,
                     Engine.HEARTH,
                     Engine.class,
-                    "training engine: hearth (one Spark job per averaging round, fused dense step on the workers where the network allows; the default: 2.9x dl4j's examples/s at equal test accuracy in bench/RESULTS.md) or dl4j (DL4J's ParameterAveragingTrainingMaster, still selectable)"),
+                    "training engine: hearth (one Spark job per averaging round, fused dense step on the workers where the network allows; the default: 3.5x dl4j's examples/s at equal test accuracy in bench/RESULTS.md) or dl4j (DL4J's ParameterAveragingTrainingMaster, still selectable)"),
             new Setting(MODEL_NAME, "", "name the trained model is published under"),
             new Setting(
                     MODEL_WARM_START,
