@@ -81,8 +81,10 @@ class ExecutorKillIT {
 
         ExecutorService background = Executors.newSingleThreadExecutor(r -> new Thread(r, "training"));
         try {
-            Future<TrainingSummary> training = background.submit(() -> pipeline.run(
-                    DigitsJob.settings(data, 64, List.of(
+            Future<TrainingSummary> training = background.submit(() -> pipeline.run(DigitsJob.settings(
+                    data,
+                    64,
+                    List.of(
                             "train.epochs=" + EPOCHS,
                             // DL4J's engine and its Export approach (ElasticTrainingIT kills Hearth's)
                             "train.engine=dl4j",

@@ -71,11 +71,14 @@ class StandaloneHdfsTrainingIT {
                 HadoopModelStore.open(storeRoot, spark.sparkContext().hadoopConfiguration());
 
         TrainingSummary summary = new TrainingPipeline(spark, store, new ParameterAveragingEngine())
-                .run(DigitsJob.settings(data, 64, List.of(
-                        "train.epochs=6",
-                        // DL4J's engine: the Export approach on HDFS as the shared default FS
-                        "train.engine=dl4j",
-                        "store.root=" + storeRoot)));
+                .run(DigitsJob.settings(
+                        data,
+                        64,
+                        List.of(
+                                "train.epochs=6",
+                                // DL4J's engine: the Export approach on HDFS as the shared default FS
+                                "train.engine=dl4j",
+                                "store.root=" + storeRoot)));
 
         LOG.info(
                 "Cluster training: accuracy {}, epochs {} s, executors with tasks {}, failed attempts {}",

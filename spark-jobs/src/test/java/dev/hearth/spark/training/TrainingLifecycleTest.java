@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.config.Settings;
 import dev.hearth.config.SettingsException;
-import dev.hearth.spark.DigitsJob;
 import dev.hearth.spark.DefaultEngine;
+import dev.hearth.spark.DigitsJob;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.data.EpochBatches;
 import dev.hearth.store.ModelRef;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.config.Settings;
-import dev.hearth.spark.DigitsJob;
 import dev.hearth.spark.DefaultEngine;
+import dev.hearth.spark.DigitsJob;
 import dev.hearth.spark.LocalSpark;
 import dev.hearth.spark.LogCapture;
 import dev.hearth.spark.data.DatasetLoader;
