@@ -9,6 +9,7 @@ import dev.hearth.store.hadoop.HadoopModelStore;
 import dev.hearth.store.it.S3MockEndpoint;
 import dev.hearth.store.testing.S3TestEndpoint;
 import dev.hearth.testing.HearthBuild;
+import dev.hearth.testing.JobArgs;
 import dev.hearth.testing.hdfs.MiniHdfs;
 import java.io.BufferedReader;
 import java.io.File;
@@ -150,19 +151,8 @@ class YarnTrainingIT {
         Run cluster = submit(
                 "cluster",
                 "dev.hearth.spark.job.TrainJob",
-                List.of(
-                        "--data",
-                        data,
-                        "--model",
-                        "digits",
-                        "--store",
-                        store,
-                        "--set",
-                        "network.hidden=32",
-                        "--set",
-                        "train.epochs=2",
-                        "--set",
-                        "train.batch.size.per.worker=32"),
+                JobArgs.train(
+                        data, "digits", store, "network.hidden=32", "train.epochs=2", "train.batch.size.per.worker=32"),
                 null);
         // spark-submit waits for the application (spark.yarn.submit.waitAppCompletion) and exits 1 unless it SUCCEEDED.
         assertThat(cluster.exitCode()).as(cluster.output()).isZero();
@@ -183,19 +173,8 @@ class YarnTrainingIT {
         Run killed = submit(
                 "client",
                 "dev.hearth.spark.job.TrainJob",
-                List.of(
-                        "--data",
-                        data,
-                        "--model",
-                        "digits",
-                        "--store",
-                        store,
-                        "--set",
-                        "network.hidden=32",
-                        "--set",
-                        "train.epochs=4",
-                        "--set",
-                        "train.batch.size.per.worker=32"),
+                JobArgs.train(
+                        data, "digits", store, "network.hidden=32", "train.epochs=4", "train.batch.size.per.worker=32"),
                 "epoch 2/4");
         assertThat(killed.exitCode()).as(killed.output()).isZero();
         assertThat(killed.victim()).as("an executor container was killed").isPresent();
