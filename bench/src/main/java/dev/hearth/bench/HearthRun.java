@@ -26,16 +26,21 @@ final class HearthRun {
         this.root = root;
     }
 
-    /** Trains with {@code conf/train.properties} defaults overridden by {@code settings}; stops Spark afterwards. */
-    TrainingSummary train(List<String> settings) throws Exception {
-        Nd4j.factory().blas().setMaxThreads(1);
-        SparkSession spark = SparkSession.builder()
+    /** A fresh {@code local[2]} session with the project's Spark defaults, UI off, driver on loopback. */
+    static SparkSession localSession(Path root, String appName) {
+        return SparkSession.builder()
                 .config(SparkConfFile.apply(root.resolve("conf/spark-defaults.conf"), new SparkConf())
                         .setMaster("local[2]")
-                        .setAppName("hearth-bench")
+                        .setAppName(appName)
                         .set("spark.ui.enabled", "false")
                         .set("spark.driver.host", "127.0.0.1"))
                 .getOrCreate();
+    }
+
+    /** Trains with {@code conf/train.properties} defaults overridden by {@code settings}; stops Spark afterwards. */
+    TrainingSummary train(List<String> settings) throws Exception {
+        Nd4j.factory().blas().setMaxThreads(1);
+        SparkSession spark = localSession(root, "hearth-bench");
         Path store = Files.createTempDirectory("hearth-bench-store");
         try {
             List<String> all = new ArrayList<>(

@@ -1,10 +1,8 @@
 package dev.hearth.bench;
 
-import dev.hearth.spark.SparkConfFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -27,13 +25,7 @@ final class SparkJobFloor {
 
     /** Median wall time in ms of {@code jobs} such jobs after a warm-up. */
     Stats measure(int jobs) {
-        SparkSession spark = SparkSession.builder()
-                .config(SparkConfFile.apply(root.resolve("conf/spark-defaults.conf"), new SparkConf())
-                        .setMaster("local[2]")
-                        .setAppName("hearth-bench-job-floor")
-                        .set("spark.ui.enabled", "false")
-                        .set("spark.driver.host", "127.0.0.1"))
-                .getOrCreate();
+        SparkSession spark = HearthRun.localSession(root, "hearth-bench-job-floor");
         try {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             // Spark's own functions only (count): the project's serial filter admits no bench class in a task.

@@ -1,6 +1,5 @@
 package dev.hearth.bench;
 
-import dev.hearth.spark.SparkConfFile;
 import dev.hearth.spark.training.EpochResult;
 import dev.hearth.spark.training.TrainingSummary;
 import java.nio.file.Path;
@@ -10,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.SparkConf;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
@@ -209,13 +207,7 @@ final class TimeToAccuracyBench implements Benchmark {
 
     /** Fits MLlib's MLP; returns {fit seconds, test accuracy}. */
     private double[] mllib(int mllibIterations) {
-        SparkSession spark = SparkSession.builder()
-                .config(SparkConfFile.apply(root.resolve("conf/spark-defaults.conf"), new SparkConf())
-                        .setMaster("local[2]")
-                        .setAppName("mllib-bench")
-                        .set("spark.ui.enabled", "false")
-                        .set("spark.driver.host", "127.0.0.1"))
-                .getOrCreate();
+        SparkSession spark = HearthRun.localSession(root, "mllib-bench");
         try {
             Dataset<Row> train = read(spark, data.trainFile());
             Dataset<Row> test = read(spark, data.testFile());
